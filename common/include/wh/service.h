@@ -1,0 +1,130 @@
+/*
+ * wh/service.h — the service framework: a service is its tables, its handlers and its store.
+ *
+ * A service declares, as data, the commands it accepts (one row per message type: request and reply
+ * descriptors, handler, the roles that may send it), the events it applies from other services'
+ * streams, its migrations and its prepared statements; wh_service_main() does the rest:
+ *
+ *   environment → log → database (+ bus and service migrations) → CURVE/ZAP → sockets → HTTP → uv_run
+ *
+ * Commands (ROUTER socket, WH_<NAME>_BUS).  Each wake-up drains what is waiting (up to WH_BATCH_MAX),
+ * rejects what cannot be decoded, is too large, has an unknown type or is not allowed (typed error
+ * reply, counted, nothing stored), then runs the rest in ONE transaction: per command a savepoint,
+ * a look-up of its message_id (a repeat gets the stored reply and no new effect), the handler, and the
+ * stored reply.  After COMMIT every reply is sent.  A handler that fails rolls back to its savepoint;
+ * a final failure (wh_status_is_final) is stored and replayed like a success.  Queries (`query` rows)
+ * run outside the idempotency record.
+ *
+ * Events.  wh_ctx_emit() writes to this service's outbox inside the current transaction.  A relay on
+ * the loop gives committed outbox rows their gap-free sequence in the service's stream (its name),
+ * publishes a StreamHead hint (PUB, WH_<NAME>_HINTS), and serves FetchEvents from the stored stream.
+ * For each subscribed stream the service keeps its position in its own schema; it fetches after that
+ * position (on a hint, a timer, and at start), and applies each event with the row's handler in one
+ * transaction with the position update — exactly once, whatever restarts.  Event types a service does
+ * not subscribe to just advance the position.  An event whose handler keeps failing is retried
+ * WH_EVENT_MAX_ATTEMPTS times and then parked in the dead-letter table, and the stream moves on.
+ *
+ * Memory.  Everything a handler allocates with wh_ctx_alloc()/wh_ctx_strdup() (a reply and its
+ * strings, say) lives until the batch is answered, then is freed at once.
+ */
+#ifndef WH_SERVICE_H
+#define WH_SERVICE_H
+
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "welfare/bus/v1/envelope.pb-c.h"
+#include "wh/access.h"
+#include "wh/db.h"
+#include "wh/migrate.h"
+#include "wh/status.h"
+
+typedef struct wh_service wh_service; /* a running service */
+typedef struct wh_ctx wh_ctx;         /* one command or event being handled */
+
+/* Handles a command.  On success stores the reply message (allocated from the ctx, or static) in
+ * *reply and returns 0; on failure returns wh_ctx_fail(…). */
+typedef int (*wh_command_fn)(wh_ctx *ctx, const ProtobufCMessage *request, ProtobufCMessage **reply);
+
+typedef struct wh_command {
+    const ProtobufCMessageDescriptor *request; /* its full name is the envelope's type */
+    const ProtobufCMessageDescriptor *reply;
+    wh_command_fn handle;
+    unsigned roles;      /* wh_role bits allowed to send it */
+    bool query;          /* reads only: no idempotency record, no outbox */
+    const char *summary; /* one line, for docs and `welfarectl help` */
+} wh_command;
+
+/* Applies one event of another service's stream.  0, or a negative status (the event is retried,
+ * then dead-lettered). */
+typedef int (*wh_event_fn)(wh_ctx *ctx, const ProtobufCMessage *event);
+
+typedef struct wh_subscription {
+    const char *stream; /* the producing service's name, e.g. "intake" */
+    const ProtobufCMessageDescriptor *event;
+    wh_event_fn apply;
+} wh_subscription;
+
+typedef struct wh_service_def {
+    const char *name;   /* "intake": stream name, principal name, log "service" field */
+    const char *schema; /* the PostgreSQL schema it owns */
+    const wh_command *commands;
+    size_t n_commands;
+    const wh_subscription *subscriptions;
+    size_t n_subscriptions;
+    const wh_migration *migrations; /* component = name */
+    size_t n_migrations;
+    const wh_db_statement *statements;
+    size_t n_statements;
+    /* Optional: after the database is ready and before serving (load keys, start timers).  0 to go on. */
+    int (*start)(wh_service *svc);
+    /* Optional: at orderly shutdown, before the database closes. */
+    void (*stop)(wh_service *svc);
+} wh_service_def;
+
+/* Runs the service until SIGINT/SIGTERM.  Returns the process exit code. */
+int wh_service_main(const wh_service_def *def, int argc, char **argv);
+
+/* --- for handlers --------------------------------------------------------------------------- */
+
+/* The connection, inside the batch's transaction (and the command's savepoint). */
+wh_db *wh_ctx_db(wh_ctx *ctx);
+/* The envelope being handled (message id, correlation id, time; for events also stream, sequence). */
+const Welfare__Bus__V1__Envelope *wh_ctx_envelope(wh_ctx *ctx);
+/* Who sent the command (from the CURVE handshake); NULL while applying an event. */
+const wh_principal *wh_ctx_principal(wh_ctx *ctx);
+/* The service's own state (wh_service_set_state). */
+void *wh_ctx_state(wh_ctx *ctx);
+wh_service *wh_ctx_service(wh_ctx *ctx);
+
+/* Adds an event to this service's outbox in the current transaction; it carries the handled
+ * message's correlation id, and its message_id as causation.  0 or a negative status. */
+int wh_ctx_emit(wh_ctx *ctx, const ProtobufCMessage *event);
+
+/* Records a typed failure for the reply and returns status, so handlers write
+ *     return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "persons.0.birth_date", "birth date must be YYYY-MM-DD");
+ * The message is English, without personal data. */
+int wh_ctx_fail(wh_ctx *ctx, int status, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Batch-lifetime memory (zeroed). */
+void *wh_ctx_alloc(wh_ctx *ctx, size_t size);
+char *wh_ctx_strdup(wh_ctx *ctx, const char *s);
+
+/* --- for the service's start/stop and timers ------------------------------------------------- */
+
+void wh_service_set_state(wh_service *svc, void *state);
+void *wh_service_state(wh_service *svc);
+uv_loop_t *wh_service_loop(wh_service *svc);
+const char *wh_service_name(const wh_service *svc);
+
+/* Runs job(ctx, arg) in a transaction of its own, with emit available, as the loop does for
+ * commands (a timer's daily planning, say).  0 or the job's / the database's negative status. */
+int wh_service_run(wh_service *svc, int (*job)(wh_ctx *ctx, void *arg), void *arg);
+
+#define WH_EVENT_MAX_ATTEMPTS 5
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * wh/util.h — small helpers every module needs: ids, clocks, dates, text checks.
+ */
+#ifndef WH_UTIL_H
+#define WH_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WH_UUID_LEN 36
+
+/* A random (version 4) UUID in text form into out (WH_UUID_LEN + 1 bytes). */
+void wh_uuid(char out[WH_UUID_LEN + 1]);
+
+/* Wall clock in milliseconds since the epoch; monotonic clock in nanoseconds. */
+int64_t wh_now_ms(void);
+uint64_t wh_mono_ns(void);
+
+/* True when s is a valid calendar date "YYYY-MM-DD" between 1900-01-01 and 2199-12-31. */
+bool wh_date_valid(const char *s);
+/* Today's date in Asia/Seoul (the district's business day) into out (11 bytes). */
+void wh_date_today(char out[11]);
+
+/* True when s is valid UTF-8 no longer than max_bytes (NULL is false). */
+bool wh_utf8_valid(const char *s, size_t max_bytes);
+
+/* True for coordinates within valid WGS84 ranges. */
+bool wh_geo_valid(double latitude, double longitude);
+
+#endif
