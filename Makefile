@@ -30,6 +30,7 @@ LDFLAGS  = $(SANFLAGS)
 
 # Filled in by the module.mk fragments.
 BINARIES     :=
+BENCH_TARGETS :=
 UNIT_TESTS   :=
 PROTO_FILES  := $(shell find proto -name '*.proto' 2>/dev/null | sort)
 PROTO_SRCS   := $(patsubst proto/%.proto,$(GEN)/%.pb-c.c,$(PROTO_FILES))
@@ -41,6 +42,7 @@ all: deps $(PROTO_SRCS)
 
 include mk/deps.mk
 include mk/templates.mk
+include mk/lint.mk
 include $(sort $(wildcard common/module.mk services/*/module.mk services/*/*/module.mk tools/*/module.mk \
                           tests/*/module.mk tests/module.mk bench/module.mk deploy/module.mk))
 
@@ -57,7 +59,7 @@ $(OBJ)/%.o: %.c | $(PROTO_SRCS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # Generated C gets the same flags minus the warnings protoc-c's output does not pass.
-$(OBJ)/$(GEN)/%.o: $(GEN)/%.c
+$(OBJ)/$(GEN)/%.o: $(GEN)/%.c | $(PROTO_SRCS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CSTD) $(OPT) $(SANFLAGS) -MMD -MP -c $< -o $@
 
@@ -70,9 +72,16 @@ test: all
 	@$(MAKE) --no-print-directory test-integration
 
 test-unit: build-all
-	@scripts/run-tests.sh unit $(UNIT_TESTS)
+	@BUILD=$(BUILD) tests/with-db.sh scripts/run-tests.sh unit $(UNIT_TESTS)
 
 clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+
+# The whole system on this machine: private PostgreSQL, the five services, the demo district.
+run: all
+	@scripts/run.sh
+
+bench: all
+	@$(MAKE) --no-print-directory $(BENCH_TARGETS)

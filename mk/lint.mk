@@ -1,0 +1,28 @@
+# make lint: formatting (clang-format), the protobuf contract (buf lint, buf from npm pinned by
+# package-lock.json) and the compose file (docker-compose config -q).
+
+C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+.PHONY: lint lint-format lint-proto lint-compose format proto-breaking
+lint: lint-format lint-proto lint-compose
+
+lint-format:
+	@clang-format --dry-run --Werror $(C_SOURCES) && echo "clang-format: clean"
+
+format:
+	clang-format -i $(C_SOURCES)
+
+node_modules/.bin/buf: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lint-proto: node_modules/.bin/buf
+	node_modules/.bin/buf lint && echo "buf lint: clean"
+
+# The contract must not break what agencies built against main.
+proto-breaking: node_modules/.bin/buf
+	node_modules/.bin/buf breaking --against '.git#branch=main'
+
+lint-compose:
+	@scripts/install-deps.sh docker-compose
+	WH_ENV_FILE=.env.example docker-compose --env-file .env.example config -q && echo "docker-compose config: clean"

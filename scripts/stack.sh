@@ -1,0 +1,146 @@
+#!/bin/bash
+# stack.sh — the local welfarehub stack: a private PostgreSQL cluster, the database roles and
+# schemas, CURVE and PII keys, and the five services.  Sourced by scripts/run.sh and the integration
+# tests; every function reads its settings from the environment:
+#
+#   WH_VAR         state directory (default ./var): pg/ data, keys/, secrets/, log/, run/
+#   WH_PG_PORT     port of the private cluster (default 55432; it listens on a Unix socket only)
+#   WH_PORT_BASE   first bus port (default 7101); service i gets base+10*i (bus) and +1 (hints)
+#   WH_HTTP_BASE   first HTTP port (default 8101); service i gets base+10*i
+#   WH_BIN         where the binaries are (default ./build/bin)
+#
+# PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user.
+
+WH_SERVICES=(intake case registry routing reporting)
+: "${WH_VAR:=$PWD/var}" "${WH_PG_PORT:=55432}" "${WH_PORT_BASE:=7101}" "${WH_HTTP_BASE:=8101}"
+: "${WH_BIN:=$PWD/build/bin}"
+WH_PG_BIN=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
+[ -x "$WH_PG_BIN/initdb" ] || WH_PG_BIN=/usr/lib/postgresql/15/bin
+
+wh_schema_of() { [ "$1" = case ] && echo casework || echo "$1"; }
+
+wh_as_pg_owner() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+wh_random_hex() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
+
+# Bus and HTTP endpoints of every service, exported for the services and welfarectl alike.
+wh_export_endpoints() {
+    local i=0 svc up
+    for svc in "${WH_SERVICES[@]}"; do
+        up=${svc^^}
+        export "WH_${up}_BUS=tcp://127.0.0.1:$((WH_PORT_BASE + 10 * i))"
+        export "WH_${up}_HINTS=tcp://127.0.0.1:$((WH_PORT_BASE + 10 * i + 1))"
+        export "WH_${up}_HTTP_PORT=$((WH_HTTP_BASE + 10 * i))"
+        i=$((i + 1))
+    done
+    export WH_ALLOWLIST_FILE="$WH_VAR/keys/allowlist"
+    export WH_SECRET_KEY_FILE="$WH_VAR/keys/cli.key"
+}
+
+wh_pg_start() {
+    mkdir -p "$WH_VAR/pg" "$WH_VAR/secrets"
+    chmod 700 "$WH_VAR/secrets"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$WH_VAR/pg" && chmod 755 "$WH_VAR"
+    if [ ! -f "$WH_VAR/pg/data/PG_VERSION" ]; then
+        wh_random_hex 16 >"$WH_VAR/secrets/pg-superuser.password"
+        install -m 600 "$WH_VAR/secrets/pg-superuser.password" "$WH_VAR/pg/.pwfile"
+        [ "$(id -u)" -eq 0 ] && chown postgres: "$WH_VAR/pg/.pwfile"
+        wh_as_pg_owner "$WH_PG_BIN/initdb" -D "$WH_VAR/pg/data" -U postgres --auth=scram-sha-256 \
+            --pwfile="$WH_VAR/pg/.pwfile" -E UTF8 --locale=C.UTF-8 >"$WH_VAR/pg/initdb.log" || return 1
+        rm -f "$WH_VAR/pg/.pwfile"
+    fi
+    mkdir -p "$WH_VAR/pg/run"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$WH_VAR/pg/run"
+    if ! wh_as_pg_owner "$WH_PG_BIN/pg_ctl" -D "$WH_VAR/pg/data" status >/dev/null 2>&1; then
+        wh_as_pg_owner "$WH_PG_BIN/pg_ctl" -D "$WH_VAR/pg/data" -w -t 60 -l "$WH_VAR/pg/server.log" \
+            -o "-p $WH_PG_PORT -k $WH_VAR/pg/run -c listen_addresses='' -c max_connections=100" start \
+            >/dev/null || { tail -20 "$WH_VAR/pg/server.log" >&2; return 1; }
+    fi
+}
+
+wh_pg_stop() {
+    [ -f "$WH_VAR/pg/data/PG_VERSION" ] || return 0
+    wh_as_pg_owner "$WH_PG_BIN/pg_ctl" -D "$WH_VAR/pg/data" -m "${1:-fast}" -w stop >/dev/null 2>&1 || true
+}
+
+wh_pg_superuser_url() {
+    echo "host=$WH_VAR/pg/run port=$WH_PG_PORT user=postgres dbname=${1:-welfarehub} password=$(cat "$WH_VAR/secrets/pg-superuser.password")"
+}
+
+wh_db_url_of() {
+    echo "host=$WH_VAR/pg/run port=$WH_PG_PORT dbname=welfarehub user=wh_$1 password=$(cat "$WH_VAR/secrets/db-$1.password")"
+}
+
+# Database, one role and schema per service (deploy/db/*.sql), passwords in $WH_VAR/secrets.
+wh_db_init() {
+    local here svc
+    here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+    psql -X -q "$(wh_pg_superuser_url postgres)" -tAc "SELECT 1 FROM pg_database WHERE datname = 'welfarehub'" |
+        grep -q 1 || psql -X -q "$(wh_pg_superuser_url postgres)" -c "CREATE DATABASE welfarehub" || return 1
+    psql -X -q "$(wh_pg_superuser_url)" -f "$here/deploy/db/init-database.sql" || return 1
+    for svc in "${WH_SERVICES[@]}"; do
+        [ -f "$WH_VAR/secrets/db-$svc.password" ] || wh_random_hex 16 >"$WH_VAR/secrets/db-$svc.password"
+        psql -X -q "$(wh_pg_superuser_url)" -v role="wh_$svc" -v schema="$(wh_schema_of "$svc")" \
+            -v password="$(cat "$WH_VAR/secrets/db-$svc.password")" -f "$here/deploy/db/init-service.sql" || return 1
+    done
+}
+
+# CURVE keys for the services, the CLI and a test agency; the PII master key.
+wh_keys_init() {
+    mkdir -p "$WH_VAR/keys"
+    "$WH_BIN/welfarectl" keys generate "$WH_VAR/keys" --agency agency-demo >/dev/null || return 1
+    [ -f "$WH_VAR/secrets/pii.key" ] || (umask 077 && wh_random_hex 32 >"$WH_VAR/secrets/pii.key")
+}
+
+wh_service_start() {
+    local svc=$1 up=${1^^}
+    mkdir -p "$WH_VAR/log" "$WH_VAR/run"
+    (
+        export WH_DB_URL="$(wh_db_url_of "$svc")"
+        export WH_SECRET_KEY_FILE="$WH_VAR/keys/$svc.key"
+        export WH_PII_KEY_FILE="$WH_VAR/secrets/pii.key"
+        eval "export WH_HTTP_PORT=\$WH_${up}_HTTP_PORT"
+        exec "$WH_BIN/welfare-$svc" >>"$WH_VAR/log/$svc.log" 2>&1
+    ) &
+    echo $! >"$WH_VAR/run/$svc.pid"
+}
+
+wh_service_pid() { cat "$WH_VAR/run/$1.pid" 2>/dev/null; }
+
+wh_service_stop() {
+    local pid
+    pid=$(wh_service_pid "$1") || return 0
+    kill -"${2:-TERM}" "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$WH_VAR/run/$1.pid"
+}
+
+# Waits until a service answers /readyz (default 30 s).
+wh_service_wait_ready() {
+    local up=${1^^} port i
+    eval "port=\$WH_${up}_HTTP_PORT"
+    for i in $(seq 1 $((${2:-30} * 10))); do
+        curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
+        kill -0 "$(wh_service_pid "$1")" 2>/dev/null || { echo "$1 exited; see $WH_VAR/log/$1.log" >&2; tail -5 "$WH_VAR/log/$1.log" >&2; return 1; }
+        sleep 0.1
+    done
+    echo "$1 not ready after ${2:-30} s; see $WH_VAR/log/$1.log" >&2
+    return 1
+}
+
+wh_stack_start() {
+    local svc
+    wh_export_endpoints
+    wh_pg_start && wh_db_init && wh_keys_init || return 1
+    for svc in "${WH_SERVICES[@]}"; do wh_service_start "$svc"; done
+    for svc in "${WH_SERVICES[@]}"; do wh_service_wait_ready "$svc" || return 1; done
+}
+
+wh_stack_stop() {
+    local svc
+    for svc in "${WH_SERVICES[@]}"; do wh_service_stop "$svc"; done
+    wh_pg_stop
+}

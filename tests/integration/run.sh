@@ -1,0 +1,28 @@
+#!/bin/bash
+# run.sh PROGRAM… — the integration suite: brings up a real stack (private PostgreSQL, the five
+# services on their own ports, keys) under a throw-away directory, runs each test program against it
+# over the real bus, then tears it down.  Test programs are cmocka programs or scripts; they find the
+# stack through the WH_* environment and may use the functions of scripts/stack.sh (sourced by
+# scripts) to stop, kill and restart services.  Ends with "integration: N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.."
+export WH_VAR=${WH_ITEST_VAR:-$PWD/${BUILD:-build}/itest}
+export WH_PG_PORT=${WH_ITEST_PG_PORT:-55490} WH_PORT_BASE=${WH_ITEST_PORT_BASE:-17101}
+export WH_HTTP_BASE=${WH_ITEST_HTTP_BASE:-18101} WH_BIN=${WH_BIN:-$PWD/${BUILD:-build}/bin}
+source scripts/stack.sh
+rm -rf "$WH_VAR"
+trap 'wh_stack_stop; [ -n "${WH_KEEP:-}" ] || rm -rf "$WH_VAR"' EXIT
+
+if ! wh_stack_start; then
+    echo "integration: could not start the stack (logs in $WH_VAR/log)" >&2
+    for f in "$WH_VAR"/log/*.log; do echo "== $f"; tail -20 "$f"; done
+    echo "integration: 0 passed, 1 failed"
+    exit 1
+fi
+export WH_TEST_DB_URL="$(wh_pg_superuser_url)"
+scripts/run-tests.sh integration "$@"
+status=$?
+if [ $status -ne 0 ]; then
+    for f in "$WH_VAR"/log/*.log; do echo "== last lines of $f"; tail -15 "$f"; done
+fi
+exit $status

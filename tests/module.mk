@@ -1,0 +1,13 @@
+# The integration suite: cmocka programs tests/integration/test_*.c linked with the client library,
+# run by tests/integration/run.sh against a real stack, and the bus framework's own suite.
+ITEST_SRCS := $(sort $(wildcard tests/integration/test_*.c))
+INTEGRATION_TESTS := $(patsubst tests/integration/%.c,$(BIN)/itests/%,$(ITEST_SRCS))
+
+$(BIN)/itests/%: $(OBJ)/tests/integration/%.o $(OBJ)/tests/integration/itest.o $(BUILD)/libwhclient.a \
+                 $(BUILD)/libwh.a $(BUILD)/libwhproto.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+test-integration: build-all $(INTEGRATION_TESTS)
+	@BUILD=$(BUILD) tests/integration/run.sh $(INTEGRATION_TESTS)
+	@if [ -x tests/integration/bus/run.sh ]; then BUILD=$(BUILD) tests/integration/bus/run.sh; fi
