@@ -25,4 +25,4 @@ proto-breaking: node_modules/.bin/buf
 
 lint-compose:
 	@scripts/install-deps.sh docker-compose
-	WH_ENV_FILE=.env.example docker-compose --env-file .env.example config -q && echo "docker-compose config: clean"
+	docker-compose --env-file .env.example config -q && echo "docker-compose config: clean"
