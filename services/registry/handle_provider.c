@@ -1,0 +1,33 @@
+/*
+ * handle_provider.c — RegisterProvider: a public programme or private partner joins the registry.
+ */
+#include "registry.h"
+
+#include "wh/util.h"
+
+bool registry_text_ok(const char *s, size_t max)
+{
+    return s && *s && wh_utf8_valid(s, max);
+}
+
+int registry_handle_register_provider(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+{
+    const Welfare__Registry__V1__RegisterProvider *m = (const void *)req;
+    if (!registry_text_ok(m->name, 200))
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "name", "name must be 1..200 bytes of UTF-8");
+    if (m->kind != WELFARE__REGISTRY__V1__PROVIDER_KIND__PROVIDER_KIND_PUBLIC &&
+        m->kind != WELFARE__REGISTRY__V1__PROVIDER_KIND__PROVIDER_KIND_PRIVATE)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "kind", "kind must be PUBLIC or PRIVATE");
+    if (!registry_text_ok(m->dong_code, 32))
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "dong_code", "dong_code must be 1..32 bytes");
+
+    Welfare__Registry__V1__RegisterProviderReply *r = wh_ctx_alloc(ctx, sizeof *r);
+    if (!r)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    welfare__registry__v1__register_provider_reply__init(r);
+    int rc = registry_store_insert_provider(wh_ctx_db(ctx), m, &r->provider_id);
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not register the provider");
+    *reply = &r->base;
+    return 0;
+}

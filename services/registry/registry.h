@@ -1,0 +1,143 @@
+/*
+ * registry.h — the registry service's private types: ranking, store and handlers.
+ *
+ * The registry keeps providers and the resources they offer, ranks resources for a household's
+ * needs (rank.c, pure and unit-tested), and reserves capacity for linkages.  store.c is the only
+ * file with SQL; the handle_*.c files validate a message, call the store and build the reply.
+ */
+#ifndef REGISTRY_H
+#define REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wh/service.h"
+
+#include "welfare/case/v1/events.pb-c.h"
+#include "welfare/registry/v1/commands.pb-c.h"
+#include "welfare/registry/v1/events.pb-c.h"
+#include "welfare/routing/v1/events.pb-c.h"
+
+/* --- ranking (rank.c) ------------------------------------------------------------------------- */
+
+/* Where a candidate is served, relative to the household (values of welfare.registry.v1.MatchScope). */
+enum {
+    REGISTRY_SCOPE_DONG = 1,
+    REGISTRY_SCOPE_SPHERE = 2,
+    REGISTRY_SCOPE_DISTRICT = 3,
+};
+
+/* The household a match is for.  hub_dong_code NULL or "" means the dong is its own hub. */
+typedef struct registry_household {
+    const char *dong_code;
+    const char *hub_dong_code;
+    bool has_location;
+    double latitude, longitude;
+} registry_household;
+
+/* A resource with capacity left, as loaded by the store, and the scores rank fills in.  Strings
+ * point into the store's result and live as long as it does. */
+typedef struct registry_candidate {
+    int64_t resource_id;
+    int64_t provider_id;
+    int domain, kind, min_severity;
+    int remaining;
+    const char *dong_code;
+    const char *hub_dong_code; /* the hub of the resource's dong; NULL when the dong is unknown */
+    const char *title;
+    bool has_centre; /* the provider's dong centre is known */
+    double centre_latitude, centre_longitude;
+    /* filled by registry_rank */
+    int scope;
+    double fit, distance_km, proximity, capacity_score, score;
+} registry_candidate;
+
+/* How well a resource of resource_domain meets a need of need_domain, 0..1 (the fit table). */
+double registry_domain_fit(int need_domain, int resource_domain);
+
+/* The need domains whose fit with need_domain is above 0 (need_domain first); returns how many were
+ * written to out (at most max). */
+size_t registry_related_domains(int need_domain, int *out, size_t max);
+
+/* Great-circle distance in km. */
+double registry_haversine_km(double lat1, double lon1, double lat2, double lon2);
+
+/* Scores every candidate for one need of the household, drops the ineligible ones (no fit, or a
+ * min_severity above the need's severity) and sorts the rest best first: scope (dong, sphere,
+ * district); within the dong and the sphere by score, in the district by distance.  Returns how many
+ * remain at the front of c. */
+size_t registry_rank(const registry_household *h, int need_domain, int need_severity, registry_candidate *c,
+                     size_t n);
+
+/* --- store (store.c) -------------------------------------------------------------------------- */
+
+extern const wh_db_statement registry_statements[];
+extern const size_t registry_statements_count;
+
+typedef struct registry_dong_info {
+    bool found;
+    char hub_dong_code[33];
+    double latitude, longitude;
+} registry_dong_info;
+
+int registry_store_upsert_dong(wh_db *db, const Welfare__Routing__V1__DongDefined *d);
+int registry_store_dong(wh_db *db, const char *dong_code, registry_dong_info *out);
+int registry_store_insert_provider(wh_db *db, const Welfare__Registry__V1__RegisterProvider *p, int64_t *id);
+/* Whether the provider exists and is private. 0, or WH_NOT_FOUND. */
+int registry_store_provider(wh_db *db, int64_t provider_id, bool *is_private);
+int registry_store_insert_resource(wh_db *db, const Welfare__Registry__V1__RegisterResource *r, int64_t *id);
+
+/* Resources with capacity left in the given domains, with their dong's hub and the provider's dong
+ * centre.  *result holds them (caller PQclear()s it); the candidates point into it and are allocated
+ * from ctx. */
+int registry_store_load_candidates(wh_ctx *ctx, const int *domains, size_t n_domains, PGresult **result,
+                                   registry_candidate **out, size_t *n);
+
+/* Takes one unit of capacity: 0 with *remaining, WH_FAILED_PRECONDITION when none is left,
+ * WH_NOT_FOUND for an unknown resource. */
+int registry_store_take_capacity(wh_db *db, int64_t resource_id, int *remaining, char *dong_code, size_t cap);
+/* Whether the linkage holds an active reservation. */
+int registry_store_linkage_reserved(wh_db *db, int64_t linkage_id, bool *reserved);
+int registry_store_insert_reservation(wh_db *db, int64_t resource_id, int64_t linkage_id, int64_t case_id,
+                                      const char *reserved_on, int64_t *id);
+/* Marks a reservation released and gives its unit back.  WH_NOT_FOUND, or WH_FAILED_PRECONDITION
+ * when it was released already. */
+int registry_store_release(wh_db *db, int64_t reservation_id, const char *released_on, int64_t *resource_id,
+                           int *remaining);
+
+/* Reads resources into reply messages allocated from ctx. */
+int registry_store_get_resource(wh_ctx *ctx, int64_t id, Welfare__Registry__V1__Resource **out);
+int registry_store_list_resources(wh_ctx *ctx, const Welfare__Registry__V1__ListResources *q,
+                                  Welfare__Registry__V1__Resource ***out, size_t *n);
+
+/* --- shared by the handlers ------------------------------------------------------------------- */
+
+/* Loads, ranks and returns the candidates for one need (ctx memory).  0 or a negative status. */
+int registry_match_one(wh_ctx *ctx, const registry_household *h, int need_domain, int need_severity,
+                       registry_candidate **out, size_t *n);
+
+/* Reserves one unit for a linkage and emits CapacityReserved (+ CapacityExhausted at 0). */
+int registry_reserve(wh_ctx *ctx, int64_t resource_id, int64_t linkage_id, int64_t case_id, const char *date,
+                     int64_t *reservation_id, int *remaining);
+
+/* True when s is 1..max bytes of valid UTF-8. */
+bool registry_text_ok(const char *s, size_t max);
+
+/* --- handlers --------------------------------------------------------------------------------- */
+
+int registry_handle_register_provider(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int registry_handle_register_resource(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int registry_handle_match_needs(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int registry_handle_reserve_capacity(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int registry_handle_release_capacity(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int registry_handle_list_resources(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int registry_handle_get_resource(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+
+int registry_apply_dong_defined(wh_ctx *ctx, const ProtobufCMessage *event);
+int registry_apply_linkage_requested(wh_ctx *ctx, const ProtobufCMessage *event);
+
+/* The service as data (service.c). */
+const wh_service_def *registry_service_def(void);
+
+#endif
