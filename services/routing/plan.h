@@ -1,0 +1,91 @@
+/*
+ * plan.h — a hub's day plan: which member of staff visits which household, in what order, when.
+ *
+ * The planner is pure (no I/O) and sits behind this small interface so that the optimizer library
+ * (services/routing/solver) can replace it.  The caller fills a routing_plan with the hub's centre,
+ * its active staff, the visits already fixed in the day and the pending ones, then calls
+ * routing_plan_run(); the planner decides a start time and the staff of each pending visit it can
+ * place, and an ordered route per member of staff.
+ *
+ * The model: every member of staff leaves the hub's centre at their shift start and must be back by
+ * its end; travel takes haversine distance × detour / speed; a visit needs one member of staff per
+ * role it lists (two entries of one role need two people), all starting at the same minute.
+ */
+#ifndef ROUTING_PLAN_H
+#define ROUTING_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ROUTING_PLAN_MAX_ROLES 4
+
+/* Why a visit was not placed (values of welfare.routing.v1.UnplacedReason). */
+enum {
+    ROUTING_UNPLACED_NONE = 0,
+    ROUTING_UNPLACED_NO_STAFF_WITH_ROLE = 1,
+    ROUTING_UNPLACED_NO_TIME = 2,
+};
+
+typedef struct routing_plan_staff {
+    int64_t id;
+    int role;
+    int shift_start, shift_end; /* minutes after midnight */
+} routing_plan_staff;
+
+typedef struct routing_plan_visit {
+    int64_t id; /* the caller's; the planner only carries it */
+    double latitude, longitude;
+    int roles[ROUTING_PLAN_MAX_ROLES];
+    int n_roles;
+    int priority; /* higher first */
+    int due;      /* smaller first among equal priorities (e.g. the latest date as YYYYMMDD) */
+    int duration; /* minutes on site */
+    /* In: a visit already in the day (fixed); out: where a pending one was placed. */
+    bool placed;
+    int start;
+    size_t staff[ROUTING_PLAN_MAX_ROLES]; /* indexes into routing_plan.staff */
+    int n_staff;
+    int unplaced_reason; /* out, for a pending visit left out */
+} routing_plan_visit;
+
+/* One stop of a route, in order. */
+typedef struct routing_plan_stop {
+    size_t visit; /* index into routing_plan.visits */
+    int travel;   /* minutes from the previous stop or the hub */
+} routing_plan_stop;
+
+typedef struct routing_plan_route {
+    routing_plan_stop *stops;
+    size_t n, cap;
+    int travel;        /* total, hub to hub */
+    int return_minute; /* back at the hub */
+} routing_plan_route;
+
+typedef struct routing_plan {
+    double hub_latitude, hub_longitude;
+    double detour;    /* e.g. 1.3 */
+    double speed_kmh; /* e.g. 20 */
+    routing_plan_staff *staff;
+    size_t n_staff;
+    routing_plan_visit *visits; /* fixed ones have placed = true with start and staff set */
+    size_t n_visits;
+    routing_plan_route *routes; /* out: n_staff routes */
+} routing_plan;
+
+/* Minutes to travel between two points (rounded up). */
+int routing_plan_travel(const routing_plan *p, double lat1, double lon1, double lat2, double lon2);
+
+/* Places the pending visits (priority first) by cheapest insertion into gaps of the routes that
+ * respect every shift and the fixed visits.  Fills routes, and for each pending visit placed/start/
+ * staff or unplaced_reason.  Returns how many pending visits were placed, or -1 when out of memory.
+ * Fixed visits that overlap or use unknown staff are kept as given. */
+int routing_plan_run(routing_plan *p);
+
+/* Frees the routes.  NULL-safe; the caller owns staff and visits. */
+void routing_plan_free(routing_plan *p);
+
+/* Great-circle distance in km. */
+double routing_haversine_km(double lat1, double lon1, double lat2, double lon2);
+
+#endif
