@@ -1,0 +1,125 @@
+/*
+ * facts.c — what each event adds to a dong's day in kpi_daily.
+ *
+ * Pure functions: an event in, a fact out, or the name of the field that makes the event uncountable
+ * (no dong, no valid business date).  The handlers store the fact; the tests check the mapping.
+ * Every event is counted on the business date it carries, never on the time it arrived, so history
+ * loaded months later lands on the right days.
+ */
+#include <string.h>
+
+#include "reporting.h"
+#include "wh/status.h"
+#include "wh/util.h"
+
+bool reporting_dong_code_valid(const char *s)
+{
+    size_t n = 0;
+    if (!s)
+        return false;
+    for (; s[n]; n++) {
+        char c = s[n];
+        bool ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-';
+        if (!ok || n + 1 >= REPORTING_DONG_MAX)
+            return false;
+    }
+    return n > 0;
+}
+
+/* Starts a fact for one dong and day, or names the bad field. */
+static int fact_start(reporting_fact *f, const char *dong_code, const char *dong_field, const char *day,
+                      const char *day_field, const char **field)
+{
+    memset(f, 0, sizeof *f);
+    if (!reporting_dong_code_valid(dong_code)) {
+        *field = dong_field;
+        return WH_INVALID_ARGUMENT;
+    }
+    if (!wh_date_valid(day)) {
+        *field = day_field;
+        return WH_INVALID_ARGUMENT;
+    }
+    strcpy(f->dong_code, dong_code);
+    memcpy(f->day, day, REPORTING_DATE_LEN);
+    return 0;
+}
+
+int reporting_fact_household(const Welfare__Intake__V1__HouseholdIdentified *e, reporting_fact *f,
+                             const char **field)
+{
+    int rc = fact_start(f, e->dong_code, "dong_code", e->identified_on, "identified_on", field);
+    if (rc != 0)
+        return rc;
+    if (e->persons_added < 0) {
+        *field = "persons_added";
+        return WH_INVALID_ARGUMENT;
+    }
+    f->delta[REPORTING_FACT_TARGETS] = e->persons_added;
+    return 0;
+}
+
+int reporting_fact_blind_spot(const Welfare__Intake__V1__BlindSpotDiscovered *e, reporting_fact *f,
+                              const char **field)
+{
+    int rc = fact_start(f, e->dong_code, "dong_code", e->discovered_on, "discovered_on", field);
+    if (rc == 0)
+        f->delta[REPORTING_FACT_BLIND_SPOTS] = 1;
+    return rc;
+}
+
+int reporting_fact_case_opened(const Welfare__Case__V1__CaseOpened *e, reporting_fact *f, const char **field)
+{
+    int rc = fact_start(f, e->dong_code, "dong_code", e->opened_on, "opened_on", field);
+    if (rc == 0)
+        f->delta[REPORTING_FACT_CASES_OPENED] = 1;
+    return rc;
+}
+
+int reporting_fact_case_closed(const Welfare__Case__V1__CaseClosed *e, reporting_fact *f, const char **field)
+{
+    int rc = fact_start(f, e->dong_code, "dong_code", e->closed_on, "closed_on", field);
+    if (rc == 0)
+        f->delta[REPORTING_FACT_CASES_CLOSED] = 1;
+    return rc;
+}
+
+int reporting_fact_linkage(const Welfare__Case__V1__LinkageCompleted *e, reporting_fact *f,
+                           const char **field)
+{
+    int rc = fact_start(f, e->dong_code, "dong_code", e->completed_on, "completed_on", field);
+    if (rc == 0)
+        f->delta[REPORTING_FACT_LINKAGES] = 1;
+    return rc;
+}
+
+int reporting_fact_visit(const Welfare__Routing__V1__VisitCompleted *e, reporting_fact *f, const char **field)
+{
+    int rc = fact_start(f, e->dong_code, "dong_code", e->visited_on, "visited_on", field);
+    if (rc == 0)
+        f->delta[REPORTING_FACT_VISITS] = 1;
+    return rc;
+}
+
+int reporting_fact_visit_missed(const Welfare__Routing__V1__VisitMissed *e, reporting_fact *f,
+                                const char **field)
+{
+    int rc = fact_start(f, e->dong_code, "dong_code", e->missed_on, "missed_on", field);
+    if (rc == 0)
+        f->delta[REPORTING_FACT_VISITS_MISSED] = 1;
+    return rc;
+}
+
+int reporting_fact_resource(const Welfare__Registry__V1__ResourceRegistered *e, reporting_fact *f,
+                            const char **field)
+{
+    int rc = fact_start(f, e->dong_code, "dong_code", e->discovered_on, "discovered_on", field);
+    if (rc != 0)
+        return rc;
+    if (e->amount_krw < 0) {
+        *field = "amount_krw";
+        return WH_INVALID_ARGUMENT;
+    }
+    f->delta[REPORTING_FACT_RESOURCES] = 1;
+    f->delta[REPORTING_FACT_AMOUNT_KRW] = e->amount_krw;
+    return 0;
+}

@@ -1,0 +1,168 @@
+/*
+ * handlers.c — the events reporting applies: each turns into a fact of one dong's day, or updates
+ * the case and staff intervals and the dong map.
+ *
+ * The bus calls these inside the transaction that also moves the stream position, so each event
+ * counts exactly once.  An event that cannot be counted (no dong, no valid business date) fails with
+ * the field named: the bus retries it and then parks it in the dead-letter table, and the counter
+ * reporting_events_rejected_total says so; the stream goes on.
+ */
+#include <stdio.h>
+
+#include "reporting.h"
+#include "wh/log.h"
+#include "wh/metrics.h"
+#include "wh/status.h"
+#include "wh/util.h"
+
+static void count_event(const ProtobufCMessage *m, const char *metric, const char *help)
+{
+    char labels[160];
+    snprintf(labels, sizeof labels, "type=\"%s\"", m->descriptor->name);
+    wh_counter_add(wh_metrics_counter(metric, labels, help), 1);
+}
+
+static int reject(wh_ctx *ctx, const ProtobufCMessage *m, const char *field)
+{
+    count_event(m, "reporting_events_rejected_total", "Events reporting could not count (dead-lettered).");
+    wh_log_warn("event cannot be counted", "{s:s, s:s}", "type", m->descriptor->name, "field", field);
+    return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, field, "event cannot be counted: bad %s", field);
+}
+
+/* Stores a fact that passed its checks (rc == 0), or rejects the event. */
+static int add_fact(wh_ctx *ctx, const ProtobufCMessage *m, int rc, const reporting_fact *f,
+                    const char *field)
+{
+    if (rc != 0)
+        return reject(ctx, m, field);
+    rc = reporting_store_add_fact(wh_ctx_db(ctx), f);
+    if (rc == 0)
+        count_event(m, "reporting_events_applied_total", "Events reporting counted.");
+    return rc;
+}
+
+static int apply_household(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    reporting_fact f;
+    const char *field = NULL;
+    int rc = reporting_fact_household((const Welfare__Intake__V1__HouseholdIdentified *)m, &f, &field);
+    return add_fact(ctx, m, rc, &f, field);
+}
+
+static int apply_blind_spot(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    reporting_fact f;
+    const char *field = NULL;
+    int rc = reporting_fact_blind_spot((const Welfare__Intake__V1__BlindSpotDiscovered *)m, &f, &field);
+    return add_fact(ctx, m, rc, &f, field);
+}
+
+/* A case counts from its first CaseOpened; a repeat (a replayed stream) changes nothing. */
+static int apply_case_opened(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    const Welfare__Case__V1__CaseOpened *e = (const Welfare__Case__V1__CaseOpened *)m;
+    reporting_fact f;
+    const char *field = NULL;
+    if (reporting_fact_case_opened(e, &f, &field) != 0)
+        return reject(ctx, m, field);
+    int fresh = reporting_store_open_case(wh_ctx_db(ctx), e->case_id, f.dong_code, f.day);
+    if (fresh <= 0)
+        return fresh;
+    return add_fact(ctx, m, 0, &f, NULL);
+}
+
+static int apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    const Welfare__Case__V1__CaseClosed *e = (const Welfare__Case__V1__CaseClosed *)m;
+    reporting_fact f;
+    const char *field = NULL;
+    if (reporting_fact_case_closed(e, &f, &field) != 0)
+        return reject(ctx, m, field);
+    int rc = reporting_store_close_case(wh_ctx_db(ctx), e->case_id, f.day);
+    return rc != 0 ? rc : add_fact(ctx, m, 0, &f, NULL);
+}
+
+static int apply_linkage(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    reporting_fact f;
+    const char *field = NULL;
+    int rc = reporting_fact_linkage((const Welfare__Case__V1__LinkageCompleted *)m, &f, &field);
+    return add_fact(ctx, m, rc, &f, field);
+}
+
+static int apply_visit(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    reporting_fact f;
+    const char *field = NULL;
+    int rc = reporting_fact_visit((const Welfare__Routing__V1__VisitCompleted *)m, &f, &field);
+    return add_fact(ctx, m, rc, &f, field);
+}
+
+static int apply_visit_missed(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    reporting_fact f;
+    const char *field = NULL;
+    int rc = reporting_fact_visit_missed((const Welfare__Routing__V1__VisitMissed *)m, &f, &field);
+    return add_fact(ctx, m, rc, &f, field);
+}
+
+static int apply_resource(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    reporting_fact f;
+    const char *field = NULL;
+    int rc = reporting_fact_resource((const Welfare__Registry__V1__ResourceRegistered *)m, &f, &field);
+    return add_fact(ctx, m, rc, &f, field);
+}
+
+static int apply_dong(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    const Welfare__Routing__V1__DongDefined *e = (const Welfare__Routing__V1__DongDefined *)m;
+    if (!reporting_dong_code_valid(e->dong_code))
+        return reject(ctx, m, "dong_code");
+    if (!reporting_dong_code_valid(e->hub_dong_code))
+        return reject(ctx, m, "hub_dong_code");
+    int rc = reporting_store_define_dong(wh_ctx_db(ctx), e);
+    if (rc == 0)
+        count_event(m, "reporting_events_applied_total", "Events reporting counted.");
+    return rc;
+}
+
+static int apply_staff(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    const Welfare__Routing__V1__StaffRegistered *e = (const Welfare__Routing__V1__StaffRegistered *)m;
+    if (!reporting_dong_code_valid(e->hub_dong_code))
+        return reject(ctx, m, "hub_dong_code");
+    if (!wh_date_valid(e->active_from))
+        return reject(ctx, m, "active_from");
+    int rc = reporting_store_register_staff(wh_ctx_db(ctx), e);
+    if (rc == 0)
+        count_event(m, "reporting_events_applied_total", "Events reporting counted.");
+    return rc;
+}
+
+static int apply_staff_gone(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    const Welfare__Routing__V1__StaffDeactivated *e = (const Welfare__Routing__V1__StaffDeactivated *)m;
+    if (!wh_date_valid(e->active_until))
+        return reject(ctx, m, "active_until");
+    int rc = reporting_store_deactivate_staff(wh_ctx_db(ctx), e->staff_id, e->active_until);
+    if (rc == 0)
+        count_event(m, "reporting_events_applied_total", "Events reporting counted.");
+    return rc;
+}
+
+const wh_subscription reporting_subscriptions[] = {
+    {"intake", &welfare__intake__v1__household_identified__descriptor, apply_household},
+    {"intake", &welfare__intake__v1__blind_spot_discovered__descriptor, apply_blind_spot},
+    {"case", &welfare__case__v1__case_opened__descriptor, apply_case_opened},
+    {"case", &welfare__case__v1__case_closed__descriptor, apply_case_closed},
+    {"case", &welfare__case__v1__linkage_completed__descriptor, apply_linkage},
+    {"registry", &welfare__registry__v1__resource_registered__descriptor, apply_resource},
+    {"routing", &welfare__routing__v1__dong_defined__descriptor, apply_dong},
+    {"routing", &welfare__routing__v1__staff_registered__descriptor, apply_staff},
+    {"routing", &welfare__routing__v1__staff_deactivated__descriptor, apply_staff_gone},
+    {"routing", &welfare__routing__v1__visit_completed__descriptor, apply_visit},
+    {"routing", &welfare__routing__v1__visit_missed__descriptor, apply_visit_missed},
+};
+const size_t reporting_subscriptions_count =
+    sizeof reporting_subscriptions / sizeof reporting_subscriptions[0];

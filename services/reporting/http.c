@@ -1,0 +1,150 @@
+/*
+ * http.c — GET /api/kpi (JSON) and GET /dashboard (HTML) on the service's HTTP port.
+ *
+ *   /api/kpi?dongs=2650051000,2650052000&from=2026-01-01&to=2026-06-30
+ *   /dashboard?from=…&to=…&dongs=…          (the same selection; a form on the page sets it)
+ *
+ * Both default to the current year up to today and to every dong.  The handlers run in the HTTP
+ * thread, so they use their own read-only connection (WH_DB_URL, default_transaction_read_only),
+ * opened at start and re-opened when it drops, serialized by a mutex: a dashboard is read by people,
+ * a handful of requests at a time.  Bad input is a 400 naming the argument; a database that is down
+ * is a 503.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reporting.h"
+#include "wh/config.h"
+#include "wh/http.h"
+#include "wh/log.h"
+#include "wh/status.h"
+#include "wh/util.h"
+
+static struct {
+    pthread_mutex_t lock;
+    wh_db *db;
+    const char *url;
+} reader = {PTHREAD_MUTEX_INITIALIZER, NULL, NULL};
+
+/* The read-only connection, (re)opened on demand; call with the lock held. */
+static wh_db *reader_db(void)
+{
+    if (reader.db && !wh_db_connected(reader.db) && wh_db_reconnect(reader.db) != 0)
+        return NULL;
+    if (!reader.db) {
+        if (wh_db_open(&reader.db, reader.url, "reporting", reporting_statements,
+                       reporting_statements_count) != 0)
+            return NULL;
+        if (wh_db_exec_sql(reader.db, "SET default_transaction_read_only = on") != 0) {
+            wh_db_close(&reader.db);
+            return NULL;
+        }
+    }
+    return reader.db;
+}
+
+static void respond(wh_http_response *resp, int status, const char *type, char *body)
+{
+    resp->status = body ? status : 500;
+    resp->content_type = type;
+    resp->body = body ? body : strdup("out of memory\n");
+    resp->len = resp->body ? strlen(resp->body) : 0;
+}
+
+static char *error_json(const char *field, const char *message)
+{
+    char *out = NULL;
+    if (asprintf(&out, "{\"error\":\"%s\",\"field\":\"%s\"}\n", message, field) < 0)
+        return NULL;
+    return out;
+}
+
+/* Reads the selection from the query string and builds the report.  0, or an HTTP status with
+ * *field and *why set. */
+static int report_for(const wh_http_request *req, reporting_report *r, const char **field, const char **why)
+{
+    static char *codes[REPORTING_SELECT_MAX];
+    char copy[REPORTING_SELECT_MAX * (REPORTING_DONG_MAX + 1)], today[REPORTING_DATE_LEN],
+        jan1[REPORTING_DATE_LEN];
+    size_t n = 0;
+    wh_date_today(today);
+    snprintf(jan1, sizeof jan1, "%.4s-01-01", today);
+    const char *from = wh_http_arg(req, "from"), *to = wh_http_arg(req, "to");
+    if (reporting_parse_dongs(wh_http_arg(req, "dongs"), copy, sizeof copy, codes, REPORTING_SELECT_MAX,
+                              &n) != 0) {
+        *field = "dongs";
+        *why = "too many dong codes";
+        return 400;
+    }
+    reporting_selection s = {codes, n, from && *from ? from : jan1, to && *to ? to : today};
+    pthread_mutex_lock(&reader.lock);
+    wh_db *db = reader_db();
+    int rc = db ? reporting_build_report(db, &s, r, field, why) : WH_UNAVAILABLE;
+    pthread_mutex_unlock(&reader.lock);
+    if (rc == WH_INVALID_ARGUMENT) {
+        if (strcmp(*field, "dong_codes") == 0)
+            *field = "dongs";
+        else
+            *field = strcmp(*field, "from_on") == 0 ? "from" : "to";
+        return 400;
+    }
+    if (rc != 0) {
+        *field = "";
+        *why = "the KPI facts cannot be read now";
+        return 503;
+    }
+    return 0;
+}
+
+static void serve_api(void *arg, const wh_http_request *req, wh_http_response *resp)
+{
+    reporting_report r;
+    const char *field = "", *why = "";
+    int status = report_for(req, &r, &field, &why);
+    if (status != 0) {
+        respond(resp, status, "application/json", error_json(field, why));
+        return;
+    }
+    respond(resp, 200, "application/json", reporting_render_json(&r));
+    reporting_report_free(&r);
+}
+
+static void serve_dashboard(void *arg, const wh_http_request *req, wh_http_response *resp)
+{
+    reporting_report r;
+    const char *field = "", *why = "";
+    int status = report_for(req, &r, &field, &why);
+    if (status != 0) {
+        char message[256];
+        snprintf(message, sizeof message, "%s%s%s", field, *field ? ": " : "", why);
+        respond(resp, status, "text/html; charset=utf-8", reporting_render_html_error(message));
+        return;
+    }
+    respond(resp, 200, "text/html; charset=utf-8", reporting_render_html(&r, wh_http_arg(req, "dongs")));
+    reporting_report_free(&r);
+}
+
+int reporting_http_start(wh_service *svc)
+{
+    wh_http *http = wh_service_http(svc);
+    reader.url = wh_config_str("WH_DB_URL", "");
+    pthread_mutex_lock(&reader.lock);
+    if (!reader_db())
+        wh_log_warn("dashboard database not reachable yet", NULL); /* retried per request */
+    pthread_mutex_unlock(&reader.lock);
+    if (!http)
+        return 0;
+    int rc = wh_http_route(http, "/api/kpi", serve_api, NULL);
+    if (rc == 0)
+        rc = wh_http_route(http, "/dashboard", serve_dashboard, NULL);
+    return rc;
+}
+
+void reporting_http_stop(wh_service *svc)
+{
+    pthread_mutex_lock(&reader.lock);
+    wh_db_close(&reader.db);
+    pthread_mutex_unlock(&reader.lock);
+}

@@ -1,0 +1,259 @@
+/*
+ * render_html.c — the dashboard: one self-contained HTML page (inline CSS, no scripts or external
+ * assets, so it works on an air-gapped district network) with the KPI table per dong, the totals,
+ * and a form to choose the period and the dongs.  Columns and labels come from the KPI definitions.
+ * Dong names arrive in events, so everything printed is HTML-escaped.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reporting.h"
+
+typedef struct buf {
+    char *s;
+    size_t len, cap;
+    int failed;
+} buf;
+
+static void put(buf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 8192;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *s2 = realloc(b->s, cap);
+        if (!s2) {
+            b->failed = 1;
+            return;
+        }
+        b->s = s2;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+
+static void puts_(buf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
+
+static void printf_(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void printf_(buf *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+static void escaped(buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<':
+            puts_(b, "&lt;");
+            break;
+        case '>':
+            puts_(b, "&gt;");
+            break;
+        case '&':
+            puts_(b, "&amp;");
+            break;
+        case '"':
+            puts_(b, "&quot;");
+            break;
+        case '\'':
+            puts_(b, "&#39;");
+            break;
+        default:
+            put(b, s, 1);
+        }
+    }
+}
+
+/* 1234567 → "1,234,567". */
+static void number(buf *b, int64_t v)
+{
+    char digits[32], out[48];
+    int n = snprintf(digits, sizeof digits, "%" PRId64, v < 0 ? -v : v), o = 0;
+    if (v < 0)
+        out[o++] = '-';
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = 0;
+    puts_(b, out);
+}
+
+static const char style[] =
+    "body{font-family:system-ui,'Noto Sans KR','Malgun Gothic',sans-serif;margin:2rem;color:#1d2733;"
+    "background:#f6f8fa}h1{font-size:1.4rem;margin:0 0 .2rem}p.sub{color:#5a6b7b;margin:0 0 1.2rem}"
+    "form{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:.8rem 1rem;margin-bottom:1.2rem;"
+    "display:flex;gap:1rem;flex-wrap:wrap;align-items:end}label{display:flex;flex-direction:column;"
+    "font-size:.8rem;color:#5a6b7b}input{font:inherit;padding:.3rem .4rem;border:1px solid #c2cbd4;"
+    "border-radius:4px}button{font:inherit;padding:.35rem 1rem;border:0;border-radius:4px;background:#1f6feb;"
+    "color:#fff;cursor:pointer}table{border-collapse:collapse;background:#fff;border:1px solid #d8dee4;"
+    "border-radius:8px;font-variant-numeric:tabular-nums}th,td{padding:.45rem .7rem;border-bottom:1px solid "
+    "#eaeef2;text-align:right;white-space:nowrap}th{background:#eef2f6;font-size:.8rem;vertical-align:bottom}"
+    "th small{display:block;font-weight:normal;color:#5a6b7b}td.d,th.d{text-align:left}td.d "
+    "small{color:#5a6b7b}"
+    "tr.total td{font-weight:600;background:#f0f5ff;border-top:2px solid #9fb7d9}a{color:#1f6feb}"
+    "dl{font-size:.85rem;color:#3b4a59;max-width:60rem}dt{font-weight:600;margin-top:.5rem}dd{margin-left:"
+    "1rem}";
+
+static void head(buf *b, const reporting_report *r, const char *dongs_arg)
+{
+    puts_(b, "<!doctype html><html lang=\"ko\"><head><meta charset=\"utf-8\">"
+             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+             "<title>welfarehub KPI</title><style>");
+    puts_(b, style);
+    puts_(b,
+          "</style></head><body><h1>마을복지허브 성과지표 · Village welfare hub KPIs</h1><p class=\"sub\">");
+    escaped(b, r->from_on);
+    puts_(b, " – ");
+    escaped(b, r->to_on);
+    printf_(b, " · %zu dongs · counted by business date from the services' events</p>", r->n_rows);
+    puts_(
+        b,
+        "<form method=\"get\" action=\"/dashboard\"><label>From<input type=\"date\" name=\"from\" value=\"");
+    escaped(b, r->from_on);
+    puts_(b, "\"></label><label>To<input type=\"date\" name=\"to\" value=\"");
+    escaped(b, r->to_on);
+    puts_(b, "\"></label><label>Dong codes (comma-separated, empty = all)<input name=\"dongs\" size=\"40\" "
+             "value=\"");
+    escaped(b, dongs_arg ? dongs_arg : "");
+    puts_(b, "\"></label><button type=\"submit\">Show</button><a href=\"/api/kpi?from=");
+    escaped(b, r->from_on);
+    puts_(b, "&amp;to=");
+    escaped(b, r->to_on);
+    if (dongs_arg && *dongs_arg) {
+        puts_(b, "&amp;dongs=");
+        escaped(b, dongs_arg);
+    }
+    puts_(b, "\">JSON</a></form>");
+}
+
+static void table_head(buf *b)
+{
+    puts_(b, "<table><thead><tr><th class=\"d\">동 · Dong<small>hub</small></th>");
+    for (int k = 0; k < REPORTING_KPI_COUNT; k++) {
+        puts_(b, "<th>");
+        escaped(b, reporting_kpi_defs[k].label_ko);
+        puts_(b, "<small>");
+        escaped(b, reporting_kpi_defs[k].label_en);
+        puts_(b, "</small></th>");
+    }
+    puts_(b, "</tr></thead><tbody>");
+}
+
+static void values_cells(buf *b, const reporting_values *v)
+{
+    for (int k = 0; k < REPORTING_KPI_COUNT; k++) {
+        puts_(b, "<td>");
+        number(b, v->v[k]);
+        puts_(b, "</td>");
+    }
+}
+
+static void row_html(buf *b, const reporting_report *r, const reporting_row *row)
+{
+    puts_(b, "<tr><td class=\"d\"><a href=\"/dashboard?dongs=");
+    escaped(b, row->dong_code);
+    puts_(b, "&amp;from=");
+    escaped(b, r->from_on);
+    puts_(b, "&amp;to=");
+    escaped(b, r->to_on);
+    puts_(b, "\">");
+    escaped(b, row->name[0] ? row->name : row->dong_code);
+    puts_(b, "</a> <small>");
+    escaped(b, row->dong_code);
+    if (row->hub_dong_code[0] && strcmp(row->hub_dong_code, row->dong_code) != 0) {
+        puts_(b, " · served by ");
+        escaped(b, row->hub_dong_code);
+    }
+    puts_(b, "</small></td>");
+    values_cells(b, &row->values);
+    puts_(b, "</tr>");
+}
+
+static const char *agg_text(reporting_agg agg)
+{
+    switch (agg) {
+    case REPORTING_AGG_DAILY_SUM:
+        return "sum over the days of the period";
+    case REPORTING_AGG_CASES_OPEN:
+        return "cases open at any time in the period";
+    case REPORTING_AGG_STAFF_DISTINCT:
+        return "distinct staff active in the period at the hubs serving the dongs (the total counts each "
+               "person once)";
+    case REPORTING_AGG_STAFF_PRIVATE:
+        return "the same, privately employed only";
+    }
+    return "";
+}
+
+static void definitions(buf *b)
+{
+    puts_(b, "<dl>");
+    for (int k = 0; k < REPORTING_KPI_COUNT; k++) {
+        const reporting_kpi_def *d = &reporting_kpi_defs[k];
+        puts_(b, "<dt>");
+        escaped(b, d->label_ko);
+        puts_(b, " · ");
+        escaped(b, d->label_en);
+        puts_(b, "</dt><dd>");
+        escaped(b, agg_text(d->agg));
+        puts_(b, " (");
+        escaped(b, d->unit);
+        puts_(b, ")</dd>");
+    }
+    puts_(b, "</dl>");
+}
+
+char *reporting_render_html(const reporting_report *r, const char *dongs_arg)
+{
+    buf b = {0};
+    head(&b, r, dongs_arg);
+    table_head(&b);
+    for (size_t i = 0; i < r->n_rows; i++)
+        row_html(&b, r, &r->rows[i]);
+    puts_(&b, "<tr class=\"total\"><td class=\"d\">합계 · Total</td>");
+    values_cells(&b, &r->total);
+    puts_(&b, "</tr></tbody></table>");
+    definitions(&b);
+    puts_(&b, "</body></html>\n");
+    if (b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* An error page keeps the form, so a bad date can be corrected in place. */
+char *reporting_render_html_error(const char *message)
+{
+    buf b = {0};
+    puts_(&b, "<!doctype html><html lang=\"ko\"><head><meta charset=\"utf-8\"><title>welfarehub KPI</title>"
+              "<style>");
+    puts_(&b, style);
+    puts_(&b, "</style></head><body><h1>마을복지허브 성과지표 · Village welfare hub KPIs</h1><p>");
+    escaped(&b, message);
+    puts_(&b, "</p><p><a href=\"/dashboard\">Back to the dashboard</a></p></body></html>\n");
+    if (b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}

@@ -1,0 +1,234 @@
+/*
+ * reporting.h — the reporting service's private types: KPI facts, the KPI definitions, reports.
+ *
+ * Reporting turns the other services' events into facts per dong per business day (kpi_daily), plus
+ * two small interval tables for the indices that are not sums of days (cases open during a period,
+ * staff active during a period) and the dong → hub map.  A KPI query sums the daily facts over the
+ * period and counts the intervals that overlap it.  Nothing here is personal data: ids of cases and
+ * staff, dong codes, dates and counts.
+ *
+ * The pure parts (event → fact, selection checks, report assembly, rendering) are separate from the
+ * store so unit tests run them without a database.
+ */
+#ifndef REPORTING_H
+#define REPORTING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "welfare/case/v1/events.pb-c.h"
+#include "welfare/intake/v1/events.pb-c.h"
+#include "welfare/registry/v1/events.pb-c.h"
+#include "welfare/reporting/v1/commands.pb-c.h"
+#include "welfare/routing/v1/events.pb-c.h"
+#include "wh/db.h"
+#include "wh/http.h"
+#include "wh/service.h"
+
+/* The service's HTTP server, to add routes from the start hook.  Requested from the bus engineer
+ * for wh/service.h (see /tmp/team-notes.md); this identical declaration stays harmless once it is
+ * there. */
+wh_http *wh_service_http(wh_service *svc);
+
+#define REPORTING_DONG_MAX   24  /* bytes of a dong code, with its NUL */
+#define REPORTING_NAME_MAX   96  /* bytes of a dong name, with its NUL */
+#define REPORTING_DATE_LEN   11  /* "YYYY-MM-DD" and NUL */
+#define REPORTING_SELECT_MAX 200 /* dong codes in one selection */
+
+/* --- daily facts -------------------------------------------------------------------------------- */
+
+/* The columns of kpi_daily, in the order of the upsert's parameters. */
+typedef enum reporting_fact_col {
+    REPORTING_FACT_TARGETS,      /* persons added to identified households */
+    REPORTING_FACT_BLIND_SPOTS,  /* blind-spot households discovered */
+    REPORTING_FACT_CASES_OPENED, /* cases opened (the index itself counts intervals) */
+    REPORTING_FACT_CASES_CLOSED,
+    REPORTING_FACT_VISITS,        /* home visits completed */
+    REPORTING_FACT_VISITS_MISSED, /* scheduled visits that did not happen */
+    REPORTING_FACT_LINKAGES,      /* service linkages completed */
+    REPORTING_FACT_RESOURCES,     /* resources registered ("resource discoveries") */
+    REPORTING_FACT_AMOUNT_KRW,    /* their value */
+    REPORTING_FACT_COUNT
+} reporting_fact_col;
+
+/* Column names of kpi_daily, indexed by reporting_fact_col. */
+extern const char *const reporting_fact_columns[REPORTING_FACT_COUNT];
+
+/* What one event adds to one dong's day. */
+typedef struct reporting_fact {
+    char dong_code[REPORTING_DONG_MAX];
+    char day[REPORTING_DATE_LEN];
+    int64_t delta[REPORTING_FACT_COUNT];
+} reporting_fact;
+
+/* The fact of each event that adds to kpi_daily.  0, or WH_INVALID_ARGUMENT with *field set to the
+ * offending field (the event cannot be counted). */
+int reporting_fact_household(const Welfare__Intake__V1__HouseholdIdentified *e, reporting_fact *f,
+                             const char **field);
+int reporting_fact_blind_spot(const Welfare__Intake__V1__BlindSpotDiscovered *e, reporting_fact *f,
+                              const char **field);
+int reporting_fact_case_opened(const Welfare__Case__V1__CaseOpened *e, reporting_fact *f, const char **field);
+int reporting_fact_case_closed(const Welfare__Case__V1__CaseClosed *e, reporting_fact *f, const char **field);
+int reporting_fact_linkage(const Welfare__Case__V1__LinkageCompleted *e, reporting_fact *f,
+                           const char **field);
+int reporting_fact_visit(const Welfare__Routing__V1__VisitCompleted *e, reporting_fact *f,
+                         const char **field);
+int reporting_fact_visit_missed(const Welfare__Routing__V1__VisitMissed *e, reporting_fact *f,
+                                const char **field);
+int reporting_fact_resource(const Welfare__Registry__V1__ResourceRegistered *e, reporting_fact *f,
+                            const char **field);
+
+/* True for a dong code reporting accepts: 1..23 ASCII letters, digits or '-' (Korean administrative
+ * codes are 10 digits; tests and other districts may use others). */
+bool reporting_dong_code_valid(const char *s);
+
+/* --- KPI definitions ---------------------------------------------------------------------------- */
+
+/* The values of a report, indexed by reporting_kpi. */
+typedef enum reporting_kpi {
+    REPORTING_KPI_TARGETS,
+    REPORTING_KPI_PERSONNEL,
+    REPORTING_KPI_PERSONNEL_PRIVATE,
+    REPORTING_KPI_CASES,
+    REPORTING_KPI_BLIND_SPOTS,
+    REPORTING_KPI_VISITS,
+    REPORTING_KPI_LINKAGES,
+    REPORTING_KPI_RESOURCES,
+    REPORTING_KPI_AMOUNT_KRW,
+    REPORTING_KPI_COUNT
+} reporting_kpi;
+
+/* How a value is computed for a dong set and a period. */
+typedef enum reporting_agg {
+    REPORTING_AGG_DAILY_SUM,      /* sum of a kpi_daily column over the days; totals add up */
+    REPORTING_AGG_CASES_OPEN,     /* cases whose interval overlaps the period; totals add up */
+    REPORTING_AGG_STAFF_DISTINCT, /* distinct staff active in the period at the serving hubs; the
+                                     total counts each person once, so it is not the sum of rows */
+    REPORTING_AGG_STAFF_PRIVATE,  /* the same, privately employed only */
+} reporting_agg;
+
+/* One row of the KPI table as the district reports it. */
+typedef struct reporting_kpi_def {
+    reporting_kpi kpi;
+    const char *key;      /* JSON and metric name: "site_visits" */
+    const char *label_ko; /* as on the district's table */
+    const char *label_en;
+    const char *unit;  /* "persons", "households", "cases", "KRW" */
+    reporting_agg agg; /* how it aggregates */
+    int fact;          /* the kpi_daily column for REPORTING_AGG_DAILY_SUM, else -1 */
+    int part_of;       /* the index it is a part of ("of whom privately employed"), else -1 */
+} reporting_kpi_def;
+
+extern const reporting_kpi_def reporting_kpi_defs[REPORTING_KPI_COUNT];
+
+/* --- selections and reports --------------------------------------------------------------------- */
+
+typedef struct reporting_values {
+    int64_t v[REPORTING_KPI_COUNT];
+} reporting_values;
+
+typedef struct reporting_selection {
+    char **dong_codes; /* borrowed; n_dongs == 0 means every dong */
+    size_t n_dongs;
+    const char *from_on;
+    const char *to_on;
+} reporting_selection;
+
+/* Checks a selection: every code valid and distinct, at most REPORTING_SELECT_MAX of them, both dates
+ * valid, from_on <= to_on.  0, or WH_INVALID_ARGUMENT with *field ("to_on") and *why. */
+int reporting_selection_check(const reporting_selection *s, const char **field, const char **why);
+
+/* The dong codes of a selection as a PostgreSQL text-array literal ("{a,b}") into out, or NULL-out
+ * (out[0] = 0) for "every dong".  Codes are checked first, so no quoting is needed.  0, or
+ * WH_INVALID_ARGUMENT when it does not fit. */
+int reporting_dongs_literal(const reporting_selection *s, char *out, size_t size);
+
+/* Splits a comma-separated dong list (the HTTP "dongs" argument) into codes pointing into copy.
+ * NULL or empty gives none ("every dong").  0, or WH_INVALID_ARGUMENT when it is too long or has more
+ * than max codes; the codes themselves are checked by reporting_selection_check. */
+int reporting_parse_dongs(const char *arg, char *copy, size_t size, char **codes, size_t max, size_t *n);
+
+typedef struct reporting_row {
+    char dong_code[REPORTING_DONG_MAX];
+    char name[REPORTING_NAME_MAX];
+    char hub_dong_code[REPORTING_DONG_MAX];
+    reporting_values values;
+} reporting_row;
+
+typedef struct reporting_report {
+    char from_on[REPORTING_DATE_LEN];
+    char to_on[REPORTING_DATE_LEN];
+    reporting_row *rows; /* sorted by dong code once finished */
+    size_t n_rows, cap_rows;
+    reporting_values total;
+} reporting_report;
+
+/* Starts an empty report for a period.  Rows for explicitly selected dongs are added up front so a
+ * dong without facts still shows as zeros. */
+int reporting_report_init(reporting_report *r, const reporting_selection *s);
+void reporting_report_free(reporting_report *r);
+
+/* The row of a dong, added (zeroed) when missing.  NULL on out-of-memory. */
+reporting_row *reporting_report_row(reporting_report *r, const char *dong_code);
+
+/* Sorts the rows and computes the total: the sum of rows for every additive index; the personnel
+ * totals are set by the caller (distinct staff over the whole set) and kept. */
+void reporting_report_finish(reporting_report *r);
+
+/* d = b - a, index by index. */
+void reporting_values_diff(const reporting_values *a, const reporting_values *b, reporting_values *d);
+
+/* --- rendering (HTTP) --------------------------------------------------------------------------- */
+
+/* The report as JSON (the /api/kpi body).  Caller frees; NULL on out-of-memory. */
+char *reporting_render_json(const reporting_report *r);
+/* The dashboard page with this report (self-contained HTML); dongs_arg is the form's dong field as
+ * given (may be NULL).  Caller frees; NULL on out-of-memory. */
+char *reporting_render_html(const reporting_report *r, const char *dongs_arg);
+/* The page shown for a bad period or dong list. */
+char *reporting_render_html_error(const char *message);
+
+/* --- protobuf replies --------------------------------------------------------------------------- */
+
+/* Copies a report into a KpiReport allocated from the handler's ctx.  NULL on out-of-memory. */
+Welfare__Reporting__V1__KpiReport *reporting_report_to_proto(wh_ctx *ctx, const reporting_report *r);
+Welfare__Reporting__V1__KpiValues *reporting_values_to_proto(wh_ctx *ctx, const reporting_values *v);
+
+/* --- store (store.c: the only SQL) -------------------------------------------------------------- */
+
+extern const wh_db_statement reporting_statements[];
+extern const size_t reporting_statements_count;
+
+int reporting_store_add_fact(wh_db *db, const reporting_fact *f);
+/* 1 when the case was new, 0 when it was known already, negative on failure. */
+int reporting_store_open_case(wh_db *db, int64_t case_id, const char *dong_code, const char *opened_on);
+int reporting_store_close_case(wh_db *db, int64_t case_id, const char *closed_on);
+int reporting_store_define_dong(wh_db *db, const Welfare__Routing__V1__DongDefined *e);
+int reporting_store_register_staff(wh_db *db, const Welfare__Routing__V1__StaffRegistered *e);
+int reporting_store_deactivate_staff(wh_db *db, int64_t staff_id, const char *active_until);
+/* Fills a report initialised for s.  0 or a negative status. */
+int reporting_store_query(wh_db *db, const reporting_selection *s, reporting_report *r);
+/* The dongs, by code: a PGresult with dong_code, name, hub_type, hub_dong_code (caller PQclear()s). */
+PGresult *reporting_store_list_dongs(wh_db *db);
+
+/* A complete report for a selection: checks it (0, WH_INVALID_ARGUMENT with field and why), then
+ * queries.  Shared by the bus handlers and the HTTP thread. */
+int reporting_build_report(wh_db *db, const reporting_selection *s, reporting_report *r, const char **field,
+                           const char **why);
+
+/* --- service ------------------------------------------------------------------------------------ */
+
+void reporting_service_def(wh_service_def *def);
+extern const wh_subscription reporting_subscriptions[]; /* handlers.c */
+extern const size_t reporting_subscriptions_count;
+extern const wh_command reporting_commands[]; /* queries.c */
+extern const size_t reporting_commands_count;
+extern const wh_migration reporting_migrations[]; /* generated from migrations/ */
+extern const size_t reporting_migrations_count;
+
+/* Adds /dashboard and /api/kpi to the service's HTTP server and opens their read-only connection. */
+int reporting_http_start(wh_service *svc);
+void reporting_http_stop(wh_service *svc);
+
+#endif

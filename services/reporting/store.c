@@ -1,0 +1,252 @@
+/*
+ * store.c — reporting's SQL: the only file that knows the tables of the `reporting` schema.
+ *
+ * Writes are upserts that add an event's fact to its dong's day, and small updates of the case and
+ * staff intervals; each runs in the bus's transaction with the stream position, so an event counts
+ * exactly once.  A KPI query is four reads over the selection ($1 a text[] of dong codes, NULL for
+ * every dong; $2..$3 the period): the daily sums, the cases open in the period, the staff active in
+ * it per dong and for the whole set, plus the dongs' names.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "reporting.h"
+#include "wh/status.h"
+
+#define STAFF_ACTIVE "s.active_from <= $3::date AND (s.active_until IS NULL OR s.active_until >= $2::date)"
+
+const wh_db_statement reporting_statements[] = {
+    {"reporting_add_fact",
+     "INSERT INTO kpi_daily (dong_code, day, targets, blind_spots, cases_opened, cases_closed, site_visits,"
+     " visits_missed, service_linkages, resources_discovered, resource_amount_krw)"
+     " VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+     " ON CONFLICT (dong_code, day) DO UPDATE SET"
+     " targets = kpi_daily.targets + EXCLUDED.targets,"
+     " blind_spots = kpi_daily.blind_spots + EXCLUDED.blind_spots,"
+     " cases_opened = kpi_daily.cases_opened + EXCLUDED.cases_opened,"
+     " cases_closed = kpi_daily.cases_closed + EXCLUDED.cases_closed,"
+     " site_visits = kpi_daily.site_visits + EXCLUDED.site_visits,"
+     " visits_missed = kpi_daily.visits_missed + EXCLUDED.visits_missed,"
+     " service_linkages = kpi_daily.service_linkages + EXCLUDED.service_linkages,"
+     " resources_discovered = kpi_daily.resources_discovered + EXCLUDED.resources_discovered,"
+     " resource_amount_krw = kpi_daily.resource_amount_krw + EXCLUDED.resource_amount_krw"},
+    {"reporting_open_case",
+     "INSERT INTO case_interval (case_id, dong_code, opened_on) VALUES ($1, $2, $3::date)"
+     " ON CONFLICT (case_id) DO NOTHING"},
+    {"reporting_close_case", "UPDATE case_interval SET closed_on = GREATEST($2::date, opened_on)"
+                             " WHERE case_id = $1 AND closed_on IS NULL"},
+    {"reporting_define_dong",
+     "INSERT INTO dong (dong_code, name, hub_type, hub_dong_code, latitude, longitude)"
+     " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dong_code) DO UPDATE SET name = EXCLUDED.name,"
+     " hub_type = EXCLUDED.hub_type, hub_dong_code = EXCLUDED.hub_dong_code, latitude = EXCLUDED.latitude,"
+     " longitude = EXCLUDED.longitude"},
+    /* A new registration ends the member's open period the day before it starts. */
+    {"reporting_end_staff", "UPDATE staff_interval SET active_until = $2::date - 1"
+                            " WHERE staff_id = $1 AND active_until IS NULL AND active_from < $2::date"},
+    {"reporting_start_staff",
+     "INSERT INTO staff_interval (staff_id, active_from, hub_dong_code, role, is_private)"
+     " VALUES ($1, $2::date, $3, $4, $5) ON CONFLICT (staff_id, active_from) DO UPDATE SET"
+     " hub_dong_code = EXCLUDED.hub_dong_code, role = EXCLUDED.role, is_private = EXCLUDED.is_private,"
+     " active_until = NULL"},
+    {"reporting_deactivate_staff", "UPDATE staff_interval SET active_until = GREATEST($2::date, active_from)"
+                                   " WHERE staff_id = $1 AND active_until IS NULL"},
+    /* Columns in reporting_fact_col order. */
+    {"reporting_q_daily",
+     "SELECT dong_code, sum(targets)::bigint, sum(blind_spots)::bigint, sum(cases_opened)::bigint,"
+     " sum(cases_closed)::bigint, sum(site_visits)::bigint, sum(visits_missed)::bigint,"
+     " sum(service_linkages)::bigint, sum(resources_discovered)::bigint, sum(resource_amount_krw)::bigint"
+     " FROM kpi_daily WHERE ($1::text[] IS NULL OR dong_code = ANY($1::text[]))"
+     " AND day BETWEEN $2::date AND $3::date GROUP BY dong_code"},
+    {"reporting_q_cases", "SELECT dong_code, count(*) FROM case_interval"
+                          " WHERE ($1::text[] IS NULL OR dong_code = ANY($1::text[]))"
+                          " AND opened_on <= $3::date AND (closed_on IS NULL OR closed_on >= $2::date)"
+                          " GROUP BY dong_code"},
+    {"reporting_q_staff",
+     "SELECT d.dong_code, count(DISTINCT s.staff_id), count(DISTINCT s.staff_id) FILTER (WHERE s.is_private)"
+     " FROM dong d JOIN staff_interval s ON s.hub_dong_code = d.hub_dong_code"
+     " WHERE ($1::text[] IS NULL OR d.dong_code = ANY($1::text[])) AND " STAFF_ACTIVE
+     " GROUP BY d.dong_code"},
+    {"reporting_q_staff_total",
+     "SELECT count(DISTINCT s.staff_id), count(DISTINCT s.staff_id) FILTER (WHERE s.is_private)"
+     " FROM staff_interval s WHERE s.hub_dong_code IN (SELECT d.hub_dong_code FROM dong d"
+     " WHERE ($1::text[] IS NULL OR d.dong_code = ANY($1::text[]))) AND " STAFF_ACTIVE},
+    {"reporting_q_names", "SELECT dong_code, name, hub_dong_code FROM dong"
+                          " WHERE ($1::text[] IS NULL OR dong_code = ANY($1::text[]))"},
+    {"reporting_list_dongs", "SELECT dong_code, name, hub_type, hub_dong_code FROM dong ORDER BY dong_code"},
+};
+const size_t reporting_statements_count = sizeof reporting_statements / sizeof reporting_statements[0];
+
+static int exec_status(wh_db *db, const char *statement, const wh_params *p, int64_t *rows)
+{
+    int64_t n = wh_db_exec(db, statement, p);
+    if (n < 0)
+        return (int)n;
+    if (rows)
+        *rows = n;
+    return 0;
+}
+
+int reporting_store_add_fact(wh_db *db, const reporting_fact *f)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_text(&p, f->dong_code);
+    wh_params_text(&p, f->day);
+    for (int i = 0; i < REPORTING_FACT_COUNT; i++)
+        wh_params_i64(&p, f->delta[i]);
+    return exec_status(db, "reporting_add_fact", &p, NULL);
+}
+
+int reporting_store_open_case(wh_db *db, int64_t case_id, const char *dong_code, const char *opened_on)
+{
+    wh_params p;
+    int64_t rows = 0;
+    wh_params_reset(&p);
+    wh_params_i64(&p, case_id);
+    wh_params_text(&p, dong_code);
+    wh_params_text(&p, opened_on);
+    int rc = exec_status(db, "reporting_open_case", &p, &rows);
+    return rc != 0 ? rc : rows > 0;
+}
+
+int reporting_store_close_case(wh_db *db, int64_t case_id, const char *closed_on)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, case_id);
+    wh_params_text(&p, closed_on);
+    return exec_status(db, "reporting_close_case", &p, NULL);
+}
+
+int reporting_store_define_dong(wh_db *db, const Welfare__Routing__V1__DongDefined *e)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_text(&p, e->dong_code);
+    wh_params_text(&p, e->name ? e->name : "");
+    wh_params_i64(&p, e->hub_type);
+    wh_params_text(&p, e->hub_dong_code);
+    if (e->centre) {
+        wh_params_f64(&p, e->centre->latitude);
+        wh_params_f64(&p, e->centre->longitude);
+    } else {
+        wh_params_text(&p, NULL);
+        wh_params_text(&p, NULL);
+    }
+    return exec_status(db, "reporting_define_dong", &p, NULL);
+}
+
+int reporting_store_register_staff(wh_db *db, const Welfare__Routing__V1__StaffRegistered *e)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, e->staff_id);
+    wh_params_text(&p, e->active_from);
+    int rc = exec_status(db, "reporting_end_staff", &p, NULL);
+    if (rc != 0)
+        return rc;
+    wh_params_text(&p, e->hub_dong_code);
+    wh_params_i64(&p, e->role);
+    wh_params_bool(&p, e->employment == WELFARE__COMMON__V1__EMPLOYMENT__EMPLOYMENT_PRIVATE);
+    return exec_status(db, "reporting_start_staff", &p, NULL);
+}
+
+int reporting_store_deactivate_staff(wh_db *db, int64_t staff_id, const char *active_until)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, staff_id);
+    wh_params_text(&p, active_until);
+    return exec_status(db, "reporting_deactivate_staff", &p, NULL);
+}
+
+/* Runs one query of the selection and hands each row to fill(). */
+static int query_rows(wh_db *db, const char *statement, const wh_params *p, reporting_report *r,
+                      int (*fill)(reporting_report *r, const PGresult *res, int row))
+{
+    PGresult *res = wh_db_query(db, statement, p);
+    if (!res)
+        return wh_db_last_status(db);
+    int rc = 0;
+    for (int i = 0; i < PQntuples(res) && rc == 0; i++)
+        rc = fill(r, res, i);
+    PQclear(res);
+    return rc;
+}
+
+static int fill_daily(reporting_report *r, const PGresult *res, int i)
+{
+    reporting_row *row = reporting_report_row(r, wh_db_text(res, i, 0));
+    if (!row)
+        return WH_INTERNAL;
+    for (int k = 0; k < REPORTING_KPI_COUNT; k++)
+        if (reporting_kpi_defs[k].agg == REPORTING_AGG_DAILY_SUM)
+            row->values.v[k] = wh_db_i64(res, i, 1 + reporting_kpi_defs[k].fact, 0);
+    return 0;
+}
+
+static int fill_cases(reporting_report *r, const PGresult *res, int i)
+{
+    reporting_row *row = reporting_report_row(r, wh_db_text(res, i, 0));
+    if (!row)
+        return WH_INTERNAL;
+    row->values.v[REPORTING_KPI_CASES] = wh_db_i64(res, i, 1, 0);
+    return 0;
+}
+
+static int fill_staff(reporting_report *r, const PGresult *res, int i)
+{
+    reporting_row *row = reporting_report_row(r, wh_db_text(res, i, 0));
+    if (!row)
+        return WH_INTERNAL;
+    row->values.v[REPORTING_KPI_PERSONNEL] = wh_db_i64(res, i, 1, 0);
+    row->values.v[REPORTING_KPI_PERSONNEL_PRIVATE] = wh_db_i64(res, i, 2, 0);
+    return 0;
+}
+
+static int fill_staff_total(reporting_report *r, const PGresult *res, int i)
+{
+    r->total.v[REPORTING_KPI_PERSONNEL] = wh_db_i64(res, i, 0, 0);
+    r->total.v[REPORTING_KPI_PERSONNEL_PRIVATE] = wh_db_i64(res, i, 1, 0);
+    return 0;
+}
+
+static int fill_names(reporting_report *r, const PGresult *res, int i)
+{
+    reporting_row *row = reporting_report_row(r, wh_db_text(res, i, 0));
+    if (!row)
+        return WH_INTERNAL;
+    const char *name = wh_db_text(res, i, 1), *hub = wh_db_text(res, i, 2);
+    snprintf(row->name, sizeof row->name, "%s", name ? name : "");
+    snprintf(row->hub_dong_code, sizeof row->hub_dong_code, "%s", hub ? hub : "");
+    return 0;
+}
+
+int reporting_store_query(wh_db *db, const reporting_selection *s, reporting_report *r)
+{
+    char dongs[REPORTING_SELECT_MAX * (REPORTING_DONG_MAX + 1) + 3];
+    wh_params p;
+    if (reporting_dongs_literal(s, dongs, sizeof dongs) != 0)
+        return WH_INVALID_ARGUMENT;
+    wh_params_reset(&p);
+    wh_params_text(&p, dongs[0] ? dongs : NULL);
+    int rc = query_rows(db, "reporting_q_names", &p, r, fill_names); /* $1 only */
+    wh_params_text(&p, s->from_on);
+    wh_params_text(&p, s->to_on);
+    if (rc == 0)
+        rc = query_rows(db, "reporting_q_daily", &p, r, fill_daily);
+    if (rc == 0)
+        rc = query_rows(db, "reporting_q_cases", &p, r, fill_cases);
+    if (rc == 0)
+        rc = query_rows(db, "reporting_q_staff", &p, r, fill_staff);
+    if (rc == 0)
+        rc = query_rows(db, "reporting_q_staff_total", &p, r, fill_staff_total);
+    return rc;
+}
+
+PGresult *reporting_store_list_dongs(wh_db *db)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    return wh_db_query(db, "reporting_list_dongs", &p);
+}

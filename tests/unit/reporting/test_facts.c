@@ -1,0 +1,164 @@
+/*
+ * test_facts.c — what each event adds to kpi_daily, and which events reporting refuses to count.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "reporting.h"
+#include "wh/status.h"
+
+static void only(const reporting_fact *f, reporting_fact_col col, int64_t want)
+{
+    for (int i = 0; i < REPORTING_FACT_COUNT; i++)
+        assert_int_equal(f->delta[i], i == (int)col ? want : 0);
+}
+
+static void household_adds_persons_as_targets(void **state)
+{
+    Welfare__Intake__V1__HouseholdIdentified e = WELFARE__INTAKE__V1__HOUSEHOLD_IDENTIFIED__INIT;
+    reporting_fact f;
+    const char *field = NULL;
+    e.dong_code = "2650051000";
+    e.identified_on = "2026-03-14";
+    e.persons_added = 3;
+    assert_int_equal(reporting_fact_household(&e, &f, &field), 0);
+    assert_string_equal(f.dong_code, "2650051000");
+    assert_string_equal(f.day, "2026-03-14");
+    only(&f, REPORTING_FACT_TARGETS, 3);
+
+    e.persons_added = 0; /* a matched household adds nobody */
+    assert_int_equal(reporting_fact_household(&e, &f, &field), 0);
+    only(&f, REPORTING_FACT_TARGETS, 0);
+}
+
+static void bad_dates_and_dongs_name_the_field(void **state)
+{
+    Welfare__Intake__V1__HouseholdIdentified e = WELFARE__INTAKE__V1__HOUSEHOLD_IDENTIFIED__INIT;
+    reporting_fact f;
+    const char *field = NULL;
+    e.dong_code = "2650051000";
+    e.identified_on = "2026-02-30";
+    assert_int_equal(reporting_fact_household(&e, &f, &field), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "identified_on");
+
+    e.identified_on = "2026-02-28";
+    e.dong_code = "";
+    assert_int_equal(reporting_fact_household(&e, &f, &field), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "dong_code");
+
+    e.dong_code = "26500'; DROP";
+    assert_int_equal(reporting_fact_household(&e, &f, &field), WH_INVALID_ARGUMENT);
+
+    e.dong_code = "2650051000";
+    e.persons_added = -1;
+    assert_int_equal(reporting_fact_household(&e, &f, &field), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "persons_added");
+}
+
+static void each_event_counts_its_column(void **state)
+{
+    reporting_fact f;
+    const char *field = NULL;
+
+    Welfare__Intake__V1__BlindSpotDiscovered b = WELFARE__INTAKE__V1__BLIND_SPOT_DISCOVERED__INIT;
+    b.dong_code = "2650052000";
+    b.discovered_on = "2026-01-02";
+    assert_int_equal(reporting_fact_blind_spot(&b, &f, &field), 0);
+    only(&f, REPORTING_FACT_BLIND_SPOTS, 1);
+
+    Welfare__Case__V1__CaseOpened o = WELFARE__CASE__V1__CASE_OPENED__INIT;
+    o.dong_code = "2650052000";
+    o.opened_on = "2026-01-03";
+    assert_int_equal(reporting_fact_case_opened(&o, &f, &field), 0);
+    only(&f, REPORTING_FACT_CASES_OPENED, 1);
+
+    Welfare__Case__V1__CaseClosed c = WELFARE__CASE__V1__CASE_CLOSED__INIT;
+    c.dong_code = "2650052000";
+    c.closed_on = "2026-04-03";
+    assert_int_equal(reporting_fact_case_closed(&c, &f, &field), 0);
+    only(&f, REPORTING_FACT_CASES_CLOSED, 1);
+
+    Welfare__Case__V1__LinkageCompleted l = WELFARE__CASE__V1__LINKAGE_COMPLETED__INIT;
+    l.dong_code = "2650052000";
+    l.completed_on = "2026-01-05";
+    assert_int_equal(reporting_fact_linkage(&l, &f, &field), 0);
+    only(&f, REPORTING_FACT_LINKAGES, 1);
+
+    Welfare__Routing__V1__VisitCompleted v = WELFARE__ROUTING__V1__VISIT_COMPLETED__INIT;
+    v.dong_code = "2650052000";
+    v.visited_on = "2026-01-06";
+    assert_int_equal(reporting_fact_visit(&v, &f, &field), 0);
+    only(&f, REPORTING_FACT_VISITS, 1);
+
+    Welfare__Routing__V1__VisitMissed m = WELFARE__ROUTING__V1__VISIT_MISSED__INIT;
+    m.dong_code = "2650052000";
+    m.missed_on = "2026-01-06";
+    assert_int_equal(reporting_fact_visit_missed(&m, &f, &field), 0);
+    only(&f, REPORTING_FACT_VISITS_MISSED, 1);
+
+    Welfare__Routing__V1__VisitMissed m2 = WELFARE__ROUTING__V1__VISIT_MISSED__INIT;
+    m2.dong_code = "2650052000";
+    m2.missed_on = "";
+    assert_int_equal(reporting_fact_visit_missed(&m2, &f, &field), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "missed_on");
+}
+
+static void resource_counts_case_and_amount(void **state)
+{
+    Welfare__Registry__V1__ResourceRegistered e = WELFARE__REGISTRY__V1__RESOURCE_REGISTERED__INIT;
+    reporting_fact f;
+    const char *field = NULL;
+    e.dong_code = "2650053000";
+    e.discovered_on = "2026-02-01";
+    e.amount_krw = 1500000;
+    assert_int_equal(reporting_fact_resource(&e, &f, &field), 0);
+    assert_int_equal(f.delta[REPORTING_FACT_RESOURCES], 1);
+    assert_int_equal(f.delta[REPORTING_FACT_AMOUNT_KRW], 1500000);
+    e.amount_krw = -5;
+    assert_int_equal(reporting_fact_resource(&e, &f, &field), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "amount_krw");
+}
+
+static void dong_codes(void **state)
+{
+    assert_true(reporting_dong_code_valid("2650051000"));
+    assert_true(reporting_dong_code_valid("test-1"));
+    assert_false(reporting_dong_code_valid(NULL));
+    assert_false(reporting_dong_code_valid(""));
+    assert_false(reporting_dong_code_valid("a b"));
+    assert_false(reporting_dong_code_valid("a,b"));
+    assert_false(reporting_dong_code_valid("123456789012345678901234")); /* 24 bytes: too long */
+    assert_true(reporting_dong_code_valid("12345678901234567890123"));
+}
+
+static void kpi_table_is_complete(void **state)
+{
+    for (int k = 0; k < REPORTING_KPI_COUNT; k++) {
+        const reporting_kpi_def *d = &reporting_kpi_defs[k];
+        assert_int_equal(d->kpi, k);
+        assert_non_null(d->key);
+        assert_true(strlen(d->label_ko) > 0 && strlen(d->label_en) > 0);
+        assert_true((d->agg == REPORTING_AGG_DAILY_SUM) == (d->fact >= 0));
+        assert_true(d->fact < REPORTING_FACT_COUNT);
+    }
+    for (int i = 0; i < REPORTING_FACT_COUNT; i++)
+        assert_non_null(reporting_fact_columns[i]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(household_adds_persons_as_targets),
+        cmocka_unit_test(bad_dates_and_dongs_name_the_field),
+        cmocka_unit_test(each_event_counts_its_column),
+        cmocka_unit_test(resource_counts_case_and_amount),
+        cmocka_unit_test(dong_codes),
+        cmocka_unit_test(kpi_table_is_complete),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
