@@ -1,0 +1,74 @@
+/*
+ * service.c — routing as data: its commands, the events it applies, migrations, statements and
+ * settings.
+ */
+#include <jansson.h>
+
+#include "routing.h"
+
+#include "wh/config.h"
+#include "wh/log.h"
+
+extern const wh_migration routing_migrations[];
+extern const size_t routing_migrations_count;
+
+#define STAFF (WH_ROLE_SERVICE | WH_ROLE_OPERATOR)
+#define CMD(name, fn, roles, query, summary)                                                                 \
+    {                                                                                                        \
+        &welfare__routing__v1__##name##__descriptor, &welfare__routing__v1__##name##_reply__descriptor, fn,  \
+            roles, query, summary                                                                            \
+    }
+
+static const wh_command commands[] = {
+    CMD(define_dong, routing_handle_define_dong, STAFF, false, "define a dong and the hub that serves it"),
+    CMD(register_staff, routing_handle_register_staff, STAFF, false,
+        "add a member of visiting staff to a hub"),
+    CMD(deactivate_staff, routing_handle_deactivate_staff, STAFF, false,
+        "record that a member of staff left"),
+    CMD(plan_day, routing_handle_plan_day, STAFF, false, "plan a hub's visits for a date"),
+    CMD(get_day_plan, routing_handle_get_day_plan, STAFF, true, "read a hub's plan for a date"),
+    CMD(record_visit_outcome, routing_handle_record_visit_outcome, STAFF, false,
+        "record that a visit took place or was missed"),
+    CMD(list_visit_requests, routing_handle_list_visit_requests, STAFF, true, "list visit requests"),
+};
+
+static const wh_subscription subscriptions[] = {
+    {"case", &welfare__case__v1__visit_requested__descriptor, routing_apply_visit_requested},
+};
+
+static routing_settings settings = {20.0, 1.3, 2000};
+
+static int start(wh_service *svc)
+{
+    int64_t speed, detour, max_visits;
+    if (wh_config_int("WH_ROUTING_SPEED_KMH", 20, 1, 200, &speed) < 0 ||
+        wh_config_int("WH_ROUTING_DETOUR_PERCENT", 130, 100, 400, &detour) < 0 ||
+        wh_config_int("WH_ROUTING_PLAN_MAX_VISITS", 2000, 1, 100000, &max_visits) < 0)
+        return WH_INVALID_ARGUMENT;
+    settings.speed_kmh = (double)speed;
+    settings.detour = (double)detour / 100.0;
+    settings.max_pending = (int)max_visits;
+    wh_service_set_state(svc, &settings);
+    wh_log_info("routing settings", "{s:I, s:I, s:I}", "speed_kmh", (json_int_t)speed, "detour_percent",
+                (json_int_t)detour, "plan_max_visits", (json_int_t)max_visits);
+    return 0;
+}
+
+const wh_service_def *routing_service_def(void)
+{
+    /* The counts are variables of other translation units, not constant expressions: set here. */
+    static wh_service_def def = {
+        .name = "routing",
+        .schema = "routing",
+        .commands = commands,
+        .n_commands = sizeof commands / sizeof commands[0],
+        .subscriptions = subscriptions,
+        .n_subscriptions = sizeof subscriptions / sizeof subscriptions[0],
+        .migrations = routing_migrations,
+        .statements = routing_statements,
+        .start = start,
+    };
+    def.n_migrations = routing_migrations_count;
+    def.n_statements = routing_statements_count;
+    return &def;
+}
