@@ -1,0 +1,46 @@
+/*
+ * drive.h — shared state of one run of the demo against the services (drive*.c).
+ */
+#ifndef DEMO_DRIVE_H
+#define DEMO_DRIVE_H
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "demo.h"
+#include "whclient.h"
+
+typedef struct demo_run {
+    const demo_district *d;
+    const demo_options *opt;
+    whc *intake, *kase, *registry, *routing, *reporting;
+    int64_t *staff_ids;    /* routing's ids, by index in d->staff */
+    int64_t *provider_ids; /* registry's ids, by index in demo_providers */
+    size_t n_cases_opened; /* what the case service opened from the referrals */
+    size_t n_visits_completed, n_visits_missed, n_assessed, n_follow_ups;
+    int errors;
+} demo_run;
+
+/* Sends a command with the run's deterministic message id for (step, n): a second run of the same
+ * seed gets the stored reply and changes nothing.  0 or the failure's status (printed). */
+int demo_call(demo_run *run, whc *c, const char *step, uint64_t n, const ProtobufCMessage *req,
+              const ProtobufCMessageDescriptor *reply_type, ProtobufCMessage **reply);
+/* A query (fresh message id, nothing stored). */
+int demo_query(demo_run *run, whc *c, const ProtobufCMessage *req,
+               const ProtobufCMessageDescriptor *reply_type, ProtobufCMessage **reply);
+/* Progress on stderr: "  referrals 1200/3400" (one updating line on a terminal). */
+void demo_progress(const demo_run *run, const char *what, size_t done, size_t total);
+void demo_say(const demo_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The steps, in order (drive_setup.c, drive_flow.c). */
+int demo_define_dongs(demo_run *run);
+int demo_register_staff(demo_run *run);
+int demo_register_resources(demo_run *run);
+int demo_submit_referrals(demo_run *run);
+int demo_work_cases(demo_run *run);
+int demo_plan_and_visit(demo_run *run); /* drive_visits.c */
+
+/* Waits until count(run) stops changing (the event flow settled) or the run's wait time passes;
+ * returns the last count, or a negative status. */
+int64_t demo_settle(demo_run *run, const char *what, int64_t (*count)(demo_run *run), int64_t want);
+
+#endif
