@@ -1,0 +1,168 @@
+/*
+ * fake_ctx.h — a handler context for unit tests of service handlers, without the bus.
+ *
+ * Include it in exactly one test file: it defines the wh_ctx_* functions of wh/service.h, so the
+ * handlers run directly against a wh_db (or none, for validation tests) and the test can look at the
+ * failure recorded and the events emitted.  The framework's own wh_ctx (libwh's service module) is then
+ * not linked in.  Also used by tests/unit/routing.
+ */
+#ifndef FAKE_CTX_H
+#define FAKE_CTX_H
+
+#include <libpq-fe.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wh/db.h"
+#include "wh/migrate.h"
+#include "wh/service.h"
+
+#define FAKE_MAX_EVENTS 64
+
+struct wh_ctx {
+    wh_db *db;
+    void *state;
+    int status;     /* of the last wh_ctx_fail */
+    char field[64]; /* its field */
+    int n_events;
+    ProtobufCMessage *events[FAKE_MAX_EVENTS]; /* unpacked copies of what was emitted */
+    void **allocs;
+    size_t n_allocs, cap_allocs;
+};
+
+static wh_ctx fake;
+
+wh_db *wh_ctx_db(wh_ctx *ctx)
+{
+    return ctx->db;
+}
+
+void *wh_ctx_state(wh_ctx *ctx)
+{
+    return ctx->state;
+}
+
+void *wh_ctx_alloc(wh_ctx *ctx, size_t size)
+{
+    if (ctx->n_allocs == ctx->cap_allocs) {
+        size_t cap = ctx->cap_allocs ? 2 * ctx->cap_allocs : 64;
+        void **a = realloc(ctx->allocs, cap * sizeof *a);
+        if (!a)
+            return NULL;
+        ctx->allocs = a;
+        ctx->cap_allocs = cap;
+    }
+    void *p = calloc(1, size ? size : 1);
+    if (p)
+        ctx->allocs[ctx->n_allocs++] = p;
+    return p;
+}
+
+char *wh_ctx_strdup(wh_ctx *ctx, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = wh_ctx_alloc(ctx, n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+int wh_ctx_emit(wh_ctx *ctx, const ProtobufCMessage *event)
+{
+    size_t len = protobuf_c_message_get_packed_size(event);
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf || ctx->n_events == FAKE_MAX_EVENTS) {
+        free(buf);
+        return WH_INTERNAL;
+    }
+    protobuf_c_message_pack(event, buf);
+    ctx->events[ctx->n_events++] = protobuf_c_message_unpack(event->descriptor, NULL, len, buf);
+    free(buf);
+    return 0;
+}
+
+int wh_ctx_fail(wh_ctx *ctx, int status, const char *field, const char *fmt, ...)
+{
+    (void)fmt;
+    ctx->status = status;
+    snprintf(ctx->field, sizeof ctx->field, "%s", field ? field : "");
+    return status;
+}
+
+/* Frees what the last message allocated and emitted. */
+static void fake_reset(void)
+{
+    for (size_t i = 0; i < fake.n_allocs; i++)
+        free(fake.allocs[i]);
+    fake.n_allocs = 0;
+    for (int i = 0; i < fake.n_events; i++)
+        protobuf_c_message_free_unpacked(fake.events[i], NULL);
+    fake.n_events = 0;
+    fake.status = 0;
+    fake.field[0] = '\0';
+}
+
+static void fake_done(void)
+{
+    fake_reset();
+    free(fake.allocs);
+    fake.allocs = NULL;
+    fake.cap_allocs = 0;
+    wh_db_close(&fake.db);
+}
+
+/* The name of the i-th event emitted ("welfare.registry.v1.CapacityReserved"), or "". */
+static const char *fake_event(int i)
+{
+    return i < fake.n_events ? fake.events[i]->descriptor->name : "";
+}
+
+/* Runs a command handler in its own transaction, as the bus would.  Returns its status. */
+static int fake_command(wh_command_fn fn, const ProtobufCMessage *req, ProtobufCMessage **reply)
+{
+    fake_reset();
+    *reply = NULL;
+    if (fake.db)
+        wh_db_exec_sql(fake.db, "BEGIN");
+    int rc = fn(&fake, req, reply);
+    if (fake.db)
+        wh_db_exec_sql(fake.db, rc == 0 ? "COMMIT" : "ROLLBACK");
+    return rc;
+}
+
+static int fake_event_apply(wh_event_fn fn, const ProtobufCMessage *event)
+{
+    fake_reset();
+    wh_db_exec_sql(fake.db, "BEGIN");
+    int rc = fn(&fake, event);
+    wh_db_exec_sql(fake.db, rc == 0 ? "COMMIT" : "ROLLBACK");
+    return rc;
+}
+
+/* Recreates `schema` in the WH_TEST_DB_URL database, applies the migrations and opens fake.db with
+ * the statements.  Returns 0, or -1 when WH_TEST_DB_URL is unset (the caller skips). */
+static int fake_db_setup(const char *schema, const wh_migration *migrations, size_t n_migrations,
+                         const wh_db_statement *statements, size_t n_statements)
+{
+    const char *url = getenv("WH_TEST_DB_URL");
+    if (!url || !*url)
+        return -1;
+    PGconn *c = PQconnectdb(url);
+    char sql[256];
+    snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", schema, schema);
+    PGresult *r = PQexec(c, sql);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    PQfinish(c);
+    if (!ok)
+        return -2;
+    wh_db *db = NULL;
+    if (wh_db_open(&db, url, schema, NULL, 0) < 0 || wh_migrate(db, schema, migrations, n_migrations) < 0)
+        return -2;
+    wh_db_close(&db);
+    return wh_db_open(&fake.db, url, schema, statements, n_statements) < 0 ? -2 : 0;
+}
+
+#endif
