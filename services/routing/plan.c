@@ -128,9 +128,32 @@ static bool needs_role(const routing_plan_visit *v, int role)
     return false;
 }
 
+/* One role: a gap's cost does not depend on the start, and its earliest start is its best, so each
+ * gap is tried once (the general search would try every gap at every candidate minute). */
+static bool best_single(const routing_plan *p, const routing_plan_visit *v, choice *best)
+{
+    bool found = false;
+    for (size_t s = 0; s < p->n_staff; s++) {
+        if (p->staff[s].role != v->roles[0])
+            continue;
+        for (size_t g = 0; g <= p->routes[s].n; g++) {
+            int cost, t = earliest_in_gap(p, s, g, v);
+            if (!gap_fits(p, s, g, v, t, &cost))
+                continue;
+            if (!found || cost < best->cost || (cost == best->cost && t < best->start)) {
+                *best = (choice){.staff = {s}, .gap = {g}, .cost = cost, .start = t};
+                found = true;
+            }
+        }
+    }
+    return found;
+}
+
 static bool best_choice(const routing_plan *p, const routing_plan_visit *v, choice *best)
 {
     bool found = false;
+    if (v->n_roles == 1)
+        return best_single(p, v, best);
     for (size_t s = 0; s < p->n_staff; s++) {
         if (!needs_role(v, p->staff[s].role))
             continue;
