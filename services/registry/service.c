@@ -3,6 +3,8 @@
  */
 #include "registry.h"
 
+#include "wh/metrics.h"
+
 extern const wh_migration registry_migrations[];
 extern const size_t registry_migrations_count;
 
@@ -35,6 +37,17 @@ static const wh_subscription subscriptions[] = {
     {"case", &welfare__case__v1__linkage_requested__descriptor, registry_apply_linkage_requested},
 };
 
+/* Registers the service's own metrics at zero, so /metrics shows them before the first linkage. */
+static int start(wh_service *svc)
+{
+    (void)svc;
+    wh_metrics_counter("registry_linkages_total", "result=\"reserved\"",
+                       "Linkage requests applied, by result");
+    wh_metrics_counter("registry_linkages_total", "result=\"failed\"", "Linkage requests applied, by result");
+    wh_metrics_counter("registry_reservations_total", NULL, "Units of capacity reserved");
+    return 0;
+}
+
 const wh_service_def *registry_service_def(void)
 {
     /* The counts are variables of other translation units, not constant expressions: set here. */
@@ -47,6 +60,7 @@ const wh_service_def *registry_service_def(void)
         .n_subscriptions = sizeof subscriptions / sizeof subscriptions[0],
         .migrations = registry_migrations,
         .statements = registry_statements,
+        .start = start,
     };
     def.n_migrations = registry_migrations_count;
     def.n_statements = registry_statements_count;

@@ -8,6 +8,7 @@
 
 #include "wh/config.h"
 #include "wh/log.h"
+#include "wh/metrics.h"
 
 extern const wh_migration routing_migrations[];
 extern const size_t routing_migrations_count;
@@ -49,6 +50,12 @@ static int start(wh_service *svc)
     settings.detour = (double)detour / 100.0;
     settings.max_pending = (int)max_visits;
     wh_service_set_state(svc, &settings);
+    /* Registered at zero, so /metrics shows them before the first planning. */
+    wh_metrics_counter("routing_visits_placed_total", NULL, "Visits placed by day planning");
+    wh_metrics_counter("routing_visits_unplaced_total", NULL, "Pending visits planning left out");
+    wh_metrics_histogram("routing_plan_seconds", NULL, "Time to plan one hub's day");
+    wh_metrics_counter("routing_visit_outcomes_total", "outcome=\"completed\"", "Visit outcomes recorded");
+    wh_metrics_counter("routing_visit_outcomes_total", "outcome=\"missed\"", "Visit outcomes recorded");
     wh_log_info("routing settings", "{s:I, s:I, s:I}", "speed_kmh", (json_int_t)speed, "detour_percent",
                 (json_int_t)detour, "plan_max_visits", (json_int_t)max_visits);
     return 0;
