@@ -78,8 +78,10 @@ static int apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *m)
     const char *field = NULL;
     if (reporting_fact_case_closed(e, &f, &field) != 0)
         return reject(ctx, m, field);
-    int rc = reporting_store_close_case(wh_ctx_db(ctx), e->case_id, f.day);
-    return rc != 0 ? rc : add_fact(ctx, m, 0, &f, NULL);
+    int closed = reporting_store_close_case(wh_ctx_db(ctx), e->case_id, &f);
+    if (closed <= 0)
+        return closed; /* unknown or closed already: nothing to count */
+    return add_fact(ctx, m, 0, &f, NULL);
 }
 
 static int apply_linkage(wh_ctx *ctx, const ProtobufCMessage *m)

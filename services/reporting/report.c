@@ -157,3 +157,39 @@ int reporting_parse_dongs(const char *arg, char *copy, size_t size, char **codes
     }
     return 0;
 }
+
+static bool leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return days[m - 1] + (m == 2 && leap(y));
+}
+
+static void first_of(char out[REPORTING_DATE_LEN], int y, int m)
+{
+    if (m > 12) {
+        y++;
+        m = 1;
+    }
+    char tmp[32]; /* y and m are in range; the wider buffer only quiets the truncation check */
+    snprintf(tmp, sizeof tmp, "%04d-%02d-01", y, m);
+    memcpy(out, tmp, REPORTING_DATE_LEN - 1);
+    out[REPORTING_DATE_LEN - 1] = 0;
+}
+
+int reporting_period_bounds(const char *from_on, const char *to_on, char whole_from[REPORTING_DATE_LEN],
+                            char whole_until[REPORTING_DATE_LEN], char from_month[REPORTING_DATE_LEN])
+{
+    int fy, fm, fd, ty, tm, td;
+    if (!from_on || !to_on || sscanf(from_on, "%4d-%2d-%2d", &fy, &fm, &fd) != 3 ||
+        sscanf(to_on, "%4d-%2d-%2d", &ty, &tm, &td) != 3 || fm < 1 || fm > 12 || tm < 1 || tm > 12)
+        return WH_INVALID_ARGUMENT;
+    first_of(from_month, fy, fm);
+    first_of(whole_from, fy, fd == 1 ? fm : fm + 1);
+    first_of(whole_until, ty, td == month_days(ty, tm) ? tm + 1 : tm);
+    return 0;
+}

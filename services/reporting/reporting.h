@@ -144,6 +144,13 @@ int reporting_selection_check(const reporting_selection *s, const char **field, 
  * WH_INVALID_ARGUMENT when it does not fit. */
 int reporting_dongs_literal(const reporting_selection *s, char *out, size_t size);
 
+/* Splits a valid period for the month roll-ups: whole_from is the first day of the first whole month
+ * inside it (after to_on when there is none), whole_until the first day of the month after the last
+ * whole month (to_on's month when to_on is not a month's last day), from_month the first of from_on's
+ * month.  0, or WH_INVALID_ARGUMENT for dates that do not parse. */
+int reporting_period_bounds(const char *from_on, const char *to_on, char whole_from[REPORTING_DATE_LEN],
+                            char whole_until[REPORTING_DATE_LEN], char from_month[REPORTING_DATE_LEN]);
+
 /* Splits a comma-separated dong list (the HTTP "dongs" argument) into codes pointing into copy.
  * NULL or empty gives none ("every dong").  0, or WH_INVALID_ARGUMENT when it is too long or has more
  * than max codes; the codes themselves are checked by reporting_selection_check. */
@@ -203,7 +210,9 @@ extern const size_t reporting_statements_count;
 int reporting_store_add_fact(wh_db *db, const reporting_fact *f);
 /* 1 when the case was new, 0 when it was known already, negative on failure. */
 int reporting_store_open_case(wh_db *db, int64_t case_id, const char *dong_code, const char *opened_on);
-int reporting_store_close_case(wh_db *db, int64_t case_id, const char *closed_on);
+/* Closes a case on f->day (no earlier than its opening); on 1 f holds the case's dong and the date it
+ * was closed on, 0 when it was unknown or closed already, negative on failure. */
+int reporting_store_close_case(wh_db *db, int64_t case_id, reporting_fact *f);
 int reporting_store_define_dong(wh_db *db, const Welfare__Routing__V1__DongDefined *e);
 int reporting_store_register_staff(wh_db *db, const Welfare__Routing__V1__StaffRegistered *e);
 int reporting_store_deactivate_staff(wh_db *db, int64_t staff_id, const char *active_until);

@@ -13,12 +13,15 @@
 #include "reporting.h"
 #include "wh/status.h"
 
+#define DONGS        "($1::text[] IS NULL OR dong_code = ANY($1::text[]))"
 #define STAFF_ACTIVE "s.active_from <= $3::date AND (s.active_until IS NULL OR s.active_until >= $2::date)"
 
 const wh_db_statement reporting_statements[] = {
+    /* One round trip adds the fact to its day and to its month (a data-modifying CTE always runs). */
     {"reporting_add_fact",
-     "INSERT INTO kpi_daily (dong_code, day, targets, blind_spots, cases_opened, cases_closed, site_visits,"
-     " visits_missed, service_linkages, resources_discovered, resource_amount_krw)"
+     "WITH daily AS ("
+     "INSERT INTO kpi_daily (dong_code, day, targets, blind_spots, cases_opened, cases_closed, site_visits, "
+     "visits_missed, service_linkages, resources_discovered, resource_amount_krw)"
      " VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
      " ON CONFLICT (dong_code, day) DO UPDATE SET"
      " targets = kpi_daily.targets + EXCLUDED.targets,"
@@ -29,12 +32,26 @@ const wh_db_statement reporting_statements[] = {
      " visits_missed = kpi_daily.visits_missed + EXCLUDED.visits_missed,"
      " service_linkages = kpi_daily.service_linkages + EXCLUDED.service_linkages,"
      " resources_discovered = kpi_daily.resources_discovered + EXCLUDED.resources_discovered,"
-     " resource_amount_krw = kpi_daily.resource_amount_krw + EXCLUDED.resource_amount_krw"},
+     " resource_amount_krw = kpi_daily.resource_amount_krw + EXCLUDED.resource_amount_krw"
+     " RETURNING 1) "
+     "INSERT INTO kpi_monthly (dong_code, month, targets, blind_spots, cases_opened, cases_closed, "
+     "site_visits, visits_missed, service_linkages, resources_discovered, resource_amount_krw)"
+     " VALUES ($1, date_trunc('month', $2::date)::date, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+     " ON CONFLICT (dong_code, month) DO UPDATE SET"
+     " targets = kpi_monthly.targets + EXCLUDED.targets,"
+     " blind_spots = kpi_monthly.blind_spots + EXCLUDED.blind_spots,"
+     " cases_opened = kpi_monthly.cases_opened + EXCLUDED.cases_opened,"
+     " cases_closed = kpi_monthly.cases_closed + EXCLUDED.cases_closed,"
+     " site_visits = kpi_monthly.site_visits + EXCLUDED.site_visits,"
+     " visits_missed = kpi_monthly.visits_missed + EXCLUDED.visits_missed,"
+     " service_linkages = kpi_monthly.service_linkages + EXCLUDED.service_linkages,"
+     " resources_discovered = kpi_monthly.resources_discovered + EXCLUDED.resources_discovered,"
+     " resource_amount_krw = kpi_monthly.resource_amount_krw + EXCLUDED.resource_amount_krw"},
     {"reporting_open_case",
      "INSERT INTO case_interval (case_id, dong_code, opened_on) VALUES ($1, $2, $3::date)"
      " ON CONFLICT (case_id) DO NOTHING"},
     {"reporting_close_case", "UPDATE case_interval SET closed_on = GREATEST($2::date, opened_on)"
-                             " WHERE case_id = $1 AND closed_on IS NULL"},
+                             " WHERE case_id = $1 AND closed_on IS NULL RETURNING dong_code, closed_on"},
     {"reporting_define_dong",
      "INSERT INTO dong (dong_code, name, hub_type, hub_dong_code, latitude, longitude)"
      " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dong_code) DO UPDATE SET name = EXCLUDED.name,"
@@ -50,17 +67,35 @@ const wh_db_statement reporting_statements[] = {
      " active_until = NULL"},
     {"reporting_deactivate_staff", "UPDATE staff_interval SET active_until = GREATEST($2::date, active_from)"
                                    " WHERE staff_id = $1 AND active_until IS NULL"},
-    /* Columns in reporting_fact_col order. */
+    /* Columns in reporting_fact_col order.  $4 = first whole month of the period, $5 = the day after
+     * the last whole month (see reporting_period_bounds): whole months from kpi_monthly, the partial
+     * months at either end from kpi_daily. */
     {"reporting_q_daily",
-     "SELECT dong_code, sum(targets)::bigint, sum(blind_spots)::bigint, sum(cases_opened)::bigint,"
-     " sum(cases_closed)::bigint, sum(site_visits)::bigint, sum(visits_missed)::bigint,"
-     " sum(service_linkages)::bigint, sum(resources_discovered)::bigint, sum(resource_amount_krw)::bigint"
-     " FROM kpi_daily WHERE ($1::text[] IS NULL OR dong_code = ANY($1::text[]))"
-     " AND day BETWEEN $2::date AND $3::date GROUP BY dong_code"},
-    {"reporting_q_cases", "SELECT dong_code, count(*) FROM case_interval"
-                          " WHERE ($1::text[] IS NULL OR dong_code = ANY($1::text[]))"
-                          " AND opened_on <= $3::date AND (closed_on IS NULL OR closed_on >= $2::date)"
-                          " GROUP BY dong_code"},
+     "SELECT dong_code, sum(targets)::bigint, sum(blind_spots)::bigint, sum(cases_opened)::bigint, "
+     "sum(cases_closed)::bigint, sum(site_visits)::bigint, sum(visits_missed)::bigint, "
+     "sum(service_linkages)::bigint, sum(resources_discovered)::bigint, sum(resource_amount_krw)::bigint"
+     " FROM (SELECT dong_code, targets, blind_spots, cases_opened, cases_closed, site_visits, visits_missed, "
+     "service_linkages, resources_discovered, resource_amount_krw FROM kpi_monthly"
+     " WHERE " DONGS " AND month >= $4::date AND month < $5::date"
+     " UNION ALL SELECT dong_code, targets, blind_spots, cases_opened, cases_closed, site_visits, "
+     "visits_missed, service_linkages, resources_discovered, resource_amount_krw FROM kpi_daily"
+     " WHERE " DONGS " AND day >= $2::date AND day < LEAST($4::date, $3::date + 1)"
+     " UNION ALL SELECT dong_code, targets, blind_spots, cases_opened, cases_closed, site_visits, "
+     "visits_missed, service_linkages, resources_discovered, resource_amount_krw FROM kpi_daily"
+     " WHERE " DONGS " AND day >= GREATEST($4::date, $5::date) AND day <= $3::date) f"
+     " GROUP BY dong_code"},
+    /* Cases open at any time in [$2, $3] = opened on or before $3 - closed before $2.  $4 = the day
+     * after the last whole month up to $3, $5 = the first of $2's month (reporting_period_bounds). */
+    {"reporting_q_cases",
+     "SELECT dong_code, (sum(opened) - sum(closed))::bigint FROM ("
+     "SELECT dong_code, cases_opened AS opened, 0 AS closed FROM kpi_monthly WHERE " DONGS
+     " AND month < $4::date"
+     " UNION ALL SELECT dong_code, cases_opened, 0 FROM kpi_daily"
+     " WHERE " DONGS " AND day >= $4::date AND day <= $3::date"
+     " UNION ALL SELECT dong_code, 0, cases_closed FROM kpi_monthly WHERE " DONGS " AND month < $5::date"
+     " UNION ALL SELECT dong_code, 0, cases_closed FROM kpi_daily"
+     " WHERE " DONGS " AND day >= $5::date AND day < $2::date) c"
+     " GROUP BY dong_code"},
     {"reporting_q_staff",
      "SELECT d.dong_code, count(DISTINCT s.staff_id), count(DISTINCT s.staff_id) FILTER (WHERE s.is_private)"
      " FROM dong d JOIN staff_interval s ON s.hub_dong_code = d.hub_dong_code"
@@ -109,13 +144,22 @@ int reporting_store_open_case(wh_db *db, int64_t case_id, const char *dong_code,
     return rc != 0 ? rc : rows > 0;
 }
 
-int reporting_store_close_case(wh_db *db, int64_t case_id, const char *closed_on)
+int reporting_store_close_case(wh_db *db, int64_t case_id, reporting_fact *f)
 {
     wh_params p;
     wh_params_reset(&p);
     wh_params_i64(&p, case_id);
-    wh_params_text(&p, closed_on);
-    return exec_status(db, "reporting_close_case", &p, NULL);
+    wh_params_text(&p, f->day);
+    PGresult *res = wh_db_query(db, "reporting_close_case", &p);
+    if (!res)
+        return wh_db_last_status(db);
+    int closed = PQntuples(res) == 1;
+    if (closed) {
+        snprintf(f->dong_code, sizeof f->dong_code, "%s", wh_db_text(res, 0, 0));
+        snprintf(f->day, sizeof f->day, "%s", wh_db_text(res, 0, 1));
+    }
+    PQclear(res);
+    return closed;
 }
 
 int reporting_store_define_dong(wh_db *db, const Welfare__Routing__V1__DongDefined *e)
@@ -225,18 +269,25 @@ static int fill_names(reporting_report *r, const PGresult *res, int i)
 int reporting_store_query(wh_db *db, const reporting_selection *s, reporting_report *r)
 {
     char dongs[REPORTING_SELECT_MAX * (REPORTING_DONG_MAX + 1) + 3];
-    wh_params p;
-    if (reporting_dongs_literal(s, dongs, sizeof dongs) != 0)
+    char whole_from[REPORTING_DATE_LEN], whole_until[REPORTING_DATE_LEN], from_month[REPORTING_DATE_LEN];
+    wh_params p, daily, cases;
+    if (reporting_dongs_literal(s, dongs, sizeof dongs) != 0 ||
+        reporting_period_bounds(s->from_on, s->to_on, whole_from, whole_until, from_month) != 0)
         return WH_INVALID_ARGUMENT;
     wh_params_reset(&p);
     wh_params_text(&p, dongs[0] ? dongs : NULL);
     int rc = query_rows(db, "reporting_q_names", &p, r, fill_names); /* $1 only */
     wh_params_text(&p, s->from_on);
     wh_params_text(&p, s->to_on);
+    daily = cases = p;
+    wh_params_text(&daily, whole_from);
+    wh_params_text(&daily, whole_until);
+    wh_params_text(&cases, whole_until);
+    wh_params_text(&cases, from_month);
     if (rc == 0)
-        rc = query_rows(db, "reporting_q_daily", &p, r, fill_daily);
+        rc = query_rows(db, "reporting_q_daily", &daily, r, fill_daily);
     if (rc == 0)
-        rc = query_rows(db, "reporting_q_cases", &p, r, fill_cases);
+        rc = query_rows(db, "reporting_q_cases", &cases, r, fill_cases);
     if (rc == 0)
         rc = query_rows(db, "reporting_q_staff", &p, r, fill_staff);
     if (rc == 0)

@@ -71,6 +71,29 @@ static void dongs_literal(void **state)
     assert_int_equal(reporting_dongs_literal(&s, out, 20), WH_INVALID_ARGUMENT);
 }
 
+static void period_bounds(void **state)
+{
+    char a[11], b[11], m[11];
+    assert_int_equal(reporting_period_bounds("2026-01-01", "2026-06-30", a, b, m), 0);
+    assert_string_equal(a, "2026-01-01");
+    assert_string_equal(b, "2026-07-01");
+    assert_string_equal(m, "2026-01-01");
+    assert_int_equal(reporting_period_bounds("2026-01-10", "2026-03-01", a, b, m), 0);
+    assert_string_equal(a, "2026-02-01");
+    assert_string_equal(b, "2026-03-01");
+    assert_string_equal(m, "2026-01-01");
+    assert_int_equal(reporting_period_bounds("2025-12-05", "2025-12-31", a, b, m), 0);
+    assert_string_equal(a, "2026-01-01");
+    assert_string_equal(b, "2026-01-01");
+    assert_int_equal(reporting_period_bounds("2024-02-01", "2024-02-29", a, b, m), 0); /* leap year */
+    assert_string_equal(b, "2024-03-01");
+    assert_int_equal(reporting_period_bounds("2023-02-01", "2023-02-28", a, b, m), 0);
+    assert_string_equal(b, "2023-03-01");
+    assert_int_equal(reporting_period_bounds("2024-02-01", "2024-02-28", a, b, m), 0);
+    assert_string_equal(b, "2024-02-01");
+    assert_int_equal(reporting_period_bounds("x", "2024-02-28", a, b, m), WH_INVALID_ARGUMENT);
+}
+
 static void parse_dongs(void **state)
 {
     char copy[64], *codes[4];
@@ -202,6 +225,7 @@ int main(void)
         cmocka_unit_test(good_selection_passes),
         cmocka_unit_test(bad_selection_names_the_field),
         cmocka_unit_test(dongs_literal),
+        cmocka_unit_test(period_bounds),
         cmocka_unit_test(parse_dongs),
         cmocka_unit_test(totals_follow_the_definitions),
         cmocka_unit_test(difference),

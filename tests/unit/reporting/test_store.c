@@ -100,6 +100,26 @@ static void fact(const char *dong_code, const char *day, reporting_fact_col col,
     assert_int_equal(reporting_store_add_fact(db, &f), 0);
 }
 
+/* As the handlers do: a case counts once when opened, and once when closed. */
+static void open_case(int64_t id, const char *dong_code, const char *day, int fresh)
+{
+    assert_int_equal(reporting_store_open_case(db, id, dong_code, day), fresh);
+    if (fresh)
+        fact(dong_code, day, REPORTING_FACT_CASES_OPENED, 1);
+}
+
+static void close_case(int64_t id, const char *day, int closed)
+{
+    reporting_fact f;
+    memset(&f, 0, sizeof f);
+    snprintf(f.day, sizeof f.day, "%s", day);
+    assert_int_equal(reporting_store_close_case(db, id, &f), closed);
+    if (closed) {
+        f.delta[REPORTING_FACT_CASES_CLOSED] = 1;
+        assert_int_equal(reporting_store_add_fact(db, &f), 0);
+    }
+}
+
 static void load(void **state)
 {
     NEED_DB();
@@ -132,13 +152,17 @@ static void load(void **state)
     f.delta[REPORTING_FACT_AMOUNT_KRW] = 3000000;
     assert_int_equal(reporting_store_add_fact(db, &f), 0);
 
-    assert_int_equal(reporting_store_open_case(db, 11, A, "2025-12-01"), 1); /* open before, still open */
-    assert_int_equal(reporting_store_open_case(db, 11, A, "2025-12-01"), 0); /* replay: no change */
-    assert_int_equal(reporting_store_open_case(db, 12, A, "2026-02-01"), 1);
-    assert_int_equal(reporting_store_close_case(db, 12, "2026-03-01"), 0);
-    assert_int_equal(reporting_store_open_case(db, 13, B, "2025-01-01"), 1);
-    assert_int_equal(reporting_store_close_case(db, 13, "2025-12-31"), 0);   /* closed before the period */
-    assert_int_equal(reporting_store_open_case(db, 14, C, "2026-07-01"), 1); /* opened after */
+    open_case(11, A, "2025-12-01", 1); /* open before, still open */
+    open_case(11, A, "2025-12-01", 0); /* replay: no change */
+    open_case(12, A, "2026-02-01", 1);
+    close_case(12, "2026-03-01", 1);
+    close_case(12, "2026-03-05", 0); /* closed already */
+    open_case(13, B, "2025-01-01", 1);
+    close_case(13, "2025-12-31", 1);   /* closed before the period */
+    open_case(14, C, "2026-07-01", 1); /* opened after */
+    close_case(99, "2026-07-01", 0);   /* never opened */
+    open_case(15, C, "2026-06-10", 1);
+    close_case(15, "2026-06-01", 1); /* a close dated before the opening counts on the opening day */
 }
 
 static reporting_row *row_of(reporting_report *r, const char *code)
@@ -170,10 +194,11 @@ static void first_half_of_2026(void **state)
     assert_int_equal(r.total.v[REPORTING_KPI_LINKAGES], 1);
     assert_int_equal(r.total.v[REPORTING_KPI_RESOURCES], 1);
     assert_int_equal(r.total.v[REPORTING_KPI_AMOUNT_KRW], 3000000);
-    /* Cases 11 and 12 overlap the half year; 13 closed before it, 14 opened after. */
+    /* Cases 11, 12 and 15 overlap the half year; 13 closed before it, 14 opened after. */
     assert_int_equal(a->values.v[REPORTING_KPI_CASES], 2);
     assert_int_equal(b->values.v[REPORTING_KPI_CASES], 0);
-    assert_int_equal(r.total.v[REPORTING_KPI_CASES], 2);
+    assert_int_equal(c->values.v[REPORTING_KPI_CASES], 1);
+    assert_int_equal(r.total.v[REPORTING_KPI_CASES], 3);
     /* Hub A: staff 1 (until Feb), 2 (private), 5 (until Mar); A and B share them. Hub C: 3, 5. */
     assert_int_equal(a->values.v[REPORTING_KPI_PERSONNEL], 3);
     assert_int_equal(b->values.v[REPORTING_KPI_PERSONNEL], 3);
@@ -212,6 +237,38 @@ static void a_dong_set_and_a_later_period(void **state)
     assert_string_equal(field, "to_on");
 }
 
+static int64_t total(const char *from, const char *to, reporting_kpi k)
+{
+    reporting_report r;
+    const char *field = NULL, *why = NULL;
+    reporting_selection s = {NULL, 0, from, to};
+    assert_int_equal(reporting_build_report(db, &s, &r, &field, &why), 0);
+    int64_t v = r.total.v[k];
+    reporting_report_free(&r);
+    return v;
+}
+
+/* Periods that cut months: whole months come from kpi_monthly, the ends from kpi_daily. */
+static void partial_months(void **state)
+{
+    NEED_DB();
+    assert_int_equal(total("2026-01-10", "2026-03-01", REPORTING_KPI_TARGETS), 9);
+    assert_int_equal(total("2026-01-11", "2026-03-01", REPORTING_KPI_TARGETS), 4);
+    assert_int_equal(total("2026-01-10", "2026-02-28", REPORTING_KPI_TARGETS), 5);
+    assert_int_equal(total("2026-01-11", "2026-02-27", REPORTING_KPI_BLIND_SPOTS), 1);
+    assert_int_equal(total("2026-02-02", "2026-02-02", REPORTING_KPI_BLIND_SPOTS), 1);
+    assert_int_equal(total("2026-02-03", "2026-12-31", REPORTING_KPI_BLIND_SPOTS), 0);
+    assert_int_equal(total("2026-06-30", "2026-07-01", REPORTING_KPI_TARGETS), 100);
+    assert_int_equal(total("2025-12-15", "2027-01-15", REPORTING_KPI_TARGETS), 109);
+    assert_int_equal(total("2026-03-02", "2026-03-31", REPORTING_KPI_CASES), 1); /* 11 */
+    assert_int_equal(total("2026-03-01", "2026-03-01", REPORTING_KPI_CASES), 2); /* 11, 12 */
+    assert_int_equal(total("2025-12-31", "2025-12-31", REPORTING_KPI_CASES), 2); /* 11, 13 */
+    assert_int_equal(total("2026-01-01", "2026-01-01", REPORTING_KPI_CASES), 1); /* 11 */
+    assert_int_equal(total("2026-06-10", "2026-06-10", REPORTING_KPI_CASES), 2); /* 11, 15 */
+    assert_int_equal(total("2026-06-11", "2026-06-30", REPORTING_KPI_CASES), 1);
+    assert_int_equal(total("2024-01-01", "2024-12-31", REPORTING_KPI_CASES), 0);
+}
+
 static void list_dongs(void **state)
 {
     NEED_DB();
@@ -230,6 +287,7 @@ int main(void)
         cmocka_unit_test(load),
         cmocka_unit_test(first_half_of_2026),
         cmocka_unit_test(a_dong_set_and_a_later_period),
+        cmocka_unit_test(partial_months),
         cmocka_unit_test(list_dongs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
