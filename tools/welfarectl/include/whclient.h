@@ -26,15 +26,15 @@
 typedef struct whc whc;
 
 typedef struct whc_options {
-    const char *allowlist_path;    /* where the servers' public keys are (by service name) */
-    const char *secret_key_path;   /* this client's CURVE secret key */
-    const char *endpoint;          /* NULL: wh_config_bus_endpoint(service) */
-    int timeout_ms;                /* per try; default 5000 */
-    int retries;                   /* resends of the same message id after a timeout; default 2 */
+    const char *allowlist_path;  /* where the servers' public keys are (by service name) */
+    const char *secret_key_path; /* this client's CURVE secret key */
+    const char *endpoint;        /* NULL: wh_config_bus_endpoint(service) */
+    int timeout_ms;              /* per try; default 5000 */
+    int retries;                 /* resends of the same message id after a timeout; default 2 */
 } whc_options;
 
 typedef struct whc_error {
-    int status;          /* a wh_status (negative), 0 when none */
+    int status; /* a wh_status (negative), 0 when none */
     char message[256];
     char field[128];
 } whc_error;
@@ -56,9 +56,18 @@ int whc_call_id(whc *c, const char *message_id, const ProtobufCMessage *request,
                 const ProtobufCMessageDescriptor *reply_type, ProtobufCMessage **reply, whc_error *err);
 
 /* Pipelining: send without waiting (message id into id_out, 37 bytes), and receive the next reply,
- * whichever command it answers (its id into id_out).  Receive returns WH_UNAVAILABLE on timeout. */
+ * whichever command it answers (its id into id_out).  Receive returns WH_UNAVAILABLE on timeout, with
+ * id_out empty (a typed UNAVAILABLE reply has id_out set: resend that command with whc_send_id). */
 int whc_send(whc *c, const ProtobufCMessage *request, char id_out[37]);
 int whc_recv(whc *c, int timeout_ms, const ProtobufCMessageDescriptor *reply_type, ProtobufCMessage **reply,
              char id_out[37], whc_error *err);
+
+/* Pipelining with a caller-chosen id: resends a command whose reply did not come (same id, so it
+ * takes effect once).  0 or WH_UNAVAILABLE. */
+int whc_send_id(whc *c, const char *message_id, const ProtobufCMessage *request);
+
+/* Drops the socket and connects a new one (lazy pirate): replies to what was in flight are lost, so
+ * resend those with whc_send_id.  0 or WH_UNAVAILABLE. */
+int whc_reset(whc *c);
 
 #endif

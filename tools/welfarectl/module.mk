@@ -1,0 +1,29 @@
+# welfarectl and libwhclient.
+#
+#   $(BUILD)/libwhclient.a      the C client library (tools/welfarectl/client, API in include/whclient.h)
+#   $(BUILD)/libwelfarectl.a    the CLI's parts (flag parser, printer, CSV, commands table), for unit tests
+#   $(BIN)/welfarectl           the CLI
+WHC_SRCS := $(sort $(wildcard tools/welfarectl/client/*.c))
+WHC_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(WHC_SRCS))
+
+$(BUILD)/libwhclient.a: $(WHC_OBJS)
+	@mkdir -p $(dir $@)
+	ar rcs $@ $^
+
+WCTL_SRCS := $(filter-out tools/welfarectl/cli/main.c,$(sort $(wildcard tools/welfarectl/cli/*.c)))
+WCTL_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(WCTL_SRCS))
+
+$(BUILD)/libwelfarectl.a: $(WCTL_OBJS)
+	@mkdir -p $(dir $@)
+	ar rcs $@ $^
+
+$(BIN)/welfarectl: $(OBJ)/tools/welfarectl/cli/main.o $(BUILD)/libwelfarectl.a $(BUILD)/libwhclient.a \
+                   $(BUILD)/libwh.a $(BUILD)/libwhproto.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+BINARIES += $(BIN)/welfarectl
+
+$(OBJ)/tools/welfarectl/%.o: CPPFLAGS += -Itools/welfarectl/client -Itools/welfarectl/cli
+
+$(foreach t,$(sort $(wildcard tests/unit/welfarectl/test_*.c)),\
+  $(eval $(call wh_unit_test,welfarectl_$(basename $(notdir $(t))),$(t),$(BUILD)/libwelfarectl.a $(BUILD)/libwhclient.a)))
