@@ -1,0 +1,101 @@
+/*
+ * handle_household.c — RegisterReporter, ResolveDuplicate, GetHousehold, GetReferral.
+ */
+#include "intake.h"
+
+int intake_handle_register_reporter(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+{
+    const Welfare__Intake__V1__RegisterReporter *m = (const void *)req;
+    if (!intake_utf8_ok(m->name, 1, 200))
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "name", "name must be 1..200 bytes of UTF-8");
+    if (!intake_channel_valid(m->channel))
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "channel", "channel is required");
+    Welfare__Intake__V1__RegisterReporterReply *r = wh_ctx_alloc(ctx, sizeof *r);
+    if (!r)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    welfare__intake__v1__register_reporter_reply__init(r);
+    int rc = intake_store_insert_reporter(wh_ctx_db(ctx), m->name, m->channel, &r->reporter_id);
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not register the reporter");
+    *reply = &r->base;
+    return 0;
+}
+
+/* NOT_FOUND for an unknown household, FAILED_PRECONDITION for one merged away already. */
+static int check_live(wh_ctx *ctx, int64_t id, const char *field)
+{
+    int64_t merged_into = 0;
+    int rc = intake_store_household_merged_into(wh_ctx_db(ctx), id, &merged_into);
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, field,
+                           rc == WH_NOT_FOUND ? "no such household" : "could not read household");
+    if (merged_into)
+        return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, field, "household was merged into %lld",
+                           (long long)merged_into);
+    return 0;
+}
+
+int intake_handle_resolve_duplicate(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+{
+    const Welfare__Intake__V1__ResolveDuplicate *m = (const void *)req;
+    if (m->household_id <= 0)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "household_id", "household_id is required");
+    if (m->other_household_id <= 0 || m->other_household_id == m->household_id)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "other_household_id",
+                           "other_household_id must be another household");
+    if (m->resolution != WELFARE__INTAKE__V1__DUPLICATE_RESOLUTION__DUPLICATE_RESOLUTION_MERGE &&
+        m->resolution != WELFARE__INTAKE__V1__DUPLICATE_RESOLUTION__DUPLICATE_RESOLUTION_KEEP_APART)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "resolution", "resolution is required");
+    int rc;
+    if ((rc = check_live(ctx, m->household_id, "household_id")) < 0 ||
+        (rc = check_live(ctx, m->other_household_id, "other_household_id")) < 0)
+        return rc;
+    Welfare__Intake__V1__ResolveDuplicateReply *r = wh_ctx_alloc(ctx, sizeof *r);
+    if (!r)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    welfare__intake__v1__resolve_duplicate_reply__init(r);
+    r->household_id = m->household_id;
+    wh_db *db = wh_ctx_db(ctx);
+    if (m->resolution == WELFARE__INTAKE__V1__DUPLICATE_RESOLUTION__DUPLICATE_RESOLUTION_MERGE &&
+        (rc = intake_store_merge(db, m->household_id, m->other_household_id, &r->persons_moved,
+                                 &r->referrals_moved)) < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not merge the households");
+    if ((rc = intake_store_resolve(db, m->household_id, m->other_household_id, (int)m->resolution)) < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not record the resolution");
+    *reply = &r->base;
+    return 0;
+}
+
+int intake_handle_get_household(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+{
+    const Welfare__Intake__V1__GetHousehold *m = (const void *)req;
+    if (m->household_id <= 0)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "household_id", "household_id is required");
+    Welfare__Intake__V1__GetHouseholdReply *r = wh_ctx_alloc(ctx, sizeof *r);
+    if (!r)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    welfare__intake__v1__get_household_reply__init(r);
+    int rc = intake_store_get_household(ctx, m->household_id, &r->household);
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, "household_id",
+                           rc == WH_NOT_FOUND ? "no such household" : "could not read household");
+    *reply = &r->base;
+    return 0;
+}
+
+int intake_handle_get_referral(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+{
+    const Welfare__Intake__V1__GetReferral *m = (const void *)req;
+    if (m->referral_id <= 0)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "referral_id", "referral_id is required");
+    Welfare__Intake__V1__GetReferralReply *r = wh_ctx_alloc(ctx, sizeof *r);
+    if (!r)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    welfare__intake__v1__get_referral_reply__init(r);
+    int rc = intake_store_get_referral(ctx, m->referral_id, &r->referral);
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, "referral_id",
+                           rc == WH_NOT_FOUND ? "no such referral" : "could not read referral");
+    *reply = &r->base;
+    return 0;
+}

@@ -1,0 +1,215 @@
+/*
+ * intake.h — the intake service's private types: checks, risk scoring, store and handlers.
+ *
+ * Intake turns referrals into households.  The pure parts — resident registration numbers (rrn.c),
+ * text normalization and masking (text.c), the risk rule table (risk.c) and the validation of a
+ * SubmitReferral (validate.c) — need neither the bus nor the database and are unit-tested alone.
+ * store.c is the only file with SQL; the handle_*.c files validate, hash/seal personal data, call the
+ * store and emit the events.
+ */
+#ifndef INTAKE_H
+#define INTAKE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wh/pii.h"
+#include "wh/service.h"
+
+#include "welfare/intake/v1/commands.pb-c.h"
+#include "welfare/intake/v1/events.pb-c.h"
+
+#define INTAKE_MAX_PERSONS  20
+#define INTAKE_MAX_MONTHS   120
+#define INTAKE_DATE_LEN     10 /* "YYYY-MM-DD" */
+#define INTAKE_RRN_DIGITS   13
+#define INTAKE_PHONE_DIGITS 15
+
+/* --- resident registration numbers (rrn.c) ---------------------------------------------------- */
+
+typedef struct intake_rrn {
+    char digits[INTAKE_RRN_DIGITS + 1];   /* the 13 digits, no dash: the form that is hashed and sealed */
+    char birth_date[INTAKE_DATE_LEN + 1]; /* from YYMMDD and the century digit */
+} intake_rrn;
+
+/* Parses "YYMMDD-SNNNNNC" or "YYMMDDSNNNNNC": the birth date must be a real date, S a century/sex
+ * digit, and C the check digit for numbers of people born before 2020-10-01 (numbers issued since
+ * have a random tail).  0, or WH_INVALID_ARGUMENT with *why (static English text) when why is set. */
+int intake_rrn_parse(const char *s, intake_rrn *out, const char **why);
+
+/* --- text (text.c) ------------------------------------------------------------------------------ */
+
+/* True when s is "YYYY-MM-DD", a real date in 1800..2199; fills y, m, d when not NULL. */
+bool intake_date_parse(const char *s, int *y, int *m, int *d);
+/* Whole years between birth date and day (both valid dates). */
+int intake_age_on(const char *birth_date, const char *day);
+/* True when s is 1..max bytes of valid UTF-8 (min_bytes 0 allows ""); NULL is "". */
+bool intake_utf8_ok(const char *s, size_t min_bytes, size_t max_bytes);
+
+/* Writes s without ASCII whitespace and punctuation (and U+3000, the ideographic space), ASCII
+ * lower-cased, into out (NUL-terminated, truncated to cap - 1).  Returns the length written.  So
+ * "Suyeong-ro 12, #301" and "suyeong ro 12 301" normalize alike, as do "김 철수" and "김철수". */
+size_t intake_normalize(const char *s, char *out, size_t cap);
+
+/* The matching key of a person before hashing: normalized name, birth date and normalized address,
+ * separated by 0x1f.  Returns 0, or WH_INVALID_ARGUMENT when it does not fit in cap. */
+int intake_name_key_input(const char *name, const char *birth_date, const char *address, char *out,
+                          size_t cap);
+
+/* The digits of a phone number ("010-1234-5678", "+82 10 1234 5678") into out (16 bytes): 0, or
+ * WH_INVALID_ARGUMENT when it has other characters or not 9..15 digits. */
+int intake_phone_digits(const char *s, char out[INTAKE_PHONE_DIGITS + 1]);
+
+/* A name masked to its first and last character: "김철수" → "김*수", "김수" → "김*", "J" → "*".
+ * Counts UTF-8 characters.  Writes at most cap bytes. */
+void intake_mask_name(const char *name, char *out, size_t cap);
+
+/* --- risk (risk.c) ------------------------------------------------------------------------------ */
+
+typedef enum intake_indicator {
+    INTAKE_IND_UTILITY_ARREARS, /* months */
+    INTAKE_IND_RENT_ARREARS,    /* months */
+    INTAKE_IND_INSURANCE_ARREARS,
+    INTAKE_IND_LIVES_ALONE, /* 0/1 from here on */
+    INTAKE_IND_AGED_65,
+    INTAKE_IND_DISABILITY,
+    INTAKE_IND_CHRONIC_ILLNESS,
+    INTAKE_IND_UNEMPLOYED,
+    INTAKE_IND_SINGLE_PARENT,
+    INTAKE_IND_COUNT
+} intake_indicator;
+
+/* One row of the rule table: an indicator contributes min(value × weight, cap) points. */
+typedef struct intake_risk_rule {
+    intake_indicator indicator;
+    const char *name; /* for docs and tests */
+    int weight;
+    int cap;
+} intake_risk_rule;
+
+extern const intake_risk_rule intake_risk_rules[];
+extern const size_t intake_risk_rules_count;
+
+/* The score 0..100 of a set of indicator values (negative values count as 0). */
+int intake_risk_score(const int values[INTAKE_IND_COUNT]);
+
+/* --- validation (validate.c) -------------------------------------------------------------------- */
+
+/* A failed check: the field path ("persons.0.rrn") and an English message without personal data. */
+typedef struct intake_error {
+    char field[48];
+    const char *message;
+} intake_error;
+
+/* What validation derived from a SubmitReferral, per person in order. */
+typedef struct intake_checked_person {
+    intake_rrn rrn;
+    char phone[INTAKE_PHONE_DIGITS + 1]; /* digits, "" when none */
+} intake_checked_person;
+
+typedef struct intake_checked {
+    size_t n_persons;
+    intake_checked_person persons[INTAKE_MAX_PERSONS];
+    int indicators[INTAKE_IND_COUNT];
+    int risk_score;
+} intake_checked;
+
+/* Checks every field of a SubmitReferral (not the reporter's existence) and derives the persons'
+ * normalized numbers, the indicators (aged 65+ also from birth dates on reported_on) and the risk
+ * score.  0, or WH_INVALID_ARGUMENT with *err filled. */
+int intake_validate_referral(const Welfare__Intake__V1__SubmitReferral *m, intake_checked *out,
+                             intake_error *err);
+
+/* True for a defined welfare.intake.v1.Channel other than UNSPECIFIED. */
+bool intake_channel_valid(int channel);
+
+/* --- store (store.c) ---------------------------------------------------------------------------- */
+
+extern const wh_db_statement intake_statements[];
+extern const size_t intake_statements_count;
+
+/* A person ready to store: lookup hashes and sealed values (base64 text, owned by the caller). */
+typedef struct intake_person_row {
+    char rrn_hash[WH_PII_HASH_HEX + 1];
+    char name_key[WH_PII_HASH_HEX + 1];
+    char phone_hash[WH_PII_HASH_HEX + 1]; /* "" when no phone */
+    char *rrn_sealed, *name_sealed, *phone_sealed;
+    const char *birth_date;
+} intake_person_row;
+
+/* The household fields a referral brings. */
+typedef struct intake_household_row {
+    const char *dong_code;
+    bool has_location;
+    double latitude, longitude;
+    const char *address_sealed;
+    const char *address_key;
+    bool known_to_programme;
+    int risk_score;
+    const char *reported_on;
+} intake_household_row;
+
+/* A household as the events need it after a referral was attached. */
+typedef struct intake_household_state {
+    int64_t id;
+    char dong_code[16];
+    bool has_location;
+    double latitude, longitude;
+    int risk_score; /* highest seen */
+    bool known_to_programme;
+} intake_household_state;
+
+#define INTAKE_MAX_CANDIDATES 8
+
+int intake_store_insert_reporter(wh_db *db, const char *name, int channel, int64_t *id);
+/* 0 when the reporter exists, WH_NOT_FOUND otherwise. */
+int intake_store_reporter_exists(wh_db *db, int64_t id);
+
+/* Households that hold one of the persons, those matched by resident number first, then by name
+ * key, each once, lowest id first within a kind.  Writes at most max ids. */
+int intake_store_match(wh_db *db, const intake_person_row *p, size_t n, int64_t *ids, size_t max,
+                       size_t *found);
+int intake_store_create_household(wh_db *db, const intake_household_row *h, intake_household_state *out);
+/* Counts a new referral on a known household and raises its risk; fills out. */
+int intake_store_touch_household(wh_db *db, int64_t id, const intake_household_row *h,
+                                 intake_household_state *out);
+/* Adds the person unless the household holds it already (same resident number anywhere, or same
+ * name key in this household).  *added says whether it did. */
+int intake_store_add_person(wh_db *db, int64_t household_id, const intake_person_row *p, bool *added);
+int intake_store_insert_referral(wh_db *db, int64_t household_id,
+                                 const Welfare__Intake__V1__SubmitReferral *m, const intake_checked *c,
+                                 const char *concern_sealed, int persons_added, bool created, int64_t *id);
+/* Other households with a person sharing one of these phone hashes. */
+int intake_store_phone_neighbours(wh_db *db, int64_t household_id, const intake_person_row *p, size_t n,
+                                  int64_t *ids, size_t max, size_t *found);
+/* Records a suspicion on the pair unless one is open or was resolved; *raised when new. */
+int intake_store_suspect(wh_db *db, int64_t a, int64_t b, const char *reason, bool *raised);
+
+/* The household's merged_into (0 when live): 0, or WH_NOT_FOUND. */
+int intake_store_household_merged_into(wh_db *db, int64_t id, int64_t *merged_into);
+/* Moves other's persons and referrals into id, folds its counters and marks it merged. */
+int intake_store_merge(wh_db *db, int64_t id, int64_t other, int *persons_moved, int *referrals_moved);
+/* Records the decision on the pair. */
+int intake_store_resolve(wh_db *db, int64_t a, int64_t b, int resolution);
+
+/* Reads a household summary (names masked) / a referral (concern opened) into ctx memory. */
+int intake_store_get_household(wh_ctx *ctx, int64_t id, Welfare__Intake__V1__HouseholdSummary **out);
+int intake_store_get_referral(wh_ctx *ctx, int64_t id, Welfare__Intake__V1__ReferralSummary **out);
+
+/* --- metrics (service.c) ------------------------------------------------------------------------ */
+
+void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int suspicions);
+
+/* --- handlers ----------------------------------------------------------------------------------- */
+
+int intake_handle_submit_referral(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int intake_handle_register_reporter(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int intake_handle_resolve_duplicate(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int intake_handle_get_household(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int intake_handle_get_referral(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+
+/* The service as data (service.c). */
+const wh_service_def *intake_service_def(void);
+
+#endif

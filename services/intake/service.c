@@ -1,0 +1,109 @@
+/*
+ * service.c — intake as data: its commands and who may send them, migrations, statements, the PII
+ * key at start, and the service's metrics.
+ */
+#include <stdio.h>
+
+#include "intake.h"
+
+#include "wh/config.h"
+#include "wh/log.h"
+#include "wh/metrics.h"
+
+extern const wh_migration intake_migrations[];
+extern const size_t intake_migrations_count;
+
+#define CMD(name, fn, roles, query, summary)                                                                 \
+    {                                                                                                        \
+        &welfare__intake__v1__##name##__descriptor, &welfare__intake__v1__##name##_reply__descriptor, fn,    \
+            roles, query, summary                                                                            \
+    }
+
+static const wh_command commands[] = {
+    CMD(submit_referral, intake_handle_submit_referral, WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE,
+        false, "report a household; attaches to a known one or creates it, risk-scored"),
+    CMD(register_reporter, intake_handle_register_reporter, WH_ROLE_OPERATOR, false,
+        "register a reporting organisation or group"),
+    CMD(resolve_duplicate, intake_handle_resolve_duplicate, WH_ROLE_OPERATOR, false,
+        "merge two suspected-duplicate households, or keep them apart"),
+    CMD(get_household, intake_handle_get_household, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, true,
+        "a household's summary (no resident numbers, names masked)"),
+    CMD(get_referral, intake_handle_get_referral, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, true, "one referral"),
+};
+
+/* Counters by channel (index = welfare.intake.v1.Channel), looked up once at start. */
+static wh_counter *referrals_by_channel[WELFARE__INTAKE__V1__CHANNEL__CHANNEL_OUTREACH + 1];
+static wh_counter *households_new, *households_matched, *blind_spots, *duplicates;
+
+static void register_metrics(void)
+{
+    static const char *const names[] = {"unspecified",   "safety_net", "partner_agency", "survey",
+                                        "national_list", "self",       "outreach"};
+    for (size_t i = 1; i < sizeof referrals_by_channel / sizeof referrals_by_channel[0]; i++) {
+        char labels[64];
+        snprintf(labels, sizeof labels, "channel=\"%s\"", names[i]);
+        referrals_by_channel[i] =
+            wh_metrics_counter("intake_referrals_total", labels, "Referrals stored, by channel");
+    }
+    households_new = wh_metrics_counter("intake_households_total", "result=\"new\"",
+                                        "Referrals resolved to a household, new or matched");
+    households_matched = wh_metrics_counter("intake_households_total", "result=\"matched\"",
+                                            "Referrals resolved to a household, new or matched");
+    blind_spots =
+        wh_metrics_counter("intake_blind_spots_total", NULL, "Households discovered as blind spots");
+    duplicates = wh_metrics_counter("intake_duplicates_suspected_total", NULL,
+                                    "Pairs of households suspected to be one");
+}
+
+void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int suspicions)
+{
+    if (!households_new) /* not started (unit tests) */
+        return;
+    if (intake_channel_valid(channel))
+        wh_counter_add(referrals_by_channel[channel], 1);
+    wh_counter_add(is_new ? households_new : households_matched, 1);
+    if (blind_spot)
+        wh_counter_add(blind_spots, 1);
+    if (suspicions > 0)
+        wh_counter_add(duplicates, (uint64_t)suspicions);
+}
+
+/* Without the PII key nothing can be matched or stored: refuse to start. */
+static int start(wh_service *svc)
+{
+    (void)svc;
+    const char *path = wh_config_str("WH_PII_KEY_FILE", NULL);
+    if (!path || !*path) {
+        wh_log_error("WH_PII_KEY_FILE is not set", NULL);
+        return WH_INVALID_ARGUMENT;
+    }
+    int rc = wh_pii_init_file(path);
+    if (rc < 0)
+        return rc;
+    register_metrics();
+    return 0;
+}
+
+static void stop(wh_service *svc)
+{
+    (void)svc;
+    wh_pii_shutdown();
+}
+
+const wh_service_def *intake_service_def(void)
+{
+    /* The counts are variables of other translation units, not constant expressions: set here. */
+    static wh_service_def def = {
+        .name = "intake",
+        .schema = "intake",
+        .commands = commands,
+        .n_commands = sizeof commands / sizeof commands[0],
+        .migrations = intake_migrations,
+        .statements = intake_statements,
+        .start = start,
+        .stop = stop,
+    };
+    def.n_migrations = intake_migrations_count;
+    def.n_statements = intake_statements_count;
+    return &def;
+}

@@ -1,0 +1,501 @@
+/*
+ * store.c — the intake schema's SQL: the only file that talks to the database.
+ *
+ * SubmitReferral's path is a handful of round trips on prepared statements: one look-up of every
+ * person's hashes at once (arrays), one insert or update of the household, one insert per person
+ * (which skips a person the household already holds, so persons_added is exact), one insert of the
+ * referral, and one look-up of shared phones.  Values arrive hashed or sealed; nothing here sees a
+ * resident number in clear.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake.h"
+
+#define HOUSEHOLD_COLUMNS "dong_code, latitude, longitude, risk_score, known_to_programme"
+
+const wh_db_statement intake_statements[] = {
+    {"intake_insert_reporter", "INSERT INTO reporter (name, channel) VALUES ($1, $2) RETURNING id"},
+    {"intake_reporter_exists", "SELECT 1 FROM reporter WHERE id = $1"},
+    {"intake_match", "SELECT household_id FROM ("
+                     "SELECT household_id, 1 AS how FROM person WHERE rrn_hash = ANY ($1::text[]) UNION ALL "
+                     "SELECT household_id, 2 FROM person WHERE name_key = ANY ($2::text[])) m "
+                     "GROUP BY household_id ORDER BY min(how), household_id LIMIT $3"},
+    {"intake_create_household",
+     "INSERT INTO household (dong_code, latitude, longitude, address_sealed, address_key, "
+     "known_to_programme, "
+     "blind_spot, risk_score, first_reported_on, last_reported_on) "
+     "VALUES ($1, $2, $3, $4, $5, $6, NOT $6, $7, $8, $8) RETURNING id, " HOUSEHOLD_COLUMNS},
+    {"intake_touch_household",
+     "UPDATE household SET risk_score = GREATEST(risk_score, $2), referral_count = referral_count + 1, "
+     "known_to_programme = known_to_programme OR $3, first_reported_on = LEAST(first_reported_on, $4::date), "
+     "last_reported_on = GREATEST(last_reported_on, $4::date), latitude = COALESCE(latitude, $5), "
+     "longitude = COALESCE(longitude, $6) WHERE id = $1 RETURNING id, " HOUSEHOLD_COLUMNS},
+    {"intake_add_person", "INSERT INTO person (household_id, rrn_hash, rrn_sealed, name_sealed, name_key, "
+                          "phone_hash, phone_sealed, "
+                          "birth_date) SELECT $1, $2, $3, $4, $5, $6, $7, $8 "
+                          "WHERE NOT EXISTS (SELECT 1 FROM person WHERE household_id = $1 AND name_key = $5) "
+                          "ON CONFLICT (rrn_hash) DO NOTHING RETURNING id"},
+    {"intake_insert_referral",
+     "INSERT INTO referral (household_id, channel, reporter_id, reported_on, concern_sealed, "
+     "months_utility_arrears, months_rent_arrears, months_insurance_arrears, lives_alone, aged_65_or_over, "
+     "disability, chronic_illness, unemployed, single_parent, risk_score, person_count, persons_added, "
+     "created_household) VALUES ($1, $2, NULLIF($3::bigint, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+     "$14, $15, "
+     "$16, $17, $18) RETURNING id"},
+    {"intake_phone_neighbours",
+     "SELECT DISTINCT household_id FROM person WHERE phone_hash = ANY ($1::text[]) AND household_id <> $2 "
+     "ORDER BY 1 LIMIT $3"},
+    {"intake_suspect", "INSERT INTO duplicate_suspicion (household_a, household_b, reason) "
+                       "VALUES (LEAST($1::bigint, $2::bigint), GREATEST($1::bigint, $2::bigint), $3) "
+                       "ON CONFLICT DO NOTHING RETURNING 1"},
+    {"intake_household_merged_into", "SELECT COALESCE(merged_into, 0) FROM household WHERE id = $1"},
+    {"intake_move_persons", "UPDATE person SET household_id = $1 WHERE household_id = $2"},
+    {"intake_move_referrals", "UPDATE referral SET household_id = $1 WHERE household_id = $2"},
+    {"intake_fold_household", "UPDATE household h SET risk_score = GREATEST(h.risk_score, o.risk_score), "
+                              "referral_count = h.referral_count + o.referral_count, "
+                              "known_to_programme = h.known_to_programme OR o.known_to_programme, "
+                              "first_reported_on = LEAST(h.first_reported_on, o.first_reported_on), "
+                              "last_reported_on = GREATEST(h.last_reported_on, o.last_reported_on) "
+                              "FROM household o WHERE h.id = $1 AND o.id = $2"},
+    {"intake_mark_merged", "UPDATE household SET merged_into = $1, referral_count = 0 WHERE id = $2"},
+    {"intake_resolve",
+     "INSERT INTO duplicate_suspicion (household_a, household_b, reason, resolution) "
+     "VALUES (LEAST($1::bigint, $2::bigint), GREATEST($1::bigint, $2::bigint), 'resolved by an operator', "
+     "$3) "
+     "ON CONFLICT (household_a, household_b) DO UPDATE SET resolution = EXCLUDED.resolution"},
+    {"intake_get_household",
+     "SELECT h.id, h.dong_code, h.latitude, h.longitude, h.risk_score, h.referral_count, "
+     "h.known_to_programme, "
+     "h.blind_spot, h.first_reported_on::text, h.last_reported_on::text, COALESCE(h.merged_into, 0) "
+     "FROM household h WHERE h.id = $1"},
+    {"intake_household_names", "SELECT name_sealed FROM person WHERE household_id = $1 ORDER BY id"},
+    {"intake_get_referral",
+     "SELECT id, household_id, channel, COALESCE(reporter_id, 0), reported_on::text, concern_sealed, "
+     "months_utility_arrears, months_rent_arrears, months_insurance_arrears, lives_alone, aged_65_or_over, "
+     "disability, chronic_illness, unemployed, single_parent, risk_score, person_count, persons_added, "
+     "created_household FROM referral WHERE id = $1"},
+};
+const size_t intake_statements_count = sizeof intake_statements / sizeof intake_statements[0];
+
+/* Runs a statement expected to return at most one row; *r is NULL when it returned none. */
+static int query_row(wh_db *db, const char *stmt, const wh_params *p, PGresult **r)
+{
+    *r = wh_db_query(db, stmt, p);
+    if (!*r)
+        return wh_db_last_status(db);
+    if (PQntuples(*r) == 0) {
+        PQclear(*r);
+        *r = NULL;
+    }
+    return 0;
+}
+
+static bool cell_bool(const PGresult *r, int row, int col)
+{
+    const char *v = wh_db_text(r, row, col);
+    return v && v[0] == 't';
+}
+
+/* Runs a statement returning one bigint column into ids (at most max). */
+static int query_ids(wh_db *db, const char *stmt, const wh_params *p, int64_t *ids, size_t max, size_t *found)
+{
+    PGresult *r = wh_db_query(db, stmt, p);
+    *found = 0;
+    if (!r)
+        return wh_db_last_status(db);
+    for (int i = 0; i < PQntuples(r) && *found < max; i++)
+        ids[(*found)++] = wh_db_i64(r, i, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+/* A text[] literal of hex hashes (which need no quoting), skipping empty ones.  Caller frees. */
+static char *hash_array(const intake_person_row *p, size_t n, size_t offset)
+{
+    char *out = malloc(n * (WH_PII_HASH_HEX + 1) + 3), *o = out;
+    if (!out)
+        return NULL;
+    *o++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        const char *h = (const char *)&p[i] + offset;
+        if (!*h)
+            continue;
+        if (o[-1] != '{')
+            *o++ = ',';
+        memcpy(o, h, WH_PII_HASH_HEX);
+        o += WH_PII_HASH_HEX;
+    }
+    *o++ = '}';
+    *o = '\0';
+    return out;
+}
+
+int intake_store_insert_reporter(wh_db *db, const char *name, int channel, int64_t *id)
+{
+    wh_params p;
+    PGresult *r;
+    wh_params_reset(&p);
+    wh_params_text(&p, name);
+    wh_params_i64(&p, channel);
+    int rc = query_row(db, "intake_insert_reporter", &p, &r);
+    if (rc < 0 || !r)
+        return rc < 0 ? rc : WH_INTERNAL;
+    *id = wh_db_i64(r, 0, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+int intake_store_reporter_exists(wh_db *db, int64_t id)
+{
+    wh_params p;
+    PGresult *r;
+    wh_params_reset(&p);
+    wh_params_i64(&p, id);
+    int rc = query_row(db, "intake_reporter_exists", &p, &r);
+    if (rc < 0)
+        return rc;
+    PQclear(r);
+    return r ? 0 : WH_NOT_FOUND;
+}
+
+int intake_store_match(wh_db *db, const intake_person_row *p, size_t n, int64_t *ids, size_t max,
+                       size_t *found)
+{
+    char *rrns = hash_array(p, n, offsetof(intake_person_row, rrn_hash));
+    char *names = hash_array(p, n, offsetof(intake_person_row, name_key));
+    int rc = WH_INTERNAL;
+    *found = 0;
+    if (rrns && names) {
+        wh_params q;
+        wh_params_reset(&q);
+        wh_params_text(&q, rrns);
+        wh_params_text(&q, names);
+        wh_params_i64(&q, (int64_t)max);
+        rc = query_ids(db, "intake_match", &q, ids, max, found);
+    }
+    free(rrns);
+    free(names);
+    return rc;
+}
+
+static void household_state(const PGresult *r, intake_household_state *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = wh_db_i64(r, 0, 0, 0);
+    snprintf(out->dong_code, sizeof out->dong_code, "%s", wh_db_text(r, 0, 1) ? wh_db_text(r, 0, 1) : "");
+    out->has_location = !PQgetisnull(r, 0, 2) && !PQgetisnull(r, 0, 3);
+    out->latitude = wh_db_f64(r, 0, 2, 0.0);
+    out->longitude = wh_db_f64(r, 0, 3, 0.0);
+    out->risk_score = (int)wh_db_i64(r, 0, 4, 0);
+    out->known_to_programme = cell_bool(r, 0, 5);
+}
+
+static void params_location(wh_params *p, const intake_household_row *h)
+{
+    if (h->has_location) {
+        wh_params_f64(p, h->latitude);
+        wh_params_f64(p, h->longitude);
+    } else {
+        wh_params_text(p, NULL);
+        wh_params_text(p, NULL);
+    }
+}
+
+static int household_row(wh_db *db, const char *stmt, const wh_params *p, intake_household_state *out)
+{
+    PGresult *r;
+    int rc = query_row(db, stmt, p, &r);
+    if (rc < 0)
+        return rc;
+    if (!r)
+        return WH_NOT_FOUND;
+    household_state(r, out);
+    PQclear(r);
+    return 0;
+}
+
+int intake_store_create_household(wh_db *db, const intake_household_row *h, intake_household_state *out)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_text(&p, h->dong_code);
+    params_location(&p, h);
+    wh_params_text(&p, h->address_sealed);
+    wh_params_text(&p, h->address_key);
+    wh_params_bool(&p, h->known_to_programme);
+    wh_params_i64(&p, h->risk_score);
+    wh_params_text(&p, h->reported_on);
+    return household_row(db, "intake_create_household", &p, out);
+}
+
+int intake_store_touch_household(wh_db *db, int64_t id, const intake_household_row *h,
+                                 intake_household_state *out)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, id);
+    wh_params_i64(&p, h->risk_score);
+    wh_params_bool(&p, h->known_to_programme);
+    wh_params_text(&p, h->reported_on);
+    params_location(&p, h);
+    return household_row(db, "intake_touch_household", &p, out);
+}
+
+int intake_store_add_person(wh_db *db, int64_t household_id, const intake_person_row *row, bool *added)
+{
+    wh_params p;
+    PGresult *r;
+    wh_params_reset(&p);
+    wh_params_i64(&p, household_id);
+    wh_params_text(&p, row->rrn_hash);
+    wh_params_text(&p, row->rrn_sealed);
+    wh_params_text(&p, row->name_sealed);
+    wh_params_text(&p, row->name_key);
+    wh_params_text(&p, row->phone_hash[0] ? row->phone_hash : NULL);
+    wh_params_text(&p, row->phone_sealed);
+    wh_params_text(&p, row->birth_date);
+    int rc = query_row(db, "intake_add_person", &p, &r);
+    if (rc < 0)
+        return rc;
+    *added = r != NULL;
+    PQclear(r);
+    return 0;
+}
+
+int intake_store_insert_referral(wh_db *db, int64_t household_id,
+                                 const Welfare__Intake__V1__SubmitReferral *m, const intake_checked *c,
+                                 const char *concern_sealed, int persons_added, bool created, int64_t *id)
+{
+    wh_params p;
+    PGresult *r;
+    wh_params_reset(&p);
+    wh_params_i64(&p, household_id);
+    wh_params_i64(&p, m->channel);
+    wh_params_i64(&p, m->reporter_id);
+    wh_params_text(&p, m->reported_on);
+    wh_params_text(&p, concern_sealed);
+    for (int i = INTAKE_IND_UTILITY_ARREARS; i <= INTAKE_IND_INSURANCE_ARREARS; i++)
+        wh_params_i64(&p, c->indicators[i]);
+    for (int i = INTAKE_IND_LIVES_ALONE; i < INTAKE_IND_COUNT; i++)
+        wh_params_bool(&p, c->indicators[i] != 0);
+    wh_params_i64(&p, c->risk_score);
+    wh_params_i64(&p, (int64_t)c->n_persons);
+    wh_params_i64(&p, persons_added);
+    wh_params_bool(&p, created);
+    int rc = query_row(db, "intake_insert_referral", &p, &r);
+    if (rc < 0 || !r)
+        return rc < 0 ? rc : WH_INTERNAL;
+    *id = wh_db_i64(r, 0, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+int intake_store_phone_neighbours(wh_db *db, int64_t household_id, const intake_person_row *p, size_t n,
+                                  int64_t *ids, size_t max, size_t *found)
+{
+    *found = 0;
+    char *phones = hash_array(p, n, offsetof(intake_person_row, phone_hash));
+    if (!phones)
+        return WH_INTERNAL;
+    int rc = 0;
+    if (strcmp(phones, "{}") != 0) {
+        wh_params q;
+        wh_params_reset(&q);
+        wh_params_text(&q, phones);
+        wh_params_i64(&q, household_id);
+        wh_params_i64(&q, (int64_t)max);
+        rc = query_ids(db, "intake_phone_neighbours", &q, ids, max, found);
+    }
+    free(phones);
+    return rc;
+}
+
+int intake_store_suspect(wh_db *db, int64_t a, int64_t b, const char *reason, bool *raised)
+{
+    wh_params p;
+    PGresult *r;
+    wh_params_reset(&p);
+    wh_params_i64(&p, a);
+    wh_params_i64(&p, b);
+    wh_params_text(&p, reason);
+    int rc = query_row(db, "intake_suspect", &p, &r);
+    if (rc < 0)
+        return rc;
+    *raised = r != NULL;
+    PQclear(r);
+    return 0;
+}
+
+int intake_store_household_merged_into(wh_db *db, int64_t id, int64_t *merged_into)
+{
+    wh_params p;
+    PGresult *r;
+    wh_params_reset(&p);
+    wh_params_i64(&p, id);
+    int rc = query_row(db, "intake_household_merged_into", &p, &r);
+    if (rc < 0)
+        return rc;
+    if (!r)
+        return WH_NOT_FOUND;
+    *merged_into = wh_db_i64(r, 0, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int64_t exec_pair(wh_db *db, const char *stmt, int64_t a, int64_t b)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, a);
+    wh_params_i64(&p, b);
+    return wh_db_exec(db, stmt, &p);
+}
+
+int intake_store_merge(wh_db *db, int64_t id, int64_t other, int *persons_moved, int *referrals_moved)
+{
+    int64_t persons = exec_pair(db, "intake_move_persons", id, other);
+    if (persons < 0)
+        return (int)persons;
+    int64_t referrals = exec_pair(db, "intake_move_referrals", id, other);
+    if (referrals < 0)
+        return (int)referrals;
+    int64_t rc = exec_pair(db, "intake_fold_household", id, other);
+    if (rc >= 0)
+        rc = exec_pair(db, "intake_mark_merged", id, other);
+    if (rc < 0)
+        return (int)rc;
+    *persons_moved = (int)persons;
+    *referrals_moved = (int)referrals;
+    return 0;
+}
+
+int intake_store_resolve(wh_db *db, int64_t a, int64_t b, int resolution)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, a);
+    wh_params_i64(&p, b);
+    wh_params_i64(&p, resolution);
+    int64_t rc = wh_db_exec(db, "intake_resolve", &p);
+    return rc < 0 ? (int)rc : 0;
+}
+
+/* Masks every member's name (opened, masked, wiped) into ctx memory. */
+static int household_names(wh_ctx *ctx, int64_t id, Welfare__Intake__V1__HouseholdSummary *h)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, id);
+    PGresult *r = wh_db_query(wh_ctx_db(ctx), "intake_household_names", &p);
+    if (!r)
+        return wh_db_last_status(wh_ctx_db(ctx));
+    int rc = 0, n = PQntuples(r);
+    h->masked_names = wh_ctx_alloc(ctx, (size_t)(n ? n : 1) * sizeof *h->masked_names);
+    for (int i = 0; h->masked_names && i < n && rc == 0; i++) {
+        char *name = NULL, masked[256];
+        if ((rc = wh_pii_open(wh_db_text(r, i, 0), &name)) < 0)
+            break;
+        intake_mask_name(name, masked, sizeof masked);
+        memset(name, 0, strlen(name));
+        free(name);
+        if (!(h->masked_names[h->n_masked_names++] = wh_ctx_strdup(ctx, masked)))
+            rc = WH_INTERNAL;
+    }
+    h->member_count = n;
+    PQclear(r);
+    return h->masked_names ? rc : WH_INTERNAL;
+}
+
+int intake_store_get_household(wh_ctx *ctx, int64_t id, Welfare__Intake__V1__HouseholdSummary **out)
+{
+    wh_params p;
+    PGresult *r;
+    wh_params_reset(&p);
+    wh_params_i64(&p, id);
+    int rc = query_row(wh_ctx_db(ctx), "intake_get_household", &p, &r);
+    if (rc < 0 || !r)
+        return rc < 0 ? rc : WH_NOT_FOUND;
+    Welfare__Intake__V1__HouseholdSummary *h = wh_ctx_alloc(ctx, sizeof *h);
+    Welfare__Common__V1__GeoPoint *g = wh_ctx_alloc(ctx, sizeof *g);
+    if (!h || !g) {
+        PQclear(r);
+        return WH_INTERNAL;
+    }
+    welfare__intake__v1__household_summary__init(h);
+    welfare__common__v1__geo_point__init(g);
+    h->household_id = wh_db_i64(r, 0, 0, 0);
+    h->dong_code = wh_ctx_strdup(ctx, wh_db_text(r, 0, 1));
+    if (!PQgetisnull(r, 0, 2)) {
+        g->latitude = wh_db_f64(r, 0, 2, 0);
+        g->longitude = wh_db_f64(r, 0, 3, 0);
+        h->location = g;
+    }
+    h->risk_score = (int32_t)wh_db_i64(r, 0, 4, 0);
+    h->referral_count = (int32_t)wh_db_i64(r, 0, 5, 0);
+    h->known_to_programme = cell_bool(r, 0, 6);
+    h->blind_spot = cell_bool(r, 0, 7);
+    h->first_reported_on = wh_ctx_strdup(ctx, wh_db_text(r, 0, 8));
+    h->last_reported_on = wh_ctx_strdup(ctx, wh_db_text(r, 0, 9));
+    h->merged_into_household_id = wh_db_i64(r, 0, 10, 0);
+    PQclear(r);
+    if ((rc = household_names(ctx, id, h)) < 0)
+        return rc;
+    *out = h;
+    return 0;
+}
+
+/* Opens the sealed concern into ctx memory ("" when none). */
+static char *open_concern(wh_ctx *ctx, const char *sealed)
+{
+    char *plain = NULL;
+    if (!sealed || wh_pii_open(sealed, &plain) < 0)
+        return wh_ctx_strdup(ctx, "");
+    char *copy = wh_ctx_strdup(ctx, plain);
+    memset(plain, 0, strlen(plain));
+    free(plain);
+    return copy;
+}
+
+int intake_store_get_referral(wh_ctx *ctx, int64_t id, Welfare__Intake__V1__ReferralSummary **out)
+{
+    wh_params p;
+    PGresult *r;
+    wh_params_reset(&p);
+    wh_params_i64(&p, id);
+    int rc = query_row(wh_ctx_db(ctx), "intake_get_referral", &p, &r);
+    if (rc < 0 || !r)
+        return rc < 0 ? rc : WH_NOT_FOUND;
+    Welfare__Intake__V1__ReferralSummary *s = wh_ctx_alloc(ctx, sizeof *s);
+    Welfare__Intake__V1__RiskIndicators *k = wh_ctx_alloc(ctx, sizeof *k);
+    if (!s || !k) {
+        PQclear(r);
+        return WH_INTERNAL;
+    }
+    welfare__intake__v1__referral_summary__init(s);
+    welfare__intake__v1__risk_indicators__init(k);
+    s->referral_id = wh_db_i64(r, 0, 0, 0);
+    s->household_id = wh_db_i64(r, 0, 1, 0);
+    s->channel = (Welfare__Intake__V1__Channel)wh_db_i64(r, 0, 2, 0);
+    s->reporter_id = wh_db_i64(r, 0, 3, 0);
+    s->reported_on = wh_ctx_strdup(ctx, wh_db_text(r, 0, 4));
+    s->concern = open_concern(ctx, wh_db_text(r, 0, 5));
+    k->months_utility_arrears = (int32_t)wh_db_i64(r, 0, 6, 0);
+    k->months_rent_arrears = (int32_t)wh_db_i64(r, 0, 7, 0);
+    k->months_insurance_arrears = (int32_t)wh_db_i64(r, 0, 8, 0);
+    k->lives_alone = cell_bool(r, 0, 9);
+    k->aged_65_or_over = cell_bool(r, 0, 10);
+    k->disability = cell_bool(r, 0, 11);
+    k->chronic_illness = cell_bool(r, 0, 12);
+    k->unemployed = cell_bool(r, 0, 13);
+    k->single_parent = cell_bool(r, 0, 14);
+    s->risk = k;
+    s->risk_score = (int32_t)wh_db_i64(r, 0, 15, 0);
+    s->person_count = (int32_t)wh_db_i64(r, 0, 16, 0);
+    s->persons_added = (int32_t)wh_db_i64(r, 0, 17, 0);
+    s->created_household = cell_bool(r, 0, 18);
+    PQclear(r);
+    *out = s;
+    return 0;
+}
