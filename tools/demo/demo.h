@@ -59,7 +59,7 @@ typedef struct demo_household_kind {
     int adults_min, adults_max; /* persons 19+ */
     int children_max;
     int age_min, age_max; /* of the head of household */
-    int risk_bias;        /* added to the arrears-driven risk: how often such households are in need */
+    int risk_bias;        /* percent of such households in acute need (arrears, illness, no work) */
 } demo_household_kind;
 
 extern const demo_household_kind demo_household_kinds[];
@@ -138,6 +138,7 @@ typedef struct demo_person {
 typedef struct demo_referral {
     int household; /* index into households */
     int channel;   /* welfare.intake.v1.Channel */
+    bool repeat;   /* the household was referred before: this referral names only its head */
     char reported_on[11];
     int months_utility_arrears;
     int months_rent_arrears;

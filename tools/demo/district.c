@@ -50,13 +50,13 @@ const demo_weighted demo_channels[] = {{1, 34}, {2, 14}, {3, 20}, {4, 22}, {5, 5
 const size_t demo_channels_count = sizeof demo_channels / sizeof demo_channels[0];
 
 const demo_household_kind demo_household_kinds[] = {
-    {"older person living alone", 34, 1, 1, 0, 65, 92, 25},
-    {"older couple", 12, 2, 2, 0, 66, 90, 10},
-    {"middle-aged person living alone", 20, 1, 1, 0, 40, 64, 20},
-    {"single-parent family", 13, 1, 1, 3, 28, 52, 15},
-    {"family with a disabled member", 9, 2, 3, 2, 35, 70, 15},
-    {"young adult living alone", 7, 1, 1, 0, 19, 34, 5},
-    {"grandparents raising grandchildren", 5, 1, 2, 2, 60, 80, 20},
+    {"older person living alone", 34, 1, 1, 0, 65, 92, 13},
+    {"older couple", 12, 2, 2, 0, 66, 90, 6},
+    {"middle-aged person living alone", 20, 1, 1, 0, 40, 64, 11},
+    {"single-parent family", 13, 1, 1, 3, 28, 52, 9},
+    {"family with a disabled member", 9, 2, 3, 2, 35, 70, 9},
+    {"young adult living alone", 7, 1, 1, 0, 19, 34, 3},
+    {"grandparents raising grandchildren", 5, 1, 2, 2, 60, 80, 11},
 };
 const size_t demo_household_kinds_count = sizeof demo_household_kinds / sizeof demo_household_kinds[0];
 

@@ -35,7 +35,7 @@ void demo_say(const demo_run *run, const char *fmt, ...) __attribute__((format(p
 int demo_define_dongs(demo_run *run);
 int demo_register_staff(demo_run *run);
 int demo_register_resources(demo_run *run);
-int demo_submit_referrals(demo_run *run);
+int demo_submit_referrals(demo_run *run); /* drive_referrals.c */
 int demo_work_cases(demo_run *run);
 int demo_plan_and_visit(demo_run *run); /* drive_visits.c */
 

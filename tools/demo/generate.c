@@ -92,14 +92,14 @@ static void make_referral(demo_rng *r, const demo_household *h, int index, demo_
     if (f->channel != 1 && demo_date_weekday(day) >= 5)
         day -= demo_date_weekday(day) - 4; /* agencies and lists report on working days */
     demo_date_format(day, f->reported_on);
-    bool severe = demo_rng_chance(r, k->risk_bias + (f->channel == 4 ? 10 : 0));
-    f->months_utility_arrears = (int)demo_rng_range(r, 0, severe ? 8 : 2);
-    f->months_rent_arrears = (int)demo_rng_range(r, 0, severe ? 6 : 1);
-    f->months_insurance_arrears = (int)demo_rng_range(r, 0, severe ? 10 : 2);
+    bool severe = demo_rng_chance(r, k->risk_bias + (f->channel == 4 ? 5 : 0));
+    f->months_utility_arrears = (int)demo_rng_range(r, severe ? 2 : 0, severe ? 8 : 1);
+    f->months_rent_arrears = severe ? (int)demo_rng_range(r, 0, 6) : 0;
+    f->months_insurance_arrears = (int)demo_rng_range(r, 0, severe ? 10 : 1);
     f->lives_alone = h->n_persons == 1;
     f->disability = h->kind == 4 || demo_rng_chance(r, severe ? 20 : 5);
-    f->chronic_illness = demo_rng_chance(r, severe ? 55 : 20);
-    f->unemployed = demo_rng_chance(r, severe ? 60 : 20);
+    f->chronic_illness = demo_rng_chance(r, severe ? 55 : 12);
+    f->unemployed = demo_rng_chance(r, severe ? 60 : 12);
     snprintf(f->concern, sizeof f->concern, "%s", concerns[demo_rng_range(r, 0, 9)]);
 }
 
@@ -132,6 +132,14 @@ static int make_referrals(demo_district *d, uint64_t seed)
         }
     }
     qsort(d->referrals, d->n_referrals, sizeof *d->referrals, referral_cmp);
+    bool *seen = calloc(d->n_households + 1, sizeof *seen);
+    if (!seen)
+        return -1;
+    for (size_t i = 0; i < d->n_referrals; i++) {
+        d->referrals[i].repeat = seen[d->referrals[i].household];
+        seen[d->referrals[i].household] = true;
+    }
+    free(seen);
     return 0;
 }
 
