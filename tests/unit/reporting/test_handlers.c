@@ -1,0 +1,263 @@
+/*
+ * test_handlers.c — reporting's table-driven handlers: events in (through the subscription table),
+ * queries out (through the command table), typed errors naming the field.  Uses the shared fake
+ * handler context; the database part runs when WH_TEST_DB_URL is set.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "fake_ctx.h"
+#include "reporting.h"
+#include "wh/status.h"
+
+#define A "2650051000" /* basic hub */
+#define B "2650052000" /* sphere, served by A */
+
+static wh_command_fn command(const ProtobufCMessageDescriptor *d)
+{
+    for (size_t i = 0; i < reporting_commands_count; i++)
+        if (reporting_commands[i].request == d)
+            return reporting_commands[i].handle;
+    fail_msg("no command %s", d->name);
+    return NULL;
+}
+
+static int apply(const ProtobufCMessage *event)
+{
+    for (size_t i = 0; i < reporting_subscriptions_count; i++)
+        if (reporting_subscriptions[i].event == event->descriptor)
+            return fake_event_apply(reporting_subscriptions[i].apply, event);
+    fail_msg("no subscription %s", event->descriptor->name);
+    return -1;
+}
+
+static int setup(void **state)
+{
+    int rc = fake_db_setup("reporting", reporting_migrations, reporting_migrations_count,
+                           reporting_statements, reporting_statements_count);
+    return rc == -2 ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+    fake_done();
+    return 0;
+}
+
+static void every_query_is_a_query_and_every_stream_is_read(void **state)
+{
+    bool streams[4] = {false};
+    const char *names[4] = {"intake", "case", "registry", "routing"};
+    for (size_t i = 0; i < reporting_commands_count; i++)
+        assert_true(reporting_commands[i].query);
+    for (size_t i = 0; i < reporting_subscriptions_count; i++)
+        for (int s = 0; s < 4; s++)
+            streams[s] |= strcmp(reporting_subscriptions[i].stream, names[s]) == 0;
+    for (int s = 0; s < 4; s++)
+        assert_true(streams[s]);
+}
+
+static void bad_selections_name_the_field(void **state)
+{
+    ProtobufCMessage *reply = NULL;
+    Welfare__Reporting__V1__QueryKpi q = WELFARE__REPORTING__V1__QUERY_KPI__INIT;
+    wh_command_fn query = command(&welfare__reporting__v1__query_kpi__descriptor);
+    assert_int_equal(fake_command(query, &q.base, &reply), WH_INVALID_ARGUMENT);
+    assert_string_equal(fake.field, "selection");
+
+    Welfare__Reporting__V1__KpiSelection s = WELFARE__REPORTING__V1__KPI_SELECTION__INIT;
+    s.from_on = "2026-01-01";
+    s.to_on = "2025-12-31";
+    q.selection = &s;
+    assert_int_equal(fake_command(query, &q.base, &reply), WH_INVALID_ARGUMENT);
+    assert_string_equal(fake.field, "selection.to_on");
+
+    Welfare__Reporting__V1__CompareKpi c = WELFARE__REPORTING__V1__COMPARE_KPI__INIT;
+    Welfare__Reporting__V1__KpiSelection ok = WELFARE__REPORTING__V1__KPI_SELECTION__INIT;
+    char *bad[] = {"not a code"};
+    ok.from_on = "2026-01-01";
+    ok.to_on = "2026-01-31";
+    s.to_on = "2026-02-01";
+    s.dong_codes = bad;
+    s.n_dong_codes = 1;
+    c.baseline = &ok;
+    c.comparison = &s;
+    if (!fake.db) {
+        /* the baseline would be queried first; without a database only its absence can be checked */
+        c.baseline = NULL;
+        assert_int_equal(
+            fake_command(command(&welfare__reporting__v1__compare_kpi__descriptor), &c.base, &reply),
+            WH_INVALID_ARGUMENT);
+        assert_string_equal(fake.field, "baseline");
+        return;
+    }
+    assert_int_equal(fake_command(command(&welfare__reporting__v1__compare_kpi__descriptor), &c.base, &reply),
+                     WH_INVALID_ARGUMENT);
+    assert_string_equal(fake.field, "comparison.dong_codes");
+}
+
+static void uncountable_events_are_refused(void **state)
+{
+    Welfare__Intake__V1__HouseholdIdentified h = WELFARE__INTAKE__V1__HOUSEHOLD_IDENTIFIED__INIT;
+    h.dong_code = A;
+    h.identified_on = "yesterday";
+    fake_reset();
+    for (size_t i = 0; i < reporting_subscriptions_count; i++)
+        if (reporting_subscriptions[i].event == h.base.descriptor)
+            assert_int_equal(reporting_subscriptions[i].apply(&fake, &h.base), WH_INVALID_ARGUMENT);
+    assert_string_equal(fake.field, "identified_on");
+
+    Welfare__Routing__V1__DongDefined d = WELFARE__ROUTING__V1__DONG_DEFINED__INIT;
+    d.dong_code = A;
+    d.hub_dong_code = "";
+    fake_reset();
+    for (size_t i = 0; i < reporting_subscriptions_count; i++)
+        if (reporting_subscriptions[i].event == d.base.descriptor)
+            assert_int_equal(reporting_subscriptions[i].apply(&fake, &d.base), WH_INVALID_ARGUMENT);
+    assert_string_equal(fake.field, "hub_dong_code");
+}
+
+/* A small district's events, then the KPI table the handlers answer with. */
+static void events_to_kpi(void **state)
+{
+    if (!fake.db)
+        skip();
+    Welfare__Routing__V1__DongDefined da = WELFARE__ROUTING__V1__DONG_DEFINED__INIT, db = da;
+    da.dong_code = A;
+    da.name = "남천1동";
+    da.hub_type = WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC;
+    da.hub_dong_code = A;
+    db.dong_code = B;
+    db.name = "남천2동";
+    db.hub_type = WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_SPHERE;
+    db.hub_dong_code = A;
+    assert_int_equal(apply(&da.base), 0);
+    assert_int_equal(apply(&db.base), 0);
+
+    Welfare__Routing__V1__StaffRegistered s = WELFARE__ROUTING__V1__STAFF_REGISTERED__INIT;
+    s.hub_dong_code = A;
+    s.active_from = "2026-01-01";
+    for (int i = 1; i <= 3; i++) {
+        s.staff_id = i;
+        s.employment = i == 3 ? WELFARE__COMMON__V1__EMPLOYMENT__EMPLOYMENT_PRIVATE
+                              : WELFARE__COMMON__V1__EMPLOYMENT__EMPLOYMENT_PUBLIC;
+        assert_int_equal(apply(&s.base), 0);
+    }
+    Welfare__Routing__V1__StaffDeactivated gone = WELFARE__ROUTING__V1__STAFF_DEACTIVATED__INIT;
+    gone.staff_id = 2;
+    gone.hub_dong_code = A;
+    gone.active_until = "2026-01-31";
+    assert_int_equal(apply(&gone.base), 0);
+
+    Welfare__Intake__V1__HouseholdIdentified h = WELFARE__INTAKE__V1__HOUSEHOLD_IDENTIFIED__INIT;
+    h.dong_code = B;
+    h.identified_on = "2026-02-03";
+    h.persons_added = 2;
+    assert_int_equal(apply(&h.base), 0);
+    h.persons_added = 0; /* the same household reported again */
+    assert_int_equal(apply(&h.base), 0);
+    Welfare__Intake__V1__BlindSpotDiscovered bs = WELFARE__INTAKE__V1__BLIND_SPOT_DISCOVERED__INIT;
+    bs.dong_code = B;
+    bs.discovered_on = "2026-02-03";
+    assert_int_equal(apply(&bs.base), 0);
+
+    Welfare__Case__V1__CaseOpened o = WELFARE__CASE__V1__CASE_OPENED__INIT;
+    o.case_id = 7;
+    o.dong_code = B;
+    o.hub_dong_code = A;
+    o.opened_on = "2026-02-03";
+    assert_int_equal(apply(&o.base), 0);
+    assert_int_equal(apply(&o.base), 0); /* a replay counts nothing */
+    Welfare__Case__V1__LinkageCompleted l = WELFARE__CASE__V1__LINKAGE_COMPLETED__INIT;
+    l.case_id = 7;
+    l.dong_code = B;
+    l.completed_on = "2026-02-05";
+    assert_int_equal(apply(&l.base), 0);
+    Welfare__Routing__V1__VisitCompleted v = WELFARE__ROUTING__V1__VISIT_COMPLETED__INIT;
+    v.case_id = 7;
+    v.dong_code = B;
+    v.visited_on = "2026-02-04";
+    assert_int_equal(apply(&v.base), 0);
+    Welfare__Case__V1__CaseClosed c = WELFARE__CASE__V1__CASE_CLOSED__INIT;
+    c.case_id = 7;
+    c.dong_code = B;
+    c.closed_on = "2026-03-10";
+    assert_int_equal(apply(&c.base), 0);
+    Welfare__Registry__V1__ResourceRegistered res = WELFARE__REGISTRY__V1__RESOURCE_REGISTERED__INIT;
+    res.dong_code = A;
+    res.discovered_on = "2026-02-10";
+    res.amount_krw = 250000;
+    assert_int_equal(apply(&res.base), 0);
+    assert_string_equal(fake_event(0), ""); /* reporting emits nothing */
+
+    Welfare__Reporting__V1__QueryKpi q = WELFARE__REPORTING__V1__QUERY_KPI__INIT;
+    Welfare__Reporting__V1__KpiSelection sel = WELFARE__REPORTING__V1__KPI_SELECTION__INIT;
+    sel.from_on = "2026-02-01";
+    sel.to_on = "2026-02-28";
+    q.selection = &sel;
+    Welfare__Reporting__V1__QueryKpiReply *r = NULL;
+    assert_int_equal(fake_command(command(&welfare__reporting__v1__query_kpi__descriptor), &q.base,
+                                  (ProtobufCMessage **)&r),
+                     0);
+    const Welfare__Reporting__V1__KpiValues *t = r->report->total;
+    assert_int_equal(r->report->n_dongs, 2);
+    assert_int_equal(r->report->selection->n_dong_codes, 2);
+    assert_string_equal(r->report->dongs[1]->name, "남천2동");
+    assert_int_equal(t->targets, 2);
+    assert_int_equal(t->visiting_personnel, 2); /* 1 and 3; 2 left in January */
+    assert_int_equal(t->visiting_personnel_private, 1);
+    assert_int_equal(t->case_households, 1);
+    assert_int_equal(t->blind_spots, 1);
+    assert_int_equal(t->site_visits, 1);
+    assert_int_equal(t->service_linkages, 1);
+    assert_int_equal(t->resources_discovered, 1);
+    assert_int_equal(t->resource_amount_krw, 250000);
+    assert_int_equal(r->report->dongs[1]->values->visiting_personnel, 2); /* the sphere dong shares A's */
+
+    /* Before (January) and after (February) for the sphere dong alone. */
+    Welfare__Reporting__V1__CompareKpi cmp = WELFARE__REPORTING__V1__COMPARE_KPI__INIT;
+    Welfare__Reporting__V1__KpiSelection before = WELFARE__REPORTING__V1__KPI_SELECTION__INIT, after;
+    char *only_b[] = {B};
+    before.dong_codes = only_b;
+    before.n_dong_codes = 1;
+    before.from_on = "2026-01-01";
+    before.to_on = "2026-01-31";
+    after = before;
+    after.from_on = "2026-02-01";
+    after.to_on = "2026-02-28";
+    cmp.baseline = &before;
+    cmp.comparison = &after;
+    Welfare__Reporting__V1__CompareKpiReply *cr = NULL;
+    assert_int_equal(fake_command(command(&welfare__reporting__v1__compare_kpi__descriptor), &cmp.base,
+                                  (ProtobufCMessage **)&cr),
+                     0);
+    assert_int_equal(cr->baseline->total->visiting_personnel, 3);
+    assert_int_equal(cr->comparison->total->visiting_personnel, 2);
+    assert_int_equal(cr->difference->visiting_personnel, -1);
+    assert_int_equal(cr->difference->site_visits, 1);
+    assert_int_equal(cr->difference->targets, 2);
+
+    Welfare__Reporting__V1__ListDongs ld = WELFARE__REPORTING__V1__LIST_DONGS__INIT;
+    Welfare__Reporting__V1__ListDongsReply *lr = NULL;
+    assert_int_equal(fake_command(command(&welfare__reporting__v1__list_dongs__descriptor), &ld.base,
+                                  (ProtobufCMessage **)&lr),
+                     0);
+    assert_int_equal(lr->n_dongs, 2);
+    assert_int_equal(lr->dongs[1]->hub_type, WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_SPHERE);
+    assert_string_equal(lr->dongs[1]->hub_dong_code, A);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_query_is_a_query_and_every_stream_is_read),
+        cmocka_unit_test(bad_selections_name_the_field),
+        cmocka_unit_test(uncountable_events_are_refused),
+        cmocka_unit_test(events_to_kpi),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
