@@ -65,6 +65,7 @@ typedef struct submission {
     intake_household_row household;
     char address_key[WH_PII_HASH_HEX + 1];
     char *address_sealed, *concern_sealed;
+    intake_attach_result stored;
     intake_household_state state;
     int64_t matches[INTAKE_MAX_CANDIDATES];
     size_t n_matches;
@@ -104,7 +105,7 @@ static int prepare(submission *s)
     return rc;
 }
 
-/* Finds or creates the household, adds the new persons and stores the referral. */
+/* Finds the household (or none), then stores everything in one round trip. */
 static int attach(wh_ctx *ctx, submission *s)
 {
     wh_db *db = wh_ctx_db(ctx);
@@ -113,19 +114,21 @@ static int attach(wh_ctx *ctx, submission *s)
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not match the household");
     s->is_new = s->n_matches == 0;
-    rc = s->is_new ? intake_store_create_household(db, &s->household, &s->state)
-                   : intake_store_touch_household(db, s->matches[0], &s->household, &s->state);
-    if (rc < 0)
-        return wh_ctx_fail(ctx, rc, NULL, "could not store the household");
-    for (size_t i = 0; i < n; i++) {
-        bool added = false;
-        if ((rc = intake_store_add_person(db, s->state.id, &s->rows[i], &added)) < 0)
-            return wh_ctx_fail(ctx, rc, NULL, "could not store person %zu", i);
-        s->persons_added += added;
-    }
-    rc = intake_store_insert_referral(db, s->state.id, s->m, &s->checked, s->concern_sealed, s->persons_added,
-                                      s->is_new, &s->referral_id);
-    return rc < 0 ? wh_ctx_fail(ctx, rc, NULL, "could not store the referral") : 0;
+    intake_attach a = {
+        .household_id = s->is_new ? 0 : s->matches[0],
+        .household = &s->household,
+        .persons = s->rows,
+        .n_persons = n,
+        .referral = s->m,
+        .checked = &s->checked,
+        .concern_sealed = s->concern_sealed,
+    };
+    if ((rc = intake_store_attach(db, &a, &s->stored)) < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not store the referral");
+    s->state = s->stored.state;
+    s->persons_added = s->stored.persons_added;
+    s->referral_id = s->stored.referral_id;
+    return 0;
 }
 
 static int suspect(wh_ctx *ctx, submission *s, int64_t other, const char *reason)
@@ -151,14 +154,8 @@ static int find_duplicates(wh_ctx *ctx, submission *s)
     int rc = 0;
     for (size_t i = 1; i < s->n_matches && rc == 0; i++)
         rc = suspect(ctx, s, s->matches[i], "persons of one referral in two households");
-    int64_t ids[INTAKE_MAX_CANDIDATES];
-    size_t n = 0;
-    if (rc == 0 &&
-        (rc = intake_store_phone_neighbours(wh_ctx_db(ctx), s->state.id, s->rows, s->checked.n_persons, ids,
-                                            INTAKE_MAX_CANDIDATES, &n)) < 0)
-        return wh_ctx_fail(ctx, rc, NULL, "could not look up shared phones");
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = suspect(ctx, s, ids[i], "same phone, different household");
+    for (size_t i = 0; i < s->stored.n_neighbours && rc == 0; i++)
+        rc = suspect(ctx, s, s->stored.neighbours[i], "same phone, different household");
     return rc;
 }
 

@@ -170,19 +170,29 @@ int intake_store_reporter_exists(wh_db *db, int64_t id);
  * key, each once, lowest id first within a kind.  Writes at most max ids. */
 int intake_store_match(wh_db *db, const intake_person_row *p, size_t n, int64_t *ids, size_t max,
                        size_t *found);
-int intake_store_create_household(wh_db *db, const intake_household_row *h, intake_household_state *out);
-/* Counts a new referral on a known household and raises its risk; fills out. */
-int intake_store_touch_household(wh_db *db, int64_t id, const intake_household_row *h,
-                                 intake_household_state *out);
-/* Adds the person unless the household holds it already (same resident number anywhere, or same
- * name key in this household).  *added says whether it did. */
-int intake_store_add_person(wh_db *db, int64_t household_id, const intake_person_row *p, bool *added);
-int intake_store_insert_referral(wh_db *db, int64_t household_id,
-                                 const Welfare__Intake__V1__SubmitReferral *m, const intake_checked *c,
-                                 const char *concern_sealed, int persons_added, bool created, int64_t *id);
-/* Other households with a person sharing one of these phone hashes. */
-int intake_store_phone_neighbours(wh_db *db, int64_t household_id, const intake_person_row *p, size_t n,
-                                  int64_t *ids, size_t max, size_t *found);
+/* Everything one referral stores, in one round trip (store.c's intake_attach). */
+typedef struct intake_attach {
+    int64_t household_id; /* the matched household, or 0 to create one */
+    const intake_household_row *household;
+    const intake_person_row *persons;
+    size_t n_persons;
+    const Welfare__Intake__V1__SubmitReferral *referral;
+    const intake_checked *checked;
+    const char *concern_sealed; /* NULL when there is no concern */
+} intake_attach;
+
+typedef struct intake_attach_result {
+    intake_household_state state;
+    int64_t referral_id;
+    int persons_added;
+    int64_t neighbours[INTAKE_MAX_CANDIDATES]; /* other households sharing a phone */
+    size_t n_neighbours;
+} intake_attach_result;
+
+/* Creates the household (or counts the referral on the known one and raises its risk), adds the
+ * persons it does not hold yet (same resident number anywhere, or same name key in it), stores the
+ * referral and finds households sharing a phone. */
+int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result *out);
 /* Records a suspicion on the pair unless one is open or was resolved; *raised when new. */
 int intake_store_suspect(wh_db *db, int64_t a, int64_t b, const char *reason, bool *raised);
 

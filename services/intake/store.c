@@ -13,7 +13,7 @@
 
 #include "intake.h"
 
-#define HOUSEHOLD_COLUMNS "dong_code, latitude, longitude, risk_score, known_to_programme"
+#define HOUSEHOLD_COLUMNS "id, dong_code, latitude, longitude, risk_score, known_to_programme"
 
 const wh_db_statement intake_statements[] = {
     {"intake_insert_reporter", "INSERT INTO reporter (name, channel) VALUES ($1, $2) RETURNING id"},
@@ -22,31 +22,38 @@ const wh_db_statement intake_statements[] = {
                      "SELECT household_id, 1 AS how FROM person WHERE rrn_hash = ANY ($1::text[]) UNION ALL "
                      "SELECT household_id, 2 FROM person WHERE name_key = ANY ($2::text[])) m "
                      "GROUP BY household_id ORDER BY min(how), household_id LIMIT $3"},
-    {"intake_create_household",
-     "INSERT INTO household (dong_code, latitude, longitude, address_sealed, address_key, "
-     "known_to_programme, "
-     "blind_spot, risk_score, first_reported_on, last_reported_on) "
-     "VALUES ($1, $2, $3, $4, $5, $6, NOT $6, $7, $8, $8) RETURNING id, " HOUSEHOLD_COLUMNS},
-    {"intake_touch_household",
-     "UPDATE household SET risk_score = GREATEST(risk_score, $2), referral_count = referral_count + 1, "
-     "known_to_programme = known_to_programme OR $3, first_reported_on = LEAST(first_reported_on, $4::date), "
-     "last_reported_on = GREATEST(last_reported_on, $4::date), latitude = COALESCE(latitude, $5), "
-     "longitude = COALESCE(longitude, $6) WHERE id = $1 RETURNING id, " HOUSEHOLD_COLUMNS},
-    {"intake_add_person", "INSERT INTO person (household_id, rrn_hash, rrn_sealed, name_sealed, name_key, "
-                          "phone_hash, phone_sealed, "
-                          "birth_date) SELECT $1, $2, $3, $4, $5, $6, $7, $8 "
-                          "WHERE NOT EXISTS (SELECT 1 FROM person WHERE household_id = $1 AND name_key = $5) "
-                          "ON CONFLICT (rrn_hash) DO NOTHING RETURNING id"},
-    {"intake_insert_referral",
-     "INSERT INTO referral (household_id, channel, reporter_id, reported_on, concern_sealed, "
+    {"intake_attach",
+     /* One round trip for a referral: create ($1 = 0) or update the household, add the persons it
+      * does not hold yet, store the referral, and find other households sharing a phone. */
+     "WITH ins AS (INSERT INTO household (dong_code, latitude, longitude, address_sealed, address_key, "
+     "known_to_programme, blind_spot, risk_score, first_reported_on, last_reported_on) "
+     "SELECT $2, $3, $4, $5, $6, $7, NOT $7, $8, $9, $9 WHERE $1::bigint = 0 RETURNING " HOUSEHOLD_COLUMNS
+     "), "
+     "upd AS (UPDATE household SET risk_score = GREATEST(risk_score, $8), referral_count = referral_count + "
+     "1, "
+     "known_to_programme = known_to_programme OR $7, first_reported_on = LEAST(first_reported_on, $9::date), "
+     "last_reported_on = GREATEST(last_reported_on, $9::date), latitude = COALESCE(latitude, $3), "
+     "longitude = COALESCE(longitude, $4) WHERE id = $1 RETURNING " HOUSEHOLD_COLUMNS "), "
+     "h AS (SELECT * FROM ins UNION ALL SELECT * FROM upd), "
+     "p AS (INSERT INTO person (household_id, rrn_hash, rrn_sealed, name_sealed, name_key, phone_hash, "
+     "phone_sealed, birth_date) SELECT h.id, u.rrn_hash, u.rrn_sealed, u.name_sealed, u.name_key, "
+     "u.phone_hash, "
+     "u.phone_sealed, u.birth_date::date FROM h, unnest($10::text[], $11::text[], $12::text[], $13::text[], "
+     "$14::text[], $15::text[], $16::text[]) AS u (rrn_hash, rrn_sealed, name_sealed, name_key, phone_hash, "
+     "phone_sealed, birth_date) "
+     "WHERE NOT EXISTS (SELECT 1 FROM person e WHERE e.household_id = h.id AND e.name_key = u.name_key) "
+     "ON CONFLICT (rrn_hash) DO NOTHING RETURNING 1), "
+     "r AS (INSERT INTO referral (household_id, channel, reporter_id, reported_on, concern_sealed, "
      "months_utility_arrears, months_rent_arrears, months_insurance_arrears, lives_alone, aged_65_or_over, "
      "disability, chronic_illness, unemployed, single_parent, risk_score, person_count, persons_added, "
-     "created_household) VALUES ($1, $2, NULLIF($3::bigint, 0), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-     "$14, $15, "
-     "$16, $17, $18) RETURNING id"},
-    {"intake_phone_neighbours",
-     "SELECT DISTINCT household_id FROM person WHERE phone_hash = ANY ($1::text[]) AND household_id <> $2 "
-     "ORDER BY 1 LIMIT $3"},
+     "created_household) SELECT h.id, $17, NULLIF($18::bigint, 0), $9::date, $19, i[1], i[2], i[3], "
+     "i[4] <> 0, i[5] <> 0, i[6] <> 0, i[7] <> 0, i[8] <> 0, i[9] <> 0, $8, $21, "
+     "(SELECT count(*) FROM p), $1::bigint = 0 FROM h, (SELECT $20::integer[] AS i) k "
+     "RETURNING id, persons_added) "
+     "SELECT h.id, h.dong_code, h.latitude, h.longitude, h.risk_score, h.known_to_programme, r.id, "
+     "r.persons_added, array_to_string(ARRAY(SELECT DISTINCT e.household_id FROM person e "
+     "WHERE e.phone_hash = ANY ($14::text[]) AND e.household_id <> h.id ORDER BY 1 LIMIT 8), ',') "
+     "FROM h, r"},
     {"intake_suspect", "INSERT INTO duplicate_suspicion (household_a, household_b, reason) "
                        "VALUES (LEAST($1::bigint, $2::bigint), GREATEST($1::bigint, $2::bigint), $3) "
                        "ON CONFLICT DO NOTHING RETURNING 1"},
@@ -180,20 +187,83 @@ int intake_store_match(wh_db *db, const intake_person_row *p, size_t n, int64_t 
     return rc;
 }
 
-static void household_state(const PGresult *r, intake_household_state *out)
+/* A text[] literal of the values (NULL pointers are SQL NULL), each quoted.  Caller frees. */
+static char *text_array(const char *const *values, size_t n)
 {
-    memset(out, 0, sizeof *out);
-    out->id = wh_db_i64(r, 0, 0, 0);
-    snprintf(out->dong_code, sizeof out->dong_code, "%s", wh_db_text(r, 0, 1) ? wh_db_text(r, 0, 1) : "");
-    out->has_location = !PQgetisnull(r, 0, 2) && !PQgetisnull(r, 0, 3);
-    out->latitude = wh_db_f64(r, 0, 2, 0.0);
-    out->longitude = wh_db_f64(r, 0, 3, 0.0);
-    out->risk_score = (int)wh_db_i64(r, 0, 4, 0);
-    out->known_to_programme = cell_bool(r, 0, 5);
+    size_t cap = 3;
+    for (size_t i = 0; i < n; i++)
+        cap += values[i] ? 2 * strlen(values[i]) + 3 : 5;
+    char *out = malloc(cap), *o = out;
+    if (!out)
+        return NULL;
+    *o++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *o++ = ',';
+        if (!values[i]) {
+            memcpy(o, "NULL", 4);
+            o += 4;
+            continue;
+        }
+        *o++ = '"';
+        for (const char *v = values[i]; *v; v++) {
+            if (*v == '"' || *v == '\\')
+                *o++ = '\\';
+            *o++ = *v;
+        }
+        *o++ = '"';
+    }
+    *o++ = '}';
+    *o = '\0';
+    return out;
 }
 
-static void params_location(wh_params *p, const intake_household_row *h)
+/* The persons' seven columns as text[] literals, in the order of intake_attach's $10..$16. */
+enum {
+    COL_RRN_HASH,
+    COL_RRN_SEALED,
+    COL_NAME_SEALED,
+    COL_NAME_KEY,
+    COL_PHONE_HASH,
+    COL_PHONE_SEALED,
+    COL_BIRTH,
+    N_COLS
+};
+
+static int person_columns(const intake_person_row *p, size_t n, char *cols[N_COLS])
 {
+    const char *v[N_COLS][INTAKE_MAX_PERSONS];
+    for (size_t i = 0; i < n; i++) {
+        v[COL_RRN_HASH][i] = p[i].rrn_hash;
+        v[COL_RRN_SEALED][i] = p[i].rrn_sealed;
+        v[COL_NAME_SEALED][i] = p[i].name_sealed;
+        v[COL_NAME_KEY][i] = p[i].name_key;
+        v[COL_PHONE_HASH][i] = p[i].phone_hash[0] ? p[i].phone_hash : NULL;
+        v[COL_PHONE_SEALED][i] = p[i].phone_sealed;
+        v[COL_BIRTH][i] = p[i].birth_date;
+    }
+    int rc = 0;
+    for (int c = 0; c < N_COLS; c++)
+        if (!(cols[c] = text_array(v[c], n)))
+            rc = WH_INTERNAL;
+    return rc;
+}
+
+/* "{v1,v2,…}" of the indicator values, in the order of intake_indicator. */
+static void indicator_array(const intake_checked *c, char *out, size_t cap)
+{
+    size_t o = (size_t)snprintf(out, cap, "{");
+    for (int i = 0; i < INTAKE_IND_COUNT && o < cap; i++)
+        o += (size_t)snprintf(out + o, cap - o, i ? ",%d" : "%d", c->indicators[i]);
+    if (o < cap)
+        snprintf(out + o, cap - o, "}");
+}
+
+static void attach_params(wh_params *p, int64_t household_id, const intake_household_row *h)
+{
+    wh_params_reset(p);
+    wh_params_i64(p, household_id);
+    wh_params_text(p, h->dong_code);
     if (h->has_location) {
         wh_params_f64(p, h->latitude);
         wh_params_f64(p, h->longitude);
@@ -201,117 +271,62 @@ static void params_location(wh_params *p, const intake_household_row *h)
         wh_params_text(p, NULL);
         wh_params_text(p, NULL);
     }
+    wh_params_text(p, h->address_sealed);
+    wh_params_text(p, h->address_key);
+    wh_params_bool(p, h->known_to_programme);
+    wh_params_i64(p, h->risk_score);
+    wh_params_text(p, h->reported_on);
 }
 
-static int household_row(wh_db *db, const char *stmt, const wh_params *p, intake_household_state *out)
+/* Reads intake_attach's one row. */
+static void attach_result(const PGresult *r, intake_attach_result *out)
 {
-    PGresult *r;
-    int rc = query_row(db, stmt, p, &r);
+    intake_household_state *s = &out->state;
+    s->id = wh_db_i64(r, 0, 0, 0);
+    snprintf(s->dong_code, sizeof s->dong_code, "%s", wh_db_text(r, 0, 1) ? wh_db_text(r, 0, 1) : "");
+    s->has_location = !PQgetisnull(r, 0, 2) && !PQgetisnull(r, 0, 3);
+    s->latitude = wh_db_f64(r, 0, 2, 0.0);
+    s->longitude = wh_db_f64(r, 0, 3, 0.0);
+    s->risk_score = (int)wh_db_i64(r, 0, 4, 0);
+    s->known_to_programme = cell_bool(r, 0, 5);
+    out->referral_id = wh_db_i64(r, 0, 6, 0);
+    out->persons_added = (int)wh_db_i64(r, 0, 7, 0);
+    const char *ids = wh_db_text(r, 0, 8);
+    for (char *end; ids && *ids && out->n_neighbours < INTAKE_MAX_CANDIDATES; ids = *end ? end + 1 : end)
+        out->neighbours[out->n_neighbours++] = strtoll(ids, &end, 10);
+}
+
+int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result *out)
+{
+    char *cols[N_COLS] = {0}, indicators[128];
+    wh_params p;
+    PGresult *r = NULL;
+    memset(out, 0, sizeof *out);
+    int rc = person_columns(a->persons, a->n_persons, cols);
     if (rc < 0)
-        return rc;
-    if (!r)
-        return WH_NOT_FOUND;
-    household_state(r, out);
-    PQclear(r);
-    return 0;
-}
-
-int intake_store_create_household(wh_db *db, const intake_household_row *h, intake_household_state *out)
-{
-    wh_params p;
-    wh_params_reset(&p);
-    wh_params_text(&p, h->dong_code);
-    params_location(&p, h);
-    wh_params_text(&p, h->address_sealed);
-    wh_params_text(&p, h->address_key);
-    wh_params_bool(&p, h->known_to_programme);
-    wh_params_i64(&p, h->risk_score);
-    wh_params_text(&p, h->reported_on);
-    return household_row(db, "intake_create_household", &p, out);
-}
-
-int intake_store_touch_household(wh_db *db, int64_t id, const intake_household_row *h,
-                                 intake_household_state *out)
-{
-    wh_params p;
-    wh_params_reset(&p);
-    wh_params_i64(&p, id);
-    wh_params_i64(&p, h->risk_score);
-    wh_params_bool(&p, h->known_to_programme);
-    wh_params_text(&p, h->reported_on);
-    params_location(&p, h);
-    return household_row(db, "intake_touch_household", &p, out);
-}
-
-int intake_store_add_person(wh_db *db, int64_t household_id, const intake_person_row *row, bool *added)
-{
-    wh_params p;
-    PGresult *r;
-    wh_params_reset(&p);
-    wh_params_i64(&p, household_id);
-    wh_params_text(&p, row->rrn_hash);
-    wh_params_text(&p, row->rrn_sealed);
-    wh_params_text(&p, row->name_sealed);
-    wh_params_text(&p, row->name_key);
-    wh_params_text(&p, row->phone_hash[0] ? row->phone_hash : NULL);
-    wh_params_text(&p, row->phone_sealed);
-    wh_params_text(&p, row->birth_date);
-    int rc = query_row(db, "intake_add_person", &p, &r);
-    if (rc < 0)
-        return rc;
-    *added = r != NULL;
-    PQclear(r);
-    return 0;
-}
-
-int intake_store_insert_referral(wh_db *db, int64_t household_id,
-                                 const Welfare__Intake__V1__SubmitReferral *m, const intake_checked *c,
-                                 const char *concern_sealed, int persons_added, bool created, int64_t *id)
-{
-    wh_params p;
-    PGresult *r;
-    wh_params_reset(&p);
-    wh_params_i64(&p, household_id);
-    wh_params_i64(&p, m->channel);
-    wh_params_i64(&p, m->reporter_id);
-    wh_params_text(&p, m->reported_on);
-    wh_params_text(&p, concern_sealed);
-    for (int i = INTAKE_IND_UTILITY_ARREARS; i <= INTAKE_IND_INSURANCE_ARREARS; i++)
-        wh_params_i64(&p, c->indicators[i]);
-    for (int i = INTAKE_IND_LIVES_ALONE; i < INTAKE_IND_COUNT; i++)
-        wh_params_bool(&p, c->indicators[i] != 0);
-    wh_params_i64(&p, c->risk_score);
-    wh_params_i64(&p, (int64_t)c->n_persons);
-    wh_params_i64(&p, persons_added);
-    wh_params_bool(&p, created);
-    int rc = query_row(db, "intake_insert_referral", &p, &r);
-    if (rc < 0 || !r)
-        return rc < 0 ? rc : WH_INTERNAL;
-    *id = wh_db_i64(r, 0, 0, 0);
-    PQclear(r);
-    return 0;
-}
-
-int intake_store_phone_neighbours(wh_db *db, int64_t household_id, const intake_person_row *p, size_t n,
-                                  int64_t *ids, size_t max, size_t *found)
-{
-    *found = 0;
-    char *phones = hash_array(p, n, offsetof(intake_person_row, phone_hash));
-    if (!phones)
-        return WH_INTERNAL;
-    int rc = 0;
-    if (strcmp(phones, "{}") != 0) {
-        wh_params q;
-        wh_params_reset(&q);
-        wh_params_text(&q, phones);
-        wh_params_i64(&q, household_id);
-        wh_params_i64(&q, (int64_t)max);
-        rc = query_ids(db, "intake_phone_neighbours", &q, ids, max, found);
+        goto cleanup;
+    attach_params(&p, a->household_id, a->household);
+    for (int c = 0; c < N_COLS; c++)
+        wh_params_text(&p, cols[c]);
+    wh_params_i64(&p, a->referral->channel);
+    wh_params_i64(&p, a->referral->reporter_id);
+    wh_params_text(&p, a->concern_sealed);
+    indicator_array(a->checked, indicators, sizeof indicators);
+    wh_params_text(&p, indicators);
+    wh_params_i64(&p, (int64_t)a->n_persons);
+    if ((rc = query_row(db, "intake_attach", &p, &r)) < 0)
+        goto cleanup;
+    if (!r) { /* the matched household vanished: cannot happen while persons point at it */
+        rc = WH_INTERNAL;
+        goto cleanup;
     }
-    free(phones);
+    attach_result(r, out);
+cleanup:
+    PQclear(r);
+    for (int c = 0; c < N_COLS; c++)
+        free(cols[c]);
     return rc;
 }
-
 int intake_store_suspect(wh_db *db, int64_t a, int64_t b, const char *reason, bool *raised)
 {
     wh_params p;
