@@ -11,7 +11,12 @@ $(BUILD)/libwhclient.a: $(WHC_OBJS)
 	ar rcs $@ $^
 
 WCTL_SRCS := $(filter-out tools/welfarectl/cli/main.c,$(sort $(wildcard tools/welfarectl/cli/*.c)))
-WCTL_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(WCTL_SRCS))
+WCTL_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(WCTL_SRCS)) $(OBJ)/$(GEN)/welfarectl/descriptors.o
+
+# The registry of every message descriptor, so events and replies are decoded by type name.
+$(GEN)/welfarectl/descriptors.c: $(PROTO_SRCS) tools/welfarectl/gen-descriptors.sh
+	@mkdir -p $(dir $@)
+	tools/welfarectl/gen-descriptors.sh $@ $(patsubst %.c,%.h,$(PROTO_SRCS))
 
 $(BUILD)/libwelfarectl.a: $(WCTL_OBJS)
 	@mkdir -p $(dir $@)
@@ -27,3 +32,4 @@ $(OBJ)/tools/welfarectl/%.o: CPPFLAGS += -Itools/welfarectl/client -Itools/welfa
 
 $(foreach t,$(sort $(wildcard tests/unit/welfarectl/test_*.c)),\
   $(eval $(call wh_unit_test,welfarectl_$(basename $(notdir $(t))),$(t),$(BUILD)/libwelfarectl.a $(BUILD)/libwhclient.a)))
+$(OBJ)/tests/unit/welfarectl/%.o: CPPFLAGS += -Itools/welfarectl/client -Itools/welfarectl/cli

@@ -1,0 +1,459 @@
+/*
+ * import.c — `welfarectl import referrals FILE.csv [--jobs N]`: streams a CSV of referrals into
+ * intake's SubmitReferral, N commands in flight on one connection (default 64).
+ *
+ * The header line names each column by its SubmitReferral field path — the same paths as the flags
+ * (`channel`, `reported_on`, `household.address`, `persons.0.name`, `risk.lives_alone`, …), so the
+ * layout follows the proto with no code here.  Empty cells are left unset; the persons of a row are
+ * numbered in the order their first non-empty cell appears, so a row may fill persons.0 and
+ * persons.2 and send two persons.
+ *
+ * --check parses and validates every row without sending anything.
+ *
+ * A bad row (unparsable value, invalid UTF-8, wrong number of cells, or an error reply) is reported
+ * on stderr with its line number and does not stop the import.  Each row's message id is a hash of
+ * the file's header, the row and its line number, so importing the same file again does not submit
+ * anything twice: the service answers repeats from its stored replies.  Timeouts reconnect and resend
+ * the rows in flight with their ids (WH_RETRIES times).
+ */
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wctl.h"
+#include "welfare/intake/v1/commands.pb-c.h"
+#include "wh/status.h"
+#include "whclient.h"
+
+#define DEFAULT_JOBS 64
+#define MAX_JOBS     1024
+#define MAX_INDEX    32
+
+typedef struct slot {
+    bool used;
+    char id[37];
+    long line;
+    int attempts;
+    ProtobufCMessage *request;
+} slot;
+
+typedef struct importer {
+    whc *c;
+    slot *slots;
+    size_t jobs, in_flight;
+    int timeout_ms, retries;
+    long rows, ok, failed, new_households, blind_spots;
+    FILE *in;
+    off_t size;
+    double started;
+    double last_draw;
+    bool tty;
+    bool check; /* --check: parse and validate only, send nothing */
+} importer;
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress(importer *im, bool final)
+{
+    double t = now_s(), elapsed = t - im->started, rate, frac = 0, eta = 0;
+    long pos;
+    int bar = 30, fill;
+
+    if (!im->tty || (!final && t - im->last_draw < 0.1))
+        return;
+    im->last_draw = t;
+    pos = ftell(im->in);
+    if (im->size > 0 && pos >= 0)
+        frac = (double)pos / (double)im->size;
+    if (final)
+        frac = 1;
+    rate = elapsed > 0 ? (double)(im->ok + im->failed) / elapsed : 0;
+    if (frac > 0.001)
+        eta = elapsed / frac - elapsed;
+    fill = (int)(frac * bar);
+    fprintf(stderr, "\r[%.*s%*s] %3.0f%%  %ld rows  %ld failed  %.0f rows/s  ETA %d:%02d ", fill,
+            "##############################", bar - fill, "", frac * 100, im->ok + im->failed, im->failed,
+            rate, (int)eta / 60, (int)eta % 60);
+    if (final)
+        fputc('\n', stderr);
+}
+
+/* Prints a row's failure on its own line (clearing the progress bar first). */
+static void row_error(importer *im, long line, const char *status, const char *field, const char *message)
+{
+    if (im->tty)
+        fputs("\r\033[K", stderr);
+    fprintf(stderr, "line %ld: %s%s%s%s: %s\n", line, status, field[0] ? " (" : "", field,
+            field[0] ? ")" : "", message);
+    im->failed++;
+}
+
+/* The row's message id: a hash of header, line and cells, laid out as a UUID. */
+static void row_id(const char *header_hash, long line, char *const *cells, size_t n, char out[37])
+{
+    crypto_generichash_state st;
+    unsigned char h[16];
+
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    crypto_generichash_update(&st, (const unsigned char *)header_hash, strlen(header_hash));
+    crypto_generichash_update(&st, (const unsigned char *)&line, sizeof line);
+    for (size_t i = 0; i < n; i++)
+        crypto_generichash_update(&st, (const unsigned char *)cells[i], strlen(cells[i]) + 1);
+    crypto_generichash_final(&st, h, sizeof h);
+    h[6] = (unsigned char)((h[6] & 0x0f) | 0x80); /* version 8: custom */
+    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0], h[1],
+             h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
+}
+
+static bool utf8_ok(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p) {
+        int n = *p < 0x80             ? 0
+                : (*p & 0xe0) == 0xc0 ? 1
+                : (*p & 0xf0) == 0xe0 ? 2
+                : (*p & 0xf8) == 0xf0 ? 3
+                                      : -1;
+
+        if (n < 0 || (n == 1 && *p < 0xc2))
+            return false;
+        p++;
+        for (int i = 0; i < n; i++, p++)
+            if ((*p & 0xc0) != 0x80)
+                return false;
+    }
+    return true;
+}
+
+/* Rewrites "persons.K.rest" so that the row's K-th used index becomes the next element number. */
+static void renumber(const char *path, int map[MAX_INDEX], int *next, char *out, size_t n)
+{
+    const char *dot = strchr(path, '.');
+    char *end = NULL;
+    long k;
+
+    snprintf(out, n, "%s", path);
+    if (dot == NULL || dot[1] < '0' || dot[1] > '9')
+        return;
+    k = strtol(dot + 1, &end, 10);
+    if (k < 0 || k >= MAX_INDEX)
+        return;
+    if (map[k] < 0)
+        map[k] = (*next)++;
+    snprintf(out, n, "%.*s.%d%s", (int)(dot - path), path, map[k], end);
+}
+
+/* Builds the row's request; NULL after reporting why. */
+static ProtobufCMessage *row_request(importer *im, long line, char **header, char **cells, size_t n)
+{
+    ProtobufCMessage *m = wctl_message_new(&welfare__intake__v1__submit_referral__descriptor);
+    int map[MAX_INDEX], next = 0;
+    char err[300], path[256];
+
+    memset(map, -1, sizeof map);
+    for (size_t i = 0; i < n && m != NULL; i++) {
+        if (cells[i][0] == '\0')
+            continue;
+        if (!utf8_ok(cells[i])) {
+            row_error(im, line, "INVALID_ARGUMENT", header[i], "not valid UTF-8");
+            goto fail;
+        }
+        renumber(header[i], map, &next, path, sizeof path);
+        if (wctl_field_set(m, path, cells[i], err, sizeof err) != 0) {
+            row_error(im, line, "INVALID_ARGUMENT", header[i], err);
+            goto fail;
+        }
+    }
+    return m;
+fail:
+    protobuf_c_message_free_unpacked(m, NULL);
+    return NULL;
+}
+
+static slot *slot_find(importer *im, const char *id)
+{
+    for (size_t i = 0; i < im->jobs; i++)
+        if (im->slots[i].used && strcmp(im->slots[i].id, id) == 0)
+            return &im->slots[i];
+    return NULL;
+}
+
+static void slot_release(importer *im, slot *s)
+{
+    protobuf_c_message_free_unpacked(s->request, NULL);
+    memset(s, 0, sizeof *s);
+    im->in_flight--;
+}
+
+static int send_row(importer *im, const char *id, long line, ProtobufCMessage *req)
+{
+    slot *s = NULL;
+
+    for (size_t i = 0; i < im->jobs && s == NULL; i++)
+        if (!im->slots[i].used)
+            s = &im->slots[i];
+    if (s == NULL || slot_find(im, id) != NULL) {
+        /* the same row twice in flight (identical duplicate line): the hash includes the line, so no */
+        protobuf_c_message_free_unpacked(req, NULL);
+        return -1;
+    }
+    s->used = true;
+    snprintf(s->id, sizeof s->id, "%s", id);
+    s->line = line;
+    s->request = req;
+    s->attempts = 1;
+    im->in_flight++;
+    return whc_send_id(im->c, id, req);
+}
+
+/* After a timeout: a fresh socket, and every row in flight resent with its id (or given up). */
+static void resend_all(importer *im)
+{
+    whc_reset(im->c);
+    for (size_t i = 0; i < im->jobs; i++) {
+        slot *s = &im->slots[i];
+
+        if (!s->used)
+            continue;
+        if (s->attempts > im->retries) {
+            row_error(im, s->line, "UNAVAILABLE", "", "no reply from intake");
+            slot_release(im, s);
+            continue;
+        }
+        s->attempts++;
+        whc_send_id(im->c, s->id, s->request);
+    }
+}
+
+/* Waits for one reply and settles its row. */
+static void receive_one(importer *im)
+{
+    Welfare__Intake__V1__SubmitReferralReply *r = NULL;
+    whc_error err;
+    char id[37];
+    slot *s;
+    int rc = whc_recv(im->c, im->timeout_ms, &welfare__intake__v1__submit_referral_reply__descriptor,
+                      (ProtobufCMessage **)&r, id, &err);
+
+    if (rc == WH_UNAVAILABLE && id[0] == '\0') {
+        resend_all(im);
+        return;
+    }
+    s = slot_find(im, id);
+    if (s == NULL) { /* a late reply to a row already settled */
+        if (r != NULL)
+            protobuf_c_message_free_unpacked(&r->base, NULL);
+        return;
+    }
+    if (rc == WH_UNAVAILABLE && s->attempts <= im->retries) {
+        s->attempts++;
+        whc_send_id(im->c, s->id, s->request);
+        return;
+    }
+    if (rc != 0) {
+        row_error(im, s->line, wh_status_name(rc), err.field, err.message);
+    } else {
+        im->ok++;
+        im->new_households += r->is_new;
+        im->blind_spots += r->blind_spot;
+        protobuf_c_message_free_unpacked(&r->base, NULL);
+    }
+    slot_release(im, s);
+}
+
+static int check_header(char **header, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char path[256];
+        int map[MAX_INDEX], next = 0;
+
+        memset(map, -1, sizeof map);
+        renumber(header[i], map, &next, path, sizeof path);
+        if (wctl_field_path_check(&welfare__intake__v1__submit_referral__descriptor, path) != 0) {
+            fprintf(stderr,
+                    "error: line 1: column %zu \"%s\" is not a SubmitReferral field (see: welfarectl intake "
+                    "submit-referral --help)\n",
+                    i + 1, header[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static char **copy_fields(char **f, size_t n)
+{
+    char **c = calloc(n + 1, sizeof *c);
+
+    for (size_t i = 0; c != NULL && i < n; i++)
+        c[i] = strdup(f[i]);
+    return c;
+}
+
+static void free_fields(char **f)
+{
+    for (size_t i = 0; f != NULL && f[i] != NULL; i++)
+        free(f[i]);
+    free(f);
+}
+
+static void header_hash(char **header, size_t n, char out[65])
+{
+    crypto_generichash_state st;
+    unsigned char h[32];
+
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    for (size_t i = 0; i < n; i++)
+        crypto_generichash_update(&st, (const unsigned char *)header[i], strlen(header[i]) + 1);
+    crypto_generichash_final(&st, h, sizeof h);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static void summary(const importer *im, double secs)
+{
+    if (wctl_json_output) {
+        printf("{\"rows\": %ld, \"ok\": %ld, \"failed\": %ld, \"new_households\": %ld, \"blind_spots\": %ld, "
+               "\"seconds\": %.3f}\n",
+               im->rows, im->ok, im->failed, im->new_households, im->blind_spots, secs);
+        return;
+    }
+    printf("%s %ld rows in %.1f s (%.0f rows/s): %ld ok, %ld failed; %ld new households, %ld blind spots\n",
+           im->check ? "checked" : "imported", im->rows, secs, secs > 0 ? (double)im->rows / secs : 0.0,
+           im->ok, im->failed, im->new_households, im->blind_spots);
+}
+
+static int run(importer *im, wctl_csv *csv)
+{
+    char **fields, **header = NULL, err[200], hh[65];
+    size_t n, n_header = 0;
+    long line;
+    int rc;
+
+    rc = wctl_csv_next(csv, &fields, &n, &line, err, sizeof err);
+    if (rc <= 0) {
+        fprintf(stderr, "error: line 1: %s\n", rc < 0 ? err : "no header line");
+        return 2;
+    }
+    header = copy_fields(fields, n);
+    n_header = n;
+    if (header == NULL || check_header(header, n_header) != 0) {
+        free_fields(header);
+        return 2;
+    }
+    header_hash(header, n_header, hh);
+    while ((rc = wctl_csv_next(csv, &fields, &n, &line, err, sizeof err)) != 0) {
+        ProtobufCMessage *req;
+        char id[37];
+
+        if (rc < 0) {
+            im->rows++;
+            row_error(im, line, "MALFORMED", "", err);
+            break; /* an unterminated quote swallows the rest of the file */
+        }
+        if (n == 1 && fields[0][0] == '\0')
+            continue; /* blank line */
+        im->rows++;
+        if (n != n_header) {
+            snprintf(err, sizeof err, "%zu cells, the header has %zu", n, n_header);
+            row_error(im, line, "MALFORMED", "", err);
+            continue;
+        }
+        req = row_request(im, line, header, fields, n);
+        if (req == NULL)
+            continue;
+        if (im->check) {
+            protobuf_c_message_free_unpacked(req, NULL);
+            im->ok++;
+            continue;
+        }
+        while (im->in_flight >= im->jobs)
+            receive_one(im);
+        row_id(hh, line, fields, n, id);
+        send_row(im, id, line, req);
+        progress(im, false);
+    }
+    while (im->in_flight > 0) {
+        receive_one(im);
+        progress(im, false);
+    }
+    progress(im, true);
+    free_fields(header);
+    return 0;
+}
+
+static int usage(int rc)
+{
+    fputs("usage: welfarectl import referrals FILE.csv [--jobs N] [--check] [--json]\n"
+          "  FILE.csv  header line of SubmitReferral field paths (see tools/welfarectl/README.md); - for "
+          "stdin\n"
+          "  --jobs N  commands in flight (default 64)\n"
+          "  --check   parse and validate the rows only; send nothing\n",
+          rc == 0 ? stdout : stderr);
+    return rc;
+}
+
+int wctl_cmd_import(int argc, char **argv)
+{
+    importer im = {0};
+    whc_options opt = whc_options_from_env();
+    wctl_csv *csv = NULL;
+    struct stat st;
+    int rc = 2;
+
+    im.jobs = DEFAULT_JOBS;
+    if (argc < 2 || strcmp(argv[0], "referrals") != 0)
+        return usage(argc > 0 && strcmp(argv[0], "--help") == 0 ? 0 : 2);
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc)
+            im.jobs = (size_t)strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--check") == 0)
+            im.check = true;
+        else
+            return usage(strcmp(argv[i], "--help") == 0 ? 0 : 2);
+    }
+    if (im.jobs < 1 || im.jobs > MAX_JOBS) {
+        fprintf(stderr, "error: --jobs must be 1..%d\n", MAX_JOBS);
+        return 2;
+    }
+    if (sodium_init() < 0)
+        return 1;
+    im.in = strcmp(argv[1], "-") == 0 ? stdin : fopen(argv[1], "r");
+    if (im.in == NULL) {
+        perror(argv[1]);
+        return 1;
+    }
+    im.size = fstat(fileno(im.in), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+    im.tty = isatty(STDERR_FILENO);
+    im.timeout_ms = opt.timeout_ms > 0 ? opt.timeout_ms : 5000;
+    im.retries = opt.retries >= 0 ? opt.retries : 2;
+    im.slots = calloc(im.jobs, sizeof *im.slots);
+    csv = wctl_csv_open(im.in);
+    if (im.slots == NULL || csv == NULL || (!im.check && wctl_connect(&im.c, "intake") != 0)) {
+        rc = 1;
+        goto cleanup;
+    }
+    im.started = now_s();
+    rc = run(&im, csv);
+    if (rc == 0) {
+        summary(&im, now_s() - im.started);
+        rc = im.failed > 0 ? 1 : 0;
+    }
+cleanup:
+    wctl_csv_close(&csv);
+    whc_close(&im.c);
+    free(im.slots);
+    if (im.in != NULL && im.in != stdin)
+        fclose(im.in);
+    return rc;
+}

@@ -1,0 +1,92 @@
+/*
+ * run.c — running a table command: flags → request, one call, the reply printed (table or --json), a
+ * typed error as "error: STATUS field: message" on stderr with exit code 1.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wctl.h"
+#include "wh/status.h"
+#include "whclient.h"
+
+bool wctl_json_output;
+
+static void usage(FILE *out, const wctl_cmd *cmd)
+{
+    fprintf(out, "usage: welfarectl %s %s [--field value …] [--json]\n\n", cmd->service, cmd->name);
+    if (cmd->summary != NULL && cmd->summary[0] != '\0')
+        fprintf(out, "%s.\n", cmd->summary);
+    fprintf(out, "Sends %s, prints %s.\n\nFields:\n", cmd->request->name, cmd->reply->name);
+    wctl_flags_help(out, cmd->request);
+}
+
+void wctl_print_error(const char *what, const whc_error *err)
+{
+    fprintf(stderr, "error: %s: %s", what, wh_status_name(err->status));
+    if (err->field[0] != '\0')
+        fprintf(stderr, " (%s)", err->field);
+    if (err->message[0] != '\0')
+        fprintf(stderr, ": %s", err->message);
+    fputc('\n', stderr);
+}
+
+int wctl_connect(whc **c, const char *service)
+{
+    whc_options opt = whc_options_from_env();
+    int rc = whc_open(c, service, &opt);
+
+    if (rc != 0)
+        fprintf(stderr,
+                "error: cannot connect to %s: %s (check WH_ALLOWLIST_FILE, WH_SECRET_KEY_FILE, WH_%s_BUS)\n",
+                service, wh_status_name(rc), service);
+    return rc;
+}
+
+void wctl_print_reply(const ProtobufCMessage *reply)
+{
+    if (wctl_json_output) {
+        json_t *obj = wctl_json_from_message(reply);
+
+        json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        fputc('\n', stdout);
+        json_decref(obj);
+    } else {
+        wctl_print_message(stdout, reply);
+    }
+}
+
+int wctl_run_command(const wctl_cmd *cmd, int argc, char **argv)
+{
+    ProtobufCMessage *req = NULL, *reply = NULL;
+    whc *c = NULL;
+    whc_error err;
+    char msg[512];
+    int rc = 2;
+
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout, cmd);
+            return 0;
+        }
+    req = wctl_message_new(cmd->request);
+    if (req == NULL || wctl_flags_parse(req, argc, argv, msg, sizeof msg) != 0) {
+        fprintf(stderr, "error: %s\n(see: welfarectl %s %s --help)\n", msg, cmd->service, cmd->name);
+        goto cleanup;
+    }
+    rc = 1;
+    if (wctl_connect(&c, cmd->service) != 0)
+        goto cleanup;
+    if (whc_call(c, req, cmd->reply, &reply, &err) != 0) {
+        wctl_print_error(cmd->request->name, &err);
+        goto cleanup;
+    }
+    wctl_print_reply(reply);
+    rc = 0;
+cleanup:
+    if (reply != NULL)
+        protobuf_c_message_free_unpacked(reply, NULL);
+    if (req != NULL)
+        protobuf_c_message_free_unpacked(req, NULL);
+    whc_close(&c);
+    return rc;
+}

@@ -1,0 +1,128 @@
+/*
+ * wctl.h — the parts of welfarectl: the descriptor registry, the command table, the generic flag
+ * parser, the printers, the CSV reader and the special commands.
+ *
+ * welfarectl knows no message by hand.  Commands are rows of a table naming the request type; the
+ * request is filled from `--field value` flags by walking its ProtobufCMessageDescriptor, and the
+ * reply is printed by walking its descriptor too — so a new command costs one row.
+ */
+#ifndef WCTL_H
+#define WCTL_H
+
+#include <jansson.h>
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* --- registry.c: every generated message descriptor (gen-descriptors.sh) ----------------------- */
+
+extern const ProtobufCMessageDescriptor *const wctl_descriptors[];
+extern const size_t wctl_n_descriptors;
+
+/* The descriptor of a message by its full name ("welfare.intake.v1.SubmitReferral"), or NULL. */
+const ProtobufCMessageDescriptor *wctl_descriptor_find(const char *full_name);
+
+/* "SubmitReferral" → "submit-referral" (into out, n bytes). */
+void wctl_kebab(const char *camel, char *out, size_t n);
+
+/* The enum value for text: its full name or the name without the enum's prefix, case-insensitive
+ * ("public", "PROVIDER_KIND_PUBLIC"), or a number.  NULL when none matches. */
+const ProtobufCEnumValue *wctl_enum_find(const ProtobufCEnumDescriptor *e, const char *text);
+/* The value's name without the enum's prefix ("PUBLIC"), for tables. */
+const char *wctl_enum_short(const ProtobufCEnumDescriptor *e, int value);
+
+/* --- commands.c: the command table ----------------------------------------------------------- */
+
+typedef struct wctl_cmd {
+    char service[16]; /* "intake" (from the package welfare.intake.v1) */
+    char name[64];    /* "submit-referral" */
+    const char *summary;
+    const ProtobufCMessageDescriptor *request;
+    const ProtobufCMessageDescriptor *reply;
+} wctl_cmd;
+
+/* Every command: the table's rows (those whose types exist), then any Foo/FooReply pair of a service
+ * package the table does not name yet.  The array lives until exit. */
+size_t wctl_commands(const wctl_cmd **out);
+const wctl_cmd *wctl_command_find(const char *service, const char *name);
+bool wctl_service_known(const char *service);
+extern const char *const wctl_services[5];
+
+/* --- flags.c: --field value → protobuf fields ------------------------------------------------- */
+
+/* Sets the field at path ("reported_on", "household.address", "persons.0.name", "skills") of msg from
+ * text; repeated scalars append (comma-separated values append several); a repeated message without
+ * an index continues the last element unless that field is already set there.  0, or -1 with a
+ * message in err. */
+int wctl_field_set(ProtobufCMessage *msg, const char *path, const char *value, char *err, size_t errlen);
+
+/* 0 when path names a scalar field of d (through nested messages and indexes), else -1. */
+int wctl_field_path_check(const ProtobufCMessageDescriptor *d, const char *path);
+
+/* Parses `--path value`, `--path=value` and bare boolean `--path` flags into msg.  0 or -1 (err). */
+int wctl_flags_parse(ProtobufCMessage *msg, int argc, char **argv, char *err, size_t errlen);
+
+/* A new empty message of this type (malloc'd; free with protobuf_c_message_free_unpacked). */
+ProtobufCMessage *wctl_message_new(const ProtobufCMessageDescriptor *d);
+
+/* Writes the flags a message type accepts (one per line, with their types) for --help. */
+void wctl_flags_help(FILE *out, const ProtobufCMessageDescriptor *d);
+
+/* --- json.c and print.c: replies --------------------------------------------------------------- */
+
+/* The message as a JSON object (proto field names; enums by name; every field, defaults included). */
+json_t *wctl_json_from_message(const ProtobufCMessage *msg);
+
+/* The same with enums by their short names ("PUBLIC"), which the readable printer uses. */
+json_t *wctl_json_for_print(const ProtobufCMessage *msg);
+
+/* Prints a reply readably: scalar fields as "name: value" lines, repeated messages as aligned tables. */
+void wctl_print_message(FILE *out, const ProtobufCMessage *msg);
+void wctl_print_json(FILE *out, const json_t *obj);
+
+/* Prints rows of cells as an aligned table (numbers right-aligned); UTF-8 aware widths. */
+typedef struct wctl_table wctl_table;
+wctl_table *wctl_table_new(size_t columns);
+void wctl_table_add(wctl_table *t, const char *const *cells);
+void wctl_table_print(FILE *out, const wctl_table *t);
+void wctl_table_free(wctl_table **t);
+/* Display width of a UTF-8 string (Hangul and other wide characters count 2). */
+size_t wctl_text_width(const char *s);
+
+/* --- csv.c ------------------------------------------------------------------------------------ */
+
+typedef struct wctl_csv wctl_csv;
+
+/* Reads RFC 4180 CSV (quotes, doubled quotes, newlines inside quotes, CRLF; a UTF-8 BOM is skipped). */
+wctl_csv *wctl_csv_open(FILE *in);
+/* Next record: 1 with fields in *fields (n in *n; owned by the reader until the next call), 0 at end,
+ * -1 on a malformed record (unterminated quote), with the message in err.  *line is the record's first
+ * line number. */
+int wctl_csv_next(wctl_csv *r, char ***fields, size_t *n, long *line, char *err, size_t errlen);
+void wctl_csv_close(wctl_csv **r);
+
+/* --- special commands (argv after the command word) -------------------------------------------- */
+
+int wctl_cmd_keys(int argc, char **argv);
+int wctl_cmd_kpi(int argc, char **argv);
+int wctl_cmd_import(int argc, char **argv);
+int wctl_cmd_events(int argc, char **argv);
+
+/* Runs a table command: argv is the flags.  Exit code. */
+int wctl_run_command(const wctl_cmd *cmd, int argc, char **argv);
+
+/* run.c: shared by the commands. */
+typedef struct whc whc;
+typedef struct whc_error whc_error;
+/* Opens a client with the environment's options; prints why on failure.  0 or a wh_status. */
+int wctl_connect(whc **c, const char *service);
+/* "error: <what>: STATUS (field): message" on stderr. */
+void wctl_print_error(const char *what, const whc_error *err);
+/* The reply as a readable table, or as JSON with --json. */
+void wctl_print_reply(const ProtobufCMessage *reply);
+
+/* Output format chosen by --json (global). */
+extern bool wctl_json_output;
+
+#endif
