@@ -67,8 +67,6 @@ typedef struct submission {
     char *address_sealed, *concern_sealed;
     intake_attach_result stored;
     intake_household_state state;
-    int64_t matches[INTAKE_MAX_CANDIDATES];
-    size_t n_matches;
     bool is_new;
     int persons_added;
     int64_t referral_id;
@@ -105,27 +103,22 @@ static int prepare(submission *s)
     return rc;
 }
 
-/* Finds the household (or none), then stores everything in one round trip. */
+/* Stores everything in one round trip. */
 static int attach(wh_ctx *ctx, submission *s)
 {
-    wh_db *db = wh_ctx_db(ctx);
-    size_t n = s->checked.n_persons;
-    int rc = intake_store_match(db, s->rows, n, s->matches, INTAKE_MAX_CANDIDATES, &s->n_matches);
-    if (rc < 0)
-        return wh_ctx_fail(ctx, rc, NULL, "could not match the household");
-    s->is_new = s->n_matches == 0;
     intake_attach a = {
-        .household_id = s->is_new ? 0 : s->matches[0],
         .household = &s->household,
         .persons = s->rows,
-        .n_persons = n,
+        .n_persons = s->checked.n_persons,
         .referral = s->m,
         .checked = &s->checked,
         .concern_sealed = s->concern_sealed,
     };
-    if ((rc = intake_store_attach(db, &a, &s->stored)) < 0)
+    int rc = intake_store_attach(wh_ctx_db(ctx), &a, &s->stored);
+    if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not store the referral");
     s->state = s->stored.state;
+    s->is_new = s->stored.is_new;
     s->persons_added = s->stored.persons_added;
     s->referral_id = s->stored.referral_id;
     return 0;
@@ -152,8 +145,8 @@ static int suspect(wh_ctx *ctx, submission *s, int64_t other, const char *reason
 static int find_duplicates(wh_ctx *ctx, submission *s)
 {
     int rc = 0;
-    for (size_t i = 1; i < s->n_matches && rc == 0; i++)
-        rc = suspect(ctx, s, s->matches[i], "persons of one referral in two households");
+    for (size_t i = 0; i < s->stored.n_matched_too && rc == 0; i++)
+        rc = suspect(ctx, s, s->stored.matched_too[i], "persons of one referral in two households");
     for (size_t i = 0; i < s->stored.n_neighbours && rc == 0; i++)
         rc = suspect(ctx, s, s->stored.neighbours[i], "same phone, different household");
     return rc;

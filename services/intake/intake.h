@@ -166,13 +166,8 @@ int intake_store_insert_reporter(wh_db *db, const char *name, int channel, int64
 /* 0 when the reporter exists, WH_NOT_FOUND otherwise. */
 int intake_store_reporter_exists(wh_db *db, int64_t id);
 
-/* Households that hold one of the persons, those matched by resident number first, then by name
- * key, each once, lowest id first within a kind.  Writes at most max ids. */
-int intake_store_match(wh_db *db, const intake_person_row *p, size_t n, int64_t *ids, size_t max,
-                       size_t *found);
 /* Everything one referral stores, in one round trip (store.c's intake_attach). */
 typedef struct intake_attach {
-    int64_t household_id; /* the matched household, or 0 to create one */
     const intake_household_row *household;
     const intake_person_row *persons;
     size_t n_persons;
@@ -183,15 +178,19 @@ typedef struct intake_attach {
 
 typedef struct intake_attach_result {
     intake_household_state state;
+    bool is_new;
     int64_t referral_id;
     int persons_added;
+    int64_t matched_too[INTAKE_MAX_CANDIDATES]; /* other households holding persons of the referral */
+    size_t n_matched_too;
     int64_t neighbours[INTAKE_MAX_CANDIDATES]; /* other households sharing a phone */
     size_t n_neighbours;
 } intake_attach_result;
 
-/* Creates the household (or counts the referral on the known one and raises its risk), adds the
- * persons it does not hold yet (same resident number anywhere, or same name key in it), stores the
- * referral and finds households sharing a phone. */
+/* Finds the household holding the persons (by resident number first, then by name key; the oldest
+ * when several), creates one when none does, else counts the referral on it and raises its risk;
+ * adds the persons it does not hold yet (same resident number anywhere, or same name key in it),
+ * stores the referral, and reports other matched households and households sharing a phone. */
 int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result *out);
 /* Records a suspicion on the pair unless one is open or was resolved; *raised when new. */
 int intake_store_suspect(wh_db *db, int64_t a, int64_t b, const char *reason, bool *raised);

@@ -1,11 +1,11 @@
 /*
  * store.c — the intake schema's SQL: the only file that talks to the database.
  *
- * SubmitReferral's path is a handful of round trips on prepared statements: one look-up of every
- * person's hashes at once (arrays), one insert or update of the household, one insert per person
- * (which skips a person the household already holds, so persons_added is exact), one insert of the
- * referral, and one look-up of shared phones.  Values arrive hashed or sealed; nothing here sees a
- * resident number in clear.
+ * SubmitReferral's path is one round trip: a single prepared statement (intake_attach) looks up
+ * every person's hashes at once, creates or updates the household, adds the persons it does not hold
+ * yet (so persons_added is exact), stores the referral and reports other matched households and
+ * households sharing a phone.  A registered reporter costs one more look-up, a new suspected
+ * duplicate one insert.  Values arrive hashed or sealed; nothing here sees a resident number in clear.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,41 +18,46 @@
 const wh_db_statement intake_statements[] = {
     {"intake_insert_reporter", "INSERT INTO reporter (name, channel) VALUES ($1, $2) RETURNING id"},
     {"intake_reporter_exists", "SELECT 1 FROM reporter WHERE id = $1"},
-    {"intake_match", "SELECT household_id FROM ("
-                     "SELECT household_id, 1 AS how FROM person WHERE rrn_hash = ANY ($1::text[]) UNION ALL "
-                     "SELECT household_id, 2 FROM person WHERE name_key = ANY ($2::text[])) m "
-                     "GROUP BY household_id ORDER BY min(how), household_id LIMIT $3"},
     {"intake_attach",
-     /* One round trip for a referral: create ($1 = 0) or update the household, add the persons it
-      * does not hold yet, store the referral, and find other households sharing a phone. */
-     "WITH ins AS (INSERT INTO household (dong_code, latitude, longitude, address_sealed, address_key, "
+     /* One round trip for a referral: find the households holding its persons (by resident number
+      * first, then by name key; oldest first), create the household when there is none or update the
+      * first, add the persons it does not hold yet, store the referral, and report the other matched
+      * households and those sharing a phone. */
+     "WITH c AS (SELECT household_id, 1 AS how FROM person WHERE rrn_hash = ANY ($9::text[]) UNION ALL "
+     "SELECT household_id, 2 FROM person WHERE name_key = ANY ($12::text[])), "
+     "m AS (SELECT household_id, row_number() OVER (ORDER BY min(how), household_id) AS rank FROM c "
+     "GROUP BY household_id), "
+     "ins AS (INSERT INTO household (dong_code, latitude, longitude, address_sealed, address_key, "
      "known_to_programme, blind_spot, risk_score, first_reported_on, last_reported_on) "
-     "SELECT $2, $3, $4, $5, $6, $7, NOT $7, $8, $9, $9 WHERE $1::bigint = 0 RETURNING " HOUSEHOLD_COLUMNS
-     "), "
-     "upd AS (UPDATE household SET risk_score = GREATEST(risk_score, $8), referral_count = referral_count + "
+     "SELECT $1, $2, $3, $4, $5, $6, NOT $6, $7, $8, $8 WHERE NOT EXISTS (SELECT 1 FROM m) "
+     "RETURNING " HOUSEHOLD_COLUMNS "), "
+     "upd AS (UPDATE household SET risk_score = GREATEST(risk_score, $7), referral_count = referral_count + "
      "1, "
-     "known_to_programme = known_to_programme OR $7, first_reported_on = LEAST(first_reported_on, $9::date), "
-     "last_reported_on = GREATEST(last_reported_on, $9::date), latitude = COALESCE(latitude, $3), "
-     "longitude = COALESCE(longitude, $4) WHERE id = $1 RETURNING " HOUSEHOLD_COLUMNS "), "
-     "h AS (SELECT * FROM ins UNION ALL SELECT * FROM upd), "
+     "known_to_programme = known_to_programme OR $6, first_reported_on = LEAST(first_reported_on, $8::date), "
+     "last_reported_on = GREATEST(last_reported_on, $8::date), latitude = COALESCE(latitude, $2), "
+     "longitude = COALESCE(longitude, $3) WHERE id = (SELECT household_id FROM m WHERE rank = 1) "
+     "RETURNING " HOUSEHOLD_COLUMNS "), "
+     "h AS (SELECT *, true AS created FROM ins UNION ALL SELECT *, false FROM upd), "
      "p AS (INSERT INTO person (household_id, rrn_hash, rrn_sealed, name_sealed, name_key, phone_hash, "
      "phone_sealed, birth_date) SELECT h.id, u.rrn_hash, u.rrn_sealed, u.name_sealed, u.name_key, "
      "u.phone_hash, "
-     "u.phone_sealed, u.birth_date::date FROM h, unnest($10::text[], $11::text[], $12::text[], $13::text[], "
-     "$14::text[], $15::text[], $16::text[]) AS u (rrn_hash, rrn_sealed, name_sealed, name_key, phone_hash, "
+     "u.phone_sealed, u.birth_date::date FROM h, unnest($9::text[], $10::text[], $11::text[], $12::text[], "
+     "$13::text[], $14::text[], $15::text[]) AS u (rrn_hash, rrn_sealed, name_sealed, name_key, phone_hash, "
      "phone_sealed, birth_date) "
      "WHERE NOT EXISTS (SELECT 1 FROM person e WHERE e.household_id = h.id AND e.name_key = u.name_key) "
      "ON CONFLICT (rrn_hash) DO NOTHING RETURNING 1), "
      "r AS (INSERT INTO referral (household_id, channel, reporter_id, reported_on, concern_sealed, "
      "months_utility_arrears, months_rent_arrears, months_insurance_arrears, lives_alone, aged_65_or_over, "
      "disability, chronic_illness, unemployed, single_parent, risk_score, person_count, persons_added, "
-     "created_household) SELECT h.id, $17, NULLIF($18::bigint, 0), $9::date, $19, i[1], i[2], i[3], "
-     "i[4] <> 0, i[5] <> 0, i[6] <> 0, i[7] <> 0, i[8] <> 0, i[9] <> 0, $8, $21, "
-     "(SELECT count(*) FROM p), $1::bigint = 0 FROM h, (SELECT $20::integer[] AS i) k "
-     "RETURNING id, persons_added) "
-     "SELECT h.id, h.dong_code, h.latitude, h.longitude, h.risk_score, h.known_to_programme, r.id, "
-     "r.persons_added, array_to_string(ARRAY(SELECT DISTINCT e.household_id FROM person e "
-     "WHERE e.phone_hash = ANY ($14::text[]) AND e.household_id <> h.id ORDER BY 1 LIMIT 8), ',') "
+     "created_household) SELECT h.id, $16, NULLIF($17::bigint, 0), $8::date, $18, i[1], i[2], i[3], "
+     "i[4] <> 0, i[5] <> 0, i[6] <> 0, i[7] <> 0, i[8] <> 0, i[9] <> 0, $7, $20, (SELECT count(*) FROM p), "
+     "h.created FROM h, (SELECT $19::integer[] AS i) k RETURNING id, persons_added) "
+     "SELECT h.id, h.dong_code, h.latitude, h.longitude, h.risk_score, h.known_to_programme, h.created, "
+     "r.id, "
+     "r.persons_added, array_to_string(ARRAY(SELECT household_id FROM m WHERE rank > 1 ORDER BY rank LIMIT "
+     "8), "
+     "','), array_to_string(ARRAY(SELECT DISTINCT e.household_id FROM person e "
+     "WHERE e.phone_hash = ANY ($13::text[]) AND e.household_id <> h.id ORDER BY 1 LIMIT 8), ',') "
      "FROM h, r"},
     {"intake_suspect", "INSERT INTO duplicate_suspicion (household_a, household_b, reason) "
                        "VALUES (LEAST($1::bigint, $2::bigint), GREATEST($1::bigint, $2::bigint), $3) "
@@ -105,40 +110,6 @@ static bool cell_bool(const PGresult *r, int row, int col)
     return v && v[0] == 't';
 }
 
-/* Runs a statement returning one bigint column into ids (at most max). */
-static int query_ids(wh_db *db, const char *stmt, const wh_params *p, int64_t *ids, size_t max, size_t *found)
-{
-    PGresult *r = wh_db_query(db, stmt, p);
-    *found = 0;
-    if (!r)
-        return wh_db_last_status(db);
-    for (int i = 0; i < PQntuples(r) && *found < max; i++)
-        ids[(*found)++] = wh_db_i64(r, i, 0, 0);
-    PQclear(r);
-    return 0;
-}
-
-/* A text[] literal of hex hashes (which need no quoting), skipping empty ones.  Caller frees. */
-static char *hash_array(const intake_person_row *p, size_t n, size_t offset)
-{
-    char *out = malloc(n * (WH_PII_HASH_HEX + 1) + 3), *o = out;
-    if (!out)
-        return NULL;
-    *o++ = '{';
-    for (size_t i = 0; i < n; i++) {
-        const char *h = (const char *)&p[i] + offset;
-        if (!*h)
-            continue;
-        if (o[-1] != '{')
-            *o++ = ',';
-        memcpy(o, h, WH_PII_HASH_HEX);
-        o += WH_PII_HASH_HEX;
-    }
-    *o++ = '}';
-    *o = '\0';
-    return out;
-}
-
 int intake_store_insert_reporter(wh_db *db, const char *name, int channel, int64_t *id)
 {
     wh_params p;
@@ -165,26 +136,6 @@ int intake_store_reporter_exists(wh_db *db, int64_t id)
         return rc;
     PQclear(r);
     return r ? 0 : WH_NOT_FOUND;
-}
-
-int intake_store_match(wh_db *db, const intake_person_row *p, size_t n, int64_t *ids, size_t max,
-                       size_t *found)
-{
-    char *rrns = hash_array(p, n, offsetof(intake_person_row, rrn_hash));
-    char *names = hash_array(p, n, offsetof(intake_person_row, name_key));
-    int rc = WH_INTERNAL;
-    *found = 0;
-    if (rrns && names) {
-        wh_params q;
-        wh_params_reset(&q);
-        wh_params_text(&q, rrns);
-        wh_params_text(&q, names);
-        wh_params_i64(&q, (int64_t)max);
-        rc = query_ids(db, "intake_match", &q, ids, max, found);
-    }
-    free(rrns);
-    free(names);
-    return rc;
 }
 
 /* A text[] literal of the values (NULL pointers are SQL NULL), each quoted.  Caller frees. */
@@ -218,7 +169,7 @@ static char *text_array(const char *const *values, size_t n)
     return out;
 }
 
-/* The persons' seven columns as text[] literals, in the order of intake_attach's $10..$16. */
+/* The persons' seven columns as text[] literals, in the order of intake_attach's $9..$15. */
 enum {
     COL_RRN_HASH,
     COL_RRN_SEALED,
@@ -259,10 +210,9 @@ static void indicator_array(const intake_checked *c, char *out, size_t cap)
         snprintf(out + o, cap - o, "}");
 }
 
-static void attach_params(wh_params *p, int64_t household_id, const intake_household_row *h)
+static void attach_params(wh_params *p, const intake_household_row *h)
 {
     wh_params_reset(p);
-    wh_params_i64(p, household_id);
     wh_params_text(p, h->dong_code);
     if (h->has_location) {
         wh_params_f64(p, h->latitude);
@@ -278,6 +228,15 @@ static void attach_params(wh_params *p, int64_t household_id, const intake_house
     wh_params_text(p, h->reported_on);
 }
 
+/* Parses "12,34" into ids (at most INTAKE_MAX_CANDIDATES); returns how many. */
+static size_t id_list(const char *s, int64_t *ids)
+{
+    size_t n = 0;
+    for (char *end; s && *s && n < INTAKE_MAX_CANDIDATES; s = *end ? end + 1 : end)
+        ids[n++] = strtoll(s, &end, 10);
+    return n;
+}
+
 /* Reads intake_attach's one row. */
 static void attach_result(const PGresult *r, intake_attach_result *out)
 {
@@ -289,11 +248,11 @@ static void attach_result(const PGresult *r, intake_attach_result *out)
     s->longitude = wh_db_f64(r, 0, 3, 0.0);
     s->risk_score = (int)wh_db_i64(r, 0, 4, 0);
     s->known_to_programme = cell_bool(r, 0, 5);
-    out->referral_id = wh_db_i64(r, 0, 6, 0);
-    out->persons_added = (int)wh_db_i64(r, 0, 7, 0);
-    const char *ids = wh_db_text(r, 0, 8);
-    for (char *end; ids && *ids && out->n_neighbours < INTAKE_MAX_CANDIDATES; ids = *end ? end + 1 : end)
-        out->neighbours[out->n_neighbours++] = strtoll(ids, &end, 10);
+    out->is_new = cell_bool(r, 0, 6);
+    out->referral_id = wh_db_i64(r, 0, 7, 0);
+    out->persons_added = (int)wh_db_i64(r, 0, 8, 0);
+    out->n_matched_too = id_list(wh_db_text(r, 0, 9), out->matched_too);
+    out->n_neighbours = id_list(wh_db_text(r, 0, 10), out->neighbours);
 }
 
 int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result *out)
@@ -305,7 +264,7 @@ int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result 
     int rc = person_columns(a->persons, a->n_persons, cols);
     if (rc < 0)
         goto cleanup;
-    attach_params(&p, a->household_id, a->household);
+    attach_params(&p, a->household);
     for (int c = 0; c < N_COLS; c++)
         wh_params_text(&p, cols[c]);
     wh_params_i64(&p, a->referral->channel);
@@ -316,7 +275,7 @@ int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result 
     wh_params_i64(&p, (int64_t)a->n_persons);
     if ((rc = query_row(db, "intake_attach", &p, &r)) < 0)
         goto cleanup;
-    if (!r) { /* the matched household vanished: cannot happen while persons point at it */
+    if (!r) { /* the statement always yields one row */
         rc = WH_INTERNAL;
         goto cleanup;
     }
