@@ -1,7 +1,8 @@
 /*
  * test_client.c — libwhclient against a fake service: a CURVE ROUTER in a thread that answers
  * SubmitReferral according to its `concern` ("ok", "fail", "drop-first", "drop-all").  Checks the
- * Envelope framing, typed errors, retries with the same message id, timeouts, and pipelining.
+ * Envelope framing, typed errors, retries with the same message id, timeouts, and pipelining
+ * (the fake is in fake_service.h).
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -16,153 +17,11 @@
 
 #include <cmocka.h>
 
+#include "fake_service.h"
 #include "welfare/bus/v1/envelope.pb-c.h"
 #include "welfare/intake/v1/commands.pb-c.h"
 #include "wh/status.h"
 #include "whclient.h"
-
-#define MAX_IDS 256
-
-typedef struct fake {
-    void *zctx, *router;
-    pthread_t thread;
-    volatile int stop;
-    char endpoint[128];
-    char dir[64], allowlist[128], client_key[128];
-    char ids[MAX_IDS][40]; /* message ids seen, with counts */
-    int counts[MAX_IDS];
-    size_t n_ids;
-} fake;
-
-static int seen(fake *f, const char *id)
-{
-    for (size_t i = 0; i < f->n_ids; i++)
-        if (strcmp(f->ids[i], id) == 0)
-            return ++f->counts[i];
-    if (f->n_ids == MAX_IDS)
-        return 1;
-    snprintf(f->ids[f->n_ids], sizeof f->ids[0], "%s", id);
-    f->counts[f->n_ids++] = 1;
-    return 1;
-}
-
-static void reply(fake *f, zmq_msg_t *identity, const Welfare__Bus__V1__Envelope *req, const char *concern,
-                  int count)
-{
-    Welfare__Bus__V1__Envelope env = WELFARE__BUS__V1__ENVELOPE__INIT;
-    Welfare__Bus__V1__Error error = WELFARE__BUS__V1__ERROR__INIT;
-    Welfare__Intake__V1__SubmitReferralReply r = WELFARE__INTAKE__V1__SUBMIT_REFERRAL_REPLY__INIT;
-    uint8_t payload[256], frame[1024];
-    size_t n;
-
-    env.message_id = "reply-id";
-    env.type = "welfare.intake.v1.SubmitReferralReply";
-    env.causation_id = req->message_id;
-    env.correlation_id = req->correlation_id;
-    if (strcmp(concern, "fail") == 0) {
-        error.status = WELFARE__BUS__V1__STATUS__STATUS_INVALID_ARGUMENT;
-        error.field = "concern";
-        error.message = "concern must not be fail";
-        env.error = &error;
-    } else {
-        r.referral_id = count; /* how many times the service saw this message id */
-        r.household_id = 42;
-        env.payload.len = welfare__intake__v1__submit_referral_reply__pack(&r, payload);
-        env.payload.data = payload;
-    }
-    n = welfare__bus__v1__envelope__pack(&env, frame);
-    zmq_msg_send(identity, f->router, ZMQ_SNDMORE);
-    zmq_send(f->router, frame, n, 0);
-}
-
-static void *serve(void *arg)
-{
-    fake *f = arg;
-    zmq_pollitem_t item = {.socket = f->router, .events = ZMQ_POLLIN};
-
-    while (!f->stop) {
-        zmq_msg_t identity, body;
-        Welfare__Bus__V1__Envelope *env;
-        Welfare__Intake__V1__SubmitReferral *req;
-
-        if (zmq_poll(&item, 1, 20) <= 0)
-            continue;
-        zmq_msg_init(&identity);
-        zmq_msg_init(&body);
-        zmq_msg_recv(&identity, f->router, 0);
-        zmq_msg_recv(&body, f->router, 0);
-        env = welfare__bus__v1__envelope__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body));
-        if (env != NULL && strcmp(env->type, "welfare.intake.v1.SubmitReferral") == 0 &&
-            strcmp(env->correlation_id, env->message_id) == 0 &&
-            (req = welfare__intake__v1__submit_referral__unpack(NULL, env->payload.len, env->payload.data)) !=
-                NULL) {
-            int count = seen(f, env->message_id);
-
-            if (!(strcmp(req->concern, "drop-all") == 0 ||
-                  (strcmp(req->concern, "drop-first") == 0 && count == 1)))
-                reply(f, &identity, env, req->concern, count);
-            welfare__intake__v1__submit_referral__free_unpacked(req, NULL);
-        }
-        if (env != NULL)
-            welfare__bus__v1__envelope__free_unpacked(env, NULL);
-        zmq_msg_close(&identity);
-        zmq_msg_close(&body);
-    }
-    return NULL;
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *out = fopen(path, "w");
-
-    assert_non_null(out);
-    fputs(text, out);
-    fclose(out);
-}
-
-static int setup(void **state)
-{
-    fake *f = calloc(1, sizeof *f);
-    char server_pub[41], server_sec[41], client_pub[41], client_sec[41], text[512];
-    size_t len = sizeof f->endpoint;
-    int one = 1;
-
-    snprintf(f->dir, sizeof f->dir, "/tmp/whc-test-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    zmq_curve_keypair(server_pub, server_sec);
-    zmq_curve_keypair(client_pub, client_sec);
-    snprintf(f->allowlist, sizeof f->allowlist, "%s/allowlist", f->dir);
-    snprintf(text, sizeof text, "# test\nintake service %s\ncli operator %s\n", server_pub, client_pub);
-    write_file(f->allowlist, text);
-    snprintf(f->client_key, sizeof f->client_key, "%s/cli.key", f->dir);
-    snprintf(text, sizeof text, "%s\n%s\n", client_sec, client_pub);
-    write_file(f->client_key, text);
-    f->zctx = zmq_ctx_new();
-    f->router = zmq_socket(f->zctx, ZMQ_ROUTER);
-    zmq_setsockopt(f->router, ZMQ_CURVE_SERVER, &one, sizeof one);
-    zmq_setsockopt(f->router, ZMQ_CURVE_SECRETKEY, server_sec, 41);
-    assert_int_equal(zmq_bind(f->router, "tcp://127.0.0.1:*"), 0);
-    zmq_getsockopt(f->router, ZMQ_LAST_ENDPOINT, f->endpoint, &len);
-    pthread_create(&f->thread, NULL, serve, f);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fake *f = *state;
-    char cmd[200];
-
-    f->stop = 1;
-    pthread_join(f->thread, NULL);
-    zmq_close(f->router);
-    zmq_ctx_term(f->zctx);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    if (system(cmd) != 0)
-        return -1;
-    free(f);
-    return 0;
-}
 
 static whc *open_client(fake *f, int timeout_ms, int retries)
 {
@@ -297,5 +156,5 @@ int main(void)
         cmocka_unit_test(test_pipelining),    cmocka_unit_test(test_open_failures),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, fake_setup, fake_teardown);
 }

@@ -356,6 +356,8 @@ int wctl_flags_parse(ProtobufCMessage *msg, int argc, char **argv, char *err, si
             value = eq + 1;
         else if (is_bool_path(msg->descriptor, name) && (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0))
             value = "true";
+        else if (wctl_field_path_check(msg->descriptor, name) != 0)
+            return wctl_field_set(msg, name, "", err, errlen) == 0 ? 0 : -1; /* says what is wrong with it */
         else if (i + 1 < argc)
             value = argv[++i];
         else

@@ -1,0 +1,110 @@
+/*
+ * test_import.c — `welfarectl import referrals`, `events` and a table command against the fake service
+ * (fake_service.h): pipelined rows, per-row errors that do not stop the import, a retried row,
+ * deterministic message ids (a second import repeats the same ids), and decoding of events.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_service.h"
+#include "wctl.h"
+
+static void environment(fake *f)
+{
+    setenv("WH_ALLOWLIST_FILE", f->allowlist, 1);
+    setenv("WH_SECRET_KEY_FILE", f->client_key, 1);
+    setenv("WH_INTAKE_BUS", f->endpoint, 1);
+    setenv("WH_TIMEOUT_MS", "300", 1);
+    setenv("WH_RETRIES", "2", 1);
+}
+
+static int import(fake *f, const char *csv_text, const char *jobs)
+{
+    char path[128], *argv[5] = {"referrals", path, "--jobs", (char *)jobs, NULL};
+
+    snprintf(path, sizeof path, "%s/referrals.csv", f->dir);
+    fake_write_file(path, csv_text);
+    return wctl_cmd_import(4, argv);
+}
+
+static size_t ids_seen(fake *f, int times)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < f->n_ids; i++)
+        n += f->counts[i] == times;
+    return n;
+}
+
+static void test_import_rows(void **state)
+{
+    fake *f = *state;
+    static const char csv[] = "channel,reported_on,persons.0.name,concern\n"
+                              "survey,2026-05-01,김순자,ok\n"
+                              "self,2026-05-02,\"박, 정호\",ok\n"
+                              "spaceship,2026-05-02,x,ok\n" /* bad enum: reported, not sent */
+                              "survey,2026-05-03,y,fail\n"  /* the service says no */
+                              "survey,2026-05-04,z,drop-first\n"
+                              "survey,2026-05-05\n" /* too few cells */
+                              "survey,2026-05-06,w,ok\n";
+
+    environment(f);
+    assert_int_equal(import(f, csv, "2"), 1); /* some rows failed */
+    assert_int_equal(f->n_ids, 5);            /* 5 rows sent */
+    assert_int_equal(ids_seen(f, 2), 1);      /* drop-first was resent with its id */
+    /* the same file again: the same message ids */
+    assert_int_equal(import(f, csv, "64"), 1);
+    assert_int_equal(f->n_ids, 5);
+    assert_int_equal(ids_seen(f, 2), 4); /* ok, ok, fail, ok: each id seen twice */
+    assert_int_equal(ids_seen(f, 3), 1); /* drop-first: twice, then once more */
+}
+
+static void test_import_header_checked(void **state)
+{
+    fake *f = *state;
+
+    environment(f);
+    assert_int_equal(import(f, "channel,not_a_field\nsurvey,1\n", "4"), 2);
+    assert_int_equal(import(f, "", "4"), 2);
+}
+
+static void test_events(void **state)
+{
+    fake *f = *state;
+    char *argv[3] = {"intake", "--from", "1"};
+
+    environment(f);
+    assert_int_equal(wctl_cmd_events(3, argv), 0);
+    assert_int_equal(wctl_cmd_events(1, (char *[]){"nowhere"}), 2);
+}
+
+static void test_table_command(void **state)
+{
+    fake *f = *state;
+    const wctl_cmd *cmd = wctl_command_find("intake", "get-referral");
+
+    environment(f);
+    assert_non_null(cmd);
+    assert_int_equal(wctl_run_command(cmd, 0, NULL), 0);
+    assert_int_equal(wctl_run_command(cmd, 1, (char *[]){"--bogus"}), 2);
+    assert_int_equal(wctl_run_command(cmd, 2, (char *[]){"--referral_id", "x"}), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_import_rows),
+        cmocka_unit_test(test_import_header_checked),
+        cmocka_unit_test(test_events),
+        cmocka_unit_test(test_table_command),
+    };
+
+    return cmocka_run_group_tests(tests, fake_setup, fake_teardown);
+}
