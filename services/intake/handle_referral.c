@@ -4,8 +4,9 @@
  * A referral attaches to a known household when any of its persons matches one stored: by the keyed
  * hash of the resident number first, else by the keyed hash of normalized name + birth date +
  * address.  Persons the household already holds are not added again.  When the persons point at more
- * than one household, or a phone is shared with another household, the pair is recorded as a
- * suspected duplicate for a person to resolve (ResolveDuplicate) rather than merged automatically.
+ * than one household, a phone is shared with another household, or a new household has the address
+ * of another, the pair is recorded as a suspected duplicate for a person to resolve
+ * (ResolveDuplicate) rather than merged automatically.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,7 +142,8 @@ static int suspect(wh_ctx *ctx, submission *s, int64_t other, const char *reason
     return (rc = wh_ctx_emit(ctx, &ev.base)) < 0 ? wh_ctx_fail(ctx, rc, NULL, "could not emit an event") : 0;
 }
 
-/* Households the persons also point at, and households sharing a phone, become suspicions. */
+/* Households the persons also point at, households sharing a phone, and other households at a new
+ * household's address become suspicions. */
 static int find_duplicates(wh_ctx *ctx, submission *s)
 {
     int rc = 0;
@@ -149,6 +151,8 @@ static int find_duplicates(wh_ctx *ctx, submission *s)
         rc = suspect(ctx, s, s->stored.matched_too[i], "persons of one referral in two households");
     for (size_t i = 0; i < s->stored.n_neighbours && rc == 0; i++)
         rc = suspect(ctx, s, s->stored.neighbours[i], "same phone, different household");
+    for (size_t i = 0; i < s->stored.n_same_address && rc == 0; i++)
+        rc = suspect(ctx, s, s->stored.same_address[i], "same address, different persons");
     return rc;
 }
 

@@ -185,12 +185,15 @@ typedef struct intake_attach_result {
     size_t n_matched_too;
     int64_t neighbours[INTAKE_MAX_CANDIDATES]; /* other households sharing a phone */
     size_t n_neighbours;
+    int64_t same_address[INTAKE_MAX_CANDIDATES]; /* when new: other live households at its address */
+    size_t n_same_address;
 } intake_attach_result;
 
 /* Finds the household holding the persons (by resident number first, then by name key; the oldest
  * when several), creates one when none does, else counts the referral on it and raises its risk;
  * adds the persons it does not hold yet (same resident number anywhere, or same name key in it),
- * stores the referral, and reports other matched households and households sharing a phone. */
+ * stores the referral, and reports other matched households, households sharing a phone and, for a
+ * new household, other live households at the same normalized address and dong. */
 int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result *out);
 /* Records a suspicion on the pair unless one is open or was resolved; *raised when new. */
 int intake_store_suspect(wh_db *db, int64_t a, int64_t b, const char *reason, bool *raised);

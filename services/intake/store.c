@@ -3,9 +3,10 @@
  *
  * SubmitReferral's path is one round trip: a single prepared statement (intake_attach) looks up
  * every person's hashes at once, creates or updates the household, adds the persons it does not hold
- * yet (so persons_added is exact), stores the referral and reports other matched households and
- * households sharing a phone.  A registered reporter costs one more look-up, a new suspected
- * duplicate one insert.  Values arrive hashed or sealed; nothing here sees a resident number in clear.
+ * yet (so persons_added is exact), stores the referral and reports other matched households,
+ * households sharing a phone and, for a new household, others at the same address.  A registered reporter
+ * costs one more look-up, a new suspected duplicate one insert.  Values arrive hashed or sealed; nothing here
+ * sees a resident number in clear.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,9 @@ const wh_db_statement intake_statements[] = {
      "r.persons_added, array_to_string(ARRAY(SELECT household_id FROM m WHERE rank > 1 ORDER BY rank LIMIT "
      "8), "
      "','), array_to_string(ARRAY(SELECT DISTINCT e.household_id FROM person e "
-     "WHERE e.phone_hash = ANY ($13::text[]) AND e.household_id <> h.id ORDER BY 1 LIMIT 8), ',') "
+     "WHERE e.phone_hash = ANY ($13::text[]) AND e.household_id <> h.id ORDER BY 1 LIMIT 8), ','), "
+     "array_to_string(ARRAY(SELECT a.id FROM household a WHERE h.created AND a.address_key = $5 "
+     "AND a.id <> h.id AND a.merged_into IS NULL ORDER BY 1 LIMIT 8), ',') "
      "FROM h, r"},
     {"intake_suspect", "INSERT INTO duplicate_suspicion (household_a, household_b, reason) "
                        "VALUES (LEAST($1::bigint, $2::bigint), GREATEST($1::bigint, $2::bigint), $3) "
@@ -253,6 +256,7 @@ static void attach_result(const PGresult *r, intake_attach_result *out)
     out->persons_added = (int)wh_db_i64(r, 0, 8, 0);
     out->n_matched_too = id_list(wh_db_text(r, 0, 9), out->matched_too);
     out->n_neighbours = id_list(wh_db_text(r, 0, 10), out->neighbours);
+    out->n_same_address = id_list(wh_db_text(r, 0, 11), out->same_address);
 }
 
 int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result *out)

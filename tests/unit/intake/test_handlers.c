@@ -2,8 +2,8 @@
  * test_handlers.c — intake's handlers: typed errors for the non-referral commands (no database), and,
  * when WH_TEST_DB_URL is set, the whole store path against real PostgreSQL: a new household (a blind
  * spot), a second referral matched by resident number and one by name + birth date + address, a
- * shared phone raising a suspected duplicate, the masked summary, the sealed concern, a merge, and
- * no resident number, name or phone stored in clear.
+ * shared phone and a shared address raising suspected duplicates (one kept apart), the masked summary, the
+ * sealed concern, a merge, and no resident number, name or phone stored in clear.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -272,6 +272,32 @@ static void shared_phone_is_a_suspected_duplicate(void **state)
     assert_int_equal(fake.n_events, 2);
 }
 
+static void same_address_is_a_suspected_duplicate(void **state)
+{
+    (void)state;
+    if (!fake.db)
+        skip();
+    referral r;
+    referral_init(&r, "부산광역시 수영구 광안로 7.", 1); /* 최지훈's address, written differently */
+    r.p[0].rrn = "600101-1333339";
+    r.p[0].name = "정미경";
+    const Welfare__Intake__V1__SubmitReferralReply *a = submit(&r);
+    assert_true(a->is_new);
+    assert_int_equal(fake.n_events, 4);
+    const Welfare__Intake__V1__DuplicateSuspected *d = (const void *)fake.events[3];
+    assert_int_equal(d->other_household_id, phone_household);
+    assert_string_equal(d->reason, "same address, different persons");
+    /* An operator decides they are different households: never raised again. */
+    Welfare__Intake__V1__ResolveDuplicate k = WELFARE__INTAKE__V1__RESOLVE_DUPLICATE__INIT;
+    k.household_id = a->household_id;
+    k.other_household_id = phone_household;
+    k.resolution = KEEP_APART;
+    ProtobufCMessage *reply;
+    assert_int_equal(fake_command(intake_handle_resolve_duplicate, &k.base, &reply), 0);
+    assert_int_equal(((Welfare__Intake__V1__ResolveDuplicateReply *)reply)->persons_moved, 0);
+    assert_int_equal(count("SELECT count(*) FROM duplicate_suspicion WHERE resolution = 2"), 1);
+}
+
 static void summary_and_referral_reveal_no_identity(void **state)
 {
     (void)state;
@@ -355,6 +381,7 @@ int main(void)
         cmocka_unit_test(matched_by_resident_number),
         cmocka_unit_test(matched_by_name_birth_date_and_address),
         cmocka_unit_test(shared_phone_is_a_suspected_duplicate),
+        cmocka_unit_test(same_address_is_a_suspected_duplicate),
         cmocka_unit_test(summary_and_referral_reveal_no_identity),
         cmocka_unit_test(merge_moves_persons_and_referrals),
     };
