@@ -1,0 +1,215 @@
+/*
+ * bench.c — routing-bench: the visit routing benchmark.
+ *
+ *   routing-bench solomon DIR TIME_MS [JOBS]   all instances in DIR/instances with DIR/reference.csv:
+ *                                              every solution checked; a markdown table per instance
+ *                                              and per class (cost, routes, gap, time) on stdout.
+ *   routing-bench scale TIME_MS [SEED]         the generated hub-district case (scale.c): time to a
+ *                                              feasible plan and the plan's cost, checked.
+ *
+ * JOBS > 1 forks that many workers; each instance still runs on one core, alone in its process.
+ */
+#include "solver.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "scale.h"
+
+#define MAX_INST 128
+
+typedef struct inst {
+    char name[32];
+    double ref, cost, ms, best_ms;
+    int routes, ok;
+    long iterations;
+} inst_t;
+
+static int read_reference(const char *dir, inst_t *in)
+{
+    char path[1024], line[512];
+    snprintf(path, sizeof(path), "%s/reference.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    int n = 0;
+    while (fgets(line, sizeof(line), f) && n < MAX_INST) {
+        char name[32];
+        double ref;
+        if (sscanf(line, "%31[^,],%lf", name, &ref) == 2) {
+            memset(&in[n], 0, sizeof(in[n]));
+            snprintf(in[n].name, sizeof(in[n].name), "%s", name);
+            in[n++].ref = ref;
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+static void solve_one(const char *dir, inst_t *in, double ms)
+{
+    char path[1024], err[256];
+    snprintf(path, sizeof(path), "%s/instances/%s.txt", dir, in->name);
+    routing_problem_t *p = NULL;
+    routing_result_t *res = NULL;
+    routing_solver_params_t prm;
+    routing_solver_params_default(&prm);
+    prm.time_limit_ms = ms;
+    in->ok = 0;
+    if (routing_solomon_read(path, &p, NULL, 0) == 0 && routing_solver_solve(p, &prm, &res) == 0) {
+        int rc = routing_solver_check(p, res, err, sizeof(err));
+        if (rc < 0)
+            fprintf(stderr, "%s: checker: %s\n", in->name, err);
+        in->ok = rc == 0 && res->n_unassigned == 0;
+        in->cost = res->travel;
+        in->ms = res->elapsed_ms;
+        in->best_ms = res->best_found_ms;
+        in->iterations = res->iterations;
+        for (int r = 0; r < res->n_routes; r++)
+            in->routes += res->routes[r].n_stops > 0;
+    }
+    routing_result_destroy(&res);
+    routing_problem_destroy(&p);
+}
+
+/* Workers solve instances w, w + jobs, ... and write their rows to a pipe as binary records. */
+static void run_parallel(const char *dir, inst_t *in, int n, double ms, int jobs)
+{
+    int fds[jobs][2];
+    for (int w = 0; w < jobs; w++) {
+        if (pipe(fds[w]) < 0 || fork() == 0) {
+            for (int i = w; i < n; i += jobs) {
+                solve_one(dir, &in[i], ms);
+                if (write(fds[w][1], &in[i], sizeof(in[i])) != (ssize_t)sizeof(in[i]))
+                    _exit(1);
+            }
+            _exit(0);
+        }
+        close(fds[w][1]);
+    }
+    for (int w = 0; w < jobs; w++) {
+        for (int i = w; i < n; i += jobs)
+            if (read(fds[w][0], &in[i], sizeof(in[i])) != (ssize_t)sizeof(in[i]))
+                in[i].ok = 0;
+        close(fds[w][0]);
+    }
+    while (wait(NULL) > 0)
+        ;
+}
+
+static int by_gap(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void class_of(const char *name, char *out)
+{
+    size_t k = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    snprintf(out, 8, "%.*s%c", (int)k, name, name[k]);
+}
+
+static void print_tables(const inst_t *in, int n, double ms)
+{
+    printf("\n### Budget %.0f ms per instance\n\n", ms);
+    printf("| instance | cost | routes | reference | gap %% | time ms | best at ms | iterations | checked |\n");
+    printf("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    double gaps[MAX_INST], sum = 0, worst = -1e9, tsum = 0;
+    int failed = 0;
+    for (int i = 0; i < n; i++) {
+        gaps[i] = 100.0 * (in[i].cost - in[i].ref) / in[i].ref;
+        sum += gaps[i];
+        tsum += in[i].ms;
+        worst = gaps[i] > worst ? gaps[i] : worst;
+        failed += !in[i].ok;
+        printf("| %s | %.2f | %d | %.2f | %.2f | %.0f | %.0f | %ld | %s |\n", in[i].name, in[i].cost, in[i].routes,
+               in[i].ref, gaps[i], in[i].ms, in[i].best_ms, in[i].iterations, in[i].ok ? "ok" : "FAILED");
+    }
+    const char *classes[] = {"C1", "C2", "R1", "R2", "RC1", "RC2"};
+    printf("\n| class | instances | avg gap %% | avg time ms |\n|---|---:|---:|---:|\n");
+    for (int c = 0; c < 6; c++) {
+        double g = 0, t = 0;
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            char cls[8];
+            class_of(in[i].name, cls);
+            if (strcmp(cls, classes[c]) == 0) {
+                g += gaps[i];
+                t += in[i].ms;
+                k++;
+            }
+        }
+        if (k)
+            printf("| %s | %d | %.2f | %.0f |\n", classes[c], k, g / k, t / k);
+    }
+    qsort(gaps, (size_t)n, sizeof(double), by_gap);
+    double median = n % 2 ? gaps[n / 2] : (gaps[n / 2 - 1] + gaps[n / 2]) / 2;
+    printf("| **all** | %d | **%.2f** (median %.2f, worst %.2f) | %.0f |\n", n, sum / n, median, worst, tsum / n);
+    printf("\nchecker: %d of %d solutions feasible with every customer served\n", n - failed, n);
+}
+
+static int bench_solomon(const char *dir, double ms, int jobs)
+{
+    static inst_t in[MAX_INST];
+    int n = read_reference(dir, in);
+    if (n <= 0) {
+        fprintf(stderr, "routing-bench: cannot read %s/reference.csv\n", dir);
+        return 1;
+    }
+    if (jobs > 1)
+        run_parallel(dir, in, n, ms, jobs);
+    else
+        for (int i = 0; i < n; i++)
+            solve_one(dir, &in[i], ms);
+    print_tables(in, n, ms);
+    for (int i = 0; i < n; i++)
+        if (!in[i].ok)
+            return 2;
+    return 0;
+}
+
+static int bench_scale(double ms, unsigned long long seed)
+{
+    routing_problem_t *p = scale_generate(seed);
+    routing_result_t *res = NULL;
+    routing_solver_params_t prm;
+    routing_solver_params_default(&prm);
+    prm.time_limit_ms = ms;
+    prm.seed = seed;
+    prm.balance_weight = 0.01;
+    if (!p || routing_solver_solve(p, &prm, &res) < 0)
+        return 1;
+    char err[256];
+    int rc = routing_solver_check(p, res, err, sizeof(err));
+    int mand = 0, opt = 0, joint = 0, used = 0;
+    for (int i = 0; i < res->n_unassigned; i++)
+        routing_problem_visit(p, res->unassigned[i].visit)->optional ? opt++ : mand++;
+    for (int i = 0; i < routing_problem_visit_count(p); i++)
+        joint += routing_problem_visit(p, i)->n_parts > 1;
+    for (int r = 0; r < res->n_routes; r++)
+        used += res->routes[r].n_stops > 0;
+    printf("\n### Scale case: %d visits (%d joint), %d staff, 4 roles, seed %llu, budget %.0f ms\n\n",
+           routing_problem_visit_count(p), joint, routing_problem_staff_count(p), seed, ms);
+    printf("| first feasible plan ms | its cost | final cost | final travel min | left out (mandatory/optional) | "
+           "staff used | iterations | checked |\n|---:|---:|---:|---:|---|---:|---:|---|\n");
+    printf("| %.0f | %.1f | %.1f | %.1f | %d / %d | %d | %ld | %s |\n", res->first_feasible_ms,
+           res->first_feasible_cost, res->cost, res->travel, mand, opt, used, res->iterations,
+           rc == 0 ? "ok" : err);
+    routing_result_destroy(&res);
+    routing_problem_destroy(&p);
+    return rc == 0 ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 4 && strcmp(argv[1], "solomon") == 0)
+        return bench_solomon(argv[2], atof(argv[3]), argc > 4 ? atoi(argv[4]) : 1);
+    if (argc >= 3 && strcmp(argv[1], "scale") == 0)
+        return bench_scale(atof(argv[2]), argc > 3 ? strtoull(argv[3], NULL, 10) : 1);
+    fprintf(stderr, "usage: routing-bench solomon DIR TIME_MS [JOBS] | scale TIME_MS [SEED]\n");
+    return 64;
+}

@@ -1,0 +1,181 @@
+/*
+ * internal.h — the solver's private types: the compiled model, routes with their time-window
+ * bookkeeping, solutions, and the functions the solver's files share.  Not part of the API.
+ *
+ * Vocabulary: a *job* is what is assigned or left out as a whole (a visit, or a break); a *task* is one
+ * member of staff's share of a job (a joint visit has one task per part).  Routes hold tasks.  Each
+ * route also has two depot nodes (start, end), stored as pseudo-tasks after the real ones so that every
+ * position of a route is a task index and travel is one matrix lookup.
+ */
+#ifndef ROUTING_SOLVER_INTERNAL_H
+#define ROUTING_SOLVER_INTERNAL_H
+
+#include "solver.h"
+
+#include <math.h>
+#include <stdint.h>
+
+struct routing_problem {
+    int n_locs, loc_cap;
+    double *loc_a, *loc_b;
+    routing_coords_t coords;
+    double detour, speed;
+    double *matrix;
+    int matrix_n;
+    int n_staff, staff_cap;
+    routing_staff_t *staff;
+    int n_visits, visit_cap;
+    routing_visit_t *visits;
+    int n_breaks, break_cap;
+    routing_break_t *breaks;
+};
+
+#define EPS 1e-7
+
+/* Time-window segment (Vidal et al. 2013, "A hybrid genetic algorithm with adaptive diversity
+ * management..." and their 2013 TW concatenation): a sequence served starting at its first node in
+ * [E, L] takes D (service + travel + forced waiting) and accumulates TW time warp (0 = feasible). */
+typedef struct seg {
+    double D, TW, E, L;
+} seg_t;
+
+typedef struct task {
+    int loc;
+    int job;
+    int part;          /* part index within its job */
+    int group;         /* joint group (== job) when the job has >= 2 parts, else -1 */
+    double service;    /* duration on site */
+    double demand;
+    double e, l;       /* hull of the own windows */
+    int nw;            /* own windows (at least one) */
+    routing_window_t w[ROUTING_MAX_WINDOWS];
+} task_t;
+
+typedef struct job {
+    int first, nparts; /* tasks [first, first + nparts) */
+    int visit;         /* visit index, or -1 for a break */
+    int brk;           /* break index, or -1 */
+    double penalty;    /* cost of leaving it out */
+    double tol;        /* sync tolerance for joint jobs */
+    int priority;
+    bool mandatory;
+} job_t;
+
+typedef struct vehicle {
+    int staff;
+    int start_task, end_task; /* pseudo-tasks for the depots */
+    double capacity;          /* INFINITY when unlimited */
+    double shift_len;
+    int klass;                /* vehicles with equal attributes share a class (empty routes dedup) */
+} vehicle_t;
+
+typedef struct model {
+    const routing_problem_t *problem;
+    int ntasks;  /* real tasks */
+    int nall;    /* real + 2 per vehicle */
+    int njobs, nveh, nloc;
+    task_t *tasks;
+    job_t *jobs;
+    vehicle_t *veh;
+    double *tt;               /* nloc × nloc travel times */
+    unsigned char *compat;    /* ntasks × nveh: may this vehicle serve this task */
+    bool all_compat;
+    bool has_groups;
+    bool has_multiwin;        /* some task has more than one window: exact checks needed */
+    int *near;                /* ntasks × nnear nearest tasks by travel, for string removal */
+    int nnear;
+    double balance_weight;
+} model_t;
+
+static inline double model_tt(const model_t *m, int ta, int tb)
+{
+    return m->tt[(size_t)m->tasks[ta].loc * m->nloc + m->tasks[tb].loc];
+}
+
+static inline bool model_compat(const model_t *m, int t, int v)
+{
+    return m->all_compat || m->compat[(size_t)t * m->nveh + v];
+}
+
+
+static inline seg_t seg_join(seg_t a, seg_t b, double travel)
+{
+    double delta = a.D - a.TW + travel;
+    double dwt = fmax(b.E - delta - a.L, 0.0);
+    double dtw = fmax(a.E + delta - b.L, 0.0);
+    return (seg_t){a.D + b.D + travel + dwt, a.TW + b.TW + dtw, fmax(b.E - delta, a.E) - dwt,
+                   fmin(b.L - delta, a.L) + dtw};
+}
+
+/* A route: seq[0] start depot, seq[1..n] tasks, seq[n+1] end depot; prefix/suffix bookkeeping. */
+typedef struct route {
+    int n, cap;
+    int *seq;
+    seg_t *fwd;    /* fwd[i] = segment seq[0..i] */
+    seg_t *bwd;    /* bwd[i] = segment seq[i..n+1] */
+    double *dist;  /* dist[i] = travel from seq[0] to seq[i] */
+    double *start; /* service start times (earliest schedule) */
+    double load, service;
+    int nsync;     /* tasks of joint jobs on this route */
+    int nmulti;    /* tasks with several effective windows */
+} route_t;
+
+typedef struct sol {
+    int nveh, ntasks, nall;
+    route_t *r;
+    int *route_of, *pos_of; /* per task; -1 when unassigned */
+    double *e, *l;          /* per task (depots too): hull of the effective windows */
+    int *enw;               /* per task: number of effective windows */
+    routing_window_t *ew;   /* per task × ROUTING_MAX_WINDOWS: effective windows */
+    double *lb;             /* scratch for sync.c: lower bounds on joint parts' starts */
+    double cost;            /* objective */
+} sol_t;
+
+typedef struct rng {
+    uint64_t s[4];
+} rng_t;
+
+void rng_seed(rng_t *r, uint64_t seed);
+uint64_t rng_next(rng_t *r);
+double rng_unit(rng_t *r);         /* [0, 1) */
+int rng_int(rng_t *r, int n);      /* [0, n) */
+
+static inline seg_t seg_node(const model_t *m, const sol_t *s, int t)
+{
+    return (seg_t){m->tasks[t].service, 0.0, s->e[t], s->l[t]};
+}
+
+/* model.c */
+int model_build(model_t *m, const routing_problem_t *p, const routing_solver_params_t *prm);
+void model_free(model_t *m);
+
+/* route.c */
+int sol_init(sol_t *s, const model_t *m);
+void sol_free(sol_t *s);
+void sol_copy(sol_t *dst, const sol_t *src);
+void route_update(const model_t *m, sol_t *s, int v);
+void route_insert(const model_t *m, sol_t *s, int v, int pos, int task);
+void route_remove(const model_t *m, sol_t *s, int task);
+double sol_earliest_in(const sol_t *s, int task, double t);
+double route_cost(const model_t *m, const sol_t *s, int v);
+double route_cost_with(const model_t *m, int v, double travel, double service);
+double sol_objective(const model_t *m, const sol_t *s);
+bool job_assigned(const model_t *m, const sol_t *s, int j);
+/* Cost delta of inserting task before position pos+1 (after seq[pos]); INFINITY when infeasible. */
+double route_insert_delta(const model_t *m, const sol_t *s, int v, int pos, int task);
+
+/* sync.c */
+bool sync_refresh(const model_t *m, sol_t *s);
+bool joint_insert_best(const model_t *m, sol_t *s, int job, rng_t *rng, double *delta_out);
+
+/* construct.c / ruin_recreate.c / local_search.c */
+typedef struct search search_t;
+void recreate(const model_t *m, sol_t *s, int *jobs, int njobs, rng_t *rng, double blink);
+int construct(const model_t *m, sol_t *s, rng_t *rng);
+int ruin_strings(const model_t *m, sol_t *s, rng_t *rng, int *removed, double avg_removed, int lmax);
+bool local_search(const model_t *m, sol_t *s, rng_t *rng);
+
+/* result.c */
+int result_build(const model_t *m, sol_t *s, routing_result_t **out);
+
+#endif
