@@ -219,11 +219,15 @@ int intake_handle_submit_referral(wh_ctx *ctx, const ProtobufCMessage *req, Prot
     if (!s)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
     s->m = (const Welfare__Intake__V1__SubmitReferral *)req;
-    if (intake_validate_referral(s->m, &s->checked, &err) < 0)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, err.field, "%s", err.message);
-    if (s->m->reporter_id > 0 && (rc = intake_store_reporter_exists(wh_ctx_db(ctx), s->m->reporter_id)) < 0)
-        return wh_ctx_fail(ctx, rc, "reporter_id",
-                           rc == WH_NOT_FOUND ? "no such reporter" : "could not read reporter");
+    if (intake_validate_referral(s->m, &s->checked, &err) < 0) {
+        rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, err.field, "%s", err.message);
+        goto cleanup;
+    }
+    if (s->m->reporter_id > 0 && (rc = intake_store_reporter_exists(wh_ctx_db(ctx), s->m->reporter_id)) < 0) {
+        rc = wh_ctx_fail(ctx, rc, "reporter_id",
+                         rc == WH_NOT_FOUND ? "no such reporter" : "could not read reporter");
+        goto cleanup;
+    }
     if ((rc = prepare(s)) < 0) {
         rc = wh_ctx_fail(ctx, WH_INTERNAL, NULL, "could not protect personal data");
         goto cleanup;
