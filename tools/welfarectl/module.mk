@@ -33,3 +33,14 @@ $(OBJ)/tools/welfarectl/%.o: CPPFLAGS += -Itools/welfarectl/client -Itools/welfa
 $(foreach t,$(sort $(wildcard tests/unit/welfarectl/test_*.c)),\
   $(eval $(call wh_unit_test,welfarectl_$(basename $(notdir $(t))),$(t),$(BUILD)/libwelfarectl.a $(BUILD)/libwhclient.a)))
 $(OBJ)/tests/unit/welfarectl/%.o: CPPFLAGS += -Itools/welfarectl/client -Itools/welfarectl/cli
+
+# Fuzzing the CSV reader (clang's libFuzzer): make fuzz-welfarectl-csv [FUZZ_SECONDS=60]
+FUZZ_SECONDS ?= 60
+$(BIN)/fuzz/welfarectl_csv: tools/welfarectl/fuzz/fuzz_csv.c tools/welfarectl/cli/csv.c
+	@mkdir -p $(dir $@)
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Itools/welfarectl/cli $(CPPFLAGS) -o $@ $^
+.PHONY: fuzz-welfarectl-csv
+fuzz-welfarectl-csv: $(BIN)/fuzz/welfarectl_csv
+	@mkdir -p $(BUILD)/fuzz-corpus/welfarectl_csv
+	cp -n tools/welfarectl/examples/*.csv $(BUILD)/fuzz-corpus/welfarectl_csv/ 2>/dev/null || true
+	$< -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz-corpus/welfarectl_csv
