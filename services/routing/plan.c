@@ -202,6 +202,11 @@ static int route_insert(routing_plan_route *r, size_t at, size_t visit)
     return 0;
 }
 
+int routing_plan_append(routing_plan_route *r, size_t visit)
+{
+    return route_insert(r, r->n, visit);
+}
+
 /* Fixed visits go in by start time. */
 static int place_fixed(routing_plan *p)
 {
@@ -256,7 +261,7 @@ static int place_one(routing_plan *p, size_t i)
     return 1;
 }
 
-static void finish_routes(routing_plan *p)
+void routing_plan_finish(routing_plan *p)
 {
     for (size_t s = 0; s < p->n_staff; s++) {
         routing_plan_route *r = &p->routes[s];
@@ -291,7 +296,7 @@ int routing_plan_run(routing_plan *p)
             goto fail;
         placed += rc;
     }
-    finish_routes(p);
+    routing_plan_finish(p);
     free(order);
     return placed;
 fail:

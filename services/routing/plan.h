@@ -82,6 +82,13 @@ int routing_plan_travel(const routing_plan *p, double lat1, double lon1, double 
  * Fixed visits that overlap or use unknown staff are kept as given. */
 int routing_plan_run(routing_plan *p);
 
+/* Fills each route's travel per stop, total travel and return minute from the visits' start times
+ * (for planners that build the routes themselves). */
+void routing_plan_finish(routing_plan *p);
+
+/* Appends a stop to a route.  0, or -1 when out of memory. */
+int routing_plan_append(routing_plan_route *r, size_t visit);
+
 /* Frees the routes.  NULL-safe; the caller owns staff and visits. */
 void routing_plan_free(routing_plan *p);
 
