@@ -172,6 +172,42 @@ static void other_fields(void **state)
     expect_field("risk.months_insurance_arrears");
 }
 
+/* Random bytes in every text field never crash validation, and whatever passes is well-formed. */
+static void random_input_is_rejected_or_well_formed(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "0123456789-- .,#abc\xea\xb9\x80\xff\x80";
+    char fields[5][40];
+    unsigned seed = 12345;
+    for (int round = 0; round < 20000; round++) {
+        for (int f = 0; f < 5; f++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t len = (seed >> 16) % (sizeof fields[f] - 1);
+            for (size_t i = 0; i < len; i++) {
+                seed = seed * 1103515245u + 12345u;
+                fields[f][i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+            }
+            fields[f][len] = '\0';
+        }
+        p0.rrn = round % 3 ? fields[0] : "550315-2234564";
+        p0.name = fields[1];
+        p0.birth_date = round % 2 ? fields[2] : "";
+        p0.phone = fields[3];
+        h.address = fields[4];
+        intake_checked c;
+        intake_error err;
+        if (intake_validate_referral(&m, &c, &err) == 0) {
+            assert_int_equal(strlen(c.persons[0].rrn.digits), 13);
+            assert_true(intake_date_parse(c.persons[0].rrn.birth_date, NULL, NULL, NULL));
+            assert_true(c.risk_score >= 0 && c.risk_score <= 100);
+            assert_true(intake_utf8_ok(p0.name, 1, 64));
+        } else {
+            assert_true(err.field[0] != '\0');
+            assert_non_null(err.message);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +216,7 @@ int main(void)
         cmocka_unit_test_setup(household_fields, fixture),
         cmocka_unit_test_setup(person_fields, fixture),
         cmocka_unit_test_setup(other_fields, fixture),
+        cmocka_unit_test_setup(random_input_is_rejected_or_well_formed, fixture),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
