@@ -14,6 +14,7 @@
 
 #include "wctl.h"
 #include "welfare/reporting/v1/commands.pb-c.h"
+#include "welfare/routing/v1/commands.pb-c.h"
 
 static char *capture(void (*fn)(FILE *, const void *), const void *arg)
 {
@@ -105,13 +106,49 @@ static void test_readable_reply(void **state)
     free(out);
 }
 
+static void test_nested_tables(void **state)
+{
+    Welfare__Routing__V1__Stop s1 = WELFARE__ROUTING__V1__STOP__INIT, s2 = WELFARE__ROUTING__V1__STOP__INIT;
+    Welfare__Routing__V1__Stop *stops[2] = {&s1, &s2};
+    Welfare__Routing__V1__Route route = WELFARE__ROUTING__V1__ROUTE__INIT, *routes[1] = {&route};
+    Welfare__Routing__V1__DayPlan plan = WELFARE__ROUTING__V1__DAY_PLAN__INIT;
+    Welfare__Routing__V1__PlanDayReply r = WELFARE__ROUTING__V1__PLAN_DAY_REPLY__INIT;
+    int64_t staff[2] = {7, 8};
+    char *out;
+
+    (void)state;
+    s1.visit_id = 101;
+    s1.dong_code = "2650051000";
+    s1.n_staff_ids = 2;
+    s1.staff_ids = staff;
+    s2.visit_id = 102;
+    route.staff_id = 7;
+    route.role = WELFARE__COMMON__V1__STAFF_ROLE__STAFF_ROLE_VISITING_NURSE;
+    route.n_stops = 2;
+    route.stops = stops;
+    plan.hub_dong_code = "2650051000";
+    plan.date = "2026-05-04";
+    plan.n_routes = 1;
+    plan.routes = routes;
+    r.plan = &plan;
+    r.placed = 2;
+    out = capture(print_reply, &r);
+    assert_non_null(strstr(out, "plan.date:"));
+    assert_non_null(strstr(out, "placed:"));
+    assert_non_null(strstr(out, "plan.routes (1):"));
+    assert_non_null(strstr(out, "VISITING_NURSE")); /* enums by short name */
+    assert_non_null(strstr(out, "[2]"));            /* the stops, counted in the routes table */
+    assert_non_null(strstr(out, "plan.routes[0].stops (2):"));
+    assert_non_null(strstr(out, "7,8")); /* a repeated scalar, joined */
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_width),
-        cmocka_unit_test(test_table_alignment),
-        cmocka_unit_test(test_json),
-        cmocka_unit_test(test_readable_reply),
+        cmocka_unit_test(test_width),         cmocka_unit_test(test_table_alignment),
+        cmocka_unit_test(test_json),          cmocka_unit_test(test_readable_reply),
+        cmocka_unit_test(test_nested_tables),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -105,6 +105,8 @@ int wctl_cmd_kpi(int argc, char **argv)
         wctl_print_reply(&reply->base);
     else if (reply->report != NULL)
         print_kpi(reply->report);
+    else
+        puts("no KPI report (reporting has no data for this selection)");
     rc = 0;
 cleanup:
     if (reply != NULL)

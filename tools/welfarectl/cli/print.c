@@ -12,6 +12,7 @@
 #include "wctl.h"
 
 struct wctl_table {
+    bool left; /* no right-aligned numbers ("name: value" lines) */
     size_t columns, rows, cap;
     char **cells; /* rows × columns, row 0 is the header */
 };
@@ -91,11 +92,15 @@ void wctl_table_print(FILE *out, const wctl_table *t)
                 width[c] = w;
         }
     for (size_t r = 0; r < t->rows; r++) {
-        for (size_t c = 0; c < t->columns; c++) {
+        size_t end = t->columns;
+
+        while (end > 1 && t->cells[r * t->columns + end - 1][0] == '\0')
+            end--; /* no trailing blanks */
+        for (size_t c = 0; c < end; c++) {
             const char *cell = t->cells[r * t->columns + c];
             size_t pad = width[c] - wctl_text_width(cell);
-            bool right = r > 0 && numeric(cell);
-            bool last = c + 1 == t->columns;
+            bool right = r > 0 && !t->left && numeric(cell);
+            bool last = c + 1 == end;
 
             fprintf(out, "%s%*s%s%*s", c > 0 ? "  " : "", right ? (int)pad : 0, "", cell,
                     right || last ? 0 : (int)pad, "");
@@ -314,6 +319,8 @@ static void print_object(FILE *out, const json_t *obj, const char *prefix)
 
     if (!in_row) {
         wctl_table *lines = wctl_table_new(2);
+
+        lines->left = true;
 
         print_lines(out, obj, prefix, lines);
         wctl_table_print(out, lines);
