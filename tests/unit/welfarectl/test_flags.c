@@ -6,7 +6,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -168,12 +171,56 @@ static void test_enum_names(void **state)
     }
 }
 
+static void test_json_input(void **state)
+{
+    Welfare__Routing__V1__RegisterStaff *m = (Welfare__Routing__V1__RegisterStaff *)wctl_message_new(
+        &welfare__routing__v1__register_staff__descriptor);
+    Welfare__Intake__V1__SubmitReferral *r = (Welfare__Intake__V1__SubmitReferral *)wctl_message_new(
+        &welfare__intake__v1__submit_referral__descriptor);
+    char path[] = "/tmp/wctl-input-XXXXXX", err[256];
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+
+    (void)state;
+    fputs("{\"name\": \"이, 영희\", \"role\": \"case_manager\", \"shift_start_minute\": 540, "
+          "\"skills\": [\"a,b\", \"c\"], \"active_from\": null}",
+          f);
+    fclose(f);
+    assert_int_equal(wctl_input_json(&m->base, path, err, sizeof err), 0);
+    assert_string_equal(m->name, "이, 영희");
+    assert_int_equal(m->role, WELFARE__COMMON__V1__STAFF_ROLE__STAFF_ROLE_CASE_MANAGER);
+    assert_int_equal(m->shift_start_minute, 540);
+    assert_int_equal(m->n_skills, 2); /* JSON values are never split at commas */
+    assert_string_equal(m->skills[0], "a,b");
+    f = fopen(path, "w");
+    fputs("{\"persons\": [{\"name\": \"A\"}, {\"name\": \"B\", \"phone\": \"010\"}], "
+          "\"household\": {\"location\": {\"latitude\": 35.5}, \"known_to_programme\": true}}",
+          f);
+    fclose(f);
+    assert_int_equal(wctl_input_json(&r->base, path, err, sizeof err), 0);
+    assert_int_equal(r->n_persons, 2);
+    assert_string_equal(r->persons[1]->phone, "010");
+    assert_true(r->household->known_to_programme);
+    f = fopen(path, "w");
+    fputs("{\"persons\": [{\"nope\": 1}]}", f);
+    fclose(f);
+    assert_int_equal(wctl_input_json(&r->base, path, err, sizeof err), -1);
+    f = fopen(path, "w");
+    fputs("[1, 2", f);
+    fclose(f);
+    assert_int_equal(wctl_input_json(&r->base, path, err, sizeof err), -1);
+    unlink(path);
+    protobuf_c_message_free_unpacked(&m->base, NULL);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scalars_and_enums), cmocka_unit_test(test_nested_and_repeated_messages),
         cmocka_unit_test(test_bad_input),         cmocka_unit_test(test_path_check),
         cmocka_unit_test(test_command_table),     cmocka_unit_test(test_enum_names),
+        cmocka_unit_test(test_json_input),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

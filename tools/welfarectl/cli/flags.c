@@ -230,15 +230,16 @@ static bool path_is_set(const ProtobufCMessage *msg, const char *path)
     return f != NULL && field_is_set(msg, f, dot != NULL ? dot + 1 : NULL);
 }
 
-static int set_scalar(ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f, const char *value, char *err,
-                      size_t n)
+static int set_scalar(ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f, const char *value, bool split,
+                      char *err, size_t n)
 {
     if (f->label == PROTOBUF_C_LABEL_REPEATED) {
         char *copy = strdup(value), *save = NULL;
+        const char *seps = split ? "," : "";
         int rc = 0;
 
-        for (char *tok = strtok_r(copy, ",", &save); tok != NULL && rc == 0;
-             tok = strtok_r(NULL, ",", &save)) {
+        for (char *tok = strtok_r(copy, seps, &save); tok != NULL && rc == 0;
+             tok = strtok_r(NULL, seps, &save)) {
             void *slot = repeated_grow(msg, f);
 
             if (slot == NULL || scalar_parse(f, tok, slot) != 0) {
@@ -291,7 +292,8 @@ static ProtobufCMessage *repeated_target(ProtobufCMessage *msg, const ProtobufCF
     return *slot;
 }
 
-int wctl_field_set(ProtobufCMessage *msg, const char *path, const char *value, char *err, size_t errlen)
+static int field_set(ProtobufCMessage *msg, const char *path, const char *value, bool split, char *err,
+                     size_t errlen)
 {
     const char *dot = strchr(path, '.');
     size_t len = dot != NULL ? (size_t)(dot - path) : strlen(path);
@@ -304,7 +306,7 @@ int wctl_field_set(ProtobufCMessage *msg, const char *path, const char *value, c
     if (f->type != PROTOBUF_C_TYPE_MESSAGE) {
         if (rest != NULL)
             return fail(err, errlen, "--%s: %s is not a message", path, f->name);
-        return set_scalar(msg, f, value, err, errlen);
+        return set_scalar(msg, f, value, split, err, errlen);
     }
     if (f->label == PROTOBUF_C_LABEL_REPEATED) {
         target = repeated_target(msg, f, &rest);
@@ -319,7 +321,17 @@ int wctl_field_set(ProtobufCMessage *msg, const char *path, const char *value, c
     }
     if (rest == NULL)
         return fail(err, errlen, "--%s is a message: set its fields, e.g. --%s.<field>", path, path);
-    return wctl_field_set(target, rest, value, err, errlen);
+    return field_set(target, rest, value, split, err, errlen);
+}
+
+int wctl_field_set(ProtobufCMessage *msg, const char *path, const char *value, char *err, size_t errlen)
+{
+    return field_set(msg, path, value, true, err, errlen);
+}
+
+int wctl_field_add(ProtobufCMessage *msg, const char *path, const char *value, char *err, size_t errlen)
+{
+    return field_set(msg, path, value, false, err, errlen);
 }
 
 /* Would `--name` with no value make sense (a bool)? */

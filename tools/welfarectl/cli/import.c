@@ -171,7 +171,7 @@ static ProtobufCMessage *row_request(importer *im, long line, char **header, cha
             goto fail;
         }
         renumber(header[i], map, &next, path, sizeof path);
-        if (wctl_field_set(m, path, cells[i], err, sizeof err) != 0) {
+        if (wctl_field_add(m, path, cells[i], err, sizeof err) != 0) {
             row_error(im, line, "INVALID_ARGUMENT", header[i], err);
             goto fail;
         }

@@ -13,10 +13,14 @@ bool wctl_json_output;
 
 static void usage(FILE *out, const wctl_cmd *cmd)
 {
-    fprintf(out, "usage: welfarectl %s %s [--field value …] [--json]\n\n", cmd->service, cmd->name);
+    fprintf(out, "usage: welfarectl %s %s [--input FILE.json] [--field value …] [--json]\n\n", cmd->service,
+            cmd->name);
     if (cmd->summary != NULL && cmd->summary[0] != '\0')
         fprintf(out, "%s.\n", cmd->summary);
-    fprintf(out, "Sends %s, prints %s.\n\nFields:\n", cmd->request->name, cmd->reply->name);
+    fprintf(out, "Sends %s, prints %s.\n", cmd->request->name, cmd->reply->name);
+    fputs("--input reads the request as a JSON object first (\"-\": stdin); flags after it add to "
+          "it.\n\nFields:\n",
+          out);
     wctl_flags_help(out, cmd->request);
 }
 
@@ -69,6 +73,14 @@ int wctl_run_command(const wctl_cmd *cmd, int argc, char **argv)
             return 0;
         }
     req = wctl_message_new(cmd->request);
+    if (req != NULL && argc >= 2 && strcmp(argv[0], "--input") == 0) {
+        if (wctl_input_json(req, argv[1], msg, sizeof msg) != 0) {
+            fprintf(stderr, "error: %s\n", msg);
+            goto cleanup;
+        }
+        argc -= 2;
+        argv += 2;
+    }
     if (req == NULL || wctl_flags_parse(req, argc, argv, msg, sizeof msg) != 0) {
         fprintf(stderr, "error: %s\n(see: welfarectl %s %s --help)\n", msg, cmd->service, cmd->name);
         goto cleanup;

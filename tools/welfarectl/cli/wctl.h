@@ -57,11 +57,17 @@ extern const char *const wctl_services[5];
  * message in err. */
 int wctl_field_set(ProtobufCMessage *msg, const char *path, const char *value, char *err, size_t errlen);
 
+/* The same without splitting a repeated value at commas (JSON input, CSV cells). */
+int wctl_field_add(ProtobufCMessage *msg, const char *path, const char *value, char *err, size_t errlen);
+
 /* 0 when path names a scalar field of d (through nested messages and indexes), else -1. */
 int wctl_field_path_check(const ProtobufCMessageDescriptor *d, const char *path);
 
 /* Parses `--path value`, `--path=value` and bare boolean `--path` flags into msg.  0 or -1 (err). */
 int wctl_flags_parse(ProtobufCMessage *msg, int argc, char **argv, char *err, size_t errlen);
+
+/* Fills msg from a JSON object in file ("-": stdin), field names as in the proto.  0 or -1 (err). */
+int wctl_input_json(ProtobufCMessage *msg, const char *file, char *err, size_t errlen);
 
 /* A new empty message of this type (malloc'd; free with protobuf_c_message_free_unpacked). */
 ProtobufCMessage *wctl_message_new(const ProtobufCMessageDescriptor *d);

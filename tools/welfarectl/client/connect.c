@@ -84,7 +84,9 @@ int whc_reconnect(whc *c)
     c->sock = zmq_socket(c->zctx, ZMQ_DEALER);
     if (c->sock == NULL)
         goto fail;
+    /* a send must never block for good when the service is away: the try times out instead */
     if (zmq_setsockopt(c->sock, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(c->sock, ZMQ_SNDTIMEO, &c->timeout_ms, sizeof c->timeout_ms) != 0 ||
         set_key(c->sock, ZMQ_CURVE_SERVERKEY, c->server_key) != 0 ||
         set_key(c->sock, ZMQ_CURVE_PUBLICKEY, c->public_key) != 0 ||
         set_key(c->sock, ZMQ_CURVE_SECRETKEY, c->secret_key) != 0)
