@@ -18,6 +18,7 @@
 #define MAX_STRING   10
 #define BLINK        0.01
 #define DEFAULT_ITER 2000
+#define MAX_RETRY    8 /* optional jobs left out retried per step */
 
 void routing_solver_params_default(routing_solver_params_t *p)
 {
@@ -91,6 +92,28 @@ static void note_best(run_t *rn, const sol_t *s, double now)
     }
 }
 
+/* Jobs left out before this ruin get another chance: every mandatory one, and a few optional ones
+ * (all of them would make each step cost O(left out × positions) on an overfull day). */
+static int add_unassigned(run_t *rn, int n)
+{
+    const model_t *m = rn->m;
+    int optional = 0;
+    for (int j = 0; j < m->njobs; j++) {
+        if (job_assigned(m, &rn->cand, j))
+            continue;
+        bool dup = false;
+        for (int i = 0; i < n && !dup; i++)
+            dup = rn->removed[i] == j;
+        if (dup)
+            continue;
+        if (m->jobs[j].mandatory || (optional < MAX_RETRY && rng_unit(&rn->rng) < 0.1)) {
+            optional += !m->jobs[j].mandatory;
+            rn->removed[n++] = j;
+        }
+    }
+    return n;
+}
+
 static void anneal(run_t *rn)
 {
     const model_t *m = rn->m;
@@ -99,6 +122,7 @@ static void anneal(run_t *rn)
         double T = T0 * pow(Tf / T0, fmin(1.0, progress(rn, now)));
         sol_copy(&rn->cand, &rn->cur);
         int n = ruin_strings(m, &rn->cand, &rn->rng, rn->removed, AVG_REMOVED, MAX_STRING);
+        n = add_unassigned(rn, n);
         recreate(m, &rn->cand, rn->removed, n, &rn->rng, BLINK);
         if (rn->cand.cost < rn->best.cost - 1e-9) {
             local_search(m, &rn->cand, &rn->rng);
