@@ -2,7 +2,8 @@
  * csv.c — a streaming RFC 4180 reader: one record at a time, so an import of a million rows holds one
  * row in memory.  Quoted fields may hold commas, doubled quotes and newlines; CRLF and LF both end a
  * record; a UTF-8 byte-order mark at the start is skipped.  Bytes are passed through untouched (the
- * importer checks UTF-8 per field).
+ * importer checks UTF-8 per field).  getc_unlocked: the reader owns its stream, and locking per
+ * byte was a tenth of an import's time.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -74,15 +75,15 @@ static int field_start(wctl_csv *r)
 
 static void skip_bom(wctl_csv *r)
 {
-    int a = getc(r->in), b, c;
+    int a = getc_unlocked(r->in), b, c;
 
     if (a != 0xef) {
         if (a != EOF)
             ungetc(a, r->in);
         return;
     }
-    b = getc(r->in);
-    c = getc(r->in);
+    b = getc_unlocked(r->in);
+    c = getc_unlocked(r->in);
     if (b == 0xbb && c == 0xbf)
         return;
     /* not a BOM: only one byte of push-back is portable, so keep what we can as data */
@@ -123,16 +124,16 @@ int wctl_csv_next(wctl_csv *r, char ***fields, size_t *n, long *line, char *err,
         skip_bom(r);
     }
     *line = r->line + 1;
-    ch = getc(r->in);
+    ch = getc_unlocked(r->in);
     if (ch == EOF && r->len == 0)
         return 0;
     if (field_start(r) != 0)
         return -1;
     r->starts[0] = 0; /* includes bytes skip_bom gave back */
-    for (; ch != EOF; ch = getc(r->in)) {
+    for (; ch != EOF; ch = getc_unlocked(r->in)) {
         if (quoted) {
             if (ch == '"') {
-                int next = getc(r->in);
+                int next = getc_unlocked(r->in);
 
                 if (next != '"') {
                     quoted = false;
@@ -156,7 +157,7 @@ int wctl_csv_next(wctl_csv *r, char ***fields, size_t *n, long *line, char *err,
             r->line++;
             break;
         } else if (ch == '\r') {
-            int next = getc(r->in);
+            int next = getc_unlocked(r->in);
 
             if (next != '\n' && next != EOF)
                 ungetc(next, r->in);

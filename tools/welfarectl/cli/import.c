@@ -45,6 +45,10 @@ typedef struct importer {
     whc *c;
     slot *slots;
     size_t jobs, in_flight;
+    slot **index; /* open addressing by message id, 4 × jobs (a power of two) */
+    size_t index_mask;
+    slot **free_slots; /* a stack of unused slots */
+    size_t n_free;
     int timeout_ms, retries;
     long rows, ok, failed, new_households, blind_spots;
     FILE *in;
@@ -182,40 +186,97 @@ fail:
     return NULL;
 }
 
+/* Message ids are hashes or random UUIDs, so their first hex digits make a good hash. */
+static size_t id_hash(const char *id)
+{
+    size_t h = 0;
+
+    for (int i = 0; i < 8 && id[i] != '\0'; i++)
+        h = h * 31 + (unsigned char)id[i];
+    return h;
+}
+
+static size_t index_of(const importer *im, const char *id)
+{
+    size_t i = id_hash(id) & im->index_mask;
+
+    while (im->index[i] != NULL && strcmp(im->index[i]->id, id) != 0)
+        i = (i + 1) & im->index_mask;
+    return i;
+}
+
 static slot *slot_find(importer *im, const char *id)
 {
-    for (size_t i = 0; i < im->jobs; i++)
-        if (im->slots[i].used && strcmp(im->slots[i].id, id) == 0)
-            return &im->slots[i];
-    return NULL;
+    return im->index[index_of(im, id)];
+}
+
+/* Removes a slot from the index, moving later entries of its probe run back (no tombstones). */
+static void index_remove(importer *im, const char *id)
+{
+    size_t i = index_of(im, id), j = i;
+
+    if (im->index[i] == NULL)
+        return;
+    im->index[i] = NULL;
+    for (;;) {
+        size_t home;
+
+        j = (j + 1) & im->index_mask;
+        if (im->index[j] == NULL)
+            return;
+        home = id_hash(im->index[j]->id) & im->index_mask;
+        /* move it back when its home is not within (i, j] */
+        if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+            im->index[i] = im->index[j];
+            im->index[j] = NULL;
+            i = j;
+        }
+    }
 }
 
 static void slot_release(importer *im, slot *s)
 {
+    index_remove(im, s->id);
     protobuf_c_message_free_unpacked(s->request, NULL);
     memset(s, 0, sizeof *s);
+    im->free_slots[im->n_free++] = s;
     im->in_flight--;
 }
 
 static int send_row(importer *im, const char *id, long line, ProtobufCMessage *req)
 {
-    slot *s = NULL;
+    slot *s;
 
-    for (size_t i = 0; i < im->jobs && s == NULL; i++)
-        if (!im->slots[i].used)
-            s = &im->slots[i];
-    if (s == NULL || slot_find(im, id) != NULL) {
-        /* the same row twice in flight (identical duplicate line): the hash includes the line, so no */
-        protobuf_c_message_free_unpacked(req, NULL);
+    if (im->n_free == 0 || slot_find(im, id) != NULL) {
+        protobuf_c_message_free_unpacked(req, NULL); /* cannot happen: the window is checked first */
         return -1;
     }
+    s = im->free_slots[--im->n_free];
     s->used = true;
     snprintf(s->id, sizeof s->id, "%s", id);
     s->line = line;
     s->request = req;
     s->attempts = 1;
+    im->index[index_of(im, id)] = s;
     im->in_flight++;
     return whc_send_id(im->c, id, req);
+}
+
+static int slots_init(importer *im)
+{
+    size_t cap = 8;
+
+    while (cap < im->jobs * 4)
+        cap *= 2;
+    im->slots = calloc(im->jobs, sizeof *im->slots);
+    im->free_slots = calloc(im->jobs, sizeof *im->free_slots);
+    im->index = calloc(cap, sizeof *im->index);
+    im->index_mask = cap - 1;
+    if (im->slots == NULL || im->free_slots == NULL || im->index == NULL)
+        return -1;
+    for (size_t i = im->jobs; i > 0; i--)
+        im->free_slots[im->n_free++] = &im->slots[i - 1];
+    return 0;
 }
 
 /* After a timeout: a fresh socket, and every row in flight resent with its id (or given up). */
@@ -437,9 +498,8 @@ int wctl_cmd_import(int argc, char **argv)
     im.tty = isatty(STDERR_FILENO);
     im.timeout_ms = opt.timeout_ms > 0 ? opt.timeout_ms : 5000;
     im.retries = opt.retries >= 0 ? opt.retries : 2;
-    im.slots = calloc(im.jobs, sizeof *im.slots);
     csv = wctl_csv_open(im.in);
-    if (im.slots == NULL || csv == NULL || (!im.check && wctl_connect(&im.c, "intake") != 0)) {
+    if (slots_init(&im) != 0 || csv == NULL || (!im.check && wctl_connect(&im.c, "intake") != 0)) {
         rc = 1;
         goto cleanup;
     }
@@ -453,6 +513,8 @@ cleanup:
     wctl_csv_close(&csv);
     whc_close(&im.c);
     free(im.slots);
+    free(im.free_slots);
+    free(im.index);
     if (im.in != NULL && im.in != stdin)
         fclose(im.in);
     return rc;

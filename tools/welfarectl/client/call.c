@@ -8,6 +8,7 @@
  * the SAME message id on a fresh socket, so the service answers a repeat from its stored reply and the
  * command takes effect once.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,20 +83,23 @@ static int recv_envelope(whc *c, int timeout_ms, Welfare__Bus__V1__Envelope **ou
 {
     zmq_pollitem_t item = {.socket = c->sock, .events = ZMQ_POLLIN};
     zmq_msg_t msg, last;
-    int more = 1, rc;
+    int more = 1, flags = ZMQ_DONTWAIT;
 
     *out = NULL;
-    rc = zmq_poll(&item, 1, timeout_ms);
-    if (rc <= 0)
-        return WH_UNAVAILABLE;
     zmq_msg_init(&last);
     while (more) {
         zmq_msg_init(&msg);
-        if (zmq_msg_recv(&msg, c->sock, 0) < 0) {
+        if (zmq_msg_recv(&msg, c->sock, flags) < 0) {
             zmq_msg_close(&msg);
+            /* nothing queued: wait (a poll per message only when replies are not already there) */
+            if (flags == ZMQ_DONTWAIT && zmq_errno() == EAGAIN && zmq_poll(&item, 1, timeout_ms) > 0) {
+                flags = 0;
+                continue;
+            }
             zmq_msg_close(&last);
             return WH_UNAVAILABLE;
         }
+        flags = 0;
         more = zmq_msg_more(&msg);
         if (zmq_msg_size(&msg) > 0)
             zmq_msg_move(&last, &msg);
