@@ -80,7 +80,7 @@ int64_t demo_settle(demo_run *run, const char *what, int64_t (*count)(demo_run *
         if (want >= 0 && n >= want)
             return n;
         stable = n == last ? stable + 1 : 0;
-        if (want < 0 && stable >= 6 && n > 0) /* unchanged for 3 s */
+        if (stable >= (want >= 0 ? 20 : 6) && n > 0) /* unchanged for 3 s (10 s when a target is known) */
             return n;
         last = n;
         usleep(500 * 1000);
@@ -176,6 +176,7 @@ static void close_all(demo_run *run)
     whc_close(&run->reporting);
     free(run->staff_ids);
     free(run->provider_ids);
+    free(run->household_risk);
 }
 
 int demo_drive(const demo_district *d, const demo_options *opt)
@@ -193,7 +194,8 @@ int demo_drive(const demo_district *d, const demo_options *opt)
     }
     run.staff_ids = calloc(d->n_staff + 1, sizeof *run.staff_ids);
     run.provider_ids = calloc(demo_providers_count, sizeof *run.provider_ids);
-    if (rc >= 0 && (!run.staff_ids || !run.provider_ids))
+    run.household_risk = calloc(d->n_households + 1, sizeof *run.household_risk);
+    if (rc >= 0 && (!run.staff_ids || !run.provider_ids || !run.household_risk))
         rc = WH_INTERNAL;
     for (size_t i = 0; rc >= 0 && i < sizeof steps / sizeof steps[0]; i++)
         rc = steps[i](&run);

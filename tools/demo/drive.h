@@ -13,9 +13,10 @@ typedef struct demo_run {
     const demo_district *d;
     const demo_options *opt;
     whc *intake, *kase, *registry, *routing, *reporting;
-    int64_t *staff_ids;    /* routing's ids, by index in d->staff */
-    int64_t *provider_ids; /* registry's ids, by index in demo_providers */
-    size_t n_cases_opened; /* what the case service opened from the referrals */
+    int64_t *staff_ids;      /* routing's ids, by index in d->staff */
+    int64_t *provider_ids;   /* registry's ids, by index in demo_providers */
+    int *household_risk;     /* highest risk score intake gave each household */
+    size_t n_cases_expected; /* households whose risk score reached the case threshold */
     size_t n_visits_completed, n_visits_missed, n_assessed, n_follow_ups;
     int errors;
 } demo_run;
@@ -39,8 +40,8 @@ int demo_submit_referrals(demo_run *run); /* drive_referrals.c */
 int demo_work_cases(demo_run *run);
 int demo_plan_and_visit(demo_run *run); /* drive_visits.c */
 
-/* Waits until count(run) stops changing (the event flow settled) or the run's wait time passes;
- * returns the last count, or a negative status. */
+/* Waits until count(run) reaches want (when want >= 0), or stops changing (the event flow settled),
+ * or the run's wait time passes; returns the last count, or a negative status. */
 int64_t demo_settle(demo_run *run, const char *what, int64_t (*count)(demo_run *run), int64_t want);
 
 #endif

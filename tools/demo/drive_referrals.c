@@ -5,6 +5,7 @@
  * takes effect twice).  Reporters (organisations of the channels) are registered first.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "drive.h"
@@ -14,6 +15,14 @@
 #define WINDOW       64
 #define RECV_TIMEOUT 10000
 #define MAX_RESETS   5
+
+/* The case service opens a case when a household's risk reaches its threshold (WH_CASE_RISK_THRESHOLD,
+ * default 50); the demo waits for that many first visits later. */
+static int case_threshold(void)
+{
+    const char *v = getenv("WH_CASE_RISK_THRESHOLD");
+    return v && *v ? atoi(v) : 50;
+}
 
 /* The organisations referrals come through, by channel (welfare.intake.v1.Channel). */
 static const struct {
@@ -124,6 +133,9 @@ static void tally(demo_run *run, size_t i, int rc, const whc_error *err,
     }
     *new_households += r->is_new;
     *blind_spots += r->blind_spot;
+    int *risk = &run->household_risk[run->d->referrals[i].household];
+    if (r->household_risk_score > *risk)
+        *risk = r->household_risk_score;
 }
 
 int demo_submit_referrals(demo_run *run)
@@ -169,8 +181,11 @@ int demo_submit_referrals(demo_run *run)
         w.n--;
         demo_progress(run, "referrals", ++done, n);
     }
+    int threshold = case_threshold();
+    for (size_t h = 0; h < run->d->n_households; h++)
+        run->n_cases_expected += run->household_risk[h] >= threshold;
     if (rc == 0)
-        demo_say(run, "  %zu households (%zu new), %zu blind spots\n", run->d->n_households, new_households,
-                 blind_spots);
+        demo_say(run, "  %zu households (%zu new), %zu blind spots, %zu at case-level risk\n",
+                 run->d->n_households, new_households, blind_spots, run->n_cases_expected);
     return rc;
 }

@@ -3,6 +3,7 @@
  * providers and their resources (registry).  Basic-type dongs are defined before the sphere-type
  * dongs they serve, as routing requires.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "drive.h"
@@ -24,7 +25,9 @@ static int define_dong(demo_run *run, size_t i)
     centre.latitude = d->latitude;
     centre.longitude = d->longitude;
     q.dong_code = (char *)d->code;
-    q.name = (char *)d->name_en;
+    char name[96];
+    snprintf(name, sizeof name, "%s (%s)", d->name_ko, d->name_en);
+    q.name = name;
     q.hub_type = is_basic(d) ? WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC
                              : WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_SPHERE;
     q.hub_dong_code = (char *)d->hub_code;

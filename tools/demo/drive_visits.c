@@ -115,7 +115,9 @@ static int64_t reported_visits(demo_run *run)
 
 int demo_plan_and_visit(demo_run *run)
 {
-    int64_t requests = demo_settle(run, "visit requests to reach routing", count_visit_requests, -1);
+    /* Every case opened asks for a first home visit; wait until routing holds them all. */
+    int64_t requests = demo_settle(run, "visit requests to reach routing", count_visit_requests,
+                                   (int64_t)(run->n_cases_expected + run->n_follow_ups));
     if (requests < 0)
         return (int)requests;
     demo_say(run, "  %lld visit requests in routing\n", (long long)requests);
