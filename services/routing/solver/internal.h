@@ -115,6 +115,7 @@ typedef struct route {
     seg_t *bwd;    /* bwd[i] = segment seq[i..n+1] */
     double *dist;  /* dist[i] = travel from seq[0] to seq[i] */
     double *start; /* service start times (earliest schedule) */
+    double *cum;   /* cum[i] = demand of seq[0..i] */
     double load, service;
     int nsync;     /* tasks of joint jobs on this route */
     int nmulti;    /* tasks with several effective windows */

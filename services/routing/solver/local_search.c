@@ -1,12 +1,238 @@
 /*
- * local_search.c — placeholder descent (filled in below).
+ * local_search.c — a first-improvement descent with the usual moves, every feasibility test O(1) on
+ * the routes' prefix/suffix segments (route.c):
+ *   relocate  one task to another place in another route;
+ *   swap      two tasks of two routes;
+ *   2-opt*    exchange the tails of two routes (only between staff with the same end place and shift);
+ *   or-opt    one task to another place in its own route (the middle segment is concatenated while
+ *             scanning, O(1) per position).
+ * It runs on the first solution and on every new best of the annealing.  Routes holding joint parts or
+ * tasks with several windows are left to ruin-and-recreate, whose insertions handle both exactly.
  */
 #include "internal.h"
 
+#define GAIN_EPS 1e-9
+
+static bool eligible(const sol_t *s, int v)
+{
+    return s->r[v].nsync == 0 && s->r[v].nmulti == 0;
+}
+
+static double cost_delta(const model_t *m, const sol_t *s, int v, double dtravel, double dservice)
+{
+    const route_t *r = &s->r[v];
+    if (m->balance_weight <= 0)
+        return dtravel;
+    int n_after = r->n + (dservice > 0 ? 1 : dservice < 0 ? -1 : 0);
+    double after = n_after > 0 ? route_cost_with(m, v, r->dist[r->n + 1] + dtravel, r->service + dservice) : 0;
+    return after - route_cost(m, s, v);
+}
+
+static bool ok(seg_t sg)
+{
+    return sg.TW <= EPS;
+}
+
+/* Gain of taking the task at position i out of route a (travel change is negative of the saving). */
+static double removal_travel(const model_t *m, const route_t *r, int i)
+{
+    return model_tt(m, r->seq[i - 1], r->seq[i + 1]) - model_tt(m, r->seq[i - 1], r->seq[i]) -
+           model_tt(m, r->seq[i], r->seq[i + 1]);
+}
+
+static bool try_relocate(const model_t *m, sol_t *s, int a, int i)
+{
+    const route_t *ra = &s->r[a];
+    int u = ra->seq[i];
+    const task_t *tu = &m->tasks[u];
+    seg_t rest = seg_join(ra->fwd[i - 1], ra->bwd[i + 1], model_tt(m, ra->seq[i - 1], ra->seq[i + 1]));
+    if (!ok(rest))
+        return false;
+    double out = cost_delta(m, s, a, removal_travel(m, ra, i), -tu->service);
+    for (int b = 0; b < m->nveh; b++) {
+        if (b == a || !eligible(s, b) || !model_compat(m, u, b))
+            continue;
+        const route_t *rb = &s->r[b];
+        if (rb->load + tu->demand > m->veh[b].capacity + EPS)
+            continue;
+        for (int j = 0; j <= rb->n; j++) {
+            int p = rb->seq[j], q = rb->seq[j + 1];
+            double dt = model_tt(m, p, u) + model_tt(m, u, q) - model_tt(m, p, q);
+            if (out + dt > -GAIN_EPS && m->balance_weight <= 0)
+                continue;
+            seg_t sg = seg_join(seg_join(rb->fwd[j], seg_node(m, s, u), model_tt(m, p, u)), rb->bwd[j + 1],
+                                model_tt(m, u, q));
+            if (!ok(sg) || out + cost_delta(m, s, b, dt, tu->service) > -GAIN_EPS)
+                continue;
+            route_remove(m, s, u);
+            route_insert(m, s, b, j, u);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool try_swap(const model_t *m, sol_t *s, int a, int i)
+{
+    const route_t *ra = &s->r[a];
+    int u = ra->seq[i], pa = ra->seq[i - 1], qa = ra->seq[i + 1];
+    for (int b = a + 1; b < m->nveh; b++) {
+        const route_t *rb = &s->r[b];
+        if (!eligible(s, b) || !model_compat(m, u, b))
+            continue;
+        for (int j = 1; j <= rb->n; j++) {
+            int w = rb->seq[j], pb = rb->seq[j - 1], qb = rb->seq[j + 1];
+            double dta = model_tt(m, pa, w) + model_tt(m, w, qa) - model_tt(m, pa, u) - model_tt(m, u, qa);
+            double dtb = model_tt(m, pb, u) + model_tt(m, u, qb) - model_tt(m, pb, w) - model_tt(m, w, qb);
+            if ((dta + dtb > -GAIN_EPS && m->balance_weight <= 0) || !model_compat(m, w, a))
+                continue;
+            double dd = m->tasks[w].demand - m->tasks[u].demand;
+            if (ra->load + dd > m->veh[a].capacity + EPS || rb->load - dd > m->veh[b].capacity + EPS)
+                continue;
+            seg_t sa = seg_join(seg_join(ra->fwd[i - 1], seg_node(m, s, w), model_tt(m, pa, w)), ra->bwd[i + 1],
+                                model_tt(m, w, qa));
+            seg_t sb = seg_join(seg_join(rb->fwd[j - 1], seg_node(m, s, u), model_tt(m, pb, u)), rb->bwd[j + 1],
+                                model_tt(m, u, qb));
+            double ds = m->tasks[w].service - m->tasks[u].service;
+            if (!ok(sa) || !ok(sb) || cost_delta(m, s, a, dta, ds) + cost_delta(m, s, b, dtb, -ds) > -GAIN_EPS)
+                continue;
+            route_remove(m, s, u);
+            route_remove(m, s, w);
+            route_insert(m, s, a, i - 1, w);
+            route_insert(m, s, b, j - 1, u);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool same_end(const model_t *m, int a, int b)
+{
+    const task_t *ea = &m->tasks[m->veh[a].end_task], *eb = &m->tasks[m->veh[b].end_task];
+    return m->all_compat && ea->loc == eb->loc && ea->e == eb->e && ea->l == eb->l &&
+           m->veh[a].capacity == m->veh[b].capacity;
+}
+
+static void apply_2opt_star(const model_t *m, sol_t *s, int a, int i, int b, int j)
+{
+    route_t *ra = &s->r[a], *rb = &s->r[b];
+    int tmp[m->ntasks + 2];
+    int ka = 0, kb = 0;
+    for (int x = j + 1; x <= rb->n; x++)
+        tmp[kb++] = rb->seq[x];
+    int enda = ra->seq[ra->n + 1], endb = rb->seq[rb->n + 1];
+    for (int x = i + 1; x <= ra->n; x++) /* a's tail moves to b */
+        rb->seq[j + 1 + ka++] = ra->seq[x];
+    rb->seq[j + 1 + ka] = endb;
+    for (int x = 0; x < kb; x++)
+        ra->seq[i + 1 + x] = tmp[x];
+    ra->seq[i + 1 + kb] = enda;
+    ra->n = i + kb;
+    rb->n = j + ka;
+    route_update(m, s, a);
+    route_update(m, s, b);
+}
+
+static bool try_2opt_star(const model_t *m, sol_t *s, int a, int i)
+{
+    const route_t *ra = &s->r[a];
+    int x = ra->seq[i], xn = ra->seq[i + 1];
+    for (int b = a + 1; b < m->nveh; b++) {
+        const route_t *rb = &s->r[b];
+        if (!eligible(s, b) || !same_end(m, a, b))
+            continue;
+        for (int j = 0; j <= rb->n; j++) {
+            int y = rb->seq[j], yn = rb->seq[j + 1];
+            double dt = model_tt(m, x, yn) + model_tt(m, y, xn) - model_tt(m, x, xn) - model_tt(m, y, yn);
+            if (dt > -GAIN_EPS || (i == 0 && j == 0))
+                continue;
+            double la = ra->cum[i] + (rb->load - rb->cum[j]), lb = rb->cum[j] + (ra->load - ra->cum[i]);
+            if (la > m->veh[a].capacity + EPS || lb > m->veh[b].capacity + EPS)
+                continue;
+            if (!ok(seg_join(ra->fwd[i], rb->bwd[j + 1], model_tt(m, x, yn))) ||
+                !ok(seg_join(rb->fwd[j], ra->bwd[i + 1], model_tt(m, y, xn))))
+                continue;
+            if (m->balance_weight > 0) { /* exact objective check for the balance term */
+                double before = route_cost(m, s, a) + route_cost(m, s, b);
+                apply_2opt_star(m, s, a, i, b, j);
+                if (route_cost(m, s, a) + route_cost(m, s, b) < before - GAIN_EPS)
+                    return true;
+                apply_2opt_star(m, s, a, i, b, j); /* undo: swapping the tails back */
+                continue;
+            }
+            apply_2opt_star(m, s, a, i, b, j);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool try_or_opt(const model_t *m, sol_t *s, int a, int i)
+{
+    const route_t *r = &s->r[a];
+    int u = r->seq[i];
+    seg_t nu = seg_node(m, s, u);
+    double out = removal_travel(m, r, i);
+    seg_t mid = r->bwd[i + 1]; /* placeholder, rebuilt below */
+    for (int j = i + 1; j <= r->n; j++) { /* u after seq[j]: fwd[i-1] + (i+1..j) + u + bwd[j+1] */
+        mid = j == i + 1 ? seg_node(m, s, r->seq[j]) : seg_join(mid, seg_node(m, s, r->seq[j]), model_tt(m, r->seq[j - 1], r->seq[j]));
+        int p = r->seq[j], q = r->seq[j + 1];
+        double dt = out + model_tt(m, p, u) + model_tt(m, u, q) - model_tt(m, p, q);
+        if (dt > -GAIN_EPS)
+            continue;
+        seg_t sg = seg_join(seg_join(seg_join(r->fwd[i - 1], mid, model_tt(m, r->seq[i - 1], r->seq[i + 1])), nu,
+                                     model_tt(m, p, u)),
+                            r->bwd[j + 1], model_tt(m, u, q));
+        if (ok(sg)) {
+            route_remove(m, s, u);
+            route_insert(m, s, a, j - 1, u);
+            return true;
+        }
+    }
+    for (int j = i - 2; j >= 0; j--) { /* u after seq[j]: fwd[j] + u + (j+1..i-1) + bwd[i+1] */
+        mid = j == i - 2 ? seg_node(m, s, r->seq[j + 1]) : seg_join(seg_node(m, s, r->seq[j + 1]), mid, model_tt(m, r->seq[j + 1], r->seq[j + 2]));
+        int p = r->seq[j], q = r->seq[j + 1];
+        double dt = out + model_tt(m, p, u) + model_tt(m, u, q) - model_tt(m, p, q);
+        if (dt > -GAIN_EPS)
+            continue;
+        seg_t sg = seg_join(seg_join(seg_join(r->fwd[j], nu, model_tt(m, p, u)), mid, model_tt(m, u, q)), r->bwd[i + 1],
+                            model_tt(m, r->seq[i - 1], r->seq[i + 1]));
+        if (ok(sg)) {
+            route_remove(m, s, u);
+            route_insert(m, s, a, j, u);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool improve_at(const model_t *m, sol_t *s, int a, int i)
+{
+    if (i >= 1 && i <= s->r[a].n) {
+        if (try_relocate(m, s, a, i) || try_swap(m, s, a, i))
+            return true;
+        if (m->balance_weight <= 0 && try_or_opt(m, s, a, i))
+            return true;
+    }
+    return try_2opt_star(m, s, a, i);
+}
+
 bool local_search(const model_t *m, sol_t *s, rng_t *rng)
 {
-    (void)m;
-    (void)s;
-    (void)rng;
-    return false;
+    bool any = false, moved = true;
+    for (int pass = 0; moved && pass < 50; pass++) {
+        moved = false;
+        int off = rng_int(rng, m->nveh);
+        for (int k = 0; k < m->nveh; k++) {
+            int a = (k + off) % m->nveh;
+            for (int i = 0; eligible(s, a) && i <= s->r[a].n; i++)
+                if (improve_at(m, s, a, i)) {
+                    moved = any = true;
+                    i--;
+                }
+        }
+    }
+    if (any)
+        s->cost = sol_objective(m, s);
+    return any;
 }

@@ -21,7 +21,8 @@ static int route_alloc(route_t *r, int cap)
     r->bwd = malloc(sizeof(seg_t) * (size_t)cap);
     r->dist = malloc(sizeof(double) * (size_t)cap);
     r->start = malloc(sizeof(double) * (size_t)cap);
-    return r->seq && r->fwd && r->bwd && r->dist && r->start ? 0 : ROUTING_ENOMEM;
+    r->cum = malloc(sizeof(double) * (size_t)cap);
+    return r->seq && r->fwd && r->bwd && r->dist && r->start && r->cum ? 0 : ROUTING_ENOMEM;
 }
 
 static void route_release(route_t *r)
@@ -31,6 +32,7 @@ static void route_release(route_t *r)
     free(r->bwd);
     free(r->dist);
     free(r->start);
+    free(r->cum);
 }
 
 int sol_init(sol_t *s, const model_t *m)
@@ -96,6 +98,7 @@ static void route_copy(route_t *d, const route_t *r)
     memcpy(d->bwd, r->bwd, sizeof(seg_t) * k);
     memcpy(d->dist, r->dist, sizeof(double) * k);
     memcpy(d->start, r->start, sizeof(double) * k);
+    memcpy(d->cum, r->cum, sizeof(double) * k);
     d->load = r->load;
     d->service = r->service;
     d->nsync = r->nsync;
@@ -144,6 +147,7 @@ void route_update(const model_t *m, sol_t *s, int v)
     int last = r->n + 1;
     r->fwd[0] = seg_node(m, s, r->seq[0]);
     r->dist[0] = 0;
+    r->cum[0] = 0;
     r->load = r->service = 0;
     r->nsync = r->nmulti = 0;
     for (int i = 1; i <= last; i++) {
@@ -152,6 +156,7 @@ void route_update(const model_t *m, sol_t *s, int v)
         r->fwd[i] = seg_join(r->fwd[i - 1], seg_node(m, s, b), t);
         r->dist[i] = r->dist[i - 1] + t;
         r->load += m->tasks[b].demand;
+        r->cum[i] = r->load;
         r->service += m->tasks[b].service;
         r->nsync += m->tasks[b].group >= 0;
         r->nmulti += s->enw[b] > 1;
