@@ -116,7 +116,8 @@ static void class_of(const char *name, char *out)
 static void print_tables(const inst_t *in, int n, double ms)
 {
     printf("\n### Budget %.0f ms per instance\n\n", ms);
-    printf("| instance | cost | routes | reference | gap %% | time ms | best at ms | iterations | checked |\n");
+    printf(
+        "| instance | cost | routes | reference | gap %% | time ms | best at ms | iterations | checked |\n");
     printf("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     double gaps[MAX_INST], sum = 0, worst = -1e9, tsum = 0;
     int failed = 0;
@@ -126,8 +127,9 @@ static void print_tables(const inst_t *in, int n, double ms)
         tsum += in[i].ms;
         worst = gaps[i] > worst ? gaps[i] : worst;
         failed += !in[i].ok;
-        printf("| %s | %.2f | %d | %.2f | %.2f | %.0f | %.0f | %ld | %s |\n", in[i].name, in[i].cost, in[i].routes,
-               in[i].ref, gaps[i], in[i].ms, in[i].best_ms, in[i].iterations, in[i].ok ? "ok" : "FAILED");
+        printf("| %s | %.2f | %d | %.2f | %.2f | %.0f | %.0f | %ld | %s |\n", in[i].name, in[i].cost,
+               in[i].routes, in[i].ref, gaps[i], in[i].ms, in[i].best_ms, in[i].iterations,
+               in[i].ok ? "ok" : "FAILED");
     }
     const char *classes[] = {"C1", "C2", "R1", "R2", "RC1", "RC2"};
     printf("\n| class | instances | avg gap %% | avg time ms |\n|---|---:|---:|---:|\n");
@@ -148,7 +150,8 @@ static void print_tables(const inst_t *in, int n, double ms)
     }
     qsort(gaps, (size_t)n, sizeof(double), by_gap);
     double median = n % 2 ? gaps[n / 2] : (gaps[n / 2 - 1] + gaps[n / 2]) / 2;
-    printf("| **all** | %d | **%.2f** (median %.2f, worst %.2f) | %.0f |\n", n, sum / n, median, worst, tsum / n);
+    printf("| **all** | %d | **%.2f** (median %.2f, worst %.2f) | %.0f |\n", n, sum / n, median, worst,
+           tsum / n);
     printf("\nchecker: %d of %d solutions feasible with every customer served\n", n - failed, n);
 }
 
@@ -194,7 +197,8 @@ static int bench_scale(double ms, unsigned long long seed)
         used += res->routes[r].n_stops > 0;
     printf("\n### Scale case: %d visits (%d joint), %d staff, 4 roles, seed %llu, budget %.0f ms\n\n",
            routing_problem_visit_count(p), joint, routing_problem_staff_count(p), seed, ms);
-    printf("| first feasible plan ms | its cost | final cost | final travel min | left out (mandatory/optional) | "
+    printf("| first feasible plan ms | its cost | final cost | final travel min | left out "
+           "(mandatory/optional) | "
            "staff used | iterations | checked |\n|---:|---:|---:|---:|---|---:|---:|---|\n");
     printf("| %.0f | %.1f | %.1f | %.1f | %d / %d | %d | %ld | %s |\n", res->first_feasible_ms,
            res->first_feasible_cost, res->cost, res->travel, mand, opt, used, res->iterations,

@@ -35,8 +35,13 @@ static void add_staff(routing_problem_t *p, uint64_t *s, int n, const int *hubs,
         char id[32];
         snprintf(id, sizeof(id), "staff-%d", i + 1);
         int hub = hubs[i % nhubs];
-        routing_staff_t st = {.id = id, .role = i % 4, .skills = (i % 4 == 1) ? 1u : 0u, .shift_start = 540,
-                              .shift_end = 1080, .start_location = hub, .end_location = hub};
+        routing_staff_t st = {.id = id,
+                              .role = i % 4,
+                              .skills = (i % 4 == 1) ? 1u : 0u,
+                              .shift_start = 540,
+                              .shift_end = 1080,
+                              .start_location = hub,
+                              .end_location = hub};
         int ix = routing_problem_add_staff(p, &st);
         routing_break_t b = {.staff = ix, .location = hub, .duration = 30, .window = {720, 810}};
         routing_problem_add_break(p, &b);
@@ -60,11 +65,13 @@ static void set_windows(routing_visit_t *v, uint64_t *s)
     }
 }
 
-static void add_visits(routing_problem_t *p, uint64_t *s, int n, const double *hx, const double *hy, int nhubs)
+static void add_visits(routing_problem_t *p, uint64_t *s, int n, const double *hx, const double *hy,
+                       int nhubs)
 {
     for (int i = 0; i < n; i++) {
         int h = pick(s, nhubs);
-        int loc = routing_problem_add_location(p, hx[h] + (unit(s) - 0.5) * 3.0, hy[h] + (unit(s) - 0.5) * 3.0);
+        int loc =
+            routing_problem_add_location(p, hx[h] + (unit(s) - 0.5) * 3.0, hy[h] + (unit(s) - 0.5) * 3.0);
         char id[32];
         snprintf(id, sizeof(id), "visit-%d", i + 1);
         routing_visit_t v;

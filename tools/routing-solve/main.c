@@ -27,14 +27,18 @@ typedef struct opts {
 
 static void usage(FILE *f)
 {
-    fputs("usage: routing-solve (--solomon FILE | --json FILE|-) [--time-ms N] [--iterations N] [--seed S]\n", f);
+    fputs("usage: routing-solve (--solomon FILE | --json FILE|-) [--time-ms N] [--iterations N] [--seed S]\n",
+          f);
 }
 
 static int parse(int argc, char **argv, opts_t *o)
 {
-    static const struct option longs[] = {{"solomon", required_argument, 0, 'S'}, {"json", required_argument, 0, 'J'},
-                                          {"time-ms", required_argument, 0, 't'}, {"iterations", required_argument, 0, 'i'},
-                                          {"seed", required_argument, 0, 's'},    {"help", no_argument, 0, 'h'},
+    static const struct option longs[] = {{"solomon", required_argument, 0, 'S'},
+                                          {"json", required_argument, 0, 'J'},
+                                          {"time-ms", required_argument, 0, 't'},
+                                          {"iterations", required_argument, 0, 'i'},
+                                          {"seed", required_argument, 0, 's'},
+                                          {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {

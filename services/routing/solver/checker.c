@@ -115,8 +115,8 @@ static int check_route(check_t *c, const routing_route_t *r, double *travel_sum)
         double leg = routing_problem_travel(p, loc, next);
         travel += leg;
         if (!near_eq(st->arrival, t + leg) || st->start < st->arrival - TOL)
-            return fail(c, "staff %d stop %d: arrival %.6f / start %.6f inconsistent with travel", r->staff, i,
-                        st->arrival, st->start);
+            return fail(c, "staff %d stop %d: arrival %.6f / start %.6f inconsistent with travel", r->staff,
+                        i, st->arrival, st->start);
         int rc = st->kind == ROUTING_STOP_BREAK ? check_break_stop(c, r->staff, st)
                                                 : check_visit_stop(c, r->staff, st, &load);
         if (rc < 0)

@@ -125,7 +125,8 @@ static int regret_insert(const model_t *m, sol_t *s, int *jobs, int n)
         /* drop job bi (swap with last), then refresh the changed route's column */
         rg.njobs--;
         rg.jobs[bi] = rg.jobs[rg.njobs];
-        memcpy(&rg.best[(size_t)bi * m->nveh], &rg.best[(size_t)rg.njobs * m->nveh], sizeof(double) * m->nveh);
+        memcpy(&rg.best[(size_t)bi * m->nveh], &rg.best[(size_t)rg.njobs * m->nveh],
+               sizeof(double) * m->nveh);
         memcpy(&rg.pos[(size_t)bi * m->nveh], &rg.pos[(size_t)rg.njobs * m->nveh], sizeof(int) * m->nveh);
         mark_changed(m, s, bv, changed);
         for (int u = 0; u < m->nveh; u++)

@@ -42,12 +42,12 @@ typedef struct seg {
 typedef struct task {
     int loc;
     int job;
-    int part;          /* part index within its job */
-    int group;         /* joint group (== job) when the job has >= 2 parts, else -1 */
-    double service;    /* duration on site */
+    int part;       /* part index within its job */
+    int group;      /* joint group (== job) when the job has >= 2 parts, else -1 */
+    double service; /* duration on site */
     double demand;
-    double e, l;       /* hull of the own windows */
-    int nw;            /* own windows (at least one) */
+    double e, l; /* hull of the own windows */
+    int nw;      /* own windows (at least one) */
     routing_window_t w[ROUTING_MAX_WINDOWS];
 } task_t;
 
@@ -66,23 +66,23 @@ typedef struct vehicle {
     int start_task, end_task; /* pseudo-tasks for the depots */
     double capacity;          /* INFINITY when unlimited */
     double shift_len;
-    int klass;                /* vehicles with equal attributes share a class (empty routes dedup) */
+    int klass; /* vehicles with equal attributes share a class (empty routes dedup) */
 } vehicle_t;
 
 typedef struct model {
     const routing_problem_t *problem;
-    int ntasks;  /* real tasks */
-    int nall;    /* real + 2 per vehicle */
+    int ntasks; /* real tasks */
+    int nall;   /* real + 2 per vehicle */
     int njobs, nveh, nloc;
     task_t *tasks;
     job_t *jobs;
     vehicle_t *veh;
-    double *tt;               /* nloc × nloc travel times */
-    unsigned char *compat;    /* ntasks × nveh: may this vehicle serve this task */
+    double *tt;            /* nloc × nloc travel times */
+    unsigned char *compat; /* ntasks × nveh: may this vehicle serve this task */
     bool all_compat;
     bool has_groups;
-    bool has_multiwin;        /* some task has more than one window: exact checks needed */
-    int *near;                /* ntasks × nnear nearest tasks by travel, for string removal */
+    bool has_multiwin; /* some task has more than one window: exact checks needed */
+    int *near;         /* ntasks × nnear nearest tasks by travel, for string removal */
     int nnear;
     double balance_weight;
 } model_t;
@@ -96,7 +96,6 @@ static inline bool model_compat(const model_t *m, int t, int v)
 {
     return m->all_compat || m->compat[(size_t)t * m->nveh + v];
 }
-
 
 static inline seg_t seg_join(seg_t a, seg_t b, double travel)
 {
@@ -117,8 +116,8 @@ typedef struct route {
     double *start; /* service start times (earliest schedule) */
     double *cum;   /* cum[i] = demand of seq[0..i] */
     double load, service;
-    int nsync;     /* tasks of joint jobs on this route */
-    int nmulti;    /* tasks with several effective windows */
+    int nsync;  /* tasks of joint jobs on this route */
+    int nmulti; /* tasks with several effective windows */
 } route_t;
 
 typedef struct sol {
@@ -138,8 +137,8 @@ typedef struct rng {
 
 void rng_seed(rng_t *r, uint64_t seed);
 uint64_t rng_next(rng_t *r);
-double rng_unit(rng_t *r);         /* [0, 1) */
-int rng_int(rng_t *r, int n);      /* [0, n) */
+double rng_unit(rng_t *r);    /* [0, 1) */
+int rng_int(rng_t *r, int n); /* [0, n) */
 
 static inline seg_t seg_node(const model_t *m, const sol_t *s, int t)
 {

@@ -48,8 +48,8 @@ static int get_time(const json_t *j, double *out)
     }
     int h, m;
     char tail;
-    if (json_is_string(j) && sscanf(json_string_value(j), "%d:%d%c", &h, &m, &tail) == 2 && h >= 0 && m >= 0 &&
-        m < 60) {
+    if (json_is_string(j) && sscanf(json_string_value(j), "%d:%d%c", &h, &m, &tail) == 2 && h >= 0 &&
+        m >= 0 && m < 60) {
         *out = h * 60.0 + m;
         return 0;
     }
@@ -162,7 +162,8 @@ static int read_breaks(reader_t *r, int staff, const json_t *a, int home)
         if (loc)
             br.location = location_of(r, loc);
         br.duration = json_number_value(json_object_get(b, "duration"));
-        if (get_window(json_object_get(b, "window"), &br.window) < 0 || routing_problem_add_break(r->p, &br) < 0)
+        if (get_window(json_object_get(b, "window"), &br.window) < 0 ||
+            routing_problem_add_break(r->p, &br) < 0)
             return bad(r, "break needs window [start, end], duration and a known location", NULL);
     }
     return 0;
@@ -203,7 +204,9 @@ static int read_part(reader_t *r, const json_t *j, routing_part_t *pt)
 {
     const char *role = json_string_value(json_object_get(j, "role"));
     pt->role = !role || strcmp(role, "any") == 0 ? ROUTING_ANY_ROLE : name_code(&r->roles, role);
-    return role && pt->role < 0 && strcmp(role, "any") ? -1 : get_skills(r, json_object_get(j, "skills"), &pt->skills);
+    return role && pt->role < 0 && strcmp(role, "any")
+               ? -1
+               : get_skills(r, json_object_get(j, "skills"), &pt->skills);
 }
 
 static int read_visit_parts(reader_t *r, const json_t *j, routing_visit_t *v)
@@ -266,12 +269,14 @@ static int read_all(reader_t *r, const json_t *root, routing_solver_params_t *pr
     json_t *v, *travel = json_object_get(root, "travel");
     if (!json_is_object(root))
         return bad(r, "the day plan must be a JSON object", NULL);
-    if ((rc = read_locations(r, json_object_get(root, "locations"))) < 0 || (rc = read_travel(r, travel)) < 0 ||
+    if ((rc = read_locations(r, json_object_get(root, "locations"))) < 0 ||
+        (rc = read_travel(r, travel)) < 0 ||
         (rc = read_matrix(r, travel ? json_object_get(travel, "matrix") : NULL)) < 0)
         return rc;
     json_t *roles = json_object_get(root, "roles");
-    json_array_foreach(roles, i, v) if (!json_is_string(v) || name_code(&r->roles, json_string_value(v)) < 0) return bad(
-        r, "roles must be at most 32 names", NULL);
+    json_array_foreach(roles, i, v) if (!json_is_string(v) ||
+                                        name_code(&r->roles, json_string_value(v)) <
+                                            0) return bad(r, "roles must be at most 32 names", NULL);
     if ((rc = read_staff(r, json_object_get(root, "staff"))) < 0)
         return rc;
     json_t *visits = json_object_get(root, "visits");

@@ -24,7 +24,8 @@ static double cost_delta(const model_t *m, const sol_t *s, int v, double dtravel
     if (m->balance_weight <= 0)
         return dtravel;
     int n_after = r->n + (dservice > 0 ? 1 : dservice < 0 ? -1 : 0);
-    double after = n_after > 0 ? route_cost_with(m, v, r->dist[r->n + 1] + dtravel, r->service + dservice) : 0;
+    double after =
+        n_after > 0 ? route_cost_with(m, v, r->dist[r->n + 1] + dtravel, r->service + dservice) : 0;
     return after - route_cost(m, s, v);
 }
 
@@ -89,12 +90,13 @@ static bool try_swap(const model_t *m, sol_t *s, int a, int i)
             double dd = m->tasks[w].demand - m->tasks[u].demand;
             if (ra->load + dd > m->veh[a].capacity + EPS || rb->load - dd > m->veh[b].capacity + EPS)
                 continue;
-            seg_t sa = seg_join(seg_join(ra->fwd[i - 1], seg_node(m, s, w), model_tt(m, pa, w)), ra->bwd[i + 1],
-                                model_tt(m, w, qa));
-            seg_t sb = seg_join(seg_join(rb->fwd[j - 1], seg_node(m, s, u), model_tt(m, pb, u)), rb->bwd[j + 1],
-                                model_tt(m, u, qb));
+            seg_t sa = seg_join(seg_join(ra->fwd[i - 1], seg_node(m, s, w), model_tt(m, pa, w)),
+                                ra->bwd[i + 1], model_tt(m, w, qa));
+            seg_t sb = seg_join(seg_join(rb->fwd[j - 1], seg_node(m, s, u), model_tt(m, pb, u)),
+                                rb->bwd[j + 1], model_tt(m, u, qb));
             double ds = m->tasks[w].service - m->tasks[u].service;
-            if (!ok(sa) || !ok(sb) || cost_delta(m, s, a, dta, ds) + cost_delta(m, s, b, dtb, -ds) > -GAIN_EPS)
+            if (!ok(sa) || !ok(sb) ||
+                cost_delta(m, s, a, dta, ds) + cost_delta(m, s, b, dtb, -ds) > -GAIN_EPS)
                 continue;
             route_remove(m, s, u);
             route_remove(m, s, w);
@@ -173,15 +175,16 @@ static bool try_or_opt(const model_t *m, sol_t *s, int a, int i)
     int u = r->seq[i];
     seg_t nu = seg_node(m, s, u);
     double out = removal_travel(m, r, i);
-    seg_t mid = r->bwd[i + 1]; /* placeholder, rebuilt below */
+    seg_t mid = r->bwd[i + 1];            /* placeholder, rebuilt below */
     for (int j = i + 1; j <= r->n; j++) { /* u after seq[j]: fwd[i-1] + (i+1..j) + u + bwd[j+1] */
-        mid = j == i + 1 ? seg_node(m, s, r->seq[j]) : seg_join(mid, seg_node(m, s, r->seq[j]), model_tt(m, r->seq[j - 1], r->seq[j]));
+        mid = j == i + 1 ? seg_node(m, s, r->seq[j])
+                         : seg_join(mid, seg_node(m, s, r->seq[j]), model_tt(m, r->seq[j - 1], r->seq[j]));
         int p = r->seq[j], q = r->seq[j + 1];
         double dt = out + model_tt(m, p, u) + model_tt(m, u, q) - model_tt(m, p, q);
         if (dt > -GAIN_EPS)
             continue;
-        seg_t sg = seg_join(seg_join(seg_join(r->fwd[i - 1], mid, model_tt(m, r->seq[i - 1], r->seq[i + 1])), nu,
-                                     model_tt(m, p, u)),
+        seg_t sg = seg_join(seg_join(seg_join(r->fwd[i - 1], mid, model_tt(m, r->seq[i - 1], r->seq[i + 1])),
+                                     nu, model_tt(m, p, u)),
                             r->bwd[j + 1], model_tt(m, u, q));
         if (ok(sg)) {
             route_remove(m, s, u);
@@ -190,13 +193,15 @@ static bool try_or_opt(const model_t *m, sol_t *s, int a, int i)
         }
     }
     for (int j = i - 2; j >= 0; j--) { /* u after seq[j]: fwd[j] + u + (j+1..i-1) + bwd[i+1] */
-        mid = j == i - 2 ? seg_node(m, s, r->seq[j + 1]) : seg_join(seg_node(m, s, r->seq[j + 1]), mid, model_tt(m, r->seq[j + 1], r->seq[j + 2]));
+        mid = j == i - 2
+                  ? seg_node(m, s, r->seq[j + 1])
+                  : seg_join(seg_node(m, s, r->seq[j + 1]), mid, model_tt(m, r->seq[j + 1], r->seq[j + 2]));
         int p = r->seq[j], q = r->seq[j + 1];
         double dt = out + model_tt(m, p, u) + model_tt(m, u, q) - model_tt(m, p, q);
         if (dt > -GAIN_EPS)
             continue;
-        seg_t sg = seg_join(seg_join(seg_join(r->fwd[j], nu, model_tt(m, p, u)), mid, model_tt(m, u, q)), r->bwd[i + 1],
-                            model_tt(m, r->seq[i - 1], r->seq[i + 1]));
+        seg_t sg = seg_join(seg_join(seg_join(r->fwd[j], nu, model_tt(m, p, u)), mid, model_tt(m, u, q)),
+                            r->bwd[i + 1], model_tt(m, r->seq[i - 1], r->seq[i + 1]));
         if (ok(sg)) {
             route_remove(m, s, u);
             route_insert(m, s, a, j, u);

@@ -48,7 +48,8 @@ static void build_jobs(model_t *m, const routing_problem_t *p, const routing_sol
     for (int i = 0; i < p->n_visits; i++) {
         const routing_visit_t *v = &p->visits[i];
         job_t *j = &m->jobs[i];
-        *j = (job_t){t, v->n_parts, i, -1, visit_penalty(v, prm), v->sync_tolerance, v->priority, !v->optional};
+        *j = (job_t){t,           v->n_parts,  i, -1, visit_penalty(v, prm), v->sync_tolerance,
+                     v->priority, !v->optional};
         for (int k = 0; k < v->n_parts; k++, t++) {
             task_t *tk = &m->tasks[t];
             tk->loc = v->location;

@@ -110,9 +110,10 @@ static bool valid_location(const routing_problem_t *self, int loc)
 
 int routing_problem_add_staff(routing_problem_t *self, const routing_staff_t *s)
 {
-    if (!self || !s || s->role < 0 || s->role >= ROUTING_MAX_ROLES || !valid_location(self, s->start_location) ||
-        !valid_location(self, s->end_location) || !(s->shift_start <= s->shift_end) ||
-        !isfinite(s->shift_start) || !isfinite(s->shift_end) || isnan(s->capacity))
+    if (!self || !s || s->role < 0 || s->role >= ROUTING_MAX_ROLES ||
+        !valid_location(self, s->start_location) || !valid_location(self, s->end_location) ||
+        !(s->shift_start <= s->shift_end) || !isfinite(s->shift_start) || !isfinite(s->shift_end) ||
+        isnan(s->capacity))
         return ROUTING_EINVAL;
     if (grow((void **)&self->staff, &self->staff_cap, self->n_staff + 1, sizeof(*s)) < 0)
         return ROUTING_ENOMEM;
@@ -149,7 +150,8 @@ static bool valid_visit(const routing_problem_t *self, const routing_visit_t *v)
         isnan(v->penalty))
         return false;
     for (int k = 0; k < v->n_parts; k++)
-        if (v->parts[k].role != ROUTING_ANY_ROLE && (v->parts[k].role < 0 || v->parts[k].role >= ROUTING_MAX_ROLES))
+        if (v->parts[k].role != ROUTING_ANY_ROLE &&
+            (v->parts[k].role < 0 || v->parts[k].role >= ROUTING_MAX_ROLES))
             return false;
     return true;
 }
@@ -218,7 +220,8 @@ static double haversine_km(double lat1, double lon1, double lat2, double lon2)
 {
     const double r = 6371.0088, rad = M_PI / 180.0;
     double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
-    double h = sin(dlat / 2) * sin(dlat / 2) + cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
+    double h =
+        sin(dlat / 2) * sin(dlat / 2) + cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
     return 2 * r * asin(fmin(1.0, sqrt(h)));
 }
 

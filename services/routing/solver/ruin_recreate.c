@@ -140,7 +140,8 @@ static double job_key(const model_t *m, int j, int mode, rng_t *rng)
     const task_t *t = &m->tasks[jb->first];
     const vehicle_t *v0 = &m->veh[0];
     double depot = m->nveh ? model_tt(m, v0->start_task, jb->first) : 0;
-    double tier = (jb->mandatory ? 0 : 1e12) - (jb->visit < 0 ? 2e11 : 0) - (jb->nparts > 1 ? 1e11 : 0) - jb->priority * 1e9;
+    double tier = (jb->mandatory ? 0 : 1e12) - (jb->visit < 0 ? 2e11 : 0) - (jb->nparts > 1 ? 1e11 : 0) -
+                  jb->priority * 1e9;
     switch (mode) {
     case 0:
         return tier + rng_unit(rng);
@@ -164,6 +165,8 @@ static int pick_mode(rng_t *rng)
 static void sort_jobs(const model_t *m, int *jobs, int n, rng_t *rng)
 {
     int mode = pick_mode(rng);
+    if (n < 2)
+        return;
     double key[n];
     for (int i = 0; i < n; i++)
         key[i] = job_key(m, jobs[i], mode, rng);

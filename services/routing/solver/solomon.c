@@ -68,7 +68,8 @@ static int build(routing_problem_t *p, const row_t *rows, int n, int vehicles, d
     for (int k = 0; k < vehicles; k++) {
         char id[32];
         snprintf(id, sizeof(id), "vehicle-%d", k + 1);
-        routing_staff_t s = {.id = id, .shift_start = rows[0].ready, .shift_end = rows[0].due, .capacity = capacity};
+        routing_staff_t s = {
+            .id = id, .shift_start = rows[0].ready, .shift_end = rows[0].due, .capacity = capacity};
         if (routing_problem_add_staff(p, &s) < 0)
             return ROUTING_EINVAL;
     }

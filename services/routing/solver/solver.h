@@ -167,8 +167,8 @@ typedef enum routing_stop_kind {
 
 typedef struct routing_stop {
     routing_stop_kind_t kind;
-    int index; /* visit or break index */
-    int part;  /* which part of a (joint) visit this member of staff serves */
+    int index;                  /* visit or break index */
+    int part;                   /* which part of a (joint) visit this member of staff serves */
     double arrival, start, end; /* end = start + duration */
 } routing_stop_t;
 

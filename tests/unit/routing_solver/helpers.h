@@ -6,7 +6,8 @@
 
 /* A plane problem with n random customers (seeded) around a depot at (50, 50), nveh vehicles of
  * capacity cap (0 = unlimited), horizon [0, horizon], windows of width `width` (0 = none). */
-routing_problem_t *th_random_problem(unsigned seed, int n, int nveh, double cap, double horizon, double width);
+routing_problem_t *th_random_problem(unsigned seed, int n, int nveh, double cap, double horizon,
+                                     double width);
 /* Solves with an iteration limit and asserts (cmocka) that the checker accepts the result. */
 routing_result_t *th_solve_checked(const routing_problem_t *p, long iterations, unsigned long long seed);
 /* Brute-force optimum travel of a problem with identical vehicles (n <= 8, nveh <= 3); INFINITY if none. */
@@ -15,11 +16,11 @@ double th_brute_force(const routing_problem_t *p);
 const char *th_solomon_path(const char *name, char *buf, size_t len);
 
 /* Fails the test unless |a - b| <= eps (cmocka's assert_float_equal works in float). */
-#define th_assert_near(a, b, eps)                                                                         \
-    do {                                                                                                  \
-        double a_ = (a), b_ = (b);                                                                        \
-        if (!(fabs(a_ - b_) <= (eps)))                                                                    \
-            fail_msg("%s = %.9f, expected %.9f", #a, a_, b_);                                             \
+#define th_assert_near(a, b, eps)                                                                            \
+    do {                                                                                                     \
+        double a_ = (a), b_ = (b);                                                                           \
+        if (!(fabs(a_ - b_) <= (eps)))                                                                       \
+            fail_msg("%s = %.9f, expected %.9f", #a, a_, b_);                                                \
     } while (0)
 
 #endif

@@ -14,12 +14,12 @@
 #include "solver.h"
 
 typedef struct variant {
-    double v0_end;      /* window end of visit 0 */
-    int role0, role1;   /* staff roles */
-    double tol;         /* joint tolerance */
+    double v0_end;    /* window end of visit 0 */
+    int role0, role1; /* staff roles */
+    double tol;       /* joint tolerance */
     double shift_end;
     double cap;
-    bool any_role;      /* joint parts accept any role */
+    bool any_role; /* joint parts accept any role */
 } variant_t;
 
 static const variant_t base = {20, 0, 1, 2, 100, 0, false};
@@ -30,8 +30,12 @@ static routing_problem_t *make(variant_t w)
     routing_problem_t *p = routing_problem_new();
     int d = routing_problem_add_location(p, 0, 0), a = routing_problem_add_location(p, 3, 4),
         b = routing_problem_add_location(p, 6, 8);
-    routing_staff_t s0 = {.id = "s0", .role = w.role0, .shift_end = w.shift_end, .start_location = d,
-                          .end_location = d, .capacity = w.cap};
+    routing_staff_t s0 = {.id = "s0",
+                          .role = w.role0,
+                          .shift_end = w.shift_end,
+                          .start_location = d,
+                          .end_location = d,
+                          .capacity = w.cap};
     routing_staff_t s1 = s0;
     s1.id = "s1";
     s1.role = w.role1;

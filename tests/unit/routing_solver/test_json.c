@@ -22,7 +22,8 @@ static const char *plan =
     " \"staff\": [{\"id\": \"nurse\", \"role\": \"visiting_nurse\", \"skills\": [\"dementia\"],"
     "              \"shift\": [\"09:00\", \"18:00\"], \"start\": \"hub\","
     "              \"breaks\": [{\"window\": [\"12:00\", \"13:00\"], \"duration\": 30}]},"
-    "             {\"id\": \"official\", \"role\": \"welfare_official\", \"shift\": [540, 1080], \"start\": \"hub\"}],"
+    "             {\"id\": \"official\", \"role\": \"welfare_official\", \"shift\": [540, 1080], \"start\": "
+    "\"hub\"}],"
     " \"visits\": [{\"id\": \"v1\", \"location\": \"h1\", \"duration\": 40, \"role\": \"visiting_nurse\","
     "               \"skills\": [\"dementia\"], \"windows\": [[\"10:00\", \"11:00\"]], \"priority\": 2},"
     "              {\"id\": \"v2\", \"location\": \"h2\", \"duration\": 60, \"sync_tolerance\": 0,"
@@ -54,7 +55,8 @@ static void reads_solves_and_writes(void **state)
     json_t *un = json_object_get(out, "unassigned");
     assert_int_equal(json_array_size(un), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(un, 0), "visit")), "v3");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(un, 0), "reason")), "no_skilled_staff");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(un, 0), "reason")),
+                        "no_skilled_staff");
     json_decref(out);
     free(text);
     routing_result_destroy(&res);
