@@ -2,7 +2,8 @@
  * handle_plan.c — PlanDay and GetDayPlan.
  *
  * PlanDay loads the hub's active staff, the visits already planned for the date (fixed) and the
- * pending requests that may take place that day, runs the planner (plan.h), stores the new visits
+ * pending requests that may take place that day, runs the planner (plan.h: the optimizer library by
+ * default, the constructive heuristic with WH_ROUTING_PLANNER=heuristic), stores the new visits
  * and every route, emits VisitScheduled per new visit, and answers with the stored plan — the same
  * message GetDayPlan reads, so both always agree.
  */
@@ -13,7 +14,7 @@
 
 const routing_settings *routing_settings_of(wh_ctx *ctx)
 {
-    static const routing_settings defaults = {20.0, 1.3, 2000};
+    static const routing_settings defaults = {20.0, 1.3, 2000, true, {200.0, 1000, 1, 0.0}};
     const routing_settings *s = ctx ? wh_ctx_state(ctx) : NULL;
     return s ? s : &defaults;
 }
@@ -116,7 +117,8 @@ static int plan_day(wh_ctx *ctx, const char *hub, const char *date, const routin
     int rc = routing_store_load_day(ctx, hub, date, d, &day);
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not load the day");
-    *placed = routing_plan_run(&day.plan);
+    *placed =
+        cfg->use_optimizer ? routing_plan_optimize(&day.plan, &cfg->optimizer) : routing_plan_run(&day.plan);
     if (*placed < 0) {
         rc = wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory while planning");
         goto cleanup;

@@ -82,6 +82,19 @@ int routing_plan_travel(const routing_plan *p, double lat1, double lon1, double 
  * Fixed visits that overlap or use unknown staff are kept as given. */
 int routing_plan_run(routing_plan *p);
 
+/* The optimizer's settings (plan_solver.c). */
+typedef struct routing_plan_optimizer {
+    double time_limit_ms;  /* wall-clock budget */
+    long max_iterations;   /* <= 0: until the time limit */
+    uint64_t seed;         /* same seed and iteration limit, same plan */
+    double balance_weight; /* weight of balanced work between staff; 0 = travel only */
+} routing_plan_optimizer;
+
+/* Same contract as routing_plan_run(), solved by the optimizer library (services/routing/solver):
+ * fixed visits become pinned stops of their staff, pending visits optional ones weighted by priority.
+ * Falls back to routing_plan_run() when the optimizer fails or the day is too large for it. */
+int routing_plan_optimize(routing_plan *p, const routing_plan_optimizer *o);
+
 /* Fills each route's travel per stop, total travel and return minute from the visits' start times
  * (for planners that build the routes themselves). */
 void routing_plan_finish(routing_plan *p);

@@ -3,6 +3,7 @@
  * settings.
  */
 #include <jansson.h>
+#include <string.h>
 
 #include "routing.h"
 
@@ -37,15 +38,25 @@ static const wh_subscription subscriptions[] = {
     {"case", &welfare__case__v1__visit_requested__descriptor, routing_apply_visit_requested},
 };
 
-static routing_settings settings = {20.0, 1.3, 2000};
+static routing_settings settings = {20.0, 1.3, 2000, true, {200.0, 1000, 1, 0.0}};
 
 static int start(wh_service *svc)
 {
-    int64_t speed, detour, max_visits;
+    int64_t speed, detour, max_visits, ms, iterations;
+    const char *planner = wh_config_str("WH_ROUTING_PLANNER", "optimizer");
     if (wh_config_int("WH_ROUTING_SPEED_KMH", 20, 1, 200, &speed) < 0 ||
         wh_config_int("WH_ROUTING_DETOUR_PERCENT", 130, 100, 400, &detour) < 0 ||
-        wh_config_int("WH_ROUTING_PLAN_MAX_VISITS", 2000, 1, 100000, &max_visits) < 0)
+        wh_config_int("WH_ROUTING_PLAN_MAX_VISITS", 2000, 1, 100000, &max_visits) < 0 ||
+        wh_config_int("WH_ROUTING_OPTIMIZER_MS", 200, 1, 60000, &ms) < 0 ||
+        wh_config_int("WH_ROUTING_OPTIMIZER_ITERATIONS", 1000, 0, 100000000, &iterations) < 0)
         return WH_INVALID_ARGUMENT;
+    if (strcmp(planner, "optimizer") != 0 && strcmp(planner, "heuristic") != 0) {
+        wh_log_error("WH_ROUTING_PLANNER must be optimizer or heuristic", NULL);
+        return WH_INVALID_ARGUMENT;
+    }
+    settings.use_optimizer = strcmp(planner, "optimizer") == 0;
+    settings.optimizer.time_limit_ms = (double)ms;
+    settings.optimizer.max_iterations = (long)iterations;
     settings.speed_kmh = (double)speed;
     settings.detour = (double)detour / 100.0;
     settings.max_pending = (int)max_visits;
@@ -56,8 +67,9 @@ static int start(wh_service *svc)
     wh_metrics_histogram("routing_plan_seconds", NULL, "Time to plan one hub's day");
     wh_metrics_counter("routing_visit_outcomes_total", "outcome=\"completed\"", "Visit outcomes recorded");
     wh_metrics_counter("routing_visit_outcomes_total", "outcome=\"missed\"", "Visit outcomes recorded");
-    wh_log_info("routing settings", "{s:I, s:I, s:I}", "speed_kmh", (json_int_t)speed, "detour_percent",
-                (json_int_t)detour, "plan_max_visits", (json_int_t)max_visits);
+    wh_log_info("routing settings", "{s:I, s:I, s:I, s:s, s:I, s:I}", "speed_kmh", (json_int_t)speed,
+                "detour_percent", (json_int_t)detour, "plan_max_visits", (json_int_t)max_visits, "planner",
+                planner, "optimizer_ms", (json_int_t)ms, "optimizer_iterations", (json_int_t)iterations);
     return 0;
 }
 

@@ -181,9 +181,13 @@ static void int_array(void **state)
 
 /* --- against PostgreSQL ----------------------------------------------------------------------- */
 
+/* The exact expectations below are the heuristic's; test_plan_optimizer.c covers the optimizer. */
+static routing_settings heuristic = {20.0, 1.3, 2000, false, {200.0, 1000, 1, 0.0}};
+
 static int db_setup(void **state)
 {
     (void)state;
+    fake.state = &heuristic;
     int rc = fake_db_setup("routing", routing_migrations, routing_migrations_count, routing_statements,
                            routing_statements_count);
     return rc == -2 ? -1 : 0; /* unset: the tests skip themselves */
@@ -395,6 +399,31 @@ static void outcomes_and_queries(void **state)
         assert_int_equal(r->plan->unplaced[i]->reason, 1);
 }
 
+static void plan_with_optimizer(void **state)
+{
+    (void)state;
+    if (!fake.db)
+        skip();
+    static routing_settings optimizer = {20.0, 1.3, 2000, true, {200.0, 500, 1, 0.0}};
+    fake.state = &optimizer;
+    for (int64_t id = 20; id < 30; id++)
+        request(id, id % 2 ? "S1" : "H1", (double)(id % 5) - 2.0, id % 3 ? MANAGER : NURSE,
+                id == 25 ? MANAGER : 0, (int)id);
+    const Welfare__Routing__V1__PlanDayReply *r = plan("2026-11-25");
+    fake.state = &heuristic;
+    assert_true(r->placed >= 8);
+    assert_int_equal(fake.n_events, r->placed);
+    for (size_t i = 0; i < r->plan->n_routes; i++) {
+        const Welfare__Routing__V1__Route *route = r->plan->routes[i];
+        int t = route->shift_start_minute;
+        for (size_t k = 0; k < route->n_stops; k++) {
+            assert_true(route->stops[k]->start_minute >= t + route->stops[k]->travel_minutes);
+            t = route->stops[k]->end_minute;
+        }
+        assert_true(route->return_minute <= route->shift_end_minute);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest validation[] = {
@@ -407,6 +436,7 @@ int main(void)
         cmocka_unit_test(dongs_and_staff),
         cmocka_unit_test(plan_a_day),
         cmocka_unit_test(outcomes_and_queries),
+        cmocka_unit_test(plan_with_optimizer),
     };
     int failed = cmocka_run_group_tests_name("routing validation", validation, NULL, NULL);
     failed += cmocka_run_group_tests_name("routing store", store, db_setup, db_teardown);
