@@ -168,6 +168,7 @@ typedef struct reporting_report {
     char to_on[REPORTING_DATE_LEN];
     reporting_row *rows; /* sorted by dong code once finished */
     size_t n_rows, cap_rows;
+    size_t next_hint; /* where reporting_report_row looks first */
     reporting_values total;
 } reporting_report;
 

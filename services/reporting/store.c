@@ -83,7 +83,7 @@ const wh_db_statement reporting_statements[] = {
      " UNION ALL SELECT dong_code, targets, blind_spots, cases_opened, cases_closed, site_visits, "
      "visits_missed, service_linkages, resources_discovered, resource_amount_krw FROM kpi_daily"
      " WHERE " DONGS " AND day >= GREATEST($4::date, $5::date) AND day <= $3::date) f"
-     " GROUP BY dong_code"},
+     " GROUP BY dong_code ORDER BY dong_code"},
     /* Cases open at any time in [$2, $3] = opened on or before $3 - closed before $2.  $4 = the day
      * after the last whole month up to $3, $5 = the first of $2's month (reporting_period_bounds). */
     {"reporting_q_cases",
@@ -95,18 +95,18 @@ const wh_db_statement reporting_statements[] = {
      " UNION ALL SELECT dong_code, 0, cases_closed FROM kpi_monthly WHERE " DONGS " AND month < $5::date"
      " UNION ALL SELECT dong_code, 0, cases_closed FROM kpi_daily"
      " WHERE " DONGS " AND day >= $5::date AND day < $2::date) c"
-     " GROUP BY dong_code"},
+     " GROUP BY dong_code ORDER BY dong_code"},
     {"reporting_q_staff",
      "SELECT d.dong_code, count(DISTINCT s.staff_id), count(DISTINCT s.staff_id) FILTER (WHERE s.is_private)"
      " FROM dong d JOIN staff_interval s ON s.hub_dong_code = d.hub_dong_code"
      " WHERE ($1::text[] IS NULL OR d.dong_code = ANY($1::text[])) AND " STAFF_ACTIVE
-     " GROUP BY d.dong_code"},
+     " GROUP BY d.dong_code ORDER BY d.dong_code"},
     {"reporting_q_staff_total",
      "SELECT count(DISTINCT s.staff_id), count(DISTINCT s.staff_id) FILTER (WHERE s.is_private)"
      " FROM staff_interval s WHERE s.hub_dong_code IN (SELECT d.hub_dong_code FROM dong d"
      " WHERE ($1::text[] IS NULL OR d.dong_code = ANY($1::text[]))) AND " STAFF_ACTIVE},
     {"reporting_q_names", "SELECT dong_code, name, hub_dong_code FROM dong"
-                          " WHERE ($1::text[] IS NULL OR dong_code = ANY($1::text[]))"},
+                          " WHERE ($1::text[] IS NULL OR dong_code = ANY($1::text[])) ORDER BY dong_code"},
     {"reporting_list_dongs", "SELECT dong_code, name, hub_type, hub_dong_code FROM dong ORDER BY dong_code"},
 };
 const size_t reporting_statements_count = sizeof reporting_statements / sizeof reporting_statements[0];
