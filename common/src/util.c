@@ -1,0 +1,165 @@
+/*
+ * util.c — small helpers every module needs: random ids, clocks, dates and text checks.
+ *
+ * The checks here guard every field a handler accepts, so they are strict: a date must exist in the
+ * calendar, UTF-8 must be the shortest form of a scalar value (no overlong encodings, no surrogates,
+ * nothing above U+10FFFF), and coordinates must be finite and in range.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "wh/util.h"
+
+#define SEOUL_UTC_OFFSET_S (9 * 3600) /* Korea has no daylight saving time */
+
+static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
+
+static void sodium_start(void)
+{
+    /* Fails only when no entropy source can be opened: no id could be random, so stop here. */
+    if (sodium_init() < 0)
+        abort();
+}
+
+void wh_uuid(char out[WH_UUID_LEN + 1])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char b[16];
+    size_t o = 0;
+
+    pthread_once(&sodium_once, sodium_start);
+    randombytes_buf(b, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    for (size_t i = 0; i < sizeof b; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        out[o++] = hex[b[i] >> 4];
+        out[o++] = hex[b[i] & 0x0f];
+    }
+    out[o] = '\0';
+}
+
+int64_t wh_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint64_t wh_mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static bool is_leap(int year)
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+static int days_in_month(int year, int month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    return month == 2 && is_leap(year) ? 29 : days[month - 1];
+}
+
+/* Reads n decimal digits at s into *out; false if any is not a digit. */
+static bool read_digits(const char *s, int n, int *out)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool wh_date_valid(const char *s)
+{
+    int year, month, day;
+
+    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    if (!read_digits(s, 4, &year) || !read_digits(s + 5, 2, &month) || !read_digits(s + 8, 2, &day))
+        return false;
+    if (year < 1900 || year > 2199 || month < 1 || month > 12)
+        return false;
+    return day >= 1 && day <= days_in_month(year, month);
+}
+
+void wh_date_today(char out[11])
+{
+    time_t t = time(NULL) + SEOUL_UTC_OFFSET_S;
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Length of the well-formed UTF-8 sequence at s (Unicode table 3-7), or 0 when it is ill-formed. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    unsigned char lo = 0x80, hi = 0xbf;
+    size_t len;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4;
+    else
+        return 0; /* continuation byte, overlong lead C0/C1, or F5..FF */
+    if (c == 0xe0)
+        lo = 0xa0; /* overlong 3-byte form */
+    else if (c == 0xed)
+        hi = 0x9f; /* UTF-16 surrogates D800..DFFF */
+    else if (c == 0xf0)
+        lo = 0x90; /* overlong 4-byte form */
+    else if (c == 0xf4)
+        hi = 0x8f; /* above U+10FFFF */
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    return len;
+}
+
+bool wh_utf8_valid(const char *s, size_t max_bytes)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    if (s == NULL)
+        return false;
+    while (p[i] != '\0') {
+        size_t len = utf8_sequence(p + i);
+
+        if (len == 0 || len > max_bytes - i)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+bool wh_geo_valid(double latitude, double longitude)
+{
+    return isfinite(latitude) && isfinite(longitude) && latitude >= -90.0 && latitude <= 90.0 &&
+           longitude >= -180.0 && longitude <= 180.0;
+}

@@ -1,0 +1,179 @@
+/*
+ * test_util.c — UUIDs (form, version, variant, uniqueness), clocks, calendar dates, the Seoul
+ * business day, strict UTF-8 (overlong forms, surrogates, > U+10FFFF, truncation, length limit) and
+ * coordinate ranges (NaN and infinities).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <math.h>
+
+#include "wh/util.h"
+
+static bool is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+static void uuid_form(void **state)
+{
+    char id[WH_UUID_LEN + 1];
+
+    for (int n = 0; n < 1000; n++) {
+        wh_uuid(id);
+        assert_int_equal(strlen(id), WH_UUID_LEN);
+        for (int i = 0; i < WH_UUID_LEN; i++) {
+            if (i == 8 || i == 13 || i == 18 || i == 23)
+                assert_int_equal(id[i], '-');
+            else
+                assert_true(is_hex(id[i]));
+        }
+        assert_int_equal(id[14], '4');
+        assert_non_null(strchr("89ab", id[19]));
+    }
+}
+
+static void uuid_unique(void **state)
+{
+    enum { N = 2000 };
+    static char ids[N][WH_UUID_LEN + 1];
+
+    for (int i = 0; i < N; i++)
+        wh_uuid(ids[i]);
+    qsort(ids, N, sizeof ids[0], (int (*)(const void *, const void *))strcmp);
+    for (int i = 1; i < N; i++)
+        assert_string_not_equal(ids[i - 1], ids[i]);
+}
+
+static void clocks(void **state)
+{
+    int64_t now = wh_now_ms();
+    uint64_t a = wh_mono_ns(), b;
+    struct timespec pause = {0, 2000000};
+
+    assert_true(llabs(now - (int64_t)time(NULL) * 1000) < 2000);
+    nanosleep(&pause, NULL);
+    b = wh_mono_ns();
+    assert_true(b - a >= 2000000);
+    assert_true(b - a < 2000000000u);
+}
+
+static void dates(void **state)
+{
+    assert_true(wh_date_valid("2024-02-29"));
+    assert_true(wh_date_valid("2000-02-29"));
+    assert_true(wh_date_valid("1900-01-01"));
+    assert_true(wh_date_valid("2199-12-31"));
+    assert_true(wh_date_valid("2026-04-30"));
+    assert_false(wh_date_valid("1900-02-29"));
+    assert_false(wh_date_valid("2023-02-29"));
+    assert_false(wh_date_valid("2026-04-31"));
+    assert_false(wh_date_valid("2026-13-01"));
+    assert_false(wh_date_valid("2026-00-10"));
+    assert_false(wh_date_valid("2026-01-00"));
+    assert_false(wh_date_valid("1899-12-31"));
+    assert_false(wh_date_valid("2200-01-01"));
+    assert_false(wh_date_valid("2026-1-01"));
+    assert_false(wh_date_valid("2026/01/01"));
+    assert_false(wh_date_valid("2026-01-01 "));
+    assert_false(wh_date_valid("2026-01-0a"));
+    assert_false(wh_date_valid("+026-01-01"));
+    assert_false(wh_date_valid(""));
+    assert_false(wh_date_valid(NULL));
+}
+
+static void today_in_seoul(void **state)
+{
+    char today[11], expect[11];
+    time_t t = time(NULL) + 9 * 3600;
+    struct tm tm;
+
+    wh_date_today(today);
+    gmtime_r(&t, &tm);
+    strftime(expect, sizeof expect, "%Y-%m-%d", &tm);
+    if (strcmp(today, expect) != 0) { /* the day may have turned between the two reads */
+        t = time(NULL) + 9 * 3600;
+        gmtime_r(&t, &tm);
+        strftime(expect, sizeof expect, "%Y-%m-%d", &tm);
+    }
+    assert_string_equal(today, expect);
+    assert_true(wh_date_valid(today));
+}
+
+static void utf8_accepts(void **state)
+{
+    assert_true(wh_utf8_valid("", 0));
+    assert_true(wh_utf8_valid("plain ascii", 64));
+    assert_true(wh_utf8_valid("수영구 광안동", 64));
+    assert_true(wh_utf8_valid("\xc2\x80", 2));         /* U+0080 */
+    assert_true(wh_utf8_valid("\xe0\xa0\x80", 3));     /* U+0800 */
+    assert_true(wh_utf8_valid("\xed\x9f\xbf", 3));     /* U+D7FF */
+    assert_true(wh_utf8_valid("\xee\x80\x80", 3));     /* U+E000 */
+    assert_true(wh_utf8_valid("\xf0\x90\x80\x80", 4)); /* U+10000 */
+    assert_true(wh_utf8_valid("\xf4\x8f\xbf\xbf", 4)); /* U+10FFFF */
+    assert_true(wh_utf8_valid("\xef\xbb\xbf"
+                              "abc",
+                              6)); /* a BOM is a valid character */
+}
+
+static void utf8_rejects(void **state)
+{
+    assert_false(wh_utf8_valid(NULL, 10));
+    assert_false(wh_utf8_valid("\x80", 10));             /* lone continuation */
+    assert_false(wh_utf8_valid("\xc0\xaf", 10));         /* overlong '/' */
+    assert_false(wh_utf8_valid("\xc1\xbf", 10));         /* overlong */
+    assert_false(wh_utf8_valid("\xe0\x80\xaf", 10));     /* overlong 3-byte */
+    assert_false(wh_utf8_valid("\xe0\x9f\xbf", 10));     /* overlong U+07FF */
+    assert_false(wh_utf8_valid("\xf0\x80\x80\xaf", 10)); /* overlong 4-byte */
+    assert_false(wh_utf8_valid("\xf0\x8f\xbf\xbf", 10)); /* overlong U+FFFF */
+    assert_false(wh_utf8_valid("\xed\xa0\x80", 10));     /* surrogate U+D800 */
+    assert_false(wh_utf8_valid("\xed\xbf\xbf", 10));     /* surrogate U+DFFF */
+    assert_false(wh_utf8_valid("\xf4\x90\x80\x80", 10)); /* U+110000 */
+    assert_false(wh_utf8_valid("\xf5\x80\x80\x80", 10));
+    assert_false(wh_utf8_valid("\xff", 10));
+    assert_false(wh_utf8_valid("\xe4\xb8", 10));  /* truncated at the end */
+    assert_false(wh_utf8_valid("\xe4\xb8x", 10)); /* truncated in the middle */
+    assert_false(wh_utf8_valid("\xc3(", 10));
+}
+
+static void utf8_length_limit(void **state)
+{
+    assert_true(wh_utf8_valid("abcd", 4));
+    assert_false(wh_utf8_valid("abcde", 4));
+    assert_true(wh_utf8_valid("가나", 6));  /* two 3-byte characters */
+    assert_false(wh_utf8_valid("가나", 5)); /* the limit falls inside the second */
+    assert_false(wh_utf8_valid("a", 0));
+}
+
+static void geo(void **state)
+{
+    assert_true(wh_geo_valid(35.1455, 129.1131));
+    assert_true(wh_geo_valid(-90.0, -180.0));
+    assert_true(wh_geo_valid(90.0, 180.0));
+    assert_true(wh_geo_valid(0.0, 0.0));
+    assert_false(wh_geo_valid(90.0001, 0.0));
+    assert_false(wh_geo_valid(-90.0001, 0.0));
+    assert_false(wh_geo_valid(0.0, 180.0001));
+    assert_false(wh_geo_valid(0.0, -180.0001));
+    assert_false(wh_geo_valid(NAN, 0.0));
+    assert_false(wh_geo_valid(0.0, NAN));
+    assert_false(wh_geo_valid(INFINITY, 0.0));
+    assert_false(wh_geo_valid(0.0, -INFINITY));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(uuid_form),    cmocka_unit_test(uuid_unique),       cmocka_unit_test(clocks),
+        cmocka_unit_test(dates),        cmocka_unit_test(today_in_seoul),    cmocka_unit_test(utf8_accepts),
+        cmocka_unit_test(utf8_rejects), cmocka_unit_test(utf8_length_limit), cmocka_unit_test(geo),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
