@@ -6,6 +6,8 @@
  *   itest_sql_i64("SELECT …", …)    one number from the database, as superuser (WH_TEST_DB_URL)
  *   itest_wait_i64(want, secs, sql) polls until the query returns want (events are asynchronous)
  *   itest_stack("wh_service_stop case KILL")   runs a scripts/stack.sh function
+ *   itest_referral_init(&r, …)      a valid SubmitReferral with this run's unique persons
+ *   itest_events_count(…)           counts a stream's events of one type (FetchEvents, as the operator)
  */
 #ifndef ITEST_H
 #define ITEST_H
@@ -13,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "welfare/bus/v1/envelope.pb-c.h"
+#include "welfare/intake/v1/commands.pb-c.h"
 #include "whclient.h"
 
 /* Opens a client to a service with the environment's keys (fails the test when it cannot). */
@@ -26,11 +30,60 @@ int64_t itest_sql_i64(const char *sql, ...);
 
 /* Polls sql (no parameters) every 50 ms until it returns want or secs pass; returns the last value. */
 int64_t itest_wait_i64(int64_t want, int secs, const char *sql);
+/* The same with text parameters (NULL-terminated). */
+int64_t itest_wait_i64_params(int64_t want, int secs, const char *sql, ...);
 
 /* Runs `source scripts/stack.sh; <command>` in bash; returns its exit status. */
 int itest_stack(const char *command);
 
 /* A unique suffix for this test run (so re-runs against a kept stack do not collide). */
 const char *itest_run_id(void);
+/* This run as a number below 10^8 (the digits of itest_run_id). */
+int64_t itest_run_number(void);
+
+/* A 10-digit dong code unique to this run: "9<index>" + 8 digits of the run number (index 0..9). */
+void itest_dong_code(char out[11], int index);
+
+/* A valid resident registration number "YYMMDD-1NNNNNC" for person number k (0..3999) of this run:
+ * the birth date comes from the run number (1940..1958, so aged 65 or over in 2026), the serial from
+ * k, the region digits are 96..99 (never issued), the check digit is right. */
+void itest_rrn(char out[15], int k);
+
+/* A SubmitReferral that owns its nested messages and strings. */
+#define ITEST_MAX_PERSONS 4
+typedef struct itest_referral {
+    Welfare__Intake__V1__SubmitReferral req;
+    Welfare__Intake__V1__ReferredHousehold household;
+    Welfare__Common__V1__GeoPoint location;
+    Welfare__Intake__V1__RiskIndicators risk;
+    Welfare__Intake__V1__ReferredPerson person[ITEST_MAX_PERSONS];
+    Welfare__Intake__V1__ReferredPerson *persons[ITEST_MAX_PERSONS];
+    char rrn[ITEST_MAX_PERSONS][15], name[ITEST_MAX_PERSONS][48];
+    char address[96], dong_code[11], reported_on[11];
+} itest_referral;
+
+enum { ITEST_RISK_LOW, ITEST_RISK_HIGH };
+
+/* Fills r: household number `household` of this run in dong_code (its own address, a location near
+ * 35.15 N 129.11 E), persons first_person … first_person + n_persons - 1 (itest_rrn numbers), channel
+ * safety net, not known to any programme, reported on `reported_on`.  ITEST_RISK_HIGH adds lives alone
+ * and three months each of utility and rent arrears (risk 70 with age: above the case threshold 50);
+ * ITEST_RISK_LOW adds nothing (risk 10, from age alone). */
+void itest_referral_init(itest_referral *r, const char *dong_code, int household, int first_person,
+                         int n_persons, int risk, const char *reported_on);
+
+/* Sends a SubmitReferral with whc_call and returns its reply (caller frees), failing the test on an
+ * error reply. */
+Welfare__Intake__V1__SubmitReferralReply *itest_submit(whc *c, const itest_referral *r);
+
+/* Counts the events of `type` in a stream (all of it, fetched as the operator) for which match(env,
+ * arg) is true (NULL: every one).  -1 when the stream cannot be read.  head_out (may be NULL) gets the
+ * stream's head_sequence. */
+typedef bool (*itest_event_match)(const Welfare__Bus__V1__Envelope *env, void *arg);
+int64_t itest_events_count(const char *stream, const char *type, itest_event_match match, void *arg,
+                           uint64_t *head_out);
+
+/* Packs a message and compares the bytes with another's: the same reply, byte for byte. */
+bool itest_same_message(const ProtobufCMessage *a, const ProtobufCMessage *b);
 
 #endif

@@ -1,0 +1,448 @@
+/*
+ * test_bad_input.c — what a hostile or broken client can do to a service, over raw ZeroMQ (libzmq
+ * directly, keys from $WH_VAR/keys): garbage bytes, an unknown type, an undecodable payload, an
+ * oversize frame, a frame above libzmq's hard limit, an unknown CURVE key, a plain client, and the
+ * agency principal sending what it is not granted.  Each time the reply is the documented one (or
+ * there is none), nothing is stored (the service's tables and its processed-command record are
+ * counted as superuser), and the service still answers a good command afterwards.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include <cmocka.h>
+
+#include "itest.h"
+#include "welfare/bus/v1/stream.pb-c.h"
+#include "welfare/reporting/v1/commands.pb-c.h"
+#include "wh/access.h"
+#include "wh/util.h"
+
+#define REPLY_MS   5000               /* a reply that should come */
+#define SILENCE_MS 1500               /* how long "no reply" is waited for */
+#define MAX_FRAME  (1024 * 1024)      /* the framework's default WH_MAX_FRAME (common/src/bus_internal.h) */
+#define HARD_LIMIT (16 * 1024 * 1024) /* its ZMQ_MAXMSGSIZE: libzmq drops the peer above it */
+
+static void *zctx;
+
+typedef enum { KEY_CLI, KEY_AGENCY, KEY_UNKNOWN, KEY_NONE } client_key;
+
+static void keys_dir_file(char *out, size_t n, const char *file)
+{
+    const char *var = getenv("WH_VAR");
+    snprintf(out, n, "%s/keys/%s", var ? var : "var", file);
+}
+
+static void server_key(const char *service, char out[WH_Z85_KEY_LEN + 1])
+{
+    char path[1024];
+    wh_access *a = NULL;
+    keys_dir_file(path, sizeof path, "allowlist");
+    assert_int_equal(wh_access_load(&a, path), 0);
+    const wh_principal *p = wh_access_by_name(a, service);
+    assert_non_null(p);
+    snprintf(out, WH_Z85_KEY_LEN + 1, "%s", p->public_key);
+    wh_access_destroy(&a);
+}
+
+static void set_key(void *s, int option, const char *z85)
+{
+    assert_int_equal(zmq_setsockopt(s, option, z85, WH_Z85_KEY_LEN + 1), 0);
+}
+
+/* A DEALER connected to a service's command endpoint, with the given identity. */
+static void *raw_dealer(const char *service, client_key key)
+{
+    void *s = zmq_socket(zctx, ZMQ_DEALER);
+    int zero = 0, send_ms = REPLY_MS;
+    assert_non_null(s);
+    assert_int_equal(zmq_setsockopt(s, ZMQ_LINGER, &zero, sizeof zero), 0);
+    /* a connection whose handshake fails must not block the test in zmq_send */
+    assert_int_equal(zmq_setsockopt(s, ZMQ_SNDTIMEO, &send_ms, sizeof send_ms), 0);
+    if (key != KEY_NONE) {
+        char srv[WH_Z85_KEY_LEN + 1], pub[WH_Z85_KEY_LEN + 1], sec[WH_Z85_KEY_LEN + 1], path[1024];
+        server_key(service, srv);
+        if (key == KEY_UNKNOWN) {
+            assert_int_equal(zmq_curve_keypair(pub, sec), 0);
+        } else {
+            keys_dir_file(path, sizeof path, key == KEY_CLI ? "cli.key" : "agency-demo.key");
+            assert_int_equal(wh_keys_load_secret(path, sec, pub), 0);
+        }
+        set_key(s, ZMQ_CURVE_SERVERKEY, srv);
+        set_key(s, ZMQ_CURVE_PUBLICKEY, pub);
+        set_key(s, ZMQ_CURVE_SECRETKEY, sec);
+    }
+    char up[32], var[48];
+    size_t i = 0;
+    for (; service[i] && i < sizeof up - 1; i++)
+        up[i] = (char)(service[i] >= 'a' && service[i] <= 'z' ? service[i] - 32 : service[i]);
+    up[i] = '\0';
+    snprintf(var, sizeof var, "WH_%s_BUS", up);
+    assert_non_null(getenv(var));
+    assert_int_equal(zmq_connect(s, getenv(var)), 0);
+    return s;
+}
+
+static void send_bytes(void *s, const void *data, size_t len)
+{
+    assert_int_equal(zmq_send(s, data, len, 0), (int)len);
+}
+
+/* An envelope frame (malloc()ed) with the given type and payload bytes. */
+static uint8_t *envelope_frame(const char *id, const char *type, const void *payload, size_t payload_len,
+                               size_t *len)
+{
+    Welfare__Bus__V1__Envelope env = WELFARE__BUS__V1__ENVELOPE__INIT;
+    env.message_id = (char *)id;
+    env.type = (char *)type;
+    env.correlation_id = (char *)id;
+    env.producer = "itest";
+    env.time_unix_ms = wh_now_ms();
+    env.payload.data = (uint8_t *)payload;
+    env.payload.len = payload_len;
+    *len = welfare__bus__v1__envelope__get_packed_size(&env);
+    uint8_t *frame = malloc(*len);
+    assert_non_null(frame);
+    welfare__bus__v1__envelope__pack(&env, frame);
+    return frame;
+}
+
+static void send_message(void *s, const char *id, const ProtobufCMessage *m)
+{
+    size_t n = protobuf_c_message_get_packed_size(m), len;
+    uint8_t *payload = malloc(n + 1);
+    protobuf_c_message_pack(m, payload);
+    uint8_t *frame = envelope_frame(id, m->descriptor->name, payload, n, &len);
+    send_bytes(s, frame, len);
+    free(frame);
+    free(payload);
+}
+
+/* The next reply within ms, or NULL when none came. */
+static Welfare__Bus__V1__Envelope *recv_reply(void *s, int ms)
+{
+    zmq_pollitem_t item = {.socket = s, .events = ZMQ_POLLIN};
+    if (zmq_poll(&item, 1, ms) <= 0)
+        return NULL;
+    zmq_msg_t msg;
+    zmq_msg_init(&msg);
+    assert_true(zmq_msg_recv(&msg, s, 0) >= 0);
+    assert_false(zmq_msg_more(&msg)); /* one frame per reply */
+    Welfare__Bus__V1__Envelope *env =
+        welfare__bus__v1__envelope__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
+    zmq_msg_close(&msg);
+    assert_non_null(env);
+    return env;
+}
+
+/* Expects an error reply with status (caused by id when id is not NULL). */
+static void expect_error(void *s, const char *id, Welfare__Bus__V1__Status status)
+{
+    Welfare__Bus__V1__Envelope *env = recv_reply(s, REPLY_MS);
+    if (env == NULL)
+        fail_msg("no reply, expected status %d", status);
+    assert_non_null(env->error);
+    assert_int_equal(env->error->status, status);
+    assert_int_equal(env->payload.len, 0);
+    assert_true(env->error->message != NULL && env->error->message[0] != '\0');
+    if (id != NULL)
+        assert_string_equal(env->causation_id, id);
+    welfare__bus__v1__envelope__free_unpacked(env, NULL);
+}
+
+static void expect_silence(void *s)
+{
+    Welfare__Bus__V1__Envelope *env = recv_reply(s, SILENCE_MS);
+    if (env != NULL) {
+        welfare__bus__v1__envelope__free_unpacked(env, NULL);
+        fail_msg("a reply came where none should");
+    }
+}
+
+/* --- what "nothing stored" means: intake's rows and the bus's record of commands ------------------ */
+
+typedef struct counts {
+    int64_t referrals, households, reporters, processed, outbox;
+} counts;
+
+static counts intake_counts(void)
+{
+    counts c = {
+        .referrals = itest_sql_i64("SELECT count(*) FROM intake.referral", NULL),
+        .households = itest_sql_i64("SELECT count(*) FROM intake.household", NULL),
+        .reporters = itest_sql_i64("SELECT count(*) FROM intake.reporter", NULL),
+        .processed = itest_sql_i64("SELECT count(*) FROM intake.processed_command", NULL),
+        .outbox = itest_sql_i64("SELECT count(*) FROM intake.outbox", NULL),
+    };
+    assert_true(c.referrals >= 0 && c.households >= 0 && c.reporters >= 0 && c.processed >= 0 &&
+                c.outbox >= 0);
+    return c;
+}
+
+static void expect_unchanged(const counts *before)
+{
+    counts now = intake_counts();
+    assert_int_equal(now.referrals, before->referrals);
+    assert_int_equal(now.households, before->households);
+    assert_int_equal(now.reporters, before->reporters);
+    assert_int_equal(now.processed, before->processed);
+    assert_int_equal(now.outbox, before->outbox);
+}
+
+/* A good command on a fresh, good connection: answered, and stored exactly once. */
+static void expect_service_answers(void)
+{
+    char name[80], id[WH_UUID_LEN + 1];
+    static int n;
+    snprintf(name, sizeof name, "itest bad-input control %s-%d", itest_run_id(), ++n);
+    Welfare__Intake__V1__RegisterReporter r = WELFARE__INTAKE__V1__REGISTER_REPORTER__INIT;
+    r.name = name;
+    r.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SURVEY;
+    void *s = raw_dealer("intake", KEY_CLI);
+    wh_uuid(id);
+    send_message(s, id, &r.base);
+    Welfare__Bus__V1__Envelope *env = recv_reply(s, REPLY_MS);
+    if (env == NULL)
+        fail_msg("the service does not answer a good command any more");
+    assert_null(env->error);
+    assert_string_equal(env->causation_id, id);
+    assert_string_equal(env->type, "welfare.intake.v1.RegisterReporterReply");
+    Welfare__Intake__V1__RegisterReporterReply *reply =
+        welfare__intake__v1__register_reporter_reply__unpack(NULL, env->payload.len, env->payload.data);
+    assert_non_null(reply);
+    assert_true(reply->reporter_id > 0);
+    welfare__intake__v1__register_reporter_reply__free_unpacked(reply, NULL);
+    welfare__bus__v1__envelope__free_unpacked(env, NULL);
+    zmq_close(s);
+    assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.reporter WHERE name = $1", name, NULL), 1);
+}
+
+/* --- the cases ------------------------------------------------------------------------------------ */
+
+static void garbage_bytes_are_malformed(void **state)
+{
+    (void)state;
+    counts before = intake_counts();
+    void *s = raw_dealer("intake", KEY_CLI);
+    /* field 1 with wire type 7, which does not exist: no protobuf decoder accepts it */
+    static const uint8_t garbage[] = {0x0f, 0x0f, 0x0f, 0xff, 0xfe, 'n', 'o', 't', ' ', 'p', 'b'};
+    send_bytes(s, garbage, sizeof garbage);
+    expect_error(s, NULL, WELFARE__BUS__V1__STATUS__STATUS_MALFORMED);
+    zmq_close(s);
+    expect_unchanged(&before);
+    expect_service_answers();
+}
+
+static void unknown_type_is_malformed(void **state)
+{
+    (void)state;
+    char id[WH_UUID_LEN + 1];
+    size_t len;
+    counts before = intake_counts();
+    void *s = raw_dealer("intake", KEY_CLI);
+    wh_uuid(id);
+    uint8_t *frame = envelope_frame(id, "welfare.intake.v1.NoSuchCommand", "", 0, &len);
+    send_bytes(s, frame, len);
+    free(frame);
+    expect_error(s, id, WELFARE__BUS__V1__STATUS__STATUS_MALFORMED);
+    /* a type another service owns is unknown here too */
+    wh_uuid(id);
+    Welfare__Reporting__V1__ListDongs q = WELFARE__REPORTING__V1__LIST_DONGS__INIT;
+    send_message(s, id, &q.base);
+    expect_error(s, id, WELFARE__BUS__V1__STATUS__STATUS_MALFORMED);
+    zmq_close(s);
+    expect_unchanged(&before);
+    expect_service_answers();
+}
+
+static void undecodable_payload_is_malformed(void **state)
+{
+    (void)state;
+    char id[WH_UUID_LEN + 1];
+    size_t len;
+    static const uint8_t bad_payload[] = {0x0f, 0x0f, 0x0f};
+    counts before = intake_counts();
+    void *s = raw_dealer("intake", KEY_CLI);
+    wh_uuid(id);
+    uint8_t *frame =
+        envelope_frame(id, "welfare.intake.v1.SubmitReferral", bad_payload, sizeof bad_payload, &len);
+    send_bytes(s, frame, len);
+    free(frame);
+    expect_error(s, id, WELFARE__BUS__V1__STATUS__STATUS_MALFORMED);
+    zmq_close(s);
+    expect_unchanged(&before);
+    expect_service_answers();
+}
+
+static void oversize_frame_is_too_large(void **state)
+{
+    (void)state;
+    char id[WH_UUID_LEN + 1], dong[11];
+    counts before = intake_counts();
+    void *s = raw_dealer("intake", KEY_CLI);
+    /* a well-formed referral whose concern makes the frame just over the limit */
+    itest_referral r;
+    itest_dong_code(dong, 2);
+    itest_referral_init(&r, dong, 900, 900, 1, ITEST_RISK_LOW, "2026-05-04");
+    char *concern = malloc(MAX_FRAME + 1);
+    memset(concern, 'a', MAX_FRAME);
+    concern[MAX_FRAME] = '\0';
+    r.req.concern = concern;
+    wh_uuid(id);
+    send_message(s, id, &r.req.base);
+    free(concern);
+    expect_error(s, NULL, WELFARE__BUS__V1__STATUS__STATUS_TOO_LARGE);
+    zmq_close(s);
+    expect_unchanged(&before);
+    expect_service_answers();
+}
+
+/* Above libzmq's ZMQ_MAXMSGSIZE the connection is dropped before the service sees the frame. */
+static void frame_above_hard_limit_drops_the_peer(void **state)
+{
+    (void)state;
+    counts before = intake_counts();
+    void *s = raw_dealer("intake", KEY_CLI);
+    size_t len = HARD_LIMIT + 1024;
+    uint8_t *big = calloc(1, len);
+    send_bytes(s, big, len);
+    free(big);
+    expect_silence(s);
+    zmq_close(s);
+    expect_unchanged(&before);
+    expect_service_answers();
+}
+
+static void unknown_key_gets_nothing(void **state)
+{
+    (void)state;
+    char id[WH_UUID_LEN + 1], name[80];
+    counts before = intake_counts();
+    snprintf(name, sizeof name, "itest unknown key %s", itest_run_id());
+    Welfare__Intake__V1__RegisterReporter r = WELFARE__INTAKE__V1__REGISTER_REPORTER__INIT;
+    r.name = name;
+    r.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SURVEY;
+    void *s = raw_dealer("intake", KEY_UNKNOWN);
+    wh_uuid(id);
+    send_message(s, id, &r.base);
+    expect_silence(s);
+    zmq_close(s);
+    expect_unchanged(&before);
+    expect_service_answers();
+}
+
+static void plain_client_gets_nothing(void **state)
+{
+    (void)state;
+    char id[WH_UUID_LEN + 1];
+    counts before = intake_counts();
+    Welfare__Intake__V1__RegisterReporter r = WELFARE__INTAKE__V1__REGISTER_REPORTER__INIT;
+    r.name = "itest plain client";
+    r.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SURVEY;
+    void *s = raw_dealer("intake", KEY_NONE);
+    wh_uuid(id);
+    send_message(s, id, &r.base);
+    expect_silence(s);
+    zmq_close(s);
+    expect_unchanged(&before);
+    expect_service_answers();
+}
+
+/* agency-demo has the default grant (welfare.intake.v1.SubmitReferral) and nothing else. */
+static void agency_outside_its_grants_is_denied(void **state)
+{
+    (void)state;
+    char id[WH_UUID_LEN + 1], name[80];
+    counts before = intake_counts();
+    void *s = raw_dealer("intake", KEY_AGENCY);
+
+    /* a command whose row does not allow agencies at all */
+    snprintf(name, sizeof name, "itest agency reporter %s", itest_run_id());
+    Welfare__Intake__V1__RegisterReporter r = WELFARE__INTAKE__V1__REGISTER_REPORTER__INIT;
+    r.name = name;
+    r.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY;
+    wh_uuid(id);
+    send_message(s, id, &r.base);
+    expect_error(s, id, WELFARE__BUS__V1__STATUS__STATUS_PERMISSION_DENIED);
+
+    /* reading the intake stream needs stream:intake */
+    Welfare__Bus__V1__FetchEvents f = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
+    f.stream = "intake";
+    wh_uuid(id);
+    send_message(s, id, &f.base);
+    expect_error(s, id, WELFARE__BUS__V1__STATUS__STATUS_PERMISSION_DENIED);
+    zmq_close(s);
+    expect_unchanged(&before);
+    assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.reporter WHERE name = $1", name, NULL), 0);
+
+    /* reporting's queries allow every role, but an agency needs the type among its grants */
+    void *rep = raw_dealer("reporting", KEY_AGENCY);
+    Welfare__Reporting__V1__ListDongs q = WELFARE__REPORTING__V1__LIST_DONGS__INIT;
+    wh_uuid(id);
+    send_message(rep, id, &q.base);
+    expect_error(rep, id, WELFARE__BUS__V1__STATUS__STATUS_PERMISSION_DENIED);
+    zmq_close(rep);
+    expect_service_answers();
+}
+
+/* The control: the same agency key is accepted for what it is granted (so the denials above are
+ * authorization, not a failed handshake), and that command is stored once. */
+static void agency_within_its_grants_is_served(void **state)
+{
+    (void)state;
+    char id[WH_UUID_LEN + 1], dong[11];
+    counts before = intake_counts();
+    itest_referral r;
+    itest_dong_code(dong, 2);
+    itest_referral_init(&r, dong, 901, 901, 1, ITEST_RISK_LOW, "2026-05-04");
+    r.req.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY;
+    void *s = raw_dealer("intake", KEY_AGENCY);
+    wh_uuid(id);
+    send_message(s, id, &r.req.base);
+    Welfare__Bus__V1__Envelope *env = recv_reply(s, REPLY_MS);
+    assert_non_null(env);
+    assert_null(env->error);
+    assert_string_equal(env->causation_id, id);
+    assert_string_equal(env->type, "welfare.intake.v1.SubmitReferralReply");
+    welfare__bus__v1__envelope__free_unpacked(env, NULL);
+    zmq_close(s);
+    counts now = intake_counts();
+    assert_int_equal(now.referrals, before.referrals + 1);
+    assert_int_equal(now.households, before.households + 1);
+    assert_int_equal(now.processed, before.processed + 1);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    zctx = zmq_ctx_new();
+    return zctx ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    zmq_ctx_term(zctx);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(garbage_bytes_are_malformed),
+        cmocka_unit_test(unknown_type_is_malformed),
+        cmocka_unit_test(undecodable_payload_is_malformed),
+        cmocka_unit_test(oversize_frame_is_too_large),
+        cmocka_unit_test(frame_above_hard_limit_drops_the_peer),
+        cmocka_unit_test(unknown_key_gets_nothing),
+        cmocka_unit_test(plain_client_gets_nothing),
+        cmocka_unit_test(agency_outside_its_grants_is_denied),
+        cmocka_unit_test(agency_within_its_grants_is_served),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
