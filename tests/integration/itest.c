@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "welfare/bus/v1/stream.pb-c.h"
+#include "welfare/reporting/v1/commands.pb-c.h"
 #include "wh/status.h"
 
 #define MAX_PARAMS 16
@@ -46,6 +47,19 @@ whc *itest_client_as(const char *service, const char *principal)
     const char *var = getenv("WH_VAR");
     snprintf(path, sizeof path, "%s/keys/%s.key", var ? var : "var", principal);
     return open_client(service, path);
+}
+
+whc *itest_client_with(const char *service, int timeout_ms, int retries)
+{
+    whc_options opt = whc_options_from_env();
+    whc *c = NULL;
+    opt.timeout_ms = timeout_ms;
+    opt.retries = retries;
+    if (whc_open(&c, service, &opt) != 0) {
+        fprintf(stderr, "itest: cannot connect to %s\n", service);
+        exit(2);
+    }
+    return c;
 }
 
 static PGconn *connection(void)
@@ -201,15 +215,34 @@ void itest_referral_init(itest_referral *r, const char *dong_code, int household
     r->req.reported_on = r->reported_on;
 }
 
+ProtobufCMessage *itest_call(whc *c, const ProtobufCMessage *request,
+                             const ProtobufCMessageDescriptor *reply_type)
+{
+    ProtobufCMessage *reply = NULL;
+    whc_error err;
+    int rc = whc_call(c, request, reply_type, &reply, &err);
+    if (rc != 0)
+        fail_msg("%s: %s (%s): %s", request->descriptor->name, wh_status_name(rc), err.field, err.message);
+    return reply;
+}
+
 Welfare__Intake__V1__SubmitReferralReply *itest_submit(whc *c, const itest_referral *r)
 {
-    Welfare__Intake__V1__SubmitReferralReply *reply = NULL;
-    whc_error err;
-    int rc = whc_call(c, &r->req.base, &welfare__intake__v1__submit_referral_reply__descriptor,
-                      (ProtobufCMessage **)&reply, &err);
-    if (rc != 0)
-        fail_msg("SubmitReferral: %s (%s): %s", wh_status_name(rc), err.field, err.message);
-    return reply;
+    return (Welfare__Intake__V1__SubmitReferralReply *)itest_call(
+        c, &r->req.base, &welfare__intake__v1__submit_referral_reply__descriptor);
+}
+
+bool itest_wait_caught_up(const char *consumer_schema, const char *stream, int secs)
+{
+    uint64_t head = 0;
+    if (itest_events_count(stream, NULL, NULL, NULL, &head) < 0)
+        return false;
+    char sql[256], value[24];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM %s.consumer_position WHERE stream = $1 AND position >= $2",
+             consumer_schema);
+    snprintf(value, sizeof value, "%llu", (unsigned long long)head);
+    return itest_wait_i64_params(1, secs, sql, stream, value, NULL) == 1;
 }
 
 int64_t itest_events_count(const char *stream, const char *type, itest_event_match match, void *arg,
@@ -247,6 +280,63 @@ int64_t itest_events_count(const char *stream, const char *type, itest_event_mat
     }
     whc_close(&c);
     return count;
+}
+
+int itest_kpi_query(const char *const *dongs, size_t n_dongs, const char *from_on, const char *to_on,
+                    itest_kpi *out)
+{
+    Welfare__Reporting__V1__QueryKpi q = WELFARE__REPORTING__V1__QUERY_KPI__INIT;
+    Welfare__Reporting__V1__KpiSelection sel = WELFARE__REPORTING__V1__KPI_SELECTION__INIT;
+    Welfare__Reporting__V1__QueryKpiReply *reply = NULL;
+    whc_error err;
+    sel.dong_codes = (char **)dongs;
+    sel.n_dong_codes = n_dongs;
+    sel.from_on = (char *)from_on;
+    sel.to_on = (char *)to_on;
+    q.selection = &sel;
+    whc *c = itest_client("reporting");
+    int rc = whc_call(c, &q.base, &welfare__reporting__v1__query_kpi_reply__descriptor,
+                      (ProtobufCMessage **)&reply, &err);
+    whc_close(&c);
+    if (rc != 0) {
+        fprintf(stderr, "itest: QueryKpi: %s (%s): %s\n", wh_status_name(rc), err.field, err.message);
+        return rc;
+    }
+    const Welfare__Reporting__V1__KpiValues *t = reply->report ? reply->report->total : NULL;
+    memset(out, 0, sizeof *out);
+    if (t) {
+        *out = (itest_kpi){t->targets,          t->visiting_personnel,   t->visiting_personnel_private,
+                           t->case_households,  t->blind_spots,          t->site_visits,
+                           t->service_linkages, t->resources_discovered, t->resource_amount_krw};
+    }
+    protobuf_c_message_free_unpacked(&reply->base, NULL);
+    return 0;
+}
+
+bool itest_kpi_wait(const char *const *dongs, size_t n_dongs, const char *from_on, const char *to_on,
+                    const itest_kpi *want, int secs, itest_kpi *got)
+{
+    for (int i = 0; i < secs * 10; i++) {
+        if (itest_kpi_query(dongs, n_dongs, from_on, to_on, got) == 0 && memcmp(got, want, sizeof *got) == 0)
+            return true;
+        usleep(100 * 1000);
+    }
+    return false;
+}
+
+void itest_kpi_assert_equal(const itest_kpi *want, const itest_kpi *got)
+{
+    if (memcmp(want, got, sizeof *want) == 0)
+        return;
+    fail_msg("KPI want/got: targets %lld/%lld personnel %lld/%lld private %lld/%lld cases %lld/%lld "
+             "blind %lld/%lld visits %lld/%lld linkages %lld/%lld resources %lld/%lld amount %lld/%lld",
+             (long long)want->targets, (long long)got->targets, (long long)want->personnel,
+             (long long)got->personnel, (long long)want->personnel_private, (long long)got->personnel_private,
+             (long long)want->case_households, (long long)got->case_households, (long long)want->blind_spots,
+             (long long)got->blind_spots, (long long)want->site_visits, (long long)got->site_visits,
+             (long long)want->linkages, (long long)got->linkages, (long long)want->resources,
+             (long long)got->resources, (long long)want->resource_amount_krw,
+             (long long)got->resource_amount_krw);
 }
 
 bool itest_same_message(const ProtobufCMessage *a, const ProtobufCMessage *b)

@@ -23,6 +23,8 @@
 whc *itest_client(const char *service);
 /* The same with another principal's secret key file in $WH_VAR/keys (e.g. "agency-demo"). */
 whc *itest_client_as(const char *service, const char *principal);
+/* The operator's client with its own per-try timeout and number of same-id resends. */
+whc *itest_client_with(const char *service, int timeout_ms, int retries);
 
 /* Runs a query with text parameters (NULL-terminated) and returns the first column of the first row
  * as a number (-1 when there is no row or on failure, which is printed). */
@@ -72,6 +74,15 @@ enum { ITEST_RISK_LOW, ITEST_RISK_HIGH };
 void itest_referral_init(itest_referral *r, const char *dong_code, int household, int first_person,
                          int n_persons, int risk, const char *reported_on);
 
+/* Sends a command with whc_call and returns its reply (caller frees), failing the test with the
+ * command's type, the status, field and message on an error reply. */
+ProtobufCMessage *itest_call(whc *c, const ProtobufCMessage *request,
+                             const ProtobufCMessageDescriptor *reply_type);
+
+/* Waits until the consumer schema's position in stream reaches the stream's head as it is now (the
+ * consumer applied everything published so far); true when it did within secs. */
+bool itest_wait_caught_up(const char *consumer_schema, const char *stream, int secs);
+
 /* Sends a SubmitReferral with whc_call and returns its reply (caller frees), failing the test on an
  * error reply. */
 Welfare__Intake__V1__SubmitReferralReply *itest_submit(whc *c, const itest_referral *r);
@@ -82,6 +93,22 @@ Welfare__Intake__V1__SubmitReferralReply *itest_submit(whc *c, const itest_refer
 typedef bool (*itest_event_match)(const Welfare__Bus__V1__Envelope *env, void *arg);
 int64_t itest_events_count(const char *stream, const char *type, itest_event_match match, void *arg,
                            uint64_t *head_out);
+
+/* The KPI total of a set of dongs over a period, from reporting's QueryKpi. */
+typedef struct itest_kpi {
+    int64_t targets, personnel, personnel_private, case_households, blind_spots, site_visits, linkages,
+        resources, resource_amount_krw;
+} itest_kpi;
+
+/* Asks reporting; 0, or the failure's status (printed). */
+int itest_kpi_query(const char *const *dongs, size_t n_dongs, const char *from_on, const char *to_on,
+                    itest_kpi *out);
+/* Polls QueryKpi every 100 ms until the total equals *want or secs pass; true when it did.  *got
+ * holds the last answer (so a test can print what differed). */
+bool itest_kpi_wait(const char *const *dongs, size_t n_dongs, const char *from_on, const char *to_on,
+                    const itest_kpi *want, int secs, itest_kpi *got);
+/* Fails the test with every index of want and got side by side when they differ. */
+void itest_kpi_assert_equal(const itest_kpi *want, const itest_kpi *got);
 
 /* Packs a message and compares the bytes with another's: the same reply, byte for byte. */
 bool itest_same_message(const ProtobufCMessage *a, const ProtobufCMessage *b);

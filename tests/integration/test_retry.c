@@ -47,8 +47,11 @@ static bool referral_is(const Welfare__Bus__V1__Envelope *ev, void *arg)
     return id == *(const int64_t *)arg;
 }
 
-static void expect_one_effect(int64_t referral_id, int64_t household_id)
+static void expect_one_effect(const char *message_id, int64_t referral_id, int64_t household_id)
 {
+    assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.processed_command WHERE message_id = $1",
+                                   message_id, NULL),
+                     1);
     char hh[24];
     snprintf(hh, sizeof hh, "%lld", (long long)household_id);
     assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.referral WHERE household_id = $1", hh, NULL),
@@ -96,7 +99,7 @@ static void same_id_three_times_in_a_row(void **state)
 
     submit_same_id(c, id, &r, replies);
     expect_same_replies(replies);
-    expect_one_effect(replies[0]->referral_id, replies[0]->household_id);
+    expect_one_effect(id, replies[0]->referral_id, replies[0]->household_id);
     free_replies(replies);
     whc_close(&c);
 }
@@ -125,7 +128,7 @@ static void same_id_three_times_pipelined(void **state)
         assert_string_equal(got, id);
     }
     expect_same_replies(replies);
-    expect_one_effect(replies[0]->referral_id, replies[0]->household_id);
+    expect_one_effect(id, replies[0]->referral_id, replies[0]->household_id);
     free_replies(replies);
     whc_close(&c);
 }
