@@ -39,6 +39,7 @@
 #include "welfare/bus/v1/envelope.pb-c.h"
 #include "wh/access.h"
 #include "wh/db.h"
+#include "wh/http.h"
 #include "wh/migrate.h"
 #include "wh/status.h"
 
@@ -120,6 +121,9 @@ void wh_service_set_state(wh_service *svc, void *state);
 void *wh_service_state(wh_service *svc);
 uv_loop_t *wh_service_loop(wh_service *svc);
 const char *wh_service_name(const wh_service *svc);
+/* The operations endpoint, for services that add routes in start (created before start, listening
+ * after it). */
+wh_http *wh_service_http(wh_service *svc);
 
 /* Runs job(ctx, arg) in a transaction of its own, with emit available, as the loop does for
  * commands (a timer's daily planning, say).  0 or the job's / the database's negative status. */

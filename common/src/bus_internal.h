@@ -1,0 +1,215 @@
+/*
+ * bus_internal.h — what the files of libwh's service framework share (not installed).
+ *
+ *   service.c        lifecycle: environment → database → keys → sockets → HTTP → loop → shutdown
+ *   service_state.c  the accessors services use from start/stop and timers
+ *   service_db.c     the framework's connection: open, migrate, reconnect while PostgreSQL is away
+ *   ctx.c arena.c    a handler's context and its batch-lifetime memory
+ *   zsock.c          a ZeroMQ socket on the libuv loop (ZMQ_FD is edge-triggered)
+ *   zap.c            the ZAP handler: CURVE keys from the allow-list become principals
+ *   commands.c       the ROUTER: drain, reject what is bad, one transaction per batch, reply after commit
+ *   envelope.c       building, packing and unpacking Envelopes
+ *   outbox.c         wh_ctx_emit: an event, its gap-free sequence, in the handler's transaction
+ *   hints.c          StreamHead on the PUB socket after each commit and as a heartbeat
+ *   fetch.c          FetchEvents: a stream's events after a position
+ *   consumer.c       one subscribed stream: position, pull, apply exactly once, dead letters
+ *   bus_store.c      the SQL of all of the above
+ */
+#ifndef WH_BUS_INTERNAL_H
+#define WH_BUS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "welfare/bus/v1/stream.pb-c.h"
+#include "wh/http.h"
+#include "wh/metrics.h"
+#include "wh/service.h"
+
+#define WH_BATCH_MAX_DEFAULT  256
+#define WH_MAX_FRAME_DEFAULT  (1024 * 1024)      /* a larger command gets TOO_LARGE */
+#define WH_HARD_FRAME_LIMIT   (16 * 1024 * 1024) /* libzmq drops the peer above this */
+#define WH_FETCH_MAX_DEFAULT  500
+#define WH_FETCH_TIMEOUT_MS   5000
+#define WH_TICK_MS            1000
+#define WH_MESSAGE_ID_MAX     64
+#define WH_PRINCIPAL_NAME_MAX 64
+
+/* --- arena.c: memory that lives until a batch is answered --------------------------------- */
+
+typedef struct wh_arena wh_arena;
+wh_arena *wh_arena_new(void);
+void *wh_arena_alloc(wh_arena *a, size_t size); /* zeroed; NULL when out of memory */
+void wh_arena_reset(wh_arena *a);               /* frees everything allocated so far */
+void wh_arena_free(wh_arena **a);
+
+/* --- zsock.c -------------------------------------------------------------------------------- */
+
+typedef struct wh_zsock wh_zsock;
+typedef void (*wh_zsock_fn)(wh_zsock *z, void *arg);
+
+struct wh_zsock {
+    void *sock;
+    uv_poll_t poll;
+    uv_idle_t idle;
+    wh_zsock_fn on_readable; /* drains what it wants; called again while messages wait */
+    void *arg;
+    bool started;
+    void (*on_closed)(wh_zsock *z); /* optional: after wh_zsock_close, once the handles are closed */
+    int handles_closed;
+};
+
+/* Puts a ZeroMQ socket on the loop; on_readable runs whenever messages wait.  0 or WH_INTERNAL. */
+int wh_zsock_start(wh_zsock *z, uv_loop_t *loop, void *sock, wh_zsock_fn on_readable, void *arg);
+/* Re-reads ZMQ_EVENTS after a send elsewhere (the edge may have been consumed). */
+void wh_zsock_kick(wh_zsock *z);
+/* Takes the socket off the loop and closes it; the handles close on the next loop turn, then
+ * on_closed runs (at once when the socket never started). */
+void wh_zsock_close(wh_zsock *z);
+/* Sets the CURVE options: server (secret only) or client (with the server's public key). */
+int wh_zsock_curve_server(void *sock, const char *secret_z85);
+int wh_zsock_curve_client(void *sock, const char *secret_z85, const char *public_z85,
+                          const char *server_public_z85);
+
+/* --- zap.c ----------------------------------------------------------------------------------- */
+
+typedef struct wh_zap wh_zap;
+/* Binds the ZAP endpoint in zctx and answers on the loop from the allow-list.  0 or a status. */
+int wh_zap_start(wh_zap **out, uv_loop_t *loop, void *zctx, const wh_access *access);
+void wh_zap_stop(wh_zap **zap);
+
+/* --- the running service ----------------------------------------------------------------------- */
+
+typedef struct wh_consumer wh_consumer;
+typedef struct wh_commands wh_commands;
+
+struct wh_service {
+    const wh_service_def *def;
+    uv_loop_t *loop;
+    void *state;
+    wh_http *http;
+
+    /* database */
+    wh_db *db;
+    char *db_conninfo;
+    bool db_up;
+    uv_timer_t reconnect_timer;
+
+    /* keys and sockets */
+    wh_access *access;
+    char secret_key[WH_Z85_KEY_LEN + 1];
+    char public_key[WH_Z85_KEY_LEN + 1];
+    void *zctx;
+    wh_zap *zap;
+    wh_commands *commands;
+    void *pub;
+    wh_consumer **consumers;
+    size_t n_consumers;
+
+    /* own stream */
+    uint64_t head;      /* highest committed sequence */
+    uint64_t tx_head;   /* highest sequence of the open transaction */
+    uint64_t published; /* highest sequence announced on PUB */
+
+    /* settings */
+    int64_t batch_max, max_frame, fetch_max;
+
+    uv_timer_t tick;
+    uv_signal_t sigint, sigterm;
+    bool stopping;
+
+    wh_gauge *ready_gauge, *head_gauge;
+    wh_counter *events_emitted;
+};
+
+struct wh_ctx {
+    wh_service *svc;
+    wh_arena *arena;
+    const Welfare__Bus__V1__Envelope *env;
+    const wh_principal *principal;
+    int status;
+    char field[128];
+    char message[256];
+};
+
+/* ctx.c */
+void wh_ctx_init(wh_ctx *ctx, wh_service *svc, wh_arena *arena, const Welfare__Bus__V1__Envelope *env,
+                 const wh_principal *principal);
+
+/* --- envelope.c -------------------------------------------------------------------------------- */
+
+/* Packs msg as the payload of a new envelope (fresh message id, time now) caused by cause (may be
+ * NULL) and returns the packed envelope in *frame (malloc()ed) — or, with error_status < 0, an error
+ * reply of type reply_type.  0 or WH_INTERNAL. */
+int wh_envelope_reply(const wh_service *svc, const Welfare__Bus__V1__Envelope *cause, const char *reply_type,
+                      const ProtobufCMessage *msg, int error_status, const char *error_field,
+                      const char *error_message, uint8_t **frame, size_t *len);
+/* Packs a message (payload) with a fresh id into *frame; 0 or WH_INTERNAL. */
+int wh_envelope_pack_message(const char *producer, const char *correlation_id, const ProtobufCMessage *msg,
+                             uint8_t **frame, size_t *len);
+/* The payload of env decoded as descriptor, or NULL (caller frees with protobuf_c_message_free_unpacked). */
+ProtobufCMessage *wh_envelope_payload(const Welfare__Bus__V1__Envelope *env,
+                                      const ProtobufCMessageDescriptor *descriptor);
+/* A message id we accept: 1–64 characters of [A-Za-z0-9._:-]. */
+bool wh_message_id_valid(const char *id);
+
+/* --- bus_store.c: the framework's SQL ------------------------------------------------------------ */
+
+extern const wh_db_statement wh_bus_statements[];
+extern const size_t wh_bus_statements_count;
+
+/* Stored reply of a command id into *frame (malloc()ed): 1 found, 0 not found, < 0 status. */
+int wh_bus_find_reply(wh_db *db, const char *message_id, uint8_t **frame, size_t *len);
+int wh_bus_store_reply(wh_db *db, const char *message_id, const char *principal, const char *type, int status,
+                       const uint8_t *frame, size_t len);
+/* Appends an event to the outbox with the stream's next sequence, into *sequence. */
+int wh_bus_append_event(wh_db *db, const char *stream, const Welfare__Bus__V1__Envelope *event,
+                        uint64_t *sequence);
+int wh_bus_stream_ensure(wh_db *db, const char *stream, uint64_t *head);
+/* Events after a position and up to `upto` (the committed head: a batch must never hand out events
+ * its own transaction has not committed): fills reply (from the arena) with at most max events. */
+int wh_bus_read_events(wh_db *db, wh_arena *arena, const char *stream, uint64_t after, uint64_t upto,
+                       uint32_t max, Welfare__Bus__V1__FetchEventsReply *reply);
+int wh_bus_position_load(wh_db *db, const char *stream, uint64_t *position);
+/* Moves the position from `from` to `to`; WH_FAILED_PRECONDITION when it was not at `from`. */
+int wh_bus_position_advance(wh_db *db, const char *stream, uint64_t from, uint64_t to);
+int wh_bus_park(wh_db *db, const char *stream, const Welfare__Bus__V1__Envelope *event, int attempts,
+                const char *error);
+
+/* --- service_db.c ---------------------------------------------------------------------------- */
+
+/* Opens the connection and applies the migrations; 0 or a status (logged). */
+int wh_service_db_open(wh_service *svc);
+/* Called when a statement failed with UNAVAILABLE: marks the database down and starts reconnecting. */
+void wh_service_db_lost(wh_service *svc);
+/* BEGIN / COMMIT / ROLLBACK on the framework's connection; a lost connection calls db_lost. */
+int wh_service_begin(wh_service *svc);
+int wh_service_commit(wh_service *svc);
+void wh_service_rollback(wh_service *svc);
+
+/* --- commands.c ------------------------------------------------------------------------------ */
+
+int wh_commands_start(wh_commands **out, wh_service *svc);
+void wh_commands_stop(wh_commands **c);
+
+/* --- fetch.c ------------------------------------------------------------------------------------ */
+
+int wh_fetch_handle(wh_ctx *ctx, const ProtobufCMessage *request, ProtobufCMessage **reply);
+bool wh_fetch_allowed(const wh_service *svc, const wh_principal *p, const ProtobufCMessage *request);
+
+/* --- hints.c ------------------------------------------------------------------------------------ */
+
+int wh_hints_start(wh_service *svc);
+/* After a commit: announces the new head if it moved (or always, with heartbeat). */
+void wh_hints_publish(wh_service *svc, bool heartbeat);
+void wh_hints_stop(wh_service *svc);
+
+/* --- consumer.c ------------------------------------------------------------------------------- */
+
+int wh_consumers_start(wh_service *svc);
+/* On the tick: poll streams whose fetch is not in flight, retry what failed. */
+void wh_consumers_tick(wh_service *svc);
+void wh_consumers_stop(wh_service *svc);
+
+#endif

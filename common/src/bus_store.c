@@ -1,0 +1,282 @@
+/*
+ * bus_store.c — the SQL of the bus framework: stored replies, the outbox stream, consumer positions
+ * and dead letters (tables in common/migrations).  Binary values travel as bytea in hex text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus_internal.h"
+
+const wh_db_statement wh_bus_statements[] = {
+    {"bus_find_reply", "SELECT reply FROM processed_command WHERE message_id = $1"},
+    {"bus_store_reply", "INSERT INTO processed_command (message_id, principal, type, status, reply) "
+                        "VALUES ($1, $2, $3, $4, $5::bytea)"},
+    {"bus_append_event",
+     "WITH s AS (UPDATE stream_head SET head = head + 1 WHERE stream = $1 RETURNING head) "
+     "INSERT INTO outbox (sequence, message_id, type, correlation_id, causation_id, time_ms, payload) "
+     "SELECT head, $2, $3, $4, $5, $6, $7::bytea FROM s RETURNING sequence"},
+    {"bus_stream_ensure", "INSERT INTO stream_head (stream) VALUES ($1) ON CONFLICT (stream) DO NOTHING"},
+    {"bus_stream_head", "SELECT head FROM stream_head WHERE stream = $1"},
+    {"bus_read_events", "SELECT sequence, message_id, type, correlation_id, causation_id, time_ms, payload "
+                        "FROM outbox WHERE sequence > $1 AND sequence <= $2 ORDER BY sequence LIMIT $3"},
+    {"bus_position_ensure",
+     "INSERT INTO consumer_position (stream) VALUES ($1) ON CONFLICT (stream) DO NOTHING"},
+    {"bus_position_load", "SELECT position FROM consumer_position WHERE stream = $1"},
+    {"bus_position_advance", "UPDATE consumer_position SET position = $3, updated_at = now() "
+                             "WHERE stream = $1 AND position = $2"},
+    {"bus_park", "INSERT INTO dead_letter (stream, sequence, message_id, type, payload, attempts, error) "
+                 "VALUES ($1, $2, $3, $4, $5::bytea, $6, $7) ON CONFLICT (stream, sequence) DO NOTHING"},
+};
+const size_t wh_bus_statements_count = sizeof wh_bus_statements / sizeof wh_bus_statements[0];
+
+static const char hex_digits[] = "0123456789abcdef";
+
+/* "\x…" text of len bytes, malloc()ed. */
+static char *hex_encode(const uint8_t *data, size_t len)
+{
+    char *out = malloc(2 * len + 3);
+
+    if (out == NULL)
+        return NULL;
+    out[0] = '\\';
+    out[1] = 'x';
+    for (size_t i = 0; i < len; i++) {
+        out[2 + 2 * i] = hex_digits[data[i] >> 4];
+        out[3 + 2 * i] = hex_digits[data[i] & 15];
+    }
+    out[2 + 2 * len] = '\0';
+    return out;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes PostgreSQL's hex bytea output into out (at least (strlen(text) - 2) / 2 bytes). */
+static int hex_decode(const char *text, uint8_t *out, size_t *len)
+{
+    size_t n = strlen(text);
+
+    if (n < 2 || text[0] != '\\' || text[1] != 'x' || n % 2 != 0)
+        return WH_INTERNAL;
+    *len = (n - 2) / 2;
+    for (size_t i = 0; i < *len; i++) {
+        int hi = hex_value(text[2 + 2 * i]), lo = hex_value(text[3 + 2 * i]);
+        if (hi < 0 || lo < 0)
+            return WH_INTERNAL;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return 0;
+}
+
+int wh_bus_find_reply(wh_db *db, const char *message_id, uint8_t **frame, size_t *len)
+{
+    wh_params p;
+    PGresult *r;
+    int rc = 0;
+
+    wh_params_reset(&p);
+    wh_params_text(&p, message_id);
+    r = wh_db_query(db, "bus_find_reply", &p);
+    if (r == NULL)
+        return wh_db_last_status(db);
+    if (PQntuples(r) > 0) {
+        const char *text = wh_db_text(r, 0, 0);
+        *frame = malloc(strlen(text) / 2 + 1);
+        rc = *frame == NULL ? WH_INTERNAL : hex_decode(text, *frame, len);
+        if (rc == 0)
+            rc = 1;
+    }
+    PQclear(r);
+    return rc;
+}
+
+int wh_bus_store_reply(wh_db *db, const char *message_id, const char *principal, const char *type, int status,
+                       const uint8_t *frame, size_t len)
+{
+    char *hex = hex_encode(frame, len);
+    wh_params p;
+    int64_t rc;
+
+    if (hex == NULL)
+        return WH_INTERNAL;
+    wh_params_reset(&p);
+    wh_params_text(&p, message_id);
+    wh_params_text(&p, principal);
+    wh_params_text(&p, type);
+    wh_params_i64(&p, status);
+    wh_params_text(&p, hex);
+    rc = wh_db_exec(db, "bus_store_reply", &p);
+    free(hex);
+    return rc < 0 ? (int)rc : 0;
+}
+
+int wh_bus_append_event(wh_db *db, const char *stream, const Welfare__Bus__V1__Envelope *event,
+                        uint64_t *sequence)
+{
+    char *hex = hex_encode(event->payload.data, event->payload.len);
+    wh_params p;
+    PGresult *r;
+    int rc = 0;
+
+    if (hex == NULL)
+        return WH_INTERNAL;
+    wh_params_reset(&p);
+    wh_params_text(&p, stream);
+    wh_params_text(&p, event->message_id);
+    wh_params_text(&p, event->type);
+    wh_params_text(&p, event->correlation_id);
+    wh_params_text(&p, event->causation_id);
+    wh_params_i64(&p, event->time_unix_ms);
+    wh_params_text(&p, hex);
+    r = wh_db_query(db, "bus_append_event", &p);
+    free(hex);
+    if (r == NULL)
+        return wh_db_last_status(db);
+    if (PQntuples(r) != 1)
+        rc = WH_INTERNAL; /* no stream_head row: the service did not ensure its stream */
+    else
+        *sequence = (uint64_t)wh_db_i64(r, 0, 0, 0);
+    PQclear(r);
+    return rc;
+}
+
+int wh_bus_stream_ensure(wh_db *db, const char *stream, uint64_t *head)
+{
+    wh_params p;
+    PGresult *r;
+
+    wh_params_reset(&p);
+    wh_params_text(&p, stream);
+    if (wh_db_exec(db, "bus_stream_ensure", &p) < 0)
+        return wh_db_last_status(db);
+    r = wh_db_query(db, "bus_stream_head", &p);
+    if (r == NULL)
+        return wh_db_last_status(db);
+    *head = (uint64_t)wh_db_i64(r, 0, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+/* Copies a text cell into the arena. */
+static char *arena_text(wh_arena *arena, const PGresult *r, int row, int col)
+{
+    const char *s = wh_db_text(r, row, col);
+    size_t n = strlen(s != NULL ? s : "") + 1;
+    char *out = wh_arena_alloc(arena, n);
+
+    if (out != NULL)
+        memcpy(out, s != NULL ? s : "", n);
+    return out;
+}
+
+static int row_to_envelope(wh_arena *arena, const PGresult *r, int row, const char *stream,
+                           Welfare__Bus__V1__Envelope *env)
+{
+    const char *payload = wh_db_text(r, row, 6);
+
+    welfare__bus__v1__envelope__init(env);
+    env->sequence = (uint64_t)wh_db_i64(r, row, 0, 0);
+    env->message_id = arena_text(arena, r, row, 1);
+    env->type = arena_text(arena, r, row, 2);
+    env->correlation_id = arena_text(arena, r, row, 3);
+    env->causation_id = arena_text(arena, r, row, 4);
+    env->time_unix_ms = wh_db_i64(r, row, 5, 0);
+    env->stream = (char *)stream;
+    env->producer = (char *)stream;
+    env->payload.data = wh_arena_alloc(arena, payload != NULL ? strlen(payload) / 2 + 1 : 1);
+    if (env->message_id == NULL || env->type == NULL || env->correlation_id == NULL ||
+        env->causation_id == NULL || env->payload.data == NULL)
+        return WH_INTERNAL;
+    return hex_decode(payload != NULL ? payload : "\\x", env->payload.data, &env->payload.len);
+}
+
+int wh_bus_read_events(wh_db *db, wh_arena *arena, const char *stream, uint64_t after, uint64_t upto,
+                       uint32_t max, Welfare__Bus__V1__FetchEventsReply *reply)
+{
+    wh_params p;
+    PGresult *r;
+    int rc = 0, n;
+
+    wh_params_reset(&p);
+    wh_params_i64(&p, (int64_t)after);
+    wh_params_i64(&p, (int64_t)upto);
+    wh_params_i64(&p, max);
+    r = wh_db_query(db, "bus_read_events", &p);
+    if (r == NULL)
+        return wh_db_last_status(db);
+    n = PQntuples(r);
+    reply->events = wh_arena_alloc(arena, (size_t)(n > 0 ? n : 1) * sizeof *reply->events);
+    Welfare__Bus__V1__Envelope *envs = wh_arena_alloc(arena, (size_t)(n > 0 ? n : 1) * sizeof *envs);
+    if (reply->events == NULL || envs == NULL)
+        rc = WH_INTERNAL;
+    for (int i = 0; rc == 0 && i < n; i++) {
+        rc = row_to_envelope(arena, r, i, stream, &envs[i]);
+        reply->events[i] = &envs[i];
+    }
+    reply->n_events = rc == 0 ? (size_t)n : 0;
+    PQclear(r);
+    return rc;
+}
+
+int wh_bus_position_load(wh_db *db, const char *stream, uint64_t *position)
+{
+    wh_params p;
+    PGresult *r;
+
+    wh_params_reset(&p);
+    wh_params_text(&p, stream);
+    if (wh_db_exec(db, "bus_position_ensure", &p) < 0)
+        return wh_db_last_status(db);
+    r = wh_db_query(db, "bus_position_load", &p);
+    if (r == NULL)
+        return wh_db_last_status(db);
+    *position = (uint64_t)wh_db_i64(r, 0, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+int wh_bus_position_advance(wh_db *db, const char *stream, uint64_t from, uint64_t to)
+{
+    wh_params p;
+    int64_t n;
+
+    wh_params_reset(&p);
+    wh_params_text(&p, stream);
+    wh_params_i64(&p, (int64_t)from);
+    wh_params_i64(&p, (int64_t)to);
+    n = wh_db_exec(db, "bus_position_advance", &p);
+    if (n < 0)
+        return (int)n;
+    return n == 1 ? 0 : WH_FAILED_PRECONDITION;
+}
+
+int wh_bus_park(wh_db *db, const char *stream, const Welfare__Bus__V1__Envelope *event, int attempts,
+                const char *error)
+{
+    char *hex = hex_encode(event->payload.data, event->payload.len);
+    wh_params p;
+    int64_t rc;
+
+    if (hex == NULL)
+        return WH_INTERNAL;
+    wh_params_reset(&p);
+    wh_params_text(&p, stream);
+    wh_params_i64(&p, (int64_t)event->sequence);
+    wh_params_text(&p, event->message_id);
+    wh_params_text(&p, event->type);
+    wh_params_text(&p, hex);
+    wh_params_i64(&p, attempts);
+    wh_params_text(&p, error);
+    rc = wh_db_exec(db, "bus_park", &p);
+    free(hex);
+    return rc < 0 ? (int)rc : 0;
+}

@@ -1,0 +1,442 @@
+/*
+ * commands.c — the command socket: a ROUTER that drains what waits, rejects what is bad, handles the
+ * rest in one transaction and replies after the commit.
+ *
+ *   receive ≤ batch_max messages ─▶ check each (size, envelope, message id, principal, type, grant,
+ *   payload): a bad one is answered at once with a typed error, stores nothing ─▶ BEGIN ─▶ per
+ *   command: stored reply? replay it : SAVEPOINT, handler, store the reply, RELEASE ─▶ COMMIT ─▶
+ *   send every reply ─▶ announce the new stream head.
+ *
+ * A handler failure rolls back to its savepoint only.  A final failure (wh_status_is_final) is stored
+ * and replayed like a success; a transient one is not, so the client's retry can succeed.  When the
+ * commit fails nothing of the batch happened, and every command is answered UNAVAILABLE.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "bus_internal.h"
+#include "welfare/bus/v1/stream.pb-c.h"
+#include "wh/config.h"
+#include "wh/log.h"
+#include "wh/util.h"
+
+#define ROUTE_MAX    4  /* routing frames before the envelope: the ROUTER's id, a REQ's delimiter */
+#define STATUS_SLOTS 10 /* -WH_TOO_LARGE + 1 */
+#define LOST         1  /* process_one: the connection went away, the batch is lost */
+
+typedef struct pending {
+    zmq_msg_t route[ROUTE_MAX];
+    int n_route;
+    Welfare__Bus__V1__Envelope *env;
+    const wh_command *cmd;
+    size_t row; /* index of cmd in the service's table; n_commands for FetchEvents */
+    const wh_principal *principal;
+    ProtobufCMessage *request;
+    uint8_t *reply;
+    size_t reply_len;
+    int status;
+    uint64_t received_ns;
+} pending;
+
+struct wh_commands {
+    wh_service *svc;
+    wh_zsock z;
+    wh_arena *arena;
+    pending *batch;
+    size_t n;
+    wh_counter **by_row; /* [(n_commands + 1) * STATUS_SLOTS], registered on first use */
+    wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *replayed;
+    wh_histogram *latency;
+    wh_gauge *batch_size;
+};
+
+static const wh_command fetch_row = {&welfare__bus__v1__fetch_events__descriptor,
+                                     &welfare__bus__v1__fetch_events_reply__descriptor,
+                                     wh_fetch_handle,
+                                     WH_ROLES_ALL,
+                                     true,
+                                     "read this service's event stream after a position"};
+
+/* --- metrics ------------------------------------------------------------------------------------ */
+
+static void count(wh_commands *c, const pending *p, int status)
+{
+    size_t slot = p->row * STATUS_SLOTS + (size_t)(-status);
+    char labels[200];
+
+    if (status > 0 || -status >= STATUS_SLOTS)
+        return;
+    if (c->by_row[slot] == NULL) {
+        snprintf(labels, sizeof labels, "type=\"%s\",status=\"%s\"", p->cmd->request->name,
+                 wh_status_name(status));
+        c->by_row[slot] =
+            wh_metrics_counter("wh_bus_commands_total", labels, "Commands answered, by type and status");
+    }
+    wh_counter_add(c->by_row[slot], 1);
+}
+
+static void register_metrics(wh_commands *c)
+{
+    const char *help = "Messages rejected before any handler ran, by reason";
+
+    c->rejected_malformed = wh_metrics_counter("wh_bus_rejected_total", "reason=\"malformed\"", help);
+    c->rejected_large = wh_metrics_counter("wh_bus_rejected_total", "reason=\"too_large\"", help);
+    c->rejected_unknown = wh_metrics_counter("wh_bus_rejected_total", "reason=\"unknown_type\"", help);
+    c->rejected_denied = wh_metrics_counter("wh_bus_rejected_total", "reason=\"permission_denied\"", help);
+    c->replayed = wh_metrics_counter("wh_bus_commands_replayed_total", NULL,
+                                     "Repeated message ids answered with the stored reply");
+    c->latency = wh_metrics_histogram("wh_bus_command_seconds", NULL,
+                                      "From receiving a command to sending its reply (after commit)");
+    c->batch_size = wh_metrics_gauge("wh_bus_batch_size", NULL, "Commands in the last batch");
+}
+
+/* --- replies -------------------------------------------------------------------------------------- */
+
+static void set_reply(wh_commands *c, pending *p, int status, const char *field, const char *message,
+                      const ProtobufCMessage *msg)
+{
+    const char *type = p->cmd != NULL ? p->cmd->reply->name : "";
+
+    free(p->reply);
+    p->reply = NULL;
+    p->status = status;
+    if (wh_envelope_reply(c->svc, p->env, type, msg, status, field, message, &p->reply, &p->reply_len) != 0)
+        p->reply = NULL; /* out of memory: no answer; the client retries */
+}
+
+static void send_reply(wh_commands *c, pending *p)
+{
+    for (int i = 0; i < p->n_route; i++)
+        zmq_msg_send(&p->route[i], c->z.sock, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+    if (p->reply != NULL)
+        zmq_send(c->z.sock, p->reply, p->reply_len, ZMQ_DONTWAIT);
+    else if (p->n_route > 0)
+        zmq_send(c->z.sock, "", 0, ZMQ_DONTWAIT); /* close the multipart message */
+    wh_histogram_observe(c->latency, (double)(wh_mono_ns() - p->received_ns) / 1e9);
+}
+
+static void pending_clear(pending *p)
+{
+    for (int i = 0; i < p->n_route; i++)
+        zmq_msg_close(&p->route[i]);
+    if (p->env != NULL)
+        welfare__bus__v1__envelope__free_unpacked(p->env, NULL);
+    if (p->request != NULL)
+        protobuf_c_message_free_unpacked(p->request, NULL);
+    free(p->reply);
+    memset(p, 0, sizeof *p);
+}
+
+/* Rejects a message before any handler: typed error now, nothing stored. */
+static void reject(wh_commands *c, pending *p, wh_counter *counter, int status, const char *field,
+                   const char *message)
+{
+    wh_counter_add(counter, 1);
+    set_reply(c, p, status, field, message, NULL);
+    if (p->cmd != NULL)
+        count(c, p, status);
+    send_reply(c, p);
+    wh_log_warn("command rejected", "{s:s, s:s, s:s, s:s}", "status", wh_status_name(status), "reason",
+                message, "type", p->env != NULL && p->env->type != NULL ? p->env->type : "", "principal",
+                p->principal != NULL ? p->principal->name : "");
+    pending_clear(p);
+}
+
+/* --- receiving and checking ---------------------------------------------------------------------- */
+
+static const wh_command *find_row(const wh_service *svc, const char *type, size_t *row)
+{
+    for (size_t i = 0; i < svc->def->n_commands; i++)
+        if (strcmp(svc->def->commands[i].request->name, type) == 0) {
+            *row = i;
+            return &svc->def->commands[i];
+        }
+    *row = svc->def->n_commands;
+    return strcmp(type, fetch_row.request->name) == 0 ? &fetch_row : NULL;
+}
+
+/* Reads one multipart message: routing frames into p->route, the last frame into *body.
+ * 1 read, 0 nothing waiting, -1 more frames than we accept (read and dropped). */
+static int receive(wh_commands *c, pending *p, zmq_msg_t *body)
+{
+    int more = 1, frames = 0;
+
+    zmq_msg_init(body);
+    while (more) {
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, c->z.sock, frames == 0 ? ZMQ_DONTWAIT : 0) < 0) {
+            zmq_msg_close(&m);
+            return 0;
+        }
+        frames++;
+        more = zmq_msg_more(&m);
+        if (!more) {
+            zmq_msg_move(body, &m);
+        } else if (p->n_route < ROUTE_MAX) {
+            zmq_msg_init(&p->route[p->n_route]);
+            zmq_msg_move(&p->route[p->n_route++], &m);
+        }
+        zmq_msg_close(&m);
+    }
+    return frames <= ROUTE_MAX + 1 ? 1 : -1;
+}
+
+/* Checks a received message; true when it joins the batch, false when it was answered already. */
+static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
+{
+    wh_service *svc = c->svc;
+    const char *user = zmq_msg_gets(body, "User-Id");
+    size_t len = zmq_msg_size(body);
+
+    p->received_ns = wh_mono_ns();
+    p->principal = user != NULL ? wh_access_by_name(svc->access, user) : NULL;
+    if ((int64_t)len > svc->max_frame) {
+        reject(c, p, c->rejected_large, WH_TOO_LARGE, "", "frame larger than the service accepts");
+        return false;
+    }
+    p->env = welfare__bus__v1__envelope__unpack(NULL, len, zmq_msg_data(body));
+    if (p->env == NULL) {
+        reject(c, p, c->rejected_malformed, WH_MALFORMED, "", "not a welfare.bus.v1.Envelope");
+        return false;
+    }
+    if (!wh_message_id_valid(p->env->message_id)) {
+        reject(c, p, c->rejected_malformed, WH_MALFORMED, "message_id",
+               "message_id must be 1-64 characters of A-Z a-z 0-9 . _ : -");
+        return false;
+    }
+    if (p->principal == NULL) {
+        reject(c, p, c->rejected_denied, WH_PERMISSION_DENIED, "", "unknown principal");
+        return false;
+    }
+    p->cmd = find_row(svc, p->env->type != NULL ? p->env->type : "", &p->row);
+    if (p->cmd == NULL) {
+        reject(c, p, c->rejected_unknown, WH_MALFORMED, "type", "unknown message type for this service");
+        return false;
+    }
+    p->request = wh_envelope_payload(p->env, p->cmd->request);
+    if (p->request == NULL) {
+        reject(c, p, c->rejected_malformed, WH_MALFORMED, "payload", "payload does not decode as its type");
+        return false;
+    }
+    bool allowed = p->cmd == &fetch_row
+                       ? wh_fetch_allowed(svc, p->principal, p->request)
+                       : wh_access_may_send(p->principal, p->cmd->request->name, p->cmd->roles);
+    if (!allowed) {
+        reject(c, p, c->rejected_denied, WH_PERMISSION_DENIED, "", "principal may not send this type");
+        return false;
+    }
+    return true;
+}
+
+/* --- the batch ------------------------------------------------------------------------------------ */
+
+static int savepoint(wh_service *svc, const char *sql)
+{
+    return wh_db_exec_sql(svc->db, sql);
+}
+
+/* Runs the handler inside a savepoint; fills the reply.  0, or LOST when the connection went away. */
+static int handle(wh_commands *c, pending *p)
+{
+    wh_service *svc = c->svc;
+    uint64_t head_before = svc->tx_head;
+    ProtobufCMessage *reply = NULL;
+    wh_ctx ctx;
+    int rc;
+
+    if (savepoint(svc, "SAVEPOINT wh_command") != 0)
+        return LOST;
+    wh_ctx_init(&ctx, svc, c->arena, p->env, p->principal);
+    wh_log_set_correlation(p->env->correlation_id != NULL && p->env->correlation_id[0]
+                               ? p->env->correlation_id
+                               : p->env->message_id);
+    rc = p->cmd->handle(&ctx, p->request, &reply);
+    wh_log_set_correlation(NULL);
+    if (rc == 0 && reply == NULL)
+        rc = wh_ctx_fail(&ctx, WH_INTERNAL, "", "handler gave no reply");
+    if (rc != 0) {
+        int status = ctx.status < 0 ? ctx.status : rc;
+        if (!wh_db_connected(svc->db))
+            return LOST;
+        svc->tx_head = head_before;
+        if (savepoint(svc, "ROLLBACK TO SAVEPOINT wh_command") != 0)
+            return LOST;
+        set_reply(c, p, status, ctx.field, ctx.message[0] ? ctx.message : wh_status_name(status), NULL);
+    } else {
+        set_reply(c, p, 0, NULL, NULL, reply);
+    }
+    if (p->reply == NULL)
+        return savepoint(svc, "RELEASE SAVEPOINT wh_command") == 0 ? 0 : LOST;
+    if (!p->cmd->query && (p->status == 0 || wh_status_is_final(p->status))) {
+        rc = wh_bus_store_reply(svc->db, p->env->message_id, p->principal->name, p->cmd->request->name,
+                                p->status, p->reply, p->reply_len);
+        if (rc != 0) {
+            if (!wh_db_connected(svc->db))
+                return LOST;
+            svc->tx_head = head_before;
+            if (savepoint(svc, "ROLLBACK TO SAVEPOINT wh_command") != 0)
+                return LOST;
+            set_reply(c, p, WH_INTERNAL, "", "could not record the command", NULL);
+        }
+    }
+    return savepoint(svc, "RELEASE SAVEPOINT wh_command") == 0 ? 0 : LOST;
+}
+
+/* One command of the batch: the stored reply of a repeat, or the handler. */
+static int process_one(wh_commands *c, pending *p)
+{
+    if (!p->cmd->query) {
+        int found = wh_bus_find_reply(c->svc->db, p->env->message_id, &p->reply, &p->reply_len);
+        if (found < 0 && !wh_db_connected(c->svc->db))
+            return LOST;
+        if (found < 0) {
+            set_reply(c, p, WH_INTERNAL, "", "could not look up the command", NULL);
+            return 0;
+        }
+        if (found == 1) {
+            wh_counter_add(c->replayed, 1);
+            p->status = 0;
+            return 0;
+        }
+    }
+    return handle(c, p);
+}
+
+static void answer_all(wh_commands *c, int status, const char *message)
+{
+    for (size_t i = 0; i < c->n; i++)
+        set_reply(c, &c->batch[i], status, "", message, NULL);
+}
+
+static void run_batch(wh_commands *c)
+{
+    wh_service *svc = c->svc;
+    size_t i;
+
+    if (!svc->db_up || wh_service_begin(svc) != 0) {
+        answer_all(c, WH_UNAVAILABLE, "database unavailable; retry with the same message id");
+        return;
+    }
+    for (i = 0; i < c->n; i++)
+        if (process_one(c, &c->batch[i]) == LOST)
+            break;
+    if (i < c->n) {
+        wh_service_rollback(svc);
+        wh_service_db_lost(svc);
+        answer_all(c, WH_UNAVAILABLE, "database connection lost; retry with the same message id");
+        return;
+    }
+    if (wh_service_commit(svc) != 0)
+        answer_all(c, WH_UNAVAILABLE, "commit failed; retry with the same message id");
+}
+
+static void on_readable(wh_zsock *z, void *arg)
+{
+    wh_commands *c = arg;
+    zmq_msg_t body;
+
+    c->n = 0;
+    while (c->n < (size_t)c->svc->batch_max) {
+        pending *p = &c->batch[c->n];
+        int got = receive(c, p, &body);
+        if (got == 0) {
+            zmq_msg_close(&body);
+            pending_clear(p);
+            break;
+        }
+        if (got < 0)
+            reject(c, p, c->rejected_malformed, WH_MALFORMED, "", "too many frames");
+        else if (admit(c, p, &body))
+            c->n++;
+        zmq_msg_close(&body);
+    }
+    if (c->n == 0)
+        return;
+    wh_gauge_set(c->batch_size, (double)c->n);
+    run_batch(c);
+    for (size_t i = 0; i < c->n; i++) {
+        count(c, &c->batch[i], c->batch[i].status);
+        send_reply(c, &c->batch[i]);
+        pending_clear(&c->batch[i]);
+    }
+    c->n = 0;
+    wh_arena_reset(c->arena);
+    wh_hints_publish(c->svc, false);
+    (void)z;
+}
+
+/* --- lifecycle ---------------------------------------------------------------------------------- */
+
+static void *bind_router(wh_service *svc)
+{
+    const char *bind = wh_config_str("WH_BUS_BIND", NULL);
+    const char *endpoint = bind != NULL && *bind ? bind : wh_config_bus_endpoint(svc->def->name);
+    void *sock = zmq_socket(svc->zctx, ZMQ_ROUTER);
+    int64_t hard = WH_HARD_FRAME_LIMIT;
+    int zero = 0, hwm = 100000;
+
+    if (sock == NULL || wh_zsock_curve_server(sock, svc->secret_key) != 0 ||
+        zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &hard, sizeof hard) != 0 ||
+        zmq_setsockopt(sock, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(sock, ZMQ_RCVHWM, &hwm, sizeof hwm) != 0 ||
+        zmq_setsockopt(sock, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0 || zmq_bind(sock, endpoint) != 0) {
+        wh_log_error("cannot bind the command socket", "{s:s, s:s}", "endpoint", endpoint, "error",
+                     zmq_strerror(zmq_errno()));
+        if (sock != NULL)
+            zmq_close(sock);
+        return NULL;
+    }
+    wh_log_info("commands bound", "{s:s}", "endpoint", endpoint);
+    return sock;
+}
+
+static void free_commands(wh_zsock *z)
+{
+    wh_commands *c = z->arg;
+
+    wh_arena_free(&c->arena);
+    free(c->batch);
+    free(c->by_row);
+    free(c);
+}
+
+int wh_commands_start(wh_commands **out, wh_service *svc)
+{
+    wh_commands *c = calloc(1, sizeof *c);
+    void *sock;
+
+    *out = NULL;
+    if (c == NULL)
+        return WH_INTERNAL;
+    c->svc = svc;
+    c->arena = wh_arena_new();
+    c->batch = calloc((size_t)svc->batch_max, sizeof *c->batch);
+    c->by_row = calloc((svc->def->n_commands + 1) * STATUS_SLOTS, sizeof *c->by_row);
+    if (c->arena == NULL || c->batch == NULL || c->by_row == NULL) {
+        free_commands(&c->z);
+        return WH_INTERNAL;
+    }
+    c->z.arg = c;
+    register_metrics(c);
+    sock = bind_router(svc);
+    if (sock == NULL || wh_zsock_start(&c->z, svc->loop, sock, on_readable, c) != 0) {
+        if (sock != NULL)
+            zmq_close(sock);
+        free_commands(&c->z);
+        return WH_UNAVAILABLE;
+    }
+    *out = c;
+    return 0;
+}
+
+void wh_commands_stop(wh_commands **c)
+{
+    if (c == NULL || *c == NULL)
+        return;
+    (*c)->z.on_closed = free_commands;
+    wh_zsock_close(&(*c)->z);
+    *c = NULL;
+}

@@ -1,0 +1,470 @@
+/*
+ * consumer.c — one stream this service subscribes to: its position, pulling what follows, applying
+ * each event exactly once.
+ *
+ * The position (the last sequence applied) lives in consumer_position, in this service's schema.
+ * We ask the producer for the events after it (FetchEvents on its command socket) at start, on each
+ * tick, when a StreamHead hint says the stream grew, and right after a full batch.  The events of one
+ * reply are applied in one transaction together with the new position, so an event's effect and the
+ * position that says it happened commit together: after any crash the stream resumes exactly after
+ * the last committed event.  Sequences are checked: an event at or below the position is a duplicate
+ * and skipped, a gap stops the batch and the rest is fetched again.
+ *
+ * A handler that fails rolls the batch back; the events before it are applied on their own, and the
+ * failing one is retried on the following ticks.  After WH_EVENT_MAX_ATTEMPTS failures it is parked in
+ * dead_letter with its error and the stream moves on.  A database that is away is not the event's
+ * fault: those failures are not counted.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include <jansson.h>
+
+#include "bus_internal.h"
+#include "wh/config.h"
+#include "wh/log.h"
+#include "wh/util.h"
+
+struct wh_consumer {
+    wh_service *svc;
+    char stream[WH_PRINCIPAL_NAME_MAX];
+    wh_zsock dealer, sub;
+    wh_arena *arena;
+    bool position_loaded, in_flight;
+    uint64_t position, head, sent_ns;
+    char request_id[WH_UUID_LEN + 1];
+    uint64_t failing_sequence;
+    int attempts;
+    int open_sockets; /* while stopping */
+    wh_gauge *position_gauge, *lag_gauge;
+    wh_counter *applied, *parked, *failures;
+};
+
+typedef struct run_result {
+    int status;       /* 0, a handler's failure, or a database status */
+    size_t failed_at; /* index of the event that failed */
+    char error[300];  /* what failed, for the log and the dead letter */
+} run_result;
+
+/* --- applying ---------------------------------------------------------------------------------- */
+
+static const wh_subscription *find_subscription(const wh_service *svc, const char *stream, const char *type)
+{
+    for (size_t i = 0; i < svc->def->n_subscriptions; i++) {
+        const wh_subscription *s = &svc->def->subscriptions[i];
+        if (strcmp(s->stream, stream) == 0 && strcmp(s->event->name, type) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+/* Applies one event inside the open transaction.  0 or a negative status with error filled. */
+static int apply_event(wh_consumer *c, const Welfare__Bus__V1__Envelope *env, run_result *res)
+{
+    const wh_subscription *s = find_subscription(c->svc, c->stream, env->type != NULL ? env->type : "");
+    ProtobufCMessage *event;
+    wh_ctx ctx;
+    int rc;
+
+    if (s == NULL)
+        return 0; /* not ours: the position moves past it */
+    event = wh_envelope_payload(env, s->event);
+    if (event == NULL) {
+        snprintf(res->error, sizeof res->error, "payload does not decode as %s", s->event->name);
+        return WH_MALFORMED;
+    }
+    wh_ctx_init(&ctx, c->svc, c->arena, env, NULL);
+    wh_log_set_correlation(env->correlation_id);
+    rc = s->apply(&ctx, event);
+    wh_log_set_correlation(NULL);
+    protobuf_c_message_free_unpacked(event, NULL);
+    if (rc != 0) {
+        rc = ctx.status < 0 ? ctx.status : rc;
+        snprintf(res->error, sizeof res->error, "%s%s%s%s", wh_status_name(rc), ctx.field[0] ? " " : "",
+                 ctx.field, ctx.message[0] ? ": " : "");
+        strncat(res->error, ctx.message, sizeof res->error - strlen(res->error) - 1);
+    }
+    return rc;
+}
+
+/* Applies events[from, to) that follow the position, in one transaction with the position. */
+static int apply_run(wh_consumer *c, Welfare__Bus__V1__Envelope **events, size_t from, size_t to,
+                     run_result *res)
+{
+    wh_service *svc = c->svc;
+    uint64_t next = c->position;
+    size_t i;
+
+    res->status = wh_service_begin(svc);
+    if (res->status != 0)
+        return res->status;
+    for (i = from; i < to && events[i]->sequence == next + 1; i++, next++) {
+        res->status = apply_event(c, events[i], res);
+        if (res->status != 0) {
+            res->failed_at = i;
+            wh_service_rollback(svc);
+            wh_arena_reset(c->arena);
+            return res->status;
+        }
+    }
+    if (next > c->position)
+        res->status = wh_bus_position_advance(svc->db, c->stream, c->position, next);
+    if (res->status == 0)
+        res->status = wh_service_commit(svc);
+    else
+        wh_service_rollback(svc);
+    wh_arena_reset(c->arena);
+    if (res->status == WH_FAILED_PRECONDITION) /* the stored position is not ours: read it again */
+        c->position_loaded = false;
+    if (res->status != 0)
+        return res->status;
+    wh_counter_add(c->applied, next - c->position);
+    c->position = next;
+    wh_hints_publish(svc, false);
+    return 0;
+}
+
+/* Parks the event at the position + 1 and moves past it. */
+static int park(wh_consumer *c, const Welfare__Bus__V1__Envelope *env, const char *error)
+{
+    wh_service *svc = c->svc;
+    int rc = wh_service_begin(svc);
+
+    if (rc == 0)
+        rc = wh_bus_park(svc->db, c->stream, env, c->attempts, error);
+    if (rc == 0)
+        rc = wh_bus_position_advance(svc->db, c->stream, c->position, env->sequence);
+    if (rc == 0)
+        rc = wh_service_commit(svc);
+    else
+        wh_service_rollback(svc);
+    if (rc != 0)
+        return rc;
+    wh_counter_add(c->parked, 1);
+    wh_log_error("event parked in dead_letter", "{s:s, s:I, s:s, s:i, s:s}", "stream", c->stream, "sequence",
+                 (json_int_t)env->sequence, "type", env->type, "attempts", c->attempts, "error", error);
+    c->position = env->sequence;
+    c->attempts = 0;
+    return 0;
+}
+
+/* A single event failed: count it, and park it once it has failed often enough.  True to go on. */
+static bool after_failure(wh_consumer *c, const Welfare__Bus__V1__Envelope *env, const run_result *res)
+{
+    if (res->status == WH_UNAVAILABLE || !c->svc->db_up)
+        return false; /* the database, not the event: wait */
+    if (env->sequence != c->failing_sequence) {
+        c->failing_sequence = env->sequence;
+        c->attempts = 0;
+    }
+    c->attempts++;
+    wh_counter_add(c->failures, 1);
+    wh_log_warn("event handler failed", "{s:s, s:I, s:s, s:i, s:s}", "stream", c->stream, "sequence",
+                (json_int_t)env->sequence, "type", env->type, "attempt", c->attempts, "error", res->error);
+    if (c->attempts < WH_EVENT_MAX_ATTEMPTS)
+        return false; /* again on the next tick */
+    return park(c, env, res->error) == 0;
+}
+
+static void apply_reply(wh_consumer *c, Welfare__Bus__V1__FetchEventsReply *reply)
+{
+    Welfare__Bus__V1__Envelope **ev = reply->events;
+    size_t n = reply->n_events, i = 0;
+    run_result res;
+
+    while (i < n && ev[i]->sequence <= c->position)
+        i++; /* already applied (a late or repeated reply) */
+    while (i < n && ev[i]->sequence == c->position + 1) {
+        memset(&res, 0, sizeof res);
+        if (apply_run(c, ev, i, n, &res) == 0)
+            return;
+        if (res.status == WH_UNAVAILABLE || !c->svc->db_up || res.failed_at < i || res.failed_at >= n ||
+            ev[res.failed_at]->sequence != c->position + 1 + (res.failed_at - i))
+            return;
+        if (res.failed_at > i) { /* apply what precedes the failing event on its own */
+            run_result before;
+            memset(&before, 0, sizeof before);
+            if (apply_run(c, ev, i, res.failed_at, &before) != 0)
+                return;
+            i = res.failed_at;
+            continue;
+        }
+        if (!after_failure(c, ev[i], &res))
+            return;
+        i++;
+    }
+}
+
+/* --- fetching ---------------------------------------------------------------------------------- */
+
+static void update_gauges(wh_consumer *c)
+{
+    wh_gauge_set(c->position_gauge, (double)c->position);
+    wh_gauge_set(c->lag_gauge, c->head > c->position ? (double)(c->head - c->position) : 0);
+}
+
+static void fetch(wh_consumer *c)
+{
+    Welfare__Bus__V1__FetchEvents req = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
+    Welfare__Bus__V1__Envelope env = WELFARE__BUS__V1__ENVELOPE__INIT;
+    wh_service *svc = c->svc;
+    uint8_t *payload, *frame;
+    size_t n;
+
+    if (!svc->db_up || svc->stopping)
+        return;
+    if (c->in_flight && wh_mono_ns() - c->sent_ns < (uint64_t)WH_FETCH_TIMEOUT_MS * 1000000)
+        return;
+    if (!c->position_loaded) {
+        if (wh_bus_position_load(svc->db, c->stream, &c->position) != 0)
+            return;
+        c->position_loaded = true;
+    }
+    req.stream = c->stream;
+    req.after_sequence = c->position;
+    req.max_events = (uint32_t)svc->fetch_max;
+    wh_uuid(c->request_id);
+    env.message_id = c->request_id;
+    env.type = (char *)req.base.descriptor->name;
+    env.correlation_id = c->request_id;
+    env.producer = (char *)svc->def->name;
+    env.time_unix_ms = wh_now_ms();
+    n = welfare__bus__v1__fetch_events__get_packed_size(&req);
+    payload = malloc(n + 1);
+    if (payload == NULL)
+        return;
+    env.payload.len = welfare__bus__v1__fetch_events__pack(&req, payload);
+    env.payload.data = payload;
+    n = welfare__bus__v1__envelope__get_packed_size(&env);
+    frame = malloc(n);
+    if (frame != NULL) {
+        n = welfare__bus__v1__envelope__pack(&env, frame);
+        c->in_flight = zmq_send(c->dealer.sock, frame, n, ZMQ_DONTWAIT) == (int)n;
+        c->sent_ns = wh_mono_ns();
+        wh_zsock_kick(&c->dealer);
+    }
+    free(frame);
+    free(payload);
+}
+
+static void on_reply(wh_consumer *c, const Welfare__Bus__V1__Envelope *env)
+{
+    Welfare__Bus__V1__FetchEventsReply *reply;
+
+    if (env->causation_id != NULL && strcmp(env->causation_id, c->request_id) == 0)
+        c->in_flight = false;
+    if (env->error != NULL && env->error->status != WELFARE__BUS__V1__STATUS__STATUS_UNSPECIFIED) {
+        wh_log_error("stream fetch refused", "{s:s, s:s, s:s}", "stream", c->stream, "status",
+                     wh_status_name(wh_status_from_proto(env->error->status)), "message",
+                     env->error->message != NULL ? env->error->message : "");
+        return;
+    }
+    reply = (Welfare__Bus__V1__FetchEventsReply *)wh_envelope_payload(
+        env, &welfare__bus__v1__fetch_events_reply__descriptor);
+    if (reply == NULL) {
+        wh_log_error("stream fetch reply does not decode", "{s:s}", "stream", c->stream);
+        return;
+    }
+    if (reply->head_sequence > c->head)
+        c->head = reply->head_sequence;
+    apply_reply(c, reply);
+    protobuf_c_message_free_unpacked(&reply->base, NULL);
+}
+
+static void on_dealer(wh_zsock *z, void *arg)
+{
+    wh_consumer *c = arg;
+
+    for (int k = 0; k < 16; k++) {
+        zmq_msg_t m;
+        Welfare__Bus__V1__Envelope *env;
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, z->sock, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&m);
+            break;
+        }
+        env = zmq_msg_more(&m) ? NULL
+                               : welfare__bus__v1__envelope__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
+        zmq_msg_close(&m);
+        if (env != NULL) {
+            on_reply(c, env);
+            welfare__bus__v1__envelope__free_unpacked(env, NULL);
+        }
+    }
+    update_gauges(c);
+    if (!c->in_flight && c->head > c->position)
+        fetch(c);
+}
+
+/* A hint: [topic][Envelope(StreamHead)]. */
+static void on_hint(wh_zsock *z, void *arg)
+{
+    wh_consumer *c = arg;
+
+    for (int k = 0; k < 64; k++) {
+        zmq_msg_t topic, body;
+        Welfare__Bus__V1__Envelope *env = NULL;
+        Welfare__Bus__V1__StreamHead *head = NULL;
+        zmq_msg_init(&topic);
+        zmq_msg_init(&body);
+        if (zmq_msg_recv(&topic, z->sock, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&topic);
+            zmq_msg_close(&body);
+            break;
+        }
+        if (zmq_msg_more(&topic) && zmq_msg_recv(&body, z->sock, 0) >= 0 && !zmq_msg_more(&body))
+            env = welfare__bus__v1__envelope__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body));
+        if (env != NULL)
+            head = (Welfare__Bus__V1__StreamHead *)wh_envelope_payload(
+                env, &welfare__bus__v1__stream_head__descriptor);
+        if (head != NULL && head->stream != NULL && strcmp(head->stream, c->stream) == 0 &&
+            head->head_sequence > c->head)
+            c->head = head->head_sequence;
+        if (head != NULL)
+            protobuf_c_message_free_unpacked(&head->base, NULL);
+        if (env != NULL)
+            welfare__bus__v1__envelope__free_unpacked(env, NULL);
+        zmq_msg_close(&topic);
+        zmq_msg_close(&body);
+    }
+    update_gauges(c);
+    if (c->head > c->position)
+        fetch(c);
+}
+
+/* --- lifecycle ---------------------------------------------------------------------------------- */
+
+static void register_metrics(wh_consumer *c)
+{
+    char labels[96];
+
+    snprintf(labels, sizeof labels, "stream=\"%s\"", c->stream);
+    c->position_gauge =
+        wh_metrics_gauge("wh_bus_consumer_position", labels, "Last sequence applied, per stream");
+    c->lag_gauge = wh_metrics_gauge("wh_bus_consumer_lag", labels, "Events published but not yet applied");
+    c->applied =
+        wh_metrics_counter("wh_bus_events_applied_total", labels, "Events applied (or passed), per stream");
+    c->failures = wh_metrics_counter("wh_bus_event_failures_total", labels, "Event handler failures");
+    c->parked = wh_metrics_counter("wh_bus_dead_letters_total", labels, "Events parked in dead_letter");
+}
+
+static void *client_socket(wh_service *svc, int type, const char *server_key, const char *endpoint)
+{
+    void *sock = zmq_socket(svc->zctx, type);
+    int zero = 0, one = 1, hwm = 16;
+
+    if (sock == NULL)
+        return NULL;
+    if (wh_zsock_curve_client(sock, svc->secret_key, svc->public_key, server_key) != 0 ||
+        zmq_setsockopt(sock, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        (type == ZMQ_DEALER && (zmq_setsockopt(sock, ZMQ_IMMEDIATE, &one, sizeof one) != 0 ||
+                                zmq_setsockopt(sock, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0)) ||
+        zmq_connect(sock, endpoint) != 0) {
+        zmq_close(sock);
+        return NULL;
+    }
+    return sock;
+}
+
+static int consumer_start(wh_service *svc, const char *stream, wh_consumer **out)
+{
+    const wh_principal *producer = wh_access_by_name(svc->access, stream);
+    wh_consumer *c;
+    void *dealer, *sub;
+
+    if (producer == NULL) {
+        wh_log_error("producer of a subscribed stream is not in the allow-list", "{s:s}", "stream", stream);
+        return WH_INVALID_ARGUMENT;
+    }
+    c = calloc(1, sizeof *c);
+    if (c == NULL || (c->arena = wh_arena_new()) == NULL) {
+        free(c);
+        return WH_INTERNAL;
+    }
+    c->svc = svc;
+    snprintf(c->stream, sizeof c->stream, "%s", stream);
+    register_metrics(c);
+    dealer = client_socket(svc, ZMQ_DEALER, producer->public_key, wh_config_bus_endpoint(stream));
+    sub = client_socket(svc, ZMQ_SUB, producer->public_key, wh_config_hints_endpoint(stream));
+    if (dealer == NULL || sub == NULL || zmq_setsockopt(sub, ZMQ_SUBSCRIBE, stream, strlen(stream)) != 0 ||
+        wh_zsock_start(&c->dealer, svc->loop, dealer, on_dealer, c) != 0 ||
+        wh_zsock_start(&c->sub, svc->loop, sub, on_hint, c) != 0) {
+        wh_log_error("cannot connect to a stream", "{s:s, s:s}", "stream", stream, "error",
+                     zmq_strerror(zmq_errno()));
+        *out = c; /* closed by wh_consumers_stop */
+        if (!c->dealer.started && dealer != NULL)
+            zmq_close(dealer);
+        if (!c->sub.started && sub != NULL)
+            zmq_close(sub);
+        return WH_UNAVAILABLE;
+    }
+    *out = c;
+    wh_log_info("subscribed", "{s:s}", "stream", stream);
+    return 0;
+}
+
+static bool seen_before(const wh_service *svc, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(svc->def->subscriptions[j].stream, svc->def->subscriptions[i].stream) == 0)
+            return true;
+    return false;
+}
+
+int wh_consumers_start(wh_service *svc)
+{
+    size_t n = svc->def->n_subscriptions;
+
+    svc->consumers = calloc(n > 0 ? n : 1, sizeof *svc->consumers);
+    if (svc->consumers == NULL)
+        return WH_INTERNAL;
+    for (size_t i = 0; i < n; i++) {
+        if (seen_before(svc, i))
+            continue;
+        int rc = consumer_start(svc, svc->def->subscriptions[i].stream, &svc->consumers[svc->n_consumers]);
+        if (svc->consumers[svc->n_consumers] != NULL)
+            svc->n_consumers++;
+        if (rc != 0)
+            return rc;
+    }
+    wh_consumers_tick(svc);
+    return 0;
+}
+
+void wh_consumers_tick(wh_service *svc)
+{
+    for (size_t i = 0; i < svc->n_consumers; i++) {
+        fetch(svc->consumers[i]);
+        update_gauges(svc->consumers[i]);
+    }
+}
+
+/* Each of the two sockets reports once; the second frees the consumer. */
+static void consumer_closed(wh_zsock *z)
+{
+    wh_consumer *c = z->arg;
+
+    if (--c->open_sockets > 0)
+        return;
+    wh_arena_free(&c->arena);
+    free(c);
+}
+
+void wh_consumers_stop(wh_service *svc)
+{
+    for (size_t i = 0; i < svc->n_consumers; i++) {
+        wh_consumer *c = svc->consumers[i];
+        c->dealer.on_closed = consumer_closed;
+        c->sub.on_closed = consumer_closed;
+        c->dealer.arg = c;
+        c->sub.arg = c;
+        c->open_sockets = 2;
+        wh_zsock_close(&c->dealer);
+        wh_zsock_close(&c->sub);
+    }
+    free(svc->consumers);
+    svc->consumers = NULL;
+    svc->n_consumers = 0;
+}

@@ -1,0 +1,111 @@
+/*
+ * envelope.c — making and reading welfare.bus.v1.Envelope frames.
+ *
+ * A reply answers one command: its causation_id is the command's message_id (that is how a client
+ * matches it), its correlation_id the command's (or, when the command started the flow, the command's
+ * own id).  An error reply has the reply's type, an empty payload and the typed Error.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus_internal.h"
+#include "wh/util.h"
+
+bool wh_message_id_valid(const char *id)
+{
+    size_t n = 0;
+
+    if (id == NULL)
+        return false;
+    for (; id[n] != '\0'; n++) {
+        char c = id[n];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                  c == '_' || c == '.' || c == ':';
+        if (!ok || n >= WH_MESSAGE_ID_MAX)
+            return false;
+    }
+    return n > 0;
+}
+
+static int pack_envelope(const Welfare__Bus__V1__Envelope *env, uint8_t **frame, size_t *len)
+{
+    size_t n = welfare__bus__v1__envelope__get_packed_size(env);
+
+    *frame = malloc(n > 0 ? n : 1);
+    if (*frame == NULL)
+        return WH_INTERNAL;
+    *len = welfare__bus__v1__envelope__pack(env, *frame);
+    return 0;
+}
+
+/* Packs msg into a malloc()ed buffer (payload.data); an empty message gives an empty buffer. */
+static int pack_payload(const ProtobufCMessage *msg, ProtobufCBinaryData *payload)
+{
+    size_t n = msg != NULL ? protobuf_c_message_get_packed_size(msg) : 0;
+
+    payload->data = malloc(n > 0 ? n : 1);
+    if (payload->data == NULL)
+        return WH_INTERNAL;
+    payload->len = msg != NULL ? protobuf_c_message_pack(msg, payload->data) : 0;
+    return 0;
+}
+
+int wh_envelope_reply(const wh_service *svc, const Welfare__Bus__V1__Envelope *cause, const char *reply_type,
+                      const ProtobufCMessage *msg, int error_status, const char *error_field,
+                      const char *error_message, uint8_t **frame, size_t *len)
+{
+    Welfare__Bus__V1__Envelope env = WELFARE__BUS__V1__ENVELOPE__INIT;
+    Welfare__Bus__V1__Error error = WELFARE__BUS__V1__ERROR__INIT;
+    char id[WH_UUID_LEN + 1];
+    const char *cause_id = cause != NULL && cause->message_id != NULL ? cause->message_id : "";
+    int rc;
+
+    wh_uuid(id);
+    env.message_id = id;
+    env.type = (char *)(reply_type != NULL ? reply_type : "");
+    env.causation_id = (char *)cause_id;
+    env.correlation_id =
+        (char *)(cause != NULL && cause->correlation_id != NULL && cause->correlation_id[0] != '\0'
+                     ? cause->correlation_id
+                     : cause_id);
+    env.producer = (char *)svc->def->name;
+    env.time_unix_ms = wh_now_ms();
+    if (error_status < 0) {
+        error.status = (Welfare__Bus__V1__Status)wh_status_to_proto(error_status);
+        error.message = (char *)(error_message != NULL ? error_message : "");
+        error.field = (char *)(error_field != NULL ? error_field : "");
+        env.error = &error;
+        return pack_envelope(&env, frame, len);
+    }
+    rc = pack_payload(msg, &env.payload);
+    if (rc == 0)
+        rc = pack_envelope(&env, frame, len);
+    free(env.payload.data);
+    return rc;
+}
+
+int wh_envelope_pack_message(const char *producer, const char *correlation_id, const ProtobufCMessage *msg,
+                             uint8_t **frame, size_t *len)
+{
+    Welfare__Bus__V1__Envelope env = WELFARE__BUS__V1__ENVELOPE__INIT;
+    char id[WH_UUID_LEN + 1];
+    int rc;
+
+    wh_uuid(id);
+    env.message_id = id;
+    env.type = (char *)msg->descriptor->name;
+    env.correlation_id = (char *)(correlation_id != NULL && correlation_id[0] != '\0' ? correlation_id : id);
+    env.producer = (char *)producer;
+    env.time_unix_ms = wh_now_ms();
+    rc = pack_payload(msg, &env.payload);
+    if (rc == 0)
+        rc = pack_envelope(&env, frame, len);
+    free(env.payload.data);
+    return rc;
+}
+
+ProtobufCMessage *wh_envelope_payload(const Welfare__Bus__V1__Envelope *env,
+                                      const ProtobufCMessageDescriptor *descriptor)
+{
+    return protobuf_c_message_unpack(descriptor, NULL, env->payload.len, env->payload.data);
+}

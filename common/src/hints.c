@@ -1,0 +1,63 @@
+/*
+ * hints.c — StreamHead on the PUB socket: "this stream is at N".
+ *
+ * Published after every commit that moved the head, and once a tick as a heartbeat, as two frames:
+ * the topic (the stream name, so a SUB can filter) and an Envelope carrying the StreamHead.  A hint is
+ * only a wake-up: losing one delays a consumer until its next poll, never loses an event.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "bus_internal.h"
+#include "wh/config.h"
+#include "wh/log.h"
+
+int wh_hints_start(wh_service *svc)
+{
+    const char *bind = wh_config_str("WH_HINTS_BIND", NULL);
+    const char *endpoint = bind != NULL && *bind ? bind : wh_config_hints_endpoint(svc->def->name);
+    int zero = 0, hwm = 1000;
+
+    svc->pub = zmq_socket(svc->zctx, ZMQ_PUB);
+    if (svc->pub == NULL || wh_zsock_curve_server(svc->pub, svc->secret_key) != 0 ||
+        zmq_setsockopt(svc->pub, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(svc->pub, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0 || zmq_bind(svc->pub, endpoint) != 0) {
+        wh_log_error("cannot bind the hint socket", "{s:s, s:s}", "endpoint", endpoint, "error",
+                     zmq_strerror(zmq_errno()));
+        return WH_UNAVAILABLE;
+    }
+    wh_log_info("hints bound", "{s:s}", "endpoint", endpoint);
+    return 0;
+}
+
+void wh_hints_publish(wh_service *svc, bool heartbeat)
+{
+    Welfare__Bus__V1__StreamHead head = WELFARE__BUS__V1__STREAM_HEAD__INIT;
+    const char *stream = svc->def->name;
+    uint8_t *frame = NULL;
+    size_t len = 0;
+
+    if (svc->pub == NULL || (!heartbeat && svc->head == svc->published))
+        return;
+    head.stream = (char *)stream;
+    head.head_sequence = svc->head;
+    if (wh_envelope_pack_message(stream, NULL, &head.base, &frame, &len) != 0)
+        return;
+    if (zmq_send(svc->pub, stream, strlen(stream), ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0)
+        zmq_send(svc->pub, frame, len, ZMQ_DONTWAIT);
+    free(frame);
+    svc->published = svc->head;
+    wh_gauge_set(svc->head_gauge, (double)svc->head);
+}
+
+void wh_hints_stop(wh_service *svc)
+{
+    int zero = 0;
+
+    if (svc->pub == NULL)
+        return;
+    zmq_setsockopt(svc->pub, ZMQ_LINGER, &zero, sizeof zero);
+    zmq_close(svc->pub);
+    svc->pub = NULL;
+}
