@@ -1,0 +1,260 @@
+/*
+ * case.h — the case service's private types: settings, the assignment rule, the shared case steps,
+ * the store and the handlers.
+ *
+ * The case service owns the households under case management: their cases, needs assessments,
+ * linkages to resources, visit requests, follow-ups and the case workers' caseloads.  assign_rule.c
+ * is the pure choice of a worker (unit-tested); assign.c runs it against the store; casework.c holds
+ * the steps commands and events share (open a case, request a linkage or a visit); store.c and
+ * store_read.c are the only files with SQL; handle_*.c validate a command, apply_*.c apply another
+ * service's event.
+ */
+#ifndef CASE_H
+#define CASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wh/service.h"
+
+#include "welfare/case/v1/commands.pb-c.h"
+#include "welfare/case/v1/events.pb-c.h"
+#include "welfare/intake/v1/events.pb-c.h"
+#include "welfare/registry/v1/events.pb-c.h"
+#include "welfare/routing/v1/events.pb-c.h"
+
+#define CASE_CODE_MAX   32
+#define CASE_MAX_NEEDS  8
+#define CASE_MAX_ROLES  4
+#define CASE_NOTE_MAX   2000
+#define CASE_REASON_MAX 200
+
+#define CASE_ROLE_OFFICIAL WELFARE__COMMON__V1__STAFF_ROLE__STAFF_ROLE_WELFARE_OFFICIAL
+#define CASE_ROLE_NURSE    WELFARE__COMMON__V1__STAFF_ROLE__STAFF_ROLE_VISITING_NURSE
+#define CASE_ROLE_MANAGER  WELFARE__COMMON__V1__STAFF_ROLE__STAFF_ROLE_CASE_MANAGER
+
+/* --- settings (service.c) --------------------------------------------------------------------- */
+
+typedef struct case_settings {
+    int risk_threshold;   /* WH_CASE_RISK_THRESHOLD (50): a household at or above it gets a case */
+    int caseload_limit;   /* WH_CASE_CASELOAD_LIMIT (115): most open cases per worker */
+    int first_visit_days; /* WH_CASE_FIRST_VISIT_DAYS (7): the first visit is due within */
+    int joint_visit_risk; /* WH_CASE_JOINT_VISIT_RISK (80): from this risk a visiting nurse goes too */
+    bool notes_sealed;    /* the PII key is loaded, so notes can be stored encrypted */
+} case_settings;
+
+/* The running service's settings, or the defaults (unit tests without state). */
+const case_settings *case_settings_of(wh_ctx *ctx);
+
+/* Metrics (service.c); safe before start. */
+void case_metrics_opened(void);
+void case_metrics_closed(void);
+void case_metrics_linkage(const char *result); /* "requested", "completed", "failed" */
+void case_metrics_assigned(void);
+
+/* --- the assignment rule (assign_rule.c) ------------------------------------------------------- */
+
+/* Which roles carry cases: case managers and welfare officials. */
+bool case_role_carries_cases(int role);
+
+/* A case worker active at the hub on the date of an assignment, with their open cases. */
+typedef struct case_worker {
+    int64_t staff_id;
+    int role;
+    int caseload;
+} case_worker;
+
+/* The worker to give one more case to: the lowest caseload below limit, the lowest staff id among
+ * equals (so replays decide the same way).  Returns the index in w, or -1 when everyone is full. */
+int case_pick_worker(const case_worker *w, size_t n, int limit);
+
+/* --- checks (validate.c) ---------------------------------------------------------------------- */
+
+bool case_text_ok(const char *s, size_t max); /* 1..max bytes of UTF-8 */
+bool case_need_domain_ok(int domain);
+bool case_severity_ok(int severity); /* LOW..CRITICAL */
+bool case_role_ok(int role);
+/* The date given, or today when empty; fails the ctx (INVALID_ARGUMENT, field) on a bad one. */
+int case_business_date(wh_ctx *ctx, const char *given, const char *field, char out[11]);
+/* A valid date of an event, or today (logged) when the event carries none. */
+void case_event_date(const char *given, const char *what, char out[11]);
+/* date + days into out. */
+void case_add_days(const char *date, int days, char out[11]);
+/* Validates one need; field_prefix "needs.2" or "need". */
+int case_check_need(wh_ctx *ctx, const Welfare__Case__V1__Need *need, const char *field_prefix);
+
+/* --- store (store.c, store_read.c) ------------------------------------------------------------ */
+
+extern const wh_db_statement case_statements[];
+extern const size_t case_statements_count;
+
+/* A case as the handlers need it. */
+typedef struct case_record {
+    int64_t id, household_id, staff_id;
+    bool open;
+    char dong_code[CASE_CODE_MAX + 1];
+    char hub_dong_code[CASE_CODE_MAX + 1];
+    bool has_location;
+    double latitude, longitude;
+    int risk_score;
+    char opened_on[11];
+} case_record;
+
+/* What opens a case (OpenCase or HouseholdIdentified). */
+typedef struct case_opening {
+    int64_t household_id;
+    int64_t referral_id; /* 0 for OpenCase */
+    const char *dong_code;
+    bool has_location;
+    double latitude, longitude;
+    int risk_score;
+    const char *opened_on;
+} case_opening;
+
+/* The hub map kept from routing's DongDefined. */
+int case_store_upsert_dong(wh_db *db, const Welfare__Routing__V1__DongDefined *d, const char *hub);
+/* The hub serving a dong; *found false (hub = the dong) when routing has not defined it. */
+int case_store_hub_of(wh_db *db, const char *dong_code, char hub[CASE_CODE_MAX + 1], bool *found);
+/* Moves the open cases of a dong to its (new) hub; *moved says how many changed. */
+int case_store_rehome_dong(wh_db *db, const char *dong_code, const char *hub, int64_t *moved);
+
+/* Case workers from routing's staff events. */
+int case_store_upsert_worker(wh_db *db, const Welfare__Routing__V1__StaffRegistered *s, bool carries);
+/* The hub a worker is registered at; *found false for staff case never heard of. */
+int case_store_worker_hub(wh_db *db, int64_t staff_id, char hub[CASE_CODE_MAX + 1], bool *found);
+/* Sets the last working date.  0, or WH_NOT_FOUND for staff case never heard of; hub is theirs. */
+int case_store_worker_until(wh_db *db, int64_t staff_id, const char *until, char hub[CASE_CODE_MAX + 1]);
+/* Whether staff_id is a case worker at hub active on date, and their caseload. */
+int case_store_worker_active(wh_db *db, int64_t staff_id, const char *hub, const char *date, bool *active,
+                             int *caseload);
+/* The hub's case workers active on date with their caseloads, by staff id (ctx memory). */
+int case_store_hub_workers(wh_ctx *ctx, const char *hub, const char *date, case_worker **out, size_t *n);
+/* Unassigns the hub's open cases whose worker left before date, stopped carrying cases or moved to
+ * another hub; *released says how many. */
+int case_store_release_departed(wh_db *db, const char *hub, const char *date, int64_t *released);
+/* Open unassigned cases of the hub opened on or before date, highest risk first, then the longest
+ * waiting, at most limit (ctx memory). */
+int case_store_waiting(wh_ctx *ctx, const char *hub, const char *date, int limit, int64_t **ids, size_t *n);
+
+/* Inserts an open case; *created false (and *id the open case) when the household has one, or the
+ * referral opened one already. */
+int case_store_insert_case(wh_db *db, const case_opening *o, const char *hub, int64_t *id, bool *created);
+/* Keeps the highest risk score and the latest location on an open case. */
+int case_store_raise_risk(wh_db *db, int64_t case_id, int risk_score, const case_opening *o);
+int case_store_case(wh_db *db, int64_t case_id, case_record *out); /* WH_NOT_FOUND */
+/* Assigns (or reassigns) a case: ends the current assignment, starts a new one. */
+int case_store_assign(wh_db *db, int64_t case_id, int64_t staff_id, const char *date);
+/* Closes an open case (and its assignment).  WH_FAILED_PRECONDITION when closed already. */
+int case_store_close(wh_db *db, int64_t case_id, int reason, const char *date);
+
+int case_store_insert_assessment(wh_db *db, int64_t case_id, const char *date, int64_t *id);
+int case_store_insert_need(wh_db *db, int64_t assessment_id, int domain, int severity);
+/* Whether the case has a linkage of the domain requested or completed. */
+int case_store_domain_linked(wh_db *db, int64_t case_id, int domain, bool *linked);
+/* WH_ALREADY_EXISTS while a linkage of the domain is waiting for the registry. */
+int case_store_insert_linkage(wh_db *db, int64_t case_id, int64_t assessment_id, int domain, int severity,
+                              const char *date, int64_t *id);
+
+/* A linkage the registry answered, with its case's dong for the event. */
+typedef struct case_linkage_answer {
+    int64_t case_id;
+    char dong_code[CASE_CODE_MAX + 1];
+    char requested_on[11];
+} case_linkage_answer;
+
+/* Marks a requested linkage completed / failed.  WH_NOT_FOUND when unknown, WH_FAILED_PRECONDITION
+ * when it was answered already. */
+int case_store_complete_linkage(wh_db *db, int64_t linkage_id, int64_t resource_id, int64_t reservation_id,
+                                const char *date, case_linkage_answer *out);
+int case_store_fail_linkage(wh_db *db, int64_t linkage_id, const char *reason, case_linkage_answer *out);
+
+/* A visit request to store (and emit). */
+typedef struct case_visit {
+    int64_t case_id;
+    int purpose; /* welfare.case.v1.VisitPurpose */
+    int roles[CASE_MAX_ROLES];
+    int n_roles;
+    int priority, duration_minutes;
+    char earliest_on[11], latest_on[11];
+} case_visit;
+
+int case_store_insert_visit_request(wh_db *db, const case_visit *v, int64_t *id);
+/* Records a visit's outcome once (by visit id); *fresh false for one recorded already or a request
+ * case does not know. */
+int case_store_visit_outcome(wh_db *db, int64_t visit_id, int64_t visit_request_id, bool completed,
+                             int miss_reason, const char *date, bool *fresh);
+
+int case_store_insert_follow_up(wh_db *db, int64_t case_id, int kind, const char *sealed_note,
+                                const char *date, int64_t visit_request_id, int64_t *id);
+
+/* For the gauges (service.c). */
+typedef struct case_counts {
+    int64_t open, unassigned, workers, max_caseload;
+} case_counts;
+int case_store_counts(wh_db *db, case_counts *out);
+
+/* Reads into reply messages (store_read.c, ctx memory). */
+int case_store_read_case(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetCaseReply *out);
+int case_store_list_cases(wh_ctx *ctx, const Welfare__Case__V1__ListCases *q,
+                          Welfare__Case__V1__ListCasesReply *out);
+
+/* --- steps commands and events share (casework.c, assign.c) ------------------------------------ */
+
+/* Opens a case (or finds the household's open one: *created false), gives it a worker when one is
+ * free, requests the first visit, and emits CaseOpened, CaseAssigned, VisitRequested. */
+int case_open(wh_ctx *ctx, const case_opening *o, case_record *out, int64_t *visit_request_id, bool *created);
+
+/* Requests a linkage for one need of a case and emits LinkageRequested.  WH_ALREADY_EXISTS. */
+int case_request_linkage(wh_ctx *ctx, const case_record *c, int64_t assessment_id, int domain, int severity,
+                         const char *date, int64_t *linkage_id);
+
+/* Stores a visit request of a case and emits VisitRequested. */
+int case_request_visit(wh_ctx *ctx, const case_record *c, case_visit *v, int64_t *visit_request_id);
+
+/* Reads an open case for a command: fails the ctx with a typed error naming the field when the id is
+ * missing or unknown (case_id), the case is closed (case_id), or date (may be NULL) is before it was
+ * opened (date_field). */
+int case_load_open(wh_ctx *ctx, int64_t case_id, const char *date, const char *date_field, case_record *c);
+
+/* The role a case's own visits go with: its worker's, a welfare official's while unassigned. */
+int case_worker_role(wh_ctx *ctx, const case_record *c, int *role);
+
+/* Assigns one case to staff_id and emits CaseAssigned. */
+int case_assign_to(wh_ctx *ctx, int64_t case_id, int64_t staff_id, const char *date);
+
+/* The hub's assignment pass as of a date: unassigns the cases of workers gone, then gives waiting
+ * cases (highest risk, longest waiting first) to the workers with room, lowest caseload first.
+ * Emits CaseAssigned for each; *assigned counts them (may be NULL). */
+int case_assign_waiting(wh_ctx *ctx, const char *hub, const char *date, int *assigned);
+
+/* Seals a note with the PII key (caller frees *out); WH_FAILED_PRECONDITION without the key. */
+int case_seal_note(const char *note, char **out);
+/* Opens a sealed note (caller frees *out). */
+int case_open_note(const char *sealed, char **out);
+
+/* --- handlers --------------------------------------------------------------------------------- */
+
+int case_handle_open_case(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_assign_case(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_close_case(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_assess_needs(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_request_linkage(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_request_visit(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_record_follow_up(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_get_case(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_list_cases(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+
+int case_apply_household_identified(wh_ctx *ctx, const ProtobufCMessage *event);
+int case_apply_dong_defined(wh_ctx *ctx, const ProtobufCMessage *event);
+int case_apply_staff_registered(wh_ctx *ctx, const ProtobufCMessage *event);
+int case_apply_staff_deactivated(wh_ctx *ctx, const ProtobufCMessage *event);
+int case_apply_visit_completed(wh_ctx *ctx, const ProtobufCMessage *event);
+int case_apply_visit_missed(wh_ctx *ctx, const ProtobufCMessage *event);
+int case_apply_capacity_reserved(wh_ctx *ctx, const ProtobufCMessage *event);
+int case_apply_match_failed(wh_ctx *ctx, const ProtobufCMessage *event);
+
+/* The service as data (service.c). */
+const wh_service_def *case_service_def(void);
+
+#endif

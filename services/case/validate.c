@@ -1,0 +1,91 @@
+/*
+ * validate.c — checks the handlers share: texts, need domains and severities, roles, business dates.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "case.h"
+
+#include "wh/log.h"
+#include "wh/util.h"
+
+bool case_text_ok(const char *s, size_t max)
+{
+    return s && *s && wh_utf8_valid(s, max);
+}
+
+bool case_need_domain_ok(int domain)
+{
+    return domain >= WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_INCOME &&
+           domain <= WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_EDUCATION;
+}
+
+bool case_severity_ok(int severity)
+{
+    return severity >= WELFARE__COMMON__V1__SEVERITY__SEVERITY_LOW &&
+           severity <= WELFARE__COMMON__V1__SEVERITY__SEVERITY_CRITICAL;
+}
+
+bool case_role_ok(int role)
+{
+    return role >= WELFARE__COMMON__V1__STAFF_ROLE__STAFF_ROLE_WELFARE_OFFICIAL &&
+           role <= WELFARE__COMMON__V1__STAFF_ROLE__STAFF_ROLE_VOCATIONAL_COUNSELLOR;
+}
+
+int case_business_date(wh_ctx *ctx, const char *given, const char *field, char out[11])
+{
+    if (!given || !*given) {
+        wh_date_today(out);
+        return 0;
+    }
+    if (!wh_date_valid(given))
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, field, "%s must be YYYY-MM-DD", field);
+    memcpy(out, given, 10);
+    out[10] = '\0';
+    return 0;
+}
+
+void case_event_date(const char *given, const char *what, char out[11])
+{
+    if (wh_date_valid(given)) {
+        memcpy(out, given, 10);
+        out[10] = '\0';
+        return;
+    }
+    wh_date_today(out);
+    wh_log_warn("event carries no business date; using today", "{s:s}", "event", what);
+}
+
+/* The calendar arithmetic of mktime, at noon so that no DST rule can move the day. */
+void case_add_days(const char *date, int days, char out[11])
+{
+    struct tm tm = {0};
+    if (sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) {
+        snprintf(out, 11, "%s", date);
+        return;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_mday += days;
+    tm.tm_hour = 12;
+    mktime(&tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int case_check_need(wh_ctx *ctx, const Welfare__Case__V1__Need *need, const char *field_prefix)
+{
+    char field[64];
+    if (!need)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, field_prefix, "%s is required", field_prefix);
+    if (!case_need_domain_ok(need->domain)) {
+        snprintf(field, sizeof field, "%s.domain", field_prefix);
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, field, "%s must be a known need domain", field);
+    }
+    if (!case_severity_ok(need->severity)) {
+        snprintf(field, sizeof field, "%s.severity", field_prefix);
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, field, "%s must be LOW, MODERATE, HIGH or CRITICAL",
+                           field);
+    }
+    return 0;
+}
