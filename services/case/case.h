@@ -34,7 +34,7 @@
 #define CASE_ROLE_NURSE    WELFARE__COMMON__V1__STAFF_ROLE__STAFF_ROLE_VISITING_NURSE
 #define CASE_ROLE_MANAGER  WELFARE__COMMON__V1__STAFF_ROLE__STAFF_ROLE_CASE_MANAGER
 
-/* --- settings (service.c) --------------------------------------------------------------------- */
+/* --- settings (settings.c) -------------------------------------------------------------------- */
 
 typedef struct case_settings {
     int risk_threshold;   /* WH_CASE_RISK_THRESHOLD (50): a household at or above it gets a case */
@@ -47,7 +47,13 @@ typedef struct case_settings {
 /* The running service's settings, or the defaults (unit tests without state). */
 const case_settings *case_settings_of(wh_ctx *ctx);
 
-/* Metrics (service.c); safe before start. */
+/* Reads WH_CASE_* into out.  0 or WH_INVALID_ARGUMENT (logged by wh_config_int). */
+int case_settings_read(case_settings *out);
+
+/* Metrics (metrics.c): registered at start; the counters are no-ops before (unit tests). */
+void case_metrics_register(int caseload_limit);
+/* Reads the gauges from the tables (a wh_service_run job). */
+int case_metrics_refresh(wh_ctx *ctx, void *arg);
 void case_metrics_opened(void);
 void case_metrics_closed(void);
 void case_metrics_linkage(const char *result); /* "requested", "completed", "failed" */

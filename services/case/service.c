@@ -1,15 +1,13 @@
 /*
- * service.c — case as data: its commands and who may send them, the events it applies, migrations,
- * statements, settings, the PII key for notes, and the service's metrics.
+ * service.c — case as data: its commands and who may send them, the events it applies, migrations
+ * and statements; at start the settings, the PII key for notes, the metrics and the gauges' timer.
  */
 #include <jansson.h>
-#include <stdio.h>
 
 #include "case.h"
 
 #include "wh/config.h"
 #include "wh/log.h"
-#include "wh/metrics.h"
 #include "wh/pii.h"
 
 extern const wh_migration case_migrations[];
@@ -50,107 +48,17 @@ static const wh_subscription subscriptions[] = {
     {"registry", &welfare__registry__v1__match_failed__descriptor, case_apply_match_failed},
 };
 
-static case_settings settings = {50, 115, 7, 80, false};
-
-const case_settings *case_settings_of(wh_ctx *ctx)
-{
-    static const case_settings defaults = {50, 115, 7, 80, false};
-    const case_settings *s = ctx ? wh_ctx_state(ctx) : NULL;
-    return s ? s : &defaults;
-}
-
-/* --- metrics ---------------------------------------------------------------------------------- */
-
-#define LINKAGES_HELP "Linkages requested of the registry, and its answers"
-
-static wh_counter *opened, *closed, *assigned, *linkages[3];
-static wh_gauge *open_cases, *unassigned_cases, *workers, *max_caseload, *caseload_limit;
-
-static void register_metrics(void)
-{
-    static const char *const results[] = {"requested", "completed", "failed"};
-    opened = wh_metrics_counter("case_cases_opened_total", NULL, "Cases opened");
-    closed = wh_metrics_counter("case_cases_closed_total", NULL, "Cases closed");
-    assigned = wh_metrics_counter("case_assignments_total", NULL, "Cases given to a case worker");
-    for (size_t i = 0; i < 3; i++) {
-        char labels[48];
-        snprintf(labels, sizeof labels, "result=\"%s\"", results[i]);
-        linkages[i] = wh_metrics_counter("case_linkages_total", labels, LINKAGES_HELP);
-    }
-    open_cases = wh_metrics_gauge("case_open_cases", NULL, "Open cases");
-    unassigned_cases =
-        wh_metrics_gauge("case_unassigned_cases", NULL, "Open cases waiting for a case worker");
-    workers = wh_metrics_gauge("case_workers_active", NULL, "Case workers active today");
-    max_caseload = wh_metrics_gauge("case_caseload_max", NULL, "Open cases of the most loaded case worker");
-    caseload_limit = wh_metrics_gauge("case_caseload_limit", NULL, "Most open cases per case worker");
-    wh_gauge_set(caseload_limit, settings.caseload_limit);
-}
-
-static void count(wh_counter *c)
-{
-    if (c) /* NULL before start (unit tests) */
-        wh_counter_add(c, 1);
-}
-
-void case_metrics_opened(void)
-{
-    count(opened);
-}
-
-void case_metrics_closed(void)
-{
-    count(closed);
-}
-
-void case_metrics_assigned(void)
-{
-    count(assigned);
-}
-
-void case_metrics_linkage(const char *result)
-{
-    count(linkages[result[0] == 'r' ? 0 : result[0] == 'c' ? 1 : 2]);
-}
-
-/* The gauges are read from the tables (so they hold across restarts and rollbacks). */
-static int refresh_gauges(wh_ctx *ctx, void *arg)
-{
-    (void)arg;
-    case_counts n;
-    int rc = case_store_counts(wh_ctx_db(ctx), &n);
-    if (rc < 0)
-        return rc;
-    wh_gauge_set(open_cases, (double)n.open);
-    wh_gauge_set(unassigned_cases, (double)n.unassigned);
-    wh_gauge_set(workers, (double)n.workers);
-    wh_gauge_set(max_caseload, (double)n.max_caseload);
-    return 0;
-}
+static case_settings settings;
 
 #define GAUGE_MS 10000
 static uv_timer_t gauge_timer;
 
 static void on_gauge_timer(uv_timer_t *t)
 {
-    wh_service_run(t->data, refresh_gauges, NULL);
+    wh_service_run(t->data, case_metrics_refresh, NULL);
 }
 
 /* --- lifecycle -------------------------------------------------------------------------------- */
-
-static int read_settings(void)
-{
-    int64_t threshold, limit, days, joint;
-    if (wh_config_int("WH_CASE_RISK_THRESHOLD", 50, 0, 100, &threshold) < 0 ||
-        wh_config_int("WH_CASE_CASELOAD_LIMIT", 115, 1, 10000, &limit) < 0 ||
-        wh_config_int("WH_CASE_FIRST_VISIT_DAYS", 7, 0, 90, &days) < 0 ||
-        wh_config_int("WH_CASE_JOINT_VISIT_RISK", 80, 0, 101, &joint) < 0)
-        return WH_INVALID_ARGUMENT;
-    settings.risk_threshold = (int)threshold;
-    settings.caseload_limit = (int)limit;
-    settings.first_visit_days = (int)days;
-    settings.joint_visit_risk = (int)joint;
-    return 0;
-}
 
 /* Notes are stored only encrypted: without the key the service runs, and refuses notes. */
 static int load_note_key(void)
@@ -169,14 +77,14 @@ static int load_note_key(void)
 
 static int start(wh_service *svc)
 {
-    int rc = read_settings();
+    int rc = case_settings_read(&settings);
     if (rc == 0)
         rc = load_note_key();
     if (rc < 0)
         return rc;
     wh_service_set_state(svc, &settings);
-    register_metrics();
-    wh_service_run(svc, refresh_gauges, NULL);
+    case_metrics_register(settings.caseload_limit);
+    wh_service_run(svc, case_metrics_refresh, NULL);
     uv_timer_init(wh_service_loop(svc), &gauge_timer);
     gauge_timer.data = svc;
     uv_timer_start(&gauge_timer, on_gauge_timer, GAUGE_MS, GAUGE_MS);
