@@ -69,7 +69,7 @@ enum { ITEST_RISK_LOW, ITEST_RISK_HIGH };
 /* Fills r: household number `household` of this run in dong_code (its own address, a location near
  * 35.15 N 129.11 E), persons first_person … first_person + n_persons - 1 (itest_rrn numbers), channel
  * safety net, not known to any programme, reported on `reported_on`.  ITEST_RISK_HIGH adds lives alone
- * and three months each of utility and rent arrears (risk 70 with age: above the case threshold 50);
+ * and three months each of utility and rent arrears (risk 64 with age: above the case threshold 50);
  * ITEST_RISK_LOW adds nothing (risk 10, from age alone). */
 void itest_referral_init(itest_referral *r, const char *dong_code, int household, int first_person,
                          int n_persons, int risk, const char *reported_on);

@@ -7,7 +7,7 @@
  *   intake    five referrals: H1 (A, high risk, 2 persons), a second referral of H1 by another channel
  *             naming one of its persons (attached to H1), H2 (S, high risk), H3 (A, low risk, 3 persons),
  *             H4 (S, low risk, known to a programme)
- *   case      opens and assigns a case for H1 and H2 (risk 70 ≥ 50) and requests their first visits;
+ *   case      opens and assigns a case for H1 and H2 (risk 64 ≥ 50) and requests their first visits;
  *             assessments request three linkages, which the registry fills
  *   routing   PlanDay places both first visits; one is completed, one missed and placed again on a
  *             later day and completed; a joint visit (case manager + visiting nurse) for H2 is
@@ -175,7 +175,7 @@ static void submit_referrals(void)
     Welfare__Intake__V1__SubmitReferralReply *r;
 
     r = refer(sc.a, 1, 0, 2, ITEST_RISK_HIGH, "2026-05-04", false, SAFETY);
-    assert_int_equal(r->risk_score, 70);
+    assert_int_equal(r->risk_score, 64); /* 12 alone + 10 aged + 3 × 6 utility + 3 × 8 rent */
     expect_referral(r, true, 2, true, &sc.household[0]);
     /* H1 again, weeks later, by a survey that knows only its first person: the same household */
     r = refer(sc.a, 1, 0, 1, ITEST_RISK_HIGH, "2026-05-20", false, SURVEY);
