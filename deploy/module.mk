@@ -6,7 +6,7 @@
 #   make lint-ops      the ops profile's configuration: promtool check config / check rules / test
 #                      rules, and the Grafana provisioning and dashboard JSON (deploy/check-ops.sh).
 
-DEPLOY_TEST_PACKAGES = docker.io docker-compose debootstrap jq
+DEPLOY_TEST_PACKAGES = docker.io docker-compose debootstrap jq curl
 OPS_LINT_PACKAGES    = prometheus jq python3-yaml
 
 .PHONY: test-deploy lint-ops

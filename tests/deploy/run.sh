@@ -232,6 +232,21 @@ import_after_restart() { import again && import batch-c; }
 check "a repeated referral and a new one after the restart" import_after_restart
 check "KPI: the repeat matched the stored household, the new one counted" kpi_settles "the intake restart"
 
+# Every metric the alerts and the dashboard use must be one the running services export.
+metrics_exported() {
+    local port m missing=0
+    : >"$work/metrics.txt"
+    for port in 38101 38111 38121 38131 38141; do
+        curl -fsS "http://127.0.0.1:$port/metrics" >>"$work/metrics.txt" || { log "no /metrics on $port"; return 1; }
+    done
+    for m in $(grep -ohE '\b(wh|intake|case|registry|routing|reporting)_[a-z0-9_]+' deploy/prometheus/alerts.yml \
+        deploy/grafana/dashboards/*.json | sed -E 's/_(bucket|sum|count)$//' | sort -u); do
+        grep -qE "^$m(_bucket|_sum|_count)?[{ ]" "$work/metrics.txt" || { log "$m is used but not exported"; missing=1; }
+    done
+    return $missing
+}
+check "every metric of the alerts and the dashboard is exported" metrics_exported
+
 t4=$(date +%s)
 log "flow and restarts $((t4 - t3)) s"
 
