@@ -55,6 +55,7 @@ typedef struct family {
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static family *families, *last_family;
+static series *detached; /* misused registrations: working, never rendered, kept reachable */
 
 /* --- atomic doubles -------------------------------------------------------------------------- */
 
@@ -163,12 +164,17 @@ static void *lookup(const char *name, const char *labels, const char *help, kind
             f->last = s;
         }
     }
-    pthread_mutex_unlock(&registry_lock);
     if (metric == NULL) {
+        series *s = must(calloc(1, sizeof *s));
+
+        s->metric = metric = new_metric(k);
+        s->next = detached;
+        detached = s;
+    }
+    pthread_mutex_unlock(&registry_lock);
+    if (f == NULL || f->kind != k)
         wh_log_error("metric not exported: bad name or registered with another type", "{s:s, s:s}", "metric",
                      name ? name : "(null)", "type", kind_names[k]);
-        metric = new_metric(k);
-    }
     return metric;
 }
 
