@@ -10,3 +10,5 @@ $(BUILD)/libwh.a: $(WH_OBJS)
 # Unit tests: one cmocka program per tests/unit/common/test_*.c.
 $(foreach t,$(sort $(wildcard tests/unit/common/test_*.c)),\
   $(eval $(call wh_unit_test,common_$(basename $(notdir $(t))),$(t),)))
+# The framework's own unit test reaches its private header.
+$(OBJ)/tests/unit/common/test_bus_parts.o: CPPFLAGS += -Icommon/src

@@ -1,0 +1,126 @@
+/*
+ * test_bus_parts.c — the framework's small parts without sockets or a database: the batch arena,
+ * message id checks, and reply envelopes (causation, correlation, typed errors, payload round trip).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bus_internal.h"
+#include "welfare/bus/v1/stream.pb-c.h"
+
+static void arena_gives_zeroed_aligned_memory_and_resets(void **state)
+{
+    wh_arena *a = wh_arena_new();
+
+    assert_non_null(a);
+    for (int round = 0; round < 3; round++) {
+        for (size_t size = 1; size < 200000; size = size * 3 + 1) {
+            unsigned char *p = wh_arena_alloc(a, size);
+            assert_non_null(p);
+            assert_int_equal((uintptr_t)p % 16, 0);
+            for (size_t i = 0; i < size; i++)
+                assert_int_equal(p[i], 0);
+            memset(p, 0xab, size); /* dirty it: the next round must get zeroes again */
+        }
+        wh_arena_reset(a);
+    }
+    assert_non_null(wh_arena_alloc(a, 0));
+    wh_arena_free(&a);
+    assert_null(a);
+    wh_arena_free(&a); /* NULL-safe */
+}
+
+static void message_ids(void **state)
+{
+    char long_id[WH_MESSAGE_ID_MAX + 2];
+
+    assert_true(wh_message_id_valid("0f8fad5b-d9cb-469f-a165-70867728950e"));
+    assert_true(wh_message_id_valid("import:42.7_a"));
+    assert_false(wh_message_id_valid(NULL));
+    assert_false(wh_message_id_valid(""));
+    assert_false(wh_message_id_valid("has space"));
+    assert_false(wh_message_id_valid("quote'"));
+    assert_false(wh_message_id_valid("\xc3\xa9"));
+    memset(long_id, 'a', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    assert_false(wh_message_id_valid(long_id));
+    long_id[WH_MESSAGE_ID_MAX] = '\0';
+    assert_true(wh_message_id_valid(long_id));
+}
+
+static const wh_service_def def = {.name = "unit", .schema = "unit"};
+
+static void reply_answers_its_command(void **state)
+{
+    wh_service svc = {.def = &def};
+    Welfare__Bus__V1__Envelope cause = WELFARE__BUS__V1__ENVELOPE__INIT;
+    Welfare__Bus__V1__StreamHead head = WELFARE__BUS__V1__STREAM_HEAD__INIT;
+    Welfare__Bus__V1__Envelope *env;
+    Welfare__Bus__V1__StreamHead *back;
+    uint8_t *frame = NULL;
+    size_t len = 0;
+
+    cause.message_id = "cmd-1";
+    cause.correlation_id = "flow-9";
+    head.stream = "unit";
+    head.head_sequence = 42;
+    assert_int_equal(
+        wh_envelope_reply(&svc, &cause, "welfare.bus.v1.StreamHead", &head.base, 0, NULL, NULL, &frame, &len),
+        0);
+    env = welfare__bus__v1__envelope__unpack(NULL, len, frame);
+    assert_non_null(env);
+    assert_string_equal(env->causation_id, "cmd-1");
+    assert_string_equal(env->correlation_id, "flow-9");
+    assert_string_equal(env->producer, "unit");
+    assert_string_equal(env->type, "welfare.bus.v1.StreamHead");
+    assert_int_equal(strlen(env->message_id), 36);
+    assert_null(env->error);
+    back =
+        (Welfare__Bus__V1__StreamHead *)wh_envelope_payload(env, &welfare__bus__v1__stream_head__descriptor);
+    assert_non_null(back);
+    assert_int_equal(back->head_sequence, 42);
+    protobuf_c_message_free_unpacked(&back->base, NULL);
+    welfare__bus__v1__envelope__free_unpacked(env, NULL);
+    free(frame);
+}
+
+static void error_reply_is_typed_and_empty(void **state)
+{
+    wh_service svc = {.def = &def};
+    Welfare__Bus__V1__Envelope cause = WELFARE__BUS__V1__ENVELOPE__INIT;
+    Welfare__Bus__V1__Envelope *env;
+    uint8_t *frame = NULL;
+    size_t len = 0;
+
+    cause.message_id = "cmd-2"; /* no correlation: the command started the flow */
+    assert_int_equal(wh_envelope_reply(&svc, &cause, "welfare.x.v1.FooReply", NULL, WH_INVALID_ARGUMENT,
+                                       "persons.0.birth_date", "birth date must be YYYY-MM-DD", &frame, &len),
+                     0);
+    env = welfare__bus__v1__envelope__unpack(NULL, len, frame);
+    assert_non_null(env);
+    assert_string_equal(env->correlation_id, "cmd-2");
+    assert_non_null(env->error);
+    assert_int_equal(env->error->status, WELFARE__BUS__V1__STATUS__STATUS_INVALID_ARGUMENT);
+    assert_string_equal(env->error->field, "persons.0.birth_date");
+    assert_string_equal(env->error->message, "birth date must be YYYY-MM-DD");
+    assert_int_equal(env->payload.len, 0);
+    welfare__bus__v1__envelope__free_unpacked(env, NULL);
+    free(frame);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(arena_gives_zeroed_aligned_memory_and_resets),
+        cmocka_unit_test(message_ids),
+        cmocka_unit_test(reply_answers_its_command),
+        cmocka_unit_test(error_reply_is_typed_and_empty),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
