@@ -62,9 +62,10 @@ whc *itest_client_with(const char *service, int timeout_ms, int retries)
     return c;
 }
 
+static PGconn *conn;
+
 static PGconn *connection(void)
 {
-    static PGconn *conn;
     if (conn && PQstatus(conn) == CONNECTION_OK)
         return conn;
     PQfinish(conn);
@@ -78,6 +79,15 @@ static PGconn *connection(void)
 static int64_t query_i64(const char *sql, int n, const char *const *params)
 {
     PGresult *r = PQexecParams(connection(), sql, n, NULL, params, NULL, NULL, 0);
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK &&
+        (!state || strncmp(state, "08", 2) == 0 || strncmp(state, "57", 2) == 0)) {
+        /* the server restarted under us (a fault test): connect again, once */
+        PQclear(r);
+        PQfinish(conn);
+        conn = NULL;
+        r = PQexecParams(connection(), sql, n, NULL, params, NULL, NULL, 0);
+    }
     int64_t value = -1;
     if (PQresultStatus(r) != PGRES_TUPLES_OK)
         fprintf(stderr, "itest: query failed: %s  (%s)\n", PQresultErrorMessage(r), sql);

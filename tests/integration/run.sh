@@ -13,7 +13,34 @@ source scripts/stack.sh
 rm -rf "$WH_VAR"
 trap 'wh_stack_stop; [ -n "${WH_KEEP:-}" ] || rm -rf "$WH_VAR"' EXIT
 
-if ! wh_stack_start; then
+# Another stack on our ports would answer /readyz for services that could not bind, and the tests
+# would run against it: refuse to start instead.
+wh_itest_ports_free() {
+    local i port busy=0
+    for i in 0 1 2 3 4; do
+        for port in $((WH_PORT_BASE + 10 * i)) $((WH_PORT_BASE + 10 * i + 1)) $((WH_HTTP_BASE + 10 * i)); do
+            if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+                echo "integration: port $port is in use by another process (set WH_ITEST_PORT_BASE / WH_ITEST_HTTP_BASE)" >&2
+                busy=1
+            fi
+        done
+    done
+    return $busy
+}
+
+# Every service we started is still running (wait_ready alone cannot tell ours from another's).
+wh_itest_services_alive() {
+    local svc
+    for svc in "${WH_SERVICES[@]}"; do
+        kill -0 "$(wh_service_pid "$svc")" 2>/dev/null || { echo "integration: $svc exited" >&2; return 1; }
+    done
+}
+
+if ! wh_itest_ports_free; then
+    echo "integration: 0 passed, 1 failed"
+    exit 1
+fi
+if ! wh_stack_start || ! wh_itest_services_alive; then
     echo "integration: could not start the stack (logs in $WH_VAR/log)" >&2
     for f in "$WH_VAR"/log/*.log; do echo "== $f"; tail -20 "$f"; done
     echo "integration: 0 passed, 1 failed"

@@ -8,6 +8,9 @@
  *   producer: intake itself is killed mid-stream; the client resends each unanswered command with its
  *             id until the restarted intake answers; afterwards every referral is stored once, the
  *             stream holds one ReferralReceived per referral, and reporting counted each once.
+ *   database: PostgreSQL is stopped (fast: every connection cut) mid-stream and started again; the
+ *             services reconnect, the client's resends (after UNAVAILABLE or a timeout) take effect
+ *             once, and reporting catches up with exact counts.
  *
  * The referrals are low-risk (no case opens), one person each, so each adds exactly one target and
  * one blind spot to this run's own dong.
@@ -40,6 +43,22 @@ typedef struct flow {
     char first_error[700];
 } flow;
 
+/* whc_call_id, and again with the same id after a pause while the answer is UNAVAILABLE (the
+ * service's database is away: libwhclient resends a typed UNAVAILABLE at once, so its own retries
+ * are spent in milliseconds), for up to a minute. */
+static int call_until_answered(whc *c, const char *id, const ProtobufCMessage *req,
+                               Welfare__Intake__V1__SubmitReferralReply **reply, whc_error *err)
+{
+    int rc = WH_UNAVAILABLE;
+    for (int i = 0; i < 300 && rc == WH_UNAVAILABLE; i++) {
+        if (i > 0)
+            usleep(200 * 1000);
+        rc = whc_call_id(c, id, req, &welfare__intake__v1__submit_referral_reply__descriptor,
+                         (ProtobufCMessage **)reply, err);
+    }
+    return rc;
+}
+
 /* The submitter: N referrals one after the other, each with its own id (resent on timeouts). */
 static void *submit_all(void *arg)
 {
@@ -53,8 +72,7 @@ static void *submit_all(void *arg)
         int k = f->first_household + i;
         itest_referral_init(&r, f->dong, k, k, 1, ITEST_RISK_LOW, DAY);
         wh_uuid(id);
-        int rc = whc_call_id(c, id, &r.req.base, &welfare__intake__v1__submit_referral_reply__descriptor,
-                             (ProtobufCMessage **)&reply, &err);
+        int rc = call_until_answered(c, id, &r.req.base, &reply, &err);
         if (rc != 0) {
             if (atomic_fetch_add(&f->failed, 1) == 0)
                 snprintf(f->first_error, sizeof f->first_error, "referral %d: %s (%s): %s", i,
@@ -76,18 +94,16 @@ static void wait_sent(flow *f, int at_least)
     assert_true(atomic_load(&f->sent) >= at_least);
 }
 
-static void kill_and_restart_mid_flow(flow *f, const char *service)
+/* Runs the submitter; a third of the way through runs stop_cmd, waits (until two thirds when the
+ * flow can go on without what was stopped, else a second), runs start_cmd, and waits for the end. */
+static void interrupt_mid_flow(flow *f, const char *stop_cmd, const char *start_cmd, bool flow_goes_on)
 {
-    char kill_cmd[96], start_cmd[160];
     pthread_t t;
-    snprintf(kill_cmd, sizeof kill_cmd, "wh_service_stop %s KILL", service);
-    snprintf(start_cmd, sizeof start_cmd, "wh_service_start %s && wh_service_wait_ready %s 60", service,
-             service);
     assert_int_equal(pthread_create(&t, NULL, submit_all, f), 0);
     wait_sent(f, N_REFERRALS / 3);
-    assert_int_equal(itest_stack(kill_cmd), 0);
+    assert_int_equal(itest_stack(stop_cmd), 0);
     int sent_at_kill = atomic_load(&f->sent);
-    if (strcmp(service, "intake") != 0)
+    if (flow_goes_on)
         wait_sent(f, 2 * N_REFERRALS / 3); /* the flow goes on without the consumer */
     else
         sleep(1); /* the submitter is stuck resending the same id */
@@ -95,8 +111,17 @@ static void kill_and_restart_mid_flow(flow *f, const char *service)
     pthread_join(t, NULL);
     if (atomic_load(&f->failed) != 0)
         fail_msg("%d referrals failed; first: %s", atomic_load(&f->failed), f->first_error);
-    /* the kill really happened mid-stream */
+    /* the interruption really happened mid-stream */
     assert_true(sent_at_kill < N_REFERRALS);
+}
+
+static void kill_and_restart_mid_flow(flow *f, const char *service)
+{
+    char kill_cmd[96], start_cmd[160];
+    snprintf(kill_cmd, sizeof kill_cmd, "wh_service_stop %s KILL", service);
+    snprintf(start_cmd, sizeof start_cmd, "wh_service_start %s && wh_service_wait_ready %s 60", service,
+             service);
+    interrupt_mid_flow(f, kill_cmd, start_cmd, strcmp(service, "intake") != 0);
 }
 
 /* Reporting's position in the intake stream (the framework's consumer table) and the stream head. */
@@ -175,11 +200,30 @@ static void producer_killed_mid_stream(void **state)
     expect_caught_up("reporting");
 }
 
+static void database_restarted_mid_stream(void **state)
+{
+    (void)state;
+    static flow f = {.first_household = 3000, .timeout_ms = 1000, .retries = 60};
+    itest_dong_code(f.dong, 7);
+    interrupt_mid_flow(
+        &f, "wh_pg_stop fast",
+        "wh_pg_start && for s in ${WH_SERVICES[@]}; do wh_service_wait_ready $s 60 || exit 1; done", false);
+    assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.referral r JOIN intake.household h ON "
+                                   "h.id = r.household_id WHERE h.dong_code = $1",
+                                   f.dong, NULL),
+                     N_REFERRALS);
+    assert_int_equal(itest_events_count("intake", "welfare.intake.v1.ReferralReceived", in_flow, &f, NULL),
+                     N_REFERRALS);
+    expect_counted_once(&f);
+    expect_caught_up("reporting");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(consumer_killed_mid_stream),
         cmocka_unit_test(producer_killed_mid_stream),
+        cmocka_unit_test(database_restarted_mid_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
