@@ -315,11 +315,12 @@ int case_store_list_cases(wh_ctx *ctx, const Welfare__Case__V1__ListCases *q,
     wh_params_i64(&p, q->staff_id);
     wh_params_bool(&p, q->unassigned_only);
     wh_params_i64(&p, q->after_id);
-    wh_params_i64(&p, limit);
+    wh_params_i64(&p, limit + 1); /* one more says whether another page follows */
     PGresult *r = wh_db_query(db, "case_list", &p);
     if (!r)
         return wh_db_last_status(db);
-    size_t n = (size_t)PQntuples(r);
+    bool more = PQntuples(r) > limit;
+    size_t n = more ? (size_t)limit : (size_t)PQntuples(r);
     Welfare__Case__V1__CaseSummary **v = wh_ctx_alloc(ctx, sizeof *v * (n ? n : 1));
     int rc = v ? 0 : WH_INTERNAL;
     for (size_t i = 0; rc == 0 && i < n; i++)
@@ -330,6 +331,6 @@ int case_store_list_cases(wh_ctx *ctx, const Welfare__Case__V1__ListCases *q,
         return rc;
     out->cases = v;
     out->n_cases = n;
-    out->next_after_id = n == (size_t)limit ? v[n - 1]->case_id : 0;
+    out->next_after_id = more ? v[n - 1]->case_id : 0;
     return 0;
 }

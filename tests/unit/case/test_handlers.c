@@ -720,6 +720,8 @@ static void queries(void)
     assert_int_equal(next, cases[2]);
     assert_int_equal(list("", "", 0, 0, false, 100, &next), 5);
     assert_int_equal(next, 0);
+    assert_int_equal(list("", "", 0, 0, false, 5, &next), 5); /* exactly a page: nothing follows */
+    assert_int_equal(next, 0);
 }
 
 /* A sphere-type dong moved to another hub: its open cases go to that hub's workers. */
