@@ -348,8 +348,8 @@ static void expect_assigned(int i, int64_t case_id, int64_t staff_id, const char
     assert_string_equal(a->assigned_on, on);
 }
 
-/* Cases of the test, by household 101..105. */
-static int64_t cases[6], first_visit[6];
+/* Cases of the test, by household 101..105, and household 103's second case. */
+static int64_t cases[6], first_visit[6], reopened;
 
 static void open_from_intake(int64_t household, const char *dong_code, int risk, const char *on,
                              int64_t staff_id)
@@ -458,6 +458,13 @@ static void closing(void)
     c.case_id = cases[4];
     c.closed_on = "2026-05-01"; /* before it was opened */
     expect_invalid(case_handle_close_case, &c.base, "closed_on");
+
+    /* The event that opened the closed case, delivered again, does not reopen it; a new referral of
+     * the household after the closing opens a new case (waiting: everyone is full). */
+    identified(1030, 103, "H1", 55, "2026-05-04", 0);
+    identified(1031, 103, "H1", 60, "2026-06-10", 2);
+    reopened = ((const Welfare__Case__V1__CaseOpened *)event(0, OPENED))->case_id;
+    assert_true(reopened > cases[5]);
 }
 
 static int64_t assess(int64_t case_id, const int *domains, const int *severities, size_t n, int n_linkages)
@@ -678,7 +685,8 @@ static void staff_changes(void)
     d.hub_dong_code = "H1";
     d.active_until = "2026-06-30";
     apply(case_apply_staff_deactivated, &d.base, 2);
-    /* On 07-01 worker 10 is full (cases 1 and 5); 13 has just arrived: highest risk first. */
+    /* On 07-01 worker 10 is full (cases 1 and 5); 13 has just arrived: highest risk first, so the
+     * reopened case (risk 60) still waits. */
     expect_assigned(0, cases[2], 13, "2026-07-01");
     expect_assigned(1, cases[4], 13, "2026-07-01");
     const Welfare__Case__V1__GetCaseReply *r = get(cases[2]);
@@ -711,26 +719,30 @@ static size_t list(const char *dong_code, const char *hub, int status, int64_t s
 static void queries(void)
 {
     int64_t next;
-    assert_int_equal(list("", "H1", 1, 0, false, 0, NULL), 4);
+    assert_int_equal(list("", "H1", 1, 0, false, 0, NULL), 5);
     assert_int_equal(list("", "", 2, 0, false, 0, NULL), 1);
     assert_int_equal(list("", "", 0, 13, false, 0, NULL), 2);
-    assert_int_equal(list("", "", 0, 0, true, 0, NULL), 0);
+    assert_int_equal(list("", "", 0, 0, true, 0, NULL), 1);
     assert_int_equal(list("S1", "", 0, 0, false, 0, NULL), 1);
     assert_int_equal(list("", "", 0, 0, false, 2, &next), 2);
     assert_int_equal(next, cases[2]);
-    assert_int_equal(list("", "", 0, 0, false, 100, &next), 5);
+    assert_int_equal(list("", "", 0, 0, false, 100, &next), 6);
     assert_int_equal(next, 0);
-    assert_int_equal(list("", "", 0, 0, false, 5, &next), 5); /* exactly a page: nothing follows */
+    assert_int_equal(list("", "", 0, 0, false, 6, &next), 6); /* exactly a page: nothing follows */
     assert_int_equal(next, 0);
 }
 
-/* A sphere-type dong moved to another hub: its open cases go to that hub's workers. */
+/* A sphere-type dong moved to another hub: its open cases go to that hub's workers, and the place
+ * freed at the old hub goes to its waiting case. */
 static void dong_moves_hub(void)
 {
-    dong("S1", "H2", SPHERE, 1);
+    dong("S1", "H2", SPHERE, 2);
     const Welfare__Case__V1__CaseAssigned *a = event(0, ASSIGNED);
     assert_int_equal(a->case_id, cases[1]);
     assert_int_equal(a->staff_id, 20);
+    a = event(1, ASSIGNED);
+    assert_int_equal(a->case_id, reopened);
+    assert_int_equal(a->staff_id, 10);
     const Welfare__Case__V1__GetCaseReply *r = get(cases[1]);
     assert_string_equal(r->summary->hub_dong_code, "H2");
     assert_int_equal(r->summary->staff_id, 20);
