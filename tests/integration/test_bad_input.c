@@ -140,8 +140,8 @@ static Welfare__Bus__V1__Envelope *recv_reply(void *s, int ms)
     return env;
 }
 
-/* Expects an error reply with status (caused by id when id is not NULL). */
-static void expect_error(void *s, const char *id, Welfare__Bus__V1__Status status)
+/* Expects an error reply with status (caused by id when id is not NULL) naming field. */
+static void expect_error_field(void *s, const char *id, Welfare__Bus__V1__Status status, const char *field)
 {
     Welfare__Bus__V1__Envelope *env = recv_reply(s, REPLY_MS);
     if (env == NULL)
@@ -152,7 +152,15 @@ static void expect_error(void *s, const char *id, Welfare__Bus__V1__Status statu
     assert_true(env->error->message != NULL && env->error->message[0] != '\0');
     if (id != NULL)
         assert_string_equal(env->causation_id, id);
+    else
+        assert_string_equal(env->causation_id, ""); /* the id could not be read */
+    assert_string_equal(env->error->field, field);
     welfare__bus__v1__envelope__free_unpacked(env, NULL);
+}
+
+static void expect_error(void *s, const char *id, Welfare__Bus__V1__Status status)
+{
+    expect_error_field(s, id, status, "");
 }
 
 static void expect_silence(void *s)
@@ -249,12 +257,12 @@ static void unknown_type_is_malformed(void **state)
     uint8_t *frame = envelope_frame(id, "welfare.intake.v1.NoSuchCommand", "", 0, &len);
     send_bytes(s, frame, len);
     free(frame);
-    expect_error(s, id, WELFARE__BUS__V1__STATUS__STATUS_MALFORMED);
+    expect_error_field(s, id, WELFARE__BUS__V1__STATUS__STATUS_MALFORMED, "type");
     /* a type another service owns is unknown here too */
     wh_uuid(id);
     Welfare__Reporting__V1__ListDongs q = WELFARE__REPORTING__V1__LIST_DONGS__INIT;
     send_message(s, id, &q.base);
-    expect_error(s, id, WELFARE__BUS__V1__STATUS__STATUS_MALFORMED);
+    expect_error_field(s, id, WELFARE__BUS__V1__STATUS__STATUS_MALFORMED, "type");
     zmq_close(s);
     expect_unchanged(&before);
     expect_service_answers();
@@ -273,7 +281,29 @@ static void undecodable_payload_is_malformed(void **state)
         envelope_frame(id, "welfare.intake.v1.SubmitReferral", bad_payload, sizeof bad_payload, &len);
     send_bytes(s, frame, len);
     free(frame);
-    expect_error(s, id, WELFARE__BUS__V1__STATUS__STATUS_MALFORMED);
+    expect_error_field(s, id, WELFARE__BUS__V1__STATUS__STATUS_MALFORMED, "payload");
+    zmq_close(s);
+    expect_unchanged(&before);
+    expect_service_answers();
+}
+
+/* Ids the bus does not accept: empty, 65 characters, a space; the reply still names the id sent. */
+static void bad_message_ids_are_malformed(void **state)
+{
+    (void)state;
+    char long_id[66];
+    memset(long_id, 'a', 65);
+    long_id[65] = '\0';
+    const char *ids[] = {"", long_id, "has space"};
+    counts before = intake_counts();
+    void *s = raw_dealer("intake", KEY_CLI);
+    Welfare__Intake__V1__RegisterReporter r = WELFARE__INTAKE__V1__REGISTER_REPORTER__INIT;
+    r.name = "itest bad id";
+    r.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SURVEY;
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        send_message(s, ids[i], &r.base);
+        expect_error_field(s, ids[i], WELFARE__BUS__V1__STATUS__STATUS_MALFORMED, "message_id");
+    }
     zmq_close(s);
     expect_unchanged(&before);
     expect_service_answers();
@@ -437,6 +467,7 @@ int main(void)
         cmocka_unit_test(garbage_bytes_are_malformed),
         cmocka_unit_test(unknown_type_is_malformed),
         cmocka_unit_test(undecodable_payload_is_malformed),
+        cmocka_unit_test(bad_message_ids_are_malformed),
         cmocka_unit_test(oversize_frame_is_too_large),
         cmocka_unit_test(frame_above_hard_limit_drops_the_peer),
         cmocka_unit_test(unknown_key_gets_nothing),
