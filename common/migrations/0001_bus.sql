@@ -5,7 +5,8 @@
 -- events are written in its transaction with the stream's next sequence (the counter row serializes
 -- writers, a rollback returns the numbers), so the stream is gap-free and in commit order.
 -- consumer_position: for each stream this service consumes, the last sequence applied, updated in the
--- same transaction as the effect.  dead_letter: events whose handler kept failing, parked with the error.
+-- same transaction as the effect.  dead_letter: events whose handler kept failing, parked with the error
+-- until an operator replays them.  audit_log: attempts refused before any handler ran.
 
 CREATE TABLE processed_command (
     message_id   text PRIMARY KEY CHECK (length(message_id) BETWEEN 1 AND 64),
@@ -43,6 +44,9 @@ CREATE TABLE dead_letter (
     sequence   bigint NOT NULL,
     message_id text NOT NULL,
     type       text NOT NULL,
+    correlation_id text NOT NULL,
+    causation_id   text NOT NULL,
+    time_ms    bigint NOT NULL,
     payload    bytea NOT NULL,
     attempts   integer NOT NULL,
     error      text NOT NULL,
@@ -50,3 +54,14 @@ CREATE TABLE dead_letter (
     replayed_at timestamptz,
     PRIMARY KEY (stream, sequence)
 );
+
+CREATE TABLE audit_log (
+    id         bigserial PRIMARY KEY,
+    at         timestamptz NOT NULL,
+    principal  text NOT NULL, -- '' when the key is unknown
+    public_key text NOT NULL, -- Z85, as presented in the handshake
+    type       text NOT NULL, -- the message type, '' for a refused handshake
+    decision   text NOT NULL, -- handshake_denied, permission_denied, malformed, too_large, unknown_type
+    reason     text NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);

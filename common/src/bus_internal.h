@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "welfare/bus/v1/admin.pb-c.h"
 #include "welfare/bus/v1/stream.pb-c.h"
 #include "wh/http.h"
 #include "wh/metrics.h"
@@ -75,13 +76,14 @@ int wh_zsock_curve_client(void *sock, const char *secret_z85, const char *public
 /* --- zap.c ----------------------------------------------------------------------------------- */
 
 typedef struct wh_zap wh_zap;
-/* Binds the ZAP endpoint in zctx and answers on the loop from the allow-list.  0 or a status. */
-int wh_zap_start(wh_zap **out, uv_loop_t *loop, void *zctx, const wh_access *access);
+/* Binds the ZAP endpoint in the service's zctx and answers on the loop from its current allow-list. */
+int wh_zap_start(wh_zap **out, wh_service *svc);
 void wh_zap_stop(wh_zap **zap);
 
 /* --- the running service ----------------------------------------------------------------------- */
 
 typedef struct wh_consumer wh_consumer;
+typedef struct wh_audit wh_audit;
 typedef struct wh_commands wh_commands;
 
 struct wh_service {
@@ -97,7 +99,12 @@ struct wh_service {
     uv_timer_t reconnect_timer;
 
     /* keys and sockets */
-    wh_access *access;
+    wh_access *access; /* the current allow-list (access_reload.c swaps it between batches) */
+    char allowlist_path[1024];
+    struct {
+        long long mtime_ns, size, inode;
+    } allowlist_stat;
+    wh_audit *audit;
     char secret_key[WH_Z85_KEY_LEN + 1];
     char public_key[WH_Z85_KEY_LEN + 1];
     void *zctx;
@@ -174,6 +181,13 @@ int wh_bus_read_events(wh_db *db, wh_arena *arena, const char *stream, uint64_t 
 int wh_bus_position_load(wh_db *db, const char *stream, uint64_t *position);
 /* Moves the position from `from` to `to`; WH_FAILED_PRECONDITION when it was not at `from`. */
 int wh_bus_position_advance(wh_db *db, const char *stream, uint64_t from, uint64_t to);
+/* Dead letters, oldest first (stream "" for all; replayed ones too when asked). */
+int wh_bus_dead_letters(wh_db *db, wh_arena *arena, const char *stream, bool include_replayed, uint32_t max,
+                        Welfare__Bus__V1__ListDeadLettersReply *reply);
+/* A parked, not yet replayed event, locked for the transaction; WH_NOT_FOUND when there is none. */
+int wh_bus_dead_letter_load(wh_db *db, wh_arena *arena, const char *stream, uint64_t sequence,
+                            Welfare__Bus__V1__Envelope *env);
+int wh_bus_dead_letter_replayed(wh_db *db, const char *stream, uint64_t sequence);
 int wh_bus_park(wh_db *db, const char *stream, const Welfare__Bus__V1__Envelope *event, int attempts,
                 const char *error);
 
@@ -187,6 +201,32 @@ void wh_service_db_lost(wh_service *svc);
 int wh_service_begin(wh_service *svc);
 int wh_service_commit(wh_service *svc);
 void wh_service_rollback(wh_service *svc);
+
+/* --- audit.c: refused attempts, kept in PostgreSQL --------------------------------------------- */
+
+int wh_audit_start(wh_service *svc);
+/* Remembers a refusal (principal name or "", its key, the message type, decision, reason); written to
+ * audit_log on the next tick.  A flood beyond the buffer is counted, not stored. */
+void wh_audit_record(wh_service *svc, const char *principal, const char *public_key, const char *type,
+                     const char *decision, const char *reason);
+void wh_audit_flush(wh_service *svc);
+void wh_audit_stop(wh_service *svc);
+int wh_bus_audit_insert(wh_db *db, const char *principal, const char *public_key, const char *type,
+                        const char *decision, const char *reason, int64_t at_ms);
+
+/* --- access_reload.c ---------------------------------------------------------------------------- */
+
+/* Remembers the state of the allow-list file just loaded (svc->allowlist_path). */
+void wh_access_watch(wh_service *svc);
+/* Re-reads the allow-list when its file changed; keeps the old one when the new one does not parse. */
+void wh_access_reload_if_changed(wh_service *svc);
+
+/* --- admin.c: dead letters ---------------------------------------------------------------------- */
+
+int wh_admin_list_dead_letters(wh_ctx *ctx, const ProtobufCMessage *request, ProtobufCMessage **reply);
+int wh_admin_replay_dead_letter(wh_ctx *ctx, const ProtobufCMessage *request, ProtobufCMessage **reply);
+/* Applies one stored event of a subscribed stream with its handler, in the open transaction. */
+int wh_consumer_apply_stored(wh_ctx *ctx, const char *stream, const Welfare__Bus__V1__Envelope *event);
 
 /* --- commands.c ------------------------------------------------------------------------------ */
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bus_internal.h"
+#include "welfare/bus/v1/admin.pb-c.h"
 
 const wh_db_statement wh_bus_statements[] = {
     {"bus_find_reply", "SELECT reply FROM processed_command WHERE message_id = $1"},
@@ -25,8 +26,22 @@ const wh_db_statement wh_bus_statements[] = {
     {"bus_position_load", "SELECT position FROM consumer_position WHERE stream = $1"},
     {"bus_position_advance", "UPDATE consumer_position SET position = $3, updated_at = now() "
                              "WHERE stream = $1 AND position = $2"},
-    {"bus_park", "INSERT INTO dead_letter (stream, sequence, message_id, type, payload, attempts, error) "
-                 "VALUES ($1, $2, $3, $4, $5::bytea, $6, $7) ON CONFLICT (stream, sequence) DO NOTHING"},
+    {"bus_park", "INSERT INTO dead_letter (stream, sequence, message_id, type, correlation_id, causation_id, "
+                 "time_ms, payload, "
+                 "attempts, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::bytea, $9, $10) "
+                 "ON CONFLICT (stream, sequence) DO NOTHING"},
+    {"bus_audit_insert", "INSERT INTO audit_log (at, principal, public_key, type, decision, reason) "
+                         "VALUES (to_timestamp($1::bigint / 1000.0), $2, $3, $4, $5, $6)"},
+    {"bus_dead_letters", "SELECT stream, sequence, message_id, type, attempts, error, "
+                         "(extract(epoch FROM parked_at) * 1000)::bigint, "
+                         "coalesce((extract(epoch FROM replayed_at) * 1000)::bigint, 0) "
+                         "FROM dead_letter WHERE ($1 = '' OR stream = $1) AND ($2 OR replayed_at IS NULL) "
+                         "ORDER BY parked_at, stream, sequence LIMIT $3"},
+    {"bus_dead_letter_load",
+     "SELECT sequence, message_id, type, correlation_id, causation_id, time_ms, payload "
+     "FROM dead_letter WHERE stream = $1 AND sequence = $2 AND replayed_at IS NULL FOR UPDATE"},
+    {"bus_dead_letter_replayed",
+     "UPDATE dead_letter SET replayed_at = now() WHERE stream = $1 AND sequence = $2"},
 };
 const size_t wh_bus_statements_count = sizeof wh_bus_statements / sizeof wh_bus_statements[0];
 
@@ -273,10 +288,95 @@ int wh_bus_park(wh_db *db, const char *stream, const Welfare__Bus__V1__Envelope 
     wh_params_i64(&p, (int64_t)event->sequence);
     wh_params_text(&p, event->message_id);
     wh_params_text(&p, event->type);
+    wh_params_text(&p, event->correlation_id != NULL ? event->correlation_id : "");
+    wh_params_text(&p, event->causation_id != NULL ? event->causation_id : "");
+    wh_params_i64(&p, event->time_unix_ms);
     wh_params_text(&p, hex);
     wh_params_i64(&p, attempts);
     wh_params_text(&p, error);
     rc = wh_db_exec(db, "bus_park", &p);
     free(hex);
     return rc < 0 ? (int)rc : 0;
+}
+
+int wh_bus_audit_insert(wh_db *db, const char *principal, const char *public_key, const char *type,
+                        const char *decision, const char *reason, int64_t at_ms)
+{
+    wh_params p;
+
+    wh_params_reset(&p);
+    wh_params_i64(&p, at_ms);
+    wh_params_text(&p, principal);
+    wh_params_text(&p, public_key);
+    wh_params_text(&p, type);
+    wh_params_text(&p, decision);
+    wh_params_text(&p, reason);
+    return wh_db_exec(db, "bus_audit_insert", &p) < 0 ? wh_db_last_status(db) : 0;
+}
+
+int wh_bus_dead_letters(wh_db *db, wh_arena *arena, const char *stream, bool include_replayed, uint32_t max,
+                        Welfare__Bus__V1__ListDeadLettersReply *reply)
+{
+    wh_params p;
+    PGresult *r;
+    int n, rc = 0;
+
+    wh_params_reset(&p);
+    wh_params_text(&p, stream != NULL ? stream : "");
+    wh_params_bool(&p, include_replayed);
+    wh_params_i64(&p, max);
+    r = wh_db_query(db, "bus_dead_letters", &p);
+    if (r == NULL)
+        return wh_db_last_status(db);
+    n = PQntuples(r);
+    reply->dead_letters = wh_arena_alloc(arena, (size_t)(n > 0 ? n : 1) * sizeof *reply->dead_letters);
+    Welfare__Bus__V1__DeadLetter *rows = wh_arena_alloc(arena, (size_t)(n > 0 ? n : 1) * sizeof *rows);
+    if (reply->dead_letters == NULL || rows == NULL)
+        rc = WH_INTERNAL;
+    for (int i = 0; rc == 0 && i < n; i++) {
+        Welfare__Bus__V1__DeadLetter *d = &rows[i];
+        welfare__bus__v1__dead_letter__init(d);
+        d->stream = arena_text(arena, r, i, 0);
+        d->sequence = (uint64_t)wh_db_i64(r, i, 1, 0);
+        d->message_id = arena_text(arena, r, i, 2);
+        d->type = arena_text(arena, r, i, 3);
+        d->attempts = (int32_t)wh_db_i64(r, i, 4, 0);
+        d->error = arena_text(arena, r, i, 5);
+        d->parked_unix_ms = wh_db_i64(r, i, 6, 0);
+        d->replayed_unix_ms = wh_db_i64(r, i, 7, 0);
+        if (d->stream == NULL || d->message_id == NULL || d->type == NULL || d->error == NULL)
+            rc = WH_INTERNAL;
+        reply->dead_letters[i] = d;
+    }
+    reply->n_dead_letters = rc == 0 ? (size_t)n : 0;
+    PQclear(r);
+    return rc;
+}
+
+int wh_bus_dead_letter_load(wh_db *db, wh_arena *arena, const char *stream, uint64_t sequence,
+                            Welfare__Bus__V1__Envelope *env)
+{
+    wh_params p;
+    PGresult *r;
+    int rc;
+
+    wh_params_reset(&p);
+    wh_params_text(&p, stream);
+    wh_params_i64(&p, (int64_t)sequence);
+    r = wh_db_query(db, "bus_dead_letter_load", &p);
+    if (r == NULL)
+        return wh_db_last_status(db);
+    rc = PQntuples(r) == 1 ? row_to_envelope(arena, r, 0, stream, env) : WH_NOT_FOUND;
+    PQclear(r);
+    return rc;
+}
+
+int wh_bus_dead_letter_replayed(wh_db *db, const char *stream, uint64_t sequence)
+{
+    wh_params p;
+
+    wh_params_reset(&p);
+    wh_params_text(&p, stream);
+    wh_params_i64(&p, (int64_t)sequence);
+    return wh_db_exec(db, "bus_dead_letter_replayed", &p) < 0 ? wh_db_last_status(db) : 0;
 }

@@ -31,8 +31,9 @@ typedef struct pending {
     int n_route;
     Welfare__Bus__V1__Envelope *env;
     const wh_command *cmd;
-    size_t row; /* index of cmd in the service's table; n_commands for FetchEvents */
+    size_t row; /* index of cmd in the service's table, then the built-in rows */
     const wh_principal *principal;
+    char public_key[WH_Z85_KEY_LEN + 1]; /* the connection's, from the handshake */
     ProtobufCMessage *request;
     uint8_t *reply;
     size_t reply_len;
@@ -46,18 +47,24 @@ struct wh_commands {
     wh_arena *arena;
     pending *batch;
     size_t n;
-    wh_counter **by_row; /* [(n_commands + 1) * STATUS_SLOTS], registered on first use */
+    wh_counter **by_row; /* [(n_commands + N_BUILTIN) * STATUS_SLOTS], registered on first use */
     wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *replayed;
     wh_histogram *latency;
     wh_gauge *batch_size;
 };
 
-static const wh_command fetch_row = {&welfare__bus__v1__fetch_events__descriptor,
-                                     &welfare__bus__v1__fetch_events_reply__descriptor,
-                                     wh_fetch_handle,
-                                     WH_ROLES_ALL,
-                                     true,
-                                     "read this service's event stream after a position"};
+/* What every service answers besides its own table: reading its stream, and its dead letters. */
+static const wh_command builtin_rows[] = {
+    {&welfare__bus__v1__fetch_events__descriptor, &welfare__bus__v1__fetch_events_reply__descriptor,
+     wh_fetch_handle, WH_ROLES_ALL, true, "read this service's event stream after a position"},
+    {&welfare__bus__v1__list_dead_letters__descriptor, &welfare__bus__v1__list_dead_letters_reply__descriptor,
+     wh_admin_list_dead_letters, WH_ROLE_OPERATOR, true, "list the events this service parked"},
+    {&welfare__bus__v1__replay_dead_letter__descriptor,
+     &welfare__bus__v1__replay_dead_letter_reply__descriptor, wh_admin_replay_dead_letter, WH_ROLE_OPERATOR,
+     false, "apply a parked event again"},
+};
+#define N_BUILTIN (sizeof builtin_rows / sizeof builtin_rows[0])
+static const wh_command *const fetch_row = &builtin_rows[0];
 
 /* --- metrics ------------------------------------------------------------------------------------ */
 
@@ -133,7 +140,14 @@ static void pending_clear(pending *p)
 static void reject(wh_commands *c, pending *p, wh_counter *counter, int status, const char *field,
                    const char *message)
 {
+    const char *decision = status == WH_PERMISSION_DENIED   ? "permission_denied"
+                           : status == WH_TOO_LARGE         ? "too_large"
+                           : counter == c->rejected_unknown ? "unknown_type"
+                                                            : "malformed";
+
     wh_counter_add(counter, 1);
+    wh_audit_record(c->svc, p->principal != NULL ? p->principal->name : "", p->public_key,
+                    p->env != NULL ? p->env->type : "", decision, message);
     set_reply(c, p, status, field, message, NULL);
     if (p->cmd != NULL)
         count(c, p, status);
@@ -153,8 +167,12 @@ static const wh_command *find_row(const wh_service *svc, const char *type, size_
             *row = i;
             return &svc->def->commands[i];
         }
-    *row = svc->def->n_commands;
-    return strcmp(type, fetch_row.request->name) == 0 ? &fetch_row : NULL;
+    for (size_t i = 0; i < N_BUILTIN; i++)
+        if (strcmp(builtin_rows[i].request->name, type) == 0) {
+            *row = svc->def->n_commands + i;
+            return &builtin_rows[i];
+        }
+    return NULL;
 }
 
 /* Reads one multipart message: routing frames into p->route, the last frame into *body.
@@ -192,7 +210,8 @@ static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
     size_t len = zmq_msg_size(body);
 
     p->received_ns = wh_mono_ns();
-    p->principal = user != NULL ? wh_access_by_name(svc->access, user) : NULL;
+    snprintf(p->public_key, sizeof p->public_key, "%s", user != NULL ? user : "");
+    p->principal = user != NULL ? wh_access_by_key(svc->access, user) : NULL; /* the current list */
     if ((int64_t)len > svc->max_frame) {
         reject(c, p, c->rejected_large, WH_TOO_LARGE, "", "frame larger than the service accepts");
         return false;
@@ -208,7 +227,8 @@ static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
         return false;
     }
     if (p->principal == NULL) {
-        reject(c, p, c->rejected_denied, WH_PERMISSION_DENIED, "", "unknown principal");
+        reject(c, p, c->rejected_denied, WH_PERMISSION_DENIED, "",
+               "key not (or no longer) on the allow-list");
         return false;
     }
     p->cmd = find_row(svc, p->env->type != NULL ? p->env->type : "", &p->row);
@@ -221,7 +241,7 @@ static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
         reject(c, p, c->rejected_malformed, WH_MALFORMED, "payload", "payload does not decode as its type");
         return false;
     }
-    bool allowed = p->cmd == &fetch_row
+    bool allowed = p->cmd == fetch_row
                        ? wh_fetch_allowed(svc, p->principal, p->request)
                        : wh_access_may_send(p->principal, p->cmd->request->name, p->cmd->roles);
     if (!allowed) {
@@ -414,7 +434,7 @@ int wh_commands_start(wh_commands **out, wh_service *svc)
     c->svc = svc;
     c->arena = wh_arena_new();
     c->batch = calloc((size_t)svc->batch_max, sizeof *c->batch);
-    c->by_row = calloc((svc->def->n_commands + 1) * STATUS_SLOTS, sizeof *c->by_row);
+    c->by_row = calloc((svc->def->n_commands + N_BUILTIN) * STATUS_SLOTS, sizeof *c->by_row);
     if (c->arena == NULL || c->batch == NULL || c->by_row == NULL) {
         free_commands(&c->z);
         return WH_INTERNAL;

@@ -89,6 +89,29 @@ static int apply_event(wh_consumer *c, const Welfare__Bus__V1__Envelope *env, ru
     return rc;
 }
 
+int wh_consumer_apply_stored(wh_ctx *ctx, const char *stream, const Welfare__Bus__V1__Envelope *env)
+{
+    const wh_subscription *s = find_subscription(ctx->svc, stream, env->type != NULL ? env->type : "");
+    ProtobufCMessage *event;
+    wh_ctx inner;
+    int rc;
+
+    if (s == NULL)
+        return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "type", "this service no longer applies %s",
+                           env->type);
+    event = wh_envelope_payload(env, s->event);
+    if (event == NULL)
+        return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "", "payload does not decode as %s", s->event->name);
+    wh_ctx_init(&inner, ctx->svc, ctx->arena, env, NULL);
+    rc = s->apply(&inner, event);
+    protobuf_c_message_free_unpacked(event, NULL);
+    if (rc != 0)
+        return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, inner.field, "handler failed again: %s%s%s",
+                           wh_status_name(inner.status < 0 ? inner.status : rc), inner.message[0] ? ": " : "",
+                           inner.message);
+    return 0;
+}
+
 /* Applies events[from, to) that follow the position, in one transaction with the position. */
 static int apply_run(wh_consumer *c, Welfare__Bus__V1__Envelope **events, size_t from, size_t to,
                      run_result *res)

@@ -85,6 +85,8 @@ static int load_keys(wh_service *svc)
     if (wh_access_load(&svc->access, allow) != 0 ||
         wh_keys_load_secret(secret, svc->secret_key, svc->public_key) != 0)
         return WH_INVALID_ARGUMENT;
+    snprintf(svc->allowlist_path, sizeof svc->allowlist_path, "%s", allow);
+    wh_access_watch(svc);
     self = wh_access_by_name(svc->access, svc->def->name);
     if (self == NULL || strcmp(self->public_key, svc->public_key) != 0) {
         wh_log_error("this service's public key is not the allow-list's entry for it", "{s:s}", "service",
@@ -99,6 +101,8 @@ static void on_tick(uv_timer_t *t)
     wh_service *svc = t->data;
 
     wh_http_heartbeat(svc->http);
+    wh_access_reload_if_changed(svc);
+    wh_audit_flush(svc);
     if (svc->db_up)
         wh_hints_publish(svc, true);
     wh_consumers_tick(svc);
@@ -135,7 +139,9 @@ static int start_bus(wh_service *svc)
     svc->zctx = zmq_ctx_new();
     if (svc->zctx == NULL)
         return WH_INTERNAL;
-    rc = wh_zap_start(&svc->zap, svc->loop, svc->zctx, svc->access);
+    rc = wh_audit_start(svc);
+    if (rc == 0)
+        rc = wh_zap_start(&svc->zap, svc);
     if (rc == 0)
         rc = wh_commands_start(&svc->commands, svc);
     if (rc == 0)
@@ -181,6 +187,7 @@ static void shutdown_service(wh_service *svc, bool started)
     wh_commands_stop(&svc->commands);
     wh_hints_stop(svc);
     wh_zap_stop(&svc->zap);
+    wh_audit_stop(svc);
     close_handle((uv_handle_t *)&svc->tick);
     close_handle((uv_handle_t *)&svc->sigint);
     close_handle((uv_handle_t *)&svc->sigterm);

@@ -2,10 +2,11 @@
  * zap.c — the ZAP handler (ZeroMQ RFC 27): who may complete a CURVE handshake with this service.
  *
  * libzmq asks on inproc://zeromq.zap.01 for every handshake on the service's sockets.  We accept a
- * CURVE client only when its public key is on the allow-list, and answer with the principal's name as
+ * CURVE client only when its public key is on the allow-list, and answer with that key (Z85) as
  * User-Id, which libzmq then attaches to every message from that connection: identity comes from the
- * handshake, never from a payload.  Everything else is refused (400), counted and logged without the
- * key material beyond its Z85 text.
+ * handshake, never from a payload, and each message is looked up again in the current allow-list, so
+ * revoking a key also silences connections opened before.  Everything else is refused (400), counted and
+ * logged without the key material beyond its Z85 text.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 
 struct wh_zap {
     wh_zsock z;
-    const wh_access *access;
+    wh_service *svc; /* its access is the current allow-list */
     wh_counter *accepted, *denied;
 };
 
@@ -80,7 +81,7 @@ static const wh_principal *decide(wh_zap *zap, zap_request *r, char key[WH_Z85_K
         return NULL;
     }
     zmq_z85_encode(key, zmq_msg_data(&r->frames[6]), 32);
-    p = wh_access_by_key(zap->access, key);
+    p = wh_access_by_key(zap->svc->access, key);
     if (p == NULL)
         *why = "unknown key";
     return p;
@@ -118,7 +119,7 @@ static void on_request(wh_zsock *z, void *arg)
             snprintf(address, sizeof address, "%.*s", (int)zmq_msg_size(&r.frames[3]),
                      (const char *)zmq_msg_data(&r.frames[3]));
         if (p != NULL) {
-            reply(z->sock, &r, "200", "OK", p->name);
+            reply(z->sock, &r, "200", "OK", key);
             wh_counter_add(zap->accepted, 1);
         } else {
             reply(z->sock, &r, "400", why, "");
@@ -130,7 +131,7 @@ static void on_request(wh_zsock *z, void *arg)
     }
 }
 
-int wh_zap_start(wh_zap **out, uv_loop_t *loop, void *zctx, const wh_access *access)
+int wh_zap_start(wh_zap **out, wh_service *svc)
 {
     wh_zap *zap = calloc(1, sizeof *zap);
     void *sock;
@@ -138,12 +139,12 @@ int wh_zap_start(wh_zap **out, uv_loop_t *loop, void *zctx, const wh_access *acc
     *out = NULL;
     if (zap == NULL)
         return WH_INTERNAL;
-    zap->access = access;
+    zap->svc = svc;
     zap->accepted = wh_metrics_counter("wh_bus_handshakes_total", "result=\"accepted\"",
                                        "CURVE handshakes decided by the ZAP handler");
     zap->denied = wh_metrics_counter("wh_bus_handshakes_total", "result=\"denied\"",
                                      "CURVE handshakes decided by the ZAP handler");
-    sock = zmq_socket(zctx, ZMQ_REP);
+    sock = zmq_socket(svc->zctx, ZMQ_REP);
     if (sock == NULL || zmq_bind(sock, ZAP_ENDPOINT) != 0) {
         wh_log_error("cannot bind the ZAP handler", "{s:s}", "error", zmq_strerror(zmq_errno()));
         if (sock != NULL)
@@ -151,7 +152,7 @@ int wh_zap_start(wh_zap **out, uv_loop_t *loop, void *zctx, const wh_access *acc
         free(zap);
         return WH_INTERNAL;
     }
-    if (wh_zsock_start(&zap->z, loop, sock, on_request, zap) != 0) {
+    if (wh_zsock_start(&zap->z, svc->loop, sock, on_request, zap) != 0) {
         zmq_close(sock);
         free(zap);
         return WH_INTERNAL;

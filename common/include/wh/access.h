@@ -9,8 +9,10 @@
  *     agency-fire   agency    rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7   welfare.intake.v1.SubmitReferral
  * stream:intake
  *
- * The ZAP handler accepts a CURVE client only if its public key is listed; the principal's name
- * becomes the connection's User-Id, so identity always comes from the handshake.  Services and
+ * The ZAP handler accepts a CURVE client only if its public key is listed, and the key becomes the
+ * connection's User-Id: identity always comes from the handshake.  Every message is authorized by
+ * looking that key up in the current allow-list, which a service re-reads when the file changes (within
+ * a second), so a revoked key stops working on connections opened before the revocation too.  Services and
  * operators may send every type whose command row allows their role and read every stream; an agency
  * needs, in addition, the type itself (or "*") among its grants, and "stream:<name>" to read a stream.
  * Clients also find the servers' public keys here, by service name.

@@ -57,8 +57,9 @@ int whc_call_id(whc *c, const char *message_id, const ProtobufCMessage *request,
 
 /* Pipelining: send without waiting (message id into id_out, 37 bytes), and receive the next reply,
  * whichever command it answers (its id into id_out).  Don't mix them with whc_call on one connection
- * while commands are in flight: a call drops replies that are not its own.  Receive returns WH_UNAVAILABLE on timeout, with
- * id_out empty (a typed UNAVAILABLE reply has id_out set: resend that command with whc_send_id). */
+ * while commands are in flight: a call drops replies that are not its own.  Receive returns WH_UNAVAILABLE on
+ * timeout, with id_out empty (a typed UNAVAILABLE reply has id_out set: resend that command with
+ * whc_send_id). */
 int whc_send(whc *c, const ProtobufCMessage *request, char id_out[37]);
 int whc_recv(whc *c, int timeout_ms, const ProtobufCMessageDescriptor *reply_type, ProtobufCMessage **reply,
              char id_out[37], whc_error *err);
