@@ -120,7 +120,8 @@ struct wh_service {
     uint64_t published; /* highest sequence announced on PUB */
 
     /* settings */
-    int64_t batch_max, max_frame, fetch_max;
+    int64_t batch_max, max_frame, fetch_max, retention_days;
+    uint64_t ticks;
 
     uv_timer_t tick;
     uv_signal_t sigint, sigterm;
@@ -213,6 +214,14 @@ void wh_audit_flush(wh_service *svc);
 void wh_audit_stop(wh_service *svc);
 int wh_bus_audit_insert(wh_db *db, const char *principal, const char *public_key, const char *type,
                         const char *decision, const char *reason, int64_t at_ms);
+
+/* --- retention.c ------------------------------------------------------------------------------- */
+
+int wh_retention_start(wh_service *svc);
+/* Once a minute: deletes command records older than the retention. */
+void wh_retention_tick(wh_service *svc);
+/* Deletes at most limit records older than days; the number deleted or a negative status. */
+int64_t wh_bus_prune_commands(wh_db *db, int64_t days, int64_t limit);
 
 /* --- access_reload.c ---------------------------------------------------------------------------- */
 

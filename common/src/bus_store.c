@@ -30,6 +30,9 @@ const wh_db_statement wh_bus_statements[] = {
                  "time_ms, payload, "
                  "attempts, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::bytea, $9, $10) "
                  "ON CONFLICT (stream, sequence) DO NOTHING"},
+    {"bus_prune_commands",
+     "DELETE FROM processed_command WHERE message_id IN (SELECT message_id FROM processed_command "
+     "WHERE processed_at < now() - make_interval(days => $1::int) LIMIT $2)"},
     {"bus_audit_insert", "INSERT INTO audit_log (at, principal, public_key, type, decision, reason) "
                          "VALUES (to_timestamp($1::bigint / 1000.0), $2, $3, $4, $5, $6)"},
     {"bus_dead_letters", "SELECT stream, sequence, message_id, type, attempts, error, "
@@ -379,4 +382,14 @@ int wh_bus_dead_letter_replayed(wh_db *db, const char *stream, uint64_t sequence
     wh_params_text(&p, stream);
     wh_params_i64(&p, (int64_t)sequence);
     return wh_db_exec(db, "bus_dead_letter_replayed", &p) < 0 ? wh_db_last_status(db) : 0;
+}
+
+int64_t wh_bus_prune_commands(wh_db *db, int64_t days, int64_t limit)
+{
+    wh_params p;
+
+    wh_params_reset(&p);
+    wh_params_i64(&p, days);
+    wh_params_i64(&p, limit);
+    return wh_db_exec(db, "bus_prune_commands", &p);
 }

@@ -12,6 +12,7 @@
  *   WH_MAX_FRAME_BYTES                 largest command accepted (default 1 MiB; larger: TOO_LARGE)
  *   WH_FETCH_MAX                       events per FetchEvents reply (default 500)
  *   WH_DB_START_TIMEOUT                seconds to wait for PostgreSQL at start (default 60)
+ *   WH_COMMAND_RETENTION_DAYS          how long a command's reply is kept for retries (default 30)
  *   WH_HTTP_PORT, WH_HTTP_BIND         the operations endpoint
  */
 #include <signal.h>
@@ -35,7 +36,8 @@ static int usage(const wh_service_def *def, FILE *to)
             "Runs the %s service until SIGINT or SIGTERM.  Configured by the environment:\n"
             "  WH_DB_URL, WH_DB_PASSWORD[_FILE], WH_SECRET_KEY_FILE, WH_ALLOWLIST_FILE,\n"
             "  WH_BUS_BIND, WH_HINTS_BIND, WH_<SERVICE>_BUS, WH_<SERVICE>_HINTS, WH_HTTP_PORT,\n"
-            "  WH_BATCH_MAX, WH_MAX_FRAME_BYTES, WH_FETCH_MAX, WH_DB_START_TIMEOUT, WH_LOG_LEVEL.\n"
+            "  WH_BATCH_MAX, WH_MAX_FRAME_BYTES, WH_FETCH_MAX, WH_DB_START_TIMEOUT,\n"
+            "  WH_COMMAND_RETENTION_DAYS, WH_LOG_LEVEL.\n"
             "See services/%s/README.md.\n",
             def->name, def->name, def->name);
     return to == stdout ? 0 : 2;
@@ -103,6 +105,7 @@ static void on_tick(uv_timer_t *t)
     wh_http_heartbeat(svc->http);
     wh_access_reload_if_changed(svc);
     wh_audit_flush(svc);
+    wh_retention_tick(svc);
     if (svc->db_up)
         wh_hints_publish(svc, true);
     wh_consumers_tick(svc);
@@ -155,6 +158,8 @@ static int start(wh_service *svc)
 {
     int rc = read_settings(svc);
 
+    if (rc == 0)
+        rc = wh_retention_start(svc);
     if (rc == 0)
         rc = wh_http_create(&svc->http, (unsigned)wh_config_http_port(svc->def->name));
     if (rc == 0)
