@@ -154,6 +154,23 @@ static void disconnect(wh_db *db)
     db->conn = NULL;
 }
 
+/* libpq's parse errors quote the offending piece of the string, which may be a password: they are
+ * replaced by a message of our own. */
+static bool conninfo_parses(const char *conninfo)
+{
+    char *err = NULL;
+    PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
+
+    if (opts == NULL) {
+        wh_log_error("could not connect to database", "{s:s, s:s}", "sqlstate", "08001", "error",
+                     "the connection string (WH_DB_URL) does not parse");
+        PQfreemem(err);
+        return false;
+    }
+    PQconninfoFree(opts);
+    return true;
+}
+
 /* A new connection with search_path set and every listed statement prepared. */
 static int connect_and_prepare(wh_db *db)
 {
@@ -162,6 +179,11 @@ static int connect_and_prepare(wh_db *db)
     int rc;
 
     disconnect(db);
+    if (!conninfo_parses(db->conninfo)) {
+        db->last_status = WH_UNAVAILABLE;
+        snprintf(db->last_sqlstate, sizeof db->last_sqlstate, "08001");
+        return WH_UNAVAILABLE;
+    }
     db->conn = PQconnectdbParams(keys, values, 1);
     if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
         rc = fail(db, "connect", NULL);

@@ -350,6 +350,16 @@ static void reconnect_after_terminate(void **state)
     session_settings(state);
 }
 
+/* libpq's own message would quote the password ("missing = after hunter2-secret"). */
+static void open_with_malformed_password(void)
+{
+    wh_db *other = NULL;
+
+    assert_int_equal(wh_db_open(&other, "host=localhost password hunter2-secret", SCHEMA, NULL, 0),
+                     WH_UNAVAILABLE);
+    assert_null(other);
+}
+
 static void open_failures(void **state)
 {
     NEED_DB();
@@ -360,6 +370,10 @@ static void open_failures(void **state)
     assert_int_equal(wh_db_open(&other, "host=127.0.0.1 port=1 connect_timeout=2", SCHEMA, NULL, 0),
                      WH_UNAVAILABLE);
     assert_null(other);
+    char log[4096];
+    capture_stderr(open_with_malformed_password, log, sizeof log);
+    assert_non_null(strstr(log, "does not parse"));
+    assert_null(strstr(log, "hunter2-secret"));
     assert_int_equal(wh_db_open(&other, url, SCHEMA, broken, 1), WH_INTERNAL);
     assert_null(other);
     assert_int_equal(wh_db_open(&other, url, SCHEMA, twice, 2), WH_INVALID_ARGUMENT);
