@@ -1,0 +1,94 @@
+/*
+ * test_poison.c — an event its consumers cannot apply does not stop them: a HouseholdIdentified whose
+ * payload does not decode is put into intake's stream (written into the outbox as superuser, the way
+ * a buggy producer would), followed by a real referral.  Both consumers of that type (case and
+ * reporting) try it WH_EVENT_MAX_ATTEMPTS times, park it in their dead_letter with the error, move
+ * on, and apply the real referral's events exactly once.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "itest.h"
+#include "wh/service.h"
+
+#define DAY "2026-08-03"
+
+static uint64_t intake_head(void)
+{
+    uint64_t head = 0;
+    assert_true(itest_events_count("intake", NULL, NULL, NULL, &head) >= 0);
+    return head;
+}
+
+/* Appends an undecodable HouseholdIdentified to the intake stream; returns its sequence. */
+static int64_t append_poison(void)
+{
+    int64_t seq = itest_sql_i64(
+        "WITH s AS (UPDATE intake.stream_head SET head = head + 1 WHERE stream = 'intake' RETURNING head) "
+        "INSERT INTO intake.outbox (sequence, message_id, type, correlation_id, causation_id, time_ms, "
+        "payload) "
+        "SELECT head, 'itest-poison-' || $1, 'welfare.intake.v1.HouseholdIdentified', 'itest-poison', '', "
+        "(extract(epoch FROM now()) * 1000)::bigint, '\\x0f0f0f'::bytea FROM s RETURNING sequence",
+        itest_run_id(), NULL);
+    assert_true(seq > 0);
+    return seq;
+}
+
+static void expect_parked(const char *schema, int64_t seq)
+{
+    char sql[256], s[24];
+    snprintf(s, sizeof s, "%lld", (long long)seq);
+    snprintf(sql, sizeof sql,
+             "SELECT attempts FROM %s.dead_letter WHERE stream = 'intake' AND sequence = $1 AND "
+             "type = 'welfare.intake.v1.HouseholdIdentified' AND error <> ''",
+             schema);
+    assert_int_equal(itest_wait_i64_params(WH_EVENT_MAX_ATTEMPTS, 60, sql, s, NULL), WH_EVENT_MAX_ATTEMPTS);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s.dead_letter WHERE stream = 'intake'", schema);
+    assert_int_equal(itest_sql_i64(sql, NULL), 1);
+}
+
+static void undecodable_event_is_parked_and_the_stream_moves_on(void **state)
+{
+    (void)state;
+    char dong[11];
+    itest_dong_code(dong, 9);
+    uint64_t before = intake_head();
+    int64_t poison = append_poison();
+    assert_int_equal(poison, (int64_t)before + 1);
+
+    /* a real referral after it: the relay's next numbers follow the poison's */
+    whc *c = itest_client("intake");
+    itest_referral r;
+    itest_referral_init(&r, dong, 8000, 8000, 2, ITEST_RISK_HIGH, DAY);
+    Welfare__Intake__V1__SubmitReferralReply *reply = itest_submit(c, &r);
+    protobuf_c_message_free_unpacked(&reply->base, NULL);
+    whc_close(&c);
+    assert_int_equal(intake_head(),
+                     before + 4); /* poison + ReferralReceived, HouseholdIdentified, BlindSpot */
+
+    expect_parked("reporting", poison);
+    expect_parked("casework", poison);
+    assert_true(itest_wait_caught_up("reporting", "intake", 30));
+    assert_true(itest_wait_caught_up("casework", "intake", 30));
+
+    /* the events after the poison were applied, once: the KPI and the case */
+    const char *dongs[] = {dong};
+    itest_kpi want = {.targets = 2, .case_households = 1, .blind_spots = 1}, got;
+    itest_kpi_wait(dongs, 1, DAY, DAY, &want, 30, &got);
+    itest_kpi_assert_equal(&want, &got);
+    assert_int_equal(itest_sql_i64("SELECT count(*) FROM casework.cases WHERE dong_code = $1", dong, NULL),
+                     1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(undecodable_event_is_parked_and_the_stream_moves_on),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
