@@ -2,7 +2,7 @@
  * main.c — welfarectl: every command and query of every service from the shell.
  *
  *   welfarectl <service> <command> [--field value …] [--json]     one row of the command table
- *   welfarectl kpi | import | events | keys …                      the special commands
+ *   welfarectl kpi | import | events | dead-letters | keys …       the special commands
  *
  * --json (anywhere) prints replies as JSON.  Exit codes: 0 done, 1 the service said no or could not
  * be reached, 2 bad usage.
@@ -24,6 +24,7 @@ static void usage(FILE *out)
         "       welfarectl kpi --dong CODE[,CODE…] --from DATE --to DATE\n"
         "       welfarectl import referrals FILE.csv [--jobs N]\n"
         "       welfarectl events STREAM [--from SEQ] [--follow]\n"
+        "       welfarectl dead-letters list SERVICE [--stream S] [--all] | replay SERVICE STREAM SEQUENCE\n"
         "       welfarectl keys generate DIR [--agency NAME …] | add-agency DIR NAME [--grant T …] |\n"
         "                       revoke DIR NAME\n\n"
         "Environment: WH_ALLOWLIST_FILE, WH_SECRET_KEY_FILE, WH_<SERVICE>_BUS, WH_TIMEOUT_MS, WH_RETRIES.\n",
@@ -97,6 +98,8 @@ int main(int argc, char **argv)
         return wctl_cmd_import(argc - 2, argv + 2);
     if (strcmp(word, "events") == 0)
         return wctl_cmd_events(argc - 2, argv + 2);
+    if (strcmp(word, "dead-letters") == 0)
+        return wctl_cmd_dead_letters(argc - 2, argv + 2);
     if (wctl_service_known(word))
         return run_service(word, argc - 2, argv + 2);
     fprintf(stderr, "error: unknown command \"%s\" (see: welfarectl --help)\n", word);

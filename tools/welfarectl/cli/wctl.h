@@ -114,6 +114,7 @@ int wctl_cmd_keys(int argc, char **argv);
 int wctl_cmd_kpi(int argc, char **argv);
 int wctl_cmd_import(int argc, char **argv);
 int wctl_cmd_events(int argc, char **argv);
+int wctl_cmd_dead_letters(int argc, char **argv);
 
 /* Runs a table command: argv is the flags.  Exit code. */
 int wctl_run_command(const wctl_cmd *cmd, int argc, char **argv);

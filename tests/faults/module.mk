@@ -1,0 +1,12 @@
+# The fault suite (tests/faults/README.md): the load driver, and `make test-faults`, which brings up
+# its own stack and runs every scenario (FAULTS_LONG=1: the long combined run).
+FAULTS_SRCS := $(sort $(wildcard tests/faults/*.c))
+FAULTS_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(FAULTS_SRCS))
+
+$(BIN)/faults-load: $(FAULTS_OBJS) $(BUILD)/libwhclient.a $(BUILD)/libwh.a $(BUILD)/libwhproto.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+.PHONY: test-faults
+test-faults: $(BINARIES) $(BIN)/faults-load
+	@BUILD=$(BUILD) FAULTS_LONG=$(FAULTS_LONG) tests/faults/run.sh
