@@ -55,7 +55,7 @@ make_debian_base() {
     else
         echo "deb $mirror bookworm main" >"$root/etc/apt/sources.list"
     fi
-    # What the official slim image does: no documentation, no recommends, no apt caches.
+    # What the official slim image does: no documentation, no recommends, no apt caches left in layers.
     cat >"$root/etc/dpkg/dpkg.cfg.d/docker-slim" <<'CFG'
 path-exclude /usr/share/doc/*
 path-include /usr/share/doc/*/copyright
@@ -64,8 +64,16 @@ path-exclude /usr/share/info/*
 path-exclude /usr/share/locale/*
 CFG
     echo 'APT::Install-Recommends "false";' >"$root/etc/apt/apt.conf.d/docker-no-recommends"
-    rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/usr/share/doc/* \
-        "$root"/usr/share/man/* "$root"/usr/share/locale/*
+    echo 'Acquire::Languages "none";' >"$root/etc/apt/apt.conf.d/docker-no-languages"
+    cat >"$root/etc/apt/apt.conf.d/docker-clean" <<'CFG'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+CFG
+    rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb \
+        "$root"/usr/share/man/* "$root"/usr/share/locale/* "$root"/var/log/*.log
+    find "$root/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
     tar -C "$root" --numeric-owner -c . |
         docker import --change 'CMD ["bash"]' - debian:bookworm-slim >/dev/null
     echo "base-images: debian:bookworm-slim made ($(docker image inspect -f '{{.Size}}' debian:bookworm-slim | awk '{ printf "%.0f MB", $1 / 1e6 }'))"

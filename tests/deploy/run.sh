@@ -54,15 +54,30 @@ die() { # a step the rest depends on failed
     finish
 }
 
-dc() {
+# The district's compose file with the host-network override, resolved once into $work/compose.yml.
+# On the host network published ports mean nothing, and docker-compose refuses them there, so exactly
+# those `ports:` are dropped from the resolved file; everything else is the district's, unchanged.
+dc_sources() {
     docker-compose -p "$project" -f docker-compose.yml -f "$here/compose.host.yml" --env-file "$work/test.env" "$@"
 }
+resolve_compose() {
+    dc_sources config >"$work/compose.resolved.yml" &&
+        python3 - "$work/compose.resolved.yml" "$work/compose.yml" <<'PY'
+import sys, yaml
+config = yaml.safe_load(open(sys.argv[1]))
+for service in config["services"].values():
+    if service.get("network_mode") == "host":
+        service.pop("ports", None)
+yaml.safe_dump(config, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
+PY
+}
+dc() { docker-compose -p "$project" -f "$work/compose.yml" "$@"; }
 ctl() { dc run --rm -T welfarectl "$@" 2>>"$work/ctl.log"; }
 container_of() { dc ps -q "$1" 2>/dev/null; }
 health_of() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$(container_of "$1")" 2>/dev/null; }
 
 dump_logs() {
-    [ -f "$work/test.env" ] || return 0
+    [ -f "$work/compose.yml" ] || return 0
     local svc
     for svc in postgres db-init routing intake registry case reporting; do
         echo "== last log lines of $svc"
@@ -74,7 +89,7 @@ dump_logs() {
 teardown() {
     if [ "$failed" -gt 0 ] && [ -n "${WH_DEPLOY_KEEP:-}" ]; then
         log "WH_DEPLOY_KEEP: leaving project $project up (docker-compose -p $project … down -v to remove)"
-    elif [ -f "$work/test.env" ]; then
+    elif [ -f "$work/compose.yml" ]; then
         dc --profile cli down -v --remove-orphans >/dev/null 2>&1
         rm -rf "$work/secrets" "$work/import"
     fi
@@ -108,7 +123,16 @@ WH_PUBLIC_BIND=127.0.0.1
 WH_ADMIN_BIND=127.0.0.1
 WH_LOG_LEVEL=info
 ENV
+resolve_compose || die "docker-compose config of docker-compose.yml + compose.host.yml"
 dc --profile cli down -v --remove-orphans >/dev/null 2>&1 # what an interrupted run left
+published_ports() { # beyond loopback (WH_ADMIN_BIND): intake's 7101, 7102 and reporting's 7141 only
+    [ "$(docker-compose -f docker-compose.yml --env-file .env.example config | python3 -c '
+import sys, yaml
+services = yaml.safe_load(sys.stdin)["services"]
+print(" ".join(sorted(name + ":" + port.split(":")[1] for name, s in services.items()
+                      for port in s.get("ports", []) if not port.startswith("127.0.0.1:"))))')" = "intake:7101 intake:7102 reporting:7141" ]
+}
+check "the district's compose file publishes only the agencies' bus ports beyond loopback" published_ports
 WH_SECRETS_DIR=$work/secrets WH_IMAGE=$image deploy/make-secrets.sh --agency test-partner >"$work/secrets.log" 2>&1 ||
     { cat "$work/secrets.log"; die "deploy/make-secrets.sh"; }
 
@@ -236,7 +260,7 @@ check "KPI: the repeat matched the stored household, the new one counted" kpi_se
 metrics_exported() {
     local port m missing=0
     : >"$work/metrics.txt"
-    for port in 38101 38111 38121 38131 38141; do
+    for port in 28101 28111 28121 28131 28141; do
         curl -fsS "http://127.0.0.1:$port/metrics" >>"$work/metrics.txt" || { log "no /metrics on $port"; return 1; }
     done
     for m in $(grep -ohE '\b(wh|intake|case|registry|routing|reporting)_[a-z0-9_]+' deploy/prometheus/alerts.yml \
