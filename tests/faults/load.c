@@ -95,11 +95,19 @@ static int free_reply(int rc, ProtobufCMessage *reply)
     return rc;
 }
 
+/* A journaled call whose reply only the checker needs (through count). */
+static int call_counted(whc *c, const char *service, const char *dong, const ProtobufCMessage *request,
+                        const ProtobufCMessageDescriptor *reply_type, fl_count_fn count)
+{
+    ProtobufCMessage *reply = NULL;
+    int rc = fl_call_journaled(c, service, dong, request, reply_type, &reply, count, NULL);
+    return free_reply(rc, reply);
+}
+
 static int define_hub(client *cl)
 {
     Welfare__Routing__V1__DefineDong q = WELFARE__ROUTING__V1__DEFINE_DONG__INIT;
     Welfare__Common__V1__GeoPoint centre = WELFARE__COMMON__V1__GEO_POINT__INIT;
-    ProtobufCMessage *reply;
     char name[48];
 
     snprintf(name, sizeof name, "Faults hub %d", cl->index);
@@ -110,10 +118,8 @@ static int define_hub(client *cl)
     q.hub_type = WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC;
     q.hub_dong_code = cl->dong;
     q.centre = &centre;
-    return free_reply(fl_call_journaled(cl->routing, "routing", cl->dong, &q.base,
-                                        &welfare__routing__v1__define_dong_reply__descriptor, &reply, NULL,
-                                        NULL),
-                      reply);
+    return call_counted(cl->routing, "routing", cl->dong, &q.base,
+                        &welfare__routing__v1__define_dong_reply__descriptor, NULL);
 }
 
 static void count_private(const ProtobufCMessage *m, int64_t n[4])
@@ -126,7 +132,6 @@ static void count_private(const ProtobufCMessage *m, int64_t n[4])
 static int register_staff(client *cl, bool private_employed)
 {
     Welfare__Routing__V1__RegisterStaff q = WELFARE__ROUTING__V1__REGISTER_STAFF__INIT;
-    ProtobufCMessage *reply;
     char name[48];
 
     snprintf(name, sizeof name, "Faults manager %d%s", cl->index, private_employed ? "p" : "");
@@ -138,10 +143,9 @@ static int register_staff(client *cl, bool private_employed)
     q.shift_start_minute = 9 * 60;
     q.shift_end_minute = 18 * 60;
     q.active_from = (char *)business_day[0];
-    return free_reply(fl_call_journaled(cl->routing, "routing", cl->dong, &q.base,
-                                        &welfare__routing__v1__register_staff_reply__descriptor, &reply,
-                                        private_employed ? count_private : count_one, NULL),
-                      reply);
+    return call_counted(cl->routing, "routing", cl->dong, &q.base,
+                        &welfare__routing__v1__register_staff_reply__descriptor,
+                        private_employed ? count_private : count_one);
 }
 
 static void count_amount(const ProtobufCMessage *m, int64_t n[4])
@@ -178,10 +182,8 @@ static int register_resource(client *cl)
     q.discovered_on = (char *)business_day[0];
     q.title = "faults emergency grant";
     q.eligibility_notes = "households assessed by the hub";
-    return free_reply(fl_call_journaled(cl->registry, "registry", cl->dong, &q.base,
-                                        &welfare__registry__v1__register_resource_reply__descriptor, &reply,
-                                        count_amount, NULL),
-                      reply);
+    return call_counted(cl->registry, "registry", cl->dong, &q.base,
+                        &welfare__registry__v1__register_resource_reply__descriptor, count_amount);
 }
 
 static int set_up(client *cl)
@@ -270,7 +272,6 @@ static int assess(client *cl, int64_t case_id)
 {
     Welfare__Case__V1__AssessNeeds q = WELFARE__CASE__V1__ASSESS_NEEDS__INIT;
     Welfare__Case__V1__Need need = WELFARE__CASE__V1__NEED__INIT, *needs[] = {&need};
-    ProtobufCMessage *reply = NULL;
 
     need.domain = WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_INCOME;
     need.severity = WELFARE__COMMON__V1__SEVERITY__SEVERITY_MODERATE;
@@ -278,10 +279,8 @@ static int assess(client *cl, int64_t case_id)
     q.needs = needs;
     q.n_needs = 1;
     q.assessed_on = (char *)business_day[0];
-    return free_reply(fl_call_journaled(cl->kase, "case", cl->dong, &q.base,
-                                        &welfare__case__v1__assess_needs_reply__descriptor, &reply,
-                                        count_assessment, NULL),
-                      reply);
+    return call_counted(cl->kase, "case", cl->dong, &q.base,
+                        &welfare__case__v1__assess_needs_reply__descriptor, count_assessment);
 }
 
 /* AssessNeeds for every case of the client's dong opened since the last round. */
@@ -315,13 +314,11 @@ static void record_outcomes(client *cl, const Welfare__Routing__V1__PlanDayReply
     for (size_t i = 0; plan->plan != NULL && i < plan->plan->n_routes; i++)
         for (size_t j = 0; j < plan->plan->routes[i]->n_stops; j++) {
             Welfare__Routing__V1__RecordVisitOutcome q = WELFARE__ROUTING__V1__RECORD_VISIT_OUTCOME__INIT;
-            ProtobufCMessage *reply = NULL;
             q.visit_id = plan->plan->routes[i]->stops[j]->visit_id;
             q.outcome = WELFARE__ROUTING__V1__VISIT_OUTCOME__VISIT_OUTCOME_COMPLETED;
-            if (free_reply(fl_call_journaled(cl->routing, "routing", cl->dong, &q.base,
-                                             &welfare__routing__v1__record_visit_outcome_reply__descriptor,
-                                             &reply, count_outcome, NULL),
-                           reply) != 0)
+            if (call_counted(cl->routing, "routing", cl->dong, &q.base,
+                             &welfare__routing__v1__record_visit_outcome_reply__descriptor,
+                             count_outcome) != 0)
                 cl->failures++;
         }
 }
