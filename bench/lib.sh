@@ -1,0 +1,144 @@
+#!/bin/bash
+# lib.sh — the steps of bench/run.sh, sourced after scripts/stack.sh.  Each step appends its figures
+# as key=value lines to $OUT/services.env (bench_record) and says what it is doing on stderr.
+
+bench_psql() { psql -X -q -v ON_ERROR_STOP=1 "$WH_BENCH_DB_URL" "$@"; }
+
+bench_now() { date +%s.%N; }
+
+# Seconds from $1 to $2 (both bench_now), to the millisecond.
+bench_elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+# Appends stdin's key=value lines to the figures, each key prefixed with $1_.
+bench_record() {
+    local line ok=1
+    while IFS= read -r line; do
+        case $line in
+        *=*) echo "$1_$line" >>"$OUT/services.env"; echo "  $1_$line" >&2 ;;
+        *) echo "  $line" >&2 ;;
+        esac
+    done
+    return 0
+}
+
+bench_set() { echo "$1=$2" >>"$OUT/services.env"; echo "  $1=$2" >&2; }
+
+# Another stack on our ports would answer for services that could not bind: refuse instead.
+bench_ports_free() {
+    local i port busy=0
+    for i in 0 1 2 3 4; do
+        for port in $((WH_PORT_BASE + 10 * i)) $((WH_PORT_BASE + 10 * i + 1)) $((WH_HTTP_BASE + 10 * i)); do
+            if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+                echo "bench: port $port is in use (set WH_BENCH_PORT_BASE / WH_BENCH_HTTP_BASE)" >&2
+                busy=1
+            fi
+        done
+    done
+    return $busy
+}
+
+bench_machine() {
+    bench_set machine_nproc "$(nproc)"
+    bench_set machine_cpu "\"$(lscpu | sed -n 's/^Model name: *//p' | head -1)\""
+    bench_set machine_mem "\"$(free -g | awk '/^Mem:/ {print $2 " GiB"}')\""
+    bench_set machine_os "\"$(. /etc/os-release && echo "$PRETTY_NAME")\""
+    bench_set machine_pg "\"$(bench_psql -tAc 'SHOW server_version')\""
+    bench_set machine_cc "\"$(${CC:-cc} --version | head -1)\""
+    bench_set machine_commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . 2>/dev/null || echo +dirty)"
+    bench_set machine_date "$(date -u +%Y-%m-%dT%H:%MZ)"
+    bench_set pg_synchronous_commit "$(bench_psql -tAc 'SHOW synchronous_commit')"
+    bench_set pg_fsync "$(bench_psql -tAc 'SHOW fsync')"
+}
+
+# RSS (KiB) of every service, as memory_<label>_<service>.
+bench_memory() {
+    local svc pid rss
+    for svc in "${WH_SERVICES[@]}"; do
+        pid=$(wh_service_pid "$svc")
+        rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+        bench_set "memory_$1_$svc" "${rss:-0}"
+    done
+}
+
+# True when every consumer has applied its producer's whole stream.
+bench_caught_up() {
+    local consumer rows stream position head
+    for consumer in casework registry routing reporting; do
+        rows=$(bench_psql -tAF' ' -c "SELECT stream, position FROM $consumer.consumer_position") || return 1
+        while read -r stream position; do
+            [ -n "$stream" ] || continue
+            head=$(bench_psql -tAc "SELECT coalesce(max(head), 0) FROM $(wh_schema_of "$stream").stream_head WHERE stream = '$stream'")
+            [ "$position" -ge "$head" ] || return 1
+        done <<<"$rows"
+    done
+}
+
+# Waits (default 300 s) until the consumers have caught up; records how long that took.
+bench_wait_caught_up() {
+    local limit=${1:-300} t0 i
+    t0=$(bench_now)
+    for i in $(seq 1 $((limit * 5))); do
+        if bench_caught_up; then
+            echo "  consumers caught up after $(bench_elapsed "$t0" "$(bench_now)") s" >&2
+            return 0
+        fi
+        sleep 0.2
+    done
+    echo "bench: consumers still behind after $limit s" >&2
+    return 1
+}
+
+bench_copy_table() {
+    local cols="channel text, reported_on date, dong_code text, address text, latitude double precision,
+        longitude double precision, known_to_programme boolean" j
+    for j in 0 1 2; do cols="$cols, p${j}_name text, p${j}_rrn text, p${j}_phone text"; done
+    cols="$cols, utility int, rent int, insurance int, lives_alone boolean, disability boolean,
+        chronic_illness boolean, unemployed boolean, single_parent boolean, concern text"
+    bench_psql -c "DROP SCHEMA IF EXISTS bench_copy CASCADE" -c "CREATE SCHEMA bench_copy" \
+        -c "CREATE TABLE bench_copy.referral_rows ($cols)"
+}
+
+bench_count() { bench_psql -tAc "$1"; }
+
+# Bulk intake: the CSV, COPY of it into a bare table, then `welfarectl import` of it.
+bench_bulk() {
+    local rows=$1 csv=$OUT/referrals.csv t0 t1 before_ref before_ev before_hh
+    echo "bench: bulk intake of $rows rows" >&2
+    "$WH_BIN/wh-bench" csv "$rows" 1 "$csv" | bench_record bulk_csv || return 1
+    bench_copy_table || return 1
+    t0=$(bench_now)
+    bench_psql -c "\\copy bench_copy.referral_rows FROM '$csv' WITH (FORMAT csv, HEADER true)" || return 1
+    t1=$(bench_now)
+    bench_set bulk_copy_s "$(bench_elapsed "$t0" "$t1")"
+    before_ref=$(bench_count "SELECT count(*) FROM intake.referral")
+    before_hh=$(bench_count "SELECT count(*) FROM intake.household")
+    before_ev=$(bench_count "SELECT coalesce(max(head), 0) FROM intake.stream_head")
+    t0=$(bench_now)
+    "$WH_BIN/welfarectl" import referrals "$csv" --jobs "${BENCH_IMPORT_JOBS:-256}" \
+        >"$OUT/import.out" 2>"$OUT/import.err"
+    local rc=$?
+    t1=$(bench_now)
+    bench_set bulk_import_rc "$rc"
+    bench_set bulk_import_s "$(bench_elapsed "$t0" "$t1")"
+    bench_set bulk_import_summary "\"$(tail -1 "$OUT/import.out")\""
+    bench_set bulk_referrals "$(($(bench_count "SELECT count(*) FROM intake.referral") - before_ref))"
+    bench_set bulk_households "$(($(bench_count "SELECT count(*) FROM intake.household") - before_hh))"
+    bench_set bulk_events "$(($(bench_count "SELECT coalesce(max(head), 0) FROM intake.stream_head") - before_ev))"
+    bench_set bulk_copy_rows "$(bench_count "SELECT count(*) FROM bench_copy.referral_rows")"
+    bench_set bulk_db_size_mb "$(bench_count "SELECT pg_database_size('welfarehub') / 1048576")"
+    head -5 "$OUT/import.err" >&2
+    [ "$rc" -eq 0 ]
+}
+
+# Reporting: the fact tables loaded with N events, then QueryKpi through the service.
+bench_reporting() {
+    local t0 t1
+    echo "bench: loading $1 events into reporting's fact tables" >&2
+    t0=$(bench_now)
+    bench_psql -v events="$1" -v prefix=97 -v dongs=20 -v first=2016-01-01 -v days=3650 \
+        -f bench/reporting_facts.sql | bench_record kpi_load || return 1
+    t1=$(bench_now)
+    bench_set kpi_load_s "$(bench_elapsed "$t0" "$t1")"
+    echo "bench: QueryKpi" >&2
+    "$WH_BIN/wh-bench" kpi --queries 2000 --dongs 20 --prefix 97 --year 2016 --days 3650 | bench_record kpi
+}

@@ -1,0 +1,280 @@
+/*
+ * events.c — `wh-bench events`: the event path, referral accepted → case opened → KPI visible.
+ *
+ * The main thread submits referrals open-loop at --rate per second (each a new household at
+ * case-level risk in one of 50 synthetic dongs "98NNNNNNNN", so every one opens a case) and records
+ * when each ack arrived.  A poller thread reads, as superuser every 5 ms, the new rows of
+ * casework.cases (case opened: its referral_id) and of reporting.case_interval (written in the same
+ * transaction as the kpi_daily / kpi_monthly counters, so its row appearing is the KPI becoming
+ * visible).  Latency per referral = first poll that saw the effect − its ack, so it includes up to
+ * one poll interval.  At the end a QueryKpi through the reporting service checks that the KPI counts
+ * every case.  Prints sent=, acked=, cases=, kpi_seen=, case_p50_ms=, case_p99_ms=, kpi_p50_ms=,
+ * kpi_p99_ms=, kpi_case_households=.
+ */
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "referral.h"
+#include "stats.h"
+#include "welfare/intake/v1/commands.pb-c.h"
+#include "whclient.h"
+
+#define POLL_MS     5
+#define EVENT_DONGS 50
+#define DRAIN_S     30
+
+typedef struct seen {
+    long long case_id, referral_id;
+    double case_ms, kpi_ms;
+} seen;
+
+typedef struct ack {
+    long long referral_id;
+    double ms;
+} ack;
+
+typedef struct poller {
+    PGconn *db;
+    long long first_case; /* only cases above this id are ours */
+    seen *rows;
+    size_t n, cap;
+    size_t kpi_seen;
+    long long last_case, last_interval;
+    atomic_int stop;
+    int failed;
+} poller;
+
+static long long scalar(PGconn *db, const char *sql)
+{
+    PGresult *r = PQexec(db, sql);
+    long long v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    return v;
+}
+
+static seen *find_case(poller *p, long long case_id)
+{
+    size_t lo = 0, hi = p->n; /* rows are in case id order */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (p->rows[mid].case_id < case_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < p->n && p->rows[lo].case_id == case_id ? &p->rows[lo] : NULL;
+}
+
+static int poll_cases(poller *p, double now)
+{
+    char last[24];
+    const char *params[1] = {last};
+    snprintf(last, sizeof last, "%lld", p->last_case);
+    PGresult *r =
+        PQexecParams(p->db,
+                     "SELECT id, referral_id, dong_code LIKE '98%' FROM casework.cases WHERE id > $1 "
+                     "ORDER BY id",
+                     1, NULL, params, NULL, NULL, 0);
+    int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    for (int i = 0; ok && i < PQntuples(r); i++) {
+        p->last_case = atoll(PQgetvalue(r, i, 0));
+        if (strcmp(PQgetvalue(r, i, 2), "t") != 0)
+            continue; /* not a referral of this run */
+        if (p->n == p->cap) {
+            size_t cap = p->cap ? p->cap * 2 : 8192;
+            seen *grown = realloc(p->rows, cap * sizeof *grown);
+            if (!grown)
+                break;
+            p->rows = grown;
+            p->cap = cap;
+        }
+        seen *s = &p->rows[p->n++];
+        s->case_id = atoll(PQgetvalue(r, i, 0));
+        s->referral_id = atoll(PQgetvalue(r, i, 1));
+        s->case_ms = now;
+        s->kpi_ms = -1;
+    }
+    if (!ok)
+        fprintf(stderr, "wh-bench events: poll: %s", PQerrorMessage(p->db));
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+static int poll_kpi(poller *p, double now)
+{
+    char last[24], first[24];
+    const char *params[2] = {last, first};
+    snprintf(last, sizeof last, "%lld", p->last_interval);
+    snprintf(first, sizeof first, "%lld", p->first_case);
+    PGresult *r =
+        PQexecParams(p->db,
+                     "SELECT case_id FROM reporting.case_interval WHERE case_id > greatest($1::bigint, "
+                     "$2::bigint) AND case_id < 1000000000000 ORDER BY case_id",
+                     2, NULL, params, NULL, NULL, 0);
+    int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    for (int i = 0; ok && i < PQntuples(r); i++) {
+        long long id = atoll(PQgetvalue(r, i, 0));
+        if (id > p->last_case)
+            break; /* its case committed after this round's case poll: take it next round */
+        seen *s = find_case(p, id);
+        if (s && s->kpi_ms < 0) {
+            s->kpi_ms = now;
+            p->kpi_seen++;
+        }
+        p->last_interval = id;
+    }
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+static void *poller_run(void *arg)
+{
+    poller *p = arg;
+    while (!atomic_load(&p->stop)) {
+        double now = bench_now_ms();
+        if (poll_cases(p, now) < 0 || poll_kpi(p, now) < 0) {
+            p->failed = 1;
+            break;
+        }
+        usleep(POLL_MS * 1000);
+    }
+    return NULL;
+}
+
+static int by_referral(const void *a, const void *b)
+{
+    long long x = ((const ack *)a)->referral_id, y = ((const ack *)b)->referral_id;
+    return (x > y) - (x < y);
+}
+
+/* Receives replies until deadline_ms; records each ack. */
+static void receive_until(whc *c, double deadline_ms, ack *acks, long *n_acks, long *errors)
+{
+    for (;;) {
+        double left = deadline_ms - bench_now_ms();
+        ProtobufCMessage *reply = NULL;
+        whc_error err;
+        char id[37] = "";
+        if (left < 0)
+            left = 0;
+        if (whc_recv(c, (int)left, &welfare__intake__v1__submit_referral_reply__descriptor, &reply, id,
+                     &err) != 0) {
+            if (!id[0])
+                return; /* nothing more before the deadline */
+            if ((*errors)++ < 3)
+                fprintf(stderr, "wh-bench events: error reply: %s %s\n", err.field, err.message);
+            continue;
+        }
+        const Welfare__Intake__V1__SubmitReferralReply *rep = (const void *)reply;
+        acks[*n_acks].referral_id = rep->referral_id;
+        acks[(*n_acks)++].ms = bench_now_ms();
+        protobuf_c_message_free_unpacked(reply, NULL);
+    }
+}
+
+static void report_latencies(poller *p, ack *acks, long n_acks)
+{
+    bench_samples to_case = {0}, to_kpi = {0};
+    qsort(acks, (size_t)n_acks, sizeof *acks, by_referral);
+    for (size_t i = 0; i < p->n; i++) {
+        ack key = {.referral_id = p->rows[i].referral_id};
+        ack *a = bsearch(&key, acks, (size_t)n_acks, sizeof *acks, by_referral);
+        if (!a)
+            continue;
+        double c = p->rows[i].case_ms - a->ms, k = p->rows[i].kpi_ms - a->ms;
+        bench_samples_add(&to_case, c > 0 ? c : 0);
+        if (p->rows[i].kpi_ms >= 0)
+            bench_samples_add(&to_kpi, k > 0 ? k : 0);
+    }
+    bench_samples_sort(&to_case);
+    bench_samples_sort(&to_kpi);
+    printf("cases=%zu\nkpi_seen=%zu\n", to_case.n, to_kpi.n);
+    printf("case_p50_ms=%.1f\ncase_p99_ms=%.1f\n", bench_samples_percentile(&to_case, 50),
+           bench_samples_percentile(&to_case, 99));
+    printf("kpi_p50_ms=%.1f\nkpi_p99_ms=%.1f\nkpi_max_ms=%.1f\n", bench_samples_percentile(&to_kpi, 50),
+           bench_samples_percentile(&to_kpi, 99), bench_samples_percentile(&to_kpi, 100));
+    bench_samples_free(&to_case);
+    bench_samples_free(&to_kpi);
+}
+
+/* Submits at `rate` for `seconds`, receiving in between.  Returns referrals sent. */
+static long submit_paced(whc *c, double rate, double seconds, uint64_t seed, ack *acks, long *n_acks,
+                         long *errors)
+{
+    bench_mix mix = {
+        .seed = seed, .ns = 18, .high_risk_rate = 1.0, .dong_prefix = "98", .dongs = EVENT_DONGS};
+    bench_stream s;
+    double start = bench_now_ms();
+    long total = (long)(rate * seconds), sent = 0;
+    bench_stream_init(&s, &mix);
+    for (; sent < total; sent++) {
+        bench_referral r;
+        bench_referral_pb pb;
+        char id[37];
+        receive_until(c, start + (double)sent * 1000.0 / rate, acks, n_acks, errors);
+        bench_stream_next(&s, &r);
+        bench_referral_to_pb(&r, &pb);
+        if (whc_send(c, &pb.msg.base, id) != 0)
+            break;
+    }
+    receive_until(c, bench_now_ms() + 10000, acks, n_acks, errors); /* the last acks */
+    return sent;
+}
+
+static void wait_drained(poller *p, long n_acks)
+{
+    double until = bench_now_ms() + DRAIN_S * 1000;
+    while (bench_now_ms() < until && !p->failed) {
+        if ((long)p->kpi_seen >= n_acks)
+            break;
+        usleep(50000);
+    }
+    atomic_store(&p->stop, 1);
+}
+
+int bench_events_main(int argc, char **argv)
+{
+    double rate = 1000, seconds = 10, seed = 1;
+    bench_opt opts[] = {{"--rate", &rate}, {"--seconds", &seconds}, {"--seed", &seed}, {NULL, NULL}};
+    const char *url = getenv("WH_BENCH_DB_URL");
+    if (bench_parse_opts(argc, argv, opts) < 0 || rate <= 0 || seconds <= 0 || !url)
+        return fprintf(stderr, "wh-bench events: needs WH_BENCH_DB_URL and a positive --rate/--seconds\n"),
+               -1;
+    poller p = {.db = PQconnectdb(url)};
+    whc *c = NULL;
+    whc_options opt = whc_options_from_env();
+    if (PQstatus(p.db) != CONNECTION_OK || whc_open(&c, "intake", &opt) < 0) {
+        fprintf(stderr, "wh-bench events: cannot connect: %s", PQerrorMessage(p.db));
+        PQfinish(p.db);
+        return -1;
+    }
+    p.first_case = p.last_case = scalar(p.db, "SELECT coalesce(max(id), 0) FROM casework.cases");
+    p.last_interval = p.first_case;
+    ack *acks = calloc((size_t)(rate * seconds) + 1, sizeof *acks);
+    long n_acks = 0, errors = 0;
+    pthread_t t;
+    pthread_create(&t, NULL, poller_run, &p);
+    long sent = submit_paced(c, rate, seconds, (uint64_t)seed, acks, &n_acks, &errors);
+    wait_drained(&p, n_acks);
+    pthread_join(t, NULL);
+    printf("rate=%.0f\nseconds=%.0f\npoll_ms=%d\nsent=%ld\nacked=%ld\nerrors=%ld\n", rate, seconds, POLL_MS,
+           sent, n_acks, errors);
+    report_latencies(&p, acks, n_acks);
+    long long households = -1;
+    whc_close(&c);
+    if (whc_open(&c, "reporting", &opt) == 0) {
+        households = bench_kpi_case_households(c, "98", EVENT_DONGS, "2026-01-01", "2026-12-31");
+        whc_close(&c);
+    }
+    printf("kpi_case_households=%lld\n", households);
+    free(acks);
+    free(p.rows);
+    PQfinish(p.db);
+    return p.failed || households < 0 ? -1 : 0;
+}

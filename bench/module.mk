@@ -1,0 +1,22 @@
+# bench: `make bench` — the brief's performance table (bulk intake vs COPY, command path, event path,
+# KPI queries, idle memory) measured against a throw-away stack by bench/run.sh; the drivers are
+# wh-bench (bench/load).  bench/routing has its own fragment (services/routing/solver/module.mk).
+#
+#   make bench [BENCH_ROWS=1000000] [BENCH_SECONDS=20] [BENCH_EVENTS=10000000]
+BENCH_ROWS    ?= 1000000
+BENCH_SECONDS ?= 20
+BENCH_EVENTS  ?= 10000000
+BENCH_LOAD_SRCS := $(sort $(wildcard bench/load/*.c))
+
+$(OBJ)/bench/load/%.o: CPPFLAGS += -Ibench/load
+
+$(BIN)/wh-bench: $(patsubst %.c,$(OBJ)/%.o,$(BENCH_LOAD_SRCS)) $(BUILD)/libwhclient.a $(BUILD)/libwh.a \
+                 $(BUILD)/libwhproto.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+.PHONY: bench-services
+bench-services: $(BIN)/wh-bench $(BINARIES)
+	@BUILD=$(BUILD) BENCH_ROWS=$(BENCH_ROWS) BENCH_SECONDS=$(BENCH_SECONDS) BENCH_EVENTS=$(BENCH_EVENTS) \
+		bench/run.sh
+BENCH_TARGETS += bench-services

@@ -1,0 +1,60 @@
+#!/bin/bash
+# report.sh FIGURES.env — the markdown report of one bench/run.sh run: the machine, then each target
+# of the brief with what was measured and whether it was met.
+set -u
+source "$1"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }' && echo met || echo "**missed**"; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }' && echo met || echo "**missed**"; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+import_rate=$(awk -v r="$bulk_referrals" -v s="$bulk_import_s" 'BEGIN { printf "%.0f", s > 0 ? r / s : 0 }')
+copy_rate=$(awk -v r="$bulk_copy_rows" -v s="$bulk_copy_s" 'BEGIN { printf "%.0f", s > 0 ? r / s : 0 }')
+copy_ratio=$(ratio "$bulk_import_s" "$bulk_copy_s")
+projected=$(awk -v s="$bulk_import_s" -v r="$bulk_referrals" 'BEGIN { printf "%.0f", r > 0 ? s * 1000000 / r : 0 }')
+max_rss=0
+for svc in intake case registry routing reporting; do
+    v=memory_idle_end_$svc
+    [ "${!v}" -gt "$max_rss" ] && max_rss=${!v}
+    v=memory_idle_start_$svc
+    [ "${!v}" -gt "$max_rss" ] && max_rss=${!v}
+done
+
+cat <<MD
+### Run of $machine_date at $machine_commit
+
+Machine: $machine_nproc cores (\`nproc\`), \`lscpu\` model name "$machine_cpu", $machine_mem; $machine_os,
+PostgreSQL $machine_pg (fsync=$pg_fsync, synchronous_commit=$pg_synchronous_commit), $machine_cc \`-O2\`.
+The services, PostgreSQL and the load drivers share the $machine_nproc cores.
+
+| what | target | measured | |
+|---|---|---|---|
+| bulk intake: $bulk_csv_rows CSV rows ($bulk_csv_duplicates re-reports) through \`welfarectl import\` | ≤ 60 s for 1 M | $bulk_import_s s, $import_rate rows/s (1 M at this rate: $projected s) | $(le "$projected" 60) |
+| PostgreSQL \`COPY\` of the same file into a bare table | — | $bulk_copy_s s, $copy_rate rows/s | |
+| import ÷ COPY | ≤ 3× | $copy_ratio× | $(le "$copy_ratio" 3) |
+| command path: SubmitReferral, $cmd_clients clients × $cmd_window in flight, ${cmd_seconds} s (first ${cmd_warmup} s not counted) | ≥ 3,000/s | $cmd_rate/s | $(ge "$cmd_rate" 3000) |
+| … its latency, send → ack after commit | p99 ≤ 50 ms | p50 $cmd_p50_ms ms, p99 $cmd_p99_ms ms (max $cmd_max_ms) | $(le "$cmd_p99_ms" 50) |
+| event path at $ev_rate referrals/s for $ev_seconds s: ack → KPI visible | p99 ≤ 250 ms | p50 $ev_kpi_p50_ms ms, p99 $ev_kpi_p99_ms ms (max $ev_kpi_max_ms) | $(le "$ev_kpi_p99_ms" 250) |
+| … ack → case opened (casework) | — | p50 $ev_case_p50_ms ms, p99 $ev_case_p99_ms ms | |
+| reporting: QueryKpi over $kpi_load_events_loaded events, random dong sets and periods | p99 ≤ 20 ms | p50 $kpi_p50_ms ms, p99 $kpi_p99_ms ms (max $kpi_max_ms, $kpi_queries queries) | $(le "$kpi_p99_ms" 20) |
+| memory: RSS of each idle service | ≤ 16 MiB | largest $(mib "$max_rss") MiB (table below) | $(le "$max_rss" 16384) |
+
+Details:
+
+- Bulk: \`$bulk_import_summary\`; in intake $bulk_referrals referrals, $bulk_households new households,
+  $bulk_events events on the intake stream; exit status $bulk_import_rc. COPY loaded $bulk_copy_rows rows.
+- Command path: $cmd_replies replies in all, $cmd_errors error replies, $cmd_failed_clients clients failed.
+- Event path: $ev_sent sent, $ev_acked acked, $ev_errors error replies; $ev_cases cases seen in casework,
+  $ev_kpi_seen in reporting (polled every $ev_poll_ms ms, so figures include up to one poll interval);
+  QueryKpi over the 50 event-path dongs answers case_households = $ev_kpi_case_households.
+- Reporting: the fact tables were loaded directly ($kpi_load_daily_rows daily and $kpi_load_monthly_rows monthly
+  rows for 20 dongs over 10 years, in $kpi_load_s s); the queries went through the service over the bus,
+  one client, one after another; $kpi_errors errors.
+
+| service | RSS idle at start MiB | RSS idle after the runs MiB |
+|---|---:|---:|
+MD
+for svc in intake case registry routing reporting; do
+    a=memory_idle_start_$svc b=memory_idle_end_$svc
+    echo "| $svc | $(mib "${!a}") | $(mib "${!b}") |"
+done

@@ -1,0 +1,61 @@
+#!/bin/bash
+# run.sh — `make bench-services` (part of `make bench`): the brief's performance table, measured.
+# Brings up its own stack (private PostgreSQL, the five services, keys) under a throw-away WH_VAR
+# with scripts/stack.sh, then measures in this order, each on the stack left idle by the one before
+# (consumers caught up):
+#   1. memory: RSS of each freshly started, idle service
+#   2. command path: SubmitReferral from 16 concurrent pipelined clients (wh-bench commands)
+#   3. event path: referral ack → case opened → KPI visible at 1,000 referrals/s (wh-bench events)
+#   4. bulk intake: BENCH_ROWS CSV rows through `welfarectl import`, and COPY of the same file into
+#      a bare table, side by side
+#   5. reporting: BENCH_EVENTS events loaded into the fact tables, QueryKpi through the service
+#   6. memory again, idle after all of the above
+# and prints a table, also written to $BUILD/bench/services.md (figures as key=value in
+# $BUILD/bench/services.env).  Settings: BUILD, BENCH_ROWS (1000000), BENCH_SECONDS (20),
+# BENCH_EVENTS (10000000), WH_BENCH_PG_PORT (55540), WH_BENCH_PORT_BASE (47101),
+# WH_BENCH_HTTP_BASE (48101), WH_BENCH_KEEP=1 keeps the stack's directory.
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+OUT=$PWD/$BUILD/bench
+export WH_VAR=$OUT/var WH_BIN=$PWD/$BUILD/bin
+export WH_PG_PORT=${WH_BENCH_PG_PORT:-55540} WH_PORT_BASE=${WH_BENCH_PORT_BASE:-47101}
+export WH_HTTP_BASE=${WH_BENCH_HTTP_BASE:-48101}
+export WH_LOG_LEVEL=${WH_LOG_LEVEL:-warn}
+ROWS=${BENCH_ROWS:-1000000} SECONDS_RUN=${BENCH_SECONDS:-20} EVENTS=${BENCH_EVENTS:-10000000}
+source scripts/stack.sh
+source bench/lib.sh
+
+mkdir -p "$OUT"
+rm -rf "$WH_VAR"
+: >"$OUT/services.env"
+trap 'wh_stack_stop; [ -n "${WH_BENCH_KEEP:-}" ] || rm -rf "$WH_VAR" "$OUT/referrals.csv"' EXIT
+
+bench_ports_free || exit 1
+echo "bench: starting the stack under $WH_VAR" >&2
+if ! wh_stack_start; then
+    for f in "$WH_VAR"/log/*.log; do echo "== $f" >&2; tail -20 "$f" >&2; done
+    exit 1
+fi
+export WH_BENCH_DB_URL="$(wh_pg_superuser_url)"
+bench_machine
+sleep 2
+bench_memory idle_start
+
+echo "bench: command path (16 clients, ${SECONDS_RUN} s)" >&2
+"$WH_BIN/wh-bench" commands --clients 16 --window 16 --seconds "$SECONDS_RUN" --warmup 3 |
+    bench_record cmd || exit 1
+bench_wait_caught_up || exit 1
+
+echo "bench: event path (1,000 referrals/s, 10 s)" >&2
+"$WH_BIN/wh-bench" events --rate 1000 --seconds 10 | bench_record ev || exit 1
+bench_wait_caught_up || exit 1
+
+bench_bulk "$ROWS" || exit 1
+bench_wait_caught_up 1800 || exit 1
+
+bench_reporting "$EVENTS" || exit 1
+sleep 2
+bench_memory idle_end
+
+bench/report.sh "$OUT/services.env" | tee "$OUT/services.md"
