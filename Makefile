@@ -44,7 +44,7 @@ include mk/deps.mk
 include mk/templates.mk
 include mk/lint.mk
 include $(sort $(wildcard common/module.mk services/*/module.mk services/*/*/module.mk tools/*/module.mk \
-                          tests/*/module.mk tests/module.mk bench/module.mk deploy/module.mk))
+                          tests/*/module.mk tests/module.mk bench/module.mk deploy/module.mk fuzz/module.mk))
 
 .PHONY: build-all
 build-all: $(BINARIES) $(UNIT_TESTS)
@@ -81,7 +81,7 @@ clean:
 
 # The whole system on this machine: private PostgreSQL, the five services, the demo district.
 run: all
-	@scripts/run.sh
+	@WH_BIN=$(abspath $(BIN)) scripts/run.sh
 
 bench: all
 	@$(MAKE) --no-print-directory $(BENCH_TARGETS)

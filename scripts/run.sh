@@ -47,7 +47,7 @@ Try, in another terminal (the environment comes from scripts/env.sh):
   build/bin/welfarectl kpi --dong 2650051000 --from 2026-01-01 --to 2026-12-31
   build/bin/welfarectl case list-cases --json
   build/bin/welfarectl events intake --from 0
-  build/bin/welfarectl import referrals tests/data/referrals-sample.csv
+  build/bin/welfarectl import referrals tools/welfarectl/examples/referrals-sample.csv
 
 Ctrl-C stops everything.
 TXT

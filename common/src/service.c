@@ -154,6 +154,13 @@ static int start_bus(wh_service *svc)
     return rc;
 }
 
+static int create_http(wh_service *svc)
+{
+    int port = wh_config_http_port(svc->def->name);
+
+    return port < 0 ? port /* logged by config */ : wh_http_create(&svc->http, (unsigned)port);
+}
+
 static int start(wh_service *svc)
 {
     int rc = read_settings(svc);
@@ -161,7 +168,7 @@ static int start(wh_service *svc)
     if (rc == 0)
         rc = wh_retention_start(svc);
     if (rc == 0)
-        rc = wh_http_create(&svc->http, (unsigned)wh_config_http_port(svc->def->name));
+        rc = create_http(svc);
     if (rc == 0)
         rc = open_database(svc);
     if (rc == 0)
