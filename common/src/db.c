@@ -442,3 +442,15 @@ void wh_params_bool(wh_params *p, bool v)
     if (i >= 0)
         p->values[i] = v ? "true" : "false";
 }
+
+int wh_db_query_row(wh_db *db, const char *statement, const wh_params *params, PGresult **row)
+{
+    *row = wh_db_query(db, statement, params);
+    if (*row == NULL)
+        return wh_db_last_status(db);
+    if (PQntuples(*row) == 0) {
+        PQclear(*row);
+        *row = NULL;
+    }
+    return 0;
+}

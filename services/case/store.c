@@ -129,19 +129,6 @@ const wh_db_statement case_statements[] = {
 };
 const size_t case_statements_count = sizeof case_statements / sizeof case_statements[0];
 
-/* Runs a statement expected to return at most one row; *r is NULL when it returned none. */
-static int query_row(wh_db *db, const char *stmt, const wh_params *p, PGresult **r)
-{
-    *r = wh_db_query(db, stmt, p);
-    if (!*r)
-        return wh_db_last_status(db);
-    if (PQntuples(*r) == 0) {
-        PQclear(*r);
-        *r = NULL;
-    }
-    return 0;
-}
-
 static int exec(wh_db *db, const char *stmt, const wh_params *p, int64_t *affected)
 {
     int64_t n = wh_db_exec(db, stmt, p);
@@ -155,7 +142,7 @@ static int exec(wh_db *db, const char *stmt, const wh_params *p, int64_t *affect
 static int returning_id(wh_db *db, const char *stmt, const wh_params *p, int64_t *id, bool *got)
 {
     PGresult *r;
-    int rc = query_row(db, stmt, p, &r);
+    int rc = wh_db_query_row(db, stmt, p, &r);
     if (rc < 0)
         return rc;
     *got = r != NULL;
@@ -207,7 +194,7 @@ int case_store_hub_of(wh_db *db, const char *dong_code, char hub[CASE_CODE_MAX +
     PGresult *r;
     wh_params_reset(&p);
     wh_params_text(&p, dong_code);
-    int rc = query_row(db, "case_hub_of", &p, &r);
+    int rc = wh_db_query_row(db, "case_hub_of", &p, &r);
     if (rc < 0)
         return rc;
     *found = r != NULL;
@@ -244,7 +231,7 @@ int case_store_worker_hub(wh_db *db, int64_t staff_id, char hub[CASE_CODE_MAX + 
     PGresult *r;
     wh_params_reset(&p);
     wh_params_i64(&p, staff_id);
-    int rc = query_row(db, "case_worker_hub", &p, &r);
+    int rc = wh_db_query_row(db, "case_worker_hub", &p, &r);
     if (rc < 0)
         return rc;
     *found = r != NULL;
@@ -260,7 +247,7 @@ int case_store_worker_until(wh_db *db, int64_t staff_id, const char *until, char
     wh_params_reset(&p);
     wh_params_i64(&p, staff_id);
     wh_params_text(&p, until);
-    int rc = query_row(db, "case_worker_until", &p, &r);
+    int rc = wh_db_query_row(db, "case_worker_until", &p, &r);
     if (rc < 0)
         return rc;
     if (!r)
@@ -279,7 +266,7 @@ int case_store_worker_active(wh_db *db, int64_t staff_id, const char *hub, const
     wh_params_i64(&p, staff_id);
     wh_params_text(&p, hub);
     wh_params_text(&p, date);
-    int rc = query_row(db, "case_worker_active", &p, &r);
+    int rc = wh_db_query_row(db, "case_worker_active", &p, &r);
     if (rc < 0)
         return rc;
     *active = r != NULL;
@@ -297,7 +284,7 @@ int case_worker_role(wh_ctx *ctx, const case_record *c, int *role)
         return 0;
     wh_params_reset(&p);
     wh_params_i64(&p, c->staff_id);
-    int rc = query_row(wh_ctx_db(ctx), "case_worker_role", &p, &r);
+    int rc = wh_db_query_row(wh_ctx_db(ctx), "case_worker_role", &p, &r);
     if (rc < 0)
         return rc;
     if (r)
@@ -408,7 +395,7 @@ int case_store_case(wh_db *db, int64_t case_id, case_record *out)
     memset(out, 0, sizeof *out);
     wh_params_reset(&p);
     wh_params_i64(&p, case_id);
-    int rc = query_row(db, "case_case", &p, &r);
+    int rc = wh_db_query_row(db, "case_case", &p, &r);
     if (rc < 0)
         return rc;
     if (!r)
@@ -499,7 +486,7 @@ int case_store_domain_linked(wh_db *db, int64_t case_id, int domain, bool *linke
     wh_params_reset(&p);
     wh_params_i64(&p, case_id);
     wh_params_i64(&p, domain);
-    int rc = query_row(db, "case_domain_linked", &p, &r);
+    int rc = wh_db_query_row(db, "case_domain_linked", &p, &r);
     *linked = r != NULL;
     PQclear(r);
     return rc;
@@ -528,7 +515,7 @@ static int linkage_answered(wh_db *db, const char *stmt, const wh_params *p, int
                             case_linkage_answer *out)
 {
     PGresult *r;
-    int rc = query_row(db, stmt, p, &r);
+    int rc = wh_db_query_row(db, stmt, p, &r);
     if (rc < 0)
         return rc;
     if (r) {
@@ -541,7 +528,7 @@ static int linkage_answered(wh_db *db, const char *stmt, const wh_params *p, int
     wh_params q;
     wh_params_reset(&q);
     wh_params_i64(&q, linkage_id);
-    if ((rc = query_row(db, "case_linkage_exists", &q, &r)) < 0)
+    if ((rc = wh_db_query_row(db, "case_linkage_exists", &q, &r)) < 0)
         return rc;
     rc = r ? WH_FAILED_PRECONDITION : WH_NOT_FOUND;
     PQclear(r);
@@ -629,7 +616,7 @@ int case_store_counts(wh_db *db, case_counts *out)
     PGresult *r;
     wh_params p;
     wh_params_reset(&p);
-    int rc = query_row(db, "case_counts", &p, &r);
+    int rc = wh_db_query_row(db, "case_counts", &p, &r);
     if (rc < 0 || !r)
         return rc < 0 ? rc : WH_INTERNAL;
     out->open = wh_db_i64(r, 0, 0, 0);

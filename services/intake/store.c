@@ -94,19 +94,6 @@ const wh_db_statement intake_statements[] = {
 };
 const size_t intake_statements_count = sizeof intake_statements / sizeof intake_statements[0];
 
-/* Runs a statement expected to return at most one row; *r is NULL when it returned none. */
-static int query_row(wh_db *db, const char *stmt, const wh_params *p, PGresult **r)
-{
-    *r = wh_db_query(db, stmt, p);
-    if (!*r)
-        return wh_db_last_status(db);
-    if (PQntuples(*r) == 0) {
-        PQclear(*r);
-        *r = NULL;
-    }
-    return 0;
-}
-
 static bool cell_bool(const PGresult *r, int row, int col)
 {
     const char *v = wh_db_text(r, row, col);
@@ -120,7 +107,7 @@ int intake_store_insert_reporter(wh_db *db, const char *name, int channel, int64
     wh_params_reset(&p);
     wh_params_text(&p, name);
     wh_params_i64(&p, channel);
-    int rc = query_row(db, "intake_insert_reporter", &p, &r);
+    int rc = wh_db_query_row(db, "intake_insert_reporter", &p, &r);
     if (rc < 0 || !r)
         return rc < 0 ? rc : WH_INTERNAL;
     *id = wh_db_i64(r, 0, 0, 0);
@@ -134,7 +121,7 @@ int intake_store_reporter_exists(wh_db *db, int64_t id)
     PGresult *r;
     wh_params_reset(&p);
     wh_params_i64(&p, id);
-    int rc = query_row(db, "intake_reporter_exists", &p, &r);
+    int rc = wh_db_query_row(db, "intake_reporter_exists", &p, &r);
     if (rc < 0)
         return rc;
     PQclear(r);
@@ -277,7 +264,7 @@ int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result 
     indicator_array(a->checked, indicators, sizeof indicators);
     wh_params_text(&p, indicators);
     wh_params_i64(&p, (int64_t)a->n_persons);
-    if ((rc = query_row(db, "intake_attach", &p, &r)) < 0)
+    if ((rc = wh_db_query_row(db, "intake_attach", &p, &r)) < 0)
         goto cleanup;
     if (!r) { /* the statement always yields one row */
         rc = WH_INTERNAL;
@@ -298,7 +285,7 @@ int intake_store_suspect(wh_db *db, int64_t a, int64_t b, const char *reason, bo
     wh_params_i64(&p, a);
     wh_params_i64(&p, b);
     wh_params_text(&p, reason);
-    int rc = query_row(db, "intake_suspect", &p, &r);
+    int rc = wh_db_query_row(db, "intake_suspect", &p, &r);
     if (rc < 0)
         return rc;
     *raised = r != NULL;
@@ -312,7 +299,7 @@ int intake_store_household_merged_into(wh_db *db, int64_t id, int64_t *merged_in
     PGresult *r;
     wh_params_reset(&p);
     wh_params_i64(&p, id);
-    int rc = query_row(db, "intake_household_merged_into", &p, &r);
+    int rc = wh_db_query_row(db, "intake_household_merged_into", &p, &r);
     if (rc < 0)
         return rc;
     if (!r)
@@ -392,7 +379,7 @@ int intake_store_get_household(wh_ctx *ctx, int64_t id, Welfare__Intake__V1__Hou
     PGresult *r;
     wh_params_reset(&p);
     wh_params_i64(&p, id);
-    int rc = query_row(wh_ctx_db(ctx), "intake_get_household", &p, &r);
+    int rc = wh_db_query_row(wh_ctx_db(ctx), "intake_get_household", &p, &r);
     if (rc < 0 || !r)
         return rc < 0 ? rc : WH_NOT_FOUND;
     Welfare__Intake__V1__HouseholdSummary *h = wh_ctx_alloc(ctx, sizeof *h);
@@ -442,7 +429,7 @@ int intake_store_get_referral(wh_ctx *ctx, int64_t id, Welfare__Intake__V1__Refe
     PGresult *r;
     wh_params_reset(&p);
     wh_params_i64(&p, id);
-    int rc = query_row(wh_ctx_db(ctx), "intake_get_referral", &p, &r);
+    int rc = wh_db_query_row(wh_ctx_db(ctx), "intake_get_referral", &p, &r);
     if (rc < 0 || !r)
         return rc < 0 ? rc : WH_NOT_FOUND;
     Welfare__Intake__V1__ReferralSummary *s = wh_ctx_alloc(ctx, sizeof *s);

@@ -54,23 +54,10 @@ const wh_db_statement registry_statements[] = {
 };
 const size_t registry_statements_count = sizeof registry_statements / sizeof registry_statements[0];
 
-/* Runs a statement expected to return at most one row; *r is NULL when it returned none. */
-static int query_row(wh_db *db, const char *stmt, const wh_params *p, PGresult **r)
-{
-    *r = wh_db_query(db, stmt, p);
-    if (!*r)
-        return wh_db_last_status(db);
-    if (PQntuples(*r) == 0) {
-        PQclear(*r);
-        *r = NULL;
-    }
-    return 0;
-}
-
 static int insert_returning_id(wh_db *db, const char *stmt, const wh_params *p, int64_t *id)
 {
     PGresult *r;
-    int rc = query_row(db, stmt, p, &r);
+    int rc = wh_db_query_row(db, stmt, p, &r);
     if (rc < 0)
         return rc;
     if (!r)
@@ -99,7 +86,7 @@ int registry_store_dong(wh_db *db, const char *dong_code, registry_dong_info *ou
     memset(out, 0, sizeof *out);
     wh_params_reset(&p);
     wh_params_text(&p, dong_code);
-    int rc = query_row(db, "registry_dong", &p, &r);
+    int rc = wh_db_query_row(db, "registry_dong", &p, &r);
     if (rc < 0 || !r)
         return rc;
     out->found = true;
@@ -127,7 +114,7 @@ int registry_store_provider(wh_db *db, int64_t provider_id, bool *is_private)
     PGresult *r;
     wh_params_reset(&p);
     wh_params_i64(&p, provider_id);
-    int rc = query_row(db, "registry_provider", &p, &r);
+    int rc = wh_db_query_row(db, "registry_provider", &p, &r);
     if (rc < 0)
         return rc;
     if (!r)
@@ -213,7 +200,7 @@ static int exists(wh_db *db, const char *stmt, int64_t id)
     PGresult *r;
     wh_params_reset(&p);
     wh_params_i64(&p, id);
-    int rc = query_row(db, stmt, &p, &r);
+    int rc = wh_db_query_row(db, stmt, &p, &r);
     if (rc < 0)
         return rc;
     if (!r)
@@ -228,7 +215,7 @@ int registry_store_take_capacity(wh_db *db, int64_t resource_id, int *remaining,
     PGresult *r;
     wh_params_reset(&p);
     wh_params_i64(&p, resource_id);
-    int rc = query_row(db, "registry_take_capacity", &p, &r);
+    int rc = wh_db_query_row(db, "registry_take_capacity", &p, &r);
     if (rc < 0)
         return rc;
     if (!r) {
@@ -268,7 +255,7 @@ int registry_store_release(wh_db *db, int64_t reservation_id, const char *releas
     wh_params_reset(&p);
     wh_params_i64(&p, reservation_id);
     wh_params_text(&p, released_on);
-    int rc = query_row(db, "registry_release_reservation", &p, &r);
+    int rc = wh_db_query_row(db, "registry_release_reservation", &p, &r);
     if (rc < 0)
         return rc;
     if (!r) {
@@ -279,7 +266,7 @@ int registry_store_release(wh_db *db, int64_t reservation_id, const char *releas
     PQclear(r);
     wh_params_reset(&p);
     wh_params_i64(&p, *resource_id);
-    rc = query_row(db, "registry_give_capacity", &p, &r);
+    rc = wh_db_query_row(db, "registry_give_capacity", &p, &r);
     if (rc < 0)
         return rc;
     if (!r)
@@ -325,7 +312,7 @@ int registry_store_get_resource(wh_ctx *ctx, int64_t id, Welfare__Registry__V1__
     PGresult *r;
     wh_params_reset(&p);
     wh_params_i64(&p, id);
-    int rc = query_row(wh_ctx_db(ctx), "registry_get_resource", &p, &r);
+    int rc = wh_db_query_row(wh_ctx_db(ctx), "registry_get_resource", &p, &r);
     if (rc < 0)
         return rc;
     if (!r)

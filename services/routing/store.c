@@ -99,19 +99,6 @@ static void two(wh_params *p, const char *a, const char *b)
     wh_params_text(p, b);
 }
 
-/* Runs a statement expected to return at most one row; *r is NULL when it returned none. */
-static int query_row(wh_db *db, const char *stmt, const wh_params *p, PGresult **r)
-{
-    *r = wh_db_query(db, stmt, p);
-    if (!*r)
-        return wh_db_last_status(db);
-    if (PQntuples(*r) == 0) {
-        PQclear(*r);
-        *r = NULL;
-    }
-    return 0;
-}
-
 static int exec(wh_db *db, const char *stmt, const wh_params *p)
 {
     int64_t n = wh_db_exec(db, stmt, p);
@@ -151,7 +138,7 @@ int routing_store_dong(wh_db *db, const char *dong_code, routing_dong *out)
     memset(out, 0, sizeof *out);
     wh_params_reset(&p);
     wh_params_text(&p, dong_code);
-    int rc = query_row(db, "routing_dong", &p, &r);
+    int rc = wh_db_query_row(db, "routing_dong", &p, &r);
     if (rc < 0 || !r)
         return rc;
     out->found = true;
@@ -219,7 +206,7 @@ int routing_store_insert_staff(wh_db *db, const Welfare__Routing__V1__RegisterSt
     wh_params_i64(&p, m->shift_end_minute);
     wh_params_text(&p, skills);
     wh_params_text(&p, active_from);
-    if ((rc = query_row(db, "routing_insert_staff", &p, &r)) < 0)
+    if ((rc = wh_db_query_row(db, "routing_insert_staff", &p, &r)) < 0)
         return rc;
     if (!r)
         return WH_INTERNAL;
@@ -235,7 +222,7 @@ int routing_store_deactivate_staff(wh_db *db, int64_t id, const char *until, cha
     wh_params_reset(&p);
     wh_params_i64(&p, id);
     wh_params_text(&p, until);
-    int rc = query_row(db, "routing_deactivate_staff", &p, &r);
+    int rc = wh_db_query_row(db, "routing_deactivate_staff", &p, &r);
     if (rc < 0)
         return rc;
     if (r) {
@@ -245,7 +232,7 @@ int routing_store_deactivate_staff(wh_db *db, int64_t id, const char *until, cha
     }
     wh_params_reset(&p);
     wh_params_i64(&p, id);
-    if ((rc = query_row(db, "routing_staff_exists", &p, &r)) < 0)
+    if ((rc = wh_db_query_row(db, "routing_staff_exists", &p, &r)) < 0)
         return rc;
     if (!r)
         return WH_NOT_FOUND;
@@ -426,7 +413,7 @@ int routing_store_insert_visit(wh_db *db, int64_t request_id, const char *hub, c
     wh_params_text(&p, date);
     wh_params_i64(&p, start);
     wh_params_i64(&p, end);
-    int rc = query_row(db, "routing_insert_visit", &p, &r);
+    int rc = wh_db_query_row(db, "routing_insert_visit", &p, &r);
     if (rc < 0)
         return rc;
     if (!r)
@@ -499,7 +486,7 @@ int routing_store_visit(wh_db *db, int64_t visit_id, routing_visit_info *out)
     PGresult *r;
     wh_params_reset(&p);
     wh_params_i64(&p, visit_id);
-    int rc = query_row(db, "routing_visit", &p, &r);
+    int rc = wh_db_query_row(db, "routing_visit", &p, &r);
     if (rc < 0)
         return rc;
     if (!r)

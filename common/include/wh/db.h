@@ -63,6 +63,10 @@ int wh_db_reconnect(wh_db *db);
  * violation), WH_INVALID_ARGUMENT (data exception / check violation) or WH_INTERNAL. */
 PGresult *wh_db_query(wh_db *db, const char *statement, const wh_params *params);
 
+/* Runs a prepared statement expected to return at most one row: 0 with *row the result (caller
+ * PQclear()s it) or NULL when there was no row; or a negative status as above. */
+int wh_db_query_row(wh_db *db, const char *statement, const wh_params *params, PGresult **row);
+
 /* Runs a prepared statement that returns no rows needed by the caller.  Returns the number of rows
  * affected (>= 0) or a negative status as above. */
 int64_t wh_db_exec(wh_db *db, const char *statement, const wh_params *params);
