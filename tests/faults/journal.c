@@ -54,7 +54,7 @@ whc *fl_connect(const char *service)
     whc *c = NULL;
 
     opt.timeout_ms = 1000;
-    opt.retries = 1;
+    opt.retries = 0; /* fl_call resends, and counts every try */
     if (whc_open(&c, service, &opt) != 0) {
         fprintf(stderr, "faults: cannot open a connection to %s (keys? WH_ALLOWLIST_FILE)\n", service);
         exit(2);
@@ -87,7 +87,8 @@ int fl_call(whc *c, const char *message_id, const ProtobufCMessage *request,
         if (!transient(rc) || wh_now_ms() - start > FL_GIVE_UP_MS)
             break;
         atomic_fetch_add(&fl_stats.resent, 1);
-        usleep(100 * 1000); /* whc already waited a try; give a restarting service a moment */
+        whc_reset(c); /* a new socket before the resend, as whc's own retries do (lazy pirate) */
+        usleep(100 * 1000);
     }
     return rc;
 }

@@ -40,6 +40,62 @@ fault_kill() {
     log "kill -9 $1: ready again in $(start_timed "$1") ms"
 }
 
+# kill -9 while PostgreSQL commits the service's batch: a deferred trigger on processed_command holds
+# the COMMIT open (pg_sleep), the harness sees the backend in it and kills the service; the commit
+# completes after the process died, so the effects exist and no reply was ever sent — the window
+# between commit and reply, hit on purpose.  The clients' resends must get the stored replies.
+fault_kill_in_commit() {
+    local svc=$1 schema
+    schema=$(wh_schema_of "$1")
+    sql -c "CREATE CONSTRAINT TRIGGER faults_slow_commit AFTER INSERT ON $schema.processed_command
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION faults.slow_commit()" >/dev/null
+    if ! wait_backend "$svc" "wait_event = 'PgSleep'" 50; then
+        sql -c "DROP TRIGGER faults_slow_commit ON $schema.processed_command" >/dev/null
+        log "kill -9 $svc inside a commit: no commit seen in 5 s"
+        return 0
+    fi
+    echo "$svc,$(ms_now)" >>"$OUT/kills.csv"
+    wh_service_stop "$svc" KILL
+    echo "commit $svc" >>"$OUT/targeted.txt"
+    sql -c "DROP TRIGGER faults_slow_commit ON $schema.processed_command" >/dev/null
+    log "kill -9 $svc inside a commit: ready again in $(start_timed "$svc") ms"
+}
+
+# kill -9 while the service serves FetchEvents: a superuser holds an exclusive lock on its outbox for
+# a moment; when the statement that waits for it is the stream read (not a command's insert), the
+# service is killed there.  Up to five tries.
+fault_kill_serving_fetch() {
+    local svc=$1 schema try locker
+    schema=$(wh_schema_of "$1")
+    for try in 1 2 3 4 5; do
+        sql -c "BEGIN; LOCK TABLE $schema.outbox IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT" >/dev/null 2>&1 &
+        locker=$!
+        if wait_backend "$svc" "wait_event_type = 'Lock' AND query LIKE 'SELECT sequence, message_id%'" 14; then
+            echo "$svc,$(ms_now)" >>"$OUT/kills.csv"
+            wh_service_stop "$svc" KILL
+            echo "fetch $svc" >>"$OUT/targeted.txt"
+            wait "$locker"
+            log "kill -9 $svc serving FetchEvents (try $try): ready again in $(start_timed "$svc") ms"
+            return 0
+        fi
+        wait "$locker"
+        sleep 1
+    done
+    log "kill -9 $svc serving FetchEvents: not caught in 5 tries"
+}
+
+# wait_backend SERVICE CONDITION TENTHS: the service's database session meets CONDITION (on
+# pg_stat_activity) within TENTHS tenths of a second.
+wait_backend() {
+    local i
+    for i in $(seq 1 "$3"); do
+        [ "$(sql -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'wh_$1' AND state = 'active' AND $2")" != 0 ] &&
+            return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # pg_ctl -m immediate, down for $1 s, started again; every service must be ready within 10 s.
 fault_pg_restart() {
     local t0 t1 svc
@@ -110,8 +166,7 @@ poison_inject_faulty_producer() {
 poison_inject() {
     local seq dong="8${PREFIX}97"
     poison_inject_faulty_producer || return 1
-    sql -c "GRANT USAGE ON SCHEMA faults TO PUBLIC;
-            CREATE OR REPLACE FUNCTION faults.refuse_dong() RETURNS trigger LANGUAGE plpgsql AS
+    sql -c "CREATE OR REPLACE FUNCTION faults.refuse_dong() RETURNS trigger LANGUAGE plpgsql AS
             \$\$ BEGIN IF NEW.dong_code = '$dong' THEN RAISE EXCEPTION 'faults: this dong is refused'; END IF;
             RETURN NEW; END \$\$;
             CREATE TRIGGER faults_refuse BEFORE INSERT OR UPDATE ON reporting.kpi_daily
@@ -202,6 +257,10 @@ readiness_lines() {
     echo "figure_restarts $(grep -c '^service' "$f") $(grep -c '^service' "$f")"
     echo "figure_slowest_restart_ms $svc $svc"
     grep -q '^postgres' "$f" && echo "figure_slowest_postgres_recovery_ms $pg $pg"
+    if grep -q '^commit' "$OUT/targeted.txt" 2>/dev/null; then
+        echo "kill_between_commit_and_reply_hit $(awk '$1 == "figure_committed_before_kill_answered_after" { print ($2 > 0 ? "yes" : "no") }' "$OUT/check.txt") yes"
+    fi
+    grep -q '^fetch' "$OUT/targeted.txt" 2>/dev/null && echo "figure_killed_serving_fetch_events yes yes"
     return 0
 }
 

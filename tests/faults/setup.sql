@@ -20,3 +20,11 @@ positions AS (
     UNION ALL SELECT 'routing', stream, position FROM routing.consumer_position
     UNION ALL SELECT 'reporting', stream, position FROM reporting.consumer_position)
 SELECT consumer, stream, position, head FROM positions JOIN heads USING (stream) WHERE position < head;
+
+-- The faults' own trigger functions run as the service roles: they may use this schema.
+GRANT USAGE ON SCHEMA faults TO PUBLIC;
+CREATE OR REPLACE FUNCTION faults.slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_sleep(0.1);
+    RETURN NULL;
+END $$;
