@@ -50,6 +50,10 @@ bench_wait_caught_up || exit 1
 echo "bench: event path (1,000 referrals/s, 10 s)" >&2
 "$WH_BIN/wh-bench" events --rate 1000 --seconds 10 | bench_record ev || exit 1
 bench_wait_caught_up || exit 1
+# The same at a rate intake sustains here, to tell the event path's own latency from a backlog.
+echo "bench: event path (100 referrals/s, 10 s)" >&2
+"$WH_BIN/wh-bench" events --rate 100 --seconds 10 --seed 2 --ns 19 | bench_record ev100 || exit 1
+bench_wait_caught_up || exit 1
 
 bench_bulk "$ROWS" || exit 1
 bench_wait_caught_up 1800 || exit 1

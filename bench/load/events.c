@@ -2,7 +2,8 @@
  * events.c — `wh-bench events`: the event path, referral accepted → case opened → KPI visible.
  *
  * The main thread submits referrals open-loop at --rate per second (each a new household at
- * case-level risk in one of 50 synthetic dongs "98NNNNNNNN", so every one opens a case) and records
+ * case-level risk in one of 50 synthetic dongs "98NNNNNNNN", or "99…" with --ns 19 for a second run,
+ * so every one opens a case) and records
  * when each ack arrived.  A poller thread reads, as superuser every 5 ms, the new rows of
  * casework.cases (case opened: its referral_id) and of reporting.case_interval (written in the same
  * transaction as the kpi_daily / kpi_monthly counters, so its row appearing is the KPI becoming
@@ -27,7 +28,8 @@
 
 #define POLL_MS     5
 #define EVENT_DONGS 50
-#define DRAIN_S     30
+#define DRAIN_S     60     /* after the last ack: the case and KPI effects */
+#define ACK_WAIT_MS 120000 /* after the last send: acks of a backlog the service is still working off */
 
 typedef struct seen {
     long long case_id, referral_id;
@@ -41,6 +43,7 @@ typedef struct ack {
 
 typedef struct poller {
     PGconn *db;
+    char prefix[3];       /* dong codes of this run: "98" or "99" */
     long long first_case; /* only cases above this id are ours */
     seen *rows;
     size_t n, cap;
@@ -74,13 +77,13 @@ static seen *find_case(poller *p, long long case_id)
 static int poll_cases(poller *p, double now)
 {
     char last[24];
-    const char *params[1] = {last};
+    const char *params[2] = {last, p->prefix};
     snprintf(last, sizeof last, "%lld", p->last_case);
     PGresult *r =
         PQexecParams(p->db,
-                     "SELECT id, referral_id, dong_code LIKE '98%' FROM casework.cases WHERE id > $1 "
+                     "SELECT id, referral_id, left(dong_code, 2) = $2 FROM casework.cases WHERE id > $1 "
                      "ORDER BY id",
-                     1, NULL, params, NULL, NULL, 0);
+                     2, NULL, params, NULL, NULL, 0);
     int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
     for (int i = 0; ok && i < PQntuples(r); i++) {
         p->last_case = atoll(PQgetvalue(r, i, 0));
@@ -204,11 +207,11 @@ static void report_latencies(poller *p, ack *acks, long n_acks)
 }
 
 /* Submits at `rate` for `seconds`, receiving in between.  Returns referrals sent. */
-static long submit_paced(whc *c, double rate, double seconds, uint64_t seed, ack *acks, long *n_acks,
-                         long *errors)
+static long submit_paced(whc *c, const poller *p, double rate, double seconds, uint64_t seed, unsigned ns,
+                         ack *acks, long *n_acks, long *errors)
 {
     bench_mix mix = {
-        .seed = seed, .ns = 18, .high_risk_rate = 1.0, .dong_prefix = "98", .dongs = EVENT_DONGS};
+        .seed = seed, .ns = ns, .high_risk_rate = 1.0, .dong_prefix = p->prefix, .dongs = EVENT_DONGS};
     bench_stream s;
     double start = bench_now_ms();
     long total = (long)(rate * seconds), sent = 0;
@@ -223,7 +226,7 @@ static long submit_paced(whc *c, double rate, double seconds, uint64_t seed, ack
         if (whc_send(c, &pb.msg.base, id) != 0)
             break;
     }
-    receive_until(c, bench_now_ms() + 10000, acks, n_acks, errors); /* the last acks */
+    receive_until(c, bench_now_ms() + ACK_WAIT_MS, acks, n_acks, errors); /* the last acks */
     return sent;
 }
 
@@ -240,13 +243,17 @@ static void wait_drained(poller *p, long n_acks)
 
 int bench_events_main(int argc, char **argv)
 {
-    double rate = 1000, seconds = 10, seed = 1;
-    bench_opt opts[] = {{"--rate", &rate}, {"--seconds", &seconds}, {"--seed", &seed}, {NULL, NULL}};
+    double rate = 1000, seconds = 10, seed = 1, ns = 18;
+    bench_opt opts[] = {
+        {"--rate", &rate}, {"--seconds", &seconds}, {"--seed", &seed}, {"--ns", &ns}, {NULL, NULL}};
     const char *url = getenv("WH_BENCH_DB_URL");
-    if (bench_parse_opts(argc, argv, opts) < 0 || rate <= 0 || seconds <= 0 || !url)
-        return fprintf(stderr, "wh-bench events: needs WH_BENCH_DB_URL and a positive --rate/--seconds\n"),
-               -1;
+    if (bench_parse_opts(argc, argv, opts) < 0 || rate <= 0 || seconds <= 0 || !url ||
+        (ns != 18 && ns != 19)) {
+        fprintf(stderr, "wh-bench events: needs WH_BENCH_DB_URL, a positive --rate/--seconds, --ns 18|19\n");
+        return -1;
+    }
     poller p = {.db = PQconnectdb(url)};
+    snprintf(p.prefix, sizeof p.prefix, "%u", 80 + (unsigned)ns);
     whc *c = NULL;
     whc_options opt = whc_options_from_env();
     if (PQstatus(p.db) != CONNECTION_OK || whc_open(&c, "intake", &opt) < 0) {
@@ -260,7 +267,7 @@ int bench_events_main(int argc, char **argv)
     long n_acks = 0, errors = 0;
     pthread_t t;
     pthread_create(&t, NULL, poller_run, &p);
-    long sent = submit_paced(c, rate, seconds, (uint64_t)seed, acks, &n_acks, &errors);
+    long sent = submit_paced(c, &p, rate, seconds, (uint64_t)seed, (unsigned)ns, acks, &n_acks, &errors);
     wait_drained(&p, n_acks);
     pthread_join(t, NULL);
     printf("rate=%.0f\nseconds=%.0f\npoll_ms=%d\nsent=%ld\nacked=%ld\nerrors=%ld\n", rate, seconds, POLL_MS,
@@ -269,7 +276,7 @@ int bench_events_main(int argc, char **argv)
     long long households = -1;
     whc_close(&c);
     if (whc_open(&c, "reporting", &opt) == 0) {
-        households = bench_kpi_case_households(c, "98", EVENT_DONGS, "2026-01-01", "2026-12-31");
+        households = bench_kpi_case_households(c, p.prefix, EVENT_DONGS, "2026-01-01", "2026-12-31");
         whc_close(&c);
     }
     printf("kpi_case_households=%lld\n", households);
