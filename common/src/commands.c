@@ -288,8 +288,10 @@ static int handle(wh_commands *c, pending *p)
     } else {
         set_reply(c, p, 0, NULL, NULL, reply);
     }
-    if (p->reply == NULL)
-        return savepoint(svc, "RELEASE SAVEPOINT wh_command") == 0 ? 0 : LOST;
+    if (p->reply == NULL) { /* no memory for the reply: undo the effect too, so the retry redoes it */
+        svc->tx_head = head_before;
+        return savepoint(svc, "ROLLBACK TO SAVEPOINT wh_command") == 0 ? 0 : LOST;
+    }
     if (!p->cmd->query && (p->status == 0 || wh_status_is_final(p->status))) {
         rc = wh_bus_store_reply(svc->db, p->env->message_id, p->principal->name, p->cmd->request->name,
                                 p->status, p->reply, p->reply_len);
