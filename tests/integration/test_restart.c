@@ -8,6 +8,9 @@
  *   producer: intake itself is killed mid-stream; the client resends each unanswered command with its
  *             id until the restarted intake answers; afterwards every referral is stored once, the
  *             stream holds one ReferralReceived per referral, and reporting counted each once.
+ *   case:     the case service (a consumer of intake and a producer for routing and reporting) is
+ *             killed while high-risk referrals flow; afterwards one case and one first visit per
+ *             household, in case, in routing and in reporting's KPI.
  *   database: PostgreSQL is stopped (fast: every connection cut) mid-stream and started again; the
  *             services reconnect, the client's resends (after UNAVAILABLE or a timeout) take effect
  *             once, and reporting catches up with exact counts.
@@ -28,16 +31,18 @@
 #include <cmocka.h>
 
 #include "itest.h"
+#include "welfare/routing/v1/commands.pb-c.h"
 #include "wh/status.h"
 #include "wh/util.h"
 
-#define N_REFERRALS 300
+#define N_REFERRALS 300 /* per test; person numbers (itest_rrn, k % 4000) must not overlap in a program */
 #define DAY         "2026-06-10"
 
 typedef struct flow {
     char dong[11];
     int first_household;
     int timeout_ms, retries;
+    int risk; /* ITEST_RISK_LOW (0) or ITEST_RISK_HIGH: then each referral opens a case */
     atomic_int sent, failed;
     int64_t referral_ids[N_REFERRALS];
     char first_error[700];
@@ -70,7 +75,7 @@ static void *submit_all(void *arg)
         Welfare__Intake__V1__SubmitReferralReply *reply = NULL;
         whc_error err;
         int k = f->first_household + i;
-        itest_referral_init(&r, f->dong, k, k, 1, ITEST_RISK_LOW, DAY);
+        itest_referral_init(&r, f->dong, k, k, 1, f->risk, DAY);
         wh_uuid(id);
         int rc = call_until_answered(c, id, &r.req.base, &reply, &err);
         if (rc != 0) {
@@ -148,7 +153,10 @@ static void expect_caught_up(const char *consumer_schema, int64_t dead_before)
 static void expect_counted_once(const flow *f)
 {
     const char *dongs[] = {f->dong};
-    itest_kpi want = {.targets = N_REFERRALS, .blind_spots = N_REFERRALS}, got;
+    itest_kpi want = {.targets = N_REFERRALS,
+                      .blind_spots = N_REFERRALS,
+                      .case_households = f->risk == ITEST_RISK_HIGH ? N_REFERRALS : 0},
+              got;
     itest_kpi_wait(dongs, 1, DAY, DAY, &want, 60, &got);
     itest_kpi_assert_equal(&want, &got);
     /* the stored facts agree with the answer: one day row for the dong, the exact sums */
@@ -209,6 +217,55 @@ static void producer_killed_mid_stream(void **state)
     expect_caught_up("reporting", dead_before);
 }
 
+/* case consumes intake and routing and produces for routing and reporting: killed mid-stream, it
+ * still opens exactly one case (and asks for one first visit) per household. */
+static void case_killed_mid_stream(void **state)
+{
+    (void)state;
+    static flow f = {.first_household = 3500, .timeout_ms = 5000, .retries = 2, .risk = ITEST_RISK_HIGH};
+    itest_dong_code(f.dong, 0);
+    int64_t dead[3] = {dead_letters("casework"), dead_letters("routing"), dead_letters("reporting")};
+
+    /* the dong is a basic-type hub of its own, known to case before the referrals come */
+    Welfare__Routing__V1__DefineDong q = WELFARE__ROUTING__V1__DEFINE_DONG__INIT;
+    Welfare__Common__V1__GeoPoint centre = WELFARE__COMMON__V1__GEO_POINT__INIT;
+    centre.latitude = 35.15;
+    centre.longitude = 129.11;
+    q.dong_code = f.dong;
+    q.name = "Itest restart dong";
+    q.hub_type = WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC;
+    q.hub_dong_code = f.dong;
+    q.centre = &centre;
+    whc *routing = itest_client("routing");
+    protobuf_c_message_free_unpacked(
+        itest_call(routing, &q.base, &welfare__routing__v1__define_dong_reply__descriptor), NULL);
+    whc_close(&routing);
+    assert_true(itest_wait_caught_up("casework", "routing", 30));
+
+    kill_and_restart_mid_flow(&f, "case");
+    assert_true(itest_wait_caught_up("casework", "intake", 60));
+    assert_int_equal(itest_sql_i64("SELECT count(*) FROM casework.cases WHERE dong_code = $1", f.dong, NULL),
+                     N_REFERRALS);
+    assert_int_equal(
+        itest_sql_i64("SELECT count(DISTINCT household_id) FROM casework.cases WHERE dong_code = $1", f.dong,
+                      NULL),
+        N_REFERRALS);
+    assert_int_equal(itest_sql_i64("SELECT count(*) FROM casework.visit_request v JOIN casework.cases c ON "
+                                   "c.id = v.case_id WHERE c.dong_code = $1",
+                                   f.dong, NULL),
+                     N_REFERRALS);
+    /* what case published reached its consumers once */
+    assert_true(itest_wait_caught_up("routing", "case", 60));
+    assert_int_equal(
+        itest_sql_i64("SELECT count(*) FROM routing.visit_request WHERE dong_code = $1", f.dong, NULL),
+        N_REFERRALS);
+    expect_counted_once(&f);
+    assert_true(itest_wait_caught_up("reporting", "case", 60));
+    assert_int_equal(dead_letters("casework"), dead[0]);
+    assert_int_equal(dead_letters("routing"), dead[1]);
+    assert_int_equal(dead_letters("reporting"), dead[2]);
+}
+
 static void database_restarted_mid_stream(void **state)
 {
     (void)state;
@@ -233,6 +290,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(consumer_killed_mid_stream),
         cmocka_unit_test(producer_killed_mid_stream),
+        cmocka_unit_test(case_killed_mid_stream),
         cmocka_unit_test(database_restarted_mid_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
