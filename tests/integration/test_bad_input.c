@@ -309,6 +309,62 @@ static void bad_message_ids_are_malformed(void **state)
     expect_service_answers();
 }
 
+/* Sends `lead` empty frames, then a GetHousehold of an unknown household; counts the reply's frames
+ * into *n_frames (the leading ones must be our empty frames, echoed) and decodes the last. */
+static Welfare__Bus__V1__Envelope *query_with_leading_frames(void *s, int lead, const char *id, int *n_frames)
+{
+    Welfare__Intake__V1__GetHousehold q = WELFARE__INTAKE__V1__GET_HOUSEHOLD__INIT;
+    q.household_id = INT64_MAX;
+    size_t n = protobuf_c_message_get_packed_size(&q.base), len;
+    uint8_t payload[64];
+    protobuf_c_message_pack(&q.base, payload);
+    uint8_t *frame = envelope_frame(id, q.base.descriptor->name, payload, n, &len);
+    for (int i = 0; i < lead; i++)
+        assert_int_equal(zmq_send(s, "", 0, ZMQ_SNDMORE), 0);
+    send_bytes(s, frame, len);
+    free(frame);
+    zmq_pollitem_t item = {.socket = s, .events = ZMQ_POLLIN};
+    assert_int_equal(zmq_poll(&item, 1, REPLY_MS), 1);
+    Welfare__Bus__V1__Envelope *env = NULL;
+    *n_frames = 0;
+    for (int more = 1; more;) {
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        assert_true(zmq_msg_recv(&m, s, 0) >= 0);
+        more = zmq_msg_more(&m);
+        (*n_frames)++;
+        if (!more)
+            env = welfare__bus__v1__envelope__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
+        else
+            assert_int_equal(zmq_msg_size(&m), 0); /* our empty frames, echoed */
+        zmq_msg_close(&m);
+    }
+    assert_non_null(env);
+    return env;
+}
+
+/* Up to three leading frames (a REQ's delimiter) are echoed back; a fourth is MALFORMED. */
+static void leading_frames_are_echoed_up_to_three(void **state)
+{
+    (void)state;
+    char id[WH_UUID_LEN + 1];
+    counts before = intake_counts();
+    void *s = raw_dealer("intake", KEY_CLI);
+    for (int lead = 0; lead <= 4; lead++) {
+        int frames;
+        wh_uuid(id);
+        Welfare__Bus__V1__Envelope *env = query_with_leading_frames(s, lead, id, &frames);
+        assert_non_null(env->error);
+        assert_int_equal(env->error->status, lead <= 3 ? WELFARE__BUS__V1__STATUS__STATUS_NOT_FOUND
+                                                       : WELFARE__BUS__V1__STATUS__STATUS_MALFORMED);
+        assert_int_equal(frames, (lead <= 3 ? lead : 3) + 1);
+        welfare__bus__v1__envelope__free_unpacked(env, NULL);
+    }
+    zmq_close(s);
+    expect_unchanged(&before);
+    expect_service_answers();
+}
+
 static void oversize_frame_is_too_large(void **state)
 {
     (void)state;
@@ -468,6 +524,7 @@ int main(void)
         cmocka_unit_test(unknown_type_is_malformed),
         cmocka_unit_test(undecodable_payload_is_malformed),
         cmocka_unit_test(bad_message_ids_are_malformed),
+        cmocka_unit_test(leading_frames_are_echoed_up_to_three),
         cmocka_unit_test(oversize_frame_is_too_large),
         cmocka_unit_test(frame_above_hard_limit_drops_the_peer),
         cmocka_unit_test(unknown_key_gets_nothing),
