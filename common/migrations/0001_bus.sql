@@ -9,12 +9,13 @@
 -- until an operator replays them.  audit_log: attempts refused before any handler ran.
 
 CREATE TABLE processed_command (
-    message_id   text PRIMARY KEY CHECK (length(message_id) BETWEEN 1 AND 64),
     principal    text NOT NULL,
+    message_id   text NOT NULL CHECK (length(message_id) BETWEEN 1 AND 64),
     type         text NOT NULL,
     status       integer NOT NULL,
     reply        bytea NOT NULL,
-    processed_at timestamptz NOT NULL DEFAULT now()
+    processed_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (principal, message_id) -- ids are the sender's: another principal's id is another command
 );
 CREATE INDEX processed_command_processed_at ON processed_command (processed_at);
 

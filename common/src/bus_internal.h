@@ -167,8 +167,8 @@ bool wh_message_id_valid(const char *id);
 extern const wh_db_statement wh_bus_statements[];
 extern const size_t wh_bus_statements_count;
 
-/* Stored reply of a command id into *frame (malloc()ed): 1 found, 0 not found, < 0 status. */
-int wh_bus_find_reply(wh_db *db, const char *message_id, uint8_t **frame, size_t *len);
+/* Stored reply of a principal's command id into *frame (malloc()ed): 1 found, 0 not, < 0 status. */
+int wh_bus_find_reply(wh_db *db, const char *principal, const char *message_id, uint8_t **frame, size_t *len);
 int wh_bus_store_reply(wh_db *db, const char *message_id, const char *principal, const char *type, int status,
                        const uint8_t *frame, size_t len);
 /* Appends an event to the outbox with the stream's next sequence, into *sequence. */

@@ -10,7 +10,7 @@
 #include "welfare/bus/v1/admin.pb-c.h"
 
 const wh_db_statement wh_bus_statements[] = {
-    {"bus_find_reply", "SELECT reply FROM processed_command WHERE message_id = $1"},
+    {"bus_find_reply", "SELECT reply FROM processed_command WHERE principal = $1 AND message_id = $2"},
     {"bus_store_reply", "INSERT INTO processed_command (message_id, principal, type, status, reply) "
                         "VALUES ($1, $2, $3, $4, $5::bytea)"},
     {"bus_append_event",
@@ -31,8 +31,8 @@ const wh_db_statement wh_bus_statements[] = {
                  "attempts, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::bytea, $9, $10) "
                  "ON CONFLICT (stream, sequence) DO NOTHING"},
     {"bus_prune_commands",
-     "DELETE FROM processed_command WHERE message_id IN (SELECT message_id FROM processed_command "
-     "WHERE processed_at < now() - make_interval(days => $1::int) LIMIT $2)"},
+     "DELETE FROM processed_command WHERE (principal, message_id) IN (SELECT principal, message_id "
+     "FROM processed_command WHERE processed_at < now() - make_interval(days => $1::int) LIMIT $2)"},
     {"bus_audit_insert", "INSERT INTO audit_log (at, principal, public_key, type, decision, reason) "
                          "VALUES (to_timestamp($1::bigint / 1000.0), $2, $3, $4, $5, $6)"},
     {"bus_dead_letters", "SELECT stream, sequence, message_id, type, attempts, error, "
@@ -95,13 +95,14 @@ static int hex_decode(const char *text, uint8_t *out, size_t *len)
     return 0;
 }
 
-int wh_bus_find_reply(wh_db *db, const char *message_id, uint8_t **frame, size_t *len)
+int wh_bus_find_reply(wh_db *db, const char *principal, const char *message_id, uint8_t **frame, size_t *len)
 {
     wh_params p;
     PGresult *r;
     int rc = 0;
 
     wh_params_reset(&p);
+    wh_params_text(&p, principal);
     wh_params_text(&p, message_id);
     r = wh_db_query(db, "bus_find_reply", &p);
     if (r == NULL)

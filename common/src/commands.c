@@ -25,6 +25,7 @@
 #define ROUTE_MAX    4  /* routing frames before the envelope: the ROUTER's id, a REQ's delimiter */
 #define STATUS_SLOTS 10 /* -WH_TOO_LARGE + 1 */
 #define LOST         1  /* process_one: the connection went away, the batch is lost */
+#define ABORT        2  /* process_one: the transaction failed, the batch is answered UNAVAILABLE */
 
 typedef struct pending {
     zmq_msg_t route[ROUTE_MAX];
@@ -311,13 +312,10 @@ static int handle(wh_commands *c, pending *p)
 static int process_one(wh_commands *c, pending *p)
 {
     if (!p->cmd->query) {
-        int found = wh_bus_find_reply(c->svc->db, p->env->message_id, &p->reply, &p->reply_len);
-        if (found < 0 && !wh_db_connected(c->svc->db))
-            return LOST;
-        if (found < 0) {
-            set_reply(c, p, WH_INTERNAL, "", "could not look up the command", NULL);
-            return 0;
-        }
+        int found =
+            wh_bus_find_reply(c->svc->db, p->principal->name, p->env->message_id, &p->reply, &p->reply_len);
+        if (found < 0) /* the transaction cannot go on: the whole batch is retried */
+            return wh_db_connected(c->svc->db) ? ABORT : LOST;
         if (found == 1) {
             wh_counter_add(c->replayed, 1);
             p->status = 0;
@@ -337,18 +335,21 @@ static void run_batch(wh_commands *c)
 {
     wh_service *svc = c->svc;
     size_t i;
+    int rc = 0;
 
     if (!svc->db_up || wh_service_begin(svc) != 0) {
         answer_all(c, WH_UNAVAILABLE, "database unavailable; retry with the same message id");
         return;
     }
-    for (i = 0; i < c->n; i++)
-        if (process_one(c, &c->batch[i]) == LOST)
-            break;
+    for (i = 0; i < c->n && (rc = process_one(c, &c->batch[i])) == 0; i++)
+        ;
     if (i < c->n) {
         wh_service_rollback(svc);
-        wh_service_db_lost(svc);
-        answer_all(c, WH_UNAVAILABLE, "database connection lost; retry with the same message id");
+        if (rc == LOST)
+            wh_service_db_lost(svc);
+        answer_all(c, WH_UNAVAILABLE,
+                   rc == LOST ? "database connection lost; retry with the same message id"
+                              : "the batch failed; retry with the same message id");
         return;
     }
     if (wh_service_commit(svc) != 0)

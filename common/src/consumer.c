@@ -11,9 +11,10 @@
  * and skipped, a gap stops the batch and the rest is fetched again.
  *
  * A handler that fails rolls the batch back; the events before it are applied on their own, and the
- * failing one is retried on the following ticks.  After WH_EVENT_MAX_ATTEMPTS failures it is parked in
- * dead_letter with its error and the stream moves on.  A database that is away is not the event's
- * fault: those failures are not counted.
+ * failing one is retried on the following ticks (a refused fetch also waits for the next tick, so a
+ * producer that cannot answer is not asked thousands of times a second).  After WH_EVENT_MAX_ATTEMPTS
+ * failures it is parked in dead_letter with its error and the stream moves on.  A database that is away is
+ * not the event's fault: those failures are not counted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ struct wh_consumer {
     wh_zsock dealer, sub;
     wh_arena *arena;
     bool position_loaded, in_flight;
+    bool hold; /* a fetch was refused or an event failed: wait for the next tick */
     uint64_t position, head, sent_ns;
     char request_id[WH_UUID_LEN + 1];
     uint64_t failing_sequence;
@@ -170,12 +172,14 @@ static int park(wh_consumer *c, const Welfare__Bus__V1__Envelope *env, const cha
                  (json_int_t)env->sequence, "type", env->type, "attempts", c->attempts, "error", error);
     c->position = env->sequence;
     c->attempts = 0;
+    c->hold = false; /* the stream moves on at once */
     return 0;
 }
 
 /* A single event failed: count it, and park it once it has failed often enough.  True to go on. */
 static bool after_failure(wh_consumer *c, const Welfare__Bus__V1__Envelope *env, const run_result *res)
 {
+    c->hold = true; /* whatever happens next, the next try waits for the tick */
     if (res->status == WH_UNAVAILABLE || !c->svc->db_up)
         return false; /* the database, not the event: wait */
     if (env->sequence != c->failing_sequence) {
@@ -204,13 +208,17 @@ static void apply_reply(wh_consumer *c, Welfare__Bus__V1__FetchEventsReply *repl
         if (apply_run(c, ev, i, n, &res) == 0)
             return;
         if (res.status == WH_UNAVAILABLE || !c->svc->db_up || res.failed_at < i || res.failed_at >= n ||
-            ev[res.failed_at]->sequence != c->position + 1 + (res.failed_at - i))
+            ev[res.failed_at]->sequence != c->position + 1 + (res.failed_at - i)) {
+            c->hold = true;
             return;
+        }
         if (res.failed_at > i) { /* apply what precedes the failing event on its own */
             run_result before;
             memset(&before, 0, sizeof before);
-            if (apply_run(c, ev, i, res.failed_at, &before) != 0)
+            if (apply_run(c, ev, i, res.failed_at, &before) != 0) {
+                c->hold = true;
                 return;
+            }
             i = res.failed_at;
             continue;
         }
@@ -279,9 +287,10 @@ static void on_reply(wh_consumer *c, const Welfare__Bus__V1__Envelope *env)
     if (env->causation_id != NULL && strcmp(env->causation_id, c->request_id) == 0)
         c->in_flight = false;
     if (env->error != NULL && env->error->status != WELFARE__BUS__V1__STATUS__STATUS_UNSPECIFIED) {
-        wh_log_error("stream fetch refused", "{s:s, s:s, s:s}", "stream", c->stream, "status",
-                     wh_status_name(wh_status_from_proto(env->error->status)), "message",
-                     env->error->message != NULL ? env->error->message : "");
+        c->hold = true;
+        wh_log_warn("stream fetch refused", "{s:s, s:s, s:s}", "stream", c->stream, "status",
+                    wh_status_name(wh_status_from_proto(env->error->status)), "message",
+                    env->error->message != NULL ? env->error->message : "");
         return;
     }
     reply = (Welfare__Bus__V1__FetchEventsReply *)wh_envelope_payload(
@@ -317,7 +326,7 @@ static void on_dealer(wh_zsock *z, void *arg)
         }
     }
     update_gauges(c);
-    if (!c->in_flight && c->head > c->position)
+    if (!c->in_flight && !c->hold && c->head > c->position)
         fetch(c);
 }
 
@@ -353,7 +362,7 @@ static void on_hint(wh_zsock *z, void *arg)
         zmq_msg_close(&body);
     }
     update_gauges(c);
-    if (c->head > c->position)
+    if (!c->hold && c->head > c->position)
         fetch(c);
 }
 
@@ -459,6 +468,7 @@ int wh_consumers_start(wh_service *svc)
 void wh_consumers_tick(wh_service *svc)
 {
     for (size_t i = 0; i < svc->n_consumers; i++) {
+        svc->consumers[i]->hold = false;
         fetch(svc->consumers[i]);
         update_gauges(svc->consumers[i]);
     }

@@ -127,9 +127,28 @@ int wh_service_begin(wh_service *svc)
     return checked(svc, wh_db_exec_sql(svc->db, "BEGIN"));
 }
 
+/* COMMIT of a transaction that failed inside answers "ROLLBACK" without an error: that is a failure. */
+static int commit(wh_service *svc)
+{
+    PGresult *r = PQexec(wh_db_conn(svc->db), "COMMIT");
+    int rc = 0;
+
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        rc = PQstatus(wh_db_conn(svc->db)) == CONNECTION_OK ? WH_INTERNAL : WH_UNAVAILABLE;
+        wh_log_error("commit failed", "{s:s, s:s}", "sqlstate",
+                     PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "",
+                     "status", wh_status_name(rc));
+    } else if (strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+        rc = WH_INTERNAL;
+        wh_log_error("transaction had failed; the commit rolled it back", NULL);
+    }
+    PQclear(r);
+    return rc;
+}
+
 int wh_service_commit(wh_service *svc)
 {
-    int rc = checked(svc, wh_db_exec_sql(svc->db, "COMMIT"));
+    int rc = checked(svc, commit(svc));
 
     if (rc == 0)
         svc->head = svc->tx_head;

@@ -173,6 +173,19 @@ static int await_reply(whc *c, const char *message_id, int64_t deadline,
     }
 }
 
+/* 250 ms, 500 ms, 1 s … never longer than one try's timeout. */
+static void pause_before_retry(const whc *c, int attempt)
+{
+    int64_t ms = (int64_t)250 << (attempt < 6 ? attempt : 6);
+    struct timespec ts;
+
+    if (ms > c->timeout_ms)
+        ms = c->timeout_ms;
+    ts.tv_sec = (time_t)(ms / 1000);
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
 int whc_call_id(whc *c, const char *message_id, const ProtobufCMessage *request,
                 const ProtobufCMessageDescriptor *reply_type, ProtobufCMessage **reply, whc_error *err)
 {
@@ -196,6 +209,8 @@ int whc_call_id(whc *c, const char *message_id, const ProtobufCMessage *request,
          * with the same id; everything else is the service's answer. */
         if (rc != WH_UNAVAILABLE)
             return rc;
+        if (err->status == WH_UNAVAILABLE && attempt < c->retries)
+            pause_before_retry(c, attempt); /* the service answered: give it time to recover */
     }
     if (err->status == WH_UNAVAILABLE)
         return rc; /* the service itself said so: keep its message */
