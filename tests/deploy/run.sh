@@ -12,6 +12,8 @@
 #      compared with what the referrals must add up to;
 #   5. reporting killed with SIGKILL (the restart policy brings it back) while more referrals arrive,
 #      intake restarted, a repeated referral and a new one: the KPI must count everything exactly once;
+#      a partner agency added (deploy/keys.sh add-agency: its referral counts) and revoked (refused);
+#      every metric the alerts and the dashboard name exported by the running services;
 #   6. everything torn down (containers, volumes, network, secrets); images stay as the cache.
 #
 # Settings: BUILD (work files under $BUILD/test-deploy), WH_DEPLOY_KEEP=1 (leave the stack up on
@@ -260,6 +262,32 @@ make_csv batch-c -v first=101 -v last=101 && count batch-c
 import_after_restart() { import again && import batch-c; }
 check "a repeated referral and a new one after the restart" import_after_restart
 check "KPI: the repeat matched the stored household, the new one counted" kpi_settles "the intake restart"
+
+# --- a partner agency, added and revoked as docs/operations.md says -------------------------------
+
+keys() { WH_SECRETS_DIR=$work/secrets WH_IMAGE=$image deploy/keys.sh "$@" >>"$work/ctl.log" 2>&1; }
+as_agency() { # as_agency NAME welfarectl-args…: welfarectl with the agency's key instead of the CLI's
+    local name=$1
+    shift
+    dc run --rm -T -e WH_SECRET_KEY_FILE=/run/agency.key -e WH_TIMEOUT_MS=2000 -e WH_RETRIES=0 \
+        -v "$work/secrets/keys/agency-$name.key:/run/agency.key:ro" welfarectl "$@" 2>>"$work/ctl.log"
+}
+handshakes_denied() { curl -fsS http://127.0.0.1:28101/metrics | awk '/^wh_bus_handshakes_total\{result="denied"\}/ { print $2 }'; }
+add_agency() { keys add-agency fire-station --grant welfare.intake.v1.SubmitReferral; }
+check "deploy/keys.sh add-agency fire-station" add_agency
+dc restart intake >/dev/null 2>&1 && wait_for 120 intake_healthy
+make_csv agency-a -v first=201 -v last=201 && count agency-a
+agency_import() { as_agency fire-station import referrals "/import/$1.csv" --jobs 1 >>"$work/ctl.log"; }
+check "the new agency's referral is accepted" agency_import agency-a
+check "KPI counts the agency's referral" kpi_settles "the agency's referral"
+denied_before=$(handshakes_denied)
+keys revoke fire-station && dc restart intake >/dev/null 2>&1 && wait_for 120 intake_healthy
+make_csv agency-b -v first=202 -v last=202
+refused() { ! agency_import agency-b; }
+check "after deploy/keys.sh revoke and a restart, the agency is refused" refused
+more_denied() { [ "${1:-0}" -lt "$(handshakes_denied)" ]; }
+check "intake counted the refused handshake (wh_bus_handshakes_total{result=\"denied\"})" more_denied "$denied_before"
+check "KPI unchanged by the refused agency" kpi_settles "the revoked agency's attempt"
 
 # Every metric the alerts and the dashboard use must be one the running services export.
 metrics_exported() {
