@@ -3,15 +3,16 @@
 # of the brief with what was measured and whether it was met.
 set -u
 source "$1"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", ((b > 0) ? a / b : 0) }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }' && echo met || echo "**missed**"; }
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }' && echo met || echo "**missed**"; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
-import_rate=$(awk -v r="$bulk_referrals" -v s="$bulk_import_s" 'BEGIN { printf "%.0f", s > 0 ? r / s : 0 }')
-copy_rate=$(awk -v r="$bulk_copy_rows" -v s="$bulk_copy_s" 'BEGIN { printf "%.0f", s > 0 ? r / s : 0 }')
+# (Parentheses around every condition: a bare `>` after printf is awk's output redirection.)
+import_rate=$(awk -v r="$bulk_referrals" -v s="$bulk_import_s" 'BEGIN { printf "%.0f", ((s > 0) ? r / s : 0) }')
+copy_rate=$(awk -v r="$bulk_copy_rows" -v s="$bulk_copy_s" 'BEGIN { printf "%.0f", ((s > 0) ? r / s : 0) }')
 copy_ratio=$(ratio "$bulk_import_s" "$bulk_copy_s")
-projected=$(awk -v s="$bulk_import_s" -v r="$bulk_referrals" 'BEGIN { printf "%.0f", r > 0 ? s * 1000000 / r : 0 }')
+projected=$(awk -v s="$bulk_import_s" -v r="$bulk_referrals" 'BEGIN { printf "%.0f", ((r > 0) ? s * 1000000 / r : 0) }')
 max_rss=0
 for svc in intake case registry routing reporting; do
     v=memory_idle_end_$svc
