@@ -61,27 +61,36 @@ fault_kill_in_commit() {
     log "kill -9 $svc inside a commit: ready again in $(start_timed "$svc") ms"
 }
 
-# kill -9 while the service serves FetchEvents: a superuser holds an exclusive lock on its outbox for
-# a moment; when the statement that waits for it is the stream read (not a command's insert), the
-# service is killed there.  Up to five tries.
+# kill -9 while the service serves FetchEvents.  A superuser holds an exclusive lock on its outbox for
+# a moment, with the load driver paused (SIGSTOP) so no command batch gets there first; an operator's
+# replay of the stream from 0 (welfarectl events) arrives, the service's read of the outbox waits for
+# the lock — and the service is killed right there.  Then the driver goes on.
 fault_kill_serving_fetch() {
-    local svc=$1 schema try locker
+    local svc=$1 schema locker reader load_pid caught=0
     schema=$(wh_schema_of "$1")
-    for try in 1 2 3 4 5; do
-        sql -c "BEGIN; LOCK TABLE $schema.outbox IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT" >/dev/null 2>&1 &
-        locker=$!
-        if wait_backend "$svc" "wait_event_type = 'Lock' AND query LIKE 'SELECT sequence, message_id%'" 14; then
-            echo "$svc,$(ms_now)" >>"$OUT/kills.csv"
-            wh_service_stop "$svc" KILL
-            echo "fetch $svc" >>"$OUT/targeted.txt"
-            wait "$locker"
-            log "kill -9 $svc serving FetchEvents (try $try): ready again in $(start_timed "$svc") ms"
-            return 0
-        fi
-        wait "$locker"
-        sleep 1
-    done
-    log "kill -9 $svc serving FetchEvents: not caught in 5 tries"
+    load_pid=$(cat "$OUT/load.pid")
+    kill -STOP "$load_pid"
+    sleep 0.3
+    sql -c "BEGIN; LOCK TABLE $schema.outbox IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT" >/dev/null 2>&1 &
+    locker=$!
+    sleep 0.2
+    WH_TIMEOUT_MS=1000 WH_RETRIES=0 "$CTL" events "$svc" --from 0 >/dev/null 2>&1 &
+    reader=$!
+    if wait_backend "$svc" "wait_event_type = 'Lock' AND query LIKE 'SELECT sequence, message_id%'" 10; then
+        echo "$svc,$(ms_now)" >>"$OUT/kills.csv"
+        wh_service_stop "$svc" KILL
+        echo "fetch $svc" >>"$OUT/targeted.txt"
+        caught=1
+    fi
+    kill -CONT "$load_pid"
+    wait "$locker"
+    kill "$reader" 2>/dev/null
+    wait "$reader" 2>/dev/null
+    if [ $caught -eq 1 ]; then
+        log "kill -9 $svc serving FetchEvents: ready again in $(start_timed "$svc") ms"
+    else
+        log "kill -9 $svc serving FetchEvents: the read was not seen"
+    fi
 }
 
 # wait_backend SERVICE CONDITION TENTHS: the service's database session meets CONDITION (on
@@ -254,8 +263,10 @@ readiness_lines() {
     pg=$(awk '$1 == "postgres" { if ($3 == "never") n++; else if ($3 > m) m = $3 } END { print (n ? 999999 : m + 0) }' "$f")
     grep -q '^service' "$f" && echo "service_ready_within_5s $([ "$svc" -le 5000 ] && echo yes || echo "no:${svc}ms") yes"
     grep -q '^postgres' "$f" && echo "all_ready_within_10s_of_postgres $([ "$pg" -le 10000 ] && echo yes || echo "no:${pg}ms") yes"
-    echo "figure_restarts $(grep -c '^service' "$f") $(grep -c '^service' "$f")"
-    echo "figure_slowest_restart_ms $svc $svc"
+    if grep -q '^service' "$f"; then
+        echo "figure_restarts $(grep -c '^service' "$f") $(grep -c '^service' "$f")"
+        echo "figure_slowest_restart_ms $svc $svc"
+    fi
     grep -q '^postgres' "$f" && echo "figure_slowest_postgres_recovery_ms $pg $pg"
     if grep -q '^commit' "$OUT/targeted.txt" 2>/dev/null; then
         echo "kill_between_commit_and_reply_hit $(awk '$1 == "figure_committed_before_kill_answered_after" { print ($2 > 0 ? "yes" : "no") }' "$OUT/check.txt") yes"
@@ -303,7 +314,7 @@ should_run() { [ -z "${FAULTS_ONLY:-}" ] || [[ " $FAULTS_ONLY " == *" $1 "* ]]; 
 # scenario NAME SECONDS SCHEDULE [driver options…]
 SCENARIO_NO=0
 scenario() {
-    local name=$1 secs=$2 schedule=$3 started=$SECONDS sched rc=0
+    local name=$1 secs=$2 schedule=$3 started=$SECONDS sched load rc=0
     shift 3
     SCENARIO_NO=$((SCENARIO_NO + 1))
     should_run "$name" || return 0
@@ -314,10 +325,13 @@ scenario() {
     echo "== $name ($secs s of load, $CLIENTS clients, dongs 8${PREFIX}00..)"
     "$LOAD" setup --journal "$OUT/journal.csv" --prefix "$PREFIX" --clients "$CLIENTS" && wait_settled 60 || rc=1
     if [ $rc -eq 0 ]; then
+        "$LOAD" run --journal "$OUT/journal.csv" --prefix "$PREFIX" --clients "$CLIENTS" --seconds "$secs" "$@" \
+            >"$OUT/load.json" 2>"$OUT/load.err" &
+        load=$!
+        echo "$load" >"$OUT/load.pid"
         $schedule "$secs" &
         sched=$!
-        "$LOAD" run --journal "$OUT/journal.csv" --prefix "$PREFIX" --clients "$CLIENTS" --seconds "$secs" "$@" \
-            >"$OUT/load.json" 2>"$OUT/load.err" || rc=1
+        wait "$load" || rc=1
         wait "$sched"
         log "load done: $(cat "$OUT/load.json")"
         [ -s "$OUT/load.err" ] && sed 's/^/    driver: /' "$OUT/load.err" | head -20

@@ -50,7 +50,7 @@ schedule_kill_each() {
     sleep 1
     fault_kill_in_commit case
     sleep 1
-    fault_kill_serving_fetch routing
+    fault_kill_serving_fetch intake
 }
 
 # PostgreSQL stopped hard (pg_ctl -m immediate: no checkpoint, every connection cut) and restarted.
@@ -95,13 +95,14 @@ schedule_combined() {
     local end=$((SECONDS + $1 - 4)) poisoned=0
     sleep 3
     while [ $SECONDS -lt $end ]; do
-        case $((RANDOM % 6)) in
+        case $((RANDOM % 7)) in
         0) fault_kill "${WH_SERVICES[$((RANDOM % 5))]}" ;;
         1) fault_kill_in_commit "${WH_SERVICES[$((RANDOM % 4))]}" ;;
         2) fault_pg_restart "$(rand_between 1 3)" ;;
         3) fault_stop_for "${WH_SERVICES[$((1 + RANDOM % 4))]}" "$(rand_between 2 6)" ;;
         4) fault_slow "${WH_SERVICES[$((1 + RANDOM % 4))]}" "$(rand_between 3 6)" ;;
         5) [ $poisoned -eq 1 ] || { poison_inject_faulty_producer && poisoned=1; } ;;
+        6) fault_kill_serving_fetch intake ;;
         esac
         sleep "$(rand_between 2 5)"
     done
