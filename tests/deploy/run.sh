@@ -58,7 +58,9 @@ die() { # a step the rest depends on failed
 
 # The district's compose file with the host-network override, resolved once into $work/compose.yml.
 # On the host network published ports mean nothing, and docker-compose refuses them there, so exactly
-# those `ports:` are dropped from the resolved file; everything else is the district's, unchanged.
+# those `ports:` are dropped from the resolved file, and so are the ops profile's services, whose images
+# cannot be pulled here (`make lint-ops` checks their configuration): nothing is left on a bridge, so
+# no network is created.  Everything else is the district's, unchanged.
 dc_sources() {
     docker-compose -p "$project" -f docker-compose.yml -f "$here/compose.host.yml" --env-file "$work/test.env" "$@"
 }
@@ -67,9 +69,17 @@ resolve_compose() {
         python3 - "$work/compose.resolved.yml" "$work/compose.yml" <<'PY'
 import sys, yaml
 config = yaml.safe_load(open(sys.argv[1]))
-for service in config["services"].values():
+services = config["services"]
+for name in [n for n, s in services.items() if "ops" in s.get("profiles", [])]:
+    del services[name]
+for service in services.values():
     if service.get("network_mode") == "host":
         service.pop("ports", None)
+for name, service in services.items():
+    if service.get("network_mode") != "host":
+        sys.exit("compose.host.yml leaves %s off the host network" % name)
+for volume in ("promdata", "grafanadata"):
+    config.get("volumes", {}).pop(volume, None)
 yaml.safe_dump(config, open(sys.argv[2], "w"), sort_keys=False, allow_unicode=True)
 PY
 }
