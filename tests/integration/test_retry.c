@@ -1,8 +1,8 @@
 /*
  * test_retry.c — a command takes effect exactly once however often it arrives: the same message id
  * sent three times in a row, three times in one pipelined burst (so in one batch), and a final error
- * replayed for its id.  Effects are counted in the database as superuser, events in the stream, and
- * the replies compared byte for byte.
+ * replayed for its id; and ids are per principal.  Effects are counted in the database as superuser, events
+ * in the stream, and the replies compared byte for byte.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -135,6 +135,40 @@ static void same_id_three_times_pipelined(void **state)
 
 /* A final error is stored with its id: the same id answers the same error even when the request it
  * carries has become valid, and nothing is stored for it. */
+/* A message id is the sender's: another principal using the same id sends another command, gets its
+ * own reply, and never sees the first one's. */
+static void ids_are_per_principal(void **state)
+{
+    (void)state;
+    char dong[11], id[WH_UUID_LEN + 1];
+    itest_referral mine, theirs;
+    Welfare__Intake__V1__SubmitReferralReply *a = NULL, *b = NULL;
+    whc_error err;
+    whc *operator= itest_client("intake"), *agency = itest_client_as("intake", "agency-demo");
+    itest_dong_code(dong, 2);
+    itest_referral_init(&mine, dong, 1, 20, 2, ITEST_RISK_LOW, "2026-05-04");
+    itest_referral_init(&theirs, dong, 2, 30, 1, ITEST_RISK_LOW, "2026-05-04");
+    wh_uuid(id);
+
+    assert_int_equal(whc_call_id(operator, id, &mine.req.base,
+                                 &welfare__intake__v1__submit_referral_reply__descriptor,
+                                 (ProtobufCMessage **)&a, &err),
+                     0);
+    assert_int_equal(whc_call_id(agency, id, &theirs.req.base,
+                                 &welfare__intake__v1__submit_referral_reply__descriptor,
+                                 (ProtobufCMessage **)&b, &err),
+                     0);
+    assert_int_not_equal(a->household_id, b->household_id);
+    assert_int_not_equal(a->referral_id, b->referral_id);
+    assert_int_equal(b->persons_added, 1);
+    assert_int_equal(
+        itest_sql_i64("SELECT count(*) FROM intake.processed_command WHERE message_id = $1", id, NULL), 2);
+    protobuf_c_message_free_unpacked(&a->base, NULL);
+    protobuf_c_message_free_unpacked(&b->base, NULL);
+    whc_close(&operator);
+    whc_close(&agency);
+}
+
 static void final_error_replayed(void **state)
 {
     (void)state;
@@ -185,6 +219,7 @@ int main(void)
         cmocka_unit_test(same_id_three_times_in_a_row),
         cmocka_unit_test(same_id_three_times_pipelined),
         cmocka_unit_test(final_error_replayed),
+        cmocka_unit_test(ids_are_per_principal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
