@@ -264,12 +264,7 @@ int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result 
     indicator_array(a->checked, indicators, sizeof indicators);
     wh_params_text(&p, indicators);
     wh_params_i64(&p, (int64_t)a->n_persons);
-    /* PostgreSQL keeps choosing a custom plan for this statement of seven CTEs, so it re-planned it
-     * on every execution: 1.5 ms of the backend's CPU per referral, more than executing it (bench/,
-     * docs/benchmarks.md).  Its generic plan is the same index look-ups; SET LOCAL holds to the end
-     * of the batch's transaction and is undone with it. */
-    if ((rc = wh_db_exec_sql(db, "SET LOCAL plan_cache_mode = force_generic_plan")) < 0 ||
-        (rc = wh_db_query_row(db, "intake_attach", &p, &r)) < 0)
+    if ((rc = wh_db_query_row(db, "intake_attach", &p, &r)) < 0)
         goto cleanup;
     if (!r) { /* the statement always yields one row */
         rc = WH_INTERNAL;
