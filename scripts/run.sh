@@ -21,9 +21,9 @@ trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
 
 started=$(date +%s)
-echo "starting PostgreSQL ($WH_VAR/pg) and the five services…"
+echo "starting PostgreSQL ($(wh_pg_dir)) and the five services…"
 if ! wh_stack_start; then
-    echo "could not start the stack; logs are in $WH_VAR/log and $WH_VAR/pg/server.log" >&2
+    echo "could not start the stack; logs are in $WH_VAR/log and $(wh_pg_dir)/server.log" >&2
     exit 1
 fi
 

@@ -9,7 +9,9 @@
 #   WH_HTTP_BASE   first HTTP port (default 8101); service i gets base+10*i
 #   WH_BIN         where the binaries are (default ./build/bin)
 #
-# PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user.
+# PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user — which must be
+# able to reach its directory.  When it cannot (a checkout under /root, say), the cluster lives in
+# /var/tmp/welfarehub-pg/<hash of WH_VAR> instead and $WH_VAR/pg is a link to it (wh_pg_dir).
 
 WH_SERVICES=(intake case registry routing reporting)
 : "${WH_VAR:=$PWD/var}" "${WH_PG_PORT:=55432}" "${WH_PORT_BASE:=7101}" "${WH_HTTP_BASE:=8101}"
@@ -39,38 +41,70 @@ wh_export_endpoints() {
     export WH_SECRET_KEY_FILE="$WH_VAR/keys/cli.key"
 }
 
-wh_pg_start() {
-    mkdir -p "$WH_VAR/pg" "$WH_VAR/secrets"
-    chmod 700 "$WH_VAR/secrets"
-    [ "$(id -u)" -eq 0 ] && chown postgres: "$WH_VAR/pg" && chmod 755 "$WH_VAR"
-    if [ ! -f "$WH_VAR/pg/data/PG_VERSION" ]; then
-        wh_random_hex 16 >"$WH_VAR/secrets/pg-superuser.password"
-        install -m 600 "$WH_VAR/secrets/pg-superuser.password" "$WH_VAR/pg/.pwfile"
-        [ "$(id -u)" -eq 0 ] && chown postgres: "$WH_VAR/pg/.pwfile"
-        wh_as_pg_owner "$WH_PG_BIN/initdb" -D "$WH_VAR/pg/data" -U postgres --auth=scram-sha-256 \
-            --pwfile="$WH_VAR/pg/.pwfile" -E UTF8 --locale=C.UTF-8 >"$WH_VAR/pg/initdb.log" || return 1
-        rm -f "$WH_VAR/pg/.pwfile"
+# Where the cluster lives: $WH_VAR/pg, or where that link points.
+wh_pg_dir() {
+    if [ -L "$WH_VAR/pg" ]; then readlink "$WH_VAR/pg"; else echo "$WH_VAR/pg"; fi
+}
+
+# As root: makes $WH_VAR/pg a directory the postgres user can reach.
+wh_pg_place() {
+    local elsewhere
+    [ "$(id -u)" -eq 0 ] || return 0
+    chmod 755 "$WH_VAR"
+    [ -L "$WH_VAR/pg" ] && return 0
+    if runuser -u postgres -- test -x "$WH_VAR"; then
+        mkdir -p "$WH_VAR/pg"
+    else
+        elsewhere=/var/tmp/welfarehub-pg/$(printf %s "$WH_VAR" | md5sum | cut -c1-16)
+        mkdir -p "$elsewhere" && chmod 755 /var/tmp/welfarehub-pg && rm -rf "$WH_VAR/pg" &&
+            ln -s "$elsewhere" "$WH_VAR/pg" || return 1
     fi
-    mkdir -p "$WH_VAR/pg/run"
-    [ "$(id -u)" -eq 0 ] && chown postgres: "$WH_VAR/pg/run"
-    if ! wh_as_pg_owner "$WH_PG_BIN/pg_ctl" -D "$WH_VAR/pg/data" status >/dev/null 2>&1; then
-        wh_as_pg_owner "$WH_PG_BIN/pg_ctl" -D "$WH_VAR/pg/data" -w -t 60 -l "$WH_VAR/pg/server.log" \
-            -o "-p $WH_PG_PORT -k $WH_VAR/pg/run -c listen_addresses='' -c max_connections=100" start \
-            >/dev/null || { tail -20 "$WH_VAR/pg/server.log" >&2; return 1; }
+    chown postgres: "$(wh_pg_dir)"
+}
+
+wh_pg_start() {
+    local pg
+    mkdir -p "$WH_VAR/secrets"
+    chmod 700 "$WH_VAR/secrets"
+    wh_pg_place || return 1
+    pg=$(wh_pg_dir)
+    mkdir -p "$pg"
+    if [ ! -f "$pg/data/PG_VERSION" ]; then
+        wh_random_hex 16 >"$WH_VAR/secrets/pg-superuser.password"
+        install -m 600 "$WH_VAR/secrets/pg-superuser.password" "$pg/.pwfile"
+        [ "$(id -u)" -eq 0 ] && chown postgres: "$pg/.pwfile"
+        wh_as_pg_owner "$WH_PG_BIN/initdb" -D "$pg/data" -U postgres --auth=scram-sha-256 \
+            --pwfile="$pg/.pwfile" -E UTF8 --locale=C.UTF-8 >"$pg/initdb.log" || return 1
+        rm -f "$pg/.pwfile"
+    fi
+    mkdir -p "$pg/run"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$pg/run"
+    if ! wh_as_pg_owner "$WH_PG_BIN/pg_ctl" -D "$pg/data" status >/dev/null 2>&1; then
+        wh_as_pg_owner "$WH_PG_BIN/pg_ctl" -D "$pg/data" -w -t 60 -l "$pg/server.log" \
+            -o "-p $WH_PG_PORT -k $pg/run -c listen_addresses='' -c max_connections=100" start \
+            >/dev/null || { tail -20 "$pg/server.log" >&2; return 1; }
     fi
 }
 
 wh_pg_stop() {
-    [ -f "$WH_VAR/pg/data/PG_VERSION" ] || return 0
-    wh_as_pg_owner "$WH_PG_BIN/pg_ctl" -D "$WH_VAR/pg/data" -m "${1:-fast}" -w stop >/dev/null 2>&1 || true
+    local pg
+    pg=$(wh_pg_dir)
+    [ -f "$pg/data/PG_VERSION" ] || return 0
+    wh_as_pg_owner "$WH_PG_BIN/pg_ctl" -D "$pg/data" -m "${1:-fast}" -w stop >/dev/null 2>&1 || true
+}
+
+# Removes a cluster that lives outside $WH_VAR (call before removing $WH_VAR).
+wh_pg_forget() {
+    [ -L "$WH_VAR/pg" ] && rm -rf "$(wh_pg_dir)"
+    return 0
 }
 
 wh_pg_superuser_url() {
-    echo "host=$WH_VAR/pg/run port=$WH_PG_PORT user=postgres dbname=${1:-welfarehub} password=$(cat "$WH_VAR/secrets/pg-superuser.password")"
+    echo "host=$(wh_pg_dir)/run port=$WH_PG_PORT user=postgres dbname=${1:-welfarehub} password=$(cat "$WH_VAR/secrets/pg-superuser.password")"
 }
 
 wh_db_url_of() {
-    echo "host=$WH_VAR/pg/run port=$WH_PG_PORT dbname=welfarehub user=wh_$1 password=$(cat "$WH_VAR/secrets/db-$1.password")"
+    echo "host=$(wh_pg_dir)/run port=$WH_PG_PORT dbname=welfarehub user=wh_$1 password=$(cat "$WH_VAR/secrets/db-$1.password")"
 }
 
 # Database, one role and schema per service (deploy/db/*.sql), passwords in $WH_VAR/secrets.

@@ -10,8 +10,9 @@ export WH_VAR=${WH_ITEST_VAR:-$PWD/${BUILD:-build}/itest}
 export WH_PG_PORT=${WH_ITEST_PG_PORT:-55490} WH_PORT_BASE=${WH_ITEST_PORT_BASE:-17101}
 export WH_HTTP_BASE=${WH_ITEST_HTTP_BASE:-18101} WH_BIN=${WH_BIN:-$PWD/${BUILD:-build}/bin}
 source scripts/stack.sh
+wh_pg_forget
 rm -rf "$WH_VAR"
-trap 'wh_stack_stop; [ -n "${WH_KEEP:-}" ] || rm -rf "$WH_VAR"' EXIT
+trap 'wh_stack_stop; [ -n "${WH_KEEP:-}" ] || { wh_pg_forget; rm -rf "$WH_VAR"; }' EXIT
 
 # Another stack on our ports would answer /readyz for services that could not bind, and the tests
 # would run against it: refuse to start instead.
