@@ -45,6 +45,44 @@ void *wh_arena_alloc(wh_arena *a, size_t size); /* zeroed; NULL when out of memo
 void wh_arena_reset(wh_arena *a);               /* frees everything allocated so far */
 void wh_arena_free(wh_arena **a);
 
+/* --- sqlarray.c: array literals as parameter values, for one statement per batch -------------- */
+
+typedef struct wh_sqlarray {
+    char *text;
+    size_t len, cap, n; /* n elements */
+    bool failed;        /* out of memory: value() returns NULL */
+} wh_sqlarray;
+
+void wh_sqlarray_text(wh_sqlarray *a, const char *s);
+void wh_sqlarray_i64(wh_sqlarray *a, int64_t v);
+void wh_sqlarray_bytea(wh_sqlarray *a, const uint8_t *data, size_t len);
+/* The literal ("{…}"), valid until the next append; NULL after an allocation failed. */
+const char *wh_sqlarray_value(wh_sqlarray *a);
+/* Back to an earlier length and count (a command rolled back to its savepoint). */
+void wh_sqlarray_truncate(wh_sqlarray *a, size_t len, size_t n);
+void wh_sqlarray_free(wh_sqlarray *a);
+
+/* --- outbox.c: the events of the open transaction, written in one statement at commit -------- */
+
+#define WH_OUTBOX_COLUMNS 6 /* message_id, type, correlation_id, causation_id, time_ms, payload */
+
+typedef struct wh_outbox {
+    wh_sqlarray col[WH_OUTBOX_COLUMNS];
+} wh_outbox;
+
+typedef struct wh_outbox_mark {
+    size_t len[WH_OUTBOX_COLUMNS];
+    size_t n;
+} wh_outbox_mark;
+
+/* Writes the buffered events with the stream's next sequences (one statement) and empties the
+ * buffer; the new head in *head.  Called by wh_service_commit before COMMIT. */
+int wh_outbox_flush(wh_service *svc, uint64_t *head);
+void wh_outbox_mark_get(const wh_service *svc, wh_outbox_mark *m);
+void wh_outbox_rewind(wh_service *svc, const wh_outbox_mark *m); /* drops events after the mark */
+void wh_outbox_clear(wh_service *svc);
+void wh_outbox_free(wh_service *svc);
+
 /* --- zsock.c -------------------------------------------------------------------------------- */
 
 typedef struct wh_zsock wh_zsock;
@@ -116,8 +154,8 @@ struct wh_service {
 
     /* own stream */
     uint64_t head;      /* highest committed sequence */
-    uint64_t tx_head;   /* highest sequence of the open transaction */
     uint64_t published; /* highest sequence announced on PUB */
+    wh_outbox outbox;   /* events of the open transaction, written at commit */
 
     /* settings */
     int64_t batch_max, max_frame, fetch_max, retention_days;
@@ -167,13 +205,16 @@ bool wh_message_id_valid(const char *id);
 extern const wh_db_statement wh_bus_statements[];
 extern const size_t wh_bus_statements_count;
 
-/* Stored reply of a principal's command id into *frame (malloc()ed): 1 found, 0 not, < 0 status. */
-int wh_bus_find_reply(wh_db *db, const char *principal, const char *message_id, uint8_t **frame, size_t *len);
-int wh_bus_store_reply(wh_db *db, const char *message_id, const char *principal, const char *type, int status,
-                       const uint8_t *frame, size_t len);
-/* Appends an event to the outbox with the stream's next sequence, into *sequence. */
-int wh_bus_append_event(wh_db *db, const char *stream, const Welfare__Bus__V1__Envelope *event,
-                        uint64_t *sequence);
+/* Appends n events (columns as array literals) with the stream's next sequences; the new head. */
+int wh_bus_append_events(wh_db *db, const char *stream, size_t n,
+                         const char *const columns[WH_OUTBOX_COLUMNS], uint64_t *head);
+/* Stored replies of (principal, message id) pairs given as array literals: the result has the
+ * 1-based position of each pair found and its reply (hex bytea); NULL on failure. */
+PGresult *wh_bus_find_replies(wh_db *db, const char *principals, const char *message_ids);
+/* Stores n replies given as array literals (principal, message_id, type, status, reply). */
+int wh_bus_store_replies(wh_db *db, const char *const columns[5]);
+/* Decodes a hex bytea cell into a malloc()ed buffer. */
+int wh_bus_bytea(const char *text, uint8_t **out, size_t *len);
 int wh_bus_stream_ensure(wh_db *db, const char *stream, uint64_t *head);
 /* Events after a position and up to `upto` (the committed head: a batch must never hand out events
  * its own transaction has not committed): fills reply (from the arena) with at most max events. */

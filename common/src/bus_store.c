@@ -10,13 +10,20 @@
 #include "welfare/bus/v1/admin.pb-c.h"
 
 const wh_db_statement wh_bus_statements[] = {
-    {"bus_find_reply", "SELECT reply FROM processed_command WHERE principal = $1 AND message_id = $2"},
-    {"bus_store_reply", "INSERT INTO processed_command (message_id, principal, type, status, reply) "
-                        "VALUES ($1, $2, $3, $4, $5::bytea)"},
-    {"bus_append_event",
-     "WITH s AS (UPDATE stream_head SET head = head + 1 WHERE stream = $1 RETURNING head) "
-     "INSERT INTO outbox (sequence, message_id, type, correlation_id, causation_id, time_ms, payload) "
-     "SELECT head, $2, $3, $4, $5, $6, $7::bytea FROM s RETURNING sequence"},
+    {"bus_find_replies",
+     "SELECT u.i, c.reply FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u (principal, message_id, "
+     "i) "
+     "JOIN processed_command c ON c.principal = u.principal AND c.message_id = u.message_id"},
+    {"bus_store_replies",
+     "INSERT INTO processed_command (principal, message_id, type, status, reply) "
+     "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::bytea[])"},
+    {"bus_append_events",
+     "WITH s AS (UPDATE stream_head SET head = head + $2 WHERE stream = $1 RETURNING head - $2 AS base), "
+     "e AS (INSERT INTO outbox (sequence, message_id, type, correlation_id, causation_id, time_ms, payload) "
+     "SELECT s.base + u.n, u.message_id, u.type, u.correlation_id, u.causation_id, u.time_ms, u.payload "
+     "FROM s, unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bytea[]) "
+     "WITH ORDINALITY AS u (message_id, type, correlation_id, causation_id, time_ms, payload, n)) "
+     "SELECT base + $2 FROM s"},
     {"bus_stream_ensure", "INSERT INTO stream_head (stream) VALUES ($1) ON CONFLICT (stream) DO NOTHING"},
     {"bus_stream_head", "SELECT head FROM stream_head WHERE stream = $1"},
     {"bus_read_events", "SELECT sequence, message_id, type, correlation_id, causation_id, time_ms, payload "
@@ -95,75 +102,58 @@ static int hex_decode(const char *text, uint8_t *out, size_t *len)
     return 0;
 }
 
-int wh_bus_find_reply(wh_db *db, const char *principal, const char *message_id, uint8_t **frame, size_t *len)
+int wh_bus_bytea(const char *text, uint8_t **out, size_t *len)
 {
-    wh_params p;
-    PGresult *r;
-    int rc = 0;
-
-    wh_params_reset(&p);
-    wh_params_text(&p, principal);
-    wh_params_text(&p, message_id);
-    r = wh_db_query(db, "bus_find_reply", &p);
-    if (r == NULL)
-        return wh_db_last_status(db);
-    if (PQntuples(r) > 0) {
-        const char *text = wh_db_text(r, 0, 0);
-        *frame = malloc(strlen(text) / 2 + 1);
-        rc = *frame == NULL ? WH_INTERNAL : hex_decode(text, *frame, len);
-        if (rc == 0)
-            rc = 1;
+    *out = malloc(text != NULL ? strlen(text) / 2 + 1 : 1);
+    if (*out == NULL)
+        return WH_INTERNAL;
+    if (hex_decode(text != NULL ? text : "\\x", *out, len) != 0) {
+        free(*out);
+        *out = NULL;
+        return WH_INTERNAL;
     }
-    PQclear(r);
-    return rc;
+    return 0;
 }
 
-int wh_bus_store_reply(wh_db *db, const char *message_id, const char *principal, const char *type, int status,
-                       const uint8_t *frame, size_t len)
+PGresult *wh_bus_find_replies(wh_db *db, const char *principals, const char *message_ids)
 {
-    char *hex = hex_encode(frame, len);
     wh_params p;
-    int64_t rc;
 
-    if (hex == NULL)
-        return WH_INTERNAL;
     wh_params_reset(&p);
-    wh_params_text(&p, message_id);
-    wh_params_text(&p, principal);
-    wh_params_text(&p, type);
-    wh_params_i64(&p, status);
-    wh_params_text(&p, hex);
-    rc = wh_db_exec(db, "bus_store_reply", &p);
-    free(hex);
-    return rc < 0 ? (int)rc : 0;
+    wh_params_text(&p, principals);
+    wh_params_text(&p, message_ids);
+    return wh_db_query(db, "bus_find_replies", &p);
 }
 
-int wh_bus_append_event(wh_db *db, const char *stream, const Welfare__Bus__V1__Envelope *event,
-                        uint64_t *sequence)
+int wh_bus_store_replies(wh_db *db, const char *const columns[5])
 {
-    char *hex = hex_encode(event->payload.data, event->payload.len);
+    wh_params p;
+
+    wh_params_reset(&p);
+    for (int i = 0; i < 5; i++)
+        wh_params_text(&p, columns[i]);
+    return wh_db_exec(db, "bus_store_replies", &p) < 0 ? wh_db_last_status(db) : 0;
+}
+
+int wh_bus_append_events(wh_db *db, const char *stream, size_t n,
+                         const char *const columns[WH_OUTBOX_COLUMNS], uint64_t *head)
+{
     wh_params p;
     PGresult *r;
     int rc = 0;
 
-    if (hex == NULL)
-        return WH_INTERNAL;
     wh_params_reset(&p);
     wh_params_text(&p, stream);
-    wh_params_text(&p, event->message_id);
-    wh_params_text(&p, event->type);
-    wh_params_text(&p, event->correlation_id);
-    wh_params_text(&p, event->causation_id);
-    wh_params_i64(&p, event->time_unix_ms);
-    wh_params_text(&p, hex);
-    r = wh_db_query(db, "bus_append_event", &p);
-    free(hex);
+    wh_params_i64(&p, (int64_t)n);
+    for (int i = 0; i < WH_OUTBOX_COLUMNS; i++)
+        wh_params_text(&p, columns[i]);
+    r = wh_db_query(db, "bus_append_events", &p);
     if (r == NULL)
         return wh_db_last_status(db);
     if (PQntuples(r) != 1)
         rc = WH_INTERNAL; /* no stream_head row: the service did not ensure its stream */
     else
-        *sequence = (uint64_t)wh_db_i64(r, 0, 0, 0);
+        *head = (uint64_t)wh_db_i64(r, 0, 0, 0);
     PQclear(r);
     return rc;
 }

@@ -1,17 +1,23 @@
 /*
  * outbox.c — wh_ctx_emit: an event joins this service's stream inside the handler's transaction.
  *
- * The event gets the stream's next sequence from the counter row in the same statement that stores
- * it, so it exists exactly when the handler's effect commits, and the numbers a rollback gives back
- * are reused: the stream stays gap-free, in commit order.  After the commit the loop announces the
- * new head (hints.c) and consumers fetch it (fetch.c).
+ * Emitted events wait in memory until the transaction commits; wh_service_commit then writes all of
+ * them in one statement that also takes their sequences from the stream's counter row, right before
+ * COMMIT.  So an event exists exactly when the handler's effect commits; a rollback (of the batch, or
+ * of one command's savepoint) drops its events, and their numbers are never handed out: the stream
+ * stays gap-free, in commit order.  After the commit the loop announces the new head (hints.c) and
+ * consumers fetch it (fetch.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "bus_internal.h"
 #include "wh/log.h"
 #include "wh/util.h"
+
+enum { COL_ID, COL_TYPE, COL_CORRELATION, COL_CAUSATION, COL_TIME, COL_PAYLOAD };
 
 static const char *cause_id(const wh_ctx *ctx)
 {
@@ -29,32 +35,70 @@ static const char *correlation_of(const wh_ctx *ctx, const char *fallback)
 
 int wh_ctx_emit(wh_ctx *ctx, const ProtobufCMessage *event)
 {
-    Welfare__Bus__V1__Envelope env = WELFARE__BUS__V1__ENVELOPE__INIT;
-    wh_service *svc = ctx->svc;
-    char id[WH_UUID_LEN + 1];
+    wh_outbox *o = &ctx->svc->outbox;
     size_t n = protobuf_c_message_get_packed_size(event);
-    uint64_t sequence = 0;
+    uint8_t *payload = wh_arena_alloc(ctx->arena, n > 0 ? n : 1);
+    char id[WH_UUID_LEN + 1];
+
+    if (payload == NULL)
+        return WH_INTERNAL;
+    n = protobuf_c_message_pack(event, payload);
+    wh_uuid(id);
+    wh_sqlarray_text(&o->col[COL_ID], id);
+    wh_sqlarray_text(&o->col[COL_TYPE], event->descriptor->name);
+    wh_sqlarray_text(&o->col[COL_CORRELATION], correlation_of(ctx, id));
+    wh_sqlarray_text(&o->col[COL_CAUSATION], cause_id(ctx));
+    wh_sqlarray_i64(&o->col[COL_TIME], wh_now_ms());
+    wh_sqlarray_bytea(&o->col[COL_PAYLOAD], payload, n);
+    if (o->col[COL_PAYLOAD].failed || o->col[COL_ID].failed) {
+        wh_log_error("out of memory for an event", "{s:s}", "type", event->descriptor->name);
+        return WH_INTERNAL;
+    }
+    return 0;
+}
+
+int wh_outbox_flush(wh_service *svc, uint64_t *head)
+{
+    wh_outbox *o = &svc->outbox;
+    const char *columns[WH_OUTBOX_COLUMNS];
+    size_t n = o->col[COL_ID].n;
     int rc;
 
-    wh_uuid(id);
-    env.message_id = id;
-    env.type = (char *)event->descriptor->name;
-    env.correlation_id = (char *)correlation_of(ctx, id);
-    env.causation_id = (char *)cause_id(ctx);
-    env.producer = (char *)svc->def->name;
-    env.stream = (char *)svc->def->name;
-    env.time_unix_ms = wh_now_ms();
-    env.payload.data = wh_arena_alloc(ctx->arena, n > 0 ? n : 1);
-    if (env.payload.data == NULL)
-        return WH_INTERNAL;
-    env.payload.len = protobuf_c_message_pack(event, env.payload.data);
-    rc = wh_bus_append_event(svc->db, svc->def->name, &env, &sequence);
-    if (rc != 0) {
-        wh_log_error("could not append an event to the outbox", "{s:s, s:s}", "type", env.type, "status",
-                     wh_status_name(rc));
-        return rc;
-    }
-    if (sequence > svc->tx_head)
-        svc->tx_head = sequence;
-    return 0;
+    *head = svc->head;
+    if (n == 0)
+        return 0;
+    for (int i = 0; i < WH_OUTBOX_COLUMNS; i++)
+        if ((columns[i] = wh_sqlarray_value(&o->col[i])) == NULL)
+            return WH_INTERNAL;
+    rc = wh_bus_append_events(svc->db, svc->def->name, n, columns, head);
+    if (rc != 0)
+        wh_log_error("could not write the events to the outbox", "{s:I, s:s}", "events", (json_int_t)n,
+                     "status", wh_status_name(rc));
+    wh_outbox_clear(svc);
+    return rc;
+}
+
+void wh_outbox_mark_get(const wh_service *svc, wh_outbox_mark *m)
+{
+    for (int i = 0; i < WH_OUTBOX_COLUMNS; i++)
+        m->len[i] = svc->outbox.col[i].len;
+    m->n = svc->outbox.col[COL_ID].n;
+}
+
+void wh_outbox_rewind(wh_service *svc, const wh_outbox_mark *m)
+{
+    for (int i = 0; i < WH_OUTBOX_COLUMNS; i++)
+        wh_sqlarray_truncate(&svc->outbox.col[i], m->len[i], m->n);
+}
+
+void wh_outbox_clear(wh_service *svc)
+{
+    for (int i = 0; i < WH_OUTBOX_COLUMNS; i++)
+        wh_sqlarray_truncate(&svc->outbox.col[i], 0, 0);
+}
+
+void wh_outbox_free(wh_service *svc)
+{
+    for (int i = 0; i < WH_OUTBOX_COLUMNS; i++)
+        wh_sqlarray_free(&svc->outbox.col[i]);
 }

@@ -209,6 +209,7 @@ static void shutdown_service(wh_service *svc, bool started)
         zmq_ctx_term(svc->zctx);
     wh_http_destroy(&svc->http);
     wh_db_close(&svc->db);
+    wh_outbox_free(svc);
     free(svc->db_conninfo);
     wh_access_destroy(&svc->access);
     memset(svc->secret_key, 0, sizeof svc->secret_key);

@@ -57,7 +57,6 @@ static int load_head(wh_service *svc)
 {
     int rc = wh_bus_stream_ensure(svc->db, svc->def->name, &svc->head);
 
-    svc->tx_head = svc->head;
     if (svc->published > svc->head) /* the database was restored from a backup: say so */
         wh_log_warn("stream head moved back", "{s:I, s:I}", "published", (json_int_t)svc->published, "head",
                     (json_int_t)svc->head);
@@ -123,7 +122,7 @@ static int checked(wh_service *svc, int rc)
 
 int wh_service_begin(wh_service *svc)
 {
-    svc->tx_head = svc->head;
+    wh_outbox_clear(svc);
     return checked(svc, wh_db_exec_sql(svc->db, "BEGIN"));
 }
 
@@ -146,20 +145,25 @@ static int commit(wh_service *svc)
     return rc;
 }
 
+/* Writes the transaction's events, then commits; the committed head moves only when both did. */
 int wh_service_commit(wh_service *svc)
 {
-    int rc = checked(svc, commit(svc));
+    uint64_t head = svc->head;
+    int rc = checked(svc, wh_outbox_flush(svc, &head));
 
+    if (rc != 0) {
+        wh_service_rollback(svc);
+        return rc;
+    }
+    rc = checked(svc, commit(svc));
     if (rc == 0)
-        svc->head = svc->tx_head;
-    else
-        svc->tx_head = svc->head;
+        svc->head = head;
     return rc;
 }
 
 void wh_service_rollback(wh_service *svc)
 {
-    svc->tx_head = svc->head;
+    wh_outbox_clear(svc);
     if (wh_db_connected(svc->db))
         checked(svc, wh_db_exec_sql(svc->db, "ROLLBACK"));
 }

@@ -1,0 +1,111 @@
+/*
+ * sqlarray.c — PostgreSQL array literals built as parameter values, so that a whole batch of rows
+ * (stored replies, events) travels in one statement: `INSERT … SELECT … FROM unnest($1::text[], …)`.
+ *
+ * Every element is double-quoted with its backslashes and quotes escaped, so any text is safe; bytea
+ * elements are written as "\\x…" (hex).  The literal is a value like any other parameter — nothing is
+ * pasted into SQL text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus_internal.h"
+
+static const char hex_digits[] = "0123456789abcdef";
+
+static bool reserve(wh_sqlarray *a, size_t more)
+{
+    size_t need = a->len + more + 2; /* the closing brace and NUL */
+    char *grown;
+
+    if (need <= a->cap)
+        return true;
+    if (a->failed)
+        return false;
+    size_t cap = a->cap ? a->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    grown = realloc(a->text, cap);
+    if (grown == NULL) {
+        a->failed = true;
+        return false;
+    }
+    a->text = grown;
+    a->cap = cap;
+    return true;
+}
+
+static void open_element(wh_sqlarray *a)
+{
+    if (a->len == 0)
+        a->text[a->len++] = '{';
+    else
+        a->text[a->len++] = ',';
+}
+
+void wh_sqlarray_text(wh_sqlarray *a, const char *s)
+{
+    size_t n = strlen(s != NULL ? s : "");
+
+    if (!reserve(a, 2 * n + 4))
+        return;
+    open_element(a);
+    a->text[a->len++] = '"';
+    for (const char *p = s != NULL ? s : ""; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            a->text[a->len++] = '\\';
+        a->text[a->len++] = *p;
+    }
+    a->text[a->len++] = '"';
+    a->n++;
+}
+
+void wh_sqlarray_i64(wh_sqlarray *a, int64_t v)
+{
+    char number[24];
+
+    snprintf(number, sizeof number, "%lld", (long long)v);
+    wh_sqlarray_text(a, number);
+}
+
+void wh_sqlarray_bytea(wh_sqlarray *a, const uint8_t *data, size_t len)
+{
+    if (!reserve(a, 2 * len + 8))
+        return;
+    open_element(a);
+    memcpy(a->text + a->len, "\"\\\\x", 4);
+    a->len += 4;
+    for (size_t i = 0; i < len; i++) {
+        a->text[a->len++] = hex_digits[data[i] >> 4];
+        a->text[a->len++] = hex_digits[data[i] & 15];
+    }
+    a->text[a->len++] = '"';
+    a->n++;
+}
+
+const char *wh_sqlarray_value(wh_sqlarray *a)
+{
+    if (a->failed || !reserve(a, 2))
+        return NULL;
+    if (a->len == 0) {
+        memcpy(a->text, "{}", 3);
+        return a->text;
+    }
+    a->text[a->len] = '}';
+    a->text[a->len + 1] = '\0';
+    return a->text;
+}
+
+void wh_sqlarray_truncate(wh_sqlarray *a, size_t len, size_t n)
+{
+    a->len = len;
+    a->n = n;
+    a->failed = false; /* what is left is whole again */
+}
+
+void wh_sqlarray_free(wh_sqlarray *a)
+{
+    free(a->text);
+    memset(a, 0, sizeof *a);
+}
