@@ -97,7 +97,7 @@ schedule_combined() {
     while [ $SECONDS -lt $end ]; do
         case $((RANDOM % 7)) in
         0) fault_kill "${WH_SERVICES[$((RANDOM % 5))]}" ;;
-        1) fault_kill_in_commit "${WH_SERVICES[$((RANDOM % 4))]}" ;;
+        1) fault_kill_in_commit intake ;; # the producer whose commands never stop
         2) fault_pg_restart "$(rand_between 1 3)" ;;
         3) fault_stop_for "${WH_SERVICES[$((1 + RANDOM % 4))]}" "$(rand_between 2 6)" ;;
         4) fault_slow "${WH_SERVICES[$((1 + RANDOM % 4))]}" "$(rand_between 3 6)" ;;
