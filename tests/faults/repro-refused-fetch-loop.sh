@@ -1,5 +1,6 @@
 #!/bin/bash
-# repro-refused-fetch-loop.sh — a minimal reproduction of a framework bug the fault suite found (not
+# repro-refused-fetch-loop.sh — a minimal reproduction of a framework bug the fault suite found (fixed in
+# 7418fec; kept as a regression check, not
 # part of `make test-faults`; see docs/reliability.md, "Found by the suite").
 #
 # When a producer answers FetchEvents with an error (UNAVAILABLE: its database connection is gone)
