@@ -1,11 +1,12 @@
 /*
  * store.c — the intake schema's SQL: the only file that talks to the database.
  *
- * SubmitReferral's path is one round trip: a single prepared statement (intake_attach) looks up
+ * SubmitReferral's path is one statement: a single prepared statement (intake_attach) looks up
  * every person's hashes at once, creates or updates the household, adds the persons it does not hold
  * yet (so persons_added is exact), stores the referral and reports other matched households,
  * households sharing a phone and, for a new household, others at the same address.  A registered reporter
- * costs one more look-up, a new suspected duplicate one insert.  Values arrive hashed or sealed; nothing here
+ * costs one more look-up, a new suspected duplicate one insert; two short SETs around intake_attach
+ * keep its plan generic (intake_store_attach).  Values arrive hashed or sealed; nothing here
  * sees a resident number in clear.
  */
 #include <stdio.h>
@@ -45,7 +46,11 @@ const wh_db_statement intake_statements[] = {
      "u.phone_sealed, u.birth_date::date FROM h, unnest($9::text[], $10::text[], $11::text[], $12::text[], "
      "$13::text[], $14::text[], $15::text[]) AS u (rrn_hash, rrn_sealed, name_sealed, name_key, phone_hash, "
      "phone_sealed, birth_date) "
-     "WHERE NOT EXISTS (SELECT 1 FROM person e WHERE e.household_id = h.id AND e.name_key = u.name_key) "
+     /* OFFSET 0 keeps this a probe per new person (a SubPlan on person_name_key): without it the
+      * planner may turn it into an anti join over all of person, which a cached generic plan would
+      * keep (see intake_store_attach). */
+     "WHERE NOT EXISTS (SELECT 1 FROM person e WHERE e.name_key = u.name_key AND e.household_id = h.id "
+     "OFFSET 0) "
      "ON CONFLICT (rrn_hash) DO NOTHING RETURNING 1), "
      "r AS (INSERT INTO referral (household_id, channel, reporter_id, reported_on, concern_sealed, "
      "months_utility_arrears, months_rent_arrears, months_insurance_arrears, lives_alone, aged_65_or_over, "
@@ -246,6 +251,17 @@ static void attach_result(const PGresult *r, intake_attach_result *out)
     out->n_same_address = id_list(wh_db_text(r, 0, 11), out->same_address);
 }
 
+/* intake_attach is planned once per connection, not per referral.  Left to itself PostgreSQL keeps
+ * choosing a custom plan for it (the custom plans' estimates always look cheaper), so planning its
+ * CTEs cost ~1 ms of backend CPU per referral, more than running them.  Its generic plan is cached
+ * until the tables' statistics change; enable_seqscan = off makes that plan index probes at every
+ * size, so a plan made while the tables were nearly empty (a fresh database, before autovacuum's
+ * first ANALYZE) stays right when they hold millions of rows.  SET LOCAL scopes both to this
+ * statement: they are put back right after it, and undone with the transaction if it fails.
+ * Measured in docs/benchmarks.md ("intake_attach and QueryKpi plans"). */
+#define PLAN_GENERIC "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off"
+#define PLAN_DEFAULT "SET LOCAL plan_cache_mode TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT"
+
 int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result *out)
 {
     char *cols[N_COLS] = {0}, indicators[128];
@@ -264,7 +280,9 @@ int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result 
     indicator_array(a->checked, indicators, sizeof indicators);
     wh_params_text(&p, indicators);
     wh_params_i64(&p, (int64_t)a->n_persons);
-    if ((rc = wh_db_query_row(db, "intake_attach", &p, &r)) < 0)
+    if ((rc = wh_db_exec_sql(db, PLAN_GENERIC)) < 0 ||
+        (rc = wh_db_query_row(db, "intake_attach", &p, &r)) < 0 ||
+        (rc = wh_db_exec_sql(db, PLAN_DEFAULT)) < 0)
         goto cleanup;
     if (!r) { /* the statement always yields one row */
         rc = WH_INTERNAL;
