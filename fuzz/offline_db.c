@@ -50,50 +50,6 @@ static void check_params(const char *statement, const wh_params *p)
     }
 }
 
-void wh_params_reset(wh_params *p)
-{
-    p->n = 0;
-}
-
-static int next_slot(wh_params *p)
-{
-    if (p->n >= WH_PARAMS_MAX) {
-        p->n++; /* counted, so the statement refuses the list */
-        return -1;
-    }
-    return p->n++;
-}
-
-void wh_params_text(wh_params *p, const char *s)
-{
-    int i = next_slot(p);
-    if (i >= 0)
-        p->values[i] = s;
-}
-
-void wh_params_i64(wh_params *p, int64_t v)
-{
-    int i = next_slot(p);
-    if (i < 0)
-        return;
-    snprintf(p->numbers[i], sizeof p->numbers[i], "%lld", (long long)v);
-    p->values[i] = p->numbers[i];
-}
-
-void wh_params_f64(wh_params *p, double v)
-{
-    int i = next_slot(p);
-    if (i < 0)
-        return;
-    snprintf(p->numbers[i], sizeof p->numbers[i], "%.17g", v);
-    p->values[i] = p->numbers[i];
-}
-
-void wh_params_bool(wh_params *p, bool v)
-{
-    wh_params_text(p, v ? "true" : "false");
-}
-
 int wh_db_open(wh_db **out, const char *conninfo, const char *schema, const wh_db_statement *statements,
                size_t n_statements)
 {

@@ -394,55 +394,6 @@ const char *wh_db_text(const PGresult *r, int row, int col)
     return cell(r, row, col);
 }
 
-/* --- parameters ------------------------------------------------------------------------------ */
-
-void wh_params_reset(wh_params *p)
-{
-    p->n = 0;
-}
-
-/* The next slot, or -1 once the list is full (wh_db_query then refuses the statement). */
-static int next_slot(wh_params *p)
-{
-    if (p->n >= WH_PARAMS_MAX) {
-        p->n = WH_PARAMS_MAX + 1;
-        return -1;
-    }
-    return p->n++;
-}
-
-void wh_params_text(wh_params *p, const char *s)
-{
-    int i = next_slot(p);
-    if (i >= 0)
-        p->values[i] = s;
-}
-
-void wh_params_i64(wh_params *p, int64_t v)
-{
-    int i = next_slot(p);
-    if (i >= 0) {
-        snprintf(p->numbers[i], sizeof p->numbers[i], "%" PRId64, v);
-        p->values[i] = p->numbers[i];
-    }
-}
-
-void wh_params_f64(wh_params *p, double v)
-{
-    int i = next_slot(p);
-    if (i >= 0) {
-        snprintf(p->numbers[i], sizeof p->numbers[i], "%.17g", v);
-        p->values[i] = p->numbers[i];
-    }
-}
-
-void wh_params_bool(wh_params *p, bool v)
-{
-    int i = next_slot(p);
-    if (i >= 0)
-        p->values[i] = v ? "true" : "false";
-}
-
 int wh_db_query_row(wh_db *db, const char *statement, const wh_params *params, PGresult **row)
 {
     *row = wh_db_query(db, statement, params);
