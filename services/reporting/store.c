@@ -5,7 +5,8 @@
  * staff intervals; each runs in the bus's transaction with the stream position, so an event counts
  * exactly once.  A KPI query is four reads over the selection ($1 a text[] of dong codes, NULL for
  * every dong; $2..$3 the period): the daily sums, the cases open in the period, the staff active in
- * it per dong and for the whole set, plus the dongs' names.
+ * it per dong and for the whole set, plus the dongs' names.  Each read is two statements, one per
+ * kind of selection, so that every generic plan uses the dong keys when there is a list.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,8 +14,56 @@
 #include "reporting.h"
 #include "wh/status.h"
 
-#define DONGS        "($1::text[] IS NULL OR dong_code = ANY($1::text[]))"
+/* The dong filter of a KPI read: a list of codes, or every dong ($1 is then NULL; the test is a
+ * one-time filter, there only so that $1 has a type). */
+#define SOME_DONGS   "dong_code = ANY($1::text[])"
+#define ALL_DONGS    "$1::text[] IS NULL"
 #define STAFF_ACTIVE "s.active_from <= $3::date AND (s.active_until IS NULL OR s.active_until >= $2::date)"
+
+/* Columns in reporting_fact_col order.  $4 = first whole month of the period, $5 = the day after the
+ * last whole month (see reporting_period_bounds): whole months from kpi_monthly, the partial months at
+ * either end from kpi_daily. */
+#define Q_DAILY(DONGS)                                                                                       \
+    "SELECT dong_code, sum(targets)::bigint, sum(blind_spots)::bigint, sum(cases_opened)::bigint, "          \
+    "sum(cases_closed)::bigint, sum(site_visits)::bigint, sum(visits_missed)::bigint, "                      \
+    "sum(service_linkages)::bigint, sum(resources_discovered)::bigint, sum(resource_amount_krw)::bigint"     \
+    " FROM (SELECT dong_code, targets, blind_spots, cases_opened, cases_closed, site_visits, "               \
+    "visits_missed, "                                                                                        \
+    "service_linkages, resources_discovered, resource_amount_krw FROM kpi_monthly"                           \
+    " WHERE " DONGS " AND month >= $4::date AND month < $5::date"                                            \
+    " UNION ALL SELECT dong_code, targets, blind_spots, cases_opened, cases_closed, site_visits, "           \
+    "visits_missed, service_linkages, resources_discovered, resource_amount_krw FROM kpi_daily"              \
+    " WHERE " DONGS " AND day >= $2::date AND day < LEAST($4::date, $3::date + 1)"                           \
+    " UNION ALL SELECT dong_code, targets, blind_spots, cases_opened, cases_closed, site_visits, "           \
+    "visits_missed, service_linkages, resources_discovered, resource_amount_krw FROM kpi_daily"              \
+    " WHERE " DONGS " AND day >= GREATEST($4::date, $5::date) AND day <= $3::date) f"                        \
+    " GROUP BY dong_code ORDER BY dong_code"
+
+/* Cases open at any time in [$2, $3] = opened on or before $3 - closed before $2, both from whole
+ * months of kpi_monthly plus at most one month of kpi_daily.  $4 = the day after the last whole month
+ * up to $3, $5 = the first of $2's month (reporting_period_bounds). */
+#define Q_CASES(DONGS)                                                                                       \
+    "SELECT dong_code, (sum(opened) - sum(closed))::bigint FROM ("                                           \
+    "SELECT dong_code, cases_opened AS opened, 0 AS closed FROM kpi_monthly WHERE " DONGS                    \
+    " AND month < $4::date"                                                                                  \
+    " UNION ALL SELECT dong_code, cases_opened, 0 FROM kpi_daily"                                            \
+    " WHERE " DONGS " AND day >= $4::date AND day <= $3::date"                                               \
+    " UNION ALL SELECT dong_code, 0, cases_closed FROM kpi_monthly WHERE " DONGS " AND month < $5::date"     \
+    " UNION ALL SELECT dong_code, 0, cases_closed FROM kpi_daily"                                            \
+    " WHERE " DONGS " AND day >= $5::date AND day < $2::date) c"                                             \
+    " GROUP BY dong_code ORDER BY dong_code"
+
+#define Q_STAFF(DONGS)                                                                                       \
+    "SELECT d.dong_code, count(DISTINCT s.staff_id), count(DISTINCT s.staff_id) FILTER (WHERE s.is_private)" \
+    " FROM dong d JOIN staff_interval s ON s.hub_dong_code = d.hub_dong_code"                                \
+    " WHERE " DONGS " AND " STAFF_ACTIVE " GROUP BY d.dong_code ORDER BY d.dong_code"
+
+#define Q_STAFF_TOTAL(DONGS)                                                                                 \
+    "SELECT count(DISTINCT s.staff_id), count(DISTINCT s.staff_id) FILTER (WHERE s.is_private)"              \
+    " FROM staff_interval s WHERE s.hub_dong_code IN (SELECT d.hub_dong_code FROM dong d"                    \
+    " WHERE " DONGS ") AND " STAFF_ACTIVE
+
+#define Q_NAMES(DONGS) "SELECT dong_code, name, hub_dong_code FROM dong WHERE " DONGS " ORDER BY dong_code"
 
 const wh_db_statement reporting_statements[] = {
     /* One round trip adds the fact to its day and to its month (a data-modifying CTE always runs). */
@@ -67,46 +116,19 @@ const wh_db_statement reporting_statements[] = {
      " active_until = NULL"},
     {"reporting_deactivate_staff", "UPDATE staff_interval SET active_until = GREATEST($2::date, active_from)"
                                    " WHERE staff_id = $1 AND active_until IS NULL"},
-    /* Columns in reporting_fact_col order.  $4 = first whole month of the period, $5 = the day after
-     * the last whole month (see reporting_period_bounds): whole months from kpi_monthly, the partial
-     * months at either end from kpi_daily. */
-    {"reporting_q_daily",
-     "SELECT dong_code, sum(targets)::bigint, sum(blind_spots)::bigint, sum(cases_opened)::bigint, "
-     "sum(cases_closed)::bigint, sum(site_visits)::bigint, sum(visits_missed)::bigint, "
-     "sum(service_linkages)::bigint, sum(resources_discovered)::bigint, sum(resource_amount_krw)::bigint"
-     " FROM (SELECT dong_code, targets, blind_spots, cases_opened, cases_closed, site_visits, visits_missed, "
-     "service_linkages, resources_discovered, resource_amount_krw FROM kpi_monthly"
-     " WHERE " DONGS " AND month >= $4::date AND month < $5::date"
-     " UNION ALL SELECT dong_code, targets, blind_spots, cases_opened, cases_closed, site_visits, "
-     "visits_missed, service_linkages, resources_discovered, resource_amount_krw FROM kpi_daily"
-     " WHERE " DONGS " AND day >= $2::date AND day < LEAST($4::date, $3::date + 1)"
-     " UNION ALL SELECT dong_code, targets, blind_spots, cases_opened, cases_closed, site_visits, "
-     "visits_missed, service_linkages, resources_discovered, resource_amount_krw FROM kpi_daily"
-     " WHERE " DONGS " AND day >= GREATEST($4::date, $5::date) AND day <= $3::date) f"
-     " GROUP BY dong_code ORDER BY dong_code"},
-    /* Cases open at any time in [$2, $3] = opened on or before $3 - closed before $2.  $4 = the day
-     * after the last whole month up to $3, $5 = the first of $2's month (reporting_period_bounds). */
-    {"reporting_q_cases",
-     "SELECT dong_code, (sum(opened) - sum(closed))::bigint FROM ("
-     "SELECT dong_code, cases_opened AS opened, 0 AS closed FROM kpi_monthly WHERE " DONGS
-     " AND month < $4::date"
-     " UNION ALL SELECT dong_code, cases_opened, 0 FROM kpi_daily"
-     " WHERE " DONGS " AND day >= $4::date AND day <= $3::date"
-     " UNION ALL SELECT dong_code, 0, cases_closed FROM kpi_monthly WHERE " DONGS " AND month < $5::date"
-     " UNION ALL SELECT dong_code, 0, cases_closed FROM kpi_daily"
-     " WHERE " DONGS " AND day >= $5::date AND day < $2::date) c"
-     " GROUP BY dong_code ORDER BY dong_code"},
-    {"reporting_q_staff",
-     "SELECT d.dong_code, count(DISTINCT s.staff_id), count(DISTINCT s.staff_id) FILTER (WHERE s.is_private)"
-     " FROM dong d JOIN staff_interval s ON s.hub_dong_code = d.hub_dong_code"
-     " WHERE ($1::text[] IS NULL OR d.dong_code = ANY($1::text[])) AND " STAFF_ACTIVE
-     " GROUP BY d.dong_code ORDER BY d.dong_code"},
-    {"reporting_q_staff_total",
-     "SELECT count(DISTINCT s.staff_id), count(DISTINCT s.staff_id) FILTER (WHERE s.is_private)"
-     " FROM staff_interval s WHERE s.hub_dong_code IN (SELECT d.hub_dong_code FROM dong d"
-     " WHERE ($1::text[] IS NULL OR d.dong_code = ANY($1::text[]))) AND " STAFF_ACTIVE},
-    {"reporting_q_names", "SELECT dong_code, name, hub_dong_code FROM dong"
-                          " WHERE ($1::text[] IS NULL OR dong_code = ANY($1::text[])) ORDER BY dong_code"},
+    /* Each KPI read comes twice: _some for a list of dongs ($1 a text[]), _all for every dong ($1
+     * NULL).  One statement with "($1 IS NULL OR dong_code = ANY($1))" had a generic plan that could
+     * not use the (dong_code, …) keys and scanned every dong's rows of the period. */
+    {"reporting_q_daily_some", Q_DAILY(SOME_DONGS)},
+    {"reporting_q_daily_all", Q_DAILY(ALL_DONGS)},
+    {"reporting_q_cases_some", Q_CASES(SOME_DONGS)},
+    {"reporting_q_cases_all", Q_CASES(ALL_DONGS)},
+    {"reporting_q_staff_some", Q_STAFF("d." SOME_DONGS)},
+    {"reporting_q_staff_all", Q_STAFF(ALL_DONGS)},
+    {"reporting_q_staff_total_some", Q_STAFF_TOTAL("d." SOME_DONGS)},
+    {"reporting_q_staff_total_all", Q_STAFF_TOTAL(ALL_DONGS)},
+    {"reporting_q_names_some", Q_NAMES(SOME_DONGS)},
+    {"reporting_q_names_all", Q_NAMES(ALL_DONGS)},
     {"reporting_list_dongs", "SELECT dong_code, name, hub_type, hub_dong_code FROM dong ORDER BY dong_code"},
 };
 const size_t reporting_statements_count = sizeof reporting_statements / sizeof reporting_statements[0];
@@ -266,6 +288,14 @@ static int fill_names(reporting_report *r, const PGresult *res, int i)
     return 0;
 }
 
+/* The names of the KPI reads, by filter (the rows of reporting_statements above). */
+enum { Q_NAMES_STMT, Q_DAILY_STMT, Q_CASES_STMT, Q_STAFF_STMT, Q_STAFF_TOTAL_STMT };
+static const char *const q_some[] = {"reporting_q_names_some", "reporting_q_daily_some",
+                                     "reporting_q_cases_some", "reporting_q_staff_some",
+                                     "reporting_q_staff_total_some"};
+static const char *const q_all[] = {"reporting_q_names_all", "reporting_q_daily_all", "reporting_q_cases_all",
+                                    "reporting_q_staff_all", "reporting_q_staff_total_all"};
+
 int reporting_store_query(wh_db *db, const reporting_selection *s, reporting_report *r)
 {
     char dongs[REPORTING_SELECT_MAX * (REPORTING_DONG_MAX + 1) + 3];
@@ -276,7 +306,8 @@ int reporting_store_query(wh_db *db, const reporting_selection *s, reporting_rep
         return WH_INVALID_ARGUMENT;
     wh_params_reset(&p);
     wh_params_text(&p, dongs[0] ? dongs : NULL);
-    int rc = query_rows(db, "reporting_q_names", &p, r, fill_names); /* $1 only */
+    const char *const *q = dongs[0] ? q_some : q_all;
+    int rc = query_rows(db, q[Q_NAMES_STMT], &p, r, fill_names); /* $1 only */
     wh_params_text(&p, s->from_on);
     wh_params_text(&p, s->to_on);
     daily = cases = p;
@@ -285,13 +316,13 @@ int reporting_store_query(wh_db *db, const reporting_selection *s, reporting_rep
     wh_params_text(&cases, whole_until);
     wh_params_text(&cases, from_month);
     if (rc == 0)
-        rc = query_rows(db, "reporting_q_daily", &daily, r, fill_daily);
+        rc = query_rows(db, q[Q_DAILY_STMT], &daily, r, fill_daily);
     if (rc == 0)
-        rc = query_rows(db, "reporting_q_cases", &cases, r, fill_cases);
+        rc = query_rows(db, q[Q_CASES_STMT], &cases, r, fill_cases);
     if (rc == 0)
-        rc = query_rows(db, "reporting_q_staff", &p, r, fill_staff);
+        rc = query_rows(db, q[Q_STAFF_STMT], &p, r, fill_staff);
     if (rc == 0)
-        rc = query_rows(db, "reporting_q_staff_total", &p, r, fill_staff_total);
+        rc = query_rows(db, q[Q_STAFF_TOTAL_STMT], &p, r, fill_staff_total);
     return rc;
 }
 
