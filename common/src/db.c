@@ -67,14 +67,14 @@ static int fail(wh_db *db, const char *what, const PGresult *r)
     const char *message = "";
     int status;
 
-    if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+    /* No SQLSTATE means libpq made the error itself: the connection broke before libpq noticed
+     * (PQstatus may still say OK right after a server crash), so it is treated as lost. */
+    if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK || sqlstate[0] == '\0') {
         status = WH_UNAVAILABLE;
         if (sqlstate[0] == '\0')
             sqlstate = "08006";
         message = db->conn ? PQerrorMessage(db->conn) : "not connected";
     } else {
-        if (sqlstate[0] == '\0')
-            sqlstate = "XX000";
         status = status_of_sqlstate(sqlstate);
         if (message_is_safe(sqlstate))
             message = diag(r, PG_DIAG_MESSAGE_PRIMARY);

@@ -133,7 +133,9 @@ static int commit(wh_service *svc)
     int rc = 0;
 
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        rc = PQstatus(wh_db_conn(svc->db)) == CONNECTION_OK ? WH_INTERNAL : WH_UNAVAILABLE;
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        /* no SQLSTATE: libpq's own error, the connection broke (see db.c) */
+        rc = PQstatus(wh_db_conn(svc->db)) == CONNECTION_OK && state != NULL ? WH_INTERNAL : WH_UNAVAILABLE;
         wh_log_error("commit failed", "{s:s, s:s}", "sqlstate",
                      PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "",
                      "status", wh_status_name(rc));

@@ -9,15 +9,16 @@
  *
  * Commands (ROUTER socket, WH_<NAME>_BUS).  Each wake-up drains what is waiting (up to WH_BATCH_MAX),
  * rejects what cannot be decoded, is too large, has an unknown type or is not allowed (typed error
- * reply, counted, nothing stored), then runs the rest in ONE transaction: per command a savepoint,
- * a look-up of its message_id (a repeat gets the stored reply and no new effect), the handler, and the
- * stored reply.  After COMMIT every reply is sent.  A handler that fails rolls back to its savepoint;
- * a final failure (wh_status_is_final) is stored and replayed like a success.  Queries (`query` rows)
- * run outside the idempotency record.
+ * reply, counted, nothing stored), answers the queries (`query` rows: no idempotency record, read
+ * only), then runs the commands in ONE transaction: the repeats of a principal's message_id get the
+ * stored reply and no new effect, the others their handler and a stored reply.  After COMMIT every
+ * reply is sent.  A handler that fails undoes only its own effect (the batch is redone with a
+ * savepoint per command); a final failure (wh_status_is_final) is stored and replayed like a success.
  *
- * Events.  wh_ctx_emit() writes to this service's outbox inside the current transaction.  A relay on
- * the loop gives committed outbox rows their gap-free sequence in the service's stream (its name),
- * publishes a StreamHead hint (PUB, WH_<NAME>_HINTS), and serves FetchEvents from the stored stream.
+ * Events.  wh_ctx_emit() adds an event to this service's outbox in the current transaction: the
+ * transaction's events are written, with their gap-free sequences in the service's stream (its name),
+ * just before it commits.  After the commit the loop publishes a StreamHead hint (PUB,
+ * WH_<NAME>_HINTS); FetchEvents serves the stored stream.
  * For each subscribed stream the service keeps its position in its own schema; it fetches after that
  * position (on a hint, a timer, and at start), and applies each event with the row's handler in one
  * transaction with the position update — exactly once, whatever restarts.  Event types a service does
