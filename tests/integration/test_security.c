@@ -29,7 +29,7 @@
 #define REVOKE_MAX_MS 3000 /* the promise: a removed key stops working within this */
 #define RESEND_MS     100
 #define DONG_INDEX    2    /* shared with test_bad_input, which asserts no totals per dong */
-#define PERSON_BASE   3600 /* persons and households 3600… (modulo 4000, used by no other program) */
+#define PERSON_BASE   3850 /* persons and households 3850–3970 (modulo 4000, used by no other program) */
 #define AUDIT_WAIT_S  5
 
 static int64_t suite_started_ms; /* audit rows before this are other programs' */
@@ -354,7 +354,7 @@ static void no_personal_data_in_clear(void **state)
     char dong[11], digits[14];
     itest_dong_code(dong, DONG_INDEX);
     /* high risk: a case is opened and a first visit planned, so every service handles the household */
-    itest_referral_init(&r, dong, PERSON_BASE + 200, PERSON_BASE + 200, 1, ITEST_RISK_HIGH, "2026-06-01");
+    itest_referral_init(&r, dong, PERSON_BASE + 120, PERSON_BASE + 120, 1, ITEST_RISK_HIGH, "2026-06-01");
     snprintf(r.name[0], sizeof r.name[0], "보안시험%s", itest_run_id());
     snprintf(digits, sizeof digits, "%.6s%.7s", r.rrn[0], r.rrn[0] + 7);
 
