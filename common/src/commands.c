@@ -339,13 +339,15 @@ static void run_queries(wh_commands *c)
         n += c->batch[i].cmd->query;
     if (n == 0)
         return;
-    rc = svc->db_up && wh_service_begin(svc) == 0 ? 0 : LOST;
+    bool begun = svc->db_up && wh_service_begin(svc) == 0;
+    rc = begun ? 0 : LOST;
     for (size_t i = 0; rc == 0 && i < c->n; i++)
         if (c->batch[i].cmd->query)
             rc = run_one(c, &c->batch[i], true);
     if (rc == LOST && svc->db_up && !wh_db_connected(svc->db))
         wh_service_db_lost(svc);
-    wh_service_rollback(svc); /* nothing to keep: reads end without a commit */
+    if (begun)
+        wh_service_rollback(svc); /* nothing to keep: reads end without a commit */
     for (size_t i = 0; i < c->n; i++) {
         pending *p = &c->batch[i];
         if (!p->cmd->query)
