@@ -166,7 +166,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(path, sizeof path, "/%.*s", (int)n, (const char *)data + 1);
     }
     size_t len = build_request(request, sizeof request, path, data + 1, which < 3 ? size - 1 : 0);
-    int status = exchange(request, len, response, sizeof response);
+    /* A connection the server had no room for (its limit of concurrent connections, while it is
+     * still reaping the reset ones on a busy machine) is closed unanswered: ask again before
+     * calling it a failure. */
+    int status = 0;
+    for (int attempt = 0; attempt < 5 && status == 0; attempt++) {
+        if (attempt > 0)
+            usleep(20000);
+        status = exchange(request, len, response, sizeof response);
+    }
     if (status == 0 || status == 500)
         fuzz_fail("no HTTP answer, or a 500", path, status);
     if (which == 0)
