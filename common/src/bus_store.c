@@ -2,6 +2,7 @@
  * bus_store.c — the SQL of the bus framework: stored replies, the outbox stream, consumer positions
  * and dead letters (tables in common/migrations).  Binary values travel as bytea in hex text.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,9 +56,7 @@ const wh_db_statement wh_bus_statements[] = {
 };
 const size_t wh_bus_statements_count = sizeof wh_bus_statements / sizeof wh_bus_statements[0];
 
-static const char hex_digits[] = "0123456789abcdef";
-
-/* "\x…" text of len bytes, malloc()ed. */
+/* "\\x…" text of len bytes (PostgreSQL's hex bytea input), malloc()ed. */
 static char *hex_encode(const uint8_t *data, size_t len)
 {
     char *out = malloc(2 * len + 3);
@@ -66,23 +65,8 @@ static char *hex_encode(const uint8_t *data, size_t len)
         return NULL;
     out[0] = '\\';
     out[1] = 'x';
-    for (size_t i = 0; i < len; i++) {
-        out[2 + 2 * i] = hex_digits[data[i] >> 4];
-        out[3 + 2 * i] = hex_digits[data[i] & 15];
-    }
-    out[2 + 2 * len] = '\0';
+    sodium_bin2hex(out + 2, 2 * len + 1, data, len);
     return out;
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Decodes PostgreSQL's hex bytea output into out (at least (strlen(text) - 2) / 2 bytes). */
@@ -92,14 +76,7 @@ static int hex_decode(const char *text, uint8_t *out, size_t *len)
 
     if (n < 2 || text[0] != '\\' || text[1] != 'x' || n % 2 != 0)
         return WH_INTERNAL;
-    *len = (n - 2) / 2;
-    for (size_t i = 0; i < *len; i++) {
-        int hi = hex_value(text[2 + 2 * i]), lo = hex_value(text[3 + 2 * i]);
-        if (hi < 0 || lo < 0)
-            return WH_INTERNAL;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return 0;
+    return sodium_hex2bin(out, (n - 2) / 2, text + 2, n - 2, NULL, len, NULL) == 0 ? 0 : WH_INTERNAL;
 }
 
 int wh_bus_bytea(const char *text, uint8_t **out, size_t *len)

@@ -6,13 +6,12 @@
  * elements are written as "\\x…" (hex).  The literal is a value like any other parameter — nothing is
  * pasted into SQL text.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bus_internal.h"
-
-static const char hex_digits[] = "0123456789abcdef";
 
 static bool reserve(wh_sqlarray *a, size_t more)
 {
@@ -76,10 +75,8 @@ void wh_sqlarray_bytea(wh_sqlarray *a, const uint8_t *data, size_t len)
     open_element(a);
     memcpy(a->text + a->len, "\"\\\\x", 4);
     a->len += 4;
-    for (size_t i = 0; i < len; i++) {
-        a->text[a->len++] = hex_digits[data[i] >> 4];
-        a->text[a->len++] = hex_digits[data[i] & 15];
-    }
+    sodium_bin2hex(a->text + a->len, 2 * len + 1, data, len); /* room: reserve() above */
+    a->len += 2 * len;
     a->text[a->len++] = '"';
     a->n++;
 }
