@@ -8,6 +8,8 @@
 #   WH_PORT_BASE   first bus port (default 7101); service i gets base+10*i (bus) and +1 (hints)
 #   WH_HTTP_BASE   first HTTP port (default 8101); service i gets base+10*i
 #   WH_BIN         where the binaries are (default ./build/bin)
+#   WH_BUS_DETOUR  when set (the fault suite): everyone reaches service i's bus at base+10*i+DETOUR,
+#                  where a proxy listens, while the service itself binds base+10*i
 #
 # PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user — which must be
 # able to reach its directory.  When it cannot (a checkout under /root, say), the cluster lives in
@@ -32,7 +34,8 @@ wh_export_endpoints() {
     local i=0 svc up
     for svc in "${WH_SERVICES[@]}"; do
         up=${svc^^}
-        export "WH_${up}_BUS=tcp://127.0.0.1:$((WH_PORT_BASE + 10 * i))"
+        export "WH_${up}_BUS=tcp://127.0.0.1:$((WH_PORT_BASE + 10 * i + ${WH_BUS_DETOUR:-0}))"
+        export "WH_${up}_BUS_BIND=tcp://127.0.0.1:$((WH_PORT_BASE + 10 * i))"
         export "WH_${up}_HINTS=tcp://127.0.0.1:$((WH_PORT_BASE + 10 * i + 1))"
         export "WH_${up}_HTTP_PORT=$((WH_HTTP_BASE + 10 * i))"
         i=$((i + 1))
@@ -135,7 +138,7 @@ wh_service_start() {
         export WH_DB_URL="$(wh_db_url_of "$svc")"
         export WH_SECRET_KEY_FILE="$WH_VAR/keys/$svc.key"
         export WH_PII_KEY_FILE="$WH_VAR/secrets/pii.key"
-        eval "export WH_HTTP_PORT=\$WH_${up}_HTTP_PORT"
+        eval "export WH_HTTP_PORT=\$WH_${up}_HTTP_PORT WH_BUS_BIND=\$WH_${up}_BUS_BIND"
         exec "$WH_BIN/welfare-$svc" >>"$WH_VAR/log/$svc.log" 2>&1
     ) &
     echo $! >"$WH_VAR/run/$svc.pid"

@@ -7,6 +7,7 @@
  *   ctx.c arena.c    a handler's context and its batch-lifetime memory
  *   zsock.c          a ZeroMQ socket on the libuv loop (ZMQ_FD is edge-triggered)
  *   zap.c            the ZAP handler: CURVE keys from the allow-list become principals
+ *   zap_protocol.c   the ZAP exchange itself, policy left to the caller
  *   commands.c       the ROUTER: drain, reject what is bad, one transaction per batch, reply after commit
  *   envelope.c       building, packing and unpacking Envelopes
  *   outbox.c         wh_ctx_emit: an event, its gap-free sequence, in the handler's transaction
@@ -117,6 +118,14 @@ typedef struct wh_zap wh_zap;
 /* Binds the ZAP endpoint in the service's zctx and answers on the loop from its current allow-list. */
 int wh_zap_start(wh_zap **out, wh_service *svc);
 void wh_zap_stop(wh_zap **zap);
+
+/* --- zap_protocol.c ---------------------------------------------------------------------------- */
+
+/* May this CURVE key (Z85) in?  key is NULL when the handshake is not CURVE or the request is
+ * malformed (why says which); on refusal, set why for the 400 answer. */
+typedef bool (*wh_zap_decide_fn)(void *arg, const char *key, const char *address, const char **why);
+/* Answers the ZAP requests waiting on a REP socket (at most 64); returns how many. */
+int wh_zap_answer_waiting(void *sock, wh_zap_decide_fn decide, void *arg);
 
 /* --- the running service ----------------------------------------------------------------------- */
 

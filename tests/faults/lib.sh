@@ -4,6 +4,7 @@
 
 ms_now() { date +%s%3N; }
 log() { echo "  [$(date +%T)] $*"; }
+figure() { echo "figure_$1 $2 $2"; } # a figure the run prints, not a check
 rand_between() { echo $(($1 + RANDOM % ($2 - $1 + 1))); }
 sql() { psql -X -q -v ON_ERROR_STOP=1 -tA "$(wh_pg_superuser_url)" "$@"; }
 # json_path JSON '{a,b}': one value of a JSON document (PostgreSQL reads it: no jq needed).
@@ -18,6 +19,7 @@ scenario_dongs() {
 
 stack_up() {
     wh_stack_start || { for f in "$WH_VAR"/log/*.log; do echo "== $f"; tail -20 "$f"; done; return 1; }
+    OUT=$WH_VAR/out/stack proxies_start $DOSE_LIGHT || return 1
     export WH_TEST_DB_URL="$(wh_pg_superuser_url)"
     sql -f tests/faults/setup.sql >/dev/null
 }
@@ -144,6 +146,80 @@ fault_slow() {
         echo "rss $(awk '/^VmRSS/ { print $2 }' "/proc/$(wh_service_pid intake)/status" 2>/dev/null || echo 0)" >>"$OUT/rss.txt"
     done
     kill -CONT "$pid" 2>/dev/null
+}
+
+# --- the bus proxy -----------------------------------------------------------------------------------
+# faults-proxy stands in front of every service's command socket (WH_BUS_DETOUR): clients and the
+# services' consumers reach each other only through it.  Each scenario starts the proxies with its
+# dose of duplicated and held-back deliveries; their counts are in $OUT/proxy-<service>.<n>.json.
+
+PROXY_GENERATION=0
+
+proxy_pid() { cat "$WH_VAR/run/proxy-$1.pid" 2>/dev/null; }
+
+proxy_start() {
+    local svc=$1 up=${1^^} bind bus
+    shift
+    eval "bind=\$WH_${up}_BUS_BIND bus=\$WH_${up}_BUS"
+    PROXY_GENERATION=$((PROXY_GENERATION + 1))
+    mkdir -p "$OUT"
+    "$PROXY" --listen "$bus" --upstream "$bind" --service-key "$WH_VAR/keys/$svc.key" --keys "$WH_VAR/keys" \
+        --seed "$((SEED + PROXY_GENERATION))" --stats "$OUT/proxy-$svc.$PROXY_GENERATION.json" "$@" \
+        >>"$WH_VAR/log/proxy-$svc.log" 2>&1 &
+    echo $! >"$WH_VAR/run/proxy-$svc.pid"
+    for _ in $(seq 1 50); do [ -s "$OUT/proxy-$svc.$PROXY_GENERATION.json" ] && return 0; sleep 0.1; done
+    echo "the proxy in front of $svc did not start; see $WH_VAR/log/proxy-$svc.log" >&2
+    return 1
+}
+
+proxy_stop() {
+    local pid
+    pid=$(proxy_pid "$1") || return 0
+    kill -"${2:-TERM}" "$pid" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null
+    rm -f "$WH_VAR/run/proxy-$1.pid"
+}
+
+# proxies_start DOSE…: (re)starts the proxy of every service with these faults-proxy options.
+proxies_start() {
+    local svc
+    for svc in "${WH_SERVICES[@]}"; do
+        proxy_stop "$svc"
+        proxy_start "$svc" "$@" || return 1
+    done
+}
+
+proxies_stop() {
+    local svc
+    for svc in "${WH_SERVICES[@]}"; do proxy_stop "$svc"; done
+}
+
+# The network drops everything: one proxy killed (held messages and every connection lost), back
+# with the same dose.
+fault_proxy_restart() {
+    local svc=$1
+    shift
+    proxy_stop "$svc" KILL
+    proxy_start "$svc" "$@"
+    log "the bus in front of $svc cut (its proxy killed and restarted)"
+}
+
+# Sums one count over this scenario's proxy files.
+proxy_sum() { cat "$OUT"/proxy-*.json 2>/dev/null | json_field_sum "$1"; }
+json_field_sum() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p" | awk '{ s += $1 } END { print s + 0 }'; }
+
+# What the proxies did; deliveries must really have been repeated and held back.
+proxy_lines() {
+    local dups held
+    dups=$(($(proxy_sum duplicated_to_service) + $(proxy_sum duplicated_to_client)))
+    held=$(($(proxy_sum held_to_service) + $(proxy_sum held_to_client)))
+    figure proxy_forwarded $(($(proxy_sum forwarded_to_service) + $(proxy_sum forwarded_to_client)))
+    figure proxy_duplicated "$dups"
+    figure proxy_held_back "$held"
+    figure proxy_dropped $(($(proxy_sum dropped_to_service) + $(proxy_sum dropped_to_client)))
+    echo "proxy_duplicated_deliveries $([ "$dups" -gt 0 ] && echo yes || echo no) yes"
+    echo "proxy_reordered_deliveries $([ "$held" -gt 0 ] && echo yes || echo no) yes"
 }
 
 # --- poison messages ---------------------------------------------------------------------------------
@@ -301,6 +377,7 @@ check_scenario() {
         driver_lines
         readiness_lines
         slow_lines
+        proxy_lines
     } >"$OUT/check.txt" 2>&1
     judge <"$OUT/check.txt" || bad=$?
     if [ -s "$OUT/poison.txt" ] && grep -q '^refused' "$OUT/poison.txt"; then
@@ -311,10 +388,12 @@ check_scenario() {
 
 should_run() { [ -z "${FAULTS_ONLY:-}" ] || [[ " $FAULTS_ONLY " == *" $1 "* ]]; }
 
-# scenario NAME SECONDS SCHEDULE [driver options…]
+# [DOSE="proxy options"] scenario NAME SECONDS SCHEDULE [driver options…]
 SCENARIO_NO=0
 scenario() {
     local name=$1 secs=$2 schedule=$3 started=$SECONDS sched load rc=0
+    local dose=${DOSE:-$DOSE_LIGHT}
+    SCENARIO_DOSE=$dose # for the schedule's proxy cuts
     shift 3
     SCENARIO_NO=$((SCENARIO_NO + 1))
     should_run "$name" || return 0
@@ -323,7 +402,10 @@ scenario() {
     mkdir -p "$OUT"
     echo
     echo "== $name ($secs s of load, $CLIENTS clients, dongs 8${PREFIX}00..)"
-    "$LOAD" setup --journal "$OUT/journal.csv" --prefix "$PREFIX" --clients "$CLIENTS" && wait_settled 60 || rc=1
+    # shellcheck disable=SC2086 # a dose is several options
+    proxies_start $dose || rc=1
+    log "bus proxies: $dose"
+    [ $rc -eq 0 ] && "$LOAD" setup --journal "$OUT/journal.csv" --prefix "$PREFIX" --clients "$CLIENTS" && wait_settled 60 || rc=1
     if [ $rc -eq 0 ]; then
         "$LOAD" run --journal "$OUT/journal.csv" --prefix "$PREFIX" --clients "$CLIENTS" --seconds "$secs" "$@" \
             >"$OUT/load.json" 2>"$OUT/load.err" &

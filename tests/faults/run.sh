@@ -4,9 +4,9 @@
 # (faults-load) sends referrals and their follow-on commands from several clients while a fault
 # schedule runs; afterwards the checker (check.sql) compares what the clients were acknowledged with
 # every schema and reporting's KPI.  Scenarios: kill -9 of each service, PostgreSQL stopped hard,
-# a subscriber stopped for a while, duplicated and reordered deliveries, a slow consumer, a poison
-# message, and all of them together (FAULTS_LONG=1: the long combined run).  Prints the figures, and
-# ends with "faults: N passed, N failed".
+# a subscriber stopped for a while, duplicated and reordered deliveries (a proxy on the bus, and the
+# clients' own retries), a slow consumer, a poison message, and all of them together (FAULTS_LONG=1:
+# the long combined run).  Prints the figures, and ends with "faults: N passed, N failed".
 #
 #   FAULTS_LONG=1          the long combined run only (about 15 minutes)
 #   FAULTS_ONLY="a b"      only these scenarios (names as below)
@@ -17,8 +17,10 @@ cd "$(dirname "$0")/../.."
 export WH_VAR=${WH_FAULTS_VAR:-$PWD/${BUILD:-build}/faults}
 export WH_PG_PORT=${WH_FAULTS_PG_PORT:-55550} WH_PORT_BASE=${WH_FAULTS_PORT_BASE:-57101}
 export WH_HTTP_BASE=${WH_FAULTS_HTTP_BASE:-58101} WH_BIN=${WH_BIN:-$PWD/${BUILD:-build}/bin}
+export WH_BUS_DETOUR=5 # every bus connection goes through a faults-proxy (lib.sh)
 source scripts/stack.sh
 LOAD=$WH_BIN/faults-load
+PROXY=$WH_BIN/faults-proxy
 CTL=$WH_BIN/welfarectl
 HERE=tests/faults
 FIGURES=${FAULTS_FIGURES:-$PWD/${BUILD:-build}/faults-figures.txt}
@@ -28,9 +30,17 @@ CLIENTS=${FAULTS_CLIENTS:-4}
 passed=0 failed=0 failures=""
 
 rm -rf "$WH_VAR"
-trap 'for s in "${WH_SERVICES[@]}"; do kill -CONT "$(wh_service_pid "$s")" 2>/dev/null; done; wh_stack_stop; [ -n "${WH_KEEP:-}" ] || rm -rf "$WH_VAR"' EXIT
+trap 'for s in "${WH_SERVICES[@]}"; do kill -CONT "$(wh_service_pid "$s")" 2>/dev/null; done; proxies_stop; wh_stack_stop; [ -n "${WH_KEEP:-}" ] || rm -rf "$WH_VAR"' EXIT
 
 source "$HERE/lib.sh"
+
+# Doses of the bus proxies (faults-proxy options): how often a delivery is repeated (the copy after
+# up to --hold-max-ms) or held back that long, in both directions.  A light dose everywhere; the
+# duplicates scenario holds some messages past the clients' 1 s timeout, so resends and late
+# originals cross.
+DOSE_LIGHT="--dup 0.01 --hold 0.01 --hold-max-ms 40"
+DOSE_HEAVY="--dup 0.15 --hold 0.15 --hold-max-ms 1500"
+DOSE_COMBINED="--dup 0.05 --hold 0.05 --hold-max-ms 400"
 
 # --- the scenarios --------------------------------------------------------------------------------
 # Each runs the load for some seconds with a fault schedule in the background of this shell, then
@@ -70,8 +80,9 @@ schedule_subscriber() {
     fault_stop_for case 5
 }
 
-# No fault but duplicates: every second referral has a racing twin and four replayers resend old
-# commands out of order (the other scenarios run a lighter dose of the same).
+# No fault but duplicates: the proxies repeat and hold back deliveries in both directions (commands,
+# replies, the consumers' FetchEvents and their events), every second referral has a racing twin and
+# four replayers resend old commands out of order (the other scenarios run a lighter dose of the same).
 schedule_none() {
     sleep "$1"
 }
@@ -95,7 +106,7 @@ schedule_combined() {
     local end=$((SECONDS + $1 - 4)) poisoned=0
     sleep 3
     while [ $SECONDS -lt $end ]; do
-        case $((RANDOM % 7)) in
+        case $((RANDOM % 8)) in
         0) fault_kill "${WH_SERVICES[$((RANDOM % 5))]}" ;;
         1) fault_kill_in_commit intake ;; # the producer whose commands never stop
         2) fault_pg_restart "$(rand_between 1 3)" ;;
@@ -103,6 +114,7 @@ schedule_combined() {
         4) fault_slow "${WH_SERVICES[$((1 + RANDOM % 4))]}" "$(rand_between 3 6)" ;;
         5) [ $poisoned -eq 1 ] || { poison_inject_faulty_producer && poisoned=1; } ;;
         6) fault_kill_serving_fetch intake ;;
+        7) fault_proxy_restart "${WH_SERVICES[$((RANDOM % 5))]}" $SCENARIO_DOSE ;;
         esac
         sleep "$(rand_between 2 5)"
     done
@@ -114,15 +126,15 @@ main() {
     stack_up || { echo "faults: 0 passed, 1 failed"; exit 1; }
     disown -a # the services are killed on purpose: no "Killed" notices from this shell
     if [ -n "${FAULTS_LONG:-}" ]; then
-        scenario combined-long 900 schedule_combined
+        DOSE=$DOSE_COMBINED scenario combined-long 900 schedule_combined
     else
         scenario kill-each-service 28 schedule_kill_each
         scenario database-restart 26 schedule_database
         scenario subscriber-stopped 26 schedule_subscriber
-        scenario duplicates 15 schedule_none --twin-every 2 --replayers 4
+        DOSE=$DOSE_HEAVY scenario duplicates 20 schedule_none --twin-every 2 --replayers 4
         scenario slow-consumer 24 schedule_slow_consumer --rate 40
         scenario poison-message 18 schedule_poison
-        scenario combined 60 schedule_combined
+        DOSE=$DOSE_COMBINED scenario combined 60 schedule_combined
     fi
     echo
     cat "$FIGURES"
