@@ -35,6 +35,7 @@
 #define WH_FETCH_MAX_DEFAULT  500
 #define WH_FETCH_TIMEOUT_MS   5000
 #define WH_TICK_MS            1000
+#define WH_ROUTER_HWM         1000 /* messages queued per peer each way; a client beyond it waits */
 #define WH_MESSAGE_ID_MAX     64
 #define WH_PRINCIPAL_NAME_MAX 64
 
@@ -169,6 +170,7 @@ struct wh_service {
     /* settings */
     int64_t batch_max, max_frame, fetch_max, retention_days;
     uint64_t ticks;
+    int worked; /* 2 after a batch or an applied event, counted down on each idle tick (memory) */
 
     uv_timer_t tick;
     uv_signal_t sigint, sigterm;

@@ -542,6 +542,7 @@ static void on_readable(wh_zsock *z, void *arg)
     if (c->n == 0)
         return;
     wh_gauge_set(c->batch_size, (double)c->n);
+    c->svc->worked = 2;
     run_batch(c);
     for (size_t i = 0; i < c->n; i++) {
         if (!c->batch[i].done)
@@ -562,7 +563,7 @@ static void *bind_router(wh_service *svc)
     const char *endpoint = bind != NULL && *bind ? bind : wh_config_bus_endpoint(svc->def->name);
     void *sock = zmq_socket(svc->zctx, ZMQ_ROUTER);
     int64_t hard = WH_HARD_FRAME_LIMIT;
-    int zero = 0, hwm = 100000;
+    int zero = 0, hwm = WH_ROUTER_HWM;
 
     if (sock == NULL || wh_zsock_curve_server(sock, svc->secret_key) != 0 ||
         zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &hard, sizeof hard) != 0 ||

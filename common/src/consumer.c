@@ -147,6 +147,7 @@ static int apply_run(wh_consumer *c, Welfare__Bus__V1__Envelope **events, size_t
         return res->status;
     wh_counter_add(c->applied, next - c->position);
     c->position = next;
+    svc->worked = 2;
     wh_hints_publish(svc, false);
     return 0;
 }

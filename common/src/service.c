@@ -15,6 +15,7 @@
  *   WH_COMMAND_RETENTION_DAYS          how long a command's reply is kept for retries (default 30)
  *   WH_HTTP_PORT, WH_HTTP_BIND         the operations endpoint
  */
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,15 @@ static int load_keys(wh_service *svc)
     return 0;
 }
 
+/* Once a busy service has been idle for a whole tick, the memory its last batches freed goes back
+ * to the system: glibc keeps freed heap (and the arenas of ZeroMQ's I/O thread) otherwise, and an
+ * idle service would stay at the size of its busiest moment. */
+static void give_back_memory(wh_service *svc)
+{
+    if (svc->worked > 0 && --svc->worked == 0)
+        malloc_trim(0);
+}
+
 static void on_tick(uv_timer_t *t)
 {
     wh_service *svc = t->data;
@@ -109,6 +119,7 @@ static void on_tick(uv_timer_t *t)
     if (svc->db_up)
         wh_hints_publish(svc, true);
     wh_consumers_tick(svc);
+    give_back_memory(svc);
 }
 
 static void on_signal(uv_signal_t *s, int signum)
