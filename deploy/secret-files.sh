@@ -10,10 +10,28 @@ WH_CONTAINER_GID=10001
 
 wh_secrets_dir() { echo "${WH_SECRETS_DIR:-./secrets}"; }
 
+# The allow-list holds public keys and grants only, and the services re-read it within a second of a
+# change.  A file mounted on its own would keep showing the replaced inode, so it is published into a
+# directory of its own, access/, which the containers mount: access/allowlist, replaced by rename.
+wh_allowlist_publish() {
+    local dir=$1 pub=$1/access
+    [ -f "$dir/keys/allowlist" ] || return 0
+    mkdir -p "$pub"
+    chmod 755 "$pub"
+    cp "$dir/keys/allowlist" "$pub/.allowlist.tmp"
+    if chgrp "$WH_CONTAINER_GID" "$pub/.allowlist.tmp" 2>/dev/null; then
+        chmod 440 "$pub/.allowlist.tmp"
+    else
+        chmod 444 "$pub/.allowlist.tmp"
+    fi
+    mv -f "$pub/.allowlist.tmp" "$pub/allowlist"
+}
+
 wh_secrets_fix_modes() {
     local dir=$1 f
     chmod 700 "$dir"
     [ -d "$dir/keys" ] && chmod 700 "$dir/keys"
+    [ -d "$dir/access" ] && chmod 755 "$dir/access"
     while IFS= read -r -d '' f; do
         if chgrp "$WH_CONTAINER_GID" "$f" 2>/dev/null; then
             chmod 440 "$f"

@@ -167,6 +167,7 @@ proxy_start() {
         --seed "$((SEED + PROXY_GENERATION))" --stats "$OUT/proxy-$svc.$PROXY_GENERATION.json" "$@" \
         >>"$WH_VAR/log/proxy-$svc.log" 2>&1 &
     echo $! >"$WH_VAR/run/proxy-$svc.pid"
+    disown $! # the bus is cut on purpose (kill -9): no "Killed" notices from this shell
     for _ in $(seq 1 50); do [ -s "$OUT/proxy-$svc.$PROXY_GENERATION.json" ] && return 0; sleep 0.1; done
     echo "the proxy in front of $svc did not start; see $WH_VAR/log/proxy-$svc.log" >&2
     return 1
