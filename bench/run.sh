@@ -12,15 +12,15 @@
 #   6. memory again, idle after all of the above
 # and prints a table, also written to $BUILD/bench/services.md (figures as key=value in
 # $BUILD/bench/services.env).  Settings: BUILD, BENCH_ROWS (1000000), BENCH_SECONDS (20),
-# BENCH_EVENTS (10000000), WH_BENCH_PG_PORT (55540), WH_BENCH_PORT_BASE (47101),
-# WH_BENCH_HTTP_BASE (48101), WH_BENCH_KEEP=1 keeps the stack's directory.
+# BENCH_EVENTS (10000000), WH_BENCH_PG_PORT (55540), WH_BENCH_PORT_BASE (23101),
+# WH_BENCH_HTTP_BASE (23601), WH_BENCH_KEEP=1 keeps the stack's directory.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 OUT=$PWD/$BUILD/bench
 export WH_VAR=$OUT/var WH_BIN=$PWD/$BUILD/bin
-export WH_PG_PORT=${WH_BENCH_PG_PORT:-55540} WH_PORT_BASE=${WH_BENCH_PORT_BASE:-47101}
-export WH_HTTP_BASE=${WH_BENCH_HTTP_BASE:-48101}
+export WH_PG_PORT=${WH_BENCH_PG_PORT:-55540} WH_PORT_BASE=${WH_BENCH_PORT_BASE:-23101}
+export WH_HTTP_BASE=${WH_BENCH_HTTP_BASE:-23601}
 export WH_LOG_LEVEL=${WH_LOG_LEVEL:-warn}
 ROWS=${BENCH_ROWS:-1000000} SECONDS_RUN=${BENCH_SECONDS:-20} EVENTS=${BENCH_EVENTS:-10000000}
 source scripts/stack.sh

@@ -9,6 +9,7 @@
  *   zap.c            the ZAP handler: CURVE keys from the allow-list become principals
  *   zap_protocol.c   the ZAP exchange itself, policy left to the caller
  *   commands.c       the ROUTER: drain, reject what is bad, one transaction per batch, reply after commit
+ *   commands_batch.c the batch's transactions: queries first, then the commands fast or careful
  *   envelope.c       building, packing and unpacking Envelopes
  *   outbox.c         wh_ctx_emit: an event, its gap-free sequence, in the handler's transaction
  *   hints.c          StreamHead on the PUB socket after each commit and as a heartbeat

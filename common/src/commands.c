@@ -13,6 +13,9 @@
  * savepoint, so a failure undoes only its own effect and events.  A final failure (wh_status_is_final)
  * is stored and replayed like a success; a transient one is not, so the client's retry can succeed.
  * When the commit fails nothing of the batch happened, and every command is answered UNAVAILABLE.
+ *
+ * This file is the socket side (receiving, checking, replying); the batch's transaction is
+ * commands_batch.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,47 +23,11 @@
 #include <zmq.h>
 
 #include "bus_internal.h"
+#include "commands_internal.h"
 #include "welfare/bus/v1/stream.pb-c.h"
 #include "wh/config.h"
 #include "wh/log.h"
 #include "wh/util.h"
-
-#define ROUTE_MAX    4  /* routing frames before the envelope: the ROUTER's id, a REQ's delimiter */
-#define STATUS_SLOTS 10 /* -WH_TOO_LARGE + 1 */
-#define LOST         1  /* the connection went away: the batch is lost */
-#define ABORT        2  /* the transaction failed: the batch is answered UNAVAILABLE */
-#define RETRY        3  /* the fast pass met a failure: the batch is redone with savepoints */
-
-typedef struct pending {
-    zmq_msg_t route[ROUTE_MAX];
-    int n_route;
-    Welfare__Bus__V1__Envelope *env;
-    const wh_command *cmd;
-    size_t row; /* index of cmd in the service's table, then the built-in rows */
-    const wh_principal *principal;
-    char public_key[WH_Z85_KEY_LEN + 1]; /* the connection's, from the handshake */
-    ProtobufCMessage *request;
-    uint8_t *reply;
-    size_t reply_len;
-    int status;
-    uint64_t received_ns;
-    bool done;     /* answered (a query, before the commands ran) */
-    bool replayed; /* reply is the stored reply of an earlier batch */
-    int repeat_of; /* index of an earlier command of this batch with the same principal and id, or -1 */
-} pending;
-
-struct wh_commands {
-    wh_service *svc;
-    wh_zsock z;
-    wh_arena *arena;
-    pending *batch;
-    size_t n;
-    wh_counter **by_row; /* [(n_commands + N_BUILTIN) * STATUS_SLOTS], registered on first use */
-    wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *replayed;
-    wh_histogram *latency;
-    wh_gauge *batch_size;
-    wh_sqlarray keep[5]; /* replies to store: principal, message_id, type, status, reply */
-};
 
 /* What every service answers besides its own table: reading its stream, and its dead letters. */
 static const wh_command builtin_rows[] = {
@@ -110,7 +77,7 @@ static void register_metrics(wh_commands *c)
 
 /* --- replies -------------------------------------------------------------------------------------- */
 
-static void set_reply(wh_commands *c, pending *p, int status, const char *field, const char *message,
+void wh_cmd_set_reply(wh_commands *c, pending *p, int status, const char *field, const char *message,
                       const ProtobufCMessage *msg)
 {
     const char *type = p->cmd != NULL ? p->cmd->reply->name : "";
@@ -157,7 +124,7 @@ static void reject(wh_commands *c, pending *p, wh_counter *counter, int status, 
     wh_counter_add(counter, 1);
     wh_audit_record(c->svc, p->principal != NULL ? p->principal->name : "", p->public_key,
                     p->env != NULL ? p->env->type : "", decision, message);
-    set_reply(c, p, status, field, message, NULL);
+    wh_cmd_set_reply(c, p, status, field, message, NULL);
     if (p->cmd != NULL)
         count(c, p, status);
     send_reply(c, p);
@@ -260,263 +227,12 @@ static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
     return true;
 }
 
-/* --- the batch ------------------------------------------------------------------------------------ */
-
-static int savepoint(wh_service *svc, const char *sql)
-{
-    return wh_db_exec_sql(svc->db, sql);
-}
-
-/* Runs one handler; fills the reply.  Careful: inside a savepoint, a failure undoes the command's own
- * effect and events and becomes its reply.  Fast: a failure returns RETRY (the batch is redone
- * carefully).  0, RETRY or LOST. */
-static int run_one(wh_commands *c, pending *p, bool careful)
-{
-    wh_service *svc = c->svc;
-    ProtobufCMessage *reply = NULL;
-    wh_outbox_mark mark;
-    wh_ctx ctx;
-    int rc;
-
-    if (careful && savepoint(svc, "SAVEPOINT wh_command") != 0)
-        return LOST;
-    wh_outbox_mark_get(svc, &mark);
-    wh_ctx_init(&ctx, svc, c->arena, p->env, p->principal);
-    wh_log_set_correlation(p->env->correlation_id != NULL && p->env->correlation_id[0]
-                               ? p->env->correlation_id
-                               : p->env->message_id);
-    rc = p->cmd->handle(&ctx, p->request, &reply);
-    wh_log_set_correlation(NULL);
-    if (rc == 0 && reply == NULL)
-        rc = wh_ctx_fail(&ctx, WH_INTERNAL, "", "handler gave no reply");
-    if (rc == 0)
-        set_reply(c, p, 0, NULL, NULL, reply);
-    if (rc == 0 && p->reply != NULL)
-        return careful && savepoint(svc, "RELEASE SAVEPOINT wh_command") != 0 ? LOST : 0;
-    if (!wh_db_connected(svc->db))
-        return LOST;
-    if (!careful)
-        return RETRY;
-    wh_outbox_rewind(svc, &mark);
-    if (savepoint(svc, "ROLLBACK TO SAVEPOINT wh_command") != 0)
-        return LOST;
-    if (rc != 0) {
-        int status = ctx.status < 0 ? ctx.status : rc;
-        set_reply(c, p, status, ctx.field, ctx.message[0] ? ctx.message : wh_status_name(status), NULL);
-    } /* else: no memory for the reply; its effect is undone, so the client's retry redoes it */
-    return 0;
-}
-
 /* Sends a reply and counts it; the message is answered. */
-static void finish(wh_commands *c, pending *p)
+void wh_cmd_finish(wh_commands *c, pending *p)
 {
     count(c, p, p->status);
     send_reply(c, p);
     p->done = true;
-}
-
-/* A repeat within the batch gets exactly the reply of the command it repeats. */
-static void copy_reply(wh_commands *c, pending *p, const pending *first)
-{
-    free(p->reply);
-    p->reply = first->reply != NULL ? malloc(first->reply_len > 0 ? first->reply_len : 1) : NULL;
-    if (p->reply != NULL)
-        memcpy(p->reply, first->reply, first->reply_len);
-    p->reply_len = p->reply != NULL ? first->reply_len : 0;
-    p->status = first->status;
-    wh_counter_add(c->replayed, 1);
-}
-
-/* Queries go first, in a read transaction of their own, and are answered at once: they see only what
- * is committed, and a consumer's FetchEvents does not wait behind the commit of a large batch. */
-static void run_queries(wh_commands *c)
-{
-    wh_service *svc = c->svc;
-    size_t n = 0;
-    int rc;
-
-    for (size_t i = 0; i < c->n; i++)
-        n += c->batch[i].cmd->query;
-    if (n == 0)
-        return;
-    bool begun = svc->db_up && wh_service_begin(svc) == 0;
-    rc = begun ? 0 : LOST;
-    for (size_t i = 0; rc == 0 && i < c->n; i++)
-        if (c->batch[i].cmd->query)
-            rc = run_one(c, &c->batch[i], true);
-    if (rc == LOST && svc->db_up && !wh_db_connected(svc->db))
-        wh_service_db_lost(svc);
-    if (begun)
-        wh_service_rollback(svc); /* nothing to keep: reads end without a commit */
-    for (size_t i = 0; i < c->n; i++) {
-        pending *p = &c->batch[i];
-        if (!p->cmd->query)
-            continue;
-        if (rc != 0)
-            set_reply(c, p, WH_UNAVAILABLE, "", "database unavailable; retry", NULL);
-        finish(c, p);
-    }
-}
-
-/* Marks repeats: a stored reply from an earlier batch, or an earlier command of this batch with the
- * same principal and id.  One statement for the whole batch.  0 or a status. */
-static int find_repeats(wh_commands *c)
-{
-    wh_sqlarray principals = {0}, ids = {0};
-    size_t *at = calloc(c->n + 1, sizeof *at);
-    const char *pv, *iv;
-    PGresult *r = NULL;
-    int rc = at == NULL ? WH_INTERNAL : 0;
-
-    for (size_t i = 0; rc == 0 && i < c->n; i++) {
-        pending *p = &c->batch[i];
-        p->repeat_of = -1;
-        if (p->done)
-            continue;
-        for (size_t k = 0; k < i && p->repeat_of < 0; k++)
-            if (!c->batch[k].done && c->batch[k].principal == p->principal &&
-                strcmp(c->batch[k].env->message_id, p->env->message_id) == 0)
-                p->repeat_of = (int)k;
-        if (p->repeat_of >= 0)
-            continue;
-        at[principals.n] = i;
-        wh_sqlarray_text(&principals, p->principal->name);
-        wh_sqlarray_text(&ids, p->env->message_id);
-    }
-    if (rc == 0 && principals.n > 0) {
-        pv = wh_sqlarray_value(&principals);
-        iv = wh_sqlarray_value(&ids);
-        r = pv != NULL && iv != NULL ? wh_bus_find_replies(c->svc->db, pv, iv) : NULL;
-        if (r == NULL)
-            rc = pv == NULL || iv == NULL ? WH_INTERNAL : wh_db_last_status(c->svc->db);
-    }
-    for (int row = 0; r != NULL && row < PQntuples(r); row++) {
-        int64_t k = wh_db_i64(r, row, 0, 0) - 1;
-        pending *p = k >= 0 && (size_t)k < principals.n ? &c->batch[at[k]] : NULL;
-        if (p != NULL && wh_bus_bytea(wh_db_text(r, row, 1), &p->reply, &p->reply_len) == 0) {
-            p->replayed = true;
-            p->status = 0;
-            wh_counter_add(c->replayed, 1);
-        }
-    }
-    PQclear(r);
-    free(at);
-    wh_sqlarray_free(&principals);
-    wh_sqlarray_free(&ids);
-    return rc;
-}
-
-/* A reply to keep, as array elements for one INSERT at the end of the batch. */
-static void keep_reply(wh_commands *c, const pending *p)
-{
-    wh_sqlarray_text(&c->keep[0], p->principal->name);
-    wh_sqlarray_text(&c->keep[1], p->env->message_id);
-    wh_sqlarray_text(&c->keep[2], p->cmd->request->name);
-    wh_sqlarray_i64(&c->keep[3], p->status);
-    wh_sqlarray_bytea(&c->keep[4], p->reply, p->reply_len);
-}
-
-static int store_replies(wh_commands *c)
-{
-    const char *columns[5];
-
-    if (c->keep[0].n == 0)
-        return 0;
-    for (int i = 0; i < 5; i++)
-        if ((columns[i] = wh_sqlarray_value(&c->keep[i])) == NULL)
-            return WH_INTERNAL;
-    return wh_bus_store_replies(c->svc->db, columns);
-}
-
-/* Runs the commands of the batch, fast or careful (run_one), and stores their replies.  0, RETRY,
- * LOST or ABORT. */
-static int run_commands(wh_commands *c, bool careful)
-{
-    for (int i = 0; i < 5; i++)
-        wh_sqlarray_truncate(&c->keep[i], 0, 0);
-    for (size_t i = 0; i < c->n; i++) {
-        pending *p = &c->batch[i];
-        int rc;
-        if (p->done || p->replayed || p->repeat_of >= 0)
-            continue;
-        rc = run_one(c, p, careful);
-        if (rc != 0)
-            return rc;
-        if (p->reply != NULL && (p->status == 0 || wh_status_is_final(p->status)))
-            keep_reply(c, p);
-    }
-    if (store_replies(c) == 0)
-        return 0;
-    return wh_db_connected(c->svc->db) ? ABORT : LOST;
-}
-
-static void answer_commands(wh_commands *c, int status, const char *message)
-{
-    for (size_t i = 0; i < c->n; i++)
-        if (!c->batch[i].done)
-            set_reply(c, &c->batch[i], status, "", message, NULL);
-}
-
-/* Forgets what a pass produced, before the careful pass or when the batch failed. */
-static void undo_pass(wh_commands *c)
-{
-    wh_service_rollback(c->svc);
-    for (size_t i = 0; i < c->n; i++)
-        if (!c->batch[i].done) {
-            free(c->batch[i].reply);
-            c->batch[i].reply = NULL;
-            c->batch[i].replayed = false;
-            c->batch[i].status = 0;
-        }
-    wh_arena_reset(c->arena);
-}
-
-/* One write transaction: repeats found, handlers run (fast, or careful after a failure), replies and
- * events stored, commit.  The replies wait in the batch until the commit. */
-static void run_commands_in_transaction(wh_commands *c)
-{
-    wh_service *svc = c->svc;
-    int rc = LOST;
-
-    for (int pass = 0; pass < 2; pass++) {
-        if (!svc->db_up || wh_service_begin(svc) != 0) {
-            rc = LOST;
-            break;
-        }
-        rc = find_repeats(c) == 0 ? 0 : wh_db_connected(svc->db) ? ABORT : LOST;
-        if (rc == 0)
-            rc = run_commands(c, pass == 1);
-        if (rc == 0)
-            break;
-        undo_pass(c);
-        if (rc != RETRY)
-            break;
-    }
-    if (rc == 0 && wh_service_commit(svc) != 0)
-        rc = ABORT;
-    if (rc == LOST && svc->db_up)
-        wh_service_db_lost(svc);
-    if (rc != 0) {
-        answer_commands(c, WH_UNAVAILABLE,
-                        rc == LOST ? "database unavailable; retry with the same message id"
-                                   : "the batch could not be committed; retry with the same message id");
-        return;
-    }
-    for (size_t i = 0; i < c->n; i++) {
-        pending *p = &c->batch[i];
-        if (!p->done && p->repeat_of >= 0)
-            copy_reply(c, p, &c->batch[p->repeat_of]);
-    }
-}
-
-static void run_batch(wh_commands *c)
-{
-    run_queries(c);
-    for (size_t i = 0; i < c->n; i++)
-        if (!c->batch[i].done) {
-            run_commands_in_transaction(c);
-            return;
-        }
 }
 
 static void on_readable(wh_zsock *z, void *arg)
@@ -543,10 +259,10 @@ static void on_readable(wh_zsock *z, void *arg)
         return;
     wh_gauge_set(c->batch_size, (double)c->n);
     c->svc->worked = 2;
-    run_batch(c);
+    wh_cmd_run_batch(c);
     for (size_t i = 0; i < c->n; i++) {
         if (!c->batch[i].done)
-            finish(c, &c->batch[i]);
+            wh_cmd_finish(c, &c->batch[i]);
         pending_clear(&c->batch[i]);
     }
     c->n = 0;

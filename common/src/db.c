@@ -352,6 +352,25 @@ int wh_db_exec_sql(wh_db *db, const char *sql)
     return rc;
 }
 
+int wh_db_commit(wh_db *db)
+{
+    PGresult *r;
+    int rc = 0;
+
+    if (db->conn == NULL)
+        return fail(db, "COMMIT", NULL);
+    r = PQexec(db->conn, "COMMIT");
+    if (!result_ok(r)) {
+        rc = fail(db, "COMMIT", r);
+    } else if (strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+        rc = db->last_status = WH_INTERNAL;
+        snprintf(db->last_sqlstate, sizeof db->last_sqlstate, "25P02");
+        wh_log_error("transaction had failed; the commit rolled it back", "{s:s}", "schema", db->schema);
+    }
+    PQclear(r);
+    return rc;
+}
+
 int wh_db_last_status(const wh_db *db)
 {
     return db ? db->last_status : WH_INTERNAL;

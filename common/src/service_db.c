@@ -126,27 +126,6 @@ int wh_service_begin(wh_service *svc)
     return checked(svc, wh_db_exec_sql(svc->db, "BEGIN"));
 }
 
-/* COMMIT of a transaction that failed inside answers "ROLLBACK" without an error: that is a failure. */
-static int commit(wh_service *svc)
-{
-    PGresult *r = PQexec(wh_db_conn(svc->db), "COMMIT");
-    int rc = 0;
-
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        /* no SQLSTATE: libpq's own error, the connection broke (see db.c) */
-        rc = PQstatus(wh_db_conn(svc->db)) == CONNECTION_OK && state != NULL ? WH_INTERNAL : WH_UNAVAILABLE;
-        wh_log_error("commit failed", "{s:s, s:s}", "sqlstate",
-                     PQresultErrorField(r, PG_DIAG_SQLSTATE) ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : "",
-                     "status", wh_status_name(rc));
-    } else if (strcmp(PQcmdStatus(r), "COMMIT") != 0) {
-        rc = WH_INTERNAL;
-        wh_log_error("transaction had failed; the commit rolled it back", NULL);
-    }
-    PQclear(r);
-    return rc;
-}
-
 /* Writes the transaction's events, then commits; the committed head moves only when both did. */
 int wh_service_commit(wh_service *svc)
 {
@@ -157,7 +136,7 @@ int wh_service_commit(wh_service *svc)
         wh_service_rollback(svc);
         return rc;
     }
-    rc = checked(svc, commit(svc));
+    rc = checked(svc, wh_db_commit(svc->db));
     if (rc == 0)
         svc->head = head;
     return rc;

@@ -15,16 +15,32 @@
 #include "wh/status.h"
 #include "wh/util.h"
 
-static void count_event(const ProtobufCMessage *m, const char *metric, const char *help)
+#define APPLIED_HELP  "Events reporting counted."
+#define REJECTED_HELP "Events reporting could not count (dead-lettered)."
+
+static wh_counter *event_counter(const ProtobufCMessageDescriptor *type, const char *metric, const char *help)
 {
     char labels[160];
-    snprintf(labels, sizeof labels, "type=\"%s\"", m->descriptor->name);
-    wh_counter_add(wh_metrics_counter(metric, labels, help), 1);
+    snprintf(labels, sizeof labels, "type=\"%s\"", type->name);
+    return wh_metrics_counter(metric, labels, help);
+}
+
+static void count_event(const ProtobufCMessage *m, const char *metric, const char *help)
+{
+    wh_counter_add(event_counter(m->descriptor, metric, help), 1);
+}
+
+void reporting_event_metrics_register(void)
+{
+    for (size_t i = 0; i < reporting_subscriptions_count; i++) {
+        event_counter(reporting_subscriptions[i].event, "reporting_events_applied_total", APPLIED_HELP);
+        event_counter(reporting_subscriptions[i].event, "reporting_events_rejected_total", REJECTED_HELP);
+    }
 }
 
 static int reject(wh_ctx *ctx, const ProtobufCMessage *m, const char *field)
 {
-    count_event(m, "reporting_events_rejected_total", "Events reporting could not count (dead-lettered).");
+    count_event(m, "reporting_events_rejected_total", REJECTED_HELP);
     wh_log_warn("event cannot be counted", "{s:s, s:s}", "type", m->descriptor->name, "field", field);
     return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, field, "event cannot be counted: bad %s", field);
 }
@@ -37,7 +53,7 @@ static int add_fact(wh_ctx *ctx, const ProtobufCMessage *m, int rc, const report
         return reject(ctx, m, field);
     rc = reporting_store_add_fact(wh_ctx_db(ctx), f);
     if (rc == 0)
-        count_event(m, "reporting_events_applied_total", "Events reporting counted.");
+        count_event(m, "reporting_events_applied_total", APPLIED_HELP);
     return rc;
 }
 
@@ -125,7 +141,7 @@ static int apply_dong(wh_ctx *ctx, const ProtobufCMessage *m)
         return reject(ctx, m, "hub_dong_code");
     int rc = reporting_store_define_dong(wh_ctx_db(ctx), e);
     if (rc == 0)
-        count_event(m, "reporting_events_applied_total", "Events reporting counted.");
+        count_event(m, "reporting_events_applied_total", APPLIED_HELP);
     return rc;
 }
 
@@ -138,7 +154,7 @@ static int apply_staff(wh_ctx *ctx, const ProtobufCMessage *m)
         return reject(ctx, m, "active_from");
     int rc = reporting_store_register_staff(wh_ctx_db(ctx), e);
     if (rc == 0)
-        count_event(m, "reporting_events_applied_total", "Events reporting counted.");
+        count_event(m, "reporting_events_applied_total", APPLIED_HELP);
     return rc;
 }
 
@@ -149,7 +165,7 @@ static int apply_staff_gone(wh_ctx *ctx, const ProtobufCMessage *m)
         return reject(ctx, m, "active_until");
     int rc = reporting_store_deactivate_staff(wh_ctx_db(ctx), e->staff_id, e->active_until);
     if (rc == 0)
-        count_event(m, "reporting_events_applied_total", "Events reporting counted.");
+        count_event(m, "reporting_events_applied_total", APPLIED_HELP);
     return rc;
 }
 

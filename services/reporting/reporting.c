@@ -6,6 +6,7 @@
 
 static int reporting_start(wh_service *svc)
 {
+    reporting_event_metrics_register();
     return reporting_http_start(svc);
 }
 

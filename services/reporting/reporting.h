@@ -232,6 +232,9 @@ int reporting_build_report(wh_db *db, const reporting_selection *s, reporting_re
 void reporting_service_def(wh_service_def *def);
 extern const wh_subscription reporting_subscriptions[]; /* handlers.c */
 extern const size_t reporting_subscriptions_count;
+/* Registers reporting_events_applied_total and _rejected_total for every type, at 0, so an alert on
+ * the rejected count has a series before the first rejection. */
+void reporting_event_metrics_register(void);
 extern const wh_command reporting_commands[]; /* queries.c */
 extern const size_t reporting_commands_count;
 extern const wh_migration reporting_migrations[]; /* generated from migrations/ */

@@ -15,8 +15,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 export WH_VAR=${WH_FAULTS_VAR:-$PWD/${BUILD:-build}/faults}
-export WH_PG_PORT=${WH_FAULTS_PG_PORT:-55550} WH_PORT_BASE=${WH_FAULTS_PORT_BASE:-57101}
-export WH_HTTP_BASE=${WH_FAULTS_HTTP_BASE:-58101} WH_BIN=${WH_BIN:-$PWD/${BUILD:-build}/bin}
+export WH_PG_PORT=${WH_FAULTS_PG_PORT:-55550} WH_PORT_BASE=${WH_FAULTS_PORT_BASE:-19101}
+export WH_HTTP_BASE=${WH_FAULTS_HTTP_BASE:-19601} WH_BIN=${WH_BIN:-$PWD/${BUILD:-build}/bin}
 export WH_BUS_DETOUR=5 # every bus connection goes through a faults-proxy (lib.sh)
 source scripts/stack.sh
 LOAD=$WH_BIN/faults-load

@@ -71,8 +71,11 @@ int wh_db_query_row(wh_db *db, const char *statement, const wh_params *params, P
  * affected (>= 0) or a negative status as above. */
 int64_t wh_db_exec(wh_db *db, const char *statement, const wh_params *params);
 
-/* Runs fixed SQL without parameters (BEGIN, COMMIT, SAVEPOINT b, SET …).  0 or a negative status. */
+/* Runs fixed SQL without parameters (BEGIN, SAVEPOINT b, SET …).  0 or a negative status. */
 int wh_db_exec_sql(wh_db *db, const char *sql);
+/* COMMIT, checked: a transaction that had failed inside answers "ROLLBACK" without an error, which
+ * is WH_INTERNAL here (SQLSTATE 25P02 recorded).  0 or a negative status. */
+int wh_db_commit(wh_db *db);
 
 /* Status and SQLSTATE of the last failure on this connection. */
 int wh_db_last_status(const wh_db *db);

@@ -310,6 +310,25 @@ static void transactions(void **state)
     assert_int_equal(count_items(), before);
 }
 
+/* COMMIT after a failure inside the transaction answers "ROLLBACK" without an error: wh_db_commit
+ * reports it, and nothing of the transaction stays. */
+static void commit_of_failed_transaction(void **state)
+{
+    NEED_DB();
+    int64_t before = count_items();
+
+    assert_int_equal(wh_db_exec_sql(db, "BEGIN"), 0);
+    assert_true(insert("commit-a", 1, 1, true, NULL) > 0);
+    assert_int_equal(wh_db_commit(db), 0);
+    assert_int_equal(count_items(), before + 1);
+
+    assert_int_equal(wh_db_exec_sql(db, "BEGIN"), 0);
+    assert_true(insert("commit-b", 1, 1, true, NULL) > 0);
+    assert_int_equal(insert("commit-a", 1, 1, true, NULL), WH_ALREADY_EXISTS);
+    expect_failure(wh_db_commit(db), WH_INTERNAL, "25P02");
+    assert_int_equal(count_items(), before + 1);
+}
+
 static void added_statements(void **state)
 {
     NEED_DB();
@@ -385,11 +404,17 @@ static void open_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(params_format),       cmocka_unit_test(cell_readers_without_result),
-        cmocka_unit_test(session_settings),    cmocka_unit_test(round_trip),
-        cmocka_unit_test(status_mapping),      cmocka_unit_test(too_many_params),
-        cmocka_unit_test(logs_hold_no_values), cmocka_unit_test(transactions),
-        cmocka_unit_test(added_statements),    cmocka_unit_test(reconnect_after_terminate),
+        cmocka_unit_test(params_format),
+        cmocka_unit_test(cell_readers_without_result),
+        cmocka_unit_test(session_settings),
+        cmocka_unit_test(round_trip),
+        cmocka_unit_test(status_mapping),
+        cmocka_unit_test(too_many_params),
+        cmocka_unit_test(logs_hold_no_values),
+        cmocka_unit_test(transactions),
+        cmocka_unit_test(commit_of_failed_transaction),
+        cmocka_unit_test(added_statements),
+        cmocka_unit_test(reconnect_after_terminate),
         cmocka_unit_test(open_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

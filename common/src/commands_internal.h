@@ -1,0 +1,55 @@
+/*
+ * commands_internal.h — what the command socket (commands.c) and the batch it runs
+ * (commands_batch.c) share: a received message on its way, and the socket's state.
+ */
+#ifndef WH_COMMANDS_INTERNAL_H
+#define WH_COMMANDS_INTERNAL_H
+
+#include <zmq.h>
+
+#include "bus_internal.h"
+
+#define ROUTE_MAX    4  /* routing frames before the envelope: the ROUTER's id, a REQ's delimiter */
+#define STATUS_SLOTS 10 /* -WH_TOO_LARGE + 1 */
+
+typedef struct pending {
+    zmq_msg_t route[ROUTE_MAX];
+    int n_route;
+    Welfare__Bus__V1__Envelope *env;
+    const wh_command *cmd;
+    size_t row; /* index of cmd in the service's table, then the built-in rows */
+    const wh_principal *principal;
+    char public_key[WH_Z85_KEY_LEN + 1]; /* the connection's, from the handshake */
+    ProtobufCMessage *request;
+    uint8_t *reply;
+    size_t reply_len;
+    int status;
+    uint64_t received_ns;
+    bool done;     /* answered (a query, before the commands ran) */
+    bool replayed; /* reply is the stored reply of an earlier batch */
+    int repeat_of; /* index of an earlier command of this batch with the same principal and id, or -1 */
+} pending;
+
+struct wh_commands {
+    wh_service *svc;
+    wh_zsock z;
+    wh_arena *arena;
+    pending *batch;
+    size_t n;
+    wh_counter **by_row; /* [(n_commands + N_BUILTIN) * STATUS_SLOTS], registered on first use */
+    wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *replayed;
+    wh_histogram *latency;
+    wh_gauge *batch_size;
+    wh_sqlarray keep[5]; /* replies to store: principal, message_id, type, status, reply */
+};
+
+/* The reply to keep and send: status, and the reply message on success (an error otherwise). */
+void wh_cmd_set_reply(wh_commands *c, pending *p, int status, const char *field, const char *message,
+                      const ProtobufCMessage *msg);
+/* Sends a reply and counts it; the message is answered. */
+void wh_cmd_finish(wh_commands *c, pending *p);
+/* Queries answered from a read transaction, then the commands in one write transaction; the
+ * replies wait in the batch (every pending answered or ready to be). */
+void wh_cmd_run_batch(wh_commands *c);
+
+#endif
