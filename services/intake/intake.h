@@ -209,6 +209,90 @@ int intake_store_resolve(wh_db *db, int64_t a, int64_t b, int resolution);
 int intake_store_get_household(wh_ctx *ctx, int64_t id, Welfare__Intake__V1__HouseholdSummary **out);
 int intake_store_get_referral(wh_ctx *ctx, int64_t id, Welfare__Intake__V1__ReferralSummary **out);
 
+/* The reasons of a suspected duplicate (duplicate_suspicion.reason, DuplicateSuspected.reason). */
+#define INTAKE_REASON_MATCHED "persons of one referral in two households"
+#define INTAKE_REASON_PHONE   "same phone, different household"
+#define INTAKE_REASON_ADDRESS "same address, different persons"
+
+/* --- prepared referrals (prepare.c) ------------------------------------------------------------ */
+
+/* A checked referral ready to store: the persons' hashes and sealed values (in caller's storage), the
+ * household's address key and sealed address, the sealed concern.  household points into it. */
+typedef struct intake_prepared {
+    intake_person_row *persons;
+    size_t n_persons;
+    intake_household_row household;
+    char address_key[WH_PII_HASH_HEX + 1];
+    char *address_sealed, *concern_sealed; /* concern_sealed NULL when there is no concern */
+} intake_prepared;
+
+/* Hashes and seals a referral that intake_validate_referral accepted into out, its persons into
+ * persons[checked->n_persons].  0, or a negative status (out is then still freed by
+ * intake_prepared_free). */
+int intake_prepare_referral(const Welfare__Intake__V1__SubmitReferral *m, const intake_checked *checked,
+                            intake_person_row *persons, intake_prepared *out);
+/* Frees and wipes the sealed values (the persons' too).  Safe on a zeroed struct. */
+void intake_prepared_free(intake_prepared *p);
+
+/* --- the set-wise store (store_bulk.c) ---------------------------------------------------------- */
+
+/* How intake_store_attach_many writes its new rows: COPY FROM STDIN (default) or INSERT … unnest of
+ * array parameters (WH_INTAKE_BULK_WRITE=unnest), for comparison. */
+typedef enum intake_bulk_write { INTAKE_BULK_COPY, INTAKE_BULK_UNNEST } intake_bulk_write;
+
+/* One row of a set-wise attach: a validated, prepared referral in, what intake_store_attach would have
+ * returned for it out. */
+typedef struct intake_bulk_row {
+    const Welfare__Intake__V1__SubmitReferral *m;
+    const intake_checked *checked;
+    const intake_prepared *prep;
+    /* out */
+    intake_household_state state; /* the household after this row */
+    bool is_new;
+    int persons_added;
+    int64_t referral_id;
+    size_t first_suspicion, n_suspicions; /* the row's new suspicions in intake_bulk.suspicions */
+} intake_bulk_row;
+
+/* A suspicion a row raised (new: no pair like it was stored or raised by an earlier row). */
+typedef struct intake_bulk_suspicion {
+    int64_t household_id, other_household_id;
+    const char *reason; /* static text */
+} intake_bulk_suspicion;
+
+typedef struct intake_bulk {
+    intake_bulk_row *rows;
+    size_t n_rows;
+    intake_bulk_write write;
+    /* out, malloc'd (intake_bulk_free) */
+    intake_bulk_suspicion *suspicions;
+    size_t n_suspicions;
+} intake_bulk;
+
+/* Attaches every row as intake_store_attach and intake_store_suspect would, one row after another in
+ * array order — the same households, persons, referrals, ids and suspicions — but with a handful of
+ * set-wise statements for the whole array: the stored persons and households the rows can meet are
+ * read at once, the rows resolved against them in memory (re-reports inside the array included), and
+ * the new households, persons and referrals written with COPY (or unnest), the matched households
+ * updated and the suspicions inserted in one statement each.  0 or a negative status. */
+int intake_store_attach_many(wh_db *db, intake_bulk *b);
+
+/* The columns the set-wise path writes, in the order of its COPY rows and unnest parameters. */
+#define INTAKE_BULK_HOUSEHOLD_COLUMNS                                                                      \
+    "id, dong_code, latitude, longitude, address_sealed, address_key, known_to_programme, blind_spot, "    \
+    "risk_score, referral_count, first_reported_on, last_reported_on"
+#define INTAKE_BULK_PERSON_COLUMNS                                                                         \
+    "id, household_id, rrn_hash, rrn_sealed, name_sealed, name_key, phone_hash, phone_sealed, birth_date"
+#define INTAKE_BULK_REFERRAL_COLUMNS                                                                       \
+    "id, household_id, channel, reporter_id, reported_on, concern_sealed, months_utility_arrears, "        \
+    "months_rent_arrears, months_insurance_arrears, lives_alone, aged_65_or_over, disability, "            \
+    "chronic_illness, unemployed, single_parent, risk_score, person_count, persons_added, "                \
+    "created_household"
+void intake_bulk_free(intake_bulk *b);
+
+/* Which of ids[n] are registered reporters: known[i] set for each.  0 or a negative status. */
+int intake_store_reporters_known(wh_db *db, const int64_t *ids, size_t n, bool *known);
+
 /* --- metrics (service.c) ------------------------------------------------------------------------ */
 
 void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int suspicions);
@@ -220,6 +304,21 @@ int intake_handle_register_reporter(wh_ctx *ctx, const ProtobufCMessage *req, Pr
 int intake_handle_resolve_duplicate(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_get_household(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_get_referral(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int intake_handle_import_block(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+
+/* A referral's events, in the order SubmitReferral emits them: ReferralReceived, HouseholdIdentified
+ * and, for a new household known to no programme, BlindSpotDiscovered (handle_referral.c).  state is
+ * the household after the referral.  0 or a negative status. */
+int intake_emit_attached(wh_ctx *ctx, const Welfare__Intake__V1__SubmitReferral *m,
+                         const intake_household_state *state, int64_t referral_id, bool is_new,
+                         int persons_added, int risk_score);
+/* DuplicateSuspected of state's household and other. */
+int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, int64_t other, const char *reason);
+
+/* The bulk path's write mode (service.c reads WH_INTAKE_BULK_WRITE at start). */
+extern intake_bulk_write intake_bulk_write_mode;
+
+#define INTAKE_BLOCK_MAX_ROWS 10000
 
 /* The service as data (service.c). */
 const wh_service_def *intake_service_def(void);

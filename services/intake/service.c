@@ -3,6 +3,7 @@
  * key at start, and the service's metrics.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "intake.h"
 
@@ -22,6 +23,9 @@ extern const size_t intake_migrations_count;
 static const wh_command commands[] = {
     CMD(submit_referral, intake_handle_submit_referral, WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE,
         false, "report a household; attaches to a known one or creates it, risk-scored"),
+    CMD(import_referral_block, intake_handle_import_block,
+        WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE, false,
+        "a block of referrals (bulk import): each row as SubmitReferral, resolved set-wise"),
     CMD(register_reporter, intake_handle_register_reporter, WH_ROLE_OPERATOR, false,
         "register a reporting organisation or group"),
     CMD(resolve_duplicate, intake_handle_resolve_duplicate, WH_ROLE_OPERATOR, false,
@@ -75,6 +79,15 @@ static int start(wh_service *svc)
     const char *path = wh_config_str("WH_PII_KEY_FILE", NULL);
     if (!path || !*path) {
         wh_log_error("WH_PII_KEY_FILE is not set", NULL);
+        return WH_INVALID_ARGUMENT;
+    }
+    const char *write = wh_config_str("WH_INTAKE_BULK_WRITE", "copy");
+    if (strcmp(write, "copy") == 0)
+        intake_bulk_write_mode = INTAKE_BULK_COPY;
+    else if (strcmp(write, "unnest") == 0)
+        intake_bulk_write_mode = INTAKE_BULK_UNNEST;
+    else {
+        wh_log_error("WH_INTAKE_BULK_WRITE must be copy or unnest", NULL);
         return WH_INVALID_ARGUMENT;
     }
     int rc = wh_pii_init_file(path);

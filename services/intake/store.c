@@ -67,6 +67,49 @@ const wh_db_statement intake_statements[] = {
      "array_to_string(ARRAY(SELECT a.id FROM household a WHERE h.created AND a.address_key = $5 "
      "AND a.id <> h.id AND a.merged_into IS NULL ORDER BY 1 LIMIT 8), ',') "
      "FROM h, r"},
+    /* --- the set-wise path (store_bulk.c): a whole block of rows in a handful of statements --- */
+    {"intake_bulk_reporters", "SELECT id FROM reporter WHERE id = ANY ($1::bigint[])"},
+    /* Every stored person a block's rows can meet: by resident number, name key or phone. */
+    {"intake_bulk_persons", "SELECT rrn_hash, name_key, phone_hash, household_id FROM person "
+                            "WHERE rrn_hash = ANY ($1::text[]) OR name_key = ANY ($2::text[]) "
+                            "OR phone_hash = ANY ($3::text[])"},
+    /* The households of those persons, and those at the rows' addresses. */
+    {"intake_bulk_households",
+     "SELECT id, dong_code, latitude, longitude, risk_score, known_to_programme, first_reported_on::text, "
+     "last_reported_on::text, merged_into IS NULL, address_key FROM household "
+     "WHERE id = ANY ($1::bigint[]) OR address_key = ANY ($2::text[])"},
+    /* Ids for the block's new households, persons and referrals, taken in order as the row-by-row
+     * statements would take them. */
+    {"intake_bulk_ids", "SELECT 1, nextval('household_id_seq') FROM generate_series(1, $1::integer) "
+                        "UNION ALL SELECT 2, nextval('person_id_seq') FROM generate_series(1, $2::integer) "
+                        "UNION ALL SELECT 3, nextval('referral_id_seq') FROM generate_series(1, $3::integer)"},
+    {"intake_bulk_update_households",
+     "UPDATE household h SET risk_score = GREATEST(h.risk_score, u.risk_score), "
+     "referral_count = h.referral_count + u.referrals, known_to_programme = h.known_to_programme OR u.known, "
+     "first_reported_on = LEAST(h.first_reported_on, u.first_on), "
+     "last_reported_on = GREATEST(h.last_reported_on, u.last_on), latitude = COALESCE(h.latitude, u.latitude), "
+     "longitude = COALESCE(h.longitude, u.longitude) "
+     "FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::boolean[], $5::date[], $6::date[], "
+     "$7::float8[], $8::float8[]) AS u (id, risk_score, referrals, known, first_on, last_on, latitude, "
+     "longitude) WHERE h.id = u.id"},
+    {"intake_bulk_suspect",
+     "INSERT INTO duplicate_suspicion (household_a, household_b, reason) "
+     "SELECT u.a, u.b, u.reason FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY "
+     "AS u (a, b, reason, n) ORDER BY u.n ON CONFLICT DO NOTHING RETURNING household_a, household_b"},
+    /* The unnest form of the three writes (WH_INTAKE_BULK_WRITE=unnest); the default is COPY with the
+     * same columns (store_bulk.c). */
+    {"intake_bulk_insert_households",
+     "INSERT INTO household (" INTAKE_BULK_HOUSEHOLD_COLUMNS ") SELECT * FROM unnest($1::bigint[], "
+     "$2::text[], $3::float8[], $4::float8[], $5::text[], $6::text[], $7::boolean[], $8::boolean[], "
+     "$9::integer[], $10::integer[], $11::date[], $12::date[])"},
+    {"intake_bulk_insert_persons",
+     "INSERT INTO person (" INTAKE_BULK_PERSON_COLUMNS ") SELECT * FROM unnest($1::bigint[], $2::bigint[], "
+     "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::date[])"},
+    {"intake_bulk_insert_referrals",
+     "INSERT INTO referral (" INTAKE_BULK_REFERRAL_COLUMNS ") SELECT * FROM unnest($1::bigint[], "
+     "$2::bigint[], $3::integer[], $4::bigint[], $5::date[], $6::text[], $7::integer[], $8::integer[], "
+     "$9::integer[], $10::boolean[], $11::boolean[], $12::boolean[], $13::boolean[], $14::boolean[], "
+     "$15::boolean[], $16::integer[], $17::integer[], $18::integer[], $19::boolean[])"},
     {"intake_suspect", "INSERT INTO duplicate_suspicion (household_a, household_b, reason) "
                        "VALUES (LEAST($1::bigint, $2::bigint), GREATEST($1::bigint, $2::bigint), $3) "
                        "ON CONFLICT DO NOTHING RETURNING 1"},
