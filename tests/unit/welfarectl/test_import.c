@@ -27,11 +27,11 @@ static void environment(fake *f)
 
 static int import(fake *f, const char *csv_text, const char *jobs)
 {
-    char path[128], *argv[5] = {"referrals", path, "--jobs", (char *)jobs, NULL};
+    char path[128], *argv[6] = {"referrals", path, "--jobs", (char *)jobs, "--row-by-row", NULL};
 
     snprintf(path, sizeof path, "%s/referrals.csv", f->dir);
     fake_write_file(path, csv_text);
-    return wctl_cmd_import(4, argv);
+    return wctl_cmd_import(5, argv); /* the fake service answers SubmitReferral only */
 }
 
 static size_t ids_seen(fake *f, int times)

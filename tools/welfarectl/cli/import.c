@@ -1,6 +1,8 @@
 /*
- * import.c — `welfarectl import referrals FILE.csv [--jobs N]`: streams a CSV of referrals into
- * intake's SubmitReferral, N commands in flight on one connection (default 64).
+ * import.c — `welfarectl import referrals FILE.csv [--jobs N] [--block-rows N] [--row-by-row]`: streams a
+ * CSV of referrals into intake in blocks (ImportReferralBlock, up to 2,000 rows and 900 kB a block, N
+ * blocks in flight on one connection, default 4), or with --row-by-row one SubmitReferral per row (N
+ * commands in flight, default 64).  Intake hashes and seals the rows: this tool never holds the PII key.
  *
  * The header line names each column by its SubmitReferral field path — the same paths as the flags
  * (`channel`, `reported_on`, `household.address`, `persons.0.name`, `risk.lives_alone`, …), so the
@@ -10,11 +12,12 @@
  *
  * --check parses and validates every row without sending anything.
  *
- * A bad row (unparsable value, invalid UTF-8, wrong number of cells, or an error reply) is reported
- * on stderr with its line number and does not stop the import.  Each row's message id is a hash of
- * the file's header, the row and its line number, so importing the same file again does not submit
- * anything twice: the service answers repeats from its stored replies.  Timeouts reconnect and resend
- * the rows in flight with their ids (WH_RETRIES times).
+ * A bad row (unparsable value, invalid UTF-8, wrong number of cells, or an error of that row in the
+ * reply) is reported on stderr with its line number and does not stop the import.  Each row's id is a
+ * hash of the file's header, the row and its line number, a block's id a hash of the header, its
+ * number and its rows' ids, so importing the same file again (with the same --block-rows) does not
+ * submit anything twice: the service answers repeats from its stored replies.  Timeouts reconnect and
+ * resend the commands in flight with their ids (WH_RETRIES times).
  */
 #include <inttypes.h>
 #include <sodium.h>
@@ -29,14 +32,20 @@
 #include "wh/status.h"
 #include "whclient.h"
 
-#define DEFAULT_JOBS 64
-#define MAX_JOBS     1024
-#define MAX_INDEX    32
+#define DEFAULT_JOBS       64
+#define DEFAULT_BLOCK_JOBS 4
+#define MAX_JOBS           1024
+#define MAX_INDEX          32
+#define DEFAULT_BLOCK_ROWS 2000
+#define MAX_BLOCK_ROWS     10000  /* intake's INTAKE_BLOCK_MAX_ROWS */
+#define MAX_BLOCK_BYTES    900000 /* under the bus's 1 MiB frame limit with the envelope */
+#define BLOCK_TIMEOUT_MS   60000  /* a block is seconds of work on a loaded machine */
 
 typedef struct slot {
     bool used;
     char id[37];
-    long line;
+    long line, last_line; /* a block's first and last line */
+    long n_rows;          /* rows of a block */
     int attempts;
     ProtobufCMessage *request;
 } slot;
@@ -57,6 +66,14 @@ typedef struct importer {
     double last_draw;
     bool tty;
     bool check; /* --check: parse and validate only, send nothing */
+    bool row_by_row; /* --row-by-row: one SubmitReferral per row */
+    /* the block being filled */
+    size_t block_rows;
+    Welfare__Intake__V1__ImportReferralBlock *block;
+    size_t block_cap, block_bytes;
+    long block_no;
+    crypto_generichash_state block_hash;
+    char import_id[65];
 } importer;
 
 static double now_s(void)
@@ -102,6 +119,36 @@ static void row_error(importer *im, long line, const char *status, const char *f
     im->failed++;
 }
 
+/* Every row of a block failed as one (the whole command's error, or no reply). */
+static void block_error(importer *im, const slot *s, const char *status, const char *field,
+                        const char *message)
+{
+    if (im->tty)
+        fputs("\r\033[K", stderr);
+    fprintf(stderr, "lines %ld-%ld: %s%s%s%s: %s\n", s->line, s->last_line, status, field[0] ? " (" : "",
+            field, field[0] ? ")" : "", message);
+    im->failed += s->n_rows;
+}
+
+/* A failed try of a command: a block's rows or one row. */
+static void command_error(importer *im, const slot *s, const char *status, const char *field,
+                          const char *message)
+{
+    if (s->n_rows > 0)
+        block_error(im, s, status, field, message);
+    else
+        row_error(im, s->line, status, field, message);
+}
+
+/* A UUID-shaped text of 16 hash bytes (version 8: custom). */
+static void uuid_text(unsigned char h[16], char out[37])
+{
+    h[6] = (unsigned char)((h[6] & 0x0f) | 0x80);
+    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0], h[1],
+             h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
+}
+
 /* The row's message id: a hash of header, line and cells, laid out as a UUID. */
 static void row_id(const char *header_hash, long line, char *const *cells, size_t n, char out[37])
 {
@@ -114,10 +161,7 @@ static void row_id(const char *header_hash, long line, char *const *cells, size_
     for (size_t i = 0; i < n; i++)
         crypto_generichash_update(&st, (const unsigned char *)cells[i], strlen(cells[i]) + 1);
     crypto_generichash_final(&st, h, sizeof h);
-    h[6] = (unsigned char)((h[6] & 0x0f) | 0x80); /* version 8: custom */
-    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0], h[1],
-             h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
+    uuid_text(h, out);
 }
 
 static bool utf8_ok(const char *s)
@@ -243,7 +287,8 @@ static void slot_release(importer *im, slot *s)
     im->in_flight--;
 }
 
-static int send_row(importer *im, const char *id, long line, ProtobufCMessage *req)
+static int send_row(importer *im, const char *id, long line, ProtobufCMessage *req, long last_line,
+                    long n_rows)
 {
     slot *s;
 
@@ -255,6 +300,8 @@ static int send_row(importer *im, const char *id, long line, ProtobufCMessage *r
     s->used = true;
     snprintf(s->id, sizeof s->id, "%s", id);
     s->line = line;
+    s->last_line = last_line;
+    s->n_rows = n_rows;
     s->request = req;
     s->attempts = 1;
     im->index[index_of(im, id)] = s;
@@ -289,7 +336,7 @@ static void resend_all(importer *im)
         if (!s->used)
             continue;
         if (s->attempts > im->retries) {
-            row_error(im, s->line, "UNAVAILABLE", "", "no reply from intake");
+            command_error(im, s, "UNAVAILABLE", "", "no reply from intake");
             slot_release(im, s);
             continue;
         }
@@ -298,24 +345,39 @@ static void resend_all(importer *im)
     }
 }
 
-/* Waits for one reply and settles its row. */
+/* Settles a block from its reply: the rows stored, and each refused row on its own line. */
+static void block_done(importer *im, const Welfare__Intake__V1__ImportReferralBlockReply *r)
+{
+    im->ok += r->rows_ok;
+    im->new_households += r->new_households;
+    im->blind_spots += r->blind_spots;
+    for (size_t i = 0; i < r->n_errors; i++) {
+        const Welfare__Intake__V1__ImportRowError *e = r->errors[i];
+        row_error(im, (long)e->line, wh_status_name(wh_status_from_proto((int)e->status)), e->field ? e->field : "",
+                  e->message ? e->message : "");
+    }
+}
+
+/* Waits for one reply and settles its row or block. */
 static void receive_one(importer *im)
 {
-    Welfare__Intake__V1__SubmitReferralReply *r = NULL;
+    ProtobufCMessage *reply = NULL;
     whc_error err;
     char id[37];
     slot *s;
-    int rc = whc_recv(im->c, im->timeout_ms, &welfare__intake__v1__submit_referral_reply__descriptor,
-                      (ProtobufCMessage **)&r, id, &err);
+    int rc = whc_recv(im->c, im->timeout_ms,
+                      im->row_by_row ? &welfare__intake__v1__submit_referral_reply__descriptor
+                               : &welfare__intake__v1__import_referral_block_reply__descriptor,
+                      &reply, id, &err);
 
     if (rc == WH_UNAVAILABLE && id[0] == '\0') {
         resend_all(im);
         return;
     }
     s = slot_find(im, id);
-    if (s == NULL) { /* a late reply to a row already settled */
-        if (r != NULL)
-            protobuf_c_message_free_unpacked(&r->base, NULL);
+    if (s == NULL) { /* a late reply to a command already settled */
+        if (reply != NULL)
+            protobuf_c_message_free_unpacked(reply, NULL);
         return;
     }
     if (rc == WH_UNAVAILABLE && s->attempts <= im->retries) {
@@ -324,14 +386,89 @@ static void receive_one(importer *im)
         return;
     }
     if (rc != 0) {
-        row_error(im, s->line, wh_status_name(rc), err.field, err.message);
-    } else {
+        command_error(im, s, wh_status_name(rc), err.field, err.message);
+    } else if (im->row_by_row) {
+        const Welfare__Intake__V1__SubmitReferralReply *r = (const void *)reply;
         im->ok++;
         im->new_households += r->is_new;
         im->blind_spots += r->blind_spot;
-        protobuf_c_message_free_unpacked(&r->base, NULL);
+    } else {
+        block_done(im, (const void *)reply);
     }
+    if (reply != NULL)
+        protobuf_c_message_free_unpacked(reply, NULL);
     slot_release(im, s);
+}
+
+/* Sends the block being filled (if any rows) and starts the next. */
+static void block_flush(importer *im)
+{
+    Welfare__Intake__V1__ImportReferralBlock *b = im->block;
+    unsigned char h[16];
+    char id[37];
+
+    if (b == NULL || b->n_rows == 0)
+        return;
+    while (im->in_flight >= im->jobs)
+        receive_one(im);
+    crypto_generichash_update(&im->block_hash, (const unsigned char *)&im->block_no, sizeof im->block_no);
+    crypto_generichash_final(&im->block_hash, h, sizeof h);
+    uuid_text(h, id);
+    b->block_no = im->block_no++;
+    send_row(im, id, (long)b->rows[0]->line, &b->base, (long)b->rows[b->n_rows - 1]->line, (long)b->n_rows);
+    im->block = NULL;
+}
+
+/* Adds a row's request to the block (sending the block first when the row would not fit). */
+static int block_add(importer *im, const char *row_id, long line, ProtobufCMessage *req)
+{
+    Welfare__Intake__V1__ImportRow *row = malloc(sizeof *row);
+    size_t bytes;
+
+    if (row == NULL) {
+        protobuf_c_message_free_unpacked(req, NULL);
+        return -1;
+    }
+    welfare__intake__v1__import_row__init(row);
+    row->line = line;
+    row->referral = (Welfare__Intake__V1__SubmitReferral *)req;
+    bytes = protobuf_c_message_get_packed_size(&row->base) + 8;
+    if (im->block != NULL &&
+        (im->block->n_rows >= im->block_rows || im->block_bytes + bytes > MAX_BLOCK_BYTES))
+        block_flush(im);
+    if (im->block == NULL) {
+        char *import_id = strdup(im->import_id);
+
+        im->block = malloc(sizeof *im->block);
+        if (im->block == NULL || import_id == NULL) {
+            free(im->block);
+            free(import_id);
+            im->block = NULL;
+            protobuf_c_message_free_unpacked(&row->base, NULL);
+            return -1;
+        }
+        welfare__intake__v1__import_referral_block__init(im->block);
+        im->block->import_id = import_id;
+        im->block_cap = 0;
+        im->block_bytes = 0;
+        crypto_generichash_init(&im->block_hash, NULL, 0, 16);
+        crypto_generichash_update(&im->block_hash, (const unsigned char *)im->import_id, strlen(im->import_id));
+    }
+    if (im->block->n_rows == im->block_cap) {
+        size_t cap = im->block_cap ? 2 * im->block_cap : 256;
+        Welfare__Intake__V1__ImportRow **rows = realloc(im->block->rows, cap * sizeof *rows);
+
+        if (rows == NULL) {
+            protobuf_c_message_free_unpacked(&row->base, NULL);
+            return -1;
+        }
+        im->block->rows = rows;
+        im->block_cap = cap;
+    }
+    im->block->rows[im->block->n_rows++] = row;
+    im->block_bytes += bytes;
+    crypto_generichash_update(&im->block_hash, (const unsigned char *)row_id, strlen(row_id));
+    return 0;
 }
 
 static int check_header(char **header, size_t n)
@@ -413,6 +550,7 @@ static int run(importer *im, wctl_csv *csv)
         return 2;
     }
     header_hash(header, n_header, hh);
+    snprintf(im->import_id, sizeof im->import_id, "%s", hh);
     while ((rc = wctl_csv_next(csv, &fields, &n, &line, err, sizeof err)) != 0) {
         ProtobufCMessage *req;
         char id[37];
@@ -438,12 +576,21 @@ static int run(importer *im, wctl_csv *csv)
             im->ok++;
             continue;
         }
+        row_id(hh, line, fields, n, id);
+        if (!im->row_by_row) {
+            if (block_add(im, id, line, req) != 0) {
+                fprintf(stderr, "error: out of memory\n");
+                break;
+            }
+            progress(im, false);
+            continue;
+        }
         while (im->in_flight >= im->jobs)
             receive_one(im);
-        row_id(hh, line, fields, n, id);
-        send_row(im, id, line, req);
+        send_row(im, id, line, req, line, 0);
         progress(im, false);
     }
+    block_flush(im);
     while (im->in_flight > 0) {
         receive_one(im);
         progress(im, false);
@@ -455,11 +602,15 @@ static int run(importer *im, wctl_csv *csv)
 
 static int usage(int rc)
 {
-    fputs("usage: welfarectl import referrals FILE.csv [--jobs N] [--check] [--json]\n"
-          "  FILE.csv  header line of SubmitReferral field paths (see tools/welfarectl/README.md); - for "
-          "stdin\n"
-          "  --jobs N  commands in flight (default 64)\n"
-          "  --check   parse and validate the rows only; send nothing\n",
+    fputs("usage: welfarectl import referrals FILE.csv [--jobs N] [--block-rows N] [--row-by-row] [--check] "
+          "[--json]\n"
+          "  FILE.csv        header line of SubmitReferral field paths (see tools/welfarectl/README.md); - "
+          "for stdin\n"
+          "  --block-rows N  rows per ImportReferralBlock (default 2000, at most 10000; blocks also stop at "
+          "900 kB)\n"
+          "  --jobs N        commands in flight: blocks (default 4), or rows with --row-by-row (default 64)\n"
+          "  --row-by-row    one SubmitReferral per row (the old path, for comparison)\n"
+          "  --check         parse and validate the rows only; send nothing\n",
           rc == 0 ? stdout : stderr);
     return rc;
 }
@@ -472,21 +623,34 @@ int wctl_cmd_import(int argc, char **argv)
     struct stat st;
     int rc = 2;
 
-    im.jobs = DEFAULT_JOBS;
+    long jobs = 0, block_rows = DEFAULT_BLOCK_ROWS;
+
     if (argc < 2 || strcmp(argv[0], "referrals") != 0)
         return usage(argc > 0 && strcmp(argv[0], "--help") == 0 ? 0 : 2);
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc)
-            im.jobs = (size_t)strtoul(argv[++i], NULL, 10);
+            jobs = strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--block-rows") == 0 && i + 1 < argc)
+            block_rows = strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--row-by-row") == 0)
+            im.row_by_row = true;
         else if (strcmp(argv[i], "--check") == 0)
             im.check = true;
         else
             return usage(strcmp(argv[i], "--help") == 0 ? 0 : 2);
     }
-    if (im.jobs < 1 || im.jobs > MAX_JOBS) {
+    if (jobs == 0)
+        jobs = im.row_by_row ? DEFAULT_JOBS : DEFAULT_BLOCK_JOBS;
+    if (jobs < 1 || jobs > MAX_JOBS) {
         fprintf(stderr, "error: --jobs must be 1..%d\n", MAX_JOBS);
         return 2;
     }
+    if (block_rows < 1 || block_rows > MAX_BLOCK_ROWS) {
+        fprintf(stderr, "error: --block-rows must be 1..%d\n", MAX_BLOCK_ROWS);
+        return 2;
+    }
+    im.jobs = (size_t)jobs;
+    im.block_rows = (size_t)block_rows;
     if (sodium_init() < 0)
         return 1;
     im.in = strcmp(argv[1], "-") == 0 ? stdin : fopen(argv[1], "r");
@@ -497,6 +661,8 @@ int wctl_cmd_import(int argc, char **argv)
     im.size = fstat(fileno(im.in), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
     im.tty = isatty(STDERR_FILENO);
     im.timeout_ms = opt.timeout_ms > 0 ? opt.timeout_ms : 5000;
+    if (!im.row_by_row && getenv("WH_TIMEOUT_MS") == NULL && getenv("WH_TIMEOUT_MS_FILE") == NULL)
+        im.timeout_ms = BLOCK_TIMEOUT_MS;
     im.retries = opt.retries >= 0 ? opt.retries : 2;
     csv = wctl_csv_open(im.in);
     if (slots_init(&im) != 0 || csv == NULL || (!im.check && wctl_connect(&im.c, "intake") != 0)) {
@@ -510,6 +676,11 @@ int wctl_cmd_import(int argc, char **argv)
         rc = im.failed > 0 ? 1 : 0;
     }
 cleanup:
+    if (im.block != NULL)
+        protobuf_c_message_free_unpacked(&im.block->base, NULL);
+    for (size_t i = 0; im.slots != NULL && i < im.jobs; i++)
+        if (im.slots[i].used)
+            protobuf_c_message_free_unpacked(im.slots[i].request, NULL);
     wctl_csv_close(&csv);
     whc_close(&im.c);
     free(im.slots);
