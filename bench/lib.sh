@@ -113,9 +113,16 @@ bench_bulk() {
     before_ref=$(bench_count "SELECT count(*) FROM intake.referral")
     before_hh=$(bench_count "SELECT count(*) FROM intake.household")
     before_ev=$(bench_count "SELECT coalesce(max(head), 0) FROM intake.stream_head")
+    local mode=() jobs=${BENCH_IMPORT_JOBS:-4}
+    if [ "${BENCH_IMPORT_MODE:-block}" = row-by-row ]; then
+        mode=(--row-by-row)
+        jobs=${BENCH_IMPORT_JOBS:-256}
+    fi
+    bench_set bulk_mode "${BENCH_IMPORT_MODE:-block}"
+    bench_set bulk_jobs "$jobs"
     t0=$(bench_now)
-    "$WH_BIN/welfarectl" import referrals "$csv" --jobs "${BENCH_IMPORT_JOBS:-256}" \
-        >"$OUT/import.out" 2>"$OUT/import.err"
+    "$WH_BIN/welfarectl" import referrals "$csv" --jobs "$jobs" "${mode[@]}" \
+        --block-rows "${BENCH_BLOCK_ROWS:-2000}" >"$OUT/import.out" 2>"$OUT/import.err"
     local rc=$?
     t1=$(bench_now)
     bench_set bulk_import_rc "$rc"

@@ -16,9 +16,9 @@ projected=$(awk -v s="$bulk_import_s" -v r="$bulk_referrals" 'BEGIN { printf "%.
 max_rss=0
 for svc in intake case registry routing reporting; do
     v=memory_idle_end_$svc
-    [ "${!v}" -gt "$max_rss" ] && max_rss=${!v}
+    [ "${!v:-0}" -gt "$max_rss" ] && max_rss=${!v:-0}
     v=memory_idle_start_$svc
-    [ "${!v}" -gt "$max_rss" ] && max_rss=${!v}
+    [ "${!v:-0}" -gt "$max_rss" ] && max_rss=${!v:-0}
 done
 
 cat <<MD

@@ -12,7 +12,8 @@
 #   6. memory again, idle after all of the above
 # and prints a table, also written to $BUILD/bench/services.md (figures as key=value in
 # $BUILD/bench/services.env).  Settings: BUILD, BENCH_ROWS (1000000), BENCH_SECONDS (20),
-# BENCH_EVENTS (10000000), WH_BENCH_PG_PORT (55540), WH_BENCH_PORT_BASE (23101),
+# BENCH_EVENTS (10000000), BENCH_STEPS (all: "memory commands events bulk reporting"; e.g.
+# BENCH_STEPS=bulk for the bulk step alone), WH_BENCH_PG_PORT (55540), WH_BENCH_PORT_BASE (23101),
 # WH_BENCH_HTTP_BASE (23601), WH_BENCH_KEEP=1 keeps the stack's directory.
 set -u
 cd "$(dirname "$0")/.."
@@ -23,6 +24,8 @@ export WH_PG_PORT=${WH_BENCH_PG_PORT:-55540} WH_PORT_BASE=${WH_BENCH_PORT_BASE:-
 export WH_HTTP_BASE=${WH_BENCH_HTTP_BASE:-23601}
 export WH_LOG_LEVEL=${WH_LOG_LEVEL:-warn}
 ROWS=${BENCH_ROWS:-1000000} SECONDS_RUN=${BENCH_SECONDS:-20} EVENTS=${BENCH_EVENTS:-10000000}
+STEPS=" ${BENCH_STEPS:-memory commands events bulk reporting} "
+step() { [[ $STEPS == *" $1 "* ]]; }
 source scripts/stack.sh
 source bench/lib.sh
 
@@ -40,26 +43,36 @@ fi
 export WH_BENCH_DB_URL="$(wh_pg_superuser_url)"
 bench_machine
 sleep 2
-bench_memory idle_start
+step memory && bench_memory idle_start
 
-echo "bench: command path (16 clients, ${SECONDS_RUN} s)" >&2
-"$WH_BIN/wh-bench" commands --clients 16 --window 16 --seconds "$SECONDS_RUN" --warmup 3 |
-    bench_record cmd || exit 1
-bench_wait_caught_up || exit 1
+if step commands; then
+    echo "bench: command path (16 clients, ${SECONDS_RUN} s)" >&2
+    "$WH_BIN/wh-bench" commands --clients 16 --window 16 --seconds "$SECONDS_RUN" --warmup 3 |
+        bench_record cmd || exit 1
+    bench_wait_caught_up || exit 1
+fi
 
-echo "bench: event path (1,000 referrals/s, 10 s)" >&2
-"$WH_BIN/wh-bench" events --rate 1000 --seconds 10 | bench_record ev || exit 1
-bench_wait_caught_up || exit 1
-# The same at a rate intake sustains here, to tell the event path's own latency from a backlog.
-echo "bench: event path (100 referrals/s, 10 s)" >&2
-"$WH_BIN/wh-bench" events --rate 100 --seconds 10 --seed 2 --ns 19 | bench_record ev100 || exit 1
-bench_wait_caught_up || exit 1
+if step events; then
+    echo "bench: event path (1,000 referrals/s, 10 s)" >&2
+    "$WH_BIN/wh-bench" events --rate 1000 --seconds 10 | bench_record ev || exit 1
+    bench_wait_caught_up || exit 1
+    # The same at a rate intake sustains here, to tell the event path's own latency from a backlog.
+    echo "bench: event path (100 referrals/s, 10 s)" >&2
+    "$WH_BIN/wh-bench" events --rate 100 --seconds 10 --seed 2 --ns 19 | bench_record ev100 || exit 1
+    bench_wait_caught_up || exit 1
+fi
 
-bench_bulk "$ROWS" || exit 1
-bench_wait_caught_up 1800 || exit 1
+if step bulk; then
+    bench_bulk "$ROWS" || exit 1
+    bench_wait_caught_up 3600 || exit 1
+fi
 
-bench_reporting "$EVENTS" || exit 1
-sleep 2
-bench_memory idle_end
+if step reporting; then
+    bench_reporting "$EVENTS" || exit 1
+fi
+if step memory; then
+    sleep 2
+    bench_memory idle_end
+fi
 
 bench/report.sh "$OUT/services.env" | tee "$OUT/services.md"

@@ -175,7 +175,8 @@ int intake_handle_import_block(wh_ctx *ctx, const ProtobufCMessage *req, Protobu
     if (m->block_no < 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "block_no", "block_no must not be negative");
     if (m->n_rows == 0 || m->n_rows > INTAKE_BLOCK_MAX_ROWS)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "rows", "a block holds 1..%d rows", INTAKE_BLOCK_MAX_ROWS);
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "rows", "a block holds 1..%d rows",
+                           INTAKE_BLOCK_MAX_ROWS);
     Welfare__Intake__V1__ImportReferralBlockReply *r = wh_ctx_alloc(ctx, sizeof *r);
     block_work b = {.n = m->n_rows, .rows = calloc(m->n_rows, sizeof(row_work))};
     int rc = 0;

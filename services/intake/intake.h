@@ -278,15 +278,15 @@ typedef struct intake_bulk {
 int intake_store_attach_many(wh_db *db, intake_bulk *b);
 
 /* The columns the set-wise path writes, in the order of its COPY rows and unnest parameters. */
-#define INTAKE_BULK_HOUSEHOLD_COLUMNS                                                                      \
-    "id, dong_code, latitude, longitude, address_sealed, address_key, known_to_programme, blind_spot, "    \
+#define INTAKE_BULK_HOUSEHOLD_COLUMNS                                                                        \
+    "id, dong_code, latitude, longitude, address_sealed, address_key, known_to_programme, blind_spot, "      \
     "risk_score, referral_count, first_reported_on, last_reported_on"
-#define INTAKE_BULK_PERSON_COLUMNS                                                                         \
+#define INTAKE_BULK_PERSON_COLUMNS                                                                           \
     "id, household_id, rrn_hash, rrn_sealed, name_sealed, name_key, phone_hash, phone_sealed, birth_date"
-#define INTAKE_BULK_REFERRAL_COLUMNS                                                                       \
-    "id, household_id, channel, reporter_id, reported_on, concern_sealed, months_utility_arrears, "        \
-    "months_rent_arrears, months_insurance_arrears, lives_alone, aged_65_or_over, disability, "            \
-    "chronic_illness, unemployed, single_parent, risk_score, person_count, persons_added, "                \
+#define INTAKE_BULK_REFERRAL_COLUMNS                                                                         \
+    "id, household_id, channel, reporter_id, reported_on, concern_sealed, months_utility_arrears, "          \
+    "months_rent_arrears, months_insurance_arrears, lives_alone, aged_65_or_over, disability, "              \
+    "chronic_illness, unemployed, single_parent, risk_score, person_count, persons_added, "                  \
     "created_household"
 void intake_bulk_free(intake_bulk *b);
 
@@ -313,7 +313,8 @@ int intake_emit_attached(wh_ctx *ctx, const Welfare__Intake__V1__SubmitReferral 
                          const intake_household_state *state, int64_t referral_id, bool is_new,
                          int persons_added, int risk_score);
 /* DuplicateSuspected of state's household and other. */
-int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, int64_t other, const char *reason);
+int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, int64_t other,
+                          const char *reason);
 
 /* The bulk path's write mode (service.c reads WH_INTAKE_BULK_WRITE at start). */
 extern intake_bulk_write intake_bulk_write_mode;

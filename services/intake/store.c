@@ -80,14 +80,16 @@ const wh_db_statement intake_statements[] = {
      "WHERE id = ANY ($1::bigint[]) OR address_key = ANY ($2::text[])"},
     /* Ids for the block's new households, persons and referrals, taken in order as the row-by-row
      * statements would take them. */
-    {"intake_bulk_ids", "SELECT 1, nextval('household_id_seq') FROM generate_series(1, $1::integer) "
-                        "UNION ALL SELECT 2, nextval('person_id_seq') FROM generate_series(1, $2::integer) "
-                        "UNION ALL SELECT 3, nextval('referral_id_seq') FROM generate_series(1, $3::integer)"},
+    {"intake_bulk_ids",
+     "SELECT 1, nextval('household_id_seq') FROM generate_series(1, $1::integer) "
+     "UNION ALL SELECT 2, nextval('person_id_seq') FROM generate_series(1, $2::integer) "
+     "UNION ALL SELECT 3, nextval('referral_id_seq') FROM generate_series(1, $3::integer)"},
     {"intake_bulk_update_households",
      "UPDATE household h SET risk_score = GREATEST(h.risk_score, u.risk_score), "
      "referral_count = h.referral_count + u.referrals, known_to_programme = h.known_to_programme OR u.known, "
      "first_reported_on = LEAST(h.first_reported_on, u.first_on), "
-     "last_reported_on = GREATEST(h.last_reported_on, u.last_on), latitude = COALESCE(h.latitude, u.latitude), "
+     "last_reported_on = GREATEST(h.last_reported_on, u.last_on), latitude = COALESCE(h.latitude, "
+     "u.latitude), "
      "longitude = COALESCE(h.longitude, u.longitude) "
      "FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::boolean[], $5::date[], $6::date[], "
      "$7::float8[], $8::float8[]) AS u (id, risk_score, referrals, known, first_on, last_on, latitude, "

@@ -36,7 +36,6 @@
 
 #define MAX_LISTED 8 /* suspicions of each kind per row, as intake_attach's LIMIT 8 */
 
-
 /* --- a growable byte buffer -------------------------------------------------------------------- */
 
 typedef struct buf {
@@ -155,7 +154,11 @@ static void copy_escape(buf *b, const char *s)
 {
     const char *run = s;
     for (; *s; s++) {
-        const char *esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : NULL;
+        const char *esc = *s == '\\'   ? "\\\\"
+                          : *s == '\t' ? "\\t"
+                          : *s == '\n' ? "\\n"
+                          : *s == '\r' ? "\\r"
+                                       : NULL;
         if (!esc)
             continue;
         buf_put(b, run, (size_t)(s - run));
@@ -378,8 +381,8 @@ typedef struct house {
     int risk;
     bool known;
     char first[INTAKE_DATE_LEN + 1], last[INTAKE_DATE_LEN + 1];
-    bool is_new;    /* created by this array */
-    int referrals;  /* rows of the array attached to it */
+    bool is_new;       /* created by this array */
+    int referrals;     /* rows of the array attached to it */
     bool got_location; /* a stored household without one got it from a row */
     const intake_bulk_row *creator;
 } house;
@@ -572,8 +575,8 @@ static void add_candidate(resolver *s, size_t row, int64_t h, int64_t other, con
         s->cands = c;
         s->cap_cands = cap;
     }
-    s->cands[s->n_cands] = (candidate){
-        .row = row, .household_id = h, .other = other, .reason = reason, .order = s->n_cands};
+    s->cands[s->n_cands] =
+        (candidate){.row = row, .household_id = h, .other = other, .reason = reason, .order = s->n_cands};
     s->n_cands++;
 }
 
@@ -779,9 +782,11 @@ static int load(resolver *s, const reads *rd)
     for (size_t i = 0; i < s->b->n_rows; i++)
         block_persons += s->b->rows[i].prep->n_persons;
     int rc = 0;
-    if (smap_init(&s->rrn, (size_t)np + block_persons) < 0 || smap_init(&s->name, (size_t)np + block_persons) < 0 ||
+    if (smap_init(&s->rrn, (size_t)np + block_persons) < 0 ||
+        smap_init(&s->name, (size_t)np + block_persons) < 0 ||
         smap_init(&s->phone, (size_t)np + block_persons) < 0 ||
-        smap_init(&s->address, (size_t)nh + s->b->n_rows) < 0 || houses_init(&s->hh, (size_t)nh + s->b->n_rows) < 0)
+        smap_init(&s->address, (size_t)nh + s->b->n_rows) < 0 ||
+        houses_init(&s->hh, (size_t)nh + s->b->n_rows) < 0)
         rc = WH_INTERNAL;
     s->persons = malloc((block_persons ? block_persons : 1) * sizeof *s->persons);
     if (rc < 0 || !s->persons)
@@ -843,7 +848,8 @@ static int take_ids(wh_db *db, size_t households, size_t persons, size_t referra
             out->referral[out->n_referral++] = v;
     }
     PQclear(r);
-    if (rc == 0 && (out->n_household != households || out->n_person != persons || out->n_referral != referrals))
+    if (rc == 0 &&
+        (out->n_household != households || out->n_person != persons || out->n_referral != referrals))
         rc = WH_INTERNAL;
     if (rc == 0) { /* a sequence hands out increasing values: sorted is the order they were taken in */
         qsort(out->household, out->n_household, sizeof(int64_t), cmp_i64);
@@ -1061,8 +1067,7 @@ static int collect_suspicions(resolver *s, intake_bulk *b)
         if (r->n_suspicions == 0)
             r->first_suspicion = b->n_suspicions;
         r->n_suspicions++;
-        b->suspicions[b->n_suspicions++] =
-            (intake_bulk_suspicion){c->household_id, c->other, c->reason};
+        b->suspicions[b->n_suspicions++] = (intake_bulk_suspicion){c->household_id, c->other, c->reason};
     }
     return 0;
 }
@@ -1090,12 +1095,16 @@ int intake_store_attach_many(wh_db *db, intake_bulk *b)
     resolver s = {.b = b};
     reads rd = {0};
     ids t = {0};
-    table households = {.name = "household", .copy_sql = COPY_HOUSEHOLDS,
-                        .statement = "intake_bulk_insert_households", .n_cols = 12};
-    table persons = {.name = "person", .copy_sql = COPY_PERSONS,
-                     .statement = "intake_bulk_insert_persons", .n_cols = 9};
-    table referrals = {.name = "referral", .copy_sql = COPY_REFERRALS,
-                       .statement = "intake_bulk_insert_referrals", .n_cols = 19};
+    table households = {.name = "household",
+                        .copy_sql = COPY_HOUSEHOLDS,
+                        .statement = "intake_bulk_insert_households",
+                        .n_cols = 12};
+    table persons = {
+        .name = "person", .copy_sql = COPY_PERSONS, .statement = "intake_bulk_insert_persons", .n_cols = 9};
+    table referrals = {.name = "referral",
+                       .copy_sql = COPY_REFERRALS,
+                       .statement = "intake_bulk_insert_referrals",
+                       .n_cols = 19};
     b->suspicions = NULL;
     b->n_suspicions = 0;
     if (b->n_rows == 0)

@@ -135,7 +135,8 @@ static void ctx_reset(void)
 }
 
 /* Runs a handler in its own transaction on db, events into log. */
-static int run(wh_db *db, event_log *log, wh_command_fn fn, const ProtobufCMessage *req, ProtobufCMessage **reply)
+static int run(wh_db *db, event_log *log, wh_command_fn fn, const ProtobufCMessage *req,
+               ProtobufCMessage **reply)
 {
     ctx_reset();
     ctx.db = db;
@@ -311,7 +312,8 @@ static int open_schema(const char *schema, wh_db **db)
     if (!ok)
         return -1;
     wh_db *m = NULL;
-    if (wh_db_open(&m, url_buf, schema, NULL, 0) < 0 || wh_migrate(m, schema, intake_migrations, intake_migrations_count) < 0)
+    if (wh_db_open(&m, url_buf, schema, NULL, 0) < 0 ||
+        wh_migrate(m, schema, intake_migrations, intake_migrations_count) < 0)
         return -1;
     wh_db_close(&m);
     return wh_db_open(db, url_buf, schema, intake_statements, intake_statements_count);
@@ -352,7 +354,8 @@ static const char *const TABLES[] = {
     "disability, chronic_illness, unemployed, single_parent, risk_score, person_count, persons_added, "
     "created_household FROM referral ORDER BY id",
     "SELECT household_a, household_b, reason, resolution FROM duplicate_suspicion ORDER BY 1, 2",
-    "SELECT (SELECT count(*) FROM household), (SELECT count(*) FROM person), (SELECT count(*) FROM referral), "
+    "SELECT (SELECT count(*) FROM household), (SELECT count(*) FROM person), (SELECT count(*) FROM "
+    "referral), "
     "(SELECT count(*) FROM duplicate_suspicion)",
 };
 
@@ -484,8 +487,10 @@ static void bulk_equals_rows(void **state)
     /* the seed must produce every case the comparison is about */
     assert_true(scalar(ref, "SELECT count(*) FROM duplicate_suspicion WHERE reason LIKE 'persons%'") > 0);
     assert_true(scalar(ref, "SELECT count(*) FROM duplicate_suspicion WHERE reason LIKE 'same phone%'") > 0);
-    assert_true(scalar(ref, "SELECT count(*) FROM duplicate_suspicion WHERE reason LIKE 'same address%'") > 0);
-    assert_true(scalar(ref, "SELECT count(*) FROM referral WHERE NOT created_household AND persons_added > 0") > 0);
+    assert_true(scalar(ref, "SELECT count(*) FROM duplicate_suspicion WHERE reason LIKE 'same address%'") >
+                0);
+    assert_true(
+        scalar(ref, "SELECT count(*) FROM referral WHERE NOT created_household AND persons_added > 0") > 0);
     assert_true(scalar(ref, "SELECT count(*) FROM referral WHERE persons_added < person_count") > 0);
     assert_true(scalar(ref, "SELECT count(*) FROM referral WHERE reporter_id IS NOT NULL") > 0);
     assert_true(scalar(ref, "SELECT count(*) FROM (SELECT household_id, name_key FROM person GROUP BY 1, 2 "

@@ -65,7 +65,7 @@ typedef struct importer {
     double started;
     double last_draw;
     bool tty;
-    bool check; /* --check: parse and validate only, send nothing */
+    bool check;      /* --check: parse and validate only, send nothing */
     bool row_by_row; /* --row-by-row: one SubmitReferral per row */
     /* the block being filled */
     size_t block_rows;
@@ -353,8 +353,8 @@ static void block_done(importer *im, const Welfare__Intake__V1__ImportReferralBl
     im->blind_spots += r->blind_spots;
     for (size_t i = 0; i < r->n_errors; i++) {
         const Welfare__Intake__V1__ImportRowError *e = r->errors[i];
-        row_error(im, (long)e->line, wh_status_name(wh_status_from_proto((int)e->status)), e->field ? e->field : "",
-                  e->message ? e->message : "");
+        row_error(im, (long)e->line, wh_status_name(wh_status_from_proto((int)e->status)),
+                  e->field ? e->field : "", e->message ? e->message : "");
     }
 }
 
@@ -367,7 +367,7 @@ static void receive_one(importer *im)
     slot *s;
     int rc = whc_recv(im->c, im->timeout_ms,
                       im->row_by_row ? &welfare__intake__v1__submit_referral_reply__descriptor
-                               : &welfare__intake__v1__import_referral_block_reply__descriptor,
+                                     : &welfare__intake__v1__import_referral_block_reply__descriptor,
                       &reply, id, &err);
 
     if (rc == WH_UNAVAILABLE && id[0] == '\0') {
@@ -452,7 +452,8 @@ static int block_add(importer *im, const char *row_id, long line, ProtobufCMessa
         im->block_cap = 0;
         im->block_bytes = 0;
         crypto_generichash_init(&im->block_hash, NULL, 0, 16);
-        crypto_generichash_update(&im->block_hash, (const unsigned char *)im->import_id, strlen(im->import_id));
+        crypto_generichash_update(&im->block_hash, (const unsigned char *)im->import_id,
+                                  strlen(im->import_id));
     }
     if (im->block->n_rows == im->block_cap) {
         size_t cap = im->block_cap ? 2 * im->block_cap : 256;
