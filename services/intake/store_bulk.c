@@ -630,11 +630,11 @@ static int cmp_i64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The distinct households of a list of keys' lists, other than h, lowest first, at most MAX_LISTED. */
+/* The distinct households of a list of keys' lists, other than h, lowest first, at most MAX_LISTED
+ * (intake_attach's ORDER BY 1 LIMIT 8): the lowest kept while walking, however long the lists. */
 static size_t others_of(resolver *s, const smap *m, const char *const *keys, size_t n_keys, int64_t h,
                         int64_t out[MAX_LISTED])
 {
-    int64_t all[256];
     size_t n = 0;
     for (size_t k = 0; k < n_keys; k++) {
         if (!keys[k])
@@ -643,15 +643,17 @@ static size_t others_of(resolver *s, const smap *m, const char *const *keys, siz
             int64_t o = s->ns.v[i].hid;
             bool seen = o == h;
             for (size_t j = 0; j < n && !seen; j++)
-                seen = all[j] == o;
-            if (!seen && n < sizeof all / sizeof all[0])
-                all[n++] = o;
+                seen = out[j] == o;
+            if (seen || (n == MAX_LISTED && o > out[n - 1]))
+                continue;
+            size_t at = n < MAX_LISTED ? n++ : n - 1; /* when full, the highest makes room */
+            while (at > 0 && out[at - 1] > o) {
+                out[at] = out[at - 1];
+                at--;
+            }
+            out[at] = o;
         }
     }
-    qsort(all, n, sizeof all[0], cmp_i64);
-    if (n > MAX_LISTED)
-        n = MAX_LISTED;
-    memcpy(out, all, n * sizeof all[0]);
     return n;
 }
 

@@ -3,9 +3,10 @@
  * (ImportReferralBlock) against the row-by-row path (--row-by-row) on two copies of one CSV in dongs
  * of their own, with re-reports inside a block and across blocks (blocks of 8 rows), a row intake
  * refuses (a wrong check digit) and one welfarectl refuses (a bad channel): the same households,
- * persons, referrals, suspicions and events per kind; the refused rows named by line; and a second run
- * of the same file that submits nothing twice (every block answered from its stored reply).
- * Persons 2000–2199 of this run (itest_rrn), dongs "80…" and "81…".
+ * persons, referrals, suspicions and events per kind; the refused rows named by line; a second run
+ * of the same file that submits nothing twice (every block answered from its stored reply); and an
+ * agency granted SubmitReferral only, whose import goes on row by row after intake refuses the block.
+ * Persons 2000–2299 of this run (itest_rrn), dongs "80…", "81…" and "82…".
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +23,7 @@
 #define ROWS       40
 #define HOUSEHOLDS 24
 
-static char dong[2][11];
+static char dong[3][11];
 
 /* The CSV: households 0..23 once, then 16 re-reports (some in the same block of 8, some later),
  * a wrong check digit on line 12 and a bad channel on line 30. */
@@ -63,6 +64,17 @@ static int import(const char *csv, const char *extra, const char *out)
 }
 
 /* The text of base + suffix (alternating static buffers: two at a time). */
+/* The import as the demo agency (its own key; granted SubmitReferral only). */
+static int agency_import(const char *csv, const char *out)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "WH_SECRET_KEY_FILE=\"$WH_VAR/keys/agency-demo.key\" \"$WH_BIN/welfarectl\" import referrals %s "
+             "--block-rows 8 >%s.out 2>%s.err",
+             csv, out, out);
+    return itest_stack(cmd);
+}
+
 static char *slurp(const char *base, const char *suffix)
 {
     char path[600];
@@ -117,8 +129,8 @@ static void block_path_equals_row_path(void **state)
 {
     (void)state;
     const char *var = getenv("WH_VAR");
-    char csv[2][512], out[2][512];
-    for (int c = 0; c < 2; c++) {
+    char csv[3][512], out[3][512];
+    for (int c = 0; c < 3; c++) {
         snprintf(dong[c], sizeof dong[c], "8%d%08lld", c, (long long)itest_run_number());
         snprintf(csv[c], sizeof csv[c], "%s/import-%s-%d.csv", var, itest_run_id(), c);
         snprintf(out[c], sizeof out[c], "%s/import-%s-%d", var, itest_run_id(), c);
@@ -126,7 +138,11 @@ static void block_path_equals_row_path(void **state)
     }
     assert_int_equal(import(csv[0], "--block-rows 8", out[0]), 1); /* two rows failed */
     assert_int_equal(import(csv[1], "--row-by-row --jobs 8", out[1]), 1);
-    for (int c = 0; c < 2; c++) {
+    /* an agency (granted SubmitReferral only): the block is refused, the rows go one by one */
+    assert_int_equal(agency_import(csv[2], out[2]), 1);
+    assert_non_null(
+        strstr(slurp(out[2], ".err"), "note: intake refused ImportReferralBlock (PERMISSION_DENIED)"));
+    for (int c = 0; c < 3; c++) {
         const char *err = slurp(out[c], ".err");
         assert_non_null(strstr(err, "line 12: INVALID_ARGUMENT (persons.0.rrn)"));
         assert_non_null(strstr(err, "line 30: INVALID_ARGUMENT (channel)"));
@@ -134,9 +150,10 @@ static void block_path_equals_row_path(void **state)
         assert_non_null(strstr(o, "38 ok, 2 failed"));
     }
     for (size_t k = 0; k < sizeof FIGURES / sizeof FIGURES[0]; k++) {
-        int64_t a = in_dong(FIGURES[k], 0), b = in_dong(FIGURES[k], 1);
-        if (a != b)
-            fail_msg("%s: blocks %lld, row by row %lld", FIGURES[k], (long long)a, (long long)b);
+        int64_t a = in_dong(FIGURES[k], 0), b = in_dong(FIGURES[k], 1), g = in_dong(FIGURES[k], 2);
+        if (a != b || a != g)
+            fail_msg("%s: blocks %lld, row by row %lld, agency %lld", FIGURES[k], (long long)a, (long long)b,
+                     (long long)g);
     }
     assert_int_equal(in_dong(FIGURES[1], 0), 38);
     assert_true(in_dong(FIGURES[0], 0) < 38); /* re-reports were matched */

@@ -4,10 +4,10 @@
  *
  * The same seeded rows — new households, re-reports by resident number and by name + birth date +
  * address, persons of two households in one referral, shared phones, a second household at an
- * address, two persons with one name key, locations that arrive later, bad rows (an invalid field, an
- * unknown reporter) — go one by one into one schema and block-wise into others (blocks of 1, 7 and
- * 64 rows; COPY and unnest), twice over, so re-reports fall inside a block, across blocks and onto
- * stored households.  Then households, persons, referrals, suspicions and the whole event sequence
+ * address (more than eight at one), two persons with one name key, locations that arrive later, bad
+ * rows (an invalid field, an unknown reporter) — go one by one into one schema and block-wise into others
+ * (blocks of 1, 7 and 64 rows; COPY and unnest), twice over, so re-reports fall inside a block, across blocks
+ * and onto stored households.  Then households, persons, referrals, suspicions and the whole event sequence
  * must be equal, ids included; the blocks' replies must name exactly the rows SubmitReferral refused.
  * Without a database only the block-level checks run.
  */
@@ -262,6 +262,11 @@ static void build_rows(void)
             person_of(r, 1, k + 300, 0, 70000);
             n = 2;
             break;
+        case 6: /* one more household at household 0's address: more than 8 there, so LIMIT 8 counts */
+            person_of(r, 0, 1000 + (int)i, 0, 0);
+            snprintf(r->address, sizeof r->address, "수영로 %d번길 %d", 0, 10);
+            r->h.dong_code = "2650052000";
+            break;
         default:
             if (rnd(2))
                 person_of(r, n++, k, 1, 0);
@@ -493,6 +498,8 @@ static void bulk_equals_rows(void **state)
         scalar(ref, "SELECT count(*) FROM referral WHERE NOT created_household AND persons_added > 0") > 0);
     assert_true(scalar(ref, "SELECT count(*) FROM referral WHERE persons_added < person_count") > 0);
     assert_true(scalar(ref, "SELECT count(*) FROM referral WHERE reporter_id IS NOT NULL") > 0);
+    assert_true(scalar(ref, "SELECT max(n) FROM (SELECT count(*) n FROM household GROUP BY address_key) a") >
+                9);
     assert_true(scalar(ref, "SELECT count(*) FROM (SELECT household_id, name_key FROM person GROUP BY 1, 2 "
                             "HAVING count(*) > 1) d") > 0);
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {

@@ -46,6 +46,7 @@ typedef struct slot {
     char id[37];
     long line, last_line; /* a block's first and last line */
     long n_rows;          /* rows of a block */
+    char (*row_ids)[37];  /* a block's rows' ids, for sending them one by one after all */
     int attempts;
     ProtobufCMessage *request;
 } slot;
@@ -74,6 +75,16 @@ typedef struct importer {
     long block_no;
     crypto_generichash_state block_hash;
     char import_id[65];
+    char (*block_row_ids)[37];
+    size_t blocks_in_flight;
+    /* rows of refused blocks, to send one by one in their order (see switch_to_rows) */
+    struct pending {
+        ProtobufCMessage *request;
+        char id[37];
+        long line;
+    } * pending;
+    size_t n_pending, cap_pending;
+    bool failed_memory;
 } importer;
 
 static double now_s(void)
@@ -280,6 +291,9 @@ static void index_remove(importer *im, const char *id)
 
 static void slot_release(importer *im, slot *s)
 {
+    if (s->n_rows > 0)
+        im->blocks_in_flight--;
+    free(s->row_ids);
     index_remove(im, s->id);
     protobuf_c_message_free_unpacked(s->request, NULL);
     memset(s, 0, sizeof *s);
@@ -287,14 +301,16 @@ static void slot_release(importer *im, slot *s)
     im->in_flight--;
 }
 
-static int send_row(importer *im, const char *id, long line, ProtobufCMessage *req, long last_line,
-                    long n_rows)
+/* Sends a row or block in a free slot; the slot, or NULL (cannot happen: the window is checked
+ * first). */
+static slot *send_row(importer *im, const char *id, long line, ProtobufCMessage *req, long last_line,
+                      long n_rows)
 {
     slot *s;
 
     if (im->n_free == 0 || slot_find(im, id) != NULL) {
-        protobuf_c_message_free_unpacked(req, NULL); /* cannot happen: the window is checked first */
-        return -1;
+        protobuf_c_message_free_unpacked(req, NULL);
+        return NULL;
     }
     s = im->free_slots[--im->n_free];
     s->used = true;
@@ -302,11 +318,15 @@ static int send_row(importer *im, const char *id, long line, ProtobufCMessage *r
     s->line = line;
     s->last_line = last_line;
     s->n_rows = n_rows;
+    s->row_ids = NULL;
+    if (n_rows > 0)
+        im->blocks_in_flight++;
     s->request = req;
     s->attempts = 1;
     im->index[index_of(im, id)] = s;
     im->in_flight++;
-    return whc_send_id(im->c, id, req);
+    whc_send_id(im->c, id, req); /* a failed send is a timeout, resent by resend_all */
+    return s;
 }
 
 static int slots_init(importer *im)
@@ -358,6 +378,76 @@ static void block_done(importer *im, const Welfare__Intake__V1__ImportReferralBl
     }
 }
 
+/* Queues a row to send on its own (after the blocks in flight have come back). */
+static void pending_push(importer *im, ProtobufCMessage *req, const char *id, long line)
+{
+    if (im->n_pending == im->cap_pending) {
+        size_t cap = im->cap_pending ? 2 * im->cap_pending : 1024;
+        struct pending *p = realloc(im->pending, cap * sizeof *p);
+
+        if (p == NULL) {
+            im->failed_memory = true;
+            row_error(im, line, "INTERNAL", "", "out of memory");
+            protobuf_c_message_free_unpacked(req, NULL);
+            return;
+        }
+        im->pending = p;
+        im->cap_pending = cap;
+    }
+    im->pending[im->n_pending].request = req;
+    snprintf(im->pending[im->n_pending].id, sizeof im->pending[0].id, "%s", id);
+    im->pending[im->n_pending].line = line;
+    im->n_pending++;
+}
+
+/* Moves a block's rows to the pending queue (the block itself is freed without them). */
+static void unblock(importer *im, Welfare__Intake__V1__ImportReferralBlock *b, char (*row_ids)[37])
+{
+    for (size_t i = 0; i < b->n_rows; i++) {
+        pending_push(im, &b->rows[i]->referral->base, row_ids[i], (long)b->rows[i]->line);
+        b->rows[i]->referral = NULL;
+    }
+}
+
+/* Intake refused ImportReferralBlock to this principal (an agency granted SubmitReferral only): the
+ * import goes on row by row, this block's rows and every later one's in file order. */
+static void switch_to_rows(importer *im, slot *s)
+{
+    if (!im->row_by_row) {
+        if (im->tty)
+            fputs("\r\033[K", stderr);
+        fputs("note: intake refused ImportReferralBlock (PERMISSION_DENIED); importing row by row\n", stderr);
+        im->row_by_row = true;
+    }
+    unblock(im, (Welfare__Intake__V1__ImportReferralBlock *)s->request, s->row_ids);
+}
+
+static void receive_one(importer *im);
+
+/* After a switch to rows: once no block is in flight, the refused blocks' rows (and the block being
+ * filled) go out one by one, in order, before any later row. */
+static void send_pending(importer *im)
+{
+    while (im->blocks_in_flight > 0)
+        receive_one(im);
+    if (im->block != NULL) {
+        unblock(im, im->block, im->block_row_ids);
+        protobuf_c_message_free_unpacked(&im->block->base, NULL);
+        im->block = NULL;
+        free(im->block_row_ids);
+        im->block_row_ids = NULL;
+    }
+    for (size_t i = 0; i < im->n_pending; i++) {
+        struct pending *p = &im->pending[i];
+
+        while (im->in_flight >= im->jobs)
+            receive_one(im);
+        send_row(im, p->id, p->line, p->request, p->line, 0);
+        progress(im, false);
+    }
+    im->n_pending = 0;
+}
+
 /* Waits for one reply and settles its row or block. */
 static void receive_one(importer *im)
 {
@@ -385,9 +475,11 @@ static void receive_one(importer *im)
         whc_send_id(im->c, s->id, s->request);
         return;
     }
-    if (rc != 0) {
+    if (rc == WH_PERMISSION_DENIED && s->n_rows > 0) {
+        switch_to_rows(im, s); /* a principal granted SubmitReferral only */
+    } else if (rc != 0) {
         command_error(im, s, wh_status_name(rc), err.field, err.message);
-    } else if (im->row_by_row) {
+    } else if (s->n_rows == 0) {
         const Welfare__Intake__V1__SubmitReferralReply *r = (const void *)reply;
         im->ok++;
         im->new_households += r->is_new;
@@ -409,13 +501,23 @@ static void block_flush(importer *im)
 
     if (b == NULL || b->n_rows == 0)
         return;
-    while (im->in_flight >= im->jobs)
+    while (im->in_flight >= im->jobs && !im->row_by_row)
         receive_one(im);
+    if (im->row_by_row) { /* refused while waiting: the rows go one by one */
+        send_pending(im);
+        return;
+    }
     crypto_generichash_update(&im->block_hash, (const unsigned char *)&im->block_no, sizeof im->block_no);
     crypto_generichash_final(&im->block_hash, h, sizeof h);
     uuid_text(h, id);
     b->block_no = im->block_no++;
-    send_row(im, id, (long)b->rows[0]->line, &b->base, (long)b->rows[b->n_rows - 1]->line, (long)b->n_rows);
+    slot *s = send_row(im, id, (long)b->rows[0]->line, &b->base, (long)b->rows[b->n_rows - 1]->line,
+                       (long)b->n_rows);
+    if (s != NULL)
+        s->row_ids = im->block_row_ids;
+    else
+        free(im->block_row_ids);
+    im->block_row_ids = NULL;
     im->block = NULL;
 }
 
@@ -458,14 +560,18 @@ static int block_add(importer *im, const char *row_id, long line, ProtobufCMessa
     if (im->block->n_rows == im->block_cap) {
         size_t cap = im->block_cap ? 2 * im->block_cap : 256;
         Welfare__Intake__V1__ImportRow **rows = realloc(im->block->rows, cap * sizeof *rows);
+        char(*ids)[37] = rows != NULL ? realloc(im->block_row_ids, cap * sizeof *ids) : NULL;
 
-        if (rows == NULL) {
+        if (rows != NULL)
+            im->block->rows = rows;
+        if (ids == NULL) {
             protobuf_c_message_free_unpacked(&row->base, NULL);
             return -1;
         }
-        im->block->rows = rows;
+        im->block_row_ids = ids;
         im->block_cap = cap;
     }
+    snprintf(im->block_row_ids[im->block->n_rows], sizeof im->block_row_ids[0], "%s", row_id);
     im->block->rows[im->block->n_rows++] = row;
     im->block_bytes += bytes;
     crypto_generichash_update(&im->block_hash, (const unsigned char *)row_id, strlen(row_id));
@@ -578,6 +684,8 @@ static int run(importer *im, wctl_csv *csv)
             continue;
         }
         row_id(hh, line, fields, n, id);
+        if (im->row_by_row && (im->blocks_in_flight > 0 || im->block != NULL || im->n_pending > 0))
+            send_pending(im);
         if (!im->row_by_row) {
             if (block_add(im, id, line, req) != 0) {
                 fprintf(stderr, "error: out of memory\n");
@@ -592,6 +700,8 @@ static int run(importer *im, wctl_csv *csv)
         progress(im, false);
     }
     block_flush(im);
+    if (im->row_by_row)
+        send_pending(im);
     while (im->in_flight > 0) {
         receive_one(im);
         progress(im, false);
@@ -680,8 +790,14 @@ cleanup:
     if (im.block != NULL)
         protobuf_c_message_free_unpacked(&im.block->base, NULL);
     for (size_t i = 0; im.slots != NULL && i < im.jobs; i++)
-        if (im.slots[i].used)
+        if (im.slots[i].used) {
             protobuf_c_message_free_unpacked(im.slots[i].request, NULL);
+            free(im.slots[i].row_ids);
+        }
+    for (size_t i = 0; i < im.n_pending; i++)
+        protobuf_c_message_free_unpacked(im.pending[i].request, NULL);
+    free(im.pending);
+    free(im.block_row_ids);
     wctl_csv_close(&csv);
     whc_close(&im.c);
     free(im.slots);
