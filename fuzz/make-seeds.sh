@@ -27,7 +27,7 @@ for t in intake case registry routing reporting envelope reporting_http allowlis
     rm -rf "fuzz/corpus/$t" && mkdir -p "fuzz/corpus/$t"
 done
 
-rows intake 5
+rows intake 6
 seed intake 0 submit-referral welfare.intake.v1.SubmitReferral 'channel: 2 reporter_id: 3
   household { address: "수영로 12, 301호" dong_code: "2650051000" location { latitude: 35.16 longitude: 129.11 } }
   persons { rrn: "450101-1234567" name: "김철수" birth_date: "1945-01-01" phone: "010-1234-5678" }
@@ -35,6 +35,13 @@ seed intake 0 submit-referral welfare.intake.v1.SubmitReferral 'channel: 2 repor
   concern: "lives alone, unpaid rent" risk { months_rent_arrears: 3 lives_alone: true } reported_on: "2026-03-02"'
 seed intake 1 register-reporter welfare.intake.v1.RegisterReporter 'name: "망미2동 통장협의회" channel: 1'
 seed intake 2 resolve-duplicate welfare.intake.v1.ResolveDuplicate 'household_id: 1 other_household_id: 2 resolution: 1'
+seed intake 5 import-referral-block welfare.intake.v1.ImportReferralBlock 'import_id: "seed" block_no: 0
+  rows { line: 2 referral { channel: 3 household { address: "수영로 12, 301호" dong_code: "2650051000" }
+    persons { rrn: "450101-1234567" name: "김철수" phone: "010-1234-5678" }
+    risk { months_rent_arrears: 3 lives_alone: true } reported_on: "2026-03-02" } }
+  rows { line: 3 referral { channel: 3 household { address: "수영로 12, 301호" dong_code: "2650051000" }
+    persons { rrn: "450101-1234568" name: "김철수" } reported_on: "2026-03-02" } }
+  rows { line: 4 }'
 
 rows case 17
 seed case 0 open-case welfare.case.v1.OpenCase 'household_id: 7 dong_code: "2650051000"

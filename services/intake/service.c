@@ -23,9 +23,6 @@ extern const size_t intake_migrations_count;
 static const wh_command commands[] = {
     CMD(submit_referral, intake_handle_submit_referral, WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE,
         false, "report a household; attaches to a known one or creates it, risk-scored"),
-    CMD(import_referral_block, intake_handle_import_block,
-        WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE, false,
-        "a block of referrals (bulk import): each row as SubmitReferral, resolved set-wise"),
     CMD(register_reporter, intake_handle_register_reporter, WH_ROLE_OPERATOR, false,
         "register a reporting organisation or group"),
     CMD(resolve_duplicate, intake_handle_resolve_duplicate, WH_ROLE_OPERATOR, false,
@@ -33,6 +30,10 @@ static const wh_command commands[] = {
     CMD(get_household, intake_handle_get_household, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, true,
         "a household's summary (no resident numbers, names masked)"),
     CMD(get_referral, intake_handle_get_referral, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, true, "one referral"),
+    /* last, so the fuzz seeds' row numbers of the others stay */
+    CMD(import_referral_block, intake_handle_import_block,
+        WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE, false,
+        "a block of referrals (bulk import): each row as SubmitReferral, resolved set-wise"),
 };
 
 /* Counters by channel (index = welfare.intake.v1.Channel), looked up once at start. */

@@ -25,6 +25,8 @@ static const wctl_row rows[] = {
     {"welfare.intake.v1.ResolveDuplicate", "merge a household recorded twice into the other"},
     {"welfare.intake.v1.GetHousehold", "a household's summary (no personal identifiers)"},
     {"welfare.intake.v1.GetReferral", "one referral's summary"},
+    {"welfare.intake.v1.ImportReferralBlock",
+     "a block of referrals (bulk; `welfarectl import referrals` sends these)"},
     /* case */
     {"welfare.case.v1.OpenCase", "open a case for a household"},
     {"welfare.case.v1.AssignCase", "assign a case worker to a case"},
