@@ -98,6 +98,11 @@ int wh_db_exec_sql(wh_db *db, const char *sql)
     return WH_UNAVAILABLE;
 }
 
+int wh_db_commit(wh_db *db)
+{
+    return WH_UNAVAILABLE;
+}
+
 int wh_db_last_status(const wh_db *db)
 {
     return db ? db->last_status : WH_UNAVAILABLE;
