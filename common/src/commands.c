@@ -153,6 +153,14 @@ static const wh_command *find_row(const wh_service *svc, const char *type, size_
 
 /* Reads one multipart message: routing frames into p->route, the last frame into *body.
  * 1 read, 0 nothing waiting, -1 more frames than we accept (read and dropped). */
+static wh_command_batch_fn find_batch_handler(const wh_service *svc, const wh_command *cmd)
+{
+    for (size_t i = 0; i < svc->def->n_batch_handlers; i++)
+        if (svc->def->batch_handlers[i].request == cmd->request)
+            return svc->def->batch_handlers[i].handle;
+    return NULL;
+}
+
 static int receive(wh_commands *c, pending *p, zmq_msg_t *body)
 {
     int more = 1, frames = 0;
@@ -208,6 +216,7 @@ static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
         return false;
     }
     p->cmd = find_row(svc, p->env->type != NULL ? p->env->type : "", &p->row);
+    p->together = p->cmd != NULL && !p->cmd->query ? find_batch_handler(svc, p->cmd) : NULL;
     if (p->cmd == NULL) {
         reject(c, p, c->rejected_unknown, WH_MALFORMED, "type", "unknown message type for this service");
         return false;

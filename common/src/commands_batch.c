@@ -1,8 +1,9 @@
 /*
  * commands_batch.c — one batch of the command socket (commands.c): the queries in a read transaction,
  * answered at once; then the commands in one write transaction — their repeats found in one
- * statement, the handlers run fast (no savepoints) or, after a failure, carefully (one savepoint
- * each), their replies stored in one statement and their events written at the commit.
+ * statement, the handlers run fast (no savepoints; consecutive commands of a type with a batch
+ * handler in one call) or, after a failure, carefully (one handler call and savepoint each), their
+ * replies stored in one statement and their events written at the commit.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -174,21 +175,76 @@ static int store_replies(wh_commands *c)
     return wh_bus_store_replies(c->svc->db, columns);
 }
 
-/* Runs the commands of the batch, fast or careful (run_one), and stores their replies.  0, RETRY,
- * LOST or ABORT. */
+static bool runs(const pending *p)
+{
+    return !p->done && !p->replayed && p->repeat_of < 0;
+}
+
+/* The fast pass of a run of commands of one type that has a batch handler: from batch[first] on,
+ * every command of that type up to the first one of another type that runs (queries, repeats and
+ * stored replies in between do not run, so they do not break the order).  One call for all of them;
+ * *next is where the run ended.  0, RETRY or LOST. */
+static int run_together(wh_commands *c, size_t first, size_t *next)
+{
+    const wh_command *cmd = c->batch[first].cmd;
+    size_t n = 0, end = first, k = 0;
+    wh_ctx *ctx, **ctxs;
+    ProtobufCMessage **requests, **replies;
+    int rc;
+
+    while (end < c->n && (!runs(&c->batch[end]) || c->batch[end].cmd == cmd))
+        n += runs(&c->batch[end++]);
+    *next = end;
+    ctx = wh_arena_alloc(c->arena, n * sizeof *ctx);
+    ctxs = wh_arena_alloc(c->arena, n * sizeof *ctxs);
+    requests = wh_arena_alloc(c->arena, n * sizeof *requests);
+    replies = wh_arena_alloc(c->arena, n * sizeof *replies);
+    if (ctx == NULL || ctxs == NULL || requests == NULL || replies == NULL)
+        return RETRY;
+    for (size_t i = first; i < end; i++)
+        if (runs(&c->batch[i])) {
+            wh_ctx_init(&ctx[k], c->svc, c->arena, c->batch[i].env, c->batch[i].principal);
+            ctxs[k] = &ctx[k];
+            requests[k++] = c->batch[i].request;
+        }
+    rc = c->batch[first].together(ctxs, requests, replies, n);
+    for (size_t i = first, r = 0; rc == 0 && i < end; i++)
+        if (runs(&c->batch[i])) {
+            if (replies[r] == NULL)
+                rc = WH_INTERNAL;
+            else
+                wh_cmd_set_reply(c, &c->batch[i], 0, NULL, NULL, replies[r]);
+            if (rc == 0 && c->batch[i].reply == NULL)
+                rc = WH_INTERNAL; /* no memory for the reply: the careful pass tries again */
+            r++;
+        }
+    if (rc == 0)
+        return 0;
+    return wh_db_connected(c->svc->db) ? RETRY : LOST;
+}
+
+/* Runs the commands of the batch, fast or careful (run_one; a run of one type with a batch handler
+ * together on the fast pass), and stores their replies.  0, RETRY, LOST or ABORT. */
 static int run_commands(wh_commands *c, bool careful)
 {
     for (int i = 0; i < 5; i++)
         wh_sqlarray_truncate(&c->keep[i], 0, 0);
-    for (size_t i = 0; i < c->n; i++) {
+    for (size_t i = 0, next; i < c->n; i = next) {
         pending *p = &c->batch[i];
-        int rc;
-        if (p->done || p->replayed || p->repeat_of >= 0)
+        int rc = 0;
+        next = i + 1;
+        if (!runs(p))
             continue;
-        rc = run_one(c, p, careful);
+        if (!careful && p->together != NULL)
+            rc = run_together(c, i, &next);
+        else
+            rc = run_one(c, p, careful);
         if (rc != 0)
             return rc;
-        if (p->reply != NULL && (p->status == 0 || wh_status_is_final(p->status)))
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        pending *p = &c->batch[i];
+        if (runs(p) && p->reply != NULL && (p->status == 0 || wh_status_is_final(p->status)))
             keep_reply(c, p);
     }
     if (store_replies(c) == 0)

@@ -17,7 +17,8 @@ typedef struct pending {
     int n_route;
     Welfare__Bus__V1__Envelope *env;
     const wh_command *cmd;
-    size_t row; /* index of cmd in the service's table, then the built-in rows */
+    wh_command_batch_fn together; /* the type's batch handler, or NULL */
+    size_t row;                   /* index of cmd in the service's table, then the built-in rows */
     const wh_principal *principal;
     char public_key[WH_Z85_KEY_LEN + 1]; /* the connection's, from the handshake */
     ProtobufCMessage *request;

@@ -104,8 +104,53 @@ int wh_envelope_pack_message(const char *producer, const char *correlation_id, c
     return rc;
 }
 
+/* The message inside field f of m, when f holds one (a oneof member only when it is the one set). */
+static const ProtobufCMessage *sub_message(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f)
+{
+    const char *base = (const char *)m;
+
+    if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) && *(const uint32_t *)(base + f->quantifier_offset) != f->id)
+        return NULL;
+    return *(const ProtobufCMessage *const *)(base + f->offset);
+}
+
+/* Field number 0 does not exist in the wire format, yet libprotobuf-c keeps it as an unknown field
+ * and packs it back as other bytes (found by fuzz/fuzz_envelope.c: a QueryKpi whose re-encoding
+ * did not decode to itself).  True when m, or a message inside it, holds one. */
+static bool holds_field_zero(const ProtobufCMessage *m)
+{
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+
+    for (unsigned i = 0; i < m->n_unknown_fields; i++)
+        if (m->unknown_fields[i].tag == 0)
+            return true;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *)((const char *)m + f->quantifier_offset);
+            ProtobufCMessage *const *items = *(ProtobufCMessage *const *const *)((const char *)m + f->offset);
+            for (size_t k = 0; k < n; k++)
+                if (items[k] != NULL && holds_field_zero(items[k]))
+                    return true;
+        } else {
+            const ProtobufCMessage *sub = sub_message(m, f);
+            if (sub != NULL && holds_field_zero(sub))
+                return true;
+        }
+    }
+    return false;
+}
+
 ProtobufCMessage *wh_envelope_payload(const Welfare__Bus__V1__Envelope *env,
                                       const ProtobufCMessageDescriptor *descriptor)
 {
-    return protobuf_c_message_unpack(descriptor, NULL, env->payload.len, env->payload.data);
+    ProtobufCMessage *m = protobuf_c_message_unpack(descriptor, NULL, env->payload.len, env->payload.data);
+
+    if (m != NULL && holds_field_zero(m)) {
+        protobuf_c_message_free_unpacked(m, NULL);
+        return NULL; /* malformed: its reader answers as for any payload that does not decode */
+    }
+    return m;
 }

@@ -134,21 +134,28 @@ static int emit_identified(wh_ctx *ctx, submission *s)
     return rc < 0 ? wh_ctx_fail(ctx, rc, NULL, "could not emit an event") : 0;
 }
 
-static int build_reply(wh_ctx *ctx, const submission *s, ProtobufCMessage **reply)
+int intake_referral_reply(wh_ctx *ctx, const intake_household_state *state, int64_t referral_id, bool is_new,
+                          int persons_added, int risk_score, ProtobufCMessage **reply)
 {
     Welfare__Intake__V1__SubmitReferralReply *r = wh_ctx_alloc(ctx, sizeof *r);
     if (!r)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
     welfare__intake__v1__submit_referral_reply__init(r);
-    r->referral_id = s->referral_id;
-    r->household_id = s->state.id;
-    r->is_new = s->is_new;
-    r->risk_score = s->checked.risk_score;
-    r->blind_spot = s->is_new && !s->state.known_to_programme;
-    r->persons_added = s->persons_added;
-    r->household_risk_score = s->state.risk_score;
+    r->referral_id = referral_id;
+    r->household_id = state->id;
+    r->is_new = is_new;
+    r->risk_score = risk_score;
+    r->blind_spot = is_new && !state->known_to_programme;
+    r->persons_added = persons_added;
+    r->household_risk_score = state->risk_score;
     *reply = &r->base;
     return 0;
+}
+
+static int build_reply(wh_ctx *ctx, const submission *s, ProtobufCMessage **reply)
+{
+    return intake_referral_reply(ctx, &s->state, s->referral_id, s->is_new, s->persons_added,
+                                 s->checked.risk_score, reply);
 }
 
 int intake_handle_submit_referral(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)

@@ -234,6 +234,11 @@ int intake_prepare_referral(const Welfare__Intake__V1__SubmitReferral *m, const 
 /* Frees and wipes the sealed values (the persons' too).  Safe on a zeroed struct. */
 void intake_prepared_free(intake_prepared *p);
 
+/* A statement planned once (generic) and as index probes at every table size, put back right after
+ * it (SET LOCAL: undone with the transaction too): why, in store.c above intake_store_attach. */
+#define INTAKE_PLAN_INDEXED "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off"
+#define INTAKE_PLAN_DEFAULT "SET LOCAL plan_cache_mode TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT"
+
 /* --- the set-wise store (store_bulk.c) ---------------------------------------------------------- */
 
 /* How intake_store_attach_many writes its new rows: COPY FROM STDIN (default) or INSERT … unnest of
@@ -300,6 +305,12 @@ void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int susp
 /* --- handlers ----------------------------------------------------------------------------------- */
 
 int intake_handle_submit_referral(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+/* SubmitReferral, a batch's run of them at once (wh_command_batch_fn; handle_referral_batch.c). */
+int intake_handle_submit_referrals(wh_ctx *const *ctx, ProtobufCMessage *const *requests,
+                                   ProtobufCMessage **replies, size_t n);
+/* SubmitReferral's reply for a referral attached to the household in state. */
+int intake_referral_reply(wh_ctx *ctx, const intake_household_state *state, int64_t referral_id, bool is_new,
+                          int persons_added, int risk_score, ProtobufCMessage **reply);
 int intake_handle_register_reporter(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_resolve_duplicate(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_get_household(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);

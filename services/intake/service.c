@@ -36,6 +36,11 @@ static const wh_command commands[] = {
         "a block of referrals (bulk import): each row as SubmitReferral, resolved set-wise"),
 };
 
+/* Runs of SubmitReferral in a batch are attached set-wise (handle_referral_batch.c). */
+static const wh_command_batch batch_handlers[] = {
+    {&welfare__intake__v1__submit_referral__descriptor, intake_handle_submit_referrals},
+};
+
 /* Counters by channel (index = welfare.intake.v1.Channel), looked up once at start. */
 static wh_counter *referrals_by_channel[WELFARE__INTAKE__V1__CHANNEL__CHANNEL_OUTREACH + 1];
 static wh_counter *households_new, *households_matched, *blind_spots, *duplicates;
@@ -112,6 +117,8 @@ const wh_service_def *intake_service_def(void)
         .schema = "intake",
         .commands = commands,
         .n_commands = sizeof commands / sizeof commands[0],
+        .batch_handlers = batch_handlers,
+        .n_batch_handlers = sizeof batch_handlers / sizeof batch_handlers[0],
         .migrations = intake_migrations,
         .statements = intake_statements,
         .start = start,

@@ -70,14 +70,23 @@ const wh_db_statement intake_statements[] = {
     /* --- the set-wise path (store_bulk.c): a whole block of rows in a handful of statements --- */
     {"intake_bulk_reporters", "SELECT id FROM reporter WHERE id = ANY ($1::bigint[])"},
     /* Every stored person a block's rows can meet: by resident number, name key or phone. */
-    {"intake_bulk_persons", "SELECT rrn_hash, name_key, phone_hash, household_id FROM person "
-                            "WHERE rrn_hash = ANY ($1::text[]) OR name_key = ANY ($2::text[]) "
-                            "OR phone_hash = ANY ($3::text[])"},
+    /* A UNION of one look-up per key, not one scan with three ORed "= ANY": that form was planned as
+     * a sequential scan comparing every person with every array element (78 % of the backend's time
+     * under 16 x 16 SubmitReferral, perf), while each branch here is an index scan on its own key.
+     * The id makes UNION keep every person once. */
+    {"intake_bulk_persons",
+     "SELECT rrn_hash, name_key, phone_hash, household_id, id FROM person WHERE rrn_hash = ANY ($1::text[]) "
+     "UNION SELECT rrn_hash, name_key, phone_hash, household_id, id FROM person WHERE name_key = ANY "
+     "($2::text[]) "
+     "UNION SELECT rrn_hash, name_key, phone_hash, household_id, id FROM person "
+     "WHERE phone_hash = ANY ($3::text[])"},
     /* The households of those persons, and those at the rows' addresses. */
     {"intake_bulk_households",
      "SELECT id, dong_code, latitude, longitude, risk_score, known_to_programme, first_reported_on::text, "
-     "last_reported_on::text, merged_into IS NULL, address_key FROM household "
-     "WHERE id = ANY ($1::bigint[]) OR address_key = ANY ($2::text[])"},
+     "last_reported_on::text, merged_into IS NULL, address_key FROM household WHERE id = ANY ($1::bigint[]) "
+     "UNION SELECT id, dong_code, latitude, longitude, risk_score, known_to_programme, "
+     "first_reported_on::text, last_reported_on::text, merged_into IS NULL, address_key FROM household "
+     "WHERE address_key = ANY ($2::text[])"},
     /* Ids for the block's new households, persons and referrals, taken in order as the row-by-row
      * statements would take them. */
     {"intake_bulk_ids",
@@ -304,8 +313,8 @@ static void attach_result(const PGresult *r, intake_attach_result *out)
  * first ANALYZE) stays right when they hold millions of rows.  SET LOCAL scopes both to this
  * statement: they are put back right after it, and undone with the transaction if it fails.
  * Measured in docs/benchmarks.md ("intake_attach and QueryKpi plans"). */
-#define PLAN_GENERIC "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off"
-#define PLAN_DEFAULT "SET LOCAL plan_cache_mode TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT"
+#define PLAN_GENERIC INTAKE_PLAN_INDEXED
+#define PLAN_DEFAULT INTAKE_PLAN_DEFAULT
 
 int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result *out)
 {

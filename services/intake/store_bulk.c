@@ -1111,9 +1111,16 @@ int intake_store_attach_many(wh_db *db, intake_bulk *b)
     b->n_suspicions = 0;
     if (b->n_rows == 0)
         return 0;
-    int rc = read_persons(db, b, &rd);
+    /* The reads as index probes at every size: planned while person was small (a fresh database, or
+     * before autovacuum's next ANALYZE), each "= ANY" branch became a sequential scan comparing every
+     * person with every key — 78 % of the backend's time under 16 x 16 SubmitReferral (perf). */
+    int rc = wh_db_exec_sql(db, INTAKE_PLAN_INDEXED);
+    if (rc == 0)
+        rc = read_persons(db, b, &rd);
     if (rc == 0)
         rc = read_households(db, b, &rd);
+    if (rc == 0)
+        rc = wh_db_exec_sql(db, INTAKE_PLAN_DEFAULT);
     if (rc == 0)
         rc = load(&s, &rd);
     for (size_t i = 0; rc == 0 && i < b->n_rows; i++) {

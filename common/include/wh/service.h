@@ -51,6 +51,14 @@ typedef struct wh_ctx wh_ctx;         /* one command or event being handled */
  * *reply and returns 0; on failure returns wh_ctx_fail(…). */
 typedef int (*wh_command_fn)(wh_ctx *ctx, const ProtobufCMessage *request, ProtobufCMessage **reply);
 
+/* Optionally (wh_service_def.batch_handlers), handles n ≥ 1 commands of one type together, in their
+ * order: the same effects, events (emitted through each ctx[i], command after command) and replies
+ * as n calls of the type's wh_command_fn, with fewer statements.  0 with every replies[i] set; any
+ * failure (bad input in one of them too) undoes the whole batch, which is then run again one command
+ * at a time with the wh_command_fn, so each command gets its own reply or typed error. */
+typedef int (*wh_command_batch_fn)(wh_ctx *const *ctx, ProtobufCMessage *const *requests,
+                                   ProtobufCMessage **replies, size_t n);
+
 typedef struct wh_command {
     const ProtobufCMessageDescriptor *request; /* its full name is the envelope's type */
     const ProtobufCMessageDescriptor *reply;
@@ -59,6 +67,12 @@ typedef struct wh_command {
     bool query;          /* reads only: no idempotency record, no outbox */
     const char *summary; /* one line, for docs and `welfarectl help` */
 } wh_command;
+
+/* A batch handler for one of the service's command types (wh_service_def.batch_handlers). */
+typedef struct wh_command_batch {
+    const ProtobufCMessageDescriptor *request;
+    wh_command_batch_fn handle;
+} wh_command_batch;
 
 /* Applies one event of another service's stream.  0, or a negative status (the event is retried,
  * then dead-lettered). */
@@ -81,6 +95,8 @@ typedef struct wh_service_def {
     size_t n_migrations;
     const wh_db_statement *statements;
     size_t n_statements;
+    const wh_command_batch *batch_handlers; /* optional: types whose runs are handled together */
+    size_t n_batch_handlers;
     /* Optional: after the database is ready and before serving (load keys, start timers).  0 to go on. */
     int (*start)(wh_service *svc);
     /* Optional: at orderly shutdown, before the database closes. */
