@@ -700,9 +700,13 @@ static int run(importer *im, wctl_csv *csv)
         progress(im, false);
     }
     block_flush(im);
-    if (im->row_by_row)
-        send_pending(im);
-    while (im->in_flight > 0) {
+    /* A block refused at the end (an agency granted SubmitReferral only) leaves its rows pending:
+     * they go out row by row before the import ends. */
+    for (;;) {
+        if (im->row_by_row)
+            send_pending(im);
+        if (im->in_flight == 0)
+            break;
         receive_one(im);
         progress(im, false);
     }

@@ -300,9 +300,10 @@ static int do_revoke(allowlist *a, const char *dir, int argc, char **argv)
             return 1;
         }
     }
-    printf("revoked %s: its line is gone from %s/allowlist; restart the services to apply (%s/%s.key may be "
-           "deleted)\n",
-           name, dir, dir, name);
+    printf(
+        "revoked %s: its line is gone from %s/allowlist; services reading this allow-list refuse it within "
+        "a second (%s/%s.key may be deleted)\n",
+        name, dir, dir, name);
     return 0;
 }
 
