@@ -29,6 +29,7 @@
 #include "wh/http.h"
 #include "wh/metrics.h"
 #include "wh/service.h"
+#include "wh/sqlarray.h"
 
 #define WH_BATCH_MAX_DEFAULT  256
 #define WH_MAX_FRAME_DEFAULT  (1024 * 1024)      /* a larger command gets TOO_LARGE */
@@ -48,22 +49,7 @@ void *wh_arena_alloc(wh_arena *a, size_t size); /* zeroed; NULL when out of memo
 void wh_arena_reset(wh_arena *a);               /* frees everything allocated so far */
 void wh_arena_free(wh_arena **a);
 
-/* --- sqlarray.c: array literals as parameter values, for one statement per batch -------------- */
-
-typedef struct wh_sqlarray {
-    char *text;
-    size_t len, cap, n; /* n elements */
-    bool failed;        /* out of memory: value() returns NULL */
-} wh_sqlarray;
-
-void wh_sqlarray_text(wh_sqlarray *a, const char *s);
-void wh_sqlarray_i64(wh_sqlarray *a, int64_t v);
-void wh_sqlarray_bytea(wh_sqlarray *a, const uint8_t *data, size_t len);
-/* The literal ("{…}"), valid until the next append; NULL after an allocation failed. */
-const char *wh_sqlarray_value(wh_sqlarray *a);
-/* Back to an earlier length and count (a command rolled back to its savepoint). */
-void wh_sqlarray_truncate(wh_sqlarray *a, size_t len, size_t n);
-void wh_sqlarray_free(wh_sqlarray *a);
+/* --- sqlarray.c: wh/sqlarray.h ------------------------------------------------------------- */
 
 /* --- outbox.c: the events of the open transaction, written in one statement at commit -------- */
 

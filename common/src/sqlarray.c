@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bus_internal.h"
+#include "wh/sqlarray.h"
 
 static bool reserve(wh_sqlarray *a, size_t more)
 {
@@ -57,6 +57,16 @@ void wh_sqlarray_text(wh_sqlarray *a, const char *s)
         a->text[a->len++] = *p;
     }
     a->text[a->len++] = '"';
+    a->n++;
+}
+
+void wh_sqlarray_null(wh_sqlarray *a)
+{
+    if (!reserve(a, 5))
+        return;
+    open_element(a);
+    memcpy(a->text + a->len, "NULL", 4);
+    a->len += 4;
     a->n++;
 }
 

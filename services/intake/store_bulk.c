@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "intake.h"
+#include "wh/sqlarray.h"
 
 #include "wh/log.h"
 
@@ -219,52 +220,39 @@ static int table_copy(wh_db *db, table *t)
     return rc;
 }
 
-/* An array literal of one column's cells (each quoted; NULL unquoted). */
-static void array_literal(buf *b, const table *t, int col)
+/* An array literal of one column's cells. */
+static void array_literal(wh_sqlarray *a, const table *t, int col)
 {
     size_t rows = table_rows(t);
-    buf_put(b, "{", 1);
     for (size_t r = 0; r < rows; r++) {
         const char *v = cell_at(t, r, col);
-        if (r)
-            buf_put(b, ",", 1);
-        if (!v) {
-            buf_puts(b, "NULL");
-            continue;
-        }
-        buf_put(b, "\"", 1);
-        const char *run = v;
-        for (; *v; v++)
-            if (*v == '"' || *v == '\\') {
-                buf_put(b, run, (size_t)(v - run));
-                buf_put(b, "\\", 1);
-                run = v;
-            }
-        buf_put(b, run, (size_t)(v - run));
-        buf_put(b, "\"", 1);
+        if (v)
+            wh_sqlarray_text(a, v);
+        else
+            wh_sqlarray_null(a);
     }
-    buf_put(b, "}", 1);
 }
 
 /* Runs the table's statement with one array parameter per column. */
 static int table_unnest(wh_db *db, const table *t)
 {
-    buf cols[WH_PARAMS_MAX] = {{0}};
+    wh_sqlarray cols[WH_PARAMS_MAX] = {{0}};
     wh_params p;
     int rc = 0;
     wh_params_reset(&p);
     for (int k = 0; k < t->n_cols; k++) {
         array_literal(&cols[k], t, k);
-        if (cols[k].failed)
+        const char *value = wh_sqlarray_value(&cols[k]);
+        if (value == NULL)
             rc = WH_INTERNAL;
-        wh_params_text(&p, cols[k].p);
+        wh_params_text(&p, value);
     }
     if (rc == 0) {
         int64_t n = wh_db_exec(db, t->statement, &p);
         rc = n < 0 ? (int)n : 0;
     }
     for (int k = 0; k < t->n_cols; k++)
-        buf_free(&cols[k]);
+        wh_sqlarray_free(&cols[k]);
     return rc;
 }
 
@@ -448,81 +436,59 @@ static house *house_add(houses *h, int64_t id)
 
 /* --- reading what the rows can meet ------------------------------------------------------------ */
 
-static void text_item(buf *b, const char *v, bool *first)
-{
-    buf_put(b, *first ? "{\"" : ",\"", 2);
-    buf_puts(b, v); /* hex hashes: nothing to escape */
-    buf_put(b, "\"", 1);
-    *first = false;
-}
-
-static void close_array(buf *b, bool first)
-{
-    buf_puts(b, first ? "{}" : "}");
-}
-
 typedef struct reads {
     PGresult *persons, *households;
 } reads;
 
 static int read_persons(wh_db *db, const intake_bulk *b, reads *r)
 {
-    buf rrn = {0}, name = {0}, phone = {0};
-    bool f_rrn = true, f_name = true, f_phone = true;
+    wh_sqlarray rrn = {0}, name = {0}, phone = {0};
     for (size_t i = 0; i < b->n_rows; i++) {
         const intake_prepared *p = b->rows[i].prep;
         for (size_t k = 0; k < p->n_persons; k++) {
-            text_item(&rrn, p->persons[k].rrn_hash, &f_rrn);
-            text_item(&name, p->persons[k].name_key, &f_name);
+            wh_sqlarray_text(&rrn, p->persons[k].rrn_hash);
+            wh_sqlarray_text(&name, p->persons[k].name_key);
             if (p->persons[k].phone_hash[0])
-                text_item(&phone, p->persons[k].phone_hash, &f_phone);
+                wh_sqlarray_text(&phone, p->persons[k].phone_hash);
         }
     }
-    close_array(&rrn, f_rrn);
-    close_array(&name, f_name);
-    close_array(&phone, f_phone);
-    int rc = rrn.failed || name.failed || phone.failed ? WH_INTERNAL : 0;
+    const char *rrn_v = wh_sqlarray_value(&rrn), *name_v = wh_sqlarray_value(&name);
+    const char *phone_v = wh_sqlarray_value(&phone);
+    int rc = rrn_v && name_v && phone_v ? 0 : WH_INTERNAL;
     if (rc == 0) {
         wh_params p;
         wh_params_reset(&p);
-        wh_params_text(&p, rrn.p);
-        wh_params_text(&p, name.p);
-        wh_params_text(&p, phone.p);
+        wh_params_text(&p, rrn_v);
+        wh_params_text(&p, name_v);
+        wh_params_text(&p, phone_v);
         if (!(r->persons = wh_db_query(db, "intake_bulk_persons", &p)))
             rc = wh_db_last_status(db);
     }
-    buf_free(&rrn);
-    buf_free(&name);
-    buf_free(&phone);
+    wh_sqlarray_free(&rrn);
+    wh_sqlarray_free(&name);
+    wh_sqlarray_free(&phone);
     return rc;
 }
 
 static int read_households(wh_db *db, const intake_bulk *b, reads *r)
 {
-    buf ids = {0}, keys = {0};
-    bool f_keys = true;
-    int n = PQntuples(r->persons);
-    buf_put(&ids, "{", 1);
-    for (int i = 0; i < n; i++) {
-        if (i)
-            buf_put(&ids, ",", 1);
-        buf_puts(&ids, PQgetvalue(r->persons, i, 3));
-    }
-    buf_put(&ids, "}", 1);
+    wh_sqlarray ids = {0}, keys = {0};
+    for (int i = 0; i < PQntuples(r->persons); i++)
+        wh_sqlarray_text(&ids, PQgetvalue(r->persons, i, 3));
     for (size_t i = 0; i < b->n_rows; i++)
-        text_item(&keys, b->rows[i].prep->address_key, &f_keys);
-    close_array(&keys, f_keys);
-    int rc = ids.failed || keys.failed ? WH_INTERNAL : 0;
+        wh_sqlarray_text(&keys, b->rows[i].prep->address_key);
+    const char *ids_v = wh_sqlarray_value(&ids), *keys_v = wh_sqlarray_value(&keys);
+    int rc = ids_v && keys_v ? 0 : WH_INTERNAL;
     if (rc == 0) {
         wh_params p;
         wh_params_reset(&p);
-        wh_params_text(&p, ids.p);
-        wh_params_text(&p, keys.p);
+        wh_params_text(&p, ids_v);
+        wh_params_text(&p, keys_v);
         if (!(r->households = wh_db_query(db, "intake_bulk_households", &p)))
             rc = wh_db_last_status(db);
     }
-    buf_free(&ids);
-    buf_free(&keys);
+    wh_sqlarray_free(&ids);
+    wh_sqlarray_free(&keys);
     return rc;
 }
 
@@ -1018,13 +984,14 @@ static int insert_suspicions(wh_db *db, resolver *s, const ids *t)
         cell(&u, c->reason);
     }
     int rc = u.failed || u.text.failed ? WH_INTERNAL : 0;
-    buf cols[3] = {{0}};
+    wh_sqlarray cols[3] = {{0}};
     wh_params p;
     wh_params_reset(&p);
     for (int k = 0; k < 3 && rc == 0; k++) {
         array_literal(&cols[k], &u, k);
-        rc = cols[k].failed ? WH_INTERNAL : 0;
-        wh_params_text(&p, cols[k].p);
+        const char *value = wh_sqlarray_value(&cols[k]);
+        rc = value ? 0 : WH_INTERNAL;
+        wh_params_text(&p, value);
     }
     PGresult *r = NULL;
     if (rc == 0 && !(r = wh_db_query(db, "intake_bulk_suspect", &p)))
@@ -1046,7 +1013,7 @@ static int insert_suspicions(wh_db *db, resolver *s, const ids *t)
     }
     PQclear(r);
     for (int k = 0; k < 3; k++)
-        buf_free(&cols[k]);
+        wh_sqlarray_free(&cols[k]);
     table_free(&u);
     qsort(s->cands, s->n_cands, sizeof *s->cands, cmp_order);
     return rc;
@@ -1171,24 +1138,21 @@ void intake_bulk_free(intake_bulk *b)
 
 int intake_store_reporters_known(wh_db *db, const int64_t *ids_in, size_t n, bool *known)
 {
-    buf a = {0};
-    char num[32];
-    buf_put(&a, "{", 1);
+    wh_sqlarray a = {0};
     for (size_t i = 0; i < n; i++) {
         known[i] = false;
-        snprintf(num, sizeof num, i ? ",%" PRId64 : "%" PRId64, ids_in[i]);
-        buf_puts(&a, num);
+        wh_sqlarray_i64(&a, ids_in[i]);
     }
-    buf_put(&a, "}", 1);
-    if (a.failed) {
-        buf_free(&a);
+    const char *value = wh_sqlarray_value(&a);
+    if (value == NULL) {
+        wh_sqlarray_free(&a);
         return WH_INTERNAL;
     }
     wh_params p;
     wh_params_reset(&p);
-    wh_params_text(&p, a.p);
+    wh_params_text(&p, value);
     PGresult *r = wh_db_query(db, "intake_bulk_reporters", &p);
-    buf_free(&a);
+    wh_sqlarray_free(&a);
     if (!r)
         return wh_db_last_status(db);
     for (int i = 0; i < PQntuples(r); i++) {
