@@ -13,16 +13,26 @@
 int case_apply_household_identified(wh_ctx *ctx, const ProtobufCMessage *event)
 {
     const Welfare__Intake__V1__HouseholdIdentified *ev = (const void *)event;
-    if (ev->risk_score < case_settings_of(ctx)->risk_threshold)
-        return 0;
-    if (ev->household_id <= 0 || !case_text_ok(ev->dong_code, CASE_CODE_MAX) || ev->risk_score > 100) {
+    if (ev->household_id <= 0 || !case_text_ok(ev->dong_code, CASE_CODE_MAX) || ev->risk_score < 0 ||
+        ev->risk_score > 100) {
         /* Retrying cannot mend it; the stream moves on and the log says why. */
         wh_log_warn("ignoring household without id, dong or a valid risk score", "{s:I}", "referral_id",
                     (json_int_t)ev->referral_id);
         return 0;
     }
     char date[11];
+    bool had_closed_case;
     case_event_date(ev->identified_on, "HouseholdIdentified", date);
+    /* Every identified household is known to outreach, case or not. */
+    int rc = case_store_upsert_household(wh_ctx_db(ctx), ev, date, &had_closed_case);
+    if (rc < 0 || ev->risk_score < case_settings_of(ctx)->risk_threshold)
+        return rc;
+    if (had_closed_case) {
+        /* A closed case's household re-reported: the hub decides (OpenCase), no case opens by itself. */
+        wh_log_info("re-report of a closed case's household waits for the hub's decision", "{s:I}",
+                    "household_id", (json_int_t)ev->household_id);
+        return 0;
+    }
     const Welfare__Common__V1__GeoPoint *at = ev->location;
     bool located =
         at && wh_geo_valid(at->latitude, at->longitude) && (at->latitude != 0.0 || at->longitude != 0.0);
@@ -37,7 +47,7 @@ int case_apply_household_identified(wh_ctx *ctx, const ProtobufCMessage *event)
     case_record c;
     int64_t visit_request_id;
     bool created;
-    int rc = case_open(ctx, &o, &c, &visit_request_id, &created);
+    rc = case_open(ctx, &o, &c, &visit_request_id, &created);
     if (rc == 0 && !created)
         wh_log_debug("household has an open case already", "{s:I, s:I}", "household_id",
                      (json_int_t)ev->household_id, "case_id", (json_int_t)c.id);

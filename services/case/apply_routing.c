@@ -106,6 +106,9 @@ static int outcome(wh_ctx *ctx, int64_t visit_id, int64_t visit_request_id, bool
     if (rc == 0 && !fresh)
         wh_log_debug("visit outcome recorded already or for another request", "{s:I, s:I}", "visit_id",
                      (json_int_t)visit_id, "visit_request_id", (json_int_t)visit_request_id);
+    if (rc == 0 && fresh) /* the household's watch: a meeting, or a failed attempt */
+        rc = case_outreach_routing_outcome(ctx, visit_id, visit_request_id,
+                                           completed ? CASE_OUTCOME_MET : case_outcome_of_miss(reason), date);
     return rc;
 }
 

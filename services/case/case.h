@@ -36,12 +36,28 @@
 
 /* --- settings (settings.c) -------------------------------------------------------------------- */
 
+/* The visit cycle as data: a household at or above a band's risk is visited every `days` days (the
+ * highest band it reaches); below every band it is not under watch.  Bands by min_risk descending. */
+#define CASE_MAX_CYCLES 8
+typedef struct case_cycles {
+    int n;
+    int min_risk[CASE_MAX_CYCLES];
+    int days[CASE_MAX_CYCLES];
+} case_cycles;
+/* Parses "80:30,50:90,30:180" (risk:days, each risk 0..100 once, days 1..3650).  0 or -1. */
+int case_cycles_parse(const char *text, case_cycles *out);
+/* Days between monitoring visits for a risk score, 0 when not under watch. */
+int case_cycle_days(const case_cycles *c, int risk_score);
+
 typedef struct case_settings {
     int risk_threshold;   /* WH_CASE_RISK_THRESHOLD (50): a household at or above it gets a case */
     int caseload_limit;   /* WH_CASE_CASELOAD_LIMIT (115): most open cases per worker */
     int first_visit_days; /* WH_CASE_FIRST_VISIT_DAYS (7): the first visit is due within */
     int joint_visit_risk; /* WH_CASE_JOINT_VISIT_RISK (80): from this risk a visiting nurse goes too */
     bool notes_sealed;    /* the PII key is loaded, so notes can be stored encrypted */
+    int unreachable_attempts;  /* WH_CASE_UNREACHABLE_ATTEMPTS (3): failed visits in a row that escalate */
+    int planning_horizon_days; /* WH_CASE_PLANNING_HORIZON_DAYS (90): how far ahead a visit may be asked */
+    case_cycles cycles;        /* WH_CASE_VISIT_CYCLES ("80:30,50:90,30:180"): monitoring frequency */
 } case_settings;
 
 /* The running service's settings, or the defaults (unit tests without state). */
@@ -183,6 +199,10 @@ typedef struct case_visit {
     int n_roles;
     int priority, duration_minutes;
     char earliest_on[11], latest_on[11];
+    int64_t household_id;                       /* set by case_request_visit from the case */
+    int window_start_minute, window_end_minute; /* 0, 0: no time window */
+    char *const *skills;                        /* the visitor's skills (borrowed) */
+    size_t n_skills;
 } case_visit;
 
 int case_store_insert_visit_request(wh_db *db, const case_visit *v, int64_t *id);
@@ -259,6 +279,89 @@ int case_apply_visit_completed(wh_ctx *ctx, const ProtobufCMessage *event);
 int case_apply_visit_missed(wh_ctx *ctx, const ProtobufCMessage *event);
 int case_apply_capacity_reserved(wh_ctx *ctx, const ProtobufCMessage *event);
 int case_apply_match_failed(wh_ctx *ctx, const ProtobufCMessage *event);
+
+/* --- outreach to any identified household (outreach.c, store_outreach.c) ---------------------- */
+
+#define CASE_OUTCOME_MET         WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_MET_COUNSELLED
+#define CASE_OUTCOME_NOT_AT_HOME WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_NOT_AT_HOME
+#define CASE_OUTCOME_REFUSED     WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_REFUSED
+#define CASE_OUTCOME_MOVED       WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_MOVED
+#define CASE_OUTCOME_DECEASED    WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_DECEASED
+
+extern const wh_db_statement case_outreach_statements[];
+extern const size_t case_outreach_statements_count;
+
+/* A household as outreach needs it. */
+typedef struct case_household {
+    int64_t id, open_case_id;
+    char dong_code[CASE_CODE_MAX + 1];
+    char hub_dong_code[CASE_CODE_MAX + 1];
+    bool has_location;
+    double latitude, longitude;
+    int risk_score, failed_attempts;
+    char identified_on[11];
+    bool escalated, watch_ended;
+} case_household;
+
+/* What a visit's outcome does to the watch: a failed attempt (not at home, refused), a meeting, or
+ * the end of the watch (moved, deceased).  Pure. */
+bool case_outcome_failed(int outcome);
+bool case_outcome_valid(int outcome);
+/* Routing's miss reason as a visit outcome: 0 when it is no attempt (staff unavailable, out of time). */
+int case_outcome_of_miss(int miss_reason);
+
+/* Keeps every identified household (latest risk, latest location); *had_closed_case true when it has
+ * a closed case and no open one (a re-report goes to the hub's decision). */
+int case_store_upsert_household(wh_db *db, const Welfare__Intake__V1__HouseholdIdentified *ev, const char *date,
+                                bool *had_closed_case);
+int case_store_household(wh_db *db, int64_t household_id, case_household *out); /* WH_NOT_FOUND */
+/* A home visit row; visit_id 0 for an unplanned one. *fresh false when visit_id has one already. */
+typedef struct case_home_visit {
+    int64_t household_id, case_id, visit_id;
+    const char *visited_on;
+    int outcome;
+    const int *roles;
+    int n_roles;
+    const Welfare__Case__V1__Need *const *needs;
+    size_t n_needs;
+    const char *note_sealed, *follow_up_on;
+    bool detailed;
+} case_home_visit;
+int case_store_insert_home_visit(wh_db *db, const case_home_visit *v, int64_t *id, bool *fresh);
+/* The home visit routing reported for visit_id: WH_NOT_FOUND; *detailed when RecordHomeVisit gave its
+ * details already. */
+int case_store_planned_visit(wh_db *db, int64_t visit_id, int64_t *id, int *outcome, bool *detailed,
+                             int64_t *household_id, char visited_on[11]);
+int case_store_detail_home_visit(wh_db *db, int64_t id, const case_home_visit *v);
+/* Applies a visit's outcome to the household: returns the failed attempts in a row after it and
+ * whether this one escalated (at `limit`). */
+int case_store_household_attempt(wh_db *db, int64_t household_id, int outcome, const char *date, int limit,
+                                 int *failed_attempts, bool *escalated);
+/* The household of a visit request (0 when none). */
+int case_store_request_household(wh_db *db, int64_t visit_request_id, int64_t *household_id);
+int case_store_list_due(wh_ctx *ctx, const char *hub, const char *as_of, bool overdue_only, bool unrequested,
+                        int limit, Welfare__Case__V1__DueVisit ***out, size_t *n);
+int case_store_list_escalations(wh_ctx *ctx, const char *hub, int limit, Welfare__Case__V1__Escalation ***out,
+                                size_t *n);
+/* Whether the household of a case was escalated (CLOSE_REASON_UNREACHABLE needs it). */
+int case_store_case_escalated(wh_db *db, int64_t case_id, bool *escalated);
+
+/* Asks routing for a visit of a household (its open case's when it has one): stores and emits
+ * VisitRequested. */
+int case_request_household_visit(wh_ctx *ctx, const case_household *h, case_visit *v, int64_t *visit_request_id);
+/* Applies an outcome (routing's or RecordHomeVisit's) to the household's watch; emits
+ * HouseholdEscalated when it escalates. */
+int case_outreach_attempt(wh_ctx *ctx, const case_household *h, int outcome, const char *date,
+                          int *failed_attempts, bool *escalated);
+/* A planned visit's outcome from routing, for a household-level request. */
+int case_outreach_routing_outcome(wh_ctx *ctx, int64_t visit_id, int64_t visit_request_id, int outcome,
+                                  const char *date);
+
+int case_handle_request_home_visit(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_record_home_visit(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_list_due_visits(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_propose_due_visits(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_list_escalations(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 
 /* The service as data (service.c). */
 const wh_service_def *case_service_def(void);

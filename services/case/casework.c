@@ -24,6 +24,7 @@ static Welfare__Common__V1__GeoPoint *location_of(const case_record *c, Welfare_
 int case_request_visit(wh_ctx *ctx, const case_record *c, case_visit *v, int64_t *visit_request_id)
 {
     v->case_id = c->id;
+    v->household_id = c->household_id;
     int rc = case_store_insert_visit_request(wh_ctx_db(ctx), v, visit_request_id);
     if (rc < 0)
         return rc;

@@ -3,6 +3,8 @@
  * and statements; at start the settings, the PII key for notes, the metrics and the gauges' timer.
  */
 #include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "case.h"
 
@@ -35,6 +37,14 @@ static const wh_command commands[] = {
     CMD(close_case, case_handle_close_case, false, "close a case with a reason"),
     CMD(get_case, case_handle_get_case, true, "a case with its history"),
     CMD(list_cases, case_handle_list_cases, true, "list cases by dong, hub, status, worker; paged"),
+    CMD(request_home_visit, case_handle_request_home_visit, false,
+        "plan a home visit of any identified household, case or not"),
+    CMD(record_home_visit, case_handle_record_home_visit, false,
+        "record a home visit's outcome, needs observed, sealed note, follow-up"),
+    CMD(list_due_visits, case_handle_list_due_visits, true, "a hub's households due (or overdue) a visit"),
+    CMD(propose_due_visits, case_handle_propose_due_visits, false,
+        "ask routing for a hub's due monitoring visits"),
+    CMD(list_escalations, case_handle_list_escalations, true, "a hub's queue of unreachable households"),
 };
 
 static const wh_subscription subscriptions[] = {
@@ -114,11 +124,21 @@ const wh_service_def *case_service_def(void)
         .subscriptions = subscriptions,
         .n_subscriptions = sizeof subscriptions / sizeof subscriptions[0],
         .migrations = case_migrations,
-        .statements = case_statements,
         .start = start,
         .stop = stop,
     };
     def.n_migrations = case_migrations_count;
-    def.n_statements = case_statements_count;
+    if (!def.statements) {
+        /* case's statements and outreach's, one table (built once, lives as long as the process) */
+        size_t n = case_statements_count + case_outreach_statements_count;
+        wh_db_statement *all = malloc(sizeof *all * n);
+        if (!all)
+            return NULL;
+        memcpy(all, case_statements, sizeof *all * case_statements_count);
+        memcpy(all + case_statements_count, case_outreach_statements,
+               sizeof *all * case_outreach_statements_count);
+        def.statements = all;
+        def.n_statements = n;
+    }
     return &def;
 }

@@ -246,15 +246,13 @@ static void query_validation(void **state)
     expect_invalid(case_handle_list_cases, &l.base, "hub_dong_code");
 }
 
-/* Events that cannot open a case are skipped before the database is touched. */
+/* Broken events are skipped before the database is touched (a household below the threshold is
+ * kept for outreach: the database tests). */
 static void events_below_threshold_or_broken(void **state)
 {
     (void)state;
     Welfare__Intake__V1__HouseholdIdentified e = WELFARE__INTAKE__V1__HOUSEHOLD_IDENTIFIED__INIT;
-    e.household_id = 9;
     e.dong_code = "H1";
-    e.risk_score = 49;
-    assert_int_equal(case_apply_household_identified(&fake, &e.base), 0);
     e.risk_score = 50;
     e.household_id = 0;
     assert_int_equal(case_apply_household_identified(&fake, &e.base), 0);
@@ -269,8 +267,13 @@ static void events_below_threshold_or_broken(void **state)
 static int db_setup(void **state)
 {
     (void)state;
-    int rc = fake_db_setup("casework", case_migrations, case_migrations_count, case_statements,
-                           case_statements_count);
+    /* case's statements and outreach's, as service.c joins them */
+    static wh_db_statement all[256];
+    size_t n = case_statements_count + case_outreach_statements_count;
+    assert_true(n <= sizeof all / sizeof all[0]);
+    memcpy(all, case_statements, sizeof *all * case_statements_count);
+    memcpy(all + case_statements_count, case_outreach_statements, sizeof *all * case_outreach_statements_count);
+    int rc = fake_db_setup("casework", case_migrations, case_migrations_count, all, n);
     return rc == -2 ? -1 : 0; /* unset: the tests skip themselves */
 }
 
@@ -459,10 +462,18 @@ static void closing(void)
     c.closed_on = "2026-05-01"; /* before it was opened */
     expect_invalid(case_handle_close_case, &c.base, "closed_on");
 
-    /* The event that opened the closed case, delivered again, does not reopen it; a new referral of
-     * the household after the closing opens a new case (waiting: everyone is full). */
+    /* The event that opened the closed case, delivered again, does not reopen it; nor does a new
+     * referral of the household after the closing: it waits for the hub's decision, and the hub opens
+     * the new case by hand (waiting for a worker: everyone is full). */
     identified(1030, 103, "H1", 55, "2026-05-04", 0);
-    identified(1031, 103, "H1", 60, "2026-06-10", 2);
+    identified(1031, 103, "H1", 60, "2026-06-10", 0);
+    Welfare__Case__V1__OpenCase again = WELFARE__CASE__V1__OPEN_CASE__INIT;
+    again.household_id = 103;
+    again.dong_code = "H1";
+    again.risk_score = 60;
+    again.opened_on = "2026-06-10";
+    assert_int_equal(fake_command(case_handle_open_case, &again.base, &reply), 0);
+    assert_int_equal(fake.n_events, 2);
     reopened = ((const Welfare__Case__V1__CaseOpened *)event(0, OPENED))->case_id;
     assert_true(reopened > cases[5]);
 }
