@@ -127,4 +127,11 @@ int routing_apply_visit_requested(wh_ctx *ctx, const ProtobufCMessage *event);
 /* The service as data (service.c). */
 const wh_service_def *routing_service_def(void);
 
+/* Drops the pending visit requests of a case (by_case) or a household, and their visits planned on
+ * or after `from`; reason says why ("case closed", "unreachable", "moved", "deceased"). */
+int routing_store_drop_requests(wh_db *db, bool by_case, int64_t id, const char *from, const char *reason);
+int routing_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event);
+int routing_apply_household_escalated(wh_ctx *ctx, const ProtobufCMessage *event);
+int routing_apply_home_visit_recorded(wh_ctx *ctx, const ProtobufCMessage *event);
+
 #endif

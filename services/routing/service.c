@@ -36,6 +36,9 @@ static const wh_command commands[] = {
 
 static const wh_subscription subscriptions[] = {
     {"case", &welfare__case__v1__visit_requested__descriptor, routing_apply_visit_requested},
+    {"case", &welfare__case__v1__case_closed__descriptor, routing_apply_case_closed},
+    {"case", &welfare__case__v1__household_escalated__descriptor, routing_apply_household_escalated},
+    {"case", &welfare__case__v1__home_visit_recorded__descriptor, routing_apply_home_visit_recorded},
 };
 
 static routing_settings settings = {20.0, 1.3, 2000, true, {200.0, 1000, 1, 0.0}};

@@ -11,6 +11,8 @@
 
 #include "routing.h"
 
+#include "wh/sqlarray.h"
+
 #define STAFF_COLUMNS "s.id, s.role, s.shift_start, s.shift_end"
 #define ACTIVE_ON_2   "s.active_from <= $2::date AND (s.active_until IS NULL OR s.active_until >= $2::date)"
 
@@ -30,8 +32,9 @@ const wh_db_statement routing_statements[] = {
     {"routing_staff_exists", "SELECT 1 FROM staff WHERE id = $1"},
     {"routing_insert_visit_request",
      "INSERT INTO visit_request (id, case_id, household_id, dong_code, hub_dong_code, latitude, longitude, "
-     "roles, priority, duration_minutes, earliest_on, latest_on) "
-     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::integer[], $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING"},
+     "roles, priority, duration_minutes, earliest_on, latest_on, window_start_minute, window_end_minute, "
+     "skills) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::integer[], $9, $10, $11, $12, $13, $14, $15::text[]) "
+     "ON CONFLICT (id) DO NOTHING"},
     {"routing_day_staff",
      "SELECT " STAFF_COLUMNS " FROM staff s WHERE s.hub_dong_code = $1 AND " ACTIVE_ON_2 " ORDER BY s.id"},
     {"routing_day_fixed",
@@ -39,7 +42,7 @@ const wh_db_statement routing_statements[] = {
      "COALESCE(vr.longitude, d.longitude), v.start_minute, v.end_minute, vs.staff_id "
      "FROM visit v JOIN visit_request vr ON vr.id = v.visit_request_id "
      "JOIN visit_staff vs ON vs.visit_id = v.id LEFT JOIN dong d ON d.dong_code = vr.dong_code "
-     "WHERE v.hub_dong_code = $1 AND v.plan_date = $2 ORDER BY v.id, vs.staff_id"},
+     "WHERE v.hub_dong_code = $1 AND v.plan_date = $2 AND v.status <> 'dropped' ORDER BY v.id, vs.staff_id"},
     {"routing_day_pending",
      "SELECT vr.id, vr.case_id, vr.dong_code, COALESCE(vr.latitude, d.latitude), "
      "COALESCE(vr.longitude, d.longitude), vr.roles::text, vr.priority, vr.duration_minutes, "
@@ -89,6 +92,20 @@ const wh_db_statement routing_statements[] = {
      "SELECT id, case_id, dong_code, hub_dong_code, roles::text, priority, duration_minutes, "
      "earliest_on::text, latest_on::text, status FROM visit_request "
      "WHERE ($1 = '' OR hub_dong_code = $1) AND ($2 = '' OR status = $2) AND id > $3 ORDER BY id LIMIT $4"},
+    /* A case closed ($1 case, $2 closing date) or a household no longer to visit ($1 household, $2
+     * date): its pending requests and the visits planned from that date on are dropped. */
+    {"routing_drop_case",
+     "WITH r AS (UPDATE visit_request vr SET status = 'dropped', dropped_reason = $3 WHERE vr.case_id = $1 AND "
+     "vr.case_id <> 0 AND (vr.status = 'pending' OR (vr.status = 'scheduled' AND EXISTS (SELECT 1 FROM visit v "
+     "WHERE v.visit_request_id = vr.id AND v.status = 'scheduled' AND v.plan_date >= $2::date))) RETURNING vr.id) "
+     "UPDATE visit v SET status = 'dropped' FROM r WHERE v.visit_request_id = r.id AND v.status = 'scheduled' "
+     "AND v.plan_date >= $2::date"},
+    {"routing_drop_household",
+     "WITH r AS (UPDATE visit_request vr SET status = 'dropped', dropped_reason = $3 WHERE vr.household_id = $1 "
+     "AND (vr.status = 'pending' OR (vr.status = 'scheduled' AND EXISTS (SELECT 1 FROM visit v WHERE "
+     "v.visit_request_id = vr.id AND v.status = 'scheduled' AND v.plan_date >= $2::date))) RETURNING vr.id) "
+     "UPDATE visit v SET status = 'dropped' FROM r WHERE v.visit_request_id = r.id AND v.status = 'scheduled' "
+     "AND v.plan_date >= $2::date"},
 };
 const size_t routing_statements_count = sizeof routing_statements / sizeof routing_statements[0];
 
@@ -269,7 +286,19 @@ int routing_store_insert_visit_request(wh_db *db, const Welfare__Case__V1__Visit
     wh_params_i64(&p, duration);
     wh_params_text(&p, earliest);
     wh_params_text(&p, latest);
-    return exec(db, "routing_insert_visit_request", &p);
+    /* the resident's window, when it is a sane one; the skills as a text[] literal */
+    bool window = m->window_end_minute > m->window_start_minute && m->window_start_minute >= 0 &&
+                  m->window_end_minute <= 1440;
+    wh_params_i64(&p, window ? m->window_start_minute : 0);
+    wh_params_i64(&p, window ? m->window_end_minute : 0);
+    wh_sqlarray skills = {0};
+    for (size_t i = 0; i < m->n_skills && i < 8; i++)
+        wh_sqlarray_text(&skills, m->skills[i]);
+    const char *skills_value = wh_sqlarray_value(&skills);
+    wh_params_text(&p, skills_value ? skills_value : "{}");
+    int rc = exec(db, "routing_insert_visit_request", &p);
+    wh_sqlarray_free(&skills);
+    return rc;
 }
 
 /* --- loading a day for the planner ------------------------------------------------------------ */
@@ -514,4 +543,14 @@ int routing_store_set_visit_outcome(wh_db *db, int64_t visit_id, const char *sta
     if (n < 0)
         return (int)n;
     return n == 1 ? 0 : WH_FAILED_PRECONDITION;
+}
+
+int routing_store_drop_requests(wh_db *db, bool by_case, int64_t id, const char *from, const char *reason)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, id);
+    wh_params_text(&p, from);
+    wh_params_text(&p, reason);
+    return exec(db, by_case ? "routing_drop_case" : "routing_drop_household", &p);
 }

@@ -174,6 +174,8 @@ static Welfare__Routing__V1__VisitRequestStatus status_of(const char *s)
         return WELFARE__ROUTING__V1__VISIT_REQUEST_STATUS__VISIT_REQUEST_STATUS_SCHEDULED;
     if (s && strcmp(s, "completed") == 0)
         return WELFARE__ROUTING__V1__VISIT_REQUEST_STATUS__VISIT_REQUEST_STATUS_COMPLETED;
+    if (s && strcmp(s, "dropped") == 0)
+        return WELFARE__ROUTING__V1__VISIT_REQUEST_STATUS__VISIT_REQUEST_STATUS_DROPPED;
     return WELFARE__ROUTING__V1__VISIT_REQUEST_STATUS__VISIT_REQUEST_STATUS_UNSPECIFIED;
 }
 
@@ -212,6 +214,8 @@ static const char *status_name(Welfare__Routing__V1__VisitRequestStatus s)
         return "scheduled";
     case WELFARE__ROUTING__V1__VISIT_REQUEST_STATUS__VISIT_REQUEST_STATUS_COMPLETED:
         return "completed";
+    case WELFARE__ROUTING__V1__VISIT_REQUEST_STATUS__VISIT_REQUEST_STATUS_DROPPED:
+        return "dropped";
     default:
         return "";
     }

@@ -1,0 +1,54 @@
+/*
+ * apply_case.c — the case service's events that take visits off the plans: a closed case's pending
+ * visits, and those of a household escalated as unreachable, moved or deceased, are dropped (with the
+ * visits planned from that date on), so routing neither places nor counts them.
+ */
+#include <jansson.h>
+#include <stdio.h>
+
+#include "routing.h"
+
+#include "wh/log.h"
+#include "wh/util.h"
+
+/* The event's date, or today (logged) when it carries none. */
+static void event_date(const char *given, const char *what, char out[11])
+{
+    if (wh_date_valid(given)) {
+        snprintf(out, 11, "%s", given);
+        return;
+    }
+    wh_date_today(out);
+    wh_log_warn("event carries no business date; using today", "{s:s}", "event", what);
+}
+
+int routing_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event)
+{
+    const Welfare__Case__V1__CaseClosed *ev = (const void *)event;
+    char date[11];
+    if (ev->case_id <= 0)
+        return 0;
+    event_date(ev->closed_on, "CaseClosed", date);
+    return routing_store_drop_requests(wh_ctx_db(ctx), true, ev->case_id, date, "case closed");
+}
+
+int routing_apply_household_escalated(wh_ctx *ctx, const ProtobufCMessage *event)
+{
+    const Welfare__Case__V1__HouseholdEscalated *ev = (const void *)event;
+    char date[11];
+    if (ev->household_id <= 0)
+        return 0;
+    event_date(ev->escalated_on, "HouseholdEscalated", date);
+    return routing_store_drop_requests(wh_ctx_db(ctx), false, ev->household_id, date, "unreachable");
+}
+
+int routing_apply_home_visit_recorded(wh_ctx *ctx, const ProtobufCMessage *event)
+{
+    const Welfare__Case__V1__HomeVisitRecorded *ev = (const void *)event;
+    char date[11];
+    bool moved = ev->outcome == WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_MOVED;
+    if (ev->household_id <= 0 || (!moved && ev->outcome != WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_DECEASED))
+        return 0;
+    event_date(ev->visited_on, "HomeVisitRecorded", date);
+    return routing_store_drop_requests(wh_ctx_db(ctx), false, ev->household_id, date, moved ? "moved" : "deceased");
+}
