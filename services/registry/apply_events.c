@@ -102,6 +102,7 @@ int registry_apply_linkage_requested(wh_ctx *ctx, const ProtobufCMessage *event)
     size_t n = 0;
     bool reserved = false;
     int rc = household_of(ctx, ev, &h, &dong);
+    h.as_of = date; /* a linkage dated 2015 cannot use a resource discovered in 2016 */
     if (rc == 0)
         rc = registry_match_one(ctx, &h, ev->need->domain, ev->need->severity, &c, &n);
     if (rc == 0)

@@ -110,19 +110,25 @@ int registry_handle_release_capacity(wh_ctx *ctx, const ProtobufCMessage *req, P
     if (!r)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
     welfare__registry__v1__release_capacity_reply__init(r);
-    rc = registry_store_release(wh_ctx_db(ctx), m->reservation_id, date, &r->resource_id, &r->remaining);
+    rc = registry_release(ctx, m->reservation_id, date, &r->resource_id, &r->remaining);
     if (rc == WH_NOT_FOUND)
         return wh_ctx_fail(ctx, rc, "reservation_id", "no such reservation");
     if (rc == WH_FAILED_PRECONDITION)
         return wh_ctx_fail(ctx, rc, "reservation_id", "the reservation was released already");
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not release capacity");
-    Welfare__Registry__V1__CapacityReleased ev = WELFARE__REGISTRY__V1__CAPACITY_RELEASED__INIT;
-    ev.reservation_id = m->reservation_id;
-    ev.resource_id = r->resource_id;
-    ev.remaining = r->remaining;
-    if ((rc = wh_ctx_emit(ctx, &ev.base)) < 0)
-        return wh_ctx_fail(ctx, rc, NULL, "could not emit CapacityReleased");
     *reply = &r->base;
     return 0;
+}
+
+int registry_release(wh_ctx *ctx, int64_t reservation_id, const char *date, int64_t *resource_id, int *remaining)
+{
+    int rc = registry_store_release(wh_ctx_db(ctx), reservation_id, date, resource_id, remaining);
+    if (rc < 0)
+        return rc;
+    Welfare__Registry__V1__CapacityReleased ev = WELFARE__REGISTRY__V1__CAPACITY_RELEASED__INIT;
+    ev.reservation_id = reservation_id;
+    ev.resource_id = *resource_id;
+    ev.remaining = *remaining;
+    return wh_ctx_emit(ctx, &ev.base);
 }

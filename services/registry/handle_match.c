@@ -26,7 +26,7 @@ int registry_match_one(wh_ctx *ctx, const registry_household *h, int need_domain
     int domains[16];
     size_t n_domains = registry_related_domains(need_domain, domains, 16);
     PGresult *r = NULL;
-    int rc = registry_store_load_candidates(ctx, domains, n_domains, &r, out, n);
+    int rc = registry_store_load_candidates(ctx, domains, n_domains, h->as_of, &r, out, n);
     if (rc < 0)
         return rc;
     *n = registry_rank(h, need_domain, need_severity, *out, *n);
@@ -147,6 +147,9 @@ int registry_handle_match_needs(wh_ctx *ctx, const ProtobufCMessage *req, Protob
     registry_dong_info dong;
     if ((rc = resolve_household(ctx, m, &h, &dong)) < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not read the dong map");
+    if (m->as_of && *m->as_of && !wh_date_valid(m->as_of))
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "as_of", "as_of must be YYYY-MM-DD");
+    h.as_of = m->as_of;
 
     Welfare__Registry__V1__MatchNeedsReply *r = wh_ctx_alloc(ctx, sizeof *r);
     Welfare__Registry__V1__NeedCandidates **v = wh_ctx_alloc(ctx, sizeof *v * m->n_needs);

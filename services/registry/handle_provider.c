@@ -25,7 +25,8 @@ int registry_handle_register_provider(wh_ctx *ctx, const ProtobufCMessage *req, 
     if (!r)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
     welfare__registry__v1__register_provider_reply__init(r);
-    int rc = registry_store_insert_provider(wh_ctx_db(ctx), m, &r->provider_id);
+    const wh_principal *who = wh_ctx_principal(ctx);
+    int rc = registry_store_insert_provider(wh_ctx_db(ctx), m, who ? who->name : "", &r->provider_id);
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not register the provider");
     *reply = &r->base;

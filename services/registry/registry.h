@@ -15,6 +15,7 @@
 #include "wh/service.h"
 
 #include "welfare/case/v1/events.pb-c.h"
+#include "welfare/intake/v1/events.pb-c.h"
 #include "welfare/registry/v1/commands.pb-c.h"
 #include "welfare/registry/v1/events.pb-c.h"
 #include "welfare/routing/v1/events.pb-c.h"
@@ -34,6 +35,8 @@ typedef struct registry_household {
     const char *hub_dong_code;
     bool has_location;
     double latitude, longitude;
+    const char *as_of; /* the business date matched for: resources discovered after it do not exist yet
+                        * (NULL or "": any) */
 } registry_household;
 
 /* A resource with capacity left, as loaded by the store, and the scores rank fills in.  Strings
@@ -83,7 +86,8 @@ typedef struct registry_dong_info {
 
 int registry_store_upsert_dong(wh_db *db, const Welfare__Routing__V1__DongDefined *d);
 int registry_store_dong(wh_db *db, const char *dong_code, registry_dong_info *out);
-int registry_store_insert_provider(wh_db *db, const Welfare__Registry__V1__RegisterProvider *p, int64_t *id);
+int registry_store_insert_provider(wh_db *db, const Welfare__Registry__V1__RegisterProvider *p,
+                                   const char *registered_by, int64_t *id);
 /* Whether the provider exists and is private. 0, or WH_NOT_FOUND. */
 int registry_store_provider(wh_db *db, int64_t provider_id, bool *is_private);
 int registry_store_insert_resource(wh_db *db, const Welfare__Registry__V1__RegisterResource *r, int64_t *id);
@@ -91,8 +95,8 @@ int registry_store_insert_resource(wh_db *db, const Welfare__Registry__V1__Regis
 /* Resources with capacity left in the given domains, with their dong's hub and the provider's dong
  * centre.  *result holds them (caller PQclear()s it); the candidates point into it and are allocated
  * from ctx. */
-int registry_store_load_candidates(wh_ctx *ctx, const int *domains, size_t n_domains, PGresult **result,
-                                   registry_candidate **out, size_t *n);
+int registry_store_load_candidates(wh_ctx *ctx, const int *domains, size_t n_domains, const char *as_of,
+                                   PGresult **result, registry_candidate **out, size_t *n);
 
 /* Takes one unit of capacity: 0 with *remaining, WH_FAILED_PRECONDITION when none is left,
  * WH_NOT_FOUND for an unknown resource. */
@@ -130,6 +134,9 @@ int registry_handle_register_provider(wh_ctx *ctx, const ProtobufCMessage *req, 
 int registry_handle_register_resource(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int registry_handle_match_needs(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int registry_handle_reserve_capacity(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+/* Gives a reservation back and emits CapacityReleased.  WH_NOT_FOUND, WH_FAILED_PRECONDITION (released
+ * already). */
+int registry_release(wh_ctx *ctx, int64_t reservation_id, const char *date, int64_t *resource_id, int *remaining);
 int registry_handle_release_capacity(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int registry_handle_list_resources(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int registry_handle_get_resource(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
@@ -139,5 +146,47 @@ int registry_apply_linkage_requested(wh_ctx *ctx, const ProtobufCMessage *event)
 
 /* The service as data (service.c). */
 const wh_service_def *registry_service_def(void);
+
+/* --- service linkages of any household (linkage_state.c, store_linkage.c, handle_linkage.c) ------ */
+
+/* Whether a linkage may move from state `from` to `to` (welfare.registry.v1.LinkageState).  Pure. */
+bool registry_linkage_move_ok(int from, int to);
+/* Whether a state holds the resource's capacity (requested, accepted, started). */
+bool registry_linkage_holds_capacity(int state);
+
+/* A service linkage as stored. */
+typedef struct registry_linkage {
+    int64_t id, household_id, case_id, provider_id, resource_id, reservation_id, referral_id;
+    char dong_code[33];
+    int kind, programme, domain, channel, state, outcome;
+    char requested_on[11], changed_on[11];
+} registry_linkage;
+
+int registry_store_upsert_household(wh_db *db, int64_t household_id, const char *dong_code, const char *on);
+/* The household's dong and identification date: WH_NOT_FOUND. */
+int registry_store_household(wh_db *db, int64_t household_id, char dong_code[33], char identified_on[11]);
+/* A resource's provider and discovery date: WH_NOT_FOUND. */
+int registry_store_resource_facts(wh_db *db, int64_t resource_id, int64_t *provider_id, char discovered_on[11]);
+/* A provider's kind and who registered it: WH_NOT_FOUND. */
+int registry_store_provider_facts(wh_db *db, int64_t provider_id, bool *is_private, char registered_by[64]);
+int registry_store_insert_linkage(wh_db *db, const registry_linkage *l, int64_t *id);
+/* Reads (and locks) a linkage: WH_NOT_FOUND. */
+int registry_store_linkage(wh_db *db, int64_t id, registry_linkage *out);
+int registry_store_set_linkage_state(wh_db *db, int64_t id, int state, int outcome, const char *on);
+/* Ids of a case's linkages still holding or awaiting service, and of its active reservations
+ * (ctx memory). */
+int registry_store_case_ids(wh_ctx *ctx, const char *stmt, int64_t case_id, int64_t **ids, size_t *n);
+int registry_store_list_linkages(wh_ctx *ctx, const Welfare__Registry__V1__ListServiceLinkages *q,
+                                 Welfare__Registry__V1__ServiceLinkage ***out, size_t *n);
+
+/* Moves a linkage to a state (releasing its capacity when it leaves it) and emits
+ * ServiceLinkageChanged.  The caller checked the move. */
+int registry_linkage_change(wh_ctx *ctx, registry_linkage *l, int state, int outcome, const char *on);
+
+int registry_handle_request_service_linkage(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int registry_handle_change_service_linkage(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int registry_handle_list_service_linkages(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int registry_apply_household_identified(wh_ctx *ctx, const ProtobufCMessage *event);
+int registry_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event);
 
 #endif

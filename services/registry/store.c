@@ -16,7 +16,8 @@ const wh_db_statement registry_statements[] = {
      "latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude"},
     {"registry_dong", "SELECT hub_dong_code, latitude, longitude FROM dong WHERE dong_code = $1"},
     {"registry_insert_provider",
-     "INSERT INTO provider (name, is_private, has_mou, dong_code) VALUES ($1, $2, $3, $4) RETURNING id"},
+     "INSERT INTO provider (name, is_private, has_mou, dong_code, registered_by) VALUES ($1, $2, $3, $4, $5) "
+     "RETURNING id"},
     {"registry_provider", "SELECT is_private FROM provider WHERE id = $1"},
     {"registry_insert_resource",
      "INSERT INTO resource (provider_id, domain, kind, dong_code, capacity, remaining, amount_krw, "
@@ -27,7 +28,8 @@ const wh_db_statement registry_statements[] = {
      "d.hub_dong_code, r.title, c.latitude, c.longitude "
      "FROM resource r JOIN provider p ON p.id = r.provider_id "
      "LEFT JOIN dong d ON d.dong_code = r.dong_code LEFT JOIN dong c ON c.dong_code = p.dong_code "
-     "WHERE r.remaining > 0 AND r.domain = ANY ($1::integer[])"},
+     "WHERE r.remaining > 0 AND r.domain = ANY ($1::integer[]) AND ($2::date IS NULL OR r.discovered_on <= "
+     "$2::date)"},
     {"registry_take_capacity",
      "UPDATE resource SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0 "
      "RETURNING remaining, dong_code"},
@@ -51,6 +53,31 @@ const wh_db_statement registry_statements[] = {
      "r.min_severity FROM resource r JOIN provider p ON p.id = r.provider_id "
      "WHERE ($1 = '' OR r.dong_code = $1) AND ($2::integer = 0 OR r.domain = $2::integer) AND r.id > $3 "
      "ORDER BY r.id LIMIT $4"},
+    /* service linkages of any household (store_linkage.c) */
+    {"registry_upsert_household",
+     "INSERT INTO household (household_id, dong_code, identified_on) VALUES ($1, $2, $3) "
+     "ON CONFLICT (household_id) DO UPDATE SET dong_code = EXCLUDED.dong_code"},
+    {"registry_household", "SELECT dong_code, identified_on::text FROM household WHERE household_id = $1"},
+    {"registry_resource_facts", "SELECT provider_id, discovered_on::text FROM resource WHERE id = $1"},
+    {"registry_provider_facts", "SELECT is_private, registered_by FROM provider WHERE id = $1"},
+    {"registry_insert_linkage",
+     "INSERT INTO service_linkage (household_id, case_id, dong_code, kind, programme, provider_id, resource_id, "
+     "reservation_id, domain, channel, referral_id, state, requested_on, changed_on) "
+     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING id"},
+    {"registry_linkage",
+     "SELECT id, household_id, case_id, dong_code, kind, programme, provider_id, resource_id, reservation_id, "
+     "domain, channel, referral_id, state, outcome, requested_on::text, changed_on::text FROM service_linkage "
+     "WHERE id = $1 FOR UPDATE"},
+    {"registry_set_linkage_state", "UPDATE service_linkage SET state = $2, outcome = $3, changed_on = $4 WHERE id = $1"},
+    {"registry_case_linkages",
+     "SELECT id FROM service_linkage WHERE case_id = $1 AND case_id <> 0 AND state IN (1, 2, 4) ORDER BY id"},
+    {"registry_case_reservations",
+     "SELECT id FROM reservation WHERE case_id = $1 AND case_id <> 0 AND released_on IS NULL ORDER BY id"},
+    {"registry_list_linkages",
+     "SELECT id, household_id, case_id, dong_code, kind, programme, provider_id, resource_id, reservation_id, "
+     "domain, channel, referral_id, state, outcome, requested_on::text, changed_on::text FROM service_linkage "
+     "WHERE ($1::bigint = 0 OR household_id = $1) AND ($2::bigint = 0 OR provider_id = $2) AND "
+     "($3::integer = 0 OR state = $3) AND id > $4 ORDER BY id LIMIT $5"},
 };
 const size_t registry_statements_count = sizeof registry_statements / sizeof registry_statements[0];
 
@@ -97,7 +124,8 @@ int registry_store_dong(wh_db *db, const char *dong_code, registry_dong_info *ou
     return 0;
 }
 
-int registry_store_insert_provider(wh_db *db, const Welfare__Registry__V1__RegisterProvider *m, int64_t *id)
+int registry_store_insert_provider(wh_db *db, const Welfare__Registry__V1__RegisterProvider *m,
+                                   const char *registered_by, int64_t *id)
 {
     wh_params p;
     wh_params_reset(&p);
@@ -105,6 +133,7 @@ int registry_store_insert_provider(wh_db *db, const Welfare__Registry__V1__Regis
     wh_params_bool(&p, m->kind == WELFARE__REGISTRY__V1__PROVIDER_KIND__PROVIDER_KIND_PRIVATE);
     wh_params_bool(&p, m->has_mou);
     wh_params_text(&p, m->dong_code);
+    wh_params_text(&p, registered_by);
     return insert_returning_id(db, "registry_insert_provider", &p, id);
 }
 
@@ -168,14 +197,15 @@ static void candidate_from_row(const PGresult *r, int row, registry_candidate *c
     c->centre_longitude = wh_db_f64(r, row, 10, 0.0);
 }
 
-int registry_store_load_candidates(wh_ctx *ctx, const int *domains, size_t n_domains, PGresult **result,
-                                   registry_candidate **out, size_t *n)
+int registry_store_load_candidates(wh_ctx *ctx, const int *domains, size_t n_domains, const char *as_of,
+                                   PGresult **result, registry_candidate **out, size_t *n)
 {
     char array[256];
     wh_params p;
     int_array(array, sizeof array, domains, n_domains);
     wh_params_reset(&p);
     wh_params_text(&p, array);
+    wh_params_text(&p, as_of && *as_of ? as_of : NULL);
     wh_db *db = wh_ctx_db(ctx);
     PGresult *r = wh_db_query(db, "registry_candidates", &p);
     if (!r)

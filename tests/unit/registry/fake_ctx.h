@@ -30,6 +30,7 @@ struct wh_ctx {
     ProtobufCMessage *events[FAKE_MAX_EVENTS]; /* unpacked copies of what was emitted */
     void **allocs;
     size_t n_allocs, cap_allocs;
+    const wh_principal *principal; /* who sends the command; NULL: an operator */
 };
 
 static wh_ctx fake;
@@ -42,6 +43,11 @@ wh_db *wh_ctx_db(wh_ctx *ctx)
 void *wh_ctx_state(wh_ctx *ctx)
 {
     return ctx->state;
+}
+
+const wh_principal *wh_ctx_principal(wh_ctx *ctx)
+{
+    return ctx->principal;
 }
 
 void *wh_ctx_alloc(wh_ctx *ctx, size_t size)

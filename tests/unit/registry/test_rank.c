@@ -14,7 +14,7 @@
 enum { INCOME = 1, HEALTH = 2, HOUSING = 3, EMPLOYMENT = 4, CARE = 5, MENTAL = 6, SAFETY = 7, EDUCATION = 8 };
 
 /* Household in dong "A1", served by hub "A" (a sphere-type dong), at (35.15, 129.11). */
-static const registry_household household = {"A1", "A", true, 35.15, 129.11};
+static const registry_household household = {"A1", "A", true, 35.15, 129.11, NULL};
 
 static registry_candidate make(int64_t id, int domain, const char *dong, const char *hub, double lat,
                                double lon, int remaining)
