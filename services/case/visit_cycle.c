@@ -16,7 +16,7 @@ static int parse_pair(const char **p, int *risk, int *days)
         return -1;
     const char *d = end + 1;
     long n = strtol(d, &end, 10);
-    if (end == d || n < 1 || n > 3650 || (*end != ',' && *end != '\0'))
+    if (end == d || n < 1 || n > 3650 || (*end != ',' && *end != '\0') || (*end == ',' && end[1] == '\0'))
         return -1;
     *risk = (int)r;
     *days = (int)n;

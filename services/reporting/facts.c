@@ -123,3 +123,37 @@ int reporting_fact_resource(const Welfare__Registry__V1__ResourceRegistered *e, 
     f->delta[REPORTING_FACT_AMOUNT_KRW] = e->amount_krw;
     return 0;
 }
+
+/* A home visit recorded without a plan (visit_id 0): met and counselled is a site visit, not at home or
+ * refused a missed one; moved, deceased, or a planned visit (counted from routing's VisitCompleted
+ * already) add nothing. */
+int reporting_fact_home_visit(const Welfare__Case__V1__HomeVisitRecorded *e, reporting_fact *f, const char **field)
+{
+    int rc = fact_start(f, e->dong_code, "dong_code", e->visited_on, "visited_on", field);
+    if (rc != 0 || e->visit_id != 0)
+        return rc;
+    if (e->outcome == WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_MET_COUNSELLED)
+        f->delta[REPORTING_FACT_VISITS] = 1;
+    else if (e->outcome == WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_NOT_AT_HOME ||
+             e->outcome == WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_REFUSED)
+        f->delta[REPORTING_FACT_VISITS_MISSED] = 1;
+    return 0;
+}
+
+/* A service linkage of any household counts once, when it is delivered or started, on that date. */
+int reporting_fact_service_linkage(const Welfare__Registry__V1__ServiceLinkageChanged *e, reporting_fact *f,
+                                   const char **field)
+{
+    int rc = fact_start(f, e->dong_code, "dong_code", e->changed_on, "changed_on", field);
+    if (rc == 0 && e->state == WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_STARTED)
+        f->delta[REPORTING_FACT_LINKAGES] = 1;
+    return rc;
+}
+
+bool reporting_fact_empty(const reporting_fact *f)
+{
+    for (int i = 0; i < REPORTING_FACT_COUNT; i++)
+        if (f->delta[i] != 0)
+            return false;
+    return true;
+}

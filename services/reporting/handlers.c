@@ -124,6 +124,33 @@ static int apply_visit_missed(wh_ctx *ctx, const ProtobufCMessage *m)
     return add_fact(ctx, m, rc, &f, field);
 }
 
+/* Facts that may add nothing (a planned visit's details, a linkage that did not start). */
+static int add_fact_if_any(wh_ctx *ctx, const ProtobufCMessage *m, int rc, const reporting_fact *f,
+                           const char *field)
+{
+    if (rc == 0 && reporting_fact_empty(f)) {
+        count_event(m, "reporting_events_applied_total", APPLIED_HELP);
+        return 0;
+    }
+    return add_fact(ctx, m, rc, f, field);
+}
+
+static int apply_home_visit(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    reporting_fact f;
+    const char *field = NULL;
+    int rc = reporting_fact_home_visit((const Welfare__Case__V1__HomeVisitRecorded *)m, &f, &field);
+    return add_fact_if_any(ctx, m, rc, &f, field);
+}
+
+static int apply_service_linkage(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    reporting_fact f;
+    const char *field = NULL;
+    int rc = reporting_fact_service_linkage((const Welfare__Registry__V1__ServiceLinkageChanged *)m, &f, &field);
+    return add_fact_if_any(ctx, m, rc, &f, field);
+}
+
 static int apply_resource(wh_ctx *ctx, const ProtobufCMessage *m)
 {
     reporting_fact f;
@@ -175,6 +202,8 @@ const wh_subscription reporting_subscriptions[] = {
     {"case", &welfare__case__v1__case_opened__descriptor, apply_case_opened},
     {"case", &welfare__case__v1__case_closed__descriptor, apply_case_closed},
     {"case", &welfare__case__v1__linkage_completed__descriptor, apply_linkage},
+    {"case", &welfare__case__v1__home_visit_recorded__descriptor, apply_home_visit},
+    {"registry", &welfare__registry__v1__service_linkage_changed__descriptor, apply_service_linkage},
     {"registry", &welfare__registry__v1__resource_registered__descriptor, apply_resource},
     {"routing", &welfare__routing__v1__dong_defined__descriptor, apply_dong},
     {"routing", &welfare__routing__v1__staff_registered__descriptor, apply_staff},

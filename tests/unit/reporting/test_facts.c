@@ -108,6 +108,52 @@ static void each_event_counts_its_column(void **state)
     assert_string_equal(field, "missed_on");
 }
 
+/* Outreach: an unplanned home visit met and counselled is a site visit, a failed one a miss; a planned
+ * one's details add nothing (routing's VisitCompleted counted it); a linkage counts when it starts. */
+static void outreach_visits_and_linkages(void **state)
+{
+    (void)state;
+    reporting_fact f;
+    const char *field = NULL;
+    Welfare__Case__V1__HomeVisitRecorded h = WELFARE__CASE__V1__HOME_VISIT_RECORDED__INIT;
+    h.dong_code = "2650052000";
+    h.visited_on = "2016-05-02";
+    h.outcome = WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_MET_COUNSELLED;
+    assert_int_equal(reporting_fact_home_visit(&h, &f, &field), 0);
+    only(&f, REPORTING_FACT_VISITS, 1);
+    h.outcome = WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_NOT_AT_HOME;
+    assert_int_equal(reporting_fact_home_visit(&h, &f, &field), 0);
+    only(&f, REPORTING_FACT_VISITS_MISSED, 1);
+    h.outcome = WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_REFUSED;
+    assert_int_equal(reporting_fact_home_visit(&h, &f, &field), 0);
+    only(&f, REPORTING_FACT_VISITS_MISSED, 1);
+    h.outcome = WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_MOVED;
+    assert_int_equal(reporting_fact_home_visit(&h, &f, &field), 0);
+    assert_true(reporting_fact_empty(&f));
+    h.outcome = WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_MET_COUNSELLED;
+    h.visit_id = 7;
+    assert_int_equal(reporting_fact_home_visit(&h, &f, &field), 0);
+    assert_true(reporting_fact_empty(&f));
+    h.visited_on = "2016-13-01";
+    assert_int_equal(reporting_fact_home_visit(&h, &f, &field), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "visited_on");
+
+    Welfare__Registry__V1__ServiceLinkageChanged l = WELFARE__REGISTRY__V1__SERVICE_LINKAGE_CHANGED__INIT;
+    l.dong_code = "2650052000";
+    l.changed_on = "2016-05-03";
+    for (int s = 1; s <= 5; s++) {
+        l.state = s;
+        assert_int_equal(reporting_fact_service_linkage(&l, &f, &field), 0);
+        if (s == WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_STARTED)
+            only(&f, REPORTING_FACT_LINKAGES, 1);
+        else
+            assert_true(reporting_fact_empty(&f));
+    }
+    l.dong_code = "";
+    assert_int_equal(reporting_fact_service_linkage(&l, &f, &field), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "dong_code");
+}
+
 static void resource_counts_case_and_amount(void **state)
 {
     Welfare__Registry__V1__ResourceRegistered e = WELFARE__REGISTRY__V1__RESOURCE_REGISTERED__INIT;
@@ -157,6 +203,7 @@ int main(void)
         cmocka_unit_test(bad_dates_and_dongs_name_the_field),
         cmocka_unit_test(each_event_counts_its_column),
         cmocka_unit_test(resource_counts_case_and_amount),
+        cmocka_unit_test(outreach_visits_and_linkages),
         cmocka_unit_test(dong_codes),
         cmocka_unit_test(kpi_table_is_complete),
     };
