@@ -50,11 +50,11 @@ int case_cycles_parse(const char *text, case_cycles *out);
 int case_cycle_days(const case_cycles *c, int risk_score);
 
 typedef struct case_settings {
-    int risk_threshold;   /* WH_CASE_RISK_THRESHOLD (50): a household at or above it gets a case */
-    int caseload_limit;   /* WH_CASE_CASELOAD_LIMIT (115): most open cases per worker */
-    int first_visit_days; /* WH_CASE_FIRST_VISIT_DAYS (7): the first visit is due within */
-    int joint_visit_risk; /* WH_CASE_JOINT_VISIT_RISK (80): from this risk a visiting nurse goes too */
-    bool notes_sealed;    /* the PII key is loaded, so notes can be stored encrypted */
+    int risk_threshold;        /* WH_CASE_RISK_THRESHOLD (50): a household at or above it gets a case */
+    int caseload_limit;        /* WH_CASE_CASELOAD_LIMIT (115): most open cases per worker */
+    int first_visit_days;      /* WH_CASE_FIRST_VISIT_DAYS (7): the first visit is due within */
+    int joint_visit_risk;      /* WH_CASE_JOINT_VISIT_RISK (80): from this risk a visiting nurse goes too */
+    bool notes_sealed;         /* the PII key is loaded, so notes can be stored encrypted */
     int unreachable_attempts;  /* WH_CASE_UNREACHABLE_ATTEMPTS (3): failed visits in a row that escalate */
     int planning_horizon_days; /* WH_CASE_PLANNING_HORIZON_DAYS (90): how far ahead a visit may be asked */
     case_cycles cycles;        /* WH_CASE_VISIT_CYCLES ("80:30,50:90,30:180"): monitoring frequency */
@@ -312,8 +312,8 @@ int case_outcome_of_miss(int miss_reason);
 
 /* Keeps every identified household (latest risk, latest location); *had_closed_case true when it has
  * a closed case and no open one (a re-report goes to the hub's decision). */
-int case_store_upsert_household(wh_db *db, const Welfare__Intake__V1__HouseholdIdentified *ev, const char *date,
-                                bool *had_closed_case);
+int case_store_upsert_household(wh_db *db, const Welfare__Intake__V1__HouseholdIdentified *ev,
+                                const char *date, bool *had_closed_case);
 int case_store_household(wh_db *db, int64_t household_id, case_household *out); /* WH_NOT_FOUND */
 /* A home visit row; visit_id 0 for an unplanned one. *fresh false when visit_id has one already. */
 typedef struct case_home_visit {
@@ -348,7 +348,8 @@ int case_store_case_escalated(wh_db *db, int64_t case_id, bool *escalated);
 
 /* Asks routing for a visit of a household (its open case's when it has one): stores and emits
  * VisitRequested. */
-int case_request_household_visit(wh_ctx *ctx, const case_household *h, case_visit *v, int64_t *visit_request_id);
+int case_request_household_visit(wh_ctx *ctx, const case_household *h, case_visit *v,
+                                 int64_t *visit_request_id);
 /* Applies an outcome (routing's or RecordHomeVisit's) to the household's watch; emits
  * HouseholdEscalated when it escalates. */
 int case_outreach_attempt(wh_ctx *ctx, const case_household *h, int outcome, const char *date,

@@ -32,7 +32,8 @@ static int check_window_and_skills(wh_ctx *ctx, const Welfare__Case__V1__Request
 {
     char field[32];
     if (m->window_start_minute < 0 || m->window_start_minute > 1439)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "window_start_minute", "window_start_minute must be 0..1439");
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "window_start_minute",
+                           "window_start_minute must be 0..1439");
     if (m->window_end_minute != 0 &&
         (m->window_end_minute <= m->window_start_minute || m->window_end_minute > 1440))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "window_end_minute",
@@ -69,10 +70,11 @@ static int check_earliest(wh_ctx *ctx, const case_household *h, const char *earl
     wh_date_today(today);
     case_add_days(today, case_settings_of(ctx)->planning_horizon_days, horizon);
     if (strcmp(earliest, h->identified_on) < 0)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "earliest_on", "earliest_on is before the household was identified");
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "earliest_on",
+                           "earliest_on is before the household was identified");
     if (strcmp(earliest, horizon) > 0)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "earliest_on", "earliest_on is beyond the planning horizon (%s)",
-                           horizon);
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "earliest_on",
+                           "earliest_on is beyond the planning horizon (%s)", horizon);
     return 0;
 }
 
@@ -119,7 +121,8 @@ int case_handle_request_home_visit(wh_ctx *ctx, const ProtobufCMessage *req, Pro
     if (rc == 0)
         rc = check_earliest(ctx, &h, v.earliest_on);
     if (rc == 0 && h.watch_ended)
-        rc = wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "household_id", "the household moved or died (watch ended)");
+        rc = wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "household_id",
+                         "the household moved or died (watch ended)");
     if (rc < 0)
         return rc;
     v.priority = m->priority > 0 ? m->priority : h.risk_score;
@@ -183,10 +186,12 @@ static int record_dates(wh_ctx *ctx, const Welfare__Case__V1__RecordHomeVisit *m
     if (rc == 0 && strcmp(date, today) > 0)
         rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "visited_on", "visited_on is in the future");
     if (rc == 0 && strcmp(date, h->identified_on) < 0)
-        rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "visited_on", "visited_on is before the household was identified");
+        rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "visited_on",
+                         "visited_on is before the household was identified");
     follow[0] = '\0';
     if (rc == 0 && m->follow_up_on && *m->follow_up_on &&
-        (rc = case_business_date(ctx, m->follow_up_on, "follow_up_on", follow)) == 0 && strcmp(follow, date) <= 0)
+        (rc = case_business_date(ctx, m->follow_up_on, "follow_up_on", follow)) == 0 &&
+        strcmp(follow, date) <= 0)
         rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "follow_up_on", "follow_up_on must be after visited_on");
     return rc;
 }
@@ -199,8 +204,8 @@ static int detail_planned(wh_ctx *ctx, const Welfare__Case__V1__RecordHomeVisit 
     bool detailed;
     int64_t household_id;
     char visited_on[11];
-    int rc = case_store_planned_visit(wh_ctx_db(ctx), m->visit_id, id, &routing_outcome, &detailed, &household_id,
-                                      visited_on);
+    int rc = case_store_planned_visit(wh_ctx_db(ctx), m->visit_id, id, &routing_outcome, &detailed,
+                                      &household_id, visited_on);
     if (rc == WH_NOT_FOUND)
         return wh_ctx_fail(ctx, rc, "visit_id", "routing has reported no outcome for this visit");
     if (rc < 0)
@@ -213,10 +218,12 @@ static int detail_planned(wh_ctx *ctx, const Welfare__Case__V1__RecordHomeVisit 
         return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "outcome", "routing recorded the visit as %s",
                            routing_outcome == CASE_OUTCOME_MET ? "completed" : "missed");
     if (strcmp(visited_on, v->visited_on) != 0 && m->visited_on && *m->visited_on)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "visited_on", "routing recorded the visit on %s", visited_on);
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "visited_on", "routing recorded the visit on %s",
+                           visited_on);
     v->visited_on = wh_ctx_strdup(ctx, visited_on);
     if ((rc = case_store_detail_home_visit(wh_ctx_db(ctx), *id, v)) < 0)
-        return wh_ctx_fail(ctx, rc, rc == WH_ALREADY_EXISTS ? "visit_id" : NULL, "could not record the visit");
+        return wh_ctx_fail(ctx, rc, rc == WH_ALREADY_EXISTS ? "visit_id" : NULL,
+                           "could not record the visit");
     return 0;
 }
 
@@ -302,11 +309,18 @@ int case_handle_record_home_visit(wh_ctx *ctx, const ProtobufCMessage *req, Prot
     int roles[CASE_MAX_ROLES];
     for (size_t i = 0; i < m->n_roles; i++)
         roles[i] = m->roles[i];
-    case_home_visit v = {.household_id = h.id, .case_id = h.open_case_id, .visit_id = m->visit_id,
-                         .visited_on = date, .outcome = m->outcome, .roles = roles, .n_roles = (int)m->n_roles,
+    case_home_visit v = {.household_id = h.id,
+                         .case_id = h.open_case_id,
+                         .visit_id = m->visit_id,
+                         .visited_on = date,
+                         .outcome = m->outcome,
+                         .roles = roles,
+                         .n_roles = (int)m->n_roles,
                          .needs = (const Welfare__Case__V1__Need *const *)m->needs_observed,
-                         .n_needs = m->n_needs_observed, .note_sealed = sealed ? wh_ctx_strdup(ctx, sealed) : "",
-                         .follow_up_on = follow, .detailed = true};
+                         .n_needs = m->n_needs_observed,
+                         .note_sealed = sealed ? wh_ctx_strdup(ctx, sealed) : "",
+                         .follow_up_on = follow,
+                         .detailed = true};
     free(sealed);
     Welfare__Case__V1__RecordHomeVisitReply *r = wh_ctx_alloc(ctx, sizeof *r);
     if (!r)

@@ -15,7 +15,8 @@
 static int check_hub_limit(wh_ctx *ctx, const char *hub, int limit)
 {
     if (!case_text_ok(hub, CASE_CODE_MAX))
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "hub_dong_code", "hub_dong_code is required (1..32 bytes)");
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "hub_dong_code",
+                           "hub_dong_code is required (1..32 bytes)");
     if (limit < 0 || limit > 1000)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "limit", "limit must be 0..1000");
     return 0;
@@ -72,8 +73,8 @@ int case_handle_propose_due_visits(wh_ctx *ctx, const ProtobufCMessage *req, Pro
         return rc;
     Welfare__Case__V1__DueVisit **due;
     size_t n;
-    if ((rc = case_store_list_due(ctx, m->hub_dong_code, as_of, false, true, m->limit ? m->limit : DEFAULT_LIMIT,
-                                  &due, &n)) < 0)
+    if ((rc = case_store_list_due(ctx, m->hub_dong_code, as_of, false, true,
+                                  m->limit ? m->limit : DEFAULT_LIMIT, &due, &n)) < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not list the due visits");
     Welfare__Case__V1__ProposeDueVisitsReply *r = wh_ctx_alloc(ctx, sizeof *r);
     int64_t *ids = wh_ctx_alloc(ctx, sizeof *ids * (n ? n : 1));
@@ -99,8 +100,8 @@ int case_handle_list_escalations(wh_ctx *ctx, const ProtobufCMessage *req, Proto
     if (!r)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
     welfare__case__v1__list_escalations_reply__init(r);
-    rc = case_store_list_escalations(ctx, m->hub_dong_code, m->limit ? m->limit : DEFAULT_LIMIT, &r->escalations,
-                                     &r->n_escalations);
+    rc = case_store_list_escalations(ctx, m->hub_dong_code, m->limit ? m->limit : DEFAULT_LIMIT,
+                                     &r->escalations, &r->n_escalations);
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not list the escalations");
     *reply = &r->base;

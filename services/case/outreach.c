@@ -11,7 +11,8 @@
 
 #include "wh/log.h"
 
-int case_request_household_visit(wh_ctx *ctx, const case_household *h, case_visit *v, int64_t *visit_request_id)
+int case_request_household_visit(wh_ctx *ctx, const case_household *h, case_visit *v,
+                                 int64_t *visit_request_id)
 {
     v->case_id = h->open_case_id;
     v->household_id = h->id;
@@ -62,7 +63,8 @@ int case_outreach_attempt(wh_ctx *ctx, const case_household *h, int outcome, con
                           int *failed_attempts, bool *escalated)
 {
     int limit = case_settings_of(ctx)->unreachable_attempts;
-    int rc = case_store_household_attempt(wh_ctx_db(ctx), h->id, outcome, date, limit, failed_attempts, escalated);
+    int rc =
+        case_store_household_attempt(wh_ctx_db(ctx), h->id, outcome, date, limit, failed_attempts, escalated);
     if (rc == 0 && *escalated)
         rc = emit_escalated(ctx, h, *failed_attempts, date);
     return rc;
@@ -80,8 +82,11 @@ int case_outreach_routing_outcome(wh_ctx *ctx, int64_t visit_id, int64_t visit_r
         return 0; /* a case opened by hand for a household intake never identified: nothing to watch */
     if (rc < 0)
         return rc;
-    case_home_visit v = {.household_id = h.id, .case_id = h.open_case_id, .visit_id = visit_id,
-                         .visited_on = date, .outcome = outcome};
+    case_home_visit v = {.household_id = h.id,
+                         .case_id = h.open_case_id,
+                         .visit_id = visit_id,
+                         .visited_on = date,
+                         .outcome = outcome};
     bool fresh, escalated;
     int failed;
     if ((rc = case_store_insert_home_visit(wh_ctx_db(ctx), &v, &id, &fresh)) < 0 || !fresh)

@@ -80,9 +80,10 @@ const wh_db_statement case_statements[] = {
      "UPDATE linkage l SET status = 'failed', failure_reason = $2 FROM cases c WHERE l.id = $1 AND "
      "l.status = 'requested' AND c.id = l.case_id RETURNING l.case_id, c.dong_code, l.requested_on::text"},
     {"case_linkage_exists", "SELECT 1 FROM linkage WHERE id = $1"},
-    {"case_insert_visit_request", "INSERT INTO visit_request (case_id, purpose, roles, priority, "
-                                  "duration_minutes, earliest_on, latest_on, household_id) "
-                                  "VALUES (NULLIF($1, 0), $2, $3::integer[], $4, $5, $6, $7, $8) RETURNING id"},
+    {"case_insert_visit_request",
+     "INSERT INTO visit_request (case_id, purpose, roles, priority, "
+     "duration_minutes, earliest_on, latest_on, household_id) "
+     "VALUES (NULLIF($1, 0), $2, $3::integer[], $4, $5, $6, $7, $8) RETURNING id"},
     {"case_insert_visit_outcome",
      "INSERT INTO visit_outcome (visit_id, visit_request_id, completed, miss_reason, outcome_on) "
      "SELECT $1, id, $3, $4, $5 FROM visit_request WHERE id = $2 ON CONFLICT DO NOTHING RETURNING 1"},

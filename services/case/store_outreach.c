@@ -10,7 +10,8 @@
 
 #include "wh/util.h"
 
-#define HUB_OF(h) "COALESCE((SELECT d.hub_dong_code FROM dong d WHERE d.dong_code = " h ".dong_code), " h ".dong_code)"
+#define HUB_OF(h)                                                                                            \
+    "COALESCE((SELECT d.hub_dong_code FROM dong d WHERE d.dong_code = " h ".dong_code), " h ".dong_code)"
 #define CYCLE_OF(h)                                                                                          \
     "(SELECT b.days FROM unnest($2::integer[], $3::integer[]) AS b(min_risk, days) WHERE " h                 \
     ".risk_score >= b.min_risk ORDER BY b.min_risk DESC LIMIT 1)"
@@ -28,9 +29,11 @@ const wh_db_statement case_outreach_statements[] = {
      "RETURNING (SELECT closed FROM prior)"},
     {"case_household",
      "SELECT h.household_id, COALESCE((SELECT c.id FROM cases c WHERE c.household_id = h.household_id AND "
-     "c.status = 'open'), 0), h.dong_code, " HUB_OF("h") ", h.latitude, h.longitude, h.risk_score, "
-     "h.failed_attempts, h.identified_on::text, h.escalated_on IS NOT NULL, h.watch_ended_on IS NOT NULL "
-     "FROM household h WHERE h.household_id = $1"},
+     "c.status = 'open'), 0), h.dong_code, " HUB_OF(
+         "h") ", h.latitude, h.longitude, h.risk_score, "
+              "h.failed_attempts, h.identified_on::text, h.escalated_on IS NOT NULL, h.watch_ended_on IS NOT "
+              "NULL "
+              "FROM household h WHERE h.household_id = $1"},
     {"case_insert_home_visit",
      "INSERT INTO home_visit (household_id, case_id, visit_id, visited_on, outcome, roles, need_domains, "
      "need_severities, note_sealed, follow_up_on, detailed) VALUES ($1, $2, $3, $4, $5, $6::integer[], "
@@ -40,7 +43,8 @@ const wh_db_statement case_outreach_statements[] = {
      "visit_id <> 0"},
     {"case_detail_home_visit",
      "UPDATE home_visit SET outcome = $2, roles = $3::integer[], need_domains = $4::integer[], "
-     "need_severities = $5::integer[], note_sealed = $6, follow_up_on = NULLIF($7, '')::date, detailed = true "
+     "need_severities = $5::integer[], note_sealed = $6, follow_up_on = NULLIF($7, '')::date, detailed = "
+     "true "
      "WHERE id = $1 AND NOT detailed"},
     {"case_household_attempt",
      "UPDATE household SET "
@@ -54,31 +58,40 @@ const wh_db_statement case_outreach_statements[] = {
      "RETURNING failed_attempts, escalated_on IS NOT NULL AND $2 = 'failed' AND failed_attempts = $4"},
     {"case_request_household", "SELECT COALESCE(household_id, 0) FROM visit_request WHERE id = $1"},
     {"case_list_due",
-     "WITH w AS (SELECT h.household_id, h.dong_code, h.risk_score, h.last_met_on, " CYCLE_OF("h") " AS cycle, "
-     "  COALESCE(h.last_met_on, h.identified_on) AS since FROM household h "
-     "  WHERE " HUB_OF("h") " = $1 AND h.watch_ended_on IS NULL AND h.escalated_on IS NULL), "
-     "d AS (SELECT w.*, (w.since + w.cycle) AS due_on, EXISTS (SELECT 1 FROM visit_request v WHERE "
-     "  v.household_id = w.household_id AND v.status = 'requested') AS requested FROM w WHERE w.cycle IS NOT NULL) "
-     "SELECT household_id, dong_code, risk_score, cycle, COALESCE(last_met_on::text, ''), due_on::text, "
-     "requested FROM d WHERE due_on <= $4::date AND (NOT $5::boolean OR due_on < $4::date) AND "
-     "(NOT $6::boolean OR NOT requested) ORDER BY due_on, household_id LIMIT $7"},
+     "WITH w AS (SELECT h.household_id, h.dong_code, h.risk_score, h.last_met_on, " CYCLE_OF(
+         "h") " AS cycle, "
+              "  COALESCE(h.last_met_on, h.identified_on) AS since FROM household h "
+              "  WHERE " HUB_OF(
+                  "h") " = $1 AND h.watch_ended_on IS NULL AND h.escalated_on IS NULL), "
+                       "d AS (SELECT w.*, (w.since + w.cycle) AS due_on, EXISTS (SELECT 1 FROM visit_request "
+                       "v WHERE "
+                       "  v.household_id = w.household_id AND v.status = 'requested') AS requested FROM w "
+                       "WHERE w.cycle IS NOT NULL) "
+                       "SELECT household_id, dong_code, risk_score, cycle, COALESCE(last_met_on::text, ''), "
+                       "due_on::text, "
+                       "requested FROM d WHERE due_on <= $4::date AND (NOT $5::boolean OR due_on < $4::date) "
+                       "AND "
+                       "(NOT $6::boolean OR NOT requested) ORDER BY due_on, household_id LIMIT $7"},
     {"case_list_escalations",
-     "SELECT h.household_id, h.dong_code, h.failed_attempts, h.escalated_on::text, COALESCE((SELECT c.id FROM "
+     "SELECT h.household_id, h.dong_code, h.failed_attempts, h.escalated_on::text, COALESCE((SELECT c.id "
+     "FROM "
      "cases c WHERE c.household_id = h.household_id AND c.status = 'open'), 0) FROM household h "
-     "WHERE h.escalated_on IS NOT NULL AND " HUB_OF("h") " = $1 ORDER BY h.escalated_on, h.household_id LIMIT $2"},
+     "WHERE h.escalated_on IS NOT NULL AND " HUB_OF(
+         "h") " = $1 ORDER BY h.escalated_on, h.household_id LIMIT $2"},
     {"case_case_escalated",
      "SELECT h.escalated_on IS NOT NULL FROM cases c JOIN household h ON h.household_id = c.household_id "
      "WHERE c.id = $1"},
 };
-const size_t case_outreach_statements_count = sizeof case_outreach_statements / sizeof case_outreach_statements[0];
+const size_t case_outreach_statements_count =
+    sizeof case_outreach_statements / sizeof case_outreach_statements[0];
 
 static void copy_text(char *out, size_t cap, const char *v)
 {
     snprintf(out, cap, "%s", v ? v : "");
 }
 
-int case_store_upsert_household(wh_db *db, const Welfare__Intake__V1__HouseholdIdentified *ev, const char *date,
-                                bool *had_closed_case)
+int case_store_upsert_household(wh_db *db, const Welfare__Intake__V1__HouseholdIdentified *ev,
+                                const char *date, bool *had_closed_case)
 {
     const Welfare__Common__V1__GeoPoint *at = ev->location;
     bool located =
@@ -225,9 +238,9 @@ int case_store_detail_home_visit(wh_db *db, int64_t id, const case_home_visit *v
 int case_store_household_attempt(wh_db *db, int64_t household_id, int outcome, const char *date, int limit,
                                  int *failed_attempts, bool *escalated)
 {
-    const char *kind = outcome == CASE_OUTCOME_MET        ? "met"
-                       : case_outcome_failed(outcome)     ? "failed"
-                                                          : "ended";
+    const char *kind = outcome == CASE_OUTCOME_MET    ? "met"
+                       : case_outcome_failed(outcome) ? "failed"
+                                                      : "ended";
     wh_params p;
     PGresult *r;
     wh_params_reset(&p);

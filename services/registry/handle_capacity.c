@@ -121,7 +121,8 @@ int registry_handle_release_capacity(wh_ctx *ctx, const ProtobufCMessage *req, P
     return 0;
 }
 
-int registry_release(wh_ctx *ctx, int64_t reservation_id, const char *date, int64_t *resource_id, int *remaining)
+int registry_release(wh_ctx *ctx, int64_t reservation_id, const char *date, int64_t *resource_id,
+                     int *remaining)
 {
     int rc = registry_store_release(wh_ctx_db(ctx), reservation_id, date, resource_id, remaining);
     if (rc < 0)

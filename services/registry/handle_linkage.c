@@ -14,12 +14,12 @@
 #include "wh/log.h"
 #include "wh/util.h"
 
-#define KIND_PUBLIC   WELFARE__REGISTRY__V1__LINKAGE_KIND__LINKAGE_KIND_PUBLIC_PROGRAMME
-#define KIND_RESOURCE WELFARE__REGISTRY__V1__LINKAGE_KIND__LINKAGE_KIND_RESOURCE
-#define STATE_ENDED   WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_ENDED
+#define KIND_PUBLIC    WELFARE__REGISTRY__V1__LINKAGE_KIND__LINKAGE_KIND_PUBLIC_PROGRAMME
+#define KIND_RESOURCE  WELFARE__REGISTRY__V1__LINKAGE_KIND__LINKAGE_KIND_RESOURCE
+#define STATE_ENDED    WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_ENDED
 #define LAST_PROGRAMME WELFARE__REGISTRY__V1__PUBLIC_PROGRAMME__PUBLIC_PROGRAMME_LIVING_STABILISATION
-#define LAST_OUTCOME  WELFARE__REGISTRY__V1__LINKAGE_OUTCOME__LINKAGE_OUTCOME_CASE_CLOSED
-#define LAST_CHANNEL  6 /* welfare.intake.v1.Channel */
+#define LAST_OUTCOME   WELFARE__REGISTRY__V1__LINKAGE_OUTCOME__LINKAGE_OUTCOME_CASE_CLOSED
+#define LAST_CHANNEL   6 /* welfare.intake.v1.Channel */
 
 /* A business date: the one given or today; not in the future. */
 static int past_date(wh_ctx *ctx, const char *given, const char *field, char out[11])
@@ -90,13 +90,15 @@ static int check_request(wh_ctx *ctx, const Welfare__Registry__V1__RequestServic
     if (m->kind != KIND_PUBLIC && m->kind != KIND_RESOURCE)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "kind", "kind must be PUBLIC_PROGRAMME or RESOURCE");
     if (m->kind == KIND_PUBLIC && (m->programme <= 0 || m->programme > LAST_PROGRAMME))
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "programme", "a public-programme linkage needs its programme");
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "programme",
+                           "a public-programme linkage needs its programme");
     if (m->kind == KIND_RESOURCE && m->programme != 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "programme", "a resource linkage has no programme");
     if (m->kind == KIND_RESOURCE && m->resource_id <= 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "resource_id", "a resource linkage needs its resource");
     if (m->kind == KIND_PUBLIC && m->resource_id != 0)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "resource_id", "a public-programme linkage has no resource");
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "resource_id",
+                           "a public-programme linkage has no resource");
     if (m->provider_id < 0 || (m->kind == KIND_RESOURCE && m->provider_id != 0))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "provider_id",
                            "provider_id is for public programmes (a resource's provider is its own)");
@@ -122,7 +124,8 @@ static int check_public_provider(wh_ctx *ctx, int64_t provider_id)
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not read the provider");
     if (is_private)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "provider_id", "a public programme needs a public provider");
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "provider_id",
+                           "a public programme needs a public provider");
     return 0;
 }
 
@@ -146,12 +149,19 @@ static int reserve_resource(wh_ctx *ctx, registry_linkage *l, int *remaining)
     return 0;
 }
 
-int registry_handle_request_service_linkage(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+int registry_handle_request_service_linkage(wh_ctx *ctx, const ProtobufCMessage *req,
+                                            ProtobufCMessage **reply)
 {
     const Welfare__Registry__V1__RequestServiceLinkage *m = (const void *)req;
-    registry_linkage l = {.household_id = m->household_id, .case_id = m->case_id, .kind = m->kind,
-                          .programme = m->programme, .provider_id = m->provider_id, .resource_id = m->resource_id,
-                          .domain = m->domain, .channel = m->channel, .referral_id = m->referral_id,
+    registry_linkage l = {.household_id = m->household_id,
+                          .case_id = m->case_id,
+                          .kind = m->kind,
+                          .programme = m->programme,
+                          .provider_id = m->provider_id,
+                          .resource_id = m->resource_id,
+                          .domain = m->domain,
+                          .channel = m->channel,
+                          .referral_id = m->referral_id,
                           .state = WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_REQUESTED};
     char identified_on[11];
     int remaining = 0;
@@ -166,8 +176,10 @@ int registry_handle_request_service_linkage(wh_ctx *ctx, const ProtobufCMessage 
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not read the household");
     if (strcmp(l.requested_on, identified_on) < 0)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "requested_on", "requested_on is before the household was identified");
-    rc = m->kind == KIND_PUBLIC ? check_public_provider(ctx, m->provider_id) : reserve_resource(ctx, &l, &remaining);
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "requested_on",
+                           "requested_on is before the household was identified");
+    rc = m->kind == KIND_PUBLIC ? check_public_provider(ctx, m->provider_id)
+                                : reserve_resource(ctx, &l, &remaining);
     if (rc < 0)
         return rc;
     memcpy(l.changed_on, l.requested_on, sizeof l.changed_on);
@@ -196,8 +208,9 @@ static int check_owner(wh_ctx *ctx, const registry_linkage *l)
     char registered_by[64] = "";
     if (!who || who->role != WH_ROLE_AGENCY)
         return 0;
-    int rc = l->provider_id ? registry_store_provider_facts(wh_ctx_db(ctx), l->provider_id, &is_private, registered_by)
-                            : 0;
+    int rc = l->provider_id
+                 ? registry_store_provider_facts(wh_ctx_db(ctx), l->provider_id, &is_private, registered_by)
+                 : 0;
     if (rc < 0 && rc != WH_NOT_FOUND)
         return wh_ctx_fail(ctx, rc, NULL, "could not read the provider");
     if (!*registered_by || strcmp(registered_by, who->name) != 0)
@@ -210,7 +223,8 @@ static int check_change(wh_ctx *ctx, const Welfare__Registry__V1__ChangeServiceL
     if (m->linkage_id <= 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "linkage_id", "linkage_id is required");
     if (m->state < WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_ACCEPTED || m->state > STATE_ENDED)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "state", "state must be ACCEPTED, REFUSED, STARTED or ENDED");
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "state",
+                           "state must be ACCEPTED, REFUSED, STARTED or ENDED");
     if (m->state == STATE_ENDED && (m->outcome <= 0 || m->outcome > LAST_OUTCOME))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "outcome", "an ended linkage needs its outcome");
     if (m->state != STATE_ENDED && m->outcome != 0)
@@ -234,11 +248,11 @@ int registry_handle_change_service_linkage(wh_ctx *ctx, const ProtobufCMessage *
     if ((rc = check_owner(ctx, &l)) < 0)
         return rc;
     if (!registry_linkage_move_ok(l.state, m->state))
-        return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "state", "the linkage cannot move from state %d to %d",
-                           l.state, m->state);
+        return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "state",
+                           "the linkage cannot move from state %d to %d", l.state, m->state);
     if (strcmp(on, l.changed_on) < 0)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "changed_on", "changed_on is before the linkage's last change (%s)",
-                           l.changed_on);
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "changed_on",
+                           "changed_on is before the linkage's last change (%s)", l.changed_on);
     if ((rc = registry_linkage_change(ctx, &l, m->state, m->outcome, on)) < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not change the linkage");
     Welfare__Registry__V1__ChangeServiceLinkageReply *r = wh_ctx_alloc(ctx, sizeof *r);
@@ -259,7 +273,9 @@ int registry_handle_list_service_linkages(wh_ctx *ctx, const ProtobufCMessage *r
     const wh_principal *who = wh_ctx_principal(ctx);
     if (m->household_id < 0 || m->provider_id < 0 || m->after_id < 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT,
-                           m->household_id < 0 ? "household_id" : m->provider_id < 0 ? "provider_id" : "after_id",
+                           m->household_id < 0  ? "household_id"
+                           : m->provider_id < 0 ? "provider_id"
+                                                : "after_id",
                            "ids must not be negative");
     if (m->state < 0 || m->state > STATE_ENDED)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "state", "unknown state");
@@ -269,7 +285,8 @@ int registry_handle_list_service_linkages(wh_ctx *ctx, const ProtobufCMessage *r
         /* an agency sees its own providers' linkages only */
         registry_linkage own = {.provider_id = m->provider_id};
         if (m->provider_id == 0)
-            return wh_ctx_fail(ctx, WH_PERMISSION_DENIED, "provider_id", "an agency lists its own provider's linkages");
+            return wh_ctx_fail(ctx, WH_PERMISSION_DENIED, "provider_id",
+                               "an agency lists its own provider's linkages");
         int rc = check_owner(ctx, &own);
         if (rc < 0)
             return rc;
@@ -291,10 +308,12 @@ int registry_apply_household_identified(wh_ctx *ctx, const ProtobufCMessage *eve
 {
     const Welfare__Intake__V1__HouseholdIdentified *ev = (const void *)event;
     if (ev->household_id <= 0 || !registry_text_ok(ev->dong_code, 32) || !wh_date_valid(ev->identified_on)) {
-        wh_log_warn("ignoring household without id, dong or date", "{s:I}", "referral_id", (json_int_t)ev->referral_id);
+        wh_log_warn("ignoring household without id, dong or date", "{s:I}", "referral_id",
+                    (json_int_t)ev->referral_id);
         return 0;
     }
-    return registry_store_upsert_household(wh_ctx_db(ctx), ev->household_id, ev->dong_code, ev->identified_on);
+    return registry_store_upsert_household(wh_ctx_db(ctx), ev->household_id, ev->dong_code,
+                                           ev->identified_on);
 }
 
 /* A closed case ends its linkages (capacity given back) and releases the reservations it still holds
@@ -317,7 +336,8 @@ int registry_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event)
     for (size_t i = 0; i < n && rc == 0; i++) {
         registry_linkage l;
         if ((rc = registry_store_linkage(wh_ctx_db(ctx), ids[i], &l)) == 0)
-            rc = registry_linkage_change(ctx, &l, STATE_ENDED, LAST_OUTCOME, strcmp(on, l.changed_on) < 0 ? l.changed_on : on);
+            rc = registry_linkage_change(ctx, &l, STATE_ENDED, LAST_OUTCOME,
+                                         strcmp(on, l.changed_on) < 0 ? l.changed_on : on);
     }
     if (rc == 0)
         rc = registry_store_case_ids(ctx, "registry_case_reservations", ev->case_id, &ids, &n);

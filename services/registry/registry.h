@@ -136,7 +136,8 @@ int registry_handle_match_needs(wh_ctx *ctx, const ProtobufCMessage *req, Protob
 int registry_handle_reserve_capacity(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 /* Gives a reservation back and emits CapacityReleased.  WH_NOT_FOUND, WH_FAILED_PRECONDITION (released
  * already). */
-int registry_release(wh_ctx *ctx, int64_t reservation_id, const char *date, int64_t *resource_id, int *remaining);
+int registry_release(wh_ctx *ctx, int64_t reservation_id, const char *date, int64_t *resource_id,
+                     int *remaining);
 int registry_handle_release_capacity(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int registry_handle_list_resources(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int registry_handle_get_resource(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
@@ -166,7 +167,8 @@ int registry_store_upsert_household(wh_db *db, int64_t household_id, const char 
 /* The household's dong and identification date: WH_NOT_FOUND. */
 int registry_store_household(wh_db *db, int64_t household_id, char dong_code[33], char identified_on[11]);
 /* A resource's provider and discovery date: WH_NOT_FOUND. */
-int registry_store_resource_facts(wh_db *db, int64_t resource_id, int64_t *provider_id, char discovered_on[11]);
+int registry_store_resource_facts(wh_db *db, int64_t resource_id, int64_t *provider_id,
+                                  char discovered_on[11]);
 /* A provider's kind and who registered it: WH_NOT_FOUND. */
 int registry_store_provider_facts(wh_db *db, int64_t provider_id, bool *is_private, char registered_by[64]);
 int registry_store_insert_linkage(wh_db *db, const registry_linkage *l, int64_t *id);
@@ -183,8 +185,10 @@ int registry_store_list_linkages(wh_ctx *ctx, const Welfare__Registry__V1__ListS
  * ServiceLinkageChanged.  The caller checked the move. */
 int registry_linkage_change(wh_ctx *ctx, registry_linkage *l, int state, int outcome, const char *on);
 
-int registry_handle_request_service_linkage(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
-int registry_handle_change_service_linkage(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int registry_handle_request_service_linkage(wh_ctx *ctx, const ProtobufCMessage *req,
+                                            ProtobufCMessage **reply);
+int registry_handle_change_service_linkage(wh_ctx *ctx, const ProtobufCMessage *req,
+                                           ProtobufCMessage **reply);
 int registry_handle_list_service_linkages(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int registry_apply_household_identified(wh_ctx *ctx, const ProtobufCMessage *event);
 int registry_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event);

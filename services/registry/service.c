@@ -30,12 +30,12 @@ static const wh_command commands[] = {
     CMD(list_resources, list_resources_reply, registry_handle_list_resources, ANYONE, true,
         "list resources by dong and domain"),
     CMD(get_resource, get_resource_reply, registry_handle_get_resource, ANYONE, true, "read one resource"),
-    CMD(request_service_linkage, request_service_linkage_reply, registry_handle_request_service_linkage, STAFF,
-        false, "link any household to a public programme or a resource (reserves capacity)"),
+    CMD(request_service_linkage, request_service_linkage_reply, registry_handle_request_service_linkage,
+        STAFF, false, "link any household to a public programme or a resource (reserves capacity)"),
     CMD(change_service_linkage, change_service_linkage_reply, registry_handle_change_service_linkage, ANYONE,
         false, "accept, refuse, start or end a linkage (agencies: their own providers')"),
-    CMD(list_service_linkages, list_service_linkages_reply, registry_handle_list_service_linkages, ANYONE, true,
-        "list linkages by household, provider, state"),
+    CMD(list_service_linkages, list_service_linkages_reply, registry_handle_list_service_linkages, ANYONE,
+        true, "list linkages by household, provider, state"),
 };
 
 static const wh_subscription subscriptions[] = {

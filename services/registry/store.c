@@ -61,21 +61,26 @@ const wh_db_statement registry_statements[] = {
     {"registry_resource_facts", "SELECT provider_id, discovered_on::text FROM resource WHERE id = $1"},
     {"registry_provider_facts", "SELECT is_private, registered_by FROM provider WHERE id = $1"},
     {"registry_insert_linkage",
-     "INSERT INTO service_linkage (household_id, case_id, dong_code, kind, programme, provider_id, resource_id, "
+     "INSERT INTO service_linkage (household_id, case_id, dong_code, kind, programme, provider_id, "
+     "resource_id, "
      "reservation_id, domain, channel, referral_id, state, requested_on, changed_on) "
      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING id"},
-    {"registry_linkage",
-     "SELECT id, household_id, case_id, dong_code, kind, programme, provider_id, resource_id, reservation_id, "
-     "domain, channel, referral_id, state, outcome, requested_on::text, changed_on::text FROM service_linkage "
-     "WHERE id = $1 FOR UPDATE"},
-    {"registry_set_linkage_state", "UPDATE service_linkage SET state = $2, outcome = $3, changed_on = $4 WHERE id = $1"},
+    {"registry_linkage", "SELECT id, household_id, case_id, dong_code, kind, programme, provider_id, "
+                         "resource_id, reservation_id, "
+                         "domain, channel, referral_id, state, outcome, requested_on::text, changed_on::text "
+                         "FROM service_linkage "
+                         "WHERE id = $1 FOR UPDATE"},
+    {"registry_set_linkage_state",
+     "UPDATE service_linkage SET state = $2, outcome = $3, changed_on = $4 WHERE id = $1"},
     {"registry_case_linkages",
      "SELECT id FROM service_linkage WHERE case_id = $1 AND case_id <> 0 AND state IN (1, 2, 4) ORDER BY id"},
     {"registry_case_reservations",
      "SELECT id FROM reservation WHERE case_id = $1 AND case_id <> 0 AND released_on IS NULL ORDER BY id"},
     {"registry_list_linkages",
-     "SELECT id, household_id, case_id, dong_code, kind, programme, provider_id, resource_id, reservation_id, "
-     "domain, channel, referral_id, state, outcome, requested_on::text, changed_on::text FROM service_linkage "
+     "SELECT id, household_id, case_id, dong_code, kind, programme, provider_id, resource_id, "
+     "reservation_id, "
+     "domain, channel, referral_id, state, outcome, requested_on::text, changed_on::text FROM "
+     "service_linkage "
      "WHERE ($1::bigint = 0 OR household_id = $1) AND ($2::bigint = 0 OR provider_id = $2) AND "
      "($3::integer = 0 OR state = $3) AND id > $4 ORDER BY id LIMIT $5"},
 };

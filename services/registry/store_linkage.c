@@ -45,7 +45,8 @@ int registry_store_household(wh_db *db, int64_t household_id, char dong_code[33]
     return 0;
 }
 
-int registry_store_resource_facts(wh_db *db, int64_t resource_id, int64_t *provider_id, char discovered_on[11])
+int registry_store_resource_facts(wh_db *db, int64_t resource_id, int64_t *provider_id,
+                                  char discovered_on[11])
 {
     PGresult *r;
     int rc = row_by_id(db, "registry_resource_facts", resource_id, &r);

@@ -127,7 +127,8 @@ int reporting_fact_resource(const Welfare__Registry__V1__ResourceRegistered *e, 
 /* A home visit recorded without a plan (visit_id 0): met and counselled is a site visit, not at home or
  * refused a missed one; moved, deceased, or a planned visit (counted from routing's VisitCompleted
  * already) add nothing. */
-int reporting_fact_home_visit(const Welfare__Case__V1__HomeVisitRecorded *e, reporting_fact *f, const char **field)
+int reporting_fact_home_visit(const Welfare__Case__V1__HomeVisitRecorded *e, reporting_fact *f,
+                              const char **field)
 {
     int rc = fact_start(f, e->dong_code, "dong_code", e->visited_on, "visited_on", field);
     if (rc != 0 || e->visit_id != 0)

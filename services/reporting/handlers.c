@@ -147,7 +147,8 @@ static int apply_service_linkage(wh_ctx *ctx, const ProtobufCMessage *m)
 {
     reporting_fact f;
     const char *field = NULL;
-    int rc = reporting_fact_service_linkage((const Welfare__Registry__V1__ServiceLinkageChanged *)m, &f, &field);
+    int rc =
+        reporting_fact_service_linkage((const Welfare__Registry__V1__ServiceLinkageChanged *)m, &f, &field);
     return add_fact_if_any(ctx, m, rc, &f, field);
 }
 

@@ -76,7 +76,8 @@ int reporting_fact_visit(const Welfare__Routing__V1__VisitCompleted *e, reportin
                          const char **field);
 int reporting_fact_visit_missed(const Welfare__Routing__V1__VisitMissed *e, reporting_fact *f,
                                 const char **field);
-int reporting_fact_home_visit(const Welfare__Case__V1__HomeVisitRecorded *e, reporting_fact *f, const char **field);
+int reporting_fact_home_visit(const Welfare__Case__V1__HomeVisitRecorded *e, reporting_fact *f,
+                              const char **field);
 int reporting_fact_service_linkage(const Welfare__Registry__V1__ServiceLinkageChanged *e, reporting_fact *f,
                                    const char **field);
 /* True when the fact adds nothing (nothing to store). */

@@ -47,8 +47,10 @@ int routing_apply_home_visit_recorded(wh_ctx *ctx, const ProtobufCMessage *event
     const Welfare__Case__V1__HomeVisitRecorded *ev = (const void *)event;
     char date[11];
     bool moved = ev->outcome == WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_MOVED;
-    if (ev->household_id <= 0 || (!moved && ev->outcome != WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_DECEASED))
+    if (ev->household_id <= 0 ||
+        (!moved && ev->outcome != WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_DECEASED))
         return 0;
     event_date(ev->visited_on, "HomeVisitRecorded", date);
-    return routing_store_drop_requests(wh_ctx_db(ctx), false, ev->household_id, date, moved ? "moved" : "deceased");
+    return routing_store_drop_requests(wh_ctx_db(ctx), false, ev->household_id, date,
+                                       moved ? "moved" : "deceased");
 }

@@ -103,8 +103,7 @@ int routing_handle_list_visit_requests(wh_ctx *ctx, const ProtobufCMessage *req,
     if (m->hub_dong_code && !wh_utf8_valid(m->hub_dong_code, ROUTING_CODE_MAX))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "hub_dong_code",
                            "hub_dong_code must be at most 32 bytes");
-    if (m->status < 0 ||
-        m->status > WELFARE__ROUTING__V1__VISIT_REQUEST_STATUS__VISIT_REQUEST_STATUS_DROPPED)
+    if (m->status < 0 || m->status > WELFARE__ROUTING__V1__VISIT_REQUEST_STATUS__VISIT_REQUEST_STATUS_DROPPED)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "status", "unknown status");
     Welfare__Routing__V1__ListVisitRequestsReply *r = wh_ctx_alloc(ctx, sizeof *r);
     if (!r)

@@ -94,17 +94,22 @@ const wh_db_statement routing_statements[] = {
      "WHERE ($1 = '' OR hub_dong_code = $1) AND ($2 = '' OR status = $2) AND id > $3 ORDER BY id LIMIT $4"},
     /* A case closed ($1 case, $2 closing date) or a household no longer to visit ($1 household, $2
      * date): its pending requests and the visits planned from that date on are dropped. */
-    {"routing_drop_case",
-     "WITH r AS (UPDATE visit_request vr SET status = 'dropped', dropped_reason = $3 WHERE vr.case_id = $1 AND "
-     "vr.case_id <> 0 AND (vr.status = 'pending' OR (vr.status = 'scheduled' AND EXISTS (SELECT 1 FROM visit v "
-     "WHERE v.visit_request_id = vr.id AND v.status = 'scheduled' AND v.plan_date >= $2::date))) RETURNING vr.id) "
-     "UPDATE visit v SET status = 'dropped' FROM r WHERE v.visit_request_id = r.id AND v.status = 'scheduled' "
-     "AND v.plan_date >= $2::date"},
+    {"routing_drop_case", "WITH r AS (UPDATE visit_request vr SET status = 'dropped', dropped_reason = $3 "
+                          "WHERE vr.case_id = $1 AND "
+                          "vr.case_id <> 0 AND (vr.status = 'pending' OR (vr.status = 'scheduled' AND EXISTS "
+                          "(SELECT 1 FROM visit v "
+                          "WHERE v.visit_request_id = vr.id AND v.status = 'scheduled' AND v.plan_date >= "
+                          "$2::date))) RETURNING vr.id) "
+                          "UPDATE visit v SET status = 'dropped' FROM r WHERE v.visit_request_id = r.id AND "
+                          "v.status = 'scheduled' "
+                          "AND v.plan_date >= $2::date"},
     {"routing_drop_household",
-     "WITH r AS (UPDATE visit_request vr SET status = 'dropped', dropped_reason = $3 WHERE vr.household_id = $1 "
+     "WITH r AS (UPDATE visit_request vr SET status = 'dropped', dropped_reason = $3 WHERE vr.household_id = "
+     "$1 "
      "AND (vr.status = 'pending' OR (vr.status = 'scheduled' AND EXISTS (SELECT 1 FROM visit v WHERE "
      "v.visit_request_id = vr.id AND v.status = 'scheduled' AND v.plan_date >= $2::date))) RETURNING vr.id) "
-     "UPDATE visit v SET status = 'dropped' FROM r WHERE v.visit_request_id = r.id AND v.status = 'scheduled' "
+     "UPDATE visit v SET status = 'dropped' FROM r WHERE v.visit_request_id = r.id AND v.status = "
+     "'scheduled' "
      "AND v.plan_date >= $2::date"},
 };
 const size_t routing_statements_count = sizeof routing_statements / sizeof routing_statements[0];

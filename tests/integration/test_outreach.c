@@ -34,11 +34,11 @@
 #include "welfare/routing/v1/commands.pb-c.h"
 #include "wh/status.h"
 
-#define ROLE(x)   WELFARE__COMMON__V1__STAFF_ROLE__STAFF_ROLE_##x
+#define ROLE(x)    WELFARE__COMMON__V1__STAFF_ROLE__STAFF_ROLE_##x
 #define OUTCOME(x) WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_##x
-#define STATE(x)  WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_##x
-#define DOMAIN(x) WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_##x
-#define PERSON    3400
+#define STATE(x)   WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_##x
+#define DOMAIN(x)  WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_##x
+#define PERSON     3400
 
 static struct {
     char a[11];
@@ -111,8 +111,8 @@ static int64_t resource(int64_t provider, int capacity, const char *on, const ch
     q.capacity = capacity;
     q.discovered_on = (char *)on;
     q.title = (char *)title;
-    Welfare__Registry__V1__RegisterResourceReply *r = (void *)itest_call(
-        sc.registry, &q.base, &welfare__registry__v1__register_resource_reply__descriptor);
+    Welfare__Registry__V1__RegisterResourceReply *r =
+        (void *)itest_call(sc.registry, &q.base, &welfare__registry__v1__register_resource_reply__descriptor);
     int64_t id = r->resource_id;
     protobuf_c_message_free_unpacked(&r->base, NULL);
     return id;
@@ -126,8 +126,8 @@ static void set_up_registry(void)
     p.name = name;
     p.kind = WELFARE__REGISTRY__V1__PROVIDER_KIND__PROVIDER_KIND_PRIVATE;
     p.dong_code = sc.a;
-    Welfare__Registry__V1__RegisterProviderReply *r = (void *)itest_call(
-        sc.registry, &p.base, &welfare__registry__v1__register_provider_reply__descriptor);
+    Welfare__Registry__V1__RegisterProviderReply *r =
+        (void *)itest_call(sc.registry, &p.base, &welfare__registry__v1__register_provider_reply__descriptor);
     int64_t provider = r->provider_id;
     protobuf_c_message_free_unpacked(&r->base, NULL);
     sc.r1 = resource(provider, 1, "2016-03-01", "meals delivered");
@@ -152,9 +152,11 @@ static void set_up_households(void)
     sc.h3 = refer(3, ITEST_RISK_HIGH, "2016-04-01");
     /* every identified household is known to case and to the registry, case or not */
     const char *in = "SELECT count(*) FROM casework.household WHERE household_id IN ($1, $2, $3)";
-    assert_int_equal(itest_wait_i64_params(3, 30, in, id_text(sc.h1), id_text(sc.h2), id_text(sc.h3), NULL), 3);
+    assert_int_equal(itest_wait_i64_params(3, 30, in, id_text(sc.h1), id_text(sc.h2), id_text(sc.h3), NULL),
+                     3);
     in = "SELECT count(*) FROM registry.household WHERE household_id IN ($1, $2, $3)";
-    assert_int_equal(itest_wait_i64_params(3, 30, in, id_text(sc.h1), id_text(sc.h2), id_text(sc.h3), NULL), 3);
+    assert_int_equal(itest_wait_i64_params(3, 30, in, id_text(sc.h1), id_text(sc.h2), id_text(sc.h3), NULL),
+                     3);
     sc.case_h3 = itest_wait_i64_params(1, 30, "SELECT count(*) FROM casework.cases WHERE household_id = $1",
                                        id_text(sc.h3), NULL);
     assert_int_equal(sc.case_h3, 1);
@@ -173,13 +175,14 @@ static int64_t request_visit(int64_t household, const char *on)
     q.earliest_on = (char *)on;
     q.window_start_minute = 14 * 60; /* "after 14:00" */
     q.window_end_minute = 18 * 60;
-    Welfare__Case__V1__RequestHomeVisitReply *r = (void *)itest_call(
-        sc.kase, &q.base, &welfare__case__v1__request_home_visit_reply__descriptor);
+    Welfare__Case__V1__RequestHomeVisitReply *r =
+        (void *)itest_call(sc.kase, &q.base, &welfare__case__v1__request_home_visit_reply__descriptor);
     int64_t id = r->visit_request_id;
     assert_int_equal(r->case_id, 0);
     protobuf_c_message_free_unpacked(&r->base, NULL);
-    assert_int_equal(itest_wait_i64_params(1, 30, "SELECT count(*) FROM routing.visit_request WHERE id = $1 AND "
-                                                  "case_id = 0 AND window_start_minute = 840",
+    assert_int_equal(itest_wait_i64_params(1, 30,
+                                           "SELECT count(*) FROM routing.visit_request WHERE id = $1 AND "
+                                           "case_id = 0 AND window_start_minute = 840",
                                            id_text(id), NULL),
                      1);
     return id;
@@ -209,16 +212,18 @@ static void planned_visit_missed(void)
     Welfare__Routing__V1__PlanDay p = WELFARE__ROUTING__V1__PLAN_DAY__INIT;
     p.hub_dong_code = sc.a;
     p.date = "2016-04-04";
-    protobuf_c_message_free_unpacked(itest_call(sc.routing, &p.base, &welfare__routing__v1__plan_day_reply__descriptor),
-                                     NULL);
-    int64_t visit = itest_sql_i64("SELECT id FROM routing.visit WHERE visit_request_id = $1", id_text(request), NULL);
+    protobuf_c_message_free_unpacked(
+        itest_call(sc.routing, &p.base, &welfare__routing__v1__plan_day_reply__descriptor), NULL);
+    int64_t visit =
+        itest_sql_i64("SELECT id FROM routing.visit WHERE visit_request_id = $1", id_text(request), NULL);
     assert_true(visit > 0);
     /* details before routing reported the outcome: an outcome without a visit */
     Welfare__Case__V1__RecordHomeVisit q = WELFARE__CASE__V1__RECORD_HOME_VISIT__INIT;
     q.household_id = sc.h1;
     q.visit_id = visit;
     q.outcome = OUTCOME(NOT_AT_HOME);
-    expect_error(sc.kase, &q.base, &welfare__case__v1__record_home_visit_reply__descriptor, WH_NOT_FOUND, "visit_id");
+    expect_error(sc.kase, &q.base, &welfare__case__v1__record_home_visit_reply__descriptor, WH_NOT_FOUND,
+                 "visit_id");
 
     Welfare__Routing__V1__RecordVisitOutcome o = WELFARE__ROUTING__V1__RECORD_VISIT_OUTCOME__INIT;
     o.visit_id = visit;
@@ -226,12 +231,14 @@ static void planned_visit_missed(void)
     o.miss_reason = WELFARE__ROUTING__V1__MISS_REASON__MISS_REASON_NOBODY_HOME;
     protobuf_c_message_free_unpacked(
         itest_call(sc.routing, &o.base, &welfare__routing__v1__record_visit_outcome_reply__descriptor), NULL);
-    assert_int_equal(itest_wait_i64_params(1, 30, "SELECT failed_attempts FROM casework.household WHERE "
-                                                  "household_id = $1",
+    assert_int_equal(itest_wait_i64_params(1, 30,
+                                           "SELECT failed_attempts FROM casework.household WHERE "
+                                           "household_id = $1",
                                            id_text(sc.h1), NULL),
                      1);
     /* its details: no second attempt, no count; then the same again is ALREADY_EXISTS */
-    Welfare__Case__V1__RecordHomeVisitReply *r = record(sc.h1, visit, "", OUTCOME(NOT_AT_HOME), NULL, 0, NULL);
+    Welfare__Case__V1__RecordHomeVisitReply *r =
+        record(sc.h1, visit, "", OUTCOME(NOT_AT_HOME), NULL, 0, NULL);
     assert_int_equal(r->failed_attempts, 1);
     protobuf_c_message_free_unpacked(&r->base, NULL);
     expect_error(sc.kase, &q.base, &welfare__case__v1__record_home_visit_reply__descriptor, WH_ALREADY_EXISTS,
@@ -248,7 +255,8 @@ static void planned_visit_missed(void)
 static void visits_of_h1(void)
 {
     planned_visit_missed();
-    Welfare__Case__V1__RecordHomeVisitReply *r = record(sc.h1, 0, "2016-04-06", OUTCOME(NOT_AT_HOME), NULL, 0, NULL);
+    Welfare__Case__V1__RecordHomeVisitReply *r =
+        record(sc.h1, 0, "2016-04-06", OUTCOME(NOT_AT_HOME), NULL, 0, NULL);
     assert_int_equal(r->failed_attempts, 2);
     assert_false(r->escalated);
     protobuf_c_message_free_unpacked(&r->base, NULL);
@@ -278,8 +286,8 @@ static void visits_of_h1(void)
     q.roles = &role;
     q.n_roles = 1;
     q.outcome = OUTCOME(MET_COUNSELLED);
-    expect_error(sc.kase, &q.base, &welfare__case__v1__record_home_visit_reply__descriptor, WH_INVALID_ARGUMENT,
-                 "visited_on");
+    expect_error(sc.kase, &q.base, &welfare__case__v1__record_home_visit_reply__descriptor,
+                 WH_INVALID_ARGUMENT, "visited_on");
 }
 
 static void escalation_of_h2(void)
@@ -287,23 +295,25 @@ static void escalation_of_h2(void)
     int64_t request = request_visit(sc.h2, "2016-04-20");
     const char *days[] = {"2016-04-05", "2016-04-06", "2016-04-07"};
     for (int i = 0; i < 3; i++) {
-        Welfare__Case__V1__RecordHomeVisitReply *r = record(sc.h2, 0, days[i], OUTCOME(NOT_AT_HOME), NULL, 0, NULL);
+        Welfare__Case__V1__RecordHomeVisitReply *r =
+            record(sc.h2, 0, days[i], OUTCOME(NOT_AT_HOME), NULL, 0, NULL);
         assert_int_equal(r->failed_attempts, i + 1);
         assert_int_equal(r->escalated, i == 2);
         protobuf_c_message_free_unpacked(&r->base, NULL);
     }
     Welfare__Case__V1__ListEscalations q = WELFARE__CASE__V1__LIST_ESCALATIONS__INIT;
     q.hub_dong_code = sc.a;
-    Welfare__Case__V1__ListEscalationsReply *r = (void *)itest_call(
-        sc.kase, &q.base, &welfare__case__v1__list_escalations_reply__descriptor);
+    Welfare__Case__V1__ListEscalationsReply *r =
+        (void *)itest_call(sc.kase, &q.base, &welfare__case__v1__list_escalations_reply__descriptor);
     assert_int_equal(r->n_escalations, 1);
     assert_int_equal(r->escalations[0]->household_id, sc.h2);
     assert_string_equal(r->escalations[0]->escalated_on, "2016-04-07");
     assert_int_equal(r->escalations[0]->failed_attempts, 3);
     protobuf_c_message_free_unpacked(&r->base, NULL);
     /* not retried forever: its pending visit leaves routing's plans */
-    assert_int_equal(itest_wait_i64_params(1, 30, "SELECT count(*) FROM routing.visit_request WHERE id = $1 AND "
-                                                  "status = 'dropped' AND dropped_reason = 'unreachable'",
+    assert_int_equal(itest_wait_i64_params(1, 30,
+                                           "SELECT count(*) FROM routing.visit_request WHERE id = $1 AND "
+                                           "status = 'dropped' AND dropped_reason = 'unreachable'",
                                            id_text(request), NULL),
                      1);
 }
@@ -339,7 +349,8 @@ static void change(int64_t linkage, int state, int outcome, const char *on)
     q.outcome = outcome;
     q.changed_on = (char *)on;
     protobuf_c_message_free_unpacked(
-        itest_call(sc.registry, &q.base, &welfare__registry__v1__change_service_linkage_reply__descriptor), NULL);
+        itest_call(sc.registry, &q.base, &welfare__registry__v1__change_service_linkage_reply__descriptor),
+        NULL);
 }
 
 static int64_t remaining(int64_t resource_id)
@@ -383,20 +394,23 @@ static void linkages_of_h1(void)
     expect_error(sc.registry, &again.base, &welfare__registry__v1__change_service_linkage_reply__descriptor,
                  WH_FAILED_PRECONDITION, "state");
     assert_int_equal(remaining(sc.r1), 0);
-    change(res, STATE(ENDED), WELFARE__REGISTRY__V1__LINKAGE_OUTCOME__LINKAGE_OUTCOME_COMPLETED, "2016-04-30");
+    change(res, STATE(ENDED), WELFARE__REGISTRY__V1__LINKAGE_OUTCOME__LINKAGE_OUTCOME_COMPLETED,
+           "2016-04-30");
     assert_int_equal(remaining(sc.r1), 1); /* given back */
-    assert_int_equal(itest_sql_i64("SELECT count(*) FROM registry.reservation WHERE id = $1 AND released_on = "
-                                   "'2016-04-30'",
-                                   id_text(reservation), NULL),
-                     1);
+    assert_int_equal(
+        itest_sql_i64("SELECT count(*) FROM registry.reservation WHERE id = $1 AND released_on = "
+                      "'2016-04-30'",
+                      id_text(reservation), NULL),
+        1);
 }
 
 /* A closed case: its pending first visit is dropped, its resource given back, a re-report opens nothing. */
 static void case_closed(void)
 {
     /* its first visit was placed on 4 April by the PlanDay above: after the closing below */
-    int64_t first = itest_wait_i64_params(1, 30, "SELECT count(*) FROM routing.visit_request WHERE case_id = $1 "
-                                                 "AND status = 'scheduled'",
+    int64_t first = itest_wait_i64_params(1, 30,
+                                          "SELECT count(*) FROM routing.visit_request WHERE case_id = $1 "
+                                          "AND status = 'scheduled'",
                                           id_text(sc.case_h3), NULL);
     assert_int_equal(first, 1);
     request_linkage(sc.h3, sc.case_h3, WELFARE__REGISTRY__V1__LINKAGE_KIND__LINKAGE_KIND_RESOURCE, sc.r3,
@@ -406,24 +420,26 @@ static void case_closed(void)
     c.case_id = sc.case_h3;
     c.reason = WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_DECLINED;
     c.closed_on = "2016-04-03";
-    protobuf_c_message_free_unpacked(itest_call(sc.kase, &c.base, &welfare__case__v1__close_case_reply__descriptor),
-                                     NULL);
-    assert_int_equal(itest_wait_i64_params(1, 30, "SELECT count(*) FROM routing.visit_request WHERE case_id = $1 "
-                                                  "AND status = 'dropped'",
+    protobuf_c_message_free_unpacked(
+        itest_call(sc.kase, &c.base, &welfare__case__v1__close_case_reply__descriptor), NULL);
+    assert_int_equal(itest_wait_i64_params(1, 30,
+                                           "SELECT count(*) FROM routing.visit_request WHERE case_id = $1 "
+                                           "AND status = 'dropped'",
                                            id_text(sc.case_h3), NULL),
                      1);
-    assert_int_equal(itest_sql_i64("SELECT count(*) FROM routing.visit v JOIN routing.visit_request r ON r.id = "
-                                   "v.visit_request_id WHERE r.case_id = $1 AND v.status = 'dropped'",
-                                   id_text(sc.case_h3), NULL),
-                     1);
+    assert_int_equal(
+        itest_sql_i64("SELECT count(*) FROM routing.visit v JOIN routing.visit_request r ON r.id = "
+                      "v.visit_request_id WHERE r.case_id = $1 AND v.status = 'dropped'",
+                      id_text(sc.case_h3), NULL),
+        1);
     assert_int_equal(itest_wait_i64_params(1, 30, "SELECT remaining FROM registry.resource WHERE id = $1",
                                            id_text(sc.r3), NULL),
                      1);
     refer(3, ITEST_RISK_HIGH, "2016-04-15");
     assert_true(itest_wait_caught_up("casework", "intake", 30));
-    assert_int_equal(itest_sql_i64("SELECT count(*) FROM casework.cases WHERE household_id = $1", id_text(sc.h3),
-                                   NULL),
-                     1);
+    assert_int_equal(
+        itest_sql_i64("SELECT count(*) FROM casework.cases WHERE household_id = $1", id_text(sc.h3), NULL),
+        1);
 }
 
 /* --- the KPI ---------------------------------------------------------------------------------- */
@@ -436,7 +452,7 @@ static void kpi(void)
     assert_int_equal(itest_kpi_query(dongs, 1, "2016-04-01", "2016-04-30", &want), 0);
     want.site_visits = 1; /* H1's counselling; misses are not site visits */
     want.linkages = 2;    /* H1's public programme and R1, when they started */
-    want.resources = 0; /* discovered in March and June */
+    want.resources = 0;   /* discovered in March and June */
     want.blind_spots = 3;
     want.case_households = 1; /* H3, open 1–3 April */
     want.personnel = 3;

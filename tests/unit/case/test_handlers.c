@@ -272,7 +272,8 @@ static int db_setup(void **state)
     size_t n = case_statements_count + case_outreach_statements_count;
     assert_true(n <= sizeof all / sizeof all[0]);
     memcpy(all, case_statements, sizeof *all * case_statements_count);
-    memcpy(all + case_statements_count, case_outreach_statements, sizeof *all * case_outreach_statements_count);
+    memcpy(all + case_statements_count, case_outreach_statements,
+           sizeof *all * case_outreach_statements_count);
     int rc = fake_db_setup("casework", case_migrations, case_migrations_count, all, n);
     return rc == -2 ? -1 : 0; /* unset: the tests skip themselves */
 }

@@ -33,8 +33,10 @@ static void bad_cycles_are_refused(void **state)
 {
     (void)state;
     case_cycles c = {0};
-    const char *bad[] = {"", "80", "80:", ":30", "80:0", "101:30", "-1:30", "80:30,80:60", "80:30,",
-                         "80:30;50:90", "80:3651", "1:1,2:1,3:1,4:1,5:1,6:1,7:1,8:1,9:1", "80:30x"};
+    const char *bad[] = {"",       "80",          "80:",     ":30",
+                         "80:0",   "101:30",      "-1:30",   "80:30,80:60",
+                         "80:30,", "80:30;50:90", "80:3651", "1:1,2:1,3:1,4:1,5:1,6:1,7:1,8:1,9:1",
+                         "80:30x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(case_cycles_parse(bad[i], &c), -1);
     assert_int_equal(case_cycles_parse(NULL, &c), -1);
@@ -55,7 +57,8 @@ static void outcomes_for_the_watch(void **state)
     assert_int_equal(case_outcome_of_miss(WELFARE__ROUTING__V1__MISS_REASON__MISS_REASON_REFUSED),
                      CASE_OUTCOME_REFUSED);
     /* staff's own misses are no attempt on the household */
-    assert_int_equal(case_outcome_of_miss(WELFARE__ROUTING__V1__MISS_REASON__MISS_REASON_STAFF_UNAVAILABLE), 0);
+    assert_int_equal(case_outcome_of_miss(WELFARE__ROUTING__V1__MISS_REASON__MISS_REASON_STAFF_UNAVAILABLE),
+                     0);
     assert_int_equal(case_outcome_of_miss(WELFARE__ROUTING__V1__MISS_REASON__MISS_REASON_OUT_OF_TIME), 0);
 }
 
