@@ -38,6 +38,12 @@ static const wctl_row rows[] = {
     {"welfare.case.v1.CloseCase", "close a case"},
     {"welfare.case.v1.GetCase", "one case with its history"},
     {"welfare.case.v1.ListCases", "list cases (by dong, status, worker; paged)"},
+    {"welfare.case.v1.RequestHomeVisit", "plan a home visit of any household, case or not (time window, skills)"},
+    {"welfare.case.v1.RecordHomeVisit",
+     "record a home visit: outcome, needs observed, sealed note, follow-up (planned: --visit_id)"},
+    {"welfare.case.v1.ListDueVisits", "a hub's households due (or --overdue_only) a monitoring visit"},
+    {"welfare.case.v1.ProposeDueVisits", "ask routing for a hub's due monitoring visits"},
+    {"welfare.case.v1.ListEscalations", "a hub's queue of households escalated as unreachable"},
     /* registry */
     {"welfare.registry.v1.RegisterProvider", "register a public or private service provider"},
     {"welfare.registry.v1.RegisterResource",
@@ -47,6 +53,10 @@ static const wctl_row rows[] = {
     {"welfare.registry.v1.ReleaseCapacity", "release a reservation"},
     {"welfare.registry.v1.ListResources", "list resources"},
     {"welfare.registry.v1.GetResource", "one resource"},
+    {"welfare.registry.v1.RequestServiceLinkage",
+     "link any household to a public programme or a resource (reserves capacity)"},
+    {"welfare.registry.v1.ChangeServiceLinkage", "accept, refuse, start (counted) or end a service linkage"},
+    {"welfare.registry.v1.ListServiceLinkages", "list service linkages by household, provider, state"},
     /* routing */
     {"welfare.routing.v1.DefineDong", "define a dong and its hub (define basic hubs before sphere dongs)"},
     {"welfare.routing.v1.RegisterStaff", "register a visiting staff member at a basic hub"},
