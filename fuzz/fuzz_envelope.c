@@ -1,7 +1,9 @@
 /*
  * fuzz_envelope.c — a command frame as the framework reads it (common/src/commands.c, admit()):
- * size, welfare.bus.v1.Envelope decode, message id, type look-up in the service tables, payload
- * decode; and the typed error reply each rejection gets, which must decode and answer the frame.
+ * size, welfare.bus.v1.Envelope decode, every envelope field (wh_envelope_check: on the wire and
+ * decoded; an admitted one is re-read on the wire here, independently), type look-up in the service
+ * tables, payload decode; and the typed error reply each rejection gets, which must decode and answer the
+ * frame.
  *
  * The checks run in the framework's order on the framework's functions (wh_message_id_valid,
  * wh_envelope_payload, wh_envelope_reply); the look-up reads all five services' tables and the
@@ -18,6 +20,7 @@
 #include "registry.h"
 #include "reporting.h"
 #include "routing.h"
+#include "wh/util.h"
 
 static const wh_service_def *defs[5];
 static wh_service_def reporting_def;
@@ -74,11 +77,65 @@ static void check_rejection(const Welfare__Bus__V1__Envelope *cause, int status,
     Welfare__Bus__V1__Envelope *env = welfare__bus__v1__envelope__unpack(NULL, len, frame);
     if (env == NULL || env->error == NULL || wh_status_from_proto((int)env->error->status) != status)
         fuzz_fail("rejection does not decode with its status", field, status);
-    const char *id = cause && cause->message_id ? cause->message_id : "";
+    const char *id = cause && wh_message_id_valid(cause->message_id) ? cause->message_id : ""; /* no echo */
     if (strcmp(env->causation_id, id) != 0)
         fuzz_fail("rejection does not name the frame it answers", field, status);
     welfare__bus__v1__envelope__free_unpacked(env, NULL);
     free(frame);
+}
+
+/* The documented byte rule for a string field: valid UTF-8 without NUL or other control characters. */
+static bool clean_bytes(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < 0x20 || p[i] == 0x7f)
+            return false;
+    return wh_utf8_valid_n((const char *)p, n);
+}
+
+/* An admitted envelope: every string field, read on the wire independently of the decoder, is clean
+ * (so nothing the batch copies into a statement or a reply can fail it), and the time is in range.
+ * A singular field given twice decodes as its last value, so the last one is what must be clean. */
+static void check_admitted_fields(const Welfare__Bus__V1__Envelope *env, const uint8_t *data, size_t size)
+{
+    static const unsigned strings[] = {1, 2, 3, 4, 5, 7};
+    const uint8_t *p = data, *end = data + size, *last[8] = {0};
+    size_t last_len[8] = {0};
+
+    while (p < end) {
+        uint64_t tag = 0, n = 0;
+        for (int shift = 0; p < end && shift < 64; shift += 7) {
+            tag |= (uint64_t)(*p & 0x7f) << shift;
+            if ((*p++ & 0x80) == 0)
+                break;
+        }
+        unsigned wire = (unsigned)(tag & 7), number = (unsigned)(tag >> 3);
+        if (wire == 0) {
+            while (p < end && (*p++ & 0x80))
+                ;
+            continue;
+        }
+        if (wire == 1 || wire == 5) {
+            p += wire == 1 ? 8 : 4;
+            continue;
+        }
+        for (int shift = 0; p < end && shift < 64; shift += 7) {
+            n |= (uint64_t)(*p & 0x7f) << shift;
+            if ((*p++ & 0x80) == 0)
+                break;
+        }
+        if (number < 8) {
+            last[number] = p;
+            last_len[number] = (size_t)n;
+        }
+        p += n;
+    }
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        if (last[strings[i]] != NULL && !clean_bytes(last[strings[i]], last_len[strings[i]]))
+            fuzz_fail("an admitted envelope holds a string that is not clean text", "envelope",
+                      (int)strings[i]);
+    if (env->time_unix_ms < 0 || env->time_unix_ms >= INT64_C(4102444800000))
+        fuzz_fail("an admitted envelope has a time out of range", "time_unix_ms", 0);
 }
 
 /* A payload that decodes must encode back to bytes that decode to the same encoding. */
@@ -112,8 +169,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_fail("wh_message_id_valid disagrees with the documented rule", "message_id", 0);
     const ProtobufCMessageDescriptor *d = NULL;
     ProtobufCMessage *request = NULL;
-    if (!wh_message_id_valid(env->message_id)) {
-        check_rejection(env, WH_MALFORMED, "message_id");
+    char field[WH_FIELD_PATH_MAX];
+    const char *why = NULL;
+    int checked = wh_envelope_check(env, data, size, field, &why);
+    if (checked == 0)
+        check_admitted_fields(env, data, size);
+    if (checked != 0) {
+        check_rejection(env, WH_MALFORMED, field);
     } else if ((d = find_type(env->type)) == NULL) {
         check_rejection(env, WH_MALFORMED, "type");
     } else if ((request = wh_envelope_payload(env, d)) == NULL) {

@@ -195,8 +195,20 @@ int wh_envelope_pack_message(const char *producer, const char *correlation_id, c
 /* The payload of env decoded as descriptor, or NULL (caller frees with protobuf_c_message_free_unpacked). */
 ProtobufCMessage *wh_envelope_payload(const Welfare__Bus__V1__Envelope *env,
                                       const ProtobufCMessageDescriptor *descriptor);
+/* --- envelope_check.c: the envelope of a command, before it may join a batch ---------------------- */
+
+#define WH_FIELD_PATH_MAX 128 /* a field's dotted path in a typed error */
+
 /* A message id we accept: 1–64 characters of [A-Za-z0-9._:-]. */
 bool wh_message_id_valid(const char *id);
+/* correlation_id, causation_id, producer, stream: empty (or NULL) or the message-id rule. */
+bool wh_envelope_id_ok(const char *id);
+/* A message type: 1–128 characters of [A-Za-z0-9._]. */
+bool wh_envelope_type_valid(const char *type);
+/* Every envelope field of a received command frame (env decoded from frame): 0, or WH_MALFORMED with
+ * the field's name and a reason (static text) — see the rules in envelope_check.c. */
+int wh_envelope_check(const Welfare__Bus__V1__Envelope *env, const uint8_t *frame, size_t len,
+                      char field[WH_FIELD_PATH_MAX], const char **why);
 
 /* --- bus_store.c: the framework's SQL ------------------------------------------------------------ */
 

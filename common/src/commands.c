@@ -2,11 +2,11 @@
  * commands.c — the command socket: a ROUTER that drains what waits, rejects what is bad, handles the
  * rest in one transaction and replies after the commit.
  *
- *   receive ≤ batch_max messages ─▶ check each (size, envelope, message id, principal, type, grant,
- *   payload): a bad one is answered at once with a typed error, stores nothing ─▶ queries, in a read
- *   transaction, answered at once ─▶ BEGIN ─▶ the repeats' stored replies (one statement) ─▶ every
- *   other command's handler ─▶ their replies (one statement) and events (one statement, outbox.c) ─▶
- *   COMMIT ─▶ send every reply ─▶ announce the new stream head.
+ *   receive ≤ batch_max messages ─▶ check each (size, envelope and every one of its fields, principal,
+ *   type, grant, payload): a bad one is answered at once with a typed error, stores nothing ─▶ queries, in a
+ * read transaction, answered at once ─▶ BEGIN ─▶ the repeats' stored replies (one statement) ─▶ every other
+ * command's handler ─▶ their replies (one statement) and events (one statement, outbox.c) ─▶ COMMIT ─▶ send
+ * every reply ─▶ announce the new stream head.
  *
  * The fast pass runs the handlers without savepoints: a round trip per handler statement and nothing
  * else.  When a handler fails, the batch is rolled back and run again carefully, each command in a
@@ -100,10 +100,26 @@ static void send_reply(wh_commands *c, pending *p)
     wh_histogram_observe(c->latency, (double)(wh_mono_ns() - p->received_ns) / 1e9);
 }
 
+/* Sets aside the envelope field that failed its check (by its name in the Envelope), so the reply
+ * built from the envelope cannot echo it; pending_clear puts it back for the decoder to free. */
+static void hide_field(pending *p, const char *field)
+{
+    const ProtobufCFieldDescriptor *f =
+        protobuf_c_message_descriptor_get_field_by_name(&welfare__bus__v1__envelope__descriptor, field);
+
+    if (f == NULL || f->type != PROTOBUF_C_TYPE_STRING)
+        return;
+    p->hidden_at = (char **)((char *)p->env + f->offset);
+    p->hidden = *p->hidden_at;
+    *p->hidden_at = NULL;
+}
+
 static void pending_clear(pending *p)
 {
     for (int i = 0; i < p->n_route; i++)
         zmq_msg_close(&p->route[i]);
+    if (p->hidden_at != NULL)
+        *p->hidden_at = p->hidden;
     if (p->env != NULL)
         welfare__bus__v1__envelope__free_unpacked(p->env, NULL);
     if (p->request != NULL)
@@ -121,16 +137,17 @@ static void reject(wh_commands *c, pending *p, wh_counter *counter, int status, 
                            : counter == c->rejected_unknown ? "unknown_type"
                                                             : "malformed";
 
+    const char *type = p->env != NULL && wh_envelope_type_valid(p->env->type) ? p->env->type : "";
+
     wh_counter_add(counter, 1);
-    wh_audit_record(c->svc, p->principal != NULL ? p->principal->name : "", p->public_key,
-                    p->env != NULL ? p->env->type : "", decision, message);
+    wh_audit_record(c->svc, p->principal != NULL ? p->principal->name : "", p->public_key, type, decision,
+                    message);
     wh_cmd_set_reply(c, p, status, field, message, NULL);
     if (p->cmd != NULL)
         count(c, p, status);
     send_reply(c, p);
     wh_log_warn("command rejected", "{s:s, s:s, s:s, s:s}", "status", wh_status_name(status), "reason",
-                message, "type", p->env != NULL && p->env->type != NULL ? p->env->type : "", "principal",
-                p->principal != NULL ? p->principal->name : "");
+                message, "type", type, "principal", p->principal != NULL ? p->principal->name : "");
     pending_clear(p);
 }
 
@@ -205,9 +222,11 @@ static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
         reject(c, p, c->rejected_malformed, WH_MALFORMED, "", "not a welfare.bus.v1.Envelope");
         return false;
     }
-    if (!wh_message_id_valid(p->env->message_id)) {
-        reject(c, p, c->rejected_malformed, WH_MALFORMED, "message_id",
-               "message_id must be 1-64 characters of A-Z a-z 0-9 . _ : -");
+    char field[WH_FIELD_PATH_MAX];
+    const char *why = NULL;
+    if (wh_envelope_check(p->env, zmq_msg_data(body), len, field, &why) != 0) {
+        hide_field(p, field);
+        reject(c, p, c->rejected_malformed, WH_MALFORMED, field, why);
         return false;
     }
     if (p->principal == NULL) {

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "commands_internal.h"
 #include "wh/log.h"
 #include "wh/util.h"
@@ -118,10 +120,10 @@ static int find_repeats(wh_commands *c)
     for (size_t i = 0; rc == 0 && i < c->n; i++) {
         pending *p = &c->batch[i];
         p->repeat_of = -1;
-        if (p->done)
+        if (p->done || p->held)
             continue;
         for (size_t k = 0; k < i && p->repeat_of < 0; k++)
-            if (!c->batch[k].done && c->batch[k].principal == p->principal &&
+            if (!c->batch[k].done && !c->batch[k].held && c->batch[k].principal == p->principal &&
                 strcmp(c->batch[k].env->message_id, p->env->message_id) == 0)
                 p->repeat_of = (int)k;
         if (p->repeat_of >= 0)
@@ -177,7 +179,7 @@ static int store_replies(wh_commands *c)
 
 static bool runs(const pending *p)
 {
-    return !p->done && !p->replayed && p->repeat_of < 0;
+    return !p->done && !p->held && !p->replayed && p->repeat_of < 0;
 }
 
 /* The fast pass of a run of commands of one type that has a batch handler: from batch[first] on,
@@ -255,7 +257,7 @@ static int run_commands(wh_commands *c, bool careful)
 static void answer_commands(wh_commands *c, int status, const char *message)
 {
     for (size_t i = 0; i < c->n; i++)
-        if (!c->batch[i].done)
+        if (!c->batch[i].done && !c->batch[i].held)
             wh_cmd_set_reply(c, &c->batch[i], status, "", message, NULL);
 }
 
@@ -264,7 +266,7 @@ static void undo_pass(wh_commands *c)
 {
     wh_service_rollback(c->svc);
     for (size_t i = 0; i < c->n; i++)
-        if (!c->batch[i].done) {
+        if (!c->batch[i].done && !c->batch[i].held) {
             free(c->batch[i].reply);
             c->batch[i].reply = NULL;
             c->batch[i].replayed = false;
@@ -274,8 +276,9 @@ static void undo_pass(wh_commands *c)
 }
 
 /* One write transaction: repeats found, handlers run (fast, or careful after a failure), replies and
- * events stored, commit.  The replies wait in the batch until the commit. */
-static void run_commands_in_transaction(wh_commands *c)
+ * events stored, commit.  The replies wait in the batch until the commit.  0, ABORT (the transaction
+ * failed with the database up: every command answered UNAVAILABLE) or LOST. */
+static int run_commands_in_transaction(wh_commands *c)
 {
     wh_service *svc = c->svc;
     int rc = LOST;
@@ -302,21 +305,61 @@ static void run_commands_in_transaction(wh_commands *c)
         answer_commands(c, WH_UNAVAILABLE,
                         rc == LOST ? "database unavailable; retry with the same message id"
                                    : "the batch could not be committed; retry with the same message id");
-        return;
+        return rc;
     }
     for (size_t i = 0; i < c->n; i++) {
         pending *p = &c->batch[i];
-        if (!p->done && p->repeat_of >= 0)
+        if (!p->done && !p->held && p->repeat_of >= 0)
             copy_reply(c, p, &c->batch[p->repeat_of]);
+    }
+    return 0;
+}
+
+/* The batch's transaction failed with the database up (a statement of the batch as a whole — its
+ * events, its stored replies, the COMMIT — met something no handler did): each command runs again in
+ * a transaction of its own, in order, so whatever caused it fails only the command that brought it
+ * and no other principal's command shares its fate. */
+static void run_commands_alone(wh_commands *c)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < c->n; i++)
+        if (!c->batch[i].done) {
+            c->batch[i].held = true;
+            n++;
+        }
+    wh_log_warn("the batch could not be committed; each command runs alone", "{s:I}", "commands",
+                (json_int_t)n);
+    for (size_t i = 0; i < c->n; i++) {
+        pending *p = &c->batch[i];
+        if (p->done)
+            continue;
+        p->held = false;
+        free(p->reply);
+        p->reply = NULL;
+        p->replayed = false;
+        p->status = 0;
+        int rc = run_commands_in_transaction(c);
+        p->held = true;
+        if (rc == LOST) /* every command still waiting is answered UNAVAILABLE below */
+            break;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        pending *p = &c->batch[i];
+        if (!p->done && p->held && p->reply == NULL)
+            wh_cmd_set_reply(c, p, WH_UNAVAILABLE, "", "database unavailable; retry with the same message id",
+                             NULL);
+        p->held = false;
     }
 }
 
 void wh_cmd_run_batch(wh_commands *c)
 {
+    size_t waiting = 0;
+
     run_queries(c);
     for (size_t i = 0; i < c->n; i++)
-        if (!c->batch[i].done) {
-            run_commands_in_transaction(c);
-            return;
-        }
+        waiting += !c->batch[i].done;
+    if (waiting > 0 && run_commands_in_transaction(c) == ABORT && waiting > 1)
+        run_commands_alone(c);
 }

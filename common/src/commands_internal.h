@@ -26,8 +26,11 @@ typedef struct pending {
     size_t reply_len;
     int status;
     uint64_t received_ns;
-    bool done;     /* answered (a query, before the commands ran) */
-    bool replayed; /* reply is the stored reply of an earlier batch */
+    bool done;        /* answered (a query, before the commands ran) */
+    bool replayed;    /* reply is the stored reply of an earlier batch */
+    bool held;        /* left out of the transaction running now (the batch's commands run alone) */
+    char **hidden_at; /* an envelope field that failed its check, set aside so no reply echoes it */
+    char *hidden;
     int repeat_of; /* index of an earlier command of this batch with the same principal and id, or -1 */
 } pending;
 

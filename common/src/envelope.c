@@ -3,29 +3,14 @@
  *
  * A reply answers one command: its causation_id is the command's message_id (that is how a client
  * matches it), its correlation_id the command's (or, when the command started the flow, the command's
- * own id).  An error reply has the reply's type, an empty payload and the typed Error.
+ * own id).  An error reply has the reply's type, an empty payload and the typed Error.  The checks a
+ * command's envelope passes are envelope_check.c.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "bus_internal.h"
 #include "wh/util.h"
-
-bool wh_message_id_valid(const char *id)
-{
-    size_t n = 0;
-
-    if (id == NULL)
-        return false;
-    for (; id[n] != '\0'; n++) {
-        char c = id[n];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                  c == '_' || c == '.' || c == ':';
-        if (!ok || n >= WH_MESSAGE_ID_MAX)
-            return false;
-    }
-    return n > 0;
-}
 
 static int pack_envelope(const Welfare__Bus__V1__Envelope *env, uint8_t **frame, size_t *len)
 {
@@ -57,7 +42,8 @@ int wh_envelope_reply(const wh_service *svc, const Welfare__Bus__V1__Envelope *c
     Welfare__Bus__V1__Envelope env = WELFARE__BUS__V1__ENVELOPE__INIT;
     Welfare__Bus__V1__Error error = WELFARE__BUS__V1__ERROR__INIT;
     char id[WH_UUID_LEN + 1];
-    const char *cause_id = cause != NULL && cause->message_id != NULL ? cause->message_id : "";
+    /* only what passed the envelope checks is copied back: a reply never echoes bad bytes */
+    const char *cause_id = cause != NULL && wh_message_id_valid(cause->message_id) ? cause->message_id : "";
     int rc;
 
     wh_uuid(id);
@@ -65,7 +51,8 @@ int wh_envelope_reply(const wh_service *svc, const Welfare__Bus__V1__Envelope *c
     env.type = (char *)(reply_type != NULL ? reply_type : "");
     env.causation_id = (char *)cause_id;
     env.correlation_id =
-        (char *)(cause != NULL && cause->correlation_id != NULL && cause->correlation_id[0] != '\0'
+        (char *)(cause != NULL && cause->correlation_id != NULL && cause->correlation_id[0] != '\0' &&
+                         cause_id[0] != '\0' && wh_envelope_id_ok(cause->correlation_id)
                      ? cause->correlation_id
                      : cause_id);
     env.producer = (char *)svc->def->name;

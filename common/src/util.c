@@ -158,6 +158,22 @@ bool wh_utf8_valid(const char *s, size_t max_bytes)
     return true;
 }
 
+bool wh_utf8_valid_n(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (i < len) {
+        size_t need = p[i] < 0x80 ? 1 : p[i] < 0xe0 ? 2 : p[i] < 0xf0 ? 3 : 4;
+        size_t got = need <= len - i ? utf8_sequence(p + i) : 0;
+
+        if (got == 0 || (p[i] == '\0'))
+            return false;
+        i += got;
+    }
+    return true;
+}
+
 bool wh_geo_valid(double latitude, double longitude)
 {
     return isfinite(latitude) && isfinite(longitude) && latitude >= -90.0 && latitude <= 90.0 &&

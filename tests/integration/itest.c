@@ -97,6 +97,16 @@ static int64_t query_i64(const char *sql, int n, const char *const *params)
     return value;
 }
 
+int itest_sql_exec(const char *sql)
+{
+    PGresult *r = PQexec(connection(), sql);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (!ok)
+        fprintf(stderr, "itest: statement failed: %s  (%s)\n", PQresultErrorMessage(r), sql);
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
 int64_t itest_sql_i64(const char *sql, ...)
 {
     const char *params[MAX_PARAMS];

@@ -30,6 +30,10 @@ whc *itest_client_with(const char *service, int timeout_ms, int retries);
  * as a number (-1 when there is no row or on failure, which is printed). */
 int64_t itest_sql_i64(const char *sql, ...);
 
+/* Runs statements without parameters (several, separated by ';', are fine) as superuser; 0 or -1
+ * (printed). */
+int itest_sql_exec(const char *sql);
+
 /* Polls sql (no parameters) every 50 ms until it returns want or secs pass; returns the last value. */
 int64_t itest_wait_i64(int64_t want, int secs, const char *sql);
 /* The same with text parameters (NULL-terminated). */

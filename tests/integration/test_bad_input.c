@@ -287,7 +287,8 @@ static void undecodable_payload_is_malformed(void **state)
     expect_service_answers();
 }
 
-/* Ids the bus does not accept: empty, 65 characters, a space; the reply still names the id sent. */
+/* Ids the bus does not accept: empty, 65 characters, a space; the reply does not echo a field that
+ * failed its check (its causation_id is empty). */
 static void bad_message_ids_are_malformed(void **state)
 {
     (void)state;
@@ -302,7 +303,7 @@ static void bad_message_ids_are_malformed(void **state)
     r.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SURVEY;
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
         send_message(s, ids[i], &r.base);
-        expect_error_field(s, ids[i], WELFARE__BUS__V1__STATUS__STATUS_MALFORMED, "message_id");
+        expect_error_field(s, NULL, WELFARE__BUS__V1__STATUS__STATUS_MALFORMED, "message_id");
     }
     zmq_close(s);
     expect_unchanged(&before);
@@ -503,6 +504,230 @@ static void agency_within_its_grants_is_served(void **state)
     assert_int_equal(now.processed, before.processed + 1);
 }
 
+/* --- envelope fields (issue 10, item 1): a bad one is MALFORMED for its own command alone ----------- */
+
+/* Appends a length-delimited field (number, raw bytes) to a frame; protobuf keeps the last value of
+ * a singular field, so it replaces what the frame held.  Returns the new frame (realloc()ed). */
+static uint8_t *append_raw_field(uint8_t *frame, size_t *len, unsigned number, const void *bytes, size_t n)
+{
+    uint8_t *f = realloc(frame, *len + n + 16);
+    assert_non_null(f);
+    size_t at = *len;
+    f[at++] = (uint8_t)(number << 3 | 2);
+    for (size_t v = n;; v >>= 7) {
+        f[at++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        if (v <= 0x7f)
+            break;
+    }
+    memcpy(f + at, bytes, n);
+    *len = at + n;
+    return f;
+}
+
+/* Every string of a reply must be valid UTF-8: a strict parser (Python's protobuf) refuses it
+ * otherwise. */
+static void expect_clean_strings(const Welfare__Bus__V1__Envelope *env)
+{
+    const char *strings[] = {env->message_id,
+                             env->type,
+                             env->correlation_id,
+                             env->causation_id,
+                             env->producer,
+                             env->error != NULL ? env->error->message : "",
+                             env->error != NULL ? env->error->field : ""};
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        assert_true(strings[i] != NULL && wh_utf8_valid(strings[i], 4096));
+}
+
+/* A SubmitReferral (valid payload) from the agency whose envelope field `number` is replaced by
+ * `bytes`; the reply is MALFORMED naming `field`, with clean strings and the message id as causation
+ * when that was good. */
+static void send_bad_envelope_field(void *s, unsigned number, const void *bytes, size_t n, const char *field,
+                                    int household)
+{
+    char id[WH_UUID_LEN + 1], dong[11];
+    itest_referral r;
+    itest_dong_code(dong, 2);
+    itest_referral_init(&r, dong, household, household, 1, ITEST_RISK_LOW, "2026-05-04");
+    r.req.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY;
+    size_t pn = protobuf_c_message_get_packed_size(&r.req.base), len;
+    uint8_t *payload = malloc(pn + 1);
+    protobuf_c_message_pack(&r.req.base, payload);
+    wh_uuid(id);
+    uint8_t *frame = envelope_frame(id, r.req.base.descriptor->name, payload, pn, &len);
+    free(payload);
+    frame = append_raw_field(frame, &len, number, bytes, n);
+    send_bytes(s, frame, len);
+    free(frame);
+    Welfare__Bus__V1__Envelope *env = recv_reply(s, REPLY_MS);
+    if (env == NULL)
+        fail_msg("no reply for a bad %s", field);
+    expect_clean_strings(env);
+    assert_non_null(env->error);
+    assert_int_equal(env->error->status, WELFARE__BUS__V1__STATUS__STATUS_MALFORMED);
+    assert_string_equal(env->error->field, field);
+    assert_string_equal(env->causation_id, strcmp(field, "message_id") == 0 ? "" : id);
+    welfare__bus__v1__envelope__free_unpacked(env, NULL);
+}
+
+static void bad_envelope_fields_are_malformed(void **state)
+{
+    (void)state;
+    counts before = intake_counts();
+    void *s = raw_dealer("intake", KEY_AGENCY);
+    char *big = malloc(64 * 1024);
+    memset(big, 'c', 64 * 1024);
+    static const char nul_id[] = "abc\0def", bad_utf8[] = "flow-\xff\xfe", control[] = "flow\x01one";
+    send_bad_envelope_field(s, 3, bad_utf8, sizeof bad_utf8 - 1, "correlation_id", 910);
+    send_bad_envelope_field(s, 3, big, 64 * 1024, "correlation_id", 911);
+    send_bad_envelope_field(s, 3, control, sizeof control - 1, "correlation_id", 912);
+    send_bad_envelope_field(s, 4, bad_utf8, sizeof bad_utf8 - 1, "causation_id", 913);
+    send_bad_envelope_field(s, 5, "\xc3\x28", 2, "producer", 914);
+    send_bad_envelope_field(s, 5, big, 65, "producer", 915);
+    send_bad_envelope_field(s, 1, nul_id, sizeof nul_id - 1, "message_id", 916);
+    send_bad_envelope_field(s, 2, "welfare.intake.v1.SubmitReferral\0x", 34, "type", 917);
+    send_bad_envelope_field(s, 7, bad_utf8, sizeof bad_utf8 - 1, "stream", 918);
+    free(big);
+    zmq_close(s);
+    expect_unchanged(&before);
+    expect_service_answers();
+}
+
+/* A reply to a command whose every field is good; fails the test otherwise. */
+static void expect_ok(void *s, const char *what)
+{
+    Welfare__Bus__V1__Envelope *env = recv_reply(s, REPLY_MS);
+    if (env == NULL)
+        fail_msg("no reply for %s", what);
+    if (env->error != NULL)
+        fail_msg("%s failed: %d %s", what, env->error->status, env->error->message);
+    welfare__bus__v1__envelope__free_unpacked(env, NULL);
+}
+
+#define MIXED 24
+
+/* The operator's good commands and the agency's bad ones pipelined together, so they share batches:
+ * every good one is served, every bad one is MALFORMED(correlation_id), nothing of the bad stored. */
+static void bad_envelopes_do_not_fail_their_batch(void **state)
+{
+    (void)state;
+    char id[WH_UUID_LEN + 1], name[MIXED][80], bad_id[MIXED][WH_UUID_LEN + 1];
+    static const char bad_utf8[] = "\xff\xfe\xfd";
+    counts before = intake_counts();
+    void *good = raw_dealer("intake", KEY_CLI), *bad = raw_dealer("intake", KEY_AGENCY);
+    for (int i = 0; i < MIXED; i++) {
+        Welfare__Intake__V1__RegisterReporter r = WELFARE__INTAKE__V1__REGISTER_REPORTER__INIT;
+        snprintf(name[i], sizeof name[i], "itest mixed batch %s-%d", itest_run_id(), i);
+        r.name = name[i];
+        r.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SURVEY;
+        wh_uuid(id);
+        send_message(good, id, &r.base);
+        Welfare__Intake__V1__SubmitReferral q = WELFARE__INTAKE__V1__SUBMIT_REFERRAL__INIT;
+        size_t pn = protobuf_c_message_get_packed_size(&q.base), len;
+        uint8_t payload[16];
+        protobuf_c_message_pack(&q.base, payload);
+        wh_uuid(bad_id[i]);
+        uint8_t *frame = envelope_frame(bad_id[i], q.base.descriptor->name, payload, pn, &len);
+        frame = append_raw_field(frame, &len, 3, bad_utf8, sizeof bad_utf8 - 1);
+        send_bytes(bad, frame, len);
+        free(frame);
+    }
+    for (int i = 0; i < MIXED; i++) {
+        expect_ok(good, "a good command beside bad envelopes");
+        expect_error_field(bad, bad_id[i], WELFARE__BUS__V1__STATUS__STATUS_MALFORMED, "correlation_id");
+    }
+    zmq_close(good);
+    zmq_close(bad);
+    counts now = intake_counts();
+    assert_int_equal(now.reporters, before.reporters + MIXED);
+    assert_int_equal(now.referrals, before.referrals);
+}
+
+#define POISONED 6
+
+/* How many lines of $WH_VAR/log/<service>.log contain text. */
+static int log_lines_with(const char *service, const char *text)
+{
+    char path[1024], line[8192];
+    int n = 0;
+    snprintf(path, sizeof path, "%s/log/%s.log", getenv("WH_VAR") ? getenv("WH_VAR") : "var", service);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f) != NULL)
+        n += strstr(line, text) != NULL;
+    fclose(f);
+    return n;
+}
+
+/* The property behind item 1 in general: a statement of the batch as a whole that fails because of
+ * one member (here a trigger on intake's outbox refuses the events of correlation ids "itest-poison-*")
+ * fails that member alone.  The agency's poisoned referrals are answered UNAVAILABLE; the operator's
+ * referrals pipelined with them (in the same batches) are all served.  With the trigger gone, the
+ * same message ids go through, once each. */
+static void a_failing_member_fails_alone(void **state)
+{
+    (void)state;
+    char dong[11], good_id[MIXED][WH_UUID_LEN + 1], bad_id[POISONED][WH_UUID_LEN + 1];
+    char correlation[POISONED][40];
+    uint8_t *bad_frame[POISONED];
+    size_t bad_len[POISONED];
+    itest_dong_code(dong, 2);
+    assert_int_equal(
+        itest_sql_exec("CREATE OR REPLACE FUNCTION intake.itest_poison() RETURNS trigger "
+                       "LANGUAGE plpgsql AS $f$ BEGIN IF NEW.correlation_id LIKE 'itest-poison-%' "
+                       "THEN RAISE EXCEPTION 'itest poison'; END IF; RETURN NEW; END $f$; "
+                       "CREATE TRIGGER itest_poison BEFORE INSERT ON intake.outbox FOR EACH ROW "
+                       "EXECUTE FUNCTION intake.itest_poison()"),
+        0);
+    counts before = intake_counts();
+    int alone_before = log_lines_with("intake", "each command runs alone");
+    void *good = raw_dealer("intake", KEY_CLI), *bad = raw_dealer("intake", KEY_AGENCY);
+    for (int i = 0, k = 0; i < MIXED; i++) {
+        itest_referral r;
+        itest_referral_init(&r, dong, 920 + i, 920 + i, 1, ITEST_RISK_LOW, "2026-05-04");
+        wh_uuid(good_id[i]);
+        send_message(good, good_id[i], &r.req.base);
+        if (i % (MIXED / POISONED) != 0)
+            continue;
+        itest_referral_init(&r, dong, 960 + k, 960 + k, 1, ITEST_RISK_LOW, "2026-05-04");
+        r.req.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY;
+        size_t pn = protobuf_c_message_get_packed_size(&r.req.base);
+        uint8_t *payload = malloc(pn + 1);
+        protobuf_c_message_pack(&r.req.base, payload);
+        wh_uuid(bad_id[k]);
+        snprintf(correlation[k], sizeof correlation[k], "itest-poison-%d", k);
+        bad_frame[k] = envelope_frame(bad_id[k], r.req.base.descriptor->name, payload, pn, &bad_len[k]);
+        bad_frame[k] = append_raw_field(bad_frame[k], &bad_len[k], 3, correlation[k], strlen(correlation[k]));
+        free(payload);
+        send_bytes(bad, bad_frame[k], bad_len[k]);
+        k++;
+    }
+    for (int i = 0; i < MIXED; i++)
+        expect_ok(good, "a referral beside poisoned ones");
+    for (int k = 0; k < POISONED; k++) {
+        Welfare__Bus__V1__Envelope *env = recv_reply(bad, REPLY_MS);
+        assert_non_null(env);
+        assert_non_null(env->error);
+        assert_int_equal(env->error->status, WELFARE__BUS__V1__STATUS__STATUS_UNAVAILABLE);
+        welfare__bus__v1__envelope__free_unpacked(env, NULL);
+    }
+    counts now = intake_counts();
+    assert_int_equal(now.referrals, before.referrals + MIXED);
+    /* the poison did share batches with good referrals (else this test proves nothing) */
+    assert_true(log_lines_with("intake", "each command runs alone") > alone_before);
+    assert_int_equal(itest_sql_exec("DROP TRIGGER itest_poison ON intake.outbox"), 0);
+    for (int round = 0; round < 2; round++) /* the retry, and a repeat of it: stored once */
+        for (int k = 0; k < POISONED; k++) {
+            send_bytes(bad, bad_frame[k], bad_len[k]);
+            expect_ok(bad, "a poisoned referral once the poison is gone");
+        }
+    for (int k = 0; k < POISONED; k++)
+        free(bad_frame[k]);
+    zmq_close(good);
+    zmq_close(bad);
+    assert_int_equal(intake_counts().referrals, before.referrals + MIXED + POISONED);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -531,6 +756,9 @@ int main(void)
         cmocka_unit_test(plain_client_gets_nothing),
         cmocka_unit_test(agency_outside_its_grants_is_denied),
         cmocka_unit_test(agency_within_its_grants_is_served),
+        cmocka_unit_test(bad_envelope_fields_are_malformed),
+        cmocka_unit_test(bad_envelopes_do_not_fail_their_batch),
+        cmocka_unit_test(a_failing_member_fails_alone),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -24,6 +24,8 @@ void wh_date_today(char out[11]);
 
 /* True when s is valid UTF-8 no longer than max_bytes (NULL is false). */
 bool wh_utf8_valid(const char *s, size_t max_bytes);
+/* True when the len bytes at s are valid UTF-8 without a NUL (s need not be NUL-terminated). */
+bool wh_utf8_valid_n(const char *s, size_t len);
 
 /* True for coordinates within valid WGS84 ranges. */
 bool wh_geo_valid(double latitude, double longitude);

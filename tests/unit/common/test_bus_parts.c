@@ -114,6 +114,115 @@ static void error_reply_is_typed_and_empty(void **state)
     free(frame);
 }
 
+/* A packed envelope for the checks, with field `number` then replaced by raw bytes (the last value
+ * of a singular field wins, so the decoded envelope holds what the C string can). */
+static uint8_t *frame_with(unsigned number, const char *bytes, size_t n, size_t *len)
+{
+    Welfare__Bus__V1__Envelope env = WELFARE__BUS__V1__ENVELOPE__INIT;
+    env.message_id = "cmd-3";
+    env.type = "welfare.intake.v1.SubmitReferral";
+    env.correlation_id = "flow-3";
+    env.time_unix_ms = 1764633600000;
+    size_t base = welfare__bus__v1__envelope__get_packed_size(&env);
+    uint8_t *f = malloc(base + n + 8);
+    assert_non_null(f);
+    welfare__bus__v1__envelope__pack(&env, f);
+    *len = base;
+    if (number > 0) {
+        f[(*len)++] = (uint8_t)(number << 3 | 2);
+        assert_true(n < 128);
+        f[(*len)++] = (uint8_t)n;
+        memcpy(f + *len, bytes, n);
+        *len += n;
+    }
+    return f;
+}
+
+static void expect_envelope_check(unsigned number, const char *bytes, size_t n, int want, const char *field)
+{
+    size_t len;
+    uint8_t *f = frame_with(number, bytes, n, &len);
+    Welfare__Bus__V1__Envelope *env = welfare__bus__v1__envelope__unpack(NULL, len, f);
+    char got[WH_FIELD_PATH_MAX];
+    const char *why = NULL;
+    assert_non_null(env);
+    assert_int_equal(wh_envelope_check(env, f, len, got, &why), want);
+    assert_string_equal(got, field);
+    assert_true(want == 0 ? why == NULL : why != NULL);
+    welfare__bus__v1__envelope__free_unpacked(env, NULL);
+    free(f);
+}
+
+static void envelope_fields_are_checked(void **state)
+{
+    char long_id[66];
+    memset(long_id, 'x', 65);
+    expect_envelope_check(0, "", 0, 0, "");
+    expect_envelope_check(3, "flow\xff", 5, WH_MALFORMED, "correlation_id");
+    expect_envelope_check(3, "flow\0x", 6, WH_MALFORMED, "correlation_id");
+    expect_envelope_check(3, "flow\x01", 5, WH_MALFORMED, "correlation_id");
+    expect_envelope_check(3, long_id, 65, WH_MALFORMED, "correlation_id");
+    expect_envelope_check(3, long_id, 64, 0, "");
+    expect_envelope_check(4, "\xc3\x28", 2, WH_MALFORMED, "causation_id");
+    expect_envelope_check(5, "a b", 3, WH_MALFORMED, "producer");
+    expect_envelope_check(7, "\xed\xa0\x80", 3, WH_MALFORMED, "stream"); /* a UTF-16 surrogate */
+    expect_envelope_check(1, "cmd\0x", 5, WH_MALFORMED, "message_id");
+    expect_envelope_check(2, "welfare.a b", 11, WH_MALFORMED, "type");
+    expect_envelope_check(2, "", 0, WH_MALFORMED, "type");
+}
+
+static void envelope_time_is_bounded(void **state)
+{
+    Welfare__Bus__V1__Envelope env = WELFARE__BUS__V1__ENVELOPE__INIT;
+    const int64_t times[] = {-1, INT64_C(4102444800000), INT64_C(1) << 62};
+    char field[WH_FIELD_PATH_MAX];
+    const char *why;
+    uint8_t frame[256];
+
+    env.message_id = "cmd-4";
+    env.type = "welfare.x.v1.Foo";
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+        env.time_unix_ms = times[i];
+        size_t len = welfare__bus__v1__envelope__pack(&env, frame);
+        assert_int_equal(wh_envelope_check(&env, frame, len, field, &why), WH_MALFORMED);
+        assert_string_equal(field, "time_unix_ms");
+    }
+    env.time_unix_ms = 0;
+    size_t len = welfare__bus__v1__envelope__pack(&env, frame);
+    assert_int_equal(wh_envelope_check(&env, frame, len, field, &why), 0);
+}
+
+/* A reply copies back only ids that pass the checks: it never echoes bad bytes. */
+static void reply_never_echoes_a_bad_id(void **state)
+{
+    wh_service svc = {.def = &def};
+    Welfare__Bus__V1__Envelope cause = WELFARE__BUS__V1__ENVELOPE__INIT;
+    uint8_t *frame = NULL;
+    size_t len = 0;
+
+    cause.message_id = "cmd-5";
+    cause.correlation_id = "flow\xff";
+    assert_int_equal(wh_envelope_reply(&svc, &cause, "welfare.x.v1.FooReply", NULL, WH_MALFORMED,
+                                       "correlation_id", "bad", &frame, &len),
+                     0);
+    Welfare__Bus__V1__Envelope *env = welfare__bus__v1__envelope__unpack(NULL, len, frame);
+    assert_non_null(env);
+    assert_string_equal(env->causation_id, "cmd-5");
+    assert_string_equal(env->correlation_id, "cmd-5");
+    welfare__bus__v1__envelope__free_unpacked(env, NULL);
+    free(frame);
+    cause.message_id = "has space";
+    assert_int_equal(wh_envelope_reply(&svc, &cause, "welfare.x.v1.FooReply", NULL, WH_MALFORMED,
+                                       "message_id", "bad", &frame, &len),
+                     0);
+    env = welfare__bus__v1__envelope__unpack(NULL, len, frame);
+    assert_non_null(env);
+    assert_string_equal(env->causation_id, "");
+    assert_string_equal(env->correlation_id, "");
+    welfare__bus__v1__envelope__free_unpacked(env, NULL);
+    free(frame);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -121,6 +230,9 @@ int main(void)
         cmocka_unit_test(message_ids),
         cmocka_unit_test(reply_answers_its_command),
         cmocka_unit_test(error_reply_is_typed_and_empty),
+        cmocka_unit_test(envelope_fields_are_checked),
+        cmocka_unit_test(envelope_time_is_bounded),
+        cmocka_unit_test(reply_never_echoes_a_bad_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
