@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "intake.h"
+#include "roster.h"
 
 intake_bulk_write intake_bulk_write_mode = INTAKE_BULK_COPY;
 
@@ -100,27 +101,40 @@ static int prepare_rows(block_work *b)
     return 0;
 }
 
-static int emit_rows(wh_ctx *ctx, const block_work *b, Welfare__Intake__V1__ImportReferralBlockReply *r)
+int intake_emit_bulk(wh_ctx *ctx, const intake_bulk *set, intake_bulk_counts *c)
 {
-    for (size_t i = 0; i < b->set.n_rows; i++) {
-        const intake_bulk_row *row = &b->set.rows[i];
+    for (size_t i = 0; i < set->n_rows; i++) {
+        const intake_bulk_row *row = &set->rows[i];
         int rc = intake_emit_attached(ctx, row->m, &row->state, row->referral_id, row->is_new,
                                       row->persons_added, row->checked->risk_score);
         for (size_t k = 0; rc == 0 && k < row->n_suspicions; k++) {
-            const intake_bulk_suspicion *s = &b->set.suspicions[row->first_suspicion + k];
+            const intake_bulk_suspicion *s = &set->suspicions[row->first_suspicion + k];
             rc = intake_emit_suspected(ctx, &row->state, s->other_household_id, s->reason);
         }
         if (rc < 0)
             return wh_ctx_fail(ctx, rc, NULL, "could not emit an event");
         bool blind = row->is_new && !row->state.known_to_programme;
         intake_metrics_referral(row->m->channel, row->is_new, blind, (int)row->n_suspicions);
-        r->new_households += row->is_new;
-        r->blind_spots += blind;
-        r->persons_added += row->persons_added;
-        r->duplicates_suspected += (int32_t)row->n_suspicions;
-        if (i == 0)
-            r->first_referral_id = row->referral_id;
+        c->new_households += row->is_new;
+        c->blind_spots += blind;
+        c->persons_added += row->persons_added;
+        c->duplicates_suspected += (int)row->n_suspicions;
     }
+    return 0;
+}
+
+static int emit_rows(wh_ctx *ctx, const block_work *b, Welfare__Intake__V1__ImportReferralBlockReply *r)
+{
+    intake_bulk_counts c = {0};
+    int rc = intake_emit_bulk(ctx, &b->set, &c);
+    if (rc < 0)
+        return rc;
+    r->new_households = c.new_households;
+    r->blind_spots = c.blind_spots;
+    r->persons_added = c.persons_added;
+    r->duplicates_suspected = c.duplicates_suspected;
+    if (b->set.n_rows > 0)
+        r->first_referral_id = b->set.rows[0].referral_id;
     r->rows_ok = (int32_t)b->set.n_rows;
     return 0;
 }
@@ -167,19 +181,26 @@ static void block_free(block_work *b)
     free(b->bulk);
 }
 
+int intake_check_block(wh_ctx *ctx, const char *import_id, int64_t block_no, size_t n_rows)
+{
+    if (!import_id || !intake_utf8_ok(import_id, 1, 64))
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "import_id", "import_id must be 1..64 bytes of UTF-8");
+    if (block_no < 0)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "block_no", "block_no must not be negative");
+    if (n_rows == 0 || n_rows > INTAKE_BLOCK_MAX_ROWS)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "rows", "a block holds 1..%d rows",
+                           INTAKE_BLOCK_MAX_ROWS);
+    return 0;
+}
+
 int intake_handle_import_block(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
 {
     const Welfare__Intake__V1__ImportReferralBlock *m = (const void *)req;
-    if (!m->import_id || !intake_utf8_ok(m->import_id, 1, 64))
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "import_id", "import_id must be 1..64 bytes of UTF-8");
-    if (m->block_no < 0)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "block_no", "block_no must not be negative");
-    if (m->n_rows == 0 || m->n_rows > INTAKE_BLOCK_MAX_ROWS)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "rows", "a block holds 1..%d rows",
-                           INTAKE_BLOCK_MAX_ROWS);
+    int rc = intake_check_block(ctx, m->import_id, m->block_no, m->n_rows);
+    if (rc < 0)
+        return rc;
     Welfare__Intake__V1__ImportReferralBlockReply *r = wh_ctx_alloc(ctx, sizeof *r);
     block_work b = {.n = m->n_rows, .rows = calloc(m->n_rows, sizeof(row_work))};
-    int rc = 0;
     if (!r || !b.rows) {
         rc = wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
         goto cleanup;

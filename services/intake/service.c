@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "intake.h"
+#include "roster.h"
 
 #include "wh/config.h"
 #include "wh/log.h"
@@ -34,6 +35,19 @@ static const wh_command commands[] = {
     CMD(import_referral_block, intake_handle_import_block,
         WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE, false,
         "a block of referrals (bulk import): each row as SubmitReferral, resolved set-wise"),
+    /* the roster (handle_roster.c, handle_roster_query.c) */
+    CMD(import_enrolment_block, intake_handle_import_enrolments, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
+        "a block of a programme's national list: enrolments, persons matched as referrals"),
+    CMD(record_enrolment, intake_handle_record_enrolment, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
+        "record or correct one enrolment of a person in a programme"),
+    CMD(select_for_public_aid, intake_handle_select_for_aid, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
+        "a hub's decision: a household's members selected for a public programme"),
+    CMD(end_enrolment, intake_handle_end_enrolment, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
+        "end an enrolment with a reason (an exit, e.g. an unqualified beneficiary found)"),
+    CMD(list_enrolments, intake_handle_list_enrolments, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, true,
+        "a household's enrolments and its members' target spells"),
+    CMD(list_programmes, intake_handle_list_programmes, WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE,
+        true, "the programmes of the roster"),
 };
 
 /* Runs of SubmitReferral in a batch are attached set-wise (handle_referral_batch.c). */
@@ -42,13 +56,13 @@ static const wh_command_batch batch_handlers[] = {
 };
 
 /* Counters by channel (index = welfare.intake.v1.Channel), looked up once at start. */
-static wh_counter *referrals_by_channel[WELFARE__INTAKE__V1__CHANNEL__CHANNEL_OUTREACH + 1];
+static wh_counter *referrals_by_channel[WELFARE__INTAKE__V1__CHANNEL__CHANNEL_ROSTER + 1];
 static wh_counter *households_new, *households_matched, *blind_spots, *duplicates;
 
 static void register_metrics(void)
 {
     static const char *const names[] = {"unspecified",   "safety_net", "partner_agency", "survey",
-                                        "national_list", "self",       "outreach"};
+                                        "national_list", "self",       "outreach",       "roster"};
     for (size_t i = 1; i < sizeof referrals_by_channel / sizeof referrals_by_channel[0]; i++) {
         char labels[64];
         snprintf(labels, sizeof labels, "channel=\"%s\"", names[i]);
@@ -120,11 +134,11 @@ const wh_service_def *intake_service_def(void)
         .batch_handlers = batch_handlers,
         .n_batch_handlers = sizeof batch_handlers / sizeof batch_handlers[0],
         .migrations = intake_migrations,
-        .statements = intake_statements,
+        .statements = NULL, /* intake_all_statements(), below */
         .start = start,
         .stop = stop,
     };
     def.n_migrations = intake_migrations_count;
-    def.n_statements = intake_statements_count;
+    def.statements = intake_all_statements(&def.n_statements);
     return &def;
 }

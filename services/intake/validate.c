@@ -31,7 +31,7 @@ static int fail(intake_error *err, const char *message, const char *fmt, ...)
 bool intake_channel_valid(int channel)
 {
     return channel >= WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SAFETY_NET &&
-           channel <= WELFARE__INTAKE__V1__CHANNEL__CHANNEL_OUTREACH;
+           channel <= WELFARE__INTAKE__V1__CHANNEL__CHANNEL_ROSTER;
 }
 
 static bool dong_code_ok(const char *s)

@@ -44,17 +44,26 @@ static int fact_start(reporting_fact *f, const char *dong_code, const char *dong
     return 0;
 }
 
-int reporting_fact_household(const Welfare__Intake__V1__HouseholdIdentified *e, reporting_fact *f,
-                             const char **field)
+int reporting_fact_targets(const Welfare__Intake__V1__TargetsChanged *e, reporting_fact *f, size_t cap,
+                           size_t *n, const char **field)
 {
-    int rc = fact_start(f, e->dong_code, "dong_code", e->identified_on, "identified_on", field);
-    if (rc != 0)
-        return rc;
-    if (e->persons_added < 0) {
-        *field = "persons_added";
+    *n = 0;
+    if (e->n_steps == 0 || e->n_steps > cap) {
+        *field = "steps";
         return WH_INVALID_ARGUMENT;
     }
-    f->delta[REPORTING_FACT_TARGETS] = e->persons_added;
+    for (size_t i = 0; i < e->n_steps; i++) {
+        const Welfare__Intake__V1__TargetStep *s = e->steps[i];
+        int rc = fact_start(&f[i], e->dong_code, "dong_code", s ? s->on : NULL, "steps.on", field);
+        if (rc != 0)
+            return rc;
+        if (s->delta == 0) {
+            *field = "steps.delta";
+            return WH_INVALID_ARGUMENT;
+        }
+        f[i].delta[REPORTING_FACT_TARGETS] = s->delta;
+    }
+    *n = e->n_steps;
     return 0;
 }
 

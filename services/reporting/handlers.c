@@ -8,6 +8,7 @@
  * reporting_events_rejected_total says so; the stream goes on.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "reporting.h"
 #include "wh/log.h"
@@ -57,12 +58,24 @@ static int add_fact(wh_ctx *ctx, const ProtobufCMessage *m, int rc, const report
     return rc;
 }
 
-static int apply_household(wh_ctx *ctx, const ProtobufCMessage *m)
+/* A person's change of target spells: every step moves the stock of its dong from its day on. */
+static int apply_targets(wh_ctx *ctx, const ProtobufCMessage *m)
 {
-    reporting_fact f;
+    const Welfare__Intake__V1__TargetsChanged *e = (const Welfare__Intake__V1__TargetsChanged *)m;
+    reporting_fact *f = malloc((e->n_steps ? e->n_steps : 1) * sizeof *f);
     const char *field = NULL;
-    int rc = reporting_fact_household((const Welfare__Intake__V1__HouseholdIdentified *)m, &f, &field);
-    return add_fact(ctx, m, rc, &f, field);
+    size_t n = 0;
+    if (!f)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    int rc = reporting_fact_targets(e, f, e->n_steps, &n, &field);
+    if (rc != 0)
+        rc = reject(ctx, m, field);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = reporting_store_add_fact(wh_ctx_db(ctx), &f[i]);
+    if (rc == 0)
+        count_event(m, "reporting_events_applied_total", APPLIED_HELP);
+    free(f);
+    return rc;
 }
 
 static int apply_blind_spot(wh_ctx *ctx, const ProtobufCMessage *m)
@@ -198,7 +211,7 @@ static int apply_staff_gone(wh_ctx *ctx, const ProtobufCMessage *m)
 }
 
 const wh_subscription reporting_subscriptions[] = {
-    {"intake", &welfare__intake__v1__household_identified__descriptor, apply_household},
+    {"intake", &welfare__intake__v1__targets_changed__descriptor, apply_targets},
     {"intake", &welfare__intake__v1__blind_spot_discovered__descriptor, apply_blind_spot},
     {"case", &welfare__case__v1__case_opened__descriptor, apply_case_opened},
     {"case", &welfare__case__v1__case_closed__descriptor, apply_case_closed},

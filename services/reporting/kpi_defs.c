@@ -21,8 +21,11 @@ const char *const reporting_fact_columns[REPORTING_FACT_COUNT] = {
 };
 
 const reporting_kpi_def reporting_kpi_defs[REPORTING_KPI_COUNT] = {
-    {REPORTING_KPI_TARGETS, "targets", "대상자 수", "Number of targets", "persons", REPORTING_AGG_DAILY_SUM,
+    /* a stock: persons enrolled in any programme on the period's last day, and its change */
+    {REPORTING_KPI_TARGETS, "targets", "대상자 수", "Number of targets", "persons", REPORTING_AGG_STOCK,
      REPORTING_FACT_TARGETS, -1},
+    {REPORTING_KPI_TARGETS_CHANGE, "targets_change", "증감", "change over the period", "persons",
+     REPORTING_AGG_DAILY_SUM, REPORTING_FACT_TARGETS, REPORTING_KPI_TARGETS},
     {REPORTING_KPI_PERSONNEL, "visiting_personnel", "방문인력", "Visiting personnel", "persons",
      REPORTING_AGG_STAFF_DISTINCT, -1, -1},
     {REPORTING_KPI_PERSONNEL_PRIVATE, "visiting_personnel_private", "민간채용", "of whom privately employed",

@@ -20,6 +20,7 @@ Welfare__Reporting__V1__KpiValues *reporting_values_to_proto(wh_ctx *ctx, const 
         return NULL;
     welfare__reporting__v1__kpi_values__init(out);
     out->targets = v->v[REPORTING_KPI_TARGETS];
+    out->targets_change = v->v[REPORTING_KPI_TARGETS_CHANGE];
     out->visiting_personnel = v->v[REPORTING_KPI_PERSONNEL];
     out->visiting_personnel_private = v->v[REPORTING_KPI_PERSONNEL_PRIVATE];
     out->case_households = v->v[REPORTING_KPI_CASES];

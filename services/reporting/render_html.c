@@ -193,6 +193,8 @@ static const char *agg_text(reporting_agg agg)
     switch (agg) {
     case REPORTING_AGG_DAILY_SUM:
         return "sum over the days of the period";
+    case REPORTING_AGG_STOCK:
+        return "on the period's last day: persons enrolled in at least one programme";
     case REPORTING_AGG_CASES_OPEN:
         return "cases open at any time in the period";
     case REPORTING_AGG_STAFF_DISTINCT:

@@ -19,6 +19,7 @@
 
 #include "welfare/case/v1/events.pb-c.h"
 #include "welfare/intake/v1/events.pb-c.h"
+#include "welfare/intake/v1/roster.pb-c.h"
 #include "welfare/registry/v1/events.pb-c.h"
 #include "welfare/reporting/v1/commands.pb-c.h"
 #include "welfare/routing/v1/events.pb-c.h"
@@ -40,7 +41,7 @@ wh_http *wh_service_http(wh_service *svc);
 
 /* The columns of kpi_daily, in the order of the upsert's parameters. */
 typedef enum reporting_fact_col {
-    REPORTING_FACT_TARGETS,      /* persons added to identified households */
+    REPORTING_FACT_TARGETS,      /* net change of the stock of targets that day (TargetsChanged steps) */
     REPORTING_FACT_BLIND_SPOTS,  /* blind-spot households discovered */
     REPORTING_FACT_CASES_OPENED, /* cases opened (the index itself counts intervals) */
     REPORTING_FACT_CASES_CLOSED,
@@ -64,8 +65,10 @@ typedef struct reporting_fact {
 
 /* The fact of each event that adds to kpi_daily.  0, or WH_INVALID_ARGUMENT with *field set to the
  * offending field (the event cannot be counted). */
-int reporting_fact_household(const Welfare__Intake__V1__HouseholdIdentified *e, reporting_fact *f,
-                             const char **field);
+/* A TargetsChanged is one fact per step (f[i] for steps[i]; *n of them, at most cap): the targets
+ * column of the step's day moves by its delta. */
+int reporting_fact_targets(const Welfare__Intake__V1__TargetsChanged *e, reporting_fact *f, size_t cap,
+                           size_t *n, const char **field);
 int reporting_fact_blind_spot(const Welfare__Intake__V1__BlindSpotDiscovered *e, reporting_fact *f,
                               const char **field);
 int reporting_fact_case_opened(const Welfare__Case__V1__CaseOpened *e, reporting_fact *f, const char **field);
@@ -94,6 +97,7 @@ bool reporting_dong_code_valid(const char *s);
 /* The values of a report, indexed by reporting_kpi. */
 typedef enum reporting_kpi {
     REPORTING_KPI_TARGETS,
+    REPORTING_KPI_TARGETS_CHANGE,
     REPORTING_KPI_PERSONNEL,
     REPORTING_KPI_PERSONNEL_PRIVATE,
     REPORTING_KPI_CASES,
@@ -108,6 +112,8 @@ typedef enum reporting_kpi {
 /* How a value is computed for a dong set and a period. */
 typedef enum reporting_agg {
     REPORTING_AGG_DAILY_SUM,      /* sum of a kpi_daily column over the days; totals add up */
+    REPORTING_AGG_STOCK,          /* sum of a kpi_daily column over every day up to the period's end (a
+                                     stock kept as its daily changes); totals add up */
     REPORTING_AGG_CASES_OPEN,     /* cases whose interval overlaps the period; totals add up */
     REPORTING_AGG_STAFF_DISTINCT, /* distinct staff active in the period at the serving hubs; the
                                      total counts each person once, so it is not the sum of rows */

@@ -53,6 +53,15 @@
     " WHERE " DONGS " AND day >= $5::date AND day < $2::date) c"                                             \
     " GROUP BY dong_code ORDER BY dong_code"
 
+/* The stock of targets on $2 = every step up to $2: whole months before $3 (the day after the last
+ * whole month up to $2) from kpi_monthly, the days from $3 to $2 from kpi_daily. */
+#define Q_STOCK(DONGS)                                                                                       \
+    "SELECT dong_code, sum(targets)::bigint FROM ("                                                          \
+    "SELECT dong_code, targets FROM kpi_monthly WHERE " DONGS " AND month < $3::date"                        \
+    " UNION ALL SELECT dong_code, targets FROM kpi_daily"                                                    \
+    " WHERE " DONGS " AND day >= $3::date AND day <= $2::date) t"                                            \
+    " GROUP BY dong_code ORDER BY dong_code"
+
 #define Q_STAFF(DONGS)                                                                                       \
     "SELECT d.dong_code, count(DISTINCT s.staff_id), count(DISTINCT s.staff_id) FILTER (WHERE s.is_private)" \
     " FROM dong d JOIN staff_interval s ON s.hub_dong_code = d.hub_dong_code"                                \
@@ -122,6 +131,8 @@ const wh_db_statement reporting_statements[] = {
     {"reporting_q_daily_some", Q_DAILY(SOME_DONGS)},
     {"reporting_q_daily_all", Q_DAILY(ALL_DONGS)},
     {"reporting_q_cases_some", Q_CASES(SOME_DONGS)},
+    {"reporting_q_stock_some", Q_STOCK(SOME_DONGS)},
+    {"reporting_q_stock_all", Q_STOCK(ALL_DONGS)},
     {"reporting_q_cases_all", Q_CASES(ALL_DONGS)},
     {"reporting_q_staff_some", Q_STAFF("d." SOME_DONGS)},
     {"reporting_q_staff_all", Q_STAFF(ALL_DONGS)},
@@ -260,6 +271,18 @@ static int fill_cases(reporting_report *r, const PGresult *res, int i)
     return 0;
 }
 
+static int fill_stock(reporting_report *r, const PGresult *res, int i)
+{
+    reporting_row *row = reporting_report_row(r, wh_db_text(res, i, 0));
+    if (!row)
+        return WH_INTERNAL;
+    for (int k = 0; k < REPORTING_KPI_COUNT; k++)
+        if (reporting_kpi_defs[k].agg == REPORTING_AGG_STOCK &&
+            reporting_kpi_defs[k].fact == REPORTING_FACT_TARGETS)
+            row->values.v[k] = wh_db_i64(res, i, 1, 0);
+    return 0;
+}
+
 static int fill_staff(reporting_report *r, const PGresult *res, int i)
 {
     reporting_row *row = reporting_report_row(r, wh_db_text(res, i, 0));
@@ -289,18 +312,19 @@ static int fill_names(reporting_report *r, const PGresult *res, int i)
 }
 
 /* The names of the KPI reads, by filter (the rows of reporting_statements above). */
-enum { Q_NAMES_STMT, Q_DAILY_STMT, Q_CASES_STMT, Q_STAFF_STMT, Q_STAFF_TOTAL_STMT };
-static const char *const q_some[] = {"reporting_q_names_some", "reporting_q_daily_some",
-                                     "reporting_q_cases_some", "reporting_q_staff_some",
-                                     "reporting_q_staff_total_some"};
-static const char *const q_all[] = {"reporting_q_names_all", "reporting_q_daily_all", "reporting_q_cases_all",
-                                    "reporting_q_staff_all", "reporting_q_staff_total_all"};
+enum { Q_NAMES_STMT, Q_DAILY_STMT, Q_CASES_STMT, Q_STAFF_STMT, Q_STAFF_TOTAL_STMT, Q_STOCK_STMT };
+static const char *const q_some[] = {"reporting_q_names_some",       "reporting_q_daily_some",
+                                     "reporting_q_cases_some",       "reporting_q_staff_some",
+                                     "reporting_q_staff_total_some", "reporting_q_stock_some"};
+static const char *const q_all[] = {"reporting_q_names_all",       "reporting_q_daily_all",
+                                    "reporting_q_cases_all",       "reporting_q_staff_all",
+                                    "reporting_q_staff_total_all", "reporting_q_stock_all"};
 
 int reporting_store_query(wh_db *db, const reporting_selection *s, reporting_report *r)
 {
     char dongs[REPORTING_SELECT_MAX * (REPORTING_DONG_MAX + 1) + 3];
     char whole_from[REPORTING_DATE_LEN], whole_until[REPORTING_DATE_LEN], from_month[REPORTING_DATE_LEN];
-    wh_params p, daily, cases;
+    wh_params p, daily, cases, stock;
     if (reporting_dongs_literal(s, dongs, sizeof dongs) != 0 ||
         reporting_period_bounds(s->from_on, s->to_on, whole_from, whole_until, from_month) != 0)
         return WH_INVALID_ARGUMENT;
@@ -308,6 +332,9 @@ int reporting_store_query(wh_db *db, const reporting_selection *s, reporting_rep
     wh_params_text(&p, dongs[0] ? dongs : NULL);
     const char *const *q = dongs[0] ? q_some : q_all;
     int rc = query_rows(db, q[Q_NAMES_STMT], &p, r, fill_names); /* $1 only */
+    stock = p;
+    wh_params_text(&stock, s->to_on);
+    wh_params_text(&stock, whole_until);
     wh_params_text(&p, s->from_on);
     wh_params_text(&p, s->to_on);
     daily = cases = p;
@@ -319,6 +346,8 @@ int reporting_store_query(wh_db *db, const reporting_selection *s, reporting_rep
         rc = query_rows(db, q[Q_DAILY_STMT], &daily, r, fill_daily);
     if (rc == 0)
         rc = query_rows(db, q[Q_CASES_STMT], &cases, r, fill_cases);
+    if (rc == 0)
+        rc = query_rows(db, q[Q_STOCK_STMT], &stock, r, fill_stock);
     if (rc == 0)
         rc = query_rows(db, q[Q_STAFF_STMT], &p, r, fill_staff);
     if (rc == 0)

@@ -65,8 +65,8 @@ WITH d AS (
 SELECT 'unexpected_dead_letters', count(*), 0 FROM d WHERE message_id NOT LIKE 'poison-%';
 
 -- Reporting's KPI totals equal the checker's own count from the replies.
-SELECT 'kpi_targets', (SELECT (t ->> 'targets')::bigint FROM kpi),
-       (SELECT coalesce(sum(n1), 0) FROM ok WHERE type = 'SubmitReferral');
+-- (targets are the roster's stock, which the load does not enrol: referrals add none)
+SELECT 'kpi_targets', (SELECT coalesce((t ->> 'targets')::bigint, 0) FROM kpi), 0;
 SELECT 'kpi_blind_spots', (SELECT (t ->> 'blind_spots')::bigint FROM kpi),
        (SELECT coalesce(sum(n2), 0) FROM ok WHERE type = 'SubmitReferral');
 SELECT 'kpi_case_households', (SELECT (t ->> 'case_households')::bigint FROM kpi),

@@ -78,7 +78,7 @@ static void undecodable_event_is_parked_and_the_stream_moves_on(void **state)
 
     /* the events after the poison were applied, once: the KPI and the case */
     const char *dongs[] = {dong};
-    itest_kpi want = {.targets = 2, .case_households = 1, .blind_spots = 1}, got;
+    itest_kpi want = {.targets = 0 /* referrals enrol nobody */, .case_households = 1, .blind_spots = 1}, got;
     itest_kpi_wait(dongs, 1, DAY, DAY, &want, 30, &got);
     itest_kpi_assert_equal(&want, &got);
     assert_int_equal(itest_sql_i64("SELECT count(*) FROM casework.cases WHERE dong_code = $1", dong, NULL),

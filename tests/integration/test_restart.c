@@ -153,16 +153,13 @@ static void expect_caught_up(const char *consumer_schema, int64_t dead_before)
 static void expect_counted_once(const flow *f)
 {
     const char *dongs[] = {f->dong};
-    itest_kpi want = {.targets = N_REFERRALS,
+    itest_kpi want = {.targets = 0, /* the roster's stock; referrals enrol nobody */
                       .blind_spots = N_REFERRALS,
                       .case_households = f->risk == ITEST_RISK_HIGH ? N_REFERRALS : 0},
               got;
     itest_kpi_wait(dongs, 1, DAY, DAY, &want, 60, &got);
     itest_kpi_assert_equal(&want, &got);
     /* the stored facts agree with the answer: one day row for the dong, the exact sums */
-    assert_int_equal(
-        itest_sql_i64("SELECT sum(targets) FROM reporting.kpi_daily WHERE dong_code = $1", f->dong, NULL),
-        N_REFERRALS);
     assert_int_equal(
         itest_sql_i64("SELECT sum(blind_spots) FROM reporting.kpi_daily WHERE dong_code = $1", f->dong, NULL),
         N_REFERRALS);

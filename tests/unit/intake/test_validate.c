@@ -90,7 +90,7 @@ static void channel_and_reporter(void **state)
     (void)state;
     m.channel = 0;
     expect_field("channel");
-    m.channel = 7;
+    m.channel = 8; /* one past CHANNEL_ROSTER */
     expect_field("channel");
     m.reporter_id = -1;
     expect_field("reporter_id");

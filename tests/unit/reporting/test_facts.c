@@ -18,46 +18,67 @@ static void only(const reporting_fact *f, reporting_fact_col col, int64_t want)
         assert_int_equal(f->delta[i], i == (int)col ? want : 0);
 }
 
-static void household_adds_persons_as_targets(void **state)
+/* A TargetsChanged is one fact per step: the day's targets column moves by the step's delta. */
+static void targets_changed_moves_the_stock_by_its_steps(void **state)
 {
-    Welfare__Intake__V1__HouseholdIdentified e = WELFARE__INTAKE__V1__HOUSEHOLD_IDENTIFIED__INIT;
-    reporting_fact f;
+    Welfare__Intake__V1__TargetStep s1 = WELFARE__INTAKE__V1__TARGET_STEP__INIT,
+                                    s2 = WELFARE__INTAKE__V1__TARGET_STEP__INIT;
+    Welfare__Intake__V1__TargetStep *steps[] = {&s1, &s2};
+    Welfare__Intake__V1__TargetsChanged e = WELFARE__INTAKE__V1__TARGETS_CHANGED__INIT;
+    reporting_fact f[2];
     const char *field = NULL;
+    size_t n = 9;
+    s1.on = "2015-03-01";
+    s1.delta = 1;
+    s2.on = "2016-01-01";
+    s2.delta = -1;
     e.dong_code = "2650051000";
-    e.identified_on = "2026-03-14";
-    e.persons_added = 3;
-    assert_int_equal(reporting_fact_household(&e, &f, &field), 0);
-    assert_string_equal(f.dong_code, "2650051000");
-    assert_string_equal(f.day, "2026-03-14");
-    only(&f, REPORTING_FACT_TARGETS, 3);
-
-    e.persons_added = 0; /* a matched household adds nobody */
-    assert_int_equal(reporting_fact_household(&e, &f, &field), 0);
-    only(&f, REPORTING_FACT_TARGETS, 0);
+    e.steps = steps;
+    e.n_steps = 2;
+    assert_int_equal(reporting_fact_targets(&e, f, 2, &n, &field), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(f[0].dong_code, "2650051000");
+    assert_string_equal(f[0].day, "2015-03-01");
+    only(&f[0], REPORTING_FACT_TARGETS, 1);
+    assert_string_equal(f[1].day, "2016-01-01");
+    only(&f[1], REPORTING_FACT_TARGETS, -1);
+    (void)state;
 }
 
 static void bad_dates_and_dongs_name_the_field(void **state)
 {
-    Welfare__Intake__V1__HouseholdIdentified e = WELFARE__INTAKE__V1__HOUSEHOLD_IDENTIFIED__INIT;
-    reporting_fact f;
+    Welfare__Intake__V1__TargetStep s1 = WELFARE__INTAKE__V1__TARGET_STEP__INIT;
+    Welfare__Intake__V1__TargetStep *steps[] = {&s1};
+    Welfare__Intake__V1__TargetsChanged e = WELFARE__INTAKE__V1__TARGETS_CHANGED__INIT;
+    reporting_fact f[1];
     const char *field = NULL;
+    size_t n = 0;
     e.dong_code = "2650051000";
-    e.identified_on = "2026-02-30";
-    assert_int_equal(reporting_fact_household(&e, &f, &field), WH_INVALID_ARGUMENT);
-    assert_string_equal(field, "identified_on");
+    e.steps = steps;
+    e.n_steps = 1;
+    s1.on = "2026-02-30";
+    s1.delta = 1;
+    assert_int_equal(reporting_fact_targets(&e, f, 1, &n, &field), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "steps.on");
 
-    e.identified_on = "2026-02-28";
+    s1.on = "2026-02-28";
     e.dong_code = "";
-    assert_int_equal(reporting_fact_household(&e, &f, &field), WH_INVALID_ARGUMENT);
+    assert_int_equal(reporting_fact_targets(&e, f, 1, &n, &field), WH_INVALID_ARGUMENT);
     assert_string_equal(field, "dong_code");
 
     e.dong_code = "26500'; DROP";
-    assert_int_equal(reporting_fact_household(&e, &f, &field), WH_INVALID_ARGUMENT);
+    assert_int_equal(reporting_fact_targets(&e, f, 1, &n, &field), WH_INVALID_ARGUMENT);
 
     e.dong_code = "2650051000";
-    e.persons_added = -1;
-    assert_int_equal(reporting_fact_household(&e, &f, &field), WH_INVALID_ARGUMENT);
-    assert_string_equal(field, "persons_added");
+    s1.delta = 0;
+    assert_int_equal(reporting_fact_targets(&e, f, 1, &n, &field), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "steps.delta");
+
+    e.n_steps = 0; /* an event without steps changes nothing and is a producer's bug */
+    assert_int_equal(reporting_fact_targets(&e, f, 1, &n, &field), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "steps");
+    assert_int_equal(n, 0);
+    (void)state;
 }
 
 static void each_event_counts_its_column(void **state)
@@ -189,7 +210,7 @@ static void kpi_table_is_complete(void **state)
         assert_int_equal(d->kpi, k);
         assert_non_null(d->key);
         assert_true(strlen(d->label_ko) > 0 && strlen(d->label_en) > 0);
-        assert_true((d->agg == REPORTING_AGG_DAILY_SUM) == (d->fact >= 0));
+        assert_true((d->agg == REPORTING_AGG_DAILY_SUM || d->agg == REPORTING_AGG_STOCK) == (d->fact >= 0));
         assert_true(d->fact < REPORTING_FACT_COUNT);
     }
     for (int i = 0; i < REPORTING_FACT_COUNT; i++)
@@ -199,7 +220,7 @@ static void kpi_table_is_complete(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(household_adds_persons_as_targets),
+        cmocka_unit_test(targets_changed_moves_the_stock_by_its_steps),
         cmocka_unit_test(bad_dates_and_dongs_name_the_field),
         cmocka_unit_test(each_event_counts_its_column),
         cmocka_unit_test(resource_counts_case_and_amount),

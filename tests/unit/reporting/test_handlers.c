@@ -102,14 +102,23 @@ static void bad_selections_name_the_field(void **state)
 
 static void uncountable_events_are_refused(void **state)
 {
-    Welfare__Intake__V1__HouseholdIdentified h = WELFARE__INTAKE__V1__HOUSEHOLD_IDENTIFIED__INIT;
+    Welfare__Intake__V1__TargetStep st = WELFARE__INTAKE__V1__TARGET_STEP__INIT;
+    Welfare__Intake__V1__TargetStep *steps[] = {&st};
+    Welfare__Intake__V1__TargetsChanged h = WELFARE__INTAKE__V1__TARGETS_CHANGED__INIT;
     h.dong_code = A;
-    h.identified_on = "yesterday";
+    h.steps = steps;
+    h.n_steps = 1;
+    st.on = "yesterday";
+    st.delta = 1;
     fake_reset();
+    bool subscribed = false;
     for (size_t i = 0; i < reporting_subscriptions_count; i++)
-        if (reporting_subscriptions[i].event == h.base.descriptor)
+        if (reporting_subscriptions[i].event == h.base.descriptor) {
+            subscribed = true;
             assert_int_equal(reporting_subscriptions[i].apply(&fake, &h.base), WH_INVALID_ARGUMENT);
-    assert_string_equal(fake.field, "identified_on");
+        }
+    assert_true(subscribed);
+    assert_string_equal(fake.field, "steps.on");
 
     Welfare__Routing__V1__DongDefined d = WELFARE__ROUTING__V1__DONG_DEFINED__INIT;
     d.dong_code = A;
@@ -153,12 +162,23 @@ static void events_to_kpi(void **state)
     gone.active_until = "2026-01-31";
     assert_int_equal(apply(&gone.base), 0);
 
-    Welfare__Intake__V1__HouseholdIdentified h = WELFARE__INTAKE__V1__HOUSEHOLD_IDENTIFIED__INIT;
+    /* targets of B: one since 2025, one from 3 February, one from 10 February; the first ceased on
+     * 20 February (the day after its last day) */
+    Welfare__Intake__V1__TargetStep st1 = WELFARE__INTAKE__V1__TARGET_STEP__INIT, st2 = st1;
+    Welfare__Intake__V1__TargetStep *steps[] = {&st1, &st2};
+    Welfare__Intake__V1__TargetsChanged h = WELFARE__INTAKE__V1__TARGETS_CHANGED__INIT;
     h.dong_code = B;
-    h.identified_on = "2026-02-03";
-    h.persons_added = 2;
+    h.steps = steps;
+    h.n_steps = 2;
+    st1.on = "2025-06-01";
+    st1.delta = 1;
+    st2.on = "2026-02-20";
+    st2.delta = -1;
     assert_int_equal(apply(&h.base), 0);
-    h.persons_added = 0; /* the same household reported again */
+    h.n_steps = 1;
+    st1.on = "2026-02-03";
+    assert_int_equal(apply(&h.base), 0);
+    st1.on = "2026-02-10";
     assert_int_equal(apply(&h.base), 0);
     Welfare__Intake__V1__BlindSpotDiscovered bs = WELFARE__INTAKE__V1__BLIND_SPOT_DISCOVERED__INIT;
     bs.dong_code = B;
@@ -207,7 +227,8 @@ static void events_to_kpi(void **state)
     assert_int_equal(r->report->n_dongs, 2);
     assert_int_equal(r->report->selection->n_dong_codes, 2);
     assert_string_equal(r->report->dongs[1]->name, "남천2동");
-    assert_int_equal(t->targets, 2);
+    assert_int_equal(t->targets, 2); /* on 28 February */
+    assert_int_equal(t->targets_change, 1);
     assert_int_equal(t->visiting_personnel, 2); /* 1 and 3; 2 left in January */
     assert_int_equal(t->visiting_personnel_private, 1);
     assert_int_equal(t->case_households, 1);
@@ -239,7 +260,9 @@ static void events_to_kpi(void **state)
     assert_int_equal(cr->comparison->total->visiting_personnel, 2);
     assert_int_equal(cr->difference->visiting_personnel, -1);
     assert_int_equal(cr->difference->site_visits, 1);
-    assert_int_equal(cr->difference->targets, 2);
+    assert_int_equal(cr->baseline->total->targets, 1);
+    assert_int_equal(cr->difference->targets, 1);
+    assert_int_equal(cr->difference->targets_change, 1);
 
     Welfare__Reporting__V1__ListDongs ld = WELFARE__REPORTING__V1__LIST_DONGS__INIT;
     Welfare__Reporting__V1__ListDongsReply *lr = NULL;

@@ -139,6 +139,7 @@ static void load(void **state)
     fact(A, "2026-01-10", REPORTING_FACT_TARGETS, 3);
     fact(A, "2026-01-10", REPORTING_FACT_TARGETS, 2);
     fact(B, "2026-03-01", REPORTING_FACT_TARGETS, 4);
+    fact(B, "2026-05-01", REPORTING_FACT_TARGETS, -1);  /* a person of B ceased on 1 May */
     fact(A, "2026-07-01", REPORTING_FACT_TARGETS, 100); /* outside the first half */
     fact(C, "2026-06-30", REPORTING_FACT_VISITS, 1);
     fact(C, "2026-06-30", REPORTING_FACT_VISITS, 1);
@@ -186,9 +187,12 @@ static void first_half_of_2026(void **state)
     assert_string_equal(r.rows[1].hub_dong_code, A);
 
     reporting_row *a = row_of(&r, A), *b = row_of(&r, B), *c = row_of(&r, C);
+    /* targets: the stock on 30 June; its change since the day before 1 January */
     assert_int_equal(a->values.v[REPORTING_KPI_TARGETS], 5);
-    assert_int_equal(b->values.v[REPORTING_KPI_TARGETS], 4);
-    assert_int_equal(r.total.v[REPORTING_KPI_TARGETS], 9);
+    assert_int_equal(b->values.v[REPORTING_KPI_TARGETS], 3);
+    assert_int_equal(r.total.v[REPORTING_KPI_TARGETS], 8);
+    assert_int_equal(b->values.v[REPORTING_KPI_TARGETS_CHANGE], 3);
+    assert_int_equal(r.total.v[REPORTING_KPI_TARGETS_CHANGE], 8);
     assert_int_equal(c->values.v[REPORTING_KPI_VISITS], 2);
     assert_int_equal(r.total.v[REPORTING_KPI_BLIND_SPOTS], 1);
     assert_int_equal(r.total.v[REPORTING_KPI_LINKAGES], 1);
@@ -218,7 +222,8 @@ static void a_dong_set_and_a_later_period(void **state)
     reporting_selection s = {only_b, 1, "2026-07-01", "2026-12-31"};
     assert_int_equal(reporting_build_report(db, &s, &r, &field, &why), 0);
     assert_int_equal(r.n_rows, 1);
-    assert_int_equal(r.total.v[REPORTING_KPI_TARGETS], 0);
+    assert_int_equal(r.total.v[REPORTING_KPI_TARGETS], 3); /* a stock: B's targets are still there */
+    assert_int_equal(r.total.v[REPORTING_KPI_TARGETS_CHANGE], 0);
     assert_int_equal(r.total.v[REPORTING_KPI_PERSONNEL], 1); /* only staff 2 is still at hub A */
     assert_int_equal(r.total.v[REPORTING_KPI_CASES], 0);
     reporting_report_free(&r);
@@ -253,13 +258,22 @@ static void partial_months(void **state)
 {
     NEED_DB();
     assert_int_equal(total("2026-01-10", "2026-03-01", REPORTING_KPI_TARGETS), 9);
-    assert_int_equal(total("2026-01-11", "2026-03-01", REPORTING_KPI_TARGETS), 4);
+    assert_int_equal(total("2026-01-10", "2026-03-01", REPORTING_KPI_TARGETS_CHANGE), 9);
+    assert_int_equal(total("2026-01-11", "2026-03-01", REPORTING_KPI_TARGETS), 9);
+    assert_int_equal(total("2026-01-11", "2026-03-01", REPORTING_KPI_TARGETS_CHANGE), 4);
     assert_int_equal(total("2026-01-10", "2026-02-28", REPORTING_KPI_TARGETS), 5);
+    assert_int_equal(total("2026-01-09", "2026-01-09", REPORTING_KPI_TARGETS), 0);
+    assert_int_equal(total("2026-01-11", "2026-01-31", REPORTING_KPI_TARGETS), 5);
+    assert_int_equal(total("2026-01-11", "2026-01-31", REPORTING_KPI_TARGETS_CHANGE), 0);
+    assert_int_equal(total("2026-05-01", "2026-05-01", REPORTING_KPI_TARGETS), 8);
+    assert_int_equal(total("2026-05-01", "2026-05-01", REPORTING_KPI_TARGETS_CHANGE), -1);
+    assert_int_equal(total("2026-04-30", "2026-04-30", REPORTING_KPI_TARGETS), 9);
     assert_int_equal(total("2026-01-11", "2026-02-27", REPORTING_KPI_BLIND_SPOTS), 1);
     assert_int_equal(total("2026-02-02", "2026-02-02", REPORTING_KPI_BLIND_SPOTS), 1);
     assert_int_equal(total("2026-02-03", "2026-12-31", REPORTING_KPI_BLIND_SPOTS), 0);
-    assert_int_equal(total("2026-06-30", "2026-07-01", REPORTING_KPI_TARGETS), 100);
-    assert_int_equal(total("2025-12-15", "2027-01-15", REPORTING_KPI_TARGETS), 109);
+    assert_int_equal(total("2026-06-30", "2026-07-01", REPORTING_KPI_TARGETS), 108);
+    assert_int_equal(total("2026-06-30", "2026-07-01", REPORTING_KPI_TARGETS_CHANGE), 100);
+    assert_int_equal(total("2025-12-15", "2027-01-15", REPORTING_KPI_TARGETS), 108);
     assert_int_equal(total("2026-03-02", "2026-03-31", REPORTING_KPI_CASES), 1); /* 11 */
     assert_int_equal(total("2026-03-01", "2026-03-01", REPORTING_KPI_CASES), 2); /* 11, 12 */
     assert_int_equal(total("2025-12-31", "2025-12-31", REPORTING_KPI_CASES), 2); /* 11, 13 */

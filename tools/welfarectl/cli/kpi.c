@@ -1,6 +1,7 @@
 /*
  * kpi.c — `welfarectl kpi --dong CODE[,CODE…] --from DATE --to DATE`: reporting's QueryKpi as the
- * district's KPI table, one row per dong and a total.  The seven indices: targets, visiting
+ * district's KPI table, one row per dong and a total.  The seven indices: targets (the stock on the
+ * period's last day, and its change over the period), visiting
  * personnel (public and privately employed), households managed as cases, blind spots discovered,
  * site visits, service linkages, resources discovered (count and KRW amount).
  */
@@ -12,15 +13,23 @@
 #include "welfare/reporting/v1/commands.pb-c.h"
 #include "whclient.h"
 
-#define N_COLS 12
+#define N_COLS 13
+#define N_NUMS 10
 
 static void values_cells(const Welfare__Reporting__V1__KpiValues *v, char cells[][32])
 {
-    const int64_t nums[9] = {v->targets,          v->visiting_personnel,   v->visiting_personnel_private,
-                             v->case_households,  v->blind_spots,          v->site_visits,
-                             v->service_linkages, v->resources_discovered, v->resource_amount_krw};
+    const int64_t nums[N_NUMS] = {v->targets,
+                                  v->targets_change,
+                                  v->visiting_personnel,
+                                  v->visiting_personnel_private,
+                                  v->case_households,
+                                  v->blind_spots,
+                                  v->site_visits,
+                                  v->service_linkages,
+                                  v->resources_discovered,
+                                  v->resource_amount_krw};
 
-    for (int i = 0; i < 9; i++)
+    for (int i = 0; i < N_NUMS; i++)
         snprintf(cells[i], 32, "%" PRId64, nums[i]);
 }
 
@@ -28,20 +37,20 @@ static void add_row(wctl_table *t, const char *code, const char *name, const cha
                     const Welfare__Reporting__V1__KpiValues *v)
 {
     static const Welfare__Reporting__V1__KpiValues zero = WELFARE__REPORTING__V1__KPI_VALUES__INIT;
-    char nums[9][32];
+    char nums[N_NUMS][32];
     const char *cells[N_COLS] = {code, name, hub};
 
     values_cells(v != NULL ? v : &zero, nums);
-    for (int i = 0; i < 9; i++)
+    for (int i = 0; i < N_NUMS; i++)
         cells[3 + i] = nums[i];
     wctl_table_add(t, cells);
 }
 
 static void print_kpi(const Welfare__Reporting__V1__KpiReport *r)
 {
-    static const char *const head[N_COLS] = {"dong",      "name",     "hub",       "targets",
-                                             "personnel", "private",  "cases",     "blind",
-                                             "visits",    "linkages", "resources", "amount_krw"};
+    static const char *const head[N_COLS] = {"dong",      "name",      "hub",       "targets", "change",
+                                             "personnel", "private",   "cases",     "blind",   "visits",
+                                             "linkages",  "resources", "amount_krw"};
     wctl_table *t = wctl_table_new(N_COLS);
 
     if (r->selection != NULL)

@@ -1,0 +1,517 @@
+/*
+ * test_roster.c — the roster: the union of enrolment intervals and its steps (touching, overlapping,
+ * nested, open, back-dated and out-of-order enrolments, exits; a random property: summing the steps of
+ * any sequence of changes gives the brute-force count of targets on every day), the checks of an
+ * enrolment row, and — with WH_TEST_DB_URL — the commands against real PostgreSQL: an import block
+ * (new persons matched and added through the referral resolver, a bad row), the same block again (no
+ * change, no event), a back-dated enrolment, a hub's decision, an exit, and their typed errors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "fake_ctx.h"
+#include "roster.h"
+
+extern const wh_migration intake_migrations[];
+extern const size_t intake_migrations_count;
+
+static int32_t day(const char *d)
+{
+    int32_t n = intake_day_number(d);
+    assert_true(n != INTAKE_DAY_INVALID);
+    return n;
+}
+
+/* --- spells ----------------------------------------------------------------------------------- */
+
+static void days_round_trip(void **state)
+{
+    (void)state;
+    char out[INTAKE_DATE_LEN + 1];
+    assert_int_equal(day("1970-01-01"), 0);
+    assert_int_equal(day("2016-03-01") - day("2016-02-28"), 2); /* a leap year */
+    assert_int_equal(intake_day_number("2015-02-29"), INTAKE_DAY_INVALID);
+    assert_int_equal(intake_day_number(""), INTAKE_DAY_INVALID);
+    for (int32_t d = day("1899-12-25"); d < day("2101-01-10"); d += 17) {
+        intake_day_format(d, out);
+        assert_int_equal(intake_day_number(out), d);
+    }
+    intake_day_format(day("2016-12-31") + 1, out);
+    assert_string_equal(out, "2017-01-01");
+}
+
+static void union_merges_overlapping_and_touching(void **state)
+{
+    (void)state;
+    intake_span s[] = {{30, 40}, {10, 20}, {21, 25}, {12, 14}, {50, 60}, {55, INTAKE_DAY_OPEN}, {70, 80}};
+    size_t n = intake_spans_union(s, 7);
+    assert_int_equal(n, 3);
+    assert_int_equal(s[2].from, 50);
+    assert_int_equal(s[2].until, INTAKE_DAY_OPEN);
+    assert_int_equal(s[0].from, 10); /* 10..20, 21..25 touch; 12..14 nested */
+    assert_int_equal(s[0].until, 25);
+    assert_int_equal(s[1].from, 30); /* 26..29 is a gap */
+    assert_int_equal(s[1].until, 40);
+    intake_span t[] = {{30, 40}, {50, 60}, {55, INTAKE_DAY_OPEN}, {70, 80}};
+    n = intake_spans_union(t, 4);
+    assert_int_equal(n, 2);
+    assert_int_equal(t[1].from, 50); /* the open one swallows 70..80 */
+    assert_int_equal(t[1].until, INTAKE_DAY_OPEN);
+    assert_int_equal(intake_spans_union(t, 0), 0);
+}
+
+static void steps_of_a_new_spell_a_filled_gap_and_an_exit(void **state)
+{
+    (void)state;
+    intake_step st[16];
+    intake_span one[] = {{10, 20}};
+    size_t n = intake_spans_steps(NULL, 0, one, 1, st);
+    assert_int_equal(n, 2);
+    assert_int_equal(st[0].day, 10);
+    assert_int_equal(st[0].delta, 1);
+    assert_int_equal(st[1].day, 21); /* the first day no longer a target */
+    assert_int_equal(st[1].delta, -1);
+
+    /* a back-dated enrolment fills the gap 21..29: the old -1 and +1 are withdrawn */
+    intake_span before[] = {{10, 20}, {30, 40}}, after[] = {{10, 40}};
+    n = intake_spans_steps(before, 2, after, 1, st);
+    assert_int_equal(n, 2);
+    assert_int_equal(st[0].day, 21);
+    assert_int_equal(st[0].delta, 1);
+    assert_int_equal(st[1].day, 30);
+    assert_int_equal(st[1].delta, -1);
+
+    /* an exit of an open spell */
+    intake_span open[] = {{10, INTAKE_DAY_OPEN}}, ended[] = {{10, 99}};
+    n = intake_spans_steps(open, 1, ended, 1, st);
+    assert_int_equal(n, 1);
+    assert_int_equal(st[0].day, 100);
+    assert_int_equal(st[0].delta, -1);
+
+    /* a start moved earlier over the old end: +1 earlier, the old +1 withdrawn, then -2 can net */
+    intake_span late[] = {{50, INTAKE_DAY_OPEN}}, early[] = {{10, 49}};
+    n = intake_spans_steps(late, 1, early, 1, st);
+    assert_int_equal(n, 2);
+    assert_int_equal(st[0].day, 10);
+    assert_int_equal(st[0].delta, 1);
+    assert_int_equal(st[1].day, 50);
+    assert_int_equal(st[1].delta, -2);
+
+    assert_int_equal(intake_spans_steps(one, 1, one, 1, st), 0); /* no change, no step */
+}
+
+/* Random enrolments of a few persons, added in random order: the running sum of every change's steps
+ * is, on every day, the number of persons with an enrolment covering it. */
+static void steps_add_up_to_the_stock_whatever_the_order(void **state)
+{
+    (void)state;
+    enum { PERSONS = 5, PER = 6, DAYS = 120 };
+    srand(9);
+    for (int round = 0; round < 200; round++) {
+        intake_span all[PERSONS][PER], have[PER], u_before[PER], u_after[PER];
+        int32_t stock_delta[DAYS + 2] = {0};
+        for (int p = 0; p < PERSONS; p++)
+            for (int k = 0; k < PER; k++) {
+                int32_t from = rand() % DAYS, len = rand() % 30;
+                all[p][k] = (intake_span){
+                    from, rand() % 5 == 0 ? INTAKE_DAY_OPEN : (from + len < DAYS ? from + len : DAYS - 1)};
+            }
+        for (int p = 0; p < PERSONS; p++) {
+            size_t n = 0, nb = 0;
+            for (int k = 0; k < PER; k++) { /* in array order: random, so out of date order */
+                have[n++] = all[p][k];
+                memcpy(u_after, have, n * sizeof *have);
+                size_t na = intake_spans_union(u_after, n);
+                intake_step st[4 * PER];
+                size_t ns = intake_spans_steps(u_before, nb, u_after, na, st);
+                for (size_t i = 0; i < ns; i++)
+                    stock_delta[st[i].day <= DAYS ? st[i].day : DAYS + 1] += st[i].delta;
+                memcpy(u_before, u_after, na * sizeof *u_after);
+                nb = na;
+            }
+        }
+        int32_t stock = 0;
+        for (int32_t d = 0; d < DAYS; d++) {
+            stock += stock_delta[d];
+            int want = 0;
+            for (int p = 0; p < PERSONS; p++) {
+                bool covered = false;
+                for (int k = 0; k < PER; k++)
+                    covered |= all[p][k].from <= d && d <= all[p][k].until;
+                want += covered;
+            }
+            assert_int_equal(stock, want);
+        }
+    }
+}
+
+/* --- checks ----------------------------------------------------------------------------------- */
+
+typedef struct row {
+    Welfare__Intake__V1__EnrolmentRow r;
+    Welfare__Intake__V1__ReferredPerson p;
+    Welfare__Intake__V1__ReferredHousehold h;
+} row;
+
+static void row_init(row *x, const char *rrn, const char *name, const char *programme, const char *start,
+                     const char *end)
+{
+    welfare__intake__v1__enrolment_row__init(&x->r);
+    welfare__intake__v1__referred_person__init(&x->p);
+    welfare__intake__v1__referred_household__init(&x->h);
+    x->p.rrn = (char *)rrn;
+    x->p.name = (char *)name;
+    x->h.address = "부산광역시 수영구 광안로 7";
+    x->h.dong_code = "2650051000";
+    x->r.person = &x->p;
+    x->r.household = &x->h;
+    x->r.programme = (char *)programme;
+    x->r.start_on = (char *)start;
+    x->r.end_on = (char *)end;
+}
+
+static void expect_row_error(row *x, const char *field)
+{
+    intake_roster_row out;
+    intake_error err;
+    assert_int_equal(intake_validate_enrolment(&x->r, &out, &err), WH_INVALID_ARGUMENT);
+    assert_string_equal(err.field, field);
+    assert_non_null(err.message);
+}
+
+static void enrolment_rows_are_checked(void **state)
+{
+    (void)state;
+    row x;
+    intake_roster_row out;
+    intake_error err;
+    row_init(&x, "550315-2234564", "김영희", "basic_pension", "2015-01-01", "");
+    assert_int_equal(intake_validate_enrolment(&x.r, &out, &err), 0);
+    assert_int_equal(out.end, INTAKE_DAY_OPEN);
+    assert_int_equal(out.referral.channel, WELFARE__INTAKE__V1__CHANNEL__CHANNEL_ROSTER);
+    assert_true(out.referral.household->known_to_programme); /* never a blind spot */
+    x.r.end_on = "2014-12-31";
+    expect_row_error(&x, "end_on");
+    x.r.end_on = "2015-13-01";
+    expect_row_error(&x, "end_on");
+    x.r.end_on = "";
+    x.r.exit_reason = WELFARE__INTAKE__V1__EXIT_REASON__EXIT_REASON_DECEASED;
+    expect_row_error(&x, "exit_reason"); /* a reason without an end */
+    x.r.exit_reason = 99;
+    x.r.end_on = "2015-02-01";
+    expect_row_error(&x, "exit_reason");
+    x.r.exit_reason = 0;
+    x.r.programme = "nbls";
+    expect_row_error(&x, "programme");
+    x.r.programme = "nbls_housing";
+    x.r.start_on = "2015-1-1";
+    expect_row_error(&x, "start_on");
+    x.r.start_on = "1955-03-14"; /* the day before the birth date */
+    expect_row_error(&x, "person.rrn");
+    x.r.start_on = "2015-01-01";
+    x.p.rrn = "550315-2234565";
+    expect_row_error(&x, "person.rrn");
+    x.p.rrn = "550315-2234564";
+    x.h.dong_code = "26500";
+    expect_row_error(&x, "household.dong_code");
+    x.r.household = NULL;
+    expect_row_error(&x, "household");
+    assert_non_null(intake_programme_find("ordinance_stabilisation"));
+    assert_null(intake_programme_find(NULL));
+}
+
+/* --- against PostgreSQL ----------------------------------------------------------------------- */
+
+static int db_setup(void **state)
+{
+    (void)state;
+    static const unsigned char key[32] = {9,  8,  7,  6,  5,  4,  3,  2,  1,  0,  11, 12, 13, 14, 15, 16,
+                                          17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+    if (wh_pii_init_key(key) < 0)
+        return -1;
+    size_t n;
+    const wh_db_statement *st = intake_all_statements(&n);
+    int rc = fake_db_setup("intake_roster_test", intake_migrations, intake_migrations_count, st, n);
+    return rc == -2 ? -1 : 0;
+}
+
+static int db_teardown(void **state)
+{
+    (void)state;
+    fake_done();
+    wh_pii_shutdown();
+    return 0;
+}
+
+/* Every TargetsChanged step seen, to check the stock the events give. */
+static struct {
+    char day[INTAKE_DATE_LEN + 1];
+    int delta;
+} seen[256];
+static size_t n_seen;
+
+static int count_events(const char *type)
+{
+    int n = 0;
+    for (int i = 0; i < fake.n_events; i++)
+        n += strcmp(fake_event(i), type) == 0;
+    return n;
+}
+
+static void keep_steps(void)
+{
+    for (int i = 0; i < fake.n_events; i++) {
+        if (strcmp(fake_event(i), "welfare.intake.v1.TargetsChanged") != 0)
+            continue;
+        const Welfare__Intake__V1__TargetsChanged *e = (const void *)fake.events[i];
+        assert_string_equal(e->dong_code, "2650051000");
+        assert_true(e->n_steps > 0);
+        for (size_t k = 0; k < e->n_steps; k++) {
+            snprintf(seen[n_seen].day, sizeof seen[0].day, "%s", e->steps[k]->on);
+            seen[n_seen++].delta = e->steps[k]->delta;
+        }
+    }
+}
+
+static int stock_on(const char *d)
+{
+    int n = 0;
+    for (size_t i = 0; i < n_seen; i++)
+        n += strcmp(seen[i].day, d) <= 0 ? seen[i].delta : 0;
+    return n;
+}
+
+static const Welfare__Intake__V1__TargetsChanged *targets_event(int nth)
+{
+    for (int i = 0; i < fake.n_events; i++)
+        if (strcmp(fake_event(i), "welfare.intake.v1.TargetsChanged") == 0 && nth-- == 0)
+            return (const void *)fake.events[i];
+    fail_msg("no TargetsChanged");
+    return NULL;
+}
+
+#define P1 "550315-2234564"
+#define P2 "8001011234560"
+
+static const Welfare__Intake__V1__ImportEnrolmentBlockReply *import(row *rows, size_t n)
+{
+    Welfare__Intake__V1__ImportEnrolmentRow ir[8], *pir[8];
+    Welfare__Intake__V1__ImportEnrolmentBlock b = WELFARE__INTAKE__V1__IMPORT_ENROLMENT_BLOCK__INIT;
+    for (size_t i = 0; i < n; i++) {
+        welfare__intake__v1__import_enrolment_row__init(&ir[i]);
+        ir[i].line = (int64_t)i + 2;
+        ir[i].enrolment = &rows[i].r;
+        pir[i] = &ir[i];
+    }
+    b.import_id = "national-2016-12";
+    b.rows = pir;
+    b.n_rows = n;
+    ProtobufCMessage *reply = NULL;
+    assert_int_equal(fake_command(intake_handle_import_enrolments, &b.base, &reply), 0);
+    keep_steps();
+    return (const void *)reply;
+}
+
+static row block[4];
+static int64_t household_p1;
+
+static void a_block_enrols_new_persons(void **state)
+{
+    (void)state;
+    if (!fake.db)
+        skip();
+    row_init(&block[0], P1, "김영희", "nbls_living", "2015-01-01", "2015-06-30");
+    row_init(&block[1], P1, "김영희", "basic_pension", "2015-07-01", ""); /* touches the first */
+    row_init(&block[2], P2, "이철수", "single_parent", "2016-03-01", "2016-12-31");
+    row_init(&block[3], P2, "이철수", "single_parent", "2016-03-01",
+             "2016-02-01"); /* ends before it starts */
+    block[2].h.address = "부산광역시 수영구 광안로 9";
+    block[3].h.address = block[2].h.address;
+    const Welfare__Intake__V1__ImportEnrolmentBlockReply *r = import(block, 4);
+    assert_int_equal(r->rows_ok, 3);
+    assert_int_equal(r->rows_failed, 1);
+    assert_int_equal(r->n_errors, 1);
+    assert_int_equal(r->errors[0]->line, 5);
+    assert_string_equal(r->errors[0]->field, "end_on");
+    assert_int_equal(r->enrolments_added, 3);
+    assert_int_equal(r->persons_added, 2); /* P1 once although on two rows */
+    assert_int_equal(r->new_households, 2);
+    assert_int_equal(r->targets_changed, 2);
+    assert_int_equal(count_events("welfare.intake.v1.ReferralReceived"), 2);
+    assert_int_equal(count_events("welfare.intake.v1.BlindSpotDiscovered"), 0);
+    assert_int_equal(count_events("welfare.intake.v1.PersonEnrolled"), 3);
+    assert_int_equal(count_events("welfare.intake.v1.TargetsChanged"), 2);
+    const Welfare__Intake__V1__TargetsChanged *t = targets_event(0);
+    assert_int_equal(t->n_steps, 1); /* P1: one open spell from 2015-01-01, no step at 1 July */
+    assert_string_equal(t->steps[0]->on, "2015-01-01");
+    assert_int_equal(t->steps[0]->delta, 1);
+    household_p1 = t->household_id;
+    t = targets_event(1);
+    assert_int_equal(t->n_steps, 2);
+    assert_string_equal(t->steps[1]->on, "2017-01-01");
+    assert_int_equal(t->steps[1]->delta, -1);
+    PGresult *res = PQexec(wh_db_conn(fake.db), "SELECT count(*) FROM referral WHERE channel = 7");
+    assert_int_equal(wh_db_i64(res, 0, 0, -1), 2);
+    PQclear(res);
+}
+
+static void the_same_block_again_changes_nothing(void **state)
+{
+    (void)state;
+    if (!fake.db)
+        skip();
+    const Welfare__Intake__V1__ImportEnrolmentBlockReply *r = import(block, 3);
+    assert_int_equal(r->rows_ok, 3);
+    assert_int_equal(r->enrolments_added + r->enrolments_changed + r->persons_added + r->targets_changed, 0);
+    assert_int_equal(fake.n_events, 0);
+}
+
+static void a_back_dated_enrolment_moves_the_start(void **state)
+{
+    (void)state;
+    if (!fake.db)
+        skip();
+    row x;
+    row_init(&x, P2, "이철수", "nbls_medical", "2015-01-01", "2016-02-29"); /* touches 2016-03-01 */
+    x.h.address = "부산광역시 수영구 광안로 9";
+    const Welfare__Intake__V1__ImportEnrolmentBlockReply *r = import(&x, 1);
+    assert_int_equal(r->enrolments_added, 1);
+    assert_int_equal(r->persons_added, 0);
+    const Welfare__Intake__V1__TargetsChanged *t = targets_event(0);
+    assert_int_equal(t->n_steps, 2);
+    assert_string_equal(t->steps[0]->on, "2015-01-01");
+    assert_int_equal(t->steps[0]->delta, 1);
+    assert_string_equal(t->steps[1]->on, "2016-03-01"); /* the old start withdrawn */
+    assert_int_equal(t->steps[1]->delta, -1);
+}
+
+static void expect_fail(wh_command_fn fn, const ProtobufCMessage *m, int status, const char *field)
+{
+    ProtobufCMessage *reply;
+    assert_int_equal(fake_command(fn, m, &reply), status);
+    assert_string_equal(fake.field, field);
+    assert_int_equal(fake.n_events, 0);
+}
+
+static void a_hub_decision_and_an_exit(void **state)
+{
+    (void)state;
+    if (!fake.db)
+        skip();
+    Welfare__Intake__V1__SelectForPublicAid s = WELFARE__INTAKE__V1__SELECT_FOR_PUBLIC_AID__INIT;
+    s.household_id = household_p1;
+    s.programme = "ordinance_emergency";
+    s.start_on = "2016-05-01";
+    s.end_on = "2016-05-31";
+    s.decided_from = "visit:812";
+    ProtobufCMessage *reply = NULL;
+    assert_int_equal(fake_command(intake_handle_select_for_aid, &s.base, &reply), 0);
+    const Welfare__Intake__V1__SelectForPublicAidReply *sr = (const void *)reply;
+    assert_int_equal(sr->n_enrolment_ids, 1);
+    assert_int_equal(sr->persons_enrolled, 1);
+    assert_int_equal(sr->targets_changed, 0); /* a target already */
+    assert_int_equal(count_events("welfare.intake.v1.PersonEnrolled"), 1);
+    assert_int_equal(count_events("welfare.intake.v1.TargetsChanged"), 0);
+
+    int64_t stranger = 999999;
+    s.person_ids = &stranger;
+    s.n_person_ids = 1;
+    expect_fail(intake_handle_select_for_aid, &s.base, WH_NOT_FOUND, "person_ids.0");
+    s.n_person_ids = 0;
+    s.end_on = "2016-04-30";
+    expect_fail(intake_handle_select_for_aid, &s.base, WH_INVALID_ARGUMENT, "end_on");
+    s.end_on = "";
+    s.programme = "lottery";
+    expect_fail(intake_handle_select_for_aid, &s.base, WH_INVALID_ARGUMENT, "programme");
+    s.programme = "nbls_living";
+    s.decided_from = "visit 812";
+    expect_fail(intake_handle_select_for_aid, &s.base, WH_INVALID_ARGUMENT, "decided_from");
+    s.decided_from = "";
+    s.household_id = 424242;
+    expect_fail(intake_handle_select_for_aid, &s.base, WH_NOT_FOUND, "household_id");
+
+    /* the pension found to be paid to an unqualified beneficiary: ended on 30 June 2016 */
+    Welfare__Intake__V1__ListEnrolments l = WELFARE__INTAKE__V1__LIST_ENROLMENTS__INIT;
+    l.household_id = household_p1;
+    assert_int_equal(fake_command(intake_handle_list_enrolments, &l.base, &reply), 0);
+    const Welfare__Intake__V1__ListEnrolmentsReply *lr = (const void *)reply;
+    assert_int_equal(lr->n_enrolments, 3);
+    assert_int_equal(lr->n_spells, 1);
+    assert_string_equal(lr->spells[0]->from_on, "2015-01-01");
+    assert_string_equal(lr->spells[0]->until_on, "");
+    int64_t pension = 0;
+    for (size_t i = 0; i < lr->n_enrolments; i++)
+        if (strcmp(lr->enrolments[i]->programme, "basic_pension") == 0)
+            pension = lr->enrolments[i]->enrolment_id;
+    assert_true(pension > 0);
+    Welfare__Intake__V1__EndEnrolment e = WELFARE__INTAKE__V1__END_ENROLMENT__INIT;
+    e.enrolment_id = pension;
+    e.end_on = "2015-06-30";
+    e.reason = WELFARE__INTAKE__V1__EXIT_REASON__EXIT_REASON_UNQUALIFIED_BENEFICIARY;
+    expect_fail(intake_handle_end_enrolment, &e.base, WH_INVALID_ARGUMENT, "end_on");
+    e.end_on = "2016-06-30";
+    e.reason = 0;
+    expect_fail(intake_handle_end_enrolment, &e.base, WH_INVALID_ARGUMENT, "reason");
+    e.reason = WELFARE__INTAKE__V1__EXIT_REASON__EXIT_REASON_UNQUALIFIED_BENEFICIARY;
+    e.enrolment_id = 777777;
+    expect_fail(intake_handle_end_enrolment, &e.base, WH_NOT_FOUND, "enrolment_id");
+    e.enrolment_id = pension;
+    assert_int_equal(fake_command(intake_handle_end_enrolment, &e.base, &reply), 0);
+    keep_steps();
+    assert_true(((const Welfare__Intake__V1__EndEnrolmentReply *)reply)->targets_changed);
+    const Welfare__Intake__V1__TargetsChanged *t = targets_event(0);
+    assert_int_equal(t->n_steps, 1);
+    assert_string_equal(t->steps[0]->on, "2016-07-01");
+    assert_int_equal(t->steps[0]->delta, -1);
+    const Welfare__Intake__V1__PersonEnrolled *pe = (const void *)fake.events[0];
+    assert_int_equal(pe->exit_reason, WELFARE__INTAKE__V1__EXIT_REASON__EXIT_REASON_UNQUALIFIED_BENEFICIARY);
+    assert_string_equal(pe->end_on, "2016-06-30");
+    expect_fail(intake_handle_end_enrolment, &e.base, WH_FAILED_PRECONDITION, "enrolment_id");
+
+    Welfare__Intake__V1__RecordEnrolment rec = WELFARE__INTAKE__V1__RECORD_ENROLMENT__INIT;
+    row x;
+    row_init(&x, P1, "김영희", "nbls_living", "2016-01-01", "2015-12-31");
+    rec.enrolment = &x.r;
+    expect_fail(intake_handle_record_enrolment, &rec.base, WH_INVALID_ARGUMENT, "enrolment.end_on");
+}
+
+/* The stock the events give, against the enrolments: P1 2015-01-01..2016-06-30, P2 2015-01-01..
+ * 2016-12-31. */
+static void the_steps_give_the_stock(void **state)
+{
+    (void)state;
+    if (!fake.db)
+        skip();
+    assert_int_equal(stock_on("2014-12-31"), 0);
+    assert_int_equal(stock_on("2015-01-01"), 2);
+    assert_int_equal(stock_on("2015-12-31"), 2);
+    assert_int_equal(stock_on("2016-06-30"), 2);
+    assert_int_equal(stock_on("2016-07-01"), 1);
+    assert_int_equal(stock_on("2016-12-31"), 1);
+    assert_int_equal(stock_on("2017-01-01"), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest pure[] = {
+        cmocka_unit_test(days_round_trip),
+        cmocka_unit_test(union_merges_overlapping_and_touching),
+        cmocka_unit_test(steps_of_a_new_spell_a_filled_gap_and_an_exit),
+        cmocka_unit_test(steps_add_up_to_the_stock_whatever_the_order),
+        cmocka_unit_test(enrolment_rows_are_checked),
+    };
+    const struct CMUnitTest db[] = {
+        cmocka_unit_test(a_block_enrols_new_persons),
+        cmocka_unit_test(the_same_block_again_changes_nothing),
+        cmocka_unit_test(a_back_dated_enrolment_moves_the_start),
+        cmocka_unit_test(a_hub_decision_and_an_exit),
+        cmocka_unit_test(the_steps_give_the_stock),
+    };
+    (void)fake_event_apply; /* shared helper this suite does not need */
+    int failed = cmocka_run_group_tests_name("roster", pure, NULL, NULL);
+    return failed + cmocka_run_group_tests_name("roster_db", db, db_setup, db_teardown);
+}
