@@ -740,6 +740,8 @@ int wctl_cmd_import(int argc, char **argv)
 
     long jobs = 0, block_rows = DEFAULT_BLOCK_ROWS;
 
+    if (argc >= 1 && strcmp(argv[0], "roster") == 0)
+        return wctl_cmd_import_roster(argc - 1, argv + 1);
     if (argc < 2 || strcmp(argv[0], "referrals") != 0)
         return usage(argc > 0 && strcmp(argv[0], "--help") == 0 ? 0 : 2);
     for (int i = 2; i < argc; i++) {

@@ -23,6 +23,7 @@ static void usage(FILE *out)
         "       welfarectl <service> <command> --help      the command's fields\n"
         "       welfarectl kpi --dong CODE[,CODE…] --from DATE --to DATE\n"
         "       welfarectl import referrals FILE.csv [--jobs N]\n"
+        "       welfarectl import roster FILE.csv [--map COLUMN=PATH]...\n"
         "       welfarectl events STREAM [--from SEQ] [--follow]\n"
         "       welfarectl dead-letters list SERVICE [--stream S] [--all] | replay SERVICE STREAM SEQUENCE\n"
         "       welfarectl keys generate DIR [--agency NAME …] | add-agency DIR NAME [--grant T …] |\n"
