@@ -13,7 +13,7 @@ OBJ      = $(BUILD)/obj
 BIN      = $(BUILD)/bin
 GEN      = $(BUILD)/gen
 
-PKGS     = libzmq libprotobuf-c libpq libuv libmicrohttpd jansson libsodium
+PKGS     = libzmq libprotobuf-c libpq libuv libmicrohttpd jansson libsodium libutf8proc
 CC      ?= cc
 ifeq ($(SAN),1)
 CC       = clang

@@ -2,7 +2,7 @@
 # A stamp file records success so later runs do not call dpkg at all.
 
 DEB_PACKAGES = build-essential pkg-config clang clang-format libclang-rt-14-dev curl libzmq3-dev libprotobuf-c-dev protobuf-c-compiler \
-               libpq-dev libuv1-dev libmicrohttpd-dev libjansson-dev libsodium-dev libcmocka-dev \
+               libpq-dev libuv1-dev libmicrohttpd-dev libjansson-dev libsodium-dev libutf8proc-dev libcmocka-dev \
                postgresql-15 postgresql-client-15
 
 .PHONY: deps

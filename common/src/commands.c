@@ -27,6 +27,7 @@
 #include "welfare/bus/v1/stream.pb-c.h"
 #include "wh/config.h"
 #include "wh/log.h"
+#include "wh/text.h"
 #include "wh/util.h"
 
 /* What every service answers besides its own table: reading its stream, and its dead letters. */
@@ -68,6 +69,7 @@ static void register_metrics(wh_commands *c)
     c->rejected_large = wh_metrics_counter("wh_bus_rejected_total", "reason=\"too_large\"", help);
     c->rejected_unknown = wh_metrics_counter("wh_bus_rejected_total", "reason=\"unknown_type\"", help);
     c->rejected_denied = wh_metrics_counter("wh_bus_rejected_total", "reason=\"permission_denied\"", help);
+    c->rejected_text = wh_metrics_counter("wh_bus_rejected_total", "reason=\"invalid_text\"", help);
     c->replayed = wh_metrics_counter("wh_bus_commands_replayed_total", NULL,
                                      "Repeated message ids answered with the stored reply");
     c->latency = wh_metrics_histogram("wh_bus_command_seconds", NULL,
@@ -135,6 +137,7 @@ static void reject(wh_commands *c, pending *p, wh_counter *counter, int status, 
     const char *decision = status == WH_PERMISSION_DENIED   ? "permission_denied"
                            : status == WH_TOO_LARGE         ? "too_large"
                            : counter == c->rejected_unknown ? "unknown_type"
+                           : counter == c->rejected_text    ? "invalid_text"
                                                             : "malformed";
 
     const char *type = p->env != NULL && wh_envelope_type_valid(p->env->type) ? p->env->type : "";
@@ -250,6 +253,13 @@ static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
                        : wh_access_may_send(p->principal, p->cmd->request->name, p->cmd->roles);
     if (!allowed) {
         reject(c, p, c->rejected_denied, WH_PERMISSION_DENIED, "", "principal may not send this type");
+        return false;
+    }
+    /* the text policy (wh/text.h), for every command of every service: on the wire, then decoded */
+    if (wh_wire_strings_check(p->cmd->request, p->env->payload.data, p->env->payload.len, field, sizeof field,
+                              &why) != 0 ||
+        wh_text_policy_apply(p->request, field, sizeof field, &why) != 0) {
+        reject(c, p, c->rejected_text, WH_INVALID_ARGUMENT, field, why);
         return false;
     }
     return true;

@@ -41,7 +41,8 @@ struct wh_commands {
     pending *batch;
     size_t n;
     wh_counter **by_row; /* [(n_commands + N_BUILTIN) * STATUS_SLOTS], registered on first use */
-    wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *replayed;
+    wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *rejected_text,
+        *replayed;
     wh_histogram *latency;
     wh_gauge *batch_size;
     wh_sqlarray keep[5]; /* replies to store: principal, message_id, type, status, reply */

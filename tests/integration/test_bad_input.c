@@ -728,6 +728,75 @@ static void a_failing_member_fails_alone(void **state)
     assert_int_equal(intake_counts().referrals, before.referrals + MIXED + POISONED);
 }
 
+/* --- the text policy (issue 10, item 3), applied to every command before its handler --------------- */
+
+/* A RegisterReporter from the operator whose name is the raw bytes given (on the wire: a NUL inside
+ * survives there); the reply. */
+static Welfare__Bus__V1__Envelope *register_raw_name(void *s, const char *id, const void *name, size_t n)
+{
+    Welfare__Intake__V1__RegisterReporter r = WELFARE__INTAKE__V1__REGISTER_REPORTER__INIT;
+    r.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SURVEY;
+    uint8_t payload[600];
+    size_t pn = welfare__intake__v1__register_reporter__pack(&r, payload), len;
+    assert_true(n < 127);
+    payload[pn++] = 0x0a; /* field 1 (name), length-delimited */
+    payload[pn++] = (uint8_t)n;
+    memcpy(payload + pn, name, n);
+    pn += n;
+    uint8_t *frame = envelope_frame(id, r.base.descriptor->name, payload, pn, &len);
+    send_bytes(s, frame, len);
+    free(frame);
+    Welfare__Bus__V1__Envelope *env = recv_reply(s, REPLY_MS);
+    assert_non_null(env);
+    expect_clean_strings(env);
+    return env;
+}
+
+static void bad_text_is_invalid_argument_naming_the_field(void **state)
+{
+    (void)state;
+    static const char nul[] = "\xea\xb9\x80\0\xec\xb2\xa0\xec\x88\x98"; /* 김\0철수 */
+    const struct {
+        const char *bytes;
+        size_t n;
+    } bad[] = {
+        {nul, sizeof nul - 1},
+        {"\xcc\x81", 2},                 /* a lone combining mark */
+        {"\xe2\x80\x8b\xe2\x80\x8b", 6}, /* zero-width only */
+        {"ab\xe2\x80\xae"
+         "cd",
+         7},              /* a right-to-left override */
+        {"a\x1b[31m", 6}, /* an escape sequence */
+        {"\xff\xfe", 2},  /* not UTF-8 */
+    };
+    counts before = intake_counts();
+    void *s = raw_dealer("intake", KEY_CLI);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char id[WH_UUID_LEN + 1];
+        wh_uuid(id);
+        Welfare__Bus__V1__Envelope *env = register_raw_name(s, id, bad[i].bytes, bad[i].n);
+        assert_non_null(env->error);
+        if (env->error->status != WELFARE__BUS__V1__STATUS__STATUS_INVALID_ARGUMENT)
+            fail_msg("bad name %zu: status %d", i, env->error->status);
+        assert_string_equal(env->error->field, "name");
+        assert_string_equal(env->causation_id, id);
+        welfare__bus__v1__envelope__free_unpacked(env, NULL);
+    }
+    expect_unchanged(&before);
+    /* a decomposed name is stored composed (NFC) */
+    char id[WH_UUID_LEN + 1], name[80], composed[80];
+    snprintf(name, sizeof name, "nfc \xe1\x84\x80\xe1\x85\xa1 %s", itest_run_id());
+    snprintf(composed, sizeof composed, "nfc \xea\xb0\x80 %s", itest_run_id());
+    wh_uuid(id);
+    Welfare__Bus__V1__Envelope *env = register_raw_name(s, id, name, strlen(name));
+    assert_null(env->error);
+    welfare__bus__v1__envelope__free_unpacked(env, NULL);
+    zmq_close(s);
+    assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.reporter WHERE name = $1", composed, NULL),
+                     1);
+    expect_service_answers();
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -759,6 +828,7 @@ int main(void)
         cmocka_unit_test(bad_envelope_fields_are_malformed),
         cmocka_unit_test(bad_envelopes_do_not_fail_their_batch),
         cmocka_unit_test(a_failing_member_fails_alone),
+        cmocka_unit_test(bad_text_is_invalid_argument_naming_the_field),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
