@@ -13,6 +13,14 @@ import_rate=$(awk -v r="$bulk_referrals" -v s="$bulk_import_s" 'BEGIN { printf "
 copy_rate=$(awk -v r="$bulk_copy_rows" -v s="$bulk_copy_s" 'BEGIN { printf "%.0f", ((s > 0) ? r / s : 0) }')
 copy_ratio=$(ratio "$bulk_import_s" "$bulk_copy_s")
 projected=$(awk -v s="$bulk_import_s" -v r="$bulk_referrals" 'BEGIN { printf "%.0f", ((r > 0) ? s * 1000000 / r : 0) }')
+roster_line=
+if [ -n "${roster_import_s:-}" ]; then
+    roster_rate=$(awk -v r="$roster_rows" -v s="$roster_import_s" 'BEGIN { printf "%.0f", ((s > 0) ? r / s : 0) }')
+    roster_line="- Roster (BENCH_STEPS=\"bulk roster\"): \`welfarectl import roster\` of $roster_rows rows in $roster_import_s s,
+  $roster_rate rows/s (the referral import above: $import_rate rows/s, ratio $(ratio "$roster_rate" "$import_rate"));
+  $roster_enrolments enrolments, $roster_events events; \`$roster_import_summary\`, exit status $roster_import_rc.
+"
+fi
 max_rss=0
 for svc in intake case registry routing reporting; do
     v=memory_idle_end_$svc
@@ -43,7 +51,7 @@ The services, PostgreSQL and the load drivers share the $machine_nproc cores.
 
 Details:
 
-- Bulk: \`$bulk_import_summary\`; in intake $bulk_referrals referrals, $bulk_households new households,
+$roster_line- Bulk: \`$bulk_import_summary\`; in intake $bulk_referrals referrals, $bulk_households new households,
   $bulk_events events on the intake stream; exit status $bulk_import_rc. COPY loaded $bulk_copy_rows rows.
 - Command path: $cmd_replies replies in all, $cmd_errors error replies, $cmd_failed_clients clients failed.
 - Event path: $ev_sent sent, $ev_acked acked, $ev_errors error replies; $ev_cases cases seen in casework,

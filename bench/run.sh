@@ -28,6 +28,7 @@ STEPS=" ${BENCH_STEPS:-memory commands events bulk reporting} "
 step() { [[ $STEPS == *" $1 "* ]]; }
 source scripts/stack.sh
 source bench/lib.sh
+source bench/roster.sh
 
 mkdir -p "$OUT"
 rm -rf "$WH_VAR"
@@ -65,6 +66,11 @@ fi
 if step bulk; then
     bench_bulk "$ROWS" || exit 1
     # The next steps want an idle stack; the bulk figures themselves do not wait for the consumers.
+    if step reporting || step memory; then bench_wait_caught_up 3600 || exit 1; fi
+fi
+
+if step roster; then # not among the default steps: BENCH_STEPS="bulk roster" puts both imports side by side
+    bench_roster "${BENCH_ROSTER_ROWS:-$ROWS}" || exit 1
     if step reporting || step memory; then bench_wait_caught_up 3600 || exit 1; fi
 fi
 

@@ -327,7 +327,8 @@ int itest_kpi_query(const char *const *dongs, size_t n_dongs, const char *from_o
     if (t) {
         *out = (itest_kpi){t->targets,          t->visiting_personnel,   t->visiting_personnel_private,
                            t->case_households,  t->blind_spots,          t->site_visits,
-                           t->service_linkages, t->resources_discovered, t->resource_amount_krw};
+                           t->service_linkages, t->resources_discovered, t->resource_amount_krw,
+                           t->targets_change};
     }
     protobuf_c_message_free_unpacked(&reply->base, NULL);
     return 0;
@@ -349,14 +350,16 @@ void itest_kpi_assert_equal(const itest_kpi *want, const itest_kpi *got)
     if (memcmp(want, got, sizeof *want) == 0)
         return;
     fail_msg("KPI want/got: targets %lld/%lld personnel %lld/%lld private %lld/%lld cases %lld/%lld "
-             "blind %lld/%lld visits %lld/%lld linkages %lld/%lld resources %lld/%lld amount %lld/%lld",
+             "blind %lld/%lld visits %lld/%lld linkages %lld/%lld resources %lld/%lld amount %lld/%lld "
+             "targets_change %lld/%lld",
              (long long)want->targets, (long long)got->targets, (long long)want->personnel,
              (long long)got->personnel, (long long)want->personnel_private, (long long)got->personnel_private,
              (long long)want->case_households, (long long)got->case_households, (long long)want->blind_spots,
              (long long)got->blind_spots, (long long)want->site_visits, (long long)got->site_visits,
              (long long)want->linkages, (long long)got->linkages, (long long)want->resources,
              (long long)got->resources, (long long)want->resource_amount_krw,
-             (long long)got->resource_amount_krw);
+             (long long)got->resource_amount_krw, (long long)want->targets_change,
+             (long long)got->targets_change);
 }
 
 bool itest_same_message(const ProtobufCMessage *a, const ProtobufCMessage *b)

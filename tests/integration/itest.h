@@ -101,7 +101,7 @@ int64_t itest_events_count(const char *stream, const char *type, itest_event_mat
 /* The KPI total of a set of dongs over a period, from reporting's QueryKpi. */
 typedef struct itest_kpi {
     int64_t targets, personnel, personnel_private, case_households, blind_spots, site_visits, linkages,
-        resources, resource_amount_krw;
+        resources, resource_amount_krw, targets_change;
 } itest_kpi;
 
 /* Asks reporting; 0, or the failure's status (printed). */
