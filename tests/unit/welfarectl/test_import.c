@@ -75,6 +75,36 @@ static void test_import_header_checked(void **state)
     assert_int_equal(import(f, "", "4"), 2);
 }
 
+/* `welfarectl batch`: a line per command, pipelined; a line that does not parse is reported and not
+ * sent; a refused one counts as failed; a dropped reply is resent with its id; the same file again
+ * sends the same ids. */
+static void test_batch(void **state)
+{
+    fake *f = *state;
+    char path[128], *argv[] = {"intake", "submit-referral", path, "--jobs", "3", NULL};
+    static const char lines[] = "{\"channel\": \"survey\", \"concern\": \"ok\"}\n"
+                                "\n"
+                                "# a comment\n"
+                                "{\"channel\": \"spaceship\"}\n" /* bad enum: reported, not sent */
+                                "{\"concern\": \"fail\"}\n"      /* the service says no */
+                                "{\"concern\": \"drop-first\"}\n"
+                                "[1, 2\n"
+                                "{\"concern\": \"ok\", \"reported_on\": \"2026-05-06\"}\n";
+
+    environment(f);
+    f->n_ids = 0;
+    snprintf(path, sizeof path, "%s/lines.jsonl", f->dir);
+    fake_write_file(path, lines);
+    assert_int_equal(wctl_cmd_batch(5, argv), 1); /* some lines failed */
+    assert_int_equal(f->n_ids, 4);                /* 4 lines sent */
+    assert_int_equal(ids_seen(f, 2), 1);          /* drop-first was resent with its id */
+    assert_int_equal(wctl_cmd_batch(5, argv), 1);
+    assert_int_equal(f->n_ids, 4); /* the same ids again */
+    assert_int_equal(wctl_cmd_batch(2, argv), 2);
+    assert_int_equal(wctl_cmd_batch(3, (char *[]){"intake", "no-such-command", path}), 2);
+    assert_int_equal(wctl_cmd_batch(5, (char *[]){"intake", "submit-referral", path, "--jobs", "0"}), 2);
+}
+
 static void test_events(void **state)
 {
     fake *f = *state;
@@ -102,6 +132,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_rows),
         cmocka_unit_test(test_import_header_checked),
+        cmocka_unit_test(test_batch),
         cmocka_unit_test(test_events),
         cmocka_unit_test(test_table_command),
     };

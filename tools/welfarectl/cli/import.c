@@ -152,7 +152,7 @@ static void command_error(importer *im, const slot *s, const char *status, const
 }
 
 /* A UUID-shaped text of 16 hash bytes (version 8: custom). */
-static void uuid_text(unsigned char h[16], char out[37])
+void wctl_uuid_text(unsigned char h[16], char out[37])
 {
     h[6] = (unsigned char)((h[6] & 0x0f) | 0x80);
     h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
@@ -172,7 +172,7 @@ static void row_id(const char *header_hash, long line, char *const *cells, size_
     for (size_t i = 0; i < n; i++)
         crypto_generichash_update(&st, (const unsigned char *)cells[i], strlen(cells[i]) + 1);
     crypto_generichash_final(&st, h, sizeof h);
-    uuid_text(h, out);
+    wctl_uuid_text(h, out);
 }
 
 static bool utf8_ok(const char *s)
@@ -509,7 +509,7 @@ static void block_flush(importer *im)
     }
     crypto_generichash_update(&im->block_hash, (const unsigned char *)&im->block_no, sizeof im->block_no);
     crypto_generichash_final(&im->block_hash, h, sizeof h);
-    uuid_text(h, id);
+    wctl_uuid_text(h, id);
     b->block_no = im->block_no++;
     slot *s = send_row(im, id, (long)b->rows[0]->line, &b->base, (long)b->rows[b->n_rows - 1]->line,
                        (long)b->n_rows);

@@ -66,22 +66,37 @@ static int set_json(ProtobufCMessage *msg, const char *path, const json_t *v, ch
     return set_scalar(msg, path, v, err, n);
 }
 
-int wctl_input_json(ProtobufCMessage *msg, const char *file, char *err, size_t n)
+/* Sets msg from a parsed document (NULL: it did not parse) and frees it. */
+static int from_root(ProtobufCMessage *msg, json_t *root, const json_error_t *jerr, const char *what, char *err,
+                     size_t n)
 {
-    json_error_t jerr;
-    json_t *root = strcmp(file, "-") == 0 ? json_loadf(stdin, 0, &jerr) : json_load_file(file, 0, &jerr);
     int rc;
 
     if (root == NULL) {
-        snprintf(err, n, "%s: line %d: %s", file, jerr.line, jerr.text);
+        snprintf(err, n, "%s: line %d: %s", what, jerr->line, jerr->text);
         return -1;
     }
     if (!json_is_object(root)) {
-        snprintf(err, n, "%s: not a JSON object", file);
+        snprintf(err, n, "%s: not a JSON object", what);
         json_decref(root);
         return -1;
     }
     rc = set_json(msg, "", root, err, n);
     json_decref(root);
     return rc;
+}
+
+int wctl_input_json(ProtobufCMessage *msg, const char *file, char *err, size_t n)
+{
+    json_error_t jerr;
+    json_t *root = strcmp(file, "-") == 0 ? json_loadf(stdin, 0, &jerr) : json_load_file(file, 0, &jerr);
+
+    return from_root(msg, root, &jerr, file, err, n);
+}
+
+int wctl_input_json_text(ProtobufCMessage *msg, const char *text, char *err, size_t n)
+{
+    json_error_t jerr;
+
+    return from_root(msg, json_loads(text, 0, &jerr), &jerr, "input", err, n);
 }

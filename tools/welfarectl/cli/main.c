@@ -24,6 +24,7 @@ static void usage(FILE *out)
         "       welfarectl kpi --dong CODE[,CODE…] --from DATE --to DATE\n"
         "       welfarectl import referrals FILE.csv [--jobs N]\n"
         "       welfarectl import roster FILE.csv [--map COLUMN=PATH]...\n"
+        "       welfarectl batch <service> <command> FILE.jsonl [--jobs N] [--json]\n"
         "       welfarectl events STREAM [--from SEQ] [--follow]\n"
         "       welfarectl dead-letters list SERVICE [--stream S] [--all] | replay SERVICE STREAM SEQUENCE\n"
         "       welfarectl keys generate DIR [--agency NAME …] | add-agency DIR NAME [--grant T …] |\n"
@@ -97,6 +98,8 @@ int main(int argc, char **argv)
         return wctl_cmd_kpi(argc - 2, argv + 2);
     if (strcmp(word, "import") == 0)
         return wctl_cmd_import(argc - 2, argv + 2);
+    if (strcmp(word, "batch") == 0)
+        return wctl_cmd_batch(argc - 2, argv + 2);
     if (strcmp(word, "events") == 0)
         return wctl_cmd_events(argc - 2, argv + 2);
     if (strcmp(word, "dead-letters") == 0)

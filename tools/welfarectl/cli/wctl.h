@@ -68,6 +68,10 @@ int wctl_flags_parse(ProtobufCMessage *msg, int argc, char **argv, char *err, si
 
 /* Fills msg from a JSON object in file ("-": stdin), field names as in the proto.  0 or -1 (err). */
 int wctl_input_json(ProtobufCMessage *msg, const char *file, char *err, size_t errlen);
+/* The same from one JSON object in text (a line of `welfarectl batch`). */
+int wctl_input_json_text(ProtobufCMessage *msg, const char *text, char *err, size_t errlen);
+/* 16 hash bytes laid out as a UUID (version 8): a message id derived from its content. */
+void wctl_uuid_text(unsigned char h[16], char out[37]);
 
 /* A new empty message of this type (malloc'd; free with protobuf_c_message_free_unpacked). */
 ProtobufCMessage *wctl_message_new(const ProtobufCMessageDescriptor *d);
@@ -115,6 +119,7 @@ int wctl_cmd_kpi(int argc, char **argv);
 int wctl_cmd_import(int argc, char **argv);
 /* `import roster FILE.csv …` (import_roster.c); argv after "roster". */
 int wctl_cmd_import_roster(int argc, char **argv);
+int wctl_cmd_batch(int argc, char **argv);
 int wctl_cmd_events(int argc, char **argv);
 int wctl_cmd_dead_letters(int argc, char **argv);
 
