@@ -177,13 +177,15 @@ static void close_all(demo_run *run)
     free(run->staff_ids);
     free(run->provider_ids);
     free(run->household_risk);
+    free(run->household_ids);
 }
 
 int demo_drive(const demo_district *d, const demo_options *opt)
 {
     demo_run run = {.d = d, .opt = opt};
     int (*const steps[])(demo_run *) = {demo_define_dongs,     demo_register_staff, demo_register_resources,
-                                        demo_submit_referrals, demo_work_cases,     demo_plan_and_visit};
+                                        demo_submit_referrals, demo_work_cases,     demo_do_outreach,
+                                        demo_plan_and_visit};
     int rc = open_all(&run);
     if (rc == 0 && !opt->force && (rc = already_loaded(&run)) == 1) {
         demo_say(&run, "the demo district is loaded already (seed %llu); nothing to do (--force reloads)\n",
@@ -195,7 +197,8 @@ int demo_drive(const demo_district *d, const demo_options *opt)
     run.staff_ids = calloc(d->n_staff + 1, sizeof *run.staff_ids);
     run.provider_ids = calloc(demo_providers_count, sizeof *run.provider_ids);
     run.household_risk = calloc(d->n_households + 1, sizeof *run.household_risk);
-    if (rc >= 0 && (!run.staff_ids || !run.provider_ids || !run.household_risk))
+    run.household_ids = calloc(d->n_households + 1, sizeof *run.household_ids);
+    if (rc >= 0 && (!run.staff_ids || !run.provider_ids || !run.household_risk || !run.household_ids))
         rc = WH_INTERNAL;
     for (size_t i = 0; rc >= 0 && i < sizeof steps / sizeof steps[0]; i++)
         rc = steps[i](&run);

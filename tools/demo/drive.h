@@ -16,6 +16,7 @@ typedef struct demo_run {
     int64_t *staff_ids;      /* routing's ids, by index in d->staff */
     int64_t *provider_ids;   /* registry's ids, by index in demo_providers */
     int *household_risk;     /* highest risk score intake gave each household */
+    int64_t *household_ids;  /* intake's ids, by index in d->households */
     size_t n_cases_expected; /* households whose risk score reached the case threshold */
     size_t n_visits_completed, n_visits_missed, n_assessed, n_follow_ups;
     int errors;
@@ -38,7 +39,10 @@ int demo_register_staff(demo_run *run);
 int demo_register_resources(demo_run *run);
 int demo_submit_referrals(demo_run *run); /* drive_referrals.c */
 int demo_work_cases(demo_run *run);
+int demo_do_outreach(demo_run *run);    /* drive_outreach.c: visits and linkages beyond cases */
 int demo_plan_and_visit(demo_run *run); /* drive_visits.c */
+/* The case service's threshold (WH_CASE_RISK_THRESHOLD, default 50). */
+int demo_case_threshold(void);
 
 /* Waits until count(run) reaches want (when want >= 0), or stops changing (the event flow settled),
  * or the run's wait time passes; returns the last count, or a negative status. */

@@ -18,7 +18,7 @@
 
 /* The case service opens a case when a household's risk reaches its threshold (WH_CASE_RISK_THRESHOLD,
  * default 50); the demo waits for that many first visits later. */
-static int case_threshold(void)
+int demo_case_threshold(void)
 {
     const char *v = getenv("WH_CASE_RISK_THRESHOLD");
     return v && *v ? atoi(v) : 50;
@@ -133,6 +133,7 @@ static void tally(demo_run *run, size_t i, int rc, const whc_error *err,
     }
     *new_households += r->is_new;
     *blind_spots += r->blind_spot;
+    run->household_ids[run->d->referrals[i].household] = r->household_id;
     int *risk = &run->household_risk[run->d->referrals[i].household];
     if (r->household_risk_score > *risk)
         *risk = r->household_risk_score;
@@ -181,7 +182,7 @@ int demo_submit_referrals(demo_run *run)
         w.n--;
         demo_progress(run, "referrals", ++done, n);
     }
-    int threshold = case_threshold();
+    int threshold = demo_case_threshold();
     for (size_t h = 0; h < run->d->n_households; h++)
         run->n_cases_expected += run->household_risk[h] >= threshold;
     if (rc == 0)

@@ -130,10 +130,8 @@ static void test_table_command(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_import_rows),
-        cmocka_unit_test(test_import_header_checked),
-        cmocka_unit_test(test_batch),
-        cmocka_unit_test(test_events),
+        cmocka_unit_test(test_import_rows),   cmocka_unit_test(test_import_header_checked),
+        cmocka_unit_test(test_batch),         cmocka_unit_test(test_events),
         cmocka_unit_test(test_table_command),
     };
 

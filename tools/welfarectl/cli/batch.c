@@ -54,8 +54,8 @@ static void print_result(long line, const ProtobufCMessage *reply, const char *s
                          const char *message)
 {
     if (reply == NULL)
-        fprintf(stderr, "line %ld: %s%s%s%s: %s\n", line, status, field[0] ? " (" : "", field, field[0] ? ")" : "",
-                message);
+        fprintf(stderr, "line %ld: %s%s%s%s: %s\n", line, status, field[0] ? " (" : "", field,
+                field[0] ? ")" : "", message);
     if (!wctl_json_output)
         return;
     json_t *o = json_object();
@@ -63,8 +63,8 @@ static void print_result(long line, const ProtobufCMessage *reply, const char *s
     if (reply != NULL)
         json_object_set_new(o, "reply", wctl_json_from_message(reply));
     else
-        json_object_set_new(o, "error", json_pack("{s:s, s:s, s:s}", "status", status, "field", field, "message",
-                                                  message));
+        json_object_set_new(
+            o, "error", json_pack("{s:s, s:s, s:s}", "status", status, "field", field, "message", message));
     json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
     fputc('\n', stdout);
     json_decref(o);
