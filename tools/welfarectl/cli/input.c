@@ -67,8 +67,8 @@ static int set_json(ProtobufCMessage *msg, const char *path, const json_t *v, ch
 }
 
 /* Sets msg from a parsed document (NULL: it did not parse) and frees it. */
-static int from_root(ProtobufCMessage *msg, json_t *root, const json_error_t *jerr, const char *what, char *err,
-                     size_t n)
+static int from_root(ProtobufCMessage *msg, json_t *root, const json_error_t *jerr, const char *what,
+                     char *err, size_t n)
 {
     int rc;
 
