@@ -3,16 +3,17 @@
 # after the basic-type hubs), driven through welfarectl only against a running stack, and checked to
 # the unit for every index and both periods.
 #
-#   E2E_SCALE=10 (default)  the four volume indices (blind spots, site visits, service linkages,
-#                           resource discoveries and their amount) divided by 10, rounded half up;
+#   E2E_SCALE=10 (default)  the targets and the four volume indices (blind spots, site visits, service
+#                           linkages, resource discoveries and their amount) divided by 10, rounded half up;
 #                           visiting personnel and households managed as cases at full size (they
 #                           cost a few hundred commands)
 #   E2E_SCALE=1             the seed's own figures (make test-e2e)
 #
 # It finds the stack through WH_* (scripts/stack.sh: WH_VAR, WH_PORT_BASE); tests/integration/run.sh
 # runs it in `make test`, tests/e2e/run.sh brings up a stack of its own for the full size.
-# "Number of targets" is the roster's stock of enrolled persons (issue 9 part 1): not checked here
-# until it lands; the script prints what reporting says.
+# "Number of targets" is the roster's stock: distinct persons enrolled in any programme on the
+# period's last day, fed by `welfarectl import roster` (2015's list; in 2016 the unqualified
+# beneficiaries exposed leave and new persons join; some persons hold two programmes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/stack.sh
@@ -21,10 +22,13 @@ S=${E2E_SCALE:-10}
 W="${WH_BIN:-$PWD/${BUILD:-build}/bin}/welfarectl"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-say() { echo "seed004: $*" >&2; }
+started=$(date +%s)
+say() { echo "seed004: [$(($(date +%s) - started)) s] $*" >&2; }
 scaled() { echo $(((2 * $1 + S) / (2 * S))); } # n / S rounded half up
 
 # --- the seed's table (full size) and what this run drives ------------------------------------------
+TARGETS=($(scaled 33669) $(scaled 35886))
+EXPOSED=$(scaled 333) # unqualified beneficiaries found in 2016 (section 11)
 FROM=(2015-04-01 2016-04-01)
 TO=(2015-10-31 2016-10-31)
 PERSONNEL=(5 43)
@@ -87,9 +91,8 @@ probe=$(tail -1 "$tmp/resource_ids1")
 sed -i '$d' "$tmp/resource_ids1" # linkages of 2016 use the others (discovered 1 April)
 say "registry: ${RESOURCES[0]} + ${RESOURCES[1]} resources"
 
-# --- intake: blind spots (low risk, unknown to any programme) and case-level households ---------------
-referrals() { # referrals PERIOD FIRST BLIND CASES: the import CSV
-    awk -v first="$2" -v blind="$3" -v cases="$4" -v on="${FROM[$1]}" -v dongs="$DONG_LIST" -v run="$run" '
+# --- intake's roster: the people subject to welfare ----------------------------------------------------
+rrn_awk='
     function rrn(i,    d, sum, k, w) {
         d = sprintf("%02d%02d%02d1%02d%03d", 20, 1 + int(i / 4000) % 12, 1 + int(i / 48000) % 28, 96 + i % 4,
                     int(i / 4) % 1000)
@@ -97,7 +100,31 @@ referrals() { # referrals PERIOD FIRST BLIND CASES: the import CSV
         sum = 0
         for (k = 1; k <= 12; k++) sum += substr(d, k, 1) * w[k]
         return substr(d, 1, 6) "-" substr(d, 7) (11 - sum % 11) % 10
+    }'
+awk -v t0="${TARGETS[0]}" -v exposed="$EXPOSED" -v joined=$((TARGETS[1] - TARGETS[0] + EXPOSED)) \
+    -v dongs="$DONG_LIST" -v run="$run" "$rrn_awk"'
+    function row(i, programme, start, end, reason) {
+        printf "%s,명부%d,E2E-gil %s-%d,%s,%s,%s,%s,%s\n", rrn(i), i, run, i, dong[i % n + 1], programme, start, end, reason
     }
+    BEGIN {
+        n = split(dongs, dong, ",")
+        split("nbls_living secondary_poor single_parent basic_pension disability_pension child_low_income ordinance_emergency", prog, " ")
+        print "person.rrn,person.name,household.address,household.dong_code,programme,start_on,end_on,exit_reason"
+        for (k = 0; k < t0; k++) {
+            i = 300000 + k
+            row(i, prog[k % 7 + 1], "2015-01-01", k < exposed ? "2016-02-29" : "", k < exposed ? "unqualified_beneficiary" : "")
+            if (k % 10 == 5 && k >= exposed) # a second programme: still one target
+                row(i, "disability_allowance", "2015-03-01", "", "")
+        }
+        for (k = 0; k < joined; k++)
+            row(400000 + k, prog[k % 7 + 1], "2016-01-01", "", "")
+    }' >"$tmp/roster.csv"
+"$W" import roster "$tmp/roster.csv" >/dev/null 2>&1 || { say "import roster failed"; exit 1; }
+say "roster: ${TARGETS[0]} enrolled in 2015, $EXPOSED unqualified beneficiaries leave, ${TARGETS[1]} in October 2016"
+
+# --- intake: blind spots (low risk, unknown to any programme) and case-level households ---------------
+referrals() { # referrals PERIOD FIRST BLIND CASES: the import CSV
+    awk -v first="$2" -v blind="$3" -v cases="$4" -v on="${FROM[$1]}" -v dongs="$DONG_LIST" -v run="$run" "$rrn_awk"'
     BEGIN {
         n = split(dongs, dong, ",")
         print "channel,reported_on,household.dong_code,household.address,household.known_to_programme,persons.0.name,persons.0.rrn,risk.months_utility_arrears,risk.months_rent_arrears,risk.lives_alone"
@@ -210,18 +237,17 @@ say "registry: ${LINKAGES[0]} + ${LINKAGES[1]} linkages started (and a twentieth
 check() { # check PERIOD: 0 when reporting's totals equal the run's
     local p=$1 got want
     got=$("$W" kpi --dong "$DONG_LIST" --from "${FROM[$p]}" --to "${TO[$p]}" --json |
-        jq -r '.report.total | "\(.visiting_personnel) \(.visiting_personnel_private) \(.case_households) \(.blind_spots) \(.site_visits) \(.service_linkages) \(.resources_discovered) \(.resource_amount_krw)"')
-    want="${PERSONNEL[$p]} ${PRIVATE[$p]} ${CASES[$p]} ${BLIND[$p]} ${VISITS[$p]} ${LINKAGES[$p]} ${RESOURCES[$p]} ${AMOUNT[$p]}"
+        jq -r '.report.total | "\(.targets) \(.visiting_personnel) \(.visiting_personnel_private) \(.case_households) \(.blind_spots) \(.site_visits) \(.service_linkages) \(.resources_discovered) \(.resource_amount_krw)"')
+    want="${TARGETS[$p]} ${PERSONNEL[$p]} ${PRIVATE[$p]} ${CASES[$p]} ${BLIND[$p]} ${VISITS[$p]} ${LINKAGES[$p]} ${RESOURCES[$p]} ${AMOUNT[$p]}"
     echo "$got" >"$tmp/got$p"
     [ "$got" = "$want" ]
 }
 status=0
 for p in 0 1; do
     for ((t = 0; t < 240; t++)); do check "$p" && break; sleep 0.5; done
-    read -r g_pers g_priv g_cases g_blind g_visits g_links g_res g_amount <"$tmp/got$p"
-    targets=$("$W" kpi --dong "$DONG_LIST" --from "${FROM[$p]}" --to "${TO[$p]}" --json | jq -r .report.total.targets)
+    read -r g_targets g_pers g_priv g_cases g_blind g_visits g_links g_res g_amount <"$tmp/got$p"
     printf 'seed004 %s..%s (scale 1/%s)  want / got\n' "${FROM[$p]}" "${TO[$p]}" "$S"
-    printf '  %-34s %s (not checked: the roster'"'"'s stock)\n' "number of targets" "$targets"
+    printf '  %-34s %s / %s\n' "number of targets (on ${TO[$p]})" "${TARGETS[$p]}" "$g_targets"
     printf '  %-34s %s(%s) / %s(%s)\n' "visiting personnel (private)" "${PERSONNEL[$p]}" "${PRIVATE[$p]}" "$g_pers" "$g_priv"
     printf '  %-34s %s / %s\n' "households managed as cases" "${CASES[$p]}" "$g_cases" \
         "blind spots discovered" "${BLIND[$p]}" "$g_blind" "site visits" "${VISITS[$p]}" "$g_visits" \
