@@ -38,6 +38,10 @@ static int check_window_and_skills(wh_ctx *ctx, const Welfare__Case__V1__Request
         (m->window_end_minute <= m->window_start_minute || m->window_end_minute > 1440))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "window_end_minute",
                            "window_end_minute must be after window_start_minute and at most 1440");
+    if (m->window_end_minute != 0 &&
+        m->window_end_minute - m->window_start_minute < (m->duration_minutes > 0 ? m->duration_minutes : 30))
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "window_end_minute",
+                           "the window is shorter than the visit");
     if (m->window_end_minute == 0 && m->window_start_minute != 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "window_end_minute", "a window needs its end minute");
     if (m->n_skills > MAX_SKILLS)

@@ -64,7 +64,14 @@ static int travel(const routing_plan *p, point a, double lat, double lon)
 static int earliest_in_gap(const routing_plan *p, size_t s, size_t g, const routing_plan_visit *v)
 {
     point a = before_gap(p, s, g);
-    return a.minute + travel(p, a, v->latitude, v->longitude);
+    int t = a.minute + travel(p, a, v->latitude, v->longitude);
+    return v->window_end > 0 && t < v->window_start ? v->window_start : t; /* wait for the window */
+}
+
+/* Whether staff s may take part k of v: the role, and for the lead the visit's skills. */
+static bool qualified(const routing_plan *p, size_t s, const routing_plan_visit *v, int k)
+{
+    return p->staff[s].role == v->roles[k] && (k != 0 || (v->skills & ~p->staff[s].skills) == 0);
 }
 
 /* Whether v can start at minute t in gap g of staff s's route; *cost is the travel it adds. */
@@ -74,6 +81,8 @@ static bool gap_fits(const routing_plan *p, size_t s, size_t g, const routing_pl
     int in = travel(p, a, v->latitude, v->longitude);
     int out = travel(p, b, v->latitude, v->longitude);
     if (a.minute + in > t || t + v->duration + out > b.minute)
+        return false;
+    if (v->window_end > 0 && (t < v->window_start || t + v->duration > v->window_end))
         return false;
     *cost = in + out - travel(p, a, b.lat, b.lon);
     return true;
@@ -102,7 +111,7 @@ static bool assign_at(const routing_plan *p, const routing_plan_visit *v, int t,
     for (int k = 0; k < v->n_roles; k++) {
         int best = -1;
         for (size_t s = 0; s < p->n_staff; s++) {
-            if (p->staff[s].role != v->roles[k] || chosen(c, k, s))
+            if (!qualified(p, s, v, k) || chosen(c, k, s))
                 continue;
             for (size_t g = 0; g <= p->routes[s].n; g++) {
                 int cost;
@@ -134,7 +143,7 @@ static bool best_single(const routing_plan *p, const routing_plan_visit *v, choi
 {
     bool found = false;
     for (size_t s = 0; s < p->n_staff; s++) {
-        if (p->staff[s].role != v->roles[0])
+        if (!qualified(p, s, v, 0))
             continue;
         for (size_t g = 0; g <= p->routes[s].n; g++) {
             int cost, t = earliest_in_gap(p, s, g, v);
@@ -183,7 +192,10 @@ static bool staffable(const routing_plan *p, const routing_plan_visit *v)
         if (have < wanted)
             return false;
     }
-    return v->n_roles > 0;
+    bool lead = false; /* someone of the lead's role with the skills */
+    for (size_t s = 0; v->n_roles > 0 && s < p->n_staff && !lead; s++)
+        lead = qualified(p, s, v, 0);
+    return lead;
 }
 
 static int route_insert(routing_plan_route *r, size_t at, size_t visit)

@@ -31,6 +31,7 @@ typedef struct routing_plan_staff {
     int64_t id;
     int role;
     int shift_start, shift_end; /* minutes after midnight */
+    uint32_t skills;            /* bits of the day's skill names (routing_skill_bits) */
 } routing_plan_staff;
 
 typedef struct routing_plan_visit {
@@ -41,6 +42,10 @@ typedef struct routing_plan_visit {
     int priority; /* higher first */
     int due;      /* smaller first among equal priorities (e.g. the latest date as YYYYMMDD) */
     int duration; /* minutes on site */
+    /* The resident's time of day: the visit starts at or after window_start and ends by window_end
+     * (minutes after midnight); window_end 0 means no window. */
+    int window_start, window_end;
+    uint32_t skills; /* the lead (roles[0]) must hold every bit */
     /* In: a visit already in the day (fixed); out: where a pending one was placed. */
     bool placed;
     int start;
@@ -62,6 +67,17 @@ typedef struct routing_plan_route {
     int return_minute; /* back at the hub */
 } routing_plan_route;
 
+/* Skills as bits for one day's plan (skills.c, pure): the distinct skill names of the staff get bits
+ * 0..30 in order of appearance; a name no member of staff holds maps to bit 31, which nobody has, so a
+ * visit needing it cannot be staffed.  names is a JSON array of strings (PostgreSQL's
+ * array_to_json(skills)); dict holds the names seen (at most 31). */
+typedef struct routing_skill_dict {
+    char names[31][65];
+    int n;
+} routing_skill_dict;
+uint32_t routing_skill_bits(routing_skill_dict *dict, const char *names, bool add);
+#define ROUTING_SKILL_NOBODY (1u << 31)
+
 typedef struct routing_plan {
     double hub_latitude, hub_longitude;
     double detour;    /* e.g. 1.3 */
@@ -70,7 +86,8 @@ typedef struct routing_plan {
     size_t n_staff;
     routing_plan_visit *visits; /* fixed ones have placed = true with start and staff set */
     size_t n_visits;
-    routing_plan_route *routes; /* out: n_staff routes */
+    routing_plan_route *routes;    /* out: n_staff routes */
+    routing_skill_dict skill_dict; /* the day's skill names (filled by the store) */
 } routing_plan;
 
 /* Minutes to travel between two points (rounded up). */

@@ -78,6 +78,14 @@ static int add_pending(routing_problem_t *sp, const routing_plan *p, size_t i, m
     sv.n_parts = v->n_roles;
     for (int k = 0; k < v->n_roles; k++)
         sv.parts[k].role = v->roles[k];
+    if (v->n_roles > 0)
+        sv.parts[0].skills = v->skills; /* the lead holds the skills asked for */
+    if (v->window_end > 0) { /* the start's window; one too short for the visit lies past every shift */
+        sv.n_windows = 1;
+        sv.windows[0] = v->window_end - v->duration >= v->window_start
+                            ? (routing_window_t){v->window_start, v->window_end - v->duration}
+                            : (routing_window_t){1e6, 1e6};
+    }
     sv.priority = v->priority > 0 ? v->priority : 0;
     sv.optional = true;
     int at = routing_problem_add_visit(sp, &sv);
@@ -100,6 +108,7 @@ static int build(routing_problem_t *sp, const routing_plan *p, mapping *m)
         routing_staff_t st = {.role = p->staff[s].role,
                               .shift_start = p->staff[s].shift_start,
                               .shift_end = p->staff[s].shift_end,
+                              .skills = p->staff[s].skills,
                               .start_location = hub,
                               .end_location = hub};
         int rc = routing_problem_add_staff(sp, &st);

@@ -14,6 +14,7 @@
 #include "wh/sqlarray.h"
 
 #define STAFF_COLUMNS "s.id, s.role, s.shift_start, s.shift_end"
+#define STAFF_SKILLS  "array_to_json(s.skills)::text"
 #define ACTIVE_ON_2   "s.active_from <= $2::date AND (s.active_until IS NULL OR s.active_until >= $2::date)"
 
 const wh_db_statement routing_statements[] = {
@@ -35,8 +36,8 @@ const wh_db_statement routing_statements[] = {
      "roles, priority, duration_minutes, earliest_on, latest_on, window_start_minute, window_end_minute, "
      "skills) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::integer[], $9, $10, $11, $12, $13, $14, $15::text[]) "
      "ON CONFLICT (id) DO NOTHING"},
-    {"routing_day_staff",
-     "SELECT " STAFF_COLUMNS " FROM staff s WHERE s.hub_dong_code = $1 AND " ACTIVE_ON_2 " ORDER BY s.id"},
+    {"routing_day_staff", "SELECT " STAFF_COLUMNS ", " STAFF_SKILLS
+                          " FROM staff s WHERE s.hub_dong_code = $1 AND " ACTIVE_ON_2 " ORDER BY s.id"},
     {"routing_day_fixed",
      "SELECT v.id, v.visit_request_id, vr.case_id, vr.dong_code, COALESCE(vr.latitude, d.latitude), "
      "COALESCE(vr.longitude, d.longitude), v.start_minute, v.end_minute, vs.staff_id "
@@ -46,7 +47,8 @@ const wh_db_statement routing_statements[] = {
     {"routing_day_pending",
      "SELECT vr.id, vr.case_id, vr.dong_code, COALESCE(vr.latitude, d.latitude), "
      "COALESCE(vr.longitude, d.longitude), vr.roles::text, vr.priority, vr.duration_minutes, "
-     "to_char(vr.latest_on, 'YYYYMMDD')::integer "
+     "to_char(vr.latest_on, 'YYYYMMDD')::integer, vr.window_start_minute, vr.window_end_minute, "
+     "array_to_json(vr.skills)::text "
      "FROM visit_request vr LEFT JOIN dong d ON d.dong_code = vr.dong_code "
      "WHERE vr.status = 'pending' AND vr.earliest_on <= $2::date AND (vr.hub_dong_code = $1 OR "
      "vr.dong_code IN (SELECT dong_code FROM dong WHERE hub_dong_code = $1)) "
@@ -328,6 +330,7 @@ static int load_staff(wh_ctx *ctx, const char *hub, const char *date, routing_pl
         s->role = (int)wh_db_i64(r, i, 1, 0);
         s->shift_start = (int)wh_db_i64(r, i, 2, 0);
         s->shift_end = (int)wh_db_i64(r, i, 3, 0);
+        s->skills = routing_skill_bits(&plan->skill_dict, wh_db_text(r, i, 4), true);
     }
     plan->n_staff = (size_t)n;
     PQclear(r);
@@ -399,6 +402,9 @@ static void add_pending(wh_ctx *ctx, const PGresult *r, const routing_dong *hub,
         v->priority = (int)wh_db_i64(r, i, 6, 0);
         v->duration = (int)wh_db_i64(r, i, 7, 30);
         v->due = (int)wh_db_i64(r, i, 8, 0);
+        v->window_start = (int)wh_db_i64(r, i, 9, 0);
+        v->window_end = (int)wh_db_i64(r, i, 10, 0);
+        v->skills = routing_skill_bits(&plan->skill_dict, wh_db_text(r, i, 11), false);
     }
 }
 

@@ -81,7 +81,7 @@ static void travel_time(void **state)
 static void single_visit_at_shift_start(void **state)
 {
     (void)state;
-    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 1080}};
+    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 1080, 0}};
     routing_plan_visit v[] = {visit(1, 1.0, OFFICIAL, 50, 30)};
     routing_plan p = make_plan(staff, 1, v, 1);
     assert_int_equal(routing_plan_run(&p), 1);
@@ -96,11 +96,64 @@ static void single_visit_at_shift_start(void **state)
     assert_null(p.routes);
 }
 
+/* The resident's "after 14:00": the visit waits for its window and ends inside it, in both planners;
+ * a window it cannot fit leaves it out. */
+static void time_window_respected(void **state)
+{
+    (void)state;
+    for (int optimizer = 0; optimizer < 2; optimizer++) {
+        routing_plan_staff staff[] = {{1, OFFICIAL, 540, 1080, 0}};
+        routing_plan_visit v[] = {visit(1, 1.0, OFFICIAL, 50, 30), visit(2, 1.0, OFFICIAL, 50, 30)};
+        v[0].window_start = 840;
+        v[0].window_end = 1080;
+        v[1].window_start = 1070; /* 30 minutes do not fit in 10 */
+        v[1].window_end = 1080;
+        routing_plan p = make_plan(staff, 1, v, 2);
+        routing_plan_optimizer o = {.time_limit_ms = 100, .max_iterations = 200, .seed = 1};
+        assert_int_equal(optimizer ? routing_plan_optimize(&p, &o) : routing_plan_run(&p), 1);
+        assert_true(v[0].placed);
+        assert_true(v[0].start >= 840 && v[0].start + 30 <= 1080);
+        assert_false(v[1].placed);
+        assert_routes_feasible(&p);
+        routing_plan_free(&p);
+    }
+}
+
+/* Skills: the lead must hold them; a skill nobody has cannot be staffed. */
+static void skills_needed(void **state)
+{
+    (void)state;
+    routing_skill_dict d = {.n = 0};
+    uint32_t dementia = routing_skill_bits(&d, "[\"dementia\"]", true);
+    uint32_t both = routing_skill_bits(&d, "[\"sign-language\", \"dementia\"]", true);
+    assert_int_equal(dementia, 1u);
+    assert_int_equal(both, 3u);
+    assert_int_equal(routing_skill_bits(&d, "[\"braille\"]", false), ROUTING_SKILL_NOBODY);
+    assert_int_equal(routing_skill_bits(&d, "[]", false), 0u);
+    assert_int_equal(routing_skill_bits(&d, NULL, false), 0u);
+    assert_int_equal(routing_skill_bits(&d, "not json", false), 0u);
+    for (int optimizer = 0; optimizer < 2; optimizer++) {
+        routing_plan_staff staff[] = {{1, OFFICIAL, 540, 1080, 0}, {2, OFFICIAL, 540, 1080, dementia}};
+        routing_plan_visit v[] = {visit(1, 1.0, OFFICIAL, 50, 30), visit(2, 1.0, OFFICIAL, 50, 30)};
+        v[0].skills = dementia;
+        v[1].skills = ROUTING_SKILL_NOBODY;
+        routing_plan p = make_plan(staff, 2, v, 2);
+        routing_plan_optimizer o = {.time_limit_ms = 100, .max_iterations = 200, .seed = 1};
+        assert_int_equal(optimizer ? routing_plan_optimize(&p, &o) : routing_plan_run(&p), 1);
+        assert_true(v[0].placed);
+        assert_int_equal(v[0].staff[0], 1); /* the one with the skill */
+        assert_false(v[1].placed);
+        if (!optimizer)
+            assert_int_equal(v[1].unplaced_reason, ROUTING_UNPLACED_NO_STAFF_WITH_ROLE);
+        routing_plan_free(&p);
+    }
+}
+
 static void shift_window_limits(void **state)
 {
     (void)state;
     /* A 2-hour shift fits two 45-minute visits 1 km out, not three. */
-    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 660}};
+    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 660, 0}};
     routing_plan_visit v[] = {visit(1, 1.0, OFFICIAL, 50, 45), visit(2, 1.0, OFFICIAL, 50, 45),
                               visit(3, 1.0, OFFICIAL, 50, 45)};
     routing_plan p = make_plan(staff, 1, v, 3);
@@ -111,7 +164,7 @@ static void shift_window_limits(void **state)
     routing_plan_free(&p);
 
     /* Too far to get there and back within the shift. */
-    routing_plan_staff shortshift[] = {{1, OFFICIAL, 540, 600}};
+    routing_plan_staff shortshift[] = {{1, OFFICIAL, 540, 600, 0}};
     routing_plan_visit far[] = {visit(1, 10.0, OFFICIAL, 50, 30)};
     p = make_plan(shortshift, 1, far, 1);
     assert_int_equal(routing_plan_run(&p), 0);
@@ -122,7 +175,7 @@ static void shift_window_limits(void **state)
 static void priority_first(void **state)
 {
     (void)state;
-    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 640}};
+    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 640, 0}};
     routing_plan_visit v[] = {visit(1, 1.0, OFFICIAL, 10, 60), visit(2, 1.0, OFFICIAL, 90, 60)};
     routing_plan p = make_plan(staff, 1, v, 2);
     assert_int_equal(routing_plan_run(&p), 1);
@@ -142,7 +195,7 @@ static void priority_first(void **state)
 static void role_needed(void **state)
 {
     (void)state;
-    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 1080}, {2, NURSE, 540, 1080}};
+    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 1080, 0}, {2, NURSE, 540, 1080, 0}};
     routing_plan_visit v[] = {visit(1, 1.0, COUNSELLOR, 50, 30), visit(2, 1.0, NURSE, 50, 30)};
     routing_plan p = make_plan(staff, 2, v, 2);
     assert_int_equal(routing_plan_run(&p), 1);
@@ -156,7 +209,7 @@ static void joint_visit_same_start(void **state)
 {
     (void)state;
     /* The nurse is busy until 10:00 with a fixed visit; the joint visit must wait for her. */
-    routing_plan_staff staff[] = {{1, MANAGER, 540, 1080}, {2, NURSE, 540, 1080}};
+    routing_plan_staff staff[] = {{1, MANAGER, 540, 1080, 0}, {2, NURSE, 540, 1080, 0}};
     routing_plan_visit v[] = {visit(1, 0.0, NURSE, 50, 60), visit(2, 2.0, MANAGER, 80, 30)};
     v[0].placed = true;
     v[0].start = 540;
@@ -180,7 +233,7 @@ static void joint_visit_same_start(void **state)
 static void joint_visit_two_of_a_role(void **state)
 {
     (void)state;
-    routing_plan_staff one[] = {{1, NURSE, 540, 1080}};
+    routing_plan_staff one[] = {{1, NURSE, 540, 1080, 0}};
     routing_plan_visit v[] = {visit(1, 1.0, NURSE, 50, 30)};
     v[0].roles[1] = NURSE;
     v[0].n_roles = 2;
@@ -189,7 +242,7 @@ static void joint_visit_two_of_a_role(void **state)
     assert_int_equal(v[0].unplaced_reason, ROUTING_UNPLACED_NO_STAFF_WITH_ROLE);
     routing_plan_free(&p);
 
-    routing_plan_staff two[] = {{1, NURSE, 540, 1080}, {2, NURSE, 600, 1080}};
+    routing_plan_staff two[] = {{1, NURSE, 540, 1080, 0}, {2, NURSE, 600, 1080, 0}};
     v[0].unplaced_reason = 0;
     p = make_plan(two, 2, v, 1);
     assert_int_equal(routing_plan_run(&p), 1);
@@ -202,7 +255,7 @@ static void joint_visit_no_common_time(void **state)
 {
     (void)state;
     /* Shifts that do not overlap long enough. */
-    routing_plan_staff staff[] = {{1, MANAGER, 540, 620}, {2, NURSE, 600, 1080}};
+    routing_plan_staff staff[] = {{1, MANAGER, 540, 620, 0}, {2, NURSE, 600, 1080, 0}};
     routing_plan_visit v[] = {visit(1, 1.0, MANAGER, 50, 30)};
     v[0].roles[1] = NURSE;
     v[0].n_roles = 2;
@@ -215,7 +268,7 @@ static void joint_visit_no_common_time(void **state)
 static void fixed_visits_kept_and_gaps_used(void **state)
 {
     (void)state;
-    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 1080}};
+    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 1080, 0}};
     routing_plan_visit v[] = {visit(1, 1.0, OFFICIAL, 50, 30), visit(2, 1.0, OFFICIAL, 50, 30)};
     v[0].placed = true;
     v[0].start = 700; /* leaves a gap from 9:00 to 11:40 */
@@ -235,7 +288,7 @@ static void clusters_by_cost(void **state)
 {
     (void)state;
     /* Two staff, visits north and south: each goes to one side. */
-    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 1080}, {2, OFFICIAL, 540, 1080}};
+    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 1080, 0}, {2, OFFICIAL, 540, 1080, 0}};
     routing_plan_visit v[] = {visit(1, 3.0, OFFICIAL, 50, 30), visit(2, -3.0, OFFICIAL, 49, 30),
                               visit(3, 3.2, OFFICIAL, 48, 30), visit(4, -3.2, OFFICIAL, 47, 30)};
     routing_plan p = make_plan(staff, 2, v, 4);
@@ -252,7 +305,7 @@ static void many_visits_feasible(void **state)
     routing_plan_staff staff[6];
     routing_plan_visit v[120];
     for (int s = 0; s < 6; s++)
-        staff[s] = (routing_plan_staff){s + 1, 1 + s % 3, 540 + 30 * (s % 2), 1080};
+        staff[s] = (routing_plan_staff){s + 1, 1 + s % 3, 540 + 30 * (s % 2), 1080, 0};
     for (int i = 0; i < 120; i++) {
         v[i] = visit(i + 1, ((i * 37) % 61 - 30) / 10.0, 1 + i % 3, (i * 13) % 100, 20 + i % 3 * 10);
         v[i].longitude += ((i * 17) % 41 - 20) / 1000.0;
@@ -285,6 +338,8 @@ int main(void)
         cmocka_unit_test(travel_time),
         cmocka_unit_test(single_visit_at_shift_start),
         cmocka_unit_test(shift_window_limits),
+        cmocka_unit_test(time_window_respected),
+        cmocka_unit_test(skills_needed),
         cmocka_unit_test(priority_first),
         cmocka_unit_test(role_needed),
         cmocka_unit_test(joint_visit_same_start),

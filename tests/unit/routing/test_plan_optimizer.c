@@ -83,7 +83,7 @@ static void assert_feasible(const routing_plan *p)
 static void places_and_reports(void **state)
 {
     (void)state;
-    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 660}, {2, NURSE, 540, 1080}};
+    routing_plan_staff staff[] = {{1, OFFICIAL, 540, 660, 0}, {2, NURSE, 540, 1080, 0}};
     routing_plan_visit v[] = {visit(1, 1, 0, OFFICIAL, 50, 45), visit(2, 1, 1, OFFICIAL, 60, 45),
                               visit(3, -1, 0, OFFICIAL, 10, 45), visit(4, 0, 2, MANAGER, 90, 30),
                               visit(5, 2, 0, NURSE, 50, 30)};
@@ -102,7 +102,7 @@ static void places_and_reports(void **state)
 static void joint_and_fixed(void **state)
 {
     (void)state;
-    routing_plan_staff staff[] = {{1, MANAGER, 540, 1080}, {2, NURSE, 540, 1080}};
+    routing_plan_staff staff[] = {{1, MANAGER, 540, 1080, 0}, {2, NURSE, 540, 1080, 0}};
     routing_plan_visit v[] = {visit(1, 0, 0, NURSE, 50, 60), visit(2, 2, 0, MANAGER, 80, 30),
                               visit(3, -2, 0, MANAGER, 40, 30)};
     v[0].placed = true; /* the nurse is busy at the hub 9:00-10:00 */
@@ -126,7 +126,7 @@ static void many_visits(void **state)
     routing_plan_staff staff[6];
     routing_plan_visit v[60];
     for (int s = 0; s < 6; s++)
-        staff[s] = (routing_plan_staff){s + 1, 1 + s % 3, 540 + 30 * (s % 2), 1080};
+        staff[s] = (routing_plan_staff){s + 1, 1 + s % 3, 540 + 30 * (s % 2), 1080, 0};
     for (int i = 0; i < 60; i++) {
         v[i] = visit(i + 1, ((i * 37) % 61 - 30) / 10.0, ((i * 17) % 41 - 20) / 10.0, 1 + i % 3,
                      (i * 13) % 100, 20 + i % 3 * 10);
