@@ -4,14 +4,23 @@
  *   routing-bench solomon DIR TIME_MS [JOBS]   all instances in DIR/instances with DIR/reference.csv:
  *                                              every solution checked; a markdown table per instance
  *                                              and per class (cost, routes, gap, time) on stdout.
+ *   routing-bench gh DIR TIME_MS [JOBS [SET]]  the Gehring–Homberger instances of DIR the same way, scored
+ *                                              like-for-like with DIR/reference.csv's DIMACS best-known
+ *                                              costs (each leg truncated to one decimal); SET is "one"
+ *                                              (default: <class>_10_2 of each class), "all", or a
+ *                                              comma-separated list of instance names.
  *   routing-bench scale TIME_MS [SEED]         the generated hub-district case (scale.c): time to a
  *                                              feasible plan and the plan's cost, checked.
  *
- * JOBS > 1 forks that many workers; each instance still runs on one core, alone in its process.
+ * JOBS > 1 forks that many workers; each instance still runs on one core, alone in its process.  The
+ * budget is CPU time of the solving thread (so other work on the machine does not shorten the search)
+ * unless BENCH_ROUTING_CLOCK=wall.
  */
 #include "solver.h"
 
+#include <ctype.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +33,7 @@
 
 typedef struct inst {
     char name[32];
-    double ref, cost, ms, best_ms;
+    double ref, cost, ms, cpu_ms, best_ms;
     int routes, ok;
     long iterations;
 } inst_t;
@@ -50,6 +59,34 @@ static int read_reference(const char *dir, inst_t *in)
     return n;
 }
 
+static bool dimacs_scoring; /* gh: legs truncated to one decimal, as the best-known costs are */
+
+static bool cpu_clock(void)
+{
+    const char *c = getenv("BENCH_ROUTING_CLOCK");
+    return !c || strcmp(c, "wall") != 0;
+}
+
+/* The result's travel with every leg truncated to one decimal (the DIMACS convention). */
+static double dimacs_cost(const routing_problem_t *p, const routing_result_t *res)
+{
+    double total = 0;
+    for (int r = 0; r < res->n_routes; r++) {
+        const routing_route_t *rt = &res->routes[r];
+        if (!rt->n_stops)
+            continue;
+        const routing_staff_t *st = routing_problem_staff(p, rt->staff);
+        int at = st->start_location;
+        for (int i = 0; i < rt->n_stops; i++) {
+            int to = routing_problem_visit(p, rt->stops[i].index)->location;
+            total += floor(10.0 * routing_problem_travel(p, at, to) + 1e-9) / 10.0;
+            at = to;
+        }
+        total += floor(10.0 * routing_problem_travel(p, at, st->end_location) + 1e-9) / 10.0;
+    }
+    return total;
+}
+
 static void solve_one(const char *dir, inst_t *in, double ms)
 {
     char path[1024], err[256];
@@ -59,14 +96,16 @@ static void solve_one(const char *dir, inst_t *in, double ms)
     routing_solver_params_t prm;
     routing_solver_params_default(&prm);
     prm.time_limit_ms = ms;
+    prm.cpu_time = cpu_clock();
     in->ok = 0;
     if (routing_solomon_read(path, &p, NULL, 0) == 0 && routing_solver_solve(p, &prm, &res) == 0) {
         int rc = routing_solver_check(p, res, err, sizeof(err));
         if (rc < 0)
             fprintf(stderr, "%s: checker: %s\n", in->name, err);
         in->ok = rc == 0 && res->n_unassigned == 0;
-        in->cost = res->travel;
+        in->cost = dimacs_scoring ? dimacs_cost(p, res) : res->travel;
         in->ms = res->elapsed_ms;
+        in->cpu_ms = res->cpu_ms;
         in->best_ms = res->best_found_ms;
         in->iterations = res->iterations;
         for (int r = 0; r < res->n_routes; r++)
@@ -107,34 +146,41 @@ static int by_gap(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* "RC101" -> "RC1", "rc2_10_4" -> "RC2". */
 static void class_of(const char *name, char *out)
 {
-    size_t k = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-    snprintf(out, 8, "%.*s%c", (int)k, name, name[k]);
+    int k = 0;
+    while (k < 6 && isalpha((unsigned char)name[k]))
+        out[k] = (char)toupper((unsigned char)name[k]), k++;
+    out[k] = name[k];
+    out[k + 1] = '\0';
 }
 
 static void print_tables(const inst_t *in, int n, double ms)
 {
-    printf("\n### Budget %.0f ms per instance\n\n", ms);
-    printf(
-        "| instance | cost | routes | reference | gap %% | time ms | best at ms | iterations | checked |\n");
-    printf("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
-    double gaps[MAX_INST], sum = 0, worst = -1e9, tsum = 0;
+    printf("\n### Budget %.0f ms %s per instance%s\n\n", ms, cpu_clock() ? "CPU time" : "wall-clock",
+           dimacs_scoring ? " (costs with legs truncated to 0.1, DIMACS convention)" : "");
+    printf("| instance | cost | routes | reference | gap %% | time ms | CPU ms | best at ms | iterations | "
+           "checked |\n");
+    printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    double gaps[MAX_INST], sum = 0, worst = -1e9, tsum = 0, csum = 0;
     int failed = 0;
     for (int i = 0; i < n; i++) {
         gaps[i] = 100.0 * (in[i].cost - in[i].ref) / in[i].ref;
         sum += gaps[i];
         tsum += in[i].ms;
+        csum += in[i].cpu_ms;
         worst = gaps[i] > worst ? gaps[i] : worst;
         failed += !in[i].ok;
-        printf("| %s | %.2f | %d | %.2f | %.2f | %.0f | %.0f | %ld | %s |\n", in[i].name, in[i].cost,
-               in[i].routes, in[i].ref, gaps[i], in[i].ms, in[i].best_ms, in[i].iterations,
+        printf("| %s | %.2f | %d | %.2f | %.2f | %.0f | %.0f | %.0f | %ld | %s |\n", in[i].name, in[i].cost,
+               in[i].routes, in[i].ref, gaps[i], in[i].ms, in[i].cpu_ms, in[i].best_ms, in[i].iterations,
                in[i].ok ? "ok" : "FAILED");
     }
     const char *classes[] = {"C1", "C2", "R1", "R2", "RC1", "RC2"};
-    printf("\n| class | instances | avg gap %% | avg time ms |\n|---|---:|---:|---:|\n");
+    printf("\n| class | instances | avg gap %% | avg routes | avg time ms | avg CPU s |\n"
+           "|---|---:|---:|---:|---:|---:|\n");
     for (int c = 0; c < 6; c++) {
-        double g = 0, t = 0;
+        double g = 0, t = 0, cpu = 0, routes = 0;
         int k = 0;
         for (int i = 0; i < n; i++) {
             char cls[8];
@@ -142,25 +188,52 @@ static void print_tables(const inst_t *in, int n, double ms)
             if (strcmp(cls, classes[c]) == 0) {
                 g += gaps[i];
                 t += in[i].ms;
+                cpu += in[i].cpu_ms;
+                routes += in[i].routes;
                 k++;
             }
         }
         if (k)
-            printf("| %s | %d | %.2f | %.0f |\n", classes[c], k, g / k, t / k);
+            printf("| %s | %d | %.2f | %.1f | %.0f | %.2f |\n", classes[c], k, g / k, routes / k, t / k,
+                   cpu / k / 1e3);
     }
     qsort(gaps, (size_t)n, sizeof(double), by_gap);
     double median = n % 2 ? gaps[n / 2] : (gaps[n / 2 - 1] + gaps[n / 2]) / 2;
-    printf("| **all** | %d | **%.2f** (median %.2f, worst %.2f) | %.0f |\n", n, sum / n, median, worst,
-           tsum / n);
+    printf("| **all** | %d | **%.2f** (median %.2f, worst %.2f) | | %.0f | %.2f |\n", n, sum / n, median, worst,
+           tsum / n, csum / n / 1e3);
     printf("\nchecker: %d of %d solutions feasible with every customer served\n", n - failed, n);
 }
 
-static int bench_solomon(const char *dir, double ms, int jobs)
+/* Keeps the instances of the set: "all", "one" (<class>_10_2 of each class) or a list "a,b,c". */
+static int select_set(inst_t *in, int n, const char *set)
+{
+    if (!set || strcmp(set, "all") == 0)
+        return n;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        bool keep;
+        if (strcmp(set, "one") == 0) {
+            const char *tail = strchr(in[i].name, '_');
+            keep = tail && strcmp(tail, "_10_2") == 0;
+        } else {
+            size_t len = strlen(in[i].name);
+            const char *at = strstr(set, in[i].name);
+            keep = false;
+            for (; at && !keep; at = strstr(at + 1, in[i].name))
+                keep = (at == set || at[-1] == ',') && (at[len] == ',' || at[len] == '\0');
+        }
+        if (keep)
+            in[k++] = in[i];
+    }
+    return k;
+}
+
+static int bench_solomon(const char *dir, double ms, int jobs, const char *set)
 {
     static inst_t in[MAX_INST];
-    int n = read_reference(dir, in);
+    int n = select_set(in, read_reference(dir, in), set);
     if (n <= 0) {
-        fprintf(stderr, "routing-bench: cannot read %s/reference.csv\n", dir);
+        fprintf(stderr, "routing-bench: no instances from %s/reference.csv\n", dir);
         return 1;
     }
     if (jobs > 1)
@@ -211,9 +284,14 @@ static int bench_scale(double ms, unsigned long long seed)
 int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "solomon") == 0)
-        return bench_solomon(argv[2], atof(argv[3]), argc > 4 ? atoi(argv[4]) : 1);
+        return bench_solomon(argv[2], atof(argv[3]), argc > 4 ? atoi(argv[4]) : 1, argc > 5 ? argv[5] : NULL);
+    if (argc >= 4 && strcmp(argv[1], "gh") == 0) {
+        dimacs_scoring = true;
+        return bench_solomon(argv[2], atof(argv[3]), argc > 4 ? atoi(argv[4]) : 1, argc > 5 ? argv[5] : "one");
+    }
     if (argc >= 3 && strcmp(argv[1], "scale") == 0)
         return bench_scale(atof(argv[2]), argc > 3 ? strtoull(argv[3], NULL, 10) : 1);
-    fprintf(stderr, "usage: routing-bench solomon DIR TIME_MS [JOBS] | scale TIME_MS [SEED]\n");
+    fprintf(stderr, "usage: routing-bench solomon DIR TIME_MS [JOBS [SET]] | gh DIR TIME_MS [JOBS [SET]] | "
+                    "scale TIME_MS [SEED]\n");
     return 64;
 }

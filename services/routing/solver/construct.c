@@ -27,6 +27,8 @@ static void eval_route(const model_t *m, const sol_t *s, regret_t *rg, int i, in
     int bp = -1;
     if (model_compat(m, task, v))
         for (int p = 0; p <= s->r[v].n; p++) {
+            if (route_insert_bound(m, s, v, p, task) >= bd)
+                continue;
             double d = route_insert_delta(m, s, v, p, task);
             if (d < bd) {
                 bd = d;

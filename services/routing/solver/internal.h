@@ -163,6 +163,9 @@ double sol_objective(const model_t *m, const sol_t *s);
 bool job_assigned(const model_t *m, const sol_t *s, int j);
 /* Cost delta of inserting task before position pos+1 (after seq[pos]); INFINITY when infeasible. */
 double route_insert_delta(const model_t *m, const sol_t *s, int v, int pos, int task);
+/* A lower bound on route_insert_delta from travel alone (three matrix look-ups): positions whose bound
+ * is no better than the best found so far need no time-window test. */
+double route_insert_bound(const model_t *m, const sol_t *s, int v, int pos, int task);
 
 /* sync.c */
 bool sync_refresh(const model_t *m, sol_t *s);

@@ -260,6 +260,8 @@ static void read_solver(const json_t *s, routing_solver_params_t *prm)
         prm->balance_weight = json_number_value(x);
     if ((x = json_object_get(s, "optional_penalty")))
         prm->optional_penalty = json_number_value(x);
+    if ((x = json_object_get(s, "cpu_time")))
+        prm->cpu_time = json_is_true(x);
 }
 
 static int read_all(reader_t *r, const json_t *root, routing_solver_params_t *prm)
@@ -357,6 +359,7 @@ char *routing_json_write(const routing_problem_t *p, const routing_result_t *res
     json_object_set_new(o, "penalty", json_real(res->penalty));
     json_object_set_new(o, "iterations", json_integer(res->iterations));
     json_object_set_new(o, "elapsed_ms", json_real(res->elapsed_ms));
+    json_object_set_new(o, "cpu_ms", json_real(res->cpu_ms));
     json_object_set_new(o, "first_feasible_ms", json_real(res->first_feasible_ms));
     for (int i = 0; i < res->n_routes; i++)
         json_array_append_new(routes, route_json(p, &res->routes[i]));

@@ -12,6 +12,7 @@
 #include "internal.h"
 
 #define GAIN_EPS 1e-9
+#define GRANULAR 40
 
 static bool eligible(const sol_t *s, int v)
 {
@@ -29,6 +30,12 @@ static double cost_delta(const model_t *m, const sol_t *s, int v, double dtravel
     return after - route_cost(m, s, v);
 }
 
+/* Neighbours looked at per task (the granular neighbourhood). */
+static int granular(const model_t *m)
+{
+    return m->nnear < GRANULAR ? m->nnear : GRANULAR;
+}
+
 static bool ok(seg_t sg)
 {
     return sg.TW <= EPS;
@@ -41,69 +48,104 @@ static double removal_travel(const model_t *m, const route_t *r, int i)
            model_tt(m, r->seq[i], r->seq[i + 1]);
 }
 
+/* Moves u (at position i of route a, whose removal changes a's cost by out) after position j of route
+ * b when that lowers the cost. */
+static bool relocate_to(const model_t *m, sol_t *s, int a, int i, double out, int b, int j)
+{
+    const route_t *rb = &s->r[b];
+    int u = s->r[a].seq[i];
+    const task_t *tu = &m->tasks[u];
+    int p = rb->seq[j], q = rb->seq[j + 1];
+    double dt = model_tt(m, p, u) + model_tt(m, u, q) - model_tt(m, p, q);
+    if (out + dt > -GAIN_EPS && m->balance_weight <= 0)
+        return false;
+    seg_t sg =
+        seg_join(seg_join(rb->fwd[j], seg_node(m, s, u), model_tt(m, p, u)), rb->bwd[j + 1], model_tt(m, u, q));
+    if (!ok(sg) || out + cost_delta(m, s, b, dt, tu->service) > -GAIN_EPS)
+        return false;
+    route_remove(m, s, u);
+    route_insert(m, s, b, j, u);
+    return true;
+}
+
+/* A route b may take task u: another route, open to the descent, qualified, with room. */
+static bool may_take(const model_t *m, const sol_t *s, int a, int b, int u)
+{
+    return b >= 0 && b != a && eligible(s, b) && model_compat(m, u, b) &&
+           s->r[b].load + m->tasks[u].demand <= m->veh[b].capacity + EPS;
+}
+
+/* The first empty route that may take u (a new route for it), or -1. */
+static int empty_route_for(const model_t *m, const sol_t *s, int a, int u)
+{
+    for (int b = 0; b < m->nveh; b++)
+        if (s->r[b].n == 0 && may_take(m, s, a, b, u))
+            return b;
+    return -1;
+}
+
+/* Granular relocate (Toth & Vigo 2003; as in Vidal et al.'s HGS): u goes next to one of its nearest
+ * tasks on another route (before or after it), or alone into an empty route. */
 static bool try_relocate(const model_t *m, sol_t *s, int a, int i)
 {
     const route_t *ra = &s->r[a];
     int u = ra->seq[i];
-    const task_t *tu = &m->tasks[u];
     seg_t rest = seg_join(ra->fwd[i - 1], ra->bwd[i + 1], model_tt(m, ra->seq[i - 1], ra->seq[i + 1]));
     if (!ok(rest))
         return false;
-    double out = cost_delta(m, s, a, removal_travel(m, ra, i), -tu->service);
-    for (int b = 0; b < m->nveh; b++) {
-        if (b == a || !eligible(s, b) || !model_compat(m, u, b))
+    double out = cost_delta(m, s, a, removal_travel(m, ra, i), -m->tasks[u].service);
+    for (int k = 0; k < granular(m); k++) {
+        int w = m->near[(size_t)u * m->nnear + k], b = s->route_of[w];
+        if (!may_take(m, s, a, b, u))
             continue;
-        const route_t *rb = &s->r[b];
-        if (rb->load + tu->demand > m->veh[b].capacity + EPS)
-            continue;
-        for (int j = 0; j <= rb->n; j++) {
-            int p = rb->seq[j], q = rb->seq[j + 1];
-            double dt = model_tt(m, p, u) + model_tt(m, u, q) - model_tt(m, p, q);
-            if (out + dt > -GAIN_EPS && m->balance_weight <= 0)
-                continue;
-            seg_t sg = seg_join(seg_join(rb->fwd[j], seg_node(m, s, u), model_tt(m, p, u)), rb->bwd[j + 1],
-                                model_tt(m, u, q));
-            if (!ok(sg) || out + cost_delta(m, s, b, dt, tu->service) > -GAIN_EPS)
-                continue;
-            route_remove(m, s, u);
-            route_insert(m, s, b, j, u);
+        if (relocate_to(m, s, a, i, out, b, s->pos_of[w] - 1) || relocate_to(m, s, a, i, out, b, s->pos_of[w]))
             return true;
-        }
     }
-    return false;
+    int e = ra->n > 1 ? empty_route_for(m, s, a, u) : -1;
+    return e >= 0 && relocate_to(m, s, a, i, out, e, 0);
 }
 
+/* Exchanges u (position i of route a) and w (position j of route b) when that lowers the cost. */
+static bool swap_with(const model_t *m, sol_t *s, int a, int i, int b, int j)
+{
+    const route_t *ra = &s->r[a], *rb = &s->r[b];
+    int u = ra->seq[i], pa = ra->seq[i - 1], qa = ra->seq[i + 1];
+    int w = rb->seq[j], pb = rb->seq[j - 1], qb = rb->seq[j + 1];
+    if (!model_compat(m, u, b) || !model_compat(m, w, a))
+        return false;
+    double dta = model_tt(m, pa, w) + model_tt(m, w, qa) - model_tt(m, pa, u) - model_tt(m, u, qa);
+    double dtb = model_tt(m, pb, u) + model_tt(m, u, qb) - model_tt(m, pb, w) - model_tt(m, w, qb);
+    if (dta + dtb > -GAIN_EPS && m->balance_weight <= 0)
+        return false;
+    double dd = m->tasks[w].demand - m->tasks[u].demand;
+    if (ra->load + dd > m->veh[a].capacity + EPS || rb->load - dd > m->veh[b].capacity + EPS)
+        return false;
+    seg_t sa =
+        seg_join(seg_join(ra->fwd[i - 1], seg_node(m, s, w), model_tt(m, pa, w)), ra->bwd[i + 1], model_tt(m, w, qa));
+    seg_t sb =
+        seg_join(seg_join(rb->fwd[j - 1], seg_node(m, s, u), model_tt(m, pb, u)), rb->bwd[j + 1], model_tt(m, u, qb));
+    double ds = m->tasks[w].service - m->tasks[u].service;
+    if (!ok(sa) || !ok(sb) || cost_delta(m, s, a, dta, ds) + cost_delta(m, s, b, dtb, -ds) > -GAIN_EPS)
+        return false;
+    route_remove(m, s, u);
+    route_remove(m, s, w);
+    route_insert(m, s, a, i - 1, w);
+    route_insert(m, s, b, j - 1, u);
+    return true;
+}
+
+/* Granular swap: u with one of its nearest tasks on another route, or with that task's successor
+ * (which puts u right after its neighbour). */
 static bool try_swap(const model_t *m, sol_t *s, int a, int i)
 {
-    const route_t *ra = &s->r[a];
-    int u = ra->seq[i], pa = ra->seq[i - 1], qa = ra->seq[i + 1];
-    for (int b = a + 1; b < m->nveh; b++) {
-        const route_t *rb = &s->r[b];
-        if (!eligible(s, b) || !model_compat(m, u, b))
+    int u = s->r[a].seq[i];
+    for (int k = 0; k < granular(m); k++) {
+        int w = m->near[(size_t)u * m->nnear + k], b = s->route_of[w];
+        if (b < 0 || b == a || !eligible(s, b))
             continue;
-        for (int j = 1; j <= rb->n; j++) {
-            int w = rb->seq[j], pb = rb->seq[j - 1], qb = rb->seq[j + 1];
-            double dta = model_tt(m, pa, w) + model_tt(m, w, qa) - model_tt(m, pa, u) - model_tt(m, u, qa);
-            double dtb = model_tt(m, pb, u) + model_tt(m, u, qb) - model_tt(m, pb, w) - model_tt(m, w, qb);
-            if ((dta + dtb > -GAIN_EPS && m->balance_weight <= 0) || !model_compat(m, w, a))
-                continue;
-            double dd = m->tasks[w].demand - m->tasks[u].demand;
-            if (ra->load + dd > m->veh[a].capacity + EPS || rb->load - dd > m->veh[b].capacity + EPS)
-                continue;
-            seg_t sa = seg_join(seg_join(ra->fwd[i - 1], seg_node(m, s, w), model_tt(m, pa, w)),
-                                ra->bwd[i + 1], model_tt(m, w, qa));
-            seg_t sb = seg_join(seg_join(rb->fwd[j - 1], seg_node(m, s, u), model_tt(m, pb, u)),
-                                rb->bwd[j + 1], model_tt(m, u, qb));
-            double ds = m->tasks[w].service - m->tasks[u].service;
-            if (!ok(sa) || !ok(sb) ||
-                cost_delta(m, s, a, dta, ds) + cost_delta(m, s, b, dtb, -ds) > -GAIN_EPS)
-                continue;
-            route_remove(m, s, u);
-            route_remove(m, s, w);
-            route_insert(m, s, a, i - 1, w);
-            route_insert(m, s, b, j - 1, u);
+        int j = s->pos_of[w];
+        if (swap_with(m, s, a, i, b, j) || (j < s->r[b].n && swap_with(m, s, a, i, b, j + 1)))
             return true;
-        }
     }
     return false;
 }
@@ -135,37 +177,53 @@ static void apply_2opt_star(const model_t *m, sol_t *s, int a, int i, int b, int
     route_update(m, s, b);
 }
 
+/* Reconnects x = seq[i] of route a to the successor of seq[j] of route b, and seq[j] to x's successor,
+ * when that lowers the cost. */
+static bool two_opt_star_at(const model_t *m, sol_t *s, int a, int i, int b, int j)
+{
+    const route_t *ra = &s->r[a], *rb = &s->r[b];
+    int x = ra->seq[i], xn = ra->seq[i + 1], y = rb->seq[j], yn = rb->seq[j + 1];
+    double dt = model_tt(m, x, yn) + model_tt(m, y, xn) - model_tt(m, x, xn) - model_tt(m, y, yn);
+    if (dt > -GAIN_EPS || (i == 0 && j == 0))
+        return false;
+    double la = ra->cum[i] + (rb->load - rb->cum[j]), lb = rb->cum[j] + (ra->load - ra->cum[i]);
+    if (la > m->veh[a].capacity + EPS || lb > m->veh[b].capacity + EPS)
+        return false;
+    if (!ok(seg_join(ra->fwd[i], rb->bwd[j + 1], model_tt(m, x, yn))) ||
+        !ok(seg_join(rb->fwd[j], ra->bwd[i + 1], model_tt(m, y, xn))))
+        return false;
+    if (m->balance_weight > 0) { /* exact objective check for the balance term */
+        double before = route_cost(m, s, a) + route_cost(m, s, b);
+        apply_2opt_star(m, s, a, i, b, j);
+        if (route_cost(m, s, a) + route_cost(m, s, b) < before - GAIN_EPS)
+            return true;
+        apply_2opt_star(m, s, a, i, b, j); /* undo: swapping the tails back */
+        return false;
+    }
+    apply_2opt_star(m, s, a, i, b, j);
+    return true;
+}
+
+/* Granular 2-opt*: x = seq[i] followed by one of its nearest tasks w on another route (w's head stays,
+ * x's tail goes behind w's predecessor), or x's tail moved to an empty route (a split). */
 static bool try_2opt_star(const model_t *m, sol_t *s, int a, int i)
 {
     const route_t *ra = &s->r[a];
-    int x = ra->seq[i], xn = ra->seq[i + 1];
-    for (int b = a + 1; b < m->nveh; b++) {
-        const route_t *rb = &s->r[b];
-        if (!eligible(s, b) || !same_end(m, a, b))
+    if (i == 0)
+        return false;
+    int x = ra->seq[i];
+    for (int k = 0; k < granular(m); k++) {
+        int w = m->near[(size_t)x * m->nnear + k], b = s->route_of[w];
+        if (b < 0 || b == a || !eligible(s, b) || !same_end(m, a, b))
             continue;
-        for (int j = 0; j <= rb->n; j++) {
-            int y = rb->seq[j], yn = rb->seq[j + 1];
-            double dt = model_tt(m, x, yn) + model_tt(m, y, xn) - model_tt(m, x, xn) - model_tt(m, y, yn);
-            if (dt > -GAIN_EPS || (i == 0 && j == 0))
-                continue;
-            double la = ra->cum[i] + (rb->load - rb->cum[j]), lb = rb->cum[j] + (ra->load - ra->cum[i]);
-            if (la > m->veh[a].capacity + EPS || lb > m->veh[b].capacity + EPS)
-                continue;
-            if (!ok(seg_join(ra->fwd[i], rb->bwd[j + 1], model_tt(m, x, yn))) ||
-                !ok(seg_join(rb->fwd[j], ra->bwd[i + 1], model_tt(m, y, xn))))
-                continue;
-            if (m->balance_weight > 0) { /* exact objective check for the balance term */
-                double before = route_cost(m, s, a) + route_cost(m, s, b);
-                apply_2opt_star(m, s, a, i, b, j);
-                if (route_cost(m, s, a) + route_cost(m, s, b) < before - GAIN_EPS)
-                    return true;
-                apply_2opt_star(m, s, a, i, b, j); /* undo: swapping the tails back */
-                continue;
-            }
-            apply_2opt_star(m, s, a, i, b, j);
+        if (two_opt_star_at(m, s, a, i, b, s->pos_of[w] - 1) || two_opt_star_at(m, s, a, i, b, s->pos_of[w]))
             return true;
-        }
     }
+    if (i >= ra->n)
+        return false;
+    for (int b = 0; b < m->nveh; b++)
+        if (b != a && s->r[b].n == 0 && eligible(s, b) && same_end(m, a, b))
+            return two_opt_star_at(m, s, a, i, b, 0);
     return false;
 }
 

@@ -208,7 +208,7 @@ static bool best_single(const model_t *m, const sol_t *s, int task, rng_t *rng, 
         if (r->load + m->tasks[task].demand > m->veh[v].capacity + EPS)
             continue;
         for (int pos = 0; pos <= r->n; pos++) {
-            if (blink > 0 && rng_unit(rng) < blink)
+            if ((blink > 0 && rng_unit(rng) < blink) || route_insert_bound(m, s, v, pos, task) >= *bd)
                 continue;
             double d = route_insert_delta(m, s, v, pos, task);
             if (d < *bd) {

@@ -29,22 +29,39 @@ void routing_solver_params_default(routing_solver_params_t *p)
     p->optional_penalty = 1e5;
 }
 
-static double now_ms(void)
+static double clock_ms(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static double wall_ms(void)
+{
+    return clock_ms(CLOCK_MONOTONIC);
+}
+
+static double cpu_ms(void)
+{
+    return clock_ms(CLOCK_THREAD_CPUTIME_ID);
 }
 
 typedef struct run {
     const model_t *m;
     const routing_solver_params_t *prm;
-    double t0, first_ms, first_cost, best_ms;
+    double t0, first_ms, first_cost, best_ms; /* on the budget's clock */
+    double wall0, cpu0;
     long it;
     rng_t rng;
     sol_t cur, cand, best;
     int *removed;
 } run_t;
+
+/* The budget's clock: this thread's CPU time when params.cpu_time is set, else wall-clock time. */
+static double now_ms(const run_t *rn)
+{
+    return rn->prm->cpu_time ? cpu_ms() : wall_ms();
+}
 
 static bool mandatory_served(const model_t *m, const sol_t *s)
 {
@@ -118,7 +135,7 @@ static void anneal(run_t *rn)
 {
     const model_t *m = rn->m;
     double scale = mean_edge(m, &rn->cur), T0 = T_START * scale, Tf = T_END * scale;
-    for (double now = now_ms(); !out_of_budget(rn, now); now = now_ms(), rn->it++) {
+    for (double now = now_ms(rn); !out_of_budget(rn, now); now = now_ms(rn), rn->it++) {
         double T = T0 * pow(Tf / T0, fmin(1.0, progress(rn, now)));
         sol_copy(&rn->cand, &rn->cur);
         int n = ruin_strings(m, &rn->cand, &rn->rng, rn->removed, AVG_REMOVED, MAX_STRING);
@@ -126,7 +143,7 @@ static void anneal(run_t *rn)
         recreate(m, &rn->cand, rn->removed, n, &rn->rng, BLINK);
         if (rn->cand.cost < rn->best.cost - 1e-9) {
             local_search(m, &rn->cand, &rn->rng);
-            note_best(rn, &rn->cand, now_ms());
+            note_best(rn, &rn->cand, now_ms(rn));
         }
         if (rn->cand.cost < rn->cur.cost - T * log(1.0 - rng_unit(&rn->rng))) {
             sol_t tmp = rn->cur;
@@ -141,7 +158,9 @@ static int run_init(run_t *rn, const model_t *m, const routing_solver_params_t *
     memset(rn, 0, sizeof(*rn));
     rn->m = m;
     rn->prm = prm;
-    rn->t0 = now_ms();
+    rn->wall0 = wall_ms();
+    rn->cpu0 = cpu_ms();
+    rn->t0 = now_ms(rn);
     rn->first_ms = -1;
     rng_seed(&rn->rng, prm->seed);
     rn->removed = malloc(sizeof(int) * ((size_t)m->njobs + 1));
@@ -175,13 +194,14 @@ int routing_solver_solve(const routing_problem_t *problem, const routing_solver_
     if (rc < 0)
         goto cleanup;
     local_search(&m, &rn.cur, &rn.rng);
-    note_best(&rn, &rn.cur, now_ms());
+    note_best(&rn, &rn.cur, now_ms(&rn));
     anneal(&rn);
     sync_refresh(&m, &rn.best);
     rc = result_build(&m, &rn.best, result_p);
     if (rc == 0) {
         (*result_p)->iterations = rn.it;
-        (*result_p)->elapsed_ms = now_ms() - rn.t0;
+        (*result_p)->elapsed_ms = wall_ms() - rn.wall0;
+        (*result_p)->cpu_ms = cpu_ms() - rn.cpu0;
         (*result_p)->first_feasible_ms = rn.first_ms;
         (*result_p)->first_feasible_cost = rn.first_ms >= 0 ? rn.first_cost : -1;
         (*result_p)->best_found_ms = rn.best_ms;

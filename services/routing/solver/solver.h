@@ -155,9 +155,11 @@ typedef struct routing_solver_params {
     double balance_weight;    /* weight of Σ work² / shift length; 0 = travel only */
     double mandatory_penalty; /* cost of leaving a mandatory visit out */
     double optional_penalty;  /* base for optional visits: × (1 + priority) × (1 + days_waited / 7) */
+    bool cpu_time;            /* time_limit_ms counts the calling thread's CPU time, not wall-clock time,
+                                 so a busy machine does not shorten the search (CLOCK_THREAD_CPUTIME_ID) */
 } routing_solver_params_t;
 
-/* Defaults: 1 s, no iteration limit, seed 1, balance 0, penalties 1e9 and 1e5. */
+/* Defaults: 1 s of wall-clock time, no iteration limit, seed 1, balance 0, penalties 1e9 and 1e5. */
 void routing_solver_params_default(routing_solver_params_t *params);
 
 typedef enum routing_stop_kind {
@@ -202,10 +204,11 @@ typedef struct routing_result {
     double travel;  /* total travel time */
     double penalty; /* penalties of visits left out */
     long iterations;
-    double elapsed_ms;
+    double elapsed_ms;          /* wall-clock time of the solve */
+    double cpu_ms;              /* CPU time of the calling thread during the solve */
     double first_feasible_ms;   /* when every mandatory visit was first served; -1 = never */
     double first_feasible_cost; /* the objective at that moment */
-    double best_found_ms;       /* when the returned solution was found */
+    double best_found_ms;       /* when the returned solution was found (on the budget's clock) */
 } routing_result_t;
 
 /* Solves the problem; *result_p receives a new result the caller owns. */
