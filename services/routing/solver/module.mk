@@ -5,6 +5,7 @@ ROUTING_SOLVER_SRCS := $(sort $(wildcard services/routing/solver/*.c))
 ROUTING_SOLVER_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(ROUTING_SOLVER_SRCS))
 ROUTING_SOLVER_LIBS := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lm
 SOLOMON_DIR ?= ../shared/data/solomon
+GH_DIR ?= ../shared/data/homberger1000
 BENCH_ROUTING_MS ?= 200 1000
 
 $(BUILD)/librouting_solver.a: $(ROUTING_SOLVER_OBJS)
@@ -40,7 +41,8 @@ test-routing-solver: $(ROUTING_SOLVER_TESTS)
 	@SOLOMON_DIR=$(SOLOMON_DIR) scripts/run-tests.sh routing_solver $(ROUTING_SOLVER_TESTS)
 
 # make bench-routing [SOLOMON_DIR=...] [BENCH_ROUTING_MS="200 1000"] [BENCH_ROUTING_JOBS=2]
+#   [GH_DIR=...] [BENCH_ROUTING_GH_SET=one|all|name,name] [BENCH_ROUTING_GH_MS=60000]
 bench-routing: $(BIN)/routing-bench
 	@mkdir -p $(BUILD)/bench
-	bench/routing/run.sh $(BIN)/routing-bench $(SOLOMON_DIR) $(BUILD)/bench "$(BENCH_ROUTING_MS)"
+	bench/routing/run.sh $(BIN)/routing-bench $(SOLOMON_DIR) $(BUILD)/bench "$(BENCH_ROUTING_MS)" $(GH_DIR)
 BENCH_TARGETS += bench-routing
