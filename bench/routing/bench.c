@@ -199,8 +199,8 @@ static void print_tables(const inst_t *in, int n, double ms)
     }
     qsort(gaps, (size_t)n, sizeof(double), by_gap);
     double median = n % 2 ? gaps[n / 2] : (gaps[n / 2 - 1] + gaps[n / 2]) / 2;
-    printf("| **all** | %d | **%.2f** (median %.2f, worst %.2f) | | %.0f | %.2f |\n", n, sum / n, median, worst,
-           tsum / n, csum / n / 1e3);
+    printf("| **all** | %d | **%.2f** (median %.2f, worst %.2f) | | %.0f | %.2f |\n", n, sum / n, median,
+           worst, tsum / n, csum / n / 1e3);
     printf("\nchecker: %d of %d solutions feasible with every customer served\n", n - failed, n);
 }
 
@@ -287,7 +287,8 @@ int main(int argc, char **argv)
         return bench_solomon(argv[2], atof(argv[3]), argc > 4 ? atoi(argv[4]) : 1, argc > 5 ? argv[5] : NULL);
     if (argc >= 4 && strcmp(argv[1], "gh") == 0) {
         dimacs_scoring = true;
-        return bench_solomon(argv[2], atof(argv[3]), argc > 4 ? atoi(argv[4]) : 1, argc > 5 ? argv[5] : "one");
+        return bench_solomon(argv[2], atof(argv[3]), argc > 4 ? atoi(argv[4]) : 1,
+                             argc > 5 ? argv[5] : "one");
     }
     if (argc >= 3 && strcmp(argv[1], "scale") == 0)
         return bench_scale(atof(argv[2]), argc > 3 ? strtoull(argv[3], NULL, 10) : 1);

@@ -27,20 +27,18 @@ typedef struct opts {
 
 static void usage(FILE *f)
 {
-    fputs("usage: routing-solve (--solomon FILE | --json FILE|-) [--time-ms N] [--cpu-time] [--iterations N] [--seed S]\n",
+    fputs("usage: routing-solve (--solomon FILE | --json FILE|-) [--time-ms N] [--cpu-time] [--iterations N] "
+          "[--seed S]\n",
           f);
 }
 
 static int parse(int argc, char **argv, opts_t *o)
 {
-    static const struct option longs[] = {{"solomon", required_argument, 0, 'S'},
-                                          {"json", required_argument, 0, 'J'},
-                                          {"time-ms", required_argument, 0, 't'},
-                                          {"iterations", required_argument, 0, 'i'},
-                                          {"seed", required_argument, 0, 's'},
-                                          {"cpu-time", no_argument, 0, 'c'},
-                                          {"help", no_argument, 0, 'h'},
-                                          {0, 0, 0, 0}};
+    static const struct option longs[] = {
+        {"solomon", required_argument, 0, 'S'}, {"json", required_argument, 0, 'J'},
+        {"time-ms", required_argument, 0, 't'}, {"iterations", required_argument, 0, 'i'},
+        {"seed", required_argument, 0, 's'},    {"cpu-time", no_argument, 0, 'c'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
         char *end = NULL;
@@ -131,8 +129,10 @@ static int run_solomon(const opts_t *o)
         printf("\n");
     }
     printf("Cost %.2f\n", res->travel);
-    fprintf(stderr, "instance %s cost %.3f unassigned %d iterations %ld time_ms %.1f cpu_ms %.1f best_at_ms %.1f\n",
-            name, res->travel, res->n_unassigned, res->iterations, res->elapsed_ms, res->cpu_ms, res->best_found_ms);
+    fprintf(stderr,
+            "instance %s cost %.3f unassigned %d iterations %ld time_ms %.1f cpu_ms %.1f best_at_ms %.1f\n",
+            name, res->travel, res->n_unassigned, res->iterations, res->elapsed_ms, res->cpu_ms,
+            res->best_found_ms);
     if (res->n_unassigned && !status)
         status = 3;
     routing_result_destroy(&res);

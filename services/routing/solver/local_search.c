@@ -59,8 +59,8 @@ static bool relocate_to(const model_t *m, sol_t *s, int a, int i, double out, in
     double dt = model_tt(m, p, u) + model_tt(m, u, q) - model_tt(m, p, q);
     if (out + dt > -GAIN_EPS && m->balance_weight <= 0)
         return false;
-    seg_t sg =
-        seg_join(seg_join(rb->fwd[j], seg_node(m, s, u), model_tt(m, p, u)), rb->bwd[j + 1], model_tt(m, u, q));
+    seg_t sg = seg_join(seg_join(rb->fwd[j], seg_node(m, s, u), model_tt(m, p, u)), rb->bwd[j + 1],
+                        model_tt(m, u, q));
     if (!ok(sg) || out + cost_delta(m, s, b, dt, tu->service) > -GAIN_EPS)
         return false;
     route_remove(m, s, u);
@@ -98,7 +98,8 @@ static bool try_relocate(const model_t *m, sol_t *s, int a, int i)
         int w = m->near[(size_t)u * m->nnear + k], b = s->route_of[w];
         if (!may_take(m, s, a, b, u))
             continue;
-        if (relocate_to(m, s, a, i, out, b, s->pos_of[w] - 1) || relocate_to(m, s, a, i, out, b, s->pos_of[w]))
+        if (relocate_to(m, s, a, i, out, b, s->pos_of[w] - 1) ||
+            relocate_to(m, s, a, i, out, b, s->pos_of[w]))
             return true;
     }
     int e = ra->n > 1 ? empty_route_for(m, s, a, u) : -1;
@@ -120,10 +121,10 @@ static bool swap_with(const model_t *m, sol_t *s, int a, int i, int b, int j)
     double dd = m->tasks[w].demand - m->tasks[u].demand;
     if (ra->load + dd > m->veh[a].capacity + EPS || rb->load - dd > m->veh[b].capacity + EPS)
         return false;
-    seg_t sa =
-        seg_join(seg_join(ra->fwd[i - 1], seg_node(m, s, w), model_tt(m, pa, w)), ra->bwd[i + 1], model_tt(m, w, qa));
-    seg_t sb =
-        seg_join(seg_join(rb->fwd[j - 1], seg_node(m, s, u), model_tt(m, pb, u)), rb->bwd[j + 1], model_tt(m, u, qb));
+    seg_t sa = seg_join(seg_join(ra->fwd[i - 1], seg_node(m, s, w), model_tt(m, pa, w)), ra->bwd[i + 1],
+                        model_tt(m, w, qa));
+    seg_t sb = seg_join(seg_join(rb->fwd[j - 1], seg_node(m, s, u), model_tt(m, pb, u)), rb->bwd[j + 1],
+                        model_tt(m, u, qb));
     double ds = m->tasks[w].service - m->tasks[u].service;
     if (!ok(sa) || !ok(sb) || cost_delta(m, s, a, dta, ds) + cost_delta(m, s, b, dtb, -ds) > -GAIN_EPS)
         return false;
