@@ -198,6 +198,7 @@ ProtobufCMessage *wh_envelope_payload(const Welfare__Bus__V1__Envelope *env,
 /* --- envelope_check.c: the envelope of a command, before it may join a batch ---------------------- */
 
 #define WH_FIELD_PATH_MAX 128 /* a field's dotted path in a typed error */
+#define WH_TYPE_MAX       128 /* characters of a message type */
 
 /* A message id we accept: 1–64 characters of [A-Za-z0-9._:-]. */
 bool wh_message_id_valid(const char *id);
@@ -209,6 +210,10 @@ bool wh_envelope_type_valid(const char *type);
  * the field's name and a reason (static text) — see the rules in envelope_check.c. */
 int wh_envelope_check(const Welfare__Bus__V1__Envelope *env, const uint8_t *frame, size_t len,
                       char field[WH_FIELD_PATH_MAX], const char **why);
+/* The message id and type of a frame that will not be decoded (too large), read from the wire: each
+ * set only when present and valid (else empty).  True when the id could be recovered. */
+bool wh_envelope_peek(const uint8_t *frame, size_t len, char id[WH_MESSAGE_ID_MAX + 1],
+                      char type[WH_TYPE_MAX + 1]);
 
 /* --- bus_store.c: the framework's SQL ------------------------------------------------------------ */
 
@@ -219,10 +224,12 @@ extern const size_t wh_bus_statements_count;
 int wh_bus_append_events(wh_db *db, const char *stream, size_t n,
                          const char *const columns[WH_OUTBOX_COLUMNS], uint64_t *head);
 /* Stored replies of (principal, message id) pairs given as array literals: the result has the
- * 1-based position of each pair found and its reply (hex bytea); NULL on failure. */
+ * 1-based position of each pair found, its reply (hex bytea), type and digest (hex bytea or NULL);
+ * NULL on failure. */
 PGresult *wh_bus_find_replies(wh_db *db, const char *principals, const char *message_ids);
-/* Stores n replies given as array literals (principal, message_id, type, status, reply). */
-int wh_bus_store_replies(wh_db *db, const char *const columns[5]);
+#define WH_KEEP_COLUMNS 6 /* principal, message_id, type, status, reply, digest */
+/* Stores n replies given as array literals (the WH_KEEP_COLUMNS). */
+int wh_bus_store_replies(wh_db *db, const char *const columns[WH_KEEP_COLUMNS]);
 /* Decodes a hex bytea cell into a malloc()ed buffer. */
 int wh_bus_bytea(const char *text, uint8_t **out, size_t *len);
 int wh_bus_stream_ensure(wh_db *db, const char *stream, uint64_t *head);

@@ -12,12 +12,13 @@
 
 const wh_db_statement wh_bus_statements[] = {
     {"bus_find_replies",
-     "SELECT u.i, c.reply FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u (principal, message_id, "
+     "SELECT u.i, c.reply, c.type, c.digest FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u "
+     "(principal, message_id, "
      "i) "
      "JOIN processed_command c ON c.principal = u.principal AND c.message_id = u.message_id"},
     {"bus_store_replies",
-     "INSERT INTO processed_command (principal, message_id, type, status, reply) "
-     "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::bytea[])"},
+     "INSERT INTO processed_command (principal, message_id, type, status, reply, digest) "
+     "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::bytea[], $6::bytea[])"},
     {"bus_append_events",
      "WITH s AS (UPDATE stream_head SET head = head + $2 WHERE stream = $1 RETURNING head - $2 AS base), "
      "e AS (INSERT INTO outbox (sequence, message_id, type, correlation_id, causation_id, time_ms, payload) "
@@ -102,12 +103,12 @@ PGresult *wh_bus_find_replies(wh_db *db, const char *principals, const char *mes
     return wh_db_query(db, "bus_find_replies", &p);
 }
 
-int wh_bus_store_replies(wh_db *db, const char *const columns[5])
+int wh_bus_store_replies(wh_db *db, const char *const columns[WH_KEEP_COLUMNS])
 {
     wh_params p;
 
     wh_params_reset(&p);
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < WH_KEEP_COLUMNS; i++)
         wh_params_text(&p, columns[i]);
     return wh_db_exec(db, "bus_store_replies", &p) < 0 ? wh_db_last_status(db) : 0;
 }

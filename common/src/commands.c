@@ -17,6 +17,7 @@
  * This file is the socket side (receiving, checking, replying); the batch's transaction is
  * commands_batch.c.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,36 @@ static int receive(wh_commands *c, pending *p, zmq_msg_t *body)
     return frames <= ROUTE_MAX + 1 ? 1 : -1;
 }
 
+/* A frame too large to decode: its id and type read from the wire, so the TOO_LARGE reply answers
+ * the command (causation_id) with its reply type, and a client waiting for it sees it at once. */
+static void recover_cause(wh_service *svc, pending *p, const uint8_t *frame, size_t len)
+{
+    Welfare__Bus__V1__Envelope cause = WELFARE__BUS__V1__ENVELOPE__INIT;
+    char id[WH_MESSAGE_ID_MAX + 1], type[WH_TYPE_MAX + 1];
+    uint8_t packed[WH_MESSAGE_ID_MAX + WH_TYPE_MAX + 16];
+
+    if (!wh_envelope_peek(frame, len, id, type))
+        return;
+    cause.message_id = id;
+    cause.type = type;
+    p->env =
+        welfare__bus__v1__envelope__unpack(NULL, welfare__bus__v1__envelope__pack(&cause, packed), packed);
+    p->cmd = p->env != NULL && p->principal != NULL ? find_row(svc, type, &p->row) : NULL;
+}
+
+/* What "the same command" means for a reused message id: BLAKE2b-256 over the type, a NUL and the
+ * payload bytes exactly as received (a retry resends the same frame). */
+static void command_digest(pending *p)
+{
+    crypto_generichash_state h;
+
+    crypto_generichash_init(&h, NULL, 0, sizeof p->digest);
+    crypto_generichash_update(&h, (const unsigned char *)p->cmd->request->name,
+                              strlen(p->cmd->request->name) + 1);
+    crypto_generichash_update(&h, p->env->payload.data, p->env->payload.len);
+    crypto_generichash_final(&h, p->digest, sizeof p->digest);
+}
+
 /* Checks a received message; true when it joins the batch, false when it was answered already. */
 static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
 {
@@ -217,6 +248,7 @@ static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
     snprintf(p->public_key, sizeof p->public_key, "%s", user != NULL ? user : "");
     p->principal = user != NULL ? wh_access_by_key(svc->access, user) : NULL; /* the current list */
     if ((int64_t)len > svc->max_frame) {
+        recover_cause(svc, p, zmq_msg_data(body), len);
         reject(c, p, c->rejected_large, WH_TOO_LARGE, "", "frame larger than the service accepts");
         return false;
     }
@@ -262,6 +294,7 @@ static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
         reject(c, p, c->rejected_text, WH_INVALID_ARGUMENT, field, why);
         return false;
     }
+    command_digest(p);
     return true;
 }
 
@@ -339,7 +372,7 @@ static void free_commands(wh_zsock *z)
     wh_commands *c = z->arg;
 
     wh_arena_free(&c->arena);
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < WH_KEEP_COLUMNS; i++)
         wh_sqlarray_free(&c->keep[i]);
     free(c->batch);
     free(c->by_row);

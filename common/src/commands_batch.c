@@ -107,6 +107,35 @@ static void run_queries(wh_commands *c)
     }
 }
 
+/* A message id the principal used before for another command (type or payload differ): a typed
+ * conflict, never the other command's reply; nothing runs and nothing is stored for it. */
+static void id_conflict(wh_commands *c, pending *p)
+{
+    p->conflict = true;
+    p->repeat_of = -1;
+    wh_cmd_set_reply(c, p, WH_ALREADY_EXISTS, "message_id",
+                     "message_id was already used by this principal for a different command (another type or "
+                     "payload); use a fresh id",
+                     NULL);
+}
+
+/* Does a stored command (its type and hex digest, NULL before digests were kept) match p? */
+static bool same_command(const pending *p, const char *type, const char *digest_hex)
+{
+    uint8_t *digest = NULL;
+    size_t len = 0;
+    bool same;
+
+    if (type == NULL || strcmp(type, p->cmd->request->name) != 0)
+        return false;
+    if (digest_hex == NULL || digest_hex[0] == '\0')
+        return true; /* stored before digests: the id alone decides, as it did then */
+    same = wh_bus_bytea(digest_hex, &digest, &len) == 0 && len == sizeof p->digest &&
+           memcmp(digest, p->digest, len) == 0;
+    free(digest);
+    return same;
+}
+
 /* Marks repeats: a stored reply from an earlier batch, or an earlier command of this batch with the
  * same principal and id.  One statement for the whole batch.  0 or a status. */
 static int find_repeats(wh_commands *c)
@@ -120,14 +149,18 @@ static int find_repeats(wh_commands *c)
     for (size_t i = 0; rc == 0 && i < c->n; i++) {
         pending *p = &c->batch[i];
         p->repeat_of = -1;
+        p->conflict = false;
         if (p->done || p->held)
             continue;
         for (size_t k = 0; k < i && p->repeat_of < 0; k++)
             if (!c->batch[k].done && !c->batch[k].held && c->batch[k].principal == p->principal &&
                 strcmp(c->batch[k].env->message_id, p->env->message_id) == 0)
                 p->repeat_of = (int)k;
-        if (p->repeat_of >= 0)
+        if (p->repeat_of >= 0) {
+            if (memcmp(p->digest, c->batch[p->repeat_of].digest, sizeof p->digest) != 0)
+                id_conflict(c, p);
             continue;
+        }
         at[principals.n] = i;
         wh_sqlarray_text(&principals, p->principal->name);
         wh_sqlarray_text(&ids, p->env->message_id);
@@ -142,6 +175,10 @@ static int find_repeats(wh_commands *c)
     for (int row = 0; r != NULL && row < PQntuples(r); row++) {
         int64_t k = wh_db_i64(r, row, 0, 0) - 1;
         pending *p = k >= 0 && (size_t)k < principals.n ? &c->batch[at[k]] : NULL;
+        if (p != NULL && !same_command(p, wh_db_text(r, row, 2), wh_db_text(r, row, 3))) {
+            id_conflict(c, p);
+            continue;
+        }
         if (p != NULL && wh_bus_bytea(wh_db_text(r, row, 1), &p->reply, &p->reply_len) == 0) {
             p->replayed = true;
             p->status = 0;
@@ -163,15 +200,16 @@ static void keep_reply(wh_commands *c, const pending *p)
     wh_sqlarray_text(&c->keep[2], p->cmd->request->name);
     wh_sqlarray_i64(&c->keep[3], p->status);
     wh_sqlarray_bytea(&c->keep[4], p->reply, p->reply_len);
+    wh_sqlarray_bytea(&c->keep[5], p->digest, sizeof p->digest);
 }
 
 static int store_replies(wh_commands *c)
 {
-    const char *columns[5];
+    const char *columns[WH_KEEP_COLUMNS];
 
     if (c->keep[0].n == 0)
         return 0;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < WH_KEEP_COLUMNS; i++)
         if ((columns[i] = wh_sqlarray_value(&c->keep[i])) == NULL)
             return WH_INTERNAL;
     return wh_bus_store_replies(c->svc->db, columns);
@@ -179,7 +217,7 @@ static int store_replies(wh_commands *c)
 
 static bool runs(const pending *p)
 {
-    return !p->done && !p->held && !p->replayed && p->repeat_of < 0;
+    return !p->done && !p->held && !p->replayed && !p->conflict && p->repeat_of < 0;
 }
 
 /* The fast pass of a run of commands of one type that has a batch handler: from batch[first] on,
@@ -229,7 +267,7 @@ static int run_together(wh_commands *c, size_t first, size_t *next)
  * together on the fast pass), and stores their replies.  0, RETRY, LOST or ABORT. */
 static int run_commands(wh_commands *c, bool careful)
 {
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < WH_KEEP_COLUMNS; i++)
         wh_sqlarray_truncate(&c->keep[i], 0, 0);
     for (size_t i = 0, next; i < c->n; i = next) {
         pending *p = &c->batch[i];
@@ -270,6 +308,7 @@ static void undo_pass(wh_commands *c)
             free(c->batch[i].reply);
             c->batch[i].reply = NULL;
             c->batch[i].replayed = false;
+            c->batch[i].conflict = false;
             c->batch[i].status = 0;
         }
     wh_arena_reset(c->arena);

@@ -9,8 +9,9 @@
 
 #include "bus_internal.h"
 
-#define ROUTE_MAX    4  /* routing frames before the envelope: the ROUTER's id, a REQ's delimiter */
-#define STATUS_SLOTS 10 /* -WH_TOO_LARGE + 1 */
+#define ROUTE_MAX             4  /* routing frames before the envelope: the ROUTER's id, a REQ's delimiter */
+#define STATUS_SLOTS          10 /* -WH_TOO_LARGE + 1 */
+#define WH_COMMAND_DIGEST_LEN 32 /* BLAKE2b-256 */
 
 typedef struct pending {
     zmq_msg_t route[ROUTE_MAX];
@@ -26,9 +27,11 @@ typedef struct pending {
     size_t reply_len;
     int status;
     uint64_t received_ns;
-    bool done;        /* answered (a query, before the commands ran) */
-    bool replayed;    /* reply is the stored reply of an earlier batch */
-    bool held;        /* left out of the transaction running now (the batch's commands run alone) */
+    bool done;     /* answered (a query, before the commands ran) */
+    bool replayed; /* reply is the stored reply of an earlier batch */
+    bool held;     /* left out of the transaction running now (the batch's commands run alone) */
+    uint8_t digest[WH_COMMAND_DIGEST_LEN]; /* of type and payload: a reused id must bring the same */
+    bool conflict;                         /* the id was used for another command: ALREADY_EXISTS */
     char **hidden_at; /* an envelope field that failed its check, set aside so no reply echoes it */
     char *hidden;
     int repeat_of; /* index of an earlier command of this batch with the same principal and id, or -1 */
@@ -45,7 +48,8 @@ struct wh_commands {
         *replayed;
     wh_histogram *latency;
     wh_gauge *batch_size;
-    wh_sqlarray keep[5]; /* replies to store: principal, message_id, type, status, reply */
+    wh_sqlarray
+        keep[WH_KEEP_COLUMNS]; /* replies to store: principal, message_id, type, status, reply, digest */
 };
 
 /* The reply to keep and send: status, and the reply message on success (an error otherwise). */

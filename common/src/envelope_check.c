@@ -20,7 +20,6 @@
 #include "bus_internal.h"
 #include "wh/text.h"
 
-#define TYPE_MAX      128
 #define TIME_MS_LIMIT INT64_C(4102444800000) /* 2100-01-01T00:00:00Z */
 
 static const char id_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-";
@@ -42,7 +41,7 @@ bool wh_envelope_type_valid(const char *type)
 {
     size_t n = type != NULL ? strlen(type) : 0;
 
-    return n > 0 && n <= TYPE_MAX && strspn(type, type_chars) == n;
+    return n > 0 && n <= WH_TYPE_MAX && strspn(type, type_chars) == n;
 }
 
 int wh_envelope_check(const Welfare__Bus__V1__Envelope *env, const uint8_t *frame, size_t len,
@@ -83,4 +82,67 @@ int wh_envelope_check(const Welfare__Bus__V1__Envelope *env, const uint8_t *fram
     field[0] = '\0';
     *why = NULL;
     return 0;
+}
+
+/* Reads a top-level length-delimited field of an encoded envelope into out when it is there and its
+ * bytes pass ok; false otherwise (nothing else is decoded: the frame may be far too large to). */
+static bool peek_field(const uint8_t *frame, size_t len, unsigned number, char *out, size_t out_size,
+                       bool (*ok)(const char *))
+{
+    const uint8_t *p = frame, *end = frame + len;
+    bool found = false;
+
+    while (p < end) {
+        uint64_t tag = 0, n = 0;
+        int shift = 0;
+        do {
+            if (p >= end || shift > 63)
+                return found;
+            tag |= (uint64_t)(*p & 0x7f) << shift;
+            shift += 7;
+        } while (*p++ & 0x80);
+        unsigned wire = (unsigned)(tag & 7);
+        if (wire == 0) {
+            while (p < end && (*p++ & 0x80))
+                ;
+            continue;
+        }
+        if (wire == 1 || wire == 5) {
+            p += wire == 1 ? 8 : 4;
+            continue;
+        }
+        if (wire != 2)
+            return found;
+        shift = 0;
+        do {
+            if (p >= end || shift > 63)
+                return found;
+            n |= (uint64_t)(*p & 0x7f) << shift;
+            shift += 7;
+        } while (*p++ & 0x80);
+        if (n > (uint64_t)(end - p))
+            return found;
+        if ((tag >> 3) == number) {
+            found = false; /* the last value counts, as for the decoder */
+            if (n < out_size) {
+                memcpy(out, p, (size_t)n);
+                out[n] = '\0';
+                found = strlen(out) == n && ok(out);
+            }
+        }
+        p += n;
+    }
+    return found;
+}
+
+bool wh_envelope_peek(const uint8_t *frame, size_t len, char id[WH_MESSAGE_ID_MAX + 1],
+                      char type[WH_TYPE_MAX + 1])
+{
+    bool has_id = peek_field(frame, len, 1, id, WH_MESSAGE_ID_MAX + 1, wh_message_id_valid);
+
+    if (!has_id)
+        id[0] = '\0';
+    if (!peek_field(frame, len, 2, type, WH_TYPE_MAX + 1, wh_envelope_type_valid))
+        type[0] = '\0';
+    return has_id;
 }

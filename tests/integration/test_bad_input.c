@@ -21,6 +21,7 @@
 #include "welfare/bus/v1/stream.pb-c.h"
 #include "welfare/reporting/v1/commands.pb-c.h"
 #include "wh/access.h"
+#include "wh/status.h"
 #include "wh/util.h"
 
 #define REPLY_MS   5000               /* a reply that should come */
@@ -382,9 +383,26 @@ static void oversize_frame_is_too_large(void **state)
     r.req.concern = concern;
     wh_uuid(id);
     send_message(s, id, &r.req.base);
-    free(concern);
-    expect_error(s, NULL, WELFARE__BUS__V1__STATUS__STATUS_TOO_LARGE);
+    /* the id is read from the wire: the reply answers the command, with the command's reply type */
+    Welfare__Bus__V1__Envelope *env = recv_reply(s, REPLY_MS);
+    assert_non_null(env);
+    assert_non_null(env->error);
+    assert_int_equal(env->error->status, WELFARE__BUS__V1__STATUS__STATUS_TOO_LARGE);
+    assert_string_equal(env->causation_id, id);
+    assert_string_equal(env->type, "welfare.intake.v1.SubmitReferralReply");
+    welfare__bus__v1__envelope__free_unpacked(env, NULL);
     zmq_close(s);
+    /* libwhclient surfaces it at once as the call's status, not as a timeout after its retries */
+    whc *c = itest_client_with("intake", 3000, 2);
+    whc_error err;
+    uint64_t t0 = wh_mono_ns();
+    assert_int_equal(
+        whc_call(c, &r.req.base, &welfare__intake__v1__submit_referral_reply__descriptor, NULL, &err),
+        WH_TOO_LARGE);
+    assert_true(wh_mono_ns() - t0 < UINT64_C(2000000000));
+    assert_int_equal(err.status, WH_TOO_LARGE);
+    whc_close(&c);
+    free(concern);
     expect_unchanged(&before);
     expect_service_answers();
 }

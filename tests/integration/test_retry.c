@@ -133,8 +133,8 @@ static void same_id_three_times_pipelined(void **state)
     whc_close(&c);
 }
 
-/* A final error is stored with its id: the same id answers the same error even when the request it
- * carries has become valid, and nothing is stored for it. */
+/* A final error is stored with its id and replayed for the same command; the id reused for another
+ * payload (the request made valid) is ALREADY_EXISTS naming message_id, and nothing is stored for it. */
 /* A message id is the sender's: another principal using the same id sends another command, gets its
  * own reply, and never sees the first one's. */
 static void ids_are_per_principal(void **state)
@@ -184,16 +184,34 @@ static void final_error_replayed(void **state)
     wh_uuid(id);
 
     for (int i = 0; i < TRIES; i++) {
-        const ProtobufCMessage *m = i == 0 ? &bad.base : &good.base;
         ProtobufCMessage *reply = NULL;
         whc_error err;
-        assert_int_equal(
-            whc_call_id(c, id, m, &welfare__intake__v1__register_reporter_reply__descriptor, &reply, &err),
-            WH_INVALID_ARGUMENT);
+        assert_int_equal(whc_call_id(c, id, &bad.base,
+                                     &welfare__intake__v1__register_reporter_reply__descriptor, &reply, &err),
+                         WH_INVALID_ARGUMENT);
         assert_null(reply);
         assert_int_equal(err.status, WH_INVALID_ARGUMENT);
         assert_string_equal(err.field, "channel");
     }
+    /* the id reused for another payload (now valid) or another command type is a conflict, not the
+     * old reply */
+    char dong[11];
+    itest_referral other;
+    itest_dong_code(dong, 1);
+    itest_referral_init(&other, dong, 90, 190, 1, ITEST_RISK_LOW, "2026-05-04");
+    int64_t referrals = itest_sql_i64("SELECT count(*) FROM intake.referral", NULL);
+    for (int i = 0; i < 2; i++) {
+        ProtobufCMessage *reply = NULL;
+        whc_error err;
+        const ProtobufCMessage *m = i == 0 ? &good.base : &other.req.base;
+        const ProtobufCMessageDescriptor *want =
+            i == 0 ? &welfare__intake__v1__register_reporter_reply__descriptor
+                   : &welfare__intake__v1__submit_referral_reply__descriptor;
+        assert_int_equal(whc_call_id(c, id, m, want, &reply, &err), WH_ALREADY_EXISTS);
+        assert_null(reply);
+        assert_string_equal(err.field, "message_id");
+    }
+    assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.referral", NULL), referrals);
     assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.reporter WHERE name = $1", name, NULL), 0);
 
     /* the same request under a new id is a new command and takes effect, once */

@@ -118,6 +118,16 @@ static const char *reply_command_id(const Welfare__Bus__V1__Envelope *env)
     return env->message_id != NULL ? env->message_id : "";
 }
 
+/* A refusal of a frame the service could not read an id from (TOO_LARGE or MALFORMED with an empty
+ * causation_id): a call has one command outstanding, so it is that command's answer (a late reply
+ * to an earlier call always names its command). */
+static bool answers_unreadable(const Welfare__Bus__V1__Envelope *env)
+{
+    return (env->causation_id == NULL || env->causation_id[0] == '\0') && env->error != NULL &&
+           (env->error->status == WELFARE__BUS__V1__STATUS__STATUS_TOO_LARGE ||
+            env->error->status == WELFARE__BUS__V1__STATUS__STATUS_MALFORMED);
+}
+
 static int decode_reply(const Welfare__Bus__V1__Envelope *env, const ProtobufCMessageDescriptor *reply_type,
                         ProtobufCMessage **reply, whc_error *err)
 {
@@ -164,7 +174,7 @@ static int await_reply(whc *c, const char *message_id, int64_t deadline,
             return rc;
         if (rc != 0)
             continue;
-        if (strcmp(reply_command_id(env), message_id) == 0) {
+        if (strcmp(reply_command_id(env), message_id) == 0 || answers_unreadable(env)) {
             rc = decode_reply(env, reply_type, reply, err);
             welfare__bus__v1__envelope__free_unpacked(env, NULL);
             return rc;
