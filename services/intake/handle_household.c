@@ -1,7 +1,10 @@
 /*
  * handle_household.c — RegisterReporter, ResolveDuplicate, GetHousehold, GetReferral.
  */
+#include <stdlib.h>
+
 #include "intake.h"
+#include "roster.h"
 
 int intake_handle_register_reporter(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
 {
@@ -35,6 +38,29 @@ static int check_live(wh_ctx *ctx, int64_t id, const char *field)
     return 0;
 }
 
+/* Moves other's persons and referrals into id; the moved persons' targets follow them to id's dong. */
+static int merge(wh_ctx *ctx, int64_t id, int64_t other, Welfare__Intake__V1__ResolveDuplicateReply *r)
+{
+    wh_db *db = wh_ctx_db(ctx);
+    int64_t *moved = NULL, *members = NULL, merged_into = 0;
+    size_t n_moved = 0, n_members = 0;
+    char from_dong[16], to_dong[16];
+    int rc = intake_store_household_members(db, other, &moved, &n_moved, from_dong, &merged_into);
+    if (rc == 0)
+        rc = intake_store_household_members(db, id, &members, &n_members, to_dong, &merged_into);
+    free(members);
+    if (rc == 0)
+        rc = intake_store_merge(db, id, other, &r->persons_moved, &r->referrals_moved);
+    if (rc < 0) {
+        free(moved);
+        return wh_ctx_fail(ctx, rc, NULL, "could not merge the households");
+    }
+    intake_roster_moving mv = {other, id, from_dong, to_dong, moved, n_moved};
+    rc = intake_roster_move(ctx, &mv);
+    free(moved);
+    return rc;
+}
+
 int intake_handle_resolve_duplicate(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
 {
     const Welfare__Intake__V1__ResolveDuplicate *m = (const void *)req;
@@ -57,9 +83,8 @@ int intake_handle_resolve_duplicate(wh_ctx *ctx, const ProtobufCMessage *req, Pr
     r->household_id = m->household_id;
     wh_db *db = wh_ctx_db(ctx);
     if (m->resolution == WELFARE__INTAKE__V1__DUPLICATE_RESOLUTION__DUPLICATE_RESOLUTION_MERGE &&
-        (rc = intake_store_merge(db, m->household_id, m->other_household_id, &r->persons_moved,
-                                 &r->referrals_moved)) < 0)
-        return wh_ctx_fail(ctx, rc, NULL, "could not merge the households");
+        (rc = merge(ctx, m->household_id, m->other_household_id, r)) < 0)
+        return rc;
     if ((rc = intake_store_resolve(db, m->household_id, m->other_household_id, (int)m->resolution)) < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not record the resolution");
     *reply = &r->base;

@@ -116,6 +116,17 @@ typedef struct intake_roster_result {
  * TargetsChanged per person whose spells changed.  0 or a negative status (after wh_ctx_fail). */
 int intake_roster_apply(wh_ctx *ctx, intake_enrol_change *changes, size_t n, intake_roster_result *out);
 
+/* Persons moved from one household to another (ResolveDuplicate's merge): when the dongs differ,
+ * every moved person's spells leave the first dong and enter the second (two TargetsChanged each), so
+ * each dong's stock stays exact.  0 or a negative status (after wh_ctx_fail). */
+typedef struct intake_roster_moving {
+    int64_t from_household, to_household;
+    const char *from_dong, *to_dong;
+    const int64_t *person_ids;
+    size_t n_persons;
+} intake_roster_moving;
+int intake_roster_move(wh_ctx *ctx, const intake_roster_moving *m);
+
 /* TargetsChanged of one person's household and dong with steps[n] (n > 0). */
 int intake_emit_targets_changed(wh_ctx *ctx, int64_t household_id, const char *dong_code,
                                 const intake_step *steps, size_t n);

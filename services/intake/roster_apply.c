@@ -293,3 +293,39 @@ int intake_roster_apply(wh_ctx *ctx, intake_enrol_change *changes, size_t n, int
     work_free(&w);
     return rc;
 }
+
+/* One person's spells from their enrolments e[n] (sorted by person), as steps out of or into a dong. */
+static int move_person(wh_ctx *ctx, const intake_enrolment *e, size_t n, const intake_roster_moving *m)
+{
+    intake_span *s = malloc(n * sizeof *s);
+    intake_step *st = malloc(2 * n * sizeof *st);
+    int rc = s && st ? 0 : WH_INTERNAL;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        s[i] = (intake_span){e[i].start, e[i].end};
+    size_t k = rc == 0 ? intake_spans_union(s, n) : 0, ns = 0;
+    if (rc == 0 && (ns = intake_spans_steps(s, k, NULL, 0, st)) > 0)
+        rc = intake_emit_targets_changed(ctx, m->from_household, m->from_dong, st, ns);
+    if (rc == 0 && (ns = intake_spans_steps(NULL, 0, s, k, st)) > 0)
+        rc = intake_emit_targets_changed(ctx, m->to_household, m->to_dong, st, ns);
+    free(s);
+    free(st);
+    return rc;
+}
+
+int intake_roster_move(wh_ctx *ctx, const intake_roster_moving *m)
+{
+    if (m->n_persons == 0 || strcmp(m->from_dong, m->to_dong) == 0)
+        return 0; /* the stock of a dong moves only when the dong does */
+    intake_enrolment *e = NULL;
+    size_t n = 0;
+    int rc = intake_store_enrolments_of(wh_ctx_db(ctx), m->person_ids, m->n_persons, &e, &n);
+    for (size_t i = 0; rc == 0 && i < n;) {
+        size_t j = i + 1;
+        while (j < n && e[j].person_id == e[i].person_id)
+            j++;
+        rc = move_person(ctx, e + i, j - i, m);
+        i = j;
+    }
+    free(e);
+    return rc < 0 ? wh_ctx_fail(ctx, rc, NULL, "could not move the persons' targets") : 0;
+}

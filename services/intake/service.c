@@ -36,7 +36,8 @@ static const wh_command commands[] = {
         WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE, false,
         "a block of referrals (bulk import): each row as SubmitReferral, resolved set-wise"),
     /* the roster (handle_roster.c, handle_roster_query.c) */
-    CMD(import_enrolment_block, intake_handle_import_enrolments, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
+    CMD(import_enrolment_block, intake_handle_import_enrolments,
+        WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE, false,
         "a block of a programme's national list: enrolments, persons matched as referrals"),
     CMD(record_enrolment, intake_handle_record_enrolment, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
         "record or correct one enrolment of a person in a programme"),

@@ -14,6 +14,7 @@
 
 #include "fake_ctx.h"
 #include "intake.h"
+#include "roster.h"
 
 extern const wh_migration intake_migrations[];
 extern const size_t intake_migrations_count;
@@ -69,8 +70,10 @@ static int db_setup(void **state)
                                           17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
     if (wh_pii_init_key(key) < 0)
         return -1;
-    int rc = fake_db_setup("intake_test", intake_migrations, intake_migrations_count, intake_statements,
-                           intake_statements_count);
+    size_t n_statements;
+    const wh_db_statement *statements = intake_all_statements(&n_statements); /* the roster's too */
+    int rc =
+        fake_db_setup("intake_test", intake_migrations, intake_migrations_count, statements, n_statements);
     return rc == -2 ? -1 : 0;
 }
 
