@@ -137,12 +137,14 @@ static void print_summary(demo_run *run)
     }
     const Welfare__Reporting__V1__KpiValues *t = r->report->total;
     demo_say(run,
-             "demo district %s – %s: %lld targets, %lld visiting staff (%lld private), %lld case households, "
+             "demo district %s – %s: %lld targets (%+lld), %lld visiting staff (%lld private), %lld case "
+             "households, "
              "%lld blind spots, %lld site visits, %lld linkages, %lld resources (KRW %lld)\n",
-             DEMO_FROM, DEMO_TO, (long long)t->targets, (long long)t->visiting_personnel,
-             (long long)t->visiting_personnel_private, (long long)t->case_households,
-             (long long)t->blind_spots, (long long)t->site_visits, (long long)t->service_linkages,
-             (long long)t->resources_discovered, (long long)t->resource_amount_krw);
+             DEMO_FROM, DEMO_TO, (long long)t->targets, (long long)t->targets_change,
+             (long long)t->visiting_personnel, (long long)t->visiting_personnel_private,
+             (long long)t->case_households, (long long)t->blind_spots, (long long)t->site_visits,
+             (long long)t->service_linkages, (long long)t->resources_discovered,
+             (long long)t->resource_amount_krw);
     protobuf_c_message_free_unpacked(&r->base, NULL);
 }
 
@@ -184,8 +186,8 @@ int demo_drive(const demo_district *d, const demo_options *opt)
 {
     demo_run run = {.d = d, .opt = opt};
     int (*const steps[])(demo_run *) = {demo_define_dongs,     demo_register_staff, demo_register_resources,
-                                        demo_submit_referrals, demo_work_cases,     demo_do_outreach,
-                                        demo_plan_and_visit};
+                                        demo_submit_referrals, demo_enrol_roster,   demo_work_cases,
+                                        demo_do_outreach,      demo_plan_and_visit};
     int rc = open_all(&run);
     if (rc == 0 && !opt->force && (rc = already_loaded(&run)) == 1) {
         demo_say(&run, "the demo district is loaded already (seed %llu); nothing to do (--force reloads)\n",

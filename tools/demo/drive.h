@@ -37,6 +37,8 @@ void demo_say(const demo_run *run, const char *fmt, ...) __attribute__((format(p
 int demo_define_dongs(demo_run *run);
 int demo_register_staff(demo_run *run);
 int demo_register_resources(demo_run *run);
+/* The national list of the households known to a programme (drive_roster.c). */
+int demo_enrol_roster(demo_run *run);
 int demo_submit_referrals(demo_run *run); /* drive_referrals.c */
 int demo_work_cases(demo_run *run);
 int demo_do_outreach(demo_run *run);    /* drive_outreach.c: visits and linkages beyond cases */
