@@ -192,6 +192,10 @@ int intake_check_block(wh_ctx *ctx, const char *import_id, int64_t block_no, siz
 int intake_handle_record_enrolment(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_import_enrolments(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_select_for_aid(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+/* A started public-programme linkage (registry's ServiceLinkageChanged) as the hub's decision
+ * (apply_linkage.c); the registry's programme as a roster code, NULL when none. */
+int intake_apply_service_linkage(wh_ctx *ctx, const ProtobufCMessage *event);
+const char *intake_programme_of_linkage(int programme);
 int intake_handle_end_enrolment(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_list_enrolments(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_list_programmes(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);

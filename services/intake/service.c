@@ -7,6 +7,7 @@
 
 #include "intake.h"
 #include "roster.h"
+#include "welfare/registry/v1/events.pb-c.h"
 
 #include "wh/config.h"
 #include "wh/log.h"
@@ -124,6 +125,11 @@ static void stop(wh_service *svc)
     wh_pii_shutdown();
 }
 
+/* Intake applies one event: a public-programme linkage that started enrols the household. */
+static const wh_subscription subscriptions[] = {
+    {"registry", &welfare__registry__v1__service_linkage_changed__descriptor, intake_apply_service_linkage},
+};
+
 const wh_service_def *intake_service_def(void)
 {
     /* The counts are variables of other translation units, not constant expressions: set here. */
@@ -132,6 +138,8 @@ const wh_service_def *intake_service_def(void)
         .schema = "intake",
         .commands = commands,
         .n_commands = sizeof commands / sizeof commands[0],
+        .subscriptions = subscriptions,
+        .n_subscriptions = sizeof subscriptions / sizeof subscriptions[0],
         .batch_handlers = batch_handlers,
         .n_batch_handlers = sizeof batch_handlers / sizeof batch_handlers[0],
         .migrations = intake_migrations,

@@ -91,7 +91,7 @@ probe=$(tail -1 "$tmp/resource_ids1")
 sed -i '$d' "$tmp/resource_ids1" # linkages of 2016 use the others (discovered 1 April)
 say "registry: ${RESOURCES[0]} + ${RESOURCES[1]} resources"
 
-# --- intake's roster: the people subject to welfare ----------------------------------------------------
+# The resident numbers of the run: valid check digits, region digits 96-99 (never issued).
 rrn_awk='
     function rrn(i,    d, sum, k, w) {
         d = sprintf("%02d%02d%02d1%02d%03d", 20, 1 + int(i / 4000) % 12, 1 + int(i / 48000) % 28, 96 + i % 4,
@@ -101,26 +101,6 @@ rrn_awk='
         for (k = 1; k <= 12; k++) sum += substr(d, k, 1) * w[k]
         return substr(d, 1, 6) "-" substr(d, 7) (11 - sum % 11) % 10
     }'
-awk -v t0="${TARGETS[0]}" -v exposed="$EXPOSED" -v joined=$((TARGETS[1] - TARGETS[0] + EXPOSED)) \
-    -v dongs="$DONG_LIST" -v run="$run" "$rrn_awk"'
-    function row(i, programme, start, end, reason) {
-        printf "%s,명부%d,E2E-gil %s-%d,%s,%s,%s,%s,%s\n", rrn(i), i, run, i, dong[i % n + 1], programme, start, end, reason
-    }
-    BEGIN {
-        n = split(dongs, dong, ",")
-        split("nbls_living secondary_poor single_parent basic_pension disability_pension child_low_income ordinance_emergency", prog, " ")
-        print "person.rrn,person.name,household.address,household.dong_code,programme,start_on,end_on,exit_reason"
-        for (k = 0; k < t0; k++) {
-            i = 300000 + k
-            row(i, prog[k % 7 + 1], "2015-01-01", k < exposed ? "2016-02-29" : "", k < exposed ? "unqualified_beneficiary" : "")
-            if (k % 10 == 5 && k >= exposed) # a second programme: still one target
-                row(i, "disability_allowance", "2015-03-01", "", "")
-        }
-        for (k = 0; k < joined; k++)
-            row(400000 + k, prog[k % 7 + 1], "2016-01-01", "", "")
-    }' >"$tmp/roster.csv"
-"$W" import roster "$tmp/roster.csv" >/dev/null 2>&1 || { say "import roster failed"; exit 1; }
-say "roster: ${TARGETS[0]} enrolled in 2015, $EXPOSED unqualified beneficiaries leave, ${TARGETS[1]} in October 2016"
 
 # --- intake: blind spots (low risk, unknown to any programme) and case-level households ---------------
 referrals() { # referrals PERIOD FIRST BLIND CASES: the import CSV
@@ -232,6 +212,39 @@ for p in 0 1; do
     batch registry change-service-linkage "$tmp/change$p.jsonl" 2>/dev/null
 done
 say "registry: ${LINKAGES[0]} + ${LINKAGES[1]} linkages started (and a twentieth more refused)"
+
+# --- intake's roster: the people subject to welfare ----------------------------------------------------
+# A started public-programme linkage enrols its household's person (the roster's hub decision), so
+# the outreach households linked to one below are targets too: every blind-spot household of both
+# periods that had one started (the first LINKAGES[p] lines started; a third are public programmes).
+# The national list holds the rest of each period's stock.
+LINKED=()
+for p in 0 1; do
+    LINKED+=("$(head -n "${LINKAGES[$p]}" "$tmp/link$p.jsonl" | jq -r 'select(.kind == "public_programme") | .household_id' |
+        sort -u | wc -l)")
+done
+ROSTER0=$((TARGETS[0] - LINKED[0]))
+ROSTER1=$((TARGETS[1] - LINKED[0] - LINKED[1]))
+awk -v t0="$ROSTER0" -v exposed="$EXPOSED" -v joined=$((ROSTER1 - ROSTER0 + EXPOSED)) \
+    -v dongs="$DONG_LIST" -v run="$run" "$rrn_awk"'
+    function row(i, programme, start, end, reason) {
+        printf "%s,명부%d,E2E-gil %s-%d,%s,%s,%s,%s,%s\n", rrn(i), i, run, i, dong[i % n + 1], programme, start, end, reason
+    }
+    BEGIN {
+        n = split(dongs, dong, ",")
+        split("nbls_living secondary_poor single_parent basic_pension disability_pension child_low_income ordinance_emergency", prog, " ")
+        print "person.rrn,person.name,household.address,household.dong_code,programme,start_on,end_on,exit_reason"
+        for (k = 0; k < t0; k++) {
+            i = 300000 + k
+            row(i, prog[k % 7 + 1], "2015-01-01", k < exposed ? "2016-02-29" : "", k < exposed ? "unqualified_beneficiary" : "")
+            if (k % 10 == 5 && k >= exposed) # a second programme: still one target
+                row(i, "disability_allowance", "2015-03-01", "", "")
+        }
+        for (k = 0; k < joined; k++)
+            row(400000 + k, prog[k % 7 + 1], "2016-01-01", "", "")
+    }' >"$tmp/roster.csv"
+"$W" import roster "$tmp/roster.csv" >/dev/null 2>&1 || { say "import roster failed"; exit 1; }
+say "roster: $ROSTER0 enrolled in 2015 from the national lists, $EXPOSED unqualified beneficiaries leave, $ROSTER1 in October 2016"
 
 # --- reporting: every index, both periods, to the unit --------------------------------------------------
 check() { # check PERIOD: 0 when reporting's totals equal the run's

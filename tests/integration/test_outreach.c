@@ -15,7 +15,8 @@
  *             hub's queue, its pending planned visit dropped in routing
  *   H3        a case whose first visit is pending and which holds R3: CloseCase drops the visit in
  *             routing and gives R3's unit back; a re-report after closing opens no case by itself
- *   reporting QueryKpi for A in April 2016: exactly 1 site visit and 2 service linkages
+ *   intake    H1's public-programme linkage, started, enrolled its person (the roster's hub decision)
+ *   reporting QueryKpi for A in April 2016: exactly 1 site visit, 2 service linkages, 1 target
  *
  * Dongs "70…" of this run, persons 3400–3409.
  */
@@ -364,6 +365,14 @@ static void linkages_of_h1(void)
     const int RESOURCE = WELFARE__REGISTRY__V1__LINKAGE_KIND__LINKAGE_KIND_RESOURCE;
     int64_t pub = request_linkage(sc.h1, 0, PUBLIC, 0, "2016-04-08", NULL);
     change(pub, STATE(STARTED), 0, "2016-04-10");
+    /* the started public programme is the roster's enrolment of H1's person, from that date */
+    char from[32];
+    snprintf(from, sizeof from, "linkage:%lld", (long long)pub);
+    assert_int_equal(itest_wait_i64_params(1, 30,
+                                           "SELECT count(*) FROM intake.enrolment WHERE decided_from = $1 "
+                                           "AND programme = 'nbls_living' AND start_on = '2016-04-10'",
+                                           from, NULL),
+                     1);
 
     int64_t reservation;
     int64_t res = request_linkage(sc.h1, 0, RESOURCE, sc.r1, "2016-04-09", &reservation);
@@ -457,7 +466,9 @@ static void kpi(void)
     want.case_households = 1; /* H3, open 1–3 April */
     want.personnel = 3;
     want.personnel_private = 0;
-    /* targets: the roster's definition (not this test's) */
+    /* targets: H1's person, enrolled in the programme its public linkage started (10 April) */
+    want.targets = 1;
+    want.targets_change = 1;
     if (!itest_kpi_wait(dongs, 1, "2016-04-01", "2016-04-30", &want, 30, &got))
         itest_kpi_assert_equal(&want, &got);
     itest_kpi_assert_equal(&want, &got);
