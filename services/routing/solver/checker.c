@@ -25,6 +25,7 @@ typedef struct check {
     int *served_by;     /* visits × ROUTING_MAX_PARTS: staff */
     double *part_start; /* visits × ROUTING_MAX_PARTS */
     int *brk_served;
+    double lateness_cost; /* Σ recomputed lateness × cost */
 } check_t;
 
 static int fail(check_t *c, const char *fmt, ...)
@@ -53,6 +54,19 @@ static bool in_windows(int n, const routing_window_t *w, double t)
     return false;
 }
 
+/* Soft windows: the least time after a window's end over the windows the start may fall in (each end
+ * extended by max_lateness); -1 when it falls in none. */
+static double soft_lateness(const routing_visit_t *v, double t)
+{
+    double best = -1;
+    for (int i = 0; i < v->n_windows; i++)
+        if (t >= v->windows[i].start - TOL && t <= v->windows[i].end + v->max_lateness + TOL) {
+            double late = t > v->windows[i].end ? t - v->windows[i].end : 0;
+            best = best < 0 || late < best ? late : best;
+        }
+    return best;
+}
+
 static int check_visit_stop(check_t *c, int staff, const routing_stop_t *st, double *load)
 {
     const routing_problem_t *p = c->p;
@@ -65,8 +79,19 @@ static int check_visit_stop(check_t *c, int staff, const routing_stop_t *st, dou
     const routing_part_t *pt = &v->parts[st->part];
     if ((pt->role != ROUTING_ANY_ROLE && pt->role != s->role) || (pt->skills & ~s->skills))
         return fail(c, "visit %d part %d: staff %d lacks the role or skills", st->index, st->part, staff);
-    if (!in_windows(v->n_windows, v->windows, st->start))
+    if (v->lateness_cost > 0 && v->n_windows > 0) {
+        double late = soft_lateness(v, st->start);
+        if (late < 0)
+            return fail(c, "visit %d: start %.6f beyond its windows' hard limit", st->index, st->start);
+        if (!near_eq(st->lateness, late))
+            return fail(c, "visit %d: reported lateness %.6f, recomputed %.6f", st->index, st->lateness,
+                        late);
+        c->lateness_cost += late * v->lateness_cost;
+    } else if (!in_windows(v->n_windows, v->windows, st->start)) {
         return fail(c, "visit %d: start %.6f outside its windows", st->index, st->start);
+    } else if (!near_eq(st->lateness, 0)) {
+        return fail(c, "visit %d: lateness %.6f reported on a hard window", st->index, st->lateness);
+    }
     if (!near_eq(st->end, st->start + v->duration))
         return fail(c, "visit %d: end %.6f is not start + duration", st->index, st->end);
     size_t k = (size_t)st->index * ROUTING_MAX_PARTS + st->part;
@@ -136,6 +161,23 @@ static int check_route(check_t *c, const routing_route_t *r, double *travel_sum)
     return 0;
 }
 
+/* A sequential visit: each part starts [min_delay, max_delay] after the previous one (in either order
+ * for an any-order pair). */
+static int check_delays(check_t *c, int i)
+{
+    const routing_visit_t *v = &c->p->visits[i];
+    const double *st = &c->part_start[(size_t)i * ROUTING_MAX_PARTS];
+    for (int k = 1; k < v->n_parts; k++) {
+        double gap = st[k] - st[k - 1];
+        if (v->any_order && gap < 0)
+            gap = -gap;
+        if (gap < v->min_delay - TOL || gap > v->max_delay + TOL)
+            return fail(c, "sequential visit %d: part %d starts %.6f after part %d, allowed [%.6f, %.6f]", i,
+                        k, gap, k - 1, v->min_delay, v->max_delay);
+    }
+    return 0;
+}
+
 static int check_visit(check_t *c, int i, const int *listed)
 {
     const routing_visit_t *v = &c->p->visits[i];
@@ -159,6 +201,8 @@ static int check_visit(check_t *c, int i, const int *listed)
         lo = fmin(lo, c->part_start[(size_t)i * ROUTING_MAX_PARTS + k]);
         hi = fmax(hi, c->part_start[(size_t)i * ROUTING_MAX_PARTS + k]);
     }
+    if (v->sequential)
+        return check_delays(c, i);
     if (hi - lo > v->sync_tolerance + TOL)
         return fail(c, "joint visit %d: starts %.6f apart, tolerance %.6f", i, hi - lo, v->sync_tolerance);
     return 0;
@@ -194,12 +238,14 @@ static int check_all(check_t *c, int *listed)
             return fail(c, "break %d taken %d times", b, c->brk_served[b]);
     if (!near_eq(travel, res->travel))
         return fail(c, "reported travel %.6f, recomputed %.6f", res->travel, travel);
+    if (!near_eq(c->lateness_cost, res->lateness_cost))
+        return fail(c, "reported lateness cost %.6f, recomputed %.6f", res->lateness_cost, c->lateness_cost);
     return 0;
 }
 
 int routing_solver_check(const routing_problem_t *p, const routing_result_t *res, char *err, size_t errlen)
 {
-    check_t c = {p, res, err, errlen, NULL, NULL, NULL, NULL};
+    check_t c = {p, res, err, errlen, NULL, NULL, NULL, NULL, 0};
     if (!p || !res)
         return fail(&c, "no problem or no result");
     size_t n = (size_t)p->n_visits * ROUTING_MAX_PARTS + 1;

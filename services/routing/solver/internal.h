@@ -47,8 +47,10 @@ typedef struct task {
     double service; /* duration on site */
     double demand;
     double e, l; /* hull of the own windows */
-    int nw;      /* own windows (at least one) */
+    int nw;      /* own windows (at least one); soft ones extended by their max lateness */
     routing_window_t w[ROUTING_MAX_WINDOWS];
+    double late_cost;                           /* soft windows: cost per time unit late; 0 = hard */
+    routing_window_t soft[ROUTING_MAX_WINDOWS]; /* soft windows: the windows as given (on-time ends) */
 } task_t;
 
 typedef struct job {
@@ -59,6 +61,8 @@ typedef struct job {
     double tol;        /* sync tolerance for joint jobs */
     int priority;
     bool mandatory;
+    bool sequential, any_order;  /* multi-part job whose parts start one after another */
+    double min_delay, max_delay; /* sequential: start of part k + 1 - start of part k */
 } job_t;
 
 typedef struct vehicle {
@@ -97,6 +101,33 @@ static inline bool model_compat(const model_t *m, int t, int v)
     return m->all_compat || m->compat[(size_t)t * m->nveh + v];
 }
 
+/* Parts k != q of a multi-part job: s_q - s_k must lie in [*lo, *hi].  Joint visits: within the
+ * tolerance; sequential ones: d consecutive gaps of [min_delay, max_delay] for d = order(q) - order(k)
+ * (the chain's implied bounds), the order reversed when flip. */
+static inline void job_pair_bounds(const job_t *jb, int k, int q, bool flip, double *lo, double *hi)
+{
+    if (!jb->sequential) {
+        *lo = -jb->tol;
+        *hi = jb->tol;
+        return;
+    }
+    int d = flip ? k - q : q - k;
+    *lo = d > 0 ? d * jb->min_delay : d * jb->max_delay;
+    *hi = d > 0 ? d * jb->max_delay : d * jb->min_delay;
+}
+
+/* Soft windows: time units after the end of the window the start falls in (the least over windows). */
+static inline double task_lateness(const task_t *t, double start)
+{
+    if (t->late_cost <= 0)
+        return 0;
+    double best = INFINITY;
+    for (int i = 0; i < t->nw; i++)
+        if (start >= t->w[i].start - EPS && start <= t->w[i].end + EPS)
+            best = fmin(best, fmax(0.0, start - t->soft[i].end));
+    return isfinite(best) ? best : 0;
+}
+
 static inline seg_t seg_join(seg_t a, seg_t b, double travel)
 {
     double delta = a.D - a.TW + travel;
@@ -116,18 +147,21 @@ typedef struct route {
     double *start; /* service start times (earliest schedule) */
     double *cum;   /* cum[i] = demand of seq[0..i] */
     double load, service;
-    int nsync;  /* tasks of joint jobs on this route */
-    int nmulti; /* tasks with several effective windows */
+    int nsync;   /* tasks of joint jobs on this route */
+    int nmulti;  /* tasks with several effective windows */
+    int nsoft;   /* tasks with soft windows */
+    double late; /* Σ lateness × cost of the earliest schedule */
 } route_t;
 
 typedef struct sol {
-    int nveh, ntasks, nall;
+    int nveh, ntasks, nall, njobs;
     route_t *r;
     int *route_of, *pos_of; /* per task; -1 when unassigned */
     double *e, *l;          /* per task (depots too): hull of the effective windows */
     int *enw;               /* per task: number of effective windows */
     routing_window_t *ew;   /* per task × ROUTING_MAX_WINDOWS: effective windows */
     double *lb;             /* scratch for sync.c: lower bounds on joint parts' starts */
+    unsigned char *flip;    /* per job: an any-order sequential job served part 1 first */
     double cost;            /* objective */
 } sol_t;
 

@@ -236,6 +236,17 @@ static int read_visit(reader_t *r, const json_t *j)
     v.optional = json_is_true(json_object_get(j, "optional"));
     v.days_waited = (int)json_integer_value(json_object_get(j, "days_waited"));
     v.penalty = json_number_value(json_object_get(j, "penalty"));
+    v.lateness_cost = json_number_value(json_object_get(j, "lateness_cost"));
+    v.max_lateness = json_number_value(json_object_get(j, "max_lateness"));
+    json_t *seq = json_object_get(j, "sequence");
+    if (seq && !json_is_object(seq))
+        return bad(r, "visit sequence must be an object {min_delay, max_delay, any_order}", v.id);
+    if (seq) {
+        v.sequential = true;
+        v.min_delay = json_number_value(json_object_get(seq, "min_delay"));
+        v.max_delay = json_number_value(json_object_get(seq, "max_delay"));
+        v.any_order = json_is_true(json_object_get(seq, "any_order"));
+    }
     json_t *ws = json_object_get(j, "windows");
     if (ws && (!json_is_array(ws) || json_array_size(ws) > ROUTING_MAX_WINDOWS))
         return bad(r, "visit windows must be a list of at most 8 [start, end]", v.id);
@@ -243,7 +254,11 @@ static int read_visit(reader_t *r, const json_t *j)
         if (get_window(json_array_get(ws, i), &v.windows[v.n_windows++]) < 0)
             return bad(r, "bad visit window", v.id);
     if (!v.id || read_visit_parts(r, j, &v) < 0 || routing_problem_add_visit(r->p, &v) < 0)
-        return bad(r, "visit needs id, a known location, duration >= 0, valid parts/roles", v.id);
+        return bad(r,
+                   "visit needs id, a known location, duration >= 0, valid parts/roles (a sequence: two or "
+                   "more parts, 0 <= min_delay <= max_delay, any_order for two; lateness_cost and "
+                   "max_lateness >= 0)",
+                   v.id);
     return 0;
 }
 
@@ -331,6 +346,8 @@ static json_t *stop_json(const routing_problem_t *p, const routing_stop_t *st)
     json_object_set_new(o, "arrival", json_real(st->arrival));
     json_object_set_new(o, "start", json_real(st->start));
     json_object_set_new(o, "end", json_real(st->end));
+    if (st->lateness > 0)
+        json_object_set_new(o, "lateness", json_real(st->lateness));
     return o;
 }
 
@@ -357,6 +374,7 @@ char *routing_json_write(const routing_problem_t *p, const routing_result_t *res
     json_object_set_new(o, "cost", json_real(res->cost));
     json_object_set_new(o, "travel", json_real(res->travel));
     json_object_set_new(o, "penalty", json_real(res->penalty));
+    json_object_set_new(o, "lateness_cost", json_real(res->lateness_cost));
     json_object_set_new(o, "iterations", json_integer(res->iterations));
     json_object_set_new(o, "elapsed_ms", json_real(res->elapsed_ms));
     json_object_set_new(o, "cpu_ms", json_real(res->cpu_ms));

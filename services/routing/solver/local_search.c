@@ -7,16 +7,19 @@
  *   or-opt    one task to another place in its own route (the middle segment is concatenated while
  *             scanning, O(1) per position).
  * It runs on the first solution and on every new best of the annealing.  Routes holding joint parts or
- * tasks with several windows are left to ruin-and-recreate, whose insertions handle both exactly.
+ * tasks with several windows or soft windows are left to ruin-and-recreate, whose insertions handle both
+ * exactly.
  */
 #include "internal.h"
 
 #define GAIN_EPS 1e-9
+#ifndef GRANULAR
 #define GRANULAR 40
+#endif
 
 static bool eligible(const sol_t *s, int v)
 {
-    return s->r[v].nsync == 0 && s->r[v].nmulti == 0;
+    return s->r[v].nsync == 0 && s->r[v].nmulti == 0 && s->r[v].nsoft == 0;
 }
 
 static double cost_delta(const model_t *m, const sol_t *s, int v, double dtravel, double dservice)

@@ -34,6 +34,18 @@ static void task_windows(task_t *t, int n, const routing_window_t *w)
     }
 }
 
+/* A visit's windows; soft ones (lateness_cost > 0) extended by max_lateness, the given ones kept. */
+static void task_soft_windows(task_t *t, const routing_visit_t *v)
+{
+    routing_window_t w[ROUTING_MAX_WINDOWS];
+    memcpy(w, v->windows, sizeof(w));
+    t->late_cost = v->n_windows > 0 ? v->lateness_cost : 0;
+    memcpy(t->soft, v->windows, sizeof(t->soft));
+    for (int i = 0; t->late_cost > 0 && i < v->n_windows; i++)
+        w[i].end += v->max_lateness;
+    task_windows(t, v->n_windows, w);
+}
+
 static int count_tasks(const routing_problem_t *p)
 {
     int n = p->n_breaks;
@@ -48,8 +60,18 @@ static void build_jobs(model_t *m, const routing_problem_t *p, const routing_sol
     for (int i = 0; i < p->n_visits; i++) {
         const routing_visit_t *v = &p->visits[i];
         job_t *j = &m->jobs[i];
-        *j = (job_t){t,           v->n_parts,  i, -1, visit_penalty(v, prm), v->sync_tolerance,
-                     v->priority, !v->optional};
+        *j = (job_t){.first = t,
+                     .nparts = v->n_parts,
+                     .visit = i,
+                     .brk = -1,
+                     .penalty = visit_penalty(v, prm),
+                     .tol = v->sync_tolerance,
+                     .priority = v->priority,
+                     .mandatory = !v->optional};
+        j->sequential = v->sequential && v->n_parts > 1;
+        j->any_order = j->sequential && v->any_order;
+        j->min_delay = v->min_delay;
+        j->max_delay = v->max_delay;
         for (int k = 0; k < v->n_parts; k++, t++) {
             task_t *tk = &m->tasks[t];
             tk->loc = v->location;
@@ -58,12 +80,17 @@ static void build_jobs(model_t *m, const routing_problem_t *p, const routing_sol
             tk->group = v->n_parts > 1 ? i : -1;
             tk->service = v->duration;
             tk->demand = v->demand;
-            task_windows(tk, v->n_windows, v->windows);
+            task_soft_windows(tk, v);
         }
     }
     for (int b = 0; b < p->n_breaks; b++, t++) {
         const routing_break_t *br = &p->breaks[b];
-        m->jobs[p->n_visits + b] = (job_t){t, 1, -1, b, prm->mandatory_penalty, 0, 0, true};
+        m->jobs[p->n_visits + b] = (job_t){.first = t,
+                                           .nparts = 1,
+                                           .visit = -1,
+                                           .brk = b,
+                                           .penalty = prm->mandatory_penalty,
+                                           .mandatory = true};
         task_t *tk = &m->tasks[t];
         tk->loc = br->location;
         tk->job = p->n_visits + b;

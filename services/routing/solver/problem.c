@@ -149,6 +149,12 @@ static bool valid_visit(const routing_problem_t *self, const routing_visit_t *v)
         !(v->sync_tolerance >= 0) || v->priority < 0 || v->days_waited < 0 || isnan(v->demand) ||
         isnan(v->penalty))
         return false;
+    if (v->sequential && (v->n_parts < 2 || !(v->min_delay >= 0) || !(v->max_delay >= v->min_delay) ||
+                          !isfinite(v->max_delay) || (v->any_order && v->n_parts != 2)))
+        return false;
+    if (!(v->lateness_cost >= 0) || !isfinite(v->lateness_cost) || !(v->max_lateness >= 0) ||
+        !isfinite(v->max_lateness))
+        return false;
     for (int k = 0; k < v->n_parts; k++)
         if (v->parts[k].role != ROUTING_ANY_ROLE &&
             (v->parts[k].role < 0 || v->parts[k].role >= ROUTING_MAX_ROLES))

@@ -107,6 +107,7 @@ static int build_route(const model_t *m, const sol_t *s, int v, routing_route_t 
         st->arrival = prev_end + model_tt(m, r->seq[i - 1], r->seq[i]);
         st->start = r->start[i];
         st->end = st->start + t->service;
+        st->lateness = task_lateness(t, st->start);
         if (jb->visit >= 0)
             out->work += t->service;
         prev_end = st->end;
@@ -128,6 +129,7 @@ int result_build(const model_t *m, sol_t *s, routing_result_t **out)
         if (build_route(m, s, v, &res->routes[v]) < 0)
             goto fail;
         res->travel += res->routes[v].travel;
+        res->lateness_cost += s->r[v].late;
     }
     for (int j = 0; j < m->njobs; j++)
         if (!job_assigned(m, s, j)) {

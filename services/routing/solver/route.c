@@ -49,7 +49,9 @@ int sol_init(sol_t *s, const model_t *m)
     s->enw = malloc(sizeof(int) * (size_t)m->nall);
     s->ew = malloc(sizeof(routing_window_t) * ROUTING_MAX_WINDOWS * (size_t)m->nall);
     s->lb = malloc(sizeof(double) * (size_t)m->nall);
-    if (!s->r || !s->route_of || !s->pos_of || !s->e || !s->l || !s->enw || !s->ew || !s->lb)
+    s->flip = calloc((size_t)m->njobs + 1, 1);
+    s->njobs = m->njobs;
+    if (!s->r || !s->route_of || !s->pos_of || !s->e || !s->l || !s->enw || !s->ew || !s->lb || !s->flip)
         goto fail;
     for (int t = 0; t < m->nall; t++) {
         const task_t *tk = &m->tasks[t];
@@ -86,6 +88,7 @@ void sol_free(sol_t *s)
     free(s->enw);
     free(s->ew);
     free(s->lb);
+    free(s->flip);
     memset(s, 0, sizeof(*s));
 }
 
@@ -103,6 +106,8 @@ static void route_copy(route_t *d, const route_t *r)
     d->service = r->service;
     d->nsync = r->nsync;
     d->nmulti = r->nmulti;
+    d->nsoft = r->nsoft;
+    d->late = r->late;
 }
 
 void sol_copy(sol_t *dst, const sol_t *src)
@@ -116,6 +121,7 @@ void sol_copy(sol_t *dst, const sol_t *src)
     memcpy(dst->l, src->l, sizeof(double) * n);
     memcpy(dst->enw, src->enw, sizeof(int) * n);
     memcpy(dst->ew, src->ew, sizeof(routing_window_t) * ROUTING_MAX_WINDOWS * n);
+    memcpy(dst->flip, src->flip, (size_t)src->njobs);
     dst->cost = src->cost;
 }
 
@@ -130,14 +136,19 @@ double sol_earliest_in(const sol_t *s, int task, double t)
     return best;
 }
 
+/* The earliest schedule, and its lateness: every start as early as possible is also the least late
+ * (lateness only grows with a start), exact for soft single-window visits. */
 static void route_schedule(const model_t *m, const sol_t *s, route_t *r)
 {
     r->start[0] = s->e[r->seq[0]];
+    r->late = 0;
     for (int i = 1; i <= r->n + 1; i++) {
         int a = r->seq[i - 1], b = r->seq[i];
         double arr = r->start[i - 1] + m->tasks[a].service + model_tt(m, a, b);
         double st = sol_earliest_in(s, b, arr);
         r->start[i] = isfinite(st) ? st : arr;
+        if (m->tasks[b].late_cost > 0)
+            r->late += m->tasks[b].late_cost * task_lateness(&m->tasks[b], r->start[i]);
     }
 }
 
@@ -149,7 +160,7 @@ void route_update(const model_t *m, sol_t *s, int v)
     r->dist[0] = 0;
     r->cum[0] = 0;
     r->load = r->service = 0;
-    r->nsync = r->nmulti = 0;
+    r->nsync = r->nmulti = r->nsoft = 0;
     for (int i = 1; i <= last; i++) {
         int a = r->seq[i - 1], b = r->seq[i];
         double t = model_tt(m, a, b);
@@ -160,6 +171,7 @@ void route_update(const model_t *m, sol_t *s, int v)
         r->service += m->tasks[b].service;
         r->nsync += m->tasks[b].group >= 0;
         r->nmulti += s->enw[b] > 1;
+        r->nsoft += m->tasks[b].late_cost > 0;
         s->route_of[b] = v;
         s->pos_of[b] = i;
     }
@@ -203,7 +215,7 @@ double route_cost(const model_t *m, const sol_t *s, int v)
     const route_t *r = &s->r[v];
     if (r->n == 0)
         return 0;
-    return route_cost_with(m, v, r->dist[r->n + 1], r->service);
+    return route_cost_with(m, v, r->dist[r->n + 1], r->service) + r->late;
 }
 
 bool job_assigned(const model_t *m, const sol_t *s, int j)
@@ -222,16 +234,20 @@ double sol_objective(const model_t *m, const sol_t *s)
     return c;
 }
 
-/* Exact forward pass of the route with task inserted after position pos, every effective window. */
-static bool exact_with(const model_t *m, const sol_t *s, const route_t *r, int pos, int task)
+/* Exact forward pass of the route with task inserted after position pos, every effective window;
+ * *late receives the lateness cost of that schedule. */
+static bool exact_with(const model_t *m, const sol_t *s, const route_t *r, int pos, int task, double *late)
 {
     double t = s->e[r->seq[0]];
     int prev = r->seq[0];
+    *late = 0;
     for (int i = 1; i <= r->n + 2; i++) {
         int cur = i == pos + 1 ? task : r->seq[i <= pos ? i : i - 1];
         t = sol_earliest_in(s, cur, t + m->tasks[prev].service + model_tt(m, prev, cur));
         if (!isfinite(t))
             return false;
+        if (m->tasks[cur].late_cost > 0)
+            *late += m->tasks[cur].late_cost * task_lateness(&m->tasks[cur], t);
         prev = cur;
     }
     return true;
@@ -256,10 +272,13 @@ double route_insert_delta(const model_t *m, const sol_t *s, int v, int pos, int 
     seg_t sg = seg_join(seg_join(r->fwd[pos], seg_node(m, s, task), ta), r->bwd[pos + 1], tb);
     if (sg.TW > EPS)
         return INFINITY;
-    if ((r->nmulti || s->enw[task] > 1) && !exact_with(m, s, r, pos, task))
+    double late = r->late;
+    bool soft = r->nsoft || tk->late_cost > 0;
+    if ((r->nmulti || s->enw[task] > 1 || soft) && !exact_with(m, s, r, pos, task, &late))
         return INFINITY;
-    double dtravel = ta + tb - model_tt(m, a, b);
+    double dtravel = ta + tb - model_tt(m, a, b) + (late - r->late);
     if (m->balance_weight <= 0)
         return dtravel;
-    return route_cost_with(m, v, r->dist[r->n + 1] + dtravel, r->service + tk->service) - route_cost(m, s, v);
+    return route_cost_with(m, v, r->dist[r->n + 1] + dtravel - (late - r->late), r->service + tk->service) +
+           late - route_cost(m, s, v);
 }

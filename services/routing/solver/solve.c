@@ -12,8 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-#define T_START      0.6 /* × mean edge */
-#define T_END        0.004
+#ifndef T_START
+#define T_START 0.6 /* × mean edge */
+#endif
+#ifndef T_END
+#define T_END 0.004
+#endif
 #define AVG_REMOVED  10.0
 #define MAX_STRING   10
 #define BLINK        0.01

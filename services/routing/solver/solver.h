@@ -33,6 +33,9 @@
  *     within sync_tolerance of each other.  Waiting before a start is allowed.
  *   - A break belongs to one member of staff: a duration taken at a location the caller names (the hub,
  *     usually), starting inside a window.  The solver places it in that person's route like a visit.
+ *   - A sequential visit is a multi-part visit whose parts start one after another, each between
+ *     min_delay and max_delay after the previous one (or in either order for two parts).  A soft window
+ *     may be overrun up to max_lateness at lateness_cost per time unit.
  *   - Objective, in order: serve every mandatory visit; serve optional visits (penalty for leaving one
  *     out grows with priority and days waited); minimize total travel time; balance work between staff.
  *     It is one weighted sum: a mandatory visit left out costs mandatory_penalty, an optional one its
@@ -102,6 +105,17 @@ typedef struct routing_visit {
     bool optional;         /* may be left for another day */
     int days_waited;       /* days already waited; raises the penalty of an optional visit */
     double penalty;        /* optional visits: cost of leaving it out; <= 0 = computed (see params) */
+    /* Sequential multi-visit (n_parts >= 2): instead of starting together, part k + 1 starts between
+     * min_delay and max_delay after part k starts (start to start: a nurse 60-180 minutes after the
+     * welfare official); each part by a distinct member of staff; the visit is served or left out
+     * whole.  any_order (two parts only): either part may come first, the gap still in the range. */
+    bool sequential;
+    bool any_order;
+    double min_delay, max_delay; /* 0 <= min_delay <= max_delay */
+    /* Soft time windows: with lateness_cost > 0 a start may fall up to max_lateness after the end of
+     * its window (the hard limit), each time unit late adding lateness_cost to the objective. */
+    double lateness_cost;
+    double max_lateness;
 } routing_visit_t;
 
 typedef struct routing_break {
@@ -172,6 +186,7 @@ typedef struct routing_stop {
     int index;                  /* visit or break index */
     int part;                   /* which part of a (joint) visit this member of staff serves */
     double arrival, start, end; /* end = start + duration */
+    double lateness;            /* soft windows: time units after the window's end (0 when on time) */
 } routing_stop_t;
 
 typedef struct routing_route {
@@ -200,9 +215,10 @@ typedef struct routing_result {
     routing_route_t *routes;
     int n_unassigned;
     routing_unassigned_t *unassigned;
-    double cost;    /* the objective: travel + balance + penalties */
-    double travel;  /* total travel time */
-    double penalty; /* penalties of visits left out */
+    double cost;          /* the objective: travel + balance + penalties */
+    double travel;        /* total travel time */
+    double penalty;       /* penalties of visits left out */
+    double lateness_cost; /* soft windows: Σ lateness × lateness_cost (part of cost) */
     long iterations;
     double elapsed_ms;          /* wall-clock time of the solve */
     double cpu_ms;              /* CPU time of the calling thread during the solve */
@@ -221,10 +237,11 @@ const char *routing_reason_name(routing_reason_t reason);
 /* --- checking --------------------------------------------------------------------------------- */
 
 /* Checks a result against the problem with code independent of the solver: every stop's times
- * (arrival = previous end + travel, start >= arrival, start inside a window, end = start + duration),
- * shifts, start/end locations, capacity, roles and skills, each visit served once per part by distinct
- * staff, joint starts within tolerance, breaks on their owner's route, unassigned visits listed, and
- * the reported travel.  0 when feasible; ROUTING_EINFEAS with a message in err otherwise. */
+ * (arrival = previous end + travel, start >= arrival, start inside a window or within max_lateness
+ * after it, end = start + duration), shifts, start/end locations, capacity, roles and skills, each visit
+ * served once per part by distinct staff, joint starts within tolerance, sequential parts' delays,
+ * breaks on their owner's route, unassigned visits listed, the reported travel and lateness.  0 when
+ * feasible; ROUTING_EINFEAS with a message in err otherwise. */
 int routing_solver_check(const routing_problem_t *problem, const routing_result_t *result, char *err,
                          size_t errlen);
 

@@ -1,19 +1,22 @@
 /*
  * sync.c — joint visits: synchronized tasks on several routes.
  *
- * The parts of a joint visit must start within `tol` of each other.  Together with the routes' order
- * these are difference constraints (s_a >= s_b - tol both ways, s_next >= s_prev + service + travel), so
- * the earliest schedule of the whole day is their least fixed point: forward passes over the routes
- * that hold joint parts, raising each part's lower bound to (latest partner start - tol), until nothing
- * moves (sync_refresh).  A cycle of waits that cannot close shows up as a window overrun: infeasible.
+ * The parts of a joint visit must start within `tol` of each other; those of a sequential visit one after
+ * another, each [min_delay, max_delay] after the previous (job_pair_bounds gives every pair's bounds).
+ * Together with the routes' order these are difference constraints (s_q >= s_k + lo_kq for every pair,
+ * s_next >= s_prev + service + travel), so the earliest schedule of the whole day is their least fixed
+ * point: forward passes over the routes that hold joint parts, raising each part's lower bound to what
+ * its partners demand, until nothing moves (sync_refresh).  A cycle of waits that cannot close shows up as a
+ * window overrun: infeasible.
  *
  * With that schedule S fixed, each part's *effective* window is its own windows ∩
- * [max partner S - tol, min partner S + tol].  Any change confined to routes that do not hold a
+ * [max over partners k of S_k + lo_k, min of S_k + hi_k].  Any change confined to routes that do not hold a
  * partner keeps the part inside that window and the partners where they are, so the ordinary O(1)
  * route tests (route.c) stay valid for joint parts.  After every change the fixed point is recomputed
  * and the windows re-derived.  A joint visit is inserted as one move (joint_insert_best): for each
  * part the feasible start interval [a, b] at every position of every qualified route, then the
- * cheapest choice of distinct routes whose intervals overlap within tol, confirmed by sync_refresh.
+ * cheapest choice of distinct routes whose intervals admit starts within the pair bounds (both orders
+ * for an any-order sequential visit), confirmed by sync_refresh.
  */
 #include "internal.h"
 
@@ -56,7 +59,8 @@ static double part_start(const sol_t *s, int t)
     return s->r[s->route_of[t]].start[s->pos_of[t]];
 }
 
-/* Raises lower bounds to (latest partner start - tol); true when any moved. */
+/* Raises each part's lower bound to what its partners' starts demand (s_q >= s_k + lo for every
+ * partner k); true when any moved. */
 static bool raise_bounds(const model_t *m, sol_t *s)
 {
     bool moved = false;
@@ -64,13 +68,16 @@ static bool raise_bounds(const model_t *m, sol_t *s)
         const job_t *jb = &m->jobs[j];
         if (jb->nparts < 2 || !job_assigned(m, s, j))
             continue;
-        double hi = -INFINITY;
-        for (int k = 0; k < jb->nparts; k++)
-            hi = fmax(hi, part_start(s, jb->first + k));
-        for (int k = 0; k < jb->nparts; k++) {
-            int t = jb->first + k;
-            if (hi - jb->tol > s->lb[t] + 1e-9 && hi - jb->tol > part_start(s, t) + 1e-9) {
-                s->lb[t] = hi - jb->tol;
+        for (int q = 0; q < jb->nparts; q++) {
+            int t = jb->first + q;
+            double need = -INFINITY, lo, hi;
+            for (int k = 0; k < jb->nparts; k++)
+                if (k != q) {
+                    job_pair_bounds(jb, k, q, s->flip[j], &lo, &hi);
+                    need = fmax(need, part_start(s, jb->first + k) + lo);
+                }
+            if (need > s->lb[t] + 1e-9 && need > part_start(s, t) + 1e-9) {
+                s->lb[t] = need;
                 moved = true;
             }
         }
@@ -83,11 +90,12 @@ static void narrow_windows(const model_t *m, sol_t *s, int j)
     const job_t *jb = &m->jobs[j];
     for (int k = 0; k < jb->nparts; k++) {
         int t = jb->first + k;
-        double lo = -INFINITY, hi = INFINITY, me = part_start(s, t);
+        double lo = -INFINITY, hi = INFINITY, me = part_start(s, t), dlo, dhi;
         for (int q = 0; q < jb->nparts; q++)
             if (q != k) {
-                lo = fmax(lo, part_start(s, jb->first + q) - jb->tol);
-                hi = fmin(hi, part_start(s, jb->first + q) + jb->tol);
+                job_pair_bounds(jb, q, k, s->flip[j], &dlo, &dhi);
+                lo = fmax(lo, part_start(s, jb->first + q) + dlo);
+                hi = fmin(hi, part_start(s, jb->first + q) + dhi);
             }
         lo = fmin(lo, me);
         hi = fmax(hi, me);
@@ -147,9 +155,12 @@ typedef struct combo_search {
     int k;                        /* parts */
     cand_t *c[ROUTING_MAX_PARTS]; /* sorted candidates per part */
     int nc[ROUTING_MAX_PARTS];
-    double tol;
+    const job_t *jb;
+    bool flip;                                           /* the order tried (any-order sequential jobs) */
+    double lo[ROUTING_MAX_PARTS], hi[ROUTING_MAX_PARTS]; /* start intervals of the parts picked */
     int pick[ROUTING_MAX_PARTS];
     int best[MAX_COMBOS][ROUTING_MAX_PARTS];
+    bool best_flip[MAX_COMBOS];
     double best_cost[MAX_COMBOS];
     int nbest;
 } combo_search_t;
@@ -221,40 +232,70 @@ static void keep_combo(combo_search_t *cs, double cost)
         return;
     while (i > 0 && cs->best_cost[i - 1] > cost) {
         cs->best_cost[i] = cs->best_cost[i - 1];
+        cs->best_flip[i] = cs->best_flip[i - 1];
         memcpy(cs->best[i], cs->best[i - 1], sizeof(cs->best[i]));
         i--;
     }
     cs->best_cost[i] = cost;
+    cs->best_flip[i] = cs->flip;
     memcpy(cs->best[i], cs->pick, sizeof(cs->pick));
 }
 
-static void combo_dfs(combo_search_t *cs, int k, double cost, double maxa, double minb)
+/* Part k's candidate c joins the parts picked so far when some starts inside the candidates' intervals
+ * keep every pair's difference in its bounds (one round of interval propagation; sync_refresh has the
+ * last word).  Narrows the intervals in cs and returns false when they empty. */
+static bool fits_picked(combo_search_t *cs, int k, const cand_t *c)
+{
+    double a = c->a, b = c->b, lo, hi;
+    for (int q = 0; q < k; q++) {
+        job_pair_bounds(cs->jb, q, k, cs->flip, &lo, &hi);
+        a = fmax(a, cs->lo[q] + lo);
+        b = fmin(b, cs->hi[q] + hi);
+    }
+    if (a > b + EPS)
+        return false;
+    cs->lo[k] = a;
+    cs->hi[k] = b;
+    for (int q = 0; q < k; q++) {
+        job_pair_bounds(cs->jb, k, q, cs->flip, &lo, &hi);
+        cs->lo[q] = fmax(cs->lo[q], a + lo);
+        cs->hi[q] = fmin(cs->hi[q], b + hi);
+        if (cs->lo[q] > cs->hi[q] + EPS)
+            return false;
+    }
+    return true;
+}
+
+static void combo_dfs(combo_search_t *cs, int k, double cost)
 {
     if (k == cs->k) {
         keep_combo(cs, cost);
         return;
     }
+    double saved_lo[ROUTING_MAX_PARTS], saved_hi[ROUTING_MAX_PARTS];
+    memcpy(saved_lo, cs->lo, sizeof(saved_lo));
+    memcpy(saved_hi, cs->hi, sizeof(saved_hi));
     for (int i = 0; i < cs->nc[k]; i++) {
         const cand_t *c = &cs->c[k][i];
         double bound = cs->nbest == MAX_COMBOS ? cs->best_cost[MAX_COMBOS - 1] : INFINITY;
         if (cost + c->delta >= bound)
             break;
-        double na = fmax(maxa, c->a), nb = fmin(minb, c->b);
-        if (na - nb > cs->tol + EPS)
-            continue;
         bool clash = false;
         for (int q = 0; q < k; q++)
             clash = clash || cs->c[q][cs->pick[q]].v == c->v;
-        if (clash)
-            continue;
-        cs->pick[k] = i;
-        combo_dfs(cs, k + 1, cost + c->delta, na, nb);
+        if (!clash && fits_picked(cs, k, c)) {
+            cs->pick[k] = i;
+            combo_dfs(cs, k + 1, cost + c->delta);
+        }
+        memcpy(cs->lo, saved_lo, sizeof(saved_lo));
+        memcpy(cs->hi, saved_hi, sizeof(saved_hi));
     }
 }
 
 static bool try_combo(const model_t *m, sol_t *s, const combo_search_t *cs, int which, int job)
 {
     const job_t *jb = &m->jobs[job];
+    s->flip[job] = cs->best_flip[which];
     for (int k = 0; k < cs->k; k++) {
         const cand_t *c = &cs->c[k][cs->best[which][k]];
         route_insert(m, s, c->v, c->pos, jb->first + k);
@@ -271,13 +312,17 @@ bool joint_insert_best(const model_t *m, sol_t *s, int job, rng_t *rng, double *
 {
     (void)rng;
     const job_t *jb = &m->jobs[job];
-    combo_search_t cs = {.k = jb->nparts, .tol = jb->tol};
+    combo_search_t cs = {.k = jb->nparts, .jb = jb};
     cand_t buf[ROUTING_MAX_PARTS][4 * MAX_CANDS];
     for (int k = 0; k < jb->nparts; k++) {
         cs.c[k] = buf[k];
         cs.nc[k] = part_candidates(m, s, jb->first + k, jb->nparts, cs.c[k]);
     }
-    combo_dfs(&cs, 0, 0.0, -INFINITY, INFINITY);
+    combo_dfs(&cs, 0, 0.0);
+    if (jb->any_order) {
+        cs.flip = true;
+        combo_dfs(&cs, 0, 0.0);
+    }
     bool ok = false;
     for (int i = 0; i < cs.nbest && !ok; i++)
         if (try_combo(m, s, &cs, i, job)) {

@@ -69,9 +69,9 @@ typedef struct plan {
 static void valid_plan(plan_t *pl)
 {
     memset(pl, 0, sizeof(*pl));
-    pl->s0[0] = (routing_stop_t){ROUTING_STOP_VISIT, 0, 0, 5, 5, 15};
-    pl->s0[1] = (routing_stop_t){ROUTING_STOP_VISIT, 1, 0, 20, 20, 30};
-    pl->s1[0] = (routing_stop_t){ROUTING_STOP_VISIT, 1, 1, 20, 21, 31};
+    pl->s0[0] = (routing_stop_t){ROUTING_STOP_VISIT, 0, 0, 5, 5, 15, 0};
+    pl->s0[1] = (routing_stop_t){ROUTING_STOP_VISIT, 1, 0, 20, 20, 30, 0};
+    pl->s1[0] = (routing_stop_t){ROUTING_STOP_VISIT, 1, 1, 20, 21, 31, 0};
     pl->routes[0] = (routing_route_t){0, 2, pl->s0, 0, 40, 20, 0};
     pl->routes[1] = (routing_route_t){1, 1, pl->s1, 10, 41, 20, 0};
     pl->res.n_routes = 2;
@@ -165,7 +165,7 @@ static void missing_visit_must_be_listed(void **state)
 {
     plan_t pl;
     valid_plan(&pl);
-    pl.s0[0] = (routing_stop_t){ROUTING_STOP_VISIT, 1, 0, 10, 20, 30};
+    pl.s0[0] = (routing_stop_t){ROUTING_STOP_VISIT, 1, 0, 10, 20, 30, 0};
     pl.routes[0].n_stops = 1;
     pl.routes[0].travel = 20;
     expect(base, &pl, ROUTING_EINFEAS, "neither served nor listed");
@@ -189,7 +189,7 @@ static void rejects_one_person_on_two_parts(void **state)
     variant_t w = base;
     w.any_role = true;
     w.tol = 100;
-    pl.s0[2] = (routing_stop_t){ROUTING_STOP_VISIT, 1, 1, 30, 30, 40};
+    pl.s0[2] = (routing_stop_t){ROUTING_STOP_VISIT, 1, 1, 30, 30, 40, 0};
     pl.routes[0].n_stops = 3;
     pl.routes[0].arrive = 50;
     pl.routes[1].n_stops = 0;
