@@ -64,8 +64,8 @@ static double part_start(const routing_result_t *res, int visit, int part)
 {
     for (int r = 0; r < res->n_routes; r++)
         for (int i = 0; i < res->routes[r].n_stops; i++)
-            if (res->routes[r].stops[i].kind == ROUTING_STOP_VISIT && res->routes[r].stops[i].index == visit &&
-                res->routes[r].stops[i].part == part)
+            if (res->routes[r].stops[i].kind == ROUTING_STOP_VISIT &&
+                res->routes[r].stops[i].index == visit && res->routes[r].stops[i].part == part)
                 return res->routes[r].stops[i].start;
     return NAN;
 }
