@@ -207,13 +207,12 @@ int wctl_cmd_batch(int argc, char **argv)
         fprintf(stderr, "error: %s has no command \"%s\"\n", argv[0], argv[1]);
         return 2;
     }
-    for (int i = 3; i < argc; i++) {
+    for (int i = 3; i < argc; i += 2) {
         char *end = NULL;
         long n = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
         if (strcmp(argv[i], "--jobs") != 0 || end == NULL || *end != '\0' || n < 1 || n > MAX_JOBS)
             return usage();
         b.jobs = (size_t)n;
-        i++;
     }
     FILE *in = strcmp(argv[2], "-") == 0 ? stdin : fopen(argv[2], "r");
     if (in == NULL) {
