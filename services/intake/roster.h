@@ -127,6 +127,9 @@ typedef struct intake_roster_moving {
 } intake_roster_moving;
 int intake_roster_move(wh_ctx *ctx, const intake_roster_moving *m);
 
+/* intake_enrolments_total{result=added|changed} and intake_targets_changed_total (service.c). */
+void intake_metrics_roster(int added, int changed, int persons);
+
 /* TargetsChanged of one person's household and dong with steps[n] (n > 0). */
 int intake_emit_targets_changed(wh_ctx *ctx, int64_t household_id, const char *dong_code,
                                 const intake_step *steps, size_t n);

@@ -290,6 +290,8 @@ int intake_roster_apply(wh_ctx *ctx, intake_enrol_change *changes, size_t n, int
         rc = wh_ctx_fail(ctx, rc, NULL, "could not record the enrolments");
     out->enrolments_added = (int)w.n_inserts;
     out->enrolments_changed = (int)w.n_updates;
+    if (rc == 0)
+        intake_metrics_roster(out->enrolments_added, out->enrolments_changed, out->targets_changed);
     work_free(&w);
     return rc;
 }

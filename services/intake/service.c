@@ -60,6 +60,7 @@ static const wh_command_batch batch_handlers[] = {
 /* Counters by channel (index = welfare.intake.v1.Channel), looked up once at start. */
 static wh_counter *referrals_by_channel[WELFARE__INTAKE__V1__CHANNEL__CHANNEL_ROSTER + 1];
 static wh_counter *households_new, *households_matched, *blind_spots, *duplicates;
+static wh_counter *enrolments_added, *enrolments_changed, *targets_changed;
 
 static void register_metrics(void)
 {
@@ -79,6 +80,12 @@ static void register_metrics(void)
         wh_metrics_counter("intake_blind_spots_total", NULL, "Households discovered as blind spots");
     duplicates = wh_metrics_counter("intake_duplicates_suspected_total", NULL,
                                     "Pairs of households suspected to be one");
+    enrolments_added = wh_metrics_counter("intake_enrolments_total", "result=\"added\"",
+                                          "Roster enrolments created or changed");
+    enrolments_changed = wh_metrics_counter("intake_enrolments_total", "result=\"changed\"",
+                                            "Roster enrolments created or changed");
+    targets_changed = wh_metrics_counter("intake_targets_changed_total", NULL,
+                                         "Persons whose target spells changed (TargetsChanged events)");
 }
 
 void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int suspicions)
@@ -92,6 +99,15 @@ void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int susp
         wh_counter_add(blind_spots, 1);
     if (suspicions > 0)
         wh_counter_add(duplicates, (uint64_t)suspicions);
+}
+
+void intake_metrics_roster(int added, int changed, int persons)
+{
+    if (!enrolments_added) /* not started (unit tests) */
+        return;
+    wh_counter_add(enrolments_added, (uint64_t)added);
+    wh_counter_add(enrolments_changed, (uint64_t)changed);
+    wh_counter_add(targets_changed, (uint64_t)persons);
 }
 
 /* Without the PII key nothing can be matched or stored: refuse to start. */
