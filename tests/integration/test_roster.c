@@ -9,7 +9,8 @@
  * change over each period; the same file again submits nothing twice (no event); an exit for an
  * unqualified beneficiary through `welfarectl intake end-enrolment` (a bad end date first: a typed
  * error naming end_on) takes one person out of the stock.  The import's rows/s is printed.
- * Persons: resident numbers with century digit 2 on dates of their own (itest_rrn's have 1).
+ * Dongs "60…"–"63…" of this run; persons: resident numbers with century digit 2 on dates of their own
+ * (itest_rrn's have 1).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -156,7 +157,7 @@ static void a_national_list_gives_the_stock(void **state)
     const char *var = getenv("WH_VAR");
     char csv[512], out[512], args[1024];
     for (int c = 0; c < DONGS; c++)
-        snprintf(dong[c], sizeof dong[c], "7%d%08lld", c, (long long)itest_run_number());
+        snprintf(dong[c], sizeof dong[c], "6%d%08lld", c, (long long)itest_run_number());
     snprintf(csv, sizeof csv, "%s/roster-%s.csv", var, itest_run_id());
     snprintf(out, sizeof out, "%s/roster-%s", var, itest_run_id());
     write_csv(csv);
