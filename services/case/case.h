@@ -58,6 +58,7 @@ typedef struct case_settings {
     int unreachable_attempts;  /* WH_CASE_UNREACHABLE_ATTEMPTS (3): failed visits in a row that escalate */
     int planning_horizon_days; /* WH_CASE_PLANNING_HORIZON_DAYS (90): how far ahead a visit may be asked */
     case_cycles cycles;        /* WH_CASE_VISIT_CYCLES ("80:30,50:90,30:180"): monitoring frequency */
+    bool close_unreachable;    /* WH_CASE_CLOSE_UNREACHABLE (1): an escalation closes the open case */
 } case_settings;
 
 /* The running service's settings, or the defaults (unit tests without state). */
@@ -74,6 +75,7 @@ void case_metrics_opened(void);
 void case_metrics_closed(void);
 void case_metrics_linkage(const char *result); /* "requested", "completed", "failed" */
 void case_metrics_assigned(void);
+void case_metrics_escalated(void);
 
 /* --- the assignment rule (assign_rule.c) ------------------------------------------------------- */
 
@@ -103,6 +105,8 @@ int case_business_date(wh_ctx *ctx, const char *given, const char *field, char o
 void case_event_date(const char *given, const char *what, char out[11]);
 /* date + days into out. */
 void case_add_days(const char *date, int days, char out[11]);
+/* An optional note: at most CASE_NOTE_MAX bytes of UTF-8, and the PII key loaded to seal it. */
+int case_check_note(wh_ctx *ctx, const char *note);
 /* Validates one need; field_prefix "needs.2" or "need". */
 int case_check_need(wh_ctx *ctx, const Welfare__Case__V1__Need *need, const char *field_prefix);
 
@@ -217,6 +221,7 @@ int case_store_insert_follow_up(wh_db *db, int64_t case_id, int kind, const char
 /* For the gauges (service.c). */
 typedef struct case_counts {
     int64_t open, unassigned, workers, max_caseload;
+    int64_t escalated, rereferred; /* households in the hubs' escalation and re-referral queues */
 } case_counts;
 int case_store_counts(wh_db *db, case_counts *out);
 
@@ -254,6 +259,8 @@ int case_assign_to(wh_ctx *ctx, int64_t case_id, int64_t staff_id, const char *d
  * Emits CaseAssigned for each; *assigned counts them (may be NULL). */
 int case_assign_waiting(wh_ctx *ctx, const char *hub, const char *date, int *assigned);
 
+/* Closes an open case: stores it, emits CaseClosed, runs the hub's assignment pass (the freed place). */
+int case_close(wh_ctx *ctx, const case_record *c, int reason, const char *date);
 /* Seals a note with the PII key (caller frees *out); WH_FAILED_PRECONDITION without the key. */
 int case_seal_note(const char *note, char **out);
 /* Opens a sealed note (caller frees *out). */
@@ -343,6 +350,22 @@ int case_store_list_due(wh_ctx *ctx, const char *hub, const char *as_of, bool ov
                         int limit, Welfare__Case__V1__DueVisit ***out, size_t *n);
 int case_store_list_escalations(wh_ctx *ctx, const char *hub, int limit, Welfare__Case__V1__Escalation ***out,
                                 size_t *n);
+/* A case opened for the household: it no longer waits for the hub's decision. */
+int case_store_decided(wh_db *db, int64_t household_id);
+int case_store_list_rereferrals(wh_ctx *ctx, const char *hub, int limit, Welfare__Case__V1__ReReferral ***out,
+                                size_t *n);
+/* The case plan's goals and the case team (store_plan.c). */
+int case_store_upsert_goal(wh_db *db, int64_t case_id, int domain, int status, const char *target_on,
+                           const char *sealed_note, const char *set_on, int64_t *id);
+/* Whether staff_id is registered at hub and active on date. */
+int case_store_staff_at_hub(wh_db *db, int64_t staff_id, const char *hub, const char *date, bool *ok);
+/* Adds (or changes the role of) a team member, or takes one off: WH_FAILED_PRECONDITION when not on it. */
+int case_store_team_set(wh_db *db, int64_t case_id, int64_t staff_id, int role, bool active, const char *on,
+                        int *team_size);
+int case_store_read_plan(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetCaseReply *out);
+char *case_note_for_reader(wh_ctx *ctx, const char *sealed, int64_t id);
+int case_handle_set_case_goal(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_set_case_team_member(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 /* Whether the household of a case was escalated (CLOSE_REASON_UNREACHABLE needs it). */
 int case_store_case_escalated(wh_db *db, int64_t case_id, bool *escalated);
 
@@ -363,6 +386,7 @@ int case_handle_record_home_visit(wh_ctx *ctx, const ProtobufCMessage *req, Prot
 int case_handle_list_due_visits(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int case_handle_propose_due_visits(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int case_handle_list_escalations(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_list_rereferrals(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 
 /* The service as data (service.c). */
 const wh_service_def *case_service_def(void);

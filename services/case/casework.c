@@ -127,7 +127,8 @@ int case_open(wh_ctx *ctx, const case_opening *o, case_record *out, int64_t *vis
     if (!known)
         wh_log_info("case opened in a dong routing has not defined; it is its own hub until it is", "{s:I}",
                     "case_id", (json_int_t)id);
-    if ((rc = case_store_case(db, id, out)) < 0 || (rc = emit_opened(ctx, out)) < 0)
+    if ((rc = case_store_case(db, id, out)) < 0 || (rc = emit_opened(ctx, out)) < 0 ||
+        (rc = case_store_decided(db, o->household_id)) < 0) /* a re-referral decided */
         return rc;
     if ((rc = case_assign_waiting(ctx, hub, o->opened_on, NULL)) < 0 ||
         (rc = case_store_case(db, id, out)) < 0)
@@ -152,5 +153,23 @@ int case_load_open(wh_ctx *ctx, int64_t case_id, const char *date, const char *d
     if (date && strcmp(date, c->opened_on) < 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, date_field, "%s is before the case was opened",
                            date_field);
+    return 0;
+}
+
+int case_close(wh_ctx *ctx, const case_record *c, int reason, const char *date)
+{
+    int rc = case_store_close(wh_ctx_db(ctx), c->id, reason, date);
+    if (rc < 0)
+        return rc;
+    Welfare__Case__V1__CaseClosed ev = WELFARE__CASE__V1__CASE_CLOSED__INIT;
+    ev.case_id = c->id;
+    ev.dong_code = (char *)c->dong_code;
+    ev.reason = (Welfare__Case__V1__CloseReason)reason;
+    ev.closed_on = (char *)date;
+    if ((rc = wh_ctx_emit(ctx, &ev.base)) < 0)
+        return rc;
+    if (c->staff_id != 0 && (rc = case_assign_waiting(ctx, c->hub_dong_code, date, NULL)) < 0)
+        return rc;
+    case_metrics_closed();
     return 0;
 }

@@ -135,27 +135,22 @@ int case_handle_close_case(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMe
     const Welfare__Case__V1__CloseCase *m = (const void *)req;
     char date[11];
     case_record c;
+    bool escalated = false;
     if (m->reason <= WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_UNSPECIFIED ||
-        m->reason > WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_NO_NEED)
+        m->reason > WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_UNREACHABLE)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "reason", "reason is required");
     int rc = case_business_date(ctx, m->closed_on, "closed_on", date);
     if (rc == 0)
         rc = case_load_open(ctx, m->case_id, date, "closed_on", &c);
     if (rc < 0)
         return rc;
-    if ((rc = case_store_close(wh_ctx_db(ctx), c.id, m->reason, date)) < 0)
-        return wh_ctx_fail(ctx, rc, "case_id",
+    if (m->reason == WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_UNREACHABLE &&
+        ((rc = case_store_case_escalated(wh_ctx_db(ctx), c.id, &escalated)) < 0 || !escalated))
+        return wh_ctx_fail(ctx, rc < 0 ? rc : WH_FAILED_PRECONDITION, "reason",
+                           "unreachable is for a household escalated after its failed visits");
+    if ((rc = case_close(ctx, &c, m->reason, date)) < 0)
+        return wh_ctx_fail(ctx, rc, rc == WH_FAILED_PRECONDITION ? "case_id" : NULL,
                            rc == WH_FAILED_PRECONDITION ? "the case is closed" : "could not close the case");
-    Welfare__Case__V1__CaseClosed ev = WELFARE__CASE__V1__CASE_CLOSED__INIT;
-    ev.case_id = c.id;
-    ev.dong_code = c.dong_code;
-    ev.reason = m->reason;
-    ev.closed_on = date;
-    if ((rc = wh_ctx_emit(ctx, &ev.base)) < 0)
-        return wh_ctx_fail(ctx, rc, NULL, "could not emit CaseClosed");
-    if (c.staff_id != 0 && (rc = case_assign_waiting(ctx, c.hub_dong_code, date, NULL)) < 0)
-        return wh_ctx_fail(ctx, rc, NULL, "could not reassign waiting cases");
-    case_metrics_closed();
     Welfare__Case__V1__CloseCaseReply *r = wh_ctx_alloc(ctx, sizeof *r);
     if (!r)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");

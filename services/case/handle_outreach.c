@@ -172,12 +172,7 @@ static int check_record(wh_ctx *ctx, const Welfare__Case__V1__RecordHomeVisit *m
     int rc = check_roles(ctx, m->roles, m->n_roles, m->visit_id > 0 ? 0 : 1);
     if (rc == 0)
         rc = check_needs(ctx, m);
-    if (rc == 0 && m->note && *m->note && !wh_utf8_valid(m->note, CASE_NOTE_MAX))
-        rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "note", "note must be at most 2000 bytes of UTF-8");
-    if (rc == 0 && m->note && *m->note && !case_settings_of(ctx)->notes_sealed)
-        rc = wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "note",
-                         "notes need the PII key (WH_PII_KEY_FILE) to be stored encrypted");
-    return rc;
+    return rc == 0 ? case_check_note(ctx, m->note) : rc;
 }
 
 /* visited_on (given or today), not in the future, not before identification; follow_up_on after it. */

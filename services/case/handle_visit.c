@@ -79,12 +79,7 @@ static int validate_follow_up(wh_ctx *ctx, const Welfare__Case__V1__RecordFollow
     if (m->kind <= WELFARE__CASE__V1__FOLLOW_UP_KIND__FOLLOW_UP_KIND_UNSPECIFIED ||
         m->kind > WELFARE__CASE__V1__FOLLOW_UP_KIND__FOLLOW_UP_KIND_PARTNER)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "kind", "kind is required");
-    if (m->note && *m->note && !wh_utf8_valid(m->note, CASE_NOTE_MAX))
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "note", "note must be at most 2000 bytes of UTF-8");
-    if (m->note && *m->note && !case_settings_of(ctx)->notes_sealed)
-        return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "note",
-                           "notes need the PII key (WH_PII_KEY_FILE) to be stored encrypted");
-    return 0;
+    return case_check_note(ctx, m->note);
 }
 
 /* The follow-up visit: the worker's profession, from next_visit_on, within the default window. */

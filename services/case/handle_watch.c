@@ -1,7 +1,7 @@
 /*
  * handle_watch.c — the visit cycle and the escalation queue of a hub: ListDueVisits,
  * ProposeDueVisits (due monitoring visits asked of routing, which places them in the next PlanDay)
- * and ListEscalations.
+ * ListEscalations, and ListReReferrals (closed cases' households reported again, waiting for the hub).
  */
 #include <string.h>
 
@@ -104,6 +104,24 @@ int case_handle_list_escalations(wh_ctx *ctx, const ProtobufCMessage *req, Proto
                                      &r->escalations, &r->n_escalations);
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not list the escalations");
+    *reply = &r->base;
+    return 0;
+}
+
+int case_handle_list_rereferrals(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+{
+    const Welfare__Case__V1__ListReReferrals *m = (const void *)req;
+    int rc = check_hub_limit(ctx, m->hub_dong_code, m->limit);
+    if (rc < 0)
+        return rc;
+    Welfare__Case__V1__ListReReferralsReply *r = wh_ctx_alloc(ctx, sizeof *r);
+    if (!r)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    welfare__case__v1__list_re_referrals_reply__init(r);
+    rc = case_store_list_rereferrals(ctx, m->hub_dong_code, m->limit ? m->limit : DEFAULT_LIMIT,
+                                     &r->households, &r->n_households);
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not list the re-referrals");
     *reply = &r->base;
     return 0;
 }

@@ -10,8 +10,9 @@
 
 #define LINKAGES_HELP "Linkages requested of the registry, and its answers"
 
-static wh_counter *opened, *closed, *assigned, *linkages[3];
-static wh_gauge *open_cases, *unassigned_cases, *workers, *max_caseload, *caseload_limit;
+static wh_counter *opened, *closed, *assigned, *escalations, *linkages[3];
+static wh_gauge *open_cases, *unassigned_cases, *workers, *max_caseload, *caseload_limit, *escalated,
+    *rereferred;
 
 void case_metrics_register(int limit)
 {
@@ -19,6 +20,11 @@ void case_metrics_register(int limit)
     opened = wh_metrics_counter("case_cases_opened_total", NULL, "Cases opened");
     closed = wh_metrics_counter("case_cases_closed_total", NULL, "Cases closed");
     assigned = wh_metrics_counter("case_assignments_total", NULL, "Cases given to a case worker");
+    escalations = wh_metrics_counter("case_escalations_total", NULL, "Households escalated as unreachable");
+    escalated = wh_metrics_gauge("case_escalated_households", NULL,
+                                 "Households in the hubs' escalation queues (unreachable, not met since)");
+    rereferred = wh_metrics_gauge("case_rereferred_households", NULL,
+                                  "Closed cases' households reported again, waiting for the hub's decision");
     for (size_t i = 0; i < 3; i++) {
         char labels[48];
         snprintf(labels, sizeof labels, "result=\"%s\"", results[i]);
@@ -54,6 +60,11 @@ void case_metrics_assigned(void)
     count(assigned);
 }
 
+void case_metrics_escalated(void)
+{
+    count(escalations);
+}
+
 void case_metrics_linkage(const char *result)
 {
     count(linkages[result[0] == 'r' ? 0 : result[0] == 'c' ? 1 : 2]);
@@ -72,5 +83,7 @@ int case_metrics_refresh(wh_ctx *ctx, void *arg)
     wh_gauge_set(unassigned_cases, (double)n.unassigned);
     wh_gauge_set(workers, (double)n.workers);
     wh_gauge_set(max_caseload, (double)n.max_caseload);
+    wh_gauge_set(escalated, (double)n.escalated);
+    wh_gauge_set(rereferred, (double)n.rereferred);
     return 0;
 }

@@ -54,9 +54,23 @@ static int emit_escalated(wh_ctx *ctx, const case_household *h, int failed_attem
     ev.hub_dong_code = (char *)h->hub_dong_code;
     ev.failed_attempts = failed_attempts;
     ev.escalated_on = (char *)date;
+    case_metrics_escalated();
     wh_log_info("household escalated as unreachable", "{s:I, s:i}", "household_id", (json_int_t)h->id,
                 "failed_attempts", failed_attempts);
     return wh_ctx_emit(ctx, &ev.base);
+}
+
+/* The escalation drives the case's end: closed as unreachable on the escalation's date (not before
+ * it opened). */
+static int close_unreachable(wh_ctx *ctx, int64_t case_id, const char *date)
+{
+    case_record c;
+    int rc = case_store_case(wh_ctx_db(ctx), case_id, &c);
+    if (rc < 0 || !c.open)
+        return rc;
+    wh_log_info("case closed as unreachable", "{s:I}", "case_id", (json_int_t)case_id);
+    return case_close(ctx, &c, WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_UNREACHABLE,
+                      strcmp(date, c.opened_on) < 0 ? c.opened_on : date);
 }
 
 int case_outreach_attempt(wh_ctx *ctx, const case_household *h, int outcome, const char *date,
@@ -67,6 +81,8 @@ int case_outreach_attempt(wh_ctx *ctx, const case_household *h, int outcome, con
         case_store_household_attempt(wh_ctx_db(ctx), h->id, outcome, date, limit, failed_attempts, escalated);
     if (rc == 0 && *escalated)
         rc = emit_escalated(ctx, h, *failed_attempts, date);
+    if (rc == 0 && *escalated && h->open_case_id && case_settings_of(ctx)->close_unreachable)
+        rc = close_unreachable(ctx, h->open_case_id, date);
     return rc;
 }
 

@@ -45,6 +45,11 @@ static const wh_command commands[] = {
     CMD(propose_due_visits, case_handle_propose_due_visits, false,
         "ask routing for a hub's due monitoring visits"),
     CMD(list_escalations, case_handle_list_escalations, true, "a hub's queue of unreachable households"),
+    CMD(set_case_goal, case_handle_set_case_goal, false, "set the case plan's goal for a need domain"),
+    CMD(set_case_team_member, case_handle_set_case_team_member, false,
+        "add a profession to the case team with its role, or take one off"),
+    CMD(list_re_referrals, case_handle_list_rereferrals, true,
+        "a hub's closed cases' households reported again, waiting for its decision"),
 };
 
 static const wh_subscription subscriptions[] = {

@@ -50,7 +50,10 @@ const wh_db_statement case_statements[] = {
      "opened_on <= $2::date ORDER BY risk_score DESC, opened_on, id LIMIT $3"},
     {"case_insert_case",
      "INSERT INTO cases (household_id, referral_id, dong_code, hub_dong_code, latitude, longitude, "
-     "risk_score, opened_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id"},
+     "risk_score, opened_on, previous_case_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT p.id FROM "
+     "cases p "
+     "WHERE p.household_id = $1 AND p.status = 'closed' ORDER BY p.closed_on DESC, p.id DESC LIMIT 1)) "
+     "ON CONFLICT DO NOTHING RETURNING id"},
     {"case_open_case_of", "SELECT id FROM cases WHERE household_id = $1 AND status = 'open' UNION ALL "
                           "SELECT id FROM cases WHERE referral_id = $2 AND $2 <> 0 LIMIT 1"},
     {"case_raise_risk",
@@ -101,11 +104,16 @@ const wh_db_statement case_statements[] = {
      "(SELECT count(*) FROM worker w WHERE w.carries_cases AND w.active_from <= CURRENT_DATE AND "
      "(w.active_until IS NULL OR w.active_until >= CURRENT_DATE)), "
      "COALESCE((SELECT max(n) FROM (SELECT count(*) AS n FROM cases WHERE status = 'open' AND staff_id IS "
-     "NOT NULL GROUP BY staff_id) x), 0) FROM cases"},
+     "NOT NULL GROUP BY staff_id) x), 0), (SELECT count(*) FROM household h WHERE h.escalated_on IS NOT "
+     "NULL), "
+     "(SELECT count(*) FROM household h WHERE h.decision_since IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+     "cases o "
+     "WHERE o.household_id = h.household_id AND o.status = 'open')) FROM cases"},
     /* store_read.c */
     {"case_read_summary",
      "SELECT id, household_id, dong_code, hub_dong_code, status, risk_score, COALESCE(staff_id, 0), "
-     "opened_on::text, assigned_on::text, closed_on::text, close_reason, last_visit_on::text FROM cases "
+     "opened_on::text, assigned_on::text, closed_on::text, close_reason, last_visit_on::text, "
+     "COALESCE(previous_case_id, 0) FROM cases "
      "WHERE id = $1"},
     {"case_read_assessments",
      "SELECT a.id, a.assessed_on::text, n.domain, n.severity FROM assessment a JOIN need n ON "
@@ -123,7 +131,8 @@ const wh_db_statement case_statements[] = {
      "SELECT staff_id, assigned_on::text, ended_on::text FROM assignment WHERE case_id = $1 ORDER BY id"},
     {"case_list",
      "SELECT id, household_id, dong_code, hub_dong_code, status, risk_score, COALESCE(staff_id, 0), "
-     "opened_on::text, assigned_on::text, closed_on::text, close_reason, last_visit_on::text FROM cases "
+     "opened_on::text, assigned_on::text, closed_on::text, close_reason, last_visit_on::text, "
+     "COALESCE(previous_case_id, 0) FROM cases "
      "WHERE ($1 = '' OR dong_code = $1) AND ($2 = '' OR hub_dong_code = $2) AND ($3 = '' OR status = $3) "
      "AND ($4::bigint = 0 OR staff_id = $4::bigint) AND (NOT $5::boolean OR (status = 'open' AND staff_id "
      "IS NULL)) AND id > $6 ORDER BY id LIMIT $7"},
@@ -625,6 +634,8 @@ int case_store_counts(wh_db *db, case_counts *out)
     out->unassigned = wh_db_i64(r, 0, 1, 0);
     out->workers = wh_db_i64(r, 0, 2, 0);
     out->max_caseload = wh_db_i64(r, 0, 3, 0);
+    out->escalated = wh_db_i64(r, 0, 4, 0);
+    out->rereferred = wh_db_i64(r, 0, 5, 0);
     PQclear(r);
     return 0;
 }

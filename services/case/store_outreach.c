@@ -78,6 +78,40 @@ const wh_db_statement case_outreach_statements[] = {
      "cases c WHERE c.household_id = h.household_id AND c.status = 'open'), 0) FROM household h "
      "WHERE h.escalated_on IS NOT NULL AND " HUB_OF(
          "h") " = $1 ORDER BY h.escalated_on, h.household_id LIMIT $2"},
+    /* the case plan and team (store_plan.c) */
+    {"case_upsert_goal",
+     "INSERT INTO case_goal (case_id, domain, status, target_on, note_sealed, set_on) VALUES ($1, $2, $3, "
+     "NULLIF($4, '')::date, $5, $6) ON CONFLICT (case_id, domain) DO UPDATE SET status = EXCLUDED.status, "
+     "target_on = EXCLUDED.target_on, note_sealed = CASE WHEN EXCLUDED.note_sealed <> '' THEN "
+     "EXCLUDED.note_sealed ELSE case_goal.note_sealed END, set_on = EXCLUDED.set_on RETURNING id"},
+    {"case_staff_at_hub", "SELECT 1 FROM worker w WHERE w.staff_id = $1 AND w.hub_dong_code = $2 AND "
+                          "w.active_from <= $3::date AND "
+                          "(w.active_until IS NULL OR w.active_until >= $3::date)"},
+    {"case_team_join",
+     "INSERT INTO case_team (case_id, staff_id, role, from_on) VALUES ($1, $2, $3, $4) ON CONFLICT (case_id, "
+     "staff_id) DO UPDATE SET role = EXCLUDED.role, from_on = CASE WHEN case_team.until_on IS NULL THEN "
+     "case_team.from_on ELSE EXCLUDED.from_on END, until_on = NULL"},
+    {"case_team_leave",
+     "UPDATE case_team SET until_on = GREATEST($3::date, from_on) WHERE case_id = $1 AND staff_id = $2 AND "
+     "until_on IS NULL"},
+    {"case_team_size", "SELECT count(*) FROM case_team WHERE case_id = $1 AND until_on IS NULL"},
+    {"case_read_goals",
+     "SELECT id, domain, status, COALESCE(target_on::text, ''), note_sealed, set_on::text FROM case_goal "
+     "WHERE case_id = $1 ORDER BY domain"},
+    {"case_read_team",
+     "SELECT staff_id, role, from_on::text, COALESCE(until_on::text, '') FROM case_team WHERE case_id = $1 "
+     "ORDER BY staff_id"},
+    {"case_decided",
+     "UPDATE household SET decision_since = NULL WHERE household_id = $1 AND decision_since IS NOT NULL"},
+    {"case_list_rereferrals", "SELECT h.household_id, h.dong_code, h.risk_score, h.decision_since::text, "
+                              "COALESCE((SELECT c.id FROM cases c "
+                              "WHERE c.household_id = h.household_id AND c.status = 'closed' ORDER BY "
+                              "c.closed_on DESC, c.id DESC LIMIT 1), 0) "
+                              "FROM household h WHERE h.decision_since IS NOT NULL AND " HUB_OF(
+                                  "h") " = $1 AND NOT EXISTS (SELECT 1 FROM "
+                                       "cases o WHERE o.household_id = h.household_id AND o.status = 'open') "
+                                       "ORDER BY h.decision_since, "
+                                       "h.household_id LIMIT $2"},
     {"case_case_escalated",
      "SELECT h.escalated_on IS NOT NULL FROM cases c JOIN household h ON h.household_id = c.household_id "
      "WHERE c.id = $1"},
@@ -365,5 +399,46 @@ int case_store_case_escalated(wh_db *db, int64_t case_id, bool *escalated)
         return rc;
     *escalated = r && strcmp(wh_db_text(r, 0, 0), "t") == 0;
     PQclear(r);
+    return 0;
+}
+
+int case_store_decided(wh_db *db, int64_t household_id)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, household_id);
+    int64_t n = wh_db_exec(db, "case_decided", &p);
+    return n < 0 ? (int)n : 0;
+}
+
+int case_store_list_rereferrals(wh_ctx *ctx, const char *hub, int limit, Welfare__Case__V1__ReReferral ***out,
+                                size_t *n)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_text(&p, hub);
+    wh_params_i64(&p, limit);
+    PGresult *r = wh_db_query(wh_ctx_db(ctx), "case_list_rereferrals", &p);
+    if (!r)
+        return wh_db_last_status(wh_ctx_db(ctx));
+    int rows = PQntuples(r);
+    Welfare__Case__V1__ReReferral **v = wh_ctx_alloc(ctx, sizeof *v * (size_t)(rows ? rows : 1));
+    for (int i = 0; v && i < rows; i++) {
+        if (!(v[i] = wh_ctx_alloc(ctx, sizeof *v[i]))) {
+            v = NULL;
+            break;
+        }
+        welfare__case__v1__re_referral__init(v[i]);
+        v[i]->household_id = wh_db_i64(r, i, 0, 0);
+        v[i]->dong_code = dup_text(ctx, r, i, 1);
+        v[i]->risk_score = (int32_t)wh_db_i64(r, i, 2, 0);
+        v[i]->waiting_since = dup_text(ctx, r, i, 3);
+        v[i]->previous_case_id = wh_db_i64(r, i, 4, 0);
+    }
+    PQclear(r);
+    if (!v)
+        return WH_INTERNAL;
+    *out = v;
+    *n = (size_t)rows;
     return 0;
 }

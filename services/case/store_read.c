@@ -63,6 +63,7 @@ static Welfare__Case__V1__CaseSummary *summary_from_row(wh_ctx *ctx, const PGres
     m->closed_on = text(ctx, r, row, 9);
     m->close_reason = (Welfare__Case__V1__CloseReason)wh_db_i64(r, row, 10, 0);
     m->last_visit_on = text(ctx, r, row, 11);
+    m->previous_case_id = wh_db_i64(r, row, 12, 0);
     return m->dong_code && m->hub_dong_code && m->opened_on && m->assigned_on && m->closed_on &&
                    m->last_visit_on
                ? m
@@ -213,13 +214,13 @@ static void follow_up_init(void *m)
 }
 
 /* The note in clear for the reader; a note that does not open is shown empty and logged. */
-static char *note_of(wh_ctx *ctx, const char *sealed, int64_t id)
+char *case_note_for_reader(wh_ctx *ctx, const char *sealed, int64_t id)
 {
     char *plain = NULL;
     if (!sealed || !*sealed)
         return wh_ctx_strdup(ctx, "");
     if (case_open_note(sealed, &plain) < 0) {
-        wh_log_error("could not open a follow-up note", "{s:I}", "follow_up_id", (json_int_t)id);
+        wh_log_error("could not open a note", "{s:I}", "id", (json_int_t)id);
         return wh_ctx_strdup(ctx, "");
     }
     char *copy = wh_ctx_strdup(ctx, plain);
@@ -240,7 +241,7 @@ static int read_follow_ups(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetC
         v[i]->follow_up_id = wh_db_i64(r, row, 0, 0);
         v[i]->kind = (Welfare__Case__V1__FollowUpKind)wh_db_i64(r, row, 1, 0);
         v[i]->recorded_on = text(ctx, r, row, 2);
-        v[i]->note = note_of(ctx, wh_db_text(r, row, 3), v[i]->follow_up_id);
+        v[i]->note = case_note_for_reader(ctx, wh_db_text(r, row, 3), v[i]->follow_up_id);
         v[i]->visit_request_id = wh_db_i64(r, row, 4, 0);
         if (!v[i]->recorded_on || !v[i]->note)
             v = NULL;
@@ -294,7 +295,8 @@ int case_store_read_case(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetCas
     if (!out->summary)
         return WH_INTERNAL;
     int (*const parts[])(wh_ctx *, int64_t, Welfare__Case__V1__GetCaseReply *) = {
-        read_assessments, read_linkages, read_visits, read_follow_ups, read_assignments};
+        read_assessments, read_linkages,    read_visits,
+        read_follow_ups,  read_assignments, case_store_read_plan};
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < sizeof parts / sizeof parts[0]; i++)
         rc = parts[i](ctx, case_id, out);

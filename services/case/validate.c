@@ -89,3 +89,15 @@ int case_check_need(wh_ctx *ctx, const Welfare__Case__V1__Need *need, const char
     }
     return 0;
 }
+
+int case_check_note(wh_ctx *ctx, const char *note)
+{
+    if (!note || !*note)
+        return 0;
+    if (!wh_utf8_valid(note, CASE_NOTE_MAX))
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "note", "note must be at most 2000 bytes of UTF-8");
+    if (!case_settings_of(ctx)->notes_sealed)
+        return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "note",
+                           "notes need the PII key (WH_PII_KEY_FILE) to be stored encrypted");
+    return 0;
+}

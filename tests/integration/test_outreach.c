@@ -16,6 +16,9 @@
  *   H3        a case whose first visit is pending and which holds R3: CloseCase drops the visit in
  *             routing and gives R3's unit back; a re-report after closing opens no case by itself
  *   intake    H1's public-programme linkage, started, enrolled its person (the roster's hub decision)
+ *             … and the hub's decision opens a new case linked to the old one (ListReReferrals)
+ *   H4        a case with a goal of its plan (note sealed) and a visiting nurse on its team, whose
+ *             household is escalated after three refusals: closed as unreachable
  *   reporting QueryKpi for A in April 2016: exactly 1 site visit, 2 service linkages, 1 target
  *
  * Dongs "70…" of this run, persons 3400–3409.
@@ -427,6 +430,10 @@ static void case_closed(void)
     assert_int_equal(remaining(sc.r3), 0);
     Welfare__Case__V1__CloseCase c = WELFARE__CASE__V1__CLOSE_CASE__INIT;
     c.case_id = sc.case_h3;
+    c.reason = WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_UNREACHABLE; /* never escalated: refused */
+    c.closed_on = "2016-04-03";
+    expect_error(sc.kase, &c.base, &welfare__case__v1__close_case_reply__descriptor, WH_FAILED_PRECONDITION,
+                 "reason");
     c.reason = WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_DECLINED;
     c.closed_on = "2016-04-03";
     protobuf_c_message_free_unpacked(
@@ -449,6 +456,94 @@ static void case_closed(void)
     assert_int_equal(
         itest_sql_i64("SELECT count(*) FROM casework.cases WHERE household_id = $1", id_text(sc.h3), NULL),
         1);
+    /* it waits in the hub's queue; the hub's decision opens a case linked to the old one */
+    Welfare__Case__V1__ListReReferrals q = WELFARE__CASE__V1__LIST_RE_REFERRALS__INIT;
+    q.hub_dong_code = sc.a;
+    Welfare__Case__V1__ListReReferralsReply *w =
+        (void *)itest_call(sc.kase, &q.base, &welfare__case__v1__list_re_referrals_reply__descriptor);
+    assert_int_equal(w->n_households, 1);
+    assert_int_equal(w->households[0]->household_id, sc.h3);
+    assert_int_equal(w->households[0]->previous_case_id, sc.case_h3);
+    assert_string_equal(w->households[0]->waiting_since, "2016-04-15");
+    protobuf_c_message_free_unpacked(&w->base, NULL);
+    Welfare__Case__V1__OpenCase o = WELFARE__CASE__V1__OPEN_CASE__INIT;
+    o.household_id = sc.h3;
+    o.dong_code = sc.a;
+    o.risk_score = 64;
+    o.opened_on = "2016-04-16";
+    Welfare__Case__V1__OpenCaseReply *opened =
+        (void *)itest_call(sc.kase, &o.base, &welfare__case__v1__open_case_reply__descriptor);
+    assert_int_equal(itest_sql_i64("SELECT previous_case_id FROM casework.cases WHERE id = $1",
+                                   id_text(opened->case_id), NULL),
+                     sc.case_h3);
+    protobuf_c_message_free_unpacked(&opened->base, NULL);
+    w = (void *)itest_call(sc.kase, &q.base, &welfare__case__v1__list_re_referrals_reply__descriptor);
+    assert_int_equal(w->n_households, 0);
+    protobuf_c_message_free_unpacked(&w->base, NULL);
+}
+
+/* A case's household escalated after three misses: the escalation closes the case as unreachable. */
+static void case_unreachable(void)
+{
+    int64_t h4 = refer(4, ITEST_RISK_HIGH, "2016-04-01");
+    assert_int_equal(itest_wait_i64_params(1, 30,
+                                           "SELECT count(*) FROM casework.cases WHERE household_id = $1 AND "
+                                           "status = 'open'",
+                                           id_text(h4), NULL),
+                     1);
+    int64_t case_h4 =
+        itest_sql_i64("SELECT id FROM casework.cases WHERE household_id = $1", id_text(h4), NULL);
+    /* case depth first: a goal of the plan, the visiting nurse on the team */
+    Welfare__Case__V1__SetCaseGoal g = WELFARE__CASE__V1__SET_CASE_GOAL__INIT;
+    g.case_id = case_h4;
+    g.domain = DOMAIN(CARE);
+    g.status = WELFARE__CASE__V1__GOAL_STATUS__GOAL_STATUS_OPEN;
+    g.target_on = "2016-06-30";
+    g.note = "방문요양 연계, 주 3회";
+    g.set_on = "2016-04-05";
+    protobuf_c_message_free_unpacked(
+        itest_call(sc.kase, &g.base, &welfare__case__v1__set_case_goal_reply__descriptor), NULL);
+    g.target_on = "2016-04-01"; /* before set_on: refused */
+    expect_error(sc.kase, &g.base, &welfare__case__v1__set_case_goal_reply__descriptor, WH_INVALID_ARGUMENT,
+                 "target_on");
+    Welfare__Case__V1__SetCaseTeamMember t = WELFARE__CASE__V1__SET_CASE_TEAM_MEMBER__INIT;
+    t.case_id = case_h4;
+    t.staff_id =
+        itest_sql_i64("SELECT id FROM routing.staff WHERE hub_dong_code = $1 AND role = 2", sc.a, NULL);
+    t.role = ROLE(VISITING_NURSE);
+    t.active = true;
+    t.on = "2016-04-05";
+    Welfare__Case__V1__SetCaseTeamMemberReply *tr =
+        (void *)itest_call(sc.kase, &t.base, &welfare__case__v1__set_case_team_member_reply__descriptor);
+    assert_int_equal(tr->team_size, 1);
+    protobuf_c_message_free_unpacked(&tr->base, NULL);
+    t.staff_id = 987654321;
+    expect_error(sc.kase, &t.base, &welfare__case__v1__set_case_team_member_reply__descriptor,
+                 WH_FAILED_PRECONDITION, "staff_id");
+    Welfare__Case__V1__GetCase q = WELFARE__CASE__V1__GET_CASE__INIT;
+    q.case_id = case_h4;
+    Welfare__Case__V1__GetCaseReply *got =
+        (void *)itest_call(sc.kase, &q.base, &welfare__case__v1__get_case_reply__descriptor);
+    assert_int_equal(got->n_goals, 1);
+    assert_string_equal(got->goals[0]->note,
+                        "방문요양 연계, 주 3회"); /* sealed at rest, opened for the reader */
+    assert_string_equal(got->goals[0]->target_on, "2016-06-30");
+    assert_int_equal(got->n_team, 1);
+    assert_int_equal(got->team[0]->role, ROLE(VISITING_NURSE));
+    protobuf_c_message_free_unpacked(&got->base, NULL);
+    assert_int_equal(
+        itest_sql_i64("SELECT count(*) FROM casework.case_goal WHERE case_id = $1 AND note_sealed "
+                      "NOT LIKE '%방문%'",
+                      id_text(case_h4), NULL),
+        1);
+    const char *days[] = {"2016-04-11", "2016-04-12", "2016-04-13"};
+    for (int i = 0; i < 3; i++)
+        protobuf_c_message_free_unpacked(&record(h4, 0, days[i], OUTCOME(REFUSED), NULL, 0, NULL)->base,
+                                         NULL);
+    assert_int_equal(itest_sql_i64("SELECT count(*) FROM casework.cases WHERE household_id = $1 AND status = "
+                                   "'closed' AND close_reason = 7 AND closed_on = '2016-04-13'",
+                                   id_text(h4), NULL),
+                     1);
 }
 
 /* --- the KPI ---------------------------------------------------------------------------------- */
@@ -462,8 +557,8 @@ static void kpi(void)
     want.site_visits = 1; /* H1's counselling; misses are not site visits */
     want.linkages = 2;    /* H1's public programme and R1, when they started */
     want.resources = 0;   /* discovered in March and June */
-    want.blind_spots = 3;
-    want.case_households = 1; /* H3, open 1–3 April */
+    want.blind_spots = 4;
+    want.case_households = 3; /* H3's two cases (1–3 April, from 16 April), H4's (1–13 April) */
     want.personnel = 3;
     want.personnel_private = 0;
     /* targets: H1's person, enrolled in the programme its public linkage started (10 April) */
@@ -493,6 +588,7 @@ static void outreach(void **state)
     escalation_of_h2();
     linkages_of_h1();
     case_closed();
+    case_unreachable();
     kpi();
     whc_close(&sc.intake);
     whc_close(&sc.kase);

@@ -99,7 +99,7 @@ static void assign_and_close_validation(void **state)
     Welfare__Case__V1__CloseCase c = WELFARE__CASE__V1__CLOSE_CASE__INIT;
     c.case_id = 1;
     expect_invalid(case_handle_close_case, &c.base, "reason");
-    c.reason = 7;
+    c.reason = 8; /* 7 is UNREACHABLE now */
     expect_invalid(case_handle_close_case, &c.base, "reason");
     c.reason = GOALS_MET;
     c.closed_on = "2026-13-01";
