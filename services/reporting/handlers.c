@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "compare.h"
 #include "reporting.h"
 #include "wh/log.h"
 #include "wh/metrics.h"
@@ -180,7 +181,11 @@ static int apply_dong(wh_ctx *ctx, const ProtobufCMessage *m)
         return reject(ctx, m, "dong_code");
     if (!reporting_dong_code_valid(e->hub_dong_code))
         return reject(ctx, m, "hub_dong_code");
+    if (e->live_from && *e->live_from && !wh_date_valid(e->live_from))
+        return reject(ctx, m, "live_from");
     int rc = reporting_store_define_dong(wh_ctx_db(ctx), e);
+    if (rc == 0)
+        rc = reporting_store_record_live(wh_ctx_db(ctx), e); /* the go-live history */
     if (rc == 0)
         count_event(m, "reporting_events_applied_total", APPLIED_HELP);
     return rc;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compare.h"
 #include "reporting.h"
 #include "wh/access.h"
 #include "wh/status.h"
@@ -176,5 +177,8 @@ const wh_command reporting_commands[] = {
      "two KPI tables (before/after, treated/untreated) and their difference"},
     {&welfare__reporting__v1__list_dongs__descriptor, &welfare__reporting__v1__list_dongs_reply__descriptor,
      handle_list_dongs, WH_ROLES_ALL, true, "the dongs and the hubs serving them"},
+    {&welfare__reporting__v1__query_kpi_table__descriptor,
+     &welfare__reporting__v1__query_kpi_table_reply__descriptor, reporting_handle_query_table, WH_ROLES_ALL,
+     true, "the Ministry's comparison table: before/after, treated/untreated, difference-in-differences"},
 };
 const size_t reporting_commands_count = sizeof reporting_commands / sizeof reporting_commands[0];

@@ -143,10 +143,27 @@ int reporting_build_report(wh_db *db, const reporting_selection *s, reporting_re
     if (rc == 0)
         rc = reporting_store_query(db, s, r);
     if (rc == 0)
+        rc = reporting_report_check_known(r, s, field, why);
+    if (rc == 0)
         reporting_report_finish(r);
     else
         reporting_report_free(r);
     return rc;
+}
+
+int reporting_report_check_known(reporting_report *r, const reporting_selection *s, const char **field,
+                                 const char **why)
+{
+    static __thread char message[96 + REPORTING_DONG_MAX];
+    for (size_t i = 0; i < s->n_dongs; i++) {
+        const reporting_row *row = reporting_report_row(r, s->dong_codes[i]);
+        if (row && !row->name[0]) {
+            snprintf(message, sizeof message, "unknown dong code %s (not defined by routing)",
+                     row->dong_code);
+            return fail(field, why, "dong_codes", message);
+        }
+    }
+    return 0;
 }
 
 int reporting_parse_dongs(const char *arg, char *copy, size_t size, char **codes, size_t max, size_t *n)

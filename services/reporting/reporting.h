@@ -196,6 +196,11 @@ reporting_row *reporting_report_row(reporting_report *r, const char *dong_code);
  * totals are set by the caller (distinct staff over the whole set) and kept. */
 void reporting_report_finish(reporting_report *r);
 
+/* An explicitly selected dong that routing never defined is an error, not a row of zeros: 0, or
+ * WH_INVALID_ARGUMENT with *field "dong_codes" and *why naming the code. */
+int reporting_report_check_known(reporting_report *r, const reporting_selection *s, const char **field,
+                                 const char **why);
+
 /* d = b - a, index by index. */
 void reporting_values_diff(const reporting_values *a, const reporting_values *b, reporting_values *d);
 

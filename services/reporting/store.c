@@ -9,8 +9,10 @@
  * kind of selection, so that every generic plan uses the dong keys when there is a list.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "reporting.h"
 #include "wh/status.h"
 
@@ -62,15 +64,28 @@
     " WHERE " DONGS " AND day >= $3::date AND day <= $2::date) t"                                            \
     " GROUP BY dong_code ORDER BY dong_code"
 
+/* Visiting personnel belong to the community centre (hub) they are assigned to: a member of staff
+ * counts in the row of their hub's dong only, on the dates of their assignment, so a sphere hub's
+ * staff count once in its central dong (not again in each linked dong), the rows add up to the
+ * district's headcount, and re-linking a dong in October leaves April's figures as they were. */
+#define STAFF_SOME "s.hub_dong_code = ANY($1::text[])"
 #define Q_STAFF(DONGS)                                                                                       \
-    "SELECT d.dong_code, count(DISTINCT s.staff_id), count(DISTINCT s.staff_id) FILTER (WHERE s.is_private)" \
-    " FROM dong d JOIN staff_interval s ON s.hub_dong_code = d.hub_dong_code"                                \
-    " WHERE " DONGS " AND " STAFF_ACTIVE " GROUP BY d.dong_code ORDER BY d.dong_code"
+    "SELECT s.hub_dong_code, count(DISTINCT s.staff_id), count(DISTINCT s.staff_id) FILTER (WHERE "          \
+    "s.is_private)"                                                                                          \
+    " FROM staff_interval s WHERE " DONGS " AND " STAFF_ACTIVE " GROUP BY s.hub_dong_code ORDER BY 1"
 
 #define Q_STAFF_TOTAL(DONGS)                                                                                 \
     "SELECT count(DISTINCT s.staff_id), count(DISTINCT s.staff_id) FILTER (WHERE s.is_private)"              \
-    " FROM staff_interval s WHERE s.hub_dong_code IN (SELECT d.hub_dong_code FROM dong d"                    \
-    " WHERE " DONGS ") AND " STAFF_ACTIVE
+    " FROM staff_interval s WHERE " DONGS " AND " STAFF_ACTIVE
+
+/* Each dong's first go-live and its model on $2 (0 when not live then); $1 NULL for every dong. */
+#define Q_DONG_LIVE                                                                                          \
+    "SELECT d.dong_code, coalesce((SELECT min(l.live_from)::text FROM dong_live l"                           \
+    " WHERE l.dong_code = d.dong_code), ''),"                                                                \
+    " coalesce((SELECT l.hub_type FROM dong_live l WHERE l.dong_code = d.dong_code AND l.live_from <= "      \
+    "$2::date"                                                                                               \
+    " ORDER BY l.live_from DESC LIMIT 1), 0)::int"                                                           \
+    " FROM dong d WHERE $1::text[] IS NULL OR d.dong_code = ANY($1::text[]) ORDER BY d.dong_code"
 
 #define Q_NAMES(DONGS) "SELECT dong_code, name, hub_dong_code FROM dong WHERE " DONGS " ORDER BY dong_code"
 
@@ -134,12 +149,17 @@ const wh_db_statement reporting_statements[] = {
     {"reporting_q_stock_some", Q_STOCK(SOME_DONGS)},
     {"reporting_q_stock_all", Q_STOCK(ALL_DONGS)},
     {"reporting_q_cases_all", Q_CASES(ALL_DONGS)},
-    {"reporting_q_staff_some", Q_STAFF("d." SOME_DONGS)},
+    {"reporting_q_staff_some", Q_STAFF(STAFF_SOME)},
     {"reporting_q_staff_all", Q_STAFF(ALL_DONGS)},
-    {"reporting_q_staff_total_some", Q_STAFF_TOTAL("d." SOME_DONGS)},
+    {"reporting_q_staff_total_some", Q_STAFF_TOTAL(STAFF_SOME)},
     {"reporting_q_staff_total_all", Q_STAFF_TOTAL(ALL_DONGS)},
     {"reporting_q_names_some", Q_NAMES(SOME_DONGS)},
     {"reporting_q_names_all", Q_NAMES(ALL_DONGS)},
+    {"reporting_dong_live", Q_DONG_LIVE},
+    {"reporting_record_live",
+     "INSERT INTO dong_live (dong_code, live_from, hub_type, hub_dong_code) VALUES ($1, $2::date, $3, $4)"
+     " ON CONFLICT (dong_code, live_from) DO UPDATE SET hub_type = EXCLUDED.hub_type,"
+     " hub_dong_code = EXCLUDED.hub_dong_code"},
     {"reporting_list_dongs", "SELECT dong_code, name, hub_type, hub_dong_code FROM dong ORDER BY dong_code"},
 };
 const size_t reporting_statements_count = sizeof reporting_statements / sizeof reporting_statements[0];
@@ -360,4 +380,49 @@ PGresult *reporting_store_list_dongs(wh_db *db)
     wh_params p;
     wh_params_reset(&p);
     return wh_db_query(db, "reporting_list_dongs", &p);
+}
+
+int reporting_store_record_live(wh_db *db, const Welfare__Routing__V1__DongDefined *e)
+{
+    if (!e->live_from || !*e->live_from)
+        return 0;
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_text(&p, e->dong_code);
+    wh_params_text(&p, e->live_from);
+    wh_params_i64(&p, e->hub_type);
+    wh_params_text(&p, e->hub_dong_code);
+    return exec_status(db, "reporting_record_live", &p, NULL);
+}
+
+int reporting_store_dong_live(wh_db *db, const reporting_selection *s, const char *on,
+                              reporting_dong_live **out, size_t *n)
+{
+    char dongs[REPORTING_SELECT_MAX * (REPORTING_DONG_MAX + 1) + 3];
+    wh_params p;
+    *out = NULL;
+    *n = 0;
+    if (reporting_dongs_literal(s, dongs, sizeof dongs) != 0)
+        return WH_INVALID_ARGUMENT;
+    wh_params_reset(&p);
+    wh_params_text(&p, dongs[0] ? dongs : NULL);
+    wh_params_text(&p, on);
+    PGresult *res = wh_db_query(db, "reporting_dong_live", &p);
+    if (!res)
+        return wh_db_last_status(db);
+    int rows = PQntuples(res);
+    *out = calloc((size_t)(rows ? rows : 1), sizeof **out);
+    if (!*out) {
+        PQclear(res);
+        return WH_INTERNAL;
+    }
+    for (int i = 0; i < rows; i++) {
+        reporting_dong_live *d = &(*out)[i];
+        snprintf(d->dong_code, sizeof d->dong_code, "%s", wh_db_text(res, i, 0));
+        snprintf(d->first_live, sizeof d->first_live, "%s", wh_db_text(res, i, 1));
+        d->hub_type = (int)wh_db_i64(res, i, 2, 0);
+    }
+    *n = (size_t)rows;
+    PQclear(res);
+    return 0;
 }

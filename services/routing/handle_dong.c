@@ -27,6 +27,8 @@ static int validate(wh_ctx *ctx, const Welfare__Routing__V1__DefineDong *m)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "hub_dong_code", "a sphere-type dong needs another hub");
     if (m->hub_type == SPHERE && !routing_text_ok(m->hub_dong_code, ROUTING_CODE_MAX))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "hub_dong_code", "hub_dong_code must be 1..32 bytes");
+    if (m->live_from && *m->live_from && !wh_date_valid(m->live_from))
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "live_from", "live_from must be a date YYYY-MM-DD");
     return 0;
 }
 
@@ -63,6 +65,7 @@ int routing_handle_define_dong(wh_ctx *ctx, const ProtobufCMessage *req, Protobu
     ev.hub_type = m->hub_type;
     ev.hub_dong_code = (char *)hub;
     ev.centre = m->centre;
+    ev.live_from = m->live_from; /* the go-live history is kept by its readers (reporting) */
     if ((rc = wh_ctx_emit(ctx, &ev.base)) < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not emit DongDefined");
 

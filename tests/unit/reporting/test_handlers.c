@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -131,6 +132,66 @@ static void uncountable_events_are_refused(void **state)
 }
 
 /* A small district's events, then the KPI table the handlers answer with. */
+/* The comparison table over the events of events_to_kpi: A live since February, B not live. */
+static void kpi_table_from_events(void)
+{
+    Welfare__Reporting__V1__QueryKpiTable q = WELFARE__REPORTING__V1__QUERY_KPI_TABLE__INIT;
+    Welfare__Reporting__V1__QueryKpiTableReply *r = NULL;
+    q.comparison = WELFARE__REPORTING__V1__KPI_COMPARISON__KPI_COMPARISON_TREATED_UNTREATED;
+    q.from_on = "2026-02-01";
+    q.to_on = "2026-02-28";
+    wh_command_fn table = command(&welfare__reporting__v1__query_kpi_table__descriptor);
+    assert_int_equal(fake_command(table, &q.base, (ProtobufCMessage **)&r), 0);
+    const Welfare__Reporting__V1__KpiTable *t = r->table;
+    assert_int_equal(t->n_treated_dong_codes, 1);
+    assert_string_equal(t->treated_dong_codes[0], A);
+    assert_string_equal(t->untreated_dong_codes[0], B);
+    assert_int_equal(t->n_rows, 3);
+    assert_string_equal(t->rows[0]->label_ko, "시행동");
+    assert_string_equal(t->rows[0]->cells[1], "2(1)");        /* A's staff, 1 private */
+    assert_string_equal(t->rows[0]->cells[6], "1(₩250,000)"); /* the resource in A */
+    assert_string_equal(t->rows[1]->cells[0], "2");           /* targets in B */
+    assert_string_equal(t->rows[2]->cells[0], "-2");          /* treated − untreated */
+    assert_string_equal(t->rows[2]->cells[6], "+1(+₩250,000)");
+    assert_string_equal(t->rows[2]->change_percent[0], "-100.0%");
+    assert_string_equal(t->rows[2]->change_percent[6], "-"); /* untreated had none */
+    assert_string_equal(t->column_keys[1], "visiting_personnel");
+
+    /* Both: February 2026 against February 2025 (the default), and the difference-in-differences. */
+    q.comparison = WELFARE__REPORTING__V1__KPI_COMPARISON__KPI_COMPARISON_BOTH;
+    assert_int_equal(fake_command(table, &q.base, (ProtobufCMessage **)&r), 0);
+    t = r->table;
+    assert_string_equal(t->before_from_on, "2025-02-01");
+    assert_string_equal(t->before_to_on, "2025-02-28");
+    assert_int_equal(t->n_rows, 7);
+    assert_string_equal(t->rows[6]->cells[0], "-2"); /* (0 − 0) − (2 − 0) */
+    assert_int_equal(t->rows[6]->values->visiting_personnel, 2);
+
+    /* Unequal periods warn; an unknown dong is an error naming the field. */
+    q.comparison = WELFARE__REPORTING__V1__KPI_COMPARISON__KPI_COMPARISON_BEFORE_AFTER;
+    q.before_from_on = "2026-01-01";
+    q.before_to_on = "2026-01-31";
+    assert_int_equal(fake_command(table, &q.base, (ProtobufCMessage **)&r), 0);
+    assert_true(r->table->n_warnings >= 1);
+    assert_non_null(strstr(r->table->warnings[0], "31일"));
+    char *unknown[] = {"9999999999"};
+    q.dong_codes = unknown;
+    q.n_dong_codes = 1;
+    assert_int_equal(fake_command(table, &q.base, (ProtobufCMessage **)&r), WH_INVALID_ARGUMENT);
+    assert_string_equal(fake.field, "dong_codes");
+    Welfare__Reporting__V1__QueryKpi qk = WELFARE__REPORTING__V1__QUERY_KPI__INIT;
+    Welfare__Reporting__V1__KpiSelection sel = WELFARE__REPORTING__V1__KPI_SELECTION__INIT;
+    sel.dong_codes = unknown;
+    sel.n_dong_codes = 1;
+    sel.from_on = "2026-02-01";
+    sel.to_on = "2026-02-28";
+    qk.selection = &sel;
+    assert_int_equal(fake_command(command(&welfare__reporting__v1__query_kpi__descriptor), &qk.base,
+                                  (ProtobufCMessage **)&r),
+                     WH_INVALID_ARGUMENT);
+    assert_string_equal(fake.field, "selection.dong_codes");
+}
+
 static void events_to_kpi(void **state)
 {
     if (!fake.db)
@@ -140,6 +201,7 @@ static void events_to_kpi(void **state)
     da.name = "남천1동";
     da.hub_type = WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC;
     da.hub_dong_code = A;
+    da.live_from = "2026-02-01"; /* A's hub goes live in February; B is defined, not live yet */
     db.dong_code = B;
     db.name = "남천2동";
     db.hub_type = WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_SPHERE;
@@ -237,14 +299,16 @@ static void events_to_kpi(void **state)
     assert_int_equal(t->service_linkages, 1);
     assert_int_equal(t->resources_discovered, 1);
     assert_int_equal(t->resource_amount_krw, 250000);
-    assert_int_equal(r->report->dongs[1]->values->visiting_personnel, 2); /* the sphere dong shares A's */
+    /* Personnel belong to their hub's dong: A counts its staff, the linked dong B none of them. */
+    assert_int_equal(r->report->dongs[0]->values->visiting_personnel, 2);
+    assert_int_equal(r->report->dongs[1]->values->visiting_personnel, 0);
 
     /* Before (January) and after (February) for the sphere dong alone. */
     Welfare__Reporting__V1__CompareKpi cmp = WELFARE__REPORTING__V1__COMPARE_KPI__INIT;
     Welfare__Reporting__V1__KpiSelection before = WELFARE__REPORTING__V1__KPI_SELECTION__INIT, after;
-    char *only_b[] = {B};
-    before.dong_codes = only_b;
-    before.n_dong_codes = 1;
+    char *a_and_b[] = {A, B};
+    before.dong_codes = a_and_b;
+    before.n_dong_codes = 2;
     before.from_on = "2026-01-01";
     before.to_on = "2026-01-31";
     after = before;
@@ -272,6 +336,7 @@ static void events_to_kpi(void **state)
     assert_int_equal(lr->n_dongs, 2);
     assert_int_equal(lr->dongs[1]->hub_type, WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_SPHERE);
     assert_string_equal(lr->dongs[1]->hub_dong_code, A);
+    kpi_table_from_events();
 }
 
 int main(void)

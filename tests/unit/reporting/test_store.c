@@ -203,9 +203,10 @@ static void first_half_of_2026(void **state)
     assert_int_equal(b->values.v[REPORTING_KPI_CASES], 0);
     assert_int_equal(c->values.v[REPORTING_KPI_CASES], 1);
     assert_int_equal(r.total.v[REPORTING_KPI_CASES], 3);
-    /* Hub A: staff 1 (until Feb), 2 (private), 5 (until Mar); A and B share them. Hub C: 3, 5. */
+    /* Hub A: staff 1 (until Feb), 2 (private), 5 (until Mar). Hub C: 3, 5.  Personnel belong to
+     * their hub's dong: B (sphere, served by A) counts none of A's staff, so the rows add up. */
     assert_int_equal(a->values.v[REPORTING_KPI_PERSONNEL], 3);
-    assert_int_equal(b->values.v[REPORTING_KPI_PERSONNEL], 3);
+    assert_int_equal(b->values.v[REPORTING_KPI_PERSONNEL], 0);
     assert_int_equal(a->values.v[REPORTING_KPI_PERSONNEL_PRIVATE], 1);
     assert_int_equal(c->values.v[REPORTING_KPI_PERSONNEL], 2);
     assert_int_equal(r.total.v[REPORTING_KPI_PERSONNEL], 4); /* 1, 2, 3, 5 */
@@ -224,18 +225,23 @@ static void a_dong_set_and_a_later_period(void **state)
     assert_int_equal(r.n_rows, 1);
     assert_int_equal(r.total.v[REPORTING_KPI_TARGETS], 3); /* a stock: B's targets are still there */
     assert_int_equal(r.total.v[REPORTING_KPI_TARGETS_CHANGE], 0);
-    assert_int_equal(r.total.v[REPORTING_KPI_PERSONNEL], 1); /* only staff 2 is still at hub A */
+    assert_int_equal(r.total.v[REPORTING_KPI_PERSONNEL], 0); /* staff 2 belongs to hub A, not to B */
     assert_int_equal(r.total.v[REPORTING_KPI_CASES], 0);
     reporting_report_free(&r);
 
-    char *unknown[] = {"1111111111", C};
-    reporting_selection u = {unknown, 2, "2026-07-01", "2026-12-31"};
-    assert_int_equal(reporting_build_report(db, &u, &r, &field, &why), 0);
-    assert_int_equal(r.n_rows, 2); /* asked-for dongs show, even with nothing in them */
-    assert_string_equal(r.rows[0].dong_code, "1111111111");
+    char *only_c[] = {C};
+    reporting_selection sc = {only_c, 1, "2026-07-01", "2026-12-31"};
+    assert_int_equal(reporting_build_report(db, &sc, &r, &field, &why), 0);
     assert_int_equal(r.total.v[REPORTING_KPI_CASES], 1);     /* case 14 */
     assert_int_equal(r.total.v[REPORTING_KPI_PERSONNEL], 3); /* 3, 4, 5 */
     reporting_report_free(&r);
+
+    /* A dong routing never defined is an error naming it, not a row of zeros. */
+    char *unknown[] = {"1111111111", C};
+    reporting_selection u = {unknown, 2, "2026-07-01", "2026-12-31"};
+    assert_int_equal(reporting_build_report(db, &u, &r, &field, &why), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "dong_codes");
+    assert_non_null(strstr(why, "1111111111"));
 
     reporting_selection bad = {NULL, 0, "2026-07-01", "2026-06-01"};
     assert_int_equal(reporting_build_report(db, &bad, &r, &field, &why), WH_INVALID_ARGUMENT);
