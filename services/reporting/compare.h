@@ -119,4 +119,15 @@ char *reporting_table_json(const reporting_table *t);
 char *reporting_table_csv(const reporting_table *t);
 char *reporting_table_xlsx(const reporting_table *t, size_t *len);
 
+/* --- HTTP (http_table.c, render_compare.c) ------------------------------------------------------ */
+
+/* Builds a table on the HTTP thread's read-only connection (http.c holds it). */
+int reporting_http_build_table(const reporting_table_request *q, reporting_table *t, const char **field,
+                               const char **why);
+/* Adds /api/kpi-table, /export/kpi-table.csv|.xlsx and /dashboard/compare. */
+int reporting_http_table_routes(wh_http *http);
+/* The comparison page: the form as filled in, then the table (t) or the error (t NULL; field, why). */
+char *reporting_render_compare(const wh_http_request *req, const reporting_table *t, const char *field,
+                               const char *why);
+
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "reporting.h"
 #include "wh/config.h"
 #include "wh/http.h"
@@ -98,6 +99,16 @@ static int report_for(const wh_http_request *req, reporting_report *r, const cha
     return 0;
 }
 
+int reporting_http_build_table(const reporting_table_request *q, reporting_table *t, const char **field,
+                               const char **why)
+{
+    pthread_mutex_lock(&reader.lock);
+    wh_db *db = reader_db();
+    int rc = db ? reporting_build_table(db, q, t, field, why) : WH_UNAVAILABLE;
+    pthread_mutex_unlock(&reader.lock);
+    return rc;
+}
+
 static void serve_api(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
     reporting_report r;
@@ -139,6 +150,8 @@ int reporting_http_start(wh_service *svc)
     int rc = wh_http_route(http, "/api/kpi", serve_api, NULL);
     if (rc == 0)
         rc = wh_http_route(http, "/dashboard", serve_dashboard, NULL);
+    if (rc == 0)
+        rc = reporting_http_table_routes(http); /* http_table.c */
     return rc;
 }
 

@@ -22,6 +22,7 @@ static void usage(FILE *out)
         "usage: welfarectl <service> <command> [--field value …] [--json]\n"
         "       welfarectl <service> <command> --help      the command's fields\n"
         "       welfarectl kpi --dong CODE[,CODE…] --from DATE --to DATE\n"
+        "       welfarectl kpi-table --compare before-after|treated|both [--dong …] --from DATE --to DATE\n"
         "       welfarectl import referrals FILE.csv [--jobs N]\n"
         "       welfarectl import roster FILE.csv [--map COLUMN=PATH]...\n"
         "       welfarectl batch <service> <command> FILE.jsonl [--jobs N] [--json]\n"
@@ -96,6 +97,8 @@ int main(int argc, char **argv)
         return wctl_cmd_keys(argc - 2, argv + 2);
     if (strcmp(word, "kpi") == 0)
         return wctl_cmd_kpi(argc - 2, argv + 2);
+    if (strcmp(word, "kpi-table") == 0)
+        return wctl_cmd_kpi_table(argc - 2, argv + 2);
     if (strcmp(word, "import") == 0)
         return wctl_cmd_import(argc - 2, argv + 2);
     if (strcmp(word, "batch") == 0)

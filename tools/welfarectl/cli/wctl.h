@@ -116,6 +116,7 @@ void wctl_csv_close(wctl_csv **r);
 
 int wctl_cmd_keys(int argc, char **argv);
 int wctl_cmd_kpi(int argc, char **argv);
+int wctl_cmd_kpi_table(int argc, char **argv); /* kpi_table.c */
 int wctl_cmd_import(int argc, char **argv);
 /* `import roster FILE.csv …` (import_roster.c); argv after "roster". */
 int wctl_cmd_import_roster(int argc, char **argv);

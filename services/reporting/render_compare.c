@@ -1,0 +1,181 @@
+/*
+ * render_compare.c — /dashboard/compare: the Ministry's comparison table as one self-contained page
+ * (inline CSS, no scripts, no external assets: it works offline on the district LAN).  Korean first,
+ * English second.  The form comes back as filled in, with the error in Korean, when the input is bad.
+ * The table is laid out to fit a 1,366 px laptop: fixed layout over the page width, headings wrap.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+
+static void esc(FILE *f, const char *s)
+{
+    for (; s && *s; s++)
+        switch (*s) {
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+}
+
+static const char css[] =
+    "*{box-sizing:border-box}body{font-family:'Noto Sans CJK KR','Noto Sans KR','Malgun Gothic',sans-serif;"
+    "margin:1.2rem;color:#1d2733;background:#f6f8fa;max-width:100%}h1{font-size:1.3rem;margin:0 0 .2rem}"
+    "p.sub{color:#5a6b7b;margin:0 0 1rem}form{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end;"
+    "margin-bottom:1rem}label{display:flex;flex-direction:column;font-size:.8rem;color:#5a6b7b}"
+    "input,select{font:inherit;padding:.3rem .4rem;border:1px solid #c2cbd4;border-radius:4px}"
+    "button{font:inherit;padding:.35rem 1rem;border:0;border-radius:4px;background:#1f6feb;color:#fff}"
+    "table{border-collapse:collapse;background:#fff;border:1px solid #d8dee4;width:100%;table-layout:fixed;"
+    "font-variant-numeric:tabular-nums;font-size:.9rem}th,td{padding:.4rem .5rem;border-bottom:1px solid "
+    "#eaeef2;text-align:right;overflow-wrap:anywhere}th{background:#eef2f6;font-size:.8rem;"
+    "vertical-align:bottom}th small{display:block;font-weight:normal;color:#5a6b7b}th.d,td.d{text-align:left;"
+    "width:16%}tr.diff td{font-weight:600;background:#f0f5ff}tr.pct td{color:#5a6b7b;font-size:.8rem}"
+    "tr.did td{font-weight:700;background:#fff4d6;border-top:2px solid #d4a72c}.err{background:#ffebe9;"
+    "border:1px solid #ff8182;padding:.6rem "
+    ".8rem;border-radius:6px;margin-bottom:1rem}.warn{background:#fff8c5;"
+    "border:1px solid #d4a72c;padding:.5rem .8rem;border-radius:6px;margin:.6rem 0}nav a{margin-right:1rem}"
+    "a{color:#1f6feb}";
+
+static const char *arg(const wh_http_request *req, const char *k)
+{
+    const char *v = wh_http_arg(req, k);
+    return v ? v : "";
+}
+
+static void form(FILE *f, const wh_http_request *req)
+{
+    const char *cmp = arg(req, "compare");
+    static const char *const opts[][2] = {{"before-after", "시행 전후 / Before-after"},
+                                          {"treated", "시행동·미시행동 / Treated-untreated"},
+                                          {"both", "둘 다와 이중차분 / Both, with DiD"}};
+    fputs("<form method=get action=/dashboard/compare><label>비교 / Comparison<select name=compare>", f);
+    for (size_t i = 0; i < 3; i++)
+        fprintf(f, "<option value=%s%s>%s</option>", opts[i][0],
+                strcmp(cmp, opts[i][0]) == 0 || (!*cmp && i == 0) ? " selected" : "", opts[i][1]);
+    fputs("</select></label>", f);
+    static const char *const fields[][3] = {{"from", "시작일 / From", "date"},
+                                            {"to", "종료일 / To", "date"},
+                                            {"before_from", "시행 전 시작 / Before from", "date"},
+                                            {"before_to", "시행 전 종료 / Before to", "date"},
+                                            {"dongs", "동 코드 / Dong codes", "text"}};
+    for (size_t i = 0; i < 5; i++) {
+        fprintf(f, "<label>%s<input type=%s name=%s value=\"", fields[i][1], fields[i][2], fields[i][0]);
+        esc(f, arg(req, fields[i][0]));
+        fputs("\"></label>", f);
+    }
+    fputs("<button>조회 / Show</button></form>", f);
+}
+
+static void table(FILE *f, const reporting_table *t, const char *query)
+{
+    char cell[REPORTING_CELL_MAX];
+    if (t->before_from_on[0])
+        fprintf(f, "<p class=sub>시행 전 %s ~ %s · 시행 후 %s ~ %s</p>", t->before_from_on, t->before_to_on,
+                t->from_on, t->to_on);
+    else
+        fprintf(f, "<p class=sub>기간 %s ~ %s</p>", t->from_on, t->to_on);
+    fputs("<table id=kpi-table><thead><tr><th class=d>구분<small>Period</small></th>", f);
+    for (int c = 0; c < REPORTING_COLUMNS; c++) {
+        const reporting_kpi_def *d = &reporting_kpi_defs[reporting_table_columns[c]];
+        int part = reporting_column_part(reporting_table_columns[c]);
+        fprintf(f, "<th>%s%s%s%s<small>%s</small></th>", d->label_ko, part >= 0 ? " (" : "",
+                part >= 0 ? reporting_kpi_defs[part].label_ko : "", part >= 0 ? ")" : "", d->label_en);
+    }
+    fputs("</tr></thead><tbody>", f);
+    for (size_t i = 0; i < t->n_rows; i++) {
+        const reporting_table_row *row = &t->rows[i];
+        fprintf(f, "<tr class=\"%s\"><td class=d>%s<small> / %s</small></td>",
+                !row->difference   ? ""
+                : row->has_percent ? "diff"
+                                   : "did",
+                row->label_ko, row->label_en);
+        for (int c = 0; c < REPORTING_COLUMNS; c++) {
+            reporting_table_cell(row, c, cell);
+            fprintf(f, "<td data-col=%d>%s</td>", c, cell);
+        }
+        fputs("</tr>", f);
+        if (row->has_percent) {
+            fputs("<tr class=pct><td class=d>증감률 / change %</td>", f);
+            for (int c = 0; c < REPORTING_COLUMNS; c++) {
+                reporting_table_percent_cell(row, c, cell);
+                fprintf(f, "<td>%s</td>", cell);
+            }
+            fputs("</tr>", f);
+        }
+    }
+    fputs("</tbody></table>", f);
+    for (size_t i = 0; i < t->n_warnings; i++) {
+        fputs("<div class=warn>⚠ ", f);
+        esc(f, t->warnings[i]);
+        fputs("</div>", f);
+    }
+    fputs("<p>시행동 / treated: ", f);
+    for (size_t i = 0; i < t->treated.n; i++)
+        fprintf(f, "%s ", t->treated.codes[i]);
+    if (t->untreated.n) {
+        fputs("· 미시행동 / untreated: ", f);
+        for (size_t i = 0; i < t->untreated.n; i++)
+            fprintf(f, "%s ", t->untreated.codes[i]);
+    }
+    fputs("</p><nav>", f);
+    static const char *const links[][2] = {{"/export/kpi-table.csv", "CSV 내려받기 / CSV"},
+                                           {"/export/kpi-table.xlsx", "엑셀 내려받기 / Excel (.xlsx)"},
+                                           {"/api/kpi-table", "JSON"}};
+    for (size_t i = 0; i < 3; i++) {
+        fprintf(f, "<a href=\"%s?", links[i][0]);
+        esc(f, query);
+        fprintf(f, "\">%s</a>", links[i][1]);
+    }
+    fputs("</nav>", f);
+}
+
+char *reporting_render_compare(const wh_http_request *req, const reporting_table *t, const char *field,
+                               const char *why)
+{
+    char *out = NULL, query[1024];
+    size_t len = 0;
+    snprintf(query, sizeof query, "compare=%s&dongs=%s&from=%s&to=%s&before_from=%s&before_to=%s",
+             arg(req, "compare"), arg(req, "dongs"), arg(req, "from"), arg(req, "to"),
+             arg(req, "before_from"), arg(req, "before_to"));
+    FILE *f = open_memstream(&out, &len);
+    if (!f)
+        return NULL;
+    fprintf(f,
+            "<!doctype html><html lang=ko><head><meta charset=utf-8><title>지표 비교 / KPI comparison"
+            "</title><style>%s</style></head><body><nav><a href=/dashboard>지표 / KPI</a>"
+            "<a href=/dashboard/compare>비교 / Comparison</a></nav><h1>복지허브 지표 비교 "
+            "<small>/ KPI comparison</small></h1>",
+            css);
+    form(f, req);
+    if (t)
+        table(f, t, query);
+    else {
+        fputs("<div class=err role=alert>입력을 확인해 주세요: ", f);
+        esc(f, field);
+        fputs(" — ", f);
+        esc(f, why);
+        fputs("<br><small>Please check the input; the form keeps what you entered.</small></div>", f);
+    }
+    fputs("</body></html>\n", f);
+    if (fclose(f) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
