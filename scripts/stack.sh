@@ -40,6 +40,9 @@ wh_export_endpoints() {
         export "WH_${up}_HTTP_PORT=$((WH_HTTP_BASE + 10 * i))"
         i=$((i + 1))
     done
+    # Under make run and the tests every HTTP port (dashboard included) listens on loopback only; a
+    # deployment says where in its compose file (WH_HTTP_BIND there).
+    export WH_HTTP_BIND=${WH_HTTP_BIND:-127.0.0.1}
     export WH_ALLOWLIST_FILE="$WH_VAR/keys/allowlist"
     export WH_SECRET_KEY_FILE="$WH_VAR/keys/cli.key"
 }

@@ -11,6 +11,12 @@ $(BIN)/itests/%: $(OBJ)/tests/integration/%.o $(OBJ)/tests/integration/itest.o $
 test-integration: build-all $(INTEGRATION_TESTS)
 	@BUILD=$(BUILD) tests/integration/run.sh $(INTEGRATION_TESTS) tests/e2e/seed004.sh
 	@if [ -x tests/integration/bus/run.sh ]; then BUILD=$(BUILD) tests/integration/bus/run.sh; fi
+	@BUILD=$(BUILD) tests/report/run.sh
+
+# The comparison table on every surface (CLI, bus, API, CSV, xlsx, page) over a known-count fixture.
+.PHONY: test-report
+test-report: build-all
+	@BUILD=$(BUILD) tests/report/run.sh
 
 # Seed 004's first KPI table at full size, through welfarectl only, on a stack of its own
 # (`make test` runs it at 1/10 inside the integration suite).

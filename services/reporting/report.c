@@ -139,11 +139,11 @@ int reporting_build_report(wh_db *db, const reporting_selection *s, reporting_re
     int rc = reporting_selection_check(s, field, why);
     if (rc != 0)
         return rc;
+    if ((rc = reporting_report_check_known(db, s, field, why)) != 0)
+        return rc;
     rc = reporting_report_init(r, s);
     if (rc == 0)
         rc = reporting_store_query(db, s, r);
-    if (rc == 0)
-        rc = reporting_report_check_known(r, s, field, why);
     if (rc == 0)
         reporting_report_finish(r);
     else
@@ -151,19 +151,16 @@ int reporting_build_report(wh_db *db, const reporting_selection *s, reporting_re
     return rc;
 }
 
-int reporting_report_check_known(reporting_report *r, const reporting_selection *s, const char **field,
+int reporting_report_check_known(wh_db *db, const reporting_selection *s, const char **field,
                                  const char **why)
 {
     static __thread char message[96 + REPORTING_DONG_MAX];
-    for (size_t i = 0; i < s->n_dongs; i++) {
-        const reporting_row *row = reporting_report_row(r, s->dong_codes[i]);
-        if (row && !row->name[0]) {
-            snprintf(message, sizeof message, "unknown dong code %s (not defined by routing)",
-                     row->dong_code);
-            return fail(field, why, "dong_codes", message);
-        }
-    }
-    return 0;
+    char unknown[REPORTING_DONG_MAX];
+    int rc = reporting_store_first_unknown(db, s, unknown);
+    if (rc != 0 || !unknown[0])
+        return rc;
+    snprintf(message, sizeof message, "unknown dong code %s (not defined by routing, no facts)", unknown);
+    return fail(field, why, "dong_codes", message);
 }
 
 int reporting_parse_dongs(const char *arg, char *copy, size_t size, char **codes, size_t max, size_t *n)

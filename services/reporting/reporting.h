@@ -196,10 +196,12 @@ reporting_row *reporting_report_row(reporting_report *r, const char *dong_code);
  * totals are set by the caller (distinct staff over the whole set) and kept. */
 void reporting_report_finish(reporting_report *r);
 
-/* An explicitly selected dong that routing never defined is an error, not a row of zeros: 0, or
- * WH_INVALID_ARGUMENT with *field "dong_codes" and *why naming the code. */
-int reporting_report_check_known(reporting_report *r, const reporting_selection *s, const char **field,
+/* A selected dong reporting does not know (never defined by routing, no facts, no staff) is an error,
+ * not a row of zeros: 0, or WH_INVALID_ARGUMENT with *field "dong_codes" and *why naming the code. */
+int reporting_report_check_known(wh_db *db, const reporting_selection *s, const char **field,
                                  const char **why);
+/* The first code of s reporting does not know into out ("" when all are known).  0 or a status. */
+int reporting_store_first_unknown(wh_db *db, const reporting_selection *s, char out[REPORTING_DONG_MAX]);
 
 /* d = b - a, index by index. */
 void reporting_values_diff(const reporting_values *a, const reporting_values *b, reporting_values *d);

@@ -160,6 +160,12 @@ const wh_db_statement reporting_statements[] = {
      "INSERT INTO dong_live (dong_code, live_from, hub_type, hub_dong_code) VALUES ($1, $2::date, $3, $4)"
      " ON CONFLICT (dong_code, live_from) DO UPDATE SET hub_type = EXCLUDED.hub_type,"
      " hub_dong_code = EXCLUDED.hub_dong_code"},
+    /* The codes of $1 reporting does not know: neither defined by routing nor with any fact or staff
+     * (each test an index probe). */
+    {"reporting_unknown_dongs",
+     "SELECT c FROM unnest($1::text[]) c WHERE NOT EXISTS (SELECT 1 FROM dong WHERE dong_code = c)"
+     " AND NOT EXISTS (SELECT 1 FROM kpi_monthly WHERE dong_code = c)"
+     " AND NOT EXISTS (SELECT 1 FROM staff_interval WHERE hub_dong_code = c) LIMIT 1"},
     {"reporting_list_dongs", "SELECT dong_code, name, hub_type, hub_dong_code FROM dong ORDER BY dong_code"},
 };
 const size_t reporting_statements_count = sizeof reporting_statements / sizeof reporting_statements[0];
@@ -423,6 +429,26 @@ int reporting_store_dong_live(wh_db *db, const reporting_selection *s, const cha
         d->hub_type = (int)wh_db_i64(res, i, 2, 0);
     }
     *n = (size_t)rows;
+    PQclear(res);
+    return 0;
+}
+
+int reporting_store_first_unknown(wh_db *db, const reporting_selection *s, char out[REPORTING_DONG_MAX])
+{
+    char dongs[REPORTING_SELECT_MAX * (REPORTING_DONG_MAX + 1) + 3];
+    wh_params p;
+    out[0] = 0;
+    if (s->n_dongs == 0)
+        return 0;
+    if (reporting_dongs_literal(s, dongs, sizeof dongs) != 0)
+        return WH_INVALID_ARGUMENT;
+    wh_params_reset(&p);
+    wh_params_text(&p, dongs);
+    PGresult *res = wh_db_query(db, "reporting_unknown_dongs", &p);
+    if (!res)
+        return wh_db_last_status(db);
+    if (PQntuples(res) == 1)
+        snprintf(out, REPORTING_DONG_MAX, "%s", wh_db_text(res, 0, 0));
     PQclear(res);
     return 0;
 }

@@ -423,9 +423,10 @@ static void expect_kpi_table(void)
                    .linkages = 1,
                    .resources = 2,
                    .resource_amount_krw = 800000};
+    /* personnel belong to their hub's dong: the sphere dong S counts none of A's staff */
     itest_kpi s = {.targets = 0,
-                   .personnel = 4,
-                   .personnel_private = 2,
+                   .personnel = 0,
+                   .personnel_private = 0,
                    .case_households = 1,
                    .blind_spots = 1,
                    .site_visits = 2,
