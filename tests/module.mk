@@ -13,6 +13,12 @@ test-integration: build-all $(INTEGRATION_TESTS)
 	@if [ -x tests/integration/bus/run.sh ]; then BUILD=$(BUILD) tests/integration/bus/run.sh; fi
 	@BUILD=$(BUILD) tests/report/run.sh
 
+# The dashboard in headless Chromium: screenshots at 1,366 and 1,920 px into docs/img/, widths and the
+# comparison's cells checked against the API (Debian chromium + fonts-noto-cjk, npm playwright-core).
+.PHONY: test-browser
+test-browser: build-all
+	@BUILD=$(BUILD) tests/report/browser.sh
+
 # The comparison table on every surface (CLI, bus, API, CSV, xlsx, page) over a known-count fixture.
 .PHONY: test-report
 test-report: build-all

@@ -145,6 +145,23 @@ static void table(FILE *f, const reporting_table *t, const char *query)
     fputs("</nav>", f);
 }
 
+/* The Korean line of an error, by the argument it names (the English detail follows it). */
+static const char *korean_of(const char *field)
+{
+    static const char *const ko[][2] = {
+        {"dongs", "동 코드를 확인해 주세요 (등록되지 않았거나 잘못된 동, 또는 비교할 동이 없습니다)"},
+        {"from", "시작일을 YYYY-MM-DD 형식으로 입력해 주세요"},
+        {"to", "종료일을 확인해 주세요 (YYYY-MM-DD, 시작일 이후)"},
+        {"before_from", "시행 전 기간의 시작일을 확인해 주세요 (둘 다 입력하거나 둘 다 비워 두세요)"},
+        {"before_to", "시행 전 기간의 종료일을 확인해 주세요 (시행 후 기간 전에 끝나야 합니다)"},
+        {"compare", "비교 방식을 선택해 주세요"},
+    };
+    for (size_t i = 0; i < sizeof ko / sizeof ko[0]; i++)
+        if (strcmp(field, ko[i][0]) == 0)
+            return ko[i][1];
+    return "지금은 지표를 읽을 수 없습니다. 잠시 후 다시 시도해 주세요";
+}
+
 char *reporting_render_compare(const wh_http_request *req, const reporting_table *t, const char *field,
                                const char *why)
 {
@@ -166,11 +183,11 @@ char *reporting_render_compare(const wh_http_request *req, const reporting_table
     if (t)
         table(f, t, query);
     else {
-        fputs("<div class=err role=alert>입력을 확인해 주세요: ", f);
+        fprintf(f, "<div class=err role=alert>입력을 확인해 주세요: %s<br><small>", korean_of(field));
         esc(f, field);
-        fputs(" — ", f);
+        fputs(": ", f);
         esc(f, why);
-        fputs("<br><small>Please check the input; the form keeps what you entered.</small></div>", f);
+        fputs(" — the form keeps what you entered.</small></div>", f);
     }
     fputs("</body></html>\n", f);
     if (fclose(f) != 0) {

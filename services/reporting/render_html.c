@@ -98,15 +98,17 @@ static void number(buf *b, int64_t v)
 }
 
 static const char style[] =
-    "body{font-family:system-ui,'Noto Sans KR','Malgun Gothic',sans-serif;margin:2rem;color:#1d2733;"
+    "*{box-sizing:border-box}"
+    "body{font-family:system-ui,'Noto Sans KR','Malgun Gothic',sans-serif;margin:1.2rem;color:#1d2733;"
     "background:#f6f8fa}h1{font-size:1.4rem;margin:0 0 .2rem}p.sub{color:#5a6b7b;margin:0 0 1.2rem}"
     "form{background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:.8rem 1rem;margin-bottom:1.2rem;"
     "display:flex;gap:1rem;flex-wrap:wrap;align-items:end}label{display:flex;flex-direction:column;"
     "font-size:.8rem;color:#5a6b7b}input{font:inherit;padding:.3rem .4rem;border:1px solid #c2cbd4;"
     "border-radius:4px}button{font:inherit;padding:.35rem 1rem;border:0;border-radius:4px;background:#1f6feb;"
     "color:#fff;cursor:pointer}table{border-collapse:collapse;background:#fff;border:1px solid #d8dee4;"
-    "border-radius:8px;font-variant-numeric:tabular-nums}th,td{padding:.45rem .7rem;border-bottom:1px solid "
-    "#eaeef2;text-align:right;white-space:nowrap}th{background:#eef2f6;font-size:.8rem;vertical-align:bottom}"
+    "border-radius:8px;font-variant-numeric:tabular-nums;width:100%;table-layout:fixed;font-size:.9rem}"
+    "th,td{padding:.4rem .45rem;border-bottom:1px solid #eaeef2;text-align:right;overflow-wrap:anywhere}"
+    "th.d{width:15%}th{background:#eef2f6;font-size:.75rem;vertical-align:bottom}"
     "th small{display:block;font-weight:normal;color:#5a6b7b}td.d,th.d{text-align:left}td.d "
     "small{color:#5a6b7b}"
     "tr.total td{font-weight:600;background:#f0f5ff;border-top:2px solid #9fb7d9}a{color:#1f6feb}"
@@ -134,7 +136,8 @@ static void head(buf *b, const reporting_report *r, const char *dongs_arg)
     puts_(b, "\"></label><label>Dong codes (comma-separated, empty = all)<input name=\"dongs\" size=\"40\" "
              "value=\"");
     escaped(b, dongs_arg ? dongs_arg : "");
-    puts_(b, "\"></label><button type=\"submit\">Show</button><a href=\"/api/kpi?from=");
+    puts_(b, "\"></label><button type=\"submit\">Show</button><a href=\"/dashboard/compare\">비교 / "
+             "Comparison</a> <a href=\"/api/kpi?from=");
     escaped(b, r->from_on);
     puts_(b, "&amp;to=");
     escaped(b, r->to_on);
@@ -198,8 +201,9 @@ static const char *agg_text(reporting_agg agg)
     case REPORTING_AGG_CASES_OPEN:
         return "cases open at any time in the period";
     case REPORTING_AGG_STAFF_DISTINCT:
-        return "distinct staff active in the period at the hubs serving the dongs (the total counts each "
-               "person once)";
+        return "distinct staff assigned in the period to the dong's own hub (a sphere dong's visitors count "
+               "at "
+               "its central dong, so the rows add up and each person counts once)";
     case REPORTING_AGG_STAFF_PRIVATE:
         return "the same, privately employed only";
     }

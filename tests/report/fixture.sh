@@ -26,6 +26,18 @@ FIXTURE_EXPECTED='[
  ["이중차분 (시행동 증감 − 미시행동 증감)", "+4(+3)", "+0(+₩405,000)"]
 ]'
 
+# fixture_stack VAR PG_PORT OFFSET: a private stack in VAR (removed on exit) on PG_PORT and the
+# itest bus/HTTP bases + OFFSET, with the fixture loaded and counted.
+fixture_stack() {
+    export WH_VAR=$1 WH_PG_PORT=$2 WH_PORT_BASE=$((${WH_ITEST_PORT_BASE:-7301} + $3))
+    export WH_HTTP_BASE=$((${WH_ITEST_HTTP_BASE:-8301} + $3)) WH_BIN=${WH_BIN:-$PWD/${BUILD:-build}/bin}
+    source scripts/stack.sh
+    wh_pg_forget
+    rm -rf "$WH_VAR"
+    trap 'wh_stack_stop; wh_pg_forget; rm -rf "$WH_VAR"' EXIT
+    wh_stack_start && fixture_load && fixture_wait
+}
+
 ctl() { "$WH_BIN/welfarectl" "$@" >/dev/null || { echo "fixture: welfarectl $* failed" >&2; return 1; }; }
 
 fixture_load() {

@@ -8,16 +8,8 @@
 #   WH_ITEST_PORT_BASE, WH_ITEST_HTTP_BASE, WH_ITEST_PG_PORT  the ports (shared with the itests)
 set -u
 cd "$(dirname "$0")/../.."
-export WH_VAR=${WH_REPORT_VAR:-$PWD/${BUILD:-build}/report-test}
-export WH_PG_PORT=${WH_ITEST_PG_PORT:-55481} WH_PORT_BASE=$((${WH_ITEST_PORT_BASE:-7301} + 300))
-export WH_HTTP_BASE=$((${WH_ITEST_HTTP_BASE:-8301} + 300)) WH_BIN=${WH_BIN:-$PWD/${BUILD:-build}/bin}
-source scripts/stack.sh
-wh_pg_forget
-rm -rf "$WH_VAR"
-trap 'wh_stack_stop; wh_pg_forget; rm -rf "$WH_VAR"' EXIT
-wh_stack_start || exit 1
 source tests/report/fixture.sh
-fixture_load && fixture_wait || exit 1
+fixture_stack "${WH_REPORT_VAR:-$PWD/${BUILD:-build}/report-test}" "${WH_ITEST_PG_PORT:-55481}" 300 || exit 1
 
 out=$WH_VAR/out api="http://127.0.0.1:$WH_REPORTING_HTTP_PORT"
 mkdir -p "$out"

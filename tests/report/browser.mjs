@@ -1,0 +1,63 @@
+// browser.mjs BASE OUTDIR QUERY — the dashboard in headless Chromium (Debian's, through playwright-core):
+// opens the KPI page and the comparison (the fixture's table, both comparisons with the
+// difference-in-differences) at 1,366 and 1,920 px, saves full-page screenshots to OUTDIR, and checks
+// that nothing is wider than the window (no horizontal scrolling, no table cut) and that every cell of
+// the comparison table equals the JSON API's.  Exits 1 naming the first failure.
+import { chromium } from 'playwright-core';
+
+const [base, outdir, query] = process.argv.slice(2);
+const failures = [];
+const check = (ok, what) => { if (!ok) failures.push(what); };
+
+const api = await (await fetch(`${base}/api/kpi-table?${query}`)).json();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+const pages = [
+  ['dashboard', '/dashboard?from=2016-04-01&to=2016-10-31'],
+  ['compare', `/dashboard/compare?${query}`],
+  ['compare-error', `/dashboard/compare?${query}&dongs=9999999999`],
+];
+for (const width of [1366, 1920]) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'ko-KR' });
+  const page = await context.newPage();
+  const external = [];
+  page.on('request', (r) => { if (!r.url().startsWith(base)) external.push(r.url()); });
+  for (const [name, path] of pages) {
+    const resp = await page.goto(base + path);
+    check(resp.status() === (name === 'compare-error' ? 400 : 200), `${name}@${width}: HTTP ${resp.status()}`);
+    const m = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      inner: window.innerWidth,
+      tables: [...document.querySelectorAll('table')].map((t) => t.getBoundingClientRect().right),
+    }));
+    check(m.scroll <= m.inner, `${name}@${width}: page ${m.scroll} px wide in a ${m.inner} px window`);
+    for (const right of m.tables)
+      check(right <= m.inner, `${name}@${width}: a table ends at ${Math.round(right)} px, past ${m.inner}`);
+    await page.screenshot({ path: `${outdir}/${name}-${width}.png`, fullPage: true });
+    if (name === 'compare') {
+      const rows = await page.$$eval('#kpi-table tbody tr:not(.pct)', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
+      check(rows.length === api.rows.length, `compare@${width}: ${rows.length} rows, API ${api.rows.length}`);
+      api.rows.forEach((r, i) => {
+        const got = rows[i] ? rows[i].slice(1) : [];
+        check(JSON.stringify(got) === JSON.stringify(r.cells),
+              `compare@${width}: ${r.label_ko} ${JSON.stringify(got)} != API ${JSON.stringify(r.cells)}`);
+      });
+    }
+    if (name === 'compare-error') {
+      const kept = await page.inputValue('input[name=dongs]');
+      check(kept === '9999999999', `compare-error@${width}: the form lost the dongs (${kept})`);
+    }
+  }
+  check(external.length === 0, `${width}: requests outside the dashboard: ${external.join(' ')}`);
+  await context.close();
+}
+await browser.close();
+if (failures.length) {
+  console.log('browser test FAILED:\n  ' + failures.join('\n  '));
+  process.exit(1);
+}
+console.log(`browser test: ${pages.length} pages at 1366 and 1920 px fit the window; the comparison equals the API`);
