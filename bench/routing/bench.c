@@ -9,6 +9,10 @@
  *                                              costs (each leg truncated to one decimal); SET is "one"
  *                                              (default: <class>_10_2 of each class), "all", or a
  *                                              comma-separated list of instance names.
+ *   routing-bench homecare TIME_MS PATIENTS SEEDS
+ *                                              the generated home-care days (homecare.c) with
+ *                                              synchronized and sequential double visits and soft
+ *                                              windows, seeds 1..SEEDS: cost, lateness, checked.
  *   routing-bench scale TIME_MS [SEED]         the generated hub-district case (scale.c): time to a
  *                                              feasible plan and the plan's cost, checked.
  *
@@ -27,6 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "homecare.h"
 #include "scale.h"
 
 #define MAX_INST 128
@@ -281,6 +286,65 @@ static int bench_scale(double ms, unsigned long long seed)
     return rc == 0 ? 0 : 2;
 }
 
+typedef struct hc_row {
+    int patients, staff, sync, seq, unassigned, ok;
+    double cost, travel, lateness, cpu_ms;
+    long iterations;
+} hc_row_t;
+
+static void homecare_one(unsigned long long seed, int patients, double ms, hc_row_t *row)
+{
+    memset(row, 0, sizeof(*row));
+    routing_problem_t *p = homecare_generate(seed, patients);
+    routing_result_t *res = NULL;
+    routing_solver_params_t prm;
+    routing_solver_params_default(&prm);
+    prm.time_limit_ms = ms;
+    prm.cpu_time = cpu_clock();
+    prm.seed = 1;
+    char err[256] = "";
+    if (p && routing_solver_solve(p, &prm, &res) == 0) {
+        row->ok = routing_solver_check(p, res, err, sizeof(err)) == 0;
+        if (!row->ok)
+            fprintf(stderr, "homecare seed %llu: checker: %s\n", seed, err);
+        row->patients = patients;
+        row->staff = routing_problem_staff_count(p);
+        for (int i = 0; i < routing_problem_visit_count(p); i++) {
+            const routing_visit_t *v = routing_problem_visit(p, i);
+            row->sync += v->n_parts > 1 && !v->sequential;
+            row->seq += v->sequential;
+        }
+        row->unassigned = res->n_unassigned;
+        row->cost = res->cost;
+        row->travel = res->travel;
+        row->lateness = res->lateness_cost;
+        row->cpu_ms = res->cpu_ms;
+        row->iterations = res->iterations;
+    }
+    routing_result_destroy(&res);
+    routing_problem_destroy(&p);
+}
+
+static int bench_homecare(double ms, int patients, int seeds)
+{
+    printf("\n### Home-care days (homecare.c), %d patients, budget %.0f ms %s\n\n", patients, ms,
+           cpu_clock() ? "CPU time" : "wall-clock");
+    printf(
+        "| seed | caregivers | synchronized / sequential doubles | travel | lateness min | cost | left out | "
+        "CPU s | iterations | checked |\n|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
+    int failed = 0;
+    for (int seed = 1; seed <= seeds; seed++) {
+        hc_row_t r;
+        homecare_one((unsigned long long)seed, patients, ms, &r);
+        failed += !r.ok || r.unassigned;
+        printf("| %d | %d | %d / %d | %.1f | %.1f | %.1f | %d | %.2f | %ld | %s |\n", seed, r.staff, r.sync,
+               r.seq, r.travel, r.lateness, r.cost, r.unassigned, r.cpu_ms / 1e3, r.iterations,
+               r.ok ? "ok" : "FAILED");
+    }
+    printf("\nchecker: %d of %d plans feasible with every visit served\n", seeds - failed, seeds);
+    return failed ? 2 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "solomon") == 0)
@@ -290,9 +354,11 @@ int main(int argc, char **argv)
         return bench_solomon(argv[2], atof(argv[3]), argc > 4 ? atoi(argv[4]) : 1,
                              argc > 5 ? argv[5] : "one");
     }
+    if (argc >= 5 && strcmp(argv[1], "homecare") == 0)
+        return bench_homecare(atof(argv[2]), atoi(argv[3]), atoi(argv[4]));
     if (argc >= 3 && strcmp(argv[1], "scale") == 0)
         return bench_scale(atof(argv[2]), argc > 3 ? strtoull(argv[3], NULL, 10) : 1);
     fprintf(stderr, "usage: routing-bench solomon DIR TIME_MS [JOBS [SET]] | gh DIR TIME_MS [JOBS [SET]] | "
-                    "scale TIME_MS [SEED]\n");
+                    "homecare TIME_MS PATIENTS SEEDS | scale TIME_MS [SEED]\n");
     return 64;
 }

@@ -24,6 +24,11 @@ static double unit(uint64_t *s)
     return (double)(next(s) >> 11) * 0x1.0p-53;
 }
 
+double scale_rng_unit(uint64_t *state)
+{
+    return unit(state);
+}
+
 static int pick(uint64_t *s, int n)
 {
     return (int)(unit(s) * n);

@@ -13,9 +13,7 @@
 #include "internal.h"
 
 #define GAIN_EPS 1e-9
-#ifndef GRANULAR
 #define GRANULAR 40
-#endif
 
 static bool eligible(const sol_t *s, int v)
 {

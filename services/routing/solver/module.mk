@@ -20,7 +20,8 @@ $(BIN)/routing-solve: $(OBJ)/tools/routing-solve/main.o $(BUILD)/librouting_solv
 	$(CC) $(LDFLAGS) -o $@ $^ $(ROUTING_SOLVER_LIBS)
 BINARIES += $(BIN)/routing-solve
 
-$(BIN)/routing-bench: $(OBJ)/bench/routing/bench.o $(OBJ)/bench/routing/scale.o $(BUILD)/librouting_solver.a
+$(BIN)/routing-bench: $(OBJ)/bench/routing/bench.o $(OBJ)/bench/routing/scale.o $(OBJ)/bench/routing/homecare.o \
+		$(BUILD)/librouting_solver.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(ROUTING_SOLVER_LIBS)
 
@@ -42,6 +43,7 @@ test-routing-solver: $(ROUTING_SOLVER_TESTS)
 
 # make bench-routing [SOLOMON_DIR=...] [BENCH_ROUTING_MS="200 1000"] [BENCH_ROUTING_JOBS=2]
 #   [GH_DIR=...] [BENCH_ROUTING_GH_SET=one|all|name,name] [BENCH_ROUTING_GH_MS=60000]
+#   [BENCH_ROUTING_HC_MS=10000] [BENCH_ROUTING_HC_SEEDS=5]
 bench-routing: $(BIN)/routing-bench
 	@mkdir -p $(BUILD)/bench
 	bench/routing/run.sh $(BIN)/routing-bench $(SOLOMON_DIR) $(BUILD)/bench "$(BENCH_ROUTING_MS)" $(GH_DIR)

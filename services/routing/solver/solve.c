@@ -12,12 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#ifndef T_START
-#define T_START 0.6 /* × mean edge */
-#endif
-#ifndef T_END
-#define T_END 0.004
-#endif
+#define T_START      5.0 /* × mean edge (0.6 before: too cold for the long routes of class-2 instances) */
+#define T_END        0.05
 #define AVG_REMOVED  10.0
 #define MAX_STRING   10
 #define BLINK        0.01
