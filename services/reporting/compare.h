@@ -124,6 +124,11 @@ char *reporting_table_xlsx(const reporting_table *t, size_t *len);
 /* Builds a table on the HTTP thread's read-only connection (http.c holds it). */
 int reporting_http_build_table(const reporting_table_request *q, reporting_table *t, const char **field,
                                const char **why);
+/* A KPI report on the HTTP thread's connection (the trend's months). */
+int reporting_http_build_report(const reporting_selection *s, reporting_report *r, const char **field,
+                                const char **why);
+/* Adds /dashboard/trend (http_trend.c). */
+int reporting_http_trend_routes(wh_http *http);
 /* Adds /api/kpi-table, /export/kpi-table.csv|.xlsx and /dashboard/compare. */
 int reporting_http_table_routes(wh_http *http);
 /* The comparison page: the form as filled in, then the table (t) or the error (t NULL; field, why). */

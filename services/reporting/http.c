@@ -99,6 +99,16 @@ static int report_for(const wh_http_request *req, reporting_report *r, const cha
     return 0;
 }
 
+int reporting_http_build_report(const reporting_selection *s, reporting_report *r, const char **field,
+                                const char **why)
+{
+    pthread_mutex_lock(&reader.lock);
+    wh_db *db = reader_db();
+    int rc = db ? reporting_build_report(db, s, r, field, why) : WH_UNAVAILABLE;
+    pthread_mutex_unlock(&reader.lock);
+    return rc;
+}
+
 int reporting_http_build_table(const reporting_table_request *q, reporting_table *t, const char **field,
                                const char **why)
 {
@@ -152,6 +162,8 @@ int reporting_http_start(wh_service *svc)
         rc = wh_http_route(http, "/dashboard", serve_dashboard, NULL);
     if (rc == 0)
         rc = reporting_http_table_routes(http); /* http_table.c */
+    if (rc == 0)
+        rc = reporting_http_trend_routes(http); /* http_trend.c */
     return rc;
 }
 

@@ -176,7 +176,8 @@ char *reporting_render_compare(const wh_http_request *req, const reporting_table
     fprintf(f,
             "<!doctype html><html lang=ko><head><meta charset=utf-8><title>지표 비교 / KPI comparison"
             "</title><style>%s</style></head><body><nav><a href=/dashboard>지표 / KPI</a>"
-            "<a href=/dashboard/compare>비교 / Comparison</a></nav><h1>복지허브 지표 비교 "
+            "<a href=/dashboard/compare>비교 / Comparison</a><a href=/dashboard/trend>추이 / "
+            "Trend</a></nav><h1>복지허브 지표 비교 "
             "<small>/ KPI comparison</small></h1>",
             css);
     form(f, req);

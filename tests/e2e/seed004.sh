@@ -55,7 +55,7 @@ done
 # --- routing: five basic-type hubs, their staff -------------------------------------------------------
 for i in 0 1 2 3 4; do
     "$W" routing define-dong --dong_code "${DONGS[$i]}" --name "수영 e2e $i" --hub_type basic \
-        --centre.latitude "35.15$i" --centre.longitude "129.11$i" >/dev/null
+        --centre.latitude "35.15$i" --centre.longitude "129.11$i" --live_from 2016-04-01 >/dev/null
 done
 : >"$tmp/staff.jsonl"
 staff() { # staff N ROLE EMPLOYMENT FROM
@@ -268,4 +268,8 @@ for p in 0 1; do
         "resource amount (KRW)" "${AMOUNT[$p]}" "$g_amount"
     check "$p" || { say "period ${FROM[$p]}: the KPI differs"; status=1; }
 done
+# The seed's table as the product prints it: reporting's QueryKpiTable (welfarectl kpi-table), the
+# same months before and after the hubs went live on 1 April 2016.
+"$W" kpi-table --compare before-after --dong "$DONG_LIST" --from "${FROM[1]}" --to "${TO[1]}" \
+    --before-from "${FROM[0]}" --before-to "${TO[0]}" || status=1
 exit $status

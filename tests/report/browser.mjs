@@ -1,5 +1,5 @@
 // browser.mjs BASE OUTDIR QUERY — the dashboard in headless Chromium (Debian's, through playwright-core):
-// opens the KPI page and the comparison (the fixture's table, both comparisons with the
+// opens the KPI page, the monthly trend and the comparison (the fixture's table, both comparisons with the
 // difference-in-differences) at 1,366 and 1,920 px, saves full-page screenshots to OUTDIR, and checks
 // that nothing is wider than the window (no horizontal scrolling, no table cut) and that every cell of
 // the comparison table equals the JSON API's.  Exits 1 naming the first failure.
@@ -19,6 +19,7 @@ const pages = [
   ['dashboard', '/dashboard?from=2016-04-01&to=2016-10-31'],
   ['compare', `/dashboard/compare?${query}`],
   ['compare-error', `/dashboard/compare?${query}&dongs=9999999999`],
+  ['trend', '/dashboard/trend?from=2016-01-01&to=2016-12-31'],
 ];
 for (const width of [1366, 1920]) {
   const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'ko-KR' });
@@ -46,6 +47,13 @@ for (const width of [1366, 1920]) {
         check(JSON.stringify(got) === JSON.stringify(r.cells),
               `compare@${width}: ${r.label_ko} ${JSON.stringify(got)} != API ${JSON.stringify(r.cells)}`);
       });
+    }
+    if (name === 'trend') {
+      const charts = await page.$$eval('figure svg', (svgs) => svgs.map((s) => s.querySelectorAll('rect').length));
+      check(charts.length === 7 && charts.every((n) => n === 12), `trend@${width}: charts ${JSON.stringify(charts)}`);
+      // The fixture's resources: 300,000 (May) and 200,000 (June) in T1, 50,000 in T2 (July) ...
+      const may = await page.$$eval('figure:last-of-type g title', (ts) => ts.map((t) => t.textContent)[4]);
+      check(may === '2016-05: 1 (300,000)', `trend@${width}: May's resources ${may}`);
     }
     if (name === 'compare-error') {
       const kept = await page.inputValue('input[name=dongs]');
