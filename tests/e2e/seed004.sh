@@ -225,7 +225,13 @@ for p in 0 1; do
 done
 ROSTER0=$((TARGETS[0] - LINKED[0]))
 ROSTER1=$((TARGETS[1] - LINKED[0] - LINKED[1]))
-awk -v t0="$ROSTER0" -v exposed="$EXPOSED" -v joined=$((ROSTER1 - ROSTER0 + EXPOSED)) \
+# The 2016 stock without the linked households: the list's 2015 persons minus the exposed and, when
+# the linkages alone outgrow the seed's increase, minus persons whose term ended on 2016-03-31; plus
+# persons joining on 2016-01-01.
+JOINED=$((ROSTER1 - ROSTER0 + EXPOSED))
+ENDED=0
+[ "$JOINED" -ge 0 ] || { ENDED=$((-JOINED)); JOINED=0; }
+awk -v t0="$ROSTER0" -v exposed="$EXPOSED" -v ended="$ENDED" -v joined="$JOINED" \
     -v dongs="$DONG_LIST" -v run="$run" "$rrn_awk"'
     function row(i, programme, start, end, reason) {
         printf "%s,명부%d,E2E-gil %s-%d,%s,%s,%s,%s,%s\n", rrn(i), i, run, i, dong[i % n + 1], programme, start, end, reason
@@ -236,15 +242,20 @@ awk -v t0="$ROSTER0" -v exposed="$EXPOSED" -v joined=$((ROSTER1 - ROSTER0 + EXPO
         print "person.rrn,person.name,household.address,household.dong_code,programme,start_on,end_on,exit_reason"
         for (k = 0; k < t0; k++) {
             i = 300000 + k
-            row(i, prog[k % 7 + 1], "2015-01-01", k < exposed ? "2016-02-29" : "", k < exposed ? "unqualified_beneficiary" : "")
-            if (k % 10 == 5 && k >= exposed) # a second programme: still one target
+            if (k < exposed)
+                row(i, prog[k % 7 + 1], "2015-01-01", "2016-02-29", "unqualified_beneficiary")
+            else if (k < exposed + ended)
+                row(i, prog[k % 7 + 1], "2015-01-01", "2016-03-31", "term_ended")
+            else
+                row(i, prog[k % 7 + 1], "2015-01-01", "", "")
+            if (k % 10 == 5 && k >= exposed + ended) # a second programme: still one target
                 row(i, "disability_allowance", "2015-03-01", "", "")
         }
         for (k = 0; k < joined; k++)
             row(400000 + k, prog[k % 7 + 1], "2016-01-01", "", "")
     }' >"$tmp/roster.csv"
 "$W" import roster "$tmp/roster.csv" >/dev/null 2>&1 || { say "import roster failed"; exit 1; }
-say "roster: $ROSTER0 enrolled in 2015 from the national lists, $EXPOSED unqualified beneficiaries leave, $ROSTER1 in October 2016"
+say "roster: $ROSTER0 enrolled in 2015 from the national lists; in 2016 $EXPOSED unqualified beneficiaries and $ENDED others leave, $JOINED join"
 
 # --- reporting: every index, both periods, to the unit --------------------------------------------------
 check() { # check PERIOD: 0 when reporting's totals equal the run's
