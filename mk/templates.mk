@@ -12,6 +12,9 @@
 $(GEN)/migrations/bus.c: $$(sort $$(wildcard common/migrations/*.sql)) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
 	scripts/embed-sql.sh bus $@ $(filter %.sql,$^)
+# Kept: as an intermediate file make would delete it after the build and remake it (and relink every
+# service) on the next `make` / `make run`.
+.PRECIOUS: $(GEN)/migrations/%.c
 $(GEN)/migrations/%.c: $$(sort $$(wildcard services/$$*/migrations/*.sql)) scripts/embed-sql.sh
 	@mkdir -p $(dir $@)
 	scripts/embed-sql.sh $* $@ $(filter %.sql,$^)

@@ -7,17 +7,21 @@
 #   WH_PG_PORT     port of the private cluster (default 55432; it listens on a Unix socket only)
 #   WH_PORT_BASE   first bus port (default 7101); service i gets base+10*i (bus) and +1 (hints)
 #   WH_HTTP_BASE   first HTTP port (default 8101); service i gets base+10*i
+#   WH_HTTP_BIND   address the HTTP endpoints listen on (default 127.0.0.1, like the bus)
 #   WH_BIN         where the binaries are (default ./build/bin)
 #   WH_BUS_DETOUR  when set (the fault suite): everyone reaches service i's bus at base+10*i+DETOUR,
 #                  where a proxy listens, while the service itself binds base+10*i
 #
 # PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user — which must be
 # able to reach its directory.  When it cannot (a checkout under /root, say), the cluster lives in
-# /var/tmp/welfarehub-pg/<hash of WH_VAR> instead and $WH_VAR/pg is a link to it (wh_pg_dir).
+# /var/lib/welfarehub/pg-<hash of WH_VAR> instead (not /var/tmp, which is cleaned after 30 days),
+# $WH_VAR/pg is a link to it (wh_pg_dir) and wh_pg_where says so.
 
 WH_SERVICES=(intake case registry routing reporting)
 : "${WH_VAR:=$PWD/var}" "${WH_PG_PORT:=55432}" "${WH_PORT_BASE:=7101}" "${WH_HTTP_BASE:=8101}"
-: "${WH_BIN:=$PWD/build/bin}"
+: "${WH_BIN:=$PWD/build/bin}" "${WH_HTTP_BIND:=127.0.0.1}"
+export WH_HTTP_BIND
+WH_PG_ROOT_HOME=/var/lib/welfarehub
 WH_PG_BIN=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
 [ -x "$WH_PG_BIN/initdb" ] || WH_PG_BIN=/usr/lib/postgresql/15/bin
 
@@ -52,6 +56,30 @@ wh_pg_dir() {
     if [ -L "$WH_VAR/pg" ]; then readlink "$WH_VAR/pg"; else echo "$WH_VAR/pg"; fi
 }
 
+# Where the cluster lives, and why when it is not $WH_VAR/pg, for people to read.
+wh_pg_where() {
+    if [ -L "$WH_VAR/pg" ]; then
+        echo "$(wh_pg_dir) (PostgreSQL runs as the postgres user, who cannot enter $WH_VAR; $WH_VAR/pg links there)"
+    else
+        echo "$WH_VAR/pg"
+    fi
+}
+
+# The ports and paths this stack uses, for scripts/env.sh in another shell.
+wh_env_write() {
+    mkdir -p "$WH_VAR"
+    cat >"$WH_VAR/env.tmp" <<ENV
+# written by scripts/stack.sh (make run): what scripts/env.sh reads
+WH_VAR=$WH_VAR
+WH_BIN=$WH_BIN
+WH_PG_PORT=$WH_PG_PORT
+WH_PORT_BASE=$WH_PORT_BASE
+WH_HTTP_BASE=$WH_HTTP_BASE
+WH_HTTP_BIND=$WH_HTTP_BIND
+ENV
+    mv "$WH_VAR/env.tmp" "$WH_VAR/env"
+}
+
 # As root: makes $WH_VAR/pg a directory the postgres user can reach.
 wh_pg_place() {
     local elsewhere
@@ -61,8 +89,8 @@ wh_pg_place() {
     if runuser -u postgres -- test -x "$WH_VAR"; then
         mkdir -p "$WH_VAR/pg"
     else
-        elsewhere=/var/tmp/welfarehub-pg/$(printf %s "$WH_VAR" | md5sum | cut -c1-16)
-        mkdir -p "$elsewhere" && chmod 755 /var/tmp/welfarehub-pg && rm -rf "$WH_VAR/pg" &&
+        elsewhere=$WH_PG_ROOT_HOME/pg-$(printf %s "$WH_VAR" | md5sum | cut -c1-16)
+        mkdir -p "$elsewhere" && chmod 755 "$WH_PG_ROOT_HOME" && rm -rf "$WH_VAR/pg" &&
             ln -s "$elsewhere" "$WH_VAR/pg" || return 1
     fi
     chown postgres: "$(wh_pg_dir)"
@@ -174,6 +202,7 @@ wh_service_wait_ready() {
 wh_stack_start() {
     local svc
     wh_export_endpoints
+    wh_env_write
     wh_pg_start && wh_db_init && wh_keys_init || return 1
     for svc in "${WH_SERVICES[@]}"; do wh_service_start "$svc"; done
     for svc in "${WH_SERVICES[@]}"; do wh_service_wait_ready "$svc" || return 1; done
