@@ -83,6 +83,7 @@ ENV
 # As root: makes $WH_VAR/pg a directory the postgres user can reach.
 wh_pg_place() {
     local elsewhere
+    mkdir -p "$WH_VAR"
     [ "$(id -u)" -eq 0 ] || return 0
     chmod 755 "$WH_VAR"
     [ -L "$WH_VAR/pg" ] && return 0

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "intake.h"
 
@@ -138,6 +139,16 @@ static int check_risk(const Welfare__Intake__V1__SubmitReferral *m, intake_check
     return 0;
 }
 
+/* Today's date in Korea (UTC+9 all year, no daylight saving): the district's business day. */
+static void today_in_korea(char out[INTAKE_DATE_LEN + 1])
+{
+    time_t t = time(NULL) + 9 * 3600;
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(out, INTAKE_DATE_LEN + 1, "%Y-%m-%d", &tm);
+}
+
 int intake_validate_referral(const Welfare__Intake__V1__SubmitReferral *m, intake_checked *out,
                              intake_error *err)
 {
@@ -156,6 +167,10 @@ int intake_validate_referral(const Welfare__Intake__V1__SubmitReferral *m, intak
         return fail(err, "concern must be at most 2000 bytes of UTF-8", "concern");
     if (!intake_date_parse(m->reported_on, NULL, NULL, NULL))
         return fail(err, "reported_on must be YYYY-MM-DD", "reported_on");
+    char today[INTAKE_DATE_LEN + 1];
+    today_in_korea(today);
+    if (strcmp(m->reported_on, today) > 0)
+        return fail(err, "reported_on is after today (Korean time)", "reported_on");
     for (size_t i = 0; i < out->n_persons; i++)
         if (strcmp(out->persons[i].rrn.birth_date, m->reported_on) > 0)
             return fail(err, "born after the referral was reported", "persons.%zu.rrn", i);

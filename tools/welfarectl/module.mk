@@ -11,7 +11,12 @@ $(BUILD)/libwhclient.a: $(WHC_OBJS)
 	ar rcs $@ $^
 
 WCTL_SRCS := $(filter-out tools/welfarectl/cli/main.c,$(sort $(wildcard tools/welfarectl/cli/*.c)))
-WCTL_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(WCTL_SRCS)) $(OBJ)/$(GEN)/welfarectl/descriptors.o
+# intake's pure checks (no bus, no database), linked as they are so `import referrals --check` runs the
+# very code intake runs.
+WCTL_INTAKE_CHECKS := $(patsubst %,$(OBJ)/services/intake/%.o,validate rrn text risk)
+WCTL_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(WCTL_SRCS)) $(OBJ)/$(GEN)/welfarectl/descriptors.o $(WCTL_INTAKE_CHECKS)
+WCTL_VERSION := $(shell git describe --always --tags 2>/dev/null || echo unknown)
+$(OBJ)/tools/welfarectl/cli/run.o: CPPFLAGS += -DWCTL_VERSION='"$(WCTL_VERSION)"'
 
 # The registry of every message descriptor, so events and replies are decoded by type name.
 $(GEN)/welfarectl/descriptors.c: $(PROTO_SRCS) tools/welfarectl/gen-descriptors.sh
@@ -28,7 +33,7 @@ $(BIN)/welfarectl: $(OBJ)/tools/welfarectl/cli/main.o $(BUILD)/libwelfarectl.a $
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 BINARIES += $(BIN)/welfarectl
 
-$(OBJ)/tools/welfarectl/%.o: CPPFLAGS += -Itools/welfarectl/client -Itools/welfarectl/cli
+$(OBJ)/tools/welfarectl/%.o: CPPFLAGS += -Itools/welfarectl/client -Itools/welfarectl/cli -Iservices/intake
 
 $(foreach t,$(sort $(wildcard tests/unit/welfarectl/test_*.c)),\
   $(eval $(call wh_unit_test,welfarectl_$(basename $(notdir $(t))),$(t),$(BUILD)/libwelfarectl.a $(BUILD)/libwhclient.a)))

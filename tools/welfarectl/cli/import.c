@@ -10,7 +10,12 @@
  * numbered in the order their first non-empty cell appears, so a row may fill persons.0 and
  * persons.2 and send two persons.
  *
- * --check parses and validates every row without sending anything.
+ * --check runs intake's own checks on every row offline (import_check.c) and sends nothing; the real
+ * import runs the same checks first and never sends a row that fails them, so both report the same
+ * rows.  --rejects FILE writes the failed rows with their error in a last column, to fix and import
+ * again.  The file is read whole as UTF-8 (import_input.c: a BOM, CP949/EUC-KR by detection or
+ * --encoding); headings may be the Korean ones of `welfarectl import template referrals`.  Progress
+ * counts rows intake has answered, and says when it is waiting for intake.
  *
  * A bad row (unparsable value, invalid UTF-8, wrong number of cells, or an error of that row in the
  * reply) is reported on stderr with its line number and does not stop the import.  Each row's id is a
@@ -23,7 +28,6 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +52,7 @@ typedef struct slot {
     long n_rows;          /* rows of a block */
     char (*row_ids)[37];  /* a block's rows' ids, for sending them one by one after all */
     int attempts;
+    int64_t sent_ms; /* wall clock when first sent */
     ProtobufCMessage *request;
 } slot;
 
@@ -61,8 +66,20 @@ typedef struct importer {
     size_t n_free;
     int timeout_ms, retries;
     long rows, ok, failed, new_households, blind_spots;
+    long total_rows;   /* rows in the file, for the percentage */
+    long repeated;     /* rows answered from replies stored before this run: already imported */
+    int last_decile;   /* plain mode: the last 10% step printed */
+    double waiting;    /* seconds since the last reply while something is in flight */
+    const char *hint;  /* the input's encoding hint for invalid UTF-8 */
+    char **paths;      /* per column: its field path, NULL when skipped */
+    size_t n_paths;
+    struct failure {
+        long line;
+        char *text; /* "STATUS (field): message" */
+    } * failures;      /* for --rejects */
+    size_t n_failures, cap_failures;
+    bool keep_failures;
     FILE *in;
-    off_t size;
     double started;
     double last_draw;
     bool tty;
@@ -87,6 +104,14 @@ typedef struct importer {
     bool failed_memory;
 } importer;
 
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -95,29 +120,70 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Progress by rows answered (stored or failed) of the file's rows: a bar on a terminal, redrawn at
+ * most 10 times a second, with "waiting for intake" while no reply has come for a second; otherwise
+ * one plain line per 10%. */
 static void progress(importer *im, bool final)
 {
     double t = now_s(), elapsed = t - im->started, rate, frac = 0, eta = 0;
-    long pos;
+    long done = im->ok + im->failed;
     int bar = 30, fill;
+    char state[48] = "";
 
-    if (!im->tty || (!final && t - im->last_draw < 0.1))
+    if (im->check || (im->tty && !final && t - im->last_draw < 0.1))
         return;
+    if (im->total_rows > 0)
+        frac = (double)done / (double)im->total_rows;
+    if (frac > 1 || final)
+        frac = final && im->total_rows > 0 ? (double)done / (double)im->total_rows : frac > 1 ? 1 : frac;
+    rate = elapsed > 0 ? (double)done / elapsed : 0;
+    if (rate > 0 && im->total_rows > done)
+        eta = (double)(im->total_rows - done) / rate;
+    if (!im->tty) {
+        int decile = (int)(frac * 10);
+
+        if (decile <= im->last_decile || done == 0)
+            return;
+        im->last_decile = decile;
+        fprintf(stderr, "import: %3d%%  %ld of %ld rows  %ld failed  %.0f rows/s  ETA %d:%02d\n", decile * 10,
+                done, im->total_rows, im->failed, rate, (int)eta / 60, (int)eta % 60);
+        return;
+    }
     im->last_draw = t;
-    pos = ftell(im->in);
-    if (im->size > 0 && pos >= 0)
-        frac = (double)pos / (double)im->size;
-    if (final)
-        frac = 1;
-    rate = elapsed > 0 ? (double)(im->ok + im->failed) / elapsed : 0;
-    if (frac > 0.001)
-        eta = elapsed / frac - elapsed;
+    if (im->waiting >= 1 && !final)
+        snprintf(state, sizeof state, "waiting for intake %.0f s", im->waiting);
+    else
+        snprintf(state, sizeof state, "ETA %d:%02d", (int)eta / 60, (int)eta % 60);
     fill = (int)(frac * bar);
-    fprintf(stderr, "\r[%.*s%*s] %3.0f%%  %ld rows  %ld failed  %.0f rows/s  ETA %d:%02d ", fill,
-            "##############################", bar - fill, "", frac * 100, im->ok + im->failed, im->failed,
-            rate, (int)eta / 60, (int)eta % 60);
+    fprintf(stderr, "\r\033[K[%.*s%*s] %3.0f%%  %ld/%ld rows  %ld failed  %.0f rows/s  %s", fill,
+            "##############################", bar - fill, "", frac * 100, done, im->total_rows, im->failed,
+            rate, state);
     if (final)
         fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* Keeps a failed row's line and error for the rejects file. */
+static void failure_keep(importer *im, long line, const char *status, const char *field, const char *message)
+{
+    struct failure *f;
+    char text[512];
+
+    if (!im->keep_failures)
+        return;
+    if (im->n_failures == im->cap_failures) {
+        size_t cap = im->cap_failures ? 2 * im->cap_failures : 256;
+
+        if ((f = realloc(im->failures, cap * sizeof *f)) == NULL)
+            return;
+        im->failures = f;
+        im->cap_failures = cap;
+    }
+    snprintf(text, sizeof text, "%s%s%s%s: %s", status, field[0] ? " (" : "", field, field[0] ? ")" : "",
+             message);
+    im->failures[im->n_failures].line = line;
+    im->failures[im->n_failures].text = strdup(text);
+    im->n_failures++;
 }
 
 /* Prints a row's failure on its own line (clearing the progress bar first). */
@@ -127,6 +193,7 @@ static void row_error(importer *im, long line, const char *status, const char *f
         fputs("\r\033[K", stderr);
     fprintf(stderr, "line %ld: %s%s%s%s: %s\n", line, status, field[0] ? " (" : "", field,
             field[0] ? ")" : "", message);
+    failure_keep(im, line, status, field, message);
     im->failed++;
 }
 
@@ -138,6 +205,9 @@ static void block_error(importer *im, const slot *s, const char *status, const c
         fputs("\r\033[K", stderr);
     fprintf(stderr, "lines %ld-%ld: %s%s%s%s: %s\n", s->line, s->last_line, status, field[0] ? " (" : "",
             field, field[0] ? ")" : "", message);
+    const Welfare__Intake__V1__ImportReferralBlock *b = (const void *)s->request;
+    for (size_t i = 0; b != NULL && i < b->n_rows; i++)
+        failure_keep(im, (long)b->rows[i]->line, status, field, message);
     im->failed += s->n_rows;
 }
 
@@ -215,25 +285,31 @@ static void renumber(const char *path, int map[MAX_INDEX], int *next, char *out,
 }
 
 /* Builds the row's request; NULL after reporting why. */
-static ProtobufCMessage *row_request(importer *im, long line, char **header, char **cells, size_t n)
+static ProtobufCMessage *row_request(importer *im, long line, char **cells, size_t n)
 {
     ProtobufCMessage *m = wctl_message_new(&welfare__intake__v1__submit_referral__descriptor);
     int map[MAX_INDEX], next = 0;
     char err[300], path[256];
+    wctl_row_failure f;
 
     memset(map, -1, sizeof map);
     for (size_t i = 0; i < n && m != NULL; i++) {
-        if (cells[i][0] == '\0')
+        if (cells[i][0] == '\0' || im->paths[i] == NULL)
             continue;
         if (!utf8_ok(cells[i])) {
-            row_error(im, line, "INVALID_ARGUMENT", header[i], "not valid UTF-8");
+            snprintf(err, sizeof err, "not valid UTF-8%s", im->hint ? im->hint : "");
+            row_error(im, line, "INVALID_ARGUMENT", im->paths[i], err);
             goto fail;
         }
-        renumber(header[i], map, &next, path, sizeof path);
+        renumber(im->paths[i], map, &next, path, sizeof path);
         if (wctl_field_add(m, path, cells[i], err, sizeof err) != 0) {
-            row_error(im, line, "INVALID_ARGUMENT", header[i], err);
+            row_error(im, line, "INVALID_ARGUMENT", im->paths[i], err);
             goto fail;
         }
+    }
+    if (m != NULL && wctl_referral_check(m, &f) != 0) {
+        row_error(im, line, wh_status_name(f.status), f.field, f.message);
+        goto fail;
     }
     return m;
 fail:
@@ -323,6 +399,7 @@ static slot *send_row(importer *im, const char *id, long line, ProtobufCMessage 
         im->blocks_in_flight++;
     s->request = req;
     s->attempts = 1;
+    s->sent_ms = wall_ms();
     im->index[index_of(im, id)] = s;
     im->in_flight++;
     whc_send_id(im->c, id, req); /* a failed send is a timeout, resent by resend_all */
@@ -366,11 +443,22 @@ static void resend_all(importer *im)
 }
 
 /* Settles a block from its reply: the rows stored, and each refused row on its own line. */
-static void block_done(importer *im, const Welfare__Intake__V1__ImportReferralBlockReply *r)
+/* A reply made before its command was first sent (less 500 ms for the clocks) is the reply intake
+ * stored when an earlier import sent the same command: the rows were imported then. */
+static bool answered_before(const importer *im, const slot *s)
+{
+    return whc_reply_time_ms(im->c) < s->sent_ms - 500;
+}
+
+static void block_done(importer *im, const slot *s, const Welfare__Intake__V1__ImportReferralBlockReply *r)
 {
     im->ok += r->rows_ok;
-    im->new_households += r->new_households;
-    im->blind_spots += r->blind_spots;
+    if (answered_before(im, s)) {
+        im->repeated += r->rows_ok;
+    } else {
+        im->new_households += r->new_households;
+        im->blind_spots += r->blind_spots;
+    }
     for (size_t i = 0; i < r->n_errors; i++) {
         const Welfare__Intake__V1__ImportRowError *e = r->errors[i];
         row_error(im, (long)e->line, wh_status_name(wh_status_from_proto((int)e->status)),
@@ -455,11 +543,23 @@ static void receive_one(importer *im)
     whc_error err;
     char id[37];
     slot *s;
-    int rc = whc_recv(im->c, im->timeout_ms,
+    double since = now_s();
+    int rc;
+
+    /* short waits, so the progress line can say that intake is being waited for */
+    for (;;) {
+        int left = im->timeout_ms - (int)((now_s() - since) * 1000);
+
+        rc = whc_recv(im->c, left < 200 ? (left > 0 ? left : 0) : 200,
                       im->row_by_row ? &welfare__intake__v1__submit_referral_reply__descriptor
                                      : &welfare__intake__v1__import_referral_block_reply__descriptor,
                       &reply, id, &err);
-
+        if (!(rc == WH_UNAVAILABLE && id[0] == '\0') || left <= 200)
+            break;
+        im->waiting = now_s() - since;
+        progress(im, false);
+    }
+    im->waiting = 0;
     if (rc == WH_UNAVAILABLE && id[0] == '\0') {
         resend_all(im);
         return;
@@ -482,10 +582,14 @@ static void receive_one(importer *im)
     } else if (s->n_rows == 0) {
         const Welfare__Intake__V1__SubmitReferralReply *r = (const void *)reply;
         im->ok++;
-        im->new_households += r->is_new;
-        im->blind_spots += r->blind_spot;
+        if (answered_before(im, s)) {
+            im->repeated++;
+        } else {
+            im->new_households += r->is_new;
+            im->blind_spots += r->blind_spot;
+        }
     } else {
-        block_done(im, (const void *)reply);
+        block_done(im, s, (const void *)reply);
     }
     if (reply != NULL)
         protobuf_c_message_free_unpacked(reply, NULL);
@@ -578,23 +682,31 @@ static int block_add(importer *im, const char *row_id, long line, ProtobufCMessa
     return 0;
 }
 
-static int check_header(char **header, size_t n)
+/* Maps each heading to its field path (Korean headings through import_headers.c) and checks it. */
+static int check_header(importer *im, char **header, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        char path[256];
+    im->paths = calloc(n + 1, sizeof *im->paths);
+    im->n_paths = im->paths != NULL ? n : 0;
+    for (size_t i = 0; im->paths != NULL && i < n; i++) {
+        char path[256], built[128];
         int map[MAX_INDEX], next = 0;
+        const char *mapped = wctl_referral_heading_path(header[i], built, sizeof built);
 
+        if (mapped == NULL)
+            continue; /* the rejects file's error column */
+        if ((im->paths[i] = strdup(mapped)) == NULL)
+            return -1;
         memset(map, -1, sizeof map);
-        renumber(header[i], map, &next, path, sizeof path);
+        renumber(mapped, map, &next, path, sizeof path);
         if (wctl_field_path_check(&welfare__intake__v1__submit_referral__descriptor, path) != 0) {
             fprintf(stderr,
-                    "error: line 1: column %zu \"%s\" is not a SubmitReferral field (see: welfarectl intake "
-                    "submit-referral --help)\n",
+                    "error: line 1: column %zu \"%s\" is not a SubmitReferral field nor a heading of the "
+                    "template (see: welfarectl import template referrals --list)\n",
                     i + 1, header[i]);
             return -1;
         }
     }
-    return 0;
+    return im->paths != NULL ? 0 : -1;
 }
 
 static char **copy_fields(char **f, size_t n)
@@ -628,14 +740,90 @@ static void header_hash(char **header, size_t n, char out[65])
 static void summary(const importer *im, double secs)
 {
     if (wctl_json_output) {
-        printf("{\"rows\": %ld, \"ok\": %ld, \"failed\": %ld, \"new_households\": %ld, \"blind_spots\": %ld, "
-               "\"seconds\": %.3f}\n",
-               im->rows, im->ok, im->failed, im->new_households, im->blind_spots, secs);
+        printf("{\"rows\": %ld, \"ok\": %ld, \"new\": %ld, \"already_imported\": %ld, \"failed\": %ld, "
+               "\"new_households\": %ld, \"blind_spots\": %ld, \"seconds\": %.3f}\n",
+               im->rows, im->ok, im->ok - im->repeated, im->repeated, im->failed, im->new_households,
+               im->blind_spots, secs);
         return;
     }
-    printf("%s %ld rows in %.1f s (%.0f rows/s): %ld ok, %ld failed; %ld new households, %ld blind spots\n",
-           im->check ? "checked" : "imported", im->rows, secs, secs > 0 ? (double)im->rows / secs : 0.0,
-           im->ok, im->failed, im->new_households, im->blind_spots);
+    if (im->check) {
+        printf("checked %ld rows: %ld would be accepted, %ld would fail (nothing sent)\n", im->rows, im->ok,
+               im->failed);
+        return;
+    }
+    printf("imported %ld rows in %.1f s (%.0f rows/s):\n"
+           "  new                               %ld  (%ld new households, %ld blind spots)\n"
+           "  already imported (no change)      %ld\n"
+           "  failed                            %ld\n",
+           im->rows, secs, secs > 0 ? (double)im->rows / secs : 0.0, im->ok - im->repeated, im->new_households,
+           im->blind_spots, im->repeated, im->failed);
+}
+
+static int failure_order(const void *a, const void *b)
+{
+    long x = ((const struct failure *)a)->line, y = ((const struct failure *)b)->line;
+    return (x > y) - (x < y);
+}
+
+static void csv_cell(FILE *out, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+/* The rejects file: the header with an error column, then each failed row as read (a second pass over
+ * the input) with its error.  UTF-8 with a BOM, so Excel opens it in Korean.  0 or -1. */
+static int write_rejects(importer *im, const wctl_import_input *input, const char *path)
+{
+    FILE *in = wctl_import_input_stream(input), *out = fopen(path, "w");
+    wctl_csv *csv = in ? wctl_csv_open(in) : NULL;
+    char **fields, err[200];
+    size_t n, k = 0, written = 0;
+    long line;
+    bool header = true;
+    int rc;
+
+    if (out == NULL || csv == NULL) {
+        fprintf(stderr, "error: cannot write %s\n", path);
+        goto done;
+    }
+    qsort(im->failures, im->n_failures, sizeof *im->failures, failure_order);
+    fputs("\xef\xbb\xbf", out);
+    while ((rc = wctl_csv_next(csv, &fields, &n, &line, err, sizeof err)) > 0) {
+        bool keep = header;
+
+        while (!header && k < im->n_failures && im->failures[k].line < line)
+            k++;
+        if (!header && k < im->n_failures && im->failures[k].line == line)
+            keep = true;
+        if (!keep)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            if (i < im->n_paths && im->paths[i] == NULL)
+                continue; /* the old error column: replaced */
+            csv_cell(out, fields[i]);
+            fputc(',', out);
+        }
+        csv_cell(out, header ? "오류" : im->failures[k].text ? im->failures[k].text : "");
+        fputs("\r\n", out);
+        written += !header;
+        header = false;
+    }
+    fprintf(stderr, "%zu failed rows written to %s (fix them and import that file)\n", written, path);
+done:
+    wctl_csv_close(&csv);
+    if (in)
+        fclose(in);
+    return out != NULL && fclose(out) == 0 && csv != NULL ? 0 : -1;
 }
 
 static int run(importer *im, wctl_csv *csv)
@@ -652,7 +840,7 @@ static int run(importer *im, wctl_csv *csv)
     }
     header = copy_fields(fields, n);
     n_header = n;
-    if (header == NULL || check_header(header, n_header) != 0) {
+    if (header == NULL || check_header(im, header, n_header) != 0) {
         free_fields(header);
         return 2;
     }
@@ -675,7 +863,7 @@ static int run(importer *im, wctl_csv *csv)
             row_error(im, line, "MALFORMED", "", err);
             continue;
         }
-        req = row_request(im, line, header, fields, n);
+        req = row_request(im, line, fields, n);
         if (req == NULL)
             continue;
         if (im->check) {
@@ -717,34 +905,70 @@ static int run(importer *im, wctl_csv *csv)
 
 static int usage(int rc)
 {
-    fputs("usage: welfarectl import referrals FILE.csv [--jobs N] [--block-rows N] [--row-by-row] [--check] "
-          "[--json]\n"
-          "  FILE.csv        header line of SubmitReferral field paths (see tools/welfarectl/README.md); - "
-          "for stdin\n"
+    fputs("usage: welfarectl import referrals FILE.csv [--check] [--rejects FILE] [--encoding E] [--jobs N]\n"
+          "                  [--block-rows N] [--row-by-row] [--json]\n"
+          "       welfarectl import template referrals [--persons N] [--list]\n"
+          "       welfarectl import roster FILE.csv [--map COLUMN=PATH]... (see: import roster --help)\n"
+          "  FILE.csv        a header line of field paths or the template's Korean headings (see: import "
+          "template\n"
+          "                  referrals --list); - for stdin\n"
+          "  --check         run intake's checks on every row here, offline; send nothing\n"
+          "  --rejects FILE  write the rows that failed, with an error column, to FILE (fix, import FILE)\n"
+          "  --encoding E    the file's encoding: utf-8, cp949, euc-kr, … (default: detected)\n"
           "  --block-rows N  rows per ImportReferralBlock (default 2000, at most 10000; blocks also stop at "
           "900 kB)\n"
           "  --jobs N        commands in flight: blocks (default 4), or rows with --row-by-row (default 64)\n"
           "  --row-by-row    one SubmitReferral per row (the old path, for comparison)\n"
-          "  --check         parse and validate the rows only; send nothing\n",
+          "  --version       the version\n",
           rc == 0 ? stdout : stderr);
     return rc;
+}
+
+static void importer_free(importer *im)
+{
+    if (im->block != NULL)
+        protobuf_c_message_free_unpacked(&im->block->base, NULL);
+    for (size_t i = 0; im->slots != NULL && i < im->jobs; i++)
+        if (im->slots[i].used) {
+            protobuf_c_message_free_unpacked(im->slots[i].request, NULL);
+            free(im->slots[i].row_ids);
+        }
+    for (size_t i = 0; i < im->n_pending; i++)
+        protobuf_c_message_free_unpacked(im->pending[i].request, NULL);
+    for (size_t i = 0; i < im->n_failures; i++)
+        free(im->failures[i].text);
+    free(im->failures);
+    for (size_t i = 0; i < im->n_paths; i++)
+        free(im->paths[i]);
+    free(im->paths);
+    free(im->pending);
+    free(im->block_row_ids);
+    whc_close(&im->c);
+    free(im->slots);
+    free(im->free_slots);
+    free(im->index);
 }
 
 int wctl_cmd_import(int argc, char **argv)
 {
     importer im = {0};
     whc_options opt = whc_options_from_env();
+    wctl_import_input input = {0};
     wctl_csv *csv = NULL;
-    struct stat st;
+    const char *rejects = NULL, *encoding = NULL, *file = NULL;
     int rc = 2;
 
     long jobs = 0, block_rows = DEFAULT_BLOCK_ROWS;
 
+    if (wctl_version_flag(argc, argv))
+        return 0;
     if (argc >= 1 && strcmp(argv[0], "roster") == 0)
         return wctl_cmd_import_roster(argc - 1, argv + 1);
-    if (argc < 2 || strcmp(argv[0], "referrals") != 0)
+    if (argc >= 1 && strcmp(argv[0], "template") == 0)
+        return wctl_cmd_import_template(argc - 1, argv + 1);
+    if (argc < 1 || strcmp(argv[0], "referrals") != 0)
         return usage(argc > 0 && strcmp(argv[0], "--help") == 0 ? 0 : 2);
-    for (int i = 2; i < argc; i++) {
+    for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc)
             jobs = strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--block-rows") == 0 && i + 1 < argc)
@@ -753,9 +977,19 @@ int wctl_cmd_import(int argc, char **argv)
             im.row_by_row = true;
         else if (strcmp(argv[i], "--check") == 0)
             im.check = true;
+        else if (strcmp(argv[i], "--rejects") == 0 && i + 1 < argc)
+            rejects = argv[++i];
+        else if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc)
+            encoding = argv[++i];
+        else if (strcmp(argv[i], "--version") == 0)
+            return wctl_version_flag(1, &argv[i]) ? 0 : 2;
+        else if (file == NULL && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0))
+            file = argv[i];
         else
             return usage(strcmp(argv[i], "--help") == 0 ? 0 : 2);
     }
+    if (file == NULL)
+        return usage(2);
     if (jobs == 0)
         jobs = im.row_by_row ? DEFAULT_JOBS : DEFAULT_BLOCK_JOBS;
     if (jobs < 1 || jobs > MAX_JOBS) {
@@ -768,20 +1002,20 @@ int wctl_cmd_import(int argc, char **argv)
     }
     im.jobs = (size_t)jobs;
     im.block_rows = (size_t)block_rows;
+    im.keep_failures = rejects != NULL;
     if (sodium_init() < 0)
         return 1;
-    im.in = strcmp(argv[1], "-") == 0 ? stdin : fopen(argv[1], "r");
-    if (im.in == NULL) {
-        perror(argv[1]);
+    if (wctl_import_input_open(&input, file, encoding) != 0)
         return 1;
-    }
-    im.size = fstat(fileno(im.in), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+    im.hint = input.hint;
+    im.total_rows = wctl_import_input_rows(&input);
+    im.in = wctl_import_input_stream(&input);
     im.tty = isatty(STDERR_FILENO);
     im.timeout_ms = opt.timeout_ms > 0 ? opt.timeout_ms : 5000;
     if (!im.row_by_row && getenv("WH_TIMEOUT_MS") == NULL && getenv("WH_TIMEOUT_MS_FILE") == NULL)
         im.timeout_ms = BLOCK_TIMEOUT_MS;
     im.retries = opt.retries >= 0 ? opt.retries : 2;
-    csv = wctl_csv_open(im.in);
+    csv = im.in ? wctl_csv_open(im.in) : NULL;
     if (slots_init(&im) != 0 || csv == NULL || (!im.check && wctl_connect(&im.c, "intake") != 0)) {
         rc = 1;
         goto cleanup;
@@ -790,26 +1024,16 @@ int wctl_cmd_import(int argc, char **argv)
     rc = run(&im, csv);
     if (rc == 0) {
         summary(&im, now_s() - im.started);
-        rc = im.failed > 0 ? 1 : 0;
+        if (rejects != NULL && write_rejects(&im, &input, rejects) != 0)
+            rc = 1;
+        else
+            rc = im.failed > 0 ? 1 : 0;
     }
 cleanup:
-    if (im.block != NULL)
-        protobuf_c_message_free_unpacked(&im.block->base, NULL);
-    for (size_t i = 0; im.slots != NULL && i < im.jobs; i++)
-        if (im.slots[i].used) {
-            protobuf_c_message_free_unpacked(im.slots[i].request, NULL);
-            free(im.slots[i].row_ids);
-        }
-    for (size_t i = 0; i < im.n_pending; i++)
-        protobuf_c_message_free_unpacked(im.pending[i].request, NULL);
-    free(im.pending);
-    free(im.block_row_ids);
+    importer_free(&im);
     wctl_csv_close(&csv);
-    whc_close(&im.c);
-    free(im.slots);
-    free(im.free_slots);
-    free(im.index);
-    if (im.in != NULL && im.in != stdin)
+    if (im.in != NULL)
         fclose(im.in);
+    wctl_import_input_free(&input);
     return rc;
 }

@@ -87,6 +87,8 @@ int main(int argc, char **argv)
         setenv("WH_LOG_LEVEL", "warn", 0);
     wh_log_init("welfarectl");
     argc = take_json_flag(argc, argv);
+    if (wctl_version_flag(argc, argv))
+        return 0; /* --version on any command */
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         usage(argc < 2 ? stderr : stdout);

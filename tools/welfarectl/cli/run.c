@@ -102,3 +102,13 @@ cleanup:
     whc_close(&c);
     return rc;
 }
+
+bool wctl_version_flag(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("welfarectl %s\n", WCTL_VERSION);
+            return true;
+        }
+    return false;
+}

@@ -112,6 +112,51 @@ wctl_csv *wctl_csv_open(FILE *in);
 int wctl_csv_next(wctl_csv *r, char ***fields, size_t *n, long *line, char *err, size_t errlen);
 void wctl_csv_close(wctl_csv **r);
 
+/* --- import_input.c, import_check.c, import_headers.c: what the referral import reads ----------- */
+
+/* An import file read whole, as UTF-8 (encoding given, or found: see import_input.c). */
+typedef struct wctl_import_input {
+    char *data;
+    size_t len;
+    char encoding[32];
+    const char *hint; /* appended to "not valid UTF-8" row errors, or NULL */
+} wctl_import_input;
+
+/* Reads path ("-": stdin) in encoding (NULL: detect).  0, or -1 after printing why. */
+int wctl_import_input_open(wctl_import_input *in, const char *path, const char *encoding);
+/* A new stream over the UTF-8 text (fclose it), for each pass. */
+FILE *wctl_import_input_stream(const wctl_import_input *in);
+/* Records after the header line, blank lines not counted. */
+long wctl_import_input_rows(const wctl_import_input *in);
+void wctl_import_input_free(wctl_import_input *in);
+
+/* Why a row fails before it is sent: status (a wh_status), field path and message. */
+typedef struct wctl_row_failure {
+    int status;
+    char field[128];
+    char message[160];
+} wctl_row_failure;
+
+/* A row's encoded size limit: under the 900 kB block and the bus's 1 MiB frame. */
+#define WCTL_MAX_ROW_BYTES 64000
+
+/* A SubmitReferral checked offline with intake's own code: the bus's text policy (strings replaced
+ * by their NFC form), intake_validate_referral, the row size.  0, or -1 with *f filled. */
+int wctl_referral_check(ProtobufCMessage *m, wctl_row_failure *f);
+
+/* The field path of a referral CSV heading: a Korean heading of the template (성명1 → persons.0.name),
+ * else h itself; NULL for a column to skip (the rejects file's 오류/error).  buf holds built paths. */
+const char *wctl_referral_heading_path(const char *h, char *buf, size_t n);
+/* `import template referrals …` (argv after "template"). */
+int wctl_cmd_import_template(int argc, char **argv);
+
+/* The version --version prints (set by the Makefile from git describe). */
+#ifndef WCTL_VERSION
+#define WCTL_VERSION "unknown"
+#endif
+/* True when argv[0] is --version (prints the version first). */
+bool wctl_version_flag(int argc, char **argv);
+
 /* --- special commands (argv after the command word) -------------------------------------------- */
 
 int wctl_cmd_keys(int argc, char **argv);

@@ -239,6 +239,11 @@ int whc_call(whc *c, const ProtobufCMessage *request, const ProtobufCMessageDesc
     return whc_call_id(c, id, request, reply_type, reply, err);
 }
 
+int64_t whc_reply_time_ms(const whc *c)
+{
+    return c->reply_time_ms;
+}
+
 int whc_send_id(whc *c, const char *message_id, const ProtobufCMessage *request)
 {
     return whc_send_envelope(c, message_id, request);
@@ -266,6 +271,7 @@ int whc_recv(whc *c, int timeout_ms, const ProtobufCMessageDescriptor *reply_typ
         return rc;
     }
     snprintf(id_out, 37, "%s", reply_command_id(env));
+    c->reply_time_ms = env->time_unix_ms;
     rc = decode_reply(env, reply_type, reply, err);
     welfare__bus__v1__envelope__free_unpacked(env, NULL);
     return rc;

@@ -17,6 +17,7 @@ struct whc {
     int retries;
     void *zctx;
     void *sock; /* DEALER; replaced by whc_reconnect after a timeout (lazy pirate) */
+    int64_t reply_time_ms; /* time_unix_ms of the last reply whc_recv returned */
 };
 
 /* Closes the socket and connects a fresh one, so replies to abandoned tries are dropped. */

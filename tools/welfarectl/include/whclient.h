@@ -68,6 +68,11 @@ int whc_recv(whc *c, int timeout_ms, const ProtobufCMessageDescriptor *reply_typ
  * takes effect once).  0 or WH_UNAVAILABLE. */
 int whc_send_id(whc *c, const char *message_id, const ProtobufCMessage *request);
 
+/* When the service made the last reply whc_recv returned (its envelope's time_unix_ms).  A repeat is
+ * answered with the reply stored the first time, so a time before the command was first sent means
+ * the command had taken effect earlier (an import of the same file again). */
+int64_t whc_reply_time_ms(const whc *c);
+
 /* Drops the socket and connects a new one (lazy pirate): replies to what was in flight are lost, so
  * resend those with whc_send_id.  0 or WH_UNAVAILABLE. */
 int whc_reset(whc *c);
