@@ -2,6 +2,8 @@
 # run by tests/integration/run.sh against a real stack, and the bus framework's own suite.
 ITEST_SRCS := $(sort $(wildcard tests/integration/test_*.c))
 INTEGRATION_TESTS := $(patsubst tests/integration/%.c,$(BIN)/itests/%,$(ITEST_SRCS))
+# Script tests (welfarectl as a person runs it) come last: they add referrals of their own.
+ITEST_SCRIPTS := $(sort $(wildcard tests/integration/test_*.sh))
 
 $(BIN)/itests/%: $(OBJ)/tests/integration/%.o $(OBJ)/tests/integration/itest.o $(BUILD)/libwhclient.a \
                  $(BUILD)/libwh.a $(BUILD)/libwhproto.a
@@ -9,7 +11,7 @@ $(BIN)/itests/%: $(OBJ)/tests/integration/%.o $(OBJ)/tests/integration/itest.o $
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 test-integration: build-all $(INTEGRATION_TESTS)
-	@BUILD=$(BUILD) tests/integration/run.sh $(INTEGRATION_TESTS) tests/e2e/seed004.sh
+	@BUILD=$(BUILD) tests/integration/run.sh $(INTEGRATION_TESTS) tests/e2e/seed004.sh $(ITEST_SCRIPTS)
 	@if [ -x tests/integration/bus/run.sh ]; then BUILD=$(BUILD) tests/integration/bus/run.sh; fi
 	@BUILD=$(BUILD) tests/report/run.sh
 

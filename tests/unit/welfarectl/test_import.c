@@ -1,6 +1,7 @@
 /*
  * test_import.c — `welfarectl import referrals`, `events` and a table command against the fake service
- * (fake_service.h): pipelined rows, per-row errors that do not stop the import, a retried row,
+ * (fake_service.h): pipelined rows, per-row errors that do not stop the import (intake's own checks
+ * refuse a row before it is sent), a retried row,
  * deterministic message ids (a second import repeats the same ids), and decoding of events.
  */
 #include <setjmp.h>
@@ -46,15 +47,17 @@ static size_t ids_seen(fake *f, int times)
 static void test_import_rows(void **state)
 {
     fake *f = *state;
-    static const char csv[] = "channel,reported_on,persons.0.name,concern\n"
-                              "survey,2026-05-01,김순자,ok\n"
-                              "self,2026-05-02,\"박, 정호\",ok\n"
-                              "spaceship,2026-05-02,x,ok\n" /* bad enum: reported, not sent */
-                              "survey,2026-05-03,y,fail\n"  /* the service says no */
-                              "survey,2026-05-04,z,drop-first\n"
-                              "survey,2026-05-05\n" /* too few cells */
-                              "survey,2026-05-06,w,ok\n";
-
+    static const char csv[] =
+        "channel,reported_on,household.dong_code,household.address,persons.0.name,persons.0.rrn,concern\n"
+        "survey,2026-05-01,2650051000,남천동 1,김순자,430512-2123452,ok\n"
+        "self,2026-05-02,2650051000,\"남천동 2, 101호\",\"박, 정호\",750823-1234562,ok\n"
+        "spaceship,2026-05-02,2650051000,남천동 3,x,750823-1234562,ok\n" /* bad enum: reported, not sent */
+        "survey,2026-05-03,2650051000,남천동 4,y,750823-1234562,fail\n"  /* the service says no */
+        "survey,2026-05-04,2650051000,남천동 5,z,750823-1234562,drop-first\n"
+        "survey,2026-05-05\n"                                         /* too few cells */
+        "survey,2026-05-07,2650051000,남천동 7,v,430512-2123453,ok\n" /* intake's check fails here: not sent
+                                                                       */
+        "survey,2026-05-06,2650051000,남천동 6,w,750823-1234562,ok\n";
     environment(f);
     assert_int_equal(import(f, csv, "2"), 1); /* some rows failed */
     assert_int_equal(f->n_ids, 5);            /* 5 rows sent */

@@ -139,7 +139,7 @@ static int replay(const char *service, int argc, char **argv)
 
 int wctl_cmd_dead_letters(int argc, char **argv)
 {
-    if (argc < 1 || strcmp(argv[0], "--help") == 0)
+    if (argc < 1 || wctl_help_flag(argc, argv))
         return usage(argc < 1 ? 2 : 0);
     if (argc < 2 || !wctl_service_known(argv[1])) {
         if (argc >= 2)

@@ -66,17 +66,17 @@ typedef struct importer {
     size_t n_free;
     int timeout_ms, retries;
     long rows, ok, failed, new_households, blind_spots;
-    long total_rows;   /* rows in the file, for the percentage */
-    long repeated;     /* rows answered from replies stored before this run: already imported */
-    int last_decile;   /* plain mode: the last 10% step printed */
-    double waiting;    /* seconds since the last reply while something is in flight */
-    const char *hint;  /* the input's encoding hint for invalid UTF-8 */
-    char **paths;      /* per column: its field path, NULL when skipped */
+    long total_rows;  /* rows in the file, for the percentage */
+    long repeated;    /* rows answered from replies stored before this run: already imported */
+    int last_decile;  /* plain mode: the last 10% step printed */
+    double waiting;   /* seconds since the last reply while something is in flight */
+    const char *hint; /* the input's encoding hint for invalid UTF-8 */
+    char **paths;     /* per column: its field path, NULL when skipped */
     size_t n_paths;
     struct failure {
         long line;
         char *text; /* "STATUS (field): message" */
-    } * failures;      /* for --rejects */
+    } * failures;   /* for --rejects */
     size_t n_failures, cap_failures;
     bool keep_failures;
     FILE *in;
@@ -755,8 +755,8 @@ static void summary(const importer *im, double secs)
            "  new                               %ld  (%ld new households, %ld blind spots)\n"
            "  already imported (no change)      %ld\n"
            "  failed                            %ld\n",
-           im->rows, secs, secs > 0 ? (double)im->rows / secs : 0.0, im->ok - im->repeated, im->new_households,
-           im->blind_spots, im->repeated, im->failed);
+           im->rows, secs, secs > 0 ? (double)im->rows / secs : 0.0, im->ok - im->repeated,
+           im->new_households, im->blind_spots, im->repeated, im->failed);
 }
 
 static int failure_order(const void *a, const void *b)

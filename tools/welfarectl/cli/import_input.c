@@ -44,7 +44,11 @@ static void utf8_census(const unsigned char *p, size_t n, size_t *valid, size_t 
     *valid = *invalid = 0;
     for (size_t i = 0; i < n;) {
         unsigned char c = p[i];
-        size_t k = c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : 9;
+        size_t k = c < 0x80                ? 0
+                   : c >= 0xc2 && c < 0xe0 ? 1
+                   : c >= 0xe0 && c < 0xf0 ? 2
+                   : c >= 0xf0 && c < 0xf5 ? 3
+                                           : 9;
         size_t j = 1;
 
         if (k == 0) {
@@ -110,7 +114,8 @@ int wctl_import_input_open(wctl_import_input *in, const char *path, const char *
         utf8_census((const unsigned char *)in->data, in->len, &valid, &invalid);
         if (invalid > 0 && invalid > valid && to_utf8("CP949", in->data, in->len, &conv, &conv_len) == 0) {
             snprintf(in->encoding, sizeof in->encoding, "CP949");
-            fprintf(stderr, "note: %s is not UTF-8; read as CP949 (Korean Windows/Excel). Choose with --encoding.\n",
+            fprintf(stderr,
+                    "note: %s is not UTF-8; read as CP949 (Korean Windows/Excel). Choose with --encoding.\n",
                     path);
             free(in->data);
             in->data = conv;
@@ -125,7 +130,8 @@ int wctl_import_input_open(wctl_import_input *in, const char *path, const char *
     rc = to_utf8(encoding, in->data, in->len, &conv, &conv_len);
     if (rc != 0) {
         fprintf(stderr, "error: %s: %s\n", path,
-                rc == -2 ? "unknown --encoding (try utf-8, cp949, euc-kr)" : "not valid text in that --encoding");
+                rc == -2 ? "unknown --encoding (try utf-8, cp949, euc-kr)"
+                         : "not valid text in that --encoding");
         free(in->data);
         in->data = NULL;
         return -1;

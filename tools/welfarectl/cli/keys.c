@@ -310,12 +310,15 @@ static int do_revoke(allowlist *a, const char *dir, int argc, char **argv)
 int wctl_cmd_keys(int argc, char **argv)
 {
     const char *sub = argc > 0 ? argv[0] : "";
+    bool help = wctl_help_flag(argc, argv);
 
-    if (argc >= 2 && strcmp(sub, "generate") == 0)
+    if (help)
+        sub = "--help";
+    else if (argc >= 2 && strcmp(sub, "generate") == 0)
         return with_allowlist(argv[1], do_generate, argc - 2, argv + 2);
-    if (argc >= 3 && strcmp(sub, "add-agency") == 0)
+    else if (argc >= 3 && strcmp(sub, "add-agency") == 0)
         return with_allowlist(argv[1], do_add_agency, argc - 2, argv + 2);
-    if (argc == 3 && strcmp(sub, "revoke") == 0)
+    else if (argc == 3 && strcmp(sub, "revoke") == 0)
         return with_allowlist(argv[1], do_revoke, 1, argv + 2);
     fputs("usage: welfarectl keys generate DIR [--agency NAME …]\n"
           "       welfarectl keys add-agency DIR NAME [--grant TYPE …]\n"

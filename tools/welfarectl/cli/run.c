@@ -112,3 +112,11 @@ bool wctl_version_flag(int argc, char **argv)
         }
     return false;
 }
+
+bool wctl_help_flag(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    return false;
+}

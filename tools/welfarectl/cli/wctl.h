@@ -154,8 +154,10 @@ int wctl_cmd_import_template(int argc, char **argv);
 #ifndef WCTL_VERSION
 #define WCTL_VERSION "unknown"
 #endif
-/* True when argv[0] is --version (prints the version first). */
+/* True when an argument is --version (the version is printed then). */
 bool wctl_version_flag(int argc, char **argv);
+/* True when an argument is --help or -h. */
+bool wctl_help_flag(int argc, char **argv);
 
 /* --- special commands (argv after the command word) -------------------------------------------- */
 

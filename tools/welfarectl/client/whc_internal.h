@@ -16,7 +16,7 @@ struct whc {
     int timeout_ms;
     int retries;
     void *zctx;
-    void *sock; /* DEALER; replaced by whc_reconnect after a timeout (lazy pirate) */
+    void *sock;            /* DEALER; replaced by whc_reconnect after a timeout (lazy pirate) */
     int64_t reply_time_ms; /* time_unix_ms of the last reply whc_recv returned */
 };
 
