@@ -9,6 +9,7 @@
 #   WH_HTTP_BASE   first HTTP port (default 8101); service i gets base+10*i
 #   WH_HTTP_BIND   address the HTTP endpoints listen on (default 127.0.0.1, like the bus)
 #   WH_BIN         where the binaries are (default ./build/bin)
+#   WH_PG_OPTIONS  more postgres -c settings for the cluster (the backup test's WAL archiving)
 #   WH_BUS_DETOUR  when set (the fault suite): everyone reaches service i's bus at base+10*i+DETOUR,
 #                  where a proxy listens, while the service itself binds base+10*i
 #
@@ -116,7 +117,7 @@ wh_pg_start() {
     [ "$(id -u)" -eq 0 ] && chown postgres: "$pg/run"
     if ! wh_as_pg_owner "$WH_PG_BIN/pg_ctl" -D "$pg/data" status >/dev/null 2>&1; then
         wh_as_pg_owner "$WH_PG_BIN/pg_ctl" -D "$pg/data" -w -t 60 -l "$pg/server.log" \
-            -o "-p $WH_PG_PORT -k $pg/run -c listen_addresses='' -c max_connections=100" start \
+            -o "-p $WH_PG_PORT -k $pg/run -c listen_addresses='' -c max_connections=100 ${WH_PG_OPTIONS:-}" start \
             >/dev/null || { tail -20 "$pg/server.log" >&2; return 1; }
     fi
 }
