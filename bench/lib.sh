@@ -127,7 +127,7 @@ bench_bulk() {
     t1=$(bench_now)
     bench_set bulk_import_rc "$rc"
     bench_set bulk_import_s "$(bench_elapsed "$t0" "$t1")"
-    bench_set bulk_import_summary "\"$(tail -1 "$OUT/import.out")\""
+    bench_set bulk_import_summary "\"$(tr -s ' \n' ' ' <"$OUT/import.out")\""
     bench_set bulk_referrals "$(($(bench_count "SELECT count(*) FROM intake.referral") - before_ref))"
     bench_set bulk_households "$(($(bench_count "SELECT count(*) FROM intake.household") - before_hh))"
     bench_set bulk_events "$(($(bench_count "SELECT coalesce(max(head), 0) FROM intake.stream_head") - before_ev))"
