@@ -59,6 +59,8 @@ $(eval $(call fuzz_target,envelope,$(FUZZ_ALL_SERVICES)))
 $(eval $(call fuzz_target,reporting_http,$(BUILD)/fuzz/libreporting.a))
 $(eval $(call fuzz_target,allowlist,))
 $(eval $(call fuzz_target,config,))
+# The targets holding reporting link its .xlsx writer too (services/reporting/module.mk).
+$(BIN)/fuzz/reporting $(BIN)/fuzz/reporting_http $(BIN)/fuzz/envelope: LDLIBS += $(REPORTING_LIBS)
 
 # The CSV reader's target lives with welfarectl (tools/welfarectl/module.mk); its seeds are the examples.
 FUZZ_BINS := $(patsubst %,$(BIN)/fuzz/%,$(FUZZ_TARGETS)) $(BIN)/fuzz/welfarectl_csv
