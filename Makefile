@@ -65,7 +65,7 @@ $(OBJ)/$(GEN)/%.o: $(GEN)/%.c | $(PROTO_SRCS)
 
 $(BUILD)/libwhproto.a: $(PROTO_OBJS)
 	@mkdir -p $(dir $@)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 test: all
 	@$(MAKE) --no-print-directory test-unit

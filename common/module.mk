@@ -5,7 +5,7 @@ WH_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(WH_SRCS)) $(OBJ)/$(GEN)/migrations/bus.o
 
 $(BUILD)/libwh.a: $(WH_OBJS)
 	@mkdir -p $(dir $@)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 # Unit tests: one cmocka program per tests/unit/common/test_*.c.
 $(foreach t,$(sort $(wildcard tests/unit/common/test_*.c)),\

@@ -31,14 +31,14 @@ FUZZ_WH_SRCS := $(filter-out common/src/db.c,$(sort $(wildcard common/src/*.c)))
                 $(GEN)/migrations/bus.c
 $(BUILD)/fuzz/libwh.a: $(call fuzz_objs,$(FUZZ_WH_SRCS))
 	@mkdir -p $(dir $@)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 # One archive per service: its files but main.c, its embedded migrations (routing: and the solver).
 define fuzz_service
 $$(BUILD)/fuzz/lib$(1).a: $$(call fuzz_objs,$$(filter-out services/$(1)/main.c,$$(sort $$(wildcard \
                           services/$(1)/*.c))) $$(GEN)/migrations/$(1).c $(2))
 	@mkdir -p $$(dir $$@)
-	ar rcs $$@ $$^
+	rm -f $$@ && ar rcs $$@ $$^
 endef
 $(foreach s,intake case registry reporting,$(eval $(call fuzz_service,$(s),)))
 $(eval $(call fuzz_service,routing,$(sort $(wildcard services/routing/solver/*.c))))

@@ -24,7 +24,7 @@ $(1)_SRCS := $$(filter-out services/$(1)/main.c,$$(wildcard services/$(1)/*.c))
 $(1)_OBJS := $$(patsubst %.c,$$(OBJ)/%.o,$$($(1)_SRCS)) $$(OBJ)/$$(GEN)/migrations/$(1).o
 $$(BUILD)/lib$(1).a: $$($(1)_OBJS)
 	@mkdir -p $$(dir $$@)
-	ar rcs $$@ $$^
+	rm -f $$@ && ar rcs $$@ $$^
 $$(BIN)/welfare-$(1): $$(OBJ)/services/$(1)/main.o $$(BUILD)/lib$(1).a $(2) $$(BUILD)/libwh.a $$(BUILD)/libwhproto.a
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)

@@ -5,7 +5,7 @@ DEMO_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(DEMO_SRCS))
 
 $(BUILD)/libdemo.a: $(DEMO_OBJS)
 	@mkdir -p $(dir $@)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(BIN)/welfare-demo: $(OBJ)/tools/demo/main.o $(BUILD)/libdemo.a $(BUILD)/libwhclient.a $(BUILD)/libwh.a \
                      $(BUILD)/libwhproto.a

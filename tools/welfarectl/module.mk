@@ -8,7 +8,7 @@ WHC_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(WHC_SRCS))
 
 $(BUILD)/libwhclient.a: $(WHC_OBJS)
 	@mkdir -p $(dir $@)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 WCTL_SRCS := $(filter-out tools/welfarectl/cli/main.c,$(sort $(wildcard tools/welfarectl/cli/*.c)))
 # intake's pure checks (no bus, no database), linked as they are so `import referrals --check` runs the
@@ -25,7 +25,7 @@ $(GEN)/welfarectl/descriptors.c: $(PROTO_SRCS) tools/welfarectl/gen-descriptors.
 
 $(BUILD)/libwelfarectl.a: $(WCTL_OBJS)
 	@mkdir -p $(dir $@)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(BIN)/welfarectl: $(OBJ)/tools/welfarectl/cli/main.o $(BUILD)/libwelfarectl.a $(BUILD)/libwhclient.a \
                    $(BUILD)/libwh.a $(BUILD)/libwhproto.a
