@@ -1,14 +1,18 @@
 # make lint: formatting (clang-format), the protobuf contract (buf lint, buf from npm pinned by
 # package-lock.json), the compose file (docker-compose config -q) and the ops profile: promtool
-# check config/rules/test rules and the Grafana JSON (deploy/check-ops.sh; target in deploy/module.mk).
+# check config/rules/test rules and the Grafana JSON (deploy/check-ops.sh; target in deploy/module.mk),
+# and the documents' claims about the tree (every path and file:function they name exists).
 
 C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
-.PHONY: lint lint-format lint-proto lint-compose format proto-breaking
-lint: lint-format lint-proto lint-compose lint-ops
+.PHONY: lint lint-format lint-proto lint-compose lint-docs format proto-breaking
+lint: lint-format lint-docs lint-proto lint-compose lint-ops
 
 lint-format:
 	@clang-format --dry-run --Werror $(C_SOURCES) && echo "clang-format: clean"
+
+lint-docs:
+	@scripts/check-docs.py
 
 format:
 	clang-format -i $(C_SOURCES)
