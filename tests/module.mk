@@ -2,6 +2,9 @@
 # run by tests/integration/run.sh against a real stack, and the bus framework's own suite.
 ITEST_SRCS := $(sort $(wildcard tests/integration/test_*.c))
 INTEGRATION_TESTS := $(patsubst tests/integration/%.c,$(BIN)/itests/%,$(ITEST_SRCS))
+# Every unit test finds the shared fakes (tests/unit/support/: the handler context, fake_ctx.h).
+$(OBJ)/tests/unit/%.o: CPPFLAGS += -Itests/unit/support
+
 # Script tests (welfarectl as a person runs it) come last: they add referrals of their own.
 ITEST_SCRIPTS := $(sort $(wildcard tests/integration/test_*.sh))
 

@@ -2,7 +2,7 @@
  * ctx.c — the context a handler runs in: its connection, the message it handles, who sent it, the
  * failure it records and the memory it allocates.
  *
- * Unit tests of handlers replace these functions with tests/unit/registry/fake_ctx.h; nothing else in
+ * Unit tests of handlers replace these functions with tests/unit/support/fake_ctx.h; nothing else in
  * libwh defines them, so that works by the linker's ordinary rules.
  */
 #include <stdarg.h>

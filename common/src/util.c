@@ -108,6 +108,23 @@ void wh_date_today(char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* The calendar arithmetic of mktime, at noon so that no DST rule can move the day. */
+void wh_date_add_days(const char *date, int days, char out[11])
+{
+    struct tm tm = {0};
+
+    if (!wh_date_valid(date) || sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) {
+        snprintf(out, 11, "%s", date != NULL ? date : "");
+        return;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_mday += days;
+    tm.tm_hour = 12;
+    mktime(&tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 /* Length of the well-formed UTF-8 sequence at s (Unicode table 3-7), or 0 when it is ill-formed. */
 static size_t utf8_sequence(const unsigned char *s)
 {

@@ -87,7 +87,7 @@ int case_apply_staff_deactivated(wh_ctx *ctx, const ProtobufCMessage *event)
     }
     if (rc < 0)
         return rc;
-    case_add_days(until, 1, first_day_gone);
+    wh_date_add_days(until, 1, first_day_gone);
     return pass(ctx, hub, first_day_gone);
 }
 

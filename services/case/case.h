@@ -99,12 +99,8 @@ bool case_text_ok(const char *s, size_t max); /* 1..max bytes of UTF-8 */
 bool case_need_domain_ok(int domain);
 bool case_severity_ok(int severity); /* LOW..CRITICAL */
 bool case_role_ok(int role);
-/* The date given, or today when empty; fails the ctx (INVALID_ARGUMENT, field) on a bad one. */
-int case_business_date(wh_ctx *ctx, const char *given, const char *field, char out[11]);
 /* A valid date of an event, or today (logged) when the event carries none. */
 void case_event_date(const char *given, const char *what, char out[11]);
-/* date + days into out. */
-void case_add_days(const char *date, int days, char out[11]);
 /* An optional note: at most CASE_NOTE_MAX bytes of UTF-8, and the PII key loaded to seal it. */
 int case_check_note(wh_ctx *ctx, const char *note);
 /* Validates one need; field_prefix "needs.2" or "need". */

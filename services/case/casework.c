@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "case.h"
+#include "wh/util.h"
 
 #include "wh/log.h"
 
@@ -99,7 +100,7 @@ static int request_first_visit(wh_ctx *ctx, const case_record *c, int64_t *visit
     v.priority = c->risk_score;
     v.duration_minutes = FIRST_VISIT_MINUTES;
     memcpy(v.earliest_on, c->opened_on, 11);
-    case_add_days(c->opened_on, s->first_visit_days, v.latest_on);
+    wh_date_add_days(c->opened_on, s->first_visit_days, v.latest_on);
     return case_request_visit(ctx, c, &v, visit_request_id);
 }
 

@@ -80,7 +80,7 @@ int case_handle_assess_needs(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufC
     case_record c;
     int rc = validate_needs(ctx, m);
     if (rc == 0)
-        rc = case_business_date(ctx, m->assessed_on, "assessed_on", date);
+        rc = wh_ctx_business_date(ctx, m->assessed_on, "assessed_on", NULL, date);
     if (rc == 0)
         rc = case_load_open(ctx, m->case_id, date, "assessed_on", &c);
     if (rc < 0)
@@ -102,7 +102,7 @@ int case_handle_request_linkage(wh_ctx *ctx, const ProtobufCMessage *req, Protob
     case_record c;
     int rc = case_check_need(ctx, m->need, "need");
     if (rc == 0)
-        rc = case_business_date(ctx, m->requested_on, "requested_on", date);
+        rc = wh_ctx_business_date(ctx, m->requested_on, "requested_on", NULL, date);
     if (rc == 0)
         rc = case_load_open(ctx, m->case_id, date, "requested_on", &c);
     if (rc < 0)

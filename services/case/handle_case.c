@@ -28,7 +28,7 @@ int case_handle_open_case(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMes
     bool known, created;
     int rc = validate_open(ctx, m);
     if (rc == 0)
-        rc = case_business_date(ctx, m->opened_on, "opened_on", date);
+        rc = wh_ctx_business_date(ctx, m->opened_on, "opened_on", NULL, date);
     if (rc < 0)
         return rc;
     if ((rc = case_store_hub_of(wh_ctx_db(ctx), m->dong_code, hub, &known)) < 0)
@@ -103,7 +103,7 @@ int case_handle_assign_case(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCM
     int caseload = 0;
     if (m->staff_id < 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "staff_id", "staff_id must not be negative");
-    int rc = case_business_date(ctx, m->assigned_on, "assigned_on", date);
+    int rc = wh_ctx_business_date(ctx, m->assigned_on, "assigned_on", NULL, date);
     if (rc == 0)
         rc = case_load_open(ctx, m->case_id, date, "assigned_on", &c);
     if (rc == 0)
@@ -139,7 +139,7 @@ int case_handle_close_case(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMe
     if (m->reason <= WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_UNSPECIFIED ||
         m->reason > WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_UNREACHABLE)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "reason", "reason is required");
-    int rc = case_business_date(ctx, m->closed_on, "closed_on", date);
+    int rc = wh_ctx_business_date(ctx, m->closed_on, "closed_on", NULL, date);
     if (rc == 0)
         rc = case_load_open(ctx, m->case_id, date, "closed_on", &c);
     if (rc < 0)

@@ -72,7 +72,7 @@ static int check_earliest(wh_ctx *ctx, const case_household *h, const char *earl
 {
     char today[11], horizon[11];
     wh_date_today(today);
-    case_add_days(today, case_settings_of(ctx)->planning_horizon_days, horizon);
+    wh_date_add_days(today, case_settings_of(ctx)->planning_horizon_days, horizon);
     if (strcmp(earliest, h->identified_on) < 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "earliest_on",
                            "earliest_on is before the household was identified");
@@ -92,13 +92,13 @@ static int visit_of_request(wh_ctx *ctx, const Welfare__Case__V1__RequestHomeVis
     if (rc == 0 && (m->duration_minutes < 0 || m->duration_minutes > 480))
         rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "duration_minutes", "duration_minutes must be 0..480");
     if (rc == 0)
-        rc = case_business_date(ctx, m->earliest_on, "earliest_on", v->earliest_on);
+        rc = wh_ctx_business_date(ctx, m->earliest_on, "earliest_on", NULL, v->earliest_on);
     if (rc == 0 && m->latest_on && *m->latest_on) {
-        rc = case_business_date(ctx, m->latest_on, "latest_on", v->latest_on);
+        rc = wh_ctx_business_date(ctx, m->latest_on, "latest_on", NULL, v->latest_on);
         if (rc == 0 && strcmp(v->latest_on, v->earliest_on) < 0)
             rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "latest_on", "latest_on is before earliest_on");
     } else if (rc == 0) {
-        case_add_days(v->earliest_on, WINDOW_DAYS, v->latest_on);
+        wh_date_add_days(v->earliest_on, WINDOW_DAYS, v->latest_on);
     }
     if (rc < 0)
         return rc;
@@ -181,7 +181,7 @@ static int record_dates(wh_ctx *ctx, const Welfare__Case__V1__RecordHomeVisit *m
 {
     char today[11];
     wh_date_today(today);
-    int rc = case_business_date(ctx, m->visited_on, "visited_on", date);
+    int rc = wh_ctx_business_date(ctx, m->visited_on, "visited_on", NULL, date);
     if (rc == 0 && strcmp(date, today) > 0)
         rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "visited_on", "visited_on is in the future");
     if (rc == 0 && strcmp(date, h->identified_on) < 0)
@@ -189,7 +189,7 @@ static int record_dates(wh_ctx *ctx, const Welfare__Case__V1__RecordHomeVisit *m
                          "visited_on is before the household was identified");
     follow[0] = '\0';
     if (rc == 0 && m->follow_up_on && *m->follow_up_on &&
-        (rc = case_business_date(ctx, m->follow_up_on, "follow_up_on", follow)) == 0 &&
+        (rc = wh_ctx_business_date(ctx, m->follow_up_on, "follow_up_on", NULL, follow)) == 0 &&
         strcmp(follow, date) <= 0)
         rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "follow_up_on", "follow_up_on must be after visited_on");
     return rc;
@@ -257,7 +257,7 @@ static int follow_up(wh_ctx *ctx, const case_household *h, const Welfare__Case__
     v.priority = h->risk_score;
     v.duration_minutes = DEFAULT_MINUTES;
     memcpy(v.earliest_on, on, 11);
-    case_add_days(on, WINDOW_DAYS, v.latest_on);
+    wh_date_add_days(on, WINDOW_DAYS, v.latest_on);
     return case_request_household_visit(ctx, h, &v, visit_request_id);
 }
 

@@ -40,9 +40,10 @@ int case_handle_set_case_goal(wh_ctx *ctx, const ProtobufCMessage *req, Protobuf
     case_record c;
     int rc = check_goal(ctx, m);
     if (rc == 0)
-        rc = case_business_date(ctx, m->set_on, "set_on", on);
+        rc = wh_ctx_business_date(ctx, m->set_on, "set_on", NULL, on);
     if (rc == 0 && m->target_on && *m->target_on &&
-        (rc = case_business_date(ctx, m->target_on, "target_on", target)) == 0 && strcmp(target, on) < 0)
+        (rc = wh_ctx_business_date(ctx, m->target_on, "target_on", NULL, target)) == 0 &&
+        strcmp(target, on) < 0)
         rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "target_on", "target_on is before set_on");
     if (rc == 0)
         rc = case_load_open(ctx, m->case_id, on, "set_on", &c);
@@ -77,7 +78,7 @@ int case_handle_set_case_team_member(wh_ctx *ctx, const ProtobufCMessage *req, P
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "staff_id", "staff_id is required");
     if (!case_role_ok(m->role))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "role", "role must be a known staff role");
-    int rc = case_business_date(ctx, m->on, "on", on);
+    int rc = wh_ctx_business_date(ctx, m->on, "on", NULL, on);
     if (rc == 0)
         rc = case_load_open(ctx, m->case_id, on, "on", &c);
     if (rc < 0)

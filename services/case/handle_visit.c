@@ -34,10 +34,10 @@ static int validate_visit(wh_ctx *ctx, const Welfare__Case__V1__RequestVisit *m)
 static int latest_date(wh_ctx *ctx, const char *given, const char *earliest, char out[11])
 {
     if (!given || !*given) {
-        case_add_days(earliest, WINDOW_DAYS, out);
+        wh_date_add_days(earliest, WINDOW_DAYS, out);
         return 0;
     }
-    int rc = case_business_date(ctx, given, "latest_on", out);
+    int rc = wh_ctx_business_date(ctx, given, "latest_on", NULL, out);
     if (rc == 0 && strcmp(out, earliest) < 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "latest_on", "latest_on is before earliest_on");
     return rc;
@@ -50,7 +50,7 @@ int case_handle_request_visit(wh_ctx *ctx, const ProtobufCMessage *req, Protobuf
     case_record c;
     int rc = validate_visit(ctx, m);
     if (rc == 0)
-        rc = case_business_date(ctx, m->earliest_on, "earliest_on", v.earliest_on);
+        rc = wh_ctx_business_date(ctx, m->earliest_on, "earliest_on", NULL, v.earliest_on);
     if (rc == 0)
         rc = latest_date(ctx, m->latest_on, v.earliest_on, v.latest_on);
     if (rc == 0)
@@ -92,7 +92,7 @@ static int next_visit(wh_ctx *ctx, const case_record *c, const char *on, int64_t
     v.priority = c->risk_score;
     v.duration_minutes = DEFAULT_MINUTES;
     memcpy(v.earliest_on, on, 11);
-    case_add_days(on, WINDOW_DAYS, v.latest_on);
+    wh_date_add_days(on, WINDOW_DAYS, v.latest_on);
     return case_request_visit(ctx, c, &v, visit_request_id);
 }
 
@@ -123,9 +123,9 @@ int case_handle_record_follow_up(wh_ctx *ctx, const ProtobufCMessage *req, Proto
     case_record c;
     int rc = validate_follow_up(ctx, m);
     if (rc == 0)
-        rc = case_business_date(ctx, m->recorded_on, "recorded_on", date);
+        rc = wh_ctx_business_date(ctx, m->recorded_on, "recorded_on", NULL, date);
     if (rc == 0 && m->next_visit_on && *m->next_visit_on &&
-        (rc = case_business_date(ctx, m->next_visit_on, "next_visit_on", next_on)) == 0 &&
+        (rc = wh_ctx_business_date(ctx, m->next_visit_on, "next_visit_on", NULL, next_on)) == 0 &&
         strcmp(next_on, date) < 0)
         rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "next_visit_on", "next_visit_on is before recorded_on");
     if (rc == 0)

@@ -28,7 +28,7 @@ int case_handle_list_due_visits(wh_ctx *ctx, const ProtobufCMessage *req, Protob
     char as_of[11];
     int rc = check_hub_limit(ctx, m->hub_dong_code, m->limit);
     if (rc == 0)
-        rc = case_business_date(ctx, m->as_of, "as_of", as_of);
+        rc = wh_ctx_business_date(ctx, m->as_of, "as_of", NULL, as_of);
     if (rc < 0)
         return rc;
     Welfare__Case__V1__ListDueVisitsReply *r = wh_ctx_alloc(ctx, sizeof *r);
@@ -58,7 +58,7 @@ static int propose(wh_ctx *ctx, const Welfare__Case__V1__DueVisit *d, const char
     const char *from = strcmp(d->due_on, as_of) > 0 ? d->due_on : as_of;
     memcpy(v.earliest_on, from, 10);
     v.earliest_on[10] = '\0';
-    case_add_days(v.earliest_on, WINDOW_DAYS, v.latest_on);
+    wh_date_add_days(v.earliest_on, WINDOW_DAYS, v.latest_on);
     return case_request_household_visit(ctx, &h, &v, id);
 }
 
@@ -68,7 +68,7 @@ int case_handle_propose_due_visits(wh_ctx *ctx, const ProtobufCMessage *req, Pro
     char as_of[11];
     int rc = check_hub_limit(ctx, m->hub_dong_code, m->limit);
     if (rc == 0)
-        rc = case_business_date(ctx, m->as_of, "as_of", as_of);
+        rc = wh_ctx_business_date(ctx, m->as_of, "as_of", NULL, as_of);
     if (rc < 0)
         return rc;
     Welfare__Case__V1__DueVisit **due;

@@ -33,19 +33,6 @@ bool case_role_ok(int role)
            role <= WELFARE__COMMON__V1__STAFF_ROLE__STAFF_ROLE_VOCATIONAL_COUNSELLOR;
 }
 
-int case_business_date(wh_ctx *ctx, const char *given, const char *field, char out[11])
-{
-    if (!given || !*given) {
-        wh_date_today(out);
-        return 0;
-    }
-    if (!wh_date_valid(given))
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, field, "%s must be YYYY-MM-DD", field);
-    memcpy(out, given, 10);
-    out[10] = '\0';
-    return 0;
-}
-
 void case_event_date(const char *given, const char *what, char out[11])
 {
     if (wh_date_valid(given)) {
@@ -55,22 +42,6 @@ void case_event_date(const char *given, const char *what, char out[11])
     }
     wh_date_today(out);
     wh_log_warn("event carries no business date; using today", "{s:s}", "event", what);
-}
-
-/* The calendar arithmetic of mktime, at noon so that no DST rule can move the day. */
-void case_add_days(const char *date, int days, char out[11])
-{
-    struct tm tm = {0};
-    if (sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) {
-        snprintf(out, 11, "%s", date);
-        return;
-    }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    tm.tm_mday += days;
-    tm.tm_hour = 12;
-    mktime(&tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 int case_check_need(wh_ctx *ctx, const Welfare__Case__V1__Need *need, const char *field_prefix)

@@ -50,20 +50,6 @@ int registry_reserve(wh_ctx *ctx, int64_t resource_id, int64_t linkage_id, int64
     return 0;
 }
 
-/* The business date of a command: the one given, or today in the district. */
-static int business_date(wh_ctx *ctx, const char *given, const char *field, char out[11])
-{
-    if (!given || !*given) {
-        wh_date_today(out);
-        return 0;
-    }
-    if (!wh_date_valid(given))
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, field, "%s must be YYYY-MM-DD", field);
-    memcpy(out, given, 10);
-    out[10] = '\0';
-    return 0;
-}
-
 int registry_handle_reserve_capacity(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
 {
     const Welfare__Registry__V1__ReserveCapacity *m = (const void *)req;
@@ -73,7 +59,7 @@ int registry_handle_reserve_capacity(wh_ctx *ctx, const ProtobufCMessage *req, P
     if (m->linkage_id < 0 || m->case_id < 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, m->linkage_id < 0 ? "linkage_id" : "case_id",
                            "ids must not be negative");
-    int rc = business_date(ctx, m->reserved_on, "reserved_on", date);
+    int rc = wh_ctx_business_date(ctx, m->reserved_on, "reserved_on", NULL, date);
     if (rc < 0)
         return rc;
     Welfare__Registry__V1__ReserveCapacityReply *r = wh_ctx_alloc(ctx, sizeof *r);
@@ -103,7 +89,7 @@ int registry_handle_release_capacity(wh_ctx *ctx, const ProtobufCMessage *req, P
     char date[11];
     if (m->reservation_id <= 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "reservation_id", "reservation_id is required");
-    int rc = business_date(ctx, m->released_on, "released_on", date);
+    int rc = wh_ctx_business_date(ctx, m->released_on, "released_on", NULL, date);
     if (rc < 0)
         return rc;
     Welfare__Registry__V1__ReleaseCapacityReply *r = wh_ctx_alloc(ctx, sizeof *r);

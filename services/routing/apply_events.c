@@ -28,22 +28,6 @@ static int roles_of(const Welfare__Case__V1__VisitRequested *ev, int *roles)
     return n;
 }
 
-/* Adds days to a valid date (the calendar arithmetic of mktime). */
-static void add_days(const char *date, int days, char out[11])
-{
-    struct tm tm = {0};
-    if (sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) {
-        snprintf(out, 11, "%s", date);
-        return;
-    }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    tm.tm_mday += days;
-    tm.tm_hour = 12;
-    mktime(&tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 int routing_apply_visit_requested(wh_ctx *ctx, const ProtobufCMessage *event)
 {
     const Welfare__Case__V1__VisitRequested *ev = (const void *)event;
@@ -65,6 +49,6 @@ int routing_apply_visit_requested(wh_ctx *ctx, const ProtobufCMessage *event)
     if (wh_date_valid(ev->latest_on) && strcmp(ev->latest_on, earliest) >= 0)
         snprintf(latest, sizeof latest, "%s", ev->latest_on);
     else
-        add_days(earliest, DEFAULT_WINDOW, latest);
+        wh_date_add_days(earliest, DEFAULT_WINDOW, latest);
     return routing_store_insert_visit_request(wh_ctx_db(ctx), ev, roles, n_roles, duration, earliest, latest);
 }

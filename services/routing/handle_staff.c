@@ -53,7 +53,7 @@ int routing_handle_register_staff(wh_ctx *ctx, const ProtobufCMessage *req, Prot
     char from[11];
     int rc = validate(ctx, m);
     if (rc == 0)
-        rc = routing_business_date(ctx, m->active_from, "active_from", NULL, from);
+        rc = wh_ctx_business_date(ctx, m->active_from, "active_from", NULL, from);
     if (rc == 0)
         rc = check_hub(ctx, m->hub_dong_code);
     if (rc < 0)
@@ -83,7 +83,7 @@ int routing_handle_deactivate_staff(wh_ctx *ctx, const ProtobufCMessage *req, Pr
     char until[11], hub[ROUTING_CODE_MAX + 1];
     if (m->staff_id <= 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "staff_id", "staff_id is required");
-    int rc = routing_business_date(ctx, m->active_until, "active_until", NULL, until);
+    int rc = wh_ctx_business_date(ctx, m->active_until, "active_until", NULL, until);
     if (rc < 0)
         return rc;
     rc = routing_store_deactivate_staff(wh_ctx_db(ctx), m->staff_id, until, hub, sizeof hub);

@@ -65,7 +65,7 @@ int routing_handle_record_visit_outcome(wh_ctx *ctx, const ProtobufCMessage *req
     if (strcmp(v.status, "scheduled") != 0)
         return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "visit_id",
                            "the visit's outcome is recorded already");
-    if ((rc = routing_business_date(ctx, m->date, "date", v.plan_date, date)) < 0)
+    if ((rc = wh_ctx_business_date(ctx, m->date, "date", v.plan_date, date)) < 0)
         return rc;
     bool done = m->outcome == COMPLETED;
     rc = routing_store_set_visit_outcome(db, m->visit_id, done ? "completed" : "missed",

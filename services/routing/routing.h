@@ -110,9 +110,6 @@ size_t routing_parse_int_array(const char *text, int64_t *out, size_t max);
 /* --- handlers --------------------------------------------------------------------------------- */
 
 bool routing_text_ok(const char *s, size_t max);
-/* The given date, or `fallback` (today when NULL) when empty; fails the ctx on a bad one. */
-int routing_business_date(wh_ctx *ctx, const char *given, const char *field, const char *fallback,
-                          char out[11]);
 
 int routing_handle_define_dong(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int routing_handle_register_staff(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);

@@ -128,6 +128,11 @@ int wh_ctx_emit(wh_ctx *ctx, const ProtobufCMessage *event);
 int wh_ctx_fail(wh_ctx *ctx, int status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The business date of a command into out: `given` when it is a valid YYYY-MM-DD, the fallback (or
+ * today in the district) when `given` is empty; otherwise INVALID_ARGUMENT naming field. */
+int wh_ctx_business_date(wh_ctx *ctx, const char *given, const char *field, const char *fallback,
+                         char out[11]);
+
 /* Batch-lifetime memory (zeroed). */
 void *wh_ctx_alloc(wh_ctx *ctx, size_t size);
 char *wh_ctx_strdup(wh_ctx *ctx, const char *s);

@@ -21,6 +21,8 @@ uint64_t wh_mono_ns(void);
 bool wh_date_valid(const char *s);
 /* Today's date in Asia/Seoul (the district's business day) into out (11 bytes). */
 void wh_date_today(char out[11]);
+/* The valid date `date` plus `days` (negative: minus) into out (11 bytes); an invalid date is copied. */
+void wh_date_add_days(const char *date, int days, char out[11]);
 
 /* True when s is valid UTF-8 no longer than max_bytes (NULL is false). */
 bool wh_utf8_valid(const char *s, size_t max_bytes);

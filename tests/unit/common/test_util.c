@@ -89,6 +89,27 @@ static void dates(void **state)
     assert_false(wh_date_valid(NULL));
 }
 
+/* Day arithmetic across month, year and leap-day boundaries; an invalid date is copied unchanged. */
+static void date_arithmetic(void **state)
+{
+    static const struct {
+        const char *date;
+        int days;
+        const char *want;
+    } cases[] = {
+        {"2016-03-31", 1, "2016-04-01"}, {"2016-02-28", 1, "2016-02-29"},  {"2015-02-28", 1, "2015-03-01"},
+        {"2016-12-31", 1, "2017-01-01"}, {"2016-04-01", -1, "2016-03-31"}, {"2016-01-01", 366, "2017-01-01"},
+        {"2016-10-01", 0, "2016-10-01"}, {"2016-13-01", 1, "2016-13-01"},  {"", 5, ""},
+    };
+    char out[11];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        wh_date_add_days(cases[i].date, cases[i].days, out);
+        assert_string_equal(out, cases[i].want);
+    }
+}
+
 static void today_in_seoul(void **state)
 {
     char today[11], expect[11];
@@ -171,9 +192,16 @@ static void geo(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(uuid_form),    cmocka_unit_test(uuid_unique),       cmocka_unit_test(clocks),
-        cmocka_unit_test(dates),        cmocka_unit_test(today_in_seoul),    cmocka_unit_test(utf8_accepts),
-        cmocka_unit_test(utf8_rejects), cmocka_unit_test(utf8_length_limit), cmocka_unit_test(geo),
+        cmocka_unit_test(uuid_form),
+        cmocka_unit_test(uuid_unique),
+        cmocka_unit_test(clocks),
+        cmocka_unit_test(dates),
+        cmocka_unit_test(today_in_seoul),
+        cmocka_unit_test(utf8_accepts),
+        cmocka_unit_test(utf8_rejects),
+        cmocka_unit_test(utf8_length_limit),
+        cmocka_unit_test(geo),
+        cmocka_unit_test(date_arithmetic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

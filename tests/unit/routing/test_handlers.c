@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "../registry/fake_ctx.h"
+#include "fake_ctx.h"
 #include "routing.h"
 
 extern const wh_migration routing_migrations[];
