@@ -201,6 +201,22 @@ wh_service_wait_ready() {
     return 1
 }
 
+# An agency files referrals only as its own reporter (services/intake/identity.c): the operator
+# registers the agency's reporter (RegisterReporter, channel PARTNER_AGENCY) and lists its id with the
+# agency's key as the grant reporter:<id>; the services pick the changed allow-list up within a tick.
+# Idempotent: an agency whose line has a reporter grant already is left alone.
+wh_agency_onboard() {
+    local name=$1 list="$WH_VAR/keys/allowlist" grants id
+    grants=$(awk -v n="$name" '$1 == n { for (i = 4; i <= NF; i++) printf "%s ", $i }' "$list")
+    case " $grants" in *" reporter:"[0-9]*) return 0 ;; esac
+    id=$(WH_SECRET_KEY_FILE="$WH_VAR/keys/cli.key" "$WH_BIN/welfarectl" intake register-reporter \
+        --name "$name" --channel PARTNER_AGENCY --json | sed -n 's/.*"reporter_id": *"\{0,1\}\([0-9][0-9]*\).*/\1/p')
+    [ -n "$id" ] || { echo "could not register a reporter for $name" >&2; return 1; }
+    set -- ${grants:-welfare.intake.v1.SubmitReferral} "reporter:$id"
+    "$WH_BIN/welfarectl" keys add-agency "$WH_VAR/keys" "$name" $(printf -- '--grant %s ' "$@") >/dev/null || return 1
+    sleep 1.2 # one tick of every service: the new grant is in force
+}
+
 wh_stack_start() {
     local svc
     wh_export_endpoints
@@ -208,6 +224,7 @@ wh_stack_start() {
     wh_pg_start && wh_db_init && wh_keys_init || return 1
     for svc in "${WH_SERVICES[@]}"; do wh_service_start "$svc"; done
     for svc in "${WH_SERVICES[@]}"; do wh_service_wait_ready "$svc" || return 1; done
+    wh_agency_onboard agency-demo
 }
 
 wh_stack_stop() {

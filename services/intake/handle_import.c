@@ -42,16 +42,20 @@ static void row_fail(row_work *w, int status, const char *field, const char *mes
     w->message = message;
 }
 
-static void validate_rows(const Welfare__Intake__V1__ImportReferralBlock *m, block_work *b)
+static void validate_rows(const wh_principal *who, const Welfare__Intake__V1__ImportReferralBlock *m,
+                          block_work *b)
 {
     for (size_t i = 0; i < b->n; i++) {
         row_work *w = &b->rows[i];
         intake_error err;
+        int rc;
         w->m = m->rows[i] ? m->rows[i]->referral : NULL;
         if (!w->m)
             row_fail(w, WH_INVALID_ARGUMENT, "referral", "referral is required");
         else if (intake_validate_referral(w->m, &w->checked, &err) < 0)
             row_fail(w, WH_INVALID_ARGUMENT, err.field, err.message);
+        else if ((rc = intake_check_identity(who, w->m, &err)) < 0)
+            row_fail(w, rc, err.field, err.message);
     }
 }
 
@@ -206,7 +210,7 @@ int intake_handle_import_block(wh_ctx *ctx, const ProtobufCMessage *req, Protobu
         goto cleanup;
     }
     welfare__intake__v1__import_referral_block_reply__init(r);
-    validate_rows(m, &b);
+    validate_rows(wh_ctx_principal(ctx), m, &b);
     if ((rc = check_reporters(wh_ctx_db(ctx), &b)) < 0) {
         rc = wh_ctx_fail(ctx, rc, NULL, "could not read reporters");
         goto cleanup;

@@ -170,6 +170,10 @@ int intake_handle_submit_referral(wh_ctx *ctx, const ProtobufCMessage *req, Prot
         rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, err.field, "%s", err.message);
         goto cleanup;
     }
+    if ((rc = intake_check_identity(wh_ctx_principal(ctx), s->m, &err)) < 0) {
+        rc = wh_ctx_fail(ctx, rc, err.field, "%s", err.message);
+        goto cleanup;
+    }
     if (s->m->reporter_id > 0 && (rc = intake_store_reporter_exists(wh_ctx_db(ctx), s->m->reporter_id)) < 0) {
         rc = wh_ctx_fail(ctx, rc, "reporter_id",
                          rc == WH_NOT_FOUND ? "no such reporter" : "could not read reporter");

@@ -29,12 +29,15 @@ typedef struct batch_work {
     intake_bulk set;
 } batch_work;
 
-static int validate_all(ProtobufCMessage *const *requests, batch_work *b)
+static int validate_all(wh_ctx *const *ctx, ProtobufCMessage *const *requests, batch_work *b)
 {
     for (size_t i = 0; i < b->n; i++) {
         intake_error err;
+        int rc;
         if (intake_validate_referral((const void *)requests[i], &b->w[i].checked, &err) < 0)
             return WH_INVALID_ARGUMENT;
+        if ((rc = intake_check_identity(wh_ctx_principal(ctx[i]), (const void *)requests[i], &err)) < 0)
+            return rc;
     }
     return 0;
 }
@@ -122,7 +125,7 @@ int intake_handle_submit_referrals(wh_ctx *const *ctx, ProtobufCMessage *const *
     int rc = b.w ? 0 : WH_INTERNAL;
 
     if (rc == 0)
-        rc = validate_all(requests, &b);
+        rc = validate_all(ctx, requests, &b);
     if (rc == 0)
         rc = check_reporters(db, requests, n);
     if (rc == 0)

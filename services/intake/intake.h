@@ -124,6 +124,16 @@ int intake_validate_referral(const Welfare__Intake__V1__SubmitReferral *m, intak
 /* True for a defined welfare.intake.v1.Channel other than UNSPECIFIED. */
 bool intake_channel_valid(int channel);
 
+/* --- identity-bound fields (identity.c) ------------------------------------------------------- */
+
+/* An agency's referral names one of its own reporters (its "reporter:<id>" grants) and its own channel
+ * (CHANNEL_PARTNER_AGENCY or a "channel:<name>" grant); operators and services (p not an agency, or
+ * NULL) file any.  0, or WH_PERMISSION_DENIED / WH_INVALID_ARGUMENT with *err naming the field. */
+int intake_check_identity(const wh_principal *p, const Welfare__Intake__V1__SubmitReferral *m,
+                          intake_error *err);
+bool intake_agency_may_report_as(const wh_principal *p, int64_t reporter_id);
+bool intake_agency_may_use_channel(const wh_principal *p, int channel);
+
 /* --- store (store.c) ---------------------------------------------------------------------------- */
 
 extern const wh_db_statement intake_statements[];

@@ -1,6 +1,6 @@
 # referrals.awk — synthetic referrals for the deployment test, as welfarectl's import CSV.
 #
-#   awk -v first=1 -v last=40 [-v repeat=1] -f referrals.awk
+#   awk -v first=1 -v last=40 [-v repeat=1] [-v reporter=ID] -f referrals.awk
 #
 # Row i is its own household (name, address and resident number derived from i) in one of the two
 # test dongs; one in three has a second person; every other household is unknown to any programme
@@ -8,13 +8,15 @@
 # above the case service's default threshold of 50).  Resident numbers are well-formed, with a valid
 # check digit, and region digits 96-99, which were never issued.  With -v repeat=I the output is one
 # more referral naming row I's head of household again, weeks later (intake must match it).  The
-# last line, on stderr, is what the rows add to the KPI: "persons P blind B cases C".
+# last line, on stderr, is what the rows add to the KPI: "persons P blind B cases C".  With -v reporter=ID
+# every row is a partner agency's referral as that reporter (what an agency may file: its own channel
+# and its own reporter, services/intake/identity.c).
 BEGIN {
     OFS = ","
     split("김 이 박 최 정 강 조 윤 장 임", surname, " ")
     split("민 서 지 현 영 순 정 수 미 호", syl1, " ")
     split("준 희 아 우 자 철 숙 훈 연 경", syl2, " ")
-    print "channel,reported_on,household.dong_code,household.address,household.known_to_programme," \
+    print "channel,reporter_id,reported_on,household.dong_code,household.address,household.known_to_programme," \
           "persons.0.name,persons.0.rrn,persons.1.name,persons.1.rrn," \
           "risk.months_utility_arrears,risk.months_rent_arrears,risk.lives_alone,concern"
     if (repeat != "") {
@@ -51,7 +53,7 @@ function emit(i, again,    dong, known, elderly, yy, head, second, utility, rent
     rent = elderly ? 3 : 0
     alone = elderly ? "true" : "false"
     day = again ? 28 : i % 27 + 1
-    print again ? "partner_agency" : "safety_net", sprintf("2026-05-%02d", day), dong,
+    print reporter != "" || again ? "partner_agency" : "safety_net", reporter + 0, sprintf("2026-05-%02d", day), dong,
         "부산광역시 수영구 시험로 " i, known, name_of(i), head,
         again || second == "" ? "" : name_of(i + 7), again ? "" : second,
         utility, rent, alone, again ? "다시 신고됨" : "이웃의 신고"

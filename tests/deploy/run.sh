@@ -284,19 +284,25 @@ as_agency() { # as_agency NAME welfarectl-args…: welfarectl with the agency's 
         -v "$work/secrets/keys/agency-$name.key:/run/agency.key:ro" welfarectl "$@" 2>>"$work/ctl.log"
 }
 handshakes_denied() { curl -fsS http://127.0.0.1:28101/metrics | awk '/^wh_bus_handshakes_total\{result="denied"\}/ { print $2 }'; }
-add_agency() { keys add-agency fire-station --grant welfare.intake.v1.SubmitReferral; }
+# An agency files as its own reporter (services/intake/identity.c): the operator registers it and lists
+# the reporter id with the agency's key (docs/operations.md, "Onboarding a partner agency").
+fire_reporter=
+register_fire() { fire_reporter=$(ctl intake register-reporter --name "fire-station" --channel PARTNER_AGENCY --json |
+    sed -n 's/.*"reporter_id": *"\{0,1\}\([0-9][0-9]*\).*/\1/p') && [ -n "$fire_reporter" ]; }
+check "the fire station's reporter registered" register_fire
+add_agency() { keys add-agency fire-station --grant welfare.intake.v1.SubmitReferral --grant "reporter:$fire_reporter"; }
 # No restart: the services re-read the published allow-list (secrets/access/, a directory mount)
 # within a second of a change.
 check "deploy/keys.sh add-agency fire-station" add_agency
 sleep 2
-make_csv agency-a -v first=201 -v last=201 && count agency-a
+make_csv agency-a -v first=201 -v last=201 -v reporter="$fire_reporter" && count agency-a
 agency_import() { as_agency fire-station import referrals "/import/$1.csv" --jobs 1 >>"$work/ctl.log"; }
 check "the new agency's referral is accepted, with no restart" agency_import agency-a
 check "KPI counts the agency's referral" kpi_settles "the agency's referral"
 denied_before=$(handshakes_denied)
 keys revoke fire-station
 sleep 2
-make_csv agency-b -v first=202 -v last=202
+make_csv agency-b -v first=202 -v last=202 -v reporter="$fire_reporter"
 refused() { ! agency_import agency-b; }
 check "2 s after deploy/keys.sh revoke, with no restart, the agency is refused" refused
 more_denied() { [ "${1:-0}" -lt "$(handshakes_denied)" ]; }

@@ -19,6 +19,7 @@
 
 #include "welfare/bus/v1/stream.pb-c.h"
 #include "welfare/reporting/v1/commands.pb-c.h"
+#include "wh/access.h"
 #include "wh/status.h"
 
 #define MAX_PARAMS 16
@@ -233,6 +234,35 @@ void itest_referral_init(itest_referral *r, const char *dong_code, int household
     r->req.n_persons = (size_t)n_persons;
     r->req.risk = &r->risk;
     r->req.reported_on = r->reported_on;
+}
+
+int64_t itest_agency_reporter(const char *principal)
+{
+    static char cached_for[64];
+    static int64_t cached;
+    const char *path = getenv("WH_ALLOWLIST_FILE");
+    wh_access *a = NULL;
+    int64_t id = 0;
+    /* read once: a test may revoke the agency's line for a while (the grant does not change) */
+    if (cached > 0 && strcmp(cached_for, principal) == 0)
+        return cached;
+    if (path == NULL || wh_access_load(&a, path) != 0)
+        fail_msg("itest: cannot read the allow-list (WH_ALLOWLIST_FILE)");
+    const wh_principal *p = wh_access_by_name(a, principal);
+    for (size_t i = 0; p != NULL && id == 0 && i < p->n_grants; i++)
+        if (strncmp(p->grants[i], "reporter:", 9) == 0)
+            id = strtoll(p->grants[i] + 9, NULL, 10);
+    wh_access_destroy(&a);
+    if (id <= 0)
+        fail_msg("itest: %s has no reporter:<id> grant (scripts/stack.sh wh_agency_onboard)", principal);
+    snprintf(cached_for, sizeof cached_for, "%s", principal);
+    return cached = id;
+}
+
+void itest_referral_as_agency(itest_referral *r, const char *principal)
+{
+    r->req.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY;
+    r->req.reporter_id = itest_agency_reporter(principal);
 }
 
 ProtobufCMessage *itest_call(whc *c, const ProtobufCMessage *request,

@@ -78,6 +78,12 @@ enum { ITEST_RISK_LOW, ITEST_RISK_HIGH };
 void itest_referral_init(itest_referral *r, const char *dong_code, int household, int first_person,
                          int n_persons, int risk, const char *reported_on);
 
+/* The reporter id an agency files as: the first "reporter:<id>" grant of its allow-list line
+ * (WH_ALLOWLIST_FILE; scripts/stack.sh onboards agency-demo so).  Fails the test when it has none. */
+int64_t itest_agency_reporter(const char *principal);
+/* Makes r a referral the agency may file: channel CHANNEL_PARTNER_AGENCY, its own reporter. */
+void itest_referral_as_agency(itest_referral *r, const char *principal);
+
 /* Sends a command with whc_call and returns its reply (caller frees), failing the test with the
  * command's type, the status, field and message on an error reply. */
 ProtobufCMessage *itest_call(whc *c, const ProtobufCMessage *request,

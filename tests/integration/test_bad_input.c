@@ -505,7 +505,7 @@ static void agency_within_its_grants_is_served(void **state)
     itest_referral r;
     itest_dong_code(dong, 2);
     itest_referral_init(&r, dong, 901, 901, 1, ITEST_RISK_LOW, "2026-05-04");
-    r.req.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY;
+    itest_referral_as_agency(&r, "agency-demo");
     void *s = raw_dealer("intake", KEY_AGENCY);
     wh_uuid(id);
     send_message(s, id, &r.req.base);
@@ -520,6 +520,50 @@ static void agency_within_its_grants_is_served(void **state)
     assert_int_equal(now.referrals, before.referrals + 1);
     assert_int_equal(now.households, before.households + 1);
     assert_int_equal(now.processed, before.processed + 1);
+}
+
+/* Who reports is who sent it (services/intake/identity.c): the demo agency may file only as its own
+ * reporter (its reporter:<id> grant) on its own channel.  Each refusal names the field, is final (stored
+ * with the command id, so a resend gets it again) and changes nothing else. */
+static void agency_files_only_as_itself(void **state)
+{
+    (void)state;
+    enum { CASES = 4 };
+    static const struct {
+        int channel, reporter; /* reporter: 0 none, 1 its own, 2 another */
+        Welfare__Bus__V1__Status status;
+        const char *field;
+    } cases[CASES] = {
+        {WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY, 2,
+         WELFARE__BUS__V1__STATUS__STATUS_PERMISSION_DENIED, "reporter_id"},
+        {WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY, 0,
+         WELFARE__BUS__V1__STATUS__STATUS_INVALID_ARGUMENT, "reporter_id"},
+        {WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SAFETY_NET, 1,
+         WELFARE__BUS__V1__STATUS__STATUS_PERMISSION_DENIED, "channel"},
+        {WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SURVEY, 1, WELFARE__BUS__V1__STATUS__STATUS_PERMISSION_DENIED,
+         "channel"},
+    };
+    char dong[11], id[CASES][WH_UUID_LEN + 1];
+    int64_t own = itest_agency_reporter("agency-demo");
+    itest_dong_code(dong, 2);
+    counts before = intake_counts();
+    void *s = raw_dealer("intake", KEY_AGENCY);
+    for (int i = 0; i < CASES; i++) {
+        itest_referral r;
+        itest_referral_init(&r, dong, 940 + i, 940 + i, 1, ITEST_RISK_LOW, "2026-05-04");
+        r.req.channel = (Welfare__Intake__V1__Channel)cases[i].channel;
+        r.req.reporter_id = cases[i].reporter == 0 ? 0 : cases[i].reporter == 1 ? own : own + 1;
+        wh_uuid(id[i]);
+        send_message(s, id[i], &r.req.base);
+    }
+    for (int i = 0; i < CASES; i++)
+        expect_error_field(s, id[i], cases[i].status, cases[i].field);
+    counts now = intake_counts();
+    assert_int_equal(now.referrals, before.referrals);
+    assert_int_equal(now.households, before.households);
+    assert_int_equal(now.outbox, before.outbox);
+    assert_int_equal(now.processed, before.processed + CASES); /* final errors, replayed to a resend */
+    zmq_close(s);
 }
 
 /* --- envelope fields (issue 10, item 1): a bad one is MALFORMED for its own command alone ----------- */
@@ -567,7 +611,7 @@ static void send_bad_envelope_field(void *s, unsigned number, const void *bytes,
     itest_referral r;
     itest_dong_code(dong, 2);
     itest_referral_init(&r, dong, household, household, 1, ITEST_RISK_LOW, "2026-05-04");
-    r.req.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY;
+    itest_referral_as_agency(&r, "agency-demo");
     size_t pn = protobuf_c_message_get_packed_size(&r.req.base), len;
     uint8_t *payload = malloc(pn + 1);
     protobuf_c_message_pack(&r.req.base, payload);
@@ -708,7 +752,7 @@ static void a_failing_member_fails_alone(void **state)
         if (i % (MIXED / POISONED) != 0)
             continue;
         itest_referral_init(&r, dong, 960 + k, 960 + k, 1, ITEST_RISK_LOW, "2026-05-04");
-        r.req.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY;
+        itest_referral_as_agency(&r, "agency-demo");
         size_t pn = protobuf_c_message_get_packed_size(&r.req.base);
         uint8_t *payload = malloc(pn + 1);
         protobuf_c_message_pack(&r.req.base, payload);
@@ -843,6 +887,7 @@ int main(void)
         cmocka_unit_test(plain_client_gets_nothing),
         cmocka_unit_test(agency_outside_its_grants_is_denied),
         cmocka_unit_test(agency_within_its_grants_is_served),
+        cmocka_unit_test(agency_files_only_as_itself),
         cmocka_unit_test(bad_envelope_fields_are_malformed),
         cmocka_unit_test(bad_envelopes_do_not_fail_their_batch),
         cmocka_unit_test(a_failing_member_fails_alone),

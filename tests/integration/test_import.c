@@ -32,10 +32,13 @@ static void write_csv(const char *path, int copy, int person_base)
 {
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    fputs("channel,reported_on,household.dong_code,household.address,household.known_to_programme,"
-          "persons.0.name,persons.0.rrn,persons.1.name,persons.1.rrn,persons.1.phone,"
-          "risk.lives_alone,risk.months_utility_arrears,concern\n",
-          f);
+    /* every copy as the demo agency may file it (its channel, its reporter): the operator's copies too */
+    int64_t reporter = itest_agency_reporter("agency-demo");
+    fputs(
+        "channel,reporter_id,reported_on,household.dong_code,household.address,household.known_to_programme,"
+        "persons.0.name,persons.0.rrn,persons.1.name,persons.1.rrn,persons.1.phone,"
+        "risk.lives_alone,risk.months_utility_arrears,concern\n",
+        f);
     for (int i = 0; i < ROWS; i++) {
         int h = i < HOUSEHOLDS ? i : (i * 7) % HOUSEHOLDS, line = i + 2;
         char rrn0[15], rrn1[15];
@@ -44,9 +47,9 @@ static void write_csv(const char *path, int copy, int person_base)
         if (line == 12)
             rrn0[13] = rrn0[13] == '0' ? '1' : '0';
         bool two = i % 3 != 0;
-        fprintf(f, "%s,2026-06-%02d,%s,\"Import-ro %s-%d, %d\",%s,Import %d-%d,%s,",
-                line == 30 ? "spaceship" : "survey", 1 + i % 28, dong[copy], itest_run_id(), h, copy,
-                h % 5 == 0 ? "true" : "false", h, 0, rrn0);
+        fprintf(f, "%s,%lld,2026-06-%02d,%s,\"Import-ro %s-%d, %d\",%s,Import %d-%d,%s,",
+                line == 30 ? "spaceship" : "partner_agency", (long long)reporter, 1 + i % 28, dong[copy],
+                itest_run_id(), h, copy, h % 5 == 0 ? "true" : "false", h, 0, rrn0);
         if (two)
             fprintf(f, "Import %d-%d,%s,010-77%02d-%04d,", h, 1, rrn1, copy, h % 6);
         else

@@ -148,6 +148,7 @@ static void ids_are_per_principal(void **state)
     itest_dong_code(dong, 2);
     itest_referral_init(&mine, dong, 1, 20, 2, ITEST_RISK_LOW, "2026-05-04");
     itest_referral_init(&theirs, dong, 2, 30, 1, ITEST_RISK_LOW, "2026-05-04");
+    itest_referral_as_agency(&theirs, "agency-demo");
     wh_uuid(id);
 
     assert_int_equal(whc_call_id(operator, id, &mine.req.base,

@@ -131,7 +131,7 @@ static int agency_submit(whc *c, int k)
     whc_error err;
     itest_dong_code(dong, DONG_INDEX);
     itest_referral_init(&r, dong, k, k, 1, ITEST_RISK_LOW, "2026-06-01");
-    r.req.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY;
+    itest_referral_as_agency(&r, AGENCY);
     int rc = whc_call(c, &r.req.base, &welfare__intake__v1__submit_referral_reply__descriptor, &reply, &err);
     if (reply != NULL)
         protobuf_c_message_free_unpacked(reply, NULL);
@@ -166,6 +166,7 @@ static void revoked_key_on_an_open_connection(void **state)
     size_t len;
     char *original = read_file(allowlist_path(), &len);
     assert_non_null(original);
+    itest_agency_reporter(AGENCY); /* its reporter id, read while its line is there */
     char *revoked = without_agency(original);
     assert_true(strlen(revoked) < len); /* the agency's line was there */
 

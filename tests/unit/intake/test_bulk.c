@@ -44,6 +44,7 @@ struct wh_ctx {
     char field[64];
     void **allocs;
     size_t n_allocs, cap_allocs;
+    const wh_principal *principal; /* who sends the command; NULL: an operator */
 };
 
 static wh_ctx ctx;
@@ -57,6 +58,11 @@ void *wh_ctx_state(wh_ctx *c)
 {
     (void)c;
     return NULL;
+}
+
+const wh_principal *wh_ctx_principal(wh_ctx *c)
+{
+    return c->principal;
 }
 
 void *wh_ctx_alloc(wh_ctx *c, size_t size)

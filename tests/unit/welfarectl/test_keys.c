@@ -113,11 +113,38 @@ static void test_add_and_revoke(void **state)
     assert_int_equal(keys("add-agency", "Bad Name!", NULL, NULL, NULL), 1);
 }
 
+/* --reporter ID adds reporter:ID to the line's grants, kept or given, once. */
+static void test_reporter_grant(void **state)
+{
+    char *list, *line;
+
+    (void)state;
+    assert_int_equal(keys("add-agency", "clinic", NULL, NULL, NULL), 0);
+    assert_int_equal(keys("add-agency", "clinic", "--reporter", "12", NULL), 0);
+    assert_int_equal(keys("add-agency", "clinic", "--reporter", "12", NULL), 0);
+    list = slurp("allowlist");
+    line = strstr(list, "agency-clinic");
+    assert_non_null(line);
+    *strchrnul(line, '\n') = '\0';
+    assert_non_null(strstr(line, "welfare.intake.v1.SubmitReferral reporter:12"));
+    assert_null(strstr(strstr(line, "reporter:12") + 1, "reporter:12")); /* once */
+    free(list);
+    assert_int_equal(keys("add-agency", "clinic", "--grant", "welfare.intake.v1.GetReferral", NULL), 0);
+    list = slurp("allowlist");
+    line = strstr(list, "agency-clinic");
+    *strchrnul(line, '\n') = '\0';
+    assert_null(strstr(line, "reporter:12")); /* explicit grants replace the line's */
+    free(list);
+    assert_int_equal(keys("add-agency", "clinic", "--reporter", "12x", NULL), 2);
+    assert_int_equal(keys("add-agency", "clinic", "--reporter", "0", NULL), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_generate),
         cmocka_unit_test(test_add_and_revoke),
+        cmocka_unit_test(test_reporter_grant),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

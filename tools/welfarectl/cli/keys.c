@@ -2,8 +2,11 @@
  * keys.c — `welfarectl keys`: CURVE key pairs and the allow-list.
  *
  *   keys generate DIR [--agency NAME …]       the five services, cli and each agency; idempotent
- *   keys add-agency DIR NAME [--grant TYPE …] a key pair and an allow-list line (default grant:
- *                                             welfare.intake.v1.SubmitReferral)
+ *   keys add-agency DIR NAME [--grant TYPE …] [--reporter ID …]
+ *                                             a key pair and an allow-list line (default grant:
+ *                                             welfare.intake.v1.SubmitReferral); --reporter ID adds
+ *                                             the grant reporter:ID (the reporter the agency files as,
+ *                                             from RegisterReporter) to the line's grants
  *   keys revoke DIR NAME                      removes the principal's allow-list line
  *
  * DIR/<name>.key holds the secret key (Z85) on line 1 and the public key on line 2, mode 0600; an
@@ -268,24 +271,82 @@ static int do_generate(allowlist *a, const char *dir, int argc, char **argv)
     return 0;
 }
 
+/* The grants of name's line now ("" when it has none or is not listed). */
+static void grants_of(allowlist *a, const char *name, char *out, size_t cap)
+{
+    line *l = allowlist_find(a, name);
+    char n0[64], r0[32], k0[64];
+    int used = 0;
+
+    out[0] = '\0';
+    if (l != NULL && sscanf(l->text, "%63s %31s %63s %n", n0, r0, k0, &used) >= 3 && used > 0)
+        snprintf(out, cap, "%s", l->text + used);
+}
+
+/* Appends " grant" to grants unless it is among them already.  0, or -1 when it does not fit. */
+static int grant_append(char *grants, size_t cap, const char *grant)
+{
+    size_t len = strlen(grants), glen = strlen(grant);
+
+    for (const char *p = strstr(grants, grant); p != NULL; p = strstr(p + 1, grant))
+        if ((p == grants || p[-1] == ' ') && (p[glen] == '\0' || p[glen] == ' '))
+            return 0;
+    if (len + glen + 2 > cap)
+        return -1;
+    snprintf(grants + len, cap - len, "%s%s", len ? " " : "", grant);
+    return 0;
+}
+
+static bool reporter_id_ok(const char *s)
+{
+    if (*s < '1' || *s > '9' || strlen(s) > 18)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
 static int do_add_agency(allowlist *a, const char *dir, int argc, char **argv)
 {
-    char name[80], grants[3072] = "";
-    size_t used = 0;
+    static const char usage[] = "usage: keys add-agency DIR NAME [--grant TYPE …] [--reporter ID …]";
+    char name[80], grants[3072] = "", reporter[64];
+    const char *reporters[64];
+    size_t n_reporters = 0;
+    bool explicit = false;
 
     agency_name(argv[0], name, sizeof name);
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--grant") != 0 || i + 1 >= argc) {
-            fprintf(stderr, "error: unexpected \"%s\" (usage: keys add-agency DIR NAME [--grant TYPE …])\n",
+        bool is_grant = strcmp(argv[i], "--grant") == 0, is_reporter = strcmp(argv[i], "--reporter") == 0;
+
+        if ((!is_grant && !is_reporter) || i + 1 >= argc) {
+            fprintf(stderr, "error: unexpected \"%s\" (%s)\n", argv[i], usage);
+            return 2;
+        }
+        i++;
+        if (is_reporter &&
+            (!reporter_id_ok(argv[i]) || n_reporters == sizeof reporters / sizeof reporters[0])) {
+            fprintf(stderr, "error: --reporter takes a reporter id (from RegisterReporter), not \"%s\"\n",
                     argv[i]);
             return 2;
         }
-        used += (size_t)snprintf(grants + used, sizeof grants - used, "%s%s", used ? " " : "", argv[++i]);
-        if (used >= sizeof grants)
+        if (is_reporter)
+            reporters[n_reporters++] = argv[i];
+        else if (grant_append(grants, sizeof grants, argv[i]) != 0)
             return 2;
+        explicit |= is_grant;
     }
     /* explicit grants replace the line's; none keeps an existing agency's or gives the default */
-    return principal_ensure(a, dir, name, "agency", used ? grants : DEFAULT_GRANT, used == 0) != 0;
+    if (!explicit)
+        grants_of(a, name, grants, sizeof grants);
+    if (!explicit && grants[0] == '\0')
+        snprintf(grants, sizeof grants, "%s", DEFAULT_GRANT);
+    for (size_t i = 0; i < n_reporters; i++) {
+        snprintf(reporter, sizeof reporter, "reporter:%s", reporters[i]);
+        if (grant_append(grants, sizeof grants, reporter) != 0)
+            return 2;
+    }
+    return principal_ensure(a, dir, name, "agency", grants, false) != 0;
 }
 
 static int do_revoke(allowlist *a, const char *dir, int argc, char **argv)
@@ -321,7 +382,7 @@ int wctl_cmd_keys(int argc, char **argv)
     else if (argc == 3 && strcmp(sub, "revoke") == 0)
         return with_allowlist(argv[1], do_revoke, 1, argv + 2);
     fputs("usage: welfarectl keys generate DIR [--agency NAME …]\n"
-          "       welfarectl keys add-agency DIR NAME [--grant TYPE …]\n"
+          "       welfarectl keys add-agency DIR NAME [--grant TYPE …] [--reporter ID …]\n"
           "       welfarectl keys revoke DIR NAME\n",
           argc > 0 && strcmp(sub, "--help") == 0 ? stdout : stderr);
     return argc > 0 && strcmp(sub, "--help") == 0 ? 0 : 2;

@@ -28,7 +28,8 @@ static void usage(FILE *out)
         "       welfarectl batch <service> <command> FILE.jsonl [--jobs N] [--json]\n"
         "       welfarectl events STREAM [--from SEQ] [--follow]\n"
         "       welfarectl dead-letters list SERVICE [--stream S] [--all] | replay SERVICE STREAM SEQUENCE\n"
-        "       welfarectl keys generate DIR [--agency NAME …] | add-agency DIR NAME [--grant T …] |\n"
+        "       welfarectl keys generate DIR [--agency NAME …] | add-agency DIR NAME [--grant T …] "
+        "[--reporter ID …] |\n"
         "                       revoke DIR NAME\n\n"
         "Environment: WH_ALLOWLIST_FILE, WH_SECRET_KEY_FILE, WH_<SERVICE>_BUS, WH_TIMEOUT_MS, WH_RETRIES.\n",
         out);
