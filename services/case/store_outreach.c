@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "case.h"
+#include "wh/db_rows.h"
 
 #include "wh/util.h"
 
@@ -307,10 +308,17 @@ int case_store_request_household(wh_db *db, int64_t visit_request_id, int64_t *h
     return 0;
 }
 
-static char *dup_text(wh_ctx *ctx, const PGresult *r, int row, int col)
+static bool fill_due(wh_ctx *ctx, const PGresult *r, int i, void *message)
 {
-    const char *v = wh_db_text(r, row, col);
-    return wh_ctx_strdup(ctx, v ? v : "");
+    Welfare__Case__V1__DueVisit *v = message;
+    v->household_id = wh_db_i64(r, i, 0, 0);
+    v->dong_code = wh_ctx_db_text(ctx, r, i, 1);
+    v->risk_score = (int32_t)wh_db_i64(r, i, 2, 0);
+    v->cycle_days = (int32_t)wh_db_i64(r, i, 3, 0);
+    v->last_met_on = wh_ctx_db_text(ctx, r, i, 4);
+    v->due_on = wh_ctx_db_text(ctx, r, i, 5);
+    v->requested = strcmp(wh_db_text(r, i, 6), "t") == 0;
+    return v->dong_code && v->last_met_on && v->due_on;
 }
 
 int case_store_list_due(wh_ctx *ctx, const char *hub, const char *as_of, bool overdue_only, bool unrequested,
@@ -329,63 +337,37 @@ int case_store_list_due(wh_ctx *ctx, const char *hub, const char *as_of, bool ov
     wh_params_bool(&p, overdue_only);
     wh_params_bool(&p, unrequested);
     wh_params_i64(&p, limit);
-    PGresult *r = wh_db_query(wh_ctx_db(ctx), "case_list_due", &p);
-    if (!r)
-        return wh_db_last_status(wh_ctx_db(ctx));
-    int rows = PQntuples(r);
-    Welfare__Case__V1__DueVisit **v = wh_ctx_alloc(ctx, sizeof *v * (size_t)(rows ? rows : 1));
-    for (int i = 0; v && i < rows; i++) {
-        if (!(v[i] = wh_ctx_alloc(ctx, sizeof *v[i]))) {
-            v = NULL;
-            break;
-        }
-        welfare__case__v1__due_visit__init(v[i]);
-        v[i]->household_id = wh_db_i64(r, i, 0, 0);
-        v[i]->dong_code = dup_text(ctx, r, i, 1);
-        v[i]->risk_score = (int32_t)wh_db_i64(r, i, 2, 0);
-        v[i]->cycle_days = (int32_t)wh_db_i64(r, i, 3, 0);
-        v[i]->last_met_on = dup_text(ctx, r, i, 4);
-        v[i]->due_on = dup_text(ctx, r, i, 5);
-        v[i]->requested = strcmp(wh_db_text(r, i, 6), "t") == 0;
-    }
-    PQclear(r);
-    if (!v)
-        return WH_INTERNAL;
-    *out = v;
-    *n = (size_t)rows;
-    return 0;
+    return wh_ctx_db_messages(ctx, wh_db_query(wh_ctx_db(ctx), "case_list_due", &p),
+                              &welfare__case__v1__due_visit__descriptor, fill_due, (void ***)out, n);
 }
 
-int case_store_list_escalations(wh_ctx *ctx, const char *hub, int limit, Welfare__Case__V1__Escalation ***out,
-                                size_t *n)
+/* The hub's households (hub "" for all), by statement: an escalation or a re-referral list. */
+static int list_for_hub(wh_ctx *ctx, const char *statement, const char *hub, int limit,
+                        const ProtobufCMessageDescriptor *type, wh_db_fill_fn fill, void ***out, size_t *n)
 {
     wh_params p;
     wh_params_reset(&p);
     wh_params_text(&p, hub);
     wh_params_i64(&p, limit);
-    PGresult *r = wh_db_query(wh_ctx_db(ctx), "case_list_escalations", &p);
-    if (!r)
-        return wh_db_last_status(wh_ctx_db(ctx));
-    int rows = PQntuples(r);
-    Welfare__Case__V1__Escalation **v = wh_ctx_alloc(ctx, sizeof *v * (size_t)(rows ? rows : 1));
-    for (int i = 0; v && i < rows; i++) {
-        if (!(v[i] = wh_ctx_alloc(ctx, sizeof *v[i]))) {
-            v = NULL;
-            break;
-        }
-        welfare__case__v1__escalation__init(v[i]);
-        v[i]->household_id = wh_db_i64(r, i, 0, 0);
-        v[i]->dong_code = dup_text(ctx, r, i, 1);
-        v[i]->failed_attempts = (int32_t)wh_db_i64(r, i, 2, 0);
-        v[i]->escalated_on = dup_text(ctx, r, i, 3);
-        v[i]->case_id = wh_db_i64(r, i, 4, 0);
-    }
-    PQclear(r);
-    if (!v)
-        return WH_INTERNAL;
-    *out = v;
-    *n = (size_t)rows;
-    return 0;
+    return wh_ctx_db_messages(ctx, wh_db_query(wh_ctx_db(ctx), statement, &p), type, fill, out, n);
+}
+
+static bool fill_escalation(wh_ctx *ctx, const PGresult *r, int i, void *message)
+{
+    Welfare__Case__V1__Escalation *v = message;
+    v->household_id = wh_db_i64(r, i, 0, 0);
+    v->dong_code = wh_ctx_db_text(ctx, r, i, 1);
+    v->failed_attempts = (int32_t)wh_db_i64(r, i, 2, 0);
+    v->escalated_on = wh_ctx_db_text(ctx, r, i, 3);
+    v->case_id = wh_db_i64(r, i, 4, 0);
+    return v->dong_code && v->escalated_on;
+}
+
+int case_store_list_escalations(wh_ctx *ctx, const char *hub, int limit, Welfare__Case__V1__Escalation ***out,
+                                size_t *n)
+{
+    return list_for_hub(ctx, "case_list_escalations", hub, limit, &welfare__case__v1__escalation__descriptor,
+                        fill_escalation, (void ***)out, n);
 }
 
 int case_store_case_escalated(wh_db *db, int64_t case_id, bool *escalated)
@@ -411,34 +393,20 @@ int case_store_decided(wh_db *db, int64_t household_id)
     return n < 0 ? (int)n : 0;
 }
 
+static bool fill_rereferral(wh_ctx *ctx, const PGresult *r, int i, void *message)
+{
+    Welfare__Case__V1__ReReferral *v = message;
+    v->household_id = wh_db_i64(r, i, 0, 0);
+    v->dong_code = wh_ctx_db_text(ctx, r, i, 1);
+    v->risk_score = (int32_t)wh_db_i64(r, i, 2, 0);
+    v->waiting_since = wh_ctx_db_text(ctx, r, i, 3);
+    v->previous_case_id = wh_db_i64(r, i, 4, 0);
+    return v->dong_code && v->waiting_since;
+}
+
 int case_store_list_rereferrals(wh_ctx *ctx, const char *hub, int limit, Welfare__Case__V1__ReReferral ***out,
                                 size_t *n)
 {
-    wh_params p;
-    wh_params_reset(&p);
-    wh_params_text(&p, hub);
-    wh_params_i64(&p, limit);
-    PGresult *r = wh_db_query(wh_ctx_db(ctx), "case_list_rereferrals", &p);
-    if (!r)
-        return wh_db_last_status(wh_ctx_db(ctx));
-    int rows = PQntuples(r);
-    Welfare__Case__V1__ReReferral **v = wh_ctx_alloc(ctx, sizeof *v * (size_t)(rows ? rows : 1));
-    for (int i = 0; v && i < rows; i++) {
-        if (!(v[i] = wh_ctx_alloc(ctx, sizeof *v[i]))) {
-            v = NULL;
-            break;
-        }
-        welfare__case__v1__re_referral__init(v[i]);
-        v[i]->household_id = wh_db_i64(r, i, 0, 0);
-        v[i]->dong_code = dup_text(ctx, r, i, 1);
-        v[i]->risk_score = (int32_t)wh_db_i64(r, i, 2, 0);
-        v[i]->waiting_since = dup_text(ctx, r, i, 3);
-        v[i]->previous_case_id = wh_db_i64(r, i, 4, 0);
-    }
-    PQclear(r);
-    if (!v)
-        return WH_INTERNAL;
-    *out = v;
-    *n = (size_t)rows;
-    return 0;
+    return list_for_hub(ctx, "case_list_rereferrals", hub, limit, &welfare__case__v1__re_referral__descriptor,
+                        fill_rereferral, (void ***)out, n);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "case.h"
+#include "wh/db_rows.h"
 
 int case_store_upsert_goal(wh_db *db, int64_t case_id, int domain, int status, const char *target_on,
                            const char *sealed_note, const char *set_on, int64_t *id)
@@ -81,12 +82,6 @@ static PGresult *by_case(wh_ctx *ctx, const char *stmt, int64_t case_id)
     return wh_db_query(wh_ctx_db(ctx), stmt, &p);
 }
 
-static char *text_of(wh_ctx *ctx, const PGresult *r, int row, int col)
-{
-    const char *v = wh_db_text(r, row, col);
-    return wh_ctx_strdup(ctx, v ? v : "");
-}
-
 static int read_goals(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetCaseReply *out)
 {
     PGresult *r = by_case(ctx, "case_read_goals", case_id);
@@ -102,9 +97,9 @@ static int read_goals(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetCaseRe
         g->goal_id = wh_db_i64(r, i, 0, 0);
         g->domain = (Welfare__Common__V1__NeedDomain)wh_db_i64(r, i, 1, 0);
         g->status = (Welfare__Case__V1__GoalStatus)wh_db_i64(r, i, 2, 0);
-        g->target_on = text_of(ctx, r, i, 3);
+        g->target_on = wh_ctx_db_text(ctx, r, i, 3);
         g->note = case_note_for_reader(ctx, wh_db_text(r, i, 4), g->goal_id);
-        g->set_on = text_of(ctx, r, i, 5);
+        g->set_on = wh_ctx_db_text(ctx, r, i, 5);
         out->goals[out->n_goals++] = g;
     }
     PQclear(r);
@@ -125,8 +120,8 @@ static int read_team(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetCaseRep
         welfare__case__v1__team_member__init(m);
         m->staff_id = wh_db_i64(r, i, 0, 0);
         m->role = (Welfare__Common__V1__StaffRole)wh_db_i64(r, i, 1, 0);
-        m->from_on = text_of(ctx, r, i, 2);
-        m->until_on = text_of(ctx, r, i, 3);
+        m->from_on = wh_ctx_db_text(ctx, r, i, 2);
+        m->until_on = wh_ctx_db_text(ctx, r, i, 3);
         out->team[out->n_team++] = m;
     }
     PQclear(r);

@@ -7,14 +7,9 @@
 #include <string.h>
 
 #include "case.h"
+#include "wh/db_rows.h"
 
 #include "wh/log.h"
-
-static char *text(wh_ctx *ctx, const PGresult *r, int row, int col)
-{
-    const char *v = wh_db_text(r, row, col);
-    return wh_ctx_strdup(ctx, v ? v : "");
-}
 
 static int status_of(const char *s, const char *const *names, int n)
 {
@@ -53,16 +48,16 @@ static Welfare__Case__V1__CaseSummary *summary_from_row(wh_ctx *ctx, const PGres
     welfare__case__v1__case_summary__init(m);
     m->case_id = wh_db_i64(r, row, 0, 0);
     m->household_id = wh_db_i64(r, row, 1, 0);
-    m->dong_code = text(ctx, r, row, 2);
-    m->hub_dong_code = text(ctx, r, row, 3);
+    m->dong_code = wh_ctx_db_text(ctx, r, row, 2);
+    m->hub_dong_code = wh_ctx_db_text(ctx, r, row, 3);
     m->status = (Welfare__Case__V1__CaseStatus)status_of(wh_db_text(r, row, 4), statuses, 2);
     m->risk_score = (int32_t)wh_db_i64(r, row, 5, 0);
     m->staff_id = wh_db_i64(r, row, 6, 0);
-    m->opened_on = text(ctx, r, row, 7);
-    m->assigned_on = text(ctx, r, row, 8);
-    m->closed_on = text(ctx, r, row, 9);
+    m->opened_on = wh_ctx_db_text(ctx, r, row, 7);
+    m->assigned_on = wh_ctx_db_text(ctx, r, row, 8);
+    m->closed_on = wh_ctx_db_text(ctx, r, row, 9);
     m->close_reason = (Welfare__Case__V1__CloseReason)wh_db_i64(r, row, 10, 0);
-    m->last_visit_on = text(ctx, r, row, 11);
+    m->last_visit_on = wh_ctx_db_text(ctx, r, row, 11);
     m->previous_case_id = wh_db_i64(r, row, 12, 0);
     return m->dong_code && m->hub_dong_code && m->opened_on && m->assigned_on && m->closed_on &&
                    m->last_visit_on
@@ -101,7 +96,7 @@ static int read_assessments(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__Get
             }
             welfare__case__v1__assessment__init(a);
             a->assessment_id = id;
-            a->assessed_on = text(ctx, r, i, 1);
+            a->assessed_on = wh_ctx_db_text(ctx, r, i, 1);
             a->needs = needs;
             v[n++] = a;
         }
@@ -136,11 +131,11 @@ static int read_linkages(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetCas
         v[i]->linkage_id = wh_db_i64(r, row, 0, 0);
         v[i]->need = need(ctx, wh_db_i64(r, row, 1, 0), wh_db_i64(r, row, 2, 0));
         v[i]->status = (Welfare__Case__V1__LinkageStatus)status_of(wh_db_text(r, row, 3), statuses, 3);
-        v[i]->requested_on = text(ctx, r, row, 4);
+        v[i]->requested_on = wh_ctx_db_text(ctx, r, row, 4);
         v[i]->resource_id = wh_db_i64(r, row, 5, 0);
         v[i]->reservation_id = wh_db_i64(r, row, 6, 0);
-        v[i]->completed_on = text(ctx, r, row, 7);
-        v[i]->failure_reason = text(ctx, r, row, 8);
+        v[i]->completed_on = wh_ctx_db_text(ctx, r, row, 7);
+        v[i]->failure_reason = wh_ctx_db_text(ctx, r, row, 8);
         if (!v[i]->need || !v[i]->requested_on || !v[i]->completed_on || !v[i]->failure_reason)
             v = NULL;
     }
@@ -191,10 +186,10 @@ static int read_visits(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetCaseR
         v[i]->visit_request_id = wh_db_i64(r, row, 0, 0);
         v[i]->purpose = (Welfare__Case__V1__VisitPurpose)wh_db_i64(r, row, 1, 0);
         v[i]->priority = (int32_t)wh_db_i64(r, row, 3, 0);
-        v[i]->earliest_on = text(ctx, r, row, 4);
-        v[i]->latest_on = text(ctx, r, row, 5);
+        v[i]->earliest_on = wh_ctx_db_text(ctx, r, row, 4);
+        v[i]->latest_on = wh_ctx_db_text(ctx, r, row, 5);
         v[i]->status = (Welfare__Case__V1__VisitStatus)status_of(wh_db_text(r, row, 6), statuses, 2);
-        v[i]->visited_on = text(ctx, r, row, 7);
+        v[i]->visited_on = wh_ctx_db_text(ctx, r, row, 7);
         v[i]->misses = (int32_t)wh_db_i64(r, row, 8, 0);
         if (parse_roles(ctx, wh_db_text(r, row, 2), &v[i]->roles, &v[i]->n_roles) < 0 || !v[i]->earliest_on ||
             !v[i]->latest_on || !v[i]->visited_on)
@@ -240,7 +235,7 @@ static int read_follow_ups(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetC
         int row = (int)i;
         v[i]->follow_up_id = wh_db_i64(r, row, 0, 0);
         v[i]->kind = (Welfare__Case__V1__FollowUpKind)wh_db_i64(r, row, 1, 0);
-        v[i]->recorded_on = text(ctx, r, row, 2);
+        v[i]->recorded_on = wh_ctx_db_text(ctx, r, row, 2);
         v[i]->note = case_note_for_reader(ctx, wh_db_text(r, row, 3), v[i]->follow_up_id);
         v[i]->visit_request_id = wh_db_i64(r, row, 4, 0);
         if (!v[i]->recorded_on || !v[i]->note)
@@ -268,8 +263,8 @@ static int read_assignments(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__Get
     Welfare__Case__V1__Assignment **v = (void *)messages(ctx, n, sizeof **v, assignment_init);
     for (size_t i = 0; v && i < n; i++) {
         v[i]->staff_id = wh_db_i64(r, (int)i, 0, 0);
-        v[i]->assigned_on = text(ctx, r, (int)i, 1);
-        v[i]->ended_on = text(ctx, r, (int)i, 2);
+        v[i]->assigned_on = wh_ctx_db_text(ctx, r, (int)i, 1);
+        v[i]->ended_on = wh_ctx_db_text(ctx, r, (int)i, 2);
         if (!v[i]->assigned_on || !v[i]->ended_on)
             v = NULL;
     }

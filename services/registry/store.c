@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "registry.h"
+#include "wh/db_rows.h"
 
 const wh_db_statement registry_statements[] = {
     {"registry_upsert_dong",
@@ -311,12 +312,6 @@ int registry_store_release(wh_db *db, int64_t reservation_id, const char *releas
     return 0;
 }
 
-static char *text_copy(wh_ctx *ctx, const PGresult *r, int row, int col)
-{
-    const char *v = wh_db_text(r, row, col);
-    return wh_ctx_strdup(ctx, v ? v : "");
-}
-
 static Welfare__Registry__V1__Resource *resource_from_row(wh_ctx *ctx, const PGresult *r, int row)
 {
     Welfare__Registry__V1__Resource *m = wh_ctx_alloc(ctx, sizeof *m);
@@ -325,18 +320,18 @@ static Welfare__Registry__V1__Resource *resource_from_row(wh_ctx *ctx, const PGr
     welfare__registry__v1__resource__init(m);
     m->resource_id = wh_db_i64(r, row, 0, 0);
     m->provider_id = wh_db_i64(r, row, 1, 0);
-    m->provider_name = text_copy(ctx, r, row, 2);
+    m->provider_name = wh_ctx_db_text(ctx, r, row, 2);
     m->is_private = wh_db_text(r, row, 3)[0] == 't';
     m->has_mou = wh_db_text(r, row, 4)[0] == 't';
     m->domain = (Welfare__Common__V1__NeedDomain)wh_db_i64(r, row, 5, 0);
     m->kind = (Welfare__Registry__V1__ResourceKind)wh_db_i64(r, row, 6, 0);
-    m->dong_code = text_copy(ctx, r, row, 7);
+    m->dong_code = wh_ctx_db_text(ctx, r, row, 7);
     m->capacity = (int32_t)wh_db_i64(r, row, 8, 0);
     m->remaining = (int32_t)wh_db_i64(r, row, 9, 0);
     m->amount_krw = wh_db_i64(r, row, 10, 0);
-    m->eligibility_notes = text_copy(ctx, r, row, 11);
-    m->discovered_on = text_copy(ctx, r, row, 12);
-    m->title = text_copy(ctx, r, row, 13);
+    m->eligibility_notes = wh_ctx_db_text(ctx, r, row, 11);
+    m->discovered_on = wh_ctx_db_text(ctx, r, row, 12);
+    m->title = wh_ctx_db_text(ctx, r, row, 13);
     m->min_severity = (Welfare__Common__V1__Severity)wh_db_i64(r, row, 14, 0);
     return m;
 }

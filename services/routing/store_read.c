@@ -5,18 +5,13 @@
 #include <string.h>
 
 #include "routing.h"
+#include "wh/db_rows.h"
 
 static void two(wh_params *p, const char *a, const char *b)
 {
     wh_params_reset(p);
     wh_params_text(p, a);
     wh_params_text(p, b);
-}
-
-static char *text_copy(wh_ctx *ctx, const PGresult *r, int row, int col)
-{
-    const char *v = wh_db_text(r, row, col);
-    return wh_ctx_strdup(ctx, v ? v : "");
 }
 
 static int read_routes(wh_ctx *ctx, const char *hub, const char *date, Welfare__Routing__V1__DayPlan *plan)
@@ -67,7 +62,7 @@ static Welfare__Routing__V1__Stop *stop_from_row(wh_ctx *ctx, const PGresult *r,
     s->visit_id = wh_db_i64(r, i, 1, 0);
     s->visit_request_id = wh_db_i64(r, i, 2, 0);
     s->case_id = wh_db_i64(r, i, 3, 0);
-    s->dong_code = text_copy(ctx, r, i, 4);
+    s->dong_code = wh_ctx_db_text(ctx, r, i, 4);
     s->start_minute = (int32_t)wh_db_i64(r, i, 5, 0);
     s->end_minute = (int32_t)wh_db_i64(r, i, 6, 0);
     s->travel_minutes = (int32_t)wh_db_i64(r, i, 7, 0);
@@ -122,7 +117,7 @@ static int read_unplaced(wh_ctx *ctx, const char *hub, const char *date, Welfare
         welfare__routing__v1__unplaced_visit__init(u);
         u->visit_request_id = wh_db_i64(r, i, 0, 0);
         u->case_id = wh_db_i64(r, i, 1, 0);
-        u->dong_code = text_copy(ctx, r, i, 2);
+        u->dong_code = wh_ctx_db_text(ctx, r, i, 2);
         u->reason = (Welfare__Routing__V1__UnplacedReason)wh_db_i64(r, i, 3, 0);
         plan->unplaced[plan->n_unplaced++] = u;
     }
@@ -188,8 +183,8 @@ static Welfare__Routing__V1__VisitRequest *request_from_row(wh_ctx *ctx, const P
     welfare__routing__v1__visit_request__init(m);
     m->visit_request_id = wh_db_i64(r, i, 0, 0);
     m->case_id = wh_db_i64(r, i, 1, 0);
-    m->dong_code = text_copy(ctx, r, i, 2);
-    m->hub_dong_code = text_copy(ctx, r, i, 3);
+    m->dong_code = wh_ctx_db_text(ctx, r, i, 2);
+    m->hub_dong_code = wh_ctx_db_text(ctx, r, i, 3);
     size_t n = routing_parse_int_array(wh_db_text(r, i, 4), roles, ROUTING_PLAN_MAX_ROLES);
     m->roles = wh_ctx_alloc(ctx, sizeof *m->roles * (n ? n : 1));
     if (!m->roles)
@@ -199,8 +194,8 @@ static Welfare__Routing__V1__VisitRequest *request_from_row(wh_ctx *ctx, const P
     m->n_roles = n;
     m->priority = (int32_t)wh_db_i64(r, i, 5, 0);
     m->duration_minutes = (int32_t)wh_db_i64(r, i, 6, 0);
-    m->earliest_on = text_copy(ctx, r, i, 7);
-    m->latest_on = text_copy(ctx, r, i, 8);
+    m->earliest_on = wh_ctx_db_text(ctx, r, i, 7);
+    m->latest_on = wh_ctx_db_text(ctx, r, i, 8);
     m->status = status_of(wh_db_text(r, i, 9));
     return m;
 }
