@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -157,33 +159,47 @@ static void xlsx_sheet(lxw_workbook *wb, const reporting_table *t)
     worksheet_set_column(ws, 1, REPORTING_KPI_COUNT, 18, NULL);
 }
 
+/* The whole of the file behind fd, from its start; NULL when empty or unreadable. */
+static char *read_all(int fd, size_t *len)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) != 0 || st.st_size <= 0)
+        return NULL;
+    char *out = malloc((size_t)st.st_size);
+    size_t got = 0;
+    while (out != NULL && got < (size_t)st.st_size) {
+        ssize_t n = pread(fd, out + got, (size_t)st.st_size - got, (off_t)got);
+        if (n <= 0) {
+            free(out);
+            out = NULL;
+        } else
+            got += (size_t)n;
+    }
+    *len = out != NULL ? got : 0;
+    return out;
+}
+
+/* libxlsxwriter 1.1.4 (Debian bookworm) writes a workbook only to a named file: its
+ * lxw_workbook_options has no output_buffer (that came in 1.1.5).  The file is an anonymous memfd,
+ * named through /proc/self/fd, so nothing is left in /tmp and nothing needs removing; its own
+ * scratch files are tmpfile()s, already unlinked. */
 char *reporting_table_xlsx(const reporting_table *t, size_t *len)
 {
-    char path[] = "/tmp/wh-kpi-XXXXXX";
-    int fd = mkstemp(path);
+    int fd = memfd_create("wh-kpi-xlsx", MFD_CLOEXEC);
+    char path[64];
+    char *out = NULL;
+
+    *len = 0;
     if (fd < 0)
         return NULL;
-    close(fd);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     lxw_workbook *wb = workbook_new(path);
-    char *out = NULL;
-    if (wb) {
+    if (wb != NULL) {
         xlsx_sheet(wb, t);
-        if (workbook_close(wb) == LXW_NO_ERROR) {
-            FILE *f = fopen(path, "rb");
-            if (f && fseek(f, 0, SEEK_END) == 0) {
-                long n = ftell(f);
-                rewind(f);
-                out = n > 0 ? malloc((size_t)n) : NULL;
-                if (out && fread(out, 1, (size_t)n, f) != (size_t)n) {
-                    free(out);
-                    out = NULL;
-                }
-                *len = out ? (size_t)n : 0;
-            }
-            if (f)
-                fclose(f);
-        }
+        if (workbook_close(wb) == LXW_NO_ERROR)
+            out = read_all(fd, len);
     }
-    unlink(path);
+    close(fd);
     return out;
 }

@@ -23,6 +23,17 @@ curl -fsS "$api/api/kpi-table?$FIXTURE_QUERY" >"$out/api.json" &&
 cat "$out/cli.txt"
 /usr/bin/python3 tests/report/check.py "$out" "$FIXTURE_EXPECTED" || exit 1
 
+# The aligned table as a person sees it: printed on a 200-column terminal (tmux), the screen read back.
+tmux -L "wh-report-$$" new-session -d -x 200 -y 60 \
+    "$WH_BIN/welfarectl ${args[*]} >/dev/null && clear && $WH_BIN/welfarectl ${args[*]}; sleep 30" || exit 1
+for ((t = 0; t < 50; t++)); do
+    tmux -L "wh-report-$$" capture-pane -p >"$out/screen.txt" 2>/dev/null
+    grep -q '^columns:' "$out/screen.txt" && break
+    sleep 0.2
+done
+tmux -L "wh-report-$$" kill-server 2>/dev/null
+/usr/bin/python3 tests/report/aligned.py "$out/screen.txt" || exit 1
+
 # An unknown dong is an error everywhere, naming it; the page keeps the form.
 fail=0
 if "$WH_BIN/welfarectl" kpi --dong 9999999999 --from 2016-04-01 --to 2016-10-31 >"$out/err.txt" 2>&1 ||

@@ -16,6 +16,18 @@
 #include "welfare/reporting/v1/commands.pb-c.h"
 #include "welfare/routing/v1/commands.pb-c.h"
 
+#define EXPECTED_KPI_TABLE                                                                                   \
+    "시행 전 / before 2015-04-01 .. 2015-10-31    시행 후 / after 2016-04-01 .. 2016-10-31\n"          \
+    "시행동 / treated: 2650051000\n"                                                                      \
+    "\n"                                                                                                     \
+    "구분 / period        대상자 수  방문인력        자원발굴 건수\n"                        \
+    "시행 전                 33,669      5(0)  1,178(₩608,331,000)\n"                                   \
+    "시행 후                 35,886    43(28)  1,726(₩835,600,000)\n"                                   \
+    "증감                    +2,217  +38(+28)  +548(+₩227,269,000)\n"                                    \
+    "  증감률 / change %      +6.6%   +760.0%               +46.5%\n"                                     \
+    "\n"                                                                                                     \
+    "columns: Targets; Personnel; Resources\n"
+
 static char *capture(void (*fn)(FILE *, const void *), const void *arg)
 {
     char *buf = NULL;
@@ -33,6 +45,10 @@ static void test_width(void **state)
     assert_int_equal(wctl_text_width("abc"), 3);
     assert_int_equal(wctl_text_width("남천1동"), 7);
     assert_int_equal(wctl_text_width(""), 0);
+    assert_int_equal(wctl_text_width("\u20a9608"), 4);    /* ₩ is half-width */
+    assert_int_equal(wctl_text_width("e\u0301"), 1);      /* a combining accent takes no column */
+    assert_int_equal(wctl_text_width("\uff21\uff22"), 4); /* fullwidth Latin */
+    assert_int_equal(wctl_text_width("\xff"), 1);         /* not UTF-8: one column a byte */
 }
 
 static void print_table(FILE *f, const void *arg)
@@ -58,6 +74,42 @@ static void test_table_alignment(void **state)
     assert_string_equal(out, "dong        name     targets\n"
                              "2650051000  남천1동        7\n"
                              "         2  x           1234\n");
+    free(out);
+}
+
+/* The seed's first table as `welfarectl kpi-table` prints it: every column lines up on the screen
+ * (display width: a Hangul syllable takes two columns, "₩" one), the cells right-aligned. */
+static void print_kpi_table(FILE *f, const void *arg)
+{
+    static char *cols_ko[] = {"대상자 수", "방문인력", "자원발굴 건수"},
+                *cols_en[] = {"Targets", "Personnel", "Resources"};
+    static char *c0[] = {"33,669", "5(0)", "1,178(₩608,331,000)"},
+                *c1[] = {"35,886", "43(28)", "1,726(₩835,600,000)"},
+                *c2[] = {"+2,217", "+38(+28)", "+548(+₩227,269,000)"}, *p2[] = {"+6.6%", "+760.0%", "+46.5%"};
+    static Welfare__Reporting__V1__KpiTableRow r0 = WELFARE__REPORTING__V1__KPI_TABLE_ROW__INIT,
+                                               r1 = WELFARE__REPORTING__V1__KPI_TABLE_ROW__INIT,
+                                               r2 = WELFARE__REPORTING__V1__KPI_TABLE_ROW__INIT;
+    static Welfare__Reporting__V1__KpiTableRow *rows[] = {&r0, &r1, &r2};
+    static char *treated[] = {"2650051000"};
+    Welfare__Reporting__V1__KpiTable t = WELFARE__REPORTING__V1__KPI_TABLE__INIT;
+
+    (void)arg;
+    r0.label_ko = "시행 전", r0.n_cells = 3, r0.cells = c0;
+    r1.label_ko = "시행 후", r1.n_cells = 3, r1.cells = c1;
+    r2.label_ko = "증감", r2.n_cells = 3, r2.cells = c2, r2.n_change_percent = 3, r2.change_percent = p2;
+    t.from_on = "2016-04-01", t.to_on = "2016-10-31", t.before_from_on = "2015-04-01",
+    t.before_to_on = "2015-10-31";
+    t.n_columns_ko = 3, t.columns_ko = cols_ko, t.n_columns_en = 3, t.columns_en = cols_en;
+    t.n_rows = 3, t.rows = rows, t.n_treated_dong_codes = 1, t.treated_dong_codes = treated;
+    wctl_print_kpi_table(f, &t);
+}
+
+static void test_kpi_table_alignment(void **state)
+{
+    char *out = capture(print_kpi_table, NULL);
+
+    (void)state;
+    assert_string_equal(out, EXPECTED_KPI_TABLE);
     free(out);
 }
 
@@ -148,7 +200,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_width),         cmocka_unit_test(test_table_alignment),
         cmocka_unit_test(test_json),          cmocka_unit_test(test_readable_reply),
-        cmocka_unit_test(test_nested_tables),
+        cmocka_unit_test(test_nested_tables), cmocka_unit_test(test_kpi_table_alignment),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

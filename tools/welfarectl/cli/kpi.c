@@ -11,7 +11,6 @@
 
 #include "wctl.h"
 #include "welfare/reporting/v1/commands.pb-c.h"
-#include "whclient.h"
 
 #define N_COLS 13
 #define N_NUMS 10
@@ -72,56 +71,31 @@ static int usage(int rc)
     return rc;
 }
 
-int wctl_cmd_kpi(int argc, char **argv)
+static void print_reply(const ProtobufCMessage *m)
 {
-    Welfare__Reporting__V1__QueryKpi *req = NULL;
-    Welfare__Reporting__V1__QueryKpiReply *reply = NULL;
-    whc *c = NULL;
-    whc_error err;
-    char msg[256];
-    int rc = 2;
+    const Welfare__Reporting__V1__QueryKpiReply *reply = (const Welfare__Reporting__V1__QueryKpiReply *)m;
 
-    req =
-        (Welfare__Reporting__V1__QueryKpi *)wctl_message_new(&welfare__reporting__v1__query_kpi__descriptor);
-    for (int i = 0; i < argc; i++) {
-        const char *field = strcmp(argv[i], "--dong") == 0   ? "selection.dong_codes"
-                            : strcmp(argv[i], "--from") == 0 ? "selection.from_on"
-                            : strcmp(argv[i], "--to") == 0   ? "selection.to_on"
-                                                             : NULL;
-
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            rc = usage(0);
-            goto cleanup;
-        }
-        if (field == NULL || i + 1 >= argc) {
-            rc = usage(2);
-            goto cleanup;
-        }
-        if (wctl_field_set(&req->base, field, argv[++i], msg, sizeof msg) != 0) {
-            fprintf(stderr, "error: %s\n", msg);
-            goto cleanup;
-        }
-    }
-    rc = 1;
-    if (wctl_connect(&c, "reporting") != 0)
-        goto cleanup;
-    if (whc_call(c, &req->base, &welfare__reporting__v1__query_kpi_reply__descriptor,
-                 (ProtobufCMessage **)&reply, &err) != 0) {
-        wctl_print_error("QueryKpi", &err);
-        goto cleanup;
-    }
-    if (wctl_json_output)
-        wctl_print_reply(&reply->base);
-    else if (reply->report != NULL)
+    if (reply->report != NULL)
         print_kpi(reply->report);
     else
         puts("no KPI report (reporting has no data for this selection)");
-    rc = 0;
-cleanup:
-    if (reply != NULL)
-        protobuf_c_message_free_unpacked(&reply->base, NULL);
-    if (req != NULL)
-        protobuf_c_message_free_unpacked(&req->base, NULL);
-    whc_close(&c);
-    return rc;
+}
+
+static const wctl_report_flag flags[] = {
+    {"--dong", "selection.dong_codes", NULL, NULL},
+    {"--from", "selection.from_on", NULL, NULL},
+    {"--to", "selection.to_on", NULL, NULL},
+};
+
+static const wctl_report_query query = {"QueryKpi",
+                                        &welfare__reporting__v1__query_kpi__descriptor,
+                                        &welfare__reporting__v1__query_kpi_reply__descriptor,
+                                        flags,
+                                        sizeof flags / sizeof flags[0],
+                                        usage,
+                                        print_reply};
+
+int wctl_cmd_kpi(int argc, char **argv)
+{
+    return wctl_report_run(&query, argc, argv);
 }

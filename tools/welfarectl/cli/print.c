@@ -4,15 +4,17 @@
  * The message is first turned into JSON (json.c, enums by short name) and printed from there:
  * scalars and nested messages become "a.b.c: value" lines; a repeated message becomes a table whose
  * columns are the element's flattened fields, and repeated messages inside its rows get tables of
- * their own below ("routes[0].stops").  Widths count Hangul as two columns.
+ * their own below ("routes[0].stops").  Widths are display columns (utf8proc_charwidth: Hangul two).
  */
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "wctl.h"
 
 struct wctl_table {
-    bool left; /* no right-aligned numbers ("name: value" lines) */
+    bool left;         /* no right-aligned numbers ("name: value" lines) */
+    size_t right_from; /* > 0: every cell of the columns from this one right-aligned, heads too */
     size_t columns, rows, cap;
     char **cells; /* rows × columns, row 0 is the header */
 };
@@ -24,6 +26,12 @@ wctl_table *wctl_table_new(size_t columns)
     if (t != NULL)
         t->columns = columns;
     return t;
+}
+
+void wctl_table_right_from(wctl_table *t, size_t column)
+{
+    if (t != NULL)
+        t->right_from = column;
 }
 
 void wctl_table_add(wctl_table *t, const char *const *cells)
@@ -42,28 +50,24 @@ void wctl_table_add(wctl_table *t, const char *const *cells)
     t->rows++;
 }
 
-static bool utf8_wide(unsigned cp)
-{
-    return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-           (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-           (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6);
-}
-
+/* The columns a terminal gives s: utf8proc's character width (East Asian wide and fullwidth: 2,
+ * combining marks: 0, the rest: 1); a byte that is not UTF-8 counts one column. */
 size_t wctl_text_width(const char *s)
 {
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
     size_t w = 0;
 
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0';) {
-        unsigned cp = *p, len = 1;
+    while (*p != '\0') {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
 
-        if (cp >= 0xf0 && p[1] && p[2] && p[3])
-            cp = (cp & 0x07) << 18 | (p[1] & 0x3fu) << 12 | (p[2] & 0x3fu) << 6 | (p[3] & 0x3fu), len = 4;
-        else if (cp >= 0xe0 && p[1] && p[2])
-            cp = (cp & 0x0f) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu), len = 3;
-        else if (cp >= 0xc0 && p[1])
-            cp = (cp & 0x1f) << 6 | (p[1] & 0x3fu), len = 2;
-        w += utf8_wide(cp) ? 2 : 1;
-        p += len;
+        if (n <= 0) {
+            w++;
+            p++;
+            continue;
+        }
+        w += (size_t)utf8proc_charwidth(cp);
+        p += n;
     }
     return w;
 }
@@ -99,7 +103,7 @@ void wctl_table_print(FILE *out, const wctl_table *t)
         for (size_t c = 0; c < end; c++) {
             const char *cell = t->cells[r * t->columns + c];
             size_t pad = width[c] - wctl_text_width(cell);
-            bool right = r > 0 && !t->left && numeric(cell);
+            bool right = t->right_from > 0 ? c >= t->right_from : r > 0 && !t->left && numeric(cell);
             bool last = c + 1 == end;
 
             fprintf(out, "%s%*s%s%*s", c > 0 ? "  " : "", right ? (int)pad : 0, "", cell,

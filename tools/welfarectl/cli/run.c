@@ -59,11 +59,15 @@ void wctl_print_reply(const ProtobufCMessage *reply)
     }
 }
 
+static void print_any(const ProtobufCMessage *reply, const void *ctx)
+{
+    (void)ctx;
+    wctl_print_reply(reply);
+}
+
 int wctl_run_command(const wctl_cmd *cmd, int argc, char **argv)
 {
-    ProtobufCMessage *req = NULL, *reply = NULL;
-    whc *c = NULL;
-    whc_error err;
+    ProtobufCMessage *req = NULL;
     char msg[512];
     int rc = 2;
 
@@ -85,20 +89,33 @@ int wctl_run_command(const wctl_cmd *cmd, int argc, char **argv)
         fprintf(stderr, "error: %s\n(see: welfarectl %s %s --help)\n", msg, cmd->service, cmd->name);
         goto cleanup;
     }
-    rc = 1;
-    if (wctl_connect(&c, cmd->service) != 0)
+    rc = wctl_call_print(cmd->service, cmd->request->name, req, cmd->reply, print_any, NULL);
+cleanup:
+    if (req != NULL)
+        protobuf_c_message_free_unpacked(req, NULL);
+    return rc;
+}
+
+int wctl_call_print(const char *service, const char *method, const ProtobufCMessage *req,
+                    const ProtobufCMessageDescriptor *reply_desc,
+                    void (*print)(const ProtobufCMessage *reply, const void *ctx), const void *ctx)
+{
+    ProtobufCMessage *reply = NULL;
+    whc *c = NULL;
+    whc_error err;
+    int rc = 1;
+
+    if (wctl_connect(&c, service) != 0)
         goto cleanup;
-    if (whc_call(c, req, cmd->reply, &reply, &err) != 0) {
-        wctl_print_error(cmd->request->name, &err);
+    if (whc_call(c, req, reply_desc, &reply, &err) != 0) {
+        wctl_print_error(method, &err);
         goto cleanup;
     }
-    wctl_print_reply(reply);
+    print(reply, ctx);
     rc = 0;
 cleanup:
     if (reply != NULL)
         protobuf_c_message_free_unpacked(reply, NULL);
-    if (req != NULL)
-        protobuf_c_message_free_unpacked(req, NULL);
     whc_close(&c);
     return rc;
 }

@@ -94,6 +94,9 @@ void wctl_print_json(FILE *out, const json_t *obj);
 /* Prints rows of cells as an aligned table (numbers right-aligned); UTF-8 aware widths. */
 typedef struct wctl_table wctl_table;
 wctl_table *wctl_table_new(size_t columns);
+/* Right-aligns every cell of the columns from `column` on (cells like "43(28)", "+12.5%"), the
+ * heads too; by default only numbers are. */
+void wctl_table_right_from(wctl_table *t, size_t column);
 void wctl_table_add(wctl_table *t, const char *const *cells);
 void wctl_table_print(FILE *out, const wctl_table *t);
 void wctl_table_free(wctl_table **t);
@@ -164,6 +167,28 @@ bool wctl_help_flag(int argc, char **argv);
 int wctl_cmd_keys(int argc, char **argv);
 int wctl_cmd_kpi(int argc, char **argv);
 int wctl_cmd_kpi_table(int argc, char **argv); /* kpi_table.c */
+/* The comparison table for people: periods, dong groups, the aligned table, columns, warnings. */
+struct Welfare__Reporting__V1__KpiTable;
+void wctl_print_kpi_table(FILE *out, const struct Welfare__Reporting__V1__KpiTable *t);
+
+/* A reporting read command (report_query.c): flag → request field, then one call. */
+typedef struct {
+    const char *flag;  /* "--from" */
+    const char *field; /* "selection.from_on" (wctl_field_set's path) */
+    /* NULL: the argument as given; else the field's text for it, NULL when refused */
+    const char *(*value)(const char *arg);
+    const char *refused; /* the error when value() refuses */
+} wctl_report_flag;
+typedef struct {
+    const char *method; /* "QueryKpi", for errors */
+    const ProtobufCMessageDescriptor *request, *reply;
+    const wctl_report_flag *flags;
+    size_t n_flags;
+    int (*usage)(int rc);                         /* prints the usage; returns rc */
+    void (*print)(const ProtobufCMessage *reply); /* the reply for people */
+} wctl_report_query;
+/* Parses argv into the request, calls reporting, prints the reply (--json: as JSON).  Exit code. */
+int wctl_report_run(const wctl_report_query *q, int argc, char **argv);
 int wctl_cmd_import(int argc, char **argv);
 /* `import roster FILE.csv …` (import_roster.c); argv after "roster". */
 int wctl_cmd_import_roster(int argc, char **argv);
@@ -171,6 +196,11 @@ int wctl_cmd_batch(int argc, char **argv);
 int wctl_cmd_events(int argc, char **argv);
 int wctl_cmd_dead_letters(int argc, char **argv);
 
+/* Connects to service, sends req, prints the reply with print(reply, ctx) (errors: method and the
+ * status).  Exit code: 0, or 1 when the call failed. */
+int wctl_call_print(const char *service, const char *method, const ProtobufCMessage *req,
+                    const ProtobufCMessageDescriptor *reply_desc,
+                    void (*print)(const ProtobufCMessage *reply, const void *ctx), const void *ctx);
 /* Runs a table command: argv is the flags.  Exit code. */
 int wctl_run_command(const wctl_cmd *cmd, int argc, char **argv);
 
