@@ -4,6 +4,7 @@
 #
 #   prometheus/prometheus.yml   promtool check config (which also checks the rule files it names)
 #   prometheus/alerts.yml       promtool check rules, and promtool test rules on alerts.test.yml
+#   alertmanager/alertmanager.yml  amtool check-config
 #   grafana/provisioning/*      YAML that parses; the datasource uid the dashboards use
 #   grafana/dashboards/*.json   JSON that parses, unique panel ids, every panel on that datasource,
 #                               every query valid PromQL (promtool, with Grafana's variables filled in)
@@ -18,6 +19,7 @@ problem() { echo "lint-ops: $*" >&2; problems=$((problems + 1)); }
 promtool check config deploy/prometheus/prometheus.yml >"$tmp/out" 2>&1 || { cat "$tmp/out"; problem "promtool check config failed"; }
 promtool check rules deploy/prometheus/alerts.yml >"$tmp/out" 2>&1 || { cat "$tmp/out"; problem "promtool check rules failed"; }
 promtool test rules deploy/prometheus/alerts.test.yml >"$tmp/out" 2>&1 || { cat "$tmp/out"; problem "promtool test rules failed"; }
+amtool check-config deploy/alertmanager/alertmanager.yml >"$tmp/out" 2>&1 || { cat "$tmp/out"; problem "amtool check-config failed"; }
 
 for f in deploy/grafana/provisioning/*/*.yml; do
     python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' "$f" 2>"$tmp/out" ||
@@ -54,4 +56,4 @@ for alert in $(sed -n 's/^ *- alert: *//p' deploy/prometheus/alerts.yml); do
 done
 
 [ "$problems" -eq 0 ] || exit 1
-echo "lint-ops: promtool check config/rules, test rules, Grafana provisioning and dashboards: clean"
+echo "lint-ops: promtool check config/rules, test rules, amtool check-config, Grafana provisioning and dashboards: clean"

@@ -4,10 +4,11 @@
 #                      healthchecks, the flow through the bus with welfarectl, a crash and restarts,
 #                      teardown.  Needs root when no Docker engine runs (it starts dockerd itself).
 #   make lint-ops      the ops profile's configuration: promtool check config / check rules / test
-#                      rules, and the Grafana provisioning and dashboard JSON (deploy/check-ops.sh).
+#                      rules, amtool check-config, and the Grafana provisioning and dashboard JSON
+#                      (deploy/check-ops.sh).  `make test-ops` (tests/ops/) runs it for real.
 
 DEPLOY_TEST_PACKAGES = docker.io docker-compose debootstrap jq curl
-OPS_LINT_PACKAGES    = prometheus jq python3-yaml
+OPS_LINT_PACKAGES    = prometheus prometheus-alertmanager jq python3-yaml
 
 .PHONY: test-deploy lint-ops
 test-deploy:

@@ -31,3 +31,4 @@ proto-breaking: node_modules/.bin/buf
 lint-compose:
 	@scripts/install-deps.sh docker-compose
 	docker-compose --env-file .env.example config -q && echo "docker-compose config: clean"
+	docker-compose --env-file .env.example --profile ops --profile cli config | deploy/check-compose.py

@@ -79,11 +79,13 @@ CFG
     echo "base-images: debian:bookworm-slim made ($(docker image inspect -f '{{.Size}}' debian:bookworm-slim | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
 }
 
+# The tag docker-compose.yml pins (WH_POSTGRES_IMAGE's default), so the stand-in is what compose runs.
+postgres_image=$(sed -n 's/.*WH_POSTGRES_IMAGE:-\([^}]*\)}.*/\1/p' "$here/../../docker-compose.yml")
 make_postgres_standin() {
-    echo "base-images: building a postgres:15 stand-in from Debian's postgresql-15"
-    docker build -q --network host -t postgres:15 "$here/postgres15" >/dev/null
-    echo "base-images: postgres:15 stand-in made"
+    echo "base-images: building a $postgres_image stand-in from Debian's postgresql-15"
+    docker build -q --network host -t "$postgres_image" "$here/postgres15" >/dev/null
+    echo "base-images: $postgres_image stand-in made"
 }
 
 have_image debian:bookworm-slim || make_debian_base
-have_image postgres:15 || make_postgres_standin
+have_image "$postgres_image" || make_postgres_standin

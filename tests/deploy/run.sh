@@ -29,27 +29,11 @@ project=whdeploytest
 image=welfarehub:test-deploy
 period=(--from 2026-05-01 --to 2026-05-31)
 started=$(date +%s)
-passed=0 failed=0
 
 source "$here/engine.sh"
 
-log() { echo "[$(($(date +%s) - started)) s] $*"; }
-check() { # check NAME COMMAND…: one counted check
-    local name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-        log "ok: $name"
-    else
-        failed=$((failed + 1))
-        log "FAILED: $name"
-    fi
-}
-finish() {
-    echo "test-deploy: $passed passed, $failed failed"
-    [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
-    exit $?
-}
+CHECKS_NAME=test-deploy
+source "$here/../checks.sh"
 die() { # a step the rest depends on failed
     log "FAILED: $*"
     failed=$((failed + 1))
@@ -160,14 +144,6 @@ all_healthy() {
     local svc
     for svc in postgres routing intake registry case reporting; do
         [ "$(health_of "$svc")" = healthy ] || return 1
-    done
-}
-wait_for() { # wait_for SECONDS COMMAND…
-    local deadline=$(($(date +%s) + $1))
-    shift
-    until "$@"; do
-        [ "$(date +%s)" -lt "$deadline" ] || return 1
-        sleep 1
     done
 }
 check "every healthcheck passes (postgres + 5 services)" wait_for 180 all_healthy
@@ -311,16 +287,8 @@ check "KPI unchanged by the refused agency" kpi_settles "the revoked agency's at
 
 # Every metric the alerts and the dashboard use must be one the running services export.
 metrics_exported() {
-    local port m missing=0
-    : >"$work/metrics.txt"
-    for port in 28101 28111 28121 28131 28141; do
-        curl -fsS "http://127.0.0.1:$port/metrics" >>"$work/metrics.txt" || { log "no /metrics on $port"; return 1; }
-    done
-    for m in $(grep -ohE '\b(wh|intake|case|registry|routing|reporting)_[a-z0-9_]+' deploy/prometheus/alerts.yml \
-        deploy/grafana/dashboards/*.json | sed -E 's/_(bucket|sum|count)$//' | sort -u); do
-        grep -qE "^$m(_bucket|_sum|_count)?[{ ]" "$work/metrics.txt" || { log "$m is used but not exported"; missing=1; }
-    done
-    return $missing
+    deploy/check-metrics.py http://127.0.0.1:{28101,28111,28121,28131,28141}/metrics >"$work/metrics.txt" ||
+        { grep -v ' exported ' "$work/metrics.txt"; return 1; }
 }
 check "every metric of the alerts and the dashboard is exported" metrics_exported
 
@@ -330,7 +298,8 @@ log "flow and restarts $((t4 - t3)) s"
 # --- the figures --------------------------------------------------------------------------------
 
 size_of() { docker image inspect -f '{{.Size}}' "$1" 2>/dev/null | awk '{ printf "%.0f MB", $1 / 1e6 }'; }
-log "image sizes: $image $(size_of "$image"), postgres:15 $(size_of postgres:15), debian:bookworm-slim $(size_of debian:bookworm-slim)"
+pg_image=$(sed -n 's/.*WH_POSTGRES_IMAGE:-\([^}]*\)}.*/\1/p' docker-compose.yml)
+log "image sizes: $image $(size_of "$image"), $pg_image $(size_of "$pg_image"), debian:bookworm-slim $(size_of debian:bookworm-slim)"
 [ "$failed" -eq 0 ] || dump_logs
 log "total $(($(date +%s) - started)) s"
 finish
