@@ -44,7 +44,8 @@ bench_machine() {
     bench_set machine_os "\"$(. /etc/os-release && echo "$PRETTY_NAME")\""
     bench_set machine_pg "\"$(bench_psql -tAc 'SHOW server_version')\""
     bench_set machine_cc "\"$(${CC:-cc} --version | head -1)\""
-    bench_set machine_commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . 2>/dev/null || echo +dirty)"
+    # BENCH_COMMIT names the commit of binaries built earlier (a "before" run beside an "after" one).
+    bench_set machine_commit "${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . 2>/dev/null || echo +dirty)}"
     bench_set machine_date "$(date -u +%Y-%m-%dT%H:%MZ)"
     bench_set pg_synchronous_commit "$(bench_psql -tAc 'SHOW synchronous_commit')"
     bench_set pg_fsync "$(bench_psql -tAc 'SHOW fsync')"
@@ -148,4 +149,30 @@ bench_reporting() {
     bench_set kpi_load_s "$(bench_elapsed "$t0" "$t1")"
     echo "bench: QueryKpi" >&2
     "$WH_BIN/wh-bench" kpi --queries 2000 --dongs 20 --prefix 97 --year 2016 --days 3650 | bench_record kpi
+}
+
+# The body of GET $2 from 127.0.0.1:$1 (HTTP/1.0 through bash's /dev/tcp: no client to install).
+bench_http_get() {
+    (
+        exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+        printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3
+        timeout 5 cat <&3 | tr -d '\r' | sed '1,/^$/d'
+    )
+}
+
+# The /metrics of every service, each line prefixed with the service's name, into $1.
+bench_metrics_snapshot() {
+    local i svc
+    : >"$1"
+    for i in "${!WH_SERVICES[@]}"; do
+        svc=${WH_SERVICES[$i]}
+        bench_http_get "$((WH_HTTP_BASE + 10 * i))" /metrics | sed "s/^/$svc /" >>"$1"
+    done
+}
+
+# Where a step's time went (bench/stages.awk) between snapshot $2 and now, into $OUT/stages_$1.md.
+bench_stages() {
+    bench_metrics_snapshot "$OUT/metrics_$1_after.prom"
+    awk -f bench/stages.awk "$2" "$OUT/metrics_$1_after.prom" >"$OUT/stages_$1.md"
+    cat "$OUT/stages_$1.md" >&2
 }

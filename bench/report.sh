@@ -69,3 +69,18 @@ for svc in intake case registry routing reporting; do
     a=memory_idle_start_$svc b=memory_idle_end_$svc
     echo "| $svc | $(mib "${!a}") | $(mib "${!b}") |"
 done
+
+# Where the time of the command and event steps went (bench/stages.awk), when they ran.
+dir=$(dirname "$1")
+for step in cmd ev ev100; do
+    [ -s "$dir/stages_$step.md" ] || continue
+    case $step in
+    cmd) title="Command path ($cmd_clients × $cmd_window)" ;;
+    ev) title="Event path at $ev_rate referrals/s" ;;
+    ev100) title="Event path at $ev100_rate referrals/s" ;;
+    esac
+    echo
+    echo "Where the time went — $title (histograms of the services' /metrics over the step):"
+    echo
+    cat "$dir/stages_$step.md"
+done

@@ -30,12 +30,13 @@ source scripts/stack.sh
 source bench/lib.sh
 source bench/roster.sh
 
+# A run refused here leaves alone whatever another run has under $WH_VAR.
+bench_ports_free || exit 1
 mkdir -p "$OUT"
 rm -rf "$WH_VAR"
 : >"$OUT/services.env"
 trap 'wh_stack_stop; [ -n "${WH_BENCH_KEEP:-}" ] || rm -rf "$WH_VAR" "$OUT/referrals.csv"' EXIT
 
-bench_ports_free || exit 1
 echo "bench: starting the stack under $WH_VAR" >&2
 if ! wh_stack_start; then
     for f in "$WH_VAR"/log/*.log; do echo "== $f" >&2; tail -20 "$f" >&2; done
@@ -48,19 +49,25 @@ step memory && bench_memory idle_start
 
 if step commands; then
     echo "bench: command path (16 clients, ${SECONDS_RUN} s)" >&2
+    bench_metrics_snapshot "$OUT/metrics_cmd_before.prom"
     "$WH_BIN/wh-bench" commands --clients 16 --window 16 --seconds "$SECONDS_RUN" --warmup 3 |
         bench_record cmd || exit 1
+    bench_stages cmd "$OUT/metrics_cmd_before.prom"
     bench_wait_caught_up || exit 1
 fi
 
 if step events; then
     echo "bench: event path (1,000 referrals/s, 10 s)" >&2
+    bench_metrics_snapshot "$OUT/metrics_ev_before.prom"
     "$WH_BIN/wh-bench" events --rate 1000 --seconds 10 | bench_record ev || exit 1
     bench_wait_caught_up || exit 1
+    bench_stages ev "$OUT/metrics_ev_before.prom"
     # The same at a rate intake sustains here, to tell the event path's own latency from a backlog.
     echo "bench: event path (100 referrals/s, 10 s)" >&2
+    bench_metrics_snapshot "$OUT/metrics_ev100_before.prom"
     "$WH_BIN/wh-bench" events --rate 100 --seconds 10 --seed 2 --ns 19 | bench_record ev100 || exit 1
     bench_wait_caught_up || exit 1
+    bench_stages ev100 "$OUT/metrics_ev100_before.prom"
 fi
 
 if step bulk; then

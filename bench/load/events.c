@@ -156,10 +156,11 @@ static int by_referral(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Receives replies until deadline_ms; records each ack. */
-static void receive_until(whc *c, double deadline_ms, ack *acks, long *n_acks, long *errors)
+/* Receives replies until deadline_ms, or until `expected` replies (acks and errors) have come when
+ * expected > 0; records each ack. */
+static void receive_until(whc *c, double deadline_ms, long expected, ack *acks, long *n_acks, long *errors)
 {
-    for (;;) {
+    while (expected <= 0 || *n_acks + *errors < expected) {
         double left = deadline_ms - bench_now_ms();
         ProtobufCMessage *reply = NULL;
         whc_error err;
@@ -220,13 +221,13 @@ static long submit_paced(whc *c, const poller *p, double rate, double seconds, u
         bench_referral r;
         bench_referral_pb pb;
         char id[37];
-        receive_until(c, start + (double)sent * 1000.0 / rate, acks, n_acks, errors);
+        receive_until(c, start + (double)sent * 1000.0 / rate, 0, acks, n_acks, errors);
         bench_stream_next(&s, &r);
         bench_referral_to_pb(&r, &pb);
         if (whc_send(c, &pb.msg.base, id) != 0)
             break;
     }
-    receive_until(c, bench_now_ms() + ACK_WAIT_MS, acks, n_acks, errors); /* the last acks */
+    receive_until(c, bench_now_ms() + ACK_WAIT_MS, sent, acks, n_acks, errors); /* the last acks */
     return sent;
 }
 

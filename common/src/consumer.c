@@ -42,11 +42,15 @@ struct wh_consumer {
     int open_sockets; /* while stopping */
     wh_gauge *position_gauge, *lag_gauge;
     wh_counter *applied, *parked, *failures;
+    wh_histogram *fetch_seconds; /* FetchEvents sent → its reply */
+    wh_histogram *apply_seconds; /* one fetched batch: begin → commit */
+    wh_histogram *event_seconds; /* an event's emission by its producer → its apply committed here */
 };
 
 typedef struct run_result {
     int status;       /* 0, a handler's failure, or a database status */
     size_t failed_at; /* index of the event that failed */
+    bool together;    /* a batch handler failed: which event is not known */
     char error[300];  /* what failed, for the log and the dead letter */
 } run_result;
 
@@ -114,25 +118,120 @@ int wh_consumer_apply_stored(wh_ctx *ctx, const char *stream, const Welfare__Bus
     return 0;
 }
 
-/* Applies events[from, to) that follow the position, in one transaction with the position. */
+static wh_event_batch_fn batch_handler(const wh_service *svc, const char *stream, const wh_subscription *s)
+{
+    for (size_t i = 0; s != NULL && i < svc->def->n_event_batch_handlers; i++) {
+        const wh_event_batch *b = &svc->def->event_batch_handlers[i];
+        if (b->event == s->event && strcmp(b->stream, stream) == 0)
+            return b->apply;
+    }
+    return NULL;
+}
+
+/* The run of events[from] on that a batch handler takes: events of its type, and the events between
+ * them that this service does not apply, up to the first one of another subscribed type or a gap.
+ * The index after the run. */
+static size_t run_end(const wh_consumer *c, Welfare__Bus__V1__Envelope **events, size_t from, size_t to,
+                      const wh_subscription *s)
+{
+    size_t end = from + 1;
+
+    while (end < to && events[end]->sequence == events[end - 1]->sequence + 1) {
+        const wh_subscription *t =
+            find_subscription(c->svc, c->stream, events[end]->type != NULL ? events[end]->type : "");
+        if (t != NULL && t != s)
+            break;
+        end++;
+    }
+    return end;
+}
+
+/* Applies events[from, end) of the subscription s with its batch handler, inside the open
+ * transaction.  0 or a negative status with error filled. */
+static int apply_together(wh_consumer *c, Welfare__Bus__V1__Envelope **events, size_t from, size_t end,
+                          const wh_subscription *s, wh_event_batch_fn apply, run_result *res)
+{
+    size_t cap = end - from, n = 0;
+    wh_ctx *ctx = wh_arena_alloc(c->arena, cap * sizeof *ctx);
+    wh_ctx **ctxs = wh_arena_alloc(c->arena, cap * sizeof *ctxs);
+    ProtobufCMessage **decoded = wh_arena_alloc(c->arena, cap * sizeof *decoded);
+    int rc = ctx != NULL && ctxs != NULL && decoded != NULL ? 0 : WH_INTERNAL;
+
+    for (size_t i = from; rc == 0 && i < end; i++) {
+        if (events[i]->type == NULL || strcmp(events[i]->type, s->event->name) != 0)
+            continue; /* not ours: the position moves past it */
+        decoded[n] = wh_envelope_payload(events[i], s->event);
+        if (decoded[n] == NULL) {
+            rc = WH_MALFORMED;
+            break;
+        }
+        wh_ctx_init(&ctx[n], c->svc, c->arena, events[i], NULL);
+        ctxs[n] = &ctx[n];
+        n++;
+    }
+    if (rc == 0 && n > 0) {
+        rc = apply(ctxs, (const ProtobufCMessage *const *)decoded, n);
+        if (rc != 0) {
+            int first = 0;
+            while (first < (int)n - 1 && ctx[first].status == 0)
+                first++;
+            rc = ctx[first].status < 0 ? ctx[first].status : rc;
+            snprintf(res->error, sizeof res->error, "%s (a batch of %zu %s)", wh_status_name(rc), n,
+                     s->event->name);
+        }
+    }
+    for (size_t k = 0; k < n; k++)
+        protobuf_c_message_free_unpacked(decoded[k], NULL);
+    if (rc != 0 && res->error[0] == '\0')
+        snprintf(res->error, sizeof res->error, "%s", wh_status_name(rc));
+    return rc;
+}
+
+/* Where the time went: the transaction, and each event from its emission to now. */
+static void observe_applied(wh_consumer *c, Welfare__Bus__V1__Envelope **events, size_t from, size_t to,
+                            uint64_t began_ns)
+{
+    int64_t now_ms = wh_now_ms();
+
+    wh_histogram_observe(c->apply_seconds, (double)(wh_mono_ns() - began_ns) / 1e9);
+    for (size_t i = from; i < to; i++)
+        if (events[i]->time_unix_ms > 0 && now_ms >= events[i]->time_unix_ms)
+            wh_histogram_observe(c->event_seconds, (double)(now_ms - events[i]->time_unix_ms) / 1e3);
+}
+
+/* Applies events[from, to) that follow the position, in one transaction with the position: runs of
+ * a type with a batch handler together when together is set, every other event on its own. */
 static int apply_run(wh_consumer *c, Welfare__Bus__V1__Envelope **events, size_t from, size_t to,
-                     run_result *res)
+                     bool together, run_result *res)
 {
     wh_service *svc = c->svc;
-    uint64_t next = c->position;
+    uint64_t next = c->position, began = wh_mono_ns();
     size_t i;
 
     res->status = wh_service_begin(svc);
     if (res->status != 0)
         return res->status;
-    for (i = from; i < to && events[i]->sequence == next + 1; i++, next++) {
-        res->status = apply_event(c, events[i], res);
+    for (i = from; i < to && events[i]->sequence == next + 1;) {
+        const wh_subscription *s =
+            together ? find_subscription(svc, c->stream, events[i]->type != NULL ? events[i]->type : "")
+                     : NULL;
+        wh_event_batch_fn apply = batch_handler(svc, c->stream, s);
+        size_t end = apply != NULL ? run_end(c, events, i, to, s) : i + 1;
+        res->status =
+            apply != NULL ? apply_together(c, events, i, end, s, apply, res) : apply_event(c, events[i], res);
         if (res->status != 0) {
             res->failed_at = i;
+            res->together = apply != NULL;
+            if (res->together)
+                wh_log_warn("events applied together failed; applying them one at a time",
+                            "{s:s, s:I, s:s, s:s}", "stream", c->stream, "sequence",
+                            (json_int_t)events[i]->sequence, "type", s->event->name, "error", res->error);
             wh_service_rollback(svc);
             wh_arena_reset(c->arena);
             return res->status;
         }
+        next += end - i;
+        i = end;
     }
     if (next > c->position)
         res->status = wh_bus_position_advance(svc->db, c->stream, c->position, next);
@@ -146,6 +245,7 @@ static int apply_run(wh_consumer *c, Welfare__Bus__V1__Envelope **events, size_t
     if (res->status != 0)
         return res->status;
     wh_counter_add(c->applied, next - c->position);
+    observe_applied(c, events, from, from + (size_t)(next - c->position), began);
     c->position = next;
     svc->worked = 2;
     wh_hints_publish(svc, false);
@@ -204,10 +304,16 @@ static void apply_reply(wh_consumer *c, Welfare__Bus__V1__FetchEventsReply *repl
 
     while (i < n && ev[i]->sequence <= c->position)
         i++; /* already applied (a late or repeated reply) */
+    bool together = true;
+
     while (i < n && ev[i]->sequence == c->position + 1) {
         memset(&res, 0, sizeof res);
-        if (apply_run(c, ev, i, n, &res) == 0)
+        if (apply_run(c, ev, i, n, together, &res) == 0)
             return;
+        if (res.together && res.status != WH_UNAVAILABLE && c->svc->db_up) {
+            together = false; /* which event failed is not known: one at a time, from the start */
+            continue;
+        }
         if (res.status == WH_UNAVAILABLE || !c->svc->db_up || res.failed_at < i || res.failed_at >= n ||
             ev[res.failed_at]->sequence != c->position + 1 + (res.failed_at - i)) {
             c->hold = true;
@@ -216,7 +322,7 @@ static void apply_reply(wh_consumer *c, Welfare__Bus__V1__FetchEventsReply *repl
         if (res.failed_at > i) { /* apply what precedes the failing event on its own */
             run_result before;
             memset(&before, 0, sizeof before);
-            if (apply_run(c, ev, i, res.failed_at, &before) != 0) {
+            if (apply_run(c, ev, i, res.failed_at, false, &before) != 0) {
                 c->hold = true;
                 return;
             }
@@ -285,8 +391,10 @@ static void on_reply(wh_consumer *c, const Welfare__Bus__V1__Envelope *env)
 {
     Welfare__Bus__V1__FetchEventsReply *reply;
 
-    if (env->causation_id != NULL && strcmp(env->causation_id, c->request_id) == 0)
+    if (env->causation_id != NULL && strcmp(env->causation_id, c->request_id) == 0) {
         c->in_flight = false;
+        wh_histogram_observe(c->fetch_seconds, (double)(wh_mono_ns() - c->sent_ns) / 1e9);
+    }
     if (env->error != NULL && env->error->status != WELFARE__BUS__V1__STATUS__STATUS_UNSPECIFIED) {
         c->hold = true;
         wh_log_warn("stream fetch refused", "{s:s, s:s, s:s}", "stream", c->stream, "status",
@@ -381,6 +489,12 @@ static void register_metrics(wh_consumer *c)
         wh_metrics_counter("wh_bus_events_applied_total", labels, "Events applied (or passed), per stream");
     c->failures = wh_metrics_counter("wh_bus_event_failures_total", labels, "Event handler failures");
     c->parked = wh_metrics_counter("wh_bus_dead_letters_total", labels, "Events parked in dead_letter");
+    c->fetch_seconds = wh_metrics_histogram("wh_bus_fetch_seconds", labels,
+                                            "FetchEvents round trips to the producer, per stream");
+    c->apply_seconds = wh_metrics_histogram("wh_bus_apply_seconds", labels,
+                                            "Transactions applying a fetched batch, per stream");
+    c->event_seconds = wh_metrics_histogram(
+        "wh_bus_event_seconds", labels, "An event's emission by its producer to its apply committed here");
 }
 
 static void *client_socket(wh_service *svc, int type, const char *server_key, const char *endpoint)

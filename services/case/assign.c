@@ -9,33 +9,48 @@
  * the next pass of its hub picks it up.
  */
 #include <jansson.h>
+#include <string.h>
 
 #include "case.h"
 
 #include "wh/log.h"
 
-int case_assign_to(wh_ctx *ctx, int64_t case_id, int64_t staff_id, const char *date)
+int case_assign_store(wh_ctx *ctx, int64_t case_id, int64_t staff_id, const char *date,
+                      char dong_code[CASE_CODE_MAX + 1])
 {
     case_record c;
     wh_db *db = wh_ctx_db(ctx);
     int rc = case_store_case(db, case_id, &c);
     if (rc == 0)
         rc = case_store_assign(db, case_id, staff_id, date);
-    if (rc < 0)
-        return rc;
+    if (rc == 0)
+        memcpy(dong_code, c.dong_code, sizeof c.dong_code);
+    return rc;
+}
+
+int case_emit_assigned(wh_ctx *ctx, int64_t case_id, int64_t staff_id, const char *dong_code,
+                       const char *date)
+{
     Welfare__Case__V1__CaseAssigned ev = WELFARE__CASE__V1__CASE_ASSIGNED__INIT;
     ev.case_id = case_id;
     ev.staff_id = staff_id;
-    ev.dong_code = c.dong_code;
+    ev.dong_code = (char *)dong_code;
     ev.assigned_on = (char *)date;
-    if ((rc = wh_ctx_emit(ctx, &ev.base)) < 0)
-        return rc;
-    case_metrics_assigned();
-    return 0;
+    int rc = wh_ctx_emit(ctx, &ev.base);
+    if (rc == 0)
+        case_metrics_assigned();
+    return rc;
+}
+
+int case_assign_to(wh_ctx *ctx, int64_t case_id, int64_t staff_id, const char *date)
+{
+    char dong[CASE_CODE_MAX + 1];
+    int rc = case_assign_store(ctx, case_id, staff_id, date, dong);
+    return rc < 0 ? rc : case_emit_assigned(ctx, case_id, staff_id, dong, date);
 }
 
 /* Room left in the hub: what the waiting query needs to read at most. */
-static int room(const case_worker *w, size_t n, int limit)
+int case_room(const case_worker *w, size_t n, int limit)
 {
     int spare = 0;
     for (size_t i = 0; i < n; i++)
@@ -54,7 +69,7 @@ int case_assign_waiting(wh_ctx *ctx, const char *hub, const char *date, int *ass
     int rc = case_store_release_departed(wh_ctx_db(ctx), hub, date, &released);
     if (rc == 0)
         rc = case_store_hub_workers(ctx, hub, date, &w, &n_workers);
-    int spare = rc == 0 ? room(w, n_workers, limit) : 0;
+    int spare = rc == 0 ? case_room(w, n_workers, limit) : 0;
     if (rc == 0 && spare > 0)
         rc = case_store_waiting(ctx, hub, date, spare, &waiting, &n_waiting);
     for (size_t i = 0; rc == 0 && i < n_waiting; i++) {

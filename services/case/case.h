@@ -206,6 +206,9 @@ typedef struct case_visit {
 } case_visit;
 
 int case_store_insert_visit_request(wh_db *db, const case_visit *v, int64_t *id);
+/* The visit's roles as an integer[] literal ("{1,4}"). */
+#define CASE_ROLES_LITERAL 64
+void case_roles_literal(const case_visit *v, char out[CASE_ROLES_LITERAL]);
 /* Records a visit's outcome once (by visit id); *fresh false for one recorded already or a request
  * case does not know. */
 int case_store_visit_outcome(wh_db *db, int64_t visit_id, int64_t visit_request_id, bool completed,
@@ -225,6 +228,55 @@ int case_store_counts(wh_db *db, case_counts *out);
 int case_store_read_case(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetCaseReply *out);
 int case_store_list_cases(wh_ctx *ctx, const Welfare__Case__V1__ListCases *q,
                           Welfare__Case__V1__ListCasesReply *out);
+
+/* --- a run of HouseholdIdentified at a time (store_batch.c) ---------------------------------------- */
+
+extern const wh_db_statement case_batch_statements[];
+extern const size_t case_batch_statements_count;
+
+/* A HouseholdIdentified that passed its checks. */
+typedef struct case_identified {
+    int64_t household_id, referral_id;
+    const char *dong_code;
+    bool has_location;
+    double latitude, longitude;
+    int risk_score;
+    char date[11];
+} case_identified;
+
+/* A dong's hub (case_store_hub_of). */
+typedef struct case_hub {
+    char dong_code[CASE_CODE_MAX + 1];
+    char hub_dong_code[CASE_CODE_MAX + 1];
+    bool known;   /* routing defined the dong */
+    bool staffed; /* the hub has workers who carry cases */
+} case_hub;
+
+/* A hub as of one date, as its assignment pass would find it (for a hub without workers the latest
+ * date of the chunk: a case it would release then it would release on any earlier date too). */
+typedef struct case_hub_state {
+    const char *hub_dong_code;
+    const char *date;
+    bool departed; /* the pass would release a case */
+    case_worker *workers;
+    size_t n_workers;
+} case_hub_state;
+
+/* Every statement takes a chunk of distinct households (n of them) in stream order. */
+int case_store_hubs_of(wh_db *db, const char *const *dongs, size_t n, case_hub *out);
+int case_store_upsert_households(wh_db *db, const case_identified *h, size_t n, bool *had_closed_case);
+/* ids[i] 0 where no case was created (the household has one open, or the referral opened one). */
+int case_store_insert_cases(wh_db *db, const case_opening *o, const char *const *hubs, size_t n,
+                            int64_t *ids);
+int case_store_decided_many(wh_db *db, const int64_t *household_ids, size_t n);
+/* Fills departed and the workers (ctx memory) of each hub. */
+int case_store_hubs_state(wh_ctx *ctx, case_hub_state *hubs, size_t n);
+/* case_store_waiting among the cases with an id up to upto (store.c). */
+int case_store_waiting_upto(wh_ctx *ctx, const char *hub, const char *date, int limit, int64_t upto,
+                            int64_t **ids, size_t *n);
+int case_store_insert_visit_requests(wh_db *db, const case_visit *v, size_t n, int64_t *ids);
+/* The open case of a household, or the case its referral opened (after a conflict; store.c). */
+int case_store_open_case_of(wh_db *db, int64_t household_id, int64_t referral_id, int64_t *id);
 
 /* --- steps commands and events share (casework.c, assign.c) ------------------------------------ */
 
@@ -249,6 +301,23 @@ int case_worker_role(wh_ctx *ctx, const case_record *c, int *role);
 
 /* Assigns one case to staff_id and emits CaseAssigned. */
 int case_assign_to(wh_ctx *ctx, int64_t case_id, int64_t staff_id, const char *date);
+/* The two halves of case_assign_to: the assignment stored (the case's dong into dong_code), and its
+ * CaseAssigned emitted. */
+int case_assign_store(wh_ctx *ctx, int64_t case_id, int64_t staff_id, const char *date,
+                      char dong_code[CASE_CODE_MAX + 1]);
+int case_emit_assigned(wh_ctx *ctx, int64_t case_id, int64_t staff_id, const char *dong_code,
+                       const char *date);
+/* The cases a hub's workers can still take (caseload below limit). */
+int case_room(const case_worker *w, size_t n, int limit);
+
+/* The parts of case_open a batch of openings shares (apply_intake_batch.c): CaseOpened, the first
+ * visit of a case whose worker has worker_role (case_worker_role), its VisitRequested once stored,
+ * and a household's open case kept at its highest risk and latest location. */
+int case_emit_opened(wh_ctx *ctx, const case_record *c);
+void case_first_visit(wh_ctx *ctx, const case_record *c, int worker_role, case_visit *v);
+int case_emit_visit_requested(wh_ctx *ctx, const case_record *c, const case_visit *v,
+                              int64_t visit_request_id);
+int case_update_open(wh_ctx *ctx, const case_opening *o, int64_t case_id, case_record *out);
 
 /* The hub's assignment pass as of a date: unassigns the cases of workers gone, then gives waiting
  * cases (highest risk, longest waiting first) to the workers with room, lowest caseload first.
@@ -275,6 +344,8 @@ int case_handle_get_case(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMess
 int case_handle_list_cases(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 
 int case_apply_household_identified(wh_ctx *ctx, const ProtobufCMessage *event);
+/* The same for a fetched run of HouseholdIdentified (apply_intake_batch.c). */
+int case_apply_households_identified(wh_ctx *const *ctx, const ProtobufCMessage *const *events, size_t n);
 int case_apply_dong_defined(wh_ctx *ctx, const ProtobufCMessage *event);
 int case_apply_staff_registered(wh_ctx *ctx, const ProtobufCMessage *event);
 int case_apply_staff_deactivated(wh_ctx *ctx, const ProtobufCMessage *event);

@@ -27,14 +27,18 @@ int case_request_visit(wh_ctx *ctx, const case_record *c, case_visit *v, int64_t
     v->case_id = c->id;
     v->household_id = c->household_id;
     int rc = case_store_insert_visit_request(wh_ctx_db(ctx), v, visit_request_id);
-    if (rc < 0)
-        return rc;
+    return rc < 0 ? rc : case_emit_visit_requested(ctx, c, v, *visit_request_id);
+}
+
+int case_emit_visit_requested(wh_ctx *ctx, const case_record *c, const case_visit *v,
+                              int64_t visit_request_id)
+{
     Welfare__Common__V1__StaffRole roles[CASE_MAX_ROLES];
     for (int i = 0; i < v->n_roles; i++)
         roles[i] = (Welfare__Common__V1__StaffRole)v->roles[i];
     Welfare__Common__V1__GeoPoint at;
     Welfare__Case__V1__VisitRequested ev = WELFARE__CASE__V1__VISIT_REQUESTED__INIT;
-    ev.visit_request_id = *visit_request_id;
+    ev.visit_request_id = visit_request_id;
     ev.case_id = c->id;
     ev.household_id = c->household_id;
     ev.dong_code = (char *)c->dong_code;
@@ -44,8 +48,8 @@ int case_request_visit(wh_ctx *ctx, const case_record *c, case_visit *v, int64_t
     ev.n_roles = (size_t)v->n_roles;
     ev.priority = v->priority;
     ev.duration_minutes = v->duration_minutes;
-    ev.earliest_on = v->earliest_on;
-    ev.latest_on = v->latest_on;
+    ev.earliest_on = (char *)v->earliest_on;
+    ev.latest_on = (char *)v->latest_on;
     return wh_ctx_emit(ctx, &ev.base);
 }
 
@@ -74,7 +78,7 @@ int case_request_linkage(wh_ctx *ctx, const case_record *c, int64_t assessment_i
     return 0;
 }
 
-static int emit_opened(wh_ctx *ctx, const case_record *c)
+int case_emit_opened(wh_ctx *ctx, const case_record *c)
 {
     Welfare__Case__V1__CaseOpened ev = WELFARE__CASE__V1__CASE_OPENED__INIT;
     ev.case_id = c->id;
@@ -86,26 +90,35 @@ static int emit_opened(wh_ctx *ctx, const case_record *c)
     return wh_ctx_emit(ctx, &ev.base);
 }
 
+void case_first_visit(wh_ctx *ctx, const case_record *c, int worker_role, case_visit *v)
+{
+    const case_settings *s = case_settings_of(ctx);
+    *v = (case_visit){.purpose = WELFARE__CASE__V1__VISIT_PURPOSE__VISIT_PURPOSE_FIRST};
+    v->roles[0] = worker_role;
+    v->n_roles = 1;
+    if (c->risk_score >= s->joint_visit_risk)
+        v->roles[v->n_roles++] = CASE_ROLE_NURSE;
+    v->priority = c->risk_score;
+    v->duration_minutes = FIRST_VISIT_MINUTES;
+    memcpy(v->earliest_on, c->opened_on, 11);
+    wh_date_add_days(c->opened_on, s->first_visit_days, v->latest_on);
+    v->case_id = c->id;
+    v->household_id = c->household_id;
+}
+
 /* The first home visit: the case worker's profession, with a visiting nurse at high risk. */
 static int request_first_visit(wh_ctx *ctx, const case_record *c, int64_t *visit_request_id)
 {
-    const case_settings *s = case_settings_of(ctx);
-    case_visit v = {.purpose = WELFARE__CASE__V1__VISIT_PURPOSE__VISIT_PURPOSE_FIRST};
-    int rc = case_worker_role(ctx, c, &v.roles[0]);
+    case_visit v;
+    int role;
+    int rc = case_worker_role(ctx, c, &role);
     if (rc < 0)
         return rc;
-    v.n_roles = 1;
-    if (c->risk_score >= s->joint_visit_risk)
-        v.roles[v.n_roles++] = CASE_ROLE_NURSE;
-    v.priority = c->risk_score;
-    v.duration_minutes = FIRST_VISIT_MINUTES;
-    memcpy(v.earliest_on, c->opened_on, 11);
-    wh_date_add_days(c->opened_on, s->first_visit_days, v.latest_on);
+    case_first_visit(ctx, c, role, &v);
     return case_request_visit(ctx, c, &v, visit_request_id);
 }
 
-/* A household already under case management: keep its highest risk and latest location. */
-static int update_open(wh_ctx *ctx, const case_opening *o, int64_t case_id, case_record *out)
+int case_update_open(wh_ctx *ctx, const case_opening *o, int64_t case_id, case_record *out)
 {
     int rc = case_store_raise_risk(wh_ctx_db(ctx), case_id, o->risk_score, o);
     return rc < 0 ? rc : case_store_case(wh_ctx_db(ctx), case_id, out);
@@ -124,11 +137,11 @@ int case_open(wh_ctx *ctx, const case_opening *o, case_record *out, int64_t *vis
     if (rc < 0)
         return rc;
     if (!*created)
-        return update_open(ctx, o, id, out);
+        return case_update_open(ctx, o, id, out);
     if (!known)
         wh_log_info("case opened in a dong routing has not defined; it is its own hub until it is", "{s:I}",
                     "case_id", (json_int_t)id);
-    if ((rc = case_store_case(db, id, out)) < 0 || (rc = emit_opened(ctx, out)) < 0 ||
+    if ((rc = case_store_case(db, id, out)) < 0 || (rc = case_emit_opened(ctx, out)) < 0 ||
         (rc = case_store_decided(db, o->household_id)) < 0) /* a re-referral decided */
         return rc;
     if ((rc = case_assign_waiting(ctx, hub, o->opened_on, NULL)) < 0 ||

@@ -63,6 +63,11 @@ static const wh_subscription subscriptions[] = {
     {"registry", &welfare__registry__v1__match_failed__descriptor, case_apply_match_failed},
 };
 
+/* Runs of these are applied together (the same effects, fewer statements). */
+static const wh_event_batch event_batches[] = {
+    {"intake", &welfare__intake__v1__household_identified__descriptor, case_apply_households_identified},
+};
+
 static case_settings settings;
 
 #define GAUGE_MS 10000
@@ -128,20 +133,25 @@ const wh_service_def *case_service_def(void)
         .n_commands = sizeof commands / sizeof commands[0],
         .subscriptions = subscriptions,
         .n_subscriptions = sizeof subscriptions / sizeof subscriptions[0],
+        .event_batch_handlers = event_batches,
+        .n_event_batch_handlers = sizeof event_batches / sizeof event_batches[0],
         .migrations = case_migrations,
         .start = start,
         .stop = stop,
     };
     def.n_migrations = case_migrations_count;
     if (!def.statements) {
-        /* case's statements and outreach's, one table (built once, lives as long as the process) */
-        size_t n = case_statements_count + case_outreach_statements_count;
+        /* case's statements, outreach's and the batch's, one table (built once, lives as long as the process)
+         */
+        size_t n = case_statements_count + case_outreach_statements_count + case_batch_statements_count;
         wh_db_statement *all = malloc(sizeof *all * n);
         if (!all)
             return NULL;
         memcpy(all, case_statements, sizeof *all * case_statements_count);
         memcpy(all + case_statements_count, case_outreach_statements,
                sizeof *all * case_outreach_statements_count);
+        memcpy(all + case_statements_count + case_outreach_statements_count, case_batch_statements,
+               sizeof *all * case_batch_statements_count);
         def.statements = all;
         def.n_statements = n;
     }

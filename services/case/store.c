@@ -6,6 +6,7 @@
  * kept as a counter that could drift.  Inserts that may meet a unique index use ON CONFLICT DO
  * NOTHING, because a failed INSERT would abort the transaction an event is applied in.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,14 +41,16 @@ const wh_db_statement case_statements[] = {
                                                "$2") " ORDER BY w.staff_id"},
     {"case_release_departed",
      "WITH gone AS (SELECT c.id FROM cases c JOIN worker w ON w.staff_id = c.staff_id "
-     "  WHERE c.status = 'open' AND c.hub_dong_code = $1 AND (NOT w.carries_cases OR w.hub_dong_code <> $1 "
+     "  WHERE c.status = 'open' AND c.staff_id IS NOT NULL AND c.hub_dong_code = $1 AND (NOT w.carries_cases "
+     "  OR w.hub_dong_code <> $1 "
      "  OR w.active_until < $2::date)), "
      "ended AS (UPDATE assignment a SET ended_on = GREATEST($2::date, a.assigned_on) FROM gone "
      "  WHERE a.case_id = gone.id AND a.ended_on IS NULL) "
      "UPDATE cases c SET staff_id = NULL, assigned_on = NULL FROM gone WHERE c.id = gone.id"},
+    /* The hub's waiting cases up to an id ($4): those a pass at that case's opening could see. */
     {"case_waiting",
      "SELECT id FROM cases WHERE hub_dong_code = $1 AND status = 'open' AND staff_id IS NULL AND "
-     "opened_on <= $2::date ORDER BY risk_score DESC, opened_on, id LIMIT $3"},
+     "opened_on <= $2::date AND id <= $4 ORDER BY risk_score DESC, opened_on, id LIMIT $3"},
     {"case_insert_case",
      "INSERT INTO cases (household_id, referral_id, dong_code, hub_dong_code, latitude, longitude, "
      "risk_score, opened_on, previous_case_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT p.id FROM "
@@ -339,7 +342,8 @@ int case_store_release_departed(wh_db *db, const char *hub, const char *date, in
     return exec(db, "case_release_departed", &p, released);
 }
 
-int case_store_waiting(wh_ctx *ctx, const char *hub, const char *date, int limit, int64_t **ids, size_t *n)
+int case_store_waiting_upto(wh_ctx *ctx, const char *hub, const char *date, int limit, int64_t upto,
+                            int64_t **ids, size_t *n)
 {
     wh_params p;
     wh_db *db = wh_ctx_db(ctx);
@@ -347,24 +351,39 @@ int case_store_waiting(wh_ctx *ctx, const char *hub, const char *date, int limit
     wh_params_text(&p, hub);
     wh_params_text(&p, date);
     wh_params_i64(&p, limit);
+    wh_params_i64(&p, upto);
     PGresult *r = wh_db_query(db, "case_waiting", &p);
     if (!r)
         return wh_db_last_status(db);
     int rows = PQntuples(r);
     int64_t *v = wh_ctx_alloc(ctx, sizeof *v * (size_t)(rows ? rows : 1));
-    if (!v) {
-        PQclear(r);
-        return WH_INTERNAL;
-    }
-    for (int i = 0; i < rows; i++)
+    for (int i = 0; v != NULL && i < rows; i++)
         v[i] = wh_db_i64(r, i, 0, 0);
     PQclear(r);
+    if (v == NULL)
+        return WH_INTERNAL;
     *ids = v;
     *n = (size_t)rows;
     return 0;
 }
 
+int case_store_waiting(wh_ctx *ctx, const char *hub, const char *date, int limit, int64_t **ids, size_t *n)
+{
+    return case_store_waiting_upto(ctx, hub, date, limit, INT64_MAX, ids, n);
+}
+
 /* --- cases ------------------------------------------------------------------------------------ */
+
+int case_store_open_case_of(wh_db *db, int64_t household_id, int64_t referral_id, int64_t *id)
+{
+    wh_params p;
+    bool found;
+    wh_params_reset(&p);
+    wh_params_i64(&p, household_id);
+    wh_params_i64(&p, referral_id);
+    int rc = returning_id(db, "case_open_case_of", &p, id, &found);
+    return rc < 0 ? rc : found ? 0 : WH_INTERNAL;
+}
 
 int case_store_insert_case(wh_db *db, const case_opening *o, const char *hub, int64_t *id, bool *created)
 {
@@ -380,12 +399,7 @@ int case_store_insert_case(wh_db *db, const case_opening *o, const char *hub, in
     int rc = returning_id(db, "case_insert_case", &p, id, created);
     if (rc < 0 || *created)
         return rc;
-    bool found;
-    wh_params_reset(&p);
-    wh_params_i64(&p, o->household_id);
-    wh_params_i64(&p, o->referral_id);
-    rc = returning_id(db, "case_open_case_of", &p, id, &found);
-    return rc < 0 ? rc : found ? 0 : WH_INTERNAL;
+    return case_store_open_case_of(db, o->household_id, o->referral_id, id);
 }
 
 int case_store_raise_risk(wh_db *db, int64_t case_id, int risk_score, const case_opening *o)
@@ -568,13 +582,18 @@ int case_store_fail_linkage(wh_db *db, int64_t linkage_id, const char *reason, c
 
 /* --- visits and follow-ups -------------------------------------------------------------------- */
 
+void case_roles_literal(const case_visit *v, char out[CASE_ROLES_LITERAL])
+{
+    size_t used = (size_t)snprintf(out, CASE_ROLES_LITERAL, "{");
+    for (int i = 0; i < v->n_roles && i < CASE_MAX_ROLES; i++)
+        used += (size_t)snprintf(out + used, CASE_ROLES_LITERAL - used, "%s%d", i ? "," : "", v->roles[i]);
+    snprintf(out + used, CASE_ROLES_LITERAL - used, "}");
+}
+
 int case_store_insert_visit_request(wh_db *db, const case_visit *v, int64_t *id)
 {
-    char roles[64];
-    size_t used = (size_t)snprintf(roles, sizeof roles, "{");
-    for (int i = 0; i < v->n_roles && i < CASE_MAX_ROLES; i++)
-        used += (size_t)snprintf(roles + used, sizeof roles - used, "%s%d", i ? "," : "", v->roles[i]);
-    snprintf(roles + used, sizeof roles - used, "}");
+    char roles[CASE_ROLES_LITERAL];
+    case_roles_literal(v, roles);
     wh_params p;
     wh_params_reset(&p);
     wh_params_i64(&p, v->case_id);

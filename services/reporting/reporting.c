@@ -25,6 +25,8 @@ void reporting_service_def(wh_service_def *def)
         .n_commands = reporting_commands_count,
         .subscriptions = reporting_subscriptions,
         .n_subscriptions = reporting_subscriptions_count,
+        .event_batch_handlers = reporting_event_batches,
+        .n_event_batch_handlers = reporting_event_batches_count,
         .migrations = reporting_migrations,
         .n_migrations = reporting_migrations_count,
         .statements = reporting_statements,

@@ -228,6 +228,12 @@ extern const wh_db_statement reporting_statements[];
 extern const size_t reporting_statements_count;
 
 int reporting_store_add_fact(wh_db *db, const reporting_fact *f);
+/* The facts f[0..n) in one statement (summed per dong and day, and per month). */
+int reporting_store_add_facts(wh_db *db, const reporting_fact *f, size_t n);
+/* Counts the cases case_ids[i] (dong and day in f[i]) that were not counted before: fresh[i] says
+ * which (a repeated id: its first occurrence).  One statement. */
+int reporting_store_open_cases(wh_db *db, const int64_t *case_ids, const reporting_fact *f, size_t n,
+                               bool *fresh);
 /* 1 when the case was new, 0 when it was known already, negative on failure. */
 int reporting_store_open_case(wh_db *db, int64_t case_id, const char *dong_code, const char *opened_on);
 /* Closes a case on f->day (no earlier than its opening); on 1 f holds the case's dong and the date it
@@ -251,6 +257,11 @@ int reporting_build_report(wh_db *db, const reporting_selection *s, reporting_re
 void reporting_service_def(wh_service_def *def);
 extern const wh_subscription reporting_subscriptions[]; /* handlers.c */
 extern const size_t reporting_subscriptions_count;
+/* handlers_batch.c: the same events a fetched run at a time (facts summed in one statement). */
+extern const wh_event_batch reporting_event_batches[];
+extern const size_t reporting_event_batches_count;
+int reporting_apply_facts(wh_ctx *const *ctx, const ProtobufCMessage *const *events, size_t n);
+int reporting_apply_cases_opened(wh_ctx *const *ctx, const ProtobufCMessage *const *events, size_t n);
 /* Registers reporting_events_applied_total and _rejected_total for every type, at 0, so an alert on
  * the rejected count has a series before the first rejection. */
 void reporting_event_metrics_register(void);

@@ -14,6 +14,7 @@
 
 #include "compare.h"
 #include "reporting.h"
+#include "wh/sqlarray.h"
 #include "wh/status.h"
 
 /* The dong filter of a KPI read: a list of codes, or every dong ($1 is then NULL; the test is a
@@ -90,12 +91,19 @@
 #define Q_NAMES(DONGS) "SELECT dong_code, name, hub_dong_code FROM dong WHERE " DONGS " ORDER BY dong_code"
 
 const wh_db_statement reporting_statements[] = {
-    /* One round trip adds the fact to its day and to its month (a data-modifying CTE always runs). */
-    {"reporting_add_fact",
-     "WITH daily AS ("
+    /* The facts of one event or of a batch of them ($1 dongs, $2 days, $3.. the deltas, arrays of one
+     * length), summed per day and per month, in one round trip (a data-modifying CTE always runs). */
+    {"reporting_add_facts",
+     "WITH f AS (SELECT * FROM unnest($1::text[], $2::date[], $3::bigint[], $4::bigint[], $5::bigint[],"
+     " $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])"
+     " AS f(dong_code, day, targets, blind_spots, cases_opened, cases_closed, site_visits, visits_missed,"
+     " service_linkages, resources_discovered, resource_amount_krw)), "
+     "daily AS ("
      "INSERT INTO kpi_daily (dong_code, day, targets, blind_spots, cases_opened, cases_closed, site_visits, "
      "visits_missed, service_linkages, resources_discovered, resource_amount_krw)"
-     " VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+     " SELECT dong_code, day, sum(targets), sum(blind_spots), sum(cases_opened), sum(cases_closed),"
+     " sum(site_visits), sum(visits_missed), sum(service_linkages), sum(resources_discovered),"
+     " sum(resource_amount_krw) FROM f GROUP BY dong_code, day"
      " ON CONFLICT (dong_code, day) DO UPDATE SET"
      " targets = kpi_daily.targets + EXCLUDED.targets,"
      " blind_spots = kpi_daily.blind_spots + EXCLUDED.blind_spots,"
@@ -109,7 +117,9 @@ const wh_db_statement reporting_statements[] = {
      " RETURNING 1) "
      "INSERT INTO kpi_monthly (dong_code, month, targets, blind_spots, cases_opened, cases_closed, "
      "site_visits, visits_missed, service_linkages, resources_discovered, resource_amount_krw)"
-     " VALUES ($1, date_trunc('month', $2::date)::date, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+     " SELECT dong_code, date_trunc('month', day)::date, sum(targets), sum(blind_spots), sum(cases_opened),"
+     " sum(cases_closed), sum(site_visits), sum(visits_missed), sum(service_linkages),"
+     " sum(resources_discovered), sum(resource_amount_krw) FROM f GROUP BY 1, 2"
      " ON CONFLICT (dong_code, month) DO UPDATE SET"
      " targets = kpi_monthly.targets + EXCLUDED.targets,"
      " blind_spots = kpi_monthly.blind_spots + EXCLUDED.blind_spots,"
@@ -120,6 +130,11 @@ const wh_db_statement reporting_statements[] = {
      " service_linkages = kpi_monthly.service_linkages + EXCLUDED.service_linkages,"
      " resources_discovered = kpi_monthly.resources_discovered + EXCLUDED.resources_discovered,"
      " resource_amount_krw = kpi_monthly.resource_amount_krw + EXCLUDED.resource_amount_krw"},
+    /* A batch of CaseOpened ($1 case ids, $2 dongs, $3 days): the ids that were not counted before. */
+    {"reporting_open_cases",
+     "INSERT INTO case_interval (case_id, dong_code, opened_on)"
+     " SELECT * FROM unnest($1::bigint[], $2::text[], $3::date[]) ON CONFLICT (case_id) DO NOTHING"
+     " RETURNING case_id"},
     {"reporting_open_case",
      "INSERT INTO case_interval (case_id, dong_code, opened_on) VALUES ($1, $2, $3::date)"
      " ON CONFLICT (case_id) DO NOTHING"},
@@ -182,13 +197,68 @@ static int exec_status(wh_db *db, const char *statement, const wh_params *p, int
 
 int reporting_store_add_fact(wh_db *db, const reporting_fact *f)
 {
+    return reporting_store_add_facts(db, f, 1);
+}
+
+int reporting_store_add_facts(wh_db *db, const reporting_fact *f, size_t n)
+{
+    wh_sqlarray col[2 + REPORTING_FACT_COUNT] = {0};
+    const char *values[2 + REPORTING_FACT_COUNT];
+    int rc = 0;
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        wh_sqlarray_text(&col[0], f[i].dong_code);
+        wh_sqlarray_text(&col[1], f[i].day);
+        for (int k = 0; k < REPORTING_FACT_COUNT; k++)
+            wh_sqlarray_i64(&col[2 + k], f[i].delta[k]);
+    }
     wh_params p;
     wh_params_reset(&p);
-    wh_params_text(&p, f->dong_code);
-    wh_params_text(&p, f->day);
-    for (int i = 0; i < REPORTING_FACT_COUNT; i++)
-        wh_params_i64(&p, f->delta[i]);
-    return exec_status(db, "reporting_add_fact", &p, NULL);
+    for (int k = 0; k < 2 + REPORTING_FACT_COUNT; k++) {
+        if ((values[k] = wh_sqlarray_value(&col[k])) == NULL)
+            rc = WH_INTERNAL;
+        wh_params_text(&p, values[k]);
+    }
+    if (rc == 0)
+        rc = exec_status(db, "reporting_add_facts", &p, NULL);
+    for (int k = 0; k < 2 + REPORTING_FACT_COUNT; k++)
+        wh_sqlarray_free(&col[k]);
+    return rc;
+}
+
+int reporting_store_open_cases(wh_db *db, const int64_t *case_ids, const reporting_fact *f, size_t n,
+                               bool *fresh)
+{
+    wh_sqlarray ids = {0}, dongs = {0}, days = {0};
+    for (size_t i = 0; i < n; i++) {
+        wh_sqlarray_i64(&ids, case_ids[i]);
+        wh_sqlarray_text(&dongs, f[i].dong_code);
+        wh_sqlarray_text(&days, f[i].day);
+        fresh[i] = false;
+    }
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_text(&p, wh_sqlarray_value(&ids));
+    wh_params_text(&p, wh_sqlarray_value(&dongs));
+    wh_params_text(&p, wh_sqlarray_value(&days));
+    PGresult *r =
+        ids.failed || dongs.failed || days.failed ? NULL : wh_db_query(db, "reporting_open_cases", &p);
+    int rc = r != NULL ? 0 : ids.failed || dongs.failed || days.failed ? WH_INTERNAL : wh_db_last_status(db);
+    /* A case id may come twice (a replayed stream): the first of them is the fresh one. */
+    for (int row = 0; r != NULL && row < PQntuples(r); row++) {
+        int64_t id = wh_db_i64(r, row, 0, 0);
+        for (size_t i = 0; i < n; i++)
+            if (case_ids[i] == id) {
+                fresh[i] = true;
+                break;
+            }
+    }
+    PQclear(r);
+    wh_sqlarray_free(&ids);
+    wh_sqlarray_free(&dongs);
+    wh_sqlarray_free(&days);
+    return rc;
 }
 
 int reporting_store_open_case(wh_db *db, int64_t case_id, const char *dong_code, const char *opened_on)

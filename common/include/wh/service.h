@@ -84,6 +84,21 @@ typedef struct wh_subscription {
     wh_event_fn apply;
 } wh_subscription;
 
+/* Optionally (wh_service_def.event_batch_handlers), applies n ≥ 1 events of one subscribed type
+ * together, in their stream order: the same effects and events (emitted through each ctx[i], event
+ * after event) as n calls of the type's wh_event_fn, with fewer statements.  Events of types the
+ * service does not apply may lie between them on the stream; an event of another subscribed type
+ * ends the run.  0, or a negative status: the consumer's whole transaction is undone and the fetched
+ * events are applied again one at a time with the wh_event_fn, so a failing event is retried and
+ * dead-lettered on its own. */
+typedef int (*wh_event_batch_fn)(wh_ctx *const *ctx, const ProtobufCMessage *const *events, size_t n);
+
+typedef struct wh_event_batch {
+    const char *stream;
+    const ProtobufCMessageDescriptor *event;
+    wh_event_batch_fn apply;
+} wh_event_batch;
+
 typedef struct wh_service_def {
     const char *name;   /* "intake": stream name, principal name, log "service" field */
     const char *schema; /* the PostgreSQL schema it owns */
@@ -97,6 +112,8 @@ typedef struct wh_service_def {
     size_t n_statements;
     const wh_command_batch *batch_handlers; /* optional: types whose runs are handled together */
     size_t n_batch_handlers;
+    const wh_event_batch *event_batch_handlers; /* optional: subscribed types applied together */
+    size_t n_event_batch_handlers;
     /* Optional: after the database is ready and before serving (load keys, start timers).  0 to go on. */
     int (*start)(wh_service *svc);
     /* Optional: at orderly shutdown, before the database closes. */
