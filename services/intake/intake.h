@@ -170,43 +170,9 @@ typedef struct intake_household_state {
     bool known_to_programme;
 } intake_household_state;
 
-#define INTAKE_MAX_CANDIDATES 8
-
 int intake_store_insert_reporter(wh_db *db, const char *name, int channel, int64_t *id);
 /* 0 when the reporter exists, WH_NOT_FOUND otherwise. */
 int intake_store_reporter_exists(wh_db *db, int64_t id);
-
-/* Everything one referral stores, in one round trip (store.c's intake_attach). */
-typedef struct intake_attach {
-    const intake_household_row *household;
-    const intake_person_row *persons;
-    size_t n_persons;
-    const Welfare__Intake__V1__SubmitReferral *referral;
-    const intake_checked *checked;
-    const char *concern_sealed; /* NULL when there is no concern */
-} intake_attach;
-
-typedef struct intake_attach_result {
-    intake_household_state state;
-    bool is_new;
-    int64_t referral_id;
-    int persons_added;
-    int64_t matched_too[INTAKE_MAX_CANDIDATES]; /* other households holding persons of the referral */
-    size_t n_matched_too;
-    int64_t neighbours[INTAKE_MAX_CANDIDATES]; /* other households sharing a phone */
-    size_t n_neighbours;
-    int64_t same_address[INTAKE_MAX_CANDIDATES]; /* when new: other live households at its address */
-    size_t n_same_address;
-} intake_attach_result;
-
-/* Finds the household holding the persons (by resident number first, then by name key; the oldest
- * when several), creates one when none does, else counts the referral on it and raises its risk;
- * adds the persons it does not hold yet (same resident number anywhere, or same name key in it),
- * stores the referral, and reports other matched households, households sharing a phone and, for a
- * new household, other live households at the same normalized address and dong. */
-int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result *out);
-/* Records a suspicion on the pair unless one is open or was resolved; *raised when new. */
-int intake_store_suspect(wh_db *db, int64_t a, int64_t b, const char *reason, bool *raised);
 
 /* The household's merged_into (0 when live): 0, or WH_NOT_FOUND. */
 int intake_store_household_merged_into(wh_db *db, int64_t id, int64_t *merged_into);
@@ -245,7 +211,7 @@ int intake_prepare_referral(const Welfare__Intake__V1__SubmitReferral *m, const 
 void intake_prepared_free(intake_prepared *p);
 
 /* A statement planned once (generic) and as index probes at every table size, put back right after
- * it (SET LOCAL: undone with the transaction too): why, in store.c above intake_store_attach. */
+ * it (SET LOCAL: undone with the transaction too): why, in store_bulk.c above read_all. */
 #define INTAKE_PLAN_INDEXED "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off"
 #define INTAKE_PLAN_DEFAULT "SET LOCAL plan_cache_mode TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT"
 
@@ -255,8 +221,8 @@ void intake_prepared_free(intake_prepared *p);
  * array parameters (WH_INTAKE_BULK_WRITE=unnest), for comparison. */
 typedef enum intake_bulk_write { INTAKE_BULK_COPY, INTAKE_BULK_UNNEST } intake_bulk_write;
 
-/* One row of a set-wise attach: a validated, prepared referral in, what intake_store_attach would have
- * returned for it out. */
+/* One row of a set-wise attach: a validated, prepared referral in, what the resolver decided and the
+ * store wrote for it out. */
 typedef struct intake_bulk_row {
     const Welfare__Intake__V1__SubmitReferral *m;
     const intake_checked *checked;
@@ -284,12 +250,12 @@ typedef struct intake_bulk {
     size_t n_suspicions;
 } intake_bulk;
 
-/* Attaches every row as intake_store_attach and intake_store_suspect would, one row after another in
- * array order — the same households, persons, referrals, ids and suspicions — but with a handful of
- * set-wise statements for the whole array: the stored persons and households the rows can meet are
- * read at once, the rows resolved against them in memory (re-reports inside the array included), and
- * the new households, persons and referrals written with COPY (or unnest), the matched households
- * updated and the suspicions inserted in one statement each.  0 or a negative status. */
+/* Attaches every row in array order as the resolver decides (resolve.h): the stored persons and
+ * households the rows can meet read at once, the rows resolved against them in memory (re-reports
+ * inside the array included), the new households, persons and referrals written with COPY (or
+ * unnest), the matched households updated and the suspicions inserted in one statement each.  The
+ * one way referrals are attached (pipeline.c, and the roster's unknown persons).  0 or a negative
+ * status. */
 int intake_store_attach_many(wh_db *db, intake_bulk *b);
 
 /* The columns the set-wise path writes, in the order of its COPY rows and unnest parameters. */
@@ -333,9 +299,48 @@ int intake_handle_import_block(wh_ctx *ctx, const ProtobufCMessage *req, Protobu
 int intake_emit_attached(wh_ctx *ctx, const Welfare__Intake__V1__SubmitReferral *m,
                          const intake_household_state *state, int64_t referral_id, bool is_new,
                          int persons_added, int risk_score);
-/* DuplicateSuspected of state's household and other. */
-int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, int64_t other,
-                          const char *reason);
+/* One DuplicateSuspected of state's household listing s[n] (n >= 1). */
+#define INTAKE_MAX_SUSPICIONS 24 /* 8 of each of the three reasons */
+int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, const intake_bulk_suspicion *s,
+                          size_t n);
+
+/* --- the one pipeline (pipeline.c): SubmitReferral, a batch of them, ImportReferralBlock ------- */
+
+/* One referral's work: its checks, prepared values, failure (when any) and stored row. */
+typedef struct intake_referral_work {
+    const Welfare__Intake__V1__SubmitReferral *m;
+    intake_checked checked;
+    intake_prepared prep;
+    int status; /* 0, or the referral's failure: field and message say why */
+    char field[48];
+    const char *message;
+    intake_bulk_row *row; /* when stored */
+} intake_referral_work;
+
+typedef struct intake_pipeline {
+    size_t n;
+    intake_referral_work *w;
+    intake_person_row *persons; /* every referral's persons, back to back */
+    intake_bulk_row *rows;      /* the good referrals, in order */
+    intake_bulk set;
+} intake_pipeline;
+
+/* Stop before anything is stored when one referral fails (a batch falls back to one at a time). */
+#define INTAKE_PIPELINE_ALL_OR_NOTHING 1
+
+/* Checks m[n] (a NULL m[i] fails as "referral is required"; who[i], the principal that sent m[i], for
+ * the identity-bound fields: intake_check_identity; who NULL: none), looks up their reporters, hashes and
+ * seals them and attaches every good one (intake_store_attach_many, writing with mode).  A bad
+ * referral gets its status; the others go on (unless ALL_OR_NOTHING).  0, or a negative status with
+ * *what saying which step failed.  intake_pipeline_free always. */
+int intake_pipeline_run(wh_db *db, intake_pipeline *p, const Welfare__Intake__V1__SubmitReferral *const *m,
+                        const wh_principal *const *who, size_t n, int flags, intake_bulk_write mode,
+                        const char **what);
+const intake_referral_work *intake_pipeline_first_failure(const intake_pipeline *p);
+void intake_pipeline_free(intake_pipeline *p);
+/* A stored row's events (intake_emit_attached, then one DuplicateSuspected when it raised any) and
+ * metrics. */
+int intake_emit_row(wh_ctx *ctx, const intake_bulk *set, const intake_bulk_row *row);
 
 /* The bulk path's write mode (service.c reads WH_INTAKE_BULK_WRITE at start). */
 extern intake_bulk_write intake_bulk_write_mode;

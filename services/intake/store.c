@@ -1,12 +1,9 @@
 /*
  * store.c — the intake schema's SQL: the only file that talks to the database.
  *
- * SubmitReferral's path is one statement: a single prepared statement (intake_attach) looks up
- * every person's hashes at once, creates or updates the household, adds the persons it does not hold
- * yet (so persons_added is exact), stores the referral and reports other matched households,
- * households sharing a phone and, for a new household, others at the same address.  A registered reporter
- * costs one more look-up, a new suspected duplicate one insert; two short SETs around intake_attach
- * keep its plan generic (intake_store_attach).  Values arrive hashed or sealed; nothing here
+ * The statements as a table, for every path.  Attaching referrals (every path: one, a batch, a block)
+ * is set-wise, in store_bulk.c around the pure resolver (resolve.c); this file holds the rest —
+ * reporters, merges and decisions, the read models.  Values arrive hashed or sealed; nothing here
  * sees a resident number in clear.
  */
 #include <stdio.h>
@@ -15,58 +12,9 @@
 
 #include "intake.h"
 
-#define HOUSEHOLD_COLUMNS "id, dong_code, latitude, longitude, risk_score, known_to_programme"
-
 const wh_db_statement intake_statements[] = {
     {"intake_insert_reporter", "INSERT INTO reporter (name, channel) VALUES ($1, $2) RETURNING id"},
     {"intake_reporter_exists", "SELECT 1 FROM reporter WHERE id = $1"},
-    {"intake_attach",
-     /* One round trip for a referral: find the households holding its persons (by resident number
-      * first, then by name key; oldest first), create the household when there is none or update the
-      * first, add the persons it does not hold yet, store the referral, and report the other matched
-      * households and those sharing a phone. */
-     "WITH c AS (SELECT household_id, 1 AS how FROM person WHERE rrn_hash = ANY ($9::text[]) UNION ALL "
-     "SELECT household_id, 2 FROM person WHERE name_key = ANY ($12::text[])), "
-     "m AS (SELECT household_id, row_number() OVER (ORDER BY min(how), household_id) AS rank FROM c "
-     "GROUP BY household_id), "
-     "ins AS (INSERT INTO household (dong_code, latitude, longitude, address_sealed, address_key, "
-     "known_to_programme, blind_spot, risk_score, first_reported_on, last_reported_on) "
-     "SELECT $1, $2, $3, $4, $5, $6, NOT $6, $7, $8, $8 WHERE NOT EXISTS (SELECT 1 FROM m) "
-     "RETURNING " HOUSEHOLD_COLUMNS "), "
-     "upd AS (UPDATE household SET risk_score = GREATEST(risk_score, $7), referral_count = referral_count + "
-     "1, "
-     "known_to_programme = known_to_programme OR $6, first_reported_on = LEAST(first_reported_on, $8::date), "
-     "last_reported_on = GREATEST(last_reported_on, $8::date), latitude = COALESCE(latitude, $2), "
-     "longitude = COALESCE(longitude, $3) WHERE id = (SELECT household_id FROM m WHERE rank = 1) "
-     "RETURNING " HOUSEHOLD_COLUMNS "), "
-     "h AS (SELECT *, true AS created FROM ins UNION ALL SELECT *, false FROM upd), "
-     "p AS (INSERT INTO person (household_id, rrn_hash, rrn_sealed, name_sealed, name_key, phone_hash, "
-     "phone_sealed, birth_date) SELECT h.id, u.rrn_hash, u.rrn_sealed, u.name_sealed, u.name_key, "
-     "u.phone_hash, "
-     "u.phone_sealed, u.birth_date::date FROM h, unnest($9::text[], $10::text[], $11::text[], $12::text[], "
-     "$13::text[], $14::text[], $15::text[]) AS u (rrn_hash, rrn_sealed, name_sealed, name_key, phone_hash, "
-     "phone_sealed, birth_date) "
-     /* OFFSET 0 keeps this a probe per new person (a SubPlan on person_name_key): without it the
-      * planner may turn it into an anti join over all of person, which a cached generic plan would
-      * keep (see intake_store_attach). */
-     "WHERE NOT EXISTS (SELECT 1 FROM person e WHERE e.name_key = u.name_key AND e.household_id = h.id "
-     "OFFSET 0) "
-     "ON CONFLICT (rrn_hash) DO NOTHING RETURNING 1), "
-     "r AS (INSERT INTO referral (household_id, channel, reporter_id, reported_on, concern_sealed, "
-     "months_utility_arrears, months_rent_arrears, months_insurance_arrears, lives_alone, aged_65_or_over, "
-     "disability, chronic_illness, unemployed, single_parent, risk_score, person_count, persons_added, "
-     "created_household) SELECT h.id, $16, NULLIF($17::bigint, 0), $8::date, $18, i[1], i[2], i[3], "
-     "i[4] <> 0, i[5] <> 0, i[6] <> 0, i[7] <> 0, i[8] <> 0, i[9] <> 0, $7, $20, (SELECT count(*) FROM p), "
-     "h.created FROM h, (SELECT $19::integer[] AS i) k RETURNING id, persons_added) "
-     "SELECT h.id, h.dong_code, h.latitude, h.longitude, h.risk_score, h.known_to_programme, h.created, "
-     "r.id, "
-     "r.persons_added, array_to_string(ARRAY(SELECT household_id FROM m WHERE rank > 1 ORDER BY rank LIMIT "
-     "8), "
-     "','), array_to_string(ARRAY(SELECT DISTINCT e.household_id FROM person e "
-     "WHERE e.phone_hash = ANY ($13::text[]) AND e.household_id <> h.id ORDER BY 1 LIMIT 8), ','), "
-     "array_to_string(ARRAY(SELECT a.id FROM household a WHERE h.created AND a.address_key = $5 "
-     "AND a.id <> h.id AND a.merged_into IS NULL ORDER BY 1 LIMIT 8), ',') "
-     "FROM h, r"},
     /* --- the set-wise path (store_bulk.c): a whole block of rows in a handful of statements --- */
     {"intake_bulk_reporters", "SELECT id FROM reporter WHERE id = ANY ($1::bigint[])"},
     /* Every stored person a block's rows can meet: by resident number, name key or phone. */
@@ -121,9 +69,6 @@ const wh_db_statement intake_statements[] = {
      "$2::bigint[], $3::integer[], $4::bigint[], $5::date[], $6::text[], $7::integer[], $8::integer[], "
      "$9::integer[], $10::boolean[], $11::boolean[], $12::boolean[], $13::boolean[], $14::boolean[], "
      "$15::boolean[], $16::integer[], $17::integer[], $18::integer[], $19::boolean[])"},
-    {"intake_suspect", "INSERT INTO duplicate_suspicion (household_a, household_b, reason) "
-                       "VALUES (LEAST($1::bigint, $2::bigint), GREATEST($1::bigint, $2::bigint), $3) "
-                       "ON CONFLICT DO NOTHING RETURNING 1"},
     {"intake_household_merged_into", "SELECT COALESCE(merged_into, 0) FROM household WHERE id = $1"},
     {"intake_move_persons", "UPDATE person SET household_id = $1 WHERE household_id = $2"},
     {"intake_move_referrals", "UPDATE referral SET household_id = $1 WHERE household_id = $2"},
@@ -185,184 +130,6 @@ int intake_store_reporter_exists(wh_db *db, int64_t id)
         return rc;
     PQclear(r);
     return r ? 0 : WH_NOT_FOUND;
-}
-
-/* A text[] literal of the values (NULL pointers are SQL NULL), each quoted.  Caller frees. */
-static char *text_array(const char *const *values, size_t n)
-{
-    size_t cap = 3;
-    for (size_t i = 0; i < n; i++)
-        cap += values[i] ? 2 * strlen(values[i]) + 3 : 5;
-    char *out = malloc(cap), *o = out;
-    if (!out)
-        return NULL;
-    *o++ = '{';
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            *o++ = ',';
-        if (!values[i]) {
-            memcpy(o, "NULL", 4);
-            o += 4;
-            continue;
-        }
-        *o++ = '"';
-        for (const char *v = values[i]; *v; v++) {
-            if (*v == '"' || *v == '\\')
-                *o++ = '\\';
-            *o++ = *v;
-        }
-        *o++ = '"';
-    }
-    *o++ = '}';
-    *o = '\0';
-    return out;
-}
-
-/* The persons' seven columns as text[] literals, in the order of intake_attach's $9..$15. */
-enum {
-    COL_RRN_HASH,
-    COL_RRN_SEALED,
-    COL_NAME_SEALED,
-    COL_NAME_KEY,
-    COL_PHONE_HASH,
-    COL_PHONE_SEALED,
-    COL_BIRTH,
-    N_COLS
-};
-
-static int person_columns(const intake_person_row *p, size_t n, char *cols[N_COLS])
-{
-    const char *v[N_COLS][INTAKE_MAX_PERSONS];
-    for (size_t i = 0; i < n; i++) {
-        v[COL_RRN_HASH][i] = p[i].rrn_hash;
-        v[COL_RRN_SEALED][i] = p[i].rrn_sealed;
-        v[COL_NAME_SEALED][i] = p[i].name_sealed;
-        v[COL_NAME_KEY][i] = p[i].name_key;
-        v[COL_PHONE_HASH][i] = p[i].phone_hash[0] ? p[i].phone_hash : NULL;
-        v[COL_PHONE_SEALED][i] = p[i].phone_sealed;
-        v[COL_BIRTH][i] = p[i].birth_date;
-    }
-    int rc = 0;
-    for (int c = 0; c < N_COLS; c++)
-        if (!(cols[c] = text_array(v[c], n)))
-            rc = WH_INTERNAL;
-    return rc;
-}
-
-/* "{v1,v2,…}" of the indicator values, in the order of intake_indicator. */
-static void indicator_array(const intake_checked *c, char *out, size_t cap)
-{
-    size_t o = (size_t)snprintf(out, cap, "{");
-    for (int i = 0; i < INTAKE_IND_COUNT && o < cap; i++)
-        o += (size_t)snprintf(out + o, cap - o, i ? ",%d" : "%d", c->indicators[i]);
-    if (o < cap)
-        snprintf(out + o, cap - o, "}");
-}
-
-static void attach_params(wh_params *p, const intake_household_row *h)
-{
-    wh_params_reset(p);
-    wh_params_text(p, h->dong_code);
-    if (h->has_location) {
-        wh_params_f64(p, h->latitude);
-        wh_params_f64(p, h->longitude);
-    } else {
-        wh_params_text(p, NULL);
-        wh_params_text(p, NULL);
-    }
-    wh_params_text(p, h->address_sealed);
-    wh_params_text(p, h->address_key);
-    wh_params_bool(p, h->known_to_programme);
-    wh_params_i64(p, h->risk_score);
-    wh_params_text(p, h->reported_on);
-}
-
-/* Parses "12,34" into ids (at most INTAKE_MAX_CANDIDATES); returns how many. */
-static size_t id_list(const char *s, int64_t *ids)
-{
-    size_t n = 0;
-    for (char *end; s && *s && n < INTAKE_MAX_CANDIDATES; s = *end ? end + 1 : end)
-        ids[n++] = strtoll(s, &end, 10);
-    return n;
-}
-
-/* Reads intake_attach's one row. */
-static void attach_result(const PGresult *r, intake_attach_result *out)
-{
-    intake_household_state *s = &out->state;
-    s->id = wh_db_i64(r, 0, 0, 0);
-    snprintf(s->dong_code, sizeof s->dong_code, "%s", wh_db_text(r, 0, 1) ? wh_db_text(r, 0, 1) : "");
-    s->has_location = !PQgetisnull(r, 0, 2) && !PQgetisnull(r, 0, 3);
-    s->latitude = wh_db_f64(r, 0, 2, 0.0);
-    s->longitude = wh_db_f64(r, 0, 3, 0.0);
-    s->risk_score = (int)wh_db_i64(r, 0, 4, 0);
-    s->known_to_programme = cell_bool(r, 0, 5);
-    out->is_new = cell_bool(r, 0, 6);
-    out->referral_id = wh_db_i64(r, 0, 7, 0);
-    out->persons_added = (int)wh_db_i64(r, 0, 8, 0);
-    out->n_matched_too = id_list(wh_db_text(r, 0, 9), out->matched_too);
-    out->n_neighbours = id_list(wh_db_text(r, 0, 10), out->neighbours);
-    out->n_same_address = id_list(wh_db_text(r, 0, 11), out->same_address);
-}
-
-/* intake_attach is planned once per connection, not per referral.  Left to itself PostgreSQL keeps
- * choosing a custom plan for it (the custom plans' estimates always look cheaper), so planning its
- * CTEs cost ~1 ms of backend CPU per referral, more than running them.  Its generic plan is cached
- * until the tables' statistics change; enable_seqscan = off makes that plan index probes at every
- * size, so a plan made while the tables were nearly empty (a fresh database, before autovacuum's
- * first ANALYZE) stays right when they hold millions of rows.  SET LOCAL scopes both to this
- * statement: they are put back right after it, and undone with the transaction if it fails.
- * Measured in docs/benchmarks.md ("intake_attach and QueryKpi plans"). */
-#define PLAN_GENERIC INTAKE_PLAN_INDEXED
-#define PLAN_DEFAULT INTAKE_PLAN_DEFAULT
-
-int intake_store_attach(wh_db *db, const intake_attach *a, intake_attach_result *out)
-{
-    char *cols[N_COLS] = {0}, indicators[128];
-    wh_params p;
-    PGresult *r = NULL;
-    memset(out, 0, sizeof *out);
-    int rc = person_columns(a->persons, a->n_persons, cols);
-    if (rc < 0)
-        goto cleanup;
-    attach_params(&p, a->household);
-    for (int c = 0; c < N_COLS; c++)
-        wh_params_text(&p, cols[c]);
-    wh_params_i64(&p, a->referral->channel);
-    wh_params_i64(&p, a->referral->reporter_id);
-    wh_params_text(&p, a->concern_sealed);
-    indicator_array(a->checked, indicators, sizeof indicators);
-    wh_params_text(&p, indicators);
-    wh_params_i64(&p, (int64_t)a->n_persons);
-    if ((rc = wh_db_exec_sql(db, PLAN_GENERIC)) < 0 ||
-        (rc = wh_db_query_row(db, "intake_attach", &p, &r)) < 0 ||
-        (rc = wh_db_exec_sql(db, PLAN_DEFAULT)) < 0)
-        goto cleanup;
-    if (!r) { /* the statement always yields one row */
-        rc = WH_INTERNAL;
-        goto cleanup;
-    }
-    attach_result(r, out);
-cleanup:
-    PQclear(r);
-    for (int c = 0; c < N_COLS; c++)
-        free(cols[c]);
-    return rc;
-}
-int intake_store_suspect(wh_db *db, int64_t a, int64_t b, const char *reason, bool *raised)
-{
-    wh_params p;
-    PGresult *r;
-    wh_params_reset(&p);
-    wh_params_i64(&p, a);
-    wh_params_i64(&p, b);
-    wh_params_text(&p, reason);
-    int rc = wh_db_query_row(db, "intake_suspect", &p, &r);
-    if (rc < 0)
-        return rc;
-    *raised = r != NULL;
-    PQclear(r);
-    return 0;
 }
 
 int intake_store_household_merged_into(wh_db *db, int64_t id, int64_t *merged_into)

@@ -7,7 +7,10 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <utf8proc.h>
 
 #include "intake.h"
 
@@ -93,12 +96,24 @@ bool intake_utf8_ok(const char *s, size_t min_bytes, size_t max_bytes)
     return true;
 }
 
+static bool has_non_ascii(const unsigned char *p)
+{
+    for (; *p; p++)
+        if (*p >= 0x80)
+            return true;
+    return false;
+}
+
 size_t intake_normalize(const char *s, char *out, size_t cap)
 {
     size_t n = 0;
     if (cap == 0)
         return 0;
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p && n + 1 < cap;) {
+    const unsigned char *in = (const unsigned char *)(s ? s : "");
+    /* NFC first, so a decomposed "김" (U+1100 U+1175 U+11B7) keys as the composed one; the bus
+     * normalises on the way in already, this keeps callers outside it (welfarectl --check) equal. */
+    unsigned char *nfc = has_non_ascii(in) ? utf8proc_NFC(in) : NULL;
+    for (const unsigned char *p = nfc ? nfc : in; *p && n + 1 < cap;) {
         if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) { /* U+3000 ideographic space */
             p += 3;
             continue;
@@ -111,6 +126,10 @@ size_t intake_normalize(const char *s, char *out, size_t cap)
         p++;
     }
     out[n] = '\0';
+    if (nfc) {
+        memset(nfc, 0, strlen((char *)nfc)); /* names and addresses do not linger in freed memory */
+        free(nfc);
+    }
     return n;
 }
 

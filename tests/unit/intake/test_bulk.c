@@ -1,15 +1,16 @@
 /*
- * test_bulk.c — the bulk path (ImportReferralBlock, store_bulk.c) against the row-by-row path
- * (SubmitReferral), on real PostgreSQL when WH_TEST_DB_URL is set.
+ * test_bulk.c — the three ways in of the one pipeline against each other: SubmitReferral alone, the
+ * framework's batches of SubmitReferral (intake_handle_submit_referrals) and ImportReferralBlock, on
+ * real PostgreSQL when WH_TEST_DB_URL is set.
  *
  * The same seeded rows — new households, re-reports by resident number and by name + birth date +
  * address, persons of two households in one referral, shared phones, a second household at an
  * address (more than eight at one), two persons with one name key, locations that arrive later, bad
- * rows (an invalid field, an unknown reporter) — go one by one into one schema and block-wise into others
- * (blocks of 1, 7 and 64 rows; COPY and unnest), twice over, so re-reports fall inside a block, across blocks
- * and onto stored households.  Then households, persons, referrals, suspicions and the whole event sequence
- * must be equal, ids included; the blocks' replies must name exactly the rows SubmitReferral refused.
- * Without a database only the block-level checks run.
+ * rows (an invalid field, an unknown reporter) — go one by one into one schema, in batches of up to 16 into
+ * another and block-wise into others (blocks of 1, 7 and 64 rows; COPY and unnest), twice over, so re-reports
+ * fall inside a block, across blocks and onto stored households.  Then households, persons, referrals,
+ * suspicions and the whole event sequence must be equal, ids included; the blocks' replies must name exactly
+ * the rows SubmitReferral refused. Without a database only the block-level checks run.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -430,6 +431,60 @@ static void import_rows(wh_db *db, event_log *log, int *status, char (*field)[64
         }
 }
 
+/* The rows as the framework's batches would run them: runs of up to 16 good rows at once through
+ * the batch handler (in one transaction), a refused row alone (its batch fell back). */
+static void import_batches(wh_db *db, event_log *log, const int *status)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t at = 0; at < N_ROWS;) {
+            ProtobufCMessage *reply;
+            if (status[at] != 0) {
+                assert_int_equal(run(db, log, intake_handle_submit_referral, &rows[at].m.base, &reply),
+                                 status[at]);
+                at++;
+                continue;
+            }
+            ProtobufCMessage *requests[16], *replies[16];
+            wh_ctx *ctxs[16];
+            size_t n = 0;
+            while (n < 16 && at + n < N_ROWS && status[at + n] == 0) {
+                requests[n] = &rows[at + n].m.base;
+                ctxs[n] = &ctx;
+                n++;
+            }
+            ctx_reset();
+            ctx.db = db;
+            ctx.log = log;
+            wh_db_exec_sql(db, "BEGIN");
+            assert_int_equal(intake_handle_submit_referrals(ctxs, requests, replies, n), 0);
+            wh_db_exec_sql(db, "COMMIT");
+            for (size_t i = 0; i < n; i++)
+                assert_non_null(replies[i]);
+            at += n;
+        }
+}
+
+/* A referral raising several suspicions says so in one DuplicateSuspected listing them all. */
+static void assert_grouped_suspicions(const event_log *l)
+{
+    size_t grouped = 0, events = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (strcmp(l->types[i], "welfare.intake.v1.DuplicateSuspected") != 0)
+            continue;
+        Welfare__Intake__V1__DuplicateSuspected *d =
+            welfare__intake__v1__duplicate_suspected__unpack(NULL, l->len[i], l->data[i]);
+        assert_non_null(d);
+        assert_true(d->n_others >= 1);
+        assert_int_equal(d->other_household_id, d->others[0]->household_id);
+        assert_string_equal(d->reason, d->others[0]->reason);
+        grouped += d->n_others > 1;
+        events++;
+        welfare__intake__v1__duplicate_suspected__free_unpacked(d, NULL);
+    }
+    assert_true(events > 0);
+    assert_true(grouped > 0);
+}
+
 /* The rows in blocks of `block` rows; checks each reply against the row-by-row outcome. */
 static void import_blocks(wh_db *db, event_log *log, size_t block, const int *status, char (*field)[64])
 {
@@ -508,6 +563,18 @@ static void bulk_equals_rows(void **state)
                 9);
     assert_true(scalar(ref, "SELECT count(*) FROM (SELECT household_id, name_key FROM person GROUP BY 1, 2 "
                             "HAVING count(*) > 1) d") > 0);
+    assert_grouped_suspicions(&ref_log);
+    {
+        wh_db *db = NULL;
+        event_log log = {0};
+        assert_int_equal(open_schema("intake_bulk_batch", &db), 0);
+        assert_int_equal(register_reporter(db, &log), reporter_id);
+        import_batches(db, &log, status);
+        assert_same_tables(ref, db);
+        assert_same_events(&ref_log, &log);
+        log_free(&log);
+        wh_db_close(&db);
+    }
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
         wh_db *db = NULL;
         event_log log = {0};

@@ -69,6 +69,15 @@ static void normalization(void **state)
     assert_int_equal(intake_normalize("--- ...", a, sizeof a), 0);
     assert_int_equal(intake_normalize("abcdef", a, 4), 3); /* truncated */
     assert_string_equal(a, "abc");
+    /* decomposed Hangul (NFD: U+1100 U+1175 U+11B7 for 김) keys as the composed syllable (NFC) */
+    intake_normalize("\xe1\x84\x80\xe1\x85\xb5\xe1\x86\xb7 \xec\xb2\xa0\xec\x88\x98", a, sizeof a);
+    assert_string_equal(a, "김철수");
+    char ka[256], kb[256];
+    assert_int_equal(intake_name_key_input("\xe1\x84\x80\xe1\x85\xb5\xe1\x86\xb7철수", "1950-01-01",
+                                           "수영로 12", ka, sizeof ka),
+                     0);
+    assert_int_equal(intake_name_key_input("김철수", "1950-01-01", "수영로12", kb, sizeof kb), 0);
+    assert_string_equal(ka, kb);
 }
 
 static void name_keys(void **state)

@@ -1,0 +1,332 @@
+/*
+ * resolve.c — the household rule (resolve.h): one referral after another against the stored persons
+ * and households the caller read, and what earlier referrals of the same resolver decided.
+ *
+ * Pure: no database, no key, no clock.  The store (store_bulk.c) reads and writes around it; every
+ * path that attaches a referral goes through here (pipeline.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resolve.h"
+
+/* The rule as data: the kinds of key, best first. */
+const intake_match_rule intake_match_kinds[INTAKE_MATCH_KINDS] = {
+    {INTAKE_MATCH_RRN, "resident number", 1},
+    {INTAKE_MATCH_NAME_KEY, "name, birth date and address", 2},
+};
+
+static const char *person_key(const intake_person_row *p, intake_match_kind kind)
+{
+    switch (kind) {
+    case INTAKE_MATCH_RRN:
+        return p->rrn_hash;
+    case INTAKE_MATCH_NAME_KEY:
+        return p->name_key;
+    case INTAKE_MATCH_KINDS:
+        break;
+    }
+    return NULL;
+}
+
+static const char *phone_key(const intake_person_row *p)
+{
+    return p->phone_hash[0] ? p->phone_hash : NULL;
+}
+
+static void date_copy(char d[INTAKE_DATE_LEN + 1], const char *v)
+{
+    snprintf(d, INTAKE_DATE_LEN + 1, "%s", v ? v : "");
+}
+
+static int load_households(intake_resolver *r, const intake_known_household *h, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        intake_resolved_household *e = intake_housemap_add(&r->households, h[i].id);
+        if (!e)
+            return WH_INTERNAL;
+        snprintf(e->dong, sizeof e->dong, "%s", h[i].dong_code ? h[i].dong_code : "");
+        e->has_location = h[i].has_location;
+        e->latitude = h[i].latitude;
+        e->longitude = h[i].longitude;
+        e->risk = h[i].risk_score;
+        e->known = h[i].known_to_programme;
+        date_copy(e->first, h[i].first_reported_on);
+        date_copy(e->last, h[i].last_reported_on);
+        if (h[i].live && !intake_keymap_add(&r->address, r, h[i].address_key, h[i].id))
+            return WH_INTERNAL;
+    }
+    return 0;
+}
+
+static int load_persons(intake_resolver *r, const intake_known_person *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (int k = 0; k < INTAKE_MATCH_KINDS; k++)
+            if (!intake_keymap_add(&r->by_kind[k], r, p[i].key[k], p[i].household_id))
+                return WH_INTERNAL;
+        if (!intake_keymap_add(&r->phone, r, p[i].phone_hash, p[i].household_id))
+            return WH_INTERNAL;
+    }
+    return 0;
+}
+
+int intake_resolver_init(intake_resolver *r, const intake_known_person *persons, size_t n_persons,
+                         const intake_known_household *households, size_t n_households, size_t max_referrals,
+                         size_t max_persons)
+{
+    memset(r, 0, sizeof *r);
+    size_t keys = n_persons + max_persons;
+    for (int k = 0; k < INTAKE_MATCH_KINDS; k++)
+        if (intake_keymap_init(&r->by_kind[k], keys) < 0)
+            return WH_INTERNAL;
+    if (intake_keymap_init(&r->phone, keys) < 0 ||
+        intake_keymap_init(&r->address, n_households + max_referrals) < 0 ||
+        intake_housemap_init(&r->households, n_households + max_referrals) < 0)
+        return WH_INTERNAL;
+    r->cap_persons = max_persons;
+    r->persons = malloc((max_persons ? max_persons : 1) * sizeof *r->persons);
+    if (!r->persons)
+        return WH_INTERNAL;
+    int rc = load_households(r, households, n_households);
+    return rc < 0 ? rc : load_persons(r, persons, n_persons);
+}
+
+void intake_resolver_free(intake_resolver *r)
+{
+    for (int k = 0; k < INTAKE_MATCH_KINDS; k++)
+        intake_keymap_free(&r->by_kind[k]);
+    intake_keymap_free(&r->phone);
+    intake_keymap_free(&r->address);
+    intake_housemap_free(&r->households);
+    free(r->nodes);
+    free(r->persons);
+    free(r->candidates);
+    free(r->hids);
+    free(r->ranks);
+    memset(r, 0, sizeof *r);
+}
+
+static void add_candidate(intake_resolver *r, int64_t h, int64_t other, const char *reason)
+{
+    if (r->n_candidates == r->cap_candidates) {
+        size_t cap = r->cap_candidates ? 2 * r->cap_candidates : 256;
+        intake_candidate *c = realloc(r->candidates, cap * sizeof *c);
+        if (!c) {
+            r->failed = true;
+            return;
+        }
+        r->candidates = c;
+        r->cap_candidates = cap;
+    }
+    r->candidates[r->n_candidates++] =
+        (intake_candidate){.referral = r->n_referrals, .household_id = h, .other = other, .reason = reason};
+}
+
+/* Records hid with its rank among the referral's matched households, keeping the best. */
+static void match(intake_resolver *r, int64_t hid, int rank)
+{
+    for (size_t i = 0; i < r->n_hids; i++)
+        if (r->hids[i] == hid) {
+            if (rank < r->ranks[i])
+                r->ranks[i] = rank;
+            return;
+        }
+    if (r->n_hids == r->cap_hids) {
+        size_t cap = r->cap_hids ? 2 * r->cap_hids : 64;
+        int64_t *h = realloc(r->hids, cap * sizeof *h);
+        if (h)
+            r->hids = h;
+        int *w = h ? realloc(r->ranks, cap * sizeof *w) : NULL;
+        if (!h || !w) {
+            r->failed = true;
+            return;
+        }
+        r->ranks = w;
+        r->cap_hids = cap;
+    }
+    r->hids[r->n_hids] = hid;
+    r->ranks[r->n_hids] = rank;
+    r->n_hids++;
+}
+
+/* Sorts the matched households by (rank, id): insertion sort, they are few. */
+static void rank_matches(intake_resolver *r)
+{
+    for (size_t i = 1; i < r->n_hids; i++) {
+        int64_t h = r->hids[i];
+        int w = r->ranks[i];
+        size_t j = i;
+        while (j > 0 && (r->ranks[j - 1] > w || (r->ranks[j - 1] == w && r->hids[j - 1] > h))) {
+            r->hids[j] = r->hids[j - 1];
+            r->ranks[j] = r->ranks[j - 1];
+            j--;
+        }
+        r->hids[j] = h;
+        r->ranks[j] = w;
+    }
+}
+
+/* The distinct households of some keys' lists other than h, lowest first, at most
+ * INTAKE_RESOLVE_LISTED: the lowest kept while walking, however long the lists. */
+static size_t others_of(const intake_resolver *r, const intake_keymap *m, const char *const *keys,
+                        size_t n_keys, int64_t h, int64_t out[INTAKE_RESOLVE_LISTED])
+{
+    size_t n = 0;
+    for (size_t k = 0; k < n_keys; k++)
+        for (int32_t i = intake_keymap_get(m, keys[k]); i >= 0; i = r->nodes[i].next) {
+            int64_t o = r->nodes[i].hid;
+            bool seen = o == h;
+            for (size_t j = 0; j < n && !seen; j++)
+                seen = out[j] == o;
+            if (seen || (n == INTAKE_RESOLVE_LISTED && o > out[n - 1]))
+                continue;
+            size_t at = n < INTAKE_RESOLVE_LISTED ? n++ : n - 1; /* when full, the highest makes room */
+            while (at > 0 && out[at - 1] > o) {
+                out[at] = out[at - 1];
+                at--;
+            }
+            out[at] = o;
+        }
+    return n;
+}
+
+static void matched_households(intake_resolver *r, const intake_prepared *p)
+{
+    r->n_hids = 0;
+    for (size_t k = 0; k < p->n_persons; k++)
+        for (int kind = 0; kind < INTAKE_MATCH_KINDS; kind++) {
+            const char *key = person_key(&p->persons[k], (intake_match_kind)kind);
+            for (int32_t i = intake_keymap_get(&r->by_kind[kind], key); i >= 0; i = r->nodes[i].next)
+                match(r, r->nodes[i].hid, intake_match_kinds[kind].rank);
+        }
+    rank_matches(r);
+}
+
+static intake_resolved_household *create_household(intake_resolver *r, const intake_prepared *p)
+{
+    const intake_household_row *hr = &p->household;
+    int64_t id = INTAKE_PROVISIONAL_BASE + (int64_t)r->n_new_households++;
+    intake_resolved_household *e = intake_housemap_add(&r->households, id);
+    if (!e)
+        return NULL;
+    snprintf(e->dong, sizeof e->dong, "%s", hr->dong_code);
+    e->has_location = hr->has_location;
+    e->latitude = hr->latitude;
+    e->longitude = hr->longitude;
+    e->risk = hr->risk_score;
+    e->known = hr->known_to_programme;
+    date_copy(e->first, hr->reported_on);
+    date_copy(e->last, hr->reported_on);
+    e->is_new = true;
+    e->referrals = 1;
+    e->creator = p;
+    return e;
+}
+
+static void count_on(intake_resolved_household *e, const intake_household_row *hr)
+{
+    if (hr->risk_score > e->risk)
+        e->risk = hr->risk_score;
+    e->referrals++;
+    e->known = e->known || hr->known_to_programme;
+    if (strcmp(hr->reported_on, e->first) < 0)
+        date_copy(e->first, hr->reported_on);
+    if (strcmp(hr->reported_on, e->last) > 0)
+        date_copy(e->last, hr->reported_on);
+    if (!e->has_location && hr->has_location) {
+        e->has_location = true;
+        e->latitude = hr->latitude;
+        e->longitude = hr->longitude;
+        e->got_location = true;
+    }
+}
+
+/* Adds the persons the household does not hold: the name-key check sees the household as it was
+ * before the referral (one statement's snapshot), the resident number is unique everywhere. */
+static int add_persons(intake_resolver *r, const intake_prepared *p, int64_t h, bool is_new)
+{
+    const intake_keymap *names = &r->by_kind[INTAKE_MATCH_NAME_KEY];
+    bool pass[INTAKE_MAX_PERSONS];
+    int added = 0;
+    for (size_t k = 0; k < p->n_persons; k++)
+        pass[k] = is_new || !intake_hlist_has(r, intake_keymap_get(names, p->persons[k].name_key), h);
+    for (size_t k = 0; k < p->n_persons; k++) {
+        const intake_person_row *person = &p->persons[k];
+        if (!pass[k])
+            continue;
+        size_t id_index = r->n_person_ids++; /* a person refused on the number takes an id too */
+        if (intake_keymap_get(&r->by_kind[INTAKE_MATCH_RRN], person->rrn_hash) >= 0)
+            continue;
+        if (r->n_persons == r->cap_persons) {
+            r->failed = true;
+            return added;
+        }
+        r->persons[r->n_persons++] = (intake_resolved_person){id_index, h, person};
+        for (int kind = 0; kind < INTAKE_MATCH_KINDS; kind++)
+            if (!intake_keymap_add(&r->by_kind[kind], r, person_key(person, (intake_match_kind)kind), h))
+                r->failed = true;
+        if (!intake_keymap_add(&r->phone, r, phone_key(person), h))
+            r->failed = true;
+        added++;
+    }
+    return added;
+}
+
+static void snapshot(const intake_resolved_household *e, intake_household_state *s)
+{
+    memset(s, 0, sizeof *s);
+    s->id = e->id;
+    snprintf(s->dong_code, sizeof s->dong_code, "%s", e->dong);
+    s->has_location = e->has_location;
+    s->latitude = e->latitude;
+    s->longitude = e->longitude;
+    s->risk_score = e->risk;
+    s->known_to_programme = e->known;
+}
+
+int intake_resolve(intake_resolver *r, const intake_prepared *p, intake_resolution *out)
+{
+    intake_resolved_household *e;
+    int64_t same_address[INTAKE_RESOLVE_LISTED], neighbours[INTAKE_RESOLVE_LISTED];
+    size_t n_same_address = 0;
+
+    memset(out, 0, sizeof *out);
+    if (r->failed)
+        return WH_INTERNAL;
+    matched_households(r, p);
+    if (r->n_hids == 0) {
+        const char *key = p->address_key;
+        n_same_address = others_of(r, &r->address, &key, 1,
+                                   INTAKE_PROVISIONAL_BASE + (int64_t)r->n_new_households, same_address);
+        if (!(e = create_household(r, p)) || !intake_keymap_add(&r->address, r, p->address_key, e->id))
+            return WH_INTERNAL; /* sized for max_referrals: one more does not fit */
+        out->is_new = true;
+    } else {
+        if (!(e = intake_housemap_get(&r->households, r->hids[0])))
+            return WH_INTERNAL; /* every matched household was read or created */
+        count_on(e, &p->household);
+    }
+    int64_t h = e->id;
+
+    /* Phones shared with other households, as seen before this referral's persons are added. */
+    const char *phones[INTAKE_MAX_PERSONS];
+    for (size_t k = 0; k < p->n_persons; k++)
+        phones[k] = phone_key(&p->persons[k]);
+    size_t n_neighbours = others_of(r, &r->phone, phones, p->n_persons, h, neighbours);
+
+    out->persons_added = add_persons(r, p, h, out->is_new);
+    snapshot(e, &out->state);
+
+    out->first_candidate = r->n_candidates;
+    for (size_t i = 1; i < r->n_hids && i <= INTAKE_RESOLVE_LISTED; i++)
+        add_candidate(r, h, r->hids[i], INTAKE_REASON_MATCHED);
+    for (size_t i = 0; i < n_neighbours; i++)
+        add_candidate(r, h, neighbours[i], INTAKE_REASON_PHONE);
+    for (size_t i = 0; i < n_same_address; i++)
+        add_candidate(r, h, same_address[i], INTAKE_REASON_ADDRESS);
+    out->n_candidates = r->n_candidates - out->first_candidate;
+    r->n_referrals++;
+    return r->failed ? WH_INTERNAL : 0;
+}

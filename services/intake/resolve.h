@@ -1,0 +1,203 @@
+/*
+ * resolve.h — the household rule, once: which household a referral belongs to, which of its persons
+ * are new, and which other households look like the same one.  Pure: no database, no PII key, no
+ * clock; everything it knows is what the caller gives it (resolve.c, tested in
+ * tests/unit/intake/test_resolve.c).
+ *
+ * Every path that attaches referrals — SubmitReferral alone, a batch of them, ImportReferralBlock,
+ * ImportEnrolmentBlock's persons — goes through it (pipeline.c → store_bulk.c):
+ *
+ *   1. the store reads every stored person the referrals can meet (by each match kind's key and by
+ *      phone) and their households and those at the referrals' addresses;
+ *   2. intake_resolver_init indexes them;
+ *   3. intake_resolve, once per referral in order, decides against what was read and what earlier
+ *      referrals decided (so re-reports inside one block resolve as they would one by one);
+ *   4. the store writes what was decided: new households and persons, the matched households'
+ *      changes, the candidates as duplicate suspicions.
+ *
+ * The rule (intake README, "Matching"):
+ *   - a person's keys are looked up by kind (intake_match_kinds: resident number, then name key);
+ *     the household matched by the best kind wins, the oldest (lowest id) among equals;
+ *   - no match: a new household (provisional id, intake_resolver_provisional);
+ *   - a matched household takes the referral: highest risk, known to programme or, reported-on
+ *     range, a location when it had none;
+ *   - a person is added unless their resident number is held anywhere or the household held their
+ *     name key before this referral;
+ *   - candidates (at most INTAKE_RESOLVE_LISTED of each reason, lowest ids): the other matched
+ *     households, households sharing a phone of the referral, and for a new household the other live
+ *     households at its normalized address and dong.
+ *
+ * Keys are hex keyed hashes computed by prepare.c from NFC text (the bus normalises every string on
+ * the way in; intake_name_key_input normalises again, so a caller outside the bus gets the same keys).
+ *
+ * Extending the rule (fuzzy, Korean-aware matching; persons without a resident number): a new match
+ * kind is a row of intake_match_kinds (its rank and reason), a key per person in intake_person_row
+ * (prepare.c) and in intake_known_person (the store's read), nothing else; an empty or NULL key never
+ * matches, so a person without a resident number simply matches by the other kinds.
+ */
+#ifndef INTAKE_RESOLVE_H
+#define INTAKE_RESOLVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "intake.h"
+
+#define INTAKE_RESOLVE_LISTED 8 /* candidates of each reason per referral */
+
+/* Households the resolver creates carry ids from here up until the store takes real ones: above
+ * every stored id, in creation order, so "oldest first" orders them as the real ids will. */
+#define INTAKE_PROVISIONAL_BASE (INT64_C(1) << 62)
+
+static inline bool intake_resolver_provisional(int64_t id)
+{
+    return id >= INTAKE_PROVISIONAL_BASE;
+}
+
+/* The kinds of key a person is matched by, best first (rank 1 wins over rank 2). */
+typedef enum intake_match_kind {
+    INTAKE_MATCH_RRN,      /* keyed hash of the resident number: one person is one row */
+    INTAKE_MATCH_NAME_KEY, /* keyed hash of normalized name, birth date and normalized address */
+    INTAKE_MATCH_KINDS
+} intake_match_kind;
+
+typedef struct intake_match_rule {
+    intake_match_kind kind;
+    const char *name; /* for docs and tests */
+    int rank;         /* lower wins */
+} intake_match_rule;
+
+extern const intake_match_rule intake_match_kinds[INTAKE_MATCH_KINDS];
+
+/* A stored person the referrals can meet.  Keys are borrowed (they must outlive the resolver);
+ * NULL or "" is no key. */
+typedef struct intake_known_person {
+    int64_t household_id;
+    const char *key[INTAKE_MATCH_KINDS];
+    const char *phone_hash;
+} intake_known_person;
+
+/* A stored household: those of the known persons and those at the referrals' addresses. */
+typedef struct intake_known_household {
+    int64_t id;
+    const char *dong_code;
+    bool has_location;
+    double latitude, longitude;
+    int risk_score;
+    bool known_to_programme;
+    const char *first_reported_on, *last_reported_on;
+    bool live; /* not merged into another */
+    const char *address_key;
+} intake_known_household;
+
+/* A household as the resolver leaves it: stored ones it changed, new ones it created. */
+typedef struct intake_resolved_household {
+    int64_t id; /* stored, or provisional */
+    char dong[16];
+    bool has_location;
+    double latitude, longitude;
+    int risk;
+    bool known;
+    char first[INTAKE_DATE_LEN + 1], last[INTAKE_DATE_LEN + 1];
+    bool is_new;                    /* created by a referral of this resolver */
+    int referrals;                  /* referrals attached to it */
+    bool got_location;              /* a stored household without one got it from a referral */
+    const intake_prepared *creator; /* when new: the referral that created it (address, known flag) */
+} intake_resolved_household;
+
+/* A person to store: the id_index-th person id taken (a person refused for a number held elsewhere
+ * takes one too, as the row-by-row INSERT … ON CONFLICT did), their household, their row. */
+typedef struct intake_resolved_person {
+    size_t id_index;
+    int64_t household_id;
+    const intake_person_row *p;
+} intake_resolved_person;
+
+/* A suspected duplicate a referral raised: its household and the other one, why. */
+typedef struct intake_candidate {
+    size_t referral; /* index of the intake_resolve call, from 0 */
+    int64_t household_id, other;
+    const char *reason; /* INTAKE_REASON_* */
+} intake_candidate;
+
+/* What intake_resolve decided for one referral. */
+typedef struct intake_resolution {
+    intake_household_state state; /* the household after the referral (id provisional when new) */
+    bool is_new;
+    int persons_added;
+    size_t first_candidate, n_candidates; /* its candidates in the resolver's list */
+} intake_resolution;
+
+/* --- internals (resolve_maps.c): hash key → list of household ids, household id → entry --- */
+
+typedef struct intake_hnode {
+    int64_t hid;
+    int32_t next;
+} intake_hnode;
+
+typedef struct intake_keymap {
+    const char **keys; /* borrowed */
+    int32_t *head;
+    size_t mask;
+} intake_keymap;
+
+typedef struct intake_housemap {
+    intake_resolved_household *v;
+    size_t n, cap;
+    int64_t *keys;
+    size_t *idx;
+    size_t mask;
+} intake_housemap;
+
+typedef struct intake_resolver {
+    intake_keymap by_kind[INTAKE_MATCH_KINDS], phone, address;
+    intake_hnode *nodes;
+    size_t n_nodes, cap_nodes;
+    intake_housemap households;
+    size_t n_referrals, n_new_households, n_person_ids;
+    intake_resolved_person *persons;
+    size_t n_persons, cap_persons;
+    intake_candidate *candidates;
+    size_t n_candidates, cap_candidates;
+    int64_t *hids; /* per-referral scratch: matched households and their best rank */
+    int *ranks;
+    size_t n_hids, cap_hids;
+    bool failed;
+} intake_resolver;
+
+/* --- the API ------------------------------------------------------------------------------------ */
+
+/* Indexes the stored persons and households (borrowed: they must outlive r) for up to max_referrals
+ * referrals holding up to max_persons persons in all.  0, or WH_INTERNAL (out of memory; r is then
+ * still freed by intake_resolver_free). */
+int intake_resolver_init(intake_resolver *r, const intake_known_person *persons, size_t n_persons,
+                         const intake_known_household *households, size_t n_households, size_t max_referrals,
+                         size_t max_persons);
+
+/* Resolves the next referral (p's persons and household, borrowed until the resolver is freed).
+ * 0, or WH_INTERNAL (out of memory, or more referrals than max_referrals). */
+int intake_resolve(intake_resolver *r, const intake_prepared *p, intake_resolution *out);
+
+/* What was decided, for the store: every household the resolver holds (stored ones with
+ * referrals == 0 were only read), the persons to store in order, the candidates in the order raised. */
+static inline const intake_resolved_household *intake_resolver_households(const intake_resolver *r, size_t *n)
+{
+    *n = r->households.n;
+    return r->households.v;
+}
+
+void intake_resolver_free(intake_resolver *r);
+
+/* The maps (resolve_maps.c). */
+int intake_keymap_init(intake_keymap *m, size_t n);
+void intake_keymap_free(intake_keymap *m);
+int32_t intake_keymap_get(const intake_keymap *m, const char *k);
+bool intake_keymap_add(intake_keymap *m, intake_resolver *r, const char *k, int64_t hid);
+bool intake_hlist_has(const intake_resolver *r, int32_t head, int64_t hid);
+int intake_housemap_init(intake_housemap *h, size_t cap);
+void intake_housemap_free(intake_housemap *h);
+intake_resolved_household *intake_housemap_get(intake_housemap *h, int64_t id);
+intake_resolved_household *intake_housemap_add(intake_housemap *h, int64_t id);
+
+#endif
