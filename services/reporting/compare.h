@@ -7,6 +7,7 @@
 #ifndef REPORTING_COMPARE_H
 #define REPORTING_COMPARE_H
 
+#include "dash_form.h"
 #include "reporting.h"
 
 #define REPORTING_COLUMNS    7 /* the seven indices of the table */
@@ -131,8 +132,10 @@ int reporting_http_build_report(const reporting_selection *s, reporting_report *
 int reporting_http_trend_routes(wh_http *http);
 /* Adds /api/kpi-table, /export/kpi-table.csv|.xlsx and /dashboard/compare. */
 int reporting_http_table_routes(wh_http *http);
-/* The comparison page: the form as filled in, then the table (t) or the error (t NULL; field, why). */
-char *reporting_render_compare(const wh_http_request *req, const reporting_table *t, const char *field,
+/* The comparison page: the form (v; the presets from req), then the table (t, export links with
+ * query) or the error (t NULL; field, why). */
+char *reporting_render_compare(const wh_http_request *req, const reporting_form_view *v,
+                               const reporting_table *t, const char *query, const char *field,
                                const char *why);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "dash_form.h"
 #include "reporting.h"
 #include "wh/config.h"
 #include "wh/http.h"
@@ -62,24 +63,15 @@ static char *error_json(const char *field, const char *message)
     return out;
 }
 
-/* Reads the selection from the query string and builds the report.  0, or an HTTP status with
- * *field and *why set. */
-static int report_for(const wh_http_request *req, reporting_report *r, const char **field, const char **why)
+/* Reads the selection from the query string (dash_form.c: presets, ticked dongs) and builds the
+ * report.  0, or an HTTP status with *field and *why set. */
+static int report_for(const wh_http_request *req, reporting_form_input *in, reporting_report *r,
+                      const char **field, const char **why)
 {
-    static char *codes[REPORTING_SELECT_MAX];
-    char copy[REPORTING_SELECT_MAX * (REPORTING_DONG_MAX + 1)], today[REPORTING_DATE_LEN],
-        jan1[REPORTING_DATE_LEN];
-    size_t n = 0;
-    wh_date_today(today);
-    snprintf(jan1, sizeof jan1, "%.4s-01-01", today);
-    const char *from = wh_http_arg(req, "from"), *to = wh_http_arg(req, "to");
-    if (reporting_parse_dongs(wh_http_arg(req, "dongs"), copy, sizeof copy, codes, REPORTING_SELECT_MAX,
-                              &n) != 0) {
-        *field = "dongs";
-        *why = "too many dong codes";
-        return 400;
-    }
-    reporting_selection s = {codes, n, from && *from ? from : jan1, to && *to ? to : today};
+    int status = reporting_form_read(req, in, field, why);
+    if (status != 0)
+        return status;
+    reporting_selection s = {in->codes, in->n, in->from, in->to};
     pthread_mutex_lock(&reader.lock);
     wh_db *db = reader_db();
     int rc = db ? reporting_build_report(db, &s, r, field, why) : WH_UNAVAILABLE;
@@ -109,6 +101,15 @@ int reporting_http_build_report(const reporting_selection *s, reporting_report *
     return rc;
 }
 
+int reporting_http_dong_menu(reporting_dong_menu *m)
+{
+    pthread_mutex_lock(&reader.lock);
+    wh_db *db = reader_db();
+    int rc = db ? reporting_dong_menu_read(db, m) : WH_UNAVAILABLE;
+    pthread_mutex_unlock(&reader.lock);
+    return rc;
+}
+
 int reporting_http_build_table(const reporting_table_request *q, reporting_table *t, const char **field,
                                const char **why)
 {
@@ -121,9 +122,10 @@ int reporting_http_build_table(const reporting_table_request *q, reporting_table
 
 static void serve_api(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
+    static __thread reporting_form_input in;
     reporting_report r;
     const char *field = "", *why = "";
-    int status = report_for(req, &r, &field, &why);
+    int status = report_for(req, &in, &r, &field, &why);
     if (status != 0) {
         respond(resp, status, "application/json", error_json(field, why));
         return;
@@ -132,19 +134,50 @@ static void serve_api(void *arg, const wh_http_request *req, wh_http_response *r
     reporting_report_free(&r);
 }
 
+/* The KPI page's form: presets, dates, dongs, the picker, and the JSON of the same selection. */
+static char *dashboard_form(const wh_http_request *req, const reporting_form_view *v, const char *dongs)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    if (!f)
+        return NULL;
+    fputs("<form method=\"get\" action=\"/dashboard\">", f);
+    reporting_form_fields_html(f, req, v);
+    fputs("<a href=\"/api/kpi?from=", f);
+    reporting_html_escape(f, v->from);
+    fputs("&amp;to=", f);
+    reporting_html_escape(f, v->to);
+    if (*dongs) {
+        fputs("&amp;dongs=", f);
+        reporting_html_escape(f, dongs);
+    }
+    fputs("\">JSON</a></form>", f);
+    if (fclose(f) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
 static void serve_dashboard(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
+    static __thread reporting_form_input in;
+    static __thread char shown[REPORTING_DONGS_ARG];
     reporting_report r;
     const char *field = "", *why = "";
-    int status = report_for(req, &r, &field, &why);
+    int status = report_for(req, &in, &r, &field, &why);
+    reporting_form_view v = reporting_form_view_of(req, &in, status == 0, shown, sizeof shown);
+    char *form = dashboard_form(req, &v, in.dongs);
     if (status != 0) {
         char message[256];
         snprintf(message, sizeof message, "%s%s%s", field, *field ? ": " : "", why);
-        respond(resp, status, "text/html; charset=utf-8", reporting_render_html_error(message));
-        return;
+        respond(resp, status, "text/html; charset=utf-8", reporting_render_html_error(message, form));
+    } else {
+        respond(resp, 200, "text/html; charset=utf-8", reporting_render_html(&r, form));
+        reporting_report_free(&r);
     }
-    respond(resp, 200, "text/html; charset=utf-8", reporting_render_html(&r, wh_http_arg(req, "dongs")));
-    reporting_report_free(&r);
+    free(form);
 }
 
 int reporting_http_start(wh_service *svc)

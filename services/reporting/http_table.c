@@ -4,6 +4,7 @@
  *   /api/kpi-table?compare=before-after|treated|both&dongs=…&from=…&to=…[&before_from=…&before_to=…]
  *   /export/kpi-table.csv?…   /export/kpi-table.xlsx?…   (the same arguments)
  *   /dashboard/compare?…      (the page: the form, the table, the warnings, the export links)
+ *   and on all of them the form's d_<code>=1 (dongs ticked) and year=…&part=… (a preset): dash_form.c
  *
  * Every surface prints the table built by table.c with the cells of compare.c.  Bad input is a 400:
  * JSON {"error","field"} for the API and the exports, and for the page the form again, as filled in,
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "dash_form.h"
 #include "wh/status.h"
 #include "wh/util.h"
 
@@ -27,29 +29,20 @@ static int cmp_of(const char *s)
 }
 
 /* Reads the arguments and builds the table: 0, or an HTTP status with *field and *why. */
-static int table_for(const wh_http_request *req, reporting_table *t, const char **field, const char **why)
+static int table_for(const wh_http_request *req, reporting_form_input *a, reporting_table *t,
+                     const char **field, const char **why)
 {
-    static __thread char *codes[REPORTING_SELECT_MAX];
-    static __thread char copy[REPORTING_SELECT_MAX * (REPORTING_DONG_MAX + 1)];
-    char today[REPORTING_DATE_LEN], jan1[REPORTING_DATE_LEN];
-    size_t n = 0;
-    wh_date_today(today);
-    snprintf(jan1, sizeof jan1, "%.4s-01-01", today);
-    if (reporting_parse_dongs(wh_http_arg(req, "dongs"), copy, sizeof copy, codes, REPORTING_SELECT_MAX,
-                              &n) != 0) {
-        *field = "dongs";
-        *why = "too many dong codes";
-        return 400;
-    }
-    const char *from = wh_http_arg(req, "from"), *to = wh_http_arg(req, "to");
+    int rc = reporting_form_read(req, a, field, why);
+    if (rc != 0)
+        return rc;
     reporting_table_request q = {(reporting_cmp)cmp_of(wh_http_arg(req, "compare")),
-                                 codes,
-                                 n,
-                                 from && *from ? from : jan1,
-                                 to && *to ? to : today,
+                                 a->codes,
+                                 a->n,
+                                 a->from,
+                                 a->to,
                                  wh_http_arg(req, "before_from"),
                                  wh_http_arg(req, "before_to")};
-    int rc = reporting_http_build_table(&q, t, field, why);
+    rc = reporting_http_build_table(&q, t, field, why);
     if (rc == WH_INVALID_ARGUMENT) {
         static const char *const names[][2] = {
             {"dong_codes", "dongs"},           {"from_on", "from"},           {"to_on", "to"},
@@ -87,8 +80,9 @@ typedef enum { AS_JSON, AS_CSV, AS_XLSX } table_format;
 static void serve_table(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
     static __thread reporting_table t;
+    static __thread reporting_form_input a;
     const char *field = "", *why = "";
-    int status = table_for(req, &t, &field, &why);
+    int status = table_for(req, &a, &t, &field, &why);
     char *body = NULL;
     if (status != 0) {
         body = error_json(field, why);
@@ -112,12 +106,50 @@ static void serve_table(void *arg, const wh_http_request *req, wh_http_response 
     }
 }
 
+static const char *arg_or_empty(const wh_http_request *req, const char *k)
+{
+    const char *v = wh_http_arg(req, k);
+    return v ? v : "";
+}
+
+/* The codes the table compared (treated, then untreated), comma-separated. */
+static void table_codes(const reporting_table *t, char *out, size_t size)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    const reporting_dong_set *sets[] = {&t->treated, &t->untreated};
+    for (size_t s = 0; s < 2; s++)
+        for (size_t i = 0; i < sets[s]->n && len < size; i++) {
+            int n = snprintf(out + len, size - len, "%s%s", len ? "," : "", sets[s]->codes[i]);
+            len += n > 0 ? (size_t)n : 0;
+        }
+}
+
 static void serve_compare_page(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
     static __thread reporting_table t;
+    static __thread reporting_form_input a;
+    static __thread char used[REPORTING_DONGS_ARG];
+    static const char *const cmp_names[] = {"", "before-after", "treated", "both"};
     const char *field = "", *why = "";
-    int status = table_for(req, &t, &field, &why);
-    char *body = reporting_render_compare(req, status == 0 ? &t : NULL, field, why);
+    int status = table_for(req, &a, &t, &field, &why);
+    char query[REPORTING_DONGS_ARG + 160];
+    reporting_form_view v;
+    if (status == 0) {
+        table_codes(&t, used, sizeof used);
+        v = (reporting_form_view){cmp_names[t.cmp], t.from_on, t.to_on, t.before_from_on,
+                                  t.before_to_on,   used,      true,    used,
+                                  &a.menu,          false};
+        snprintf(query, sizeof query, "compare=%s&dongs=%s&from=%s&to=%s&before_from=%s&before_to=%s",
+                 cmp_names[t.cmp], a.dongs, t.from_on, t.to_on, t.before_from_on, t.before_to_on);
+    } else {
+        v = reporting_form_view_of(req, &a, false, used, sizeof used);
+        v.compare = arg_or_empty(req, "compare");
+        v.before_from = arg_or_empty(req, "before_from");
+        v.before_to = arg_or_empty(req, "before_to");
+        query[0] = '\0';
+    }
+    char *body = reporting_render_compare(req, &v, status == 0 ? &t : NULL, query, field, why);
     respond(resp, status == 0 ? 200 : status, "text/html; charset=utf-8", body, body ? strlen(body) : 0);
 }
 

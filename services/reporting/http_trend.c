@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "dash_form.h"
 #include "wh/status.h"
 #include "wh/util.h"
 
@@ -65,17 +66,6 @@ static int fill(trend *t, char **codes, size_t n, const char *from, const char *
     return 0;
 }
 
-static void esc(FILE *f, const char *s)
-{
-    for (; s && *s; s++)
-        fputs(*s == '<'   ? "&lt;"
-              : *s == '>' ? "&gt;"
-              : *s == '&' ? "&amp;"
-              : *s == '"' ? "&quot;"
-                          : (char[]){*s, 0},
-              f);
-}
-
 /* One chart: a bar per month of index k (the bracketed part, if any, in the tooltip). */
 static void chart(FILE *f, const trend *t, reporting_kpi k)
 {
@@ -121,40 +111,34 @@ static const char css[] =
     "text{font-size:11px;text-anchor:middle;fill:#3b4a59}text.v{font-size:10px}.err{background:#ffebe9;"
     "border:1px solid #ff8182;padding:.6rem .8rem;border-radius:6px}a{color:#1f6feb}";
 
-static char *page(const wh_http_request *req, const trend *t, const char *field, const char *why)
+static char *page(const wh_http_request *req, const reporting_form_view *v, const trend *t, const char *field,
+                  const char *why)
 {
     char *out = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&out, &len);
     if (!f)
         return NULL;
-    fprintf(f,
-            "<!doctype html><html lang=ko><head><meta charset=utf-8><title>월별 추이 / Monthly trend</title>"
-            "<style>%s</style></head><body><nav><a href=/dashboard>지표 / KPI</a><a href=/dashboard/compare>"
-            "비교 / Comparison</a><a href=/dashboard/trend>추이 / Trend</a></nav><h1>월별 추이 <small>/ "
-            "Monthly trend</small></h1><form method=get action=/dashboard/trend>",
-            css);
-    static const char *const fields[][3] = {{"from", "시작일 / From", "date"},
-                                            {"to", "종료일 / To", "date"},
-                                            {"dongs", "동 코드 / Dong codes", "text"}};
-    for (int i = 0; i < 3; i++) {
-        const char *v = wh_http_arg(req, fields[i][0]);
-        fprintf(f, "<label>%s<input type=%s name=%s value=\"", fields[i][1], fields[i][2], fields[i][0]);
-        esc(f, v ? v : "");
-        fputs("\"></label>", f);
-    }
-    fputs("<button>조회 / Show</button></form>", f);
+    fprintf(
+        f,
+        "<!doctype html><html lang=ko><head><meta charset=utf-8><title>월별 추이 / Monthly trend</title>"
+        "<style>%s%s</style></head><body><nav><a href=/dashboard>지표 / KPI</a><a href=/dashboard/compare>"
+        "비교 / Comparison</a><a href=/dashboard/trend>추이 / Trend</a></nav><h1>월별 추이 <small>/ "
+        "Monthly trend</small></h1><form method=get action=/dashboard/trend>",
+        css, reporting_form_css);
+    reporting_form_fields_html(f, req, v);
+    fputs("</form>", f);
     if (t) {
         fputs("<div class=charts>", f);
         for (int c = 0; c < REPORTING_COLUMNS; c++)
             chart(f, t, reporting_table_columns[c]);
         fputs("</div>", f);
     } else {
-        fputs("<div class=err role=alert>입력을 확인해 주세요 (동 코드, 기간은 최대 36개월)<br><small>", f);
-        esc(f, field);
+        fputs("<div class=err role=alert>입력을 확인해 주세요 (동, 기간은 최대 36개월)<br><small>", f);
+        reporting_html_escape(f, field);
         fputs(": ", f);
-        esc(f, why);
-        fputs("</small></div>", f);
+        reporting_html_escape(f, why);
+        fputs(" — the form keeps what you entered.</small></div>", f);
     }
     fputs("</body></html>\n", f);
     if (fclose(f) != 0) {
@@ -167,19 +151,14 @@ static char *page(const wh_http_request *req, const trend *t, const char *field,
 static void serve_trend(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
     static __thread trend t;
-    static __thread char *codes[REPORTING_SELECT_MAX];
-    static __thread char copy[REPORTING_SELECT_MAX * (REPORTING_DONG_MAX + 1)];
-    char today[REPORTING_DATE_LEN], jan1[REPORTING_DATE_LEN];
+    static __thread reporting_form_input in;
+    static __thread char shown[REPORTING_DONGS_ARG];
     const char *field = "dongs", *why = "too many dong codes";
-    size_t n = 0;
-    wh_date_today(today);
-    snprintf(jan1, sizeof jan1, "%.4s-01-01", today);
-    const char *from = wh_http_arg(req, "from"), *to = wh_http_arg(req, "to");
-    int rc =
-        reporting_parse_dongs(wh_http_arg(req, "dongs"), copy, sizeof copy, codes, REPORTING_SELECT_MAX, &n);
+    int rc = reporting_form_read(req, &in, &field, &why) != 0 ? WH_INVALID_ARGUMENT : 0;
     if (rc == 0)
-        rc = fill(&t, codes, n, from && *from ? from : jan1, to && *to ? to : today, &field, &why);
-    resp->body = page(req, rc == 0 ? &t : NULL, field, why);
+        rc = fill(&t, in.codes, in.n, in.from, in.to, &field, &why);
+    reporting_form_view v = reporting_form_view_of(req, &in, rc == 0, shown, sizeof shown);
+    resp->body = page(req, &v, rc == 0 ? &t : NULL, field, why);
     resp->status = !resp->body ? 500 : rc == 0 ? 200 : rc == WH_INVALID_ARGUMENT ? 400 : 503;
     resp->content_type = "text/html; charset=utf-8";
     resp->len = resp->body ? strlen(resp->body) : 0;

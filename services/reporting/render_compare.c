@@ -9,30 +9,7 @@
 #include <string.h>
 
 #include "compare.h"
-
-static void esc(FILE *f, const char *s)
-{
-    for (; s && *s; s++)
-        switch (*s) {
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-}
+#include "dash_form.h"
 
 static const char css[] =
     "*{box-sizing:border-box}body{font-family:'Noto Sans CJK KR','Noto Sans KR','Malgun Gothic',sans-serif;"
@@ -52,34 +29,26 @@ static const char css[] =
     "border:1px solid #d4a72c;padding:.5rem .8rem;border-radius:6px;margin:.6rem 0}nav a{margin-right:1rem}"
     "a{color:#1f6feb}";
 
-static const char *arg(const wh_http_request *req, const char *k)
+static void form(FILE *f, const reporting_form_view *v, const wh_http_request *req)
 {
-    const char *v = wh_http_arg(req, k);
-    return v ? v : "";
-}
-
-static void form(FILE *f, const wh_http_request *req)
-{
-    const char *cmp = arg(req, "compare");
     static const char *const opts[][2] = {{"before-after", "시행 전후 / Before-after"},
                                           {"treated", "시행동·미시행동 / Treated-untreated"},
                                           {"both", "둘 다와 이중차분 / Both, with DiD"}};
     fputs("<form method=get action=/dashboard/compare><label>비교 / Comparison<select name=compare>", f);
     for (size_t i = 0; i < 3; i++)
         fprintf(f, "<option value=%s%s>%s</option>", opts[i][0],
-                strcmp(cmp, opts[i][0]) == 0 || (!*cmp && i == 0) ? " selected" : "", opts[i][1]);
+                strcmp(v->compare, opts[i][0]) == 0 || (!*v->compare && i == 0) ? " selected" : "",
+                opts[i][1]);
     fputs("</select></label>", f);
-    static const char *const fields[][3] = {{"from", "시작일 / From", "date"},
-                                            {"to", "종료일 / To", "date"},
-                                            {"before_from", "시행 전 시작 / Before from", "date"},
-                                            {"before_to", "시행 전 종료 / Before to", "date"},
-                                            {"dongs", "동 코드 / Dong codes", "text"}};
-    for (size_t i = 0; i < 5; i++) {
-        fprintf(f, "<label>%s<input type=%s name=%s value=\"", fields[i][1], fields[i][2], fields[i][0]);
-        esc(f, arg(req, fields[i][0]));
-        fputs("\"></label>", f);
-    }
-    fputs("<button>조회 / Show</button></form>", f);
+    reporting_form_period_html(f, req, v->keep_preset);
+    reporting_form_date_html(f, "from", "시작일 / From", v->from);
+    reporting_form_date_html(f, "to", "종료일 / To", v->to);
+    reporting_form_date_html(f, "before_from", "시행 전 시작 / Before from", v->before_from);
+    reporting_form_date_html(f, "before_to", "시행 전 종료 / Before to", v->before_to);
+    reporting_form_dongs_text_html(f, v->dongs_text, v->echo);
+    fputs("<button>조회 / Show</button>", f);
+    reporting_form_dongs_html(f, v->menu, v->chosen);
+    fputs("</form>", f);
 }
 
 static void table(FILE *f, const reporting_table *t, const char *query)
@@ -122,7 +91,7 @@ static void table(FILE *f, const reporting_table *t, const char *query)
     fputs("</tbody></table>", f);
     for (size_t i = 0; i < t->n_warnings; i++) {
         fputs("<div class=warn>⚠ ", f);
-        esc(f, t->warnings[i]);
+        reporting_html_escape(f, t->warnings[i]);
         fputs("</div>", f);
     }
     fputs("<p>시행동 / treated: ", f);
@@ -139,7 +108,7 @@ static void table(FILE *f, const reporting_table *t, const char *query)
                                            {"/api/kpi-table", "JSON"}};
     for (size_t i = 0; i < 3; i++) {
         fprintf(f, "<a href=\"%s?", links[i][0]);
-        esc(f, query);
+        reporting_html_escape(f, query);
         fprintf(f, "\">%s</a>", links[i][1]);
     }
     fputs("</nav>", f);
@@ -155,6 +124,7 @@ static const char *korean_of(const char *field)
         {"before_from", "시행 전 기간의 시작일을 확인해 주세요 (둘 다 입력하거나 둘 다 비워 두세요)"},
         {"before_to", "시행 전 기간의 종료일을 확인해 주세요 (시행 후 기간 전에 끝나야 합니다)"},
         {"compare", "비교 방식을 선택해 주세요"},
+        {"period", "기간(연·분기·월)을 다시 선택해 주세요"},
     };
     for (size_t i = 0; i < sizeof ko / sizeof ko[0]; i++)
         if (strcmp(field, ko[i][0]) == 0)
@@ -162,32 +132,30 @@ static const char *korean_of(const char *field)
     return "지금은 지표를 읽을 수 없습니다. 잠시 후 다시 시도해 주세요";
 }
 
-char *reporting_render_compare(const wh_http_request *req, const reporting_table *t, const char *field,
+char *reporting_render_compare(const wh_http_request *req, const reporting_form_view *v,
+                               const reporting_table *t, const char *query, const char *field,
                                const char *why)
 {
-    char *out = NULL, query[1024];
+    char *out = NULL;
     size_t len = 0;
-    snprintf(query, sizeof query, "compare=%s&dongs=%s&from=%s&to=%s&before_from=%s&before_to=%s",
-             arg(req, "compare"), arg(req, "dongs"), arg(req, "from"), arg(req, "to"),
-             arg(req, "before_from"), arg(req, "before_to"));
     FILE *f = open_memstream(&out, &len);
     if (!f)
         return NULL;
     fprintf(f,
             "<!doctype html><html lang=ko><head><meta charset=utf-8><title>지표 비교 / KPI comparison"
-            "</title><style>%s</style></head><body><nav><a href=/dashboard>지표 / KPI</a>"
+            "</title><style>%s%s</style></head><body><nav><a href=/dashboard>지표 / KPI</a>"
             "<a href=/dashboard/compare>비교 / Comparison</a><a href=/dashboard/trend>추이 / "
             "Trend</a></nav><h1>복지허브 지표 비교 "
             "<small>/ KPI comparison</small></h1>",
-            css);
-    form(f, req);
+            css, reporting_form_css);
+    form(f, v, req);
     if (t)
         table(f, t, query);
     else {
         fprintf(f, "<div class=err role=alert>입력을 확인해 주세요: %s<br><small>", korean_of(field));
-        esc(f, field);
+        reporting_html_escape(f, field);
         fputs(": ", f);
-        esc(f, why);
+        reporting_html_escape(f, why);
         fputs(" — the form keeps what you entered.</small></div>", f);
     }
     fputs("</body></html>\n", f);

@@ -1,8 +1,8 @@
 /*
  * render_html.c — the dashboard: one self-contained HTML page (inline CSS, no scripts or external
  * assets, so it works on an air-gapped district network) with the KPI table per dong, the totals,
- * and a form to choose the period and the dongs.  Columns and labels come from the KPI definitions.
- * Dong names arrive in events, so everything printed is HTML-escaped.
+ * and the form (dash_form.c: presets, dates, dongs by name) to choose the period and the dongs.  Columns and
+ * labels come from the KPI definitions. Dong names arrive in events, so everything printed is HTML-escaped.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dash_form.h"
 #include "reporting.h"
 
 typedef struct buf {
@@ -115,37 +116,24 @@ static const char style[] =
     "dl{font-size:.85rem;color:#3b4a59;max-width:60rem}dt{font-weight:600;margin-top:.5rem}dd{margin-left:"
     "1rem}";
 
-static void head(buf *b, const reporting_report *r, const char *dongs_arg)
+static const char nav[] = "<nav><a href=\"/dashboard\">지표 / KPI</a> <a href=\"/dashboard/compare\">비교 / "
+                          "Comparison</a> <a href=\"/dashboard/trend\">추이 / Trend</a></nav>";
+
+static void head(buf *b, const reporting_report *r, const char *form_html)
 {
     puts_(b, "<!doctype html><html lang=\"ko\"><head><meta charset=\"utf-8\">"
              "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
              "<title>welfarehub KPI</title><style>");
     puts_(b, style);
-    puts_(b,
-          "</style></head><body><h1>마을복지허브 성과지표 · Village welfare hub KPIs</h1><p class=\"sub\">");
+    puts_(b, reporting_form_css);
+    puts_(b, "</style></head><body>");
+    puts_(b, nav);
+    puts_(b, "<h1>마을복지허브 성과지표 · Village welfare hub KPIs</h1><p class=\"sub\">");
     escaped(b, r->from_on);
     puts_(b, " – ");
     escaped(b, r->to_on);
     printf_(b, " · %zu dongs · counted by business date from the services' events</p>", r->n_rows);
-    puts_(
-        b,
-        "<form method=\"get\" action=\"/dashboard\"><label>From<input type=\"date\" name=\"from\" value=\"");
-    escaped(b, r->from_on);
-    puts_(b, "\"></label><label>To<input type=\"date\" name=\"to\" value=\"");
-    escaped(b, r->to_on);
-    puts_(b, "\"></label><label>Dong codes (comma-separated, empty = all)<input name=\"dongs\" size=\"40\" "
-             "value=\"");
-    escaped(b, dongs_arg ? dongs_arg : "");
-    puts_(b, "\"></label><button type=\"submit\">Show</button><a href=\"/dashboard/compare\">비교 / "
-             "Comparison</a> <a href=\"/api/kpi?from=");
-    escaped(b, r->from_on);
-    puts_(b, "&amp;to=");
-    escaped(b, r->to_on);
-    if (dongs_arg && *dongs_arg) {
-        puts_(b, "&amp;dongs=");
-        escaped(b, dongs_arg);
-    }
-    puts_(b, "\">JSON</a></form>");
+    puts_(b, form_html ? form_html : "");
 }
 
 static void table_head(buf *b)
@@ -228,10 +216,10 @@ static void definitions(buf *b)
     puts_(b, "</dl>");
 }
 
-char *reporting_render_html(const reporting_report *r, const char *dongs_arg)
+char *reporting_render_html(const reporting_report *r, const char *form_html)
 {
     buf b = {0};
-    head(&b, r, dongs_arg);
+    head(&b, r, form_html);
     table_head(&b);
     for (size_t i = 0; i < r->n_rows; i++)
         row_html(&b, r, &r->rows[i]);
@@ -248,15 +236,21 @@ char *reporting_render_html(const reporting_report *r, const char *dongs_arg)
 }
 
 /* An error page keeps the form, so a bad date can be corrected in place. */
-char *reporting_render_html_error(const char *message)
+char *reporting_render_html_error(const char *message, const char *form_html)
 {
     buf b = {0};
     puts_(&b, "<!doctype html><html lang=\"ko\"><head><meta charset=\"utf-8\"><title>welfarehub KPI</title>"
               "<style>");
     puts_(&b, style);
-    puts_(&b, "</style></head><body><h1>마을복지허브 성과지표 · Village welfare hub KPIs</h1><p>");
+    puts_(&b, reporting_form_css);
+    puts_(&b, ".err{background:#ffebe9;border:1px solid #ff8182;padding:.6rem .8rem;border-radius:6px}"
+              "</style></head><body>");
+    puts_(&b, nav);
+    puts_(&b, "<h1>마을복지허브 성과지표 · Village welfare hub KPIs</h1>");
+    puts_(&b, form_html ? form_html : "");
+    puts_(&b, "<div class=\"err\" role=\"alert\">입력을 확인해 주세요 (동 코드, 기간)<br><small>");
     escaped(&b, message);
-    puts_(&b, "</p><p><a href=\"/dashboard\">Back to the dashboard</a></p></body></html>\n");
+    puts_(&b, " — the form keeps what you entered.</small></div></body></html>\n");
     if (b.failed) {
         free(b.s);
         return NULL;

@@ -210,11 +210,11 @@ void reporting_values_diff(const reporting_values *a, const reporting_values *b,
 
 /* The report as JSON (the /api/kpi body).  Caller frees; NULL on out-of-memory. */
 char *reporting_render_json(const reporting_report *r);
-/* The dashboard page with this report (self-contained HTML); dongs_arg is the form's dong field as
- * given (may be NULL).  Caller frees; NULL on out-of-memory. */
-char *reporting_render_html(const reporting_report *r, const char *dongs_arg);
-/* The page shown for a bad period or dong list. */
-char *reporting_render_html_error(const char *message);
+/* The dashboard page with this report (self-contained HTML); form_html is the form, rendered by
+ * http.c with dash_form.c (may be NULL).  Caller frees; NULL on out-of-memory. */
+char *reporting_render_html(const reporting_report *r, const char *form_html);
+/* The page shown for a bad period or dong list: the form as filled in, then the error. */
+char *reporting_render_html_error(const char *message, const char *form_html);
 
 /* --- protobuf replies --------------------------------------------------------------------------- */
 
@@ -246,6 +246,8 @@ int reporting_store_deactivate_staff(wh_db *db, int64_t staff_id, const char *ac
 int reporting_store_query(wh_db *db, const reporting_selection *s, reporting_report *r);
 /* The dongs, by code: a PGresult with dong_code, name, hub_type, hub_dong_code (caller PQclear()s). */
 PGresult *reporting_store_list_dongs(wh_db *db);
+/* The dongs for the dashboards' picker: code, name, hub type, serving hub, first go-live ("" none). */
+PGresult *reporting_store_dong_menu(wh_db *db);
 
 /* A complete report for a selection: checks it (0, WH_INVALID_ARGUMENT with field and why), then
  * queries.  Shared by the bus handlers and the HTTP thread. */

@@ -182,6 +182,12 @@ const wh_db_statement reporting_statements[] = {
      " AND NOT EXISTS (SELECT 1 FROM kpi_monthly WHERE dong_code = c)"
      " AND NOT EXISTS (SELECT 1 FROM staff_interval WHERE hub_dong_code = c) LIMIT 1"},
     {"reporting_list_dongs", "SELECT dong_code, name, hub_type, hub_dong_code FROM dong ORDER BY dong_code"},
+    /* the dashboards' dong picker: by serving hub, the central dong first, each with its first go-live */
+    {"reporting_dong_menu",
+     "SELECT d.dong_code, d.name, d.hub_type, d.hub_dong_code, "
+     "coalesce((SELECT min(l.live_from)::text FROM dong_live l WHERE l.dong_code = d.dong_code), '') "
+     "FROM dong d ORDER BY CASE WHEN d.hub_type = 2 AND d.hub_dong_code <> '' THEN d.hub_dong_code "
+     "ELSE d.dong_code END, d.hub_type, d.dong_code"},
 };
 const size_t reporting_statements_count = sizeof reporting_statements / sizeof reporting_statements[0];
 
@@ -456,6 +462,13 @@ PGresult *reporting_store_list_dongs(wh_db *db)
     wh_params p;
     wh_params_reset(&p);
     return wh_db_query(db, "reporting_list_dongs", &p);
+}
+
+PGresult *reporting_store_dong_menu(wh_db *db)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    return wh_db_query(db, "reporting_dong_menu", &p);
 }
 
 int reporting_store_record_live(wh_db *db, const Welfare__Routing__V1__DongDefined *e)

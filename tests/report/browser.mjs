@@ -20,7 +20,12 @@ const pages = [
   ['compare', `/dashboard/compare?${query}`],
   ['compare-error', `/dashboard/compare?${query}&dongs=9999999999`],
   ['trend', '/dashboard/trend?from=2016-01-01&to=2016-12-31'],
+  // dongs ticked by name and a quarter preset; the form shows what the table used
+  ['compare-picker', '/dashboard/compare?compare=treated&year=2016&part=q2&d_8000000001=1&d_8000000003=1'],
+  // a bad period on the KPI page: the error keeps the form (dates, ticked dong)
+  ['dashboard-error', '/dashboard?from=2016-10-31&to=2016-04-01&d_8000000002=1'],
 ];
+const status = (name) => (name.endsWith('-error') ? 400 : 200);
 for (const width of [1366, 1920]) {
   const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'ko-KR' });
   const page = await context.newPage();
@@ -28,7 +33,7 @@ for (const width of [1366, 1920]) {
   page.on('request', (r) => { if (!r.url().startsWith(base)) external.push(r.url()); });
   for (const [name, path] of pages) {
     const resp = await page.goto(base + path);
-    check(resp.status() === (name === 'compare-error' ? 400 : 200), `${name}@${width}: HTTP ${resp.status()}`);
+    check(resp.status() === status(name), `${name}@${width}: HTTP ${resp.status()}`);
     const m = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
       inner: window.innerWidth,
@@ -54,6 +59,34 @@ for (const width of [1366, 1920]) {
       // The fixture's resources: 300,000 (May) and 200,000 (June) in T1, 50,000 in T2 (July) ...
       const may = await page.$$eval('figure:last-of-type g title', (ts) => ts.map((t) => t.textContent)[4]);
       check(may === '2016-05: 1 (300,000)', `trend@${width}: May's resources ${may}`);
+    }
+    if (name === 'compare') { // after a query the dong codes field shows the dongs compared
+      const shown = await page.inputValue('input[name=dongs]');
+      const used = [...api.treated_dong_codes, ...api.untreated_dong_codes].join(',');
+      check(shown === used, `compare@${width}: the dong codes field shows "${shown}", the table used ${used}`);
+    }
+    if (name === 'compare-picker') {
+      const got = await page.evaluate(() => ({
+        from: document.querySelector('input[name=from]').value,
+        to: document.querySelector('input[name=to]').value,
+        dongs: document.querySelector('input[name=dongs]').value,
+        ticked: [...document.querySelectorAll('fieldset.dongs input:checked')].map((i) => i.name),
+        hubs: [...document.querySelectorAll('fieldset.dongs div.hub')].map((d) =>
+          [...d.querySelectorAll('label')].map((l) => l.textContent.split(' ')[0])),
+        rows: document.querySelectorAll('#kpi-table tbody tr:not(.pct)').length,
+      }));
+      check(got.from === '2016-04-01' && got.to === '2016-06-30', `compare-picker@${width}: Q2 2016 gave ${got.from}..${got.to}`);
+      check(got.dongs === '8000000001,8000000003', `compare-picker@${width}: dong codes field "${got.dongs}"`);
+      check(JSON.stringify(got.ticked) === '["d_8000000001","d_8000000003"]', `compare-picker@${width}: ticked ${got.ticked}`);
+      // grouped by hub: 시행1동's hub serves the sphere-type 미시행2동 (linked from 2016-10-01)
+      check(got.hubs.some((h) => h[0] === '시행1동' && h.includes('미시행2동')), `compare-picker@${width}: hubs ${JSON.stringify(got.hubs)}`);
+      check(got.rows === 3, `compare-picker@${width}: ${got.rows} rows`);
+    }
+    if (name === 'dashboard-error') {
+      const kept = await page.evaluate(() => [document.querySelector('input[name=from]').value,
+        document.querySelector('input[name=to]').value,
+        [...document.querySelectorAll('fieldset.dongs input:checked')].map((i) => i.name).join()]);
+      check(JSON.stringify(kept) === '["2016-10-31","2016-04-01","d_8000000002"]', `dashboard-error@${width}: the form kept ${kept}`);
     }
     if (name === 'compare-error') {
       const kept = await page.inputValue('input[name=dongs]');

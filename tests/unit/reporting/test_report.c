@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "dash_form.h"
 #include "reporting.h"
 #include "wh/status.h"
 
@@ -203,7 +204,15 @@ static void html_is_escaped_and_self_contained(void **state)
     reporting_report r;
     build_two_dongs(&r);
     reporting_report_finish(&r);
-    char *html = reporting_render_html(&r, "2650051000,<script>");
+    static reporting_dong_menu menu;
+    reporting_form_view v = {"",   "2026-01-01", "2026-06-30", "",   "", "2650051000,<script>",
+                             true, "2650051000", &menu,        false};
+    char *form = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&form, &len);
+    reporting_form_fields_html(f, NULL, &v);
+    fclose(f);
+    char *html = reporting_render_html(&r, form);
     assert_non_null(html);
     assert_null(strstr(html, "<script"));
     assert_null(strstr(html, "http://"));
@@ -211,11 +220,14 @@ static void html_is_escaped_and_self_contained(void **state)
     assert_non_null(strstr(html, "&lt;Gwangan 1-dong&gt;"));
     assert_non_null(strstr(html, "1,250,000"));
     assert_non_null(strstr(html, "합계"));
-    assert_non_null(strstr(html, "name=\"from\" value=\"2026-01-01\""));
+    assert_non_null(strstr(html, "name=from value=\"2026-01-01\""));
+    assert_non_null(strstr(html, "value=\"2650051000,&lt;script&gt;\""));
     free(html);
-    char *err = reporting_render_html_error("to: <bad>");
+    char *err = reporting_render_html_error("to: <bad>", form);
     assert_non_null(strstr(err, "&lt;bad&gt;"));
+    assert_non_null(strstr(err, "name=dongs")); /* the error page keeps the form */
     free(err);
+    free(form);
     reporting_report_free(&r);
 }
 

@@ -1,0 +1,105 @@
+/*
+ * dash_form.h — the dashboard forms' shared parts (dash_form.c): the dong picker by name, grouped by
+ * hub (a central dong with the sphere-type dongs it serves), and the period presets (a year, a
+ * quarter or a month).  No scripts: the picker is checkboxes named "d_<code>", the presets two
+ * selects ("year", "part"), all read back on the server.
+ */
+#ifndef REPORTING_DASH_FORM_H
+#define REPORTING_DASH_FORM_H
+
+#include <stdio.h>
+
+#include "reporting.h"
+#include "wh/http.h"
+
+#define REPORTING_MENU_MAX  REPORTING_SELECT_MAX
+#define REPORTING_DONGS_ARG (REPORTING_SELECT_MAX * (REPORTING_DONG_MAX + 1))
+
+typedef struct reporting_menu_dong {
+    char code[REPORTING_DONG_MAX], name[REPORTING_NAME_MAX], hub[REPORTING_DONG_MAX];
+    char live_from[REPORTING_DATE_LEN]; /* first go-live, "" when not live yet */
+    int hub_type;                       /* 1 basic, 2 sphere (served by hub) */
+} reporting_menu_dong;
+
+/* The dongs reporting knows, ordered by hub (the central dong first, then its linked dongs). */
+typedef struct reporting_dong_menu {
+    reporting_menu_dong dongs[REPORTING_MENU_MAX];
+    size_t n;
+} reporting_dong_menu;
+
+/* The dashboards' dong picker from the HTTP thread's connection (http.c); 0 or a status. */
+int reporting_http_dong_menu(reporting_dong_menu *m);
+
+/* What a dashboard form shows: the selection a query used (after a result) or as filled in (after an
+ * error), the dong menu and the chosen dongs (comma-separated codes). */
+typedef struct reporting_form_view {
+    const char *compare, *from, *to, *before_from, *before_to;
+    const char *dongs_text; /* the text field's value */
+    bool echo;              /* dongs_text is the page's echo of the selection (see below) */
+    const char *chosen;     /* the boxes to tick */
+    const reporting_dong_menu *menu;
+    bool keep_preset; /* the preset selects as sent (an error page); else unselected, the dates shown */
+} reporting_form_view;
+
+/* A dashboard request's selection: the dong menu, the dongs asked for, the period (a preset, or the
+ * dates, defaulting to 1 January of this year up to today). */
+typedef struct reporting_form_input {
+    reporting_dong_menu menu;
+    char dongs[REPORTING_DONGS_ARG];   /* comma-separated, as asked */
+    char *codes[REPORTING_SELECT_MAX]; /* the same, parsed (into copy) */
+    char copy[REPORTING_DONGS_ARG];
+    size_t n;
+    char from[REPORTING_DATE_LEN], to[REPORTING_DATE_LEN];
+} reporting_form_input;
+
+/* Reads it (the menu from the HTTP thread's connection): 0, or 400 with *field ("dongs",
+ * "period") and *why. */
+int reporting_form_read(const wh_http_request *req, reporting_form_input *in, const char **field,
+                        const char **why);
+
+/* Every code of the menu, comma-separated (what "every dong" was, to show after a query). */
+void reporting_form_all_codes(const reporting_dong_menu *m, char *out, size_t size);
+
+/* The view of a form with a period and dongs (trend, KPI page): after a result (ok) the period
+ * and the dongs used (every dong of the menu when none was asked for, written into buf), else the
+ * request as filled in. */
+reporting_form_view reporting_form_view_of(const wh_http_request *req, const struct reporting_form_input *in,
+                                           bool ok, char *buf, size_t size);
+
+/* A period-and-dongs form's fields (the trend, the KPI page): presets, dates, dong codes, the
+ * button, the picker. */
+void reporting_form_fields_html(FILE *f, const wh_http_request *req, const reporting_form_view *v);
+
+/* A date input. */
+void reporting_form_date_html(FILE *f, const char *name, const char *label, const char *value);
+
+/* Fills the menu from the database (reporting_menu_dongs); 0 or a negative status. */
+int reporting_dong_menu_read(wh_db *db, reporting_dong_menu *m);
+
+/* The dongs the form asks for: the typed codes ("dongs", unless it is the page's unchanged echo
+ * "dongs_shown") then every ticked box of the menu not typed already, comma-separated into out
+ * (empty: every dong).  -1 when they do not fit. */
+int reporting_form_dongs(const wh_http_request *req, const reporting_dong_menu *m, char *out, size_t size);
+
+/* The period a preset names: year=YYYY and part=year|q1..q4|m01..m12 → from, to.  0 with both set,
+ * 1 when no preset was chosen (from, to untouched), -1 when the preset is not valid. */
+int reporting_form_period(const wh_http_request *req, char from[REPORTING_DATE_LEN],
+                          char to[REPORTING_DATE_LEN]);
+
+/* The preset selects (years: this one and the twelve before); with keep, the request's selected. */
+void reporting_form_period_html(FILE *f, const wh_http_request *req, bool keep);
+
+/* The picker: one box per hub, its dongs ticked when in `chosen` (comma-separated codes). */
+void reporting_form_dongs_html(FILE *f, const reporting_dong_menu *m, const char *chosen);
+
+/* The dong-code text field and, hidden, the value it was shown with: a field sent back unchanged is
+ * the page's own echo of the selection and yields to the boxes (reporting_form_dongs). */
+void reporting_form_dongs_text_html(FILE *f, const char *value, bool echo);
+
+/* The pickers' CSS (inline in each page). */
+extern const char reporting_form_css[];
+
+/* HTML-escapes s into f. */
+void reporting_html_escape(FILE *f, const char *s);
+
+#endif
