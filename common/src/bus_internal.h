@@ -186,6 +186,8 @@ void wh_ctx_init(wh_ctx *ctx, wh_service *svc, wh_arena *arena, const Welfare__B
 /* Packs msg as the payload of a new envelope (fresh message id, time now) caused by cause (may be
  * NULL) and returns the packed envelope in *frame (malloc()ed) — or, with error_status < 0, an error
  * reply of type reply_type.  0 or WH_INTERNAL. */
+/* Sets `replayed` on a stored reply frame (re-encoded in place): it answers a repeat.  0 or a status. */
+int wh_envelope_mark_replayed(uint8_t **frame, size_t *len);
 int wh_envelope_reply(const wh_service *svc, const Welfare__Bus__V1__Envelope *cause, const char *reply_type,
                       const ProtobufCMessage *msg, int error_status, const char *error_field,
                       const char *error_message, uint8_t **frame, size_t *len);

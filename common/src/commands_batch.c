@@ -64,7 +64,16 @@ static int run_one(wh_commands *c, pending *p, bool careful)
     return 0;
 }
 
-/* A repeat within the batch gets exactly the reply of the command it repeats. */
+/* A reply answering a repeat says so (Envelope.replayed).  Without memory to re-encode it, the stored
+ * reply goes as it is: still the right answer, only without the flag. */
+static void mark_replayed(pending *p)
+{
+    if (wh_envelope_mark_replayed(&p->reply, &p->reply_len) != 0)
+        wh_log_warn("could not mark a repeated command's reply as replayed", "{s:s}", "message_id",
+                    p->env->message_id);
+}
+
+/* A repeat within the batch gets the reply of the command it repeats, marked as a repeat. */
 static void copy_reply(wh_commands *c, pending *p, const pending *first)
 {
     free(p->reply);
@@ -72,6 +81,8 @@ static void copy_reply(wh_commands *c, pending *p, const pending *first)
     if (p->reply != NULL)
         memcpy(p->reply, first->reply, first->reply_len);
     p->reply_len = p->reply != NULL ? first->reply_len : 0;
+    if (p->reply != NULL)
+        mark_replayed(p);
     p->status = first->status;
     wh_counter_add(c->replayed, 1);
 }
@@ -180,6 +191,7 @@ static int find_repeats(wh_commands *c)
             continue;
         }
         if (p != NULL && wh_bus_bytea(wh_db_text(r, row, 1), &p->reply, &p->reply_len) == 0) {
+            mark_replayed(p);
             p->replayed = true;
             p->status = 0;
             wh_counter_add(c->replayed, 1);

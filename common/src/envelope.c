@@ -35,6 +35,26 @@ static int pack_payload(const ProtobufCMessage *msg, ProtobufCBinaryData *payloa
     return 0;
 }
 
+int wh_envelope_mark_replayed(uint8_t **frame, size_t *len)
+{
+    Welfare__Bus__V1__Envelope *env = welfare__bus__v1__envelope__unpack(NULL, *len, *frame);
+    uint8_t *marked = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (env == NULL)
+        return WH_INTERNAL;
+    env->replayed = true;
+    rc = pack_envelope(env, &marked, &n);
+    welfare__bus__v1__envelope__free_unpacked(env, NULL);
+    if (rc != 0)
+        return rc;
+    free(*frame);
+    *frame = marked;
+    *len = n;
+    return 0;
+}
+
 int wh_envelope_reply(const wh_service *svc, const Welfare__Bus__V1__Envelope *cause, const char *reply_type,
                       const ProtobufCMessage *msg, int error_status, const char *error_field,
                       const char *error_message, uint8_t **frame, size_t *len)

@@ -19,7 +19,8 @@
 
 #define TRIES 3
 
-/* Sends the referral with one id TRIES times, one after the other; returns the replies. */
+/* Sends the referral with one id TRIES times, one after the other; returns the replies.  The first
+ * ran; each repeat is answered from the stored reply and says so (Envelope.replayed). */
 static void submit_same_id(whc *c, const char *id, const itest_referral *r,
                            Welfare__Intake__V1__SubmitReferralReply *replies[TRIES])
 {
@@ -29,6 +30,7 @@ static void submit_same_id(whc *c, const char *id, const itest_referral *r,
                              (ProtobufCMessage **)&replies[i], &err);
         if (rc != 0)
             fail_msg("try %d: %s (%s): %s", i, wh_status_name(rc), err.field, err.message);
+        assert_int_equal(whc_reply_replayed(c), i > 0);
     }
 }
 
@@ -126,6 +128,7 @@ static void same_id_three_times_pipelined(void **state)
         if (rc != 0)
             fail_msg("reply %d: %s (%s): %s", i, wh_status_name(rc), err.field, err.message);
         assert_string_equal(got, id);
+        assert_int_equal(whc_reply_replayed(c), i > 0); /* the copies repeat the first, in one batch */
     }
     expect_same_replies(replies);
     expect_one_effect(id, replies[0]->referral_id, replies[0]->household_id);
@@ -193,6 +196,7 @@ static void final_error_replayed(void **state)
         assert_null(reply);
         assert_int_equal(err.status, WH_INVALID_ARGUMENT);
         assert_string_equal(err.field, "channel");
+        assert_int_equal(whc_reply_replayed(c), i > 0); /* the stored error, for the same command */
     }
     /* the id reused for another payload (now valid) or another command type is a conflict, not the
      * old reply */
@@ -211,6 +215,7 @@ static void final_error_replayed(void **state)
         assert_int_equal(whc_call_id(c, id, m, want, &reply, &err), WH_ALREADY_EXISTS);
         assert_null(reply);
         assert_string_equal(err.field, "message_id");
+        assert_false(whc_reply_replayed(c)); /* another content: a conflict, nothing replayed */
     }
     assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.referral", NULL), referrals);
     assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.reporter WHERE name = $1", name, NULL), 0);

@@ -52,7 +52,6 @@ typedef struct slot {
     long n_rows;          /* rows of a block */
     char (*row_ids)[37];  /* a block's rows' ids, for sending them one by one after all */
     int attempts;
-    int64_t sent_ms; /* wall clock when first sent */
     ProtobufCMessage *request;
 } slot;
 
@@ -68,6 +67,7 @@ typedef struct importer {
     long rows, ok, failed, new_households, blind_spots;
     long total_rows;  /* rows in the file, for the percentage */
     long repeated;    /* rows answered from replies stored before this run: already imported */
+    long changed;     /* rows refused as changed since an earlier import under the same id */
     int last_decile;  /* plain mode: the last 10% step printed */
     double waiting;   /* seconds since the last reply while something is in flight */
     const char *hint; /* the input's encoding hint for invalid UTF-8 */
@@ -103,14 +103,6 @@ typedef struct importer {
     size_t n_pending, cap_pending;
     bool failed_memory;
 } importer;
-
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static double now_s(void)
 {
@@ -211,10 +203,16 @@ static void block_error(importer *im, const slot *s, const char *status, const c
     im->failed += s->n_rows;
 }
 
-/* A failed try of a command: a block's rows or one row. */
+/* A failed try of a command: a block's rows or one row.  ALREADY_EXISTS on message_id means the id
+ * was imported before with other bytes (the row's content, or how it is encoded, changed): said so. */
 static void command_error(importer *im, const slot *s, const char *status, const char *field,
                           const char *message)
 {
+    if (strcmp(status, "ALREADY_EXISTS") == 0 && strcmp(field, "message_id") == 0) {
+        im->changed += s->n_rows > 0 ? s->n_rows : 1;
+        message = "changed since an earlier import of this file under the same id: not stored (import the "
+                  "changed rows as a new file, e.g. the --rejects file)";
+    }
     if (s->n_rows > 0)
         block_error(im, s, status, field, message);
     else
@@ -399,7 +397,6 @@ static slot *send_row(importer *im, const char *id, long line, ProtobufCMessage 
         im->blocks_in_flight++;
     s->request = req;
     s->attempts = 1;
-    s->sent_ms = wall_ms();
     im->index[index_of(im, id)] = s;
     im->in_flight++;
     whc_send_id(im->c, id, req); /* a failed send is a timeout, resent by resend_all */
@@ -443,17 +440,18 @@ static void resend_all(importer *im)
 }
 
 /* Settles a block from its reply: the rows stored, and each refused row on its own line. */
-/* A reply made before its command was first sent (less 500 ms for the clocks) is the reply intake
- * stored when an earlier import sent the same command: the rows were imported then. */
-static bool answered_before(const importer *im, const slot *s)
+/* A reply intake stored when an earlier import sent the same command — the same id (the same header,
+ * line and row text) and the same payload digest — and answered again now (Envelope.replayed): the
+ * rows were imported then, and nothing changed.  Judged by content, not by clocks. */
+static bool answered_before(const importer *im)
 {
-    return whc_reply_time_ms(im->c) < s->sent_ms - 500;
+    return whc_reply_replayed(im->c);
 }
 
 static void block_done(importer *im, const slot *s, const Welfare__Intake__V1__ImportReferralBlockReply *r)
 {
     im->ok += r->rows_ok;
-    if (answered_before(im, s)) {
+    if (answered_before(im)) {
         im->repeated += r->rows_ok;
     } else {
         im->new_households += r->new_households;
@@ -582,7 +580,7 @@ static void receive_one(importer *im)
     } else if (s->n_rows == 0) {
         const Welfare__Intake__V1__SubmitReferralReply *r = (const void *)reply;
         im->ok++;
-        if (answered_before(im, s)) {
+        if (answered_before(im)) {
             im->repeated++;
         } else {
             im->new_households += r->is_new;
@@ -741,9 +739,9 @@ static void summary(const importer *im, double secs)
 {
     if (wctl_json_output) {
         printf("{\"rows\": %ld, \"ok\": %ld, \"new\": %ld, \"already_imported\": %ld, \"failed\": %ld, "
-               "\"new_households\": %ld, \"blind_spots\": %ld, \"seconds\": %.3f}\n",
-               im->rows, im->ok, im->ok - im->repeated, im->repeated, im->failed, im->new_households,
-               im->blind_spots, secs);
+               "\"changed\": %ld, \"new_households\": %ld, \"blind_spots\": %ld, \"seconds\": %.3f}\n",
+               im->rows, im->ok, im->ok - im->repeated, im->repeated, im->failed, im->changed,
+               im->new_households, im->blind_spots, secs);
         return;
     }
     if (im->check) {
@@ -757,6 +755,8 @@ static void summary(const importer *im, double secs)
            "  failed                            %ld\n",
            im->rows, secs, secs > 0 ? (double)im->rows / secs : 0.0, im->ok - im->repeated,
            im->new_households, im->blind_spots, im->repeated, im->failed);
+    if (im->changed > 0)
+        printf("    of which changed since imported %ld  (not stored: see the lines above)\n", im->changed);
 }
 
 static int failure_order(const void *a, const void *b)

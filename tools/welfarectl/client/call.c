@@ -175,6 +175,7 @@ static int await_reply(whc *c, const char *message_id, int64_t deadline,
         if (rc != 0)
             continue;
         if (strcmp(reply_command_id(env), message_id) == 0 || answers_unreadable(env)) {
+            c->reply_replayed = env->replayed;
             rc = decode_reply(env, reply_type, reply, err);
             welfare__bus__v1__envelope__free_unpacked(env, NULL);
             return rc;
@@ -239,9 +240,9 @@ int whc_call(whc *c, const ProtobufCMessage *request, const ProtobufCMessageDesc
     return whc_call_id(c, id, request, reply_type, reply, err);
 }
 
-int64_t whc_reply_time_ms(const whc *c)
+bool whc_reply_replayed(const whc *c)
 {
-    return c->reply_time_ms;
+    return c->reply_replayed;
 }
 
 int whc_send_id(whc *c, const char *message_id, const ProtobufCMessage *request)
@@ -271,7 +272,7 @@ int whc_recv(whc *c, int timeout_ms, const ProtobufCMessageDescriptor *reply_typ
         return rc;
     }
     snprintf(id_out, 37, "%s", reply_command_id(env));
-    c->reply_time_ms = env->time_unix_ms;
+    c->reply_replayed = env->replayed;
     rc = decode_reply(env, reply_type, reply, err);
     welfare__bus__v1__envelope__free_unpacked(env, NULL);
     return rc;

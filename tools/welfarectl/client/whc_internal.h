@@ -16,8 +16,8 @@ struct whc {
     int timeout_ms;
     int retries;
     void *zctx;
-    void *sock;            /* DEALER; replaced by whc_reconnect after a timeout (lazy pirate) */
-    int64_t reply_time_ms; /* time_unix_ms of the last reply whc_recv returned */
+    void *sock;          /* DEALER; replaced by whc_reconnect after a timeout (lazy pirate) */
+    bool reply_replayed; /* the last reply whc_recv returned answered a repeat (Envelope.replayed) */
 };
 
 /* Closes the socket and connects a fresh one, so replies to abandoned tries are dropped. */

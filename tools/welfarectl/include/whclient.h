@@ -21,6 +21,7 @@
 #define WHCLIENT_H
 
 #include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct whc whc;
@@ -68,10 +69,10 @@ int whc_recv(whc *c, int timeout_ms, const ProtobufCMessageDescriptor *reply_typ
  * takes effect once).  0 or WH_UNAVAILABLE. */
 int whc_send_id(whc *c, const char *message_id, const ProtobufCMessage *request);
 
-/* When the service made the last reply whc_recv returned (its envelope's time_unix_ms).  A repeat is
- * answered with the reply stored the first time, so a time before the command was first sent means
- * the command had taken effect earlier (an import of the same file again). */
-int64_t whc_reply_time_ms(const whc *c);
+/* Whether the last reply whc_recv or whc_call returned is the one the service stored for an earlier command
+ * with the same message id and the same content (Envelope.replayed): it took effect then, nothing ran now (an
+ * import of the same file again).  A changed command under a used id is ALREADY_EXISTS instead. */
+bool whc_reply_replayed(const whc *c);
 
 /* Drops the socket and connects a new one (lazy pirate): replies to what was in flight are lost, so
  * resend those with whc_send_id.  0 or WH_UNAVAILABLE. */
