@@ -114,7 +114,7 @@ static int plan_day(wh_ctx *ctx, const char *hub, const char *date, const routin
     day.plan.detour = cfg->detour;
     day.plan.speed_kmh = cfg->speed_kmh;
     uint64_t t0 = wh_mono_ns();
-    int rc = routing_store_load_day(ctx, hub, date, d, &day);
+    int rc = routing_store_load_day(ctx, hub, date, d, cfg->max_pending, &day);
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not load the day");
     *placed =

@@ -71,9 +71,10 @@ int routing_store_insert_visit_request(wh_db *db, const Welfare__Case__V1__Visit
                                        const int *roles, int n_roles, int duration, const char *earliest,
                                        const char *latest);
 
-/* Fills day->plan.staff, the fixed visits and the pending visits for planning (ctx memory). */
+/* Fills day->plan.staff, the fixed visits and at most max_pending pending visits for planning (ctx
+ * memory). */
 int routing_store_load_day(wh_ctx *ctx, const char *hub, const char *date, const routing_dong *hub_dong,
-                           routing_day *day);
+                           int max_pending, routing_day *day);
 /* Stores the placed visits (setting items[].visit_id), routes, unplaced visits and the plan mark. */
 int routing_store_insert_visit(wh_db *db, int64_t request_id, const char *hub, const char *date, int start,
                                int end, int64_t *visit_id);

@@ -409,7 +409,7 @@ static void add_pending(wh_ctx *ctx, const PGresult *r, const routing_dong *hub,
 }
 
 int routing_store_load_day(wh_ctx *ctx, const char *hub, const char *date, const routing_dong *hub_dong,
-                           routing_day *day)
+                           int max_pending, routing_day *day)
 {
     wh_params p;
     wh_db *db = wh_ctx_db(ctx);
@@ -420,7 +420,7 @@ int routing_store_load_day(wh_ctx *ctx, const char *hub, const char *date, const
     two(&p, hub, date);
     if (!(fixed = wh_db_query(db, "routing_day_fixed", &p)))
         return wh_db_last_status(db);
-    wh_params_i64(&p, routing_settings_of(ctx)->max_pending);
+    wh_params_i64(&p, max_pending);
     if (!(pending = wh_db_query(db, "routing_day_pending", &p))) {
         rc = wh_db_last_status(db);
         goto cleanup;

@@ -27,9 +27,9 @@ static void eval_route(const model_t *m, const sol_t *s, regret_t *rg, int i, in
     int bp = -1;
     if (model_compat(m, task, v))
         for (int p = 0; p <= s->r[v].n; p++) {
-            if (route_insert_bound(m, s, v, p, task) >= bd)
+            if (routing_route_insert_bound(m, s, v, p, task) >= bd)
                 continue;
-            double d = route_insert_delta(m, s, v, p, task);
+            double d = routing_route_insert_delta(m, s, v, p, task);
             if (d < bd) {
                 bd = d;
                 bp = p;
@@ -114,15 +114,15 @@ static int regret_insert(const model_t *m, sol_t *s, int *jobs, int n)
         const job_t *jb = &m->jobs[rg.jobs[bi]];
         double d = rg.best[(size_t)bi * m->nveh + bv];
         int p = rg.pos[(size_t)bi * m->nveh + bv];
-        if (m->has_groups && !isfinite(route_insert_delta(m, s, bv, p, jb->first))) {
+        if (m->has_groups && !isfinite(routing_route_insert_delta(m, s, bv, p, jb->first))) {
             for (int u = 0; u < m->nveh; u++) /* stale after a schedule change elsewhere */
                 eval_route(m, s, &rg, bi, u);
             continue;
         }
         if (jb->mandatory || d < jb->penalty) {
-            route_insert(m, s, bv, p, jb->first);
+            routing_route_insert(m, s, bv, p, jb->first);
             if (m->has_groups && s->r[bv].nsync)
-                sync_refresh(m, s);
+                routing_sync_refresh(m, s);
         }
         /* drop job bi (swap with last), then refresh the changed route's column */
         rg.njobs--;
@@ -141,7 +141,7 @@ static int regret_insert(const model_t *m, sol_t *s, int *jobs, int n)
     return 0;
 }
 
-int construct(const model_t *m, sol_t *s, rng_t *rng)
+int routing_construct(const model_t *m, sol_t *s, rng_t *rng)
 {
     int *jobs = malloc(sizeof(int) * (size_t)m->njobs + 1);
     if (!jobs)
@@ -150,12 +150,12 @@ int construct(const model_t *m, sol_t *s, rng_t *rng)
     for (int j = 0; j < m->njobs; j++) /* breaks, then joint visits: recreate sorts them so */
         if (m->jobs[j].nparts > 1 || m->jobs[j].visit < 0)
             jobs[nj++] = j;
-    recreate(m, s, jobs, nj, rng, 0.0);
+    routing_recreate(m, s, jobs, nj, rng, 0.0);
     for (int j = 0; j < m->njobs; j++)
         if (m->jobs[j].nparts == 1 && m->jobs[j].visit >= 0)
             jobs[ns++] = j;
     int rc = regret_insert(m, s, jobs, ns);
-    s->cost = sol_objective(m, s);
+    s->cost = routing_sol_objective(m, s);
     free(jobs);
     return rc;
 }

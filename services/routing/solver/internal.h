@@ -6,6 +6,10 @@
  * member of staff's share of a job (a joint visit has one task per part).  Routes hold tasks.  Each
  * route also has two depot nodes (start, end), stored as pseudo-tasks after the real ones so that every
  * position of a route is a task index and travel is one matrix lookup.
+ *
+ * Every function with external linkage starts with routing_, like the API in solver.h (internal ones
+ * name their class after it: routing_route_*, routing_sol_*, routing_rng_*, routing_model_*), so the
+ * library can be linked beside anything; `nm -g --defined-only librouting_solver.a` shows none other.
  */
 #ifndef ROUTING_SOLVER_INTERNAL_H
 #define ROUTING_SOLVER_INTERNAL_H
@@ -169,10 +173,10 @@ typedef struct rng {
     uint64_t s[4];
 } rng_t;
 
-void rng_seed(rng_t *r, uint64_t seed);
-uint64_t rng_next(rng_t *r);
-double rng_unit(rng_t *r);    /* [0, 1) */
-int rng_int(rng_t *r, int n); /* [0, n) */
+void routing_rng_seed(rng_t *r, uint64_t seed);
+uint64_t routing_rng_next(rng_t *r);
+double routing_rng_unit(rng_t *r);    /* [0, 1) */
+int routing_rng_int(rng_t *r, int n); /* [0, n) */
 
 static inline seg_t seg_node(const model_t *m, const sol_t *s, int t)
 {
@@ -180,39 +184,39 @@ static inline seg_t seg_node(const model_t *m, const sol_t *s, int t)
 }
 
 /* model.c */
-int model_build(model_t *m, const routing_problem_t *p, const routing_solver_params_t *prm);
-void model_free(model_t *m);
+int routing_model_build(model_t *m, const routing_problem_t *p, const routing_solver_params_t *prm);
+void routing_model_free(model_t *m);
 
 /* route.c */
-int sol_init(sol_t *s, const model_t *m);
-void sol_free(sol_t *s);
-void sol_copy(sol_t *dst, const sol_t *src);
-void route_update(const model_t *m, sol_t *s, int v);
-void route_insert(const model_t *m, sol_t *s, int v, int pos, int task);
-void route_remove(const model_t *m, sol_t *s, int task);
-double sol_earliest_in(const sol_t *s, int task, double t);
-double route_cost(const model_t *m, const sol_t *s, int v);
-double route_cost_with(const model_t *m, int v, double travel, double service);
-double sol_objective(const model_t *m, const sol_t *s);
-bool job_assigned(const model_t *m, const sol_t *s, int j);
+int routing_sol_init(sol_t *s, const model_t *m);
+void routing_sol_free(sol_t *s);
+void routing_sol_copy(sol_t *dst, const sol_t *src);
+void routing_route_update(const model_t *m, sol_t *s, int v);
+void routing_route_insert(const model_t *m, sol_t *s, int v, int pos, int task);
+void routing_route_remove(const model_t *m, sol_t *s, int task);
+double routing_sol_earliest_in(const sol_t *s, int task, double t);
+double routing_route_cost(const model_t *m, const sol_t *s, int v);
+double routing_route_cost_with(const model_t *m, int v, double travel, double service);
+double routing_sol_objective(const model_t *m, const sol_t *s);
+bool routing_job_assigned(const model_t *m, const sol_t *s, int j);
 /* Cost delta of inserting task before position pos+1 (after seq[pos]); INFINITY when infeasible. */
-double route_insert_delta(const model_t *m, const sol_t *s, int v, int pos, int task);
-/* A lower bound on route_insert_delta from travel alone (three matrix look-ups): positions whose bound
- * is no better than the best found so far need no time-window test. */
-double route_insert_bound(const model_t *m, const sol_t *s, int v, int pos, int task);
+double routing_route_insert_delta(const model_t *m, const sol_t *s, int v, int pos, int task);
+/* A lower bound on routing_route_insert_delta from travel alone (three matrix look-ups): positions whose
+ * bound is no better than the best found so far need no time-window test. */
+double routing_route_insert_bound(const model_t *m, const sol_t *s, int v, int pos, int task);
 
 /* sync.c */
-bool sync_refresh(const model_t *m, sol_t *s);
-bool joint_insert_best(const model_t *m, sol_t *s, int job, rng_t *rng, double *delta_out);
+bool routing_sync_refresh(const model_t *m, sol_t *s);
+bool routing_joint_insert_best(const model_t *m, sol_t *s, int job, rng_t *rng, double *delta_out);
 
 /* construct.c / ruin_recreate.c / local_search.c */
 typedef struct search search_t;
-void recreate(const model_t *m, sol_t *s, int *jobs, int njobs, rng_t *rng, double blink);
-int construct(const model_t *m, sol_t *s, rng_t *rng);
-int ruin_strings(const model_t *m, sol_t *s, rng_t *rng, int *removed, double avg_removed, int lmax);
-bool local_search(const model_t *m, sol_t *s, rng_t *rng);
+void routing_recreate(const model_t *m, sol_t *s, int *jobs, int njobs, rng_t *rng, double blink);
+int routing_construct(const model_t *m, sol_t *s, rng_t *rng);
+int routing_ruin_strings(const model_t *m, sol_t *s, rng_t *rng, int *removed, double avg_removed, int lmax);
+bool routing_local_search(const model_t *m, sol_t *s, rng_t *rng);
 
 /* result.c */
-int result_build(const model_t *m, sol_t *s, routing_result_t **out);
+int routing_result_build(const model_t *m, sol_t *s, routing_result_t **out);
 
 #endif

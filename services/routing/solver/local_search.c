@@ -27,8 +27,8 @@ static double cost_delta(const model_t *m, const sol_t *s, int v, double dtravel
         return dtravel;
     int n_after = r->n + (dservice > 0 ? 1 : dservice < 0 ? -1 : 0);
     double after =
-        n_after > 0 ? route_cost_with(m, v, r->dist[r->n + 1] + dtravel, r->service + dservice) : 0;
-    return after - route_cost(m, s, v);
+        n_after > 0 ? routing_route_cost_with(m, v, r->dist[r->n + 1] + dtravel, r->service + dservice) : 0;
+    return after - routing_route_cost(m, s, v);
 }
 
 /* Neighbours looked at per task (the granular neighbourhood). */
@@ -64,8 +64,8 @@ static bool relocate_to(const model_t *m, sol_t *s, int a, int i, double out, in
                         model_tt(m, u, q));
     if (!ok(sg) || out + cost_delta(m, s, b, dt, tu->service) > -GAIN_EPS)
         return false;
-    route_remove(m, s, u);
-    route_insert(m, s, b, j, u);
+    routing_route_remove(m, s, u);
+    routing_route_insert(m, s, b, j, u);
     return true;
 }
 
@@ -129,10 +129,10 @@ static bool swap_with(const model_t *m, sol_t *s, int a, int i, int b, int j)
     double ds = m->tasks[w].service - m->tasks[u].service;
     if (!ok(sa) || !ok(sb) || cost_delta(m, s, a, dta, ds) + cost_delta(m, s, b, dtb, -ds) > -GAIN_EPS)
         return false;
-    route_remove(m, s, u);
-    route_remove(m, s, w);
-    route_insert(m, s, a, i - 1, w);
-    route_insert(m, s, b, j - 1, u);
+    routing_route_remove(m, s, u);
+    routing_route_remove(m, s, w);
+    routing_route_insert(m, s, a, i - 1, w);
+    routing_route_insert(m, s, b, j - 1, u);
     return true;
 }
 
@@ -175,8 +175,8 @@ static void apply_2opt_star(const model_t *m, sol_t *s, int a, int i, int b, int
     ra->seq[i + 1 + kb] = enda;
     ra->n = i + kb;
     rb->n = j + ka;
-    route_update(m, s, a);
-    route_update(m, s, b);
+    routing_route_update(m, s, a);
+    routing_route_update(m, s, b);
 }
 
 /* Reconnects x = seq[i] of route a to the successor of seq[j] of route b, and seq[j] to x's successor,
@@ -195,9 +195,9 @@ static bool two_opt_star_at(const model_t *m, sol_t *s, int a, int i, int b, int
         !ok(seg_join(rb->fwd[j], ra->bwd[i + 1], model_tt(m, y, xn))))
         return false;
     if (m->balance_weight > 0) { /* exact objective check for the balance term */
-        double before = route_cost(m, s, a) + route_cost(m, s, b);
+        double before = routing_route_cost(m, s, a) + routing_route_cost(m, s, b);
         apply_2opt_star(m, s, a, i, b, j);
-        if (route_cost(m, s, a) + route_cost(m, s, b) < before - GAIN_EPS)
+        if (routing_route_cost(m, s, a) + routing_route_cost(m, s, b) < before - GAIN_EPS)
             return true;
         apply_2opt_star(m, s, a, i, b, j); /* undo: swapping the tails back */
         return false;
@@ -247,8 +247,8 @@ static bool try_or_opt(const model_t *m, sol_t *s, int a, int i)
                                      nu, model_tt(m, p, u)),
                             r->bwd[j + 1], model_tt(m, u, q));
         if (ok(sg)) {
-            route_remove(m, s, u);
-            route_insert(m, s, a, j - 1, u);
+            routing_route_remove(m, s, u);
+            routing_route_insert(m, s, a, j - 1, u);
             return true;
         }
     }
@@ -263,8 +263,8 @@ static bool try_or_opt(const model_t *m, sol_t *s, int a, int i)
         seg_t sg = seg_join(seg_join(seg_join(r->fwd[j], nu, model_tt(m, p, u)), mid, model_tt(m, u, q)),
                             r->bwd[i + 1], model_tt(m, r->seq[i - 1], r->seq[i + 1]));
         if (ok(sg)) {
-            route_remove(m, s, u);
-            route_insert(m, s, a, j, u);
+            routing_route_remove(m, s, u);
+            routing_route_insert(m, s, a, j, u);
             return true;
         }
     }
@@ -282,12 +282,12 @@ static bool improve_at(const model_t *m, sol_t *s, int a, int i)
     return try_2opt_star(m, s, a, i);
 }
 
-bool local_search(const model_t *m, sol_t *s, rng_t *rng)
+bool routing_local_search(const model_t *m, sol_t *s, rng_t *rng)
 {
     bool any = false, moved = true;
     for (int pass = 0; moved && pass < 50; pass++) {
         moved = false;
-        int off = rng_int(rng, m->nveh);
+        int off = routing_rng_int(rng, m->nveh);
         for (int k = 0; k < m->nveh; k++) {
             int a = (k + off) % m->nveh;
             for (int i = 0; eligible(s, a) && i <= s->r[a].n; i++)
@@ -298,6 +298,6 @@ bool local_search(const model_t *m, sol_t *s, rng_t *rng)
         }
     }
     if (any)
-        s->cost = sol_objective(m, s);
+        s->cost = routing_sol_objective(m, s);
     return any;
 }

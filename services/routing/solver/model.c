@@ -212,7 +212,7 @@ static int build_matrix(model_t *m, const routing_problem_t *p)
     return 0;
 }
 
-int model_build(model_t *m, const routing_problem_t *p, const routing_solver_params_t *prm)
+int routing_model_build(model_t *m, const routing_problem_t *p, const routing_solver_params_t *prm)
 {
     memset(m, 0, sizeof(*m));
     if (p->matrix && p->matrix_n < p->n_locs)
@@ -229,7 +229,7 @@ int model_build(model_t *m, const routing_problem_t *p, const routing_solver_par
     m->veh = calloc((size_t)m->nveh + 1, sizeof(vehicle_t));
     m->compat = calloc((size_t)m->ntasks * m->nveh + 1, 1);
     if (!m->tasks || !m->jobs || !m->veh || !m->compat) {
-        model_free(m);
+        routing_model_free(m);
         return ROUTING_ENOMEM;
     }
     build_jobs(m, p, prm);
@@ -240,14 +240,14 @@ int model_build(model_t *m, const routing_problem_t *p, const routing_solver_par
         m->has_multiwin = m->has_multiwin || m->tasks[t].nw > 1;
     }
     if (build_matrix(m, p) < 0 || build_near(m) < 0) {
-        model_free(m);
+        routing_model_free(m);
         return ROUTING_ENOMEM;
     }
     build_classes(m, p);
     return 0;
 }
 
-void model_free(model_t *m)
+void routing_model_free(model_t *m)
 {
     free(m->tasks);
     free(m->jobs);

@@ -116,7 +116,7 @@ static int build_route(const model_t *m, const sol_t *s, int v, routing_route_t 
     return 0;
 }
 
-int result_build(const model_t *m, sol_t *s, routing_result_t **out)
+int routing_result_build(const model_t *m, sol_t *s, routing_result_t **out)
 {
     routing_result_t *res = calloc(1, sizeof(*res));
     if (!res)
@@ -132,12 +132,12 @@ int result_build(const model_t *m, sol_t *s, routing_result_t **out)
         res->lateness_cost += s->r[v].late;
     }
     for (int j = 0; j < m->njobs; j++)
-        if (!job_assigned(m, s, j)) {
+        if (!routing_job_assigned(m, s, j)) {
             res->penalty += m->jobs[j].penalty;
             if (m->jobs[j].visit >= 0)
                 res->unassigned[res->n_unassigned++] = (routing_unassigned_t){j, reason_of(m, j)};
         }
-    res->cost = sol_objective(m, s);
+    res->cost = routing_sol_objective(m, s);
     *out = res;
     return 0;
 fail:

@@ -12,7 +12,7 @@ static uint64_t splitmix(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-void rng_seed(rng_t *r, uint64_t seed)
+void routing_rng_seed(rng_t *r, uint64_t seed)
 {
     for (int i = 0; i < 4; i++)
         r->s[i] = splitmix(&seed);
@@ -23,7 +23,7 @@ static uint64_t rotl(uint64_t x, int k)
     return (x << k) | (x >> (64 - k));
 }
 
-uint64_t rng_next(rng_t *r)
+uint64_t routing_rng_next(rng_t *r)
 {
     uint64_t *s = r->s;
     uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
@@ -36,12 +36,12 @@ uint64_t rng_next(rng_t *r)
     return out;
 }
 
-double rng_unit(rng_t *r)
+double routing_rng_unit(rng_t *r)
 {
-    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+    return (double)(routing_rng_next(r) >> 11) * 0x1.0p-53;
 }
 
-int rng_int(rng_t *r, int n)
+int routing_rng_int(rng_t *r, int n)
 {
-    return n <= 1 ? 0 : (int)((rng_next(r) >> 33) % (uint64_t)n);
+    return n <= 1 ? 0 : (int)((routing_rng_next(r) >> 33) % (uint64_t)n);
 }

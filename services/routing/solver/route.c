@@ -35,7 +35,7 @@ static void route_release(route_t *r)
     free(r->cum);
 }
 
-int sol_init(sol_t *s, const model_t *m)
+int routing_sol_init(sol_t *s, const model_t *m)
 {
     memset(s, 0, sizeof(*s));
     s->nveh = m->nveh;
@@ -66,16 +66,16 @@ int sol_init(sol_t *s, const model_t *m)
             goto fail;
         s->r[v].seq[0] = m->veh[v].start_task;
         s->r[v].seq[1] = m->veh[v].end_task;
-        route_update(m, s, v);
+        routing_route_update(m, s, v);
     }
-    s->cost = sol_objective(m, s);
+    s->cost = routing_sol_objective(m, s);
     return 0;
 fail:
-    sol_free(s);
+    routing_sol_free(s);
     return ROUTING_ENOMEM;
 }
 
-void sol_free(sol_t *s)
+void routing_sol_free(sol_t *s)
 {
     if (s->r)
         for (int v = 0; v < s->nveh; v++)
@@ -110,7 +110,7 @@ static void route_copy(route_t *d, const route_t *r)
     d->late = r->late;
 }
 
-void sol_copy(sol_t *dst, const sol_t *src)
+void routing_sol_copy(sol_t *dst, const sol_t *src)
 {
     for (int v = 0; v < src->nveh; v++)
         route_copy(&dst->r[v], &src->r[v]);
@@ -126,7 +126,7 @@ void sol_copy(sol_t *dst, const sol_t *src)
 }
 
 /* Earliest start >= t inside one of the task's effective windows; INFINITY when none. */
-double sol_earliest_in(const sol_t *s, int task, double t)
+double routing_sol_earliest_in(const sol_t *s, int task, double t)
 {
     const routing_window_t *w = &s->ew[(size_t)task * ROUTING_MAX_WINDOWS];
     double best = INFINITY;
@@ -145,14 +145,14 @@ static void route_schedule(const model_t *m, const sol_t *s, route_t *r)
     for (int i = 1; i <= r->n + 1; i++) {
         int a = r->seq[i - 1], b = r->seq[i];
         double arr = r->start[i - 1] + m->tasks[a].service + model_tt(m, a, b);
-        double st = sol_earliest_in(s, b, arr);
+        double st = routing_sol_earliest_in(s, b, arr);
         r->start[i] = isfinite(st) ? st : arr;
         if (m->tasks[b].late_cost > 0)
             r->late += m->tasks[b].late_cost * task_lateness(&m->tasks[b], r->start[i]);
     }
 }
 
-void route_update(const model_t *m, sol_t *s, int v)
+void routing_route_update(const model_t *m, sol_t *s, int v)
 {
     route_t *r = &s->r[v];
     int last = r->n + 1;
@@ -183,26 +183,26 @@ void route_update(const model_t *m, sol_t *s, int v)
     route_schedule(m, s, r);
 }
 
-void route_insert(const model_t *m, sol_t *s, int v, int pos, int task)
+void routing_route_insert(const model_t *m, sol_t *s, int v, int pos, int task)
 {
     route_t *r = &s->r[v];
     memmove(&r->seq[pos + 2], &r->seq[pos + 1], sizeof(int) * (size_t)(r->n + 1 - pos));
     r->seq[pos + 1] = task;
     r->n++;
-    route_update(m, s, v);
+    routing_route_update(m, s, v);
 }
 
-void route_remove(const model_t *m, sol_t *s, int task)
+void routing_route_remove(const model_t *m, sol_t *s, int task)
 {
     int v = s->route_of[task], pos = s->pos_of[task];
     route_t *r = &s->r[v];
     memmove(&r->seq[pos], &r->seq[pos + 1], sizeof(int) * (size_t)(r->n + 1 - pos));
     r->n--;
     s->route_of[task] = s->pos_of[task] = -1;
-    route_update(m, s, v);
+    routing_route_update(m, s, v);
 }
 
-double route_cost_with(const model_t *m, int v, double travel, double service)
+double routing_route_cost_with(const model_t *m, int v, double travel, double service)
 {
     if (m->balance_weight <= 0)
         return travel;
@@ -210,26 +210,26 @@ double route_cost_with(const model_t *m, int v, double travel, double service)
     return travel + m->balance_weight * work * work / m->veh[v].shift_len;
 }
 
-double route_cost(const model_t *m, const sol_t *s, int v)
+double routing_route_cost(const model_t *m, const sol_t *s, int v)
 {
     const route_t *r = &s->r[v];
     if (r->n == 0)
         return 0;
-    return route_cost_with(m, v, r->dist[r->n + 1], r->service) + r->late;
+    return routing_route_cost_with(m, v, r->dist[r->n + 1], r->service) + r->late;
 }
 
-bool job_assigned(const model_t *m, const sol_t *s, int j)
+bool routing_job_assigned(const model_t *m, const sol_t *s, int j)
 {
     return s->route_of[m->jobs[j].first] >= 0;
 }
 
-double sol_objective(const model_t *m, const sol_t *s)
+double routing_sol_objective(const model_t *m, const sol_t *s)
 {
     double c = 0;
     for (int v = 0; v < m->nveh; v++)
-        c += route_cost(m, s, v);
+        c += routing_route_cost(m, s, v);
     for (int j = 0; j < m->njobs; j++)
-        if (!job_assigned(m, s, j))
+        if (!routing_job_assigned(m, s, j))
             c += m->jobs[j].penalty;
     return c;
 }
@@ -243,7 +243,7 @@ static bool exact_with(const model_t *m, const sol_t *s, const route_t *r, int p
     *late = 0;
     for (int i = 1; i <= r->n + 2; i++) {
         int cur = i == pos + 1 ? task : r->seq[i <= pos ? i : i - 1];
-        t = sol_earliest_in(s, cur, t + m->tasks[prev].service + model_tt(m, prev, cur));
+        t = routing_sol_earliest_in(s, cur, t + m->tasks[prev].service + model_tt(m, prev, cur));
         if (!isfinite(t))
             return false;
         if (m->tasks[cur].late_cost > 0)
@@ -253,7 +253,7 @@ static bool exact_with(const model_t *m, const sol_t *s, const route_t *r, int p
     return true;
 }
 
-double route_insert_bound(const model_t *m, const sol_t *s, int v, int pos, int task)
+double routing_route_insert_bound(const model_t *m, const sol_t *s, int v, int pos, int task)
 {
     const route_t *r = &s->r[v];
     int a = r->seq[pos], b = r->seq[pos + 1];
@@ -261,7 +261,7 @@ double route_insert_bound(const model_t *m, const sol_t *s, int v, int pos, int 
     return m->balance_weight <= 0 || dtravel + m->tasks[task].service >= 0 ? dtravel : -INFINITY;
 }
 
-double route_insert_delta(const model_t *m, const sol_t *s, int v, int pos, int task)
+double routing_route_insert_delta(const model_t *m, const sol_t *s, int v, int pos, int task)
 {
     const route_t *r = &s->r[v];
     const task_t *tk = &m->tasks[task];
@@ -279,6 +279,7 @@ double route_insert_delta(const model_t *m, const sol_t *s, int v, int pos, int 
     double dtravel = ta + tb - model_tt(m, a, b) + (late - r->late);
     if (m->balance_weight <= 0)
         return dtravel;
-    return route_cost_with(m, v, r->dist[r->n + 1] + dtravel - (late - r->late), r->service + tk->service) +
-           late - route_cost(m, s, v);
+    return routing_route_cost_with(m, v, r->dist[r->n + 1] + dtravel - (late - r->late),
+                                   r->service + tk->service) +
+           late - routing_route_cost(m, s, v);
 }

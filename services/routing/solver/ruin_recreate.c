@@ -53,7 +53,7 @@ static void compact_routes(const model_t *m, sol_t *s, ruin_t *rn)
         }
         r->seq[k] = r->seq[r->n + 1];
         r->n = k - 1;
-        route_update(m, s, v);
+        routing_route_update(m, s, v);
     }
 }
 
@@ -62,16 +62,16 @@ static void remove_string(const model_t *m, sol_t *s, ruin_t *rn, rng_t *rng, in
 {
     const route_t *r = &s->r[v];
     int keep = 0;
-    if (rng_unit(rng) < SPLIT_RATE && len < r->n) {
+    if (routing_rng_unit(rng) < SPLIT_RATE && len < r->n) {
         keep = 1;
-        while (keep < r->n - len && rng_unit(rng) >= SPLIT_DEPTH)
+        while (keep < r->n - len && routing_rng_unit(rng) >= SPLIT_DEPTH)
             keep++;
     }
     int total = len + keep;
     int lo = p - total + 1 < 1 ? 1 : p - total + 1;
     int hi = p > r->n - total + 1 ? r->n - total + 1 : p;
-    int first = lo + rng_int(rng, hi - lo + 1);
-    int keep_at = keep ? first + rng_int(rng, total - keep + 1) : -1;
+    int first = lo + routing_rng_int(rng, hi - lo + 1);
+    int keep_at = keep ? first + routing_rng_int(rng, total - keep + 1) : -1;
     int victims[total];
     for (int i = 0; i < total; i++)
         victims[i] = r->seq[first + i];
@@ -83,14 +83,14 @@ static void remove_string(const model_t *m, sol_t *s, ruin_t *rn, rng_t *rng, in
 static int seed_task(const model_t *m, const sol_t *s, rng_t *rng)
 {
     for (int tries = 0; tries < 4 * m->ntasks; tries++) {
-        int t = rng_int(rng, m->ntasks);
+        int t = routing_rng_int(rng, m->ntasks);
         if (s->route_of[t] >= 0)
             return t;
     }
     return -1;
 }
 
-int ruin_strings(const model_t *m, sol_t *s, rng_t *rng, int *removed, double avg_removed, int lmax)
+int routing_ruin_strings(const model_t *m, sol_t *s, rng_t *rng, int *removed, double avg_removed, int lmax)
 {
     int nonempty = 0, assigned = 0;
     for (int v = 0; v < m->nveh; v++) {
@@ -102,7 +102,7 @@ int ruin_strings(const model_t *m, sol_t *s, rng_t *rng, int *removed, double av
         return 0;
     double ls_max = fmin(lmax, (double)assigned / nonempty);
     double ks_max = 4.0 * avg_removed / (1.0 + ls_max) - 1.0;
-    int ks = (int)(rng_unit(rng) * ks_max) + 1;
+    int ks = (int)(routing_rng_unit(rng) * ks_max) + 1;
     unsigned char job_out[m->njobs + 1], route_hit[m->nveh + 1];
     memset(job_out, 0, sizeof(job_out));
     memset(route_hit, 0, sizeof(route_hit));
@@ -115,14 +115,14 @@ int ruin_strings(const model_t *m, sol_t *s, rng_t *rng, int *removed, double av
         if (v < 0 || done[v] || s->pos_of[c] < 0)
             continue;
         int maxlen = (int)fmin(s->r[v].n, ls_max);
-        int len = (int)(rng_unit(rng) * maxlen) + 1;
+        int len = (int)(routing_rng_unit(rng) * maxlen) + 1;
         remove_string(m, s, &rn, rng, v, s->pos_of[c], len);
         done[v] = 1;
         hit++;
     }
     compact_routes(m, s, &rn);
     if (m->has_groups)
-        sync_refresh(m, s);
+        routing_sync_refresh(m, s);
     return rn.nremoved;
 }
 
@@ -144,7 +144,7 @@ static double job_key(const model_t *m, int j, int mode, rng_t *rng)
                   jb->priority * 1e9;
     switch (mode) {
     case 0:
-        return tier + rng_unit(rng);
+        return tier + routing_rng_unit(rng);
     case 1:
         return tier - t->demand;
     case 2:
@@ -158,7 +158,7 @@ static double job_key(const model_t *m, int j, int mode, rng_t *rng)
 
 static int pick_mode(rng_t *rng)
 {
-    int w = rng_int(rng, 12);
+    int w = routing_rng_int(rng, 12);
     return w < 4 ? 0 : w < 7 ? 1 : w < 9 ? 2 : w < 10 ? 3 : 4;
 }
 
@@ -208,9 +208,10 @@ static bool best_single(const model_t *m, const sol_t *s, int task, rng_t *rng, 
         if (r->load + m->tasks[task].demand > m->veh[v].capacity + EPS)
             continue;
         for (int pos = 0; pos <= r->n; pos++) {
-            if ((blink > 0 && rng_unit(rng) < blink) || route_insert_bound(m, s, v, pos, task) >= *bd)
+            if ((blink > 0 && routing_rng_unit(rng) < blink) ||
+                routing_route_insert_bound(m, s, v, pos, task) >= *bd)
                 continue;
-            double d = route_insert_delta(m, s, v, pos, task);
+            double d = routing_route_insert_delta(m, s, v, pos, task);
             if (d < *bd) {
                 *bd = d;
                 *bv = v;
@@ -226,25 +227,25 @@ static void insert_job(const model_t *m, sol_t *s, int j, rng_t *rng, double bli
     const job_t *jb = &m->jobs[j];
     double d;
     if (jb->nparts > 1) {
-        if (joint_insert_best(m, s, j, rng, &d) && !jb->mandatory && d >= jb->penalty) {
+        if (routing_joint_insert_best(m, s, j, rng, &d) && !jb->mandatory && d >= jb->penalty) {
             for (int k = 0; k < jb->nparts; k++)
-                route_remove(m, s, jb->first + k);
-            sync_refresh(m, s);
+                routing_route_remove(m, s, jb->first + k);
+            routing_sync_refresh(m, s);
         }
         return;
     }
     int v = -1, pos = -1;
     if (!best_single(m, s, jb->first, rng, blink, &v, &pos, &d) || (!jb->mandatory && d >= jb->penalty))
         return;
-    route_insert(m, s, v, pos, jb->first);
+    routing_route_insert(m, s, v, pos, jb->first);
     if (m->has_groups && s->r[v].nsync)
-        sync_refresh(m, s);
+        routing_sync_refresh(m, s);
 }
 
-void recreate(const model_t *m, sol_t *s, int *jobs, int njobs, rng_t *rng, double blink)
+void routing_recreate(const model_t *m, sol_t *s, int *jobs, int njobs, rng_t *rng, double blink)
 {
     sort_jobs(m, jobs, njobs, rng);
     for (int i = 0; i < njobs; i++)
         insert_job(m, s, jobs[i], rng, blink);
-    s->cost = sol_objective(m, s);
+    s->cost = routing_sol_objective(m, s);
 }

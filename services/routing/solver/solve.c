@@ -66,7 +66,7 @@ static double now_ms(const run_t *rn)
 static bool mandatory_served(const model_t *m, const sol_t *s)
 {
     for (int j = 0; j < m->njobs; j++)
-        if (m->jobs[j].mandatory && !job_assigned(m, s, j))
+        if (m->jobs[j].mandatory && !routing_job_assigned(m, s, j))
             return false;
     return true;
 }
@@ -101,7 +101,7 @@ static bool out_of_budget(const run_t *rn, double now)
 
 static void note_best(run_t *rn, const sol_t *s, double now)
 {
-    sol_copy(&rn->best, s);
+    routing_sol_copy(&rn->best, s);
     rn->best_ms = now - rn->t0;
     if (rn->first_ms < 0 && mandatory_served(rn->m, s)) {
         rn->first_ms = rn->best_ms;
@@ -116,14 +116,14 @@ static int add_unassigned(run_t *rn, int n)
     const model_t *m = rn->m;
     int optional = 0;
     for (int j = 0; j < m->njobs; j++) {
-        if (job_assigned(m, &rn->cand, j))
+        if (routing_job_assigned(m, &rn->cand, j))
             continue;
         bool dup = false;
         for (int i = 0; i < n && !dup; i++)
             dup = rn->removed[i] == j;
         if (dup)
             continue;
-        if (m->jobs[j].mandatory || (optional < MAX_RETRY && rng_unit(&rn->rng) < 0.1)) {
+        if (m->jobs[j].mandatory || (optional < MAX_RETRY && routing_rng_unit(&rn->rng) < 0.1)) {
             optional += !m->jobs[j].mandatory;
             rn->removed[n++] = j;
         }
@@ -137,15 +137,15 @@ static void anneal(run_t *rn)
     double scale = mean_edge(m, &rn->cur), T0 = T_START * scale, Tf = T_END * scale;
     for (double now = now_ms(rn); !out_of_budget(rn, now); now = now_ms(rn), rn->it++) {
         double T = T0 * pow(Tf / T0, fmin(1.0, progress(rn, now)));
-        sol_copy(&rn->cand, &rn->cur);
-        int n = ruin_strings(m, &rn->cand, &rn->rng, rn->removed, AVG_REMOVED, MAX_STRING);
+        routing_sol_copy(&rn->cand, &rn->cur);
+        int n = routing_ruin_strings(m, &rn->cand, &rn->rng, rn->removed, AVG_REMOVED, MAX_STRING);
         n = add_unassigned(rn, n);
-        recreate(m, &rn->cand, rn->removed, n, &rn->rng, BLINK);
+        routing_recreate(m, &rn->cand, rn->removed, n, &rn->rng, BLINK);
         if (rn->cand.cost < rn->best.cost - 1e-9) {
-            local_search(m, &rn->cand, &rn->rng);
+            routing_local_search(m, &rn->cand, &rn->rng);
             note_best(rn, &rn->cand, now_ms(rn));
         }
-        if (rn->cand.cost < rn->cur.cost - T * log(1.0 - rng_unit(&rn->rng))) {
+        if (rn->cand.cost < rn->cur.cost - T * log(1.0 - routing_rng_unit(&rn->rng))) {
             sol_t tmp = rn->cur;
             rn->cur = rn->cand;
             rn->cand = tmp;
@@ -162,18 +162,19 @@ static int run_init(run_t *rn, const model_t *m, const routing_solver_params_t *
     rn->cpu0 = cpu_ms();
     rn->t0 = now_ms(rn);
     rn->first_ms = -1;
-    rng_seed(&rn->rng, prm->seed);
+    routing_rng_seed(&rn->rng, prm->seed);
     rn->removed = malloc(sizeof(int) * ((size_t)m->njobs + 1));
-    if (!rn->removed || sol_init(&rn->cur, m) < 0 || sol_init(&rn->cand, m) < 0 || sol_init(&rn->best, m) < 0)
+    if (!rn->removed || routing_sol_init(&rn->cur, m) < 0 || routing_sol_init(&rn->cand, m) < 0 ||
+        routing_sol_init(&rn->best, m) < 0)
         return ROUTING_ENOMEM;
     return 0;
 }
 
 static void run_free(run_t *rn)
 {
-    sol_free(&rn->cur);
-    sol_free(&rn->cand);
-    sol_free(&rn->best);
+    routing_sol_free(&rn->cur);
+    routing_sol_free(&rn->cand);
+    routing_sol_free(&rn->best);
     free(rn->removed);
 }
 
@@ -183,21 +184,21 @@ int routing_solver_solve(const routing_problem_t *problem, const routing_solver_
     if (!problem || !params || !result_p)
         return ROUTING_EINVAL;
     model_t m;
-    int rc = model_build(&m, problem, params);
+    int rc = routing_model_build(&m, problem, params);
     if (rc < 0)
         return rc;
     run_t rn;
     rc = run_init(&rn, &m, params);
     if (rc < 0)
         goto cleanup;
-    rc = construct(&m, &rn.cur, &rn.rng);
+    rc = routing_construct(&m, &rn.cur, &rn.rng);
     if (rc < 0)
         goto cleanup;
-    local_search(&m, &rn.cur, &rn.rng);
+    routing_local_search(&m, &rn.cur, &rn.rng);
     note_best(&rn, &rn.cur, now_ms(&rn));
     anneal(&rn);
-    sync_refresh(&m, &rn.best);
-    rc = result_build(&m, &rn.best, result_p);
+    routing_sync_refresh(&m, &rn.best);
+    rc = routing_result_build(&m, &rn.best, result_p);
     if (rc == 0) {
         (*result_p)->iterations = rn.it;
         (*result_p)->elapsed_ms = wall_ms() - rn.wall0;
@@ -208,6 +209,6 @@ int routing_solver_solve(const routing_problem_t *problem, const routing_solver_
     }
 cleanup:
     run_free(&rn);
-    model_free(&m);
+    routing_model_free(&m);
     return rc;
 }

@@ -6,17 +6,17 @@
  * Together with the routes' order these are difference constraints (s_q >= s_k + lo_kq for every pair,
  * s_next >= s_prev + service + travel), so the earliest schedule of the whole day is their least fixed
  * point: forward passes over the routes that hold joint parts, raising each part's lower bound to what
- * its partners demand, until nothing moves (sync_refresh).  A cycle of waits that cannot close shows up as a
- * window overrun: infeasible.
+ * its partners demand, until nothing moves (routing_sync_refresh).  A cycle of waits that cannot close shows
+ * up as a window overrun: infeasible.
  *
  * With that schedule S fixed, each part's *effective* window is its own windows ∩
  * [max over partners k of S_k + lo_k, min of S_k + hi_k].  Any change confined to routes that do not hold a
  * partner keeps the part inside that window and the partners where they are, so the ordinary O(1)
  * route tests (route.c) stay valid for joint parts.  After every change the fixed point is recomputed
- * and the windows re-derived.  A joint visit is inserted as one move (joint_insert_best): for each
+ * and the windows re-derived.  A joint visit is inserted as one move (routing_joint_insert_best): for each
  * part the feasible start interval [a, b] at every position of every qualified route, then the
  * cheapest choice of distinct routes whose intervals admit starts within the pair bounds (both orders
- * for an any-order sequential visit), confirmed by sync_refresh.
+ * for an any-order sequential visit), confirmed by routing_sync_refresh.
  */
 #include "internal.h"
 
@@ -46,7 +46,7 @@ static bool pass_route(const model_t *m, sol_t *s, int v)
         double arr = r->start[i - 1] + m->tasks[a].service + model_tt(m, a, b);
         if (m->tasks[b].group >= 0)
             arr = fmax(arr, s->lb[b]);
-        double st = sol_earliest_in(s, b, arr);
+        double st = routing_sol_earliest_in(s, b, arr);
         if (!isfinite(st))
             return false;
         r->start[i] = st;
@@ -66,7 +66,7 @@ static bool raise_bounds(const model_t *m, sol_t *s)
     bool moved = false;
     for (int j = 0; j < m->njobs; j++) {
         const job_t *jb = &m->jobs[j];
-        if (jb->nparts < 2 || !job_assigned(m, s, j))
+        if (jb->nparts < 2 || !routing_job_assigned(m, s, j))
             continue;
         for (int q = 0; q < jb->nparts; q++) {
             int t = jb->first + q;
@@ -116,7 +116,7 @@ static void narrow_windows(const model_t *m, sol_t *s, int j)
     }
 }
 
-bool sync_refresh(const model_t *m, sol_t *s)
+bool routing_sync_refresh(const model_t *m, sol_t *s)
 {
     if (!m->has_groups)
         return true;
@@ -136,11 +136,11 @@ bool sync_refresh(const model_t *m, sol_t *s)
     if (pass == MAX_PASSES)
         return false;
     for (int j = 0; j < m->njobs; j++)
-        if (m->jobs[j].nparts > 1 && job_assigned(m, s, j))
+        if (m->jobs[j].nparts > 1 && routing_job_assigned(m, s, j))
             narrow_windows(m, s, j);
     for (int v = 0; v < m->nveh; v++)
         if (s->r[v].nsync)
-            route_update(m, s, v);
+            routing_route_update(m, s, v);
     return true;
 }
 
@@ -212,7 +212,7 @@ static int part_candidates(const model_t *m, const sol_t *s, int task, int npart
             double b = fmin(tk->l, r->bwd[pos + 1].L - model_tt(m, task, q) - tk->service);
             if (a > b + EPS)
                 continue;
-            double d = route_insert_delta(m, s, v, pos, task);
+            double d = routing_route_insert_delta(m, s, v, pos, task);
             if (isfinite(d))
                 n = push_cand(out, n, &cutoff, (cand_t){v, pos, a, b, d});
         }
@@ -242,7 +242,7 @@ static void keep_combo(combo_search_t *cs, double cost)
 }
 
 /* Part k's candidate c joins the parts picked so far when some starts inside the candidates' intervals
- * keep every pair's difference in its bounds (one round of interval propagation; sync_refresh has the
+ * keep every pair's difference in its bounds (one round of interval propagation; routing_sync_refresh has the
  * last word).  Narrows the intervals in cs and returns false when they empty. */
 static bool fits_picked(combo_search_t *cs, int k, const cand_t *c)
 {
@@ -298,17 +298,17 @@ static bool try_combo(const model_t *m, sol_t *s, const combo_search_t *cs, int 
     s->flip[job] = cs->best_flip[which];
     for (int k = 0; k < cs->k; k++) {
         const cand_t *c = &cs->c[k][cs->best[which][k]];
-        route_insert(m, s, c->v, c->pos, jb->first + k);
+        routing_route_insert(m, s, c->v, c->pos, jb->first + k);
     }
-    if (sync_refresh(m, s))
+    if (routing_sync_refresh(m, s))
         return true;
     for (int k = 0; k < cs->k; k++)
-        route_remove(m, s, jb->first + k);
-    sync_refresh(m, s);
+        routing_route_remove(m, s, jb->first + k);
+    routing_sync_refresh(m, s);
     return false;
 }
 
-bool joint_insert_best(const model_t *m, sol_t *s, int job, rng_t *rng, double *delta_out)
+bool routing_joint_insert_best(const model_t *m, sol_t *s, int job, rng_t *rng, double *delta_out)
 {
     (void)rng;
     const job_t *jb = &m->jobs[job];

@@ -44,7 +44,7 @@ static void check_all_positions(const model_t *m, sol_t *s, int v, int task)
                 seq[k++] = task;
         }
         double sim = simulate(m, s, seq, r->n + 1, v);
-        double d = route_insert_delta(m, s, v, pos, task);
+        double d = routing_route_insert_delta(m, s, v, pos, task);
         assert_int_equal(isfinite(sim), isfinite(d));
         if (isfinite(sim))
             if (fabs(d - (sim - base)) > 1e-7)
@@ -60,21 +60,21 @@ static void insertion_agrees_with_simulation(void **state)
         routing_solver_params_default(&prm);
         model_t m;
         sol_t s;
-        assert_int_equal(model_build(&m, p, &prm), 0);
-        assert_int_equal(sol_init(&s, &m), 0);
+        assert_int_equal(routing_model_build(&m, p, &prm), 0);
+        assert_int_equal(routing_sol_init(&s, &m), 0);
         for (int t = 0; t < m.ntasks; t++) {
             int v = t % m.nveh;
             check_all_positions(&m, &s, v, t);
             for (int pos = 0; pos <= s.r[v].n; pos++)
-                if (isfinite(route_insert_delta(&m, &s, v, pos, t))) {
-                    route_insert(&m, &s, v, pos, t);
+                if (isfinite(routing_route_insert_delta(&m, &s, v, pos, t))) {
+                    routing_route_insert(&m, &s, v, pos, t);
                     break;
                 }
         }
         for (int v = 0; v < m.nveh; v++)
             assert_true(s.r[v].fwd[s.r[v].n + 1].TW < 1e-9);
-        sol_free(&s);
-        model_free(&m);
+        routing_sol_free(&s);
+        routing_model_free(&m);
         routing_problem_destroy(&p);
     }
 }
