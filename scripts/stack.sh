@@ -209,7 +209,10 @@ wh_agency_onboard() {
     local name=$1 list="$WH_VAR/keys/allowlist" grants id
     grants=$(awk -v n="$name" '$1 == n { for (i = 4; i <= NF; i++) printf "%s ", $i }' "$list")
     case " $grants" in *" reporter:"[0-9]*) return 0 ;; esac
-    id=$(WH_SECRET_KEY_FILE="$WH_VAR/keys/cli.key" "$WH_BIN/welfarectl" intake register-reporter \
+    # straight to intake's own endpoint: a suite that detours the bus (WH_BUS_DETOUR, the fault
+    # suite's proxies) has not started its detour yet
+    id=$(WH_SECRET_KEY_FILE="$WH_VAR/keys/cli.key" WH_INTAKE_BUS="$WH_INTAKE_BUS_BIND" \
+        "$WH_BIN/welfarectl" intake register-reporter \
         --name "$name" --channel PARTNER_AGENCY --json | sed -n 's/.*"reporter_id": *"\{0,1\}\([0-9][0-9]*\).*/\1/p')
     [ -n "$id" ] || { echo "could not register a reporter for $name" >&2; return 1; }
     set -- ${grants:-welfare.intake.v1.SubmitReferral} "reporter:$id"
