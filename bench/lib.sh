@@ -176,3 +176,22 @@ bench_stages() {
     awk -f bench/stages.awk "$2" "$OUT/metrics_$1_after.prom" >"$OUT/stages_$1.md"
     cat "$OUT/stages_$1.md" >&2
 }
+
+# CPU seconds (user + system) a service's process has used so far.
+bench_cpu_seconds() {
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$(wh_service_pid "$1")/stat"
+}
+
+# Registry matching: $1 resources over 100 dongs (spheres of four), the consumers caught up, then $2
+# MatchNeeds, 16 in flight; the registry's CPU seconds over the queries beside the driver's figures.
+bench_match() {
+    local cpu0 cpu1
+    echo "bench: registry matching ($1 resources, $2 MatchNeeds)" >&2
+    "$WH_BIN/wh-bench" match --setup 1 --resources "$1" || return 1
+    bench_wait_caught_up || return 1
+    bench_metrics_snapshot "$OUT/metrics_match_before.prom"
+    cpu0=$(bench_cpu_seconds registry)
+    "$WH_BIN/wh-bench" match --resources "$1" --queries "$2" --window 16 | bench_record match || return 1
+    cpu1=$(bench_cpu_seconds registry)
+    bench_set match_registry_cpu_s "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.1f", b - a }')"
+}

@@ -46,6 +46,7 @@ The services, PostgreSQL and the load drivers share the $machine_nproc cores.
 | event path at $ev_rate referrals/s for $ev_seconds s: ack → KPI visible | p99 ≤ 250 ms | p50 $ev_kpi_p50_ms ms, p99 $ev_kpi_p99_ms ms (max $ev_kpi_max_ms) | $(le "$ev_kpi_p99_ms" 250) |
 | … ack → case opened (casework) | — | p50 $ev_case_p50_ms ms, p99 $ev_case_p99_ms ms | |
 | event path at $ev100_rate referrals/s for $ev100_seconds s (below intake's ceiling): ack → KPI visible | — | p50 $ev100_kpi_p50_ms ms, p99 $ev100_kpi_p99_ms ms (max $ev100_kpi_max_ms); to case opened p50 $ev100_case_p50_ms, p99 $ev100_case_p99_ms ms | |
+| registry matching: $match_queries MatchNeeds over $match_resources resources in $match_dongs dongs, $match_window in flight | — (index on dong, domain, capacity) | $match_rate/s, p50 $match_p50_ms ms, p99 $match_p99_ms ms; registry CPU $match_registry_cpu_s s over the queries; $match_mean_candidates candidates a match | |
 | reporting: QueryKpi over $kpi_load_events_loaded events, random dong sets and periods | p99 ≤ 20 ms | p50 $kpi_p50_ms ms, p99 $kpi_p99_ms ms (max $kpi_max_ms, $kpi_queries queries) | $(le "$kpi_p99_ms" 20) |
 | memory: RSS of each idle service | ≤ 16 MiB | largest $(mib "$max_rss") MiB (table below) | $(le "$max_rss" 16384) |
 
@@ -72,12 +73,13 @@ done
 
 # Where the time of the command and event steps went (bench/stages.awk), when they ran.
 dir=$(dirname "$1")
-for step in cmd ev ev100; do
+for step in cmd ev ev100 match; do
     [ -s "$dir/stages_$step.md" ] || continue
     case $step in
     cmd) title="Command path ($cmd_clients × $cmd_window)" ;;
     ev) title="Event path at $ev_rate referrals/s" ;;
     ev100) title="Event path at $ev100_rate referrals/s" ;;
+    match) title="Registry matching ($match_queries MatchNeeds)" ;;
     esac
     echo
     echo "Where the time went — $title (histograms of the services' /metrics over the step):"

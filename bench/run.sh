@@ -6,13 +6,14 @@
 #   1. memory: RSS of each freshly started, idle service
 #   2. command path: SubmitReferral from 16 concurrent pipelined clients (wh-bench commands)
 #   3. event path: referral ack → case opened → KPI visible at 1,000 referrals/s (wh-bench events)
-#   4. bulk intake: BENCH_ROWS CSV rows through `welfarectl import`, and COPY of the same file into
+#   4. registry matching: BENCH_RESOURCES resources, BENCH_MATCHES MatchNeeds (wh-bench match)
+#   5. bulk intake: BENCH_ROWS CSV rows through `welfarectl import`, and COPY of the same file into
 #      a bare table, side by side
-#   5. reporting: BENCH_EVENTS events loaded into the fact tables, QueryKpi through the service
-#   6. memory again, idle after all of the above
+#   6. reporting: BENCH_EVENTS events loaded into the fact tables, QueryKpi through the service
+#   7. memory again, idle after all of the above
 # and prints a table, also written to $BUILD/bench/services.md (figures as key=value in
 # $BUILD/bench/services.env).  Settings: BUILD, BENCH_ROWS (1000000), BENCH_SECONDS (20),
-# BENCH_EVENTS (10000000), BENCH_STEPS (all: "memory commands events bulk reporting"; e.g.
+# BENCH_EVENTS (10000000), BENCH_STEPS (all: "memory commands events match bulk reporting"; e.g.
 # BENCH_STEPS=bulk for the bulk step alone), WH_BENCH_PG_PORT (55540), WH_BENCH_PORT_BASE (23101),
 # WH_BENCH_HTTP_BASE (23601), WH_BENCH_KEEP=1 keeps the stack's directory.
 set -u
@@ -24,7 +25,7 @@ export WH_PG_PORT=${WH_BENCH_PG_PORT:-55540} WH_PORT_BASE=${WH_BENCH_PORT_BASE:-
 export WH_HTTP_BASE=${WH_BENCH_HTTP_BASE:-23601}
 export WH_LOG_LEVEL=${WH_LOG_LEVEL:-warn}
 ROWS=${BENCH_ROWS:-1000000} SECONDS_RUN=${BENCH_SECONDS:-20} EVENTS=${BENCH_EVENTS:-10000000}
-STEPS=" ${BENCH_STEPS:-memory commands events bulk reporting} "
+STEPS=" ${BENCH_STEPS:-memory commands events match bulk reporting} "
 step() { [[ $STEPS == *" $1 "* ]]; }
 source scripts/stack.sh
 source bench/lib.sh
@@ -68,6 +69,12 @@ if step events; then
     "$WH_BIN/wh-bench" events --rate 100 --seconds 10 --seed 2 --ns 19 | bench_record ev100 || exit 1
     bench_wait_caught_up || exit 1
     bench_stages ev100 "$OUT/metrics_ev100_before.prom"
+fi
+
+if step match; then
+    bench_match "${BENCH_RESOURCES:-10000}" "${BENCH_MATCHES:-100000}" || exit 1
+    bench_stages match "$OUT/metrics_match_before.prom"
+    bench_wait_caught_up || exit 1
 fi
 
 if step bulk; then

@@ -5,14 +5,16 @@
 #   awk -f stages.awk before.prom after.prom
 # Histograms: wh_bus_command_seconds (a command: received → its reply sent after the commit),
 # wh_bus_fetch_seconds (FetchEvents round trip to the producer), wh_bus_apply_seconds (a fetched
-# batch's transaction), wh_bus_event_seconds (an event's emission → applied and committed here).
+# batch's transaction), wh_bus_event_seconds (an event's emission → applied and committed here),
+# wh_bus_batch_stage_seconds (a command batch's stages: receive, queries, repeats, handlers, replies,
+# commit, send).
 function key_of(svc, name, labels,    s) {
     s = labels
     sub(/,?le="[^"]*"/, "", s)
     return svc " " name " " s
 }
 FNR == 1 { file++ }
-$2 ~ /^wh_bus_(command|fetch|apply|event)_seconds_(bucket|sum|count)/ {
+$2 ~ /^wh_bus_(command|fetch|apply|event|batch_stage)_seconds_(bucket|sum|count)/ {
     svc = $1; metric = $2; value = $3
     labels = ""
     if (match(metric, /\{.*\}/)) { labels = substr(metric, RSTART + 1, RLENGTH - 2); metric = substr(metric, 1, RSTART - 1) }
@@ -36,12 +38,12 @@ function pct(k, q,    n, i, parts, target) {
     return "?"
 }
 END {
-    print "| service | measure | stream | n | mean ms | p50 ≤ ms | p99 ≤ ms |"
+    print "| service | measure | stream or stage | n | mean ms | p50 ≤ ms | p99 ≤ ms |"
     print "|---|---|---|---:|---:|---:|---:|"
     for (k in keys) {
         if (count[k] <= 0) continue
         split(k, f, " ")
-        stream = f[3]; sub(/^stream="/, "", stream); sub(/"$/, "", stream)
+        stream = f[3]; sub(/^(stream|stage)="/, "", stream); sub(/"$/, "", stream)
         what = f[2]; sub(/^wh_bus_/, "", what); sub(/_seconds$/, "", what)
         rows[f[1] " " what " " stream] = sprintf("| %s | %s | %s | %d | %.1f | %s | %s |", f[1], what, stream == "" ? "—" : stream,
             count[k], sum[k] * 1000 / count[k], pct(k, 0.5), pct(k, 0.99))

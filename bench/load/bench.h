@@ -17,6 +17,9 @@ int bench_events_main(int argc, char **argv);
 /* wh-bench kpi [--queries 2000] [--dongs 20] [--prefix 97] [--from 2016-01-01] [--days 3650]:
  * QueryKpi latency through the reporting service. */
 int bench_kpi_main(int argc, char **argv);
+/* wh-bench match [--dongs 100] [--resources 10000] [--queries 100000] [--window 16]: registry
+ * matching (MatchNeeds) at district scale, after defining the dongs and registering the resources. */
+int bench_match_main(int argc, char **argv);
 
 /* QueryKpi for the dongs PREFIX00000000 .. PREFIX(n-1) over [from, to] through the reporting
  * connection c: the total case_households, or -1 (logged) on failure. */

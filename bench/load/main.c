@@ -11,10 +11,8 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } DRIVERS[] = {
-    {"csv", bench_csv_main},
-    {"commands", bench_commands_main},
-    {"events", bench_events_main},
-    {"kpi", bench_kpi_main},
+    {"csv", bench_csv_main}, {"commands", bench_commands_main}, {"events", bench_events_main},
+    {"kpi", bench_kpi_main}, {"match", bench_match_main},
 };
 
 int bench_parse_opts(int argc, char **argv, bench_opt *opts)
@@ -42,6 +40,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; argc > 1 && i < sizeof DRIVERS / sizeof DRIVERS[0]; i++)
         if (strcmp(argv[1], DRIVERS[i].name) == 0)
             return DRIVERS[i].run(argc - 2, argv + 2) == 0 ? 0 : 1;
-    fprintf(stderr, "usage: wh-bench csv|commands|events|kpi [options] (see bench/README.md)\n");
+    fprintf(stderr, "usage: wh-bench csv|commands|events|kpi|match [options] (see bench/README.md)\n");
     return 2;
 }

@@ -76,6 +76,21 @@ static void register_metrics(wh_commands *c)
     c->latency = wh_metrics_histogram("wh_bus_command_seconds", NULL,
                                       "From receiving a command to sending its reply (after commit)");
     c->batch_size = wh_metrics_gauge("wh_bus_batch_size", NULL, "Commands in the last batch");
+    static const char *const stages[WH_STAGE_COUNT] = {"receive", "queries", "repeats", "handlers",
+                                                       "replies", "commit",  "send"};
+    for (int i = 0; i < WH_STAGE_COUNT; i++) {
+        char labels[48];
+        snprintf(labels, sizeof labels, "stage=\"%s\"", stages[i]);
+        c->stage[i] = wh_metrics_histogram("wh_bus_batch_stage_seconds", labels,
+                                           "Time a batch of the command socket spends in each stage");
+    }
+}
+
+void wh_cmd_stage_done(wh_commands *c, wh_batch_stage stage, uint64_t *since_ns)
+{
+    uint64_t now = wh_mono_ns();
+    wh_histogram_observe(c->stage[stage], (double)(now - *since_ns) / 1e9);
+    *since_ns = now;
 }
 
 /* --- replies -------------------------------------------------------------------------------------- */
@@ -310,6 +325,7 @@ static void on_readable(wh_zsock *z, void *arg)
 {
     wh_commands *c = arg;
     zmq_msg_t body;
+    uint64_t t = wh_mono_ns();
 
     c->n = 0;
     while (c->n < (size_t)c->svc->batch_max) {
@@ -330,12 +346,15 @@ static void on_readable(wh_zsock *z, void *arg)
         return;
     wh_gauge_set(c->batch_size, (double)c->n);
     c->svc->worked = 2;
+    wh_cmd_stage_done(c, WH_STAGE_RECEIVE, &t);
     wh_cmd_run_batch(c);
+    t = wh_mono_ns();
     for (size_t i = 0; i < c->n; i++) {
         if (!c->batch[i].done)
             wh_cmd_finish(c, &c->batch[i]);
         pending_clear(&c->batch[i]);
     }
+    wh_cmd_stage_done(c, WH_STAGE_SEND, &t);
     c->n = 0;
     wh_arena_reset(c->arena);
     wh_hints_publish(c->svc, false);

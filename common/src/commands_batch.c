@@ -93,6 +93,7 @@ static void run_queries(wh_commands *c)
 {
     wh_service *svc = c->svc;
     size_t n = 0;
+    uint64_t t = wh_mono_ns();
     int rc;
 
     for (size_t i = 0; i < c->n; i++)
@@ -116,6 +117,7 @@ static void run_queries(wh_commands *c)
             wh_cmd_set_reply(c, p, WH_UNAVAILABLE, "", "database unavailable; retry", NULL);
         wh_cmd_finish(c, p);
     }
+    wh_cmd_stage_done(c, WH_STAGE_QUERIES, &t);
 }
 
 /* A message id the principal used before for another command (type or payload differ): a typed
@@ -279,6 +281,8 @@ static int run_together(wh_commands *c, size_t first, size_t *next)
  * together on the fast pass), and stores their replies.  0, RETRY, LOST or ABORT. */
 static int run_commands(wh_commands *c, bool careful)
 {
+    uint64_t t = wh_mono_ns();
+
     for (int i = 0; i < WH_KEEP_COLUMNS; i++)
         wh_sqlarray_truncate(&c->keep[i], 0, 0);
     for (size_t i = 0, next; i < c->n; i = next) {
@@ -294,12 +298,15 @@ static int run_commands(wh_commands *c, bool careful)
         if (rc != 0)
             return rc;
     }
+    wh_cmd_stage_done(c, WH_STAGE_HANDLERS, &t);
     for (size_t i = 0; i < c->n; i++) {
         pending *p = &c->batch[i];
         if (runs(p) && p->reply != NULL && (p->status == 0 || wh_status_is_final(p->status)))
             keep_reply(c, p);
     }
-    if (store_replies(c) == 0)
+    int stored = store_replies(c);
+    wh_cmd_stage_done(c, WH_STAGE_REPLIES, &t);
+    if (stored == 0)
         return 0;
     return wh_db_connected(c->svc->db) ? ABORT : LOST;
 }
@@ -333,6 +340,7 @@ static int run_commands_in_transaction(wh_commands *c)
 {
     wh_service *svc = c->svc;
     int rc = LOST;
+    uint64_t t = wh_mono_ns();
 
     for (int pass = 0; pass < 2; pass++) {
         if (!svc->db_up || wh_service_begin(svc) != 0) {
@@ -340,8 +348,10 @@ static int run_commands_in_transaction(wh_commands *c)
             break;
         }
         rc = find_repeats(c) == 0 ? 0 : wh_db_connected(svc->db) ? ABORT : LOST;
+        wh_cmd_stage_done(c, WH_STAGE_REPEATS, &t);
         if (rc == 0)
             rc = run_commands(c, pass == 1);
+        t = wh_mono_ns();
         if (rc == 0)
             break;
         undo_pass(c);
@@ -350,6 +360,8 @@ static int run_commands_in_transaction(wh_commands *c)
     }
     if (rc == 0 && wh_service_commit(svc) != 0)
         rc = ABORT;
+    if (rc == 0)
+        wh_cmd_stage_done(c, WH_STAGE_COMMIT, &t);
     if (rc == LOST && svc->db_up)
         wh_service_db_lost(svc);
     if (rc != 0) {

@@ -37,6 +37,19 @@ typedef struct pending {
     int repeat_of; /* index of an earlier command of this batch with the same principal and id, or -1 */
 } pending;
 
+/* The stages of a batch, each timed (wh_bus_batch_stage_seconds{stage=…}): where a command's
+ * latency goes. */
+typedef enum wh_batch_stage {
+    WH_STAGE_RECEIVE,  /* draining the socket: decode, checks, principal, digest */
+    WH_STAGE_QUERIES,  /* the queries' read transaction */
+    WH_STAGE_REPEATS,  /* BEGIN and the batch's stored replies looked up */
+    WH_STAGE_HANDLERS, /* the handlers (their statements included) */
+    WH_STAGE_REPLIES,  /* the replies stored */
+    WH_STAGE_COMMIT,   /* the events written and COMMIT (the WAL flushed) */
+    WH_STAGE_SEND,     /* the replies sent */
+    WH_STAGE_COUNT
+} wh_batch_stage;
+
 struct wh_commands {
     wh_service *svc;
     wh_zsock z;
@@ -47,6 +60,7 @@ struct wh_commands {
     wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *rejected_text,
         *replayed;
     wh_histogram *latency;
+    wh_histogram *stage[WH_STAGE_COUNT];
     wh_gauge *batch_size;
     wh_sqlarray
         keep[WH_KEEP_COLUMNS]; /* replies to store: principal, message_id, type, status, reply, digest */
@@ -60,5 +74,7 @@ void wh_cmd_finish(wh_commands *c, pending *p);
 /* Queries answered from a read transaction, then the commands in one write transaction; the
  * replies wait in the batch (every pending answered or ready to be). */
 void wh_cmd_run_batch(wh_commands *c);
+/* Observes the time since *since_ns in the stage's histogram and moves *since_ns to now. */
+void wh_cmd_stage_done(wh_commands *c, wh_batch_stage stage, uint64_t *since_ns);
 
 #endif

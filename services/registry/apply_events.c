@@ -5,6 +5,8 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include <stdint.h>
+
 #include "registry.h"
 
 #include "wh/log.h"
@@ -103,9 +105,16 @@ int registry_apply_linkage_requested(wh_ctx *ctx, const ProtobufCMessage *event)
     bool reserved = false;
     int rc = household_of(ctx, ev, &h, &dong);
     h.as_of = date; /* a linkage dated 2015 cannot use a resource discovered in 2016 */
+    bool whole = false;
+    /* The best candidate first (its dong and sphere are read through their index); the whole district
+     * only when nothing near could be reserved. */
     if (rc == 0)
-        rc = registry_match_one(ctx, &h, ev->need->domain, ev->need->severity, &c, &n);
+        rc = registry_match_one(ctx, &h, ev->need->domain, ev->need->severity, 1, &c, &n, &whole);
     if (rc == 0)
+        rc = reserve_best(ctx, ev, date, c, n, &reserved);
+    if (rc == 0 && !reserved && !whole &&
+        (rc = registry_match_one(ctx, &h, ev->need->domain, ev->need->severity, SIZE_MAX, &c, &n, &whole)) ==
+            0)
         rc = reserve_best(ctx, ev, date, c, n, &reserved);
     if (rc == WH_ALREADY_EXISTS) {
         wh_log_info("linkage already holds a reservation", "{s:I}", "linkage_id", (json_int_t)ev->linkage_id);

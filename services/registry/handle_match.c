@@ -20,19 +20,35 @@ static int detach(wh_ctx *ctx, registry_candidate *c, size_t n)
     return 0;
 }
 
-int registry_match_one(wh_ctx *ctx, const registry_household *h, int need_domain, int need_severity,
-                       registry_candidate **out, size_t *n)
+/* Loads (near: the dong and its hub's sphere only) and ranks; the kept candidates in ctx memory. */
+static int load_and_rank(wh_ctx *ctx, const registry_household *h, int need_domain, int need_severity,
+                         bool near, registry_candidate **out, size_t *n)
 {
     int domains[16];
     size_t n_domains = registry_related_domains(need_domain, domains, 16);
+    const char *hub = h->hub_dong_code && *h->hub_dong_code ? h->hub_dong_code : h->dong_code;
     PGresult *r = NULL;
-    int rc = registry_store_load_candidates(ctx, domains, n_domains, h->as_of, &r, out, n);
+    int rc = registry_store_load_candidates(ctx, domains, n_domains, h->as_of, near ? h->dong_code : NULL,
+                                            hub, &r, out, n);
     if (rc < 0)
         return rc;
     *n = registry_rank(h, need_domain, need_severity, *out, *n);
     rc = detach(ctx, *out, *n);
     PQclear(r);
     return rc;
+}
+
+int registry_match_one(wh_ctx *ctx, const registry_household *h, int need_domain, int need_severity,
+                       size_t want, registry_candidate **out, size_t *n, bool *whole)
+{
+    /* Every candidate of the dong and the sphere ranks before any other (rank.c's scopes), so when
+     * they are enough, the district's ranking begins with theirs. */
+    int rc = load_and_rank(ctx, h, need_domain, need_severity, true, out, n);
+    *whole = false;
+    if (rc < 0 || *n >= want)
+        return rc;
+    *whole = true;
+    return load_and_rank(ctx, h, need_domain, need_severity, false, out, n);
 }
 
 /* Fills in the hub and, without a location, the dong centre from the dong map. */
@@ -110,7 +126,8 @@ static int match_need(wh_ctx *ctx, const registry_household *h, Welfare__Registr
 {
     registry_candidate *c = NULL;
     size_t n = 0;
-    int rc = registry_match_one(ctx, h, q->domain, q->severity, &c, &n);
+    bool whole;
+    int rc = registry_match_one(ctx, h, q->domain, q->severity, limit, &c, &n, &whole);
     if (rc < 0)
         return rc;
     if (n > limit)

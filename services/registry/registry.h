@@ -93,10 +93,12 @@ int registry_store_provider(wh_db *db, int64_t provider_id, bool *is_private);
 int registry_store_insert_resource(wh_db *db, const Welfare__Registry__V1__RegisterResource *r, int64_t *id);
 
 /* Resources with capacity left in the given domains, with their dong's hub and the provider's dong
- * centre.  *result holds them (caller PQclear()s it); the candidates point into it and are allocated
- * from ctx. */
+ * centre: in the whole district (dong NULL), or only in the dong, the hub dong and the dongs the hub
+ * serves (what rank.c puts first).  *result holds them (caller PQclear()s it); the candidates point
+ * into it and are allocated from ctx. */
 int registry_store_load_candidates(wh_ctx *ctx, const int *domains, size_t n_domains, const char *as_of,
-                                   PGresult **result, registry_candidate **out, size_t *n);
+                                   const char *dong, const char *hub, PGresult **result,
+                                   registry_candidate **out, size_t *n);
 
 /* Takes one unit of capacity: 0 with *remaining, WH_FAILED_PRECONDITION when none is left,
  * WH_NOT_FOUND for an unknown resource. */
@@ -117,9 +119,12 @@ int registry_store_list_resources(wh_ctx *ctx, const Welfare__Registry__V1__List
 
 /* --- shared by the handlers ------------------------------------------------------------------- */
 
-/* Loads, ranks and returns the candidates for one need (ctx memory).  0 or a negative status. */
+/* Loads, ranks and returns the candidates for one need (ctx memory), best first: at least the first
+ * `want` of the district's ranking (all of it when *whole says so).  The dong and the hub's sphere,
+ * which rank before the rest of the district, are read first through their index; the district only
+ * when they offer fewer than `want`.  0 or a negative status. */
 int registry_match_one(wh_ctx *ctx, const registry_household *h, int need_domain, int need_severity,
-                       registry_candidate **out, size_t *n);
+                       size_t want, registry_candidate **out, size_t *n, bool *whole);
 
 /* Reserves one unit for a linkage and emits CapacityReserved (+ CapacityExhausted at 0). */
 int registry_reserve(wh_ctx *ctx, int64_t resource_id, int64_t linkage_id, int64_t case_id, const char *date,

@@ -31,6 +31,18 @@ const wh_db_statement registry_statements[] = {
      "LEFT JOIN dong d ON d.dong_code = r.dong_code LEFT JOIN dong c ON c.dong_code = p.dong_code "
      "WHERE r.remaining > 0 AND r.domain = ANY ($1::integer[]) AND ($2::date IS NULL OR r.discovered_on <= "
      "$2::date)"},
+    /* The same for the household's dong and its hub's sphere only ($3 the dong, $4 its hub): the
+     * resources of the dong, of the hub dong and of the dongs the hub serves, through
+     * resource_dong_domain_open, so a match reads what is near instead of the district. */
+    {"registry_candidates_near",
+     "SELECT r.id, r.provider_id, r.domain, r.kind, r.min_severity, r.remaining, r.dong_code, "
+     "d.hub_dong_code, r.title, c.latitude, c.longitude "
+     "FROM (SELECT $3::text AS dong_code UNION SELECT $4::text UNION SELECT s.dong_code FROM dong s "
+     "WHERE s.hub_dong_code = $4::text) n JOIN resource r ON r.dong_code = n.dong_code "
+     "JOIN provider p ON p.id = r.provider_id "
+     "LEFT JOIN dong d ON d.dong_code = r.dong_code LEFT JOIN dong c ON c.dong_code = p.dong_code "
+     "WHERE r.remaining > 0 AND r.domain = ANY ($1::integer[]) AND ($2::date IS NULL OR r.discovered_on <= "
+     "$2::date)"},
     {"registry_take_capacity",
      "UPDATE resource SET remaining = remaining - 1 WHERE id = $1 AND remaining > 0 "
      "RETURNING remaining, dong_code"},
@@ -204,7 +216,8 @@ static void candidate_from_row(const PGresult *r, int row, registry_candidate *c
 }
 
 int registry_store_load_candidates(wh_ctx *ctx, const int *domains, size_t n_domains, const char *as_of,
-                                   PGresult **result, registry_candidate **out, size_t *n)
+                                   const char *dong, const char *hub, PGresult **result,
+                                   registry_candidate **out, size_t *n)
 {
     char array[256];
     wh_params p;
@@ -212,8 +225,12 @@ int registry_store_load_candidates(wh_ctx *ctx, const int *domains, size_t n_dom
     wh_params_reset(&p);
     wh_params_text(&p, array);
     wh_params_text(&p, as_of && *as_of ? as_of : NULL);
+    if (dong != NULL) {
+        wh_params_text(&p, dong);
+        wh_params_text(&p, hub);
+    }
     wh_db *db = wh_ctx_db(ctx);
-    PGresult *r = wh_db_query(db, "registry_candidates", &p);
+    PGresult *r = wh_db_query(db, dong != NULL ? "registry_candidates_near" : "registry_candidates", &p);
     if (!r)
         return wh_db_last_status(db);
     int rows = PQntuples(r);
