@@ -128,6 +128,11 @@ int reporting_http_build_table(const reporting_table_request *q, reporting_table
 /* A KPI report on the HTTP thread's connection (the trend's months). */
 int reporting_http_build_report(const reporting_selection *s, reporting_report *r, const char **field,
                                 const char **why);
+/* The discovery funnel on the HTTP thread's connection. */
+int reporting_http_build_funnel(const reporting_selection *s, reporting_funnel *f, const char **field,
+                                const char **why);
+/* Adds /api/funnel and /dashboard/funnel (http_funnel.c). */
+int reporting_http_funnel_routes(wh_http *http);
 /* Adds /dashboard/trend (http_trend.c). */
 int reporting_http_trend_routes(wh_http *http);
 /* Adds /api/kpi-table, /export/kpi-table.csv|.xlsx and /dashboard/compare. */

@@ -331,3 +331,24 @@ void reporting_form_fields_html(FILE *f, const wh_http_request *req, const repor
     fputs("<button>조회 / Show</button>", f);
     reporting_form_dongs_html(f, v->menu, v->chosen);
 }
+
+void reporting_form_error_html(FILE *f, const char *korean, const char *field, const char *why)
+{
+    fputs("<div class=err role=alert>", f);
+    fputs(korean, f);
+    fputs("<br><small>", f);
+    reporting_html_escape(f, field);
+    fputs(": ", f);
+    reporting_html_escape(f, why);
+    fputs(" — the form keeps what you entered.</small></div>", f);
+}
+
+char *reporting_page_close(FILE *f, char **out)
+{
+    fputs("</body></html>\n", f);
+    if (fclose(f) != 0) { /* *out is the stream's buffer only once it is closed */
+        free(*out);
+        return NULL;
+    }
+    return *out;
+}

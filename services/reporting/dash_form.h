@@ -70,6 +70,11 @@ reporting_form_view reporting_form_view_of(const wh_http_request *req, const str
  * button, the picker. */
 void reporting_form_fields_html(FILE *f, const wh_http_request *req, const reporting_form_view *v);
 
+/* A page's error under its form: the Korean line (our own text, not escaped), then field: why. */
+void reporting_form_error_html(FILE *f, const char *korean, const char *field, const char *why);
+/* Ends a page written into f (an open_memstream over *out): its body, or NULL when it failed. */
+char *reporting_page_close(FILE *f, char **out);
+
 /* A date input. */
 void reporting_form_date_html(FILE *f, const char *name, const char *label, const char *value);
 

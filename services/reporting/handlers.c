@@ -79,12 +79,34 @@ static int apply_targets(wh_ctx *ctx, const ProtobufCMessage *m)
     return rc;
 }
 
+/* After a counted event (rc 0): what it adds to the discovery funnel (funnel_apply.c). */
+static int funnel(wh_ctx *ctx, int rc, const ProtobufCMessage *m)
+{
+    return rc != 0 ? rc : reporting_funnel_apply(wh_ctx_db(ctx), m);
+}
+
+/* A referral: the funnel's first step (its household's channel is its first referral's). */
+static int apply_referral(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    const Welfare__Intake__V1__ReferralReceived *e = (const Welfare__Intake__V1__ReferralReceived *)m;
+    if (!reporting_dong_code_valid(e->dong_code))
+        return reject(ctx, m, "dong_code");
+    if (!wh_date_valid(e->reported_on))
+        return reject(ctx, m, "reported_on");
+    int rc = reporting_store_funnel_referral(wh_ctx_db(ctx), e);
+    if (rc == 0)
+        count_event(m, "reporting_events_applied_total", APPLIED_HELP);
+    return rc;
+}
+
 static int apply_blind_spot(wh_ctx *ctx, const ProtobufCMessage *m)
 {
+    const Welfare__Intake__V1__BlindSpotDiscovered *e = (const Welfare__Intake__V1__BlindSpotDiscovered *)m;
     reporting_fact f;
     const char *field = NULL;
-    int rc = reporting_fact_blind_spot((const Welfare__Intake__V1__BlindSpotDiscovered *)m, &f, &field);
-    return add_fact(ctx, m, rc, &f, field);
+    int rc = reporting_fact_blind_spot(e, &f, &field);
+    rc = add_fact(ctx, m, rc, &f, field);
+    return funnel(ctx, rc, m);
 }
 
 /* A case counts from its first CaseOpened; a repeat (a replayed stream) changes nothing. */
@@ -96,8 +118,11 @@ static int apply_case_opened(wh_ctx *ctx, const ProtobufCMessage *m)
     if (reporting_fact_case_opened(e, &f, &field) != 0)
         return reject(ctx, m, field);
     int fresh = reporting_store_open_case(wh_ctx_db(ctx), e->case_id, f.dong_code, f.day);
-    if (fresh <= 0)
+    if (fresh < 0)
         return fresh;
+    int rc = funnel(ctx, 0, m);
+    if (rc != 0 || fresh == 0)
+        return rc;
     return add_fact(ctx, m, 0, &f, NULL);
 }
 
@@ -116,18 +141,22 @@ static int apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *m)
 
 static int apply_linkage(wh_ctx *ctx, const ProtobufCMessage *m)
 {
+    const Welfare__Case__V1__LinkageCompleted *e = (const Welfare__Case__V1__LinkageCompleted *)m;
     reporting_fact f;
     const char *field = NULL;
-    int rc = reporting_fact_linkage((const Welfare__Case__V1__LinkageCompleted *)m, &f, &field);
-    return add_fact(ctx, m, rc, &f, field);
+    int rc = reporting_fact_linkage(e, &f, &field);
+    rc = add_fact(ctx, m, rc, &f, field);
+    return funnel(ctx, rc, m);
 }
 
 static int apply_visit(wh_ctx *ctx, const ProtobufCMessage *m)
 {
+    const Welfare__Routing__V1__VisitCompleted *e = (const Welfare__Routing__V1__VisitCompleted *)m;
     reporting_fact f;
     const char *field = NULL;
-    int rc = reporting_fact_visit((const Welfare__Routing__V1__VisitCompleted *)m, &f, &field);
-    return add_fact(ctx, m, rc, &f, field);
+    int rc = reporting_fact_visit(e, &f, &field);
+    rc = add_fact(ctx, m, rc, &f, field);
+    return funnel(ctx, rc, m);
 }
 
 static int apply_visit_missed(wh_ctx *ctx, const ProtobufCMessage *m)
@@ -151,19 +180,23 @@ static int add_fact_if_any(wh_ctx *ctx, const ProtobufCMessage *m, int rc, const
 
 static int apply_home_visit(wh_ctx *ctx, const ProtobufCMessage *m)
 {
+    const Welfare__Case__V1__HomeVisitRecorded *e = (const Welfare__Case__V1__HomeVisitRecorded *)m;
     reporting_fact f;
     const char *field = NULL;
-    int rc = reporting_fact_home_visit((const Welfare__Case__V1__HomeVisitRecorded *)m, &f, &field);
-    return add_fact_if_any(ctx, m, rc, &f, field);
+    int rc = reporting_fact_home_visit(e, &f, &field);
+    rc = add_fact_if_any(ctx, m, rc, &f, field);
+    return funnel(ctx, rc, m);
 }
 
 static int apply_service_linkage(wh_ctx *ctx, const ProtobufCMessage *m)
 {
+    const Welfare__Registry__V1__ServiceLinkageChanged *e =
+        (const Welfare__Registry__V1__ServiceLinkageChanged *)m;
     reporting_fact f;
     const char *field = NULL;
-    int rc =
-        reporting_fact_service_linkage((const Welfare__Registry__V1__ServiceLinkageChanged *)m, &f, &field);
-    return add_fact_if_any(ctx, m, rc, &f, field);
+    int rc = reporting_fact_service_linkage(e, &f, &field);
+    rc = add_fact_if_any(ctx, m, rc, &f, field);
+    return funnel(ctx, rc, m);
 }
 
 static int apply_resource(wh_ctx *ctx, const ProtobufCMessage *m)
@@ -218,6 +251,7 @@ static int apply_staff_gone(wh_ctx *ctx, const ProtobufCMessage *m)
 const wh_subscription reporting_subscriptions[] = {
     {"intake", &welfare__intake__v1__targets_changed__descriptor, apply_targets},
     {"intake", &welfare__intake__v1__blind_spot_discovered__descriptor, apply_blind_spot},
+    {"intake", &welfare__intake__v1__referral_received__descriptor, apply_referral},
     {"case", &welfare__case__v1__case_opened__descriptor, apply_case_opened},
     {"case", &welfare__case__v1__case_closed__descriptor, apply_case_closed},
     {"case", &welfare__case__v1__linkage_completed__descriptor, apply_linkage},

@@ -109,6 +109,8 @@ int reporting_apply_facts(wh_ctx *const *ctx, const ProtobufCMessage *const *eve
     if (rc == 0)
         rc = reporting_store_add_facts(wh_ctx_db(ctx[0]), f, non_empty(f, n));
     if (rc == 0)
+        rc = reporting_funnel_apply_all(wh_ctx_db(ctx[0]), events, n); /* funnel_apply.c */
+    if (rc == 0)
         count_applied(events[0]->descriptor, n);
     return rc;
 }
@@ -132,6 +134,8 @@ int reporting_apply_cases_opened(wh_ctx *const *ctx, const ProtobufCMessage *con
             f[kept++] = f[i];
     if (rc == 0)
         rc = reporting_store_add_facts(wh_ctx_db(ctx[0]), f, kept);
+    if (rc == 0)
+        rc = reporting_funnel_apply_all(wh_ctx_db(ctx[0]), events, n); /* idempotent: replays too */
     if (rc == 0)
         count_applied(events[0]->descriptor, kept);
     return rc;

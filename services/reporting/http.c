@@ -110,6 +110,16 @@ int reporting_http_dong_menu(reporting_dong_menu *m)
     return rc;
 }
 
+int reporting_http_build_funnel(const reporting_selection *s, reporting_funnel *f, const char **field,
+                                const char **why)
+{
+    pthread_mutex_lock(&reader.lock);
+    wh_db *db = reader_db();
+    int rc = db ? reporting_build_funnel(db, s, f, field, why) : WH_UNAVAILABLE;
+    pthread_mutex_unlock(&reader.lock);
+    return rc;
+}
+
 int reporting_http_build_table(const reporting_table_request *q, reporting_table *t, const char **field,
                                const char **why)
 {
@@ -197,6 +207,8 @@ int reporting_http_start(wh_service *svc)
         rc = reporting_http_table_routes(http); /* http_table.c */
     if (rc == 0)
         rc = reporting_http_trend_routes(http); /* http_trend.c */
+    if (rc == 0)
+        rc = reporting_http_funnel_routes(http); /* http_funnel.c */
     return rc;
 }
 

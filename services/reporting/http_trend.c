@@ -123,7 +123,8 @@ static char *page(const wh_http_request *req, const reporting_form_view *v, cons
         f,
         "<!doctype html><html lang=ko><head><meta charset=utf-8><title>월별 추이 / Monthly trend</title>"
         "<style>%s%s</style></head><body><nav><a href=/dashboard>지표 / KPI</a><a href=/dashboard/compare>"
-        "비교 / Comparison</a><a href=/dashboard/trend>추이 / Trend</a></nav><h1>월별 추이 <small>/ "
+        "비교 / Comparison</a><a href=/dashboard/trend>추이 / Trend</a><a href=/dashboard/funnel>발굴 경로 / "
+        "Funnel</a></nav><h1>월별 추이 <small>/ "
         "Monthly trend</small></h1><form method=get action=/dashboard/trend>",
         css, reporting_form_css);
     reporting_form_fields_html(f, req, v);
@@ -134,18 +135,9 @@ static char *page(const wh_http_request *req, const reporting_form_view *v, cons
             chart(f, t, reporting_table_columns[c]);
         fputs("</div>", f);
     } else {
-        fputs("<div class=err role=alert>입력을 확인해 주세요 (동, 기간은 최대 36개월)<br><small>", f);
-        reporting_html_escape(f, field);
-        fputs(": ", f);
-        reporting_html_escape(f, why);
-        fputs(" — the form keeps what you entered.</small></div>", f);
+        reporting_form_error_html(f, "입력을 확인해 주세요 (동, 기간은 최대 36개월)", field, why);
     }
-    fputs("</body></html>\n", f);
-    if (fclose(f) != 0) {
-        free(out);
-        return NULL;
-    }
-    return out;
+    return reporting_page_close(f, &out);
 }
 
 static void serve_trend(void *arg, const wh_http_request *req, wh_http_response *resp)

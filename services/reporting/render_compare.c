@@ -145,23 +145,16 @@ char *reporting_render_compare(const wh_http_request *req, const reporting_form_
             "<!doctype html><html lang=ko><head><meta charset=utf-8><title>지표 비교 / KPI comparison"
             "</title><style>%s%s</style></head><body><nav><a href=/dashboard>지표 / KPI</a>"
             "<a href=/dashboard/compare>비교 / Comparison</a><a href=/dashboard/trend>추이 / "
-            "Trend</a></nav><h1>복지허브 지표 비교 "
+            "Trend</a><a href=/dashboard/funnel>발굴 경로 / Funnel</a></nav><h1>복지허브 지표 비교 "
             "<small>/ KPI comparison</small></h1>",
             css, reporting_form_css);
     form(f, v, req);
     if (t)
         table(f, t, query);
     else {
-        fprintf(f, "<div class=err role=alert>입력을 확인해 주세요: %s<br><small>", korean_of(field));
-        reporting_html_escape(f, field);
-        fputs(": ", f);
-        reporting_html_escape(f, why);
-        fputs(" — the form keeps what you entered.</small></div>", f);
+        char ko[320];
+        snprintf(ko, sizeof ko, "입력을 확인해 주세요: %s", korean_of(field));
+        reporting_form_error_html(f, ko, field, why);
     }
-    fputs("</body></html>\n", f);
-    if (fclose(f) != 0) {
-        free(out);
-        return NULL;
-    }
-    return out;
+    return reporting_page_close(f, &out);
 }

@@ -246,6 +246,55 @@ int reporting_store_deactivate_staff(wh_db *db, int64_t staff_id, const char *ac
 int reporting_store_query(wh_db *db, const reporting_selection *s, reporting_report *r);
 /* The dongs, by code: a PGresult with dong_code, name, hub_type, hub_dong_code (caller PQclear()s). */
 PGresult *reporting_store_list_dongs(wh_db *db);
+/* --- the discovery funnel (funnel.c, store.c, 0004_funnel.sql) --------------------------------- */
+
+typedef enum reporting_funnel_stage {
+    REPORTING_STAGE_BLIND_SPOT,
+    REPORTING_STAGE_VISITED,
+    REPORTING_STAGE_CASE,
+    REPORTING_STAGE_LINKED,
+    REPORTING_STAGE_COUNT
+} reporting_funnel_stage;
+
+/* The columns of a funnel row, in order. */
+typedef enum reporting_funnel_col {
+    REPORTING_FUNNEL_REFERRALS,  /* referrals reported in the period */
+    REPORTING_FUNNEL_HOUSEHOLDS, /* households first reported in the period (the cohort) */
+    REPORTING_FUNNEL_BLIND,      /* of them: blind spots */
+    REPORTING_FUNNEL_VISITED,    /* visited (met and counselled) by the period's end */
+    REPORTING_FUNNEL_CASES,      /* managed as a case by then */
+    REPORTING_FUNNEL_LINKED,     /* linked to a service (started) by then */
+    REPORTING_FUNNEL_COLS
+} reporting_funnel_col;
+
+#define REPORTING_CHANNELS 8 /* welfare.intake.v1.Channel 0..7 */
+
+typedef struct reporting_funnel {
+    char from_on[REPORTING_DATE_LEN], to_on[REPORTING_DATE_LEN];
+    int64_t v[REPORTING_CHANNELS][REPORTING_FUNNEL_COLS]; /* by channel */
+    int64_t total[REPORTING_FUNNEL_COLS];                 /* each household counts in one channel */
+} reporting_funnel;
+
+/* The channels as the funnel labels them (index = Channel value), and the columns. */
+extern const char *const reporting_channel_labels[REPORTING_CHANNELS][2];
+extern const char *const reporting_funnel_col_labels[REPORTING_FUNNEL_COLS][2];
+
+/* The funnel of a selection (checked like a KPI report: INVALID_ARGUMENT naming the field). */
+int reporting_build_funnel(wh_db *db, const reporting_selection *s, reporting_funnel *out, const char **field,
+                           const char **why);
+
+/* The funnel's writes, idempotent: a referral; a case's household; a household's stage reached on
+ * a date (the earliest kept), by household id, or by case id (by_case) through the case's household. */
+int reporting_store_funnel_referral(wh_db *db, const Welfare__Intake__V1__ReferralReceived *e);
+int reporting_store_funnel_case(wh_db *db, int64_t case_id, int64_t household_id);
+int reporting_store_funnel_stage(wh_db *db, bool by_case, int64_t id, reporting_funnel_stage stage,
+                                 const char *on);
+/* What an event adds to the funnel (funnel_apply.c): 0 for the events that add nothing; for a run. */
+int reporting_funnel_apply(wh_db *db, const ProtobufCMessage *m);
+int reporting_funnel_apply_all(wh_db *db, const ProtobufCMessage *const *events, size_t n);
+/* The funnel read: rows of channel and the six columns. */
+PGresult *reporting_store_funnel(wh_db *db, const reporting_selection *s);
+
 /* The dongs for the dashboards' picker: code, name, hub type, serving hub, first go-live ("" none). */
 PGresult *reporting_store_dong_menu(wh_db *db);
 

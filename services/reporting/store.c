@@ -90,6 +90,31 @@
 
 #define Q_NAMES(DONGS) "SELECT dong_code, name, hub_dong_code FROM dong WHERE " DONGS " ORDER BY dong_code"
 
+/* The funnel's stage upsert keeps each stage's first date (LEAST ignores the NULLs of the stages an
+ * event does not reach). */
+#define FUNNEL_EARLIEST                                                                                      \
+    "blind_on = LEAST(funnel_household.blind_on, EXCLUDED.blind_on), "                                       \
+    "visited_on = LEAST(funnel_household.visited_on, EXCLUDED.visited_on), "                                 \
+    "case_on = LEAST(funnel_household.case_on, EXCLUDED.case_on), "                                          \
+    "linked_on = LEAST(funnel_household.linked_on, EXCLUDED.linked_on)"
+/* Per channel over [$1, $2]: the referrals reported; the households first reported then (the
+ * cohort, by the channel and dong of their first referral) and how many of them reached each stage
+ * by $2.  Columns: channel, referrals, households, blind spots, visited, cases, linked. */
+#define FUNNEL_READ(DONGS)                                                                                   \
+    "WITH r AS (SELECT channel, count(*) AS n FROM funnel_referral WHERE reported_on BETWEEN $1::date "      \
+    "AND $2::date " DONGS " GROUP BY channel), "                                                             \
+    "first AS (SELECT DISTINCT ON (household_id) household_id, channel, dong_code, reported_on "             \
+    "FROM funnel_referral ORDER BY household_id, reported_on, referral_id), "                                \
+    "c AS (SELECT f.channel, count(*) AS households, count(h.blind_on) FILTER (WHERE h.blind_on <= $2) AS "  \
+    "b, "                                                                                                    \
+    "count(h.visited_on) FILTER (WHERE h.visited_on <= $2) AS v, "                                           \
+    "count(h.case_on) FILTER (WHERE h.case_on <= $2) AS k, "                                                 \
+    "count(h.linked_on) FILTER (WHERE h.linked_on <= $2) AS l "                                              \
+    "FROM first f LEFT JOIN funnel_household h USING (household_id) "                                        \
+    "WHERE f.reported_on BETWEEN $1::date AND $2::date " DONGS " GROUP BY f.channel) "                       \
+    "SELECT channel, coalesce(r.n, 0), coalesce(c.households, 0), coalesce(c.b, 0), coalesce(c.v, 0), "      \
+    "coalesce(c.k, 0), coalesce(c.l, 0) FROM r FULL JOIN c USING (channel) ORDER BY channel"
+
 const wh_db_statement reporting_statements[] = {
     /* The facts of one event or of a batch of them ($1 dongs, $2 days, $3.. the deltas, arrays of one
      * length), summed per day and per month, in one round trip (a data-modifying CTE always runs). */
@@ -182,6 +207,21 @@ const wh_db_statement reporting_statements[] = {
      " AND NOT EXISTS (SELECT 1 FROM kpi_monthly WHERE dong_code = c)"
      " AND NOT EXISTS (SELECT 1 FROM staff_interval WHERE hub_dong_code = c) LIMIT 1"},
     {"reporting_list_dongs", "SELECT dong_code, name, hub_type, hub_dong_code FROM dong ORDER BY dong_code"},
+    /* the discovery funnel (0004_funnel.sql): idempotent writes, one read per dong filter */
+    {"reporting_funnel_referral",
+     "INSERT INTO funnel_referral (referral_id, household_id, dong_code, channel, reported_on) "
+     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (referral_id) DO NOTHING"},
+    {"reporting_funnel_case", "INSERT INTO funnel_case (case_id, household_id) VALUES ($1, $2) "
+                              "ON CONFLICT (case_id) DO NOTHING"},
+    {"reporting_funnel_stage",
+     "INSERT INTO funnel_household (household_id, blind_on, visited_on, case_on, linked_on) "
+     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (household_id) DO UPDATE SET " FUNNEL_EARLIEST},
+    {"reporting_funnel_stage_of_case",
+     "INSERT INTO funnel_household (household_id, blind_on, visited_on, case_on, linked_on) "
+     "SELECT household_id, $2::date, $3::date, $4::date, $5::date FROM funnel_case WHERE case_id = $1 "
+     "ON CONFLICT (household_id) DO UPDATE SET " FUNNEL_EARLIEST},
+    {"reporting_funnel_some", FUNNEL_READ("AND dong_code = ANY($3::text[])")},
+    {"reporting_funnel_all", FUNNEL_READ("")},
     /* the dashboards' dong picker: by serving hub, the central dong first, each with its first go-live */
     {"reporting_dong_menu",
      "SELECT d.dong_code, d.name, d.hub_type, d.hub_dong_code, "
@@ -534,4 +574,56 @@ int reporting_store_first_unknown(wh_db *db, const reporting_selection *s, char 
         snprintf(out, REPORTING_DONG_MAX, "%s", wh_db_text(res, 0, 0));
     PQclear(res);
     return 0;
+}
+
+/* --- the discovery funnel ------------------------------------------------------------------------- */
+
+int reporting_store_funnel_referral(wh_db *db, const Welfare__Intake__V1__ReferralReceived *e)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, e->referral_id);
+    wh_params_i64(&p, e->household_id);
+    wh_params_text(&p, e->dong_code);
+    wh_params_i64(&p, e->channel);
+    wh_params_text(&p, e->reported_on);
+    return exec_status(db, "reporting_funnel_referral", &p, NULL);
+}
+
+int reporting_store_funnel_case(wh_db *db, int64_t case_id, int64_t household_id)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, case_id);
+    wh_params_i64(&p, household_id);
+    return exec_status(db, "reporting_funnel_case", &p, NULL);
+}
+
+int reporting_store_funnel_stage(wh_db *db, bool by_case, int64_t id, reporting_funnel_stage stage,
+                                 const char *on)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, id);
+    for (int k = 0; k < REPORTING_STAGE_COUNT; k++)
+        if (k == (int)stage)
+            wh_params_text(&p, on);
+        else
+            wh_params_text(&p, NULL);
+    return exec_status(db, by_case ? "reporting_funnel_stage_of_case" : "reporting_funnel_stage", &p, NULL);
+}
+
+PGresult *reporting_store_funnel(wh_db *db, const reporting_selection *s)
+{
+    static __thread char literal[REPORTING_SELECT_MAX * (REPORTING_DONG_MAX + 3) + 4];
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_text(&p, s->from_on);
+    wh_params_text(&p, s->to_on);
+    if (s->n_dongs == 0)
+        return wh_db_query(db, "reporting_funnel_all", &p);
+    if (reporting_dongs_literal(s, literal, sizeof literal) != 0)
+        return NULL;
+    wh_params_text(&p, literal);
+    return wh_db_query(db, "reporting_funnel_some", &p);
 }

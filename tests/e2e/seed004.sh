@@ -412,6 +412,21 @@ for p in 0 1; do
         "resource amount (KRW)" "${AMOUNT[$p]}" "$g_amount"
     check "$p" || { say "period ${FROM[$p]}: the KPI differs"; status=1; }
 done
+# --- the discovery funnel of 2016's five dongs (every referral came from the survey channel) ------------
+# The cohort: the households first reported in Apr–Oct 2016 (the blind spots and the case households);
+# every blind-spot household was visited and linked (visits and linkages outnumber them), the others
+# became cases.
+funnel_want="[$((BLIND[1] + CASES[1])),$((BLIND[1] + CASES[1])),${BLIND[1]},${BLIND[1]},${CASES[1]},${BLIND[1]}]"
+funnel_url="http://127.0.0.1:$WH_REPORTING_HTTP_PORT/api/funnel?dongs=$DONG_LIST&from=${FROM[1]}&to=${TO[1]}"
+for ((t = 0; t < 240; t++)); do
+    funnel_got=$(curl -fsS "$funnel_url" | jq -c '[.channels[] | select(.channel == 3) | .values[]]')
+    [ "$funnel_got" = "$funnel_want" ] && break
+    sleep 0.5
+done
+printf '\nseed004 funnel %s..%s, survey channel (referrals, households, blind spots, visited, cases, linked)\n  want %s\n  got  %s\n' \
+    "${FROM[1]}" "${TO[1]}" "$funnel_want" "$funnel_got"
+[ "$funnel_got" = "$funnel_want" ] || { say "the funnel differs"; status=1; }
+
 # --- the seed's three tables as the product prints them (welfarectl kpi-table), cell by cell --------------
 commas() { # commas N [SIGN]: 1234567 → 1,234,567 (with SIGN: +1,234,567 / -1,234,567), as reporting prints
     local n=${1#-} sign=""

@@ -24,7 +24,9 @@ const pages = [
   ['compare-picker', '/dashboard/compare?compare=treated&year=2016&part=q2&d_8000000001=1&d_8000000003=1'],
   // a bad period on the KPI page: the error keeps the form (dates, ticked dong)
   ['dashboard-error', '/dashboard?from=2016-10-31&to=2016-04-01&d_8000000002=1'],
+  ['funnel', '/dashboard/funnel?year=2017&part=year'],
 ];
+const funnelApi = await (await fetch(`${base}/api/funnel?from=2017-01-01&to=2017-12-31`)).json();
 const status = (name) => (name.endsWith('-error') ? 400 : 200);
 for (const width of [1366, 1920]) {
   const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'ko-KR' });
@@ -81,6 +83,13 @@ for (const width of [1366, 1920]) {
       // grouped by hub: 시행1동's hub serves the sphere-type 미시행2동 (linked from 2016-10-01)
       check(got.hubs.some((h) => h[0] === '시행1동' && h.includes('미시행2동')), `compare-picker@${width}: hubs ${JSON.stringify(got.hubs)}`);
       check(got.rows === 3, `compare-picker@${width}: ${got.rows} rows`);
+    }
+    if (name === 'funnel') { // a row per channel and the total, the numbers of /api/funnel
+      const rows = await page.$$eval('#funnel tbody tr', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td[data-col]')].map((td) => td.firstChild.textContent.replace(/,/g, ''))));
+      const want = [...funnelApi.channels.map((c) => c.values), funnelApi.total].map((v) => v.map(String));
+      check(JSON.stringify(rows) === JSON.stringify(want), `funnel@${width}: ${JSON.stringify(rows)} != API ${JSON.stringify(want)}`);
+      check(rows.length >= 7, `funnel@${width}: ${rows.length} rows (six channels and the total at least)`);
     }
     if (name === 'dashboard-error') {
       const kept = await page.evaluate(() => [document.querySelector('input[name=from]').value,

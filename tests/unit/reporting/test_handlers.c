@@ -339,6 +339,71 @@ static void events_to_kpi(void **state)
     kpi_table_from_events();
 }
 
+/* The funnel: a household counts in the channel of its first referral; its stages are the first
+ * dates it reached them, whatever order the streams deliver them in; a replay changes nothing. */
+static void funnel_follows_households_by_their_first_channel(void **state)
+{
+    if (!fake.db)
+        skip();
+    Welfare__Routing__V1__DongDefined d = WELFARE__ROUTING__V1__DONG_DEFINED__INIT;
+    d.dong_code = A;
+    d.name = "남천1동";
+    d.hub_type = WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC;
+    d.hub_dong_code = A;
+    assert_int_equal(apply(&d.base), 0);
+    /* household 7007: visited (case stream) before intake's referral arrives, then a blind spot, a case
+     * visit planned by routing, a started linkage; household 7008: a partner agency's; 7007 reported again by
+     * an agency */
+    Welfare__Case__V1__HomeVisitRecorded v = WELFARE__CASE__V1__HOME_VISIT_RECORDED__INIT;
+    v.home_visit_id = 7001, v.household_id = 7007, v.dong_code = A, v.visited_on = "2026-03-05";
+    v.outcome = WELFARE__CASE__V1__VISIT_OUTCOME__VISIT_OUTCOME_MET_COUNSELLED;
+    assert_int_equal(apply(&v.base), 0);
+    Welfare__Intake__V1__ReferralReceived r = WELFARE__INTAKE__V1__REFERRAL_RECEIVED__INIT;
+    r.referral_id = 7100, r.household_id = 7007, r.dong_code = A, r.reported_on = "2026-03-02";
+    r.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SAFETY_NET;
+    assert_int_equal(apply(&r.base), 0);
+    assert_int_equal(apply(&r.base), 0);                /* replayed */
+    r.referral_id = 7101, r.reported_on = "2026-03-04"; /* the same household again, by an agency */
+    r.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY;
+    assert_int_equal(apply(&r.base), 0);
+    r.referral_id = 7102, r.household_id = 7008, r.reported_on = "2026-03-10";
+    assert_int_equal(apply(&r.base), 0);
+    Welfare__Intake__V1__BlindSpotDiscovered b = WELFARE__INTAKE__V1__BLIND_SPOT_DISCOVERED__INIT;
+    b.household_id = 7007, b.referral_id = 7100, b.dong_code = A, b.discovered_on = "2026-03-02";
+    assert_int_equal(apply(&b.base), 0);
+    Welfare__Case__V1__CaseOpened c = WELFARE__CASE__V1__CASE_OPENED__INIT;
+    c.case_id = 7055, c.household_id = 7008, c.dong_code = A, c.hub_dong_code = A, c.opened_on = "2026-03-11";
+    assert_int_equal(apply(&c.base), 0);
+    Welfare__Case__V1__LinkageCompleted l = WELFARE__CASE__V1__LINKAGE_COMPLETED__INIT;
+    l.linkage_id = 7009, l.case_id = 7055, l.dong_code = A, l.completed_on = "2026-04-20"; /* after March */
+    assert_int_equal(apply(&l.base), 0);
+    Welfare__Registry__V1__ServiceLinkageChanged s = WELFARE__REGISTRY__V1__SERVICE_LINKAGE_CHANGED__INIT;
+    s.linkage_id = 7003, s.household_id = 7007, s.dong_code = A, s.changed_on = "2026-03-20";
+    s.state = WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_STARTED;
+    assert_int_equal(apply(&s.base), 0);
+
+    char *codes[] = {(char *)A};
+    reporting_selection march = {codes, 1, "2026-03-01", "2026-03-31"};
+    reporting_funnel f;
+    const char *field = NULL, *why = NULL;
+    assert_int_equal(reporting_build_funnel(fake.db, &march, &f, &field, &why), 0);
+    /* safety net: 1 referral, household 7007 (blind spot, visited, linked); agencies: 2 referrals,
+     * household 7008 (a case in March; its linkage came in April) */
+    int64_t net[] = {1, 1, 1, 1, 0, 1}, agency[] = {2, 1, 0, 0, 1, 0}, total[] = {3, 2, 1, 1, 1, 1};
+    for (int k = 0; k < REPORTING_FUNNEL_COLS; k++) {
+        assert_int_equal(f.v[WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SAFETY_NET][k], net[k]);
+        assert_int_equal(f.v[WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY][k], agency[k]);
+        assert_int_equal(f.total[k], total[k]);
+    }
+    reporting_selection april = {codes, 1, "2026-03-01", "2026-04-30"};
+    assert_int_equal(reporting_build_funnel(fake.db, &april, &f, &field, &why), 0);
+    assert_int_equal(f.v[WELFARE__INTAKE__V1__CHANNEL__CHANNEL_PARTNER_AGENCY][REPORTING_FUNNEL_LINKED], 1);
+    char *unknown[] = {"9999999999"};
+    reporting_selection bad = {unknown, 1, "2026-03-01", "2026-03-31"};
+    assert_int_equal(reporting_build_funnel(fake.db, &bad, &f, &field, &why), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "dong_codes");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +411,7 @@ int main(void)
         cmocka_unit_test(bad_selections_name_the_field),
         cmocka_unit_test(uncountable_events_are_refused),
         cmocka_unit_test(events_to_kpi),
+        cmocka_unit_test(funnel_follows_households_by_their_first_channel),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
