@@ -203,6 +203,9 @@ typedef struct case_visit {
     int window_start_minute, window_end_minute; /* 0, 0: no time window */
     char *const *skills;                        /* the visitor's skills (borrowed) */
     size_t n_skills;
+    int sequence;                             /* welfare.case.v1.VisitSequence; 0: a joint visit */
+    int min_delay_minutes, max_delay_minutes; /* sequential: start to next start */
+    int max_lateness_minutes;                 /* soft window; 0: hard */
 } case_visit;
 
 int case_store_insert_visit_request(wh_db *db, const case_visit *v, int64_t *id);

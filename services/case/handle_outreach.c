@@ -54,6 +54,38 @@ static int check_window_and_skills(wh_ctx *ctx, const Welfare__Case__V1__Request
     return 0;
 }
 
+#define MAX_DELAY    1440 /* minutes between the starts of two sequential visits */
+#define MAX_LATENESS 480  /* minutes a soft window may be overrun */
+
+/* A sequence (one visit per role, min..max delay start to start) and a soft window's lateness. */
+static int check_sequence(wh_ctx *ctx, const Welfare__Case__V1__RequestHomeVisit *m)
+{
+    bool sequential = m->sequence != WELFARE__CASE__V1__VISIT_SEQUENCE__VISIT_SEQUENCE_UNSPECIFIED;
+    if (sequential && m->sequence != WELFARE__CASE__V1__VISIT_SEQUENCE__VISIT_SEQUENCE_IN_ORDER &&
+        m->sequence != WELFARE__CASE__V1__VISIT_SEQUENCE__VISIT_SEQUENCE_ANY_ORDER)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "sequence", "sequence is not a known visit sequence");
+    if (sequential && m->n_roles < 2)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "sequence", "a sequence needs two or more roles");
+    if (m->sequence == WELFARE__CASE__V1__VISIT_SEQUENCE__VISIT_SEQUENCE_ANY_ORDER && m->n_roles != 2)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "sequence", "either order is for exactly two roles");
+    if (!sequential && (m->min_delay_minutes != 0 || m->max_delay_minutes != 0))
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "min_delay_minutes",
+                           "delays are for sequential visits (set sequence)");
+    if (m->min_delay_minutes < 0 || m->min_delay_minutes > MAX_DELAY)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "min_delay_minutes",
+                           "min_delay_minutes must be 0..1440");
+    if (m->max_delay_minutes < m->min_delay_minutes || m->max_delay_minutes > MAX_DELAY)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "max_delay_minutes",
+                           "max_delay_minutes must be min_delay_minutes..1440");
+    if (m->max_lateness_minutes < 0 || m->max_lateness_minutes > MAX_LATENESS)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "max_lateness_minutes",
+                           "max_lateness_minutes must be 0..480");
+    if (m->max_lateness_minutes > 0 && m->window_end_minute == 0)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "max_lateness_minutes",
+                           "lateness needs a time window (window_end_minute)");
+    return 0;
+}
+
 /* The household for a command, or a typed error naming household_id. */
 static int load_household(wh_ctx *ctx, int64_t household_id, case_household *h)
 {
@@ -87,6 +119,8 @@ static int visit_of_request(wh_ctx *ctx, const Welfare__Case__V1__RequestHomeVis
     int rc = check_roles(ctx, m->roles, m->n_roles, 0);
     if (rc == 0)
         rc = check_window_and_skills(ctx, m);
+    if (rc == 0)
+        rc = check_sequence(ctx, m);
     if (rc == 0 && (m->priority < 0 || m->priority > 100))
         rc = wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "priority", "priority must be 0..100");
     if (rc == 0 && (m->duration_minutes < 0 || m->duration_minutes > 480))
@@ -111,6 +145,10 @@ static int visit_of_request(wh_ctx *ctx, const Welfare__Case__V1__RequestHomeVis
     v->window_end_minute = m->window_end_minute;
     v->skills = m->skills;
     v->n_skills = m->n_skills;
+    v->sequence = (int)m->sequence;
+    v->min_delay_minutes = m->min_delay_minutes;
+    v->max_delay_minutes = m->max_delay_minutes;
+    v->max_lateness_minutes = m->max_lateness_minutes;
     return 0;
 }
 

@@ -42,6 +42,10 @@ int case_request_household_visit(wh_ctx *ctx, const case_household *h, case_visi
     ev.window_end_minute = v->window_end_minute;
     ev.skills = (char **)v->skills;
     ev.n_skills = v->n_skills;
+    ev.sequence = (Welfare__Case__V1__VisitSequence)v->sequence;
+    ev.min_delay_minutes = v->min_delay_minutes;
+    ev.max_delay_minutes = v->max_delay_minutes;
+    ev.max_lateness_minutes = v->max_lateness_minutes;
     return wh_ctx_emit(ctx, &ev.base);
 }
 

@@ -28,6 +28,31 @@ static int roles_of(const Welfare__Case__V1__VisitRequested *ev, int *roles)
     return n;
 }
 
+#define MAX_DELAY    1440
+#define MAX_LATENESS 480
+
+static int clamp(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* The case checked these; a request from elsewhere that is not consistent is planned as a joint
+ * visit with a hard window rather than refused (the stream cannot be answered). */
+static routing_visit_timing timing_of(const Welfare__Case__V1__VisitRequested *ev, int n_roles)
+{
+    routing_visit_timing t = {0};
+    bool in_order = ev->sequence == WELFARE__CASE__V1__VISIT_SEQUENCE__VISIT_SEQUENCE_IN_ORDER;
+    bool any_order = ev->sequence == WELFARE__CASE__V1__VISIT_SEQUENCE__VISIT_SEQUENCE_ANY_ORDER;
+    if ((in_order || any_order) && n_roles >= 2) {
+        t.sequence = any_order && n_roles == 2 ? 2 : 1;
+        t.min_delay = clamp(ev->min_delay_minutes, 0, MAX_DELAY);
+        t.max_delay = clamp(ev->max_delay_minutes, t.min_delay, MAX_DELAY);
+    }
+    if (ev->window_end_minute > 0)
+        t.max_lateness = clamp(ev->max_lateness_minutes, 0, MAX_LATENESS);
+    return t;
+}
+
 int routing_apply_visit_requested(wh_ctx *ctx, const ProtobufCMessage *event)
 {
     const Welfare__Case__V1__VisitRequested *ev = (const void *)event;
@@ -50,5 +75,7 @@ int routing_apply_visit_requested(wh_ctx *ctx, const ProtobufCMessage *event)
         snprintf(latest, sizeof latest, "%s", ev->latest_on);
     else
         wh_date_add_days(earliest, DEFAULT_WINDOW, latest);
-    return routing_store_insert_visit_request(wh_ctx_db(ctx), ev, roles, n_roles, duration, earliest, latest);
+    routing_visit_timing timing = timing_of(ev, n_roles);
+    return routing_store_insert_visit_request(wh_ctx_db(ctx), ev, roles, n_roles, duration, earliest, latest,
+                                              &timing);
 }

@@ -82,9 +82,12 @@ static int save_routes(wh_ctx *ctx, const routing_day *day, const char *hub, con
     int rc = 0;
     for (size_t s = 0; rc == 0 && s < day->plan.n_staff; s++) {
         const routing_plan_route *r = &day->plan.routes[s];
-        for (size_t g = 0; rc == 0 && g < r->n; g++)
+        for (size_t g = 0; rc == 0 && g < r->n; g++) {
+            const routing_plan_visit *v = &day->plan.visits[r->stops[g].visit];
             rc = routing_store_put_visit_staff(db, day->items[r->stops[g].visit].visit_id,
-                                               day->plan.staff[s].id, (int)g, r->stops[g].travel);
+                                               day->plan.staff[s].id, (int)g, r->stops[g].travel,
+                                               routing_plan_start_for(v, s) - v->start);
+        }
         if (rc == 0)
             rc = routing_store_put_day_route(db, hub, date, day->plan.staff[s].id, r->travel,
                                              r->return_minute);

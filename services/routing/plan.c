@@ -31,6 +31,14 @@ int routing_plan_travel(const routing_plan *p, double lat1, double lon1, double 
     return (int)ceil(km / p->speed_kmh * 60.0 - 1e-9);
 }
 
+int routing_plan_start_for(const routing_plan_visit *v, size_t s)
+{
+    for (int k = 0; k < v->n_staff && k < ROUTING_PLAN_MAX_ROLES; k++)
+        if (v->staff[k] == s)
+            return v->start + v->offset[k];
+    return v->start;
+}
+
 /* One end of a gap: a place and a time (the end of the visit before, the start of the visit after). */
 typedef struct point {
     double lat, lon;
@@ -43,7 +51,7 @@ static point before_gap(const routing_plan *p, size_t s, size_t g)
     if (g == 0)
         return (point){p->hub_latitude, p->hub_longitude, p->staff[s].shift_start};
     const routing_plan_visit *v = &p->visits[r->stops[g - 1].visit];
-    return (point){v->latitude, v->longitude, v->start + v->duration};
+    return (point){v->latitude, v->longitude, routing_plan_start_for(v, s) + v->duration};
 }
 
 static point after_gap(const routing_plan *p, size_t s, size_t g)
@@ -52,7 +60,7 @@ static point after_gap(const routing_plan *p, size_t s, size_t g)
     if (g == r->n)
         return (point){p->hub_latitude, p->hub_longitude, p->staff[s].shift_end};
     const routing_plan_visit *v = &p->visits[r->stops[g].visit];
-    return (point){v->latitude, v->longitude, v->start};
+    return (point){v->latitude, v->longitude, routing_plan_start_for(v, s)};
 }
 
 static int travel(const routing_plan *p, point a, double lat, double lon)
@@ -230,8 +238,9 @@ static int place_fixed(routing_plan *p)
             if (v->staff[k] >= p->n_staff)
                 continue;
             routing_plan_route *r = &p->routes[v->staff[k]];
+            int start = v->start + v->offset[k];
             size_t at = 0;
-            while (at < r->n && p->visits[r->stops[at].visit].start <= v->start)
+            while (at < r->n && routing_plan_start_for(&p->visits[r->stops[at].visit], v->staff[k]) <= start)
                 at++;
             if (route_insert(r, at, i) < 0)
                 return -1;
@@ -258,7 +267,7 @@ static int place_one(routing_plan *p, size_t i)
         v->unplaced_reason = ROUTING_UNPLACED_NO_STAFF_WITH_ROLE;
         return 0;
     }
-    if (!best_choice(p, v, &c)) {
+    if (v->sequence != 0 || !best_choice(p, v, &c)) { /* sequences are the optimizer's */
         v->unplaced_reason = ROUTING_UNPLACED_NO_TIME;
         return 0;
     }
@@ -267,6 +276,7 @@ static int place_one(routing_plan *p, size_t i)
     v->n_staff = v->n_roles;
     for (int k = 0; k < v->n_roles; k++) {
         v->staff[k] = c.staff[k];
+        v->offset[k] = 0;
         if (route_insert(&p->routes[c.staff[k]], c.gap[k], i) < 0)
             return -1;
     }

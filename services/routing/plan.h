@@ -9,7 +9,9 @@
  *
  * The model: every member of staff leaves the hub's centre at their shift start and must be back by
  * its end; travel takes haversine distance × detour / speed; a visit needs one member of staff per
- * role it lists (two entries of one role need two people), all starting at the same minute.
+ * role it lists (two entries of one role need two people), all starting at the same minute — or, for
+ * a sequential visit, one after another within its delays (the optimizer plans those; the heuristic
+ * leaves them unplaced, and treats a soft window as hard).
  */
 #ifndef ROUTING_PLAN_H
 #define ROUTING_PLAN_H
@@ -46,10 +48,16 @@ typedef struct routing_plan_visit {
      * (minutes after midnight); window_end 0 means no window. */
     int window_start, window_end;
     uint32_t skills; /* the lead (roles[0]) must hold every bit */
+    /* Sequential visit (sequence 1: roles in order, 2: either order of two): one visit per role, each
+     * starting min_delay..max_delay minutes after the previous one's start; 0: all start together. */
+    int sequence;
+    int min_delay, max_delay;
+    int max_lateness; /* soft window: minutes the visit may end after window_end; 0 = hard */
     /* In: a visit already in the day (fixed); out: where a pending one was placed. */
     bool placed;
-    int start;
+    int start;                            /* the earliest part's start */
     size_t staff[ROUTING_PLAN_MAX_ROLES]; /* indexes into routing_plan.staff */
+    int offset[ROUTING_PLAN_MAX_ROLES];   /* staff[k]'s part starts at start + offset[k] (>= 0) */
     int n_staff;
     int unplaced_reason; /* out, for a pending visit left out */
 } routing_plan_visit;
@@ -90,6 +98,9 @@ typedef struct routing_plan {
     routing_skill_dict skill_dict; /* the day's skill names (filled by the store) */
 } routing_plan;
 
+/* When member of staff s's part of a placed visit starts (start + that part's offset). */
+int routing_plan_start_for(const routing_plan_visit *v, size_t s);
+
 /* Minutes to travel between two points (rounded up). */
 int routing_plan_travel(const routing_plan *p, double lat1, double lon1, double lat2, double lon2);
 
@@ -106,6 +117,9 @@ typedef struct routing_plan_optimizer {
     uint64_t seed;         /* same seed and iteration limit, same plan */
     double balance_weight; /* weight of balanced work between staff; 0 = travel only */
 } routing_plan_optimizer;
+
+/* What a minute of lateness in a soft window costs, in minutes of travel. */
+#define ROUTING_PLAN_LATENESS_COST 2.0
 
 /* Same contract as routing_plan_run(), solved by the optimizer library (services/routing/solver):
  * fixed visits become pinned stops of their staff, pending visits optional ones weighted by priority.

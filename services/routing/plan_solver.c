@@ -4,7 +4,9 @@
  * It maps the planner's model onto the solver's: the hub is the start and end of every route; a
  * visit already in the day becomes a break of each member of staff on it — a stop pinned to that
  * person, place and minute, which the solver routes around; a pending visit becomes an optional visit
- * with one part per role (all parts starting together) whose penalty grows with its priority.  Travel
+ * with one part per role (all parts starting together, or one after another within the delays of a
+ * sequential visit; a soft window's lateness costs ROUTING_PLAN_LATENESS_COST per minute) whose
+ * penalty grows with its priority.  Travel
  * times are given as a matrix of the planner's own whole-minute times, so the stored start times are
  * whole minutes that agree with the heuristic's travel model; a day with more than MATRIX_MAX places
  * goes to the heuristic instead.
@@ -59,7 +61,7 @@ static int add_fixed(routing_problem_t *sp, const routing_plan *p, size_t i, map
         routing_break_t b = {.staff = (int)v->staff[k],
                              .location = m->location[i],
                              .duration = v->duration,
-                             .window = {v->start, v->start}};
+                             .window = {v->start + v->offset[k], v->start + v->offset[k]}};
         int at = routing_problem_add_break(sp, &b);
         if (at < 0)
             return at;
@@ -85,6 +87,16 @@ static int add_pending(routing_problem_t *sp, const routing_plan *p, size_t i, m
         sv.windows[0] = v->window_end - v->duration >= v->window_start
                             ? (routing_window_t){v->window_start, v->window_end - v->duration}
                             : (routing_window_t){1e6, 1e6};
+    }
+    if (v->sequence != 0 && v->n_roles >= 2) {
+        sv.sequential = true;
+        sv.any_order = v->sequence == 2 && v->n_roles == 2;
+        sv.min_delay = v->min_delay;
+        sv.max_delay = v->max_delay;
+    }
+    if (v->window_end > 0 && v->max_lateness > 0) {
+        sv.lateness_cost = ROUTING_PLAN_LATENESS_COST;
+        sv.max_lateness = v->max_lateness;
     }
     sv.priority = v->priority > 0 ? v->priority : 0;
     sv.optional = true;
@@ -123,30 +135,51 @@ static int build(routing_problem_t *sp, const routing_plan *p, mapping *m)
     return set_travel(sp, p, m);
 }
 
+/* A new visit's start is its earliest part's; each part's offset is taken from it. */
+static void set_offsets(routing_plan_visit *v, const int *part_start)
+{
+    v->start = part_start[0];
+    for (int k = 1; k < v->n_staff; k++)
+        if (part_start[k] < v->start)
+            v->start = part_start[k];
+    for (int k = 0; k < v->n_staff; k++)
+        v->offset[k] = part_start[k] - v->start;
+}
+
 static int take_result(routing_plan *p, const routing_result_t *res, const mapping *m)
 {
     int placed = 0;
+    int(*part_start)[ROUTING_PLAN_MAX_ROLES] = calloc(p->n_visits ? p->n_visits : 1, sizeof *part_start);
+    if (!part_start)
+        return -1;
     for (int r = 0; r < res->n_routes; r++) {
         const routing_route_t *route = &res->routes[r];
         size_t s = (size_t)route->staff;
         for (int k = 0; k < route->n_stops; k++) {
             const routing_stop_t *stop = &route->stops[k];
             size_t i = stop->kind == ROUTING_STOP_VISIT ? m->visit_of[stop->index] : m->break_of[stop->index];
-            if (routing_plan_append(&p->routes[s], i) < 0)
+            if (routing_plan_append(&p->routes[s], i) < 0) {
+                free(part_start);
                 return -1;
+            }
             routing_plan_visit *v = &p->visits[i];
             if (stop->kind != ROUTING_STOP_VISIT)
                 continue;
-            if (!v->placed) {
+            if (!m->fixed[i] && !v->placed) {
                 v->placed = true;
-                v->start = (int)ceil(stop->start - 1e-6);
                 v->n_staff = v->n_roles;
                 placed++;
             }
-            if (stop->part >= 0 && stop->part < ROUTING_PLAN_MAX_ROLES)
+            if (!m->fixed[i] && stop->part >= 0 && stop->part < ROUTING_PLAN_MAX_ROLES) {
                 v->staff[stop->part] = s;
+                part_start[i][stop->part] = (int)ceil(stop->start - 1e-6);
+            }
         }
     }
+    for (size_t i = 0; i < p->n_visits; i++)
+        if (!m->fixed[i] && p->visits[i].placed)
+            set_offsets(&p->visits[i], part_start[i]);
+    free(part_start);
     for (int u = 0; u < res->n_unassigned; u++) {
         routing_plan_visit *v = &p->visits[m->visit_of[res->unassigned[u].visit]];
         v->unplaced_reason = res->unassigned[u].reason == ROUTING_REASON_NO_SKILLED_STAFF

@@ -67,9 +67,16 @@ int routing_store_insert_staff(wh_db *db, const Welfare__Routing__V1__RegisterSt
                                const char *active_from, int64_t *id);
 /* WH_NOT_FOUND, or WH_FAILED_PRECONDITION when inactive already or the date is before active_from. */
 int routing_store_deactivate_staff(wh_db *db, int64_t id, const char *until, char *hub, size_t cap);
+/* A request's timing beyond its window, made consistent by the event's handler. */
+typedef struct routing_visit_timing {
+    int sequence;             /* welfare.case.v1.VisitSequence */
+    int min_delay, max_delay; /* minutes, start to next start */
+    int max_lateness;         /* minutes a soft window may be overrun; 0: hard */
+} routing_visit_timing;
+
 int routing_store_insert_visit_request(wh_db *db, const Welfare__Case__V1__VisitRequested *m,
                                        const int *roles, int n_roles, int duration, const char *earliest,
-                                       const char *latest);
+                                       const char *latest, const routing_visit_timing *timing);
 
 /* Fills day->plan.staff, the fixed visits and at most max_pending pending visits for planning (ctx
  * memory). */
@@ -79,7 +86,9 @@ int routing_store_load_day(wh_ctx *ctx, const char *hub, const char *date, const
 int routing_store_insert_visit(wh_db *db, int64_t request_id, const char *hub, const char *date, int start,
                                int end, int64_t *visit_id);
 int routing_store_set_request_status(wh_db *db, int64_t request_id, const char *status);
-int routing_store_put_visit_staff(wh_db *db, int64_t visit_id, int64_t staff_id, int seq, int travel);
+/* offset: when this member of staff's part starts after the visit's start (sequential visits). */
+int routing_store_put_visit_staff(wh_db *db, int64_t visit_id, int64_t staff_id, int seq, int travel,
+                                  int offset);
 int routing_store_put_day_route(wh_db *db, const char *hub, const char *date, int64_t staff_id, int travel,
                                 int return_minute);
 int routing_store_reset_unplaced(wh_db *db, const char *hub, const char *date);

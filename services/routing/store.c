@@ -34,22 +34,23 @@ const wh_db_statement routing_statements[] = {
     {"routing_insert_visit_request",
      "INSERT INTO visit_request (id, case_id, household_id, dong_code, hub_dong_code, latitude, longitude, "
      "roles, priority, duration_minutes, earliest_on, latest_on, window_start_minute, window_end_minute, "
-     "skills) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::integer[], $9, $10, $11, $12, $13, $14, $15::text[]) "
+     "skills, sequence, min_delay_minutes, max_delay_minutes, max_lateness_minutes) VALUES ($1, $2, $3, $4, "
+     "$5, $6, $7, $8::integer[], $9, $10, $11, $12, $13, $14, $15::text[], $16, $17, $18, $19) "
      "ON CONFLICT (id) DO NOTHING"},
     {"routing_day_staff", "SELECT " STAFF_COLUMNS ", " STAFF_SKILLS
                           " FROM staff s WHERE s.hub_dong_code = $1 AND " ACTIVE_ON_2 " ORDER BY s.id"},
     {"routing_day_fixed",
      "SELECT v.id, v.visit_request_id, vr.case_id, vr.dong_code, COALESCE(vr.latitude, d.latitude), "
-     "COALESCE(vr.longitude, d.longitude), v.start_minute, v.end_minute, vs.staff_id "
-     "FROM visit v JOIN visit_request vr ON vr.id = v.visit_request_id "
+     "COALESCE(vr.longitude, d.longitude), v.start_minute, v.end_minute, vs.staff_id, "
+     "vs.start_offset_minutes FROM visit v JOIN visit_request vr ON vr.id = v.visit_request_id "
      "JOIN visit_staff vs ON vs.visit_id = v.id LEFT JOIN dong d ON d.dong_code = vr.dong_code "
      "WHERE v.hub_dong_code = $1 AND v.plan_date = $2 AND v.status <> 'dropped' ORDER BY v.id, vs.staff_id"},
     {"routing_day_pending",
      "SELECT vr.id, vr.case_id, vr.dong_code, COALESCE(vr.latitude, d.latitude), "
      "COALESCE(vr.longitude, d.longitude), vr.roles::text, vr.priority, vr.duration_minutes, "
      "to_char(vr.latest_on, 'YYYYMMDD')::integer, vr.window_start_minute, vr.window_end_minute, "
-     "array_to_json(vr.skills)::text "
-     "FROM visit_request vr LEFT JOIN dong d ON d.dong_code = vr.dong_code "
+     "array_to_json(vr.skills)::text, vr.sequence, vr.min_delay_minutes, vr.max_delay_minutes, "
+     "vr.max_lateness_minutes FROM visit_request vr LEFT JOIN dong d ON d.dong_code = vr.dong_code "
      "WHERE vr.status = 'pending' AND vr.earliest_on <= $2::date AND (vr.hub_dong_code = $1 OR "
      "vr.dong_code IN (SELECT dong_code FROM dong WHERE hub_dong_code = $1)) "
      "ORDER BY vr.priority DESC, vr.latest_on, vr.id LIMIT $3"},
@@ -58,9 +59,9 @@ const wh_db_statement routing_statements[] = {
      "VALUES ($1, $2, $3, $4, $5) RETURNING id"},
     {"routing_set_request_status", "UPDATE visit_request SET status = $2 WHERE id = $1"},
     {"routing_put_visit_staff",
-     "INSERT INTO visit_staff (visit_id, staff_id, seq, travel_minutes) VALUES ($1, $2, $3, $4) "
-     "ON CONFLICT (visit_id, staff_id) DO UPDATE SET seq = EXCLUDED.seq, travel_minutes = "
-     "EXCLUDED.travel_minutes"},
+     "INSERT INTO visit_staff (visit_id, staff_id, seq, travel_minutes, start_offset_minutes) "
+     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (visit_id, staff_id) DO UPDATE SET seq = EXCLUDED.seq, "
+     "travel_minutes = EXCLUDED.travel_minutes"},
     {"routing_put_day_route",
      "INSERT INTO day_route (hub_dong_code, plan_date, staff_id, travel_minutes, return_minute) "
      "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hub_dong_code, plan_date, staff_id) DO UPDATE SET "
@@ -76,9 +77,11 @@ const wh_db_statement routing_statements[] = {
      "FROM staff s LEFT JOIN day_route r ON r.staff_id = s.id AND r.hub_dong_code = $1 AND r.plan_date = $2 "
      "WHERE (s.hub_dong_code = $1 AND " ACTIVE_ON_2 ") OR r.staff_id IS NOT NULL ORDER BY s.id"},
     {"routing_plan_stops",
-     "SELECT vs.staff_id, v.id, v.visit_request_id, vr.case_id, vr.dong_code, v.start_minute, v.end_minute, "
+     "SELECT vs.staff_id, v.id, v.visit_request_id, vr.case_id, vr.dong_code, "
+     "v.start_minute + vs.start_offset_minutes, v.end_minute + vs.start_offset_minutes, "
      "vs.travel_minutes, (SELECT array_agg(x.staff_id ORDER BY x.staff_id) FROM visit_staff x "
-     "WHERE x.visit_id = v.id)::text "
+     "WHERE x.visit_id = v.id)::text, CASE WHEN vr.window_end_minute > 0 THEN "
+     "GREATEST(0, v.end_minute + vs.start_offset_minutes - vr.window_end_minute) ELSE 0 END "
      "FROM visit v JOIN visit_staff vs ON vs.visit_id = v.id JOIN visit_request vr ON vr.id = "
      "v.visit_request_id "
      "WHERE v.hub_dong_code = $1 AND v.plan_date = $2 ORDER BY vs.staff_id, vs.seq"},
@@ -92,7 +95,8 @@ const wh_db_statement routing_statements[] = {
                                   "= $1 AND status = 'scheduled'"},
     {"routing_list_requests",
      "SELECT id, case_id, dong_code, hub_dong_code, roles::text, priority, duration_minutes, "
-     "earliest_on::text, latest_on::text, status FROM visit_request "
+     "earliest_on::text, latest_on::text, status, sequence, min_delay_minutes, max_delay_minutes, "
+     "max_lateness_minutes FROM visit_request "
      "WHERE ($1 = '' OR hub_dong_code = $1) AND ($2 = '' OR status = $2) AND id > $3 ORDER BY id LIMIT $4"},
     /* A case closed ($1 case, $2 closing date) or a household no longer to visit ($1 household, $2
      * date): its pending requests and the visits planned from that date on are dropped. */
@@ -266,7 +270,7 @@ int routing_store_deactivate_staff(wh_db *db, int64_t id, const char *until, cha
 
 int routing_store_insert_visit_request(wh_db *db, const Welfare__Case__V1__VisitRequested *m,
                                        const int *roles, int n_roles, int duration, const char *earliest,
-                                       const char *latest)
+                                       const char *latest, const routing_visit_timing *timing)
 {
     char array[64];
     size_t used = (size_t)snprintf(array, sizeof array, "{");
@@ -303,6 +307,10 @@ int routing_store_insert_visit_request(wh_db *db, const Welfare__Case__V1__Visit
         wh_sqlarray_text(&skills, m->skills[i]);
     const char *skills_value = wh_sqlarray_value(&skills);
     wh_params_text(&p, skills_value ? skills_value : "{}");
+    wh_params_i64(&p, timing->sequence);
+    wh_params_i64(&p, timing->min_delay);
+    wh_params_i64(&p, timing->max_delay);
+    wh_params_i64(&p, window ? timing->max_lateness : 0);
     int rc = exec(db, "routing_insert_visit_request", &p);
     wh_sqlarray_free(&skills);
     return rc;
@@ -375,6 +383,7 @@ static int add_fixed(wh_ctx *ctx, const PGresult *r, const routing_dong *hub, ro
         if (v->n_staff < ROUTING_PLAN_MAX_ROLES) {
             size_t s = staff_index(plan, wh_db_i64(r, i, 8, 0));
             v->staff[v->n_staff] = s;
+            v->offset[v->n_staff] = (int)wh_db_i64(r, i, 9, 0);
             v->roles[v->n_staff] = s < plan->n_staff ? plan->staff[s].role : 0;
             v->n_staff++;
             v->n_roles = v->n_staff;
@@ -405,6 +414,10 @@ static void add_pending(wh_ctx *ctx, const PGresult *r, const routing_dong *hub,
         v->window_start = (int)wh_db_i64(r, i, 9, 0);
         v->window_end = (int)wh_db_i64(r, i, 10, 0);
         v->skills = routing_skill_bits(&plan->skill_dict, wh_db_text(r, i, 11), false);
+        v->sequence = (int)wh_db_i64(r, i, 12, 0);
+        v->min_delay = (int)wh_db_i64(r, i, 13, 0);
+        v->max_delay = (int)wh_db_i64(r, i, 14, 0);
+        v->max_lateness = (int)wh_db_i64(r, i, 15, 0);
     }
 }
 
@@ -472,7 +485,8 @@ int routing_store_set_request_status(wh_db *db, int64_t request_id, const char *
     return exec(db, "routing_set_request_status", &p);
 }
 
-int routing_store_put_visit_staff(wh_db *db, int64_t visit_id, int64_t staff_id, int seq, int travel)
+int routing_store_put_visit_staff(wh_db *db, int64_t visit_id, int64_t staff_id, int seq, int travel,
+                                  int offset)
 {
     wh_params p;
     wh_params_reset(&p);
@@ -480,6 +494,7 @@ int routing_store_put_visit_staff(wh_db *db, int64_t visit_id, int64_t staff_id,
     wh_params_i64(&p, staff_id);
     wh_params_i64(&p, seq);
     wh_params_i64(&p, travel);
+    wh_params_i64(&p, offset);
     return exec(db, "routing_put_visit_staff", &p);
 }
 

@@ -72,6 +72,7 @@ static Welfare__Routing__V1__Stop *stop_from_row(wh_ctx *ctx, const PGresult *r,
         return NULL;
     memcpy(s->staff_ids, ids, n * sizeof *ids);
     s->n_staff_ids = n;
+    s->late_minutes = (int32_t)wh_db_i64(r, i, 9, 0);
     return s;
 }
 
@@ -197,6 +198,10 @@ static Welfare__Routing__V1__VisitRequest *request_from_row(wh_ctx *ctx, const P
     m->earliest_on = wh_ctx_db_text(ctx, r, i, 7);
     m->latest_on = wh_ctx_db_text(ctx, r, i, 8);
     m->status = status_of(wh_db_text(r, i, 9));
+    m->sequence = (Welfare__Case__V1__VisitSequence)wh_db_i64(r, i, 10, 0);
+    m->min_delay_minutes = (int32_t)wh_db_i64(r, i, 11, 0);
+    m->max_delay_minutes = (int32_t)wh_db_i64(r, i, 12, 0);
+    m->max_lateness_minutes = (int32_t)wh_db_i64(r, i, 13, 0);
     return m;
 }
 

@@ -1,6 +1,7 @@
 /*
  * test_plan_optimizer.c — the day plan through the optimizer library: the same contract as the
- * heuristic (shifts, roles, joint visits at one start, fixed visits kept where they are).
+ * heuristic (shifts, roles, joint visits at one start, fixed visits kept where they are), and what only
+ * the optimizer plans: sequential visits within their delays, soft windows overrun within their limit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -59,8 +60,9 @@ static void assert_feasible(const routing_plan *p)
         int t = p->staff[s].shift_start;
         for (size_t g = 0; g < r->n; g++) {
             const routing_plan_visit *v = &p->visits[r->stops[g].visit];
-            assert_true(t + routing_plan_travel(p, lat, lon, v->latitude, v->longitude) <= v->start);
-            t = v->start + v->duration;
+            int start = routing_plan_start_for(v, s);
+            assert_true(t + routing_plan_travel(p, lat, lon, v->latitude, v->longitude) <= start);
+            t = start + v->duration;
             lat = v->latitude;
             lon = v->longitude;
         }
@@ -120,6 +122,49 @@ static void joint_and_fixed(void **state)
     routing_plan_free(&p);
 }
 
+/* The official, then the nurse 60–120 minutes later, 30 minutes each, by 10:00 but up to lateness late. */
+static routing_plan_visit sequential(int max_lateness)
+{
+    routing_plan_visit v = visit(1, 1, 0, OFFICIAL, 50, 30);
+    v.roles[1] = NURSE;
+    v.n_roles = 2;
+    v.sequence = 1;
+    v.min_delay = 60;
+    v.max_delay = 120;
+    v.window_start = 540;
+    v.window_end = 600;
+    v.max_lateness = max_lateness;
+    return v;
+}
+
+static void sequential_and_soft(void **state)
+{
+    (void)state;
+    routing_plan_staff staff[] = {{1, NURSE, 540, 1080, 0}, {2, OFFICIAL, 540, 1080, 0}};
+    routing_plan_visit v[] = {sequential(90)};
+    routing_plan p = make_plan(staff, 2, v, 1);
+    assert_int_equal(routing_plan_optimize(&p, &quick), 1);
+    int official = routing_plan_start_for(&v[0], 1), nurse = routing_plan_start_for(&v[0], 0);
+    assert_int_equal(v[0].start, official); /* the earliest part's start */
+    assert_true(nurse - official >= 60 && nurse - official <= 120);
+    assert_true(official + 30 <= 600);   /* the official is on time */
+    assert_true(nurse + 30 - 600 <= 90); /* the nurse is late, within the limit */
+    assert_feasible(&p);
+    routing_plan_free(&p);
+
+    v[0] = sequential(0); /* a hard window leaves no room for the nurse */
+    p = make_plan(staff, 2, v, 1);
+    assert_int_equal(routing_plan_optimize(&p, &quick), 0);
+    assert_int_equal(v[0].unplaced_reason, ROUTING_UNPLACED_NO_TIME);
+    routing_plan_free(&p);
+
+    v[0] = sequential(90); /* the heuristic does not plan sequences */
+    p = make_plan(staff, 2, v, 1);
+    assert_int_equal(routing_plan_run(&p), 0);
+    assert_int_equal(v[0].unplaced_reason, ROUTING_UNPLACED_NO_TIME);
+    routing_plan_free(&p);
+}
+
 static void many_visits(void **state)
 {
     (void)state;
@@ -147,6 +192,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(places_and_reports),
         cmocka_unit_test(joint_and_fixed),
+        cmocka_unit_test(sequential_and_soft),
         cmocka_unit_test(many_visits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
