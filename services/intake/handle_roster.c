@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "roster.h"
+#include "safety_net.h"
 
 /* --- rows of a national list ------------------------------------------------------------------- */
 
@@ -452,6 +453,11 @@ int intake_handle_select_for_aid(wh_ctx *ctx, const ProtobufCMessage *req, Proto
             r->persons_enrolled += changes[i].changed;
         }
         r->targets_changed = res.targets_changed;
+        if (rc == 0 && r->persons_enrolled > 0) /* the member who reported the household is credited */
+            rc = intake_safety_net_credit(
+                ctx, m->household_id,
+                WELFARE__INTAKE__V1__MEMBER_CREDIT_KIND__MEMBER_CREDIT_KIND_SELECTED_FOR_AID, m->start_on,
+                m->decided_from && *m->decided_from ? m->decided_from : "selection");
         if (rc == 0)
             *reply = &r->base;
     }

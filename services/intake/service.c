@@ -7,6 +7,8 @@
 
 #include "intake.h"
 #include "roster.h"
+#include "safety_net.h"
+#include "welfare/case/v1/events.pb-c.h"
 #include "welfare/registry/v1/events.pb-c.h"
 
 #include "wh/config.h"
@@ -50,6 +52,15 @@ static const wh_command commands[] = {
         "a household's enrolments and its members' target spells"),
     CMD(list_programmes, intake_handle_list_programmes, WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE,
         true, "the programmes of the roster"),
+    /* the safety net (handle_safety_net.c) */
+    CMD(register_member, intake_handle_register_member, WH_ROLE_OPERATOR, false,
+        "register a safety-net member (dong, team, affiliation, active period; name sealed)"),
+    CMD(assign_watch, intake_handle_assign_watch, WH_ROLE_OPERATOR, false,
+        "ask a visiting-and-checking member to look in on a household every N days"),
+    CMD(record_check_in, intake_handle_record_check_in, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
+        "a member's check-in: seen well, concern or not seen (a concern or a second not-seen refers)"),
+    CMD(get_safety_net_tally, intake_handle_safety_net_tally, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, true,
+        "the safety net's work and credits, per member and per team"),
 };
 
 /* Runs of SubmitReferral in a batch are attached set-wise (handle_referral_batch.c). */
@@ -141,9 +152,11 @@ static void stop(wh_service *svc)
     wh_pii_shutdown();
 }
 
-/* Intake applies one event: a public-programme linkage that started enrols the household. */
+/* Intake applies two events: a public-programme linkage that started enrols the household; a case
+ * opened credits the safety-net member who reported the household first. */
 static const wh_subscription subscriptions[] = {
     {"registry", &welfare__registry__v1__service_linkage_changed__descriptor, intake_apply_service_linkage},
+    {"case", &welfare__case__v1__case_opened__descriptor, intake_apply_case_opened},
 };
 
 const wh_service_def *intake_service_def(void)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "roster.h"
+#include "safety_net.h"
 #include "wh/sqlarray.h"
 
 #define ENROLMENT_COLUMNS                                                                                    \
@@ -44,16 +45,28 @@ const size_t intake_roster_statements_count =
 
 const wh_db_statement *intake_all_statements(size_t *n)
 {
+    static const struct {
+        const wh_db_statement *rows;
+        const size_t *count;
+    } parts[] = {
+        {intake_statements, &intake_statements_count},
+        {intake_roster_statements, &intake_roster_statements_count},
+        {intake_safety_net_statements, &intake_safety_net_statements_count},
+    };
     static wh_db_statement *all;
+    static size_t total;
     if (!all) {
-        all = malloc((intake_statements_count + intake_roster_statements_count) * sizeof *all);
-        if (!all)
+        size_t sum = 0;
+        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+            sum += *parts[i].count;
+        if (!(all = malloc(sum * sizeof *all)))
             return NULL;
-        memcpy(all, intake_statements, intake_statements_count * sizeof *all);
-        memcpy(all + intake_statements_count, intake_roster_statements,
-               intake_roster_statements_count * sizeof *all);
+        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+            memcpy(all + total, parts[i].rows, *parts[i].count * sizeof *all);
+            total += *parts[i].count;
+        }
     }
-    *n = intake_statements_count + intake_roster_statements_count;
+    *n = total;
     return all;
 }
 

@@ -36,6 +36,12 @@ static const wctl_row rows[] = {
     {"welfare.intake.v1.ListProgrammes", "the programmes of the roster"},
     {"welfare.intake.v1.ImportEnrolmentBlock",
      "a block of a national list (bulk; `welfarectl import roster` sends these)"},
+    {"welfare.intake.v1.RegisterMember",
+     "register a safety-net member (dong, team, affiliation, active period; name and phone sealed)"},
+    {"welfare.intake.v1.AssignWatch", "ask a visiting-and-checking member to look in on a household"},
+    {"welfare.intake.v1.RecordCheckIn",
+     "a member's check-in (seen_well, concern, not_seen; a concern or a 2nd not_seen refers)"},
+    {"welfare.intake.v1.GetSafetyNetTally", "the safety net's work and credits, per member and per team"},
     /* case */
     {"welfare.case.v1.OpenCase", "open a case for a household"},
     {"welfare.case.v1.AssignCase", "assign a case worker to a case"},
