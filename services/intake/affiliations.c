@@ -75,7 +75,8 @@ int intake_validate_member(const Welfare__Intake__V1__RegisterMember *m, char ph
     if (!intake_date_parse(m->active_from, NULL, NULL, NULL))
         return fail(err, "active_from", "active_from must be YYYY-MM-DD");
     if (m->active_until && *m->active_until &&
-        (!intake_date_parse(m->active_until, NULL, NULL, NULL) || strcmp(m->active_until, m->active_from) < 0))
+        (!intake_date_parse(m->active_until, NULL, NULL, NULL) ||
+         strcmp(m->active_until, m->active_from) < 0))
         return fail(err, "active_until", "active_until must be a date on or after active_from");
     return 0;
 }

@@ -69,7 +69,8 @@ static int active_member(wh_ctx *ctx, int64_t id, const char *on, const char *da
 {
     int rc = intake_store_get_member(wh_ctx_db(ctx), id, out);
     if (rc < 0)
-        return wh_ctx_fail(ctx, rc, "member_id", rc == WH_NOT_FOUND ? "no such member" : "could not read member");
+        return wh_ctx_fail(ctx, rc, "member_id",
+                           rc == WH_NOT_FOUND ? "no such member" : "could not read member");
     if (strcmp(on, out->active_from) < 0 || (out->active_until[0] && strcmp(on, out->active_until) > 0))
         return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, date_field, "the member is not active on that day");
     return 0;
@@ -127,12 +128,40 @@ static int check_check_in(wh_ctx *ctx, const Welfare__Intake__V1__RecordCheckIn 
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "watch_id", "watch_id is required");
     if (m->outcome < WELFARE__INTAKE__V1__CHECK_IN_OUTCOME__CHECK_IN_OUTCOME_SEEN_WELL ||
         m->outcome > WELFARE__INTAKE__V1__CHECK_IN_OUTCOME__CHECK_IN_OUTCOME_NOT_SEEN)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "outcome", "outcome must be seen_well, concern or not_seen");
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "outcome",
+                           "outcome must be seen_well, concern or not_seen");
     if (!wh_date_valid(m->checked_on) || strcmp(m->checked_on, today) > 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "checked_on",
                            "checked_on must be YYYY-MM-DD, not after today (Korean time)");
     if (!intake_utf8_ok(m->concern, 0, MAX_CONCERN))
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "concern", "concern must be at most 2000 bytes of UTF-8");
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "concern",
+                           "concern must be at most 2000 bytes of UTF-8");
+    return 0;
+}
+
+int intake_refer_known_household(wh_ctx *ctx, const intake_known_referral *k, const char *concern,
+                                 int64_t *referral_id)
+{
+    intake_known_referral sealed = *k;
+    char *concern_sealed = NULL;
+    int rc = concern && *concern ? wh_pii_seal(concern, &concern_sealed) : 0;
+    if (rc < 0)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "could not protect personal data");
+    sealed.concern_sealed = concern_sealed;
+    intake_household_state state;
+    rc = intake_store_refer_known(wh_ctx_db(ctx), &sealed, referral_id, &state);
+    free(concern_sealed);
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, "household_id",
+                           rc == WH_FAILED_PRECONDITION ? "household was merged"
+                                                        : "could not store the referral");
+    Welfare__Intake__V1__SubmitReferral as = WELFARE__INTAKE__V1__SUBMIT_REFERRAL__INIT;
+    as.channel = k->channel;
+    as.reporter_id = k->reporter_id;
+    as.reported_on = (char *)k->reported_on;
+    if ((rc = intake_emit_attached(ctx, &as, &state, *referral_id, false, 0, 0)) < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not emit an event");
+    intake_metrics_referral(k->channel, false, false, 0);
     return 0;
 }
 
@@ -140,30 +169,13 @@ static int check_check_in(wh_ctx *ctx, const Welfare__Intake__V1__RecordCheckIn 
 static int refer(wh_ctx *ctx, const Welfare__Intake__V1__RecordCheckIn *m, const intake_watch *w,
                  const intake_member *member, int64_t *referral_id)
 {
-    char *concern_sealed = NULL;
-    int rc = m->concern && *m->concern ? wh_pii_seal(m->concern, &concern_sealed) : 0;
-    if (rc < 0)
-        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "could not protect personal data");
     intake_known_referral k = {
         .household_id = w->household_id,
         .reporter_id = member->reporter_id,
         .channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SAFETY_NET,
         .reported_on = m->checked_on,
-        .concern_sealed = concern_sealed,
     };
-    intake_household_state state;
-    rc = intake_store_refer_known(wh_ctx_db(ctx), &k, referral_id, &state);
-    free(concern_sealed);
-    if (rc < 0)
-        return wh_ctx_fail(ctx, rc, NULL, "could not store the check-in's referral");
-    Welfare__Intake__V1__SubmitReferral as = WELFARE__INTAKE__V1__SUBMIT_REFERRAL__INIT;
-    as.channel = k.channel;
-    as.reporter_id = k.reporter_id;
-    as.reported_on = m->checked_on;
-    if ((rc = intake_emit_attached(ctx, &as, &state, *referral_id, false, 0, 0)) < 0)
-        return wh_ctx_fail(ctx, rc, NULL, "could not emit an event");
-    intake_metrics_referral(k.channel, false, false, 0);
-    return 0;
+    return intake_refer_known_household(ctx, &k, m->concern, referral_id);
 }
 
 static int emit_check_in(wh_ctx *ctx, const Welfare__Intake__V1__RecordCheckIn *m, const intake_watch *w,
@@ -191,7 +203,8 @@ int intake_handle_record_check_in(wh_ctx *ctx, const ProtobufCMessage *req, Prot
     if (rc < 0)
         return rc;
     if ((rc = intake_store_get_watch(wh_ctx_db(ctx), m->watch_id, &w)) < 0)
-        return wh_ctx_fail(ctx, rc, "watch_id", rc == WH_NOT_FOUND ? "no such watch" : "could not read watch");
+        return wh_ctx_fail(ctx, rc, "watch_id",
+                           rc == WH_NOT_FOUND ? "no such watch" : "could not read watch");
     if (strcmp(m->checked_on, w.from_on) < 0)
         return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "checked_on", "checked_on is before the watch began");
     if ((rc = active_member(ctx, w.member_id, m->checked_on, "checked_on", &member)) < 0)
@@ -275,7 +288,8 @@ static int sum_teams(wh_ctx *ctx, Welfare__Intake__V1__GetSafetyNetTallyReply *r
 int intake_handle_safety_net_tally(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
 {
     const Welfare__Intake__V1__GetSafetyNetTally *m = (const void *)req;
-    if (m->dong_code && *m->dong_code && (strlen(m->dong_code) != 10 || strspn(m->dong_code, "0123456789") != 10))
+    if (m->dong_code && *m->dong_code &&
+        (strlen(m->dong_code) != 10 || strspn(m->dong_code, "0123456789") != 10))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "dong_code", "dong_code must be 10 digits or empty");
     if (m->team != 0 && !intake_team_valid(m->team))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "team", "unknown team");

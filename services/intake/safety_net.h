@@ -114,6 +114,12 @@ int intake_store_credit(wh_db *db, int64_t household_id, int kind, const char *o
 int intake_store_tally(wh_ctx *ctx, const Welfare__Intake__V1__GetSafetyNetTally *m,
                        Welfare__Intake__V1__GetSafetyNetTallyReply *out);
 
+/* A referral of a known household without persons (a check-in's, a survey's NEED): the concern
+ * sealed, stored, ReferralReceived and HouseholdIdentified emitted as for any referral (is_new false,
+ * risk 0 for this referral).  0 or a negative status (recorded in ctx). */
+int intake_refer_known_household(wh_ctx *ctx, const intake_known_referral *k, const char *concern,
+                                 int64_t *referral_id);
+
 /* --- credits (handle_safety_net.c) --------------------------------------------------------------- */
 
 /* Credits the first reporting member of household_id for kind on `on` and emits MemberCredited when

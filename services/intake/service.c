@@ -8,6 +8,7 @@
 #include "intake.h"
 #include "roster.h"
 #include "safety_net.h"
+#include "survey.h"
 #include "welfare/case/v1/events.pb-c.h"
 #include "welfare/registry/v1/events.pb-c.h"
 
@@ -61,6 +62,15 @@ static const wh_command commands[] = {
         "a member's check-in: seen well, concern or not seen (a concern or a second not-seen refers)"),
     CMD(get_safety_net_tally, intake_handle_safety_net_tally, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, true,
         "the safety net's work and credits, per member and per team"),
+    /* survey campaigns (handle_survey.c) */
+    CMD(create_survey, intake_handle_create_survey, WH_ROLE_OPERATOR, false,
+        "open a survey of a target group in a set of dongs over a period"),
+    CMD(add_survey_households, intake_handle_add_survey_households, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
+        "add households to a survey's list (1..10000 ids a command)"),
+    CMD(record_survey_result, intake_handle_record_survey_result, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
+        "what a survey found at a listed household (a need becomes a referral of channel survey)"),
+    CMD(get_survey_results, intake_handle_get_survey_results, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, true,
+        "one survey's result: surveyed, linkages, support, case management"),
 };
 
 /* Runs of SubmitReferral in a batch are attached set-wise (handle_referral_batch.c). */

@@ -9,6 +9,7 @@
 
 #include "roster.h"
 #include "safety_net.h"
+#include "survey.h"
 #include "wh/sqlarray.h"
 
 #define ENROLMENT_COLUMNS                                                                                    \
@@ -52,6 +53,7 @@ const wh_db_statement *intake_all_statements(size_t *n)
         {intake_statements, &intake_statements_count},
         {intake_roster_statements, &intake_roster_statements_count},
         {intake_safety_net_statements, &intake_safety_net_statements_count},
+        {intake_survey_statements, &intake_survey_statements_count},
     };
     static wh_db_statement *all;
     static size_t total;

@@ -48,7 +48,7 @@ const wh_db_statement intake_safety_net_statements[] = {
     {"intake_sn_refer_known",
      "WITH r AS (INSERT INTO referral (household_id, channel, reporter_id, reported_on, concern_sealed, "
      "risk_score, person_count, persons_added, created_household) "
-     "VALUES ($1, $2, $3, $4, $5, 0, 0, 0, false) RETURNING id), "
+     "VALUES ($1, $2, NULLIF($3, 0), $4, $5, 0, 0, 0, false) RETURNING id), "
      "h AS (UPDATE household SET referral_count = referral_count + 1, "
      "first_reported_on = LEAST(first_reported_on, $4::date), "
      "last_reported_on = GREATEST(last_reported_on, $4::date) WHERE id = $1 AND merged_into IS NULL "

@@ -229,8 +229,8 @@ static void a_watch_and_its_check_ins(void **state)
         bool refers;
         const char *next;
     } steps[] = {
-        {SEEN, "2016-03-07", 0, false, "2016-03-14"},    {NOT_SEEN, "2016-03-14", 1, false, "2016-03-21"},
-        {NOT_SEEN, "2016-03-21", 2, true, "2016-03-28"}, {SEEN, "2016-03-28", 0, false, "2016-04-04"},
+        {SEEN, "2016-03-07", 0, false, "2016-03-14"},     {NOT_SEEN, "2016-03-14", 1, false, "2016-03-21"},
+        {NOT_SEEN, "2016-03-21", 2, true, "2016-03-28"},  {SEEN, "2016-03-28", 0, false, "2016-04-04"},
         {NOT_SEEN, "2016-04-04", 1, false, "2016-04-11"}, {CONCERN, "2016-04-11", 0, true, "2016-04-18"},
     };
     int64_t referrals = count("SELECT count(*) FROM referral");

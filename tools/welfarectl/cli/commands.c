@@ -42,6 +42,11 @@ static const wctl_row rows[] = {
     {"welfare.intake.v1.RecordCheckIn",
      "a member's check-in (seen_well, concern, not_seen; a concern or a 2nd not_seen refers)"},
     {"welfare.intake.v1.GetSafetyNetTally", "the safety net's work and credits, per member and per team"},
+    {"welfare.intake.v1.CreateSurvey", "open a survey of a target group (dongs, period)"},
+    {"welfare.intake.v1.AddSurveyHouseholds", "add households to a survey's list (--household_ids 1,2,3)"},
+    {"welfare.intake.v1.RecordSurveyResult",
+     "a survey's result at a household (no_need, need → referral, not_reachable, refused)"},
+    {"welfare.intake.v1.GetSurveyResults", "one survey's result as the district reports it"},
     /* case */
     {"welfare.case.v1.OpenCase", "open a case for a household"},
     {"welfare.case.v1.AssignCase", "assign a case worker to a case"},

@@ -1,0 +1,155 @@
+/*
+ * handle_survey.c — CreateSurvey, AddSurveyHouseholds (the bulk list), RecordSurveyResult (a NEED
+ * becomes a referral of channel CHANNEL_SURVEY on the household, once), GetSurveyResults.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "safety_net.h"
+#include "survey.h"
+
+int intake_handle_create_survey(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+{
+    const Welfare__Intake__V1__CreateSurvey *m = (const void *)req;
+    intake_error err;
+    if (intake_validate_survey(m, &err) < 0)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, err.field, "%s", err.message);
+    Welfare__Intake__V1__CreateSurveyReply *r = wh_ctx_alloc(ctx, sizeof *r);
+    if (!r)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    welfare__intake__v1__create_survey_reply__init(r);
+    int rc = intake_store_insert_survey(wh_ctx_db(ctx), m, &r->survey_id);
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not store the survey");
+    *reply = &r->base;
+    return 0;
+}
+
+static const char *const add_refusals[] = {
+    [SURVEY_ADD_UNKNOWN] = "no such household",
+    [SURVEY_ADD_MERGED] = "household was merged into another",
+    [SURVEY_ADD_OTHER_DONG] = "household is outside the survey's dongs",
+};
+
+/* The refused ids as errors[], the others (not listed yet) compacted into ok[]. */
+static int sort_rows(wh_ctx *ctx, const Welfare__Intake__V1__AddSurveyHouseholds *m, const int *kind,
+                     int64_t *ok, size_t *n_ok, Welfare__Intake__V1__AddSurveyHouseholdsReply *r)
+{
+    r->errors = wh_ctx_alloc(ctx, m->n_household_ids * sizeof *r->errors);
+    if (!r->errors)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    for (size_t i = 0; i < m->n_household_ids; i++) {
+        if (kind[i] == SURVEY_ADD_OK) {
+            ok[(*n_ok)++] = m->household_ids[i];
+            continue;
+        }
+        if (kind[i] == SURVEY_ADD_LISTED) {
+            r->already_listed++;
+            continue;
+        }
+        Welfare__Intake__V1__SurveyHouseholdError *e = wh_ctx_alloc(ctx, sizeof *e);
+        if (!e)
+            return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+        welfare__intake__v1__survey_household_error__init(e);
+        e->row = (int64_t)i;
+        e->household_id = m->household_ids[i];
+        e->status = kind[i] == SURVEY_ADD_UNKNOWN ? WH_NOT_FOUND : WH_FAILED_PRECONDITION;
+        e->message = (char *)add_refusals[kind[i]];
+        r->errors[r->n_errors++] = e;
+    }
+    return 0;
+}
+
+int intake_handle_add_survey_households(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+{
+    const Welfare__Intake__V1__AddSurveyHouseholds *m = (const void *)req;
+    intake_survey s;
+    if (m->n_household_ids < 1 || m->n_household_ids > INTAKE_SURVEY_MAX_HOUSEHOLDS)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "household_ids", "household_ids must hold 1..10000 ids");
+    int rc = m->survey_id > 0 ? intake_store_get_survey(wh_ctx_db(ctx), m->survey_id, &s) : WH_NOT_FOUND;
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, "survey_id",
+                           rc == WH_NOT_FOUND ? "no such survey" : "could not read survey");
+    Welfare__Intake__V1__AddSurveyHouseholdsReply *r = wh_ctx_alloc(ctx, sizeof *r);
+    int *kind = calloc(m->n_household_ids, sizeof *kind);
+    int64_t *ok = calloc(m->n_household_ids, sizeof *ok);
+    size_t n_ok = 0;
+    if (!r || !kind || !ok) {
+        rc = wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+        goto cleanup;
+    }
+    welfare__intake__v1__add_survey_households_reply__init(r);
+    if ((rc = intake_store_survey_classify(wh_ctx_db(ctx), m->survey_id, m->household_ids, m->n_household_ids,
+                                           kind)) < 0) {
+        rc = wh_ctx_fail(ctx, rc, NULL, "could not read the households");
+        goto cleanup;
+    }
+    if ((rc = sort_rows(ctx, m, kind, ok, &n_ok, r)) < 0)
+        goto cleanup;
+    if ((rc = intake_store_survey_add(wh_ctx_db(ctx), m->survey_id, ok, n_ok, &r->added)) < 0) {
+        rc = wh_ctx_fail(ctx, rc, NULL, "could not list the households");
+        goto cleanup;
+    }
+    r->already_listed += (int32_t)n_ok - r->added; /* an id twice in one command */
+    *reply = &r->base;
+cleanup:
+    free(kind);
+    free(ok);
+    return rc;
+}
+
+int intake_handle_record_survey_result(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+{
+    const Welfare__Intake__V1__RecordSurveyResult *m = (const void *)req;
+    intake_error err;
+    intake_survey s;
+    int64_t referral_id = 0;
+    if (intake_validate_survey_result(m, &err) < 0)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, err.field, "%s", err.message);
+    int rc = intake_store_get_survey(wh_ctx_db(ctx), m->survey_id, &s);
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, "survey_id",
+                           rc == WH_NOT_FOUND ? "no such survey" : "could not read survey");
+    if (strcmp(m->surveyed_on, s.start_on) < 0 || strcmp(m->surveyed_on, s.end_on) > 0)
+        return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "surveyed_on",
+                           "surveyed_on is outside the survey's period");
+    if ((rc = intake_store_survey_listed(wh_ctx_db(ctx), m->survey_id, m->household_id, &referral_id)) < 0)
+        return wh_ctx_fail(ctx, rc == WH_NOT_FOUND ? WH_FAILED_PRECONDITION : rc, "household_id",
+                           rc == WH_NOT_FOUND ? "the household is not on the survey's list"
+                                              : "could not read the survey's list");
+    Welfare__Intake__V1__RecordSurveyResultReply *r = wh_ctx_alloc(ctx, sizeof *r);
+    if (!r)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    welfare__intake__v1__record_survey_result_reply__init(r);
+    if (m->outcome == WELFARE__INTAKE__V1__SURVEY_OUTCOME__SURVEY_OUTCOME_NEED && referral_id == 0) {
+        intake_known_referral k = {
+            .household_id = m->household_id,
+            .channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SURVEY,
+            .reported_on = m->surveyed_on,
+        };
+        if ((rc = intake_refer_known_household(ctx, &k, m->concern, &referral_id)) < 0)
+            return rc;
+        r->referral_id = referral_id;
+    }
+    if ((rc = intake_store_survey_result(wh_ctx_db(ctx), m, referral_id)) < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not store the result");
+    *reply = &r->base;
+    return 0;
+}
+
+int intake_handle_get_survey_results(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+{
+    const Welfare__Intake__V1__GetSurveyResults *m = (const void *)req;
+    if (m->survey_id <= 0)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "survey_id", "survey_id is required");
+    Welfare__Intake__V1__GetSurveyResultsReply *r = wh_ctx_alloc(ctx, sizeof *r);
+    if (!r)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    welfare__intake__v1__get_survey_results_reply__init(r);
+    int rc = intake_store_survey_results(ctx, m->survey_id, &r->results);
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, "survey_id",
+                           rc == WH_NOT_FOUND ? "no such survey" : "could not read survey");
+    *reply = &r->base;
+    return 0;
+}
