@@ -17,5 +17,6 @@ $(BIN)/faults-proxy: $(PROXY_OBJS) $(BUILD)/libwh.a $(BUILD)/libwhproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 .PHONY: test-faults
-test-faults: $(BINARIES) $(BIN)/faults-load $(BIN)/faults-proxy
+# welfarectl by name: this file is read before tools/welfarectl/module.mk adds it to BINARIES
+test-faults: $(BINARIES) $(BIN)/welfarectl $(BIN)/faults-load $(BIN)/faults-proxy
 	@BUILD=$(BUILD) FAULTS_LONG=$(FAULTS_LONG) tests/faults/run.sh
