@@ -43,7 +43,7 @@ bool intake_check_in_refers(int outcome, int consecutive_not_seen)
             consecutive_not_seen >= INTAKE_NOT_SEEN_REFERRAL_AFTER);
 }
 
-static bool ten_digits(const char *s)
+bool intake_dong_code_valid(const char *s)
 {
     if (!s || strlen(s) != 10)
         return false;
@@ -62,7 +62,7 @@ int intake_validate_member(const Welfare__Intake__V1__RegisterMember *m, char ph
 {
     memset(err, 0, sizeof *err);
     phone[0] = '\0';
-    if (!ten_digits(m->dong_code))
+    if (!intake_dong_code_valid(m->dong_code))
         return fail(err, "dong_code", "dong_code must be 10 digits");
     if (!intake_team_valid(m->team))
         return fail(err, "team", "team must be discovery, resource_engaging or visiting_and_checking");

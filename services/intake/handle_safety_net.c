@@ -288,8 +288,7 @@ static int sum_teams(wh_ctx *ctx, Welfare__Intake__V1__GetSafetyNetTallyReply *r
 int intake_handle_safety_net_tally(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
 {
     const Welfare__Intake__V1__GetSafetyNetTally *m = (const void *)req;
-    if (m->dong_code && *m->dong_code &&
-        (strlen(m->dong_code) != 10 || strspn(m->dong_code, "0123456789") != 10))
+    if (m->dong_code && *m->dong_code && !intake_dong_code_valid(m->dong_code))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "dong_code", "dong_code must be 10 digits or empty");
     if (m->team != 0 && !intake_team_valid(m->team))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "team", "unknown team");

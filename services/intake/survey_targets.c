@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "safety_net.h"
 #include "survey.h"
 
 const intake_survey_target intake_survey_targets[] = {
@@ -33,11 +34,6 @@ static int fail(intake_error *err, const char *message, const char *fmt, size_t 
     return WH_INVALID_ARGUMENT;
 }
 
-static bool ten_digits(const char *s)
-{
-    return s && strlen(s) == 10 && strspn(s, "0123456789") == 10;
-}
-
 int intake_validate_survey(const Welfare__Intake__V1__CreateSurvey *m, intake_error *err)
 {
     memset(err, 0, sizeof *err);
@@ -48,7 +44,7 @@ int intake_validate_survey(const Welfare__Intake__V1__CreateSurvey *m, intake_er
     if (m->n_dong_codes < 1 || m->n_dong_codes > INTAKE_SURVEY_MAX_DONGS)
         return fail(err, "a survey covers 1..64 dongs", "dong_codes", 0);
     for (size_t i = 0; i < m->n_dong_codes; i++)
-        if (!ten_digits(m->dong_codes[i]))
+        if (!intake_dong_code_valid(m->dong_codes[i]))
             return fail(err, "dong code must be 10 digits", "dong_codes.%zu", i);
     if (!intake_date_parse(m->start_on, NULL, NULL, NULL))
         return fail(err, "start_on must be YYYY-MM-DD", "start_on", 0);
