@@ -49,7 +49,11 @@ bench_machine() {
     bench_set machine_date "$(date -u +%Y-%m-%dT%H:%MZ)"
     bench_set pg_synchronous_commit "$(bench_psql -tAc 'SHOW synchronous_commit')"
     bench_set pg_fsync "$(bench_psql -tAc 'SHOW fsync')"
+    bench_load start
 }
+
+# The machine's load average (1, 5, 15 min) now, as load_<label>: the machine may be shared.
+bench_load() { bench_set "load_$1" "\"$(cut -d' ' -f1-3 /proc/loadavg)\""; }
 
 # RSS (KiB) of every service, as memory_<label>_<service>.
 bench_memory() {
@@ -58,6 +62,16 @@ bench_memory() {
         pid=$(wh_service_pid "$svc")
         rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
         bench_set "memory_$1_$svc" "${rss:-0}"
+    done
+}
+
+# Peak RSS (KiB, VmHWM: the most the process ever held) of every service, as memory_peak_<service>.
+bench_memory_peak() {
+    local svc pid hwm
+    for svc in "${WH_SERVICES[@]}"; do
+        pid=$(wh_service_pid "$svc")
+        hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+        bench_set "memory_peak_$svc" "${hwm:-0}"
     done
 }
 
@@ -74,14 +88,35 @@ bench_caught_up() {
     done
 }
 
-# Waits (default 300 s) until the consumers have caught up; records how long that took.
+# The sum of every consumer's positions: it grows while they apply.
+bench_positions() {
+    local consumer sum=0 v
+    for consumer in casework registry routing reporting; do
+        v=$(bench_psql -tAc "SELECT coalesce(sum(position), 0) FROM $consumer.consumer_position") || return 1
+        sum=$((sum + v))
+    done
+    echo "$sum"
+}
+
+# Waits (default 300 s) until the consumers have caught up; records how long that took.  Gives up
+# sooner when they stop moving: no position advanced for BENCH_STUCK_S (120) seconds is an error
+# (stuck), however much time is left — slow is not, within the limit.
 bench_wait_caught_up() {
-    local limit=${1:-300} t0 i
+    local limit=${1:-300} stuck=${BENCH_STUCK_S:-120} t0 i last=-1 now moved
     t0=$(bench_now)
+    moved=$(date +%s)
     for i in $(seq 1 $((limit * 5))); do
         if bench_caught_up; then
             echo "  consumers caught up after $(bench_elapsed "$t0" "$(bench_now)") s" >&2
             return 0
+        fi
+        if [ $((i % 25)) -eq 0 ]; then # every 5 s
+            now=$(bench_positions) || return 1
+            [ "$now" != "$last" ] && moved=$(date +%s) && last=$now
+            if [ $(($(date +%s) - moved)) -ge "$stuck" ]; then
+                echo "bench: consumers stuck (no position moved for $stuck s)" >&2
+                return 1
+            fi
         fi
         sleep 0.2
     done
@@ -135,7 +170,15 @@ bench_bulk() {
     bench_set bulk_copy_rows "$(bench_count "SELECT count(*) FROM bench_copy.referral_rows")"
     bench_set bulk_db_size_mb "$(bench_count "SELECT pg_database_size('welfarehub') / 1048576")"
     head -5 "$OUT/import.err" >&2
-    [ "$rc" -eq 0 ]
+    bench_load bulk
+    [ "$rc" -eq 0 ] || return 1
+    # The consumers included: how long after the import's end until case and reporting have applied
+    # every event (the KPI reflects the import).
+    local limit=${BENCH_CATCH_UP_LIMIT:-3600}
+    bench_wait_caught_up "$limit" || return 1
+    bench_set bulk_caught_up_s "$(bench_elapsed "$t1" "$(bench_now)")"
+    bench_set bulk_suspicion_events "$(bench_count "SELECT count(*) FROM intake.outbox WHERE sequence > $before_ev AND type = 'welfare.intake.v1.DuplicateSuspected'")"
+    bench_memory_peak
 }
 
 # Reporting: the fact tables loaded with N events, then QueryKpi through the service.

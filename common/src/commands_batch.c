@@ -284,7 +284,7 @@ static int run_commands(wh_commands *c, bool careful)
     uint64_t t = wh_mono_ns();
 
     for (int i = 0; i < WH_KEEP_COLUMNS; i++)
-        wh_sqlarray_truncate(&c->keep[i], 0, 0);
+        wh_sqlarray_clear(&c->keep[i]);
     for (size_t i = 0, next; i < c->n; i = next) {
         pending *p = &c->batch[i];
         int rc = 0;

@@ -94,7 +94,7 @@ void wh_outbox_rewind(wh_service *svc, const wh_outbox_mark *m)
 void wh_outbox_clear(wh_service *svc)
 {
     for (int i = 0; i < WH_OUTBOX_COLUMNS; i++)
-        wh_sqlarray_truncate(&svc->outbox.col[i], 0, 0);
+        wh_sqlarray_clear(&svc->outbox.col[i]);
 }
 
 void wh_outbox_free(wh_service *svc)

@@ -111,6 +111,14 @@ void wh_sqlarray_truncate(wh_sqlarray *a, size_t len, size_t n)
     a->failed = false; /* what is left is whole again */
 }
 
+void wh_sqlarray_clear(wh_sqlarray *a)
+{
+    if (a->cap > WH_SQLARRAY_KEEP_BYTES)
+        wh_sqlarray_free(a);
+    else
+        wh_sqlarray_truncate(a, 0, 0);
+}
+
 void wh_sqlarray_free(wh_sqlarray *a)
 {
     free(a->text);

@@ -283,6 +283,7 @@ int intake_handle_import_enrolments(wh_ctx *ctx, const ProtobufCMessage *req, Pr
     int rc = intake_check_block(ctx, m->import_id, m->block_no, m->n_rows);
     if (rc < 0)
         return rc;
+    intake_memory_used();
     Welfare__Intake__V1__ImportEnrolmentBlockReply *r = wh_ctx_alloc(ctx, sizeof *r);
     const Welfare__Intake__V1__EnrolmentRow **rows = calloc(m->n_rows, sizeof *rows);
     roster_block b = {0};

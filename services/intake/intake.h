@@ -47,15 +47,21 @@ int intake_age_on(const char *birth_date, const char *day);
 /* True when s is 1..max bytes of valid UTF-8 (min_bytes 0 allows ""); NULL is "". */
 bool intake_utf8_ok(const char *s, size_t min_bytes, size_t max_bytes);
 
-/* Writes s without ASCII whitespace and punctuation (and U+3000, the ideographic space), ASCII
+/* Writes s in NFC without ASCII whitespace and punctuation (and U+3000, the ideographic space), ASCII
  * lower-cased, into out (NUL-terminated, truncated to cap - 1).  Returns the length written.  So
  * "Suyeong-ro 12, #301" and "suyeong ro 12 301" normalize alike, as do "김 철수" and "김철수". */
 size_t intake_normalize(const char *s, char *out, size_t cap);
+/* The same without NFC first: the rule keys were made with before 2026-12 (only the NFC rekey,
+ * rekey.c, uses it). */
+size_t intake_normalize_raw(const char *s, char *out, size_t cap);
 
 /* The matching key of a person before hashing: normalized name, birth date and normalized address,
  * separated by 0x1f.  Returns 0, or WH_INVALID_ARGUMENT when it does not fit in cap. */
 int intake_name_key_input(const char *name, const char *birth_date, const char *address, char *out,
                           size_t cap);
+/* The same with intake_normalize_raw (the NFC rekey's "before"). */
+int intake_name_key_input_raw(const char *name, const char *birth_date, const char *address, char *out,
+                              size_t cap);
 
 /* The digits of a phone number ("010-1234-5678", "+82 10 1234 5678") into out (16 bytes): 0, or
  * WH_INVALID_ARGUMENT when it has other characters or not 9..15 digits. */
@@ -207,6 +213,11 @@ typedef struct intake_prepared {
  * intake_prepared_free). */
 int intake_prepare_referral(const Welfare__Intake__V1__SubmitReferral *m, const intake_checked *checked,
                             intake_person_row *persons, intake_prepared *out);
+/* The keyed hash of value under label ("rrn", "name", "phone", "address"), hex. */
+int intake_hash_labelled(const char *label, const char *value, char out[WH_PII_HASH_HEX + 1]);
+/* A household's address key: dong ␟ normalize(address), hashed under "address". */
+int intake_address_key(const char *dong_code, const char *address,
+                       size_t (*normalize)(const char *, char *, size_t), char out[WH_PII_HASH_HEX + 1]);
 /* Frees and wipes the sealed values (the persons' too).  Safe on a zeroed struct. */
 void intake_prepared_free(intake_prepared *p);
 
@@ -274,9 +285,31 @@ void intake_bulk_free(intake_bulk *b);
 /* Which of ids[n] are registered reporters: known[i] set for each.  0 or a negative status. */
 int intake_store_reporters_known(wh_db *db, const int64_t *ids, size_t n, bool *known);
 
-/* --- metrics (service.c) ------------------------------------------------------------------------ */
+/* --- metrics (metrics.c) ------------------------------------------------------------------------ */
 
+void intake_metrics_register(void);
 void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int suspicions);
+
+/* --- the NFC rekey (store_rekey.c, migrations/0003_nfc_keys.sql) ------------------------------ */
+
+typedef struct intake_rekey {
+    int64_t after; /* the last household done */
+    bool done;
+    int64_t households, persons, kept; /* of the last batch */
+} intake_rekey;
+
+/* Where the rekey stands (done when not pending). */
+int intake_rekey_state(wh_db *db, intake_rekey *b);
+/* The next batch of households after b->after, in the caller's transaction; b->done after the last. */
+int intake_rekey_batch(wh_db *db, intake_rekey *b);
+
+/* --- memory (memory.c) ------------------------------------------------------------------------ */
+
+/* Fixed malloc thresholds, two arenas, and a trim once a second after work (why: memory.c). */
+void intake_memory_start(uv_loop_t *loop);
+void intake_memory_stop(void);
+/* Marks that a command ran, so the next tick trims. */
+void intake_memory_used(void);
 
 /* --- handlers ----------------------------------------------------------------------------------- */
 

@@ -12,7 +12,7 @@
 #include "intake.h"
 
 /* Keyed hash of a value under a domain label, so equal strings of different kinds never collide. */
-static int hash_labelled(const char *label, const char *value, char out[WH_PII_HASH_HEX + 1])
+int intake_hash_labelled(const char *label, const char *value, char out[WH_PII_HASH_HEX + 1])
 {
     char buf[1024];
     int n = snprintf(buf, sizeof buf, "%s:%s", label, value);
@@ -29,16 +29,16 @@ static int prepare_person(const Welfare__Intake__V1__ReferredPerson *in, const i
     char key[1024];
     int rc = intake_name_key_input(in->name, c->rrn.birth_date, address, key, sizeof key);
     if (rc == 0)
-        rc = hash_labelled("name", key, row->name_key);
+        rc = intake_hash_labelled("name", key, row->name_key);
     memset(key, 0, sizeof key);
     if (rc == 0)
-        rc = hash_labelled("rrn", c->rrn.digits, row->rrn_hash);
+        rc = intake_hash_labelled("rrn", c->rrn.digits, row->rrn_hash);
     if (rc == 0)
         rc = wh_pii_seal(c->rrn.digits, &row->rrn_sealed);
     if (rc == 0)
         rc = wh_pii_seal(in->name, &row->name_sealed);
     if (rc == 0 && c->phone[0]) {
-        rc = hash_labelled("phone", c->phone, row->phone_hash);
+        rc = intake_hash_labelled("phone", c->phone, row->phone_hash);
         if (rc == 0)
             rc = wh_pii_seal(c->phone, &row->phone_sealed);
     }
@@ -46,11 +46,22 @@ static int prepare_person(const Welfare__Intake__V1__ReferredPerson *in, const i
     return rc;
 }
 
+int intake_address_key(const char *dong_code, const char *address,
+                       size_t (*normalize)(const char *, char *, size_t), char out[WH_PII_HASH_HEX + 1])
+{
+    char norm[512], key[600];
+    normalize(address, norm, sizeof norm);
+    snprintf(key, sizeof key, "%s\x1f%s", dong_code, norm);
+    int rc = intake_hash_labelled("address", key, out);
+    memset(norm, 0, sizeof norm);
+    memset(key, 0, sizeof key);
+    return rc;
+}
+
 int intake_prepare_referral(const Welfare__Intake__V1__SubmitReferral *m, const intake_checked *checked,
                             intake_person_row *persons, intake_prepared *out)
 {
     const Welfare__Intake__V1__ReferredHousehold *h = m->household;
-    char norm[512], key[600];
     int rc = 0;
     memset(persons, 0, checked->n_persons * sizeof *persons);
     out->persons = persons;
@@ -58,12 +69,8 @@ int intake_prepare_referral(const Welfare__Intake__V1__SubmitReferral *m, const 
     out->address_sealed = out->concern_sealed = NULL;
     for (size_t i = 0; i < checked->n_persons && rc == 0; i++)
         rc = prepare_person(m->persons[i], &checked->persons[i], h->address, &persons[i]);
-    intake_normalize(h->address, norm, sizeof norm);
-    snprintf(key, sizeof key, "%s\x1f%s", h->dong_code, norm);
     if (rc == 0)
-        rc = hash_labelled("address", key, out->address_key);
-    memset(norm, 0, sizeof norm);
-    memset(key, 0, sizeof key);
+        rc = intake_address_key(h->dong_code, h->address, intake_normalize, out->address_key);
     if (rc == 0)
         rc = wh_pii_seal(h->address, &out->address_sealed);
     if (rc == 0 && m->concern && *m->concern)

@@ -1,9 +1,11 @@
 /*
- * service.c — intake as data: its commands and who may send them, migrations, statements, the PII
- * key at start, and the service's metrics.
+ * service.c — intake as data: its commands and who may send them, migrations, statements; at start
+ * the PII key, the NFC rekey (store_rekey.c), the metrics (metrics.c) and memory (memory.c).
  */
 #include <stdio.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "intake.h"
 #include "roster.h"
@@ -14,7 +16,6 @@
 
 #include "wh/config.h"
 #include "wh/log.h"
-#include "wh/metrics.h"
 
 extern const wh_migration intake_migrations[];
 extern const size_t intake_migrations_count;
@@ -78,63 +79,32 @@ static const wh_command_batch batch_handlers[] = {
     {&welfare__intake__v1__submit_referral__descriptor, intake_handle_submit_referrals},
 };
 
-/* Counters by channel (index = welfare.intake.v1.Channel), looked up once at start. */
-static wh_counter *referrals_by_channel[WELFARE__INTAKE__V1__CHANNEL__CHANNEL_ROSTER + 1];
-static wh_counter *households_new, *households_matched, *blind_spots, *duplicates;
-static wh_counter *enrolments_added, *enrolments_changed, *targets_changed;
-
-static void register_metrics(void)
+/* The NFC rekey (store_rekey.c) at start, a transaction a batch. */
+static int read_state(wh_ctx *ctx, void *arg)
 {
-    static const char *const names[] = {"unspecified",   "safety_net", "partner_agency", "survey",
-                                        "national_list", "self",       "outreach",       "roster"};
-    for (size_t i = 1; i < sizeof referrals_by_channel / sizeof referrals_by_channel[0]; i++) {
-        char labels[64];
-        snprintf(labels, sizeof labels, "channel=\"%s\"", names[i]);
-        referrals_by_channel[i] =
-            wh_metrics_counter("intake_referrals_total", labels, "Referrals stored, by channel");
-    }
-    households_new = wh_metrics_counter("intake_households_total", "result=\"new\"",
-                                        "Referrals resolved to a household, new or matched");
-    households_matched = wh_metrics_counter("intake_households_total", "result=\"matched\"",
-                                            "Referrals resolved to a household, new or matched");
-    blind_spots =
-        wh_metrics_counter("intake_blind_spots_total", NULL, "Households discovered as blind spots");
-    duplicates = wh_metrics_counter("intake_duplicates_suspected_total", NULL,
-                                    "Pairs of households suspected to be one");
-    enrolments_added = wh_metrics_counter("intake_enrolments_total", "result=\"added\"",
-                                          "Roster enrolments created or changed");
-    enrolments_changed = wh_metrics_counter("intake_enrolments_total", "result=\"changed\"",
-                                            "Roster enrolments created or changed");
-    targets_changed = wh_metrics_counter("intake_targets_changed_total", NULL,
-                                         "Persons whose target spells changed (TargetsChanged events)");
+    return intake_rekey_state(wh_ctx_db(ctx), arg);
 }
 
-void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int suspicions)
+static int rekey_job(wh_ctx *ctx, void *arg)
 {
-    if (!households_new) /* not started (unit tests) */
-        return;
-    if (intake_channel_valid(channel))
-        wh_counter_add(referrals_by_channel[channel], 1);
-    wh_counter_add(is_new ? households_new : households_matched, 1);
-    if (blind_spot)
-        wh_counter_add(blind_spots, 1);
-    if (suspicions > 0)
-        wh_counter_add(duplicates, (uint64_t)suspicions);
+    return intake_rekey_batch(wh_ctx_db(ctx), arg);
 }
 
-void intake_metrics_roster(int added, int changed, int persons)
+static int rekey_nfc(wh_service *svc)
 {
-    if (!enrolments_added) /* not started (unit tests) */
-        return;
-    wh_counter_add(enrolments_added, (uint64_t)added);
-    wh_counter_add(enrolments_changed, (uint64_t)changed);
-    wh_counter_add(targets_changed, (uint64_t)persons);
+    intake_rekey b = {0};
+    int rc = wh_service_run(svc, read_state, &b);
+    while (rc == 0 && !b.done)
+        rc = wh_service_run(svc, rekey_job, &b);
+    if (rc < 0)
+        wh_log_error("could not rekey matching keys to NFC text", "{s:I}", "after_household",
+                     (json_int_t)b.after);
+    return rc;
 }
 
 /* Without the PII key nothing can be matched or stored: refuse to start. */
 static int start(wh_service *svc)
 {
-    (void)svc;
     const char *path = wh_config_str("WH_PII_KEY_FILE", NULL);
     if (!path || !*path) {
         wh_log_error("WH_PII_KEY_FILE is not set", NULL);
@@ -152,13 +122,17 @@ static int start(wh_service *svc)
     int rc = wh_pii_init_file(path);
     if (rc < 0)
         return rc;
-    register_metrics();
+    if ((rc = rekey_nfc(svc)) < 0)
+        return rc;
+    intake_metrics_register();
+    intake_memory_start(wh_service_loop(svc));
     return 0;
 }
 
 static void stop(wh_service *svc)
 {
     (void)svc;
+    intake_memory_stop();
     wh_pii_shutdown();
 }
 

@@ -69,6 +69,21 @@ const wh_db_statement intake_statements[] = {
      "$2::bigint[], $3::integer[], $4::bigint[], $5::date[], $6::text[], $7::integer[], $8::integer[], "
      "$9::integer[], $10::boolean[], $11::boolean[], $12::boolean[], $13::boolean[], $14::boolean[], "
      "$15::boolean[], $16::integer[], $17::integer[], $18::integer[], $19::boolean[])"},
+    /* --- the NFC rekey (rekey.c) --- */
+    {"intake_rekey_state", "SELECT pending, after_household FROM key_migration WHERE name = 'nfc'"},
+    {"intake_rekey_households",
+     "SELECT id, dong_code, address_sealed, address_key FROM household WHERE id > $1 ORDER BY id LIMIT $2"},
+    {"intake_rekey_persons", "SELECT id, household_id, name_sealed, name_key, birth_date::text FROM person "
+                             "WHERE household_id = ANY ($1::bigint[]) ORDER BY id"},
+    {"intake_rekey_update_households", "UPDATE household h SET address_key = u.key FROM unnest($1::bigint[], "
+                                       "$2::text[]) AS u (id, key) WHERE h.id = u.id"},
+    {"intake_rekey_update_persons", "UPDATE person p SET name_key = u.key FROM unnest($1::bigint[], "
+                                    "$2::text[]) AS u (id, key) WHERE p.id = u.id"},
+    {"intake_rekey_progress",
+     "UPDATE key_migration SET after_household = $1, households_rekeyed = households_rekeyed + $2, "
+     "persons_rekeyed = persons_rekeyed + $3, persons_kept = persons_kept + $4, pending = NOT $5, "
+     "done_at = CASE WHEN $5 THEN now() END WHERE name = 'nfc' "
+     "RETURNING households_rekeyed, persons_rekeyed, persons_kept"},
     {"intake_household_merged_into", "SELECT COALESCE(merged_into, 0) FROM household WHERE id = $1"},
     {"intake_move_persons", "UPDATE person SET household_id = $1 WHERE household_id = $2"},
     {"intake_move_referrals", "UPDATE referral SET household_id = $1 WHERE household_id = $2"},

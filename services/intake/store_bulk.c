@@ -503,6 +503,7 @@ int intake_store_attach_many(wh_db *db, intake_bulk *b)
     b->n_suspicions = 0;
     if (b->n_rows == 0)
         return 0;
+    intake_memory_used();
     int rc = read_all(db, b, &rd);
     if (rc == 0)
         rc = resolve_rows(&s, &rd, b);

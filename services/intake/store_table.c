@@ -48,6 +48,8 @@ void intake_buf_free(intake_buf *b)
 
 #define NULL_CELL SIZE_MAX
 
+#define COPY_PIECE (64 * 1024) /* bytes per PQputCopyData */
+
 void intake_cell(intake_table *t, const char *s)
 {
     if (t->n == t->cap) {
@@ -163,8 +165,13 @@ static int table_copy(wh_db *db, intake_table *t)
         return rc;
     }
     PQclear(r);
-    if (PQputCopyData(c, out.p, (int)out.len) != 1)
-        rc = copy_failed(db, t, "data");
+    /* In pieces: libpq copies what it is given into its output buffer, which never shrinks — one
+     * call with a block's 2 MB kept a 2..8 MB buffer for the connection's life (memory.c). */
+    for (size_t at = 0; rc == 0 && at < out.len; at += COPY_PIECE) {
+        size_t n = out.len - at < COPY_PIECE ? out.len - at : COPY_PIECE;
+        if (PQputCopyData(c, out.p + at, (int)n) != 1)
+            rc = copy_failed(db, t, "data");
+    }
     if (PQputCopyEnd(c, rc == 0 ? NULL : "client failed") != 1 && rc == 0)
         rc = copy_failed(db, t, "end");
     while ((r = PQgetResult(c)) != NULL) {

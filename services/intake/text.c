@@ -96,24 +96,43 @@ bool intake_utf8_ok(const char *s, size_t min_bytes, size_t max_bytes)
     return true;
 }
 
-static bool has_non_ascii(const unsigned char *p)
+/* True when NFC could change s: a code point outside the ranges NFC leaves as they are — below
+ * U+0300 (no combining marks there), Hangul syllables U+AC00..U+D7A3, CJK symbols U+3000..U+303F and
+ * unified ideographs U+4E00..U+9FFF.  Decomposed jamo (U+1100..), combining marks and everything
+ * else go through utf8proc_NFC.  The bus hands intake NFC text, so this is the common case. */
+static bool may_change_under_nfc(const unsigned char *p)
 {
-    for (; *p; p++)
-        if (*p >= 0x80)
+    while (*p) {
+        uint32_t c;
+        int n;
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        if ((p[0] & 0xe0) == 0xc0 && (p[1] & 0xc0) == 0x80) {
+            c = (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+            n = 2;
+        } else if ((p[0] & 0xf0) == 0xe0 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
+            c = (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+            n = 3;
+        } else {
             return true;
+        }
+        if (!(c < 0x300 || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0x3000 && c <= 0x303f) ||
+              (c >= 0x4e00 && c <= 0x9fff)))
+            return true;
+        p += n;
+    }
     return false;
 }
 
-size_t intake_normalize(const char *s, char *out, size_t cap)
+/* Drops ASCII whitespace and punctuation and U+3000, lower-cases ASCII (the rule before NFC). */
+static size_t strip(const unsigned char *p, char *out, size_t cap)
 {
     size_t n = 0;
     if (cap == 0)
         return 0;
-    const unsigned char *in = (const unsigned char *)(s ? s : "");
-    /* NFC first, so a decomposed "김" (U+1100 U+1175 U+11B7) keys as the composed one; the bus
-     * normalises on the way in already, this keeps callers outside it (welfarectl --check) equal. */
-    unsigned char *nfc = has_non_ascii(in) ? utf8proc_NFC(in) : NULL;
-    for (const unsigned char *p = nfc ? nfc : in; *p && n + 1 < cap;) {
+    while (*p && n + 1 < cap) {
         if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) { /* U+3000 ideographic space */
             p += 3;
             continue;
@@ -126,6 +145,16 @@ size_t intake_normalize(const char *s, char *out, size_t cap)
         p++;
     }
     out[n] = '\0';
+    return n;
+}
+
+size_t intake_normalize(const char *s, char *out, size_t cap)
+{
+    const unsigned char *in = (const unsigned char *)(s ? s : "");
+    /* NFC first, so a decomposed "김" (U+1100 U+1175 U+11B7) keys as the composed one; the bus
+     * normalises on the way in already, this keeps callers outside it (welfarectl --check) equal. */
+    unsigned char *nfc = may_change_under_nfc(in) ? utf8proc_NFC(in) : NULL;
+    size_t n = strip(nfc ? nfc : in, out, cap);
     if (nfc) {
         memset(nfc, 0, strlen((char *)nfc)); /* names and addresses do not linger in freed memory */
         free(nfc);
@@ -133,15 +162,34 @@ size_t intake_normalize(const char *s, char *out, size_t cap)
     return n;
 }
 
+size_t intake_normalize_raw(const char *s, char *out, size_t cap)
+{
+    return strip((const unsigned char *)(s ? s : ""), out, cap);
+}
+
+static int name_key_input(size_t (*normalize)(const char *, char *, size_t), const char *name,
+                          const char *birth_date, const char *address, char *out, size_t cap)
+{
+    char nname[256], naddr[512];
+    if (normalize(name, nname, sizeof nname) + 1 >= sizeof nname ||
+        normalize(address, naddr, sizeof naddr) + 1 >= sizeof naddr)
+        return WH_INVALID_ARGUMENT;
+    int n = snprintf(out, cap, "%s\x1f%s\x1f%s", nname, birth_date ? birth_date : "", naddr);
+    memset(nname, 0, sizeof nname);
+    memset(naddr, 0, sizeof naddr);
+    return n < 0 || (size_t)n >= cap ? WH_INVALID_ARGUMENT : 0;
+}
+
 int intake_name_key_input(const char *name, const char *birth_date, const char *address, char *out,
                           size_t cap)
 {
-    char nname[256], naddr[512];
-    if (intake_normalize(name, nname, sizeof nname) + 1 >= sizeof nname ||
-        intake_normalize(address, naddr, sizeof naddr) + 1 >= sizeof naddr)
-        return WH_INVALID_ARGUMENT;
-    int n = snprintf(out, cap, "%s\x1f%s\x1f%s", nname, birth_date ? birth_date : "", naddr);
-    return n < 0 || (size_t)n >= cap ? WH_INVALID_ARGUMENT : 0;
+    return name_key_input(intake_normalize, name, birth_date, address, out, cap);
+}
+
+int intake_name_key_input_raw(const char *name, const char *birth_date, const char *address, char *out,
+                              size_t cap)
+{
+    return name_key_input(intake_normalize_raw, name, birth_date, address, out, cap);
 }
 
 int intake_phone_digits(const char *s, char out[INTAKE_PHONE_DIGITS + 1])

@@ -24,6 +24,10 @@ void wh_sqlarray_bytea(wh_sqlarray *a, const uint8_t *data, size_t len);
 const char *wh_sqlarray_value(wh_sqlarray *a);
 /* Back to an earlier length and count (a command rolled back to its savepoint). */
 void wh_sqlarray_truncate(wh_sqlarray *a, size_t len, size_t n);
+/* Empty again, for reuse: the buffer is kept when it is at most WH_SQLARRAY_KEEP_BYTES, else freed,
+ * so one large batch does not leave its megabytes resident in a long-lived array. */
+#define WH_SQLARRAY_KEEP_BYTES (256 * 1024)
+void wh_sqlarray_clear(wh_sqlarray *a);
 void wh_sqlarray_free(wh_sqlarray *a);
 
 #endif

@@ -72,6 +72,11 @@ static void normalization(void **state)
     /* decomposed Hangul (NFD: U+1100 U+1175 U+11B7 for 김) keys as the composed syllable (NFC) */
     intake_normalize("\xe1\x84\x80\xe1\x85\xb5\xe1\x86\xb7 \xec\xb2\xa0\xec\x88\x98", a, sizeof a);
     assert_string_equal(a, "김철수");
+    intake_normalize("Jose\xcc\x81 12", a, sizeof a); /* e + U+0301 (NFD) */
+    intake_normalize("Jos\xc3\xa9 12", b, sizeof b);  /* é (NFC) */
+    assert_string_equal(a, b);
+    assert_string_equal(b, "jos\xc3\xa9"
+                           "12");
     char ka[256], kb[256];
     assert_int_equal(intake_name_key_input("\xe1\x84\x80\xe1\x85\xb5\xe1\x86\xb7철수", "1950-01-01",
                                            "수영로 12", ka, sizeof ka),
