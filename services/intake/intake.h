@@ -290,7 +290,7 @@ int intake_store_reporters_known(wh_db *db, const int64_t *ids, size_t n, bool *
 void intake_metrics_register(void);
 void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int suspicions);
 
-/* --- the NFC rekey (store_rekey.c, migrations/0003_nfc_keys.sql) ------------------------------ */
+/* --- the NFC rekey (store_rekey.c, migrations/0005_nfc_keys.sql) ------------------------------ */
 
 typedef struct intake_rekey {
     int64_t after; /* the last household done */

@@ -1,5 +1,5 @@
 /*
- * store_rekey.c — the NFC rekey (migrations/0003_nfc_keys.sql): matching keys stored from decomposed
+ * store_rekey.c — the NFC rekey (migrations/0005_nfc_keys.sql): matching keys stored from decomposed
  * text recomputed from NFC text, once, at start, while key_migration 'nfc' is pending.
  *
  * Household by household (2,000 a transaction, resuming after the last one done): the address is

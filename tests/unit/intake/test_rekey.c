@@ -1,5 +1,5 @@
 /*
- * test_rekey.c — the NFC rekey (store_rekey.c, migrations/0003_nfc_keys.sql) on real PostgreSQL when
+ * test_rekey.c — the NFC rekey (store_rekey.c, migrations/0005_nfc_keys.sql) on real PostgreSQL when
  * WH_TEST_DB_URL is set: households and persons stored with keys of decomposed (NFD) text, as before
  * the bus normalised to NFC, get the keys a new referral computes; keys of NFC text are untouched;
  * a person whose key came from another address than their household's is kept and counted; the
