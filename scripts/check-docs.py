@@ -6,7 +6,8 @@
     common/include/, or (a bare file name) somewhere in the tree;
   - every `path/file.c:function` names a function or macro that that file defines.
 
-Placeholders (<name>, NNNN, *, $(BUILD)), build outputs, generated protobuf-c files and the files an
+Placeholders (<name>, NNNN, *, $(BUILD)), paths outside the repository (../shared/…), build outputs,
+generated protobuf-c files and the files an
 operator writes are not checked.  Prints each false claim with its file and line, then
 "docs: N claims, N false"; exits 1 when one is false.
 """
@@ -17,7 +18,7 @@ import sys
 
 PATH = re.compile(r"^[A-Za-z0-9_./-]+\.(c|h|sql|sh|md|mk|proto|mjs|py|yml|yaml|json)$")
 FUNCTION = re.compile(r"^([A-Za-z0-9_./-]+\.[ch]):([A-Za-z_][A-Za-z0-9_]*)$")
-PLACEHOLDER = re.compile(r"[<*$]|NNNN|^build[^/]*/|^var/|^http|\.pb-c\.[ch]$")
+PLACEHOLDER = re.compile(r"[<*$]|NNNN|^build[^/]*/|^var/|^http|^\.\./|\.pb-c\.[ch]$")
 WRITTEN_BY_OPERATORS = {"docker-compose.override.yml"}
 
 
