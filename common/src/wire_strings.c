@@ -138,5 +138,7 @@ int wh_wire_strings_check(const ProtobufCMessageDescriptor *d, const uint8_t *da
 
     if (field_size > 0)
         field[0] = '\0';
+    if (len == 0)
+        return 0; /* the empty encoding: every field at its default (and data may be NULL) */
     return walk(d, data, len, 0, field, field_size, why != NULL ? why : &ignored);
 }
