@@ -124,3 +124,30 @@ void wh_sqlarray_free(wh_sqlarray *a)
     free(a->text);
     memset(a, 0, sizeof *a);
 }
+
+/* The offset just past the one element that starts at `at`: a quoted string (backslash escapes the
+ * next character) or an unquoted NULL. */
+static size_t element_end(const wh_sqlarray *a, size_t at)
+{
+    if (at < a->len && a->text[at] == '"') {
+        for (at++; at < a->len && a->text[at] != '"'; at++)
+            if (a->text[at] == '\\')
+                at++;
+        return at < a->len ? at + 1 : a->len;
+    }
+    while (at < a->len && a->text[at] != ',')
+        at++;
+    return at;
+}
+
+size_t wh_sqlarray_skip(const wh_sqlarray *a, size_t from, size_t count)
+{
+    size_t at = from;
+
+    for (size_t i = 0; i < count && at < a->len; i++) {
+        if (i > 0)
+            at++; /* the comma between two elements */
+        at = element_end(a, at);
+    }
+    return at;
+}

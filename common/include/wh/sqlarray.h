@@ -29,5 +29,9 @@ void wh_sqlarray_truncate(wh_sqlarray *a, size_t len, size_t n);
 #define WH_SQLARRAY_KEEP_BYTES (256 * 1024)
 void wh_sqlarray_clear(wh_sqlarray *a);
 void wh_sqlarray_free(wh_sqlarray *a);
+/* The offset just past `count` elements that start at offset `from` (1 for the first element, else
+ * just past a separating comma): the comma after the last of them, or the end of the elements.  With
+ * it a long array is sent in slices, so no single statement grows libpq's buffers without bound. */
+size_t wh_sqlarray_skip(const wh_sqlarray *a, size_t from, size_t count);
 
 #endif
