@@ -48,7 +48,7 @@ static void check_reply_envelope(wh_service *svc, const Welfare__Bus__V1__Envelo
     uint8_t *frame = NULL;
     size_t len = 0;
 
-    if (wh_envelope_reply(svc, cause, cmd->reply->name, reply, status, field, message, &frame, &len) != 0)
+    if (wh_envelope_reply(svc, cause, cmd->reply->name, reply, status, field, message, 0, &frame, &len) != 0)
         fuzz_fail("reply could not be packed", cmd->request->name, 0);
     Welfare__Bus__V1__Envelope *env = welfare__bus__v1__envelope__unpack(NULL, len, frame);
     if (env == NULL)

@@ -72,7 +72,7 @@ static void check_rejection(const Welfare__Bus__V1__Envelope *cause, int status,
     uint8_t *frame = NULL;
     size_t len = 0;
 
-    if (wh_envelope_reply(&svc, cause, "", NULL, status, field, "rejected", &frame, &len) != 0)
+    if (wh_envelope_reply(&svc, cause, "", NULL, status, field, "rejected", 0, &frame, &len) != 0)
         fuzz_fail("rejection could not be packed", field, status);
     Welfare__Bus__V1__Envelope *env = welfare__bus__v1__envelope__unpack(NULL, len, frame);
     if (env == NULL || env->error == NULL || wh_status_from_proto((int)env->error->status) != status)

@@ -56,6 +56,7 @@ endef
 FUZZ_TARGETS :=
 $(foreach s,intake case registry routing reporting,$(eval $(call fuzz_target,$(s),$(BUILD)/fuzz/lib$(s).a)))
 $(eval $(call fuzz_target,envelope,$(FUZZ_ALL_SERVICES)))
+$(eval $(call fuzz_target,batch,$(BUILD)/fuzz/libintake.a))
 $(eval $(call fuzz_target,reporting_http,$(BUILD)/fuzz/libreporting.a))
 $(eval $(call fuzz_target,allowlist,))
 $(eval $(call fuzz_target,config,))

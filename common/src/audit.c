@@ -1,10 +1,15 @@
 /*
- * audit.c — the audit log of refused attempts: who (principal and key), what (message type), the
- * decision and why, and when — kept in the service's audit_log table.
+ * audit.c — the audit log: every refusal (a CURVE handshake, a message refused before or by a
+ * handler) and every accepted command that discloses personal data — who (principal and the key as
+ * presented), what (message type and, for a disclosure, the record), the decision and why, how many
+ * times, from when to when — kept in the service's audit_log table.
  *
- * Refusals happen before any transaction (a handshake, a message that is not allowed), so they are
- * buffered and written on the next tick in one transaction of their own.  The buffer is bounded: a
- * peer flooding the service with bad messages costs a counter, not the database.
+ * Entries are buffered and written on the next tick in one transaction of their own (refusals happen
+ * before any transaction, and a refused command must not depend on the database).  The same entry
+ * again within a tick adds to its count, so a flood is one row per tick with its count, not a row per
+ * attempt.  When the buffer's distinct entries run out, an entry is folded into the principal's (or
+ * key's) entry of the same decision, and, past that, into one service-wide entry of the decision: the
+ * count of what was refused is never lost, only its detail.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +19,10 @@
 #include "wh/log.h"
 #include "wh/util.h"
 
-#define AUDIT_BUFFER 512
+#define AUDIT_BUFFER   512 /* distinct entries per tick */
+#define AUDIT_FOLDED   64  /* entries for folding (principal, decision) once those are used up */
+#define AUDIT_CATCHALL 8   /* one per decision, past that */
+#define AUDIT_SLOTS    (AUDIT_BUFFER + AUDIT_FOLDED + AUDIT_CATCHALL)
 
 typedef struct audit_entry {
     char principal[WH_PRINCIPAL_NAME_MAX];
@@ -22,13 +30,16 @@ typedef struct audit_entry {
     char type[128];
     char decision[32];
     char reason[128];
-    int64_t at_ms;
+    char subject[64];
+    int64_t first_ms, last_ms;
+    int64_t count;
 } audit_entry;
 
 struct wh_audit {
-    audit_entry entries[AUDIT_BUFFER];
-    size_t n;
-    wh_counter *recorded, *dropped;
+    audit_entry entries[AUDIT_SLOTS];
+    size_t n;    /* entries in use */
+    size_t last; /* the entry matched last (a flood repeats itself) */
+    wh_counter *recorded, *folded;
 };
 
 int wh_audit_start(wh_service *svc)
@@ -36,38 +47,91 @@ int wh_audit_start(wh_service *svc)
     svc->audit = calloc(1, sizeof *svc->audit);
     if (svc->audit == NULL)
         return WH_INTERNAL;
-    svc->audit->recorded = wh_metrics_counter("wh_bus_audit_records_total", "result=\"stored\"",
-                                              "Refused attempts for the audit log");
-    svc->audit->dropped = wh_metrics_counter("wh_bus_audit_records_total", "result=\"dropped\"",
-                                             "Refused attempts for the audit log");
+    svc->audit->recorded =
+        wh_metrics_counter("wh_bus_audit_records_total", "result=\"stored\"",
+                           "Audited attempts (refusals, disclosures), by what was kept of them");
+    svc->audit->folded =
+        wh_metrics_counter("wh_bus_audit_records_total", "result=\"folded\"",
+                           "Audited attempts (refusals, disclosures), by what was kept of them");
     return 0;
 }
 
+static bool same(const audit_entry *e, const audit_entry *x, bool detail)
+{
+    return strcmp(e->decision, x->decision) == 0 && strcmp(e->principal, x->principal) == 0 &&
+           strcmp(e->public_key, x->public_key) == 0 &&
+           (!detail || (strcmp(e->type, x->type) == 0 && strcmp(e->reason, x->reason) == 0 &&
+                        strcmp(e->subject, x->subject) == 0));
+}
+
+static audit_entry *find(wh_audit *a, const audit_entry *x, size_t from, size_t to, bool detail)
+{
+    if (a->last >= from && a->last < to && a->last < a->n && same(&a->entries[a->last], x, detail))
+        return &a->entries[a->last];
+    for (size_t i = from; i < to && i < a->n; i++)
+        if (same(&a->entries[i], x, detail)) {
+            a->last = i;
+            return &a->entries[i];
+        }
+    return NULL;
+}
+
+/* Where x goes: its own entry, the same one again, or a folded one (its detail dropped). */
+static audit_entry *slot_for(wh_audit *a, audit_entry *x, bool *folded)
+{
+    audit_entry *e = find(a, x, 0, AUDIT_BUFFER, true);
+
+    *folded = false;
+    if (e != NULL || a->n < AUDIT_BUFFER)
+        return e;
+    *folded = true;
+    snprintf(x->type, sizeof x->type, "%s", "");
+    snprintf(x->subject, sizeof x->subject, "%s", "");
+    snprintf(x->reason, sizeof x->reason, "%s", "several (the tick's entries ran out)");
+    if ((e = find(a, x, AUDIT_BUFFER, AUDIT_BUFFER + AUDIT_FOLDED, false)) != NULL ||
+        a->n < AUDIT_BUFFER + AUDIT_FOLDED)
+        return e;
+    snprintf(x->principal, sizeof x->principal, "%s", "*");
+    snprintf(x->public_key, sizeof x->public_key, "%s", "");
+    snprintf(x->reason, sizeof x->reason, "%s", "several principals (the tick's entries ran out)");
+    if ((e = find(a, x, AUDIT_BUFFER + AUDIT_FOLDED, AUDIT_SLOTS, false)) != NULL)
+        return e;
+    return a->n < AUDIT_SLOTS ? NULL : &a->entries[AUDIT_SLOTS - 1]; /* more decisions than slots */
+}
+
 void wh_audit_record(wh_service *svc, const char *principal, const char *public_key, const char *type,
-                     const char *decision, const char *reason)
+                     const char *decision, const char *reason, const char *subject)
 {
     wh_audit *a = svc->audit;
-    audit_entry *e;
+    audit_entry x, *e;
+    bool folded;
 
     if (a == NULL)
         return;
-    if (a->n == AUDIT_BUFFER) {
-        wh_counter_add(a->dropped, 1);
-        return;
+    memset(&x, 0, sizeof x);
+    snprintf(x.principal, sizeof x.principal, "%s", principal != NULL ? principal : "");
+    snprintf(x.public_key, sizeof x.public_key, "%s", public_key != NULL ? public_key : "");
+    snprintf(x.type, sizeof x.type, "%s", type != NULL && wh_utf8_valid(type, sizeof x.type - 1) ? type : "");
+    snprintf(x.decision, sizeof x.decision, "%s", decision);
+    snprintf(x.reason, sizeof x.reason, "%s", reason != NULL ? reason : "");
+    snprintf(x.subject, sizeof x.subject, "%s", subject != NULL ? subject : "");
+    x.first_ms = x.last_ms = wh_now_ms();
+    e = slot_for(a, &x, &folded);
+    if (folded)
+        wh_counter_add(a->folded, 1);
+    if (e == NULL) {
+        a->last = a->n;
+        e = &a->entries[a->n++];
+        *e = x;
     }
-    e = &a->entries[a->n++];
-    snprintf(e->principal, sizeof e->principal, "%s", principal != NULL ? principal : "");
-    snprintf(e->public_key, sizeof e->public_key, "%s", public_key != NULL ? public_key : "");
-    snprintf(e->type, sizeof e->type, "%s",
-             type != NULL && wh_utf8_valid(type, sizeof e->type - 1) ? type : "");
-    snprintf(e->decision, sizeof e->decision, "%s", decision);
-    snprintf(e->reason, sizeof e->reason, "%s", reason != NULL ? reason : "");
-    e->at_ms = wh_now_ms();
+    e->count++;
+    e->last_ms = x.last_ms;
 }
 
 void wh_audit_flush(wh_service *svc)
 {
     wh_audit *a = svc->audit;
+    int64_t attempts = 0;
     size_t i;
     int rc;
 
@@ -77,19 +141,21 @@ void wh_audit_flush(wh_service *svc)
     for (i = 0; rc == 0 && i < a->n; i++) {
         audit_entry *e = &a->entries[i];
         rc = wh_bus_audit_insert(svc->db, e->principal, e->public_key, e->type, e->decision, e->reason,
-                                 e->at_ms);
+                                 e->subject, e->first_ms, e->last_ms, e->count);
+        attempts += e->count;
     }
     if (rc == 0)
         rc = wh_service_commit(svc);
     else
         wh_service_rollback(svc);
     if (rc != 0) {
-        wh_log_error("could not write the audit log; kept for the next tick", "{s:s}", "status",
-                     wh_status_name(rc));
+        wh_log_error("could not write the audit log; kept (and counted on) for the next tick", "{s:s}",
+                     "status", wh_status_name(rc));
         return;
     }
-    wh_counter_add(a->recorded, a->n);
+    wh_counter_add(a->recorded, (uint64_t)attempts);
     a->n = 0;
+    a->last = 0;
 }
 
 void wh_audit_stop(wh_service *svc)

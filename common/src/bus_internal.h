@@ -31,13 +31,19 @@
 #include "wh/service.h"
 #include "wh/sqlarray.h"
 
-#define WH_BATCH_MAX_DEFAULT  256
-#define WH_MAX_FRAME_DEFAULT  (1024 * 1024)      /* a larger command gets TOO_LARGE */
-#define WH_HARD_FRAME_LIMIT   (16 * 1024 * 1024) /* libzmq drops the peer above this */
-#define WH_FETCH_MAX_DEFAULT  500
-#define WH_FETCH_TIMEOUT_MS   5000
-#define WH_TICK_MS            1000
-#define WH_ROUTER_HWM         1000 /* messages queued per peer each way; a client beyond it waits */
+#define WH_BATCH_MAX_DEFAULT 256
+#define WH_MAX_FRAME_DEFAULT (1024 * 1024)      /* a larger command gets TOO_LARGE */
+#define WH_HARD_FRAME_LIMIT  (16 * 1024 * 1024) /* libzmq drops the peer above this */
+#define WH_FETCH_MAX_DEFAULT 500
+#define WH_FETCH_TIMEOUT_MS  5000
+#define WH_TICK_MS           1000
+#define WH_ROUTER_SNDHWM     128 /* replies queued per connection (≥ welfarectl's window of 64); then dropped */
+#define WH_ROUTER_RCVHWM     128 /* commands queued per connection; a client beyond it waits */
+#define WH_PEER_UNREAD_MAX_BYTES                                                                             \
+    (256 * 1024) /* unsent bytes of a connection: its commands wait (peer_bounds.c) */
+#define WH_FETCH_MAX_BYTES    (256 * 1024) /* events per FetchEvents reply, in bytes (at least one event) */
+#define WH_RETRY_UNREAD_MS    500          /* retry hint to a peer that does not read its replies */
+#define WH_RETRY_FETCH_MS     50 /* retry hint for a second FetchEvents of a connection in one batch */
 #define WH_MESSAGE_ID_MAX     64
 #define WH_PRINCIPAL_NAME_MAX 64
 
@@ -190,7 +196,7 @@ void wh_ctx_init(wh_ctx *ctx, wh_service *svc, wh_arena *arena, const Welfare__B
 int wh_envelope_mark_replayed(uint8_t **frame, size_t *len);
 int wh_envelope_reply(const wh_service *svc, const Welfare__Bus__V1__Envelope *cause, const char *reply_type,
                       const ProtobufCMessage *msg, int error_status, const char *error_field,
-                      const char *error_message, uint8_t **frame, size_t *len);
+                      const char *error_message, uint32_t retry_after_ms, uint8_t **frame, size_t *len);
 /* Packs a message (payload) with a fresh id into *frame; 0 or WH_INTERNAL. */
 int wh_envelope_pack_message(const char *producer, const char *correlation_id, const ProtobufCMessage *msg,
                              uint8_t **frame, size_t *len);
@@ -236,9 +242,10 @@ int wh_bus_store_replies(wh_db *db, const char *const columns[WH_KEEP_COLUMNS]);
 int wh_bus_bytea(const char *text, uint8_t **out, size_t *len);
 int wh_bus_stream_ensure(wh_db *db, const char *stream, uint64_t *head);
 /* Events after a position and up to `upto` (the committed head: a batch must never hand out events
- * its own transaction has not committed): fills reply (from the arena) with at most max events. */
+ * its own transaction has not committed): fills reply (from the arena) with at most max events and,
+ * past the first, max_bytes of them (packed). */
 int wh_bus_read_events(wh_db *db, wh_arena *arena, const char *stream, uint64_t after, uint64_t upto,
-                       uint32_t max, Welfare__Bus__V1__FetchEventsReply *reply);
+                       uint32_t max, size_t max_bytes, Welfare__Bus__V1__FetchEventsReply *reply);
 int wh_bus_position_load(wh_db *db, const char *stream, uint64_t *position);
 /* Moves the position from `from` to `to`; WH_FAILED_PRECONDITION when it was not at `from`. */
 int wh_bus_position_advance(wh_db *db, const char *stream, uint64_t from, uint64_t to);
@@ -266,14 +273,17 @@ void wh_service_rollback(wh_service *svc);
 /* --- audit.c: refused attempts, kept in PostgreSQL --------------------------------------------- */
 
 int wh_audit_start(wh_service *svc);
-/* Remembers a refusal (principal name or "", its key, the message type, decision, reason); written to
- * audit_log on the next tick.  A flood beyond the buffer is counted, not stored. */
+/* Remembers a refusal or a disclosure (principal name or "", its key, the message type, decision,
+ * reason, subject: what was disclosed, or ""); written to audit_log on the next tick, the same entry
+ * again in a tick adding to its count.  A flood beyond the buffer is folded into counted entries of
+ * the principal or the service: counted, never dropped. */
 void wh_audit_record(wh_service *svc, const char *principal, const char *public_key, const char *type,
-                     const char *decision, const char *reason);
+                     const char *decision, const char *reason, const char *subject);
 void wh_audit_flush(wh_service *svc);
 void wh_audit_stop(wh_service *svc);
 int wh_bus_audit_insert(wh_db *db, const char *principal, const char *public_key, const char *type,
-                        const char *decision, const char *reason, int64_t at_ms);
+                        const char *decision, const char *reason, const char *subject, int64_t first_ms,
+                        int64_t last_ms, int64_t count);
 
 /* --- retention.c ------------------------------------------------------------------------------- */
 

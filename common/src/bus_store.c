@@ -42,8 +42,9 @@ const wh_db_statement wh_bus_statements[] = {
     {"bus_prune_commands",
      "DELETE FROM processed_command WHERE (principal, message_id) IN (SELECT principal, message_id "
      "FROM processed_command WHERE processed_at < now() - make_interval(days => $1::int) LIMIT $2)"},
-    {"bus_audit_insert", "INSERT INTO audit_log (at, principal, public_key, type, decision, reason) "
-                         "VALUES (to_timestamp($1::bigint / 1000.0), $2, $3, $4, $5, $6)"},
+    {"bus_audit_insert", "INSERT INTO audit_log (at, principal, public_key, type, decision, reason, subject, "
+                         "last_at, count) VALUES (to_timestamp($1::bigint / 1000.0), $2, $3, $4, $5, $6, $7, "
+                         "to_timestamp($8::bigint / 1000.0), $9)"},
     {"bus_dead_letters", "SELECT stream, sequence, message_id, type, attempts, error, "
                          "(extract(epoch FROM parked_at) * 1000)::bigint, "
                          "coalesce((extract(epoch FROM replayed_at) * 1000)::bigint, 0) "
@@ -187,11 +188,12 @@ static int row_to_envelope(wh_arena *arena, const PGresult *r, int row, const ch
 }
 
 int wh_bus_read_events(wh_db *db, wh_arena *arena, const char *stream, uint64_t after, uint64_t upto,
-                       uint32_t max, Welfare__Bus__V1__FetchEventsReply *reply)
+                       uint32_t max, size_t max_bytes, Welfare__Bus__V1__FetchEventsReply *reply)
 {
     wh_params p;
     PGresult *r;
-    int rc = 0, n;
+    int rc = 0, n, kept = 0;
+    size_t bytes = 0;
 
     wh_params_reset(&p);
     wh_params_i64(&p, (int64_t)after);
@@ -207,9 +209,16 @@ int wh_bus_read_events(wh_db *db, wh_arena *arena, const char *stream, uint64_t 
         rc = WH_INTERNAL;
     for (int i = 0; rc == 0 && i < n; i++) {
         rc = row_to_envelope(arena, r, i, stream, &envs[i]);
+        if (rc != 0)
+            break;
+        /* the reply's bytes are bounded, at least one event (a frame never exceeds the sender's limit) */
+        bytes += welfare__bus__v1__envelope__get_packed_size(&envs[i]) + 8;
+        if (i > 0 && bytes > max_bytes)
+            break;
         reply->events[i] = &envs[i];
+        kept = i + 1;
     }
-    reply->n_events = rc == 0 ? (size_t)n : 0;
+    reply->n_events = rc == 0 ? (size_t)kept : 0;
     PQclear(r);
     return rc;
 }
@@ -272,17 +281,21 @@ int wh_bus_park(wh_db *db, const char *stream, const Welfare__Bus__V1__Envelope 
 }
 
 int wh_bus_audit_insert(wh_db *db, const char *principal, const char *public_key, const char *type,
-                        const char *decision, const char *reason, int64_t at_ms)
+                        const char *decision, const char *reason, const char *subject, int64_t first_ms,
+                        int64_t last_ms, int64_t count)
 {
     wh_params p;
 
     wh_params_reset(&p);
-    wh_params_i64(&p, at_ms);
+    wh_params_i64(&p, first_ms);
     wh_params_text(&p, principal);
     wh_params_text(&p, public_key);
     wh_params_text(&p, type);
     wh_params_text(&p, decision);
     wh_params_text(&p, reason);
+    wh_params_text(&p, subject);
+    wh_params_i64(&p, last_ms);
+    wh_params_i64(&p, count);
     return wh_db_exec(db, "bus_audit_insert", &p) < 0 ? wh_db_last_status(db) : 0;
 }
 

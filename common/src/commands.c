@@ -17,6 +17,7 @@
  * This file is the socket side (receiving, checking, replying); the batch's transaction is
  * commands_batch.c.
  */
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,13 @@ static void register_metrics(wh_commands *c)
     c->rejected_unknown = wh_metrics_counter("wh_bus_rejected_total", "reason=\"unknown_type\"", help);
     c->rejected_denied = wh_metrics_counter("wh_bus_rejected_total", "reason=\"permission_denied\"", help);
     c->rejected_text = wh_metrics_counter("wh_bus_rejected_total", "reason=\"invalid_text\"", help);
+    c->rejected_busy = wh_metrics_counter("wh_bus_rejected_total", "reason=\"resource_exhausted\"", help);
+    c->dropped_unread =
+        wh_metrics_counter("wh_bus_replies_dropped_total", "reason=\"not_reading\"",
+                           "Replies dropped: the connection's send queue was full, or it was gone");
+    c->dropped_gone =
+        wh_metrics_counter("wh_bus_replies_dropped_total", "reason=\"gone\"",
+                           "Replies dropped: the connection's send queue was full, or it was gone");
     c->replayed = wh_metrics_counter("wh_bus_commands_replayed_total", NULL,
                                      "Repeated message ids answered with the stored reply");
     c->latency = wh_metrics_histogram("wh_bus_command_seconds", NULL,
@@ -103,14 +111,34 @@ void wh_cmd_set_reply(wh_commands *c, pending *p, int status, const char *field,
     free(p->reply);
     p->reply = NULL;
     p->status = status;
-    if (wh_envelope_reply(c->svc, p->env, type, msg, status, field, message, &p->reply, &p->reply_len) != 0)
+    snprintf(p->why, sizeof p->why, "%s", status < 0 && message != NULL ? message : "");
+    if (wh_envelope_reply(c->svc, p->env, type, msg, status, field, message, p->retry_after_ms, &p->reply,
+                          &p->reply_len) != 0)
         p->reply = NULL; /* out of memory: no answer; the client retries */
+}
+
+/* ZMQ_ROUTER_MANDATORY: a connection whose queue is full (it does not read) or that is gone makes the
+ * first frame fail; the reply is dropped, counted and audited — never waited for. */
+static void reply_dropped(wh_commands *c, const pending *p)
+{
+    bool gone = zmq_errno() == EHOSTUNREACH;
+
+    wh_counter_add(gone ? c->dropped_gone : c->dropped_unread, 1);
+    if (!gone)
+        wh_audit_record(c->svc, p->principal != NULL ? p->principal->name : "", p->public_key,
+                        p->cmd != NULL ? p->cmd->request->name : "", "reply_dropped",
+                        "the connection does not read its replies: its send queue is full", NULL);
 }
 
 static void send_reply(wh_commands *c, pending *p)
 {
     for (int i = 0; i < p->n_route; i++)
-        zmq_msg_send(&p->route[i], c->z.sock, ZMQ_SNDMORE | ZMQ_DONTWAIT);
+        if (zmq_msg_send(&p->route[i], c->z.sock, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) {
+            if (i == 0) {
+                reply_dropped(c, p);
+                return;
+            }
+        }
     if (p->reply != NULL)
         zmq_send(c->z.sock, p->reply, p->reply_len, ZMQ_DONTWAIT);
     else if (p->n_route > 0)
@@ -151,6 +179,7 @@ static void reject(wh_commands *c, pending *p, wh_counter *counter, int status, 
                    const char *message)
 {
     const char *decision = status == WH_PERMISSION_DENIED   ? "permission_denied"
+                           : status == WH_UNAVAILABLE       ? "resource_exhausted"
                            : status == WH_TOO_LARGE         ? "too_large"
                            : counter == c->rejected_unknown ? "unknown_type"
                            : counter == c->rejected_text    ? "invalid_text"
@@ -160,7 +189,7 @@ static void reject(wh_commands *c, pending *p, wh_counter *counter, int status, 
 
     wh_counter_add(counter, 1);
     wh_audit_record(c->svc, p->principal != NULL ? p->principal->name : "", p->public_key, type, decision,
-                    message);
+                    message, NULL);
     wh_cmd_set_reply(c, p, status, field, message, NULL);
     if (p->cmd != NULL)
         count(c, p, status);
@@ -252,16 +281,45 @@ static void command_digest(pending *p)
     crypto_generichash_final(&h, p->digest, sizeof p->digest);
 }
 
-/* Checks a received message; true when it joins the batch, false when it was answered already. */
-static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
+/* Who sent it: the key of the connection's handshake, and its principal in the current list. */
+static void identify(wh_service *svc, pending *p, zmq_msg_t *body)
 {
-    wh_service *svc = c->svc;
     const char *user = zmq_msg_gets(body, "User-Id");
-    size_t len = zmq_msg_size(body);
 
     p->received_ns = wh_mono_ns();
     snprintf(p->public_key, sizeof p->public_key, "%s", user != NULL ? user : "");
     p->principal = user != NULL ? wh_access_by_key(svc->access, user) : NULL; /* the current list */
+}
+
+/* The per-connection bounds (peer_bounds.c): true when p may go on. */
+static bool within_bounds(wh_commands *c, pending *p, zmq_msg_t *body)
+{
+    if (wh_peer_unsent_bytes(body) > WH_PEER_UNREAD_MAX_BYTES) {
+        p->retry_after_ms = WH_RETRY_UNREAD_MS;
+        reject(c, p, c->rejected_busy, WH_UNAVAILABLE, "",
+               "the replies already sent on this connection are not being read: read them, then resend "
+               "(same message_id)");
+        return false;
+    }
+    if (p->cmd != fetch_row)
+        return true;
+    if (wh_peer_fetch_in_batch(c, p)) {
+        p->retry_after_ms = WH_RETRY_FETCH_MS;
+        reject(c, p, c->rejected_busy, WH_UNAVAILABLE, "",
+               "one FetchEvents per connection at a time: read its reply, then fetch again");
+        return false;
+    }
+    p->is_fetch = true;
+    return true;
+}
+
+/* Checks a received message; true when it joins the batch, false when it was answered already. */
+static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
+{
+    wh_service *svc = c->svc;
+    size_t len = zmq_msg_size(body);
+
+    identify(svc, p, body);
     if ((int64_t)len > svc->max_frame) {
         recover_cause(svc, p, zmq_msg_data(body), len);
         reject(c, p, c->rejected_large, WH_TOO_LARGE, "", "frame larger than the service accepts");
@@ -302,6 +360,8 @@ static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
         reject(c, p, c->rejected_denied, WH_PERMISSION_DENIED, "", "principal may not send this type");
         return false;
     }
+    if (!within_bounds(c, p, body))
+        return false;
     /* the text policy (wh/text.h), for every command of every service: on the wire, then decoded */
     if (wh_wire_strings_check(p->cmd->request, p->env->payload.data, p->env->payload.len, field, sizeof field,
                               &why) != 0 ||
@@ -313,9 +373,13 @@ static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
     return true;
 }
 
-/* Sends a reply and counts it; the message is answered. */
+/* Sends a reply and counts it; the message is answered.  A handler's PERMISSION_DENIED (an agency
+ * filing as another reporter, say) is a refusal like the framework's: audited. */
 void wh_cmd_finish(wh_commands *c, pending *p)
 {
+    if (p->status == WH_PERMISSION_DENIED && !p->replayed)
+        wh_audit_record(c->svc, p->principal != NULL ? p->principal->name : "", p->public_key,
+                        p->cmd != NULL ? p->cmd->request->name : "", "permission_denied", p->why, NULL);
     count(c, p, p->status);
     send_reply(c, p);
     p->done = true;
@@ -336,9 +400,10 @@ static void on_readable(wh_zsock *z, void *arg)
             pending_clear(p);
             break;
         }
-        if (got < 0)
+        if (got < 0) {
+            identify(c->svc, p, &body); /* audited with who sent it */
             reject(c, p, c->rejected_malformed, WH_MALFORMED, "", "too many frames");
-        else if (admit(c, p, &body))
+        } else if (admit(c, p, &body))
             c->n++;
         zmq_msg_close(&body);
     }
@@ -369,13 +434,14 @@ static void *bind_router(wh_service *svc)
     const char *endpoint = bind != NULL && *bind ? bind : wh_config_bus_endpoint(svc->def->name);
     void *sock = zmq_socket(svc->zctx, ZMQ_ROUTER);
     int64_t hard = WH_HARD_FRAME_LIMIT;
-    int zero = 0, hwm = WH_ROUTER_HWM;
+    int zero = 0, one = 1, sndhwm = WH_ROUTER_SNDHWM, rcvhwm = WH_ROUTER_RCVHWM;
 
     if (sock == NULL || wh_zsock_curve_server(sock, svc->secret_key) != 0 ||
         zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &hard, sizeof hard) != 0 ||
         zmq_setsockopt(sock, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
-        zmq_setsockopt(sock, ZMQ_RCVHWM, &hwm, sizeof hwm) != 0 ||
-        zmq_setsockopt(sock, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0 || zmq_bind(sock, endpoint) != 0) {
+        zmq_setsockopt(sock, ZMQ_RCVHWM, &rcvhwm, sizeof rcvhwm) != 0 ||
+        zmq_setsockopt(sock, ZMQ_SNDHWM, &sndhwm, sizeof sndhwm) != 0 ||
+        zmq_setsockopt(sock, ZMQ_ROUTER_MANDATORY, &one, sizeof one) != 0 || zmq_bind(sock, endpoint) != 0) {
         wh_log_error("cannot bind the command socket", "{s:s, s:s}", "endpoint", endpoint, "error",
                      zmq_strerror(zmq_errno()));
         if (sock != NULL)

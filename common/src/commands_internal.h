@@ -35,6 +35,9 @@ typedef struct pending {
     char **hidden_at; /* an envelope field that failed its check, set aside so no reply echoes it */
     char *hidden;
     int repeat_of; /* index of an earlier command of this batch with the same principal and id, or -1 */
+    bool is_fetch; /* a FetchEvents admitted to this batch (one per connection, peer_bounds.c) */
+    uint32_t retry_after_ms; /* with UNAVAILABLE for a per-connection bound: the reply's retry hint */
+    char why[128];           /* the error reply's message, for the audit of a handler's refusal */
 } pending;
 
 /* The stages of a batch, each timed (wh_bus_batch_stage_seconds{stage=…}): where a command's
@@ -58,7 +61,7 @@ struct wh_commands {
     size_t n;
     wh_counter **by_row; /* [(n_commands + N_BUILTIN) * STATUS_SLOTS], registered on first use */
     wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *rejected_text,
-        *replayed;
+        *rejected_busy, *replayed, *dropped_unread, *dropped_gone;
     wh_histogram *latency;
     wh_histogram *stage[WH_STAGE_COUNT];
     wh_gauge *batch_size;
@@ -71,6 +74,12 @@ void wh_cmd_set_reply(wh_commands *c, pending *p, int status, const char *field,
                       const ProtobufCMessage *msg);
 /* Sends a reply and counts it; the message is answered. */
 void wh_cmd_finish(wh_commands *c, pending *p);
+/* peer_bounds.c: bytes of the connection's socket the kernel has not sent yet (its peer is not
+ * reading them), from the fd the message came in on; 0 when unknown. */
+int wh_peer_unsent_bytes(zmq_msg_t *body);
+/* True when the batch has a FetchEvents of p's connection already. */
+bool wh_peer_fetch_in_batch(const wh_commands *c, const pending *p);
+
 /* Queries answered from a read transaction, then the commands in one write transaction; the
  * replies wait in the batch (every pending answered or ready to be). */
 void wh_cmd_run_batch(wh_commands *c);

@@ -73,3 +73,17 @@ char *wh_ctx_strdup(wh_ctx *ctx, const char *s)
         memcpy(p, s != NULL ? s : "", n);
     return p;
 }
+
+void wh_ctx_audit_disclosure(wh_ctx *ctx, const char *subject_fmt, ...)
+{
+    char subject[64];
+    va_list ap;
+
+    if (ctx->principal == NULL)
+        return;
+    va_start(ap, subject_fmt);
+    vsnprintf(subject, sizeof subject, subject_fmt, ap);
+    va_end(ap);
+    wh_audit_record(ctx->svc, ctx->principal->name, ctx->principal->public_key,
+                    ctx->env != NULL ? ctx->env->type : "", "disclosed", "", subject);
+}

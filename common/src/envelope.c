@@ -57,7 +57,7 @@ int wh_envelope_mark_replayed(uint8_t **frame, size_t *len)
 
 int wh_envelope_reply(const wh_service *svc, const Welfare__Bus__V1__Envelope *cause, const char *reply_type,
                       const ProtobufCMessage *msg, int error_status, const char *error_field,
-                      const char *error_message, uint8_t **frame, size_t *len)
+                      const char *error_message, uint32_t retry_after_ms, uint8_t **frame, size_t *len)
 {
     Welfare__Bus__V1__Envelope env = WELFARE__BUS__V1__ENVELOPE__INIT;
     Welfare__Bus__V1__Error error = WELFARE__BUS__V1__ERROR__INIT;
@@ -81,6 +81,7 @@ int wh_envelope_reply(const wh_service *svc, const Welfare__Bus__V1__Envelope *c
         error.status = (Welfare__Bus__V1__Status)wh_status_to_proto(error_status);
         error.message = (char *)(error_message != NULL ? error_message : "");
         error.field = (char *)(error_field != NULL ? error_field : "");
+        error.retry_after_ms = retry_after_ms;
         env.error = &error;
         return pack_envelope(&env, frame, len);
     }

@@ -433,7 +433,7 @@ int case_store_staff_at_hub(wh_db *db, int64_t staff_id, const char *hub, const 
 int case_store_team_set(wh_db *db, int64_t case_id, int64_t staff_id, int role, bool active, const char *on,
                         int *team_size);
 int case_store_read_plan(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetCaseReply *out);
-char *case_note_for_reader(wh_ctx *ctx, const char *sealed, int64_t id);
+char *case_note_for_reader(wh_ctx *ctx, const char *sealed, const char *kind, int64_t id);
 int case_handle_set_case_goal(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int case_handle_set_case_team_member(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 /* Whether the household of a case was escalated (CLOSE_REASON_UNREACHABLE needs it). */

@@ -98,7 +98,7 @@ static int read_goals(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetCaseRe
         g->domain = (Welfare__Common__V1__NeedDomain)wh_db_i64(r, i, 1, 0);
         g->status = (Welfare__Case__V1__GoalStatus)wh_db_i64(r, i, 2, 0);
         g->target_on = wh_ctx_db_text(ctx, r, i, 3);
-        g->note = case_note_for_reader(ctx, wh_db_text(r, i, 4), g->goal_id);
+        g->note = case_note_for_reader(ctx, wh_db_text(r, i, 4), "goal", g->goal_id);
         g->set_on = wh_ctx_db_text(ctx, r, i, 5);
         out->goals[out->n_goals++] = g;
     }

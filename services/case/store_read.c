@@ -208,12 +208,14 @@ static void follow_up_init(void *m)
     welfare__case__v1__follow_up__init(m);
 }
 
-/* The note in clear for the reader; a note that does not open is shown empty and logged. */
-char *case_note_for_reader(wh_ctx *ctx, const char *sealed, int64_t id)
+/* The note in clear for the reader, audited as a disclosure ("follow_up:7"); a note that does not open
+ * is shown empty and logged. */
+char *case_note_for_reader(wh_ctx *ctx, const char *sealed, const char *kind, int64_t id)
 {
     char *plain = NULL;
     if (!sealed || !*sealed)
         return wh_ctx_strdup(ctx, "");
+    wh_ctx_audit_disclosure(ctx, "%s:%lld", kind, (long long)id);
     if (case_open_note(sealed, &plain) < 0) {
         wh_log_error("could not open a note", "{s:I}", "id", (json_int_t)id);
         return wh_ctx_strdup(ctx, "");
@@ -236,7 +238,7 @@ static int read_follow_ups(wh_ctx *ctx, int64_t case_id, Welfare__Case__V1__GetC
         v[i]->follow_up_id = wh_db_i64(r, row, 0, 0);
         v[i]->kind = (Welfare__Case__V1__FollowUpKind)wh_db_i64(r, row, 1, 0);
         v[i]->recorded_on = wh_ctx_db_text(ctx, r, row, 2);
-        v[i]->note = case_note_for_reader(ctx, wh_db_text(r, row, 3), v[i]->follow_up_id);
+        v[i]->note = case_note_for_reader(ctx, wh_db_text(r, row, 3), "follow_up", v[i]->follow_up_id);
         v[i]->visit_request_id = wh_db_i64(r, row, 4, 0);
         if (!v[i]->recorded_on || !v[i]->note)
             v = NULL;

@@ -104,6 +104,7 @@ int intake_handle_get_household(wh_ctx *ctx, const ProtobufCMessage *req, Protob
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, "household_id",
                            rc == WH_NOT_FOUND ? "no such household" : "could not read household");
+    wh_ctx_audit_disclosure(ctx, "household:%lld", (long long)m->household_id); /* masked names, dates */
     *reply = &r->base;
     return 0;
 }
@@ -121,6 +122,7 @@ int intake_handle_get_referral(wh_ctx *ctx, const ProtobufCMessage *req, Protobu
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, "referral_id",
                            rc == WH_NOT_FOUND ? "no such referral" : "could not read referral");
+    wh_ctx_audit_disclosure(ctx, "referral:%lld", (long long)m->referral_id); /* the concern in clear */
     *reply = &r->base;
     return 0;
 }

@@ -125,12 +125,12 @@ WH_LOG_LEVEL=info
 ENV
 resolve_compose || die "docker-compose config of docker-compose.yml + compose.host.yml"
 dc --profile cli down -v --remove-orphans >/dev/null 2>&1 # what an interrupted run left
-published_ports() { # beyond loopback (WH_ADMIN_BIND): intake's 7101, 7102 and reporting's 7141 only
+published_ports() { # beyond loopback (WH_ADMIN_BIND): intake's 7101, 7102, registry's 7121, 7122 and reporting's 7141 only
     [ "$(docker-compose -f docker-compose.yml --env-file .env.example config | python3 -c '
 import sys, yaml
 services = yaml.safe_load(sys.stdin)["services"]
 print(" ".join(sorted(name + ":" + port.split(":")[1] for name, s in services.items()
-                      for port in s.get("ports", []) if not port.startswith("127.0.0.1:"))))')" = "intake:7101 intake:7102 reporting:7141" ]
+                      for port in s.get("ports", []) if not port.startswith("127.0.0.1:"))))')" = "intake:7101 intake:7102 registry:7121 registry:7122 reporting:7141" ]
 }
 check "the district's compose file publishes only the agencies' bus ports beyond loopback" published_ports
 WH_SECRETS_DIR=$work/secrets WH_IMAGE=$image deploy/make-secrets.sh --agency test-partner >"$work/secrets.log" 2>&1 ||

@@ -150,7 +150,7 @@ static int64_t wait_audit_rows(int64_t want, const char *principal, const char *
     snprintf(since, sizeof since, "%lld", (long long)suite_started_ms);
     return itest_wait_i64_params(
         want, AUDIT_WAIT_S,
-        "SELECT count(*) FROM intake.audit_log WHERE principal = $1 AND public_key = $2"
+        "SELECT coalesce(sum(count), 0) FROM intake.audit_log WHERE principal = $1 AND public_key = $2"
         " AND type = $3 AND decision = 'permission_denied'"
         " AND at >= to_timestamp($4::bigint / 1000.0)",
         principal, key, type, since, NULL);

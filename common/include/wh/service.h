@@ -150,6 +150,12 @@ int wh_ctx_fail(wh_ctx *ctx, int status, const char *field, const char *fmt, ...
 int wh_ctx_business_date(wh_ctx *ctx, const char *given, const char *field, const char *fallback,
                          char out[11]);
 
+/* Audits an accepted command that discloses personal data to its sender (a household's summary, a
+ * sealed note read in clear): an audit_log row, decision "disclosed", with who (principal and key),
+ * the message type and what (subject, e.g. "household:12", "follow_up:7"); the same again within a
+ * tick adds to one row's count.  Nothing for an event being applied. */
+void wh_ctx_audit_disclosure(wh_ctx *ctx, const char *subject_fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Batch-lifetime memory (zeroed). */
 void *wh_ctx_alloc(wh_ctx *ctx, size_t size);
 char *wh_ctx_strdup(wh_ctx *ctx, const char *s);

@@ -70,9 +70,9 @@ static void reply_answers_its_command(void **state)
     cause.correlation_id = "flow-9";
     head.stream = "unit";
     head.head_sequence = 42;
-    assert_int_equal(
-        wh_envelope_reply(&svc, &cause, "welfare.bus.v1.StreamHead", &head.base, 0, NULL, NULL, &frame, &len),
-        0);
+    assert_int_equal(wh_envelope_reply(&svc, &cause, "welfare.bus.v1.StreamHead", &head.base, 0, NULL, NULL,
+                                       0, &frame, &len),
+                     0);
     env = welfare__bus__v1__envelope__unpack(NULL, len, frame);
     assert_non_null(env);
     assert_string_equal(env->causation_id, "cmd-1");
@@ -100,7 +100,8 @@ static void error_reply_is_typed_and_empty(void **state)
 
     cause.message_id = "cmd-2"; /* no correlation: the command started the flow */
     assert_int_equal(wh_envelope_reply(&svc, &cause, "welfare.x.v1.FooReply", NULL, WH_INVALID_ARGUMENT,
-                                       "persons.0.birth_date", "birth date must be YYYY-MM-DD", &frame, &len),
+                                       "persons.0.birth_date", "birth date must be YYYY-MM-DD", 0, &frame,
+                                       &len),
                      0);
     env = welfare__bus__v1__envelope__unpack(NULL, len, frame);
     assert_non_null(env);
@@ -203,7 +204,7 @@ static void reply_never_echoes_a_bad_id(void **state)
     cause.message_id = "cmd-5";
     cause.correlation_id = "flow\xff";
     assert_int_equal(wh_envelope_reply(&svc, &cause, "welfare.x.v1.FooReply", NULL, WH_MALFORMED,
-                                       "correlation_id", "bad", &frame, &len),
+                                       "correlation_id", "bad", 0, &frame, &len),
                      0);
     Welfare__Bus__V1__Envelope *env = welfare__bus__v1__envelope__unpack(NULL, len, frame);
     assert_non_null(env);
@@ -213,7 +214,7 @@ static void reply_never_echoes_a_bad_id(void **state)
     free(frame);
     cause.message_id = "has space";
     assert_int_equal(wh_envelope_reply(&svc, &cause, "welfare.x.v1.FooReply", NULL, WH_MALFORMED,
-                                       "message_id", "bad", &frame, &len),
+                                       "message_id", "bad", 0, &frame, &len),
                      0);
     env = welfare__bus__v1__envelope__unpack(NULL, len, frame);
     assert_non_null(env);

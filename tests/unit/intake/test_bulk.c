@@ -61,6 +61,12 @@ void *wh_ctx_state(wh_ctx *c)
     return NULL;
 }
 
+void wh_ctx_audit_disclosure(wh_ctx *c, const char *subject_fmt, ...)
+{
+    (void)c;
+    (void)subject_fmt;
+}
+
 const wh_principal *wh_ctx_principal(wh_ctx *c)
 {
     return c->principal;

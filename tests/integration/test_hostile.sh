@@ -1,0 +1,25 @@
+#!/bin/bash
+# test_hostile.sh — the hostile-client suite (tests/hostile/hostile.py): a second client, in Python
+# (Debian's python3-zmq and python3-protobuf, classes generated from proto/ by protoc), written from
+# docs/bus-protocol.md alone, sends each class of bad input of issue 10 as its own agency while
+# agency-demo files valid referrals alongside.  Onboards "agency-hostile" as the document says: a
+# reporter registered by the operator, its id listed with the agency's key.
+set -u
+cd "$(dirname "$0")/../.."
+source scripts/stack.sh
+py=/usr/bin/python3
+for need in protoc psql; do
+    command -v "$need" >/dev/null || { echo "FAIL: $need is not installed (scripts/install-deps.sh)"; exit 1; }
+done
+"$py" -c 'import zmq, google.protobuf' 2>/dev/null ||
+    { echo "FAIL: python3-zmq and python3-protobuf are not installed (scripts/install-deps.sh)"; exit 1; }
+gen="$WH_VAR/py"
+mkdir -p "$gen"
+protoc -I proto --python_out="$gen" $(find proto -name '*.proto' | sort) || { echo "FAIL: protoc"; exit 1; }
+"$WH_BIN/welfarectl" keys generate "$WH_VAR/keys" --agency agency-hostile >/dev/null || exit 1
+wh_agency_onboard agency-hostile || { echo "FAIL: could not onboard agency-hostile"; exit 1; }
+"$py" tests/hostile/hostile.py "$gen"
+status=$?
+# bounded memory: consumers that never read their FetchEvents replies (tests/hostile/never_reading.py)
+"$py" tests/hostile/never_reading.py "$gen" "$(wh_service_pid intake)" || status=1
+exit $status
