@@ -26,6 +26,9 @@ from welfare.bus.v1 import envelope_pb2, stream_pb2  # noqa: E402
 PID = int(sys.argv[2])
 IDLE_MIB = float(sys.argv[3]) if len(sys.argv) > 3 else 16
 BOUND_MIB = 64
+# Under ASan (make SAN=1 exports SAN) intake's RSS is shadow memory and the quarantine that keeps up to
+# 256 MiB of freed blocks resident, not ours: the RSS bounds are checked by the plain build's run only.
+SANITIZED = os.environ.get("SAN") == "1"
 CONNECTIONS, REQUESTS = 4, 2000
 KEYS = os.path.join(os.environ["WH_VAR"], "keys")
 failures = []
@@ -116,7 +119,10 @@ def main():
     idle = rss_mib()
     print("intake RSS: before %.1f MiB, peak %.1f MiB with %d connections x %d unread FetchEvents (%.1f s), "
           "idle after %.1f MiB" % (before, busy, CONNECTIONS, REQUESTS, time.time() - t0, idle))
-    check(busy <= BOUND_MIB, "intake's RSS stays at or under %d MiB (peak %.1f MiB)" % (BOUND_MIB, busy))
+    if SANITIZED:
+        print("intake's RSS bounds not checked under ASan (shadow memory and its quarantine of freed blocks)")
+    else:
+        check(busy <= BOUND_MIB, "intake's RSS stays at or under %d MiB (peak %.1f MiB)" % (BOUND_MIB, busy))
     # the bounds engaged, and said so: refusals to connections not reading, or replies dropped to them
     out = subprocess.run(["psql", "-X", "-qtA", os.environ["WH_TEST_DB_URL"], "-v", "since=%d" % int(t0 * 1000)],
                          input="SELECT decision || ':' || sum(count) FROM intake.audit_log WHERE principal = 'cli' "
@@ -129,8 +135,9 @@ def main():
     print("audited for the never-reading connections: %s" % (" ".join(out) or "nothing"))
     check(len(out) > 0, "the refusals and dropped replies of the never-reading connections are audited")
     idle_bound = max(IDLE_MIB, before + 4)
-    check(idle <= idle_bound, "intake's RSS is at most %.1f MiB once they are gone (%.1f MiB; %.1f before)"
-          % (idle_bound, idle, before))
+    if not SANITIZED:
+        check(idle <= idle_bound, "intake's RSS is at most %.1f MiB once they are gone (%.1f MiB; %.1f before)"
+              % (idle_bound, idle, before))
     print("never-reading: %d failed" % len(failures))
     return 1 if failures else 0
 
