@@ -1,0 +1,326 @@
+/*
+ * fuzzy.c — the Korean-aware person score (fuzzy.h): jamo edit distance, romanised names, address
+ * forms, birth-date typos, shared phone; weights and thresholds are the data below.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "fuzzy.h"
+
+#define FUZZY_MAX_JAMO 192 /* names longer than this compare on their first 192 jamo */
+
+const intake_fuzzy_weights intake_fuzzy_default_weights = {
+    .name = 0.45,
+    .name_min = 0.80,
+    .birth_exact = 0.25,
+    .birth_typo = 0.20,
+    .birth_year_near = 0.10,
+    .address = 0.20,
+    .phone = 0.25,
+    .attach = 0.85,
+    .suspect = 0.60,
+};
+
+/* Hangul syllable block and its jamo (Unicode 3.12, conjoining jamo behaviour). */
+enum { S_BASE = 0xAC00, L_BASE = 0x1100, V_BASE = 0x1161, T_BASE = 0x11A7, V_COUNT = 21, T_COUNT = 28 };
+enum { S_COUNT = 19 * V_COUNT * T_COUNT };
+
+static void wipe_free(utf8proc_uint8_t *p)
+{
+    if (!p)
+        return;
+    memset(p, 0, strlen((char *)p));
+    free(p);
+}
+
+static int is_latin_name(const unsigned char *s)
+{
+    for (; *s; s++)
+        if (*s >= 0x80)
+            return 0;
+    return 1;
+}
+
+static int word_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "NGUYEN Van-An" → "an nguyen van": lower-cased words in order, so given/family order is moot. */
+static void latin_form(const char *s, char *out, size_t cap)
+{
+    char buf[256];
+    char *words[32];
+    char *save = NULL;
+    size_t nw = 0, n = 0;
+    for (const char *p = s; *p && n + 1 < sizeof buf; p++)
+        buf[n++] = isalpha((unsigned char)*p) ? (char)tolower((unsigned char)*p) : ' ';
+    buf[n] = '\0';
+    for (char *tok = strtok_r(buf, " ", &save); tok && nw < 32; tok = strtok_r(NULL, " ", &save))
+        words[nw++] = tok;
+    qsort(words, nw, sizeof words[0], word_cmp);
+    out[0] = '\0';
+    for (size_t i = 0; i < nw; i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, "%s%s", i ? " " : "", words[i]);
+    }
+    memset(buf, 0, sizeof buf);
+}
+
+/* Code points of the name's comparable form, Hangul syllables as their jamo, spaces dropped. */
+static size_t name_codes(const char *name, int32_t *out, size_t cap)
+{
+    const unsigned char *in = (const unsigned char *)(name ? name : "");
+    char latin[256];
+    utf8proc_uint8_t *nfc = NULL;
+    const unsigned char *p = in;
+    if (is_latin_name(in)) {
+        latin_form((const char *)in, latin, sizeof latin);
+        p = (const unsigned char *)latin;
+    } else {
+        nfc = utf8proc_NFC(in);
+        if (nfc)
+            p = nfc;
+    }
+    size_t n = 0;
+    while (*p && n < cap) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t len = utf8proc_iterate(p, -1, &c);
+        if (len <= 0)
+            break;
+        p += len;
+        if (c == ' ' || c == 0x3000 || c == '\t')
+            continue;
+        if (c >= S_BASE && c < S_BASE + S_COUNT) {
+            int32_t s = c - S_BASE;
+            out[n++] = L_BASE + s / (V_COUNT * T_COUNT);
+            if (n < cap)
+                out[n++] = V_BASE + (s % (V_COUNT * T_COUNT)) / T_COUNT;
+            if (s % T_COUNT && n < cap)
+                out[n++] = T_BASE + s % T_COUNT;
+        } else {
+            out[n++] = c;
+        }
+    }
+    wipe_free(nfc);
+    memset(latin, 0, sizeof latin);
+    return n;
+}
+
+static size_t min3(size_t a, size_t b, size_t c)
+{
+    size_t m = a < b ? a : b;
+    return m < c ? m : c;
+}
+
+static size_t edit_distance(const int32_t *a, size_t na, const int32_t *b, size_t nb)
+{
+    size_t row[FUZZY_MAX_JAMO + 1];
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            row[j] = min3(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1]));
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+size_t intake_fuzzy_name_distance(const char *a, const char *b, size_t *longest)
+{
+    int32_t ja[FUZZY_MAX_JAMO], jb[FUZZY_MAX_JAMO];
+    size_t na = name_codes(a, ja, FUZZY_MAX_JAMO);
+    size_t nb = name_codes(b, jb, FUZZY_MAX_JAMO);
+    if (longest)
+        *longest = na > nb ? na : nb;
+    size_t d = edit_distance(ja, na, jb, nb);
+    memset(ja, 0, sizeof ja);
+    memset(jb, 0, sizeof jb);
+    return d;
+}
+
+double intake_fuzzy_name_similarity(const char *a, const char *b)
+{
+    size_t longest = 0;
+    size_t d = intake_fuzzy_name_distance(a, b, &longest);
+    if (longest == 0 || !a || !b || !*a || !*b)
+        return 0.0;
+    return 1.0 - (double)d / (double)longest;
+}
+
+/* Romanised address words and their Hangul forms (lower case, after spacing is gone). */
+static const struct {
+    const char *from, *to;
+} address_words[] = {
+    {"beon-gil", "번길"}, {"beongil", "번길"}, {"-gil", "길"}, {"gil", "길"}, {"-ro", "로"},
+    {"ro", "로"},         {"-dong", "동"},     {"dong", "동"},  {"번지", ""},   {"-gu", "구"},
+};
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* A romanised word counts only right after a letter or digit run ends ("suyeong-ro", "12beon-gil"),
+ * never inside a word ("robert"): the next character must not be a Latin letter. */
+static const char *address_word_at(const char *p, size_t *len)
+{
+    for (size_t i = 0; i < sizeof address_words / sizeof address_words[0]; i++) {
+        size_t n = strlen(address_words[i].from);
+        if (!starts_with(p, address_words[i].from))
+            continue;
+        if ((unsigned char)p[0] < 0x80 && isalpha((unsigned char)p[n]))
+            continue;
+        *len = n;
+        return address_words[i].to;
+    }
+    return NULL;
+}
+
+size_t intake_fuzzy_address_form(const char *address, char *out, size_t cap)
+{
+    utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)(address ? address : ""));
+    const char *p = nfc ? (const char *)nfc : "";
+    size_t n = 0;
+    if (cap == 0) {
+        wipe_free(nfc);
+        return 0;
+    }
+    while (*p && n + 1 < cap) {
+        unsigned char c = (unsigned char)*p;
+        size_t len = 0;
+        const char *word = address_word_at(p, &len);
+        if (word && (n > 0 || c >= 0x80)) {
+            for (const char *w = word; *w && n + 1 < cap; w++)
+                out[n++] = *w;
+            p += len;
+        } else if (c == 0xe3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x80) {
+            p += 3; /* U+3000 */
+        } else if (c < 0x80 && (isspace(c) || c == ',' || c == '.' || c == '#' || c == '(' || c == ')')) {
+            p++;
+        } else if (c == '-' && !(n > 0 && isdigit((unsigned char)out[n - 1]) && isdigit((unsigned char)p[1]))) {
+            p++; /* a hyphen counts only between digits: 123-4 is a lot number */
+        } else {
+            out[n++] = c < 0x80 ? (char)tolower(c) : (char)c;
+            p++;
+        }
+    }
+    out[n] = '\0';
+    wipe_free(nfc);
+    return n;
+}
+
+int intake_fuzzy_birth_typo(const char *a, const char *b)
+{
+    if (!a || !b || strlen(a) != 10 || strlen(b) != 10 || strcmp(a, b) == 0)
+        return 0;
+    int diff[10], nd = 0;
+    for (int i = 0; i < 10; i++)
+        if (a[i] != b[i]) {
+            if (nd == 2)
+                return 0;
+            diff[nd++] = i;
+        }
+    if (nd == 1)
+        return isdigit((unsigned char)a[diff[0]]) && isdigit((unsigned char)b[diff[0]]);
+    /* two differences: a swap of neighbours, across the '-' too ("03-12" ↔ "03-21", "1948" ↔ "1984") */
+    int i = diff[0], j = diff[1];
+    int neighbours = j == i + 1 || (j == i + 2 && a[i + 1] == '-');
+    return neighbours && a[i] == b[j] && a[j] == b[i];
+}
+
+static int present(const char *s)
+{
+    return s && *s;
+}
+
+static int birth_year_of(const intake_fuzzy_person *p)
+{
+    if (present(p->birth_date) && strlen(p->birth_date) >= 4)
+        return atoi(p->birth_date);
+    return p->birth_year;
+}
+
+static void add_reason(intake_fuzzy_result *out, const char *reason)
+{
+    size_t len = strlen(out->reasons);
+    snprintf(out->reasons + len, sizeof out->reasons - len, "%s%s", len ? "; " : "", reason);
+}
+
+static double birth_part(const intake_fuzzy_person *a, const intake_fuzzy_person *b,
+                         const intake_fuzzy_weights *w, intake_fuzzy_result *out)
+{
+    if (present(a->birth_date) && present(b->birth_date)) {
+        if (strcmp(a->birth_date, b->birth_date) == 0) {
+            add_reason(out, "birth date");
+            return w->birth_exact;
+        }
+        if (intake_fuzzy_birth_typo(a->birth_date, b->birth_date)) {
+            add_reason(out, "birth date typo");
+            return w->birth_typo;
+        }
+        return 0.0;
+    }
+    int ya = birth_year_of(a), yb = birth_year_of(b);
+    if (ya > 0 && yb > 0 && abs(ya - yb) <= 1) {
+        add_reason(out, "birth year near");
+        return w->birth_year_near;
+    }
+    return 0.0;
+}
+
+static double address_part(const intake_fuzzy_person *a, const intake_fuzzy_person *b,
+                           const intake_fuzzy_weights *w, intake_fuzzy_result *out)
+{
+    char fa[512], fb[512];
+    if (!present(a->address) || !present(b->address))
+        return 0.0;
+    size_t na = intake_fuzzy_address_form(a->address, fa, sizeof fa);
+    intake_fuzzy_address_form(b->address, fb, sizeof fb);
+    int same = na > 0 && strcmp(fa, fb) == 0;
+    memset(fa, 0, sizeof fa);
+    memset(fb, 0, sizeof fb);
+    if (!same)
+        return 0.0;
+    add_reason(out, "address");
+    return w->address;
+}
+
+void intake_fuzzy_score(const intake_fuzzy_person *a, const intake_fuzzy_person *b,
+                        const intake_fuzzy_weights *w, intake_fuzzy_result *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!w)
+        w = &intake_fuzzy_default_weights;
+    if (a->sex && b->sex && a->sex != b->sex) {
+        add_reason(out, "sex differs");
+        return;
+    }
+    double score = 0.0;
+    out->name_similarity = intake_fuzzy_name_similarity(a->name, b->name);
+    if (out->name_similarity >= w->name_min) {
+        char reason[32];
+        snprintf(reason, sizeof reason, "name %.2f", out->name_similarity);
+        add_reason(out, reason);
+        score += w->name * out->name_similarity;
+    }
+    score += birth_part(a, b, w, out);
+    score += address_part(a, b, w, out);
+    if (present(a->phone_digits) && present(b->phone_digits) && strcmp(a->phone_digits, b->phone_digits) == 0) {
+        add_reason(out, "phone");
+        score += w->phone;
+    }
+    out->score = score > 1.0 ? 1.0 : score;
+    out->verdict = out->score >= w->attach    ? INTAKE_FUZZY_SAME
+                   : out->score >= w->suspect ? INTAKE_FUZZY_SUSPECTED
+                                              : INTAKE_FUZZY_DIFFERENT;
+}

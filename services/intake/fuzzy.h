@@ -1,0 +1,75 @@
+/*
+ * fuzzy.h — Korean-aware scoring of two person descriptions (issue 16, "Referrals without a resident
+ * number").  Pure: no database, no clock, no PII key; it sees plaintext only in the caller's memory.
+ * Not yet wired into resolve.c (see the intake README, "Fuzzy matching (not wired)").
+ *
+ * A description is what a neighbour knows: name, birth date or birth year, sex, address, phone digits,
+ * any of them NULL or "".  intake_fuzzy_score compares two and returns a score in [0, 1] with the
+ * reasons that made it; the weights and thresholds are data (intake_fuzzy_default_weights).
+ *   - names: NFC, then Hangul syllables decomposed to jamo and compared by edit distance (so an NFD
+ *     name, a conjoining-jamo name and a one-jamo typo are near); Latin (romanised) names are
+ *     lower-cased and their words sorted, so "NGUYEN Van An" and "van an nguyen" are one name;
+ *   - birth: the same date, or one digit changed or two adjacent digits swapped (a typo), or only a
+ *     birth year within one year (an approximate age);
+ *   - address: spacing, punctuation, 번지, romanised -ro/-gil/-beon-gil and 동/dong forms normalised.
+ *     A road-name address and a lot-number address of the same building cannot be equated without
+ *     the national address database (juso); they simply do not score as an address match;
+ *   - phone: the same digits;
+ *   - sex: both given and different vetoes the match (score 0).
+ */
+#ifndef INTAKE_FUZZY_H
+#define INTAKE_FUZZY_H
+
+#include <stddef.h>
+
+typedef struct intake_fuzzy_person {
+    const char *name;
+    const char *birth_date; /* YYYY-MM-DD, or NULL */
+    int birth_year;         /* 0 when unknown; used when birth_date is absent */
+    char sex;               /* 'F', 'M' or 0 */
+    const char *address;
+    const char *phone_digits;
+} intake_fuzzy_person;
+
+typedef struct intake_fuzzy_weights {
+    double name;                /* times the name similarity when it reaches name_min */
+    double name_min;            /* below this similarity a name contributes nothing */
+    double birth_exact;
+    double birth_typo;          /* one digit changed or two adjacent digits swapped */
+    double birth_year_near;     /* birth years within one */
+    double address;
+    double phone;
+    double attach;              /* a score at least this attaches automatically */
+    double suspect;             /* at least this (and below attach): a DuplicateSuspected */
+} intake_fuzzy_weights;
+
+extern const intake_fuzzy_weights intake_fuzzy_default_weights;
+
+typedef enum intake_fuzzy_verdict {
+    INTAKE_FUZZY_DIFFERENT,
+    INTAKE_FUZZY_SUSPECTED,
+    INTAKE_FUZZY_SAME
+} intake_fuzzy_verdict;
+
+#define INTAKE_FUZZY_REASONS 160
+
+typedef struct intake_fuzzy_result {
+    double score;
+    double name_similarity;
+    intake_fuzzy_verdict verdict;
+    char reasons[INTAKE_FUZZY_REASONS]; /* e.g. "name 0.89; birth typo; address; phone" */
+} intake_fuzzy_result;
+
+/* Jamo edit distance of two names (NFC first); *longest gets the longer jamo length. */
+size_t intake_fuzzy_name_distance(const char *a, const char *b, size_t *longest);
+/* 1 - distance / longest, 0 when either is empty. */
+double intake_fuzzy_name_similarity(const char *a, const char *b);
+/* Writes the comparable form of an address into out (cap bytes, NUL-terminated); returns its length. */
+size_t intake_fuzzy_address_form(const char *address, char *out, size_t cap);
+/* True when two YYYY-MM-DD dates differ by one digit or one swap of adjacent digits. */
+int intake_fuzzy_birth_typo(const char *a, const char *b);
+
+void intake_fuzzy_score(const intake_fuzzy_person *a, const intake_fuzzy_person *b,
+                        const intake_fuzzy_weights *w, intake_fuzzy_result *out);
+
+#endif
