@@ -162,7 +162,7 @@ static const struct {
     const char *from, *to;
 } address_words[] = {
     {"beon-gil", "번길"}, {"beongil", "번길"}, {"-gil", "길"}, {"gil", "길"}, {"-ro", "로"},
-    {"ro", "로"},         {"-dong", "동"},     {"dong", "동"},  {"번지", ""},   {"-gu", "구"},
+    {"ro", "로"},         {"-dong", "동"},     {"dong", "동"}, {"번지", ""},  {"-gu", "구"},
 };
 
 static int starts_with(const char *s, const char *prefix)
@@ -207,7 +207,8 @@ size_t intake_fuzzy_address_form(const char *address, char *out, size_t cap)
             p += 3; /* U+3000 */
         } else if (c < 0x80 && (isspace(c) || c == ',' || c == '.' || c == '#' || c == '(' || c == ')')) {
             p++;
-        } else if (c == '-' && !(n > 0 && isdigit((unsigned char)out[n - 1]) && isdigit((unsigned char)p[1]))) {
+        } else if (c == '-' &&
+                   !(n > 0 && isdigit((unsigned char)out[n - 1]) && isdigit((unsigned char)p[1]))) {
             p++; /* a hyphen counts only between digits: 123-4 is a lot number */
         } else {
             out[n++] = c < 0x80 ? (char)tolower(c) : (char)c;
@@ -315,7 +316,8 @@ void intake_fuzzy_score(const intake_fuzzy_person *a, const intake_fuzzy_person 
     }
     score += birth_part(a, b, w, out);
     score += address_part(a, b, w, out);
-    if (present(a->phone_digits) && present(b->phone_digits) && strcmp(a->phone_digits, b->phone_digits) == 0) {
+    if (present(a->phone_digits) && present(b->phone_digits) &&
+        strcmp(a->phone_digits, b->phone_digits) == 0) {
         add_reason(out, "phone");
         score += w->phone;
     }

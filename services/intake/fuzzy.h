@@ -32,15 +32,15 @@ typedef struct intake_fuzzy_person {
 } intake_fuzzy_person;
 
 typedef struct intake_fuzzy_weights {
-    double name;                /* times the name similarity when it reaches name_min */
-    double name_min;            /* below this similarity a name contributes nothing */
+    double name;     /* times the name similarity when it reaches name_min */
+    double name_min; /* below this similarity a name contributes nothing */
     double birth_exact;
-    double birth_typo;          /* one digit changed or two adjacent digits swapped */
-    double birth_year_near;     /* birth years within one */
+    double birth_typo;      /* one digit changed or two adjacent digits swapped */
+    double birth_year_near; /* birth years within one */
     double address;
     double phone;
-    double attach;              /* a score at least this attaches automatically */
-    double suspect;             /* at least this (and below attach): a DuplicateSuspected */
+    double attach;  /* a score at least this attaches automatically */
+    double suspect; /* at least this (and below attach): a DuplicateSuspected */
 } intake_fuzzy_weights;
 
 extern const intake_fuzzy_weights intake_fuzzy_default_weights;

@@ -19,8 +19,8 @@
 static intake_fuzzy_person person(const char *name, const char *birth, char sex, const char *address,
                                   const char *phone)
 {
-    intake_fuzzy_person p = {.name = name, .birth_date = birth, .sex = sex, .address = address,
-                             .phone_digits = phone};
+    intake_fuzzy_person p = {
+        .name = name, .birth_date = birth, .sex = sex, .address = address, .phone_digits = phone};
     return p;
 }
 
@@ -137,8 +137,8 @@ static void neighbour_report_is_a_suspicion_until_a_phone_agrees(void **state)
 static void weights_are_data(void **state)
 {
     (void)state;
-    /* one jamo apart, same birth and address: 0.45 * 6/7 + 0.25 + 0.20 = 0.84 (ㅇㅣ ㅇㅕㅇ ㅎㅢ), an operator decides by
-     * default; a district that trusts such typos lowers attach */
+    /* one jamo apart, same birth and address: 0.45 * 6/7 + 0.25 + 0.20 = 0.84 (ㅇㅣ ㅇㅕㅇ ㅎㅢ), an operator
+     * decides by default; a district that trusts such typos lowers attach */
     intake_fuzzy_weights lenient = intake_fuzzy_default_weights;
     lenient.attach = 0.80;
     intake_fuzzy_person a = person("이영희", "1950-01-01", 'F', "광안동 1", NULL);
