@@ -10,6 +10,17 @@ bool registry_text_ok(const char *s, size_t max)
     return s && *s && wh_utf8_valid(s, max);
 }
 
+int registry_page_check(wh_ctx *ctx, int32_t limit, int64_t after_id, const char *dong_code)
+{
+    if (limit < 0 || limit > 1000)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "limit", "limit must be 0..1000");
+    if (after_id < 0)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "after_id", "after_id must not be negative");
+    if (dong_code && !wh_utf8_valid(dong_code, 32))
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "dong_code", "dong_code must be at most 32 bytes");
+    return 0;
+}
+
 int registry_handle_register_provider(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
 {
     const Welfare__Registry__V1__RegisterProvider *m = (const void *)req;

@@ -1,11 +1,11 @@
 /*
  * handle_resource.c — RegisterResource (a "resource discovery" event), GetResource, ListResources.
  */
-#include "registry.h"
+#include "ledger.h"
 
 #include "wh/util.h"
 
-#define MAX_AMOUNT_KRW 10000000000000LL /* 10^13: more than a district's yearly budget */
+#define MAX_AMOUNT_KRW REGISTRY_MAX_KRW
 
 static int validate(wh_ctx *ctx, const Welfare__Registry__V1__RegisterResource *m)
 {
@@ -21,8 +21,6 @@ static int validate(wh_ctx *ctx, const Welfare__Registry__V1__RegisterResource *
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "capacity", "capacity must be 1..1000000");
     if (m->amount_krw < 0 || m->amount_krw > MAX_AMOUNT_KRW)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "amount_krw", "amount_krw must be 0..10^13");
-    if (m->kind == WELFARE__REGISTRY__V1__RESOURCE_KIND__RESOURCE_KIND_SERVICE && m->amount_krw != 0)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "amount_krw", "a service has no amount");
     if (m->eligibility_notes && !wh_utf8_valid(m->eligibility_notes, 1000))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "eligibility_notes", "at most 1000 bytes of UTF-8");
     if (m->title && !wh_utf8_valid(m->title, 200))
@@ -31,6 +29,9 @@ static int validate(wh_ctx *ctx, const Welfare__Registry__V1__RegisterResource *
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "discovered_on", "discovered_on must be YYYY-MM-DD");
     if (m->min_severity < 0 || m->min_severity > WELFARE__COMMON__V1__SEVERITY__SEVERITY_CRITICAL)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "min_severity", "unknown severity");
+    const char *field = NULL;
+    if (registry_finder_check(m->finder, &field) < 0)
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, field, "invalid %s", field);
     return 0;
 }
 
@@ -50,7 +51,12 @@ int registry_handle_register_resource(wh_ctx *ctx, const ProtobufCMessage *req, 
     if (!r)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
     welfare__registry__v1__register_resource_reply__init(r);
-    if ((rc = registry_store_insert_resource(db, m, &r->resource_id)) < 0)
+    registry_finder f;
+    char hub[33];
+    if ((rc = registry_store_hub_of(db, m->dong_code, hub)) < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not read the dong map");
+    registry_finder_resolve(m->finder, hub, &f);
+    if ((rc = registry_store_insert_resource(db, m, &f, &r->resource_id)) < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not register the resource");
 
     Welfare__Registry__V1__ResourceRegistered ev = WELFARE__REGISTRY__V1__RESOURCE_REGISTERED__INIT;
@@ -63,6 +69,8 @@ int registry_handle_register_resource(wh_ctx *ctx, const ProtobufCMessage *req, 
     ev.amount_krw = m->amount_krw;
     ev.is_private = is_private;
     ev.discovered_on = m->discovered_on;
+    if (!(ev.finder = registry_finder_message(ctx, &f)))
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
     if ((rc = wh_ctx_emit(ctx, &ev.base)) < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not emit ResourceRegistered");
     *reply = &r->base;
@@ -89,19 +97,16 @@ int registry_handle_get_resource(wh_ctx *ctx, const ProtobufCMessage *req, Proto
 int registry_handle_list_resources(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
 {
     const Welfare__Registry__V1__ListResources *m = (const void *)req;
-    if (m->limit < 0 || m->limit > 1000)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "limit", "limit must be 0..1000");
-    if (m->after_id < 0)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "after_id", "after_id must not be negative");
-    if (m->dong_code && !wh_utf8_valid(m->dong_code, 32))
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "dong_code", "dong_code must be at most 32 bytes");
+    int rc = registry_page_check(ctx, m->limit, m->after_id, m->dong_code);
+    if (rc < 0)
+        return rc;
     if (m->domain < 0 || m->domain > WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_EDUCATION)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "domain", "unknown domain");
     Welfare__Registry__V1__ListResourcesReply *r = wh_ctx_alloc(ctx, sizeof *r);
     if (!r)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
     welfare__registry__v1__list_resources_reply__init(r);
-    int rc = registry_store_list_resources(ctx, m, &r->resources, &r->n_resources);
+    rc = registry_store_list_resources(ctx, m, &r->resources, &r->n_resources);
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not list resources");
     *reply = &r->base;

@@ -90,7 +90,10 @@ int registry_store_insert_provider(wh_db *db, const Welfare__Registry__V1__Regis
                                    const char *registered_by, int64_t *id);
 /* Whether the provider exists and is private. 0, or WH_NOT_FOUND. */
 int registry_store_provider(wh_db *db, int64_t provider_id, bool *is_private);
-int registry_store_insert_resource(wh_db *db, const Welfare__Registry__V1__RegisterResource *r, int64_t *id);
+struct registry_finder;
+/* Stores a resource with the finder credited (ledger.h). */
+int registry_store_insert_resource(wh_db *db, const Welfare__Registry__V1__RegisterResource *r,
+                                   const struct registry_finder *f, int64_t *id);
 
 /* Resources with capacity left in the given domains, with their dong's hub and the provider's dong
  * centre: in the whole district (dong NULL), or only in the dong, the hub dong and the dongs the hub
@@ -112,6 +115,8 @@ int registry_store_insert_reservation(wh_db *db, int64_t resource_id, int64_t li
 int registry_store_release(wh_db *db, int64_t reservation_id, const char *released_on, int64_t *resource_id,
                            int *remaining);
 
+/* Inserts a row with a RETURNING id statement: 0 with *id, WH_INTERNAL when no row came back. */
+int registry_store_insert_id(wh_db *db, const char *stmt, const wh_params *p, int64_t *id);
 /* Reads resources into reply messages allocated from ctx. */
 int registry_store_get_resource(wh_ctx *ctx, int64_t id, Welfare__Registry__V1__Resource **out);
 int registry_store_list_resources(wh_ctx *ctx, const Welfare__Registry__V1__ListResources *q,
@@ -132,6 +137,9 @@ int registry_reserve(wh_ctx *ctx, int64_t resource_id, int64_t linkage_id, int64
 
 /* True when s is 1..max bytes of valid UTF-8. */
 bool registry_text_ok(const char *s, size_t max);
+/* A list query's page: limit 0..1000, after_id >= 0, a dong code (NULL: none) of at most 32 bytes.
+ * 0, or the typed failure naming the field. */
+int registry_page_check(wh_ctx *ctx, int32_t limit, int64_t after_id, const char *dong_code);
 
 /* --- handlers --------------------------------------------------------------------------------- */
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "registry.h"
+#include "ledger.h"
 #include "wh/db_rows.h"
 
 const wh_db_statement registry_statements[] = {
@@ -22,8 +22,8 @@ const wh_db_statement registry_statements[] = {
     {"registry_provider", "SELECT is_private FROM provider WHERE id = $1"},
     {"registry_insert_resource",
      "INSERT INTO resource (provider_id, domain, kind, dong_code, capacity, remaining, amount_krw, "
-     "eligibility_notes, discovered_on, title, min_severity) "
-     "VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10) RETURNING id"},
+     "eligibility_notes, discovered_on, title, min_severity, finder_member_id, finder_team, finder_hub) "
+     "VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id"},
     {"registry_candidates",
      "SELECT r.id, r.provider_id, r.domain, r.kind, r.min_severity, r.remaining, r.dong_code, "
      "d.hub_dong_code, r.title, c.latitude, c.longitude "
@@ -57,13 +57,17 @@ const wh_db_statement registry_statements[] = {
     {"registry_give_capacity", "UPDATE resource SET remaining = remaining + 1 WHERE id = $1 AND remaining < "
                                "capacity RETURNING remaining"},
     {"registry_get_resource",
-     "SELECT r.id, r.provider_id, p.name, p.is_private, p.has_mou, r.domain, r.kind, r.dong_code, "
+     "SELECT r.id, r.provider_id, p.name, p.is_private, "
+     "p.has_mou OR EXISTS (SELECT 1 FROM mou m WHERE m.provider_id = p.id), r.domain, r.kind, r.dong_code, "
      "r.capacity, r.remaining, r.amount_krw, r.eligibility_notes, r.discovered_on::text, r.title, "
-     "r.min_severity FROM resource r JOIN provider p ON p.id = r.provider_id WHERE r.id = $1"},
+     "r.min_severity, r.finder_member_id, r.finder_team, r.finder_hub "
+     "FROM resource r JOIN provider p ON p.id = r.provider_id WHERE r.id = $1"},
     {"registry_list_resources",
-     "SELECT r.id, r.provider_id, p.name, p.is_private, p.has_mou, r.domain, r.kind, r.dong_code, "
+     "SELECT r.id, r.provider_id, p.name, p.is_private, "
+     "p.has_mou OR EXISTS (SELECT 1 FROM mou m WHERE m.provider_id = p.id), r.domain, r.kind, r.dong_code, "
      "r.capacity, r.remaining, r.amount_krw, r.eligibility_notes, r.discovered_on::text, r.title, "
-     "r.min_severity FROM resource r JOIN provider p ON p.id = r.provider_id "
+     "r.min_severity, r.finder_member_id, r.finder_team, r.finder_hub "
+     "FROM resource r JOIN provider p ON p.id = r.provider_id "
      "WHERE ($1 = '' OR r.dong_code = $1) AND ($2::integer = 0 OR r.domain = $2::integer) AND r.id > $3 "
      "ORDER BY r.id LIMIT $4"},
     /* service linkages of any household (store_linkage.c) */
@@ -99,7 +103,7 @@ const wh_db_statement registry_statements[] = {
 };
 const size_t registry_statements_count = sizeof registry_statements / sizeof registry_statements[0];
 
-static int insert_returning_id(wh_db *db, const char *stmt, const wh_params *p, int64_t *id)
+int registry_store_insert_id(wh_db *db, const char *stmt, const wh_params *p, int64_t *id)
 {
     PGresult *r;
     int rc = wh_db_query_row(db, stmt, p, &r);
@@ -152,7 +156,7 @@ int registry_store_insert_provider(wh_db *db, const Welfare__Registry__V1__Regis
     wh_params_bool(&p, m->has_mou);
     wh_params_text(&p, m->dong_code);
     wh_params_text(&p, registered_by);
-    return insert_returning_id(db, "registry_insert_provider", &p, id);
+    return registry_store_insert_id(db, "registry_insert_provider", &p, id);
 }
 
 int registry_store_provider(wh_db *db, int64_t provider_id, bool *is_private)
@@ -172,7 +176,8 @@ int registry_store_provider(wh_db *db, int64_t provider_id, bool *is_private)
     return 0;
 }
 
-int registry_store_insert_resource(wh_db *db, const Welfare__Registry__V1__RegisterResource *m, int64_t *id)
+int registry_store_insert_resource(wh_db *db, const Welfare__Registry__V1__RegisterResource *m,
+                                   const registry_finder *f, int64_t *id)
 {
     wh_params p;
     wh_params_reset(&p);
@@ -186,7 +191,10 @@ int registry_store_insert_resource(wh_db *db, const Welfare__Registry__V1__Regis
     wh_params_text(&p, m->discovered_on);
     wh_params_text(&p, m->title ? m->title : "");
     wh_params_i64(&p, m->min_severity);
-    return insert_returning_id(db, "registry_insert_resource", &p, id);
+    wh_params_i64(&p, f->member_id);
+    wh_params_i64(&p, f->team);
+    wh_params_text(&p, f->hub_dong_code);
+    return registry_store_insert_id(db, "registry_insert_resource", &p, id);
 }
 
 /* "{1,2,5}": the domains as a PostgreSQL array literal, passed as one parameter. */
@@ -297,7 +305,7 @@ int registry_store_insert_reservation(wh_db *db, int64_t resource_id, int64_t li
     wh_params_i64(&p, linkage_id);
     wh_params_i64(&p, case_id);
     wh_params_text(&p, reserved_on);
-    return insert_returning_id(db, "registry_insert_reservation", &p, id);
+    return registry_store_insert_id(db, "registry_insert_reservation", &p, id);
 }
 
 int registry_store_release(wh_db *db, int64_t reservation_id, const char *released_on, int64_t *resource_id,
@@ -350,7 +358,10 @@ static Welfare__Registry__V1__Resource *resource_from_row(wh_ctx *ctx, const PGr
     m->discovered_on = wh_ctx_db_text(ctx, r, row, 12);
     m->title = wh_ctx_db_text(ctx, r, row, 13);
     m->min_severity = (Welfare__Common__V1__Severity)wh_db_i64(r, row, 14, 0);
-    return m;
+    registry_finder f = {.member_id = wh_db_i64(r, row, 15, 0), .team = (int)wh_db_i64(r, row, 16, 0)};
+    snprintf(f.hub_dong_code, sizeof f.hub_dong_code, "%s", wh_db_text(r, row, 17));
+    m->finder = registry_finder_message(ctx, &f);
+    return m->finder ? m : NULL;
 }
 
 int registry_store_get_resource(wh_ctx *ctx, int64_t id, Welfare__Registry__V1__Resource **out)

@@ -133,6 +133,32 @@ int reporting_fact_resource(const Welfare__Registry__V1__ResourceRegistered *e, 
     return 0;
 }
 
+/* The resource ledger (registry's ledger.proto): a donation pledged is one resource discovery case
+ * on pledged_on, with no amount yet; its value counts as it is received, on each receipt's date, in
+ * the donation's dong — so a recurring pledge is counted per period by the instalments that arrived. */
+int reporting_fact_donation_pledged(const Welfare__Registry__V1__DonationPledged *e, reporting_fact *f,
+                                    const char **field)
+{
+    int rc = fact_start(f, e->dong_code, "dong_code", e->pledged_on, "pledged_on", field);
+    if (rc == 0)
+        f->delta[REPORTING_FACT_RESOURCES] = 1;
+    return rc;
+}
+
+int reporting_fact_donation_received(const Welfare__Registry__V1__DonationReceived *e, reporting_fact *f,
+                                     const char **field)
+{
+    int rc = fact_start(f, e->dong_code, "dong_code", e->received_on, "received_on", field);
+    if (rc != 0)
+        return rc;
+    if (e->amount_krw <= 0) {
+        *field = "amount_krw";
+        return WH_INVALID_ARGUMENT;
+    }
+    f->delta[REPORTING_FACT_AMOUNT_KRW] = e->amount_krw;
+    return 0;
+}
+
 /* A home visit recorded without a plan (visit_id 0): met and counselled is a site visit, not at home or
  * refused a missed one; moved, deceased, or a planned visit (counted from routing's VisitCompleted
  * already) add nothing. */

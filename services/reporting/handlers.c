@@ -207,6 +207,22 @@ static int apply_resource(wh_ctx *ctx, const ProtobufCMessage *m)
     return add_fact(ctx, m, rc, &f, field);
 }
 
+static int apply_donation_pledged(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    reporting_fact f;
+    const char *field = NULL;
+    int rc = reporting_fact_donation_pledged((const Welfare__Registry__V1__DonationPledged *)m, &f, &field);
+    return add_fact(ctx, m, rc, &f, field);
+}
+
+static int apply_donation_received(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    reporting_fact f;
+    const char *field = NULL;
+    int rc = reporting_fact_donation_received((const Welfare__Registry__V1__DonationReceived *)m, &f, &field);
+    return add_fact(ctx, m, rc, &f, field);
+}
+
 static int apply_dong(wh_ctx *ctx, const ProtobufCMessage *m)
 {
     const Welfare__Routing__V1__DongDefined *e = (const Welfare__Routing__V1__DongDefined *)m;
@@ -258,6 +274,8 @@ const wh_subscription reporting_subscriptions[] = {
     {"case", &welfare__case__v1__home_visit_recorded__descriptor, apply_home_visit},
     {"registry", &welfare__registry__v1__service_linkage_changed__descriptor, apply_service_linkage},
     {"registry", &welfare__registry__v1__resource_registered__descriptor, apply_resource},
+    {"registry", &welfare__registry__v1__donation_pledged__descriptor, apply_donation_pledged},
+    {"registry", &welfare__registry__v1__donation_received__descriptor, apply_donation_received},
     {"routing", &welfare__routing__v1__dong_defined__descriptor, apply_dong},
     {"routing", &welfare__routing__v1__staff_registered__descriptor, apply_staff},
     {"routing", &welfare__routing__v1__staff_deactivated__descriptor, apply_staff_gone},

@@ -38,6 +38,9 @@ const reporting_kpi_def reporting_kpi_defs[REPORTING_KPI_COUNT] = {
      REPORTING_FACT_VISITS, -1},
     {REPORTING_KPI_LINKAGES, "service_linkages", "서비스 연계", "Service linkages", "linkages",
      REPORTING_AGG_DAILY_SUM, REPORTING_FACT_LINKAGES, -1},
+    /* the resource ledger (registry): a resource registered (ResourceRegistered) or a donation pledged
+     * (DonationPledged) is one case on its date; the amount is a resource's value on discovery plus
+     * each donation's value as it is received (DonationReceived, on its date) */
     {REPORTING_KPI_RESOURCES, "resources_discovered", "자원발굴 건수", "Resource discovery cases", "cases",
      REPORTING_AGG_DAILY_SUM, REPORTING_FACT_RESOURCES, -1},
     {REPORTING_KPI_AMOUNT_KRW, "resource_amount_krw", "자원발굴 금액", "Resource discovery amount", "KRW",

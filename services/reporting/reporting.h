@@ -21,6 +21,7 @@
 #include "welfare/intake/v1/events.pb-c.h"
 #include "welfare/intake/v1/roster.pb-c.h"
 #include "welfare/registry/v1/events.pb-c.h"
+#include "welfare/registry/v1/ledger.pb-c.h"
 #include "welfare/reporting/v1/commands.pb-c.h"
 #include "welfare/routing/v1/events.pb-c.h"
 #include "wh/db.h"
@@ -87,6 +88,11 @@ int reporting_fact_service_linkage(const Welfare__Registry__V1__ServiceLinkageCh
 bool reporting_fact_empty(const reporting_fact *f);
 int reporting_fact_resource(const Welfare__Registry__V1__ResourceRegistered *e, reporting_fact *f,
                             const char **field);
+/* The donation ledger: a pledge is a resource discovery case, a receipt its amount. */
+int reporting_fact_donation_pledged(const Welfare__Registry__V1__DonationPledged *e, reporting_fact *f,
+                                    const char **field);
+int reporting_fact_donation_received(const Welfare__Registry__V1__DonationReceived *e, reporting_fact *f,
+                                     const char **field);
 
 /* True for a dong code reporting accepts: 1..23 ASCII letters, digits or '-' (Korean administrative
  * codes are 10 digits; tests and other districts may use others). */

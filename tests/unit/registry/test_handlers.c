@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "fake_ctx.h"
-#include "registry.h"
+#include "ledger.h"
 
 extern const wh_migration registry_migrations[];
 extern const size_t registry_migrations_count;
@@ -80,9 +80,16 @@ static void resource_validation(void **state)
     m = good_resource();
     m.capacity = 0;
     expect_invalid(registry_handle_register_resource, &m.base, "capacity");
+    /* a donated service carries its estimated value now (it used to be refused): a bad finder is not */
     m = good_resource();
+    Welfare__Registry__V1__Finder finder = WELFARE__REGISTRY__V1__FINDER__INIT;
     m.kind = SERVICE;
-    expect_invalid(registry_handle_register_resource, &m.base, "amount_krw");
+    m.finder = &finder;
+    finder.team = 9;
+    expect_invalid(registry_handle_register_resource, &m.base, "finder.team");
+    finder.team = 0;
+    finder.member_id = -1;
+    expect_invalid(registry_handle_register_resource, &m.base, "finder.member_id");
     m = good_resource();
     m.amount_krw = -1;
     expect_invalid(registry_handle_register_resource, &m.base, "amount_krw");
@@ -155,8 +162,10 @@ static void capacity_and_query_validation(void **state)
 static int db_setup(void **state)
 {
     (void)state;
-    int rc = fake_db_setup("registry", registry_migrations, registry_migrations_count, registry_statements,
-                           registry_statements_count);
+    size_t n_statements;
+    const wh_db_statement *statements = registry_all_statements(&n_statements);
+    int rc =
+        fake_db_setup("registry", registry_migrations, registry_migrations_count, statements, n_statements);
     return rc == -2 ? -1 : 0; /* unset: the tests skip themselves */
 }
 

@@ -191,6 +191,39 @@ static void resource_counts_case_and_amount(void **state)
     assert_string_equal(field, "amount_krw");
 }
 
+/* The donation ledger: the pledge is the case (on pledged_on), each receipt adds its amount on its
+ * own date (a recurring pledge counts per period). */
+static void donation_pledge_is_a_case_receipt_its_amount(void **state)
+{
+    (void)state;
+    Welfare__Registry__V1__DonationPledged p = WELFARE__REGISTRY__V1__DONATION_PLEDGED__INIT;
+    Welfare__Registry__V1__DonationReceived r = WELFARE__REGISTRY__V1__DONATION_RECEIVED__INIT;
+    reporting_fact f;
+    const char *field = NULL;
+    p.dong_code = "2650053000";
+    p.pledged_on = "2016-04-01";
+    p.pledged_krw = 96000000;
+    assert_int_equal(reporting_fact_donation_pledged(&p, &f, &field), 0);
+    only(&f, REPORTING_FACT_RESOURCES, 1);
+    assert_string_equal(f.day, "2016-04-01");
+    r.dong_code = "2650053000";
+    r.received_on = "2016-05-01";
+    r.amount_krw = 8000000;
+    assert_int_equal(reporting_fact_donation_received(&r, &f, &field), 0);
+    only(&f, REPORTING_FACT_AMOUNT_KRW, 8000000);
+    assert_string_equal(f.day, "2016-05-01");
+    r.amount_krw = 0;
+    assert_int_equal(reporting_fact_donation_received(&r, &f, &field), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "amount_krw");
+    r.amount_krw = 1;
+    r.received_on = "2016-13-01";
+    assert_int_equal(reporting_fact_donation_received(&r, &f, &field), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "received_on");
+    p.dong_code = "";
+    assert_int_equal(reporting_fact_donation_pledged(&p, &f, &field), WH_INVALID_ARGUMENT);
+    assert_string_equal(field, "dong_code");
+}
+
 static void dong_codes(void **state)
 {
     assert_true(reporting_dong_code_valid("2650051000"));
@@ -224,6 +257,7 @@ int main(void)
         cmocka_unit_test(bad_dates_and_dongs_name_the_field),
         cmocka_unit_test(each_event_counts_its_column),
         cmocka_unit_test(resource_counts_case_and_amount),
+        cmocka_unit_test(donation_pledge_is_a_case_receipt_its_amount),
         cmocka_unit_test(outreach_visits_and_linkages),
         cmocka_unit_test(dong_codes),
         cmocka_unit_test(kpi_table_is_complete),

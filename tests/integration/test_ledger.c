@@ -1,0 +1,439 @@
+/*
+ * test_ledger.c — the registry's resource ledger over the real bus and PostgreSQL, to reporting's KPI.
+ *
+ *   routing   a basic-type hub dong A and a sphere-type dong B it serves
+ *   registry  a partner and its MOU (12 housing repairs a year, found by the resource-engaging
+ *             team); a donated service in B valued at KRW 300,000, found by member 501 (credited to
+ *             the hub A); a firm's monthly pledge of KRW 8,000,000 × 12 in B (member 501, received
+ *             on the spot, then monthly: 7 instalments in April–October, one in November); a person's
+ *             one-off KRW 500,000 of goods in A (the name sealed: in no column, event or log in clear)
+ *   bad input negative amount, receipt over the pledge, unknown resource, MOU ending before it
+ *             starts, allocation over the received amount, unknown linkage: typed errors naming the
+ *             field, nothing changed
+ *   intake    a household of B, linked to emergency aid; KRW 3,000,000 of the firm's gift allocated
+ *             to that linkage (DonationAllocated names the household)
+ *   reporting QueryKpi April–October 2016: resource discovery cases 3 (1 resource + 2 pledges) worth
+ *             300,000 + 7 × 8,000,000 + 500,000 = KRW 56,800,000; per dong; November's instalment in
+ *             November only
+ *   registry  TallyFinds per member, team and hub
+ *
+ * Dongs "74…" and "75…" of this run, persons 3700–3701.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "itest.h"
+#include "welfare/registry/v1/commands.pb-c.h"
+#include "welfare/registry/v1/ledger.pb-c.h"
+#include "welfare/routing/v1/commands.pb-c.h"
+#include "wh/status.h"
+
+#define PERSON     3700
+#define MEMBER     501
+#define ENGAGING   WELFARE__REGISTRY__V1__SAFETY_NET_TEAM__SAFETY_NET_TEAM_RESOURCE_ENGAGING
+#define DONOR_NAME "박순자"
+
+static struct {
+    char a[11], b[11];
+    whc *intake, *registry, *routing;
+    int64_t provider, resource, firm, person_gift, household, linkage;
+} sc;
+
+static char *id_text(int64_t v)
+{
+    static char buf[8][24];
+    static int k;
+    char *s = buf[k++ % 8];
+    snprintf(s, 24, "%lld", (long long)v);
+    return s;
+}
+
+static void expect_error(const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply_type,
+                         int status, const char *field)
+{
+    ProtobufCMessage *reply = NULL;
+    whc_error err;
+    int rc = whc_call(sc.registry, req, reply_type, &reply, &err);
+    if (rc != status || strcmp(err.field, field) != 0)
+        fail_msg("%s: want %s (%s), got %s (%s): %s", req->descriptor->name, wh_status_name(status), field,
+                 wh_status_name(rc), err.field, err.message);
+    if (reply)
+        protobuf_c_message_free_unpacked(reply, NULL);
+}
+
+/* The ledger's state as one number per table, to prove a refused command changed nothing. */
+static int64_t ledger_state(void)
+{
+    return itest_sql_i64(
+        "SELECT hashtext(concat_ws(',', (SELECT count(*) FROM registry.donation), "
+        "(SELECT count(*) FROM registry.donation_receipt), "
+        "(SELECT count(*) FROM registry.donation_allocation), (SELECT count(*) FROM registry.mou), "
+        "(SELECT sum(received_krw) FROM registry.donation), "
+        "(SELECT sum(allocated_krw) FROM registry.donation)))",
+        NULL);
+}
+
+static int64_t call_id(whc *c, const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply_type,
+                       int64_t (*id_of)(const ProtobufCMessage *))
+{
+    ProtobufCMessage *r = itest_call(c, req, reply_type);
+    int64_t id = id_of(r);
+    protobuf_c_message_free_unpacked(r, NULL);
+    return id;
+}
+
+static int64_t provider_id_of(const ProtobufCMessage *m)
+{
+    return ((const Welfare__Registry__V1__RegisterProviderReply *)m)->provider_id;
+}
+
+static int64_t resource_id_of(const ProtobufCMessage *m)
+{
+    return ((const Welfare__Registry__V1__RegisterResourceReply *)m)->resource_id;
+}
+
+static int64_t donation_id_of(const ProtobufCMessage *m)
+{
+    return ((const Welfare__Registry__V1__RecordDonationReply *)m)->donation_id;
+}
+
+static int64_t linkage_id_of(const ProtobufCMessage *m)
+{
+    return ((const Welfare__Registry__V1__RequestServiceLinkageReply *)m)->linkage_id;
+}
+
+/* --- the district ----------------------------------------------------------------------------- */
+
+static void define_dong(const char *code, const char *hub, int hub_type)
+{
+    Welfare__Routing__V1__DefineDong d = WELFARE__ROUTING__V1__DEFINE_DONG__INIT;
+    Welfare__Common__V1__GeoPoint centre = WELFARE__COMMON__V1__GEO_POINT__INIT;
+    centre.latitude = 35.160;
+    centre.longitude = 129.115;
+    d.dong_code = (char *)code;
+    d.name = "Itest ledger dong";
+    d.hub_type = hub_type;
+    d.hub_dong_code = (char *)hub;
+    d.centre = &centre;
+    protobuf_c_message_free_unpacked(
+        itest_call(sc.routing, &d.base, &welfare__routing__v1__define_dong_reply__descriptor), NULL);
+}
+
+static void set_up(void)
+{
+    define_dong(sc.a, sc.a, WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC);
+    define_dong(sc.b, sc.a, WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_SPHERE);
+    assert_int_equal(itest_wait_i64_params(1, 30,
+                                           "SELECT count(*) FROM registry.dong WHERE dong_code = $1 AND "
+                                           "hub_dong_code = $2",
+                                           sc.b, sc.a, NULL),
+                     1);
+    Welfare__Registry__V1__RegisterProvider p = WELFARE__REGISTRY__V1__REGISTER_PROVIDER__INIT;
+    char name[80];
+    snprintf(name, sizeof name, "Itest Saemaul committee %s", itest_run_id());
+    p.name = name;
+    p.kind = WELFARE__REGISTRY__V1__PROVIDER_KIND__PROVIDER_KIND_PRIVATE;
+    p.dong_code = sc.a;
+    sc.provider = call_id(sc.registry, &p.base, &welfare__registry__v1__register_provider_reply__descriptor,
+                          provider_id_of);
+}
+
+static void mou(void)
+{
+    Welfare__Registry__V1__RecordMou u = WELFARE__REGISTRY__V1__RECORD_MOU__INIT;
+    Welfare__Registry__V1__MouCommitment c = WELFARE__REGISTRY__V1__MOU_COMMITMENT__INIT;
+    Welfare__Registry__V1__MouCommitment *cs[] = {&c};
+    Welfare__Registry__V1__Finder team = WELFARE__REGISTRY__V1__FINDER__INIT;
+    team.team = ENGAGING;
+    c.what = "housing repair";
+    c.quantity = 12;
+    c.per = WELFARE__REGISTRY__V1__COMMITMENT_PERIOD__COMMITMENT_PERIOD_YEAR;
+    c.domain = WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_HOUSING;
+    u.provider_id = sc.provider;
+    u.purpose = "housing repair for low-income households";
+    u.starts_on = "2016-04-01";
+    u.ends_on = "2016-03-01";
+    u.commitments = cs;
+    u.n_commitments = 1;
+    u.finder = &team;
+    int64_t before = ledger_state();
+    expect_error(&u.base, &welfare__registry__v1__record_mou_reply__descriptor, WH_INVALID_ARGUMENT,
+                 "ends_on");
+    assert_int_equal(ledger_state(), before);
+    u.ends_on = "2017-03-31";
+    protobuf_c_message_free_unpacked(
+        itest_call(sc.registry, &u.base, &welfare__registry__v1__record_mou_reply__descriptor), NULL);
+
+    Welfare__Registry__V1__ListMous l = WELFARE__REGISTRY__V1__LIST_MOUS__INIT;
+    l.provider_id = sc.provider;
+    l.in_force_on = "2016-08-15";
+    Welfare__Registry__V1__ListMousReply *r =
+        (void *)itest_call(sc.registry, &l.base, &welfare__registry__v1__list_mous_reply__descriptor);
+    assert_int_equal(r->n_mous, 1);
+    assert_int_equal(r->mous[0]->n_commitments, 1);
+    assert_int_equal(r->mous[0]->commitments[0]->quantity, 12);
+    assert_string_equal(r->mous[0]->finder->hub_dong_code, sc.a);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+}
+
+static void resource(void)
+{
+    Welfare__Registry__V1__RegisterResource q = WELFARE__REGISTRY__V1__REGISTER_RESOURCE__INIT;
+    Welfare__Registry__V1__Finder member = WELFARE__REGISTRY__V1__FINDER__INIT;
+    member.member_id = MEMBER;
+    member.team = ENGAGING;
+    q.provider_id = sc.provider;
+    q.domain = WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_HOUSING;
+    q.kind = WELFARE__REGISTRY__V1__RESOURCE_KIND__RESOURCE_KIND_SERVICE;
+    q.dong_code = sc.b;
+    q.capacity = 4;
+    q.amount_krw = 300000; /* donated work, valued */
+    q.discovered_on = "2016-04-15";
+    q.title = "housing repair (volunteers)";
+    q.finder = &member;
+    sc.resource = call_id(sc.registry, &q.base, &welfare__registry__v1__register_resource_reply__descriptor,
+                          resource_id_of);
+    Welfare__Registry__V1__GetResource g = WELFARE__REGISTRY__V1__GET_RESOURCE__INIT;
+    g.resource_id = sc.resource;
+    Welfare__Registry__V1__GetResourceReply *r =
+        (void *)itest_call(sc.registry, &g.base, &welfare__registry__v1__get_resource_reply__descriptor);
+    assert_true(r->resource->has_mou); /* the old flag, from the MOU record */
+    assert_int_equal(r->resource->amount_krw, 300000);
+    assert_int_equal(r->resource->finder->member_id, MEMBER);
+    assert_string_equal(r->resource->finder->hub_dong_code, sc.a); /* B's hub */
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+}
+
+static void receipt(int64_t donation, int64_t amount, const char *on)
+{
+    Welfare__Registry__V1__RecordReceipt r = WELFARE__REGISTRY__V1__RECORD_RECEIPT__INIT;
+    r.donation_id = donation;
+    r.amount_krw = amount;
+    r.received_on = (char *)on;
+    protobuf_c_message_free_unpacked(
+        itest_call(sc.registry, &r.base, &welfare__registry__v1__record_receipt_reply__descriptor), NULL);
+}
+
+static void donations(void)
+{
+    Welfare__Registry__V1__RecordDonation m = WELFARE__REGISTRY__V1__RECORD_DONATION__INIT;
+    Welfare__Registry__V1__Finder member = WELFARE__REGISTRY__V1__FINDER__INIT;
+    member.member_id = MEMBER;
+    member.team = ENGAGING;
+    m.donor_kind = WELFARE__REGISTRY__V1__DONOR_KIND__DONOR_KIND_ORGANISATION;
+    m.donor_name = "Itest Gwangan firm";
+    m.kind = WELFARE__REGISTRY__V1__RESOURCE_KIND__RESOURCE_KIND_MONEY;
+    m.instalment_krw = 8000000;
+    m.recurrence = WELFARE__REGISTRY__V1__RECURRENCE__RECURRENCE_MONTHLY;
+    m.instalments = 12;
+    m.pledged_on = "2016-04-01";
+    m.dong_code = sc.b;
+    m.finder = &member;
+    m.received_krw = 8000000;
+    sc.firm = call_id(sc.registry, &m.base, &welfare__registry__v1__record_donation_reply__descriptor,
+                      donation_id_of);
+    const char *months[] = {"2016-05-02", "2016-06-01", "2016-07-01", "2016-08-01",
+                            "2016-09-01", "2016-10-31", "2016-11-01"};
+    for (int i = 0; i < 7; i++)
+        receipt(sc.firm, 8000000, months[i]);
+
+    Welfare__Registry__V1__RecordDonation g = WELFARE__REGISTRY__V1__RECORD_DONATION__INIT;
+    g.donor_kind = WELFARE__REGISTRY__V1__DONOR_KIND__DONOR_KIND_PERSON;
+    g.donor_name = DONOR_NAME;
+    g.donor_contact = "010-2345-6789";
+    g.kind = WELFARE__REGISTRY__V1__RESOURCE_KIND__RESOURCE_KIND_GOODS;
+    g.description = "rice and kimchi for the winter";
+    g.instalment_krw = 500000;
+    g.recurrence = WELFARE__REGISTRY__V1__RECURRENCE__RECURRENCE_ONE_OFF;
+    g.pledged_on = "2016-06-10";
+    g.dong_code = sc.a;
+    g.received_krw = 500000;
+    sc.person_gift = call_id(sc.registry, &g.base, &welfare__registry__v1__record_donation_reply__descriptor,
+                             donation_id_of);
+    /* sealed: not in the table in clear, and listed without a name */
+    assert_int_equal(
+        itest_sql_i64("SELECT count(*) FROM registry.donation WHERE id = $1 AND donor_name = '' AND "
+                      "donor_name_sealed IS NOT NULL AND donor_name_sealed NOT LIKE '%' || $2 || '%' "
+                      "AND donor_contact_sealed NOT LIKE '%2345%'",
+                      id_text(sc.person_gift), DONOR_NAME, NULL),
+        1);
+    assert_int_equal(
+        itest_sql_i64("SELECT count(*) FROM registry.outbox WHERE position(convert_to($1, 'UTF8') IN "
+                      "payload) > 0 OR position(convert_to('2345-6789', 'UTF8') IN payload) > 0",
+                      DONOR_NAME, NULL),
+        0);
+}
+
+static void refused_changes_nothing(void)
+{
+    int64_t before = ledger_state();
+    Welfare__Registry__V1__RecordDonation m = WELFARE__REGISTRY__V1__RECORD_DONATION__INIT;
+    m.donor_kind = WELFARE__REGISTRY__V1__DONOR_KIND__DONOR_KIND_ORGANISATION;
+    m.donor_name = "Itest negative firm";
+    m.kind = WELFARE__REGISTRY__V1__RESOURCE_KIND__RESOURCE_KIND_MONEY;
+    m.instalment_krw = -1000;
+    m.recurrence = WELFARE__REGISTRY__V1__RECURRENCE__RECURRENCE_ONE_OFF;
+    m.pledged_on = "2016-05-01";
+    m.dong_code = sc.a;
+    expect_error(&m.base, &welfare__registry__v1__record_donation_reply__descriptor, WH_INVALID_ARGUMENT,
+                 "instalment_krw");
+    m.instalment_krw = 1000;
+    m.resource_id = sc.resource + 1000000;
+    expect_error(&m.base, &welfare__registry__v1__record_donation_reply__descriptor, WH_NOT_FOUND,
+                 "resource_id");
+
+    Welfare__Registry__V1__RecordReceipt r = WELFARE__REGISTRY__V1__RECORD_RECEIPT__INIT;
+    r.donation_id = sc.firm;
+    r.amount_krw = 4 * 8000000 + 1; /* 8 of 12 received: 4 instalments owed */
+    r.received_on = "2016-12-01";
+    expect_error(&r.base, &welfare__registry__v1__record_receipt_reply__descriptor, WH_FAILED_PRECONDITION,
+                 "amount_krw");
+
+    Welfare__Registry__V1__AllocateDonation a = WELFARE__REGISTRY__V1__ALLOCATE_DONATION__INIT;
+    a.donation_id = sc.person_gift;
+    a.linkage_id = sc.linkage;
+    a.amount_krw = 500001;
+    a.allocated_on = "2016-06-20";
+    expect_error(&a.base, &welfare__registry__v1__allocate_donation_reply__descriptor, WH_FAILED_PRECONDITION,
+                 "amount_krw");
+    a.amount_krw = 1000;
+    a.linkage_id = sc.linkage + 1000000;
+    expect_error(&a.base, &welfare__registry__v1__allocate_donation_reply__descriptor, WH_NOT_FOUND,
+                 "linkage_id");
+    assert_int_equal(ledger_state(), before);
+}
+
+static void allocation(void)
+{
+    itest_referral ref;
+    itest_referral_init(&ref, sc.b, 1, PERSON, 1, ITEST_RISK_LOW, "2016-06-01");
+    Welfare__Intake__V1__SubmitReferralReply *h = itest_submit(sc.intake, &ref);
+    sc.household = h->household_id;
+    protobuf_c_message_free_unpacked(&h->base, NULL);
+    assert_int_equal(itest_wait_i64_params(1, 30,
+                                           "SELECT count(*) FROM registry.household WHERE household_id = $1",
+                                           id_text(sc.household), NULL),
+                     1);
+    Welfare__Registry__V1__RequestServiceLinkage l = WELFARE__REGISTRY__V1__REQUEST_SERVICE_LINKAGE__INIT;
+    l.household_id = sc.household;
+    l.kind = WELFARE__REGISTRY__V1__LINKAGE_KIND__LINKAGE_KIND_PUBLIC_PROGRAMME;
+    l.programme = WELFARE__REGISTRY__V1__PUBLIC_PROGRAMME__PUBLIC_PROGRAMME_EMERGENCY_AID;
+    l.domain = WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_INCOME;
+    l.requested_on = "2016-06-15";
+    sc.linkage = call_id(sc.registry, &l.base,
+                         &welfare__registry__v1__request_service_linkage_reply__descriptor, linkage_id_of);
+    Welfare__Registry__V1__AllocateDonation a = WELFARE__REGISTRY__V1__ALLOCATE_DONATION__INIT;
+    a.donation_id = sc.firm;
+    a.linkage_id = sc.linkage;
+    a.amount_krw = 3000000;
+    a.allocated_on = "2016-06-20";
+    Welfare__Registry__V1__AllocateDonationReply *r =
+        (void *)itest_call(sc.registry, &a.base, &welfare__registry__v1__allocate_donation_reply__descriptor);
+    assert_int_equal(r->household_id, sc.household);
+    assert_int_equal(r->allocated_krw, 3000000);
+    assert_int_equal(r->unallocated_krw, 8 * 8000000 - 3000000);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    assert_int_equal(
+        itest_sql_i64("SELECT count(*) FROM registry.donation_allocation WHERE linkage_id = $1 AND "
+                      "household_id = $2 AND amount_krw = 3000000",
+                      id_text(sc.linkage), id_text(sc.household), NULL),
+        1);
+}
+
+/* --- the KPI and the tally -------------------------------------------------------------------- */
+
+static void kpi_is(const char *const *dongs, size_t n, const char *from, const char *to, int64_t cases,
+                   int64_t amount)
+{
+    itest_kpi want, got;
+    assert_int_equal(itest_kpi_query(dongs, n, from, to, &want), 0);
+    want.resources = cases;
+    want.resource_amount_krw = amount;
+    if (!itest_kpi_wait(dongs, n, from, to, &want, 30, &got))
+        itest_kpi_assert_equal(&want, &got);
+}
+
+static void kpi(void)
+{
+    const char *both[] = {sc.a, sc.b}, *a[] = {sc.a}, *b[] = {sc.b};
+    assert_true(itest_wait_caught_up("reporting", "registry", 30));
+    assert_true(itest_wait_caught_up("reporting", "intake", 30));
+    kpi_is(both, 2, "2016-04-01", "2016-10-31", 3, 300000 + 7 * 8000000 + 500000);
+    kpi_is(a, 1, "2016-04-01", "2016-10-31", 1, 500000);
+    kpi_is(b, 1, "2016-04-01", "2016-10-31", 2, 300000 + 7 * 8000000);
+    kpi_is(b, 1, "2016-11-01", "2016-11-30", 0, 8000000); /* counted per period, by its instalments */
+}
+
+static Welfare__Registry__V1__TallyFindsReply *tally(int group_by, const char *hub)
+{
+    Welfare__Registry__V1__TallyFinds t = WELFARE__REGISTRY__V1__TALLY_FINDS__INIT;
+    char *hubs[] = {(char *)hub};
+    t.group_by = group_by;
+    t.from_on = "2016-04-01";
+    t.to_on = "2016-10-31";
+    t.hub_dong_codes = hubs;
+    t.n_hub_dong_codes = 1;
+    return (void *)itest_call(sc.registry, &t.base, &welfare__registry__v1__tally_finds_reply__descriptor);
+}
+
+static void tallies(void)
+{
+    Welfare__Registry__V1__TallyFindsReply *r =
+        tally(WELFARE__REGISTRY__V1__FINDER_GROUPING__FINDER_GROUPING_MEMBER, sc.a);
+    assert_int_equal(r->n_tallies, 1);
+    assert_int_equal(r->tallies[0]->member_id, MEMBER);
+    assert_int_equal(r->tallies[0]->resources, 1);
+    assert_int_equal(r->tallies[0]->donations, 1);
+    assert_int_equal(r->tallies[0]->cases, 2);
+    assert_int_equal(r->tallies[0]->amount_krw, 300000 + 7 * 8000000);
+    assert_int_equal(r->tallies[0]->pledged_krw, 96000000);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    r = tally(WELFARE__REGISTRY__V1__FINDER_GROUPING__FINDER_GROUPING_TEAM, sc.a);
+    assert_int_equal(r->n_tallies, 1);
+    assert_int_equal(r->tallies[0]->team, ENGAGING);
+    assert_int_equal(r->tallies[0]->cases, 2);
+    assert_int_equal(r->tallies[0]->mous, 1);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    r = tally(WELFARE__REGISTRY__V1__FINDER_GROUPING__FINDER_GROUPING_HUB, sc.a);
+    assert_int_equal(r->n_tallies, 1);
+    assert_string_equal(r->tallies[0]->hub_dong_code, sc.a);
+    assert_int_equal(r->tallies[0]->cases, 3);
+    assert_int_equal(r->tallies[0]->amount_krw, 300000 + 7 * 8000000 + 500000);
+    assert_int_equal(r->tallies[0]->mous, 1);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+}
+
+static void ledger(void **state)
+{
+    (void)state;
+    snprintf(sc.a, sizeof sc.a, "74%08lld", (long long)itest_run_number());
+    snprintf(sc.b, sizeof sc.b, "75%08lld", (long long)itest_run_number());
+    sc.intake = itest_client("intake");
+    sc.registry = itest_client("registry");
+    sc.routing = itest_client("routing");
+    set_up();
+    mou();
+    resource();
+    donations();
+    allocation();
+    refused_changes_nothing();
+    kpi();
+    tallies();
+    assert_int_equal(
+        itest_events_count("registry", "welfare.registry.v1.DonationAllocated", NULL, NULL, NULL) >= 1, 1);
+    whc_close(&sc.intake);
+    whc_close(&sc.registry);
+    whc_close(&sc.routing);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(ledger)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
