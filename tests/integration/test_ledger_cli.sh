@@ -39,7 +39,7 @@ expect_error INVALID_ARGUMENT ends_on -- "$ctl" registry record-mou --provider_i
 out=$("$ctl" registry record-mou --provider_id "$provider" --purpose "주거환경 개선 (housing repair)" \
     --starts_on 2016-04-01 --ends_on 2017-03-31 --commitments.what "housing repair" --commitments.quantity 12 \
     --commitments.per year --commitments.domain housing --finder.team resource_engaging) || fail "record-mou: $out"
-grep -q '^mou_id: [0-9]' <<<"$out" || fail "record-mou printed: $out"
+grep -q '^mou_id: *[0-9]' <<<"$out" || fail "record-mou printed: $out"
 out=$("$ctl" registry list-mous --provider_id "$provider" --in_force_on 2016-12-31)
 grep -q "housing repair" <<<"$out" || fail "list-mous: no commitment in: $out"
 
@@ -47,8 +47,8 @@ grep -q "housing repair" <<<"$out" || fail "list-mous: no commitment in: $out"
 out=$("$ctl" registry record-donation --donor_kind organisation --donor_name "CLI 수영 지역기업" --kind money \
     --instalment_krw 8000000 --recurrence monthly --instalments 12 --pledged_on 2016-04-01 --dong_code "$dong" \
     --received_krw 8000000 --finder.member_id 77 --finder.team resource_engaging) || fail "record-donation: $out"
-grep -q '^pledged_krw: 96000000' <<<"$out" || fail "record-donation printed: $out"
-firm=$(sed -n 's/^donation_id: //p' <<<"$out")
+grep -q '^pledged_krw: *96000000$' <<<"$out" || fail "record-donation printed: $out"
+firm=$(sed -n 's/^donation_id: *//p' <<<"$out")
 cat >"$dir/gift.json" <<EOF
 {"donor_kind": "person", "donor_name": "최복순", "donor_contact": "010-9876-5432", "kind": "goods",
  "description": "winter kimchi", "instalment_krw": 450000, "recurrence": "one_off", "pledged_on": "2016-06-01",
@@ -56,7 +56,7 @@ cat >"$dir/gift.json" <<EOF
 EOF
 "$ctl" registry record-donation --input "$dir/gift.json" >/dev/null || fail "record-donation --input"
 out=$("$ctl" registry record-receipt --donation_id "$firm" --amount_krw 8000000 --received_on 2016-05-01)
-grep -q '^outstanding_krw: 80000000' <<<"$out" || fail "record-receipt printed: $out"
+grep -q '^outstanding_krw: *80000000$' <<<"$out" || fail "record-receipt printed: $out"
 
 before=$(ledger)
 expect_error INVALID_ARGUMENT instalment_krw -- "$ctl" registry record-donation --donor_kind organisation \
