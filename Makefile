@@ -34,6 +34,12 @@ BENCH_TARGETS :=
 UNIT_TESTS   :=
 PROTO_FILES  := $(shell find proto -name '*.proto' 2>/dev/null | sort)
 PROTO_SRCS   := $(patsubst proto/%.proto,$(GEN)/%.pb-c.c,$(PROTO_FILES))
+# proto/welfare/bus/v1/options.proto extends google.protobuf.MessageOptions: its C needs descriptor.proto's.
+PROTO_SRCS   += $(GEN)/google/protobuf/descriptor.pb-c.c
+# Each converted service's command constants (roles, query, summary), from its commands.proto's options.
+COMMAND_SERVICES := routing
+COMMAND_HEADERS  := $(patsubst %,$(GEN)/%_commands.h,$(COMMAND_SERVICES))
+.SECONDARY: $(COMMAND_HEADERS)
 PROTO_OBJS   := $(patsubst %.c,$(OBJ)/%.o,$(PROTO_SRCS))
 
 .PHONY: all deps test test-unit test-integration run lint format clean bench bench-routing
@@ -54,12 +60,19 @@ $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto
 	@mkdir -p $(GEN)
 	protoc-c --proto_path=proto --c_out=$(GEN) $<
 
-$(OBJ)/%.o: %.c | $(PROTO_SRCS)
+$(GEN)/google/protobuf/descriptor.pb-c.c $(GEN)/google/protobuf/descriptor.pb-c.h: /usr/include/google/protobuf/descriptor.proto
+	@mkdir -p $(GEN)
+	protoc-c --proto_path=/usr/include --c_out=$(GEN) google/protobuf/descriptor.proto
+
+$(GEN)/%_commands.h: proto/welfare/%/v1/commands.proto proto/welfare/bus/v1/options.proto scripts/gen-commands.py
+	scripts/gen-commands.py header $* $@
+
+$(OBJ)/%.o: %.c | $(PROTO_SRCS) $(COMMAND_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # Generated C gets the same flags minus the warnings protoc-c's output does not pass.
-$(OBJ)/$(GEN)/%.o: $(GEN)/%.c | $(PROTO_SRCS)
+$(OBJ)/$(GEN)/%.o: $(GEN)/%.c | $(PROTO_SRCS) $(COMMAND_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CSTD) $(OPT) $(SANFLAGS) -MMD -MP -c $< -o $@
 

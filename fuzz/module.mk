@@ -18,10 +18,10 @@ FUZZ_CPPFLAGS = $(CPPFLAGS) -Icommon/src -Ifuzz -Iservices/intake -Iservices/cas
                 -Iservices/routing -Iservices/routing/solver -Iservices/reporting
 FUZZ_CFLAGS   = $(CSTD) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP
 
-$(FUZZ_OBJ)/%.o: %.c | $(PROTO_SRCS)
+$(FUZZ_OBJ)/%.o: %.c | $(PROTO_SRCS) $(COMMAND_HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) $(WARN) -c $< -o $@
-$(FUZZ_OBJ)/$(GEN)/%.o: $(GEN)/%.c | $(PROTO_SRCS)
+$(FUZZ_OBJ)/$(GEN)/%.o: $(GEN)/%.c | $(PROTO_SRCS) $(COMMAND_HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
 

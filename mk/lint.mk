@@ -5,8 +5,8 @@
 
 C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
-.PHONY: lint lint-format lint-proto lint-compose lint-docs format proto-breaking
-lint: lint-format lint-docs lint-proto lint-compose lint-ops
+.PHONY: lint lint-format lint-proto lint-compose lint-docs lint-generated docs format proto-breaking
+lint: lint-format lint-docs lint-generated lint-proto lint-compose lint-ops
 
 lint-format:
 	@clang-format --dry-run --Werror $(C_SOURCES) && echo "clang-format: clean"
@@ -32,3 +32,11 @@ lint-compose:
 	@scripts/install-deps.sh docker-compose
 	docker-compose --env-file .env.example config -q && echo "docker-compose config: clean"
 	docker-compose --env-file .env.example --profile ops --profile cli config | deploy/check-compose.py
+
+# The command tables in the docs are generated from the options in each commands.proto
+# (scripts/gen-commands.py): `make docs` rewrites them, lint-generated fails when one is stale.
+GENERATED_DOCS = services/routing/README.md
+docs:
+	scripts/gen-commands.py docs $(GENERATED_DOCS)
+lint-generated:
+	scripts/gen-commands.py docs --check $(GENERATED_DOCS) && echo "generated tables: current"

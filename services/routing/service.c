@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "routing.h"
+#include "routing_commands.h"
 
 #include "wh/config.h"
 #include "wh/log.h"
@@ -14,24 +15,18 @@
 extern const wh_migration routing_migrations[];
 extern const size_t routing_migrations_count;
 
-#define STAFF (WH_ROLE_SERVICE | WH_ROLE_OPERATOR)
-#define CMD(name, fn, roles, query, summary)                                                                 \
-    {                                                                                                        \
-        &welfare__routing__v1__##name##__descriptor, &welfare__routing__v1__##name##_reply__descriptor, fn,  \
-            roles, query, summary                                                                            \
-    }
+/* Who may send each command, whether it is a query and its summary are declared once, as options on
+ * its request in proto/welfare/routing/v1/commands.proto (generated into routing_commands.h). */
+#define CMD(name, key) WH_COMMAND(welfare__routing__v1__, name, ROUTING_##key, routing_handle_##name)
 
 static const wh_command commands[] = {
-    CMD(define_dong, routing_handle_define_dong, STAFF, false, "define a dong and the hub that serves it"),
-    CMD(register_staff, routing_handle_register_staff, STAFF, false,
-        "add a member of visiting staff to a hub"),
-    CMD(deactivate_staff, routing_handle_deactivate_staff, STAFF, false,
-        "record that a member of staff left"),
-    CMD(plan_day, routing_handle_plan_day, STAFF, false, "plan a hub's visits for a date"),
-    CMD(get_day_plan, routing_handle_get_day_plan, STAFF, true, "read a hub's plan for a date"),
-    CMD(record_visit_outcome, routing_handle_record_visit_outcome, STAFF, false,
-        "record that a visit took place or was missed"),
-    CMD(list_visit_requests, routing_handle_list_visit_requests, STAFF, true, "list visit requests"),
+    CMD(define_dong, DEFINE_DONG),
+    CMD(register_staff, REGISTER_STAFF),
+    CMD(deactivate_staff, DEACTIVATE_STAFF),
+    CMD(plan_day, PLAN_DAY),
+    CMD(get_day_plan, GET_DAY_PLAN),
+    CMD(record_visit_outcome, RECORD_VISIT_OUTCOME),
+    CMD(list_visit_requests, LIST_VISIT_REQUESTS),
 };
 
 static const wh_subscription subscriptions[] = {

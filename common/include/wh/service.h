@@ -68,6 +68,16 @@ typedef struct wh_command {
     const char *summary; /* one line, for docs and `welfarectl help` */
 } wh_command;
 
+/* One row of a service's command table. PKG is the protobuf-c prefix of the service's package
+ * (welfare__routing__v1__), NAME the request's snake name, KEY the constants scripts/gen-commands.py
+ * generated from the request's options in commands.proto (ROUTING_DEFINE_DONG gives
+ * ROUTING_DEFINE_DONG_ROLES, _QUERY, _SUMMARY): who may send it is declared once, in the proto. */
+#define WH_COMMAND(PKG, NAME, KEY, FN)                                                                       \
+    {                                                                                                        \
+        &PKG##NAME##__descriptor, &PKG##NAME##_reply__descriptor, FN, KEY##_ROLES, KEY##_QUERY,              \
+            KEY##_SUMMARY                                                                                    \
+    }
+
 /* A batch handler for one of the service's command types (wh_service_def.batch_handlers). */
 typedef struct wh_command_batch {
     const ProtobufCMessageDescriptor *request;
