@@ -202,8 +202,28 @@ bool routing_job_assigned(const model_t *m, const sol_t *s, int j);
 /* Cost delta of inserting task before position pos+1 (after seq[pos]); INFINITY when infeasible. */
 double routing_route_insert_delta(const model_t *m, const sol_t *s, int v, int pos, int task);
 /* A lower bound on routing_route_insert_delta from travel alone (three matrix look-ups): positions whose
- * bound is no better than the best found so far need no time-window test. */
-double routing_route_insert_bound(const model_t *m, const sol_t *s, int v, int pos, int task);
+ * bound is no better than the best found so far need no time-window test.  Inline: the insertion scans
+ * call it for every position they look at. */
+static inline double routing_route_insert_bound(const model_t *m, const sol_t *s, int v, int pos, int task)
+{
+    const route_t *r = &s->r[v];
+    int a = r->seq[pos], b = r->seq[pos + 1];
+    double dtravel = model_tt(m, a, task) + model_tt(m, task, b) - model_tt(m, a, b);
+    return m->balance_weight <= 0 || dtravel + m->tasks[task].service >= 0 ? dtravel : -INFINITY;
+}
+
+/* insert_single.c: the cheapest feasible position for a one-task job, each position skipped with
+ * probability blink.  Granular when the model has enough tasks (positions next to the task's nearest
+ * tasks on routes), with a scan of every position (and one empty route per vehicle class) when none of
+ * those is feasible; the full scan alone otherwise.  False when no position is feasible. */
+#define ROUTING_GRANULAR_INSERT    40 /* nearest tasks whose neighbouring positions the granular scan tries */
+#define ROUTING_GRANULAR_MIN_TASKS 400 /* models with at most this many tasks get the full scan alone */
+bool routing_insert_single_best(const model_t *m, const sol_t *s, int task, rng_t *rng, double blink, int *bv,
+                                int *bp, double *bd);
+bool routing_insert_single_full(const model_t *m, const sol_t *s, int task, rng_t *rng, double blink, int *bv,
+                                int *bp, double *bd);
+bool routing_insert_single_granular(const model_t *m, const sol_t *s, int task, rng_t *rng, double blink,
+                                    int *bv, int *bp, double *bd);
 
 /* sync.c */
 bool routing_sync_refresh(const model_t *m, sol_t *s);

@@ -253,14 +253,6 @@ static bool exact_with(const model_t *m, const sol_t *s, const route_t *r, int p
     return true;
 }
 
-double routing_route_insert_bound(const model_t *m, const sol_t *s, int v, int pos, int task)
-{
-    const route_t *r = &s->r[v];
-    int a = r->seq[pos], b = r->seq[pos + 1];
-    double dtravel = model_tt(m, a, task) + model_tt(m, task, b) - model_tt(m, a, b);
-    return m->balance_weight <= 0 || dtravel + m->tasks[task].service >= 0 ? dtravel : -INFINITY;
-}
-
 double routing_route_insert_delta(const model_t *m, const sol_t *s, int v, int pos, int task)
 {
     const route_t *r = &s->r[v];

@@ -183,45 +183,6 @@ static void sort_jobs(const model_t *m, int *jobs, int n, rng_t *rng)
     }
 }
 
-static bool empty_class_dup(const model_t *m, const sol_t *s, int v, unsigned char *seen_class)
-{
-    if (s->r[v].n)
-        return false;
-    int k = m->veh[v].klass;
-    if (seen_class[k])
-        return true;
-    seen_class[k] = 1;
-    return false;
-}
-
-/* Cheapest (blinking) position for a single-task job; false when none is feasible. */
-static bool best_single(const model_t *m, const sol_t *s, int task, rng_t *rng, double blink, int *bv,
-                        int *bp, double *bd)
-{
-    unsigned char seen_class[m->nveh + 1];
-    memset(seen_class, 0, sizeof(seen_class));
-    *bd = INFINITY;
-    for (int v = 0; v < m->nveh; v++) {
-        if (!model_compat(m, task, v) || empty_class_dup(m, s, v, seen_class))
-            continue;
-        const route_t *r = &s->r[v];
-        if (r->load + m->tasks[task].demand > m->veh[v].capacity + EPS)
-            continue;
-        for (int pos = 0; pos <= r->n; pos++) {
-            if ((blink > 0 && routing_rng_unit(rng) < blink) ||
-                routing_route_insert_bound(m, s, v, pos, task) >= *bd)
-                continue;
-            double d = routing_route_insert_delta(m, s, v, pos, task);
-            if (d < *bd) {
-                *bd = d;
-                *bv = v;
-                *bp = pos;
-            }
-        }
-    }
-    return isfinite(*bd);
-}
-
 static void insert_job(const model_t *m, sol_t *s, int j, rng_t *rng, double blink)
 {
     const job_t *jb = &m->jobs[j];
@@ -235,7 +196,8 @@ static void insert_job(const model_t *m, sol_t *s, int j, rng_t *rng, double bli
         return;
     }
     int v = -1, pos = -1;
-    if (!best_single(m, s, jb->first, rng, blink, &v, &pos, &d) || (!jb->mandatory && d >= jb->penalty))
+    if (!routing_insert_single_best(m, s, jb->first, rng, blink, &v, &pos, &d) ||
+        (!jb->mandatory && d >= jb->penalty))
         return;
     routing_route_insert(m, s, v, pos, jb->first);
     if (m->has_groups && s->r[v].nsync)
