@@ -23,7 +23,6 @@
 #include "wh/util.h"
 
 static const wh_service_def *defs[5];
-static wh_service_def reporting_def;
 static const wh_service_def framework_def = {.name = "fuzz"};
 static wh_service svc = {.def = &framework_def};
 
@@ -36,12 +35,11 @@ static const ProtobufCMessageDescriptor *const builtin[] = {
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     fuzz_setup();
-    reporting_service_def(&reporting_def);
     defs[0] = intake_service_def();
     defs[1] = case_service_def();
     defs[2] = registry_service_def();
     defs[3] = routing_service_def();
-    defs[4] = &reporting_def;
+    defs[4] = reporting_service_def();
     return 0;
 }
 

@@ -6,17 +6,17 @@
 
 #include "fuzz.h"
 
-static wh_service_def def;
+static const wh_service_def *def;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     fuzz_setup();
-    reporting_service_def(&def);
+    def = reporting_service_def();
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_drive(&def, data, size);
+    fuzz_drive(def, data, size);
     return 0;
 }

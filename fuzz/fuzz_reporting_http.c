@@ -26,7 +26,6 @@
 #define REQUEST_MAX  (64 * 1024)
 #define RESPONSE_MAX (1024 * 1024)
 
-static wh_service_def def;
 static wh_service svc;
 static unsigned port;
 
@@ -34,8 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     fuzz_setup();
     setenv("WH_HTTP_BIND", "127.0.0.1", 1);
-    reporting_service_def(&def);
-    svc.def = &def;
+    svc.def = reporting_service_def();
     svc.db = fuzz_offline_db();
     for (int attempt = 0; attempt < 50; attempt++) {
         unsigned p = 20000 + (unsigned)((getpid() * 7 + attempt * 131) % 30000);

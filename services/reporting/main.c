@@ -5,7 +5,5 @@
 
 int main(int argc, char **argv)
 {
-    wh_service_def def;
-    reporting_service_def(&def);
-    return wh_service_main(&def, argc, argv);
+    return wh_service_main(reporting_service_def(), argc, argv);
 }

@@ -15,23 +15,24 @@ static void reporting_stop(wh_service *svc)
     reporting_http_stop(svc);
 }
 
-/* Filled at run time: the tables' lengths live in other translation units. */
-void reporting_service_def(wh_service_def *def)
+const wh_service_def *reporting_service_def(void)
 {
-    *def = (wh_service_def){
+    /* The tables' lengths are variables of other translation units, not constant expressions: set here. */
+    static wh_service_def def = {
         .name = "reporting",
         .schema = "reporting",
         .commands = reporting_commands,
-        .n_commands = reporting_commands_count,
         .subscriptions = reporting_subscriptions,
-        .n_subscriptions = reporting_subscriptions_count,
         .event_batch_handlers = reporting_event_batches,
-        .n_event_batch_handlers = reporting_event_batches_count,
         .migrations = reporting_migrations,
-        .n_migrations = reporting_migrations_count,
         .statements = reporting_statements,
-        .n_statements = reporting_statements_count,
         .start = reporting_start,
         .stop = reporting_stop,
     };
+    def.n_commands = reporting_commands_count;
+    def.n_subscriptions = reporting_subscriptions_count;
+    def.n_event_batch_handlers = reporting_event_batches_count;
+    def.n_migrations = reporting_migrations_count;
+    def.n_statements = reporting_statements_count;
+    return &def;
 }

@@ -311,7 +311,7 @@ int reporting_build_report(wh_db *db, const reporting_selection *s, reporting_re
 
 /* --- service ------------------------------------------------------------------------------------ */
 
-void reporting_service_def(wh_service_def *def);
+const wh_service_def *reporting_service_def(void);
 extern const wh_subscription reporting_subscriptions[]; /* handlers.c */
 extern const size_t reporting_subscriptions_count;
 /* handlers_batch.c: the same events a fetched run at a time (facts summed in one statement). */
