@@ -456,7 +456,7 @@ int case_handle_record_home_visit(wh_ctx *ctx, const ProtobufCMessage *req, Prot
 int case_handle_list_due_visits(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int case_handle_propose_due_visits(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int case_handle_list_escalations(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
-int case_handle_list_rereferrals(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int case_handle_list_re_referrals(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 
 /* The service as data (service.c). */
 const wh_service_def *case_service_def(void);

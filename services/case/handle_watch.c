@@ -108,7 +108,7 @@ int case_handle_list_escalations(wh_ctx *ctx, const ProtobufCMessage *req, Proto
     return 0;
 }
 
-int case_handle_list_rereferrals(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+int case_handle_list_re_referrals(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
 {
     const Welfare__Case__V1__ListReReferrals *m = (const void *)req;
     int rc = check_hub_limit(ctx, m->hub_dong_code, m->limit);

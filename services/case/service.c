@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "case.h"
+#include "case_commands.h"
 
 #include "wh/config.h"
 #include "wh/log.h"
@@ -15,41 +16,28 @@
 extern const wh_migration case_migrations[];
 extern const size_t case_migrations_count;
 
-#define STAFF (WH_ROLE_SERVICE | WH_ROLE_OPERATOR)
-#define CMD(name, fn, query, summary)                                                                        \
-    {                                                                                                        \
-        &welfare__case__v1__##name##__descriptor, &welfare__case__v1__##name##_reply__descriptor, fn, STAFF, \
-            query, summary                                                                                   \
-    }
+/* Who may send each command, whether it is a query and its summary are declared once, as options on
+ * its request in proto/welfare/case/v1/commands.proto (generated into case_commands.h). */
+#define CMD(name, key) WH_COMMAND(welfare__case__v1__, name, CASE_##key, case_handle_##name)
 
 static const wh_command commands[] = {
-    CMD(open_case, case_handle_open_case, false,
-        "open a case for a household, with a worker and a first visit"),
-    CMD(assign_case, case_handle_assign_case, false,
-        "give a case to a case worker (or to the rule's choice)"),
-    CMD(assess_needs, case_handle_assess_needs, false,
-        "record a needs assessment; requests linkages for moderate needs and above"),
-    CMD(request_linkage, case_handle_request_linkage, false, "ask the registry for a resource for one need"),
-    CMD(request_visit, case_handle_request_visit, false,
-        "ask routing for a home visit (joint with several roles)"),
-    CMD(record_follow_up, case_handle_record_follow_up, false,
-        "record a follow-up contact, maybe the next visit"),
-    CMD(close_case, case_handle_close_case, false, "close a case with a reason"),
-    CMD(get_case, case_handle_get_case, true, "a case with its history"),
-    CMD(list_cases, case_handle_list_cases, true, "list cases by dong, hub, status, worker; paged"),
-    CMD(request_home_visit, case_handle_request_home_visit, false,
-        "plan a home visit of any identified household, case or not"),
-    CMD(record_home_visit, case_handle_record_home_visit, false,
-        "record a home visit's outcome, needs observed, sealed note, follow-up"),
-    CMD(list_due_visits, case_handle_list_due_visits, true, "a hub's households due (or overdue) a visit"),
-    CMD(propose_due_visits, case_handle_propose_due_visits, false,
-        "ask routing for a hub's due monitoring visits"),
-    CMD(list_escalations, case_handle_list_escalations, true, "a hub's queue of unreachable households"),
-    CMD(set_case_goal, case_handle_set_case_goal, false, "set the case plan's goal for a need domain"),
-    CMD(set_case_team_member, case_handle_set_case_team_member, false,
-        "add a profession to the case team with its role, or take one off"),
-    CMD(list_re_referrals, case_handle_list_rereferrals, true,
-        "a hub's closed cases' households reported again, waiting for its decision"),
+    CMD(open_case, OPEN_CASE),
+    CMD(assign_case, ASSIGN_CASE),
+    CMD(assess_needs, ASSESS_NEEDS),
+    CMD(request_linkage, REQUEST_LINKAGE),
+    CMD(request_visit, REQUEST_VISIT),
+    CMD(record_follow_up, RECORD_FOLLOW_UP),
+    CMD(close_case, CLOSE_CASE),
+    CMD(get_case, GET_CASE),
+    CMD(list_cases, LIST_CASES),
+    CMD(request_home_visit, REQUEST_HOME_VISIT),
+    CMD(record_home_visit, RECORD_HOME_VISIT),
+    CMD(list_due_visits, LIST_DUE_VISITS),
+    CMD(propose_due_visits, PROPOSE_DUE_VISITS),
+    CMD(list_escalations, LIST_ESCALATIONS),
+    CMD(set_case_goal, SET_CASE_GOAL),
+    CMD(set_case_team_member, SET_CASE_TEAM_MEMBER),
+    CMD(list_re_referrals, LIST_RE_REFERRALS),
 };
 
 static const wh_subscription subscriptions[] = {

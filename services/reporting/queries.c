@@ -11,6 +11,7 @@
 
 #include "compare.h"
 #include "reporting.h"
+#include "reporting_commands.h"
 #include "wh/access.h"
 #include "wh/status.h"
 
@@ -169,16 +170,15 @@ static int handle_list_dongs(wh_ctx *ctx, const ProtobufCMessage *request, Proto
     return 0;
 }
 
+/* Who may send each query and its summary are declared once, as options on its request in
+ * proto/welfare/reporting/v1/commands.proto (generated into reporting_commands.h). */
+#define QUERY(name, key, fn) WH_COMMAND(welfare__reporting__v1__, name, REPORTING_##key, fn)
+
 const wh_command reporting_commands[] = {
-    {&welfare__reporting__v1__query_kpi__descriptor, &welfare__reporting__v1__query_kpi_reply__descriptor,
-     handle_query_kpi, WH_ROLES_ALL, true, "KPI table of a set of dongs over a period"},
-    {&welfare__reporting__v1__compare_kpi__descriptor, &welfare__reporting__v1__compare_kpi_reply__descriptor,
-     handle_compare_kpi, WH_ROLES_ALL, true,
-     "two KPI tables (before/after, treated/untreated) and their difference"},
-    {&welfare__reporting__v1__list_dongs__descriptor, &welfare__reporting__v1__list_dongs_reply__descriptor,
-     handle_list_dongs, WH_ROLES_ALL, true, "the dongs and the hubs serving them"},
-    {&welfare__reporting__v1__query_kpi_table__descriptor,
-     &welfare__reporting__v1__query_kpi_table_reply__descriptor, reporting_handle_query_table, WH_ROLES_ALL,
-     true, "the Ministry's comparison table: before/after, treated/untreated, difference-in-differences"},
+    QUERY(query_kpi, QUERY_KPI, handle_query_kpi),
+    QUERY(compare_kpi, COMPARE_KPI, handle_compare_kpi),
+    QUERY(list_dongs, LIST_DONGS, handle_list_dongs),
+    QUERY(query_kpi_table, QUERY_KPI_TABLE, reporting_handle_query_table),
 };
+
 const size_t reporting_commands_count = sizeof reporting_commands / sizeof reporting_commands[0];
