@@ -36,7 +36,7 @@ PROTO_FILES  := $(shell find proto -name '*.proto' 2>/dev/null | sort)
 PROTO_SRCS   := $(patsubst proto/%.proto,$(GEN)/%.pb-c.c,$(PROTO_FILES))
 # proto/welfare/bus/v1/options.proto extends google.protobuf.MessageOptions: its C needs descriptor.proto's.
 PROTO_SRCS   += $(GEN)/google/protobuf/descriptor.pb-c.c
-# Each converted service's command constants (roles, query, summary), from its commands.proto's options.
+# Each converted service's command constants (roles, query, summary), from the options on its requests.
 COMMAND_SERVICES := routing case reporting
 COMMAND_HEADERS  := $(patsubst %,$(GEN)/%_commands.h,$(COMMAND_SERVICES))
 .SECONDARY: $(COMMAND_HEADERS)
@@ -64,7 +64,7 @@ $(GEN)/google/protobuf/descriptor.pb-c.c $(GEN)/google/protobuf/descriptor.pb-c.
 	@mkdir -p $(GEN)
 	protoc-c --proto_path=/usr/include --c_out=$(GEN) google/protobuf/descriptor.proto
 
-$(GEN)/%_commands.h: proto/welfare/%/v1/commands.proto proto/welfare/bus/v1/options.proto scripts/gen-commands.py
+$(GEN)/%_commands.h: $(PROTO_FILES) scripts/gen-commands.py
 	scripts/gen-commands.py header $* $@
 
 $(OBJ)/%.o: %.c | $(PROTO_SRCS) $(COMMAND_HEADERS)

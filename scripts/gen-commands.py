@@ -70,12 +70,22 @@ def command_options(raw):
     return roles, query, summary, errors
 
 
+def service_protos(service):
+    """The service's proto files, commands.proto first: a service may declare commands in several
+    (intake's roster.proto, safety_net.proto, survey.proto); events.proto declares none."""
+    folder = os.path.join("proto", "welfare", service, "v1")
+    names = sorted(n for n in os.listdir(folder) if n.endswith(".proto") and n != "events.proto")
+    names.sort(key=lambda n: n != "commands.proto")
+    return ["welfare/%s/v1/%s" % (service, n) for n in names]
+
+
 def commands_of(service):
     """[(message name, roles, query, summary, errors)] in declaration order, for messages with roles."""
-    proto = "welfare/%s/v1/commands.proto" % service
+    protos = service_protos(service)
+    proto = " ".join(protos)
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "set.pb")
-        subprocess.run(["protoc", "--proto_path=proto", "--descriptor_set_out=" + out, proto], check=True)
+        subprocess.run(["protoc", "--proto_path=proto", "--descriptor_set_out=" + out] + protos, check=True)
         data = open(out, "rb").read()
     found = []
     for number, _, file_raw in fields(data):
