@@ -265,6 +265,9 @@ int wh_bus_park(wh_db *db, const char *stream, const Welfare__Bus__V1__Envelope 
 int wh_service_db_open(wh_service *svc);
 /* Called when a statement failed with UNAVAILABLE: marks the database down and starts reconnecting. */
 void wh_service_db_lost(wh_service *svc);
+/* Between transactions, when idle: a connection whose libpq buffers grew past a bound (one large
+ * statement) is replaced by a fresh one, so an idle service does not keep them (wh_db_recycle). */
+void wh_service_db_shrink(wh_service *svc);
 /* BEGIN / COMMIT / ROLLBACK on the framework's connection; a lost connection calls db_lost. */
 int wh_service_begin(wh_service *svc);
 int wh_service_commit(wh_service *svc);

@@ -28,6 +28,7 @@ struct wh_db {
     size_t n_statements, cap_statements;
     int last_status;
     char last_sqlstate[6];
+    size_t largest_sent; /* bytes of parameters of the largest statement sent on this connection */
 };
 
 /* --- status mapping -------------------------------------------------------------------------- */
@@ -184,6 +185,7 @@ static int connect_and_prepare(wh_db *db)
         snprintf(db->last_sqlstate, sizeof db->last_sqlstate, "08001");
         return WH_UNAVAILABLE;
     }
+    db->largest_sent = 0;
     db->conn = PQconnectdbParams(keys, values, 1);
     if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
         rc = fail(db, "connect", NULL);
@@ -300,6 +302,34 @@ int wh_db_reconnect(wh_db *db)
     return rc;
 }
 
+bool wh_db_buffers_grown(const wh_db *db)
+{
+    return db != NULL && db->largest_sent > WH_DB_KEEP_MESSAGE_BYTES;
+}
+
+int wh_db_recycle(wh_db *db)
+{
+    size_t largest = db->largest_sent;
+    int rc = connect_and_prepare(db);
+
+    if (rc == 0)
+        wh_log_info("database connection recycled to give back libpq's buffers", "{s:s, s:I}", "schema",
+                    db->schema, "largest_message_bytes", (json_int_t)largest);
+    return rc;
+}
+
+/* Remembers the largest parameter set sent: libpq's output buffer has grown to hold it. */
+static void note_sent(wh_db *db, int n, const char *const *values)
+{
+    size_t bytes = 0;
+
+    for (int i = 0; i < n; i++)
+        if (values[i] != NULL)
+            bytes += strlen(values[i]);
+    if (bytes > db->largest_sent)
+        db->largest_sent = bytes;
+}
+
 /* --- running statements ---------------------------------------------------------------------- */
 
 PGresult *wh_db_query(wh_db *db, const char *statement, const wh_params *params)
@@ -318,6 +348,8 @@ PGresult *wh_db_query(wh_db *db, const char *statement, const wh_params *params)
         fail(db, statement, NULL);
         return NULL;
     }
+    if (n > 0)
+        note_sent(db, n, params->values);
     r = PQexecPrepared(db->conn, statement, n, n ? params->values : NULL, NULL, NULL, 0);
     if (result_ok(r))
         return r;

@@ -2,7 +2,7 @@
  * outbox.c — wh_ctx_emit: an event joins this service's stream inside the handler's transaction.
  *
  * Emitted events wait in memory until the transaction commits; wh_service_commit then writes them,
- * in slices of at most WH_OUTBOX_SLICE_BYTES each (libpq never shrinks its buffers), with statements
+ * in slices of at most WH_SQLARRAY_BOUND_BYTES each (libpq never shrinks its buffers), with statements
  * that also take their sequences from the stream's counter row, right before COMMIT.  So an event exists
  * exactly when the handler's effect commits; a rollback (of the batch, or of one command's savepoint) drops
  * its events, and their numbers are never handed out: the stream stays gap-free, in commit order.  After the
@@ -57,39 +57,40 @@ int wh_ctx_emit(wh_ctx *ctx, const ProtobufCMessage *event)
     return 0;
 }
 
-/* At most about this many bytes of array literals go in one INSERT of events.  libpq grows its output
- * buffer to the largest message it has sent and never shrinks it, so one statement holding a whole
- * bulk batch's events left megabytes resident in the service for good; slices bound it. */
-#define WH_OUTBOX_SLICE_BYTES (128 * 1024)
-
-/* A slice of the outbox: per column, the offsets of its first element and just past its last. */
+/* Events [first, first + n) of the outbox. */
 typedef struct outbox_slice {
-    size_t from[WH_OUTBOX_COLUMNS], to[WH_OUTBOX_COLUMNS];
-    size_t n;
+    size_t first, n;
 } outbox_slice;
 
-/* The next slice starting at `from` (element offsets per column), of at least one of the `left`
- * events and as many more as fit within WH_OUTBOX_SLICE_BYTES. */
-static void next_slice(const wh_outbox *o, const size_t from[WH_OUTBOX_COLUMNS], size_t left, outbox_slice *s)
+/* Bytes of column i's literals for events [first, last]. */
+static size_t column_bytes(const wh_outbox *o, int i, size_t first, size_t last)
 {
-    size_t bytes = 0;
-
-    memcpy(s->from, from, sizeof s->from);
-    memcpy(s->to, from, sizeof s->to);
-    for (s->n = 0; s->n < left && (s->n == 0 || bytes < WH_OUTBOX_SLICE_BYTES); s->n++) {
-        bytes = 0;
-        for (int i = 0; i < WH_OUTBOX_COLUMNS; i++) {
-            size_t at = s->n == 0 ? s->from[i] : s->to[i] + 1;
-
-            s->to[i] = wh_sqlarray_skip(&o->col[i], at, 1);
-            bytes += s->to[i] - s->from[i];
-        }
-    }
+    return wh_sqlarray_end(&o->col[i], last) - wh_sqlarray_start(&o->col[i], first);
 }
 
-/* "{" + the elements in [from, to) + "}", malloc()ed; NULL when out of memory. */
-static char *slice_literal(const wh_sqlarray *a, size_t from, size_t to)
+/* The next slice from event `first`: at least one event and as many more as keep the statement's
+ * literals within WH_SQLARRAY_BOUND_BYTES (libpq never shrinks its output buffer).  The offsets were
+ * recorded as the events were appended, so this reads no literal text. */
+static outbox_slice next_slice(const wh_outbox *o, size_t first, size_t total)
 {
+    outbox_slice s = {.first = first, .n = 1};
+
+    while (first + s.n < total) {
+        size_t bytes = 0;
+
+        for (int i = 0; i < WH_OUTBOX_COLUMNS; i++)
+            bytes += column_bytes(o, i, first, first + s.n);
+        if (bytes > WH_SQLARRAY_BOUND_BYTES)
+            break;
+        s.n++;
+    }
+    return s;
+}
+
+/* "{" + the literals of the slice's events in column a + "}", malloc()ed; NULL when out of memory. */
+static char *slice_literal(const wh_sqlarray *a, const outbox_slice *s)
+{
+    size_t from = wh_sqlarray_start(a, s->first), to = wh_sqlarray_end(a, s->first + s->n - 1);
     char *out = malloc(to - from + 3);
 
     if (out == NULL)
@@ -107,7 +108,7 @@ static int append_slice(wh_service *svc, const outbox_slice *s, uint64_t *head)
     int rc = 0;
 
     for (int i = 0; i < WH_OUTBOX_COLUMNS && rc == 0; i++)
-        if ((columns[i] = slice_literal(&svc->outbox.col[i], s->from[i], s->to[i])) == NULL)
+        if ((columns[i] = slice_literal(&svc->outbox.col[i], s)) == NULL)
             rc = WH_INTERNAL;
     if (rc == 0)
         rc = wh_bus_append_events(svc->db, svc->def->name, s->n, (const char *const *)columns, head);
@@ -119,7 +120,7 @@ static int append_slice(wh_service *svc, const outbox_slice *s, uint64_t *head)
 int wh_outbox_flush(wh_service *svc, uint64_t *head)
 {
     wh_outbox *o = &svc->outbox;
-    size_t n = o->col[COL_ID].n, from[WH_OUTBOX_COLUMNS];
+    size_t n = o->col[COL_ID].n;
     int rc = 0;
 
     *head = svc->head;
@@ -128,16 +129,11 @@ int wh_outbox_flush(wh_service *svc, uint64_t *head)
     for (int i = 0; i < WH_OUTBOX_COLUMNS; i++)
         if (wh_sqlarray_value(&o->col[i]) == NULL || o->col[i].n != n)
             rc = WH_INTERNAL;
-    for (int i = 0; i < WH_OUTBOX_COLUMNS; i++)
-        from[i] = 1; /* just past the opening brace */
     for (size_t done = 0; rc == 0 && done < n;) {
-        outbox_slice s;
+        outbox_slice s = next_slice(o, done, n);
 
-        next_slice(o, from, n - done, &s);
         rc = append_slice(svc, &s, head);
         done += s.n;
-        for (int i = 0; i < WH_OUTBOX_COLUMNS; i++)
-            from[i] = s.to[i] + 1; /* past the separating comma */
     }
     if (rc != 0)
         wh_log_error("could not write the events to the outbox", "{s:I, s:s}", "events", (json_int_t)n,

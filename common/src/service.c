@@ -100,12 +100,15 @@ static int load_keys(wh_service *svc)
 }
 
 /* Once a busy service has been idle for a whole tick, the memory its last batches freed goes back
- * to the system: glibc keeps freed heap (and the arenas of ZeroMQ's I/O thread) otherwise, and an
- * idle service would stay at the size of its busiest moment. */
+ * to the system: libpq's buffers (a fresh connection, if a large statement grew them) and the heap
+ * glibc keeps freed (and the arenas of ZeroMQ's I/O thread) otherwise, so an idle service does not
+ * stay at the size of its busiest moment. */
 static void give_back_memory(wh_service *svc)
 {
-    if (svc->worked > 0 && --svc->worked == 0)
+    if (svc->worked > 0 && --svc->worked == 0) {
+        wh_service_db_shrink(svc);
         malloc_trim(0);
+    }
 }
 
 static void on_tick(uv_timer_t *t)

@@ -112,6 +112,14 @@ void wh_service_db_lost(wh_service *svc)
     uv_timer_start(&svc->reconnect_timer, on_reconnect, RECONNECT_MS, RECONNECT_MS);
 }
 
+void wh_service_db_shrink(wh_service *svc)
+{
+    if (!svc->db_up || !wh_db_buffers_grown(svc->db))
+        return;
+    if (wh_db_recycle(svc->db) != 0)
+        wh_service_db_lost(svc);
+}
+
 /* Maps a failure on the framework's connection: a lost connection starts reconnecting. */
 static int checked(wh_service *svc, int rc)
 {

@@ -43,6 +43,24 @@ static void open_element(wh_sqlarray *a)
         a->text[a->len++] = ',';
 }
 
+/* Records where the element just appended ends and counts it.  Out of memory for the offsets fails
+ * the array like out of memory for its text. */
+static void close_element(wh_sqlarray *a)
+{
+    if (a->n == a->ends_cap) {
+        size_t cap = a->ends_cap ? 2 * a->ends_cap : 64;
+        size_t *grown = realloc(a->ends, cap * sizeof *grown);
+
+        if (grown == NULL) {
+            a->failed = true;
+            return;
+        }
+        a->ends = grown;
+        a->ends_cap = cap;
+    }
+    a->ends[a->n++] = a->len;
+}
+
 void wh_sqlarray_text(wh_sqlarray *a, const char *s)
 {
     size_t n = strlen(s != NULL ? s : "");
@@ -57,7 +75,7 @@ void wh_sqlarray_text(wh_sqlarray *a, const char *s)
         a->text[a->len++] = *p;
     }
     a->text[a->len++] = '"';
-    a->n++;
+    close_element(a);
 }
 
 void wh_sqlarray_null(wh_sqlarray *a)
@@ -67,7 +85,7 @@ void wh_sqlarray_null(wh_sqlarray *a)
     open_element(a);
     memcpy(a->text + a->len, "NULL", 4);
     a->len += 4;
-    a->n++;
+    close_element(a);
 }
 
 void wh_sqlarray_i64(wh_sqlarray *a, int64_t v)
@@ -88,7 +106,7 @@ void wh_sqlarray_bytea(wh_sqlarray *a, const uint8_t *data, size_t len)
     sodium_bin2hex(a->text + a->len, 2 * len + 1, data, len); /* room: reserve() above */
     a->len += 2 * len;
     a->text[a->len++] = '"';
-    a->n++;
+    close_element(a);
 }
 
 const char *wh_sqlarray_value(wh_sqlarray *a)
@@ -113,7 +131,7 @@ void wh_sqlarray_truncate(wh_sqlarray *a, size_t len, size_t n)
 
 void wh_sqlarray_clear(wh_sqlarray *a)
 {
-    if (a->cap > WH_SQLARRAY_KEEP_BYTES)
+    if (a->cap > WH_SQLARRAY_BOUND_BYTES)
         wh_sqlarray_free(a);
     else
         wh_sqlarray_truncate(a, 0, 0);
@@ -122,32 +140,16 @@ void wh_sqlarray_clear(wh_sqlarray *a)
 void wh_sqlarray_free(wh_sqlarray *a)
 {
     free(a->text);
+    free(a->ends);
     memset(a, 0, sizeof *a);
 }
 
-/* The offset just past the one element that starts at `at`: a quoted string (backslash escapes the
- * next character) or an unquoted NULL. */
-static size_t element_end(const wh_sqlarray *a, size_t at)
+size_t wh_sqlarray_start(const wh_sqlarray *a, size_t k)
 {
-    if (at < a->len && a->text[at] == '"') {
-        for (at++; at < a->len && a->text[at] != '"'; at++)
-            if (a->text[at] == '\\')
-                at++;
-        return at < a->len ? at + 1 : a->len;
-    }
-    while (at < a->len && a->text[at] != ',')
-        at++;
-    return at;
+    return k == 0 ? 1 : a->ends[k - 1] + 1; /* past "{" or the separating comma */
 }
 
-size_t wh_sqlarray_skip(const wh_sqlarray *a, size_t from, size_t count)
+size_t wh_sqlarray_end(const wh_sqlarray *a, size_t k)
 {
-    size_t at = from;
-
-    for (size_t i = 0; i < count && at < a->len; i++) {
-        if (i > 0)
-            at++; /* the comma between two elements */
-        at = element_end(a, at);
-    }
-    return at;
+    return a->ends[k];
 }

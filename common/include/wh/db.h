@@ -58,6 +58,16 @@ int wh_db_add_statements(wh_db *db, const wh_db_statement *statements, size_t n)
 bool wh_db_connected(const wh_db *db);
 int wh_db_reconnect(wh_db *db);
 
+/* libpq grows a connection's output buffer to the largest message it has sent and never shrinks it;
+ * closing the connection is the only public way to give that memory back.  wh_db_buffers_grown() is
+ * true once a statement's parameters exceeded WH_DB_KEEP_MESSAGE_BYTES since the connection opened;
+ * wh_db_recycle() then replaces the connection with a fresh one (search_path, every statement
+ * prepared again).  Only between transactions: the session's state goes with the old connection.
+ * 0 or WH_UNAVAILABLE (logged; the caller reconnects as for any lost connection). */
+#define WH_DB_KEEP_MESSAGE_BYTES (256 * 1024)
+bool wh_db_buffers_grown(const wh_db *db);
+int wh_db_recycle(wh_db *db);
+
 /* Runs a prepared statement.  Returns the result (caller PQclear()s it), or NULL on failure, which is
  * logged; then wh_db_last_status() says WH_UNAVAILABLE (connection lost), WH_ALREADY_EXISTS (unique
  * violation), WH_INVALID_ARGUMENT (data exception / check violation) or WH_INTERNAL. */

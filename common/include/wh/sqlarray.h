@@ -13,8 +13,16 @@
 typedef struct wh_sqlarray {
     char *text;
     size_t len, cap, n; /* n elements */
-    bool failed;        /* out of memory: value() returns NULL */
+    size_t *ends;       /* ends[k]: the offset just past element k, recorded as it is appended */
+    size_t ends_cap;
+    bool failed; /* out of memory: value() returns NULL */
 } wh_sqlarray;
+
+/* The most bytes of array literals one statement carries, and the most an array keeps between
+ * batches: one bound for both, because libpq grows its output buffer to the largest message it has
+ * sent and never shrinks it, and a long-lived array kept at its largest batch stays resident too.
+ * A longer array is sent in slices (wh_sqlarray_end) and freed, not kept, when cleared. */
+#define WH_SQLARRAY_BOUND_BYTES (128 * 1024)
 
 void wh_sqlarray_text(wh_sqlarray *a, const char *s);
 void wh_sqlarray_null(wh_sqlarray *a);
@@ -24,14 +32,14 @@ void wh_sqlarray_bytea(wh_sqlarray *a, const uint8_t *data, size_t len);
 const char *wh_sqlarray_value(wh_sqlarray *a);
 /* Back to an earlier length and count (a command rolled back to its savepoint). */
 void wh_sqlarray_truncate(wh_sqlarray *a, size_t len, size_t n);
-/* Empty again, for reuse: the buffer is kept when it is at most WH_SQLARRAY_KEEP_BYTES, else freed,
- * so one large batch does not leave its megabytes resident in a long-lived array. */
-#define WH_SQLARRAY_KEEP_BYTES (256 * 1024)
+/* Empty again, for reuse: the buffers are kept when the text is at most WH_SQLARRAY_BOUND_BYTES, else
+ * freed, so one large batch does not leave its megabytes resident in a long-lived array. */
 void wh_sqlarray_clear(wh_sqlarray *a);
 void wh_sqlarray_free(wh_sqlarray *a);
-/* The offset just past `count` elements that start at offset `from` (1 for the first element, else
- * just past a separating comma): the comma after the last of them, or the end of the elements.  With
- * it a long array is sent in slices, so no single statement grows libpq's buffers without bound. */
-size_t wh_sqlarray_skip(const wh_sqlarray *a, size_t from, size_t count);
+/* Where element k (0-based, k < n) starts and the offset just past it in the text, both recorded at
+ * append time: "{" + text[start(i) .. end(j)) + "}" is the literal of elements i..j, so a long array
+ * is sent in slices without rescanning it. */
+size_t wh_sqlarray_start(const wh_sqlarray *a, size_t k);
+size_t wh_sqlarray_end(const wh_sqlarray *a, size_t k);
 
 #endif

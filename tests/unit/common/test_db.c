@@ -2,8 +2,9 @@
  * test_db.c — wh_db against a real PostgreSQL (WH_TEST_DB_URL; the database tests skip without it):
  * prepared statement round trips of every parameter and cell type, the SQLSTATE → status mapping
  * (unique, check, not-null, foreign key, bad input, syntax, unknown statement), logs that never carry
- * parameter values, transactions, statements added later, and a reconnect after
- * pg_terminate_backend that prepares everything again.  The parameter helpers are tested without a
+ * parameter values, transactions, statements added later, a reconnect after
+ * pg_terminate_backend that prepares everything again, and the recycle of a connection whose
+ * buffers a large statement grew.  The parameter helpers are tested without a
  * database.
  */
 #include <math.h>
@@ -369,6 +370,43 @@ static void reconnect_after_terminate(void **state)
     session_settings(state);
 }
 
+/* A statement larger than WH_DB_KEEP_MESSAGE_BYTES marks the connection's buffers as grown; a recycle
+ * gives a new backend with every statement prepared and the schema set, and clears the mark. */
+static void recycle_after_a_large_statement(void **state)
+{
+    NEED_DB();
+    size_t n = WH_DB_KEEP_MESSAGE_BYTES + 1;
+    char *big = malloc(n + 1);
+    wh_params p;
+    PGresult *r;
+    int pid;
+
+    assert_non_null(big);
+    memset(big, 'x', n);
+    big[n] = '\0';
+    assert_int_equal(wh_db_recycle(db), 0); /* a fresh connection: nothing large sent yet */
+    wh_params_reset(&p);
+    wh_params_text(&p, "small");
+    r = wh_db_query(db, "t_echo", &p);
+    assert_non_null(r);
+    PQclear(r);
+    assert_false(wh_db_buffers_grown(db));
+    wh_params_reset(&p);
+    wh_params_text(&p, big);
+    r = wh_db_query(db, "t_echo", &p);
+    assert_non_null(r);
+    assert_int_equal(PQgetlength(r, 0, 0), (int)n);
+    PQclear(r);
+    assert_true(wh_db_buffers_grown(db));
+    pid = PQbackendPID(wh_db_conn(db));
+    assert_int_equal(wh_db_recycle(db), 0);
+    assert_false(wh_db_buffers_grown(db));
+    assert_int_not_equal(PQbackendPID(wh_db_conn(db)), pid);
+    assert_true(count_items() > 0);
+    session_settings(state);
+    free(big);
+}
+
 /* libpq's own message would quote the password ("missing = after hunter2-secret"). */
 static void open_with_malformed_password(void)
 {
@@ -415,6 +453,7 @@ int main(void)
         cmocka_unit_test(commit_of_failed_transaction),
         cmocka_unit_test(added_statements),
         cmocka_unit_test(reconnect_after_terminate),
+        cmocka_unit_test(recycle_after_a_large_statement),
         cmocka_unit_test(open_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
