@@ -15,8 +15,13 @@ $(BIN)/wh-bench: $(patsubst %.c,$(OBJ)/%.o,$(BENCH_LOAD_SRCS)) $(BUILD)/libwhcli
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# What bench/run.sh runs: the load driver and every binary of the stack.  run.sh builds this target
+# itself when it is started by hand (a fresh BUILD has none of them).
+.PHONY: bench-binaries
+bench-binaries: $(BIN)/wh-bench $(BINARIES)
+
 .PHONY: bench-services
-bench-services: $(BIN)/wh-bench $(BINARIES)
+bench-services: bench-binaries
 	@BUILD=$(BUILD) BENCH_ROWS=$(BENCH_ROWS) BENCH_SECONDS=$(BENCH_SECONDS) BENCH_EVENTS=$(BENCH_EVENTS) \
 		bench/run.sh
 BENCH_TARGETS += bench-services
@@ -26,6 +31,6 @@ BENCH_TARGETS += bench-services
 # for 120 s), never on times (the catch-up may take up to an hour).
 BENCH_SMOKE_ROWS ?= 20000
 .PHONY: bench-smoke
-bench-smoke: $(BIN)/wh-bench $(BINARIES)
+bench-smoke: bench-binaries
 	@BUILD=$(BUILD) BENCH_ROWS=$(BENCH_SMOKE_ROWS) BENCH_STEPS="memory bulk" BENCH_SMOKE=1 \
 		BENCH_CATCH_UP_LIMIT=3600 bench/run.sh

@@ -17,7 +17,9 @@
 # BENCH_EVENTS (10000000), BENCH_STEPS (all: "memory commands events match bulk reporting"; e.g.
 # BENCH_STEPS=bulk for the bulk step alone), WH_BENCH_PG_PORT (55540), WH_BENCH_PORT_BASE (23101),
 # WH_BENCH_HTTP_BASE (23601), WH_BENCH_KEEP=1 keeps the stack's directory, BENCH_SMOKE=1 fails on
-# errors only (make bench-smoke).
+# errors only (make bench-smoke), BENCH_MAKE_JOBS (2) the make -j of the build run.sh starts when run
+# by hand, BENCH_HOLD=S keeps the stack up S seconds after the last memory reading (to profile the idle
+# services: $BUILD/bench/holding exists meanwhile).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -29,6 +31,11 @@ export WH_LOG_LEVEL=${WH_LOG_LEVEL:-warn}
 ROWS=${BENCH_ROWS:-1000000} SECONDS_RUN=${BENCH_SECONDS:-20} EVENTS=${BENCH_EVENTS:-10000000}
 STEPS=" ${BENCH_STEPS:-memory commands events match bulk reporting} "
 step() { [[ $STEPS == *" $1 "* ]]; }
+# Started by hand (not from make's bench targets, which built them): the binaries first, so a fresh
+# BUILD gets wh-bench and the services, and an old one is brought up to date.
+if [ -z "${MAKELEVEL:-}" ]; then
+    make -s -j"${BENCH_MAKE_JOBS:-2}" BUILD="$BUILD" bench-binaries || exit 1
+fi
 source scripts/stack.sh
 source bench/lib.sh
 source bench/roster.sh
@@ -94,6 +101,7 @@ fi
 if step memory; then
     sleep 2
     bench_memory idle_end
+    if [ -n "${BENCH_HOLD:-}" ]; then echo "bench: holding $BENCH_HOLD s" >&2; touch "$OUT/holding"; sleep "$BENCH_HOLD"; rm -f "$OUT/holding"; fi
 fi
 bench_load end
 
