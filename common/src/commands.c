@@ -385,6 +385,18 @@ void wh_cmd_finish(wh_commands *c, pending *p)
     p->done = true;
 }
 
+/* True when the batch holds a command (not only queries).  Only such a batch counts as work for
+ * giving memory back when idle (service.c:give_back_memory): consumers fetch a producer's stream every
+ * tick even when nothing is new, so counting their queries kept a producer "busy" for good and it
+ * never trimmed its heap nor recycled its connection. */
+static bool batch_writes(const wh_commands *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->batch[i].cmd != NULL && !c->batch[i].cmd->query)
+            return true;
+    return false;
+}
+
 static void on_readable(wh_zsock *z, void *arg)
 {
     wh_commands *c = arg;
@@ -410,7 +422,8 @@ static void on_readable(wh_zsock *z, void *arg)
     if (c->n == 0)
         return;
     wh_gauge_set(c->batch_size, (double)c->n);
-    c->svc->worked = 2;
+    if (batch_writes(c))
+        c->svc->worked = 2;
     wh_cmd_stage_done(c, WH_STAGE_RECEIVE, &t);
     wh_cmd_run_batch(c);
     t = wh_mono_ns();
