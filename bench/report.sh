@@ -33,6 +33,7 @@ judge() {
 le() { judge "$1" le "$2" "$3"; }
 ge() { judge "$1" ge "$2" "$3"; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+mib_or_not_run() { if [ -n "$1" ]; then mib "$1"; else echo "not run"; fi; }
 
 # (Parentheses around every condition: a bare `>` after printf is awk's output redirection.)
 import_rate=$(awk -v r="$bulk_referrals" -v s="$bulk_import_s" 'BEGIN { printf "%.0f", ((s > 0) ? r / s : 0) }')
@@ -100,7 +101,7 @@ $roster_line- Bulk: $(measured bulk "\`$bulk_import_summary\`; in intake $bulk_r
 MD
 for svc in intake case registry routing reporting; do
     a=memory_idle_start_$svc b=memory_idle_end_$svc
-    echo "| $svc | ${!a:+$(mib "${!a}")}${!a:-not run} | ${!b:+$(mib "${!b}")}${!b:-not run} |"
+    echo "| $svc | $(mib_or_not_run "${!a:-}") | $(mib_or_not_run "${!b:-}") |"
 done
 
 # Where the time of the command and event steps went (bench/stages.awk), when they ran.
