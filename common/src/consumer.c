@@ -343,7 +343,9 @@ static void update_gauges(wh_consumer *c)
     wh_gauge_set(c->lag_gauge, c->head > c->position ? (double)(c->head - c->position) : 0);
 }
 
-static void fetch(wh_consumer *c)
+/* Asks for the stream's events after `after` (the position, or the last event of a reply not yet
+ * applied: see on_reply); at most one request in flight. */
+static void fetch_after(wh_consumer *c, uint64_t after)
 {
     Welfare__Bus__V1__FetchEvents req = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
     Welfare__Bus__V1__Envelope env = WELFARE__BUS__V1__ENVELOPE__INIT;
@@ -361,7 +363,7 @@ static void fetch(wh_consumer *c)
         c->position_loaded = true;
     }
     req.stream = c->stream;
-    req.after_sequence = c->position;
+    req.after_sequence = after;
     req.max_events = (uint32_t)svc->fetch_max;
     wh_uuid(c->request_id);
     env.message_id = c->request_id;
@@ -387,6 +389,26 @@ static void fetch(wh_consumer *c)
     free(payload);
 }
 
+static void fetch(wh_consumer *c)
+{
+    fetch_after(c, c->position);
+}
+
+/* While behind, the next fetch goes out before this reply is applied, so the producer reads and
+ * sends it while this service applies (the round trip and the apply overlap instead of adding up).
+ * Its events follow this reply's last; if the apply fails or stops short, they do not follow the
+ * position, are ignored (apply_reply), and the next fetch starts from the position again. */
+static void prefetch(wh_consumer *c, const Welfare__Bus__V1__FetchEventsReply *reply)
+{
+    uint64_t last;
+
+    if (c->hold || c->in_flight || reply->n_events == 0 || !c->position_loaded)
+        return;
+    last = reply->events[reply->n_events - 1]->sequence;
+    if (reply->events[0]->sequence <= c->position + 1 && last > c->position && reply->head_sequence > last)
+        fetch_after(c, last);
+}
+
 static void on_reply(wh_consumer *c, const Welfare__Bus__V1__Envelope *env)
 {
     Welfare__Bus__V1__FetchEventsReply *reply;
@@ -410,6 +432,7 @@ static void on_reply(wh_consumer *c, const Welfare__Bus__V1__Envelope *env)
     }
     if (reply->head_sequence > c->head)
         c->head = reply->head_sequence;
+    prefetch(c, reply);
     apply_reply(c, reply);
     protobuf_c_message_free_unpacked(&reply->base, NULL);
 }
