@@ -16,9 +16,11 @@ $(BIN)/wh-bench: $(patsubst %.c,$(OBJ)/%.o,$(BENCH_LOAD_SRCS)) $(BUILD)/libwhcli
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # What bench/run.sh runs: the load driver and every binary of the stack.  run.sh builds this target
-# itself when it is started by hand (a fresh BUILD has none of them).
+# itself when it is started by hand (a fresh BUILD has none of them).  $$(BINARIES), expanded when
+# the target is built: this fragment is read before the services' fragments fill BINARIES in, so a
+# plain $(BINARIES) here was empty and the bench ran whatever service binaries were there.
 .PHONY: bench-binaries
-bench-binaries: $(BIN)/wh-bench $(BINARIES)
+bench-binaries: $(BIN)/wh-bench $$(BINARIES)
 
 .PHONY: bench-services
 bench-services: bench-binaries
