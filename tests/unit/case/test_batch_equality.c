@@ -77,7 +77,8 @@ static bool fresh_schema(void)
     size_t n = case_statements_count + case_outreach_statements_count + case_batch_statements_count;
     assert_true(n <= sizeof all / sizeof all[0]);
     memcpy(all, case_statements, sizeof *all * case_statements_count);
-    memcpy(all + case_statements_count, case_outreach_statements, sizeof *all * case_outreach_statements_count);
+    memcpy(all + case_statements_count, case_outreach_statements,
+           sizeof *all * case_outreach_statements_count);
     memcpy(all + case_statements_count + case_outreach_statements_count, case_batch_statements,
            sizeof *all * case_batch_statements_count);
     fake_done();
@@ -213,8 +214,10 @@ static char *dump_tables(void)
 {
     PGconn *c = wh_db_conn(fake.db);
     text t = {0};
-    PGresult *r = PQexec(c, "SELECT quote_ident(table_name) FROM information_schema.tables WHERE table_schema = "
-                            "'casework' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name");
+    PGresult *r = PQexec(
+        c,
+        "SELECT quote_ident(table_name) FROM information_schema.tables WHERE table_schema = "
+        "'casework' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name");
     assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
     assert_true(PQntuples(r) > 3);
     for (int i = 0; i < PQntuples(r); i++) {

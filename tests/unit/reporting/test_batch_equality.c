@@ -51,7 +51,8 @@ static const char *dong_of(size_t i)
 
 static const char *day_of(size_t i)
 {
-    static const char *days[] = {"2026-02-03", "2026-02-03", "2026-02-10", "2026-03-01", "2026-02-28", "2026-01-15"};
+    static const char *days[] = {"2026-02-03", "2026-02-03", "2026-02-10",
+                                 "2026-03-01", "2026-02-28", "2026-01-15"};
     return days[i % 6];
 }
 
@@ -59,7 +60,7 @@ static void build_runs(void)
 {
     for (size_t i = 0; i < RUN; i++) {
         int64_t household = i == 5 ? 0 : (int64_t)(1 + i % 4); /* household 0: no funnel stage */
-        int64_t case_id = 7 + (int64_t)(i % 4);                 /* 7 came before; 8 twice in the run */
+        int64_t case_id = 7 + (int64_t)(i % 4);                /* 7 came before; 8 twice in the run */
         welfare__intake__v1__blind_spot_discovered__init(&blind[i]);
         blind[i].household_id = household;
         blind[i].dong_code = (char *)dong_of(i);
@@ -148,8 +149,8 @@ static void apply_one(const ProtobufCMessage *e)
 static bool fresh_schema(void)
 {
     fake_done();
-    int rc = fake_db_setup("reporting", reporting_migrations, reporting_migrations_count, reporting_statements,
-                           reporting_statements_count);
+    int rc = fake_db_setup("reporting", reporting_migrations, reporting_migrations_count,
+                           reporting_statements, reporting_statements_count);
     if (rc == -1)
         return false;
     assert_int_equal(rc, 0);
