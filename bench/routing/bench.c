@@ -18,7 +18,9 @@
  *
  * JOBS > 1 forks that many workers; each instance still runs on one core, alone in its process.  The
  * budget is CPU time of the solving thread (so other work on the machine does not shorten the search)
- * unless BENCH_ROUTING_CLOCK=wall.
+ * unless BENCH_ROUTING_CLOCK=wall.  For solomon and gh, BENCH_ROUTING_ITERATIONS=N adds an iteration
+ * limit (with TIME_MS 0, the only limit: the same result for a seed whatever the machine's load, which
+ * is how variants are compared on a shared machine) and BENCH_ROUTING_SEED=S sets the seed (default 1).
  */
 #include "solver.h"
 
@@ -72,6 +74,15 @@ static bool cpu_clock(void)
     return !c || strcmp(c, "wall") != 0;
 }
 
+/* A whole-number setting from the environment, or def when unset or not a number >= 0. */
+static long env_long(const char *name, long def)
+{
+    const char *v = getenv(name);
+    char *end = NULL;
+    long x = v ? strtol(v, &end, 10) : def;
+    return v && end != v && *end == '\0' && x >= 0 ? x : def;
+}
+
 /* The result's travel with every leg truncated to one decimal (the DIMACS convention). */
 static double dimacs_cost(const routing_problem_t *p, const routing_result_t *res)
 {
@@ -102,6 +113,8 @@ static void solve_one(const char *dir, inst_t *in, double ms)
     routing_solver_params_default(&prm);
     prm.time_limit_ms = ms;
     prm.cpu_time = cpu_clock();
+    prm.max_iterations = env_long("BENCH_ROUTING_ITERATIONS", 0);
+    prm.seed = (unsigned long long)env_long("BENCH_ROUTING_SEED", 1);
     in->ok = 0;
     if (routing_solomon_read(path, &p, NULL, 0) == 0 && routing_solver_solve(p, &prm, &res) == 0) {
         int rc = routing_solver_check(p, res, err, sizeof(err));
@@ -301,6 +314,8 @@ static void homecare_one(unsigned long long seed, int patients, double ms, hc_ro
     routing_solver_params_default(&prm);
     prm.time_limit_ms = ms;
     prm.cpu_time = cpu_clock();
+    prm.max_iterations = env_long("BENCH_ROUTING_ITERATIONS", 0);
+    prm.seed = (unsigned long long)env_long("BENCH_ROUTING_SEED", 1);
     prm.seed = 1;
     char err[256] = "";
     if (p && routing_solver_solve(p, &prm, &res) == 0) {

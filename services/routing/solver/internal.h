@@ -166,6 +166,8 @@ typedef struct sol {
     routing_window_t *ew;   /* per task × ROUTING_MAX_WINDOWS: effective windows */
     double *lb;             /* scratch for sync.c: lower bounds on joint parts' starts */
     unsigned char *flip;    /* per job: an any-order sequential job served part 1 first */
+    unsigned char *touched; /* per route: changed since the last routing_sol_copy_changed */
+    bool sync_windows;      /* effective windows change (joint or sequential visits): copy them */
     double cost;            /* objective */
 } sol_t;
 
@@ -190,7 +192,13 @@ void routing_model_free(model_t *m);
 /* route.c */
 int routing_sol_init(sol_t *s, const model_t *m);
 void routing_sol_free(sol_t *s);
+/* dst = src; marks every route of dst touched. */
 void routing_sol_copy(sol_t *dst, const sol_t *src);
+/* dst = src for two solutions that were equal when one was last copied to the other with this
+ * function (or dst with routing_sol_copy, which marks it all touched): copies only the routes either
+ * touched since, then clears both marks.  What makes the annealing step cost the routes it changes, not
+ * the whole day. */
+void routing_sol_copy_changed(sol_t *dst, sol_t *src);
 void routing_route_update(const model_t *m, sol_t *s, int v);
 void routing_route_insert(const model_t *m, sol_t *s, int v, int pos, int task);
 void routing_route_remove(const model_t *m, sol_t *s, int task);

@@ -50,8 +50,11 @@ int routing_sol_init(sol_t *s, const model_t *m)
     s->ew = malloc(sizeof(routing_window_t) * ROUTING_MAX_WINDOWS * (size_t)m->nall);
     s->lb = malloc(sizeof(double) * (size_t)m->nall);
     s->flip = calloc((size_t)m->njobs + 1, 1);
+    s->touched = calloc((size_t)m->nveh + 1, 1);
     s->njobs = m->njobs;
-    if (!s->r || !s->route_of || !s->pos_of || !s->e || !s->l || !s->enw || !s->ew || !s->lb || !s->flip)
+    s->sync_windows = m->has_groups;
+    if (!s->r || !s->route_of || !s->pos_of || !s->e || !s->l || !s->enw || !s->ew || !s->lb || !s->flip ||
+        !s->touched)
         goto fail;
     for (int t = 0; t < m->nall; t++) {
         const task_t *tk = &m->tasks[t];
@@ -89,6 +92,7 @@ void routing_sol_free(sol_t *s)
     free(s->ew);
     free(s->lb);
     free(s->flip);
+    free(s->touched);
     memset(s, 0, sizeof(*s));
 }
 
@@ -110,19 +114,39 @@ static void route_copy(route_t *d, const route_t *r)
     d->late = r->late;
 }
 
+/* Everything but the routes.  The effective windows change only through sync.c (joint and sequential
+ * visits); without those they are the tasks' own windows in every solution and need no copy. */
+static void sol_copy_tasks(sol_t *dst, const sol_t *src)
+{
+    size_t n = (size_t)src->nall;
+    memcpy(dst->route_of, src->route_of, sizeof(int) * n);
+    memcpy(dst->pos_of, src->pos_of, sizeof(int) * n);
+    if (src->sync_windows) {
+        memcpy(dst->e, src->e, sizeof(double) * n);
+        memcpy(dst->l, src->l, sizeof(double) * n);
+        memcpy(dst->enw, src->enw, sizeof(int) * n);
+        memcpy(dst->ew, src->ew, sizeof(routing_window_t) * ROUTING_MAX_WINDOWS * n);
+    }
+    memcpy(dst->flip, src->flip, (size_t)src->njobs);
+    dst->cost = src->cost;
+}
+
 void routing_sol_copy(sol_t *dst, const sol_t *src)
 {
     for (int v = 0; v < src->nveh; v++)
         route_copy(&dst->r[v], &src->r[v]);
-    size_t n = (size_t)src->nall;
-    memcpy(dst->route_of, src->route_of, sizeof(int) * n);
-    memcpy(dst->pos_of, src->pos_of, sizeof(int) * n);
-    memcpy(dst->e, src->e, sizeof(double) * n);
-    memcpy(dst->l, src->l, sizeof(double) * n);
-    memcpy(dst->enw, src->enw, sizeof(int) * n);
-    memcpy(dst->ew, src->ew, sizeof(routing_window_t) * ROUTING_MAX_WINDOWS * n);
-    memcpy(dst->flip, src->flip, (size_t)src->njobs);
-    dst->cost = src->cost;
+    memset(dst->touched, 1, (size_t)src->nveh);
+    sol_copy_tasks(dst, src);
+}
+
+void routing_sol_copy_changed(sol_t *dst, sol_t *src)
+{
+    for (int v = 0; v < src->nveh; v++)
+        if (dst->touched[v] || src->touched[v]) {
+            route_copy(&dst->r[v], &src->r[v]);
+            dst->touched[v] = src->touched[v] = 0;
+        }
+    sol_copy_tasks(dst, src);
 }
 
 /* Earliest start >= t inside one of the task's effective windows; INFINITY when none. */
@@ -155,6 +179,7 @@ static void route_schedule(const model_t *m, const sol_t *s, route_t *r)
 void routing_route_update(const model_t *m, sol_t *s, int v)
 {
     route_t *r = &s->r[v];
+    s->touched[v] = 1;
     int last = r->n + 1;
     r->fwd[0] = seg_node(m, s, r->seq[0]);
     r->dist[0] = 0;

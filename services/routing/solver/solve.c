@@ -137,7 +137,7 @@ static void anneal(run_t *rn)
     double scale = mean_edge(m, &rn->cur), T0 = T_START * scale, Tf = T_END * scale;
     for (double now = now_ms(rn); !out_of_budget(rn, now); now = now_ms(rn), rn->it++) {
         double T = T0 * pow(Tf / T0, fmin(1.0, progress(rn, now)));
-        routing_sol_copy(&rn->cand, &rn->cur);
+        routing_sol_copy_changed(&rn->cand, &rn->cur);
         int n = routing_ruin_strings(m, &rn->cand, &rn->rng, rn->removed, AVG_REMOVED, MAX_STRING);
         n = add_unassigned(rn, n);
         routing_recreate(m, &rn->cand, rn->removed, n, &rn->rng, BLINK);
