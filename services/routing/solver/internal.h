@@ -222,8 +222,9 @@ static inline double routing_route_insert_bound(const model_t *m, const sol_t *s
 
 /* insert_single.c: the cheapest feasible position for a one-task job, each position skipped with
  * probability blink.  Granular when the model has enough tasks (positions next to the task's nearest
- * tasks on routes), with a scan of every position (and one empty route per vehicle class) when none of
- * those is feasible; the full scan alone otherwise.  False when no position is feasible. */
+ * tasks on routes, and one empty route per vehicle class when one of those is feasible), with a scan of
+ * every position (empty routes too) when none of those is feasible; the full scan alone otherwise.  False
+ * when no position is feasible. */
 #define ROUTING_GRANULAR_INSERT    40 /* nearest tasks whose neighbouring positions the granular scan tries */
 #define ROUTING_GRANULAR_MIN_TASKS 400 /* models with at most this many tasks get the full scan alone */
 bool routing_insert_single_best(const model_t *m, const sol_t *s, int task, rng_t *rng, double blink, int *bv,
