@@ -16,7 +16,8 @@ import subprocess
 import sys
 import tempfile
 
-ROLES = {1: ("service", "WH_ROLE_SERVICE"), 2: ("operator", "WH_ROLE_OPERATOR"), 3: ("agency", "WH_ROLE_AGENCY")}
+# An agency needs, besides the role, the type among its key's grants (common/include/wh/access.h).
+ROLES = {1: ("service", "WH_ROLE_SERVICE"), 2: ("operator", "WH_ROLE_OPERATOR"), 3: ("agency (granted)", "WH_ROLE_AGENCY")}
 OPT_ROLES, OPT_QUERY, OPT_SUMMARY, OPT_ERRORS = 51001, 51002, 51003, 51004
 
 

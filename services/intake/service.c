@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "intake.h"
+#include "intake_commands.h"
 #include "roster.h"
 #include "safety_net.h"
 #include "survey.h"
@@ -20,58 +21,35 @@
 extern const wh_migration intake_migrations[];
 extern const size_t intake_migrations_count;
 
-#define CMD(name, fn, roles, query, summary)                                                                 \
-    {                                                                                                        \
-        &welfare__intake__v1__##name##__descriptor, &welfare__intake__v1__##name##_reply__descriptor, fn,    \
-            roles, query, summary                                                                            \
-    }
+/* Who may send each command, whether it is a query and its summary are declared once, as options on
+ * its request in proto/welfare/intake/v1/commands.proto (generated into intake_commands.h). */
+#define CMD(name, key, fn) WH_COMMAND(welfare__intake__v1__, name, INTAKE_##key, fn)
 
 static const wh_command commands[] = {
-    CMD(submit_referral, intake_handle_submit_referral, WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE,
-        false, "report a household; attaches to a known one or creates it, risk-scored"),
-    CMD(register_reporter, intake_handle_register_reporter, WH_ROLE_OPERATOR, false,
-        "register a reporting organisation or group"),
-    CMD(resolve_duplicate, intake_handle_resolve_duplicate, WH_ROLE_OPERATOR, false,
-        "merge two suspected-duplicate households, or keep them apart"),
-    CMD(get_household, intake_handle_get_household, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, true,
-        "a household's summary (no resident numbers, names masked)"),
-    CMD(get_referral, intake_handle_get_referral, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, true, "one referral"),
+    CMD(submit_referral, SUBMIT_REFERRAL, intake_handle_submit_referral),
+    CMD(register_reporter, REGISTER_REPORTER, intake_handle_register_reporter),
+    CMD(resolve_duplicate, RESOLVE_DUPLICATE, intake_handle_resolve_duplicate),
+    CMD(get_household, GET_HOUSEHOLD, intake_handle_get_household),
+    CMD(get_referral, GET_REFERRAL, intake_handle_get_referral),
     /* last, so the fuzz seeds' row numbers of the others stay */
-    CMD(import_referral_block, intake_handle_import_block,
-        WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE, false,
-        "a block of referrals (bulk import): each row as SubmitReferral, resolved set-wise"),
+    CMD(import_referral_block, IMPORT_REFERRAL_BLOCK, intake_handle_import_block),
     /* the roster (handle_roster.c, handle_roster_query.c) */
-    CMD(import_enrolment_block, intake_handle_import_enrolments,
-        WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE, false,
-        "a block of a programme's national list: enrolments, persons matched as referrals"),
-    CMD(record_enrolment, intake_handle_record_enrolment, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
-        "record or correct one enrolment of a person in a programme"),
-    CMD(select_for_public_aid, intake_handle_select_for_aid, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
-        "a hub's decision: a household's members selected for a public programme"),
-    CMD(end_enrolment, intake_handle_end_enrolment, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
-        "end an enrolment with a reason (an exit, e.g. an unqualified beneficiary found)"),
-    CMD(list_enrolments, intake_handle_list_enrolments, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, true,
-        "a household's enrolments and its members' target spells"),
-    CMD(list_programmes, intake_handle_list_programmes, WH_ROLE_OPERATOR | WH_ROLE_AGENCY | WH_ROLE_SERVICE,
-        true, "the programmes of the roster"),
+    CMD(import_enrolment_block, IMPORT_ENROLMENT_BLOCK, intake_handle_import_enrolments),
+    CMD(record_enrolment, RECORD_ENROLMENT, intake_handle_record_enrolment),
+    CMD(select_for_public_aid, SELECT_FOR_PUBLIC_AID, intake_handle_select_for_aid),
+    CMD(end_enrolment, END_ENROLMENT, intake_handle_end_enrolment),
+    CMD(list_enrolments, LIST_ENROLMENTS, intake_handle_list_enrolments),
+    CMD(list_programmes, LIST_PROGRAMMES, intake_handle_list_programmes),
     /* the safety net (handle_safety_net.c) */
-    CMD(register_member, intake_handle_register_member, WH_ROLE_OPERATOR, false,
-        "register a safety-net member (dong, team, affiliation, active period; name sealed)"),
-    CMD(assign_watch, intake_handle_assign_watch, WH_ROLE_OPERATOR, false,
-        "ask a visiting-and-checking member to look in on a household every N days"),
-    CMD(record_check_in, intake_handle_record_check_in, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
-        "a member's check-in: seen well, concern or not seen (a concern or a second not-seen refers)"),
-    CMD(get_safety_net_tally, intake_handle_safety_net_tally, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, true,
-        "the safety net's work and credits, per member and per team"),
+    CMD(register_member, REGISTER_MEMBER, intake_handle_register_member),
+    CMD(assign_watch, ASSIGN_WATCH, intake_handle_assign_watch),
+    CMD(record_check_in, RECORD_CHECK_IN, intake_handle_record_check_in),
+    CMD(get_safety_net_tally, GET_SAFETY_NET_TALLY, intake_handle_safety_net_tally),
     /* survey campaigns (handle_survey.c) */
-    CMD(create_survey, intake_handle_create_survey, WH_ROLE_OPERATOR, false,
-        "open a survey of a target group in a set of dongs over a period"),
-    CMD(add_survey_households, intake_handle_add_survey_households, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
-        "add households to a survey's list (1..10000 ids a command)"),
-    CMD(record_survey_result, intake_handle_record_survey_result, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, false,
-        "what a survey found at a listed household (a need becomes a referral of channel survey)"),
-    CMD(get_survey_results, intake_handle_get_survey_results, WH_ROLE_OPERATOR | WH_ROLE_SERVICE, true,
-        "one survey's result: surveyed, linkages, support, case management"),
+    CMD(create_survey, CREATE_SURVEY, intake_handle_create_survey),
+    CMD(add_survey_households, ADD_SURVEY_HOUSEHOLDS, intake_handle_add_survey_households),
+    CMD(record_survey_result, RECORD_SURVEY_RESULT, intake_handle_record_survey_result),
+    CMD(get_survey_results, GET_SURVEY_RESULTS, intake_handle_get_survey_results),
 };
 
 /* Runs of SubmitReferral in a batch are attached set-wise (handle_referral_batch.c). */
