@@ -37,7 +37,7 @@ PROTO_SRCS   := $(patsubst proto/%.proto,$(GEN)/%.pb-c.c,$(PROTO_FILES))
 # proto/welfare/bus/v1/options.proto extends google.protobuf.MessageOptions: its C needs descriptor.proto's.
 PROTO_SRCS   += $(GEN)/google/protobuf/descriptor.pb-c.c
 # Each converted service's command constants (roles, query, summary), from the options on its requests.
-COMMAND_SERVICES := routing case reporting intake
+COMMAND_SERVICES := routing case reporting intake registry
 COMMAND_HEADERS  := $(patsubst %,$(GEN)/%_commands.h,$(COMMAND_SERVICES))
 .SECONDARY: $(COMMAND_HEADERS)
 PROTO_OBJS   := $(patsubst %.c,$(OBJ)/%.o,$(PROTO_SRCS))

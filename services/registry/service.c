@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ledger.h"
+#include "registry_commands.h"
 #include "wh/config.h"
 #include "wh/log.h"
 #include "wh/metrics.h"
@@ -12,48 +13,29 @@
 extern const wh_migration registry_migrations[];
 extern const size_t registry_migrations_count;
 
-#define ANYONE (WH_ROLE_SERVICE | WH_ROLE_OPERATOR | WH_ROLE_AGENCY)
-#define STAFF  (WH_ROLE_SERVICE | WH_ROLE_OPERATOR)
-#define CMD(name, reply_name, fn, roles, query, summary)                                                     \
-    {                                                                                                        \
-        &welfare__registry__v1__##name##__descriptor, &welfare__registry__v1__##reply_name##__descriptor,    \
-            fn, roles, query, summary                                                                        \
-    }
+/* Who may send each command, whether it is a query and its summary are declared once, as options on
+ * its request in proto/welfare/registry/v1/commands.proto (generated into registry_commands.h). */
+#define CMD(name, key) WH_COMMAND(welfare__registry__v1__, name, REGISTRY_##key, registry_handle_##name)
 
 static const wh_command commands[] = {
-    CMD(register_provider, register_provider_reply, registry_handle_register_provider, ANYONE, false,
-        "register a public or private provider"),
-    CMD(register_resource, register_resource_reply, registry_handle_register_resource, ANYONE, false,
-        "register a resource a provider offers (a resource discovery)"),
-    CMD(match_needs, match_needs_reply, registry_handle_match_needs, STAFF, true,
-        "rank resources for a household's needs by fit, distance and capacity"),
-    CMD(reserve_capacity, reserve_capacity_reply, registry_handle_reserve_capacity, STAFF, false,
-        "reserve one unit of a resource's capacity"),
-    CMD(release_capacity, release_capacity_reply, registry_handle_release_capacity, STAFF, false,
-        "give a reservation back"),
-    CMD(list_resources, list_resources_reply, registry_handle_list_resources, ANYONE, true,
-        "list resources by dong and domain"),
-    CMD(get_resource, get_resource_reply, registry_handle_get_resource, ANYONE, true, "read one resource"),
-    CMD(request_service_linkage, request_service_linkage_reply, registry_handle_request_service_linkage,
-        STAFF, false, "link any household to a public programme or a resource (reserves capacity)"),
-    CMD(change_service_linkage, change_service_linkage_reply, registry_handle_change_service_linkage, ANYONE,
-        false, "accept, refuse, start or end a linkage (agencies: their own providers')"),
-    CMD(list_service_linkages, list_service_linkages_reply, registry_handle_list_service_linkages, ANYONE,
-        true, "list linkages by household, provider, state"),
+    CMD(register_provider, REGISTER_PROVIDER),
+    CMD(register_resource, REGISTER_RESOURCE),
+    CMD(match_needs, MATCH_NEEDS),
+    CMD(reserve_capacity, RESERVE_CAPACITY),
+    CMD(release_capacity, RELEASE_CAPACITY),
+    CMD(list_resources, LIST_RESOURCES),
+    CMD(get_resource, GET_RESOURCE),
+    CMD(request_service_linkage, REQUEST_SERVICE_LINKAGE),
+    CMD(change_service_linkage, CHANGE_SERVICE_LINKAGE),
+    CMD(list_service_linkages, LIST_SERVICE_LINKAGES),
     /* the resource ledger (ledger.h) */
-    CMD(record_donation, record_donation_reply, registry_handle_record_donation, STAFF, false,
-        "record a donation pledged (a resource discovery), with what was received on the spot"),
-    CMD(record_receipt, record_receipt_reply, registry_handle_record_receipt, STAFF, false,
-        "record what arrived of a pledge (the KPI's amount)"),
-    CMD(allocate_donation, allocate_donation_reply, registry_handle_allocate_donation, STAFF, false,
-        "give received value of a donation to a service linkage (and its household)"),
-    CMD(list_donations, list_donations_reply, registry_handle_list_donations, STAFF, true,
-        "list donations by dong"),
-    CMD(record_mou, record_mou_reply, registry_handle_record_mou, STAFF, false,
-        "record an MOU with a partner: purpose, period, commitments"),
-    CMD(list_mous, list_mous_reply, registry_handle_list_mous, ANYONE, true, "list MOUs by partner and date"),
-    CMD(tally_finds, tally_finds_reply, registry_handle_tally_finds, STAFF, true,
-        "finds of a period per safety-net member, team or hub"),
+    CMD(record_donation, RECORD_DONATION),
+    CMD(record_receipt, RECORD_RECEIPT),
+    CMD(allocate_donation, ALLOCATE_DONATION),
+    CMD(list_donations, LIST_DONATIONS),
+    CMD(record_mou, RECORD_MOU),
+    CMD(list_mous, LIST_MOUS),
+    CMD(tally_finds, TALLY_FINDS),
 };
 
 static const wh_subscription subscriptions[] = {
