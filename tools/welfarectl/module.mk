@@ -14,14 +14,22 @@ WCTL_SRCS := $(filter-out tools/welfarectl/cli/main.c,$(sort $(wildcard tools/we
 # intake's pure checks (no bus, no database), linked as they are so `import referrals --check` runs the
 # very code intake runs.
 WCTL_INTAKE_CHECKS := $(patsubst %,$(OBJ)/services/intake/%.o,validate rrn text risk)
-WCTL_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(WCTL_SRCS)) $(OBJ)/$(GEN)/welfarectl/descriptors.o $(WCTL_INTAKE_CHECKS)
+WCTL_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(WCTL_SRCS)) $(OBJ)/$(GEN)/welfarectl/descriptors.o \
+             $(OBJ)/$(GEN)/welfarectl/command_docs.o $(WCTL_INTAKE_CHECKS)
 WCTL_VERSION := $(shell git describe --always --tags 2>/dev/null || echo unknown)
 $(OBJ)/tools/welfarectl/cli/run.o: CPPFLAGS += -DWCTL_VERSION='"$(WCTL_VERSION)"'
 
-# The registry of every message descriptor, so events and replies are decoded by type name.
+# The registry of every welfare.* message descriptor, so events and replies are decoded by type name
+# (google/protobuf/descriptor.proto's, built for the custom options, are not the services' messages).
+WCTL_PROTO_HEADERS := $(patsubst %.c,%.h,$(filter $(GEN)/welfare/%,$(PROTO_SRCS)))
 $(GEN)/welfarectl/descriptors.c: $(PROTO_SRCS) tools/welfarectl/gen-descriptors.sh
 	@mkdir -p $(dir $@)
-	tools/welfarectl/gen-descriptors.sh $@ $(patsubst %.c,%.h,$(PROTO_SRCS))
+	tools/welfarectl/gen-descriptors.sh $@ $(WCTL_PROTO_HEADERS)
+
+# Every service's commands with their summaries and roles, from the options on their requests.
+$(GEN)/welfarectl/command_docs.c: $(PROTO_FILES) scripts/gen-commands.py
+	scripts/gen-commands.py cli $@ $(COMMAND_SERVICES)
+$(OBJ)/$(GEN)/welfarectl/command_docs.o: CPPFLAGS += -Itools/welfarectl/cli
 
 $(BUILD)/libwelfarectl.a: $(WCTL_OBJS)
 	@mkdir -p $(dir $@)

@@ -143,10 +143,20 @@ static void test_command_table(void **state)
     assert_ptr_equal(c->reply, &welfare__intake__v1__submit_referral_reply__descriptor);
     assert_ptr_equal(wctl_command_find("intake", "SubmitReferral"), c);
     assert_null(wctl_command_find("routing", "submit-referral"));
+    /* every command the services declare, each with its summary and who may send it */
+    assert_int_equal(n, wctl_n_command_docs);
     for (size_t i = 0; i < n; i++) {
         assert_true(wctl_service_known(all[i].service));
         assert_non_null(all[i].reply);
+        assert_true(all[i].summary[0] != '\0');
+        assert_true(all[i].who[0] != '\0');
     }
+    assert_string_equal(c->who, "service, operator, agency (granted)");
+    assert_false(c->query);
+    assert_true(wctl_command_find("intake", "get-household")->query);
+    /* descriptor.proto is built for the custom options, but its messages are not the services' */
+    assert_null(wctl_descriptor_find("google.protobuf.FileDescriptorProto"));
+    assert_null(wctl_descriptor_find("google.protobuf.MessageOptions"));
     assert_non_null(wctl_descriptor_find("welfare.bus.v1.FetchEvents"));
     assert_null(wctl_descriptor_find("welfare.nope.v1.X"));
 }

@@ -17,6 +17,9 @@ static void usage(FILE *out, const wctl_cmd *cmd)
             cmd->name);
     if (cmd->summary != NULL && cmd->summary[0] != '\0')
         fprintf(out, "%s.\n", cmd->summary);
+    if (cmd->who != NULL)
+        fprintf(out, "%s; who may send it: %s.\n", cmd->query ? "A query (it changes nothing)" : "A command",
+                cmd->who);
     fprintf(out, "Sends %s, prints %s.\n", cmd->request->name, cmd->reply->name);
     fputs("--input reads the request as a JSON object first (\"-\": stdin); flags after it add to "
           "it.\n\nFields:\n",

@@ -2,9 +2,10 @@
  * wctl.h — the parts of welfarectl: the descriptor registry, the command table, the generic flag
  * parser, the printers, the CSV reader and the special commands.
  *
- * welfarectl knows no message by hand.  Commands are rows of a table naming the request type; the
- * request is filled from `--field value` flags by walking its ProtobufCMessageDescriptor, and the
- * reply is printed by walking its descriptor too — so a new command costs one row.
+ * welfarectl knows no message by hand.  Its commands are those the services declare (the options on
+ * each request in its commands.proto, generated into wctl_command_docs); the request is filled from
+ * `--field value` flags by walking its ProtobufCMessageDescriptor, and the reply is printed by walking
+ * its descriptor too — so a new command costs nothing here.
  */
 #ifndef WCTL_H
 #define WCTL_H
@@ -34,16 +35,28 @@ const char *wctl_enum_short(const ProtobufCEnumDescriptor *e, int value);
 
 /* --- commands.c: the command table ----------------------------------------------------------- */
 
+/* One command as its service declares it (scripts/gen-commands.py cli, from the options on the request). */
+typedef struct wctl_command_doc {
+    const char *type;    /* the request's full name, "welfare.intake.v1.SubmitReferral" */
+    const char *summary; /* one line */
+    const char *who;     /* the roles that may send it, "service, operator, agency (granted)" */
+    bool query;
+} wctl_command_doc;
+
+extern const wctl_command_doc wctl_command_docs[];
+extern const size_t wctl_n_command_docs;
+
 typedef struct wctl_cmd {
     char service[16]; /* "intake" (from the package welfare.intake.v1) */
     char name[64];    /* "submit-referral" */
     const char *summary;
+    const char *who;
+    bool query;
     const ProtobufCMessageDescriptor *request;
     const ProtobufCMessageDescriptor *reply;
 } wctl_cmd;
 
-/* Every command: the table's rows (those whose types exist), then any Foo/FooReply pair of a service
- * package the table does not name yet.  The array lives until exit. */
+/* Every command the services declare, in their declaration order.  The array lives until exit. */
 size_t wctl_commands(const wctl_cmd **out);
 const wctl_cmd *wctl_command_find(const char *service, const char *name);
 bool wctl_service_known(const char *service);
