@@ -35,7 +35,7 @@ lint-compose:
 
 # The command tables in the docs are generated from the options in each commands.proto
 # (scripts/gen-commands.py): `make docs` rewrites them, lint-generated fails when one is stale.
-GENERATED_DOCS = services/routing/README.md services/case/README.md services/reporting/README.md services/intake/README.md services/registry/README.md
+GENERATED_DOCS = services/routing/README.md services/case/README.md services/reporting/README.md services/intake/README.md services/registry/README.md docs/bus-protocol.md
 docs:
 	scripts/gen-commands.py docs $(GENERATED_DOCS)
 lint-generated:

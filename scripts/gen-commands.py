@@ -8,7 +8,8 @@ protobuf-c's run-time descriptors do not carry custom options, so this reads the
   gen-commands.py header SERVICE OUT.h   constants SERVICE_<COMMAND>_{ROLES,QUERY,SUMMARY} for WH_COMMAND
   gen-commands.py cli OUT.c SERVICE...   welfarectl's table of commands (type, summary, who, query)
   gen-commands.py docs [--check] FILE...  rewrites the tables between the markers
-        <!-- generated: commands SERVICE --> ... <!-- end generated -->
+        <!-- generated: commands SERVICE --> ... <!-- end generated -->   (a service's commands)
+        <!-- generated: agency-grants --> ... <!-- end generated -->      (bus-protocol's per-service list)
       (--check: changes nothing, exits 1 naming each file whose table differs)
 """
 import os
@@ -174,14 +175,37 @@ def table(service):
     return "\n".join(rows)
 
 
-MARKER = re.compile(r"(<!-- generated: commands (\w+) -->\n)(.*?)(<!-- end generated -->)", re.S)
+# The services in the order the documents list them; streams an agency may be granted ("stream:<name>").
+SERVICES = ["intake", "case", "registry", "routing", "reporting"]
+STREAMS = {"intake": "intake", "case": "case", "registry": "registry", "routing": "routing"}
+
+
+def agency_grants():
+    """docs/bus-protocol.md's table of the types an agency may be granted, per service."""
+    rows = ["| service | types an agency may be granted | its stream |", "|---|---|---|"]
+    for service in SERVICES:
+        granted = ["`%s`" % name for name, roles, *_ in commands_of(service) if 3 in roles]
+        stream = "`stream:%s`" % STREAMS[service] if service in STREAMS else "— (no events)"
+        rows.append("| %s | %s | %s |" % (service, ", ".join(granted) or "none (staff and services only)", stream))
+    return "\n".join(rows)
+
+
+def generated(kind, arg):
+    if kind == "commands" and arg:
+        return table(arg)
+    if kind == "agency-grants" and not arg:
+        return agency_grants()
+    sys.exit("unknown generated block: %s %s" % (kind, arg or ""))
+
+
+MARKER = re.compile(r"(<!-- generated: ([\w-]+)(?: (\w+))? -->\n)(.*?)(<!-- end generated -->)", re.S)
 
 
 def docs(paths, check):
     stale = []
     for path in paths:
         text = open(path).read()
-        new = MARKER.sub(lambda m: m.group(1) + table(m.group(2)) + "\n" + m.group(4), text)
+        new = MARKER.sub(lambda m: m.group(1) + generated(m.group(2), m.group(3)) + "\n" + m.group(5), text)
         if new != text:
             stale.append(path)
             if not check:
