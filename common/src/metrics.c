@@ -9,13 +9,13 @@
  */
 #include <math.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "wh/buf.h"
 #include "wh/log.h"
 #include "wh/metrics.h"
 #include "wh/status.h"
@@ -234,81 +234,43 @@ double wh_gauge_value(const wh_gauge *g)
 
 /* --- rendering ------------------------------------------------------------------------------- */
 
-typedef struct buf {
-    char *data;
-    size_t len, cap;
-    bool failed;
-} buf;
-
-static void put(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    if (b->failed)
-        return;
-    for (;;) {
-        va_start(ap, fmt);
-        n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->failed = true;
-            return;
-        }
-        if ((size_t)n < b->cap - b->len) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t cap = (b->cap + (size_t)n + 1) * 2;
-        char *grown = realloc(b->data, cap);
-        if (grown == NULL) {
-            b->failed = true;
-            return;
-        }
-        b->data = grown;
-        b->cap = cap;
-    }
-}
-
 /* A sample value as Prometheus spells it. */
-static void put_double(buf *b, double v)
+static void put_double(wh_buf *b, double v)
 {
     if (isnan(v))
-        put(b, "NaN");
+        wh_buf_printf(b, "NaN");
     else if (isinf(v))
-        put(b, v > 0 ? "+Inf" : "-Inf");
+        wh_buf_printf(b, v > 0 ? "+Inf" : "-Inf");
     else
-        put(b, "%.17g", v);
+        wh_buf_printf(b, "%.17g", v);
 }
 
 /* HELP text with '\' and newlines escaped, as the exposition format requires. */
-static void put_help(buf *b, const family *f)
+static void put_help(wh_buf *b, const family *f)
 {
-    put(b, "# HELP %s ", f->name);
+    wh_buf_printf(b, "# HELP %s ", f->name);
     for (const char *c = f->help; *c != '\0'; c++) {
         if (*c == '\\')
-            put(b, "\\\\");
+            wh_buf_printf(b, "\\\\");
         else if (*c == '\n')
-            put(b, "\\n");
+            wh_buf_printf(b, "\\n");
         else
-            put(b, "%c", *c);
+            wh_buf_printf(b, "%c", *c);
     }
-    put(b, "\n# TYPE %s %s\n", f->name, kind_names[f->kind]);
+    wh_buf_printf(b, "\n# TYPE %s %s\n", f->name, kind_names[f->kind]);
 }
 
-static void put_labels(buf *b, const char *labels, const char *le)
+static void put_labels(wh_buf *b, const char *labels, const char *le)
 {
     if (*labels == '\0' && le == NULL)
         return;
-    put(b, "{%s%s", labels, *labels != '\0' && le != NULL ? "," : "");
+    wh_buf_printf(b, "{%s%s", labels, *labels != '\0' && le != NULL ? "," : "");
     if (le != NULL)
-        put(b, "le=\"%s\"", le);
-    put(b, "}");
+        wh_buf_printf(b, "le=\"%s\"", le);
+    wh_buf_printf(b, "}");
 }
 
-static void put_histogram(buf *b, const char *name, const series *s)
+static void put_histogram(wh_buf *b, const char *name, const series *s)
 {
     wh_histogram *h = s->metric;
     uint64_t cumulative = 0;
@@ -320,20 +282,21 @@ static void put_histogram(buf *b, const char *name, const series *s)
             snprintf(le, sizeof le, "%g", bucket_bounds[i]);
         else
             snprintf(le, sizeof le, "+Inf");
-        put(b, "%s_bucket", name);
+        wh_buf_printf(b, "%s_bucket", name);
         put_labels(b, s->labels, le);
-        put(b, " %llu\n", (unsigned long long)cumulative);
+        wh_buf_printf(b, " %llu\n", (unsigned long long)cumulative);
     }
-    put(b, "%s_sum", name);
+    wh_buf_printf(b, "%s_sum", name);
     put_labels(b, s->labels, NULL);
-    put(b, " ");
+    wh_buf_printf(b, " ");
     put_double(b, double_of(atomic_load_explicit(&h->sum_bits, memory_order_relaxed)));
-    put(b, "\n%s_count", name);
+    wh_buf_printf(b, "\n%s_count", name);
     put_labels(b, s->labels, NULL);
-    put(b, " %llu\n", (unsigned long long)cumulative); /* the +Inf bucket, so the two always agree */
+    wh_buf_printf(b, " %llu\n",
+                  (unsigned long long)cumulative); /* the +Inf bucket, so the two always agree */
 }
 
-static void put_family(buf *b, const family *f)
+static void put_family(wh_buf *b, const family *f)
 {
     put_help(b, f);
     for (const series *s = f->first; s != NULL; s = s->next) {
@@ -341,33 +304,31 @@ static void put_family(buf *b, const family *f)
             put_histogram(b, f->name, s);
             continue;
         }
-        put(b, "%s", f->name);
+        wh_buf_printf(b, "%s", f->name);
         put_labels(b, s->labels, NULL);
-        put(b, " ");
+        wh_buf_printf(b, " ");
         if (f->kind == KIND_COUNTER)
-            put(b, "%llu\n", (unsigned long long)wh_counter_value(s->metric));
+            wh_buf_printf(b, "%llu\n", (unsigned long long)wh_counter_value(s->metric));
         else {
             put_double(b, wh_gauge_value(s->metric));
-            put(b, "\n");
+            wh_buf_printf(b, "\n");
         }
     }
 }
 
 int wh_metrics_render(char **out, size_t *len)
 {
-    buf b = {.data = malloc(4096), .cap = 4096};
+    wh_buf b = {0};
 
     *out = NULL;
     *len = 0;
-    if (b.data == NULL)
-        return WH_INTERNAL;
-    b.data[0] = '\0';
+    wh_buf_put(&b, "", 0); /* "" when no metric is registered */
     pthread_mutex_lock(&registry_lock);
     for (const family *f = families; f != NULL; f = f->next)
         put_family(&b, f);
     pthread_mutex_unlock(&registry_lock);
     if (b.failed) {
-        free(b.data);
+        wh_buf_free(&b);
         return WH_INTERNAL;
     }
     *out = b.data;

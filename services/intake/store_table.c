@@ -10,40 +10,6 @@
 #include "store_table.h"
 #include "wh/log.h"
 
-/* --- a growable byte buffer -------------------------------------------------------------------- */
-
-static void buf_put(intake_buf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_puts(intake_buf *b, const char *s)
-{
-    buf_put(b, s, strlen(s));
-}
-
-void intake_buf_free(intake_buf *b)
-{
-    free(b->p);
-    memset(b, 0, sizeof *b);
-}
-
 /* --- a table of text cells, row-major: rendered as COPY text rows or as one array per column ---- */
 
 #define NULL_CELL SIZE_MAX
@@ -67,7 +33,7 @@ void intake_cell(intake_table *t, const char *s)
         return;
     }
     t->cells[t->n++] = t->text.len;
-    buf_put(&t->text, s, strlen(s) + 1);
+    wh_buf_put(&t->text, s, strlen(s) + 1);
 }
 
 void intake_cell_i64(intake_table *t, int64_t v)
@@ -97,19 +63,19 @@ static size_t table_rows(const intake_table *t)
 static const char *cell_at(const intake_table *t, size_t row, int col)
 {
     size_t off = t->cells[row * (size_t)t->n_cols + (size_t)col];
-    return off == NULL_CELL ? NULL : t->text.p + off;
+    return off == NULL_CELL ? NULL : t->text.data + off;
 }
 
 void intake_table_free(intake_table *t)
 {
-    intake_buf_free(&t->text);
+    wh_buf_free(&t->text);
     free(t->cells);
     t->cells = NULL;
     t->n = t->cap = 0;
 }
 
 /* COPY's text format: backslash escapes for the delimiter, newlines and backslash; \N is NULL. */
-static void copy_escape(intake_buf *b, const char *s)
+static void copy_escape(wh_buf *b, const char *s)
 {
     const char *run = s;
     for (; *s; s++) {
@@ -120,11 +86,11 @@ static void copy_escape(intake_buf *b, const char *s)
                                        : NULL;
         if (!esc)
             continue;
-        buf_put(b, run, (size_t)(s - run));
-        buf_puts(b, esc);
+        wh_buf_put(b, run, (size_t)(s - run));
+        wh_buf_puts(b, esc);
         run = s + 1;
     }
-    buf_put(b, run, (size_t)(s - run));
+    wh_buf_put(b, run, (size_t)(s - run));
 }
 
 static int copy_failed(wh_db *db, const intake_table *t, const char *what)
@@ -138,7 +104,7 @@ static int copy_failed(wh_db *db, const intake_table *t, const char *what)
 static int table_copy(wh_db *db, intake_table *t)
 {
     PGconn *c = wh_db_conn(db);
-    intake_buf out = {0};
+    wh_buf out = {0};
     size_t rows = table_rows(t);
     for (size_t r = 0; r < rows; r++)
         for (int k = 0; k < t->n_cols; k++) {
@@ -146,11 +112,11 @@ static int table_copy(wh_db *db, intake_table *t)
             if (v)
                 copy_escape(&out, v);
             else
-                buf_puts(&out, "\\N");
-            buf_put(&out, k + 1 < t->n_cols ? "\t" : "\n", 1);
+                wh_buf_puts(&out, "\\N");
+            wh_buf_put(&out, k + 1 < t->n_cols ? "\t" : "\n", 1);
         }
     if (out.failed) {
-        intake_buf_free(&out);
+        wh_buf_free(&out);
         return WH_INTERNAL;
     }
     int rc = 0;
@@ -161,7 +127,7 @@ static int table_copy(wh_db *db, intake_table *t)
         /* a COPY that did start and failed leaves nothing more to read; drain in case */
         while ((r = PQgetResult(c)) != NULL)
             PQclear(r);
-        intake_buf_free(&out);
+        wh_buf_free(&out);
         return rc;
     }
     PQclear(r);
@@ -169,7 +135,7 @@ static int table_copy(wh_db *db, intake_table *t)
      * call with a block's 2 MB kept a 2..8 MB buffer for the connection's life (memory.c). */
     for (size_t at = 0; rc == 0 && at < out.len; at += COPY_PIECE) {
         size_t n = out.len - at < COPY_PIECE ? out.len - at : COPY_PIECE;
-        if (PQputCopyData(c, out.p + at, (int)n) != 1)
+        if (PQputCopyData(c, out.data + at, (int)n) != 1)
             rc = copy_failed(db, t, "data");
     }
     if (PQputCopyEnd(c, rc == 0 ? NULL : "client failed") != 1 && rc == 0)
@@ -179,7 +145,7 @@ static int table_copy(wh_db *db, intake_table *t)
             rc = copy_failed(db, t, "result");
         PQclear(r);
     }
-    intake_buf_free(&out);
+    wh_buf_free(&out);
     return rc;
 }
 

@@ -11,22 +11,16 @@
 #include <stdint.h>
 
 #include "intake.h"
+#include "wh/buf.h"
 #include "wh/sqlarray.h"
-
-/* A growable byte buffer; failed once an allocation failed (then nothing more is added). */
-typedef struct intake_buf {
-    char *p;
-    size_t len, cap;
-    bool failed;
-} intake_buf;
 
 typedef struct intake_table {
     const char *name;      /* for logs */
     const char *copy_sql;  /* COPY … FROM STDIN */
     const char *statement; /* the unnest form (a prepared statement's name) */
     int n_cols;
-    intake_buf text; /* the cells' bytes, each NUL-terminated */
-    size_t *cells;   /* offsets into text, SIZE_MAX for SQL NULL */
+    wh_buf text;   /* the cells' bytes, each NUL-terminated */
+    size_t *cells; /* offsets into text, SIZE_MAX for SQL NULL */
     size_t n, cap;
     bool failed;
 } intake_table;
@@ -42,6 +36,5 @@ int intake_table_unnest(wh_db *db, const intake_table *t);
 /* Writes the rows (none: nothing): COPY, or the unnest statement.  0 or a negative status. */
 int intake_table_write(wh_db *db, intake_table *t, intake_bulk_write mode);
 void intake_table_free(intake_table *t);
-void intake_buf_free(intake_buf *b);
 
 #endif

@@ -5,85 +5,41 @@
  * labels come from the KPI definitions. Dong names arrive in events, so everything printed is HTML-escaped.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dash_form.h"
 #include "reporting.h"
+#include "wh/buf.h"
 
-typedef struct buf {
-    char *s;
-    size_t len, cap;
-    int failed;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 8192;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *s2 = realloc(b->s, cap);
-        if (!s2) {
-            b->failed = 1;
-            return;
-        }
-        b->s = s2;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = 0;
-}
-
-static void puts_(buf *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
-
-static void printf_(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void printf_(buf *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-static void escaped(buf *b, const char *s)
+static void escaped(wh_buf *b, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
         case '<':
-            puts_(b, "&lt;");
+            wh_buf_puts(b, "&lt;");
             break;
         case '>':
-            puts_(b, "&gt;");
+            wh_buf_puts(b, "&gt;");
             break;
         case '&':
-            puts_(b, "&amp;");
+            wh_buf_puts(b, "&amp;");
             break;
         case '"':
-            puts_(b, "&quot;");
+            wh_buf_puts(b, "&quot;");
             break;
         case '\'':
-            puts_(b, "&#39;");
+            wh_buf_puts(b, "&#39;");
             break;
         default:
-            put(b, s, 1);
+            wh_buf_put(b, s, 1);
         }
     }
 }
 
 /* 1234567 → "1,234,567". */
-static void number(buf *b, int64_t v)
+static void number(wh_buf *b, int64_t v)
 {
     char digits[32], out[48];
     int n = snprintf(digits, sizeof digits, "%" PRId64, v < 0 ? -v : v), o = 0;
@@ -95,7 +51,7 @@ static void number(buf *b, int64_t v)
         out[o++] = digits[i];
     }
     out[o] = 0;
-    puts_(b, out);
+    wh_buf_puts(b, out);
 }
 
 static const char style[] =
@@ -121,64 +77,64 @@ static const char nav[] =
     "Comparison</a> <a href=\"/dashboard/trend\">추이 / Trend</a> <a href=\"/dashboard/funnel\">"
     "발굴 경로 / Funnel</a></nav>";
 
-static void head(buf *b, const reporting_report *r, const char *form_html)
+static void head(wh_buf *b, const reporting_report *r, const char *form_html)
 {
-    puts_(b, "<!doctype html><html lang=\"ko\"><head><meta charset=\"utf-8\">"
-             "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-             "<title>welfarehub KPI</title><style>");
-    puts_(b, style);
-    puts_(b, reporting_form_css);
-    puts_(b, "</style></head><body>");
-    puts_(b, nav);
-    puts_(b, "<h1>마을복지허브 성과지표 · Village welfare hub KPIs</h1><p class=\"sub\">");
+    wh_buf_puts(b, "<!doctype html><html lang=\"ko\"><head><meta charset=\"utf-8\">"
+                   "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+                   "<title>welfarehub KPI</title><style>");
+    wh_buf_puts(b, style);
+    wh_buf_puts(b, reporting_form_css);
+    wh_buf_puts(b, "</style></head><body>");
+    wh_buf_puts(b, nav);
+    wh_buf_puts(b, "<h1>마을복지허브 성과지표 · Village welfare hub KPIs</h1><p class=\"sub\">");
     escaped(b, r->from_on);
-    puts_(b, " – ");
+    wh_buf_puts(b, " – ");
     escaped(b, r->to_on);
-    printf_(b, " · %zu dongs · counted by business date from the services' events</p>", r->n_rows);
-    puts_(b, form_html ? form_html : "");
+    wh_buf_printf(b, " · %zu dongs · counted by business date from the services' events</p>", r->n_rows);
+    wh_buf_puts(b, form_html ? form_html : "");
 }
 
-static void table_head(buf *b)
+static void table_head(wh_buf *b)
 {
-    puts_(b, "<table><thead><tr><th class=\"d\">동 · Dong<small>hub</small></th>");
+    wh_buf_puts(b, "<table><thead><tr><th class=\"d\">동 · Dong<small>hub</small></th>");
     for (int k = 0; k < REPORTING_KPI_COUNT; k++) {
-        puts_(b, "<th>");
+        wh_buf_puts(b, "<th>");
         escaped(b, reporting_kpi_defs[k].label_ko);
-        puts_(b, "<small>");
+        wh_buf_puts(b, "<small>");
         escaped(b, reporting_kpi_defs[k].label_en);
-        puts_(b, "</small></th>");
+        wh_buf_puts(b, "</small></th>");
     }
-    puts_(b, "</tr></thead><tbody>");
+    wh_buf_puts(b, "</tr></thead><tbody>");
 }
 
-static void values_cells(buf *b, const reporting_values *v)
+static void values_cells(wh_buf *b, const reporting_values *v)
 {
     for (int k = 0; k < REPORTING_KPI_COUNT; k++) {
-        puts_(b, "<td>");
+        wh_buf_puts(b, "<td>");
         number(b, v->v[k]);
-        puts_(b, "</td>");
+        wh_buf_puts(b, "</td>");
     }
 }
 
-static void row_html(buf *b, const reporting_report *r, const reporting_row *row)
+static void row_html(wh_buf *b, const reporting_report *r, const reporting_row *row)
 {
-    puts_(b, "<tr><td class=\"d\"><a href=\"/dashboard?dongs=");
+    wh_buf_puts(b, "<tr><td class=\"d\"><a href=\"/dashboard?dongs=");
     escaped(b, row->dong_code);
-    puts_(b, "&amp;from=");
+    wh_buf_puts(b, "&amp;from=");
     escaped(b, r->from_on);
-    puts_(b, "&amp;to=");
+    wh_buf_puts(b, "&amp;to=");
     escaped(b, r->to_on);
-    puts_(b, "\">");
+    wh_buf_puts(b, "\">");
     escaped(b, row->name[0] ? row->name : row->dong_code);
-    puts_(b, "</a> <small>");
+    wh_buf_puts(b, "</a> <small>");
     escaped(b, row->dong_code);
     if (row->hub_dong_code[0] && strcmp(row->hub_dong_code, row->dong_code) != 0) {
-        puts_(b, " · served by ");
+        wh_buf_puts(b, " · served by ");
         escaped(b, row->hub_dong_code);
     }
-    puts_(b, "</small></td>");
+    wh_buf_puts(b, "</small></td>");
     values_cells(b, &row->values);
-    puts_(b, "</tr>");
+    wh_buf_puts(b, "</tr>");
 }
 
 static const char *agg_text(reporting_agg agg)
@@ -200,62 +156,63 @@ static const char *agg_text(reporting_agg agg)
     return "";
 }
 
-static void definitions(buf *b)
+static void definitions(wh_buf *b)
 {
-    puts_(b, "<dl>");
+    wh_buf_puts(b, "<dl>");
     for (int k = 0; k < REPORTING_KPI_COUNT; k++) {
         const reporting_kpi_def *d = &reporting_kpi_defs[k];
-        puts_(b, "<dt>");
+        wh_buf_puts(b, "<dt>");
         escaped(b, d->label_ko);
-        puts_(b, " · ");
+        wh_buf_puts(b, " · ");
         escaped(b, d->label_en);
-        puts_(b, "</dt><dd>");
+        wh_buf_puts(b, "</dt><dd>");
         escaped(b, agg_text(d->agg));
-        puts_(b, " (");
+        wh_buf_puts(b, " (");
         escaped(b, d->unit);
-        puts_(b, ")</dd>");
+        wh_buf_puts(b, ")</dd>");
     }
-    puts_(b, "</dl>");
+    wh_buf_puts(b, "</dl>");
 }
 
 char *reporting_render_html(const reporting_report *r, const char *form_html)
 {
-    buf b = {0};
+    wh_buf b = {0};
     head(&b, r, form_html);
     table_head(&b);
     for (size_t i = 0; i < r->n_rows; i++)
         row_html(&b, r, &r->rows[i]);
-    puts_(&b, "<tr class=\"total\"><td class=\"d\">합계 · Total</td>");
+    wh_buf_puts(&b, "<tr class=\"total\"><td class=\"d\">합계 · Total</td>");
     values_cells(&b, &r->total);
-    puts_(&b, "</tr></tbody></table>");
+    wh_buf_puts(&b, "</tr></tbody></table>");
     definitions(&b);
-    puts_(&b, "</body></html>\n");
+    wh_buf_puts(&b, "</body></html>\n");
     if (b.failed) {
-        free(b.s);
+        wh_buf_free(&b);
         return NULL;
     }
-    return b.s;
+    return b.data;
 }
 
 /* An error page keeps the form, so a bad date can be corrected in place. */
 char *reporting_render_html_error(const char *message, const char *form_html)
 {
-    buf b = {0};
-    puts_(&b, "<!doctype html><html lang=\"ko\"><head><meta charset=\"utf-8\"><title>welfarehub KPI</title>"
-              "<style>");
-    puts_(&b, style);
-    puts_(&b, reporting_form_css);
-    puts_(&b, ".err{background:#ffebe9;border:1px solid #ff8182;padding:.6rem .8rem;border-radius:6px}"
-              "</style></head><body>");
-    puts_(&b, nav);
-    puts_(&b, "<h1>마을복지허브 성과지표 · Village welfare hub KPIs</h1>");
-    puts_(&b, form_html ? form_html : "");
-    puts_(&b, "<div class=\"err\" role=\"alert\">입력을 확인해 주세요 (동 코드, 기간)<br><small>");
+    wh_buf b = {0};
+    wh_buf_puts(&b,
+                "<!doctype html><html lang=\"ko\"><head><meta charset=\"utf-8\"><title>welfarehub KPI</title>"
+                "<style>");
+    wh_buf_puts(&b, style);
+    wh_buf_puts(&b, reporting_form_css);
+    wh_buf_puts(&b, ".err{background:#ffebe9;border:1px solid #ff8182;padding:.6rem .8rem;border-radius:6px}"
+                    "</style></head><body>");
+    wh_buf_puts(&b, nav);
+    wh_buf_puts(&b, "<h1>마을복지허브 성과지표 · Village welfare hub KPIs</h1>");
+    wh_buf_puts(&b, form_html ? form_html : "");
+    wh_buf_puts(&b, "<div class=\"err\" role=\"alert\">입력을 확인해 주세요 (동 코드, 기간)<br><small>");
     escaped(&b, message);
-    puts_(&b, " — the form keeps what you entered.</small></div></body></html>\n");
+    wh_buf_puts(&b, " — the form keeps what you entered.</small></div></body></html>\n");
     if (b.failed) {
-        free(b.s);
+        wh_buf_free(&b);
         return NULL;
     }
-    return b.s;
+    return b.data;
 }
