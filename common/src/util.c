@@ -108,21 +108,49 @@ void wh_date_today(char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-/* The calendar arithmetic of mktime, at noon so that no DST rule can move the day. */
+int32_t wh_days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int32_t)(era * 146097 + doe - 719468);
+}
+
+void wh_civil_from_days(int32_t days, int *y, int *m, int *d)
+{
+    int z = days + 719468;
+    int era = (z >= 0 ? z : z - 146096) / 146097;
+    int doe = z - era * 146097;
+    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int mp = (5 * doy + 2) / 153;
+
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp + (mp < 10 ? 3 : -9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+void wh_date_from_days(int32_t days, char out[11])
+{
+    int y, m, d;
+    char buf[40];
+
+    wh_civil_from_days(days, &y, &m, &d);
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+    snprintf(out, 11, "%.10s", buf);
+}
+
 void wh_date_add_days(const char *date, int days, char out[11])
 {
-    struct tm tm = {0};
+    int y, m, d;
 
-    if (!wh_date_valid(date) || sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) {
+    if (!wh_date_valid(date) || sscanf(date, "%d-%d-%d", &y, &m, &d) != 3) {
         snprintf(out, 11, "%s", date != NULL ? date : "");
         return;
     }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    tm.tm_mday += days;
-    tm.tm_hour = 12;
-    mktime(&tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
+    wh_date_from_days(wh_days_from_civil(y, m, d) + days, out);
 }
 
 /* Length of the well-formed UTF-8 sequence at s (Unicode table 3-7), or 0 when it is ill-formed. */

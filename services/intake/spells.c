@@ -12,40 +12,19 @@
 #include <stdlib.h>
 
 #include "roster.h"
-
-/* Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int32_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int32_t)(era * 146097 + doe - 719468);
-}
+#include "wh/util.h"
 
 int32_t intake_day_number(const char *date)
 {
     int y, m, d;
     if (!intake_date_parse(date, &y, &m, &d))
         return INTAKE_DAY_INVALID;
-    return days_from_civil(y, m, d);
+    return wh_days_from_civil(y, m, d);
 }
 
 void intake_day_format(int32_t day, char out[INTAKE_DATE_LEN + 1])
 {
-    int z = day + 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int y = yoe + era * 400;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    int d = doy - (153 * mp + 2) / 5 + 1;
-    int m = mp + (mp < 10 ? 3 : -9);
-    char buf[40]; /* day numbers of valid dates give 10 characters */
-    snprintf(buf, sizeof buf, "%04d-%02d-%02d", y + (m <= 2), m, d);
-    snprintf(out, INTAKE_DATE_LEN + 1, "%.10s", buf);
+    wh_date_from_days(day, out);
 }
 
 static int cmp_span(const void *a, const void *b)

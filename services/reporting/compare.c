@@ -29,16 +29,6 @@ int reporting_column_part(reporting_kpi column)
     return -1;
 }
 
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe;
-}
-
 long reporting_period_days(const char *from_on, const char *to_on)
 {
     int fy, fm, fd, ty, tm, td;
@@ -46,7 +36,7 @@ long reporting_period_days(const char *from_on, const char *to_on)
         sscanf(from_on, "%4d-%2d-%2d", &fy, &fm, &fd) != 3 ||
         sscanf(to_on, "%4d-%2d-%2d", &ty, &tm, &td) != 3)
         return -1;
-    return days_from_civil(ty, tm, td) - days_from_civil(fy, fm, fd) + 1;
+    return (long)wh_days_from_civil(ty, tm, td) - wh_days_from_civil(fy, fm, fd) + 1;
 }
 
 int reporting_date_years_back(const char *on, int years, char out[REPORTING_DATE_LEN])

@@ -23,6 +23,12 @@ bool wh_date_valid(const char *s);
 void wh_date_today(char out[11]);
 /* The valid date `date` plus `days` (negative: minus) into out (11 bytes); an invalid date is copied. */
 void wh_date_add_days(const char *date, int days, char out[11]);
+/* Day arithmetic of the proleptic Gregorian calendar (H. Hinnant's algorithms), for any y/m/d the
+ * caller has checked: days since 1970-01-01, and back. */
+int32_t wh_days_from_civil(int y, int m, int d);
+void wh_civil_from_days(int32_t days, int *y, int *m, int *d);
+/* "YYYY-MM-DD" of a day number (years 0..9999 give 10 characters; others are cut to 10). */
+void wh_date_from_days(int32_t days, char out[11]);
 
 /* True when s is valid UTF-8 no longer than max_bytes (NULL is false). */
 bool wh_utf8_valid(const char *s, size_t max_bytes);

@@ -110,6 +110,27 @@ static void date_arithmetic(void **state)
     }
 }
 
+/* Day numbers: the epoch is 0, known days land where they should, and every day of 1800..2199 goes
+ * there and back, one more than the day before. */
+static void day_numbers(void **state)
+{
+    char out[11];
+    int y, m, d;
+
+    (void)state;
+    assert_int_equal(wh_days_from_civil(1970, 1, 1), 0);
+    assert_int_equal(wh_days_from_civil(2000, 3, 1), 11017);
+    assert_int_equal(wh_days_from_civil(1969, 12, 31), -1);
+    wh_date_from_days(wh_days_from_civil(2024, 2, 29), out);
+    assert_string_equal(out, "2024-02-29");
+    int32_t first = wh_days_from_civil(1800, 1, 1), last = wh_days_from_civil(2199, 12, 31);
+    for (int32_t day = first; day <= last; day++) {
+        wh_civil_from_days(day, &y, &m, &d);
+        assert_int_equal(wh_days_from_civil(y, m, d), day);
+        assert_true(m >= 1 && m <= 12 && d >= 1 && d <= 31);
+    }
+}
+
 static void today_in_seoul(void **state)
 {
     char today[11], expect[11];
@@ -202,6 +223,7 @@ int main(void)
         cmocka_unit_test(utf8_length_limit),
         cmocka_unit_test(geo),
         cmocka_unit_test(date_arithmetic),
+        cmocka_unit_test(day_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
