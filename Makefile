@@ -39,6 +39,8 @@ PROTO_SRCS   += $(GEN)/google/protobuf/descriptor.pb-c.c
 # Each converted service's command constants (roles, query, summary), from the options on its requests.
 COMMAND_SERVICES := routing case reporting intake registry
 COMMAND_HEADERS  := $(patsubst %,$(GEN)/%_commands.h,$(COMMAND_SERVICES))
+# Reporting's KPI list (REPORTING_KPI_LIST), from the options on welfare.reporting.v1.KpiValues' fields.
+COMMAND_HEADERS  += $(GEN)/reporting_kpis.h
 .SECONDARY: $(COMMAND_HEADERS)
 PROTO_OBJS   := $(patsubst %.c,$(OBJ)/%.o,$(PROTO_SRCS))
 
@@ -66,6 +68,9 @@ $(GEN)/google/protobuf/descriptor.pb-c.c $(GEN)/google/protobuf/descriptor.pb-c.
 
 $(GEN)/%_commands.h: $(PROTO_FILES) scripts/gen-commands.py
 	scripts/gen-commands.py header $* $@
+
+$(GEN)/reporting_kpis.h: $(PROTO_FILES) scripts/gen-commands.py
+	scripts/gen-commands.py kpis $@
 
 $(OBJ)/%.o: %.c | $(PROTO_SRCS) $(COMMAND_HEADERS)
 	@mkdir -p $(dir $@)

@@ -21,16 +21,9 @@ Welfare__Reporting__V1__KpiValues *reporting_values_to_proto(wh_ctx *ctx, const 
     if (!out)
         return NULL;
     welfare__reporting__v1__kpi_values__init(out);
-    out->targets = v->v[REPORTING_KPI_TARGETS];
-    out->targets_change = v->v[REPORTING_KPI_TARGETS_CHANGE];
-    out->visiting_personnel = v->v[REPORTING_KPI_PERSONNEL];
-    out->visiting_personnel_private = v->v[REPORTING_KPI_PERSONNEL_PRIVATE];
-    out->case_households = v->v[REPORTING_KPI_CASES];
-    out->blind_spots = v->v[REPORTING_KPI_BLIND_SPOTS];
-    out->site_visits = v->v[REPORTING_KPI_VISITS];
-    out->service_linkages = v->v[REPORTING_KPI_LINKAGES];
-    out->resources_discovered = v->v[REPORTING_KPI_RESOURCES];
-    out->resource_amount_krw = v->v[REPORTING_KPI_AMOUNT_KRW];
+#define SET_FIELD(NAME, key, ...) out->key = v->v[REPORTING_KPI_##NAME];
+    REPORTING_KPI_LIST(SET_FIELD)
+#undef SET_FIELD
     return out;
 }
 

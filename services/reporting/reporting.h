@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "reporting_kpis.h"
 #include "welfare/case/v1/events.pb-c.h"
 #include "welfare/intake/v1/events.pb-c.h"
 #include "welfare/intake/v1/roster.pb-c.h"
@@ -100,20 +101,12 @@ bool reporting_dong_code_valid(const char *s);
 
 /* --- KPI definitions ---------------------------------------------------------------------------- */
 
-/* The values of a report, indexed by reporting_kpi. */
-typedef enum reporting_kpi {
-    REPORTING_KPI_TARGETS,
-    REPORTING_KPI_TARGETS_CHANGE,
-    REPORTING_KPI_PERSONNEL,
-    REPORTING_KPI_PERSONNEL_PRIVATE,
-    REPORTING_KPI_CASES,
-    REPORTING_KPI_BLIND_SPOTS,
-    REPORTING_KPI_VISITS,
-    REPORTING_KPI_LINKAGES,
-    REPORTING_KPI_RESOURCES,
-    REPORTING_KPI_AMOUNT_KRW,
-    REPORTING_KPI_COUNT
-} reporting_kpi;
+/* The values of a report, indexed by reporting_kpi: the KPI list is declared once, as options on
+ * welfare.reporting.v1.KpiValues' fields (proto/welfare/reporting/v1/commands.proto), generated into
+ * REPORTING_KPI_LIST (reporting_kpis.h). */
+#define REPORTING_KPI_ENUM(NAME, ...) REPORTING_KPI_##NAME,
+typedef enum reporting_kpi { REPORTING_KPI_LIST(REPORTING_KPI_ENUM) REPORTING_KPI_COUNT } reporting_kpi;
+#undef REPORTING_KPI_ENUM
 
 /* How a value is computed for a dong set and a period. */
 typedef enum reporting_agg {

@@ -9,24 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reporting_kpis.h"
 #include "wctl.h"
 #include "welfare/reporting/v1/commands.pb-c.h"
 
-#define N_COLS 13
-#define N_NUMS 10
+/* The columns follow reporting's KPI list (REPORTING_KPI_LIST, from the options on KpiValues). */
+#define KPI_ONE(...)                       +1
+#define N_NUMS                             (0 REPORTING_KPI_LIST(KPI_ONE))
+#define N_COLS                             (3 + N_NUMS)
+#define KPI_VALUE(NAME, key, ...)          v->key,
+#define KPI_COLUMN(NAME, key, column, ...) column,
 
 static void values_cells(const Welfare__Reporting__V1__KpiValues *v, char cells[][32])
 {
-    const int64_t nums[N_NUMS] = {v->targets,
-                                  v->targets_change,
-                                  v->visiting_personnel,
-                                  v->visiting_personnel_private,
-                                  v->case_households,
-                                  v->blind_spots,
-                                  v->site_visits,
-                                  v->service_linkages,
-                                  v->resources_discovered,
-                                  v->resource_amount_krw};
+    const int64_t nums[N_NUMS] = {REPORTING_KPI_LIST(KPI_VALUE)};
 
     for (int i = 0; i < N_NUMS; i++)
         snprintf(cells[i], 32, "%" PRId64, nums[i]);
@@ -47,9 +43,7 @@ static void add_row(wctl_table *t, const char *code, const char *name, const cha
 
 static void print_kpi(const Welfare__Reporting__V1__KpiReport *r)
 {
-    static const char *const head[N_COLS] = {"dong",      "name",      "hub",       "targets", "change",
-                                             "personnel", "private",   "cases",     "blind",   "visits",
-                                             "linkages",  "resources", "amount_krw"};
+    static const char *const head[N_COLS] = {"dong", "name", "hub", REPORTING_KPI_LIST(KPI_COLUMN)};
     wctl_table *t = wctl_table_new(N_COLS);
 
     if (r->selection != NULL)
