@@ -139,8 +139,8 @@ static size_t run_end(const wh_consumer *c, Welfare__Bus__V1__Envelope **events,
     while (end < to && events[end]->sequence == events[end - 1]->sequence + 1) {
         const wh_subscription *t =
             find_subscription(c->svc, c->stream, events[end]->type != NULL ? events[end]->type : "");
-        if (t != NULL && t != s)
-            break;
+        if (t != NULL && t != s && batch_handler(c->svc, c->stream, t) != batch_handler(c->svc, c->stream, s))
+            break; /* another type with another batch handler (or none) ends the run */
         end++;
     }
     return end;
@@ -158,9 +158,12 @@ static int apply_together(wh_consumer *c, Welfare__Bus__V1__Envelope **events, s
     int rc = ctx != NULL && ctxs != NULL && decoded != NULL ? 0 : WH_INTERNAL;
 
     for (size_t i = from; rc == 0 && i < end; i++) {
-        if (events[i]->type == NULL || strcmp(events[i]->type, s->event->name) != 0)
+        /* s's type, or another whose batch function is the same one (run_end) */
+        const wh_subscription *t =
+            find_subscription(c->svc, c->stream, events[i]->type != NULL ? events[i]->type : "");
+        if (t == NULL)
             continue; /* not ours: the position moves past it */
-        decoded[n] = wh_envelope_payload(events[i], s->event);
+        decoded[n] = wh_envelope_payload(events[i], t->event);
         if (decoded[n] == NULL) {
             rc = WH_MALFORMED;
             break;

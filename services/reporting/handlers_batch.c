@@ -4,9 +4,12 @@
  * whole run instead of one or two per event.  An event that cannot be counted fails the run, and the
  * bus applies it again one event at a time with handlers.c, which rejects it on its own.
  */
+#include <string.h>
+
 #include "reporting.h"
 #include "wh/metrics.h"
 #include "wh/status.h"
+#include "wh/util.h"
 
 #define APPLIED_HELP "Events reporting counted."
 
@@ -41,6 +44,16 @@ static int resource(const ProtobufCMessage *m, reporting_fact *f, const char **f
 {
     return reporting_fact_resource((const Welfare__Registry__V1__ResourceRegistered *)m, f, field);
 }
+/* A referral counts no KPI, only the funnel's first step (stored by reporting_apply_facts). */
+static int referral(const ProtobufCMessage *m, reporting_fact *f, const char **field)
+{
+    const Welfare__Intake__V1__ReferralReceived *e = (const Welfare__Intake__V1__ReferralReceived *)m;
+    memset(f, 0, sizeof *f);
+    *field = !reporting_dong_code_valid(e->dong_code) ? "dong_code"
+             : !wh_date_valid(e->reported_on)         ? "reported_on"
+                                                      : NULL;
+    return *field != NULL ? WH_INVALID_ARGUMENT : 0;
+}
 static int case_opened(const ProtobufCMessage *m, reporting_fact *f, const char **field)
 {
     return reporting_fact_case_opened((const Welfare__Case__V1__CaseOpened *)m, f, field);
@@ -58,6 +71,7 @@ static const struct {
     {&welfare__registry__v1__service_linkage_changed__descriptor, service_linkage},
     {&welfare__registry__v1__resource_registered__descriptor, resource},
     {&welfare__case__v1__case_opened__descriptor, case_opened},
+    {&welfare__intake__v1__referral_received__descriptor, referral},
 };
 
 static fact_fn fact_of(const ProtobufCMessageDescriptor *event)
@@ -78,11 +92,12 @@ static void count_applied(const ProtobufCMessageDescriptor *type, size_t n)
 /* The facts of the run in f (every event's, empty ones too).  0, or the first event's failure. */
 static int facts_of(wh_ctx *const *ctx, const ProtobufCMessage *const *events, size_t n, reporting_fact *f)
 {
-    fact_fn fact = fact_of(events[0]->descriptor);
-    if (fact == NULL)
-        return wh_ctx_fail(ctx[0], WH_INTERNAL, NULL, "no batch fact for %s", events[0]->descriptor->name);
     for (size_t i = 0; i < n; i++) {
+        fact_fn fact = fact_of(events[i]->descriptor);
         const char *field = NULL;
+        if (fact == NULL)
+            return wh_ctx_fail(ctx[i], WH_INTERNAL, NULL, "no batch fact for %s",
+                               events[i]->descriptor->name);
         if (fact(events[i], &f[i], &field) != 0)
             return wh_ctx_fail(ctx[i], WH_INVALID_ARGUMENT, field, "event cannot be counted: bad %s",
                                field ? field : "");
@@ -100,18 +115,37 @@ static size_t non_empty(reporting_fact *f, size_t n)
     return kept;
 }
 
+/* The run's referrals (the funnel's first step), in their order; their number in *n_out. */
+static const Welfare__Intake__V1__ReferralReceived **
+referrals_of(wh_ctx *ctx, const ProtobufCMessage *const *events, size_t n, size_t *n_out)
+{
+    const Welfare__Intake__V1__ReferralReceived **r = wh_ctx_alloc(ctx, n * sizeof *r);
+    *n_out = 0;
+    for (size_t i = 0; r != NULL && i < n; i++)
+        if (events[i]->descriptor == &welfare__intake__v1__referral_received__descriptor)
+            r[(*n_out)++] = (const Welfare__Intake__V1__ReferralReceived *)events[i];
+    return r;
+}
+
+/* A run of any of the fact types and referrals, mixed (the consumer keeps a run going across types
+ * with this same handler): facts are sums and funnel writes keep the earliest date or the first
+ * referral, so they commute, and the result is that of one event at a time. */
 int reporting_apply_facts(wh_ctx *const *ctx, const ProtobufCMessage *const *events, size_t n)
 {
     reporting_fact *f = wh_ctx_alloc(ctx[0], n * sizeof *f);
-    if (f == NULL)
+    size_t n_referrals = 0;
+    const Welfare__Intake__V1__ReferralReceived **referrals = referrals_of(ctx[0], events, n, &n_referrals);
+    if (f == NULL || referrals == NULL)
         return wh_ctx_fail(ctx[0], WH_INTERNAL, NULL, "out of memory");
     int rc = facts_of(ctx, events, n, f);
     if (rc == 0)
         rc = reporting_store_add_facts(wh_ctx_db(ctx[0]), f, non_empty(f, n));
+    if (rc == 0 && n_referrals > 0)
+        rc = reporting_store_funnel_referrals(wh_ctx_db(ctx[0]), referrals, n_referrals);
     if (rc == 0)
         rc = reporting_funnel_apply_all(wh_ctx_db(ctx[0]), events, n); /* funnel_apply.c */
-    if (rc == 0)
-        count_applied(events[0]->descriptor, n);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        count_applied(events[i]->descriptor, 1);
     return rc;
 }
 
@@ -142,6 +176,7 @@ int reporting_apply_cases_opened(wh_ctx *const *ctx, const ProtobufCMessage *con
 }
 
 const wh_event_batch reporting_event_batches[] = {
+    {"intake", &welfare__intake__v1__referral_received__descriptor, reporting_apply_facts},
     {"intake", &welfare__intake__v1__blind_spot_discovered__descriptor, reporting_apply_facts},
     {"case", &welfare__case__v1__case_opened__descriptor, reporting_apply_cases_opened},
     {"case", &welfare__case__v1__linkage_completed__descriptor, reporting_apply_facts},

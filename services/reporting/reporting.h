@@ -285,6 +285,10 @@ int reporting_build_funnel(wh_db *db, const reporting_selection *s, reporting_fu
 /* The funnel's writes, idempotent: a referral; a case's household; a household's stage reached on
  * a date (the earliest kept), by household id, or by case id (by_case) through the case's household. */
 int reporting_store_funnel_referral(wh_db *db, const Welfare__Intake__V1__ReferralReceived *e);
+/* The referrals of a run in one statement; a referral id seen before (or earlier in the run) is kept
+ * as first stored, as one at a time does. */
+int reporting_store_funnel_referrals(wh_db *db, const Welfare__Intake__V1__ReferralReceived *const *e,
+                                     size_t n);
 int reporting_store_funnel_case(wh_db *db, int64_t case_id, int64_t household_id);
 int reporting_store_funnel_stage(wh_db *db, bool by_case, int64_t id, reporting_funnel_stage stage,
                                  const char *on);

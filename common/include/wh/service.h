@@ -98,9 +98,11 @@ typedef struct wh_subscription {
  * together, in their stream order: the same effects and events (emitted through each ctx[i], event
  * after event) as n calls of the type's wh_event_fn, with fewer statements.  Events of types the
  * service does not apply may lie between them on the stream; an event of another subscribed type
- * ends the run.  0, or a negative status: the consumer's whole transaction is undone and the fetched
- * events are applied again one at a time with the wh_event_fn, so a failing event is retried and
- * dead-lettered on its own. */
+ * ends the run, unless that type has the same batch function: then the run goes on and the function
+ * gets the types mixed, in stream order (declare one function for several types only when their
+ * effects commute, so the mixed run gives what one event at a time gives).  0, or a negative status: the
+ * consumer's whole transaction is undone and the fetched events are applied again one at a time with the
+ * wh_event_fn, so a failing event is retried and dead-lettered on its own. */
 typedef int (*wh_event_batch_fn)(wh_ctx *const *ctx, const ProtobufCMessage *const *events, size_t n);
 
 typedef struct wh_event_batch {
