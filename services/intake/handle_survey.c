@@ -1,12 +1,30 @@
 /*
  * handle_survey.c — CreateSurvey, AddSurveyHouseholds (the bulk list), RecordSurveyResult (a NEED
  * becomes a referral of channel CHANNEL_SURVEY on the household, once), GetSurveyResults.
+ *
+ * Each command that changes a survey emits its event (SurveyCreated, SurveyHouseholdsListed,
+ * SurveyResultRecorded) in the command's transaction, so reporting follows the surveys from the
+ * intake stream alone.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "safety_net.h"
 #include "survey.h"
+
+static int emit_created(wh_ctx *ctx, const Welfare__Intake__V1__CreateSurvey *m, int64_t id)
+{
+    Welfare__Intake__V1__SurveyCreated ev = WELFARE__INTAKE__V1__SURVEY_CREATED__INIT;
+    ev.survey_id = id;
+    ev.name = m->name;
+    ev.target_group = m->target_group;
+    ev.n_dong_codes = m->n_dong_codes;
+    ev.dong_codes = m->dong_codes;
+    ev.start_on = m->start_on;
+    ev.end_on = m->end_on;
+    int rc = wh_ctx_emit(ctx, &ev.base);
+    return rc < 0 ? wh_ctx_fail(ctx, rc, NULL, "could not emit an event") : 0;
+}
 
 int intake_handle_create_survey(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
 {
@@ -21,6 +39,8 @@ int intake_handle_create_survey(wh_ctx *ctx, const ProtobufCMessage *req, Protob
     int rc = intake_store_insert_survey(wh_ctx_db(ctx), m, &r->survey_id);
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not store the survey");
+    if ((rc = emit_created(ctx, m, r->survey_id)) < 0)
+        return rc;
     *reply = &r->base;
     return 0;
 }
@@ -86,10 +106,17 @@ int intake_handle_add_survey_households(wh_ctx *ctx, const ProtobufCMessage *req
     }
     if ((rc = sort_rows(ctx, m, kind, ok, &n_ok, r)) < 0)
         goto cleanup;
-    if ((rc = intake_store_survey_add(wh_ctx_db(ctx), m->survey_id, ok, n_ok, &r->added)) < 0) {
+    Welfare__Intake__V1__SurveyHouseholdsListed listed = WELFARE__INTAKE__V1__SURVEY_HOUSEHOLDS_LISTED__INIT;
+    listed.survey_id = m->survey_id;
+    if ((rc = intake_store_survey_add(ctx, m->survey_id, ok, n_ok, &listed)) < 0) {
         rc = wh_ctx_fail(ctx, rc, NULL, "could not list the households");
         goto cleanup;
     }
+    if (listed.added > 0 && (rc = wh_ctx_emit(ctx, &listed.base)) < 0) {
+        rc = wh_ctx_fail(ctx, rc, NULL, "could not emit an event");
+        goto cleanup;
+    }
+    r->added = listed.added;
     r->already_listed += (int32_t)n_ok - r->added; /* an id twice in one command */
     *reply = &r->base;
 cleanup:
@@ -98,12 +125,31 @@ cleanup:
     return rc;
 }
 
+/* The household's result as it now stands, for reporting. */
+static int emit_result(wh_ctx *ctx, const Welfare__Intake__V1__RecordSurveyResult *m, const char *dong_code,
+                       int64_t referral_id)
+{
+    Welfare__Intake__V1__SurveyResultRecorded ev = WELFARE__INTAKE__V1__SURVEY_RESULT_RECORDED__INIT;
+    ev.survey_id = m->survey_id;
+    ev.household_id = m->household_id;
+    ev.dong_code = (char *)dong_code;
+    ev.outcome = m->outcome;
+    ev.surveyed_on = m->surveyed_on;
+    ev.service_linkages = m->service_linkages;
+    ev.support_krw = m->support_krw;
+    ev.selected_for_case_management = m->selected_for_case_management;
+    ev.referral_id = referral_id;
+    int rc = wh_ctx_emit(ctx, &ev.base);
+    return rc < 0 ? wh_ctx_fail(ctx, rc, NULL, "could not emit an event") : 0;
+}
+
 int intake_handle_record_survey_result(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
 {
     const Welfare__Intake__V1__RecordSurveyResult *m = (const void *)req;
     intake_error err;
     intake_survey s;
     int64_t referral_id = 0;
+    char dong_code[16];
     if (intake_validate_survey_result(m, &err) < 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, err.field, "%s", err.message);
     int rc = intake_store_get_survey(wh_ctx_db(ctx), m->survey_id, &s);
@@ -113,7 +159,8 @@ int intake_handle_record_survey_result(wh_ctx *ctx, const ProtobufCMessage *req,
     if (strcmp(m->surveyed_on, s.start_on) < 0 || strcmp(m->surveyed_on, s.end_on) > 0)
         return wh_ctx_fail(ctx, WH_FAILED_PRECONDITION, "surveyed_on",
                            "surveyed_on is outside the survey's period");
-    if ((rc = intake_store_survey_listed(wh_ctx_db(ctx), m->survey_id, m->household_id, &referral_id)) < 0)
+    if ((rc = intake_store_survey_listed(wh_ctx_db(ctx), m->survey_id, m->household_id, &referral_id,
+                                         dong_code)) < 0)
         return wh_ctx_fail(ctx, rc == WH_NOT_FOUND ? WH_FAILED_PRECONDITION : rc, "household_id",
                            rc == WH_NOT_FOUND ? "the household is not on the survey's list"
                                               : "could not read the survey's list");
@@ -133,6 +180,8 @@ int intake_handle_record_survey_result(wh_ctx *ctx, const ProtobufCMessage *req,
     }
     if ((rc = intake_store_survey_result(wh_ctx_db(ctx), m, referral_id)) < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not store the result");
+    if ((rc = emit_result(ctx, m, dong_code, referral_id)) < 0)
+        return rc;
     *reply = &r->base;
     return 0;
 }

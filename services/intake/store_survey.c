@@ -22,10 +22,14 @@ const wh_db_statement intake_survey_statements[] = {
      "LEFT JOIN household h ON h.id = k.id "
      "LEFT JOIN survey_household sh ON sh.survey_id = $1 AND sh.household_id = k.id"},
     {"intake_survey_add",
-     "INSERT INTO survey_household (survey_id, household_id) SELECT $1, id FROM unnest($2::bigint[]) AS id "
-     "ON CONFLICT DO NOTHING"},
+     /* the households newly listed, counted per dong (SurveyHouseholdsListed) */
+     "WITH added AS (INSERT INTO survey_household (survey_id, household_id) SELECT $1, id "
+     "FROM unnest($2::bigint[]) AS id ON CONFLICT DO NOTHING RETURNING household_id) "
+     "SELECT h.dong_code, count(*) FROM added JOIN household h ON h.id = added.household_id "
+     "GROUP BY h.dong_code ORDER BY h.dong_code"},
     {"intake_survey_listed",
-     "SELECT COALESCE(referral_id, 0) FROM survey_household WHERE survey_id = $1 AND household_id = $2"},
+     "SELECT COALESCE(sh.referral_id, 0), h.dong_code FROM survey_household sh "
+     "JOIN household h ON h.id = sh.household_id WHERE sh.survey_id = $1 AND sh.household_id = $2"},
     {"intake_survey_result",
      "UPDATE survey_household SET outcome = $3, surveyed_on = $4, service_linkages = $5, support_krw = $6, "
      "selected_for_case_management = $7, referral_id = NULLIF($8, 0) WHERE survey_id = $1 AND household_id = "
@@ -82,8 +86,10 @@ int intake_store_get_survey(wh_db *db, int64_t id, intake_survey *out)
     return 0;
 }
 
+/* Runs statement ($1 the survey, $2 the ids as an array): 0 with *out (caller PQclear()s), or a
+ * negative status. */
 static int ids_statement(wh_db *db, const char *statement, int64_t survey_id, const int64_t *ids, size_t n,
-                         PGresult **out, int64_t *affected)
+                         PGresult **out)
 {
     wh_sqlarray a = {0};
     for (size_t i = 0; i < n; i++)
@@ -92,13 +98,9 @@ static int ids_statement(wh_db *db, const char *statement, int64_t survey_id, co
     wh_params_reset(&p);
     wh_params_i64(&p, survey_id);
     wh_params_text(&p, wh_sqlarray_value(&a));
-    int rc = 0;
-    if (a.failed)
-        rc = WH_INTERNAL;
-    else if (out)
+    int rc = WH_INTERNAL;
+    if (!a.failed)
         rc = (*out = wh_db_query(db, statement, &p)) ? 0 : wh_db_last_status(db);
-    else
-        rc = (int)(*affected = wh_db_exec(db, statement, &p)) < 0 ? (int)*affected : 0;
     wh_sqlarray_free(&a);
     return rc;
 }
@@ -106,7 +108,7 @@ static int ids_statement(wh_db *db, const char *statement, int64_t survey_id, co
 int intake_store_survey_classify(wh_db *db, int64_t survey_id, const int64_t *ids, size_t n, int *kind)
 {
     PGresult *r = NULL;
-    int rc = ids_statement(db, "intake_survey_classify", survey_id, ids, n, &r, NULL);
+    int rc = ids_statement(db, "intake_survey_classify", survey_id, ids, n, &r);
     for (int k = 0; rc == 0 && k < PQntuples(r); k++) {
         int64_t i = wh_db_i64(r, k, 0, 0) - 1;
         if (i >= 0 && (size_t)i < n)
@@ -116,15 +118,39 @@ int intake_store_survey_classify(wh_db *db, int64_t survey_id, const int64_t *id
     return rc;
 }
 
-int intake_store_survey_add(wh_db *db, int64_t survey_id, const int64_t *ids, size_t n, int *added)
+int intake_store_survey_add(wh_ctx *ctx, int64_t survey_id, const int64_t *ids, size_t n,
+                            Welfare__Intake__V1__SurveyHouseholdsListed *listed)
 {
-    int64_t affected = 0;
-    int rc = n ? ids_statement(db, "intake_survey_add", survey_id, ids, n, NULL, &affected) : 0;
-    *added = (int)affected;
+    PGresult *r = NULL;
+    listed->added = 0;
+    listed->n_dongs = 0;
+    if (n == 0)
+        return 0;
+    int rc = ids_statement(wh_ctx_db(ctx), "intake_survey_add", survey_id, ids, n, &r);
+    int rows = rc == 0 ? PQntuples(r) : 0;
+    listed->dongs = rows ? wh_ctx_alloc(ctx, (size_t)rows * sizeof *listed->dongs) : NULL;
+    for (int k = 0; rc == 0 && k < rows; k++) {
+        Welfare__Intake__V1__SurveyDongCount *d = wh_ctx_alloc(ctx, sizeof *d);
+        if (!listed->dongs || !d) {
+            rc = WH_INTERNAL;
+            break;
+        }
+        welfare__intake__v1__survey_dong_count__init(d);
+        d->dong_code = wh_ctx_db_text(ctx, r, k, 0);
+        d->households = (int32_t)wh_db_i64(r, k, 1, 0);
+        if (!d->dong_code) {
+            rc = WH_INTERNAL;
+            break;
+        }
+        listed->added += d->households;
+        listed->dongs[listed->n_dongs++] = d;
+    }
+    PQclear(r);
     return rc;
 }
 
-int intake_store_survey_listed(wh_db *db, int64_t survey_id, int64_t household_id, int64_t *referral_id)
+int intake_store_survey_listed(wh_db *db, int64_t survey_id, int64_t household_id, int64_t *referral_id,
+                               char dong_code[16])
 {
     wh_params p;
     PGresult *r;
@@ -137,6 +163,7 @@ int intake_store_survey_listed(wh_db *db, int64_t survey_id, int64_t household_i
     if (!r)
         return WH_NOT_FOUND;
     *referral_id = wh_db_i64(r, 0, 0, 0);
+    snprintf(dong_code, 16, "%s", wh_db_text(r, 0, 1));
     PQclear(r);
     return 0;
 }

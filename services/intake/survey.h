@@ -48,11 +48,15 @@ int intake_store_get_survey(wh_db *db, int64_t id, intake_survey *out);
 /* What each of ids[n] is to the survey: SURVEY_ADD_* per id. */
 enum { SURVEY_ADD_OK, SURVEY_ADD_LISTED, SURVEY_ADD_UNKNOWN, SURVEY_ADD_MERGED, SURVEY_ADD_OTHER_DONG };
 int intake_store_survey_classify(wh_db *db, int64_t survey_id, const int64_t *ids, size_t n, int *kind);
-/* Lists ids[n] (all SURVEY_ADD_OK): *added rows inserted. */
-int intake_store_survey_add(wh_db *db, int64_t survey_id, const int64_t *ids, size_t n, int *added);
+/* Lists ids[n] (all SURVEY_ADD_OK): listed->added rows inserted, listed->dongs the same per dong (in
+ * ctx memory, by dong code). */
+int intake_store_survey_add(wh_ctx *ctx, int64_t survey_id, const int64_t *ids, size_t n,
+                            Welfare__Intake__V1__SurveyHouseholdsListed *listed);
 
-/* The household's row on the list: 0 with *referral_id (0 when none yet), or WH_NOT_FOUND. */
-int intake_store_survey_listed(wh_db *db, int64_t survey_id, int64_t household_id, int64_t *referral_id);
+/* The household's row on the list: 0 with *referral_id (0 when none yet) and the household's dong, or
+ * WH_NOT_FOUND. */
+int intake_store_survey_listed(wh_db *db, int64_t survey_id, int64_t household_id, int64_t *referral_id,
+                               char dong_code[16]);
 int intake_store_survey_result(wh_db *db, const Welfare__Intake__V1__RecordSurveyResult *m,
                                int64_t referral_id);
 int intake_store_survey_results(wh_ctx *ctx, int64_t survey_id, Welfare__Intake__V1__SurveyResults **out);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "compare.h"
+#include "discovery.h"
 #include "reporting.h"
 #include "wh/log.h"
 #include "wh/metrics.h"
@@ -40,11 +41,21 @@ void reporting_event_metrics_register(void)
     }
 }
 
-static int reject(wh_ctx *ctx, const ProtobufCMessage *m, const char *field)
+int reporting_reject_event(wh_ctx *ctx, const ProtobufCMessage *m, const char *field)
 {
     count_event(m, "reporting_events_rejected_total", REJECTED_HELP);
     wh_log_warn("event cannot be counted", "{s:s, s:s}", "type", m->descriptor->name, "field", field);
     return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, field, "event cannot be counted: bad %s", field);
+}
+
+void reporting_count_applied(const ProtobufCMessage *m)
+{
+    count_event(m, "reporting_events_applied_total", APPLIED_HELP);
+}
+
+static int reject(wh_ctx *ctx, const ProtobufCMessage *m, const char *field)
+{
+    return reporting_reject_event(ctx, m, field);
 }
 
 /* Stores a fact that passed its checks (rc == 0), or rejects the event. */
@@ -276,6 +287,12 @@ const wh_subscription reporting_subscriptions[] = {
     {"registry", &welfare__registry__v1__resource_registered__descriptor, apply_resource},
     {"registry", &welfare__registry__v1__donation_pledged__descriptor, apply_donation_pledged},
     {"registry", &welfare__registry__v1__donation_received__descriptor, apply_donation_received},
+    {"intake", &welfare__intake__v1__survey_created__descriptor, reporting_apply_survey_created},
+    {"intake", &welfare__intake__v1__survey_households_listed__descriptor, reporting_apply_survey_listed},
+    {"intake", &welfare__intake__v1__survey_result_recorded__descriptor, reporting_apply_survey_result},
+    {"intake", &welfare__intake__v1__member_registered__descriptor, reporting_apply_member},
+    {"intake", &welfare__intake__v1__check_in_recorded__descriptor, reporting_apply_check_in},
+    {"intake", &welfare__intake__v1__member_credited__descriptor, reporting_apply_credit},
     {"routing", &welfare__routing__v1__dong_defined__descriptor, apply_dong},
     {"routing", &welfare__routing__v1__staff_registered__descriptor, apply_staff},
     {"routing", &welfare__routing__v1__staff_deactivated__descriptor, apply_staff_gone},

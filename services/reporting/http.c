@@ -17,6 +17,7 @@
 
 #include "compare.h"
 #include "dash_form.h"
+#include "discovery.h"
 #include "reporting.h"
 #include "wh/config.h"
 #include "wh/http.h"
@@ -36,8 +37,9 @@ static wh_db *reader_db(void)
     if (reader.db && !wh_db_connected(reader.db) && wh_db_reconnect(reader.db) != 0)
         return NULL;
     if (!reader.db) {
-        if (wh_db_open(&reader.db, reader.url, "reporting", reporting_statements,
-                       reporting_statements_count) != 0)
+        size_t n_statements;
+        const wh_db_statement *statements = reporting_all_statements(&n_statements);
+        if (wh_db_open(&reader.db, reader.url, "reporting", statements, n_statements) != 0)
             return NULL;
         if (wh_db_exec_sql(reader.db, "SET default_transaction_read_only = on") != 0) {
             wh_db_close(&reader.db);
@@ -116,6 +118,26 @@ int reporting_http_build_funnel(const reporting_selection *s, reporting_funnel *
     pthread_mutex_lock(&reader.lock);
     wh_db *db = reader_db();
     int rc = db ? reporting_build_funnel(db, s, f, field, why) : WH_UNAVAILABLE;
+    pthread_mutex_unlock(&reader.lock);
+    return rc;
+}
+
+int reporting_http_build_surveys(const reporting_selection *s, reporting_surveys *out, const char **field,
+                                 const char **why)
+{
+    pthread_mutex_lock(&reader.lock);
+    wh_db *db = reader_db();
+    int rc = db ? reporting_build_surveys(db, s, out, field, why) : WH_UNAVAILABLE;
+    pthread_mutex_unlock(&reader.lock);
+    return rc;
+}
+
+int reporting_http_build_safety_net(const reporting_selection *s, reporting_safety_net *out,
+                                    const char **field, const char **why)
+{
+    pthread_mutex_lock(&reader.lock);
+    wh_db *db = reader_db();
+    int rc = db ? reporting_build_safety_net(db, s, out, field, why) : WH_UNAVAILABLE;
     pthread_mutex_unlock(&reader.lock);
     return rc;
 }
@@ -209,6 +231,8 @@ int reporting_http_start(wh_service *svc)
         rc = reporting_http_trend_routes(http); /* http_trend.c */
     if (rc == 0)
         rc = reporting_http_funnel_routes(http); /* http_funnel.c */
+    if (rc == 0)
+        rc = reporting_http_discovery_routes(http); /* http_discovery.c */
     return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "discovery.h"
 #include "reporting.h"
 #include "reporting_commands.h"
 #include "wh/access.h"
@@ -172,6 +173,8 @@ const wh_command reporting_commands[] = {
     QUERY(compare_kpi, COMPARE_KPI, handle_compare_kpi),
     QUERY(list_dongs, LIST_DONGS, handle_list_dongs),
     QUERY(query_kpi_table, QUERY_KPI_TABLE, reporting_handle_query_table),
+    QUERY(query_surveys, QUERY_SURVEYS, reporting_handle_query_surveys),
+    QUERY(query_safety_net, QUERY_SAFETY_NET, reporting_handle_query_safety_net),
 };
 
 const size_t reporting_commands_count = sizeof reporting_commands / sizeof reporting_commands[0];

@@ -25,7 +25,7 @@ const wh_service_def *reporting_service_def(void)
         .subscriptions = reporting_subscriptions,
         .event_batch_handlers = reporting_event_batches,
         .migrations = reporting_migrations,
-        .statements = reporting_statements,
+        .statements = NULL, /* reporting_all_statements(), below */
         .start = reporting_start,
         .stop = reporting_stop,
     };
@@ -33,6 +33,6 @@ const wh_service_def *reporting_service_def(void)
     def.n_subscriptions = reporting_subscriptions_count;
     def.n_event_batch_handlers = reporting_event_batches_count;
     def.n_migrations = reporting_migrations_count;
-    def.n_statements = reporting_statements_count;
+    def.statements = reporting_all_statements(&def.n_statements);
     return &def;
 }

@@ -225,6 +225,12 @@ Welfare__Reporting__V1__KpiValues *reporting_values_to_proto(wh_ctx *ctx, const 
 
 extern const wh_db_statement reporting_statements[];
 extern const size_t reporting_statements_count;
+/* Every statement of the service: store.c's and store_discovery.c's (*n of them). */
+const wh_db_statement *reporting_all_statements(size_t *n);
+/* Runs a read of a checked selection's period ($1, $2): statement `all` when it names no dong, else
+ * `some` with the dongs as a text array in $3.  NULL on failure (wh_db_last_status). */
+PGresult *reporting_store_read_selection(wh_db *db, const reporting_selection *s, const char *all,
+                                         const char *some);
 
 int reporting_store_add_fact(wh_db *db, const reporting_fact *f);
 /* The facts f[0..n) in one statement (summed per dong and day, and per month). */
@@ -319,6 +325,11 @@ int reporting_apply_cases_opened(wh_ctx *const *ctx, const ProtobufCMessage *con
 /* Registers reporting_events_applied_total and _rejected_total for every type, at 0, so an alert on
  * the rejected count has a series before the first rejection. */
 void reporting_event_metrics_register(void);
+/* Counts an event that cannot be counted (reporting_events_rejected_total), logs it once with the
+ * field and fails ctx with WH_INVALID_ARGUMENT naming it; returns that status. */
+int reporting_reject_event(wh_ctx *ctx, const ProtobufCMessage *m, const char *field);
+/* Counts an applied event (reporting_events_applied_total). */
+void reporting_count_applied(const ProtobufCMessage *m);
 extern const wh_command reporting_commands[]; /* queries.c */
 extern const size_t reporting_commands_count;
 extern const wh_migration reporting_migrations[]; /* generated from migrations/ */

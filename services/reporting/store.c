@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "discovery.h"
 #include "reporting.h"
 #include "wh/sqlarray.h"
 #include "wh/status.h"
@@ -234,6 +235,21 @@ const wh_db_statement reporting_statements[] = {
      "ELSE d.dong_code END, d.hub_type, d.dong_code"},
 };
 const size_t reporting_statements_count = sizeof reporting_statements / sizeof reporting_statements[0];
+
+const wh_db_statement *reporting_all_statements(size_t *n)
+{
+    static wh_db_statement all[64];
+    static size_t count;
+    if (count == 0 &&
+        reporting_statements_count + reporting_discovery_statements_count <= sizeof all / sizeof all[0]) {
+        memcpy(all, reporting_statements, reporting_statements_count * sizeof all[0]);
+        memcpy(all + reporting_statements_count, reporting_discovery_statements,
+               reporting_discovery_statements_count * sizeof all[0]);
+        count = reporting_statements_count + reporting_discovery_statements_count;
+    }
+    *n = count;
+    return all;
+}
 
 static int exec_status(wh_db *db, const char *statement, const wh_params *p, int64_t *rows)
 {
@@ -644,7 +660,8 @@ int reporting_store_funnel_stage(wh_db *db, bool by_case, int64_t id, reporting_
     return exec_status(db, by_case ? "reporting_funnel_stage_of_case" : "reporting_funnel_stage", &p, NULL);
 }
 
-PGresult *reporting_store_funnel(wh_db *db, const reporting_selection *s)
+PGresult *reporting_store_read_selection(wh_db *db, const reporting_selection *s, const char *all,
+                                         const char *some)
 {
     static __thread char literal[REPORTING_SELECT_MAX * (REPORTING_DONG_MAX + 3) + 4];
     wh_params p;
@@ -652,9 +669,14 @@ PGresult *reporting_store_funnel(wh_db *db, const reporting_selection *s)
     wh_params_text(&p, s->from_on);
     wh_params_text(&p, s->to_on);
     if (s->n_dongs == 0)
-        return wh_db_query(db, "reporting_funnel_all", &p);
+        return wh_db_query(db, all, &p);
     if (reporting_dongs_literal(s, literal, sizeof literal) != 0)
         return NULL;
     wh_params_text(&p, literal);
-    return wh_db_query(db, "reporting_funnel_some", &p);
+    return wh_db_query(db, some, &p);
+}
+
+PGresult *reporting_store_funnel(wh_db *db, const reporting_selection *s)
+{
+    return reporting_store_read_selection(db, s, "reporting_funnel_all", "reporting_funnel_some");
 }

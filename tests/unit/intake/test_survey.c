@@ -147,6 +147,9 @@ static void a_survey_of_200_households(void **state)
     ProtobufCMessage *reply = NULL;
     assert_int_equal(fake_command(intake_handle_create_survey, &c.base, &reply), 0);
     int64_t survey = ((const Welfare__Intake__V1__CreateSurveyReply *)reply)->survey_id;
+    assert_int_equal(fake.n_events, 1);
+    assert_string_equal(fake_event(0), "welfare.intake.v1.SurveyCreated");
+    assert_int_equal(((const Welfare__Intake__V1__SurveyCreated *)fake.events[0])->survey_id, survey);
 
     int64_t ids[N + 4];
     for (int i = 0; i < N; i++)
@@ -161,6 +164,14 @@ static void a_survey_of_200_households(void **state)
     a.n_household_ids = N + 3;
     assert_int_equal(fake_command(intake_handle_add_survey_households, &a.base, &reply), 0);
     const Welfare__Intake__V1__AddSurveyHouseholdsReply *ar = (const void *)reply;
+    assert_int_equal(fake.n_events, 1); /* the households newly listed, per dong */
+    assert_string_equal(fake_event(0), "welfare.intake.v1.SurveyHouseholdsListed");
+    const Welfare__Intake__V1__SurveyHouseholdsListed *listed = (const void *)fake.events[0];
+    assert_int_equal(listed->added, N);
+    int32_t per_dong = 0;
+    for (size_t i = 0; i < listed->n_dongs; i++)
+        per_dong += listed->dongs[i]->households;
+    assert_int_equal(per_dong, N);
     assert_int_equal(ar->added, N);
     assert_int_equal(ar->already_listed, 1);
     assert_int_equal(ar->n_errors, 2);
@@ -170,6 +181,7 @@ static void a_survey_of_200_households(void **state)
     a.n_household_ids = 10; /* again: nothing new */
     assert_int_equal(fake_command(intake_handle_add_survey_households, &a.base, &reply), 0);
     assert_int_equal(((const Welfare__Intake__V1__AddSurveyHouseholdsReply *)reply)->already_listed, 10);
+    assert_int_equal(fake.n_events, 0); /* nothing listed, no event */
 
     int needs = 0, referrals = 0;
     for (int64_t h = 1; h <= N; h++) {
@@ -185,7 +197,14 @@ static void a_survey_of_200_households(void **state)
         assert_int_equal(fake_command(intake_handle_record_survey_result, &r.base, &reply), 0);
         bool referred = ((const Welfare__Intake__V1__RecordSurveyResultReply *)reply)->referral_id != 0;
         assert_int_equal(referred, r.outcome == WELFARE__INTAKE__V1__SURVEY_OUTCOME__SURVEY_OUTCOME_NEED);
-        assert_int_equal(fake.n_events, referred ? 2 : 0); /* ReferralReceived, HouseholdIdentified */
+        /* ReferralReceived, HouseholdIdentified for a need; then the result as it stands */
+        assert_int_equal(fake.n_events, referred ? 3 : 1);
+        assert_string_equal(fake_event(fake.n_events - 1), "welfare.intake.v1.SurveyResultRecorded");
+        const Welfare__Intake__V1__SurveyResultRecorded *ev = (const void *)fake.events[fake.n_events - 1];
+        assert_int_equal(ev->household_id, h);
+        assert_int_equal(ev->outcome, r.outcome);
+        assert_int_equal(ev->support_krw, r.support_krw);
+        assert_true(ev->dong_code && strlen(ev->dong_code) == 10);
         referrals += referred;
         if (referred) {
             assert_string_equal(fake_event(0), "welfare.intake.v1.ReferralReceived");

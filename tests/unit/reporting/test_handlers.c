@@ -38,8 +38,10 @@ static int apply(const ProtobufCMessage *event)
 
 static int setup(void **state)
 {
-    int rc = fake_db_setup("reporting", reporting_migrations, reporting_migrations_count,
-                           reporting_statements, reporting_statements_count);
+    size_t n_statements;
+    const wh_db_statement *statements = reporting_all_statements(&n_statements);
+    int rc = fake_db_setup("reporting", reporting_migrations, reporting_migrations_count, statements,
+                           n_statements);
     return rc == -2 ? -1 : 0;
 }
 
