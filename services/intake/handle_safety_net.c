@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dongs.h"
 #include "safety_net.h"
 #include "wh/util.h"
 
@@ -34,6 +35,10 @@ int intake_handle_register_member(wh_ctx *ctx, const ProtobufCMessage *req, Prot
     intake_error err;
     if (intake_validate_member(m, phone, &err) < 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, err.field, "%s", err.message);
+    const char *dong = m->dong_code;
+    int known = intake_dong_check_list(ctx, "dong_code", &dong, 1);
+    if (known < 0)
+        return known;
     Welfare__Intake__V1__RegisterMemberReply *r = wh_ctx_alloc(ctx, sizeof *r);
     if (!r)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
@@ -290,6 +295,10 @@ int intake_handle_safety_net_tally(wh_ctx *ctx, const ProtobufCMessage *req, Pro
     const Welfare__Intake__V1__GetSafetyNetTally *m = (const void *)req;
     if (m->dong_code && *m->dong_code && !intake_dong_code_valid(m->dong_code))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "dong_code", "dong_code must be 10 digits or empty");
+    const char *dong = m->dong_code;
+    int known = dong && *dong ? intake_dong_check_list(ctx, "dong_code", &dong, 1) : 0;
+    if (known < 0)
+        return known;
     if (m->team != 0 && !intake_team_valid(m->team))
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "team", "unknown team");
     if (m->member_id < 0)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dongs.h"
 #include "safety_net.h"
 #include "survey.h"
 
@@ -32,6 +33,10 @@ int intake_handle_create_survey(wh_ctx *ctx, const ProtobufCMessage *req, Protob
     intake_error err;
     if (intake_validate_survey(m, &err) < 0)
         return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, err.field, "%s", err.message);
+    int known =
+        intake_dong_check_list(ctx, "dong_codes", (const char *const *)m->dong_codes, m->n_dong_codes);
+    if (known < 0)
+        return known;
     Welfare__Intake__V1__CreateSurveyReply *r = wh_ctx_alloc(ctx, sizeof *r);
     if (!r)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");

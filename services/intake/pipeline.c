@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dongs.h"
 #include "intake.h"
 #include "roster.h"
 
@@ -111,6 +112,10 @@ int intake_pipeline_run(wh_db *db, intake_pipeline *p, const Welfare__Intake__V1
     int rc = check_reporters(db, p);
     if (rc < 0) {
         *what = "could not read reporters";
+        return rc;
+    }
+    if ((rc = intake_pipeline_check_dongs(db, p)) < 0) {
+        *what = "could not read the dongs";
         return rc;
     }
     if (all && any_failed(p))

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "dongs.h"
 #include "intake.h"
 #include "intake_commands.h"
 #include "roster.h"
@@ -114,9 +115,11 @@ static void stop(wh_service *svc)
     wh_pii_shutdown();
 }
 
-/* Intake applies two events: a public-programme linkage that started enrols the household; a case
- * opened credits the safety-net member who reported the household first. */
+/* Intake applies three events: routing's dongs (what a referral may name, dongs.c); a public-programme
+ * linkage that started enrols the household; a case opened credits the safety-net member who reported
+ * the household first. */
 static const wh_subscription subscriptions[] = {
+    {"routing", &welfare__routing__v1__dong_defined__descriptor, intake_apply_dong_defined},
     {"registry", &welfare__registry__v1__service_linkage_changed__descriptor, intake_apply_service_linkage},
     {"case", &welfare__case__v1__case_opened__descriptor, intake_apply_case_opened},
 };

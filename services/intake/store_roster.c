@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dongs.h"
 #include "roster.h"
 #include "safety_net.h"
 #include "survey.h"
@@ -54,6 +55,7 @@ const wh_db_statement *intake_all_statements(size_t *n)
         {intake_roster_statements, &intake_roster_statements_count},
         {intake_safety_net_statements, &intake_safety_net_statements_count},
         {intake_survey_statements, &intake_survey_statements_count},
+        {intake_dong_statements, &intake_dong_statements_count},
     };
     static wh_db_statement *all;
     static size_t total;

@@ -19,6 +19,7 @@
 
 #include "welfare/bus/v1/stream.pb-c.h"
 #include "welfare/reporting/v1/commands.pb-c.h"
+#include "welfare/routing/v1/commands.pb-c.h"
 #include "wh/access.h"
 #include "wh/status.h"
 
@@ -171,11 +172,46 @@ int64_t itest_run_number(void)
     return strtoll(itest_run_id(), NULL, 10) % 100000000;
 }
 
+/* Intake refuses a referral naming a dong routing has not defined: the run's dong is defined (a
+ * basic-type hub of its own; a test may redefine it) and awaited in intake.dong, once per process. */
+static void define_dong(const char *code, unsigned index)
+{
+    static bool defined[10];
+    if (defined[index])
+        return;
+    char name[48];
+    snprintf(name, sizeof name, "Itest dong %u", index);
+    Welfare__Routing__V1__DefineDong q = WELFARE__ROUTING__V1__DEFINE_DONG__INIT;
+    Welfare__Common__V1__GeoPoint centre = WELFARE__COMMON__V1__GEO_POINT__INIT;
+    centre.latitude = 35.15;
+    centre.longitude = 129.11;
+    q.dong_code = (char *)code;
+    q.name = name;
+    q.hub_type = WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC;
+    q.hub_dong_code = (char *)code;
+    q.centre = &centre;
+    whc *routing = itest_client("routing");
+    ProtobufCMessage *r = itest_call(routing, &q.base, &welfare__routing__v1__define_dong_reply__descriptor);
+    whc_close(&routing);
+    if (!r) {
+        fprintf(stderr, "itest: could not define dong %s\n", code);
+        abort();
+    }
+    protobuf_c_message_free_unpacked(r, NULL);
+    if (itest_wait_i64_params(1, 30, "SELECT count(*) FROM intake.dong WHERE dong_code = $1", code, NULL) !=
+        1) {
+        fprintf(stderr, "itest: intake has not applied dong %s after 30 s\n", code);
+        abort();
+    }
+    defined[index] = true;
+}
+
 void itest_dong_code(char out[11], int index)
 {
     char code[32];
     snprintf(code, sizeof code, "9%u%08lld", (unsigned)index % 10, (long long)itest_run_number());
     snprintf(out, 11, "%.10s", code);
+    define_dong(out, (unsigned)index % 10);
 }
 
 static const int rrn_weights[12] = {2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5};

@@ -47,6 +47,12 @@ if ! wh_stack_start || ! wh_itest_services_alive; then
     echo "integration: 0 passed, 1 failed"
     exit 1
 fi
+# the district's dongs the scripts name, known to intake before any referral (itest_dong_code
+# defines each run's own dongs itself)
+if ! wh_dongs_define 2650051000:남천1동 2650052000:망미1동 2650053000:광안1동; then
+    echo "integration: 0 passed, 1 failed"
+    exit 1
+fi
 export WH_TEST_DB_URL="$(wh_pg_superuser_url)"
 scripts/run-tests.sh integration "$@"
 status=$?

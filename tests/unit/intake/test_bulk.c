@@ -23,7 +23,9 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "dongs_fixture.h"
 #include "intake.h"
+#include "roster.h"
 #include "wh/migrate.h"
 
 extern const wh_migration intake_migrations[];
@@ -331,10 +333,13 @@ static int open_schema(const char *schema, wh_db **db)
         return -1;
     wh_db *m = NULL;
     if (wh_db_open(&m, url_buf, schema, NULL, 0) < 0 ||
-        wh_migrate(m, schema, intake_migrations, intake_migrations_count) < 0)
+        wh_migrate(m, schema, intake_migrations, intake_migrations_count) < 0 ||
+        intake_test_define_dongs(wh_db_conn(m)) < 0)
         return -1;
     wh_db_close(&m);
-    return wh_db_open(db, url_buf, schema, intake_statements, intake_statements_count);
+    size_t n;
+    const wh_db_statement *st = intake_all_statements(&n);
+    return wh_db_open(db, url_buf, schema, st, n);
 }
 
 /* A whole query's text, rows by lines and cells by '|'. */

@@ -12,9 +12,12 @@
 
 #include <cmocka.h>
 
+#include "dongs.h"
+#include "dongs_fixture.h"
 #include "fake_ctx.h"
 #include "intake.h"
 #include "roster.h"
+#include "safety_net.h"
 
 extern const wh_migration intake_migrations[];
 extern const size_t intake_migrations_count;
@@ -74,6 +77,8 @@ static int db_setup(void **state)
     const wh_db_statement *statements = intake_all_statements(&n_statements); /* the roster's too */
     int rc =
         fake_db_setup("intake_test", intake_migrations, intake_migrations_count, statements, n_statements);
+    if (rc == 0 && intake_test_define_dongs(wh_db_conn(fake.db)) < 0)
+        return -1;
     return rc == -2 ? -1 : 0;
 }
 
@@ -374,6 +379,51 @@ static void merge_moves_persons_and_referrals(void **state)
     assert_int_equal(h->member_count, 0);
 }
 
+/* A dong routing has not defined is refused with its field and nothing stored; once routing's
+ * DongDefined is applied the same referral is accepted.  Before intake knows any dong it cannot tell
+ * unknown from not yet heard of: UNAVAILABLE, so the client retries. */
+static void unknown_dong_is_refused_until_defined(void **state)
+{
+    (void)state;
+    if (!fake.db)
+        skip();
+    referral r;
+    referral_init(&r, "부산광역시 수영구 없는동 1", 1);
+    r.h.dong_code = "2650099000";
+    r.p[0].rrn = "430512-2123452";
+    r.p[0].name = "박없동";
+    int64_t before = count("SELECT count(*) FROM referral");
+    expect_fail(intake_handle_submit_referral, &r.m.base, WH_INVALID_ARGUMENT, "household.dong_code");
+    assert_int_equal(count("SELECT count(*) FROM referral"), before);
+    assert_int_equal(count("SELECT count(*) FROM household WHERE dong_code = '2650099000'"), 0);
+
+    Welfare__Intake__V1__RegisterMember mem = WELFARE__INTAKE__V1__REGISTER_MEMBER__INIT;
+    mem.dong_code = "2650099000";
+    mem.name = "김통장";
+    mem.team = WELFARE__INTAKE__V1__SAFETY_NET_TEAM__SAFETY_NET_TEAM_DISCOVERY;
+    mem.affiliation = "village_foreman";
+    mem.active_from = "2026-01-01";
+    ProtobufCMessage *reply;
+    int rc = fake_command(intake_handle_register_member, &mem.base, &reply);
+    if (fake.status == WH_INVALID_ARGUMENT && strcmp(fake.field, "dong_code") != 0)
+        fail_msg("member refused on %s before its dong: fix the fixture", fake.field);
+    assert_int_equal(rc, WH_INVALID_ARGUMENT);
+    assert_string_equal(fake.field, "dong_code");
+
+    Welfare__Routing__V1__DongDefined d = WELFARE__ROUTING__V1__DONG_DEFINED__INIT;
+    d.dong_code = "2650099000";
+    d.name = "새1동";
+    assert_int_equal(fake_event_apply(intake_apply_dong_defined, &d.base), 0);
+    const Welfare__Intake__V1__SubmitReferralReply *a = submit(&r);
+    assert_true(a->household_id > 0);
+    assert_int_equal(count("SELECT count(*) FROM household WHERE dong_code = '2650099000'"), 1);
+
+    PQclear(PQexec(wh_db_conn(fake.db), "DELETE FROM dong"));
+    r.h.dong_code = "2650051000";
+    expect_fail(intake_handle_submit_referral, &r.m.base, WH_UNAVAILABLE, "household.dong_code");
+    assert_int_equal(intake_test_define_dongs(wh_db_conn(fake.db)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest validation[] = {
@@ -387,8 +437,8 @@ int main(void)
         cmocka_unit_test(same_address_is_a_suspected_duplicate),
         cmocka_unit_test(summary_and_referral_reveal_no_identity),
         cmocka_unit_test(merge_moves_persons_and_referrals),
+        cmocka_unit_test(unknown_dong_is_refused_until_defined),
     };
-    (void)fake_event_apply; /* shared helper this suite does not need */
     int failed = cmocka_run_group_tests_name("validation", validation, NULL, NULL);
     failed += cmocka_run_group_tests_name("store", store, db_setup, db_teardown);
     fake_done();

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "dongs_fixture.h"
 #include "fake_ctx.h"
 #include "roster.h"
 #include "survey.h"
@@ -98,6 +99,8 @@ static int db_setup(void **state)
     size_t n;
     const wh_db_statement *st = intake_all_statements(&n);
     int rc = fake_db_setup("intake_survey_test", intake_migrations, intake_migrations_count, st, n);
+    if (rc == 0 && intake_test_define_dongs(wh_db_conn(fake.db)) < 0)
+        return -1;
     return rc == -2 ? -1 : 0;
 }
 
