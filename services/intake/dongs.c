@@ -17,7 +17,8 @@
 #include "wh/log.h"
 
 const char INTAKE_DONG_UNKNOWN[] = "unknown dong_code (not a dong routing has defined)";
-const char INTAKE_DONGS_NOT_YET_KNOWN[] = "dongs not yet known to intake (routing's dongs not applied yet): retry";
+const char INTAKE_DONGS_NOT_YET_KNOWN[] =
+    "dongs not yet known to intake (routing's dongs not applied yet): retry";
 
 int intake_apply_dong_defined(wh_ctx *ctx, const ProtobufCMessage *event)
 {

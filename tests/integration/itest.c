@@ -172,15 +172,10 @@ int64_t itest_run_number(void)
     return strtoll(itest_run_id(), NULL, 10) % 100000000;
 }
 
-/* Intake refuses a referral naming a dong routing has not defined: the run's dong is defined (a
- * basic-type hub of its own; a test may redefine it) and awaited in intake.dong, once per process. */
-static void define_dong(const char *code, unsigned index)
+void itest_dong_define(const char *code)
 {
-    static bool defined[10];
-    if (defined[index])
-        return;
     char name[48];
-    snprintf(name, sizeof name, "Itest dong %u", index);
+    snprintf(name, sizeof name, "Itest dong %s", code);
     Welfare__Routing__V1__DefineDong q = WELFARE__ROUTING__V1__DEFINE_DONG__INIT;
     Welfare__Common__V1__GeoPoint centre = WELFARE__COMMON__V1__GEO_POINT__INIT;
     centre.latitude = 35.15;
@@ -203,7 +198,6 @@ static void define_dong(const char *code, unsigned index)
         fprintf(stderr, "itest: intake has not applied dong %s after 30 s\n", code);
         abort();
     }
-    defined[index] = true;
 }
 
 void itest_dong_code(char out[11], int index)
@@ -211,7 +205,10 @@ void itest_dong_code(char out[11], int index)
     char code[32];
     snprintf(code, sizeof code, "9%u%08lld", (unsigned)index % 10, (long long)itest_run_number());
     snprintf(out, 11, "%.10s", code);
-    define_dong(out, (unsigned)index % 10);
+    static bool defined[10]; /* once per process */
+    if (!defined[index % 10])
+        itest_dong_define(out);
+    defined[index % 10] = true;
 }
 
 static const int rrn_weights[12] = {2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5};

@@ -47,8 +47,12 @@ const char *itest_run_id(void);
 /* This run as a number below 10^8 (the digits of itest_run_id). */
 int64_t itest_run_number(void);
 
-/* A 10-digit dong code unique to this run: "9<index>" + 8 digits of the run number (index 0..9). */
+/* A 10-digit dong code unique to this run: "9<index>" + 8 digits of the run number (index 0..9),
+ * defined in routing and known to intake (itest_dong_define) the first time it is asked for. */
 void itest_dong_code(char out[11], int index);
+/* Intake refuses a referral naming a dong routing has not defined: defines code in routing (a
+ * basic-type hub of its own; a test may redefine it) and waits until intake has applied it. */
+void itest_dong_define(const char *code);
 
 /* A valid resident registration number "YYMMDD-1NNNNNC" for person number k (0..3999) of this run:
  * the birth date comes from the run number (1940..1958, so aged 65 or over in 2026), the serial from

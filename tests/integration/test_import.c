@@ -136,6 +136,7 @@ static void block_path_equals_row_path(void **state)
     char csv[4][512], out[4][512];
     for (int c = 0; c < 4; c++) {
         snprintf(dong[c], sizeof dong[c], "8%d%08lld", c, (long long)itest_run_number());
+        itest_dong_define(dong[c]);
         snprintf(csv[c], sizeof csv[c], "%s/import-%s-%d.csv", var, itest_run_id(), c);
         snprintf(out[c], sizeof out[c], "%s/import-%s-%d", var, itest_run_id(), c);
         write_csv(csv[c], c, 2000 + 100 * c);

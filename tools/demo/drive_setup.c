@@ -5,8 +5,10 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "drive.h"
+#include "welfare/intake/v1/safety_net.pb-c.h"
 #include "welfare/registry/v1/commands.pb-c.h"
 #include "welfare/routing/v1/commands.pb-c.h"
 #include "wh/status.h"
@@ -39,6 +41,34 @@ static int define_dong(demo_run *run, size_t i)
     return rc;
 }
 
+/* Intake refuses a referral naming a dong it has not learnt from routing yet (services/intake/dongs.c):
+ * waits (up to 30 s) until it knows every dong, asking with the cheapest command that checks one —
+ * a safety-net tally filtered by the dong — so the referrals that follow are not refused. */
+static int wait_intake_knows(demo_run *run)
+{
+    for (size_t i = 0; i < demo_dongs_count; i++)
+        for (int tries = 0;; tries++) {
+            Welfare__Intake__V1__GetSafetyNetTally q = WELFARE__INTAKE__V1__GET_SAFETY_NET_TALLY__INIT;
+            q.dong_code = (char *)demo_dongs[i].code;
+            ProtobufCMessage *reply = NULL;
+            whc_error err;
+            memset(&err, 0, sizeof err);
+            int rc = whc_call(run->intake, &q.base,
+                              &welfare__intake__v1__get_safety_net_tally_reply__descriptor, &reply, &err);
+            if (reply)
+                protobuf_c_message_free_unpacked(reply, NULL);
+            if (rc == 0)
+                break;
+            if ((rc != WH_INVALID_ARGUMENT && rc != WH_UNAVAILABLE) || tries >= 300) {
+                fprintf(stderr, "\ndemo: intake does not know dong %s: %s: %s\n", demo_dongs[i].code,
+                        wh_status_name(rc), err.message);
+                return rc;
+            }
+            nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
+        }
+    return 0;
+}
+
 int demo_define_dongs(demo_run *run)
 {
     size_t done = 0;
@@ -51,7 +81,7 @@ int demo_define_dongs(demo_run *run)
                 return rc;
             demo_progress(run, "dongs and hubs", ++done, demo_dongs_count);
         }
-    return 0;
+    return wait_intake_knows(run);
 }
 
 static int deactivate(demo_run *run, size_t i)
