@@ -222,29 +222,30 @@ wh_agency_onboard() {
 
 # Intake refuses a referral naming a dong routing has not defined (services/intake/dongs.c), so a
 # stack defines its dongs before traffic: each CODE[:NAME] as a basic-type hub of its own (centre in
-# Suyeong-gu), then waits until intake has applied every one (routing's DongDefined over the bus).
-# A dong defined already is redefined with the same values (DefineDong is an upsert).
+# Suyeong-gu), all in one `welfarectl batch`, then waits until intake has applied every one (routing's
+# DongDefined over the bus).  A dong defined already is redefined with the same values (an upsert).
 wh_dongs_define() {
-    local spec code name i
+    local spec code name
     for spec in "$@"; do
         code=${spec%%:*}
         name=${spec#*:}
         [ "$name" != "$spec" ] || name="dong $code"
-        WH_SECRET_KEY_FILE="$WH_VAR/keys/cli.key" WH_ROUTING_BUS="$WH_ROUTING_BUS_BIND" \
-            "$WH_BIN/welfarectl" routing define-dong --dong_code "$code" --name "$name" --hub_type basic \
-            --centre.latitude 35.15 --centre.longitude 129.11 >/dev/null ||
-            { echo "could not define dong $code" >&2; return 1; }
-    done
+        printf '{"dong_code":"%s","name":"%s","hub_type":"basic","centre":{"latitude":35.15,"longitude":129.11}}\n' \
+            "$code" "$name"
+    done >"$WH_VAR/dongs.jsonl"
+    WH_SECRET_KEY_FILE="$WH_VAR/keys/cli.key" WH_ROUTING_BUS="$WH_ROUTING_BUS_BIND" \
+        "$WH_BIN/welfarectl" batch routing define-dong "$WH_VAR/dongs.jsonl" >/dev/null ||
+        { echo "could not define the dongs (welfarectl batch routing define-dong $WH_VAR/dongs.jsonl)" >&2; return 1; }
     wh_dongs_wait "$@"
 }
 
-# Waits (up to 30 s) until intake knows every CODE[:NAME] given.
+# Waits (up to 30 s) until intake knows every CODE[:NAME] given (intake.dong, applied from routing).
 wh_dongs_wait() {
     local codes="" spec i
-    for spec in "$@"; do codes="$codes${codes:+,}'${spec%%:*}'"; done
+    for spec in "$@"; do codes="$codes${codes:+,}${spec%%:*}"; done
     for i in $(seq 1 300); do
-        [ "$(psql -X -q "$(wh_pg_superuser_url)" -tAc "SELECT count(*) FROM intake.dong WHERE dong_code IN ($codes)")" = "$#" ] &&
-            return 0
+        [ "$(echo "SELECT count(*) FROM intake.dong WHERE dong_code = ANY (string_to_array(:'codes', ','))" |
+            psql -X -q -tA "$(wh_pg_superuser_url)" -v codes="$codes")" = "$#" ] && return 0
         sleep 0.1
     done
     echo "intake has not applied routing's dongs ($codes) after 30 s; see $WH_VAR/log/intake.log" >&2

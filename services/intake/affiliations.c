@@ -43,13 +43,6 @@ bool intake_check_in_refers(int outcome, int consecutive_not_seen)
             consecutive_not_seen >= INTAKE_NOT_SEEN_REFERRAL_AFTER);
 }
 
-bool intake_dong_code_valid(const char *s)
-{
-    if (!s || strlen(s) != 10)
-        return false;
-    return strspn(s, "0123456789") == 10;
-}
-
 static int fail(intake_error *err, const char *field, const char *message)
 {
     snprintf(err->field, sizeof err->field, "%s", field);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dongs.h"
 #include "roster.h"
 #include "safety_net.h"
 
@@ -99,6 +100,30 @@ static void validate_rows(roster_block *b, const Welfare__Intake__V1__EnrolmentR
         if (intake_validate_enrolment(rows[i], &b->rows[i], &err) < 0)
             row_fail(b, i, WH_INVALID_ARGUMENT, err.field, err.message);
     }
+}
+
+/* A row naming a dong routing has not defined is refused like a referral's (dongs.c), before any
+ * person is looked up or attached. */
+static int check_dongs(wh_db *db, roster_block *b)
+{
+    const char **codes = calloc(b->n, sizeof *codes);
+    size_t *at = malloc(b->n * sizeof *at), k = 0;
+    int *status = malloc(b->n * sizeof *status);
+    int rc = codes && at && status ? 0 : WH_INTERNAL;
+    for (size_t i = 0; rc == 0 && i < b->n; i++)
+        if (b->status[i] == 0) {
+            at[k] = i;
+            codes[k++] = b->rows[i].referral.household->dong_code;
+        }
+    if (rc == 0)
+        rc = intake_dongs_check(db, codes, k, status);
+    for (size_t j = 0; rc == 0 && j < k; j++)
+        if (status[j] != 0)
+            row_fail(b, at[j], status[j], "household.dong_code", intake_dong_refusal(status[j]));
+    free(codes);
+    free(at);
+    free(status);
+    return rc;
 }
 
 static int prepare_rows(roster_block *b)
@@ -237,9 +262,12 @@ static int roster_rows(wh_ctx *ctx, const Welfare__Intake__V1__EnrolmentRow *con
     if (block_alloc(b, n) < 0)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
     validate_rows(b, rows);
+    int rc = check_dongs(wh_ctx_db(ctx), b);
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not read the dongs");
     if (prepare_rows(b) < 0)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "could not protect personal data");
-    int rc = look_up(wh_ctx_db(ctx), b);
+    rc = look_up(wh_ctx_db(ctx), b);
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not read persons");
     if ((rc = attach_unknown(ctx, b)) < 0 || (rc = resolve_attached(ctx, b)) < 0)

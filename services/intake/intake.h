@@ -129,6 +129,9 @@ int intake_validate_referral(const Welfare__Intake__V1__SubmitReferral *m, intak
 
 /* True for a defined welfare.intake.v1.Channel other than UNSPECIFIED. */
 bool intake_channel_valid(int channel);
+/* True when s is a dong code: 10 digits (validate.c; the one format check of referrals, roster rows,
+ * safety-net members, surveys and routing's DongDefined; whether the dong is defined is dongs.c's). */
+bool intake_dong_code_valid(const char *s);
 
 /* --- identity-bound fields (identity.c) ------------------------------------------------------- */
 

@@ -28,9 +28,6 @@ extern const size_t intake_affiliations_count;
 
 /* The affiliation of that code, or NULL (NULL code too). */
 const intake_affiliation *intake_affiliation_find(const char *code);
-/* True when s is a dong code: 10 digits (the safety net's and the surveys' one check; validate.c
- * keeps the referral's own). */
-bool intake_dong_code_valid(const char *s);
 /* True for a defined team other than UNSPECIFIED. */
 bool intake_team_valid(int team);
 

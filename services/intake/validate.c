@@ -35,14 +35,9 @@ bool intake_channel_valid(int channel)
            channel <= WELFARE__INTAKE__V1__CHANNEL__CHANNEL_ROSTER;
 }
 
-static bool dong_code_ok(const char *s)
+bool intake_dong_code_valid(const char *s)
 {
-    if (!s || strlen(s) != 10)
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
+    return s && strlen(s) == 10 && strspn(s, "0123456789") == 10;
 }
 
 static int check_household(const Welfare__Intake__V1__ReferredHousehold *h, intake_error *err)
@@ -54,7 +49,7 @@ static int check_household(const Welfare__Intake__V1__ReferredHousehold *h, inta
     char norm[8];
     if (intake_normalize(h->address, norm, sizeof norm) == 0)
         return fail(err, "address has no letters or digits", "household.address");
-    if (!dong_code_ok(h->dong_code))
+    if (!intake_dong_code_valid(h->dong_code))
         return fail(err, "dong_code must be 10 digits", "household.dong_code");
     const Welfare__Common__V1__GeoPoint *g = h->location;
     if (g && (!(g->latitude >= -90 && g->latitude <= 90 && g->longitude >= -180 && g->longitude <= 180) ||

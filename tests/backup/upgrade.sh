@@ -70,6 +70,11 @@ positions() {
     for s in intake casework registry routing reporting; do sql "SELECT '$s', stream, position FROM $s.consumer_position ORDER BY 2"; done
 }
 positions >"$WH_VAR/positions.before"
+# This release's intake refuses dongs routing has not defined, and learns them by replaying routing's
+# stream from its start (a new subscription begins at position 0): that holds only while routing's
+# outbox still has every DongDefined, i.e. starts at sequence 1 (nothing deletes from an outbox).
+[ "$(sql "SELECT coalesce(min(sequence), 1) FROM routing.outbox")" = 1 ] ||
+    fail "routing's outbox does not start at 1: intake could not learn the older dongs"
 
 # The new release on the same database.
 export WH_BIN=$new_bin
@@ -89,6 +94,15 @@ positions >"$WH_VAR/positions.after"
 moved_back=$(awk -F'|' 'NR == FNR {after[$1 "|" $2] = $3; next} !(($1 "|" $2) in after) || after[$1 "|" $2] < $3' \
     "$WH_VAR/positions.after" "$WH_VAR/positions.before")
 [ -z "$moved_back" ] || fail "consumer positions lost or moved back: $moved_back"
+# Intake has learnt every dong of the old release (routing's DongDefined replayed from position 0).
+missing=
+for _ in $(seq 1 150); do
+    missing=$(sql "SELECT count(*) FROM routing.dong r WHERE NOT EXISTS (SELECT 1 FROM intake.dong i WHERE i.dong_code = r.dong_code)")
+    [ "$missing" = 0 ] && break
+    sleep 0.2
+done
+[ "$missing" = 0 ] || fail "intake did not learn $missing of routing's $(sql "SELECT count(*) FROM routing.dong") dongs after the upgrade"
+echo "dongs intake learnt from routing's replayed stream: $(sql "SELECT count(*) FROM intake.dong")"
 applied=$(( $(sql "SELECT count(*) FROM intake.schema_migrations") ))
 echo "migrations recorded after the upgrade (intake): $applied"
 kpi "$WH_BIN" >"$WH_VAR/kpi.after"

@@ -193,6 +193,13 @@ district_setup() {
             --title "겨울 난방유"
 } >>"$work/ctl.log"
 check "district set up through the bus (2 dongs, 3 staff, 1 provider, 2 resources)" district_setup
+# Intake refuses a referral naming a dong it has not applied from routing yet (services/intake/dongs.c):
+# a safety-net tally of each dong succeeds once intake knows it.
+intake_knows_dongs() {
+    ctl intake get-safety-net-tally --dong_code 2650051000 >/dev/null &&
+        ctl intake get-safety-net-tally --dong_code 2650052000 >/dev/null
+}
+check "intake applied routing's two dongs" wait_for 60 intake_knows_dongs
 
 # make_csv NAME AWK-ARGS…: the CSV in the import dir; its KPI contribution in $work/NAME.adds
 make_csv() {

@@ -123,6 +123,7 @@ for i in 0 1 2 3 4; do define "${DONGS[$i]}" "수영 e2e $i" basic "" 2016-04-01
 define "${B_DONGS[0]}" "남천1 e2e" basic "" 2016-10-01 # the sphere type's central dong ...
 define "${B_DONGS[1]}" "남천2 e2e" sphere "${B_DONGS[0]}" 2016-10-01 # ... and its linked dong
 for i in 0 1 2; do define "${C_DONGS[$i]}" "광안 e2e $i" basic "" 2017-01-01; done
+wh_dongs_wait "${DONGS[@]}" "${B_DONGS[@]}" "${C_DONGS[@]}" # intake refuses referrals to dongs it lacks
 : >"$tmp/staff.jsonl"
 : >"$tmp/staff14.jsonl"
 staff() { # staff N ROLE EMPLOYMENT FROM HUB[,HUB…] [FILE]

@@ -18,6 +18,9 @@ mkdir -p "$gen"
 protoc -I proto --python_out="$gen" $(find proto -name '*.proto' | sort) || { echo "FAIL: protoc"; exit 1; }
 "$WH_BIN/welfarectl" keys generate "$WH_VAR/keys" --agency agency-hostile >/dev/null || exit 1
 wh_agency_onboard agency-hostile || { echo "FAIL: could not onboard agency-hostile"; exit 1; }
+# The run's own dong, known to intake before any referral names it.
+export WH_HOSTILE_DONG=26500$(date +%N | cut -c1-5)
+wh_dongs_define "$WH_HOSTILE_DONG:hostile suite" || { echo "FAIL: intake did not learn the suite's dong"; exit 1; }
 "$py" tests/hostile/hostile.py "$gen"
 status=$?
 # bounded memory: consumers that never read their FetchEvents replies (tests/hostile/never_reading.py)

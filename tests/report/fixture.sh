@@ -48,6 +48,7 @@ fixture_load() {
     ctl routing define-dong --dong_code $U2 --name 미시행2동 --hub_type BASIC $c 35.18 $lon 129.13 &&
     ctl routing define-dong --dong_code $U2 --name 미시행2동 --hub_type SPHERE --hub_dong_code $T1 $c 35.18 \
         $lon 129.13 --live_from 2016-10-01 || return 1
+    wh_dongs_wait $T1 $T2 $U1 $U2 || return 1 # intake refuses referrals to dongs it has not applied yet
     local s
     staff() { ctl routing register-staff --name "$1" --role WELFARE_OFFICIAL --employment "$2" --hub_dong_code "$3" \
         --shift_start_minute 540 --shift_end_minute 1080 --active_from "$4"; }

@@ -5,7 +5,7 @@
  * enrolment row, and — with WH_TEST_DB_URL — the commands against real PostgreSQL: an import block
  * (new persons matched and added through the referral resolver, a bad row), the same block again (no
  * change, no event), a back-dated enrolment, a hub's decision, an exit, and their typed errors; a
- * merge that moves a target to another dong.
+ * merge that moves a target to another dong; a row naming a dong routing has not defined.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "dongs_fixture.h"
 #include "fake_ctx.h"
 #include "roster.h"
 
@@ -237,6 +238,8 @@ static int db_setup(void **state)
     size_t n;
     const wh_db_statement *st = intake_all_statements(&n);
     int rc = fake_db_setup("intake_roster_test", intake_migrations, intake_migrations_count, st, n);
+    if (rc == 0 && intake_test_define_dongs(wh_db_conn(fake.db)) < 0)
+        return -1;
     return rc == -2 ? -1 : 0;
 }
 
@@ -529,6 +532,47 @@ static void a_merge_moves_the_targets_to_the_dong(void **state)
     assert_int_equal(t->steps[0]->delta, 1);
 }
 
+static void exec_ok(const char *sql)
+{
+    PGresult *res = PQexec(wh_db_conn(fake.db), sql);
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+}
+
+/* A row naming a dong routing has not defined is refused on household.dong_code like a referral's,
+ * its person not stored; while intake knows no dong at all it is UNAVAILABLE (retry), not invalid. */
+static void a_row_naming_an_undefined_dong_is_refused(void **state)
+{
+    (void)state;
+    if (!fake.db)
+        skip();
+    row x[2];
+    row_init(&x[0], "470812-2234567", "박순자", "basic_pension", "2016-01-01", "");
+    row_init(&x[1], "621120-1234560", "최민수", "basic_pension", "2016-01-01", "");
+    x[0].h.address = "부산광역시 수영구 망미로 3";
+    x[1].h.address = "부산광역시 수영구 망미로 5";
+    x[1].h.dong_code = "2650059999";
+    const Welfare__Intake__V1__ImportEnrolmentBlockReply *r = import(x, 2);
+    assert_int_equal(r->rows_ok, 1);
+    assert_int_equal(r->rows_failed, 1);
+    assert_int_equal(r->errors[0]->line, 3);
+    assert_int_equal(r->errors[0]->status, wh_status_to_proto(WH_INVALID_ARGUMENT));
+    assert_string_equal(r->errors[0]->field, "household.dong_code");
+    assert_int_equal(r->persons_added, 1); /* the refused row's person is not stored */
+    assert_int_equal(count_events("welfare.intake.v1.ReferralReceived"), 1);
+
+    Welfare__Intake__V1__RecordEnrolment one = WELFARE__INTAKE__V1__RECORD_ENROLMENT__INIT;
+    one.enrolment = &x[1].r;
+    expect_fail(intake_handle_record_enrolment, &one.base, WH_INVALID_ARGUMENT,
+                "enrolment.household.dong_code");
+
+    exec_ok("CREATE TEMP TABLE dong_kept AS SELECT * FROM dong");
+    exec_ok("DELETE FROM dong");
+    expect_fail(intake_handle_record_enrolment, &one.base, WH_UNAVAILABLE, "enrolment.household.dong_code");
+    exec_ok("INSERT INTO dong SELECT * FROM dong_kept");
+    exec_ok("DROP TABLE dong_kept");
+}
+
 int main(void)
 {
     const struct CMUnitTest pure[] = {
@@ -545,6 +589,7 @@ int main(void)
         cmocka_unit_test(a_hub_decision_and_an_exit),
         cmocka_unit_test(the_steps_give_the_stock),
         cmocka_unit_test(a_merge_moves_the_targets_to_the_dong),
+        cmocka_unit_test(a_row_naming_an_undefined_dong_is_refused),
     };
     (void)fake_event_apply; /* shared helper this suite does not need */
     int failed = cmocka_run_group_tests_name("roster", pure, NULL, NULL);
