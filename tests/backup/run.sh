@@ -32,7 +32,7 @@ archive=$pg/archive backup=$pg/backup/base
 mkdir -p "$archive" && { [ "$(id -u)" -ne 0 ] || chown postgres: "$archive"; }
 export WH_PG_OPTIONS=$(wh_backup_pg_options "$archive" 5)
 wh_stack_start || { echo "backup: the stack did not start"; exit 1; }
-wh_dongs_define 2650051000:남천1동 || { echo "backup: intake did not learn the dong"; exit 1; }
+wh_dongs_define $(seq -f 265005%g000 1 9) || { echo "backup: intake did not learn the load's dongs"; exit 1; }
 ctl=$WH_BIN/welfarectl
 
 # 1. Data: 2,000 referrals through the import.
