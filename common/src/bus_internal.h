@@ -30,6 +30,7 @@
 #include "wh/metrics.h"
 #include "wh/service.h"
 #include "wh/sqlarray.h"
+#include "wh/util.h"
 
 #define WH_BATCH_MAX_DEFAULT 256
 #define WH_MAX_FRAME_DEFAULT (1024 * 1024)      /* a larger command gets TOO_LARGE */
@@ -208,8 +209,6 @@ ProtobufCMessage *wh_envelope_payload(const Welfare__Bus__V1__Envelope *env,
 #define WH_FIELD_PATH_MAX 128 /* a field's dotted path in a typed error */
 #define WH_TYPE_MAX       128 /* characters of a message type */
 
-/* A message id we accept: 1–64 characters of [A-Za-z0-9._:-]. */
-bool wh_message_id_valid(const char *id);
 /* correlation_id, causation_id, producer, stream: empty (or NULL) or the message-id rule. */
 bool wh_envelope_id_ok(const char *id);
 /* A message type: 1–128 characters of [A-Za-z0-9._]. */

@@ -6,39 +6,69 @@
  * A bad row (a field that fails validation, an unknown reporter) is a typed error of that row in the
  * reply and changes nothing; the other rows go on.  The block is one command: the framework records
  * its message id with the reply in the batch's transaction, so a resent block is answered from the
- * stored reply and takes effect once.
+ * stored reply and takes effect once.  Each row may carry its own id too (import_rows.c): a row
+ * stored before under its id is answered "already imported" in any later block, and not stored twice.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "import_rows.h"
 #include "intake.h"
 #include "roster.h"
 
 intake_bulk_write intake_bulk_write_mode = INTAKE_BULK_COPY;
 
-static int emit_rows(wh_ctx *ctx, const intake_pipeline *b, Welfare__Intake__V1__ImportReferralBlockReply *r)
+/* The block's rows as the pipeline sees them: only those to store (INTAKE_ROW_NEW), at[k] the block
+ * position of the pipeline's k-th referral, pos[i] the pipeline index of row i (SIZE_MAX: not run). */
+typedef struct block_run {
+    const Welfare__Intake__V1__ImportReferralBlock *m;
+    intake_import_rows ids;
+    intake_pipeline b;
+    size_t n_run, *at, *pos;
+    int64_t *referral_of; /* per block row: the referral stored now, or 0 */
+} block_run;
+
+static int emit_rows(wh_ctx *ctx, const block_run *run, Welfare__Intake__V1__ImportReferralBlockReply *r)
 {
     intake_bulk_counts c = {0};
-    int rc = intake_emit_bulk(ctx, &b->set, &c);
+    int rc = intake_emit_bulk(ctx, &run->b.set, &c);
     if (rc < 0)
         return rc;
     r->new_households = c.new_households;
     r->blind_spots = c.blind_spots;
     r->persons_added = c.persons_added;
     r->duplicates_suspected = c.duplicates_suspected;
-    if (b->set.n_rows > 0)
-        r->first_referral_id = b->set.rows[0].referral_id;
-    r->rows_ok = (int32_t)b->set.n_rows;
+    if (run->b.set.n_rows > 0)
+        r->first_referral_id = run->b.set.rows[0].referral_id;
+    r->rows_ok = (int32_t)(run->b.set.n_rows + run->ids.n_already);
     return 0;
 }
 
-static int row_errors(wh_ctx *ctx, const Welfare__Intake__V1__ImportReferralBlock *m,
-                      const intake_pipeline *b, Welfare__Intake__V1__ImportReferralBlockReply *r)
+/* Row i's failure, from its id or from the pipeline: 0 when it has none. */
+static int row_status(const block_run *run, size_t i, const char **field, const char **message)
 {
+    if (run->ids.state[i] == INTAKE_ROW_REFUSED) {
+        *field = "row_id";
+        *message = run->ids.message[i];
+        return run->ids.status[i];
+    }
+    if (run->pos[i] == SIZE_MAX)
+        return 0;
+    const intake_referral_work *w = &run->b.w[run->pos[i]];
+    *field = w->field;
+    *message = w->message;
+    return w->status;
+}
+
+static int row_errors(wh_ctx *ctx, const block_run *run, Welfare__Intake__V1__ImportReferralBlockReply *r)
+{
+    const Welfare__Intake__V1__ImportReferralBlock *m = run->m;
+    const char *field, *message;
     size_t n = 0;
-    for (size_t i = 0; i < b->n; i++)
-        n += b->w[i].status != 0;
+    for (size_t i = 0; i < m->n_rows; i++)
+        n += row_status(run, i, &field, &message) != 0;
     r->rows_failed = (int32_t)n;
     if (n == 0)
         return 0;
@@ -46,20 +76,34 @@ static int row_errors(wh_ctx *ctx, const Welfare__Intake__V1__ImportReferralBloc
     Welfare__Intake__V1__ImportRowError *e = wh_ctx_alloc(ctx, n * sizeof *e);
     if (!r->errors || !e)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
-    for (size_t i = 0; i < b->n; i++) {
-        const intake_referral_work *w = &b->w[i];
-        if (w->status == 0)
+    for (size_t i = 0; i < m->n_rows; i++) {
+        int status = row_status(run, i, &field, &message);
+        if (status == 0)
             continue;
         welfare__intake__v1__import_row_error__init(e);
         e->line = m->rows[i] ? m->rows[i]->line : 0;
         e->row = (int32_t)i;
-        e->status = (Welfare__Bus__V1__Status)wh_status_to_proto(w->status);
-        e->field = wh_ctx_strdup(ctx, w->field);
-        e->message = (char *)w->message;
+        e->status = (Welfare__Bus__V1__Status)wh_status_to_proto(status);
+        e->field = wh_ctx_strdup(ctx, field);
+        e->message = (char *)message;
         if (!e->field)
             return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
         r->errors[r->n_errors++] = e++;
     }
+    return 0;
+}
+
+static int already_imported(wh_ctx *ctx, const block_run *run,
+                            Welfare__Intake__V1__ImportReferralBlockReply *r)
+{
+    if (run->ids.n_already == 0)
+        return 0;
+    r->already_imported_rows = wh_ctx_alloc(ctx, run->ids.n_already * sizeof *r->already_imported_rows);
+    if (!r->already_imported_rows)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    for (size_t i = 0; i < run->m->n_rows; i++)
+        if (run->ids.state[i] == INTAKE_ROW_ALREADY)
+            r->already_imported_rows[r->n_already_imported_rows++] = (int32_t)i;
     return 0;
 }
 
@@ -75,6 +119,45 @@ int intake_check_block(wh_ctx *ctx, const char *import_id, int64_t block_no, siz
     return 0;
 }
 
+static const char *sender(wh_ctx *ctx)
+{
+    const wh_principal *p = wh_ctx_principal(ctx);
+    return p ? p->name : "";
+}
+
+/* The rows to store through the one pipeline; then each stored row's referral, and the ids recorded. */
+static int run_rows(wh_ctx *ctx, block_run *run)
+{
+    size_t n = run->m->n_rows;
+    const Welfare__Intake__V1__SubmitReferral **refs = malloc(n * sizeof *refs);
+    const wh_principal **who = malloc(n * sizeof *who);
+    const char *what = "out of memory";
+    int rc = refs && who ? 0 : WH_INTERNAL;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        run->pos[i] = SIZE_MAX;
+        if (run->ids.state[i] != INTAKE_ROW_NEW)
+            continue;
+        run->pos[i] = run->n_run;
+        run->at[run->n_run] = i;
+        refs[run->n_run] = run->m->rows[i] ? run->m->rows[i]->referral : NULL;
+        who[run->n_run++] = wh_ctx_principal(ctx); /* every row is the sender's */
+    }
+    if (rc == 0 && run->n_run > 0)
+        rc = intake_pipeline_run(wh_ctx_db(ctx), &run->b, refs, who, run->n_run, 0, intake_bulk_write_mode,
+                                 &what);
+    free(refs);
+    free(who);
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "%s", what);
+    for (size_t k = 0; k < run->n_run; k++)
+        if (run->b.w && run->b.w[k].status == 0 && run->b.w[k].row)
+            run->referral_of[run->at[k]] = run->b.w[k].row->referral_id;
+    if ((rc = intake_import_rows_record(wh_ctx_db(ctx), sender(ctx), run->m, &run->ids, run->referral_of)) <
+        0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not record the block's row ids");
+    return 0;
+}
+
 int intake_handle_import_block(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
 {
     const Welfare__Intake__V1__ImportReferralBlock *m = (const void *)req;
@@ -82,27 +165,24 @@ int intake_handle_import_block(wh_ctx *ctx, const ProtobufCMessage *req, Protobu
     if (rc < 0)
         return rc;
     Welfare__Intake__V1__ImportReferralBlockReply *r = wh_ctx_alloc(ctx, sizeof *r);
-    const Welfare__Intake__V1__SubmitReferral **refs = malloc(m->n_rows * sizeof *refs);
-    const wh_principal **who = malloc(m->n_rows * sizeof *who);
-    intake_pipeline b = {0};
-    const char *what;
-    if (!r || !refs || !who) {
-        free(refs);
-        free(who);
-        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    block_run run = {.m = m};
+    run.at = malloc(m->n_rows * sizeof *run.at);
+    run.pos = malloc(m->n_rows * sizeof *run.pos);
+    run.referral_of = calloc(m->n_rows, sizeof *run.referral_of);
+    if (!r || !run.at || !run.pos || !run.referral_of)
+        rc = wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    else if ((rc = intake_import_rows_begin(wh_ctx_db(ctx), sender(ctx), m, &run.ids)) < 0)
+        rc = wh_ctx_fail(ctx, rc, NULL, "could not read the block's row ids");
+    if (rc == 0) {
+        welfare__intake__v1__import_referral_block_reply__init(r);
+        if ((rc = run_rows(ctx, &run)) == 0 && (rc = emit_rows(ctx, &run, r)) == 0 &&
+            (rc = row_errors(ctx, &run, r)) == 0 && (rc = already_imported(ctx, &run, r)) == 0)
+            *reply = &r->base;
     }
-    welfare__intake__v1__import_referral_block_reply__init(r);
-    for (size_t i = 0; i < m->n_rows; i++) {
-        refs[i] = m->rows[i] ? m->rows[i]->referral : NULL;
-        who[i] = wh_ctx_principal(ctx); /* every row is the sender's */
-    }
-    if ((rc = intake_pipeline_run(wh_ctx_db(ctx), &b, refs, who, m->n_rows, 0, intake_bulk_write_mode,
-                                  &what)) < 0)
-        rc = wh_ctx_fail(ctx, rc, NULL, "%s", what);
-    else if ((rc = emit_rows(ctx, &b, r)) == 0 && (rc = row_errors(ctx, m, &b, r)) == 0)
-        *reply = &r->base;
-    intake_pipeline_free(&b);
-    free(refs);
-    free(who);
+    intake_pipeline_free(&run.b);
+    intake_import_rows_free(&run.ids);
+    free(run.at);
+    free(run.pos);
+    free(run.referral_of);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dongs.h"
+#include "import_rows.h"
 #include "roster.h"
 #include "safety_net.h"
 #include "survey.h"
@@ -56,6 +57,7 @@ const wh_db_statement *intake_all_statements(size_t *n)
         {intake_safety_net_statements, &intake_safety_net_statements_count},
         {intake_survey_statements, &intake_survey_statements_count},
         {intake_dong_statements, &intake_dong_statements_count},
+        {intake_import_row_statements, &intake_import_row_statements_count},
     };
     static wh_db_statement *all;
     static size_t total;

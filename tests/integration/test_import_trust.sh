@@ -123,6 +123,24 @@ grep -qE "^  new +1 " "$dir/rows3.out" && grep -qE "^  already imported \(no cha
     fail "row by row, one row changed: $(cat "$dir/rows3.out")"
 [ "$(all_referrals)" = "$((first + 3))" ] || fail "two rows, then the changed one: 3 referrals ($(all_referrals) - $first)"
 
+# The same in blocks (the default): the block with a changed row is a new command, but each row carries
+# its own id, so intake answers the unchanged rows "already imported" and stores only the changed one;
+# a row added to the file is new, the others already imported.
+sed "s/ $nonce/ 블록 $nonce/" "$dir/rows.csv" >"$dir/blocks.csv"
+sed "s/,둘 블록 $nonce/,둘 블록 고침 $nonce/" "$dir/blocks.csv" >"$dir/blocks-changed.csv"
+{ cat "$dir/blocks-changed.csv"; echo "survey,2026-10-06,2650052000,부산광역시 수영구 망미동 33,세줄씩,430512-2123452,셋 블록 $nonce"; } \
+    >"$dir/blocks-added.csv"
+first=$(all_referrals)
+"$ctl" import referrals "$dir/blocks.csv" >"$dir/blocks1.out" 2>&1 || fail "blocks: $(cat "$dir/blocks1.out")"
+grep -qE "^  new +2 " "$dir/blocks1.out" || fail "blocks, first time: $(cat "$dir/blocks1.out")"
+"$ctl" import referrals "$dir/blocks-changed.csv" >"$dir/blocks2.out" 2>&1 || fail "blocks changed: $(cat "$dir/blocks2.out")"
+grep -qE "^  new +1 " "$dir/blocks2.out" && grep -qE "^  already imported \(no change\) +1$" "$dir/blocks2.out" ||
+    fail "blocks, one row changed: $(cat "$dir/blocks2.out")"
+"$ctl" import referrals --json "$dir/blocks-added.csv" >"$dir/blocks3.out" 2>&1 || fail "blocks added: $(cat "$dir/blocks3.out")"
+grep -q '"new": 1, "already_imported": 2, "failed": 0' "$dir/blocks3.out" ||
+    fail "blocks, one row added: $(cat "$dir/blocks3.out")"
+[ "$(all_referrals)" = "$((first + 4))" ] || fail "blocks: two rows, the changed one, the added one: 4 referrals ($(all_referrals) - $first)"
+
 for c in "import referrals" "import template referrals" "import roster" "kpi" "events" "keys generate" "dead-letters list"; do
     "$ctl" $c --help >/dev/null 2>&1 || fail "$c --help"
     "$ctl" $c --version | grep -q "^welfarectl " || fail "$c --version"

@@ -37,5 +37,8 @@ bool wh_utf8_valid_n(const char *s, size_t len);
 
 /* True for coordinates within valid WGS84 ranges. */
 bool wh_geo_valid(double latitude, double longitude);
+/* A message id the bus accepts, and the rule of other client-chosen ids (an import row's row_id):
+ * 1–64 characters of [A-Za-z0-9._:-] (common/src/envelope_check.c). */
+bool wh_message_id_valid(const char *id);
 
 #endif

@@ -607,6 +607,119 @@ static void bulk_equals_rows(void **state)
     ctx.cap_allocs = 0;
 }
 
+/* One block of rows[from, from + n) with ids "row-<i>" (prefixed: another import of other rows). */
+static const Welfare__Intake__V1__ImportReferralBlockReply *block_with_ids(wh_db *db, event_log *log,
+                                                                           size_t from, size_t n)
+{
+    static Welfare__Intake__V1__ImportRow *ptrs[N_ROWS];
+    static char ids[N_ROWS][16];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(ids[from + i], sizeof ids[0], "row-%zu", from + i);
+        rows[from + i].import.row_id = ids[from + i];
+        ptrs[i] = &rows[from + i].import;
+    }
+    Welfare__Intake__V1__ImportReferralBlock m = WELFARE__INTAKE__V1__IMPORT_REFERRAL_BLOCK__INIT;
+    m.import_id = "ids";
+    m.rows = ptrs;
+    m.n_rows = n;
+    ProtobufCMessage *reply;
+    assert_int_equal(run(db, log, intake_handle_import_block, &m.base, &reply), 0);
+    for (size_t i = 0; i < n; i++)
+        rows[from + i].import.row_id = (char *)protobuf_c_empty_string;
+    return (const void *)reply;
+}
+
+static int64_t referrals(wh_db *db)
+{
+    return scalar(db, "SELECT count(*) FROM referral");
+}
+
+/* Rows with ids: a row stored once is "already imported" in any later block of the same sender (and
+ * not stored again), a new row beside it is stored; the same id with another referral is ALREADY_EXISTS,
+ * an id twice in a block or malformed INVALID_ARGUMENT, all on row_id; another sender's ids are its own. */
+static void row_ids_make_each_row_count_once(void **state)
+{
+    (void)state;
+    if (!url_buf[0]) {
+        skip();
+        return;
+    }
+    wh_db *db = NULL;
+    event_log log = {0};
+    static const wh_principal ops_a = {.name = "ops-a", .role = WH_ROLE_OPERATOR};
+    static const wh_principal ops_b = {.name = "ops-b", .role = WH_ROLE_OPERATOR};
+    assert_int_equal(open_schema("intake_bulk_ids", &db), 0);
+    assert_int_equal(register_reporter(db, &log), reporter_id);
+    ctx.principal = &ops_a;
+    const Welfare__Intake__V1__ImportReferralBlockReply *r = block_with_ids(db, &log, 0, 10);
+    int32_t first_ok = r->rows_ok, first_failed = r->rows_failed;
+    assert_true(first_ok > 0 && first_failed > 0); /* the seed's bad rows are among the first ten */
+    assert_int_equal(r->n_already_imported_rows, 0);
+    assert_int_equal(referrals(db), first_ok);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), first_ok);
+
+    /* the first ten again, in a block with ten more: only the new rows are stored */
+    size_t events = log.n;
+    r = block_with_ids(db, &log, 0, 20);
+    assert_int_equal(r->n_already_imported_rows, (size_t)first_ok);
+    for (size_t k = 0; k < r->n_already_imported_rows; k++) {
+        assert_true(r->already_imported_rows[k] < 10);
+        assert_true(k == 0 || r->already_imported_rows[k] > r->already_imported_rows[k - 1]);
+    }
+    int32_t second_new = r->rows_ok - first_ok;
+    assert_true(second_new > 0);
+    assert_true(r->rows_failed >= first_failed); /* the bad rows fail again: they were never stored */
+    assert_int_equal(referrals(db), first_ok + second_new);
+    int32_t received = 0; /* the new rows' events only: no second referral for a row stored before */
+    for (size_t e = events; e < log.n; e++)
+        received += strcmp(log.types[e], "welfare.intake.v1.ReferralReceived") == 0;
+    assert_int_equal(received, second_new);
+
+    /* a stored row's id with another referral: refused on row_id, nothing stored */
+    size_t stored = (size_t)r->already_imported_rows[0];
+    const char *concern = rows[stored].m.concern;
+    rows[stored].m.concern = "바뀐 내용";
+    events = log.n;
+    r = block_with_ids(db, &log, stored, 1);
+    rows[stored].m.concern = (char *)concern;
+    assert_int_equal(r->rows_failed, 1);
+    assert_int_equal(wh_status_from_proto(r->errors[0]->status), WH_ALREADY_EXISTS);
+    assert_string_equal(r->errors[0]->field, "row_id");
+    assert_int_equal(log.n, events);
+    assert_int_equal(referrals(db), first_ok + second_new);
+
+    /* an id twice in one block, and one that breaks the rule */
+    Welfare__Intake__V1__ImportRow twice[2] = {rows[30].import, rows[31].import},
+                                   *pt[2] = {&twice[0], &twice[1]};
+    twice[0].row_id = twice[1].row_id = "same-id";
+    Welfare__Intake__V1__ImportReferralBlock m = WELFARE__INTAKE__V1__IMPORT_REFERRAL_BLOCK__INIT;
+    m.import_id = "ids";
+    m.rows = pt;
+    m.n_rows = 2;
+    ProtobufCMessage *reply;
+    assert_int_equal(run(db, &log, intake_handle_import_block, &m.base, &reply), 0);
+    r = (const void *)reply;
+    assert_true(r->n_errors >= 1);
+    assert_int_equal(r->errors[r->n_errors - 1]->row, 1);
+    assert_string_equal(r->errors[r->n_errors - 1]->field, "row_id");
+    twice[1].row_id = "has space";
+    assert_int_equal(run(db, &log, intake_handle_import_block, &m.base, &reply), 0);
+    r = (const void *)reply;
+    assert_string_equal(r->errors[r->n_errors - 1]->field, "row_id");
+    assert_int_equal(wh_status_from_proto(r->errors[r->n_errors - 1]->status), WH_INVALID_ARGUMENT);
+
+    /* another sender's rows under the same ids are its own */
+    ctx.principal = &ops_b;
+    int64_t before = referrals(db);
+    r = block_with_ids(db, &log, 0, 10);
+    assert_int_equal(r->n_already_imported_rows, 0);
+    assert_int_equal(referrals(db), before + r->rows_ok);
+    ctx.principal = NULL;
+    log_free(&log);
+    wh_db_close(&db);
+    ctx_reset();
+}
+
 /* A block that is bad as a whole changes nothing and says why. */
 static void block_checks(void **state)
 {
@@ -638,6 +751,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(block_checks),
         cmocka_unit_test(bulk_equals_rows),
+        cmocka_unit_test(row_ids_make_each_row_count_once),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     wh_pii_shutdown();

@@ -21,7 +21,9 @@
  * reply) is reported on stderr with its line number and does not stop the import.  Each row's id is a
  * hash of the file's header, the row and its line number, a block's id a hash of the header, its
  * number and its rows' ids, so importing the same file again (with the same --block-rows) does not
- * submit anything twice: the service answers repeats from its stored replies.  Timeouts reconnect and
+ * submit anything twice: the service answers repeats from its stored replies.  Each row travels with
+ * its id (ImportRow.row_id), so when a block did change, intake still answers its unchanged rows
+ * "already imported" one by one and stores only the new ones.  Timeouts reconnect and
  * resend the commands in flight with their ids (WH_RETRIES times).
  */
 #include <inttypes.h>
@@ -203,6 +205,10 @@ static void block_error(importer *im, const slot *s, const char *status, const c
     im->failed += s->n_rows;
 }
 
+#define CHANGED_SINCE_IMPORTED                                                                               \
+    "changed since an earlier import of this file under the same id: not stored (import the changed rows "   \
+    "as a new file, e.g. the --rejects file)"
+
 /* A failed try of a command: a block's rows or one row.  ALREADY_EXISTS on message_id means the id
  * was imported before with other bytes (the row's content, or how it is encoded, changed): said so. */
 static void command_error(importer *im, const slot *s, const char *status, const char *field,
@@ -210,8 +216,7 @@ static void command_error(importer *im, const slot *s, const char *status, const
 {
     if (strcmp(status, "ALREADY_EXISTS") == 0 && strcmp(field, "message_id") == 0) {
         im->changed += s->n_rows > 0 ? s->n_rows : 1;
-        message = "changed since an earlier import of this file under the same id: not stored (import the "
-                  "changed rows as a new file, e.g. the --rejects file)";
+        message = CHANGED_SINCE_IMPORTED;
     }
     if (s->n_rows > 0)
         block_error(im, s, status, field, message);
@@ -439,7 +444,6 @@ static void resend_all(importer *im)
     }
 }
 
-/* Settles a block from its reply: the rows stored, and each refused row on its own line. */
 /* A reply intake stored when an earlier import sent the same command — the same id (the same header,
  * line and row text) and the same payload digest — and answered again now (Envelope.replayed): the
  * rows were imported then, and nothing changed.  Judged by content, not by clocks. */
@@ -448,19 +452,30 @@ static bool answered_before(const importer *im)
     return whc_reply_replayed(im->c);
 }
 
+/* Settles a block from its reply.  Rows are "already imported" when the whole block was answered
+ * before, or — in a new block — when intake lists them in already_imported_rows: each row carries its
+ * own id, so a block with one changed row stores only what is new.  ALREADY_EXISTS on row_id: the
+ * row's id was stored with another referral (the same row encoded differently): changed, not stored. */
 static void block_done(importer *im, const slot *s, const Welfare__Intake__V1__ImportReferralBlockReply *r)
 {
     im->ok += r->rows_ok;
     if (answered_before(im)) {
         im->repeated += r->rows_ok;
     } else {
+        im->repeated += (long)r->n_already_imported_rows;
         im->new_households += r->new_households;
         im->blind_spots += r->blind_spots;
     }
     for (size_t i = 0; i < r->n_errors; i++) {
         const Welfare__Intake__V1__ImportRowError *e = r->errors[i];
-        row_error(im, (long)e->line, wh_status_name(wh_status_from_proto((int)e->status)),
-                  e->field ? e->field : "", e->message ? e->message : "");
+        const char *status = wh_status_name(wh_status_from_proto((int)e->status));
+        const char *field = e->field ? e->field : "", *message = e->message ? e->message : "";
+
+        if (strcmp(status, "ALREADY_EXISTS") == 0 && strcmp(field, "row_id") == 0) {
+            im->changed++;
+            message = CHANGED_SINCE_IMPORTED;
+        }
+        row_error(im, (long)e->line, status, field, message);
     }
 }
 
@@ -636,6 +651,11 @@ static int block_add(importer *im, const char *row_id, long line, ProtobufCMessa
     welfare__intake__v1__import_row__init(row);
     row->line = line;
     row->referral = (Welfare__Intake__V1__SubmitReferral *)req;
+    row->row_id = strdup(row_id); /* intake stores each row once under it, whatever block it comes in */
+    if (row->row_id == NULL) {
+        protobuf_c_message_free_unpacked(&row->base, NULL);
+        return -1;
+    }
     bytes = protobuf_c_message_get_packed_size(&row->base) + 8;
     if (im->block != NULL &&
         (im->block->n_rows >= im->block_rows || im->block_bytes + bytes > MAX_BLOCK_BYTES))

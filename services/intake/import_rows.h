@@ -1,0 +1,53 @@
+/*
+ * import_rows.h — the row ids of ImportReferralBlock (import_rows.c, store_import_row.c): each row
+ * that names one is stored once per sender, whatever block it comes in, and answered "already
+ * imported" when it comes again with the same referral.
+ */
+#ifndef INTAKE_IMPORT_ROWS_H
+#define INTAKE_IMPORT_ROWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "intake.h"
+
+#define INTAKE_ROW_DIGEST_LEN 32
+
+typedef enum intake_row_state {
+    INTAKE_ROW_NEW,     /* to store (no id, or an id not seen before) */
+    INTAKE_ROW_ALREADY, /* stored by an earlier import under this id with this referral */
+    INTAKE_ROW_REFUSED, /* its id is bad, twice in the block, or stored before with another referral */
+} intake_row_state;
+
+typedef struct intake_import_rows {
+    size_t n;
+    intake_row_state *state;
+    int *status;          /* REFUSED: the row's status (its field is row_id) */
+    const char **message; /* REFUSED: why */
+    uint8_t (*digest)[INTAKE_ROW_DIGEST_LEN];
+    size_t n_already;
+} intake_import_rows;
+
+extern const wh_db_statement intake_import_row_statements[];
+extern const size_t intake_import_row_statements_count;
+
+/* Checks the ids of m's rows, digests each row's referral and finds the ids principal stored before:
+ * r->state per row.  0, or a status (out of memory, the store).  intake_import_rows_free always. */
+int intake_import_rows_begin(wh_db *db, const char *principal, const Welfare__Intake__V1__ImportReferralBlock *m,
+                             intake_import_rows *r);
+/* Records the ids of the rows this block stored: referral_of[i], row i's new referral, 0 when the row
+ * was not stored by this block (or has no id).  0 or a store status. */
+int intake_import_rows_record(wh_db *db, const char *principal, const Welfare__Intake__V1__ImportReferralBlock *m,
+                              const intake_import_rows *r, const int64_t *referral_of);
+void intake_import_rows_free(intake_import_rows *r);
+
+/* same[i]: ids[i] was stored by principal with digests[i] (1), with another digest (0), or not at all
+ * (-1).  0 or a store status. */
+int intake_store_import_rows_find(wh_db *db, const char *principal, const char *const *ids,
+                                  const uint8_t (*digests)[INTAKE_ROW_DIGEST_LEN], size_t n, int *same);
+int intake_store_import_rows_add(wh_db *db, const char *principal, const char *const *ids,
+                                 const uint8_t (*digests)[INTAKE_ROW_DIGEST_LEN], const int64_t *referral_ids,
+                                 size_t n);
+
+#endif
