@@ -93,7 +93,8 @@ static int look_up(wh_db *db, const char *principal, const Welfare__Intake__V1__
             r->n_already++;
         } else if (same[j] == 0) {
             refuse(r, at[j], WH_ALREADY_EXISTS,
-                   "row_id stored before with another referral: not stored (send the changed row under a new id)");
+                   "row_id stored before with another referral: not stored (send the changed row under a new "
+                   "id)");
         }
     free(ids);
     free(digests);
@@ -102,8 +103,8 @@ static int look_up(wh_db *db, const char *principal, const Welfare__Intake__V1__
     return rc;
 }
 
-int intake_import_rows_begin(wh_db *db, const char *principal, const Welfare__Intake__V1__ImportReferralBlock *m,
-                             intake_import_rows *r)
+int intake_import_rows_begin(wh_db *db, const char *principal,
+                             const Welfare__Intake__V1__ImportReferralBlock *m, intake_import_rows *r)
 {
     memset(r, 0, sizeof *r);
     r->n = m->n_rows;
@@ -125,8 +126,9 @@ int intake_import_rows_begin(wh_db *db, const char *principal, const Welfare__In
     return rc < 0 ? rc : look_up(db, principal, m, r);
 }
 
-int intake_import_rows_record(wh_db *db, const char *principal, const Welfare__Intake__V1__ImportReferralBlock *m,
-                              const intake_import_rows *r, const int64_t *referral_of)
+int intake_import_rows_record(wh_db *db, const char *principal,
+                              const Welfare__Intake__V1__ImportReferralBlock *m, const intake_import_rows *r,
+                              const int64_t *referral_of)
 {
     const char **ids = malloc((r->n ? r->n : 1) * sizeof *ids);
     uint8_t(*digests)[INTAKE_ROW_DIGEST_LEN] = malloc((r->n ? r->n : 1) * sizeof *digests);

@@ -34,12 +34,13 @@ extern const size_t intake_import_row_statements_count;
 
 /* Checks the ids of m's rows, digests each row's referral and finds the ids principal stored before:
  * r->state per row.  0, or a status (out of memory, the store).  intake_import_rows_free always. */
-int intake_import_rows_begin(wh_db *db, const char *principal, const Welfare__Intake__V1__ImportReferralBlock *m,
-                             intake_import_rows *r);
+int intake_import_rows_begin(wh_db *db, const char *principal,
+                             const Welfare__Intake__V1__ImportReferralBlock *m, intake_import_rows *r);
 /* Records the ids of the rows this block stored: referral_of[i], row i's new referral, 0 when the row
  * was not stored by this block (or has no id).  0 or a store status. */
-int intake_import_rows_record(wh_db *db, const char *principal, const Welfare__Intake__V1__ImportReferralBlock *m,
-                              const intake_import_rows *r, const int64_t *referral_of);
+int intake_import_rows_record(wh_db *db, const char *principal,
+                              const Welfare__Intake__V1__ImportReferralBlock *m, const intake_import_rows *r,
+                              const int64_t *referral_of);
 void intake_import_rows_free(intake_import_rows *r);
 
 /* same[i]: ids[i] was stored by principal with digests[i] (1), with another digest (0), or not at all

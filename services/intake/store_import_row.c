@@ -10,8 +10,9 @@
 #include "wh/sqlarray.h"
 
 const wh_db_statement intake_import_row_statements[] = {
-    {"intake_import_rows_find", "SELECT u.i, r.digest = u.d FROM unnest($2::text[], $3::bytea[]) WITH ORDINALITY "
-                                "AS u(id, d, i) JOIN import_row r ON r.principal = $1 AND r.row_id = u.id"},
+    {"intake_import_rows_find",
+     "SELECT u.i, r.digest = u.d FROM unnest($2::text[], $3::bytea[]) WITH ORDINALITY "
+     "AS u(id, d, i) JOIN import_row r ON r.principal = $1 AND r.row_id = u.id"},
     {"intake_import_rows_add", "INSERT INTO import_row (principal, row_id, digest, referral_id) "
                                "SELECT $1, u.id, u.d, u.r FROM unnest($2::text[], $3::bytea[], $4::bigint[]) "
                                "AS u(id, d, r)"},

@@ -134,6 +134,11 @@ static void set_up(void)
                                            "hub_dong_code = $2",
                                            sc.b, sc.a, NULL),
                      1);
+    /* intake refuses a referral naming a dong it has not applied from routing yet */
+    assert_int_equal(itest_wait_i64_params(2, 30,
+                                           "SELECT count(*) FROM intake.dong WHERE dong_code IN ($1, $2)",
+                                           sc.a, sc.b, NULL),
+                     2);
     Welfare__Registry__V1__RegisterProvider p = WELFARE__REGISTRY__V1__REGISTER_PROVIDER__INIT;
     char name[80];
     snprintf(name, sizeof name, "Itest Saemaul committee %s", itest_run_id());
