@@ -283,6 +283,12 @@ static double address_part(const intake_fuzzy_person *a, const intake_fuzzy_pers
                            const intake_fuzzy_weights *w, intake_fuzzy_result *out)
 {
     char fa[512], fb[512];
+    if (present(a->address_block) && present(b->address_block)) {
+        if (strcmp(a->address_block, b->address_block) != 0)
+            return 0.0;
+        add_reason(out, "address");
+        return w->address;
+    }
     if (!present(a->address) || !present(b->address))
         return 0.0;
     size_t na = intake_fuzzy_address_form(a->address, fa, sizeof fa);

@@ -1,7 +1,7 @@
 /*
  * fuzzy.h — Korean-aware scoring of two person descriptions (issue 16, "Referrals without a resident
  * number").  Pure: no database, no clock, no PII key; it sees plaintext only in the caller's memory.
- * Not yet wired into resolve.c (see the intake README, "Fuzzy matching (not wired)").
+ * The household rule uses it as its scored match kind (resolve_fuzzy.c; intake README, "Fuzzy matching").
  *
  * A description is what a neighbour knows: name, birth date or birth year, sex, address, phone digits,
  * any of them NULL or "".  intake_fuzzy_score compares two and returns a score in [0, 1] with the
@@ -28,6 +28,9 @@ typedef struct intake_fuzzy_person {
     int birth_year;         /* 0 when unknown; used when birth_date is absent */
     char sex;               /* 'F', 'M' or 0 */
     const char *address;
+    /* The address's comparable form already keyed-hashed (prepare.c's address block, what the store
+     * keeps): when both persons have one, they are compared instead of address. */
+    const char *address_block;
     const char *phone_digits;
 } intake_fuzzy_person;
 

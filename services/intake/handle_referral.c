@@ -23,6 +23,8 @@ int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, cons
         welfare__intake__v1__suspected_household__init(&others[i]);
         others[i].household_id = s[i].other_household_id;
         others[i].reason = (char *)s[i].reason;
+        others[i].score = s[i].score;
+        others[i].score_reasons = (char *)s[i].score_reasons;
         list[i] = &others[i];
     }
     ev.household_id = state->id;
@@ -38,6 +40,24 @@ int intake_emit_attached(wh_ctx *ctx, const Welfare__Intake__V1__SubmitReferral 
                          const intake_household_state *state, int64_t referral_id, bool is_new,
                          int persons_added, int risk_score)
 {
+    return intake_emit_recognised(ctx, m, state, referral_id, is_new, persons_added, risk_score, NULL, 0);
+}
+
+int intake_emit_recognised(wh_ctx *ctx, const Welfare__Intake__V1__SubmitReferral *m,
+                           const intake_household_state *state, int64_t referral_id, bool is_new,
+                           int persons_added, int risk_score, const intake_bulk_recognised *rec, size_t n_rec)
+{
+    Welfare__Intake__V1__PersonRecognised recognised[INTAKE_MAX_PERSONS];
+    Welfare__Intake__V1__PersonRecognised *list[INTAKE_MAX_PERSONS];
+    if (n_rec > INTAKE_MAX_PERSONS)
+        n_rec = INTAKE_MAX_PERSONS; /* cannot happen: at most one per person */
+    for (size_t i = 0; i < n_rec; i++) {
+        welfare__intake__v1__person_recognised__init(&recognised[i]);
+        recognised[i].person = rec[i].person;
+        recognised[i].score = rec[i].score;
+        recognised[i].reasons = (char *)rec[i].reasons;
+        list[i] = &recognised[i];
+    }
     Welfare__Intake__V1__ReferralReceived rr = WELFARE__INTAKE__V1__REFERRAL_RECEIVED__INIT;
     rr.referral_id = referral_id;
     rr.household_id = state->id;
@@ -58,6 +78,8 @@ int intake_emit_attached(wh_ctx *ctx, const Welfare__Intake__V1__SubmitReferral 
     hi.location = state->has_location ? &where : NULL;
     hi.identified_on = m->reported_on;
     hi.known_to_programme = state->known_to_programme;
+    hi.n_recognised = n_rec;
+    hi.recognised = n_rec ? list : NULL;
     int rc = wh_ctx_emit(ctx, &rr.base);
     if (rc == 0)
         rc = wh_ctx_emit(ctx, &hi.base);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fuzzy.h"
 #include "wh/pii.h"
 #include "wh/service.h"
 
@@ -108,9 +109,13 @@ typedef struct intake_error {
     const char *message;
 } intake_error;
 
-/* What validation derived from a SubmitReferral, per person in order. */
+/* What validation derived from a SubmitReferral, per person in order.  A person without a resident
+ * number has rrn.digits "" and rrn.birth_date the given birth date or "". */
 typedef struct intake_checked_person {
     intake_rrn rrn;
+    bool has_rrn;
+    int birth_year; /* from the birth date, the birth year or the approximate age; 0 when unknown */
+    char sex;       /* 'F', 'M' or 0: as given, else from the resident number */
     char phone[INTAKE_PHONE_DIGITS + 1]; /* digits, "" when none */
 } intake_checked_person;
 
@@ -150,11 +155,15 @@ extern const size_t intake_statements_count;
 
 /* A person ready to store: lookup hashes and sealed values (base64 text, owned by the caller). */
 typedef struct intake_person_row {
-    char rrn_hash[WH_PII_HASH_HEX + 1];
+    char rrn_hash[WH_PII_HASH_HEX + 1]; /* "" when no resident number */
     char name_key[WH_PII_HASH_HEX + 1];
-    char phone_hash[WH_PII_HASH_HEX + 1]; /* "" when no phone */
-    char *rrn_sealed, *name_sealed, *phone_sealed;
-    const char *birth_date;
+    char phone_hash[WH_PII_HASH_HEX + 1];          /* "" when no phone */
+    char name_block[WH_PII_HASH_HEX + 1];          /* dong ␟ normalized name: the fuzzy kind's block */
+    char *rrn_sealed, *name_sealed, *phone_sealed; /* rrn_sealed NULL when no number */
+    const char *birth_date;                        /* "" when unknown */
+    int birth_year;                                /* 0 when unknown */
+    char sex;                                      /* 'F', 'M' or 0 */
+    intake_fuzzy_person fuzzy; /* plaintext for the score, borrowed from the message and its checks */
 } intake_person_row;
 
 /* The household fields a referral brings. */
@@ -198,6 +207,7 @@ int intake_store_get_referral(wh_ctx *ctx, int64_t id, Welfare__Intake__V1__Refe
 #define INTAKE_REASON_MATCHED "persons of one referral in two households"
 #define INTAKE_REASON_PHONE   "same phone, different household"
 #define INTAKE_REASON_ADDRESS "same address, different persons"
+#define INTAKE_REASON_FUZZY   "similar person, different household"
 
 /* --- prepared referrals (prepare.c) ------------------------------------------------------------ */
 
@@ -208,7 +218,8 @@ typedef struct intake_prepared {
     size_t n_persons;
     intake_household_row household;
     char address_key[WH_PII_HASH_HEX + 1];
-    char *address_sealed, *concern_sealed; /* concern_sealed NULL when there is no concern */
+    char address_block[WH_PII_HASH_HEX + 1]; /* dong ␟ intake_fuzzy_address_form: the fuzzy kind's block */
+    char *address_sealed, *concern_sealed;   /* concern_sealed NULL when there is no concern */
 } intake_prepared;
 
 /* Hashes and seals a referral that intake_validate_referral accepted into out, its persons into
@@ -218,6 +229,11 @@ int intake_prepare_referral(const Welfare__Intake__V1__SubmitReferral *m, const 
                             intake_person_row *persons, intake_prepared *out);
 /* The keyed hash of value under label ("rrn", "name", "phone", "address"), hex. */
 int intake_hash_labelled(const char *label, const char *value, char out[WH_PII_HASH_HEX + 1]);
+/* The keyed hash of dong ␟ normalize(text) under label: the address key ("address"), the scored
+ * kind's blocks ("name-block" of intake_normalize(name), "address-block" of
+ * intake_fuzzy_address_form(address)). */
+int intake_dong_keyed(const char *label, const char *dong_code, const char *text,
+                      size_t (*normalize)(const char *, char *, size_t), char out[WH_PII_HASH_HEX + 1]);
 /* A household's address key: dong ␟ normalize(address), hashed under "address". */
 int intake_address_key(const char *dong_code, const char *address,
                        size_t (*normalize)(const char *, char *, size_t), char out[WH_PII_HASH_HEX + 1]);
@@ -246,14 +262,24 @@ typedef struct intake_bulk_row {
     bool is_new;
     int persons_added;
     int64_t referral_id;
-    size_t first_suspicion, n_suspicions; /* the row's new suspicions in intake_bulk.suspicions */
+    size_t first_suspicion, n_suspicions;  /* the row's new suspicions in intake_bulk.suspicions */
+    size_t first_recognised, n_recognised; /* its persons recognised by score, in intake_bulk.recognised */
 } intake_bulk_row;
 
 /* A suspicion a row raised (new: no pair like it was stored or raised by an earlier row). */
 typedef struct intake_bulk_suspicion {
     int64_t household_id, other_household_id;
     const char *reason; /* static text */
+    double score;       /* INTAKE_REASON_FUZZY: the score and its reasons (else 0, "") */
+    char score_reasons[INTAKE_FUZZY_REASONS];
 } intake_bulk_suspicion;
+
+/* A person of a row recognised by the fuzzy kind as a person of the row's household. */
+typedef struct intake_bulk_recognised {
+    int person; /* in the referral's persons */
+    double score;
+    char reasons[INTAKE_FUZZY_REASONS];
+} intake_bulk_recognised;
 
 typedef struct intake_bulk {
     intake_bulk_row *rows;
@@ -262,6 +288,8 @@ typedef struct intake_bulk {
     /* out, malloc'd (intake_bulk_free) */
     intake_bulk_suspicion *suspicions;
     size_t n_suspicions;
+    intake_bulk_recognised *recognised;
+    size_t n_recognised;
 } intake_bulk;
 
 /* Attaches every row in array order as the resolver decides (resolve.h): the stored persons and
@@ -277,7 +305,8 @@ int intake_store_attach_many(wh_db *db, intake_bulk *b);
     "id, dong_code, latitude, longitude, address_sealed, address_key, known_to_programme, blind_spot, "      \
     "risk_score, referral_count, first_reported_on, last_reported_on"
 #define INTAKE_BULK_PERSON_COLUMNS                                                                           \
-    "id, household_id, rrn_hash, rrn_sealed, name_sealed, name_key, phone_hash, phone_sealed, birth_date"
+    "id, household_id, rrn_hash, rrn_sealed, name_sealed, name_key, phone_hash, phone_sealed, birth_date, "  \
+    "birth_year, sex, name_block, address_block"
 #define INTAKE_BULK_REFERRAL_COLUMNS                                                                         \
     "id, household_id, channel, reporter_id, reported_on, concern_sealed, months_utility_arrears, "          \
     "months_rent_arrears, months_insurance_arrears, lives_alone, aged_65_or_over, disability, "              \
@@ -335,8 +364,13 @@ int intake_handle_import_block(wh_ctx *ctx, const ProtobufCMessage *req, Protobu
 int intake_emit_attached(wh_ctx *ctx, const Welfare__Intake__V1__SubmitReferral *m,
                          const intake_household_state *state, int64_t referral_id, bool is_new,
                          int persons_added, int risk_score);
+/* The same with the persons recognised by score (HouseholdIdentified.recognised). */
+int intake_emit_recognised(wh_ctx *ctx, const Welfare__Intake__V1__SubmitReferral *m,
+                           const intake_household_state *state, int64_t referral_id, bool is_new,
+                           int persons_added, int risk_score, const intake_bulk_recognised *rec,
+                           size_t n_rec);
 /* One DuplicateSuspected of state's household listing s[n] (n >= 1). */
-#define INTAKE_MAX_SUSPICIONS 24 /* 8 of each of the three reasons */
+#define INTAKE_MAX_SUSPICIONS 32 /* 8 of each of the four reasons */
 int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, const intake_bulk_suspicion *s,
                           size_t n);
 

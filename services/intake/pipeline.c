@@ -154,8 +154,9 @@ void intake_pipeline_free(intake_pipeline *p)
 
 int intake_emit_row(wh_ctx *ctx, const intake_bulk *set, const intake_bulk_row *row)
 {
-    int rc = intake_emit_attached(ctx, row->m, &row->state, row->referral_id, row->is_new, row->persons_added,
-                                  row->checked->risk_score);
+    int rc = intake_emit_recognised(
+        ctx, row->m, &row->state, row->referral_id, row->is_new, row->persons_added, row->checked->risk_score,
+        row->n_recognised ? set->recognised + row->first_recognised : NULL, row->n_recognised);
     if (rc == 0 && row->n_suspicions > 0)
         rc = intake_emit_suspected(ctx, &row->state, &set->suspicions[row->first_suspicion],
                                    row->n_suspicions);

@@ -24,17 +24,19 @@ int intake_hash_labelled(const char *label, const char *value, char out[WH_PII_H
 }
 
 static int prepare_person(const Welfare__Intake__V1__ReferredPerson *in, const intake_checked_person *c,
-                          const char *address, intake_person_row *row)
+                          const Welfare__Intake__V1__ReferredHousehold *h, intake_person_row *row)
 {
     char key[1024];
-    int rc = intake_name_key_input(in->name, c->rrn.birth_date, address, key, sizeof key);
+    int rc = intake_name_key_input(in->name, c->rrn.birth_date, h->address, key, sizeof key);
     if (rc == 0)
         rc = intake_hash_labelled("name", key, row->name_key);
     memset(key, 0, sizeof key);
-    if (rc == 0)
+    if (rc == 0 && c->has_rrn)
         rc = intake_hash_labelled("rrn", c->rrn.digits, row->rrn_hash);
-    if (rc == 0)
+    if (rc == 0 && c->has_rrn)
         rc = wh_pii_seal(c->rrn.digits, &row->rrn_sealed);
+    if (rc == 0)
+        rc = intake_dong_keyed("name-block", h->dong_code, in->name, intake_normalize, row->name_block);
     if (rc == 0)
         rc = wh_pii_seal(in->name, &row->name_sealed);
     if (rc == 0 && c->phone[0]) {
@@ -43,19 +45,33 @@ static int prepare_person(const Welfare__Intake__V1__ReferredPerson *in, const i
             rc = wh_pii_seal(c->phone, &row->phone_sealed);
     }
     row->birth_date = c->rrn.birth_date;
+    row->birth_year = c->birth_year;
+    row->sex = c->sex;
+    row->fuzzy = (intake_fuzzy_person){.name = in->name,
+                                       .birth_date = c->rrn.birth_date[0] ? c->rrn.birth_date : NULL,
+                                       .birth_year = c->birth_year,
+                                       .sex = c->sex,
+                                       .address = h->address,
+                                       .phone_digits = c->phone};
+    return rc;
+}
+
+int intake_dong_keyed(const char *label, const char *dong_code, const char *text,
+                      size_t (*normalize)(const char *, char *, size_t), char out[WH_PII_HASH_HEX + 1])
+{
+    char norm[512], key[600];
+    normalize(text, norm, sizeof norm);
+    snprintf(key, sizeof key, "%s\x1f%s", dong_code, norm);
+    int rc = intake_hash_labelled(label, key, out);
+    memset(norm, 0, sizeof norm);
+    memset(key, 0, sizeof key);
     return rc;
 }
 
 int intake_address_key(const char *dong_code, const char *address,
                        size_t (*normalize)(const char *, char *, size_t), char out[WH_PII_HASH_HEX + 1])
 {
-    char norm[512], key[600];
-    normalize(address, norm, sizeof norm);
-    snprintf(key, sizeof key, "%s\x1f%s", dong_code, norm);
-    int rc = intake_hash_labelled("address", key, out);
-    memset(norm, 0, sizeof norm);
-    memset(key, 0, sizeof key);
-    return rc;
+    return intake_dong_keyed("address", dong_code, address, normalize, out);
 }
 
 int intake_prepare_referral(const Welfare__Intake__V1__SubmitReferral *m, const intake_checked *checked,
@@ -68,9 +84,12 @@ int intake_prepare_referral(const Welfare__Intake__V1__SubmitReferral *m, const 
     out->n_persons = checked->n_persons;
     out->address_sealed = out->concern_sealed = NULL;
     for (size_t i = 0; i < checked->n_persons && rc == 0; i++)
-        rc = prepare_person(m->persons[i], &checked->persons[i], h->address, &persons[i]);
+        rc = prepare_person(m->persons[i], &checked->persons[i], h, &persons[i]);
     if (rc == 0)
         rc = intake_address_key(h->dong_code, h->address, intake_normalize, out->address_key);
+    if (rc == 0)
+        rc = intake_dong_keyed("address-block", h->dong_code, h->address, intake_fuzzy_address_form,
+                               out->address_block);
     if (rc == 0)
         rc = wh_pii_seal(h->address, &out->address_sealed);
     if (rc == 0 && m->concern && *m->concern)

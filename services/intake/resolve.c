@@ -13,8 +13,10 @@
 
 /* The rule as data: the kinds of key, best first. */
 const intake_match_rule intake_match_kinds[INTAKE_MATCH_KINDS] = {
-    {INTAKE_MATCH_RRN, "resident number", 1},
-    {INTAKE_MATCH_NAME_KEY, "name, birth date and address", 2},
+    {INTAKE_MATCH_RRN, "resident number", 1, NULL},
+    {INTAKE_MATCH_NAME_KEY, "name, birth date and address", 2, NULL},
+    {INTAKE_MATCH_FUZZY, "Korean-aware score of name, birth, sex, address and phone", 3,
+     &intake_fuzzy_default_weights},
 };
 
 static const char *person_key(const intake_person_row *p, intake_match_kind kind)
@@ -24,6 +26,7 @@ static const char *person_key(const intake_person_row *p, intake_match_kind kind
         return p->rrn_hash;
     case INTAKE_MATCH_NAME_KEY:
         return p->name_key;
+    case INTAKE_MATCH_FUZZY: /* scored, not a key */
     case INTAKE_MATCH_KINDS:
         break;
     }
@@ -63,7 +66,7 @@ static int load_households(intake_resolver *r, const intake_known_household *h, 
 static int load_persons(intake_resolver *r, const intake_known_person *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        for (int k = 0; k < INTAKE_MATCH_KINDS; k++)
+        for (int k = 0; k < INTAKE_MATCH_KEYED; k++)
             if (!intake_keymap_add(&r->by_kind[k], r, p[i].key[k], p[i].household_id))
                 return WH_INTERNAL;
         if (!intake_keymap_add(&r->phone, r, p[i].phone_hash, p[i].household_id))
@@ -78,7 +81,7 @@ int intake_resolver_init(intake_resolver *r, const intake_known_person *persons,
 {
     memset(r, 0, sizeof *r);
     size_t keys = n_persons + max_persons;
-    for (int k = 0; k < INTAKE_MATCH_KINDS; k++)
+    for (int k = 0; k < INTAKE_MATCH_KEYED; k++)
         if (intake_keymap_init(&r->by_kind[k], keys) < 0)
             return WH_INTERNAL;
     if (intake_keymap_init(&r->phone, keys) < 0 ||
@@ -90,13 +93,17 @@ int intake_resolver_init(intake_resolver *r, const intake_known_person *persons,
     if (!r->persons)
         return WH_INTERNAL;
     int rc = load_households(r, households, n_households);
-    return rc < 0 ? rc : load_persons(r, persons, n_persons);
+    if (rc == 0)
+        rc = load_persons(r, persons, n_persons);
+    return rc < 0 ? rc : intake_fuzzy_index_init(r, NULL, 0, max_persons);
 }
 
 void intake_resolver_free(intake_resolver *r)
 {
-    for (int k = 0; k < INTAKE_MATCH_KINDS; k++)
+    for (int k = 0; k < INTAKE_MATCH_KEYED; k++)
         intake_keymap_free(&r->by_kind[k]);
+    intake_fuzzy_index_free(&r->fuzzy);
+    free(r->explained);
     intake_keymap_free(&r->phone);
     intake_keymap_free(&r->address);
     intake_housemap_free(&r->households);
@@ -108,7 +115,7 @@ void intake_resolver_free(intake_resolver *r)
     memset(r, 0, sizeof *r);
 }
 
-static void add_candidate(intake_resolver *r, int64_t h, int64_t other, const char *reason)
+static void add_candidate(intake_resolver *r, int64_t h, int64_t other, const char *reason, int32_t explained)
 {
     if (r->n_candidates == r->cap_candidates) {
         size_t cap = r->cap_candidates ? 2 * r->cap_candidates : 256;
@@ -120,8 +127,11 @@ static void add_candidate(intake_resolver *r, int64_t h, int64_t other, const ch
         r->candidates = c;
         r->cap_candidates = cap;
     }
-    r->candidates[r->n_candidates++] =
-        (intake_candidate){.referral = r->n_referrals, .household_id = h, .other = other, .reason = reason};
+    r->candidates[r->n_candidates++] = (intake_candidate){.referral = r->n_referrals,
+                                                          .household_id = h,
+                                                          .other = other,
+                                                          .reason = reason,
+                                                          .explained = explained};
 }
 
 /* Records hid with its rank among the referral's matched households, keeping the best. */
@@ -192,16 +202,97 @@ static size_t others_of(const intake_resolver *r, const intake_keymap *m, const 
     return n;
 }
 
+/* The households the referral's persons match: by key, then by score at or above attach. */
 static void matched_households(intake_resolver *r, const intake_prepared *p)
 {
     r->n_hids = 0;
     for (size_t k = 0; k < p->n_persons; k++)
-        for (int kind = 0; kind < INTAKE_MATCH_KINDS; kind++) {
+        for (int kind = 0; kind < INTAKE_MATCH_KEYED; kind++) {
             const char *key = person_key(&p->persons[k], (intake_match_kind)kind);
             for (int32_t i = intake_keymap_get(&r->by_kind[kind], key); i >= 0; i = r->nodes[i].next)
                 match(r, r->nodes[i].hid, intake_match_kinds[kind].rank);
         }
+    if (intake_fuzzy_hits(r, p) < 0)
+        r->failed = true;
+    for (size_t i = 0; i < r->fuzzy.n_hits; i++)
+        if (r->fuzzy.hits[i].result.verdict == INTAKE_FUZZY_SAME)
+            match(r, r->fuzzy.hits[i].household_id, intake_match_kinds[INTAKE_MATCH_FUZZY].rank);
     rank_matches(r);
+}
+
+/* The best hit of person k recognising them in household h, or NULL. */
+static const intake_fuzzy_hit *recognised_in(const intake_resolver *r, size_t k, int64_t h)
+{
+    const intake_fuzzy_hit *best = NULL;
+    for (size_t i = 0; i < r->fuzzy.n_hits; i++) {
+        const intake_fuzzy_hit *x = &r->fuzzy.hits[i];
+        if (x->person == k && x->household_id == h && x->result.verdict == INTAKE_FUZZY_SAME &&
+            (!best || x->result.score > best->result.score))
+            best = x;
+    }
+    return best;
+}
+
+static int32_t explain(intake_resolver *r, int person, const intake_fuzzy_result *res)
+{
+    if (r->n_explained == r->cap_explained) {
+        size_t cap = r->cap_explained ? 2 * r->cap_explained : 64;
+        intake_explained *v = realloc(r->explained, cap * sizeof *v);
+        if (!v) {
+            r->failed = true;
+            return -1;
+        }
+        r->explained = v;
+        r->cap_explained = cap;
+    }
+    intake_explained *e = &r->explained[r->n_explained];
+    e->person = person;
+    e->score = res->score;
+    snprintf(e->reasons, sizeof e->reasons, "%s", res->reasons);
+    return (int32_t)r->n_explained++;
+}
+
+/* The referral's persons recognised in h, in person order, into r->explained. */
+static void explain_recognised(intake_resolver *r, const intake_prepared *p, int64_t h,
+                               intake_resolution *out)
+{
+    out->first_recognised = r->n_explained;
+    for (size_t k = 0; k < p->n_persons; k++) {
+        const intake_fuzzy_hit *x = recognised_in(r, k, h);
+        if (x)
+            explain(r, (int)k, &x->result);
+    }
+    out->n_recognised = r->n_explained - out->first_recognised;
+}
+
+/* True when hit x ranks before y among similar persons: higher score, then lower household id. */
+static bool ranks_before(const intake_fuzzy_hit *x, const intake_fuzzy_hit *y)
+{
+    return !y || x->result.score > y->result.score ||
+           (x->result.score == y->result.score && x->household_id < y->household_id);
+}
+
+/* The other households of suspected similar persons (those recognised elsewhere are matched
+ * households, listed as such): the best score per household, highest first, then the lowest id, at
+ * most INTAKE_RESOLVE_LISTED. */
+static void similar_candidates(intake_resolver *r, int64_t h)
+{
+    int64_t picked[INTAKE_RESOLVE_LISTED];
+    for (size_t n = 0; n < INTAKE_RESOLVE_LISTED; n++) {
+        const intake_fuzzy_hit *best = NULL;
+        for (size_t i = 0; i < r->fuzzy.n_hits; i++) {
+            const intake_fuzzy_hit *x = &r->fuzzy.hits[i];
+            bool taken = x->household_id == h || x->result.verdict != INTAKE_FUZZY_SUSPECTED;
+            for (size_t j = 0; j < n && !taken; j++)
+                taken = picked[j] == x->household_id;
+            if (!taken && ranks_before(x, best))
+                best = x;
+        }
+        if (!best)
+            return;
+        picked[n] = best->household_id;
+        add_candidate(r, h, best->household_id, INTAKE_REASON_FUZZY, explain(r, -1, &best->result));
+    }
 }
 
 static intake_resolved_household *create_household(intake_resolver *r, const intake_prepared *p)
@@ -243,15 +334,33 @@ static void count_on(intake_resolved_household *e, const intake_household_row *h
     }
 }
 
+/* A person the resolver adds, as the scored kind meets them later (as the store would read them). */
+static void index_fuzzy(intake_resolver *r, const intake_prepared *p, const intake_person_row *person,
+                        int64_t h)
+{
+    intake_known_fuzzy c = {.household_id = h,
+                            .has_rrn = person->rrn_hash[0] != 0,
+                            .name_block = person->name_block,
+                            .address_block = p->address_block,
+                            .phone_hash = phone_key(person),
+                            .who = person->fuzzy};
+    c.who.address = NULL; /* compared by block, as a stored person is */
+    c.who.address_block = p->address_block;
+    if (intake_fuzzy_index_add(r, &c) < 0)
+        r->failed = true;
+}
+
 /* Adds the persons the household does not hold: the name-key check sees the household as it was
- * before the referral (one statement's snapshot), the resident number is unique everywhere. */
+ * before the referral (one statement's snapshot), the resident number is unique everywhere, and a
+ * person the score recognised in the household is held. */
 static int add_persons(intake_resolver *r, const intake_prepared *p, int64_t h, bool is_new)
 {
     const intake_keymap *names = &r->by_kind[INTAKE_MATCH_NAME_KEY];
     bool pass[INTAKE_MAX_PERSONS];
     int added = 0;
     for (size_t k = 0; k < p->n_persons; k++)
-        pass[k] = is_new || !intake_hlist_has(r, intake_keymap_get(names, p->persons[k].name_key), h);
+        pass[k] = is_new || (!intake_hlist_has(r, intake_keymap_get(names, p->persons[k].name_key), h) &&
+                             !recognised_in(r, k, h));
     for (size_t k = 0; k < p->n_persons; k++) {
         const intake_person_row *person = &p->persons[k];
         if (!pass[k])
@@ -263,12 +372,13 @@ static int add_persons(intake_resolver *r, const intake_prepared *p, int64_t h, 
             r->failed = true;
             return added;
         }
-        r->persons[r->n_persons++] = (intake_resolved_person){id_index, h, person};
-        for (int kind = 0; kind < INTAKE_MATCH_KINDS; kind++)
+        r->persons[r->n_persons++] = (intake_resolved_person){id_index, h, person, p->address_block};
+        for (int kind = 0; kind < INTAKE_MATCH_KEYED; kind++)
             if (!intake_keymap_add(&r->by_kind[kind], r, person_key(person, (intake_match_kind)kind), h))
                 r->failed = true;
         if (!intake_keymap_add(&r->phone, r, phone_key(person), h))
             r->failed = true;
+        index_fuzzy(r, p, person, h);
         added++;
     }
     return added;
@@ -316,16 +426,18 @@ int intake_resolve(intake_resolver *r, const intake_prepared *p, intake_resoluti
         phones[k] = phone_key(&p->persons[k]);
     size_t n_neighbours = others_of(r, &r->phone, phones, p->n_persons, h, neighbours);
 
+    explain_recognised(r, p, h, out);
     out->persons_added = add_persons(r, p, h, out->is_new);
     snapshot(e, &out->state);
 
     out->first_candidate = r->n_candidates;
     for (size_t i = 1; i < r->n_hids && i <= INTAKE_RESOLVE_LISTED; i++)
-        add_candidate(r, h, r->hids[i], INTAKE_REASON_MATCHED);
+        add_candidate(r, h, r->hids[i], INTAKE_REASON_MATCHED, -1);
+    similar_candidates(r, h);
     for (size_t i = 0; i < n_neighbours; i++)
-        add_candidate(r, h, neighbours[i], INTAKE_REASON_PHONE);
+        add_candidate(r, h, neighbours[i], INTAKE_REASON_PHONE, -1);
     for (size_t i = 0; i < n_same_address; i++)
-        add_candidate(r, h, same_address[i], INTAKE_REASON_ADDRESS);
+        add_candidate(r, h, same_address[i], INTAKE_REASON_ADDRESS, -1);
     out->n_candidates = r->n_candidates - out->first_candidate;
     r->n_referrals++;
     return r->failed ? WH_INTERNAL : 0;

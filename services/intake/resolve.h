@@ -16,16 +16,20 @@
  *      changes, the candidates as duplicate suspicions.
  *
  * The rule (intake README, "Matching"):
- *   - a person's keys are looked up by kind (intake_match_kinds: resident number, then name key);
- *     the household matched by the best kind wins, the oldest (lowest id) among equals;
+ *   - a person's keys are looked up by kind (intake_match_kinds: resident number, then name key),
+ *     then the persons the fuzzy kind meets by its blocks are scored (resolve_fuzzy.c, fuzzy.c): a
+ *     score at or above the attach threshold matches their household (rank 3), one between the
+ *     suspicion and attach thresholds is a candidate with the score's reasons; the household matched
+ *     by the best kind wins, the oldest (lowest id) among equals;
  *   - no match: a new household (provisional id, intake_resolver_provisional);
  *   - a matched household takes the referral: highest risk, known to programme or, reported-on
  *     range, a location when it had none;
- *   - a person is added unless their resident number is held anywhere or the household held their
- *     name key before this referral;
- *   - candidates (at most INTAKE_RESOLVE_LISTED of each reason, lowest ids): the other matched
- *     households, households sharing a phone of the referral, and for a new household the other live
- *     households at its normalized address and dong.
+ *   - a person is added unless their resident number is held anywhere, the household held their
+ *     name key before this referral, or the score recognised them as a person of the household;
+ *   - candidates (at most INTAKE_RESOLVE_LISTED of each reason, lowest ids; similar persons by
+ *     score, highest first): the other matched households, households of similar persons, households
+ *     sharing a phone of the referral, and for a new household the other live households at its
+ *     normalized address and dong.
  *
  * Keys are hex keyed hashes computed by prepare.c from NFC text (the bus normalises every string on
  * the way in; intake_name_key_input normalises again, so a caller outside the bus gets the same keys).
@@ -55,17 +59,21 @@ static inline bool intake_resolver_provisional(int64_t id)
     return id >= INTAKE_PROVISIONAL_BASE;
 }
 
-/* The kinds of key a person is matched by, best first (rank 1 wins over rank 2). */
+/* The kinds a person is matched by, best first (rank 1 wins over rank 2): keys compared for
+ * equality, then the scored kind. */
 typedef enum intake_match_kind {
     INTAKE_MATCH_RRN,      /* keyed hash of the resident number: one person is one row */
     INTAKE_MATCH_NAME_KEY, /* keyed hash of normalized name, birth date and normalized address */
+    INTAKE_MATCH_KEYED,    /* the kinds above are keys; the ones below are scored */
+    INTAKE_MATCH_FUZZY = INTAKE_MATCH_KEYED, /* the Korean-aware score (fuzzy.c) of persons met by block */
     INTAKE_MATCH_KINDS
 } intake_match_kind;
 
 typedef struct intake_match_rule {
     intake_match_kind kind;
-    const char *name; /* for docs and tests */
-    int rank;         /* lower wins */
+    const char *name;                    /* for docs and tests */
+    int rank;                            /* lower wins */
+    const intake_fuzzy_weights *weights; /* a scored kind's weights and thresholds; NULL for a key */
 } intake_match_rule;
 
 extern const intake_match_rule intake_match_kinds[INTAKE_MATCH_KINDS];
@@ -74,9 +82,18 @@ extern const intake_match_rule intake_match_kinds[INTAKE_MATCH_KINDS];
  * NULL or "" is no key. */
 typedef struct intake_known_person {
     int64_t household_id;
-    const char *key[INTAKE_MATCH_KINDS];
+    const char *key[INTAKE_MATCH_KEYED];
     const char *phone_hash;
 } intake_known_person;
+
+/* A stored person the scored kind can meet (the store's read by block, opened): the blocks it is met
+ * by and what the score compares, borrowed.  who.address_block is the person's address block. */
+typedef struct intake_known_fuzzy {
+    int64_t household_id;
+    bool has_rrn;
+    const char *name_block, *address_block, *phone_hash;
+    intake_fuzzy_person who;
+} intake_known_fuzzy;
 
 /* A stored household: those of the known persons and those at the referrals' addresses. */
 typedef struct intake_known_household {
@@ -104,6 +121,7 @@ typedef struct intake_resolved_household {
     int referrals;                  /* referrals attached to it */
     bool got_location;              /* a stored household without one got it from a referral */
     const intake_prepared *creator; /* when new: the referral that created it (address, known flag) */
+    int32_t fuzzy_head;             /* its scored-kind persons: a node index + 1, 0 when none */
 } intake_resolved_household;
 
 /* A person to store: the id_index-th person id taken (a person refused for a number held elsewhere
@@ -112,6 +130,7 @@ typedef struct intake_resolved_person {
     size_t id_index;
     int64_t household_id;
     const intake_person_row *p;
+    const char *address_block; /* of the referral that added them (intake_prepared.address_block) */
 } intake_resolved_person;
 
 /* A suspected duplicate a referral raised: its household and the other one, why. */
@@ -119,15 +138,32 @@ typedef struct intake_candidate {
     size_t referral; /* index of the intake_resolve call, from 0 */
     int64_t household_id, other;
     const char *reason; /* INTAKE_REASON_* */
+    int32_t explained;  /* INTAKE_REASON_FUZZY: its score in the resolver's explained list, else -1 */
 } intake_candidate;
+
+/* A score that decided something: a person recognised (person >= 0, household the one attached to)
+ * or a similar person's household made a candidate (person -1). */
+typedef struct intake_explained {
+    int person;
+    double score;
+    char reasons[INTAKE_FUZZY_REASONS];
+} intake_explained;
 
 /* What intake_resolve decided for one referral. */
 typedef struct intake_resolution {
     intake_household_state state; /* the household after the referral (id provisional when new) */
     bool is_new;
     int persons_added;
-    size_t first_candidate, n_candidates; /* its candidates in the resolver's list */
+    size_t first_candidate, n_candidates;  /* its candidates in the resolver's list */
+    size_t first_recognised, n_recognised; /* its persons recognised by score, in r->explained */
 } intake_resolution;
+
+/* A scored pair of one referral's person and a met person (resolve_fuzzy.c). */
+typedef struct intake_fuzzy_hit {
+    size_t person;
+    int64_t household_id;
+    intake_fuzzy_result result;
+} intake_fuzzy_hit;
 
 /* --- internals (resolve_maps.c): hash key → list of household ids, household id → entry --- */
 
@@ -150,8 +186,21 @@ typedef struct intake_housemap {
     size_t mask;
 } intake_housemap;
 
+/* The scored kind's persons: stored ones met by block, and those the resolver added; by block. */
+typedef struct intake_fuzzy_index {
+    intake_known_fuzzy *v;
+    size_t n, cap;
+    intake_keymap name, address, phone; /* name block, address block (unnumbered only), phone → index */
+    uint32_t *stamp, serial;            /* scored once per referral person */
+    intake_fuzzy_hit *hits;             /* the current referral's */
+    size_t n_hits, cap_hits;
+} intake_fuzzy_index;
+
 typedef struct intake_resolver {
-    intake_keymap by_kind[INTAKE_MATCH_KINDS], phone, address;
+    intake_keymap by_kind[INTAKE_MATCH_KEYED], phone, address;
+    intake_fuzzy_index fuzzy;
+    intake_explained *explained;
+    size_t n_explained, cap_explained;
     intake_hnode *nodes;
     size_t n_nodes, cap_nodes;
     intake_housemap households;
@@ -174,6 +223,10 @@ typedef struct intake_resolver {
 int intake_resolver_init(intake_resolver *r, const intake_known_person *persons, size_t n_persons,
                          const intake_known_household *households, size_t n_households, size_t max_referrals,
                          size_t max_persons);
+/* Indexes the scored kind's stored persons (borrowed; call after intake_resolver_init, with the same
+ * max_persons).  0 or WH_INTERNAL. */
+int intake_resolver_init_fuzzy(intake_resolver *r, const intake_known_fuzzy *persons, size_t n,
+                               size_t max_persons);
 
 /* Resolves the next referral (p's persons and household, borrowed until the resolver is freed).
  * 0, or WH_INTERNAL (out of memory, or more referrals than max_referrals). */
@@ -189,12 +242,21 @@ static inline const intake_resolved_household *intake_resolver_households(const 
 
 void intake_resolver_free(intake_resolver *r);
 
+/* The scored kind (resolve_fuzzy.c): index, add a person, score a referral's persons into
+ * r->fuzzy.hits (those at least suspected). */
+int intake_fuzzy_index_init(intake_resolver *r, const intake_known_fuzzy *v, size_t n, size_t max_persons);
+void intake_fuzzy_index_free(intake_fuzzy_index *x);
+int intake_fuzzy_index_add(intake_resolver *r, const intake_known_fuzzy *c);
+int intake_fuzzy_hits(intake_resolver *r, const intake_prepared *p);
+
 /* The maps (resolve_maps.c). */
 int intake_keymap_init(intake_keymap *m, size_t n);
 void intake_keymap_free(intake_keymap *m);
 int32_t intake_keymap_get(const intake_keymap *m, const char *k);
 bool intake_keymap_add(intake_keymap *m, intake_resolver *r, const char *k, int64_t hid);
 bool intake_hlist_has(const intake_resolver *r, int32_t head, int64_t hid);
+/* A node (hid, next) in the resolver's one node array: its index, or -1 out of memory. */
+int32_t intake_node_push(intake_resolver *r, int64_t hid, int32_t next);
 int intake_housemap_init(intake_housemap *h, size_t cap);
 void intake_housemap_free(intake_housemap *h);
 intake_resolved_household *intake_housemap_get(intake_housemap *h, int64_t id);

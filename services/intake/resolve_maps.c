@@ -78,17 +78,25 @@ bool intake_keymap_add(intake_keymap *m, intake_resolver *r, const char *k, int6
     }
     if (intake_hlist_has(r, m->head[i], hid))
         return true;
+    int32_t node = intake_node_push(r, hid, m->head[i]);
+    if (node < 0)
+        return false;
+    m->head[i] = node;
+    return true;
+}
+
+int32_t intake_node_push(intake_resolver *r, int64_t hid, int32_t next)
+{
     if (r->n_nodes == r->cap_nodes) {
         size_t cap = r->cap_nodes ? 2 * r->cap_nodes : 1024;
         intake_hnode *v = realloc(r->nodes, cap * sizeof *v);
         if (!v)
-            return false;
+            return -1;
         r->nodes = v;
         r->cap_nodes = cap;
     }
-    r->nodes[r->n_nodes] = (intake_hnode){hid, m->head[i]};
-    m->head[i] = (int32_t)r->n_nodes++;
-    return true;
+    r->nodes[r->n_nodes] = (intake_hnode){hid, next};
+    return (int32_t)r->n_nodes++;
 }
 
 int intake_housemap_init(intake_housemap *h, size_t cap)

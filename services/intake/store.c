@@ -28,6 +28,20 @@ const wh_db_statement intake_statements[] = {
      "($2::text[]) "
      "UNION SELECT rrn_hash, name_key, phone_hash, household_id, id FROM person "
      "WHERE phone_hash = ANY ($3::text[])"},
+    /* The persons the scored kind can meet (resolve_fuzzy.c): without a number by name block ($1),
+     * address block ($2) or phone ($3) of any row; anyone by name block ($4) or phone ($5) of a person
+     * without a number, or in a live household at the address key ($6) of a row naming one. */
+    {"intake_bulk_fuzzy",
+     "SELECT p.id, p.household_id, p.rrn_hash IS NOT NULL, p.name_sealed, COALESCE(p.birth_date::text, ''), "
+     "COALESCE(p.birth_year, 0), COALESCE(p.sex, ''), p.phone_hash, p.phone_sealed, p.name_block, "
+     "p.address_block FROM person p WHERE p.id IN ("
+     "SELECT id FROM person WHERE rrn_hash IS NULL AND name_block = ANY ($1::text[]) "
+     "UNION SELECT id FROM person WHERE rrn_hash IS NULL AND address_block = ANY ($2::text[]) "
+     "UNION SELECT id FROM person WHERE rrn_hash IS NULL AND phone_hash = ANY ($3::text[]) "
+     "UNION SELECT id FROM person WHERE name_block = ANY ($4::text[]) "
+     "UNION SELECT id FROM person WHERE phone_hash = ANY ($5::text[]) "
+     "UNION SELECT q.id FROM household h JOIN person q ON q.household_id = h.id "
+     "WHERE h.address_key = ANY ($6::text[]) AND h.merged_into IS NULL) ORDER BY p.id"},
     /* The households of those persons, and those at the rows' addresses. */
     {"intake_bulk_households",
      "SELECT id, dong_code, latitude, longitude, risk_score, known_to_programme, first_reported_on::text, "
@@ -63,7 +77,8 @@ const wh_db_statement intake_statements[] = {
      "$9::integer[], $10::integer[], $11::date[], $12::date[])"},
     {"intake_bulk_insert_persons",
      "INSERT INTO person (" INTAKE_BULK_PERSON_COLUMNS ") SELECT * FROM unnest($1::bigint[], $2::bigint[], "
-     "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::date[])"},
+     "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::date[], $10::smallint[], "
+     "$11::text[], $12::text[], $13::text[])"},
     {"intake_bulk_insert_referrals",
      "INSERT INTO referral (" INTAKE_BULK_REFERRAL_COLUMNS ") SELECT * FROM unnest($1::bigint[], "
      "$2::bigint[], $3::integer[], $4::bigint[], $5::date[], $6::text[], $7::integer[], $8::integer[], "

@@ -3,8 +3,9 @@
  * Every path that attaches referrals comes here (pipeline.c): SubmitReferral alone is an array of
  * one, a batch of SubmitReferrals an array of n, ImportReferralBlock and ImportEnrolmentBlock a block.
  *
- *   1. read    every stored person the rows can meet (by resident number, name key or phone) and
- *              their households and those at the rows' addresses: two statements (intake_bulk_persons,
+ *   1. read    every stored person the rows can meet (by resident number, name key or phone), the
+ *              persons the scored kind can meet by block (store_fuzzy.c), and their households and
+ *              those at the rows' addresses: three statements (intake_bulk_persons, intake_bulk_fuzzy,
  *              intake_bulk_households), index probes;
  *   2. resolve the rows in order with the pure resolver (resolve.c), against what was read and what
  *              earlier rows decided;
@@ -23,6 +24,7 @@
 
 #include "intake.h"
 #include "resolve.h"
+#include "store_fuzzy.h"
 #include "store_table.h"
 #include "wh/sqlarray.h"
 
@@ -30,6 +32,7 @@
 
 typedef struct reads {
     PGresult *persons, *households;
+    intake_fuzzy_read fuzzy;
 } reads;
 
 static int read_persons(wh_db *db, const intake_bulk *b, reads *r)
@@ -67,6 +70,8 @@ static int read_households(wh_db *db, const intake_bulk *b, reads *r)
     wh_sqlarray ids = {0}, keys = {0};
     for (int i = 0; i < PQntuples(r->persons); i++)
         wh_sqlarray_text(&ids, PQgetvalue(r->persons, i, 3));
+    for (size_t i = 0; i < r->fuzzy.n; i++)
+        wh_sqlarray_i64(&ids, r->fuzzy.persons[i].household_id);
     for (size_t i = 0; i < b->n_rows; i++)
         wh_sqlarray_text(&keys, b->rows[i].prep->address_key);
     const char *ids_v = wh_sqlarray_value(&ids), *keys_v = wh_sqlarray_value(&keys);
@@ -131,6 +136,28 @@ static void known_free(stored *k)
     free(k->households);
 }
 
+/* The row's persons recognised by score, copied out of the resolver (it is freed before the events). */
+static int keep_recognised(const intake_resolver *s, const intake_resolution *res, intake_bulk *b,
+                           intake_bulk_row *row)
+{
+    row->first_recognised = b->n_recognised;
+    row->n_recognised = res->n_recognised;
+    if (res->n_recognised == 0)
+        return 0;
+    intake_bulk_recognised *v = realloc(b->recognised, (b->n_recognised + res->n_recognised) * sizeof *v);
+    if (!v)
+        return WH_INTERNAL;
+    b->recognised = v;
+    for (size_t i = 0; i < res->n_recognised; i++) {
+        const intake_explained *e = &s->explained[res->first_recognised + i];
+        intake_bulk_recognised *out = &b->recognised[b->n_recognised++];
+        out->person = e->person;
+        out->score = e->score;
+        snprintf(out->reasons, sizeof out->reasons, "%s", e->reasons);
+    }
+    return 0;
+}
+
 /* Every row through the resolver, in order; the rows' results provisional until ids are taken. */
 static int resolve_rows(intake_resolver *s, const reads *rd, intake_bulk *b)
 {
@@ -142,6 +169,8 @@ static int resolve_rows(intake_resolver *s, const reads *rd, intake_bulk *b)
     if (rc == 0)
         rc = intake_resolver_init(s, k.persons, k.n_persons, k.households, k.n_households, b->n_rows,
                                   block_persons);
+    if (rc == 0)
+        rc = intake_resolver_init_fuzzy(s, rd->fuzzy.persons, rd->fuzzy.n, block_persons);
     for (size_t i = 0; rc == 0 && i < b->n_rows; i++) {
         intake_bulk_row *row = &b->rows[i];
         intake_resolution res;
@@ -150,6 +179,8 @@ static int resolve_rows(intake_resolver *s, const reads *rd, intake_bulk *b)
         row->is_new = res.is_new;
         row->persons_added = res.persons_added;
         row->n_suspicions = row->first_suspicion = 0;
+        if (rc == 0)
+            rc = keep_recognised(s, &res, b, row);
     }
     known_free(&k); /* the resolver keeps the keys (they point into the results), not the arrays */
     return rc;
@@ -260,13 +291,21 @@ static void person_rows(const intake_resolver *s, const ids *t, intake_table *ou
         const intake_resolved_person *np = &s->persons[i];
         intake_cell_i64(out, t->person[np->id_index]);
         intake_cell_i64(out, real_id(t, np->household_id));
-        intake_cell(out, np->p->rrn_hash);
+        intake_cell(out, np->p->rrn_hash[0] ? np->p->rrn_hash : NULL);
         intake_cell(out, np->p->rrn_sealed);
         intake_cell(out, np->p->name_sealed);
         intake_cell(out, np->p->name_key);
         intake_cell(out, np->p->phone_hash[0] ? np->p->phone_hash : NULL);
         intake_cell(out, np->p->phone_sealed);
-        intake_cell(out, np->p->birth_date);
+        intake_cell(out, np->p->birth_date[0] ? np->p->birth_date : NULL);
+        if (np->p->birth_year)
+            intake_cell_i64(out, np->p->birth_year);
+        else
+            intake_cell(out, NULL);
+        char sex[2] = {np->p->sex, 0};
+        intake_cell(out, sex[0] ? sex : NULL);
+        intake_cell(out, np->p->name_block);
+        intake_cell(out, np->address_block);
     }
 }
 
@@ -407,8 +446,8 @@ static int insert_suspicions(wh_db *db, const intake_resolver *s, const ids *t, 
     return rc;
 }
 
-/* The raised suspicions, in row order, into b->suspicions. */
-static int collect_suspicions(const pair *v, size_t n_pairs, intake_bulk *b)
+/* The raised suspicions, in row order, into b->suspicions (a similar person's with its score). */
+static int collect_suspicions(const intake_resolver *s, const pair *v, size_t n_pairs, intake_bulk *b)
 {
     size_t n = 0;
     for (size_t i = 0; i < n_pairs; i++)
@@ -423,8 +462,13 @@ static int collect_suspicions(const pair *v, size_t n_pairs, intake_bulk *b)
         if (r->n_suspicions == 0)
             r->first_suspicion = b->n_suspicions;
         r->n_suspicions++;
-        b->suspicions[b->n_suspicions++] =
-            (intake_bulk_suspicion){v[i].household_id, v[i].other, v[i].c->reason};
+        intake_bulk_suspicion *out = &b->suspicions[b->n_suspicions++];
+        *out = (intake_bulk_suspicion){v[i].household_id, v[i].other, v[i].c->reason, 0, ""};
+        if (v[i].c->explained >= 0) {
+            const intake_explained *e = &s->explained[v[i].c->explained];
+            out->score = e->score;
+            snprintf(out->score_reasons, sizeof out->score_reasons, "%s", e->reasons);
+        }
     }
     return 0;
 }
@@ -436,7 +480,7 @@ static int write_suspicions(wh_db *db, const intake_resolver *s, const ids *t, i
     pair *v = malloc(s->n_candidates * sizeof *v);
     int rc = v ? insert_suspicions(db, s, t, v) : WH_INTERNAL;
     if (rc == 0)
-        rc = collect_suspicions(v, s->n_candidates, b);
+        rc = collect_suspicions(s, v, s->n_candidates, b);
     free(v);
     return rc;
 }
@@ -454,6 +498,8 @@ static int read_all(wh_db *db, const intake_bulk *b, reads *rd)
     if (rc == 0)
         rc = read_persons(db, b, rd);
     if (rc == 0)
+        rc = intake_store_fuzzy_read(db, b, &rd->fuzzy);
+    if (rc == 0)
         rc = read_households(db, b, rd);
     if (rc == 0)
         rc = wh_db_exec_sql(db, INTAKE_PLAN_DEFAULT);
@@ -467,7 +513,7 @@ static int write_all(wh_db *db, const intake_resolver *s, const ids *t, intake_b
                                .statement = "intake_bulk_insert_households",
                                .n_cols = 12};
     intake_table persons = {
-        .name = "person", .copy_sql = COPY_PERSONS, .statement = "intake_bulk_insert_persons", .n_cols = 9};
+        .name = "person", .copy_sql = COPY_PERSONS, .statement = "intake_bulk_insert_persons", .n_cols = 13};
     intake_table referrals = {.name = "referral",
                               .copy_sql = COPY_REFERRALS,
                               .statement = "intake_bulk_insert_referrals",
@@ -501,6 +547,8 @@ int intake_store_attach_many(wh_db *db, intake_bulk *b)
     ids t = {0};
     b->suspicions = NULL;
     b->n_suspicions = 0;
+    b->recognised = NULL;
+    b->n_recognised = 0;
     if (b->n_rows == 0)
         return 0;
     intake_memory_used();
@@ -515,14 +563,18 @@ int intake_store_attach_many(wh_db *db, intake_bulk *b)
     intake_resolver_free(&s);
     PQclear(rd.persons);
     PQclear(rd.households);
+    intake_fuzzy_read_free(&rd.fuzzy);
     return rc;
 }
 
 void intake_bulk_free(intake_bulk *b)
 {
     free(b->suspicions);
+    free(b->recognised);
     b->suspicions = NULL;
     b->n_suspicions = 0;
+    b->recognised = NULL;
+    b->n_recognised = 0;
 }
 
 int intake_store_reporters_known(wh_db *db, const int64_t *ids_in, size_t n, bool *known)

@@ -7,6 +7,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -58,26 +59,91 @@ static int check_household(const Welfare__Intake__V1__ReferredHousehold *h, inta
     return 0;
 }
 
-static int check_person(const Welfare__Intake__V1__ReferredPerson *p, size_t i, intake_checked_person *out,
-                        intake_error *err)
+/* The sex digit of a resident number: odd men, even women (1/2, 3/4, 5/6, 7/8, 9/0). */
+static char rrn_sex(const intake_rrn *r)
+{
+    return (r->digits[6] - '0') % 2 ? 'M' : 'F';
+}
+
+static int check_birth_date(const Welfare__Intake__V1__ReferredPerson *p, size_t i,
+                            intake_checked_person *out, intake_error *err)
+{
+    if (!p->birth_date || !*p->birth_date)
+        return 0;
+    if (!intake_date_parse(p->birth_date, NULL, NULL, NULL))
+        return fail(err, "birth_date must be YYYY-MM-DD", "persons.%zu.birth_date", i);
+    if (out->has_rrn && strcmp(p->birth_date, out->rrn.birth_date) != 0)
+        return fail(err, "birth_date does not agree with the resident registration number",
+                    "persons.%zu.birth_date", i);
+    snprintf(out->rrn.birth_date, sizeof out->rrn.birth_date, "%s", p->birth_date);
+    return 0;
+}
+
+/* Sex, birth year and approximate age (what a neighbour knows): each checked, and against each other
+ * and the birth date.  The birth year kept is the date's, else the given year, else the age's. */
+static int check_approximate(const Welfare__Intake__V1__ReferredPerson *p, size_t i, const char *reported_on,
+                             intake_checked_person *out, intake_error *err)
+{
+    int on_year = 0;
+    intake_date_parse(reported_on, &on_year, NULL, NULL); /* checked by the caller; 0 when bad */
+    switch (p->sex) {
+    case WELFARE__INTAKE__V1__SEX__SEX_UNSPECIFIED:
+        out->sex = out->has_rrn ? rrn_sex(&out->rrn) : 0;
+        break;
+    case WELFARE__INTAKE__V1__SEX__SEX_FEMALE:
+    case WELFARE__INTAKE__V1__SEX__SEX_MALE:
+        out->sex = p->sex == WELFARE__INTAKE__V1__SEX__SEX_FEMALE ? 'F' : 'M';
+        if (out->has_rrn && out->sex != rrn_sex(&out->rrn))
+            return fail(err, "sex does not agree with the resident registration number", "persons.%zu.sex",
+                        i);
+        break;
+    default:
+        return fail(err, "sex must be SEX_FEMALE, SEX_MALE or unspecified", "persons.%zu.sex", i);
+    }
+    int date_year = 0;
+    if (out->rrn.birth_date[0])
+        intake_date_parse(out->rrn.birth_date, &date_year, NULL, NULL);
+    if (p->birth_year != 0) {
+        if (p->birth_year < 1870 || (on_year && p->birth_year > on_year))
+            return fail(err, "birth_year must be 1870..the year of reported_on", "persons.%zu.birth_year", i);
+        if (date_year && p->birth_year != date_year)
+            return fail(err, "birth_year does not agree with the birth date", "persons.%zu.birth_year", i);
+    }
+    if (p->approximate_age != 0) {
+        if (p->approximate_age < 1 || p->approximate_age > 130)
+            return fail(err, "approximate_age must be 1..130 years", "persons.%zu.approximate_age", i);
+        int known = date_year ? date_year : p->birth_year;
+        int from_age = on_year - p->approximate_age;
+        if (known && abs(known - from_age) > 1)
+            return fail(err, "approximate_age does not agree with the birth year",
+                        "persons.%zu.approximate_age", i);
+    }
+    out->birth_year = date_year            ? date_year
+                      : p->birth_year      ? p->birth_year
+                      : p->approximate_age ? on_year - p->approximate_age
+                                           : 0;
+    return 0;
+}
+
+static int check_person(const Welfare__Intake__V1__ReferredPerson *p, size_t i, const char *reported_on,
+                        intake_checked_person *out, intake_error *err)
 {
     const char *why = NULL;
     if (!p)
         return fail(err, "person is required", "persons.%zu", i);
-    if (intake_rrn_parse(p->rrn, &out->rrn, &why) < 0)
+    out->has_rrn = p->rrn && *p->rrn;
+    if (out->has_rrn && intake_rrn_parse(p->rrn, &out->rrn, &why) < 0)
         return fail(err, why, "persons.%zu.rrn", i);
     if (!intake_utf8_ok(p->name, 1, MAX_NAME))
         return fail(err, "name must be 1..64 bytes of UTF-8", "persons.%zu.name", i);
     char norm[8];
     if (intake_normalize(p->name, norm, sizeof norm) == 0)
         return fail(err, "name has no letters", "persons.%zu.name", i);
-    if (p->birth_date && *p->birth_date) {
-        if (!intake_date_parse(p->birth_date, NULL, NULL, NULL))
-            return fail(err, "birth_date must be YYYY-MM-DD", "persons.%zu.birth_date", i);
-        if (strcmp(p->birth_date, out->rrn.birth_date) != 0)
-            return fail(err, "birth_date does not agree with the resident registration number",
-                        "persons.%zu.birth_date", i);
-    }
+    int rc = check_birth_date(p, i, out, err);
+    if (rc == 0)
+        rc = check_approximate(p, i, reported_on, out, err);
+    if (rc < 0)
+        return rc;
     if (p->phone && *p->phone && intake_phone_digits(p->phone, out->phone) < 0)
         return fail(err, "phone must be 9..15 digits", "persons.%zu.phone", i);
     return 0;
@@ -88,10 +154,10 @@ static int check_persons(const Welfare__Intake__V1__SubmitReferral *m, intake_ch
     if (m->n_persons < 1 || m->n_persons > INTAKE_MAX_PERSONS)
         return fail(err, "a referral names 1..20 persons", "persons");
     for (size_t i = 0; i < m->n_persons; i++) {
-        int rc = check_person(m->persons[i], i, &out->persons[i], err);
+        int rc = check_person(m->persons[i], i, m->reported_on, &out->persons[i], err);
         if (rc < 0)
             return rc;
-        for (size_t j = 0; j < i; j++)
+        for (size_t j = 0; j < i && out->persons[i].has_rrn; j++)
             if (strcmp(out->persons[j].rrn.digits, out->persons[i].rrn.digits) == 0)
                 return fail(err, "the same resident registration number twice", "persons.%zu.rrn", i);
     }
@@ -104,6 +170,16 @@ static int check_months(int v, const char *name, intake_error *err)
     if (v < 0 || v > INTAKE_MAX_MONTHS)
         return fail(err, "months must be 0..120", "risk.%s", name);
     return 0;
+}
+
+/* 65 or over on day: by the birth date, else surely by the birth year (a year short of the date). */
+static bool aged_65_on(const intake_checked_person *p, const char *day)
+{
+    int year = 0;
+    if (p->rrn.birth_date[0])
+        return intake_age_on(p->rrn.birth_date, day) >= 65;
+    intake_date_parse(day, &year, NULL, NULL);
+    return p->birth_year && year - p->birth_year - 1 >= 65;
 }
 
 /* Fills the indicator values; aged 65+ also when any person is 65 on the reporting date. */
@@ -128,7 +204,7 @@ static int check_risk(const Welfare__Intake__V1__SubmitReferral *m, intake_check
         v[INTAKE_IND_SINGLE_PARENT] = r->single_parent;
     }
     for (size_t i = 0; i < out->n_persons; i++)
-        if (intake_age_on(out->persons[i].rrn.birth_date, m->reported_on) >= 65)
+        if (aged_65_on(&out->persons[i], m->reported_on))
             v[INTAKE_IND_AGED_65] = 1;
     out->risk_score = intake_risk_score(v);
     return 0;
@@ -168,6 +244,7 @@ int intake_validate_referral(const Welfare__Intake__V1__SubmitReferral *m, intak
         return fail(err, "reported_on is after today (Korean time)", "reported_on");
     for (size_t i = 0; i < out->n_persons; i++)
         if (strcmp(out->persons[i].rrn.birth_date, m->reported_on) > 0)
-            return fail(err, "born after the referral was reported", "persons.%zu.rrn", i);
+            return fail(err, "born after the referral was reported",
+                        out->persons[i].has_rrn ? "persons.%zu.rrn" : "persons.%zu.birth_date", i);
     return check_risk(m, out, err);
 }

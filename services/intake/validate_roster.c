@@ -70,6 +70,8 @@ int intake_validate_enrolment(const Welfare__Intake__V1__EnrolmentRow *row, inta
         return fail(err, "person", "person is required");
     if (!row->household)
         return fail(err, "household", "household is required");
+    if (!row->person->rrn || !*row->person->rrn) /* a national list names people by number */
+        return fail(err, "person.rrn", "an enrolment's person needs a resident registration number");
     out->programme = intake_programme_find(row->programme);
     if (!out->programme)
         return fail(err, "programme", "unknown programme (see ListProgrammes)");

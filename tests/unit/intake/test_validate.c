@@ -127,7 +127,7 @@ static void person_fields(void **state)
     expect_field("persons");
     m.n_persons = INTAKE_MAX_PERSONS + 1;
     expect_field("persons");
-    p1.rrn = "";
+    p1.rrn = "80010";
     expect_field("persons.1.rrn");
     p1.rrn = "800101-1234561";
     expect_field("persons.1.rrn");
@@ -208,6 +208,63 @@ static void random_input_is_rejected_or_well_formed(void **state)
     }
 }
 
+/* p1 as a neighbour knows him: no number; expect_field resets the fixture, so each case starts here. */
+static void unnumbered(int approximate_age, int birth_year, const char *birth_date, int sex)
+{
+    p1.rrn = "";
+    p1.approximate_age = approximate_age;
+    p1.birth_year = birth_year;
+    p1.birth_date = (char *)birth_date;
+    p1.sex = sex;
+}
+
+/* What a neighbour knows: a name and the address, perhaps an age, a sex, a phone — no number. */
+static void person_without_a_number(void **state)
+{
+    (void)state;
+    intake_checked c;
+    intake_error err;
+    const int male = WELFARE__INTAKE__V1__SEX__SEX_MALE, unknown = WELFARE__INTAKE__V1__SEX__SEX_UNSPECIFIED;
+    unnumbered(80, 0, "", male);
+    assert_int_equal(intake_validate_referral(&m, &c, &err), 0);
+    assert_false(c.persons[1].has_rrn);
+    assert_int_equal(c.persons[1].birth_year, 1946);
+    assert_int_equal(c.persons[1].sex, 'M');
+    assert_string_equal(c.persons[1].rrn.birth_date, "");
+    assert_true(c.persons[0].has_rrn);
+    assert_int_equal(c.persons[0].sex, 'F'); /* the number's sex digit 2 */
+    assert_int_equal(c.persons[0].birth_year, 1955);
+    p0.rrn = ""; /* two persons without a number are not "the same number twice" */
+    assert_int_equal(intake_validate_referral(&m, &c, &err), 0);
+    assert_string_equal(c.persons[0].rrn.birth_date, "1955-03-15");
+    unnumbered(0, 0, "", unknown);
+    assert_int_equal(intake_validate_referral(&m, &c, &err), 0);
+    assert_int_equal(c.persons[1].birth_year, 0); /* nothing known but the name */
+    assert_int_equal(c.persons[1].sex, 0);
+
+    unnumbered(250, 0, "", unknown);
+    expect_field("persons.1.approximate_age");
+    unnumbered(-3, 0, "", unknown);
+    expect_field("persons.1.approximate_age");
+    unnumbered(0, 1700, "", unknown);
+    expect_field("persons.1.birth_year");
+    unnumbered(0, 2027, "", unknown); /* after reported_on's year */
+    expect_field("persons.1.birth_year");
+    unnumbered(60, 1946, "", unknown); /* 1966 is not within a year of 1946 */
+    expect_field("persons.1.approximate_age");
+    unnumbered(0, 1946, "1950-01-01", unknown);
+    expect_field("persons.1.birth_year");
+    unnumbered(0, 0, "2026-07-01", unknown); /* born after it was reported */
+    expect_field("persons.1.birth_date");
+    unnumbered(0, 0, "", 7);
+    expect_field("persons.1.sex");
+    p0.sex = male; /* the number says a woman */
+    expect_field("persons.0.sex");
+    p1.name = ""; /* a name is the least a report gives */
+    p1.rrn = "";
+    expect_field("persons.1.name");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +272,7 @@ int main(void)
         cmocka_unit_test_setup(channel_and_reporter, fixture),
         cmocka_unit_test_setup(household_fields, fixture),
         cmocka_unit_test_setup(person_fields, fixture),
+        cmocka_unit_test_setup(person_without_a_number, fixture),
         cmocka_unit_test_setup(other_fields, fixture),
         cmocka_unit_test_setup(random_input_is_rejected_or_well_formed, fixture),
     };

@@ -1,0 +1,157 @@
+/*
+ * resolve_fuzzy.c — the scored match kind of the household rule (intake_match_kinds' row
+ * INTAKE_MATCH_FUZZY, resolve.h): persons met by their blocks, scored with the Korean-aware score
+ * (fuzzy.c), the hits handed back to intake_resolve.
+ *
+ * A person is met through the same routes the store reads by (store.c, intake_bulk_fuzzy), so a row
+ * of a block meets what it would meet alone:
+ *   - a person without a resident number, by name block, address block or phone;
+ *   - any person, by name block or phone, when the referral's person has no resident number;
+ *   - any person of a live household at the referral's address key, when the referral names someone
+ *     without a resident number.
+ * Two persons who both have a resident number are never scored: the number decides.
+ *
+ * Pure: no database, no key.  Plaintext (names, birth dates, phone digits) is borrowed from the
+ * caller, which wipes it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "resolve.h"
+
+int intake_fuzzy_index_init(intake_resolver *r, const intake_known_fuzzy *v, size_t n, size_t max_persons)
+{
+    intake_fuzzy_index *x = &r->fuzzy;
+    intake_fuzzy_index_free(x);
+    x->cap = n + max_persons;
+    x->v = malloc((x->cap ? x->cap : 1) * sizeof *x->v);
+    x->stamp = calloc(x->cap ? x->cap : 1, sizeof *x->stamp);
+    if (!x->v || !x->stamp || intake_keymap_init(&x->name, x->cap) < 0 ||
+        intake_keymap_init(&x->address, x->cap) < 0 || intake_keymap_init(&x->phone, x->cap) < 0)
+        return WH_INTERNAL;
+    for (size_t i = 0; i < n; i++)
+        if (intake_fuzzy_index_add(r, &v[i]) < 0)
+            return WH_INTERNAL;
+    return 0;
+}
+
+int intake_resolver_init_fuzzy(intake_resolver *r, const intake_known_fuzzy *persons, size_t n,
+                               size_t max_persons)
+{
+    return intake_fuzzy_index_init(r, persons, n, max_persons);
+}
+
+void intake_fuzzy_index_free(intake_fuzzy_index *x)
+{
+    intake_keymap_free(&x->name);
+    intake_keymap_free(&x->address);
+    intake_keymap_free(&x->phone);
+    free(x->v);
+    free(x->stamp);
+    free(x->hits);
+    memset(x, 0, sizeof *x);
+}
+
+/* Links candidate i into its household's list (resolved_household.fuzzy_head, index + 1). */
+static int link_household(intake_resolver *r, size_t i)
+{
+    intake_resolved_household *e = intake_housemap_get(&r->households, r->fuzzy.v[i].household_id);
+    if (!e)
+        return 0; /* a household not read is at no address the rows name: no route reaches it */
+    int32_t node = intake_node_push(r, (int64_t)i, e->fuzzy_head - 1);
+    if (node < 0)
+        return WH_INTERNAL;
+    e->fuzzy_head = node + 1;
+    return 0;
+}
+
+int intake_fuzzy_index_add(intake_resolver *r, const intake_known_fuzzy *c)
+{
+    intake_fuzzy_index *x = &r->fuzzy;
+    if (x->n == x->cap)
+        return WH_INTERNAL;
+    size_t i = x->n++;
+    x->v[i] = *c;
+    int64_t id = (int64_t)i;
+    if (!intake_keymap_add(&x->name, r, c->name_block, id) || !intake_keymap_add(&x->phone, r, c->phone_hash, id) ||
+        (!c->has_rrn && !intake_keymap_add(&x->address, r, c->address_block, id)))
+        return WH_INTERNAL;
+    return link_household(r, i);
+}
+
+static int add_hit(intake_fuzzy_index *x, size_t person, size_t cand, const intake_fuzzy_result *res)
+{
+    if (x->n_hits == x->cap_hits) {
+        size_t cap = x->cap_hits ? 2 * x->cap_hits : 16;
+        intake_fuzzy_hit *v = realloc(x->hits, cap * sizeof *v);
+        if (!v)
+            return WH_INTERNAL;
+        x->hits = v;
+        x->cap_hits = cap;
+    }
+    x->hits[x->n_hits++] = (intake_fuzzy_hit){.person = person, .household_id = x->v[cand].household_id, .result = *res};
+    return 0;
+}
+
+/* Scores candidate cand against the referral's person k once per person (the stamp). */
+static int consider(intake_resolver *r, const intake_prepared *p, size_t k, size_t cand)
+{
+    intake_fuzzy_index *x = &r->fuzzy;
+    const intake_person_row *person = &p->persons[k];
+    const intake_known_fuzzy *c = &x->v[cand];
+    if (x->stamp[cand] == x->serial || (person->rrn_hash[0] && c->has_rrn))
+        return 0;
+    x->stamp[cand] = x->serial;
+    intake_fuzzy_person who = person->fuzzy;
+    who.address_block = p->address_block;
+    intake_fuzzy_result res;
+    intake_fuzzy_score(&who, &c->who, intake_match_kinds[INTAKE_MATCH_FUZZY].weights, &res);
+    return res.verdict == INTAKE_FUZZY_DIFFERENT ? 0 : add_hit(x, k, cand, &res);
+}
+
+static int consider_list(intake_resolver *r, const intake_prepared *p, size_t k, int32_t head)
+{
+    for (int32_t i = head; i >= 0; i = r->nodes[i].next)
+        if (consider(r, p, k, (size_t)r->nodes[i].hid) < 0)
+            return WH_INTERNAL;
+    return 0;
+}
+
+/* The candidates of the live households at the referral's address key. */
+static int consider_address_key(intake_resolver *r, const intake_prepared *p, size_t k)
+{
+    for (int32_t i = intake_keymap_get(&r->address, p->address_key); i >= 0; i = r->nodes[i].next) {
+        const intake_resolved_household *e = intake_housemap_get(&r->households, r->nodes[i].hid);
+        if (e && consider_list(r, p, k, e->fuzzy_head - 1) < 0)
+            return WH_INTERNAL;
+    }
+    return 0;
+}
+
+static bool names_unnumbered(const intake_prepared *p)
+{
+    for (size_t k = 0; k < p->n_persons; k++)
+        if (!p->persons[k].rrn_hash[0])
+            return true;
+    return false;
+}
+
+int intake_fuzzy_hits(intake_resolver *r, const intake_prepared *p)
+{
+    intake_fuzzy_index *x = &r->fuzzy;
+    bool by_address_key = names_unnumbered(p);
+    x->n_hits = 0;
+    for (size_t k = 0; k < p->n_persons; k++) {
+        const intake_person_row *person = &p->persons[k];
+        if (++x->serial == 0) { /* wrapped: every stamp is stale again */
+            memset(x->stamp, 0, x->cap * sizeof *x->stamp);
+            x->serial = 1;
+        }
+        if (consider_list(r, p, k, intake_keymap_get(&x->name, person->name_block)) < 0 ||
+            consider_list(r, p, k, intake_keymap_get(&x->phone, person->phone_hash)) < 0 ||
+            consider_list(r, p, k, intake_keymap_get(&x->address, p->address_block)) < 0 ||
+            (by_address_key && consider_address_key(r, p, k) < 0))
+            return WH_INTERNAL;
+    }
+    return 0;
+}
