@@ -73,7 +73,8 @@ int intake_fuzzy_index_add(intake_resolver *r, const intake_known_fuzzy *c)
     size_t i = x->n++;
     x->v[i] = *c;
     int64_t id = (int64_t)i;
-    if (!intake_keymap_add(&x->name, r, c->name_block, id) || !intake_keymap_add(&x->phone, r, c->phone_hash, id) ||
+    if (!intake_keymap_add(&x->name, r, c->name_block, id) ||
+        !intake_keymap_add(&x->phone, r, c->phone_hash, id) ||
         (!c->has_rrn && !intake_keymap_add(&x->address, r, c->address_block, id)))
         return WH_INTERNAL;
     return link_household(r, i);
@@ -89,7 +90,8 @@ static int add_hit(intake_fuzzy_index *x, size_t person, size_t cand, const inta
         x->hits = v;
         x->cap_hits = cap;
     }
-    x->hits[x->n_hits++] = (intake_fuzzy_hit){.person = person, .household_id = x->v[cand].household_id, .result = *res};
+    x->hits[x->n_hits++] =
+        (intake_fuzzy_hit){.person = person, .household_id = x->v[cand].household_id, .result = *res};
     return 0;
 }
 

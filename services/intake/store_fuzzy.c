@@ -12,7 +12,15 @@
 #include "wh/log.h"
 #include "wh/sqlarray.h"
 
-enum { ANY_NAME, ANY_ADDRESS, ANY_PHONE, UNNUMBERED_NAME, UNNUMBERED_PHONE, UNNUMBERED_ADDRESS_KEY, N_ARRAYS };
+enum {
+    ANY_NAME,
+    ANY_ADDRESS,
+    ANY_PHONE,
+    UNNUMBERED_NAME,
+    UNNUMBERED_PHONE,
+    UNNUMBERED_ADDRESS_KEY,
+    N_ARRAYS
+};
 
 static bool names_unnumbered(const intake_prepared *p)
 {

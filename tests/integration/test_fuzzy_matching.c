@@ -107,8 +107,10 @@ static void nfd_name_is_the_same_household(void)
     a.person[0].sex = WELFARE__INTAKE__V1__SEX__SEX_MALE; /* itest_rrn's sex digit is 1 */
     Welfare__Intake__V1__SubmitReferralReply *ra = itest_submit(intake, &a);
     /* 박영자 decomposed: conjoining jamo, as some input methods send it */
-    referral(&b, 1, -1, "\xe1\x84\x87\xe1\x85\xa1\xe1\x86\xa8\xe1\x84\x8b\xe1\x85\xa7\xe1\x86\xbc\xe1\x84\x8c\xe1\x85\xa1",
-             "수영로12번길 3", "01055501234");
+    referral(
+        &b, 1, -1,
+        "\xe1\x84\x87\xe1\x85\xa1\xe1\x86\xa8\xe1\x84\x8b\xe1\x85\xa7\xe1\x86\xbc\xe1\x84\x8c\xe1\x85\xa1",
+        "수영로12번길 3", "01055501234");
     b.person[0].approximate_age = 2026 - birth_year_of(a.rrn[0]);
     b.req.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SAFETY_NET;
     Welfare__Intake__V1__SubmitReferralReply *rb = itest_submit(intake, &b);
@@ -117,9 +119,11 @@ static void nfd_name_is_the_same_household(void)
     assert_int_equal(rb->persons_added, 0);
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)ra->household_id);
-    assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.person WHERE household_id = $1::bigint", id, NULL), 1);
+    assert_int_equal(
+        itest_sql_i64("SELECT count(*) FROM intake.person WHERE household_id = $1::bigint", id, NULL), 1);
     want_recognised w = {.referral_id = rb->referral_id};
-    assert_int_equal(itest_events_count("intake", "welfare.intake.v1.HouseholdIdentified", recognised_in, &w, NULL), 1);
+    assert_int_equal(
+        itest_events_count("intake", "welfare.intake.v1.HouseholdIdentified", recognised_in, &w, NULL), 1);
     assert_true(w.score >= 0.85);
     assert_non_null(strstr(w.reasons, "name 1.00"));
     assert_non_null(strstr(w.reasons, "phone"));
@@ -139,11 +143,13 @@ static void twins_are_two_persons(void)
     assert_int_equal(rb->persons_added, 1); /* she is not him */
     char ids[64];
     snprintf(ids, sizeof ids, "{%lld,%lld}", (long long)ra->household_id, (long long)rb->household_id);
-    assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.person WHERE household_id = ANY ($1::bigint[])", ids,
-                                   NULL),
-                     2);
+    assert_int_equal(
+        itest_sql_i64("SELECT count(*) FROM intake.person WHERE household_id = ANY ($1::bigint[])", ids,
+                      NULL),
+        2);
     want_recognised w = {.referral_id = rb->referral_id};
-    assert_int_equal(itest_events_count("intake", "welfare.intake.v1.HouseholdIdentified", recognised_in, &w, NULL), 0);
+    assert_int_equal(
+        itest_events_count("intake", "welfare.intake.v1.HouseholdIdentified", recognised_in, &w, NULL), 0);
     welfare__intake__v1__submit_referral_reply__free_unpacked(ra, NULL);
     welfare__intake__v1__submit_referral_reply__free_unpacked(rb, NULL);
 }
@@ -159,17 +165,19 @@ static void neighbour_report_raises_a_suspicion(void)
     assert_true(rb->is_new);
     assert_int_not_equal(rb->household_id, ra->household_id);
     want_similar w = {.household_id = rb->household_id, .other = ra->household_id};
-    assert_int_equal(itest_events_count("intake", "welfare.intake.v1.DuplicateSuspected", similar_in, &w, NULL), 1);
+    assert_int_equal(
+        itest_events_count("intake", "welfare.intake.v1.DuplicateSuspected", similar_in, &w, NULL), 1);
     assert_string_equal(w.reason, "similar person, different household");
     assert_true(w.score >= 0.60 && w.score < 0.85);
     assert_string_equal(w.score_reasons, "name 1.00; address");
     char a_id[24], b_id[24];
     snprintf(a_id, sizeof a_id, "%lld", (long long)ra->household_id);
     snprintf(b_id, sizeof b_id, "%lld", (long long)rb->household_id);
-    assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.duplicate_suspicion WHERE household_a = LEAST($1::bigint, "
-                                   "$2::bigint) AND household_b = GREATEST($1::bigint, $2::bigint) AND reason = $3",
-                                   a_id, b_id, "similar person, different household", NULL),
-                     1);
+    assert_int_equal(
+        itest_sql_i64("SELECT count(*) FROM intake.duplicate_suspicion WHERE household_a = LEAST($1::bigint, "
+                      "$2::bigint) AND household_b = GREATEST($1::bigint, $2::bigint) AND reason = $3",
+                      a_id, b_id, "similar person, different household", NULL),
+        1);
     welfare__intake__v1__submit_referral_reply__free_unpacked(ra, NULL);
     welfare__intake__v1__submit_referral_reply__free_unpacked(rb, NULL);
 }
@@ -181,8 +189,9 @@ static void bad_age_changes_nothing(void)
     a.person[0].approximate_age = 250;
     int64_t before = itest_sql_i64("SELECT count(*) FROM intake.referral", NULL);
     whc_error err;
-    assert_int_equal(whc_call(intake, &a.req.base, &welfare__intake__v1__submit_referral_reply__descriptor, NULL, &err),
-                     WH_INVALID_ARGUMENT);
+    assert_int_equal(
+        whc_call(intake, &a.req.base, &welfare__intake__v1__submit_referral_reply__descriptor, NULL, &err),
+        WH_INVALID_ARGUMENT);
     assert_string_equal(err.field, "persons.0.approximate_age");
     assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.referral", NULL), before);
 }

@@ -70,9 +70,9 @@ static intake_known_household stored_household(int64_t id, const char *address_k
                                     .address_key = address_key};
 }
 
-static intake_known_fuzzy stored_fuzzy(int64_t household, bool has_rrn, const char *name_block, const char *name,
-                                       const char *birth_date, char sex, const char *address_block,
-                                       const char *phone)
+static intake_known_fuzzy stored_fuzzy(int64_t household, bool has_rrn, const char *name_block,
+                                       const char *name, const char *birth_date, char sex,
+                                       const char *address_block, const char *phone)
 {
     return (intake_known_fuzzy){.household_id = household,
                                 .has_rrn = has_rrn,
@@ -86,8 +86,8 @@ static intake_known_fuzzy stored_fuzzy(int64_t household, bool has_rrn, const ch
                                         .phone_digits = phone}};
 }
 
-static void init(intake_resolver *r, const intake_known_household *hh, size_t nh, const intake_known_fuzzy *ff,
-                 size_t nf)
+static void init(intake_resolver *r, const intake_known_household *hh, size_t nh,
+                 const intake_known_fuzzy *ff, size_t nf)
 {
     assert_int_equal(intake_resolver_init(r, NULL, 0, hh, nh, 4, 8), 0);
     assert_int_equal(intake_resolver_init_fuzzy(r, ff, nf, 8), 0);
@@ -97,14 +97,16 @@ static void unnumbered_person_recognised(void **state)
 {
     (void)state;
     intake_known_household hh[] = {stored_household(10, "addr-10")};
-    intake_known_fuzzy ff[] = {stored_fuzzy(10, true, "block:박영자", "박영자", "1947-02-11", 'F', "ab-10", "01055501234")};
+    intake_known_fuzzy ff[] = {
+        stored_fuzzy(10, true, "block:박영자", "박영자", "1947-02-11", 'F', "ab-10", "01055501234")};
     intake_resolver r;
     referral a;
     intake_resolution res;
     init(&r, hh, 1, ff, 1);
     make(&a, "addr-other-form", "ab-10");
     /* the neighbour knows the name (decomposed: NFD), about her age, her sex and her phone */
-    person(&a, "", "\xe1\x84\x87\xe1\x85\xa1\xe1\x86\xa8\xe1\x84\x8b\xe1\x85\xa7\xe1\x86\xbc\xe1\x84\x8c\xe1\x85\xa1",
+    person(&a, "",
+           "\xe1\x84\x87\xe1\x85\xa1\xe1\x86\xa8\xe1\x84\x8b\xe1\x85\xa7\xe1\x86\xbc\xe1\x84\x8c\xe1\x85\xa1",
            NULL, 1946, 'F', "01055501234");
     assert_int_equal(intake_resolve(&r, &a.prep, &res), 0);
     assert_false(res.is_new);
@@ -124,7 +126,8 @@ static void neighbour_report_is_a_suspicion(void **state)
 {
     (void)state;
     intake_known_household hh[] = {stored_household(10, "addr-10")};
-    intake_known_fuzzy ff[] = {stored_fuzzy(10, true, "block:김순자", "김순자", "1941-07-30", 'F', "ab-10", NULL)};
+    intake_known_fuzzy ff[] = {
+        stored_fuzzy(10, true, "block:김순자", "김순자", "1941-07-30", 'F', "ab-10", NULL)};
     intake_resolver r;
     referral a;
     intake_resolution res;
@@ -141,7 +144,8 @@ static void neighbour_report_is_a_suspicion(void **state)
     assert_string_equal(c->reason, INTAKE_REASON_FUZZY);
     assert_true(c->explained >= 0);
     const intake_explained *e = &r.explained[c->explained];
-    assert_true(e->score >= intake_fuzzy_default_weights.suspect && e->score < intake_fuzzy_default_weights.attach);
+    assert_true(e->score >= intake_fuzzy_default_weights.suspect &&
+                e->score < intake_fuzzy_default_weights.attach);
     assert_string_equal(e->reasons, "name 1.00; address");
     intake_resolver_free(&r);
 }
@@ -150,13 +154,15 @@ static void twins_are_two_persons(void **state)
 {
     (void)state;
     intake_known_household hh[] = {stored_household(10, "addr-10")};
-    intake_known_fuzzy ff[] = {stored_fuzzy(10, true, "block:김민준", "김민준", "2015-04-02", 'M', "ab-10", "01077700000")};
+    intake_known_fuzzy ff[] = {
+        stored_fuzzy(10, true, "block:김민준", "김민준", "2015-04-02", 'M', "ab-10", "01077700000")};
     intake_resolver r;
     referral a;
     intake_resolution res;
     init(&r, hh, 1, ff, 1);
     make(&a, "addr-10", "ab-10");
-    person(&a, "", "김민서", "2015-04-02", 2015, 'F', "01077700000"); /* the twin sister, the family's phone */
+    person(&a, "", "김민서", "2015-04-02", 2015, 'F',
+           "01077700000"); /* the twin sister, the family's phone */
     assert_int_equal(intake_resolve(&r, &a.prep, &res), 0);
     assert_int_equal(res.n_recognised, 0);
     /* not recognised as her brother: a new household at the same address, raised as such */
@@ -171,7 +177,8 @@ static void numbered_persons_never_scored(void **state)
 {
     (void)state;
     intake_known_household hh[] = {stored_household(10, "addr-10")};
-    intake_known_fuzzy ff[] = {stored_fuzzy(10, true, "block:이정호", "이정호", "1950-01-05", 'M', "ab-10", NULL)};
+    intake_known_fuzzy ff[] = {
+        stored_fuzzy(10, true, "block:이정호", "이정호", "1950-01-05", 'M', "ab-10", NULL)};
     intake_resolver r;
     referral a;
     intake_resolution res;
@@ -250,12 +257,9 @@ static void scored_kind_is_data(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(unnumbered_person_recognised),
-        cmocka_unit_test(neighbour_report_is_a_suspicion),
-        cmocka_unit_test(twins_are_two_persons),
-        cmocka_unit_test(numbered_persons_never_scored),
-        cmocka_unit_test(rereports_inside_one_resolver),
-        cmocka_unit_test(met_by_address_key_only),
+        cmocka_unit_test(unnumbered_person_recognised),  cmocka_unit_test(neighbour_report_is_a_suspicion),
+        cmocka_unit_test(twins_are_two_persons),         cmocka_unit_test(numbered_persons_never_scored),
+        cmocka_unit_test(rereports_inside_one_resolver), cmocka_unit_test(met_by_address_key_only),
         cmocka_unit_test(scored_kind_is_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
