@@ -347,6 +347,13 @@ int case_handle_get_case(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMess
 int case_handle_list_cases(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 
 int case_apply_household_identified(wh_ctx *ctx, const ProtobufCMessage *event);
+/* intake's HouseholdsMerged / HouseholdsUnmerged (apply_merge.c). */
+int case_apply_households_merged(wh_ctx *ctx, const ProtobufCMessage *event);
+int case_apply_households_unmerged(wh_ctx *ctx, const ProtobufCMessage *event);
+/* The merged household out of the outreach queues (merged_into) and the kept one's risk; undone. */
+int case_store_merge(wh_db *db, int64_t household_id, int64_t merged_household_id, int risk_score);
+int case_store_unmerge(wh_db *db, int64_t household_id, int64_t restored_household_id, int risk_score,
+                       int restored_risk_score);
 /* The same for a fetched run of HouseholdIdentified (apply_intake_batch.c). */
 int case_apply_households_identified(wh_ctx *const *ctx, const ProtobufCMessage *const *events, size_t n);
 int case_apply_dong_defined(wh_ctx *ctx, const ProtobufCMessage *event);

@@ -42,6 +42,8 @@ static const wh_command commands[] = {
 
 static const wh_subscription subscriptions[] = {
     {"intake", &welfare__intake__v1__household_identified__descriptor, case_apply_household_identified},
+    {"intake", &welfare__intake__v1__households_merged__descriptor, case_apply_households_merged},
+    {"intake", &welfare__intake__v1__households_unmerged__descriptor, case_apply_households_unmerged},
     {"routing", &welfare__routing__v1__dong_defined__descriptor, case_apply_dong_defined},
     {"routing", &welfare__routing__v1__staff_registered__descriptor, case_apply_staff_registered},
     {"routing", &welfare__routing__v1__staff_deactivated__descriptor, case_apply_staff_deactivated},

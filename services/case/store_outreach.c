@@ -63,7 +63,8 @@ const wh_db_statement case_outreach_statements[] = {
          "h") " AS cycle, "
               "  COALESCE(h.last_met_on, h.identified_on) AS since FROM household h "
               "  WHERE " HUB_OF(
-                  "h") " = $1 AND h.watch_ended_on IS NULL AND h.escalated_on IS NULL), "
+                  "h") " = $1 AND h.watch_ended_on IS NULL AND h.escalated_on IS NULL AND h.merged_into IS "
+                       "NULL), "
                        "d AS (SELECT w.*, (w.since + w.cycle) AS due_on, EXISTS (SELECT 1 FROM visit_request "
                        "v WHERE "
                        "  v.household_id = w.household_id AND v.status = 'requested') AS requested FROM w "
@@ -77,7 +78,7 @@ const wh_db_statement case_outreach_statements[] = {
      "SELECT h.household_id, h.dong_code, h.failed_attempts, h.escalated_on::text, COALESCE((SELECT c.id "
      "FROM "
      "cases c WHERE c.household_id = h.household_id AND c.status = 'open'), 0) FROM household h "
-     "WHERE h.escalated_on IS NOT NULL AND " HUB_OF(
+     "WHERE h.escalated_on IS NOT NULL AND h.merged_into IS NULL AND " HUB_OF(
          "h") " = $1 ORDER BY h.escalated_on, h.household_id LIMIT $2"},
     /* the case plan and team (store_plan.c) */
     {"case_upsert_goal",
@@ -104,15 +105,21 @@ const wh_db_statement case_outreach_statements[] = {
      "ORDER BY staff_id"},
     {"case_decided",
      "UPDATE household SET decision_since = NULL WHERE household_id = $1 AND decision_since IS NOT NULL"},
-    {"case_list_rereferrals", "SELECT h.household_id, h.dong_code, h.risk_score, h.decision_since::text, "
-                              "COALESCE((SELECT c.id FROM cases c "
-                              "WHERE c.household_id = h.household_id AND c.status = 'closed' ORDER BY "
-                              "c.closed_on DESC, c.id DESC LIMIT 1), 0) "
-                              "FROM household h WHERE h.decision_since IS NOT NULL AND " HUB_OF(
-                                  "h") " = $1 AND NOT EXISTS (SELECT 1 FROM "
-                                       "cases o WHERE o.household_id = h.household_id AND o.status = 'open') "
-                                       "ORDER BY h.decision_since, "
-                                       "h.household_id LIMIT $2"},
+    {"case_list_rereferrals",
+     "SELECT h.household_id, h.dong_code, h.risk_score, h.decision_since::text, "
+     "COALESCE((SELECT c.id FROM cases c "
+     "WHERE c.household_id = h.household_id AND c.status = 'closed' ORDER BY "
+     "c.closed_on DESC, c.id DESC LIMIT 1), 0) "
+     "FROM household h WHERE h.decision_since IS NOT NULL AND h.merged_into IS NULL AND " HUB_OF(
+         "h") " = $1 AND NOT EXISTS (SELECT 1 FROM "
+              "cases o WHERE o.household_id = h.household_id AND o.status = 'open') "
+              "ORDER BY h.decision_since, "
+              "h.household_id LIMIT $2"},
+    /* intake's merges (apply_merge.c) */
+    {"case_merge_household", "UPDATE household SET merged_into = $1 WHERE household_id = $2"},
+    {"case_unmerge_household",
+     "UPDATE household SET merged_into = NULL, risk_score = $3 WHERE household_id = $2 AND merged_into = $1"},
+    {"case_household_risk", "UPDATE household SET risk_score = $2 WHERE household_id = $1"},
     {"case_case_escalated",
      "SELECT h.escalated_on IS NOT NULL FROM cases c JOIN household h ON h.household_id = c.household_id "
      "WHERE c.id = $1"},
@@ -409,4 +416,32 @@ int case_store_list_rereferrals(wh_ctx *ctx, const char *hub, int limit, Welfare
 {
     return list_for_hub(ctx, "case_list_rereferrals", hub, limit, &welfare__case__v1__re_referral__descriptor,
                         fill_rereferral, (void ***)out, n);
+}
+
+static int exec_pair(wh_db *db, const char *stmt, int64_t a, int64_t b)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, a);
+    wh_params_i64(&p, b);
+    int64_t rc = wh_db_exec(db, stmt, &p);
+    return rc < 0 ? (int)rc : 0;
+}
+
+int case_store_merge(wh_db *db, int64_t household_id, int64_t merged_household_id, int risk_score)
+{
+    int rc = exec_pair(db, "case_merge_household", household_id, merged_household_id);
+    return rc < 0 ? rc : exec_pair(db, "case_household_risk", household_id, risk_score);
+}
+
+int case_store_unmerge(wh_db *db, int64_t household_id, int64_t restored_household_id, int risk_score,
+                       int restored_risk_score)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, household_id);
+    wh_params_i64(&p, restored_household_id);
+    wh_params_i64(&p, restored_risk_score);
+    int64_t rc = wh_db_exec(db, "case_unmerge_household", &p);
+    return rc < 0 ? (int)rc : exec_pair(db, "case_household_risk", household_id, risk_score);
 }

@@ -194,8 +194,30 @@ int intake_store_reporter_exists(wh_db *db, int64_t id);
 
 /* The household's merged_into (0 when live): 0, or WH_NOT_FOUND. */
 int intake_store_household_merged_into(wh_db *db, int64_t id, int64_t *merged_into);
-/* Moves other's persons and referrals into id, folds its counters and marks it merged. */
-int intake_store_merge(wh_db *db, int64_t id, int64_t other, int *persons_moved, int *referrals_moved);
+/* What a merge did (store_merge.c). */
+typedef struct intake_merge_result {
+    int64_t merge_id;
+    int persons_moved, referrals_moved;
+    int risk_score; /* id's after the fold */
+} intake_merge_result;
+/* Moves other's persons and referrals into id, recording them (household_merge, _row), folds its
+ * counters and marks it merged. */
+int intake_store_merge(wh_db *db, int64_t id, int64_t other, intake_merge_result *out);
+/* Folds other's counters into id (*risk_score: id's after) and marks other merged into id (store.c). */
+int intake_store_fold(wh_db *db, int64_t id, int64_t other, int *risk_score);
+/* The live merge of other into id: 0, WH_NOT_FOUND when other is not merged into id by a recorded merge. */
+int intake_store_merge_live(wh_db *db, int64_t id, int64_t other, int64_t *merge_id);
+/* What an unmerge did: the persons moved back (malloc'd, caller frees), the referrals, both risks. */
+typedef struct intake_unmerge_result {
+    int64_t *person_ids;
+    size_t persons_moved;
+    int referrals_moved;
+    int risk_score, restored_risk_score;
+} intake_unmerge_result;
+/* Moves what merge_id moved (still in id) back to other, other live again, both recounted. */
+int intake_store_unmerge(wh_db *db, int64_t id, int64_t other, int64_t merge_id, intake_unmerge_result *out);
+extern const wh_db_statement intake_merge_statements[];
+extern const size_t intake_merge_statements_count;
 /* Records the decision on the pair. */
 int intake_store_resolve(wh_db *db, int64_t a, int64_t b, int resolution);
 
@@ -354,6 +376,7 @@ int intake_referral_reply(wh_ctx *ctx, const intake_household_state *state, int6
                           int persons_added, int risk_score, ProtobufCMessage **reply);
 int intake_handle_register_reporter(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_resolve_duplicate(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int intake_handle_unmerge_households(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_get_household(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_get_referral(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_import_block(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);

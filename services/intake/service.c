@@ -51,6 +51,8 @@ static const wh_command commands[] = {
     CMD(add_survey_households, ADD_SURVEY_HOUSEHOLDS, intake_handle_add_survey_households),
     CMD(record_survey_result, RECORD_SURVEY_RESULT, intake_handle_record_survey_result),
     CMD(get_survey_results, GET_SURVEY_RESULTS, intake_handle_get_survey_results),
+    /* reversible merges (handle_household.c, store_merge.c) */
+    CMD(unmerge_households, UNMERGE_HOUSEHOLDS, intake_handle_unmerge_households),
 };
 
 /* Runs of SubmitReferral in a batch are attached set-wise (handle_referral_batch.c). */

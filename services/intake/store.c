@@ -100,14 +100,12 @@ const wh_db_statement intake_statements[] = {
      "done_at = CASE WHEN $5 THEN now() END WHERE name = 'nfc' "
      "RETURNING households_rekeyed, persons_rekeyed, persons_kept"},
     {"intake_household_merged_into", "SELECT COALESCE(merged_into, 0) FROM household WHERE id = $1"},
-    {"intake_move_persons", "UPDATE person SET household_id = $1 WHERE household_id = $2"},
-    {"intake_move_referrals", "UPDATE referral SET household_id = $1 WHERE household_id = $2"},
     {"intake_fold_household", "UPDATE household h SET risk_score = GREATEST(h.risk_score, o.risk_score), "
                               "referral_count = h.referral_count + o.referral_count, "
                               "known_to_programme = h.known_to_programme OR o.known_to_programme, "
                               "first_reported_on = LEAST(h.first_reported_on, o.first_reported_on), "
                               "last_reported_on = GREATEST(h.last_reported_on, o.last_reported_on) "
-                              "FROM household o WHERE h.id = $1 AND o.id = $2"},
+                              "FROM household o WHERE h.id = $1 AND o.id = $2 RETURNING h.risk_score"},
     {"intake_mark_merged", "UPDATE household SET merged_into = $1, referral_count = 0 WHERE id = $2"},
     {"intake_resolve",
      "INSERT INTO duplicate_suspicion (household_a, household_b, reason, resolution) "
@@ -187,22 +185,22 @@ static int64_t exec_pair(wh_db *db, const char *stmt, int64_t a, int64_t b)
     return wh_db_exec(db, stmt, &p);
 }
 
-int intake_store_merge(wh_db *db, int64_t id, int64_t other, int *persons_moved, int *referrals_moved)
+int intake_store_fold(wh_db *db, int64_t id, int64_t other, int *risk_score)
 {
-    int64_t persons = exec_pair(db, "intake_move_persons", id, other);
-    if (persons < 0)
-        return (int)persons;
-    int64_t referrals = exec_pair(db, "intake_move_referrals", id, other);
-    if (referrals < 0)
-        return (int)referrals;
-    int64_t rc = exec_pair(db, "intake_fold_household", id, other);
-    if (rc >= 0)
-        rc = exec_pair(db, "intake_mark_merged", id, other);
+    wh_params p;
+    PGresult *r;
+    wh_params_reset(&p);
+    wh_params_i64(&p, id);
+    wh_params_i64(&p, other);
+    int rc = wh_db_query_row(db, "intake_fold_household", &p, &r);
     if (rc < 0)
-        return (int)rc;
-    *persons_moved = (int)persons;
-    *referrals_moved = (int)referrals;
-    return 0;
+        return rc;
+    if (!r)
+        return WH_NOT_FOUND;
+    *risk_score = (int)wh_db_i64(r, 0, 0, 0);
+    PQclear(r);
+    int64_t marked = exec_pair(db, "intake_mark_merged", id, other);
+    return marked < 0 ? (int)marked : 0;
 }
 
 int intake_store_resolve(wh_db *db, int64_t a, int64_t b, int resolution)

@@ -54,6 +54,7 @@ const wh_db_statement *intake_all_statements(size_t *n)
     } parts[] = {
         {intake_statements, &intake_statements_count},
         {intake_roster_statements, &intake_roster_statements_count},
+        {intake_merge_statements, &intake_merge_statements_count},
         {intake_safety_net_statements, &intake_safety_net_statements_count},
         {intake_survey_statements, &intake_survey_statements_count},
         {intake_dong_statements, &intake_dong_statements_count},

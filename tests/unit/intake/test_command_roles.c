@@ -46,6 +46,8 @@ static const expected_command expected[] = {
      "what a survey found at a listed household (a need becomes a referral of channel survey)"},
     {"welfare.intake.v1.GetSurveyResults", WH_ROLE_SERVICE | WH_ROLE_OPERATOR, true,
      "one survey's result: surveyed, linkages, support, case management"},
+    {"welfare.intake.v1.UnmergeHouseholds", WH_ROLE_OPERATOR, false,
+     "undo a merge: the persons and referrals it moved go back, both households recounted"},
 };
 
 static void table_matches_the_roles_granted_before(void **state)

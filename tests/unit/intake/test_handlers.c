@@ -349,6 +349,8 @@ static void summary_and_referral_reveal_no_identity(void **state)
     assert_int_equal(count("SELECT count(*) FROM referral r WHERE r::text LIKE '%우편물%'"), 0);
 }
 
+static int64_t merge_id;
+
 static void merge_moves_persons_and_referrals(void **state)
 {
     (void)state;
@@ -365,6 +367,19 @@ static void merge_moves_persons_and_referrals(void **state)
     const Welfare__Intake__V1__ResolveDuplicateReply *r = (const void *)reply;
     assert_int_equal(r->persons_moved, 1);
     assert_int_equal(r->referrals_moved, 2);
+    assert_true(r->merge_id > 0);
+    merge_id = r->merge_id;
+    int merged = -1;
+    for (int i = 0; i < fake.n_events; i++)
+        if (strcmp(fake_event(i), "welfare.intake.v1.HouseholdsMerged") == 0)
+            merged = i;
+    assert_true(merged >= 0);
+    const Welfare__Intake__V1__HouseholdsMerged *ev = (const void *)fake.events[merged];
+    assert_int_equal(ev->merge_id, merge_id);
+    assert_int_equal(ev->household_id, first_household);
+    assert_int_equal(ev->merged_household_id, phone_household);
+    assert_int_equal(ev->persons_moved, 1);
+    assert_int_equal(ev->referrals_moved, 2);
     assert_int_equal(count("SELECT referral_count FROM household WHERE id = (SELECT min(id) FROM household)"),
                      6);
     assert_int_equal(count("SELECT count(*) FROM duplicate_suspicion WHERE resolution = 1"), 1);
@@ -377,6 +392,61 @@ static void merge_moves_persons_and_referrals(void **state)
         ((Welfare__Intake__V1__GetHouseholdReply *)reply)->household;
     assert_int_equal(h->merged_into_household_id, first_household);
     assert_int_equal(h->member_count, 0);
+}
+
+/* The merge above undone: what it moved goes back, both households recounted, the pair kept apart. */
+static void unmerge_restores_both_households(void **state)
+{
+    (void)state;
+    if (!fake.db)
+        skip();
+    Welfare__Intake__V1__UnmergeHouseholds u = WELFARE__INTAKE__V1__UNMERGE_HOUSEHOLDS__INIT;
+    expect_fail(intake_handle_unmerge_households, &u.base, WH_INVALID_ARGUMENT, "household_id");
+    u.household_id = first_household;
+    u.other_household_id = first_household;
+    expect_fail(intake_handle_unmerge_households, &u.base, WH_INVALID_ARGUMENT, "other_household_id");
+    u.household_id = phone_household; /* the wrong way round: phone_household was merged away */
+    u.other_household_id = first_household;
+    expect_fail(intake_handle_unmerge_households, &u.base, WH_FAILED_PRECONDITION, "household_id");
+    u.household_id = first_household;
+    u.other_household_id = 999999;
+    expect_fail(intake_handle_unmerge_households, &u.base, WH_NOT_FOUND, "other_household_id");
+    int64_t never = count("SELECT max(id) FROM household WHERE merged_into IS NULL AND id <> "
+                          "(SELECT min(id) FROM household)");
+    assert_true(never > 0);
+    u.other_household_id = never; /* never merged */
+    expect_fail(intake_handle_unmerge_households, &u.base, WH_FAILED_PRECONDITION, "other_household_id");
+    int64_t first_count =
+        count("SELECT referral_count FROM household WHERE id = (SELECT min(id) FROM household)");
+
+    u.other_household_id = phone_household;
+    ProtobufCMessage *reply;
+    assert_int_equal(fake_command(intake_handle_unmerge_households, &u.base, &reply), 0);
+    const Welfare__Intake__V1__UnmergeHouseholdsReply *r = (const void *)reply;
+    assert_int_equal(r->merge_id, merge_id);
+    assert_int_equal(r->persons_moved, 1);
+    assert_int_equal(r->referrals_moved, 2);
+    assert_int_equal(fake.n_events, 1);
+    assert_string_equal(fake_event(0), "welfare.intake.v1.HouseholdsUnmerged");
+    const Welfare__Intake__V1__HouseholdsUnmerged *ev = (const void *)fake.events[0];
+    assert_int_equal(ev->restored_household_id, phone_household);
+    assert_int_equal(ev->persons_moved, 1);
+    assert_int_equal(count("SELECT referral_count FROM household WHERE id = (SELECT min(id) FROM household)"),
+                     first_count - 2);
+    assert_int_equal(count("SELECT count(*) FROM household WHERE merged_into IS NOT NULL"), 0);
+    assert_int_equal(count("SELECT count(*) FROM duplicate_suspicion WHERE resolution = 2 AND household_a = "
+                           "(SELECT min(id) FROM household)"),
+                     1);
+    /* undone once: again is FAILED_PRECONDITION and changes nothing */
+    expect_fail(intake_handle_unmerge_households, &u.base, WH_FAILED_PRECONDITION, "other_household_id");
+    Welfare__Intake__V1__GetHousehold q = WELFARE__INTAKE__V1__GET_HOUSEHOLD__INIT;
+    q.household_id = phone_household;
+    assert_int_equal(fake_command(intake_handle_get_household, &q.base, &reply), 0);
+    const Welfare__Intake__V1__HouseholdSummary *h =
+        ((Welfare__Intake__V1__GetHouseholdReply *)reply)->household;
+    assert_int_equal(h->merged_into_household_id, 0);
+    assert_int_equal(h->member_count, 1);
+    assert_int_equal(h->referral_count, 2);
 }
 
 /* A dong routing has not defined is refused with its field and nothing stored; once routing's
@@ -437,6 +507,7 @@ int main(void)
         cmocka_unit_test(same_address_is_a_suspected_duplicate),
         cmocka_unit_test(summary_and_referral_reveal_no_identity),
         cmocka_unit_test(merge_moves_persons_and_referrals),
+        cmocka_unit_test(unmerge_restores_both_households),
         cmocka_unit_test(unknown_dong_is_refused_until_defined),
     };
     int failed = cmocka_run_group_tests_name("validation", validation, NULL, NULL);
