@@ -79,6 +79,17 @@ int wh_db_reconnect(wh_db *db)
     return WH_UNAVAILABLE;
 }
 
+/* Nothing is ever sent, so libpq's buffers never grow and there is nothing to give back. */
+bool wh_db_buffers_grown(const wh_db *db)
+{
+    return false;
+}
+
+int wh_db_recycle(wh_db *db)
+{
+    return WH_UNAVAILABLE;
+}
+
 PGresult *wh_db_query(wh_db *db, const char *statement, const wh_params *params)
 {
     if (db == NULL)
