@@ -21,7 +21,7 @@ dong="73$(printf '%08d' $((($$ * 7919 + RANDOM) % 100000000)))"
 "$ctl" routing define-dong --dong_code "$dong" --name "CLI 조사동" --hub_type basic --hub_dong_code "$dong" \
     --centre.latitude 35.15 --centre.longitude 129.11 >/dev/null || fail "define-dong"
 
-# 921 households of the dong, one senior each (resident numbers of this run: serials 9xxxx, never issued)
+# 921 households of the dong, one senior each (resident numbers of this run: serials 90000-90920, never issued)
 python3 - "$dir/households.csv" "$dong" "$$" <<'PY'
 import datetime, sys
 path, dong, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
