@@ -104,6 +104,13 @@ void reporting_form_dongs_text_html(FILE *f, const char *value, bool echo);
 /* The pickers' CSS (inline in each page). */
 extern const char reporting_form_css[];
 
+/* The dashboard's pages, linked at the top of every page (a string literal, so pages splice it into
+ * their format strings; it holds no '%'). */
+#define REPORTING_DASHBOARD_NAV                                                                              \
+    "<nav><a href=/dashboard>지표 / KPI</a> <a href=/dashboard/compare>비교 / Comparison</a> "           \
+    "<a href=/dashboard/trend>추이 / Trend</a> <a href=/dashboard/funnel>발굴 경로 / Funnel</a> "      \
+    "<a href=/dashboard/surveys>전수 조사 / Surveys</a></nav>"
+
 /* HTML-escapes s into f. */
 void reporting_html_escape(FILE *f, const char *s);
 

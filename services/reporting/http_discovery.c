@@ -204,10 +204,8 @@ static char *page(const wh_http_request *req, const reporting_form_view *v, cons
     fprintf(
         f,
         "<!doctype html><html lang=ko><head><meta charset=utf-8><title>전수 조사·인적 안전망 / Surveys and "
-        "the safety net</title><style>%s%s</style></head><body><nav><a href=/dashboard>지표 / KPI</a>"
-        "<a href=/dashboard/compare>비교 / Comparison</a><a href=/dashboard/trend>추이 / Trend</a>"
-        "<a href=/dashboard/funnel>발굴 경로 / Funnel</a><a href=/dashboard/surveys>전수 조사 / Surveys</a>"
-        "</nav><h1>전수 조사·인적 안전망 <small>/ Surveys and the human safety net</small></h1>"
+        "the safety net</title><style>%s%s</style></head><body>" REPORTING_DASHBOARD_NAV
+        "<h1>전수 조사·인적 안전망 <small>/ Surveys and the human safety net</small></h1>"
         "<form method=get action=/dashboard/surveys>",
         css, reporting_form_css);
     reporting_form_fields_html(f, req, v);

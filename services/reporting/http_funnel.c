@@ -156,9 +156,8 @@ static char *funnel_page(const wh_http_request *req, const reporting_form_view *
         return NULL;
     fprintf(f,
             "<!doctype html><html lang=ko><head><meta charset=utf-8><title>발굴 경로별 흐름 / Discovery "
-            "funnel</title><style>%s%s</style></head><body><nav><a href=/dashboard>지표 / KPI</a>"
-            "<a href=/dashboard/compare>비교 / Comparison</a><a href=/dashboard/trend>추이 / Trend</a>"
-            "<a href=/dashboard/funnel>발굴 경로 / Funnel</a></nav><h1>발굴 경로별 흐름 <small>/ Discovery "
+            "funnel</title><style>%s%s</style></head><body>" REPORTING_DASHBOARD_NAV
+            "<h1>발굴 경로별 흐름 <small>/ Discovery "
             "funnel per channel</small></h1><form method=get action=/dashboard/funnel>",
             css, reporting_form_css);
     reporting_form_fields_html(f, req, v);

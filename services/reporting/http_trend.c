@@ -119,14 +119,11 @@ static char *page(const wh_http_request *req, const reporting_form_view *v, cons
     FILE *f = open_memstream(&out, &len);
     if (!f)
         return NULL;
-    fprintf(
-        f,
-        "<!doctype html><html lang=ko><head><meta charset=utf-8><title>월별 추이 / Monthly trend</title>"
-        "<style>%s%s</style></head><body><nav><a href=/dashboard>지표 / KPI</a><a href=/dashboard/compare>"
-        "비교 / Comparison</a><a href=/dashboard/trend>추이 / Trend</a><a href=/dashboard/funnel>발굴 경로 / "
-        "Funnel</a></nav><h1>월별 추이 <small>/ "
-        "Monthly trend</small></h1><form method=get action=/dashboard/trend>",
-        css, reporting_form_css);
+    fprintf(f,
+            "<!doctype html><html lang=ko><head><meta charset=utf-8><title>월별 추이 / Monthly trend</title>"
+            "<style>%s%s</style></head><body>" REPORTING_DASHBOARD_NAV "<h1>월별 추이 <small>/ "
+            "Monthly trend</small></h1><form method=get action=/dashboard/trend>",
+            css, reporting_form_css);
     reporting_form_fields_html(f, req, v);
     fputs("</form>", f);
     if (t) {

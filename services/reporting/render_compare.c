@@ -143,9 +143,7 @@ char *reporting_render_compare(const wh_http_request *req, const reporting_form_
         return NULL;
     fprintf(f,
             "<!doctype html><html lang=ko><head><meta charset=utf-8><title>지표 비교 / KPI comparison"
-            "</title><style>%s%s</style></head><body><nav><a href=/dashboard>지표 / KPI</a>"
-            "<a href=/dashboard/compare>비교 / Comparison</a><a href=/dashboard/trend>추이 / "
-            "Trend</a><a href=/dashboard/funnel>발굴 경로 / Funnel</a></nav><h1>복지허브 지표 비교 "
+            "</title><style>%s%s</style></head><body>" REPORTING_DASHBOARD_NAV "<h1>복지허브 지표 비교 "
             "<small>/ KPI comparison</small></h1>",
             css, reporting_form_css);
     form(f, v, req);

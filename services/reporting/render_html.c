@@ -72,10 +72,7 @@ static const char style[] =
     "dl{font-size:.85rem;color:#3b4a59;max-width:60rem}dt{font-weight:600;margin-top:.5rem}dd{margin-left:"
     "1rem}";
 
-static const char nav[] =
-    "<nav><a href=\"/dashboard\">지표 / KPI</a> <a href=\"/dashboard/compare\">비교 / "
-    "Comparison</a> <a href=\"/dashboard/trend\">추이 / Trend</a> <a href=\"/dashboard/funnel\">"
-    "발굴 경로 / Funnel</a></nav>";
+static const char nav[] = REPORTING_DASHBOARD_NAV;
 
 static void head(wh_buf *b, const reporting_report *r, const char *form_html)
 {
