@@ -14,7 +14,8 @@
 
 const routing_settings *routing_settings_of(wh_ctx *ctx)
 {
-    static const routing_settings defaults = {20.0, 1.3, 2000, true, {200.0, 1000, 1, 0.0}};
+    static const routing_settings defaults = {
+        20.0, 1.3, 2000, true, {200.0, 1000, 1, 0.0, ROUTING_PLAN_LATENESS_COST}};
     const routing_settings *s = ctx ? wh_ctx_state(ctx) : NULL;
     return s ? s : &defaults;
 }

@@ -116,9 +116,10 @@ typedef struct routing_plan_optimizer {
     long max_iterations;   /* <= 0: until the time limit */
     uint64_t seed;         /* same seed and iteration limit, same plan */
     double balance_weight; /* weight of balanced work between staff; 0 = travel only */
+    double lateness_cost;  /* a minute late in a soft window, in minutes of travel; <= 0: the default */
 } routing_plan_optimizer;
 
-/* What a minute of lateness in a soft window costs, in minutes of travel. */
+/* The default of routing_plan_optimizer.lateness_cost (WH_ROUTING_LATENESS_COST). */
 #define ROUTING_PLAN_LATENESS_COST 2.0
 
 /* Same contract as routing_plan_run(), solved by the optimizer library (services/routing/solver):

@@ -5,7 +5,8 @@
  * visit already in the day becomes a break of each member of staff on it — a stop pinned to that
  * person, place and minute, which the solver routes around; a pending visit becomes an optional visit
  * with one part per role (all parts starting together, or one after another within the delays of a
- * sequential visit; a soft window's lateness costs ROUTING_PLAN_LATENESS_COST per minute) whose
+ * sequential visit; a soft window's lateness costs the optimizer settings' lateness_cost per minute,
+ * WH_ROUTING_LATENESS_COST) whose
  * penalty grows with its priority.  Travel
  * times are given as a matrix of the planner's own whole-minute times, so the stored start times are
  * whole minutes that agree with the heuristic's travel model; a day with more than MATRIX_MAX places
@@ -70,7 +71,8 @@ static int add_fixed(routing_problem_t *sp, const routing_plan *p, size_t i, map
     return 0;
 }
 
-static int add_pending(routing_problem_t *sp, const routing_plan *p, size_t i, mapping *m)
+static int add_pending(routing_problem_t *sp, const routing_plan *p, size_t i,
+                       const routing_plan_optimizer *o, mapping *m)
 {
     const routing_plan_visit *v = &p->visits[i];
     routing_visit_t sv;
@@ -95,7 +97,7 @@ static int add_pending(routing_problem_t *sp, const routing_plan *p, size_t i, m
         sv.max_delay = v->max_delay;
     }
     if (v->window_end > 0 && v->max_lateness > 0) {
-        sv.lateness_cost = ROUTING_PLAN_LATENESS_COST;
+        sv.lateness_cost = o->lateness_cost > 0 ? o->lateness_cost : ROUTING_PLAN_LATENESS_COST;
         sv.max_lateness = v->max_lateness;
     }
     sv.priority = v->priority > 0 ? v->priority : 0;
@@ -107,7 +109,7 @@ static int add_pending(routing_problem_t *sp, const routing_plan *p, size_t i, m
     return 0;
 }
 
-static int build(routing_problem_t *sp, const routing_plan *p, mapping *m)
+static int build(routing_problem_t *sp, const routing_plan *p, const routing_plan_optimizer *o, mapping *m)
 {
     int hub = routing_problem_add_location(sp, p->hub_latitude, p->hub_longitude);
     if (hub < 0)
@@ -128,7 +130,7 @@ static int build(routing_problem_t *sp, const routing_plan *p, mapping *m)
             return rc;
     }
     for (size_t i = 0; i < p->n_visits; i++) {
-        int rc = p->visits[i].placed ? add_fixed(sp, p, i, m) : add_pending(sp, p, i, m);
+        int rc = p->visits[i].placed ? add_fixed(sp, p, i, m) : add_pending(sp, p, i, o, m);
         if (rc < 0)
             return rc;
     }
@@ -208,7 +210,7 @@ int routing_plan_optimize(routing_plan *p, const routing_plan_optimizer *o)
         return routing_plan_run(p);
     for (size_t i = 0; i < p->n_visits; i++)
         m.fixed[i] = p->visits[i].placed;
-    if (!sp || !m.location || !m.visit_of || !m.break_of || build(sp, p, &m) < 0 ||
+    if (!sp || !m.location || !m.visit_of || !m.break_of || build(sp, p, o, &m) < 0 ||
         routing_solver_solve(sp, &prm, &res) < 0)
         goto cleanup;
     p->routes = calloc(p->n_staff ? p->n_staff : 1, sizeof *p->routes);

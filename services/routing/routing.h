@@ -27,7 +27,8 @@ typedef struct routing_settings {
     double detour;      /* WH_ROUTING_DETOUR_PERCENT / 100, default 1.3 */
     int max_pending;    /* WH_ROUTING_PLAN_MAX_VISITS, default 2000: most requests one planning looks at */
     bool use_optimizer; /* WH_ROUTING_PLANNER: "optimizer" (default) or "heuristic" */
-    routing_plan_optimizer optimizer; /* WH_ROUTING_OPTIMIZER_MS (200), _ITERATIONS (1000) */
+    routing_plan_optimizer
+        optimizer; /* WH_ROUTING_OPTIMIZER_MS (200), _ITERATIONS (1000), WH_ROUTING_LATENESS_COST (2) */
 } routing_settings;
 
 /* The settings of the running service, or the defaults. */

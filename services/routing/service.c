@@ -36,17 +36,19 @@ static const wh_subscription subscriptions[] = {
     {"case", &welfare__case__v1__home_visit_recorded__descriptor, routing_apply_home_visit_recorded},
 };
 
-static routing_settings settings = {20.0, 1.3, 2000, true, {200.0, 1000, 1, 0.0}};
+static routing_settings settings = {20.0, 1.3, 2000, true, {200.0, 1000, 1, 0.0, ROUTING_PLAN_LATENESS_COST}};
 
 static int start(wh_service *svc)
 {
-    int64_t speed, detour, max_visits, ms, iterations;
+    int64_t speed, detour, max_visits, ms, iterations, lateness_cost;
     const char *planner = wh_config_str("WH_ROUTING_PLANNER", "optimizer");
     if (wh_config_int("WH_ROUTING_SPEED_KMH", 20, 1, 200, &speed) < 0 ||
         wh_config_int("WH_ROUTING_DETOUR_PERCENT", 130, 100, 400, &detour) < 0 ||
         wh_config_int("WH_ROUTING_PLAN_MAX_VISITS", 2000, 1, 100000, &max_visits) < 0 ||
         wh_config_int("WH_ROUTING_OPTIMIZER_MS", 200, 1, 60000, &ms) < 0 ||
-        wh_config_int("WH_ROUTING_OPTIMIZER_ITERATIONS", 1000, 0, 100000000, &iterations) < 0)
+        wh_config_int("WH_ROUTING_OPTIMIZER_ITERATIONS", 1000, 0, 100000000, &iterations) < 0 ||
+        wh_config_int("WH_ROUTING_LATENESS_COST", (int64_t)ROUTING_PLAN_LATENESS_COST, 1, 1000,
+                      &lateness_cost) < 0)
         return WH_INVALID_ARGUMENT;
     if (strcmp(planner, "optimizer") != 0 && strcmp(planner, "heuristic") != 0) {
         wh_log_error("WH_ROUTING_PLANNER must be optimizer or heuristic", NULL);
@@ -55,6 +57,7 @@ static int start(wh_service *svc)
     settings.use_optimizer = strcmp(planner, "optimizer") == 0;
     settings.optimizer.time_limit_ms = (double)ms;
     settings.optimizer.max_iterations = (long)iterations;
+    settings.optimizer.lateness_cost = (double)lateness_cost;
     settings.speed_kmh = (double)speed;
     settings.detour = (double)detour / 100.0;
     settings.max_pending = (int)max_visits;
@@ -65,9 +68,10 @@ static int start(wh_service *svc)
     wh_metrics_histogram("routing_plan_seconds", NULL, "Time to plan one hub's day");
     wh_metrics_counter("routing_visit_outcomes_total", "outcome=\"completed\"", "Visit outcomes recorded");
     wh_metrics_counter("routing_visit_outcomes_total", "outcome=\"missed\"", "Visit outcomes recorded");
-    wh_log_info("routing settings", "{s:I, s:I, s:I, s:s, s:I, s:I}", "speed_kmh", (json_int_t)speed,
+    wh_log_info("routing settings", "{s:I, s:I, s:I, s:s, s:I, s:I, s:I}", "speed_kmh", (json_int_t)speed,
                 "detour_percent", (json_int_t)detour, "plan_max_visits", (json_int_t)max_visits, "planner",
-                planner, "optimizer_ms", (json_int_t)ms, "optimizer_iterations", (json_int_t)iterations);
+                planner, "optimizer_ms", (json_int_t)ms, "optimizer_iterations", (json_int_t)iterations,
+                "lateness_cost", (json_int_t)lateness_cost);
     return 0;
 }
 

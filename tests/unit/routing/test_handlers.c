@@ -182,7 +182,8 @@ static void int_array(void **state)
 /* --- against PostgreSQL ----------------------------------------------------------------------- */
 
 /* The exact expectations below are the heuristic's; test_plan_optimizer.c covers the optimizer. */
-static routing_settings heuristic = {20.0, 1.3, 2000, false, {200.0, 1000, 1, 0.0}};
+static routing_settings heuristic = {
+    20.0, 1.3, 2000, false, {200.0, 1000, 1, 0.0, ROUTING_PLAN_LATENESS_COST}};
 
 static int db_setup(void **state)
 {
@@ -404,7 +405,8 @@ static void plan_with_optimizer(void **state)
     (void)state;
     if (!fake.db)
         skip();
-    static routing_settings optimizer = {20.0, 1.3, 2000, true, {200.0, 500, 1, 0.0}};
+    static routing_settings optimizer = {
+        20.0, 1.3, 2000, true, {200.0, 500, 1, 0.0, ROUTING_PLAN_LATENESS_COST}};
     fake.state = &optimizer;
     for (int64_t id = 20; id < 30; id++)
         request(id, id % 2 ? "S1" : "H1", (double)(id % 5) - 2.0, id % 3 ? MANAGER : NURSE,

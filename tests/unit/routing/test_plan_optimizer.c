@@ -20,7 +20,7 @@
 #define HUB_LON  129.11
 #define KM_LAT   (1.0 / 111.195)
 
-static const routing_plan_optimizer quick = {200.0, 300, 1, 0.0};
+static const routing_plan_optimizer quick = {200.0, 300, 1, 0.0, ROUTING_PLAN_LATENESS_COST};
 
 static routing_plan make_plan(routing_plan_staff *staff, size_t n_staff, routing_plan_visit *visits, size_t n)
 {
