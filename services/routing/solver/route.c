@@ -156,7 +156,7 @@ double routing_sol_earliest_in(const sol_t *s, int task, double t)
     double best = INFINITY;
     for (int i = 0; i < s->enw[task]; i++)
         if (t <= w[i].end + EPS)
-            best = fmin(best, fmax(t, w[i].start));
+            best = num_min(best, num_max(t, w[i].start));
     return best;
 }
 
