@@ -35,12 +35,14 @@
 /* What every service answers besides its own table: reading its stream, and its dead letters. */
 static const wh_command builtin_rows[] = {
     {&welfare__bus__v1__fetch_events__descriptor, &welfare__bus__v1__fetch_events_reply__descriptor,
-     wh_fetch_handle, WH_ROLES_ALL, true, "read this service's event stream after a position"},
+     wh_fetch_handle, WH_ROLES_ALL, true, "read this service's event stream after a position",
+     WH_STATUS_BIT(WH_NOT_FOUND)},
     {&welfare__bus__v1__list_dead_letters__descriptor, &welfare__bus__v1__list_dead_letters_reply__descriptor,
-     wh_admin_list_dead_letters, WH_ROLE_OPERATOR, true, "list the events this service parked"},
+     wh_admin_list_dead_letters, WH_ROLE_OPERATOR, true, "list the events this service parked", 0},
     {&welfare__bus__v1__replay_dead_letter__descriptor,
      &welfare__bus__v1__replay_dead_letter_reply__descriptor, wh_admin_replay_dead_letter, WH_ROLE_OPERATOR,
-     false, "apply a parked event again"},
+     false, "apply a parked event again",
+     WH_STATUS_BIT(WH_NOT_FOUND) | WH_STATUS_BIT(WH_FAILED_PRECONDITION)},
 };
 #define N_BUILTIN (sizeof builtin_rows / sizeof builtin_rows[0])
 static const wh_command *const fetch_row = &builtin_rows[0];
@@ -61,6 +63,30 @@ static void count(wh_commands *c, const pending *p, int status)
             wh_metrics_counter("wh_bus_commands_total", labels, "Commands answered, by type and status");
     }
     wh_counter_add(c->by_row[slot], 1);
+}
+
+bool wh_command_may_return(const wh_command *cmd, int status)
+{
+    if (status >= 0 || status < WH_TOO_LARGE)
+        return true; /* success, or a code this build does not know: answered as INTERNAL */
+    return ((WH_COMMON_ERRORS | cmd->errors) & WH_STATUS_BIT(status)) != 0;
+}
+
+void wh_cmd_undeclared(wh_commands *c, const pending *p, int status, const char *field, const char *message)
+{
+    size_t slot = p->row * STATUS_SLOTS + (size_t)(-status);
+    char labels[200];
+
+    if (c->undeclared[slot] == NULL) { /* the first of its type and status: logged once */
+        wh_log_error("a handler answered a status its command does not declare (commands.proto errors)",
+                     "{s:s, s:s, s:s, s:s}", "type", p->cmd->request->name, "status", wh_status_name(status),
+                     "field", field != NULL ? field : "", "message", message != NULL ? message : "");
+        snprintf(labels, sizeof labels, "type=\"%s\",status=\"%s\"", p->cmd->request->name,
+                 wh_status_name(status));
+        c->undeclared[slot] = wh_metrics_counter("wh_bus_undeclared_errors_total", labels,
+                                                 "Replies with a status the command does not declare");
+    }
+    wh_counter_add(c->undeclared[slot], 1);
 }
 
 static void register_metrics(wh_commands *c)
@@ -474,6 +500,7 @@ static void free_commands(wh_zsock *z)
         wh_sqlarray_free(&c->keep[i]);
     free(c->batch);
     free(c->by_row);
+    free(c->undeclared);
     free(c);
 }
 
@@ -489,7 +516,8 @@ int wh_commands_start(wh_commands **out, wh_service *svc)
     c->arena = wh_arena_new();
     c->batch = calloc((size_t)svc->batch_max, sizeof *c->batch);
     c->by_row = calloc((svc->def->n_commands + N_BUILTIN) * STATUS_SLOTS, sizeof *c->by_row);
-    if (c->arena == NULL || c->batch == NULL || c->by_row == NULL) {
+    c->undeclared = calloc((svc->def->n_commands + N_BUILTIN) * STATUS_SLOTS, sizeof *c->undeclared);
+    if (c->arena == NULL || c->batch == NULL || c->by_row == NULL || c->undeclared == NULL) {
         free_commands(&c->z);
         return WH_INTERNAL;
     }

@@ -58,6 +58,8 @@ static int run_one(wh_commands *c, pending *p, bool careful)
         return LOST;
     if (rc != 0) {
         int status = ctx.status < 0 ? ctx.status : rc;
+        if (!wh_command_may_return(p->cmd, status))
+            wh_cmd_undeclared(c, p, status, ctx.field, ctx.message);
         wh_cmd_set_reply(c, p, status, ctx.field, ctx.message[0] ? ctx.message : wh_status_name(status),
                          NULL);
     } /* else: no memory for the reply; its effect is undone, so the client's retry redoes it */

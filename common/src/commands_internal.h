@@ -59,7 +59,8 @@ struct wh_commands {
     wh_arena *arena;
     pending *batch;
     size_t n;
-    wh_counter **by_row; /* [(n_commands + N_BUILTIN) * STATUS_SLOTS], registered on first use */
+    wh_counter **by_row;     /* [(n_commands + N_BUILTIN) * STATUS_SLOTS], registered on first use */
+    wh_counter **undeclared; /* the same shape: statuses answered that the command does not declare */
     wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *rejected_text,
         *rejected_busy, *replayed, *dropped_unread, *dropped_gone;
     wh_histogram *latency;
@@ -72,6 +73,9 @@ struct wh_commands {
 /* The reply to keep and send: status, and the reply message on success (an error otherwise). */
 void wh_cmd_set_reply(wh_commands *c, pending *p, int status, const char *field, const char *message,
                       const ProtobufCMessage *msg);
+/* A handler answered p with a status its command does not declare (wh_command_may_return): logged
+ * the first time for its type and status, counted every time. */
+void wh_cmd_undeclared(wh_commands *c, const pending *p, int status, const char *field, const char *message);
 /* Sends a reply and counts it; the message is answered. */
 void wh_cmd_finish(wh_commands *c, pending *p);
 /* peer_bounds.c: bytes of the connection's socket the kernel has not sent yet (its peer is not

@@ -3,7 +3,8 @@
 # services on their own ports, keys) under a throw-away directory, runs each test program against it
 # over the real bus, then tears it down.  Test programs are cmocka programs or scripts; they find the
 # stack through the WH_* environment and may use the functions of scripts/stack.sh (sourced by
-# scripts) to stop, kill and restart services.  Ends with "integration: N passed, N failed".
+# scripts) to stop, kill and restart services.  Ends with "integration: N passed, N failed", and fails
+# too when a service logged a status its command does not declare.
 set -u
 cd "$(dirname "$0")/../.."
 export WH_VAR=${WH_ITEST_VAR:-$PWD/${BUILD:-build}/itest}
@@ -56,6 +57,14 @@ fi
 export WH_TEST_DB_URL="$(wh_pg_superuser_url)"
 scripts/run-tests.sh integration "$@"
 status=$?
+# every status a handler answered is one its command declares (commands.proto errors, the READMEs'
+# tables): a service logs the first of each undeclared type and status
+undeclared=$(grep -h "does not declare" "$WH_VAR"/log/*.log 2>/dev/null)
+if [ -n "$undeclared" ]; then
+    echo "integration: a command answered a status it does not declare in its proto (errors option):" >&2
+    echo "$undeclared" >&2
+    status=1
+fi
 if [ $status -ne 0 ]; then
     for f in "$WH_VAR"/log/*.log; do echo "== last lines of $f"; tail -15 "$f"; done
 fi

@@ -66,16 +66,21 @@ typedef struct wh_command {
     unsigned roles;      /* wh_role bits allowed to send it */
     bool query;          /* reads only: no idempotency record, no outbox */
     const char *summary; /* one line, for docs and `welfarectl help` */
+    unsigned errors;     /* WH_STATUS_BIT of each status it may return besides WH_COMMON_ERRORS */
 } wh_command;
+
+/* True when cmd may answer status: success, a common error, or one it declares. */
+bool wh_command_may_return(const wh_command *cmd, int status);
 
 /* One row of a service's command table. PKG is the protobuf-c prefix of the service's package
  * (welfare__routing__v1__), NAME the request's snake name, KEY the constants scripts/gen-commands.py
  * generated from the request's options in commands.proto (ROUTING_DEFINE_DONG gives
- * ROUTING_DEFINE_DONG_ROLES, _QUERY, _SUMMARY): who may send it is declared once, in the proto. */
+ * ROUTING_DEFINE_DONG_ROLES, _QUERY, _SUMMARY, _ERRORS): who may send it, and what it may answer, are
+ * declared once, in the proto. */
 #define WH_COMMAND(PKG, NAME, KEY, FN)                                                                       \
     {                                                                                                        \
         &PKG##NAME##__descriptor, &PKG##NAME##_reply__descriptor, FN, KEY##_ROLES, KEY##_QUERY,              \
-            KEY##_SUMMARY                                                                                    \
+            KEY##_SUMMARY, KEY##_ERRORS                                                                      \
     }
 
 /* A batch handler for one of the service's command types (wh_service_def.batch_handlers). */

@@ -20,6 +20,17 @@ typedef enum wh_status {
     WH_TOO_LARGE = -9,
 } wh_status;
 
+/* A failure's bit in a set of statuses (wh_command.errors). */
+#define WH_STATUS_BIT(status) (1u << -(status))
+
+/* What any command may answer, so no command declares them: bad input, a refusal by the grants, the
+ * database or a peer down, a fault of the service.  (ALREADY_EXISTS for a reused message id is the
+ * framework's too, answered before any handler runs.)  A command declares the others it can return
+ * (NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION) in its commands.proto options. */
+#define WH_COMMON_ERRORS                                                                                     \
+    (WH_STATUS_BIT(WH_INVALID_ARGUMENT) | WH_STATUS_BIT(WH_MALFORMED) | WH_STATUS_BIT(WH_TOO_LARGE) |        \
+     WH_STATUS_BIT(WH_PERMISSION_DENIED) | WH_STATUS_BIT(WH_UNAVAILABLE) | WH_STATUS_BIT(WH_INTERNAL))
+
 /* The bus's name for a status ("INVALID_ARGUMENT"); never NULL. */
 const char *wh_status_name(int status);
 

@@ -46,6 +46,7 @@ static bool add(const ProtobufCMessageDescriptor *req, const wctl_command_doc *d
     c->summary = doc->summary;
     c->who = doc->who;
     c->query = doc->query;
+    c->errors = doc->errors;
     c->request = req;
     c->reply = reply;
     n_cmds++;

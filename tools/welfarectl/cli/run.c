@@ -21,6 +21,8 @@ static void usage(FILE *out, const wctl_cmd *cmd)
         fprintf(out, "%s; who may send it: %s.\n", cmd->query ? "A query (it changes nothing)" : "A command",
                 cmd->who);
     fprintf(out, "Sends %s, prints %s.\n", cmd->request->name, cmd->reply->name);
+    if (cmd->errors != NULL && cmd->errors[0] != '\0')
+        fprintf(out, "Errors besides the common ones (docs/bus-protocol.md, section 5): %s.\n", cmd->errors);
     fputs("--input reads the request as a JSON object first (\"-\": stdin); flags after it add to "
           "it.\n\nFields:\n",
           out);

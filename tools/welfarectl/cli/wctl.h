@@ -41,6 +41,7 @@ typedef struct wctl_command_doc {
     const char *summary; /* one line */
     const char *who;     /* the roles that may send it, "service, operator, agency (granted)" */
     bool query;
+    const char *errors; /* the statuses it may answer besides the common ones, "NOT_FOUND, …" or "" */
 } wctl_command_doc;
 
 extern const wctl_command_doc wctl_command_docs[];
@@ -52,6 +53,7 @@ typedef struct wctl_cmd {
     const char *summary;
     const char *who;
     bool query;
+    const char *errors; /* besides the common ones; "" for none */
     const ProtobufCMessageDescriptor *request;
     const ProtobufCMessageDescriptor *reply;
 } wctl_cmd;
