@@ -88,6 +88,9 @@ static void check_command(wh_service *svc, const Welfare__Bus__V1__Envelope *env
     int status = ctx->status < 0 ? ctx->status : rc;
     if (status < WH_TOO_LARGE)
         fuzz_fail("handler returned a code that is not a wh_status", name, status);
+    if (!wh_command_may_return(cmd, status))
+        fuzz_fail("handler answered a status its command does not declare (commands.proto errors)", name,
+                  status);
     if (status == WH_INVALID_ARGUMENT && ctx->field[0] == '\0')
         fuzz_fail("INVALID_ARGUMENT without the field it is about", name, 0);
     if (!wh_utf8_valid(ctx->field, sizeof ctx->field) || !wh_utf8_valid(ctx->message, sizeof ctx->message))

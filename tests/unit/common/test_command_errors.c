@@ -18,8 +18,9 @@ static const wh_command declares_none = {.errors = 0};
 static void success_and_common_errors_always(void **state)
 {
     (void)state;
-    const int common[] = {WH_OK,          WH_INVALID_ARGUMENT, WH_MALFORMED, WH_TOO_LARGE, WH_PERMISSION_DENIED,
-                          WH_UNAVAILABLE, WH_INTERNAL};
+    const int common[] = {WH_OK,        WH_INVALID_ARGUMENT,  WH_MALFORMED,
+                          WH_TOO_LARGE, WH_PERMISSION_DENIED, WH_UNAVAILABLE,
+                          WH_INTERNAL};
     for (size_t i = 0; i < sizeof common / sizeof common[0]; i++) {
         assert_true(wh_command_may_return(&declares_none, common[i]));
         assert_true(wh_command_may_return(&declares_not_found, common[i]));
