@@ -9,6 +9,9 @@
  *   id stored before, the same referral     → already imported: counted in rows_ok, nothing changes
  *   id stored before, another referral      → ALREADY_EXISTS on row_id (like a message id reused)
  *   id not 1..64 of [A-Za-z0-9._:-], or twice in the block → INVALID_ARGUMENT on row_id
+ *
+ * An id is kept as long as a command record (WH_COMMAND_RETENTION_DAYS): the framework's retention
+ * calls intake_prune once a minute, and a row of a file imported again after that is new again.
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -156,4 +159,11 @@ void intake_import_rows_free(intake_import_rows *r)
     free(r->message);
     free(r->digest);
     memset(r, 0, sizeof *r);
+}
+
+int64_t intake_prune(wh_db *db, int64_t days, int64_t limit)
+{
+    int64_t n = intake_store_import_rows_prune(db, days, limit);
+    intake_metrics_import_rows_pruned(n);
+    return n;
 }

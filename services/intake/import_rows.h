@@ -50,5 +50,11 @@ int intake_store_import_rows_find(wh_db *db, const char *principal, const char *
 int intake_store_import_rows_add(wh_db *db, const char *principal, const char *const *ids,
                                  const uint8_t (*digests)[INTAKE_ROW_DIGEST_LEN], const int64_t *referral_ids,
                                  size_t n);
+/* Deletes up to limit ids recorded more than days ago (any sender): the count deleted, or a store
+ * status. */
+int64_t intake_store_import_rows_prune(wh_db *db, int64_t days, int64_t limit);
+/* The retention hook (wh_service_def.prune): intake_store_import_rows_prune, counted in
+ * intake_import_rows_pruned_total. */
+int64_t intake_prune(wh_db *db, int64_t days, int64_t limit);
 
 #endif

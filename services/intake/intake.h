@@ -343,6 +343,8 @@ int intake_store_reporters_known(wh_db *db, const int64_t *ids, size_t n, bool *
 
 void intake_metrics_register(void);
 void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int suspicions);
+/* n import row ids deleted by the retention (intake_prune). */
+void intake_metrics_import_rows_pruned(int64_t n);
 
 /* --- the NFC rekey (store_rekey.c, migrations/0005_nfc_keys.sql) ------------------------------ */
 

@@ -11,7 +11,7 @@
 /* Counters by channel (index = welfare.intake.v1.Channel), looked up once at start. */
 static wh_counter *referrals_by_channel[WELFARE__INTAKE__V1__CHANNEL__CHANNEL_ROSTER + 1];
 static wh_counter *households_new, *households_matched, *blind_spots, *duplicates;
-static wh_counter *enrolments_added, *enrolments_changed, *targets_changed;
+static wh_counter *enrolments_added, *enrolments_changed, *targets_changed, *import_rows_pruned;
 
 void intake_metrics_register(void)
 {
@@ -37,6 +37,8 @@ void intake_metrics_register(void)
                                             "Roster enrolments created or changed");
     targets_changed = wh_metrics_counter("intake_targets_changed_total", NULL,
                                          "Persons whose target spells changed (TargetsChanged events)");
+    import_rows_pruned = wh_metrics_counter("intake_import_rows_pruned_total", NULL,
+                                            "Import row ids deleted after WH_COMMAND_RETENTION_DAYS");
 }
 
 void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int suspicions)
@@ -59,4 +61,11 @@ void intake_metrics_roster(int added, int changed, int persons)
     wh_counter_add(enrolments_added, (uint64_t)added);
     wh_counter_add(enrolments_changed, (uint64_t)changed);
     wh_counter_add(targets_changed, (uint64_t)persons);
+}
+
+void intake_metrics_import_rows_pruned(int64_t n)
+{
+    if (!import_rows_pruned || n <= 0) /* not started (unit tests), or nothing deleted */
+        return;
+    wh_counter_add(import_rows_pruned, (uint64_t)n);
 }

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "dongs.h"
+#include "import_rows.h"
 #include "intake.h"
 #include "intake_commands.h"
 #include "roster.h"
@@ -142,6 +143,7 @@ const wh_service_def *intake_service_def(void)
         .statements = NULL, /* intake_all_statements(), below */
         .start = start,
         .stop = stop,
+        .prune = intake_prune, /* import_row ids, as long as the command records (import_rows.c) */
     };
     def.n_migrations = intake_migrations_count;
     def.statements = intake_all_statements(&def.n_statements);

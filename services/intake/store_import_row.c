@@ -1,7 +1,7 @@
 /*
  * store_import_row.c — the import_row table's SQL: which of a block's row ids the sender stored
  * before (and with the same digest?), and the ids of the rows a block stored, each one statement for
- * the whole block.
+ * the whole block; and the prune of ids older than the retention (the framework's retention hook).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +16,10 @@ const wh_db_statement intake_import_row_statements[] = {
     {"intake_import_rows_add", "INSERT INTO import_row (principal, row_id, digest, referral_id) "
                                "SELECT $1, u.id, u.d, u.r FROM unnest($2::text[], $3::bytea[], $4::bigint[]) "
                                "AS u(id, d, r)"},
+    /* by the index on created_at (0011_import_row_age.sql), a bounded batch like bus_prune_commands */
+    {"intake_import_rows_prune",
+     "DELETE FROM import_row WHERE (principal, row_id) IN (SELECT principal, row_id FROM import_row "
+     "WHERE created_at < now() - make_interval(days => $1::int) LIMIT $2)"},
 };
 const size_t intake_import_row_statements_count =
     sizeof intake_import_row_statements / sizeof intake_import_row_statements[0];
@@ -87,4 +91,14 @@ int intake_store_import_rows_add(wh_db *db, const char *principal, const char *c
     wh_sqlarray_free(&d);
     wh_sqlarray_free(&r);
     return rc;
+}
+
+int64_t intake_store_import_rows_prune(wh_db *db, int64_t days, int64_t limit)
+{
+    wh_params p;
+
+    wh_params_reset(&p);
+    wh_params_i64(&p, days);
+    wh_params_i64(&p, limit);
+    return wh_db_exec(db, "intake_import_rows_prune", &p);
 }

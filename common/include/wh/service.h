@@ -135,6 +135,11 @@ typedef struct wh_service_def {
     int (*start)(wh_service *svc);
     /* Optional: at orderly shutdown, before the database closes. */
     void (*stop)(wh_service *svc);
+    /* Optional: the service's own records kept only as long as the command records (retention.c):
+     * once a minute, after those, deletes up to `limit` of its rows older than `days`
+     * (WH_COMMAND_RETENTION_DAYS) in one statement of its own; the count deleted or a negative
+     * status.  Intake's import_row ids, say. */
+    int64_t (*prune)(wh_db *db, int64_t days, int64_t limit);
 } wh_service_def;
 
 /* Runs the service until SIGINT/SIGTERM.  Returns the process exit code. */

@@ -24,6 +24,7 @@
 #include <libpq-fe.h>
 
 #include "dongs_fixture.h"
+#include "import_rows.h"
 #include "intake.h"
 #include "roster.h"
 #include "wh/migrate.h"
@@ -720,6 +721,73 @@ static void row_ids_make_each_row_count_once(void **state)
     ctx_reset();
 }
 
+/* import_row is pruned like the command records: by intake's retention hook (intake_prune, what the
+ * framework's tick calls with WH_COMMAND_RETENTION_DAYS and its batch size), ids older than the days
+ * go in batches of at most the limit, recent ones stay; a row whose id was pruned imports as new. */
+static void old_row_ids_are_pruned(void **state)
+{
+    (void)state;
+    if (!url_buf[0]) {
+        skip();
+        return;
+    }
+    wh_db *db = NULL;
+    event_log log = {0};
+    static const wh_principal ops = {.name = "ops-prune", .role = WH_ROLE_OPERATOR};
+    assert_int_equal(open_schema("intake_bulk_prune", &db), 0);
+    assert_int_equal(register_reporter(db, &log), reporter_id);
+    ctx.principal = &ops;
+    const Welfare__Intake__V1__ImportReferralBlockReply *r = block_with_ids(db, &log, 0, 40);
+    int64_t stored = r->rows_ok;
+    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), stored);
+    assert_true(stored > 10);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row WHERE created_at > now() - interval '1 "
+                                "minute'"),
+                     stored);
+    int64_t (*prune)(wh_db *, int64_t, int64_t) =
+        intake_prune; /* service.c's .prune (test_command_roles.c) */
+
+    /* nothing is old yet */
+    assert_int_equal(prune(db, 30, 5000), 0);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), stored);
+
+    /* age the ids of rows 0..19: 31 days, and one only 29 days (inside the retention) */
+    assert_true(scalar(db,
+                       "WITH a AS (UPDATE import_row SET created_at = now() - interval '31 days' "
+                       "WHERE split_part(row_id, '-', 2)::int < 20 RETURNING 1) SELECT count(*) FROM a") > 3);
+    int64_t old = scalar(db, "SELECT count(*) FROM import_row WHERE created_at < now() - interval '30 days'");
+    assert_int_equal(scalar(db,
+                            "WITH a AS (UPDATE import_row SET created_at = now() - interval '29 days' "
+                            "WHERE row_id = (SELECT min(row_id) FROM import_row WHERE created_at < now() - "
+                            "interval '30 days') RETURNING 1) SELECT count(*) FROM a"),
+                     1);
+    old--;
+
+    /* a batch takes at most the limit, the next the rest; the recent and the 29-day-old stay */
+    assert_int_equal(prune(db, 30, 2), 2);
+    assert_int_equal(prune(db, 30, 5000), old - 2);
+    assert_int_equal(prune(db, 30, 5000), 0);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), stored - old);
+    assert_int_equal(
+        scalar(db, "SELECT count(*) FROM import_row WHERE created_at < now() - interval '30 days'"), 0);
+    assert_int_equal(
+        scalar(db, "SELECT count(*) FROM import_row WHERE split_part(row_id, '-', 2)::int >= 20"),
+        scalar(db, "SELECT count(*) FROM import_row") - 1);
+    /* a shorter retention takes the 29-day-old one too */
+    assert_int_equal(prune(db, 28, 5000), 1);
+
+    /* the same 40 rows again: the pruned ones are new (stored a second time), the others already imported */
+    int64_t before = referrals(db);
+    r = block_with_ids(db, &log, 0, 40);
+    assert_int_equal((int64_t)r->n_already_imported_rows, stored - old - 1);
+    assert_int_equal(referrals(db), before + old + 1);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), stored);
+    ctx.principal = NULL;
+    log_free(&log);
+    wh_db_close(&db);
+    ctx_reset();
+}
+
 /* A block that is bad as a whole changes nothing and says why. */
 static void block_checks(void **state)
 {
@@ -752,6 +820,7 @@ int main(void)
         cmocka_unit_test(block_checks),
         cmocka_unit_test(bulk_equals_rows),
         cmocka_unit_test(row_ids_make_each_row_count_once),
+        cmocka_unit_test(old_row_ids_are_pruned),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     wh_pii_shutdown();

@@ -1,9 +1,11 @@
 /*
  * test_command_roles.c — intake's command table, generated from the options in
  * proto/welfare/intake/v1/commands.proto, grants exactly what the hand-written table did before: each
- * command's roles, query flag and summary, in order.
+ * command's roles, query flag and summary, in order.  And the service's retention hook is the prune
+ * of import row ids (tested against PostgreSQL in test_bulk.c).
  */
 #include "command_table.h"
+#include "import_rows.h"
 #include "intake.h"
 
 static const expected_command expected[] = {
@@ -56,8 +58,15 @@ static void table_matches_the_roles_granted_before(void **state)
     assert_command_table(intake_service_def(), expected, sizeof expected / sizeof expected[0]);
 }
 
+static void import_rows_are_pruned_with_the_command_records(void **state)
+{
+    (void)state;
+    assert_ptr_equal(intake_service_def()->prune, intake_prune);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(table_matches_the_roles_granted_before)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(table_matches_the_roles_granted_before),
+                                       cmocka_unit_test(import_rows_are_pruned_with_the_command_records)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
