@@ -286,6 +286,7 @@ typedef struct intake_bulk_row {
     int64_t referral_id;
     size_t first_suspicion, n_suspicions;  /* the row's new suspicions in intake_bulk.suspicions */
     size_t first_recognised, n_recognised; /* its persons recognised by score, in intake_bulk.recognised */
+    size_t fuzzy_capped;                   /* its scored kind's look-ups that met more than the cap */
 } intake_bulk_row;
 
 /* A suspicion a row raised (new: no pair like it was stored or raised by an earlier row). */
@@ -345,6 +346,8 @@ void intake_metrics_register(void);
 void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int suspicions);
 /* n import row ids deleted by the retention (intake_prune). */
 void intake_metrics_import_rows_pruned(int64_t n);
+/* A referral's fuzzy look-ups that met more persons than WH_INTAKE_FUZZY_MAX_CANDIDATES. */
+void intake_metrics_fuzzy_capped(size_t lookups);
 
 /* --- the NFC rekey (store_rekey.c, migrations/0005_nfc_keys.sql) ------------------------------ */
 

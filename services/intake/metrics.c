@@ -12,6 +12,7 @@
 static wh_counter *referrals_by_channel[WELFARE__INTAKE__V1__CHANNEL__CHANNEL_ROSTER + 1];
 static wh_counter *households_new, *households_matched, *blind_spots, *duplicates;
 static wh_counter *enrolments_added, *enrolments_changed, *targets_changed, *import_rows_pruned;
+static wh_counter *fuzzy_capped;
 
 void intake_metrics_register(void)
 {
@@ -39,6 +40,15 @@ void intake_metrics_register(void)
                                          "Persons whose target spells changed (TargetsChanged events)");
     import_rows_pruned = wh_metrics_counter("intake_import_rows_pruned_total", NULL,
                                             "Import row ids deleted after WH_COMMAND_RETENTION_DAYS");
+    fuzzy_capped = wh_metrics_counter("intake_fuzzy_candidates_capped_total", NULL,
+                                      "Fuzzy look-ups (route and person) that met more persons than "
+                                      "WH_INTAKE_FUZZY_MAX_CANDIDATES; the most recent were scored");
+}
+
+void intake_metrics_fuzzy_capped(size_t lookups)
+{
+    if (fuzzy_capped && lookups > 0)
+        wh_counter_add(fuzzy_capped, (uint64_t)lookups);
 }
 
 void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int suspicions)

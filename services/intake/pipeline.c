@@ -164,6 +164,7 @@ int intake_emit_row(wh_ctx *ctx, const intake_bulk *set, const intake_bulk_row *
         return rc;
     intake_metrics_referral(row->m->channel, row->is_new, row->is_new && !row->state.known_to_programme,
                             (int)row->n_suspicions);
+    intake_metrics_fuzzy_capped(row->fuzzy_capped);
     return 0;
 }
 

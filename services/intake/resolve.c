@@ -95,7 +95,8 @@ int intake_resolver_init(intake_resolver *r, const intake_known_person *persons,
     int rc = load_households(r, households, n_households);
     if (rc == 0)
         rc = load_persons(r, persons, n_persons);
-    return rc < 0 ? rc : intake_fuzzy_index_init(r, NULL, 0, max_persons);
+    return rc < 0 ? rc
+                  : intake_fuzzy_index_init(r, NULL, 0, max_persons, INTAKE_FUZZY_MAX_CANDIDATES_DEFAULT);
 }
 
 void intake_resolver_free(intake_resolver *r)
@@ -406,6 +407,7 @@ int intake_resolve(intake_resolver *r, const intake_prepared *p, intake_resoluti
     if (r->failed)
         return WH_INTERNAL;
     matched_households(r, p);
+    out->fuzzy_capped = r->fuzzy.capped;
     if (r->n_hids == 0) {
         const char *key = p->address_key;
         n_same_address = others_of(r, &r->address, &key, 1,

@@ -156,6 +156,7 @@ typedef struct intake_resolution {
     int persons_added;
     size_t first_candidate, n_candidates;  /* its candidates in the resolver's list */
     size_t first_recognised, n_recognised; /* its persons recognised by score, in r->explained */
+    size_t fuzzy_capped;                   /* its routes that met more than max_candidates persons */
 } intake_resolution;
 
 /* A scored pair of one referral's person and a met person (resolve_fuzzy.c). */
@@ -194,7 +195,17 @@ typedef struct intake_fuzzy_index {
     uint32_t *stamp, serial;            /* scored once per referral person */
     intake_fuzzy_hit *hits;             /* the current referral's */
     size_t n_hits, cap_hits;
+    size_t max_candidates;      /* scored per route and referral person, the most recent first */
+    size_t capped;              /* the current referral's routes that had more (intake_fuzzy_hits) */
+    size_t *picked, cap_picked; /* scratch: the address key's candidates, most recent first */
 } intake_fuzzy_index;
+
+/* The candidates one route (a name block, a phone, an address block, an address key) hands the score
+ * for one referral person: the most recent (highest person id) first, at most this many
+ * (WH_INTAKE_FUZZY_MAX_CANDIDATES).  Without a cap, an agency filing thousands of persons under one
+ * block would make every later referral of that block score them all. */
+#define INTAKE_FUZZY_MAX_CANDIDATES_DEFAULT 100
+#define INTAKE_FUZZY_MAX_CANDIDATES_LIMIT   10000
 
 typedef struct intake_resolver {
     intake_keymap by_kind[INTAKE_MATCH_KEYED], phone, address;
@@ -223,10 +234,11 @@ typedef struct intake_resolver {
 int intake_resolver_init(intake_resolver *r, const intake_known_person *persons, size_t n_persons,
                          const intake_known_household *households, size_t n_households, size_t max_referrals,
                          size_t max_persons);
-/* Indexes the scored kind's stored persons (borrowed; call after intake_resolver_init, with the same
- * max_persons).  0 or WH_INTERNAL. */
+/* Indexes the scored kind's stored persons (borrowed, in ascending person id; call after
+ * intake_resolver_init, with the same max_persons); each route hands at most max_candidates of them
+ * to the score, the most recent first.  0 or WH_INTERNAL. */
 int intake_resolver_init_fuzzy(intake_resolver *r, const intake_known_fuzzy *persons, size_t n,
-                               size_t max_persons);
+                               size_t max_persons, size_t max_candidates);
 
 /* Resolves the next referral (p's persons and household, borrowed until the resolver is freed).
  * 0, or WH_INTERNAL (out of memory, or more referrals than max_referrals). */
@@ -244,7 +256,8 @@ void intake_resolver_free(intake_resolver *r);
 
 /* The scored kind (resolve_fuzzy.c): index, add a person, score a referral's persons into
  * r->fuzzy.hits (those at least suspected). */
-int intake_fuzzy_index_init(intake_resolver *r, const intake_known_fuzzy *v, size_t n, size_t max_persons);
+int intake_fuzzy_index_init(intake_resolver *r, const intake_known_fuzzy *v, size_t n, size_t max_persons,
+                            size_t max_candidates);
 void intake_fuzzy_index_free(intake_fuzzy_index *x);
 int intake_fuzzy_index_add(intake_resolver *r, const intake_known_fuzzy *c);
 int intake_fuzzy_hits(intake_resolver *r, const intake_prepared *p);

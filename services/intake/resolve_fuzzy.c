@@ -11,6 +11,12 @@
  *     without a resident number.
  * Two persons who both have a resident number are never scored: the number decides.
  *
+ * Each route hands the score at most max_candidates persons per referral person, the most recent
+ * (highest person id) first: the store reads one more per route (store.c), so a route that had more
+ * is seen here and counted (intake_resolution.fuzzy_capped), alone and in a block alike.  Indexes
+ * ascend with person ids (the store reads in id order; persons added here are newer), and every list
+ * is pushed at its head, so a list walks the most recent first.
+ *
  * Pure: no database, no key.  Plaintext (names, birth dates, phone digits) is borrowed from the
  * caller, which wipes it.
  */
@@ -19,14 +25,17 @@
 
 #include "resolve.h"
 
-int intake_fuzzy_index_init(intake_resolver *r, const intake_known_fuzzy *v, size_t n, size_t max_persons)
+int intake_fuzzy_index_init(intake_resolver *r, const intake_known_fuzzy *v, size_t n, size_t max_persons,
+                            size_t max_candidates)
 {
     intake_fuzzy_index *x = &r->fuzzy;
     intake_fuzzy_index_free(x);
     x->cap = n + max_persons;
+    x->max_candidates = max_candidates;
     x->v = malloc((x->cap ? x->cap : 1) * sizeof *x->v);
     x->stamp = calloc(x->cap ? x->cap : 1, sizeof *x->stamp);
-    if (!x->v || !x->stamp || intake_keymap_init(&x->name, x->cap) < 0 ||
+    x->picked = malloc((x->cap ? x->cap : 1) * sizeof *x->picked);
+    if (!x->v || !x->stamp || !x->picked || intake_keymap_init(&x->name, x->cap) < 0 ||
         intake_keymap_init(&x->address, x->cap) < 0 || intake_keymap_init(&x->phone, x->cap) < 0)
         return WH_INTERNAL;
     for (size_t i = 0; i < n; i++)
@@ -36,9 +45,9 @@ int intake_fuzzy_index_init(intake_resolver *r, const intake_known_fuzzy *v, siz
 }
 
 int intake_resolver_init_fuzzy(intake_resolver *r, const intake_known_fuzzy *persons, size_t n,
-                               size_t max_persons)
+                               size_t max_persons, size_t max_candidates)
 {
-    return intake_fuzzy_index_init(r, persons, n, max_persons);
+    return intake_fuzzy_index_init(r, persons, n, max_persons, max_candidates);
 }
 
 void intake_fuzzy_index_free(intake_fuzzy_index *x)
@@ -49,6 +58,7 @@ void intake_fuzzy_index_free(intake_fuzzy_index *x)
     free(x->v);
     free(x->stamp);
     free(x->hits);
+    free(x->picked);
     memset(x, 0, sizeof *x);
 }
 
@@ -95,13 +105,20 @@ static int add_hit(intake_fuzzy_index *x, size_t person, size_t cand, const inta
     return 0;
 }
 
+/* Two persons who both have a number are never scored, and the store does not read one for the
+ * other: such a candidate is neither scored nor counted against a block's cap. */
+static bool both_numbered(const intake_person_row *person, const intake_known_fuzzy *c)
+{
+    return person->rrn_hash[0] && c->has_rrn;
+}
+
 /* Scores candidate cand against the referral's person k once per person (the stamp). */
 static int consider(intake_resolver *r, const intake_prepared *p, size_t k, size_t cand)
 {
     intake_fuzzy_index *x = &r->fuzzy;
     const intake_person_row *person = &p->persons[k];
     const intake_known_fuzzy *c = &x->v[cand];
-    if (x->stamp[cand] == x->serial || (person->rrn_hash[0] && c->has_rrn))
+    if (x->stamp[cand] == x->serial || both_numbered(person, c))
         return 0;
     x->stamp[cand] = x->serial;
     intake_fuzzy_person who = person->fuzzy;
@@ -111,22 +128,51 @@ static int consider(intake_resolver *r, const intake_prepared *p, size_t k, size
     return res.verdict == INTAKE_FUZZY_DIFFERENT ? 0 : add_hit(x, k, cand, &res);
 }
 
-static int consider_list(intake_resolver *r, const intake_prepared *p, size_t k, int32_t head)
+/* A block's candidates (name block, phone, address block) for person k, the most recent first: the
+ * first max_candidates the store reads for k are scored; one more makes the look-up capped. */
+static int consider_block(intake_resolver *r, const intake_prepared *p, size_t k, int32_t head)
 {
-    for (int32_t i = head; i >= 0; i = r->nodes[i].next)
-        if (consider(r, p, k, (size_t)r->nodes[i].hid) < 0)
+    intake_fuzzy_index *x = &r->fuzzy;
+    size_t taken = 0;
+    for (int32_t i = head; i >= 0; i = r->nodes[i].next) {
+        size_t cand = (size_t)r->nodes[i].hid;
+        if (both_numbered(&p->persons[k], &x->v[cand]))
+            continue;
+        if (taken++ == x->max_candidates) {
+            x->capped++;
+            return 0;
+        }
+        if (consider(r, p, k, cand) < 0)
             return WH_INTERNAL;
+    }
     return 0;
 }
 
-/* The candidates of the live households at the referral's address key. */
+static int most_recent_first(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The persons of the live households at the referral's address key (the store reads every one of
+ * them, numbered or not: all count), the most recent max_candidates of them scored. */
 static int consider_address_key(intake_resolver *r, const intake_prepared *p, size_t k)
 {
+    intake_fuzzy_index *x = &r->fuzzy;
+    size_t n = 0;
     for (int32_t i = intake_keymap_get(&r->address, p->address_key); i >= 0; i = r->nodes[i].next) {
         const intake_resolved_household *e = intake_housemap_get(&r->households, r->nodes[i].hid);
-        if (e && consider_list(r, p, k, e->fuzzy_head - 1) < 0)
-            return WH_INTERNAL;
+        for (int32_t j = e ? e->fuzzy_head - 1 : -1; j >= 0 && n < x->n; j = r->nodes[j].next)
+            x->picked[n++] = (size_t)r->nodes[j].hid;
     }
+    qsort(x->picked, n, sizeof *x->picked, most_recent_first);
+    if (n > x->max_candidates) {
+        x->capped++;
+        n = x->max_candidates;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (consider(r, p, k, x->picked[i]) < 0)
+            return WH_INTERNAL;
     return 0;
 }
 
@@ -143,15 +189,16 @@ int intake_fuzzy_hits(intake_resolver *r, const intake_prepared *p)
     intake_fuzzy_index *x = &r->fuzzy;
     bool by_address_key = names_unnumbered(p);
     x->n_hits = 0;
+    x->capped = 0;
     for (size_t k = 0; k < p->n_persons; k++) {
         const intake_person_row *person = &p->persons[k];
         if (++x->serial == 0) { /* wrapped: every stamp is stale again */
             memset(x->stamp, 0, x->cap * sizeof *x->stamp);
             x->serial = 1;
         }
-        if (consider_list(r, p, k, intake_keymap_get(&x->name, person->name_block)) < 0 ||
-            consider_list(r, p, k, intake_keymap_get(&x->phone, person->phone_hash)) < 0 ||
-            consider_list(r, p, k, intake_keymap_get(&x->address, p->address_block)) < 0 ||
+        if (consider_block(r, p, k, intake_keymap_get(&x->name, person->name_block)) < 0 ||
+            consider_block(r, p, k, intake_keymap_get(&x->phone, person->phone_hash)) < 0 ||
+            consider_block(r, p, k, intake_keymap_get(&x->address, p->address_block)) < 0 ||
             (by_address_key && consider_address_key(r, p, k) < 0))
             return WH_INTERNAL;
     }

@@ -13,6 +13,7 @@
 #include "intake_commands.h"
 #include "roster.h"
 #include "safety_net.h"
+#include "store_fuzzy.h"
 #include "survey.h"
 #include "welfare/case/v1/events.pb-c.h"
 #include "welfare/registry/v1/events.pb-c.h"
@@ -101,8 +102,14 @@ static int start(wh_service *svc)
         wh_log_error("WH_INTAKE_BULK_WRITE must be copy or unnest", NULL);
         return WH_INVALID_ARGUMENT;
     }
-    int rc = wh_pii_init_file(path);
+    int64_t max_candidates;
+    int rc = wh_config_int("WH_INTAKE_FUZZY_MAX_CANDIDATES", INTAKE_FUZZY_MAX_CANDIDATES_DEFAULT, 1,
+                           INTAKE_FUZZY_MAX_CANDIDATES_LIMIT, &max_candidates);
     if (rc < 0)
+        return rc;
+    intake_fuzzy_max_candidates = (size_t)max_candidates;
+    wh_log_info("fuzzy matching", "{s:I}", "max_candidates", (json_int_t)max_candidates);
+    if ((rc = wh_pii_init_file(path)) < 0)
         return rc;
     if ((rc = rekey_nfc(svc)) < 0)
         return rc;

@@ -30,18 +30,32 @@ const wh_db_statement intake_statements[] = {
      "WHERE phone_hash = ANY ($3::text[])"},
     /* The persons the scored kind can meet (resolve_fuzzy.c): without a number by name block ($1),
      * address block ($2) or phone ($3) of any row; anyone by name block ($4) or phone ($5) of a person
-     * without a number, or in a live household at the address key ($6) of a row naming one. */
+     * without a number, or in a live household at the address key ($6) of a row naming one.  Per block
+     * and route the most recent $7 (WH_INTAKE_FUZZY_MAX_CANDIDATES + 1: one more shows the resolver
+     * the cap was reached), by the (block, id) indexes of 0012_fuzzy_recent.sql: ordered by block and
+     * id, so no plan walks the primary key backwards past a block's every person, and read by
+     * "= ANY (ARRAY (…))", probes rather than a merge over every person (EXPLAIN: docs/benchmarks.md). */
     {"intake_bulk_fuzzy",
      "SELECT p.id, p.household_id, p.rrn_hash IS NOT NULL, p.name_sealed, COALESCE(p.birth_date::text, ''), "
      "COALESCE(p.birth_year, 0), COALESCE(p.sex, ''), p.phone_hash, p.phone_sealed, p.name_block, "
-     "p.address_block FROM person p WHERE p.id IN ("
-     "SELECT id FROM person WHERE rrn_hash IS NULL AND name_block = ANY ($1::text[]) "
-     "UNION SELECT id FROM person WHERE rrn_hash IS NULL AND address_block = ANY ($2::text[]) "
-     "UNION SELECT id FROM person WHERE rrn_hash IS NULL AND phone_hash = ANY ($3::text[]) "
-     "UNION SELECT id FROM person WHERE name_block = ANY ($4::text[]) "
-     "UNION SELECT id FROM person WHERE phone_hash = ANY ($5::text[]) "
-     "UNION SELECT q.id FROM household h JOIN person q ON q.household_id = h.id "
-     "WHERE h.address_key = ANY ($6::text[]) AND h.merged_into IS NULL) ORDER BY p.id"},
+     "p.address_block FROM person p WHERE p.id = ANY (ARRAY ("
+     "SELECT q.id FROM (SELECT DISTINCT b FROM unnest($1::text[]) AS u (b)) k CROSS JOIN LATERAL ("
+     "SELECT id FROM person WHERE rrn_hash IS NULL AND name_block = k.b "
+     "ORDER BY name_block DESC, id DESC LIMIT $7::integer) q "
+     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($2::text[]) AS u (b)) k CROSS JOIN LATERAL ("
+     "SELECT id FROM person WHERE rrn_hash IS NULL AND address_block = k.b "
+     "ORDER BY address_block DESC, id DESC LIMIT $7::integer) q "
+     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($3::text[]) AS u (b)) k CROSS JOIN LATERAL ("
+     "SELECT id FROM person WHERE rrn_hash IS NULL AND phone_hash = k.b "
+     "ORDER BY phone_hash DESC, id DESC LIMIT $7::integer) q "
+     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($4::text[]) AS u (b)) k CROSS JOIN LATERAL ("
+     "SELECT id FROM person WHERE name_block = k.b ORDER BY name_block DESC, id DESC LIMIT $7::integer) q "
+     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($5::text[]) AS u (b)) k CROSS JOIN LATERAL ("
+     "SELECT id FROM person WHERE phone_hash = k.b ORDER BY phone_hash DESC, id DESC LIMIT $7::integer) q "
+     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($6::text[]) AS u (b)) k CROSS JOIN LATERAL ("
+     "SELECT r.id FROM household h JOIN person r ON r.household_id = h.id "
+     "WHERE h.address_key = k.b AND h.merged_into IS NULL ORDER BY r.id DESC LIMIT $7::integer) q)) "
+     "ORDER BY p.id"},
     /* The households of those persons, and those at the rows' addresses. */
     {"intake_bulk_households",
      "SELECT id, dong_code, latitude, longitude, risk_score, known_to_programme, first_reported_on::text, "

@@ -170,7 +170,8 @@ static int resolve_rows(intake_resolver *s, const reads *rd, intake_bulk *b)
         rc = intake_resolver_init(s, k.persons, k.n_persons, k.households, k.n_households, b->n_rows,
                                   block_persons);
     if (rc == 0)
-        rc = intake_resolver_init_fuzzy(s, rd->fuzzy.persons, rd->fuzzy.n, block_persons);
+        rc = intake_resolver_init_fuzzy(s, rd->fuzzy.persons, rd->fuzzy.n, block_persons,
+                                        intake_fuzzy_max_candidates);
     for (size_t i = 0; rc == 0 && i < b->n_rows; i++) {
         intake_bulk_row *row = &b->rows[i];
         intake_resolution res;
@@ -178,6 +179,7 @@ static int resolve_rows(intake_resolver *s, const reads *rd, intake_bulk *b)
         row->state = res.state;
         row->is_new = res.is_new;
         row->persons_added = res.persons_added;
+        row->fuzzy_capped = res.fuzzy_capped;
         row->n_suspicions = row->first_suspicion = 0;
         if (rc == 0)
             rc = keep_recognised(s, &res, b, row);

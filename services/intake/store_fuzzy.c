@@ -12,6 +12,8 @@
 #include "wh/log.h"
 #include "wh/sqlarray.h"
 
+size_t intake_fuzzy_max_candidates = INTAKE_FUZZY_MAX_CANDIDATES_DEFAULT;
+
 enum {
     ANY_NAME,
     ANY_ADDRESS,
@@ -65,6 +67,7 @@ static int query(wh_db *db, const intake_bulk *b, intake_fuzzy_read *out)
         rc = v ? 0 : WH_INTERNAL;
         wh_params_text(&p, v);
     }
+    wh_params_i64(&p, (int64_t)intake_fuzzy_max_candidates + 1);
     if (rc == 0 && !(out->result = wh_db_query(db, "intake_bulk_fuzzy", &p)))
         rc = wh_db_last_status(db);
     for (int k = 0; k < N_ARRAYS; k++)

@@ -17,8 +17,13 @@ typedef struct intake_fuzzy_read {
     size_t n_opened;
 } intake_fuzzy_read;
 
-/* Reads (intake_bulk_fuzzy) and opens.  A person whose name cannot be opened is logged and not
- * scored.  0 or a negative status; intake_fuzzy_read_free always. */
+/* The persons one route hands the score per referral person, the most recent first (service.c reads
+ * WH_INTAKE_FUZZY_MAX_CANDIDATES at start; resolve.h's INTAKE_FUZZY_MAX_CANDIDATES_DEFAULT). */
+extern size_t intake_fuzzy_max_candidates;
+
+/* Reads (intake_bulk_fuzzy, at most intake_fuzzy_max_candidates + 1 per block and route) and opens.  A person
+ * whose name cannot be opened is logged and not scored.  0 or a negative status; intake_fuzzy_read_free
+ * always. */
 int intake_store_fuzzy_read(wh_db *db, const intake_bulk *b, intake_fuzzy_read *out);
 void intake_fuzzy_read_free(intake_fuzzy_read *r);
 

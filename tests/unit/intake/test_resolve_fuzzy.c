@@ -90,7 +90,7 @@ static void init(intake_resolver *r, const intake_known_household *hh, size_t nh
                  const intake_known_fuzzy *ff, size_t nf)
 {
     assert_int_equal(intake_resolver_init(r, NULL, 0, hh, nh, 4, 8), 0);
-    assert_int_equal(intake_resolver_init_fuzzy(r, ff, nf, 8), 0);
+    assert_int_equal(intake_resolver_init_fuzzy(r, ff, nf, 8, INTAKE_FUZZY_MAX_CANDIDATES_DEFAULT), 0);
 }
 
 static void unnumbered_person_recognised(void **state)
