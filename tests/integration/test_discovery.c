@@ -83,6 +83,8 @@ static void set_up(void)
 {
     define_dong(sc.a, sc.a, WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC);
     define_dong(sc.b, sc.a, WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_SPHERE);
+    /* intake refuses a referral naming a dong it has not applied yet (dongs.c) */
+    assert_true(itest_wait_caught_up("intake", "routing", 30));
     Welfare__Routing__V1__RegisterStaff s = WELFARE__ROUTING__V1__REGISTER_STAFF__INIT;
     s.name = "Itest discovery case manager";
     s.role = WELFARE__COMMON__V1__STAFF_ROLE__STAFF_ROLE_CASE_MANAGER;
