@@ -32,14 +32,15 @@
 #include "wh/sqlarray.h"
 #include "wh/util.h"
 
-#define WH_BATCH_MAX_DEFAULT 256
-#define WH_MAX_FRAME_DEFAULT (1024 * 1024)      /* a larger command gets TOO_LARGE */
-#define WH_HARD_FRAME_LIMIT  (16 * 1024 * 1024) /* libzmq drops the peer above this */
-#define WH_FETCH_MAX_DEFAULT 500
-#define WH_FETCH_TIMEOUT_MS  5000
-#define WH_TICK_MS           1000
-#define WH_ROUTER_SNDHWM     128 /* replies queued per connection (≥ welfarectl's window of 64); then dropped */
-#define WH_ROUTER_RCVHWM     128 /* commands queued per connection; a client beyond it waits */
+#define WH_BATCH_MAX_DEFAULT         256
+#define WH_MAX_FRAME_DEFAULT         (1024 * 1024)      /* a larger command gets TOO_LARGE */
+#define WH_HARD_FRAME_LIMIT          (16 * 1024 * 1024) /* libzmq drops the peer above this */
+#define WH_FETCH_MAX_DEFAULT         500
+#define WH_FETCH_TIMEOUT_MS          5000
+#define WH_FETCH_LIVENESS_DEFAULT_MS 15000 /* an idle stream's fetch when no hint came */
+#define WH_TICK_MS                   1000
+#define WH_ROUTER_SNDHWM             128 /* replies queued per connection (≥ welfarectl's window of 64); then dropped */
+#define WH_ROUTER_RCVHWM             128 /* commands queued per connection; a client beyond it waits */
 #define WH_PEER_UNREAD_MAX_BYTES                                                                             \
     (256 * 1024) /* unsent bytes of a connection: its commands wait (peer_bounds.c) */
 #define WH_FETCH_MAX_BYTES    (256 * 1024) /* events per FetchEvents reply, in bytes (at least one event) */
@@ -163,6 +164,7 @@ struct wh_service {
 
     /* settings */
     int64_t batch_max, max_frame, fetch_max, retention_days;
+    int64_t liveness_ms; /* WH_FETCH_LIVENESS_MS: an idle stream's fetch without hints */
     uint64_t ticks;
     int worked; /* 2 after a batch or an applied event, counted down on each idle tick (memory) */
 
@@ -329,8 +331,11 @@ void wh_hints_stop(wh_service *svc);
 /* --- consumer.c ------------------------------------------------------------------------------- */
 
 int wh_consumers_start(wh_service *svc);
-/* On the tick: poll streams whose fetch is not in flight, retry what failed. */
+/* On the tick: fetch the streams that are ahead, retry what failed, and the liveness fetch of a
+ * stream not fetched for WH_FETCH_LIVENESS_MS (an idle stream is not polled every tick). */
 void wh_consumers_tick(wh_service *svc);
+/* Now, every stream whose fetch is not in flight (at start, the database back). */
+void wh_consumers_poll(wh_service *svc);
 void wh_consumers_stop(wh_service *svc);
 
 #endif

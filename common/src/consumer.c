@@ -3,8 +3,13 @@
  * each event exactly once.
  *
  * The position (the last sequence applied) lives in consumer_position, in this service's schema.
- * We ask the producer for the events after it (FetchEvents on its command socket) at start, on each
- * tick, when a StreamHead hint says the stream grew, and right after a full batch.  The events of one
+ * We ask the producer for the events after it (FetchEvents on its command socket) at start, when a
+ * StreamHead hint (or a reply) says the stream is ahead of the position, right after a full batch
+ * (while behind), to retry what failed on the next tick, and — the safety net for lost hints — once
+ * every WH_FETCH_LIVENESS_MS (15 s) without any fetch.  An idle consumer therefore sends one
+ * FetchEvents per liveness period, not one a tick.  At most one FetchEvents is in flight per stream:
+ * one left unanswered for WH_FETCH_TIMEOUT_MS is abandoned with its connection (the DEALER
+ * reconnects, so its late reply cannot arrive beside the next one's).  The events of one
  * reply are applied in one transaction together with the new position, so an event's effect and the
  * position that says it happened commit together: after any crash the stream resumes exactly after
  * the last committed event.  Sequences are checked: an event at or below the position is a duplicate
@@ -34,17 +39,20 @@ struct wh_consumer {
     wh_zsock dealer, sub;
     wh_arena *arena;
     bool position_loaded, in_flight;
-    bool hold; /* a fetch was refused or an event failed: wait for the next tick */
+    bool hold;  /* a fetch was refused or an event failed: wait for the next tick */
+    bool retry; /* the tick after a hold: fetch then, whatever the head says */
     uint64_t position, head, sent_ns;
+    uint64_t last_fetch_ns; /* the last FetchEvents sent: the liveness fetch counts from it */
     char request_id[WH_UUID_LEN + 1];
     uint64_t failing_sequence;
     int attempts;
     int open_sockets; /* while stopping */
     wh_gauge *position_gauge, *lag_gauge;
     wh_counter *applied, *parked, *failures;
-    wh_histogram *fetch_seconds; /* FetchEvents sent → its reply */
-    wh_histogram *apply_seconds; /* one fetched batch: begin → commit */
-    wh_histogram *event_seconds; /* an event's emission by its producer → its apply committed here */
+    wh_counter *fetches, *abandoned; /* FetchEvents sent; left unanswered and their connection dropped */
+    wh_histogram *fetch_seconds;     /* FetchEvents sent → its reply */
+    wh_histogram *apply_seconds;     /* one fetched batch: begin → commit */
+    wh_histogram *event_seconds;     /* an event's emission by its producer → its apply committed here */
 };
 
 typedef struct run_result {
@@ -346,6 +354,24 @@ static void update_gauges(wh_consumer *c)
     wh_gauge_set(c->lag_gauge, c->head > c->position ? (double)(c->head - c->position) : 0);
 }
 
+/* A FetchEvents left unanswered for WH_FETCH_TIMEOUT_MS (the producer restarted, the network lost
+ * it) is given up together with its connection: the DEALER drops it and connects again, so a late
+ * reply cannot come in beside the next request's and the producer never sees two from us. */
+static void abandon_request(wh_consumer *c)
+{
+    const char *endpoint = wh_config_bus_endpoint(c->stream);
+
+    c->in_flight = false;
+    c->retry = true; /* a send refused while the connection comes back is tried on the next tick */
+    wh_counter_add(c->abandoned, 1);
+    wh_log_warn("no FetchEvents reply; reconnecting to ask again", "{s:s, s:i}", "stream", c->stream,
+                "timeout_ms", WH_FETCH_TIMEOUT_MS);
+    if (endpoint == NULL || zmq_disconnect(c->dealer.sock, endpoint) != 0 ||
+        zmq_connect(c->dealer.sock, endpoint) != 0)
+        wh_log_error("cannot reconnect to a stream's producer", "{s:s, s:s}", "stream", c->stream, "error",
+                     zmq_strerror(zmq_errno()));
+}
+
 /* Asks for the stream's events after `after` (the position, or the last event of a reply not yet
  * applied: see on_reply); at most one request in flight. */
 static void fetch_after(wh_consumer *c, uint64_t after)
@@ -358,8 +384,11 @@ static void fetch_after(wh_consumer *c, uint64_t after)
 
     if (!svc->db_up || svc->stopping)
         return;
-    if (c->in_flight && wh_mono_ns() - c->sent_ns < (uint64_t)WH_FETCH_TIMEOUT_MS * 1000000)
-        return;
+    if (c->in_flight) {
+        if (wh_mono_ns() - c->sent_ns < (uint64_t)WH_FETCH_TIMEOUT_MS * 1000000)
+            return;
+        abandon_request(c);
+    }
     if (!c->position_loaded) {
         if (wh_bus_position_load(svc->db, c->stream, &c->position) != 0)
             return;
@@ -386,6 +415,10 @@ static void fetch_after(wh_consumer *c, uint64_t after)
         n = welfare__bus__v1__envelope__pack(&env, frame);
         c->in_flight = zmq_send(c->dealer.sock, frame, n, ZMQ_DONTWAIT) == (int)n;
         c->sent_ns = wh_mono_ns();
+        if (c->in_flight) {
+            c->last_fetch_ns = c->sent_ns;
+            wh_counter_add(c->fetches, 1);
+        }
         wh_zsock_kick(&c->dealer);
     }
     free(frame);
@@ -515,6 +548,10 @@ static void register_metrics(wh_consumer *c)
         wh_metrics_counter("wh_bus_events_applied_total", labels, "Events applied (or passed), per stream");
     c->failures = wh_metrics_counter("wh_bus_event_failures_total", labels, "Event handler failures");
     c->parked = wh_metrics_counter("wh_bus_dead_letters_total", labels, "Events parked in dead_letter");
+    c->fetches = wh_metrics_counter("wh_bus_fetches_total", labels, "FetchEvents sent to the producer");
+    c->abandoned =
+        wh_metrics_counter("wh_bus_fetches_abandoned_total", labels,
+                           "FetchEvents left unanswered for the timeout, their connection dropped");
     c->fetch_seconds = wh_metrics_histogram("wh_bus_fetch_seconds", labels,
                                             "FetchEvents round trips to the producer, per stream");
     c->apply_seconds = wh_metrics_histogram("wh_bus_apply_seconds", labels,
@@ -602,11 +639,37 @@ int wh_consumers_start(wh_service *svc)
         if (rc != 0)
             return rc;
     }
-    wh_consumers_tick(svc);
+    wh_consumers_poll(svc);
     return 0;
 }
 
+/* Whether the tick should ask: the stream is ahead (a hint or a reply said so and nothing is in
+ * flight to bring it), something failed on the last tick, the position must be read again, a
+ * request went unanswered, or the liveness period passed without any fetch. */
+static bool fetch_due(const wh_consumer *c, uint64_t now_ns)
+{
+    if (c->in_flight)
+        return now_ns - c->sent_ns >= (uint64_t)WH_FETCH_TIMEOUT_MS * 1000000;
+    return c->retry || !c->position_loaded || c->head > c->position ||
+           now_ns - c->last_fetch_ns >= (uint64_t)c->svc->liveness_ms * 1000000;
+}
+
 void wh_consumers_tick(wh_service *svc)
+{
+    uint64_t now = wh_mono_ns();
+
+    for (size_t i = 0; i < svc->n_consumers; i++) {
+        wh_consumer *c = svc->consumers[i];
+        c->retry = c->hold;
+        c->hold = false;
+        if (fetch_due(c, now))
+            fetch(c);
+        c->retry = c->retry && !c->in_flight; /* not sent (the database, the socket): next tick */
+        update_gauges(c);
+    }
+}
+
+void wh_consumers_poll(wh_service *svc)
 {
     for (size_t i = 0; i < svc->n_consumers; i++) {
         svc->consumers[i]->hold = false;

@@ -11,6 +11,7 @@
  *   WH_BATCH_MAX                       commands per transaction (default 256)
  *   WH_MAX_FRAME_BYTES                 largest command accepted (default 1 MiB; larger: TOO_LARGE)
  *   WH_FETCH_MAX                       events per FetchEvents reply (default 500)
+ *   WH_FETCH_LIVENESS_MS               an idle subscribed stream's fetch without hints (default 15000)
  *   WH_DB_START_TIMEOUT                seconds to wait for PostgreSQL at start (default 60)
  *   WH_COMMAND_RETENTION_DAYS          how long a command's reply is kept for retries (default 30)
  *   WH_HTTP_PORT, WH_HTTP_BIND         the operations endpoint
@@ -37,8 +38,8 @@ static int usage(const wh_service_def *def, FILE *to)
             "Runs the %s service until SIGINT or SIGTERM.  Configured by the environment:\n"
             "  WH_DB_URL, WH_DB_PASSWORD[_FILE], WH_SECRET_KEY_FILE, WH_ALLOWLIST_FILE,\n"
             "  WH_BUS_BIND, WH_HINTS_BIND, WH_<SERVICE>_BUS, WH_<SERVICE>_HINTS, WH_HTTP_PORT,\n"
-            "  WH_BATCH_MAX, WH_MAX_FRAME_BYTES, WH_FETCH_MAX, WH_DB_START_TIMEOUT,\n"
-            "  WH_COMMAND_RETENTION_DAYS, WH_LOG_LEVEL.\n"
+            "  WH_BATCH_MAX, WH_MAX_FRAME_BYTES, WH_FETCH_MAX, WH_FETCH_LIVENESS_MS,\n"
+            "  WH_DB_START_TIMEOUT, WH_COMMAND_RETENTION_DAYS, WH_LOG_LEVEL.\n"
             "See services/%s/README.md.\n",
             def->name, def->name, def->name);
     return to == stdout ? 0 : 2;
@@ -49,7 +50,9 @@ static int read_settings(wh_service *svc)
     if (wh_config_int("WH_BATCH_MAX", WH_BATCH_MAX_DEFAULT, 1, 10000, &svc->batch_max) != 0 ||
         wh_config_int("WH_MAX_FRAME_BYTES", WH_MAX_FRAME_DEFAULT, 1024, WH_HARD_FRAME_LIMIT,
                       &svc->max_frame) != 0 ||
-        wh_config_int("WH_FETCH_MAX", WH_FETCH_MAX_DEFAULT, 1, 10000, &svc->fetch_max) != 0)
+        wh_config_int("WH_FETCH_MAX", WH_FETCH_MAX_DEFAULT, 1, 10000, &svc->fetch_max) != 0 ||
+        wh_config_int("WH_FETCH_LIVENESS_MS", WH_FETCH_LIVENESS_DEFAULT_MS, 1000, 300000,
+                      &svc->liveness_ms) != 0)
         return WH_INVALID_ARGUMENT;
     return 0;
 }

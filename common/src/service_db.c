@@ -97,7 +97,7 @@ static void on_reconnect(uv_timer_t *t)
     wh_http_set_ready(svc->http, true);
     wh_gauge_set(svc->ready_gauge, 1);
     wh_log_info("database connection restored", NULL);
-    wh_consumers_tick(svc);
+    wh_consumers_poll(svc);
 }
 
 void wh_service_db_lost(wh_service *svc)
