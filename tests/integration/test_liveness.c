@@ -103,8 +103,8 @@ static void missed_hints_caught_up_by_liveness_fetch(void **state)
                                  "wh_service_wait_ready reporting 60"),
                      0);
     if (!caught_up || took > LIVENESS_MS + SLACK_MS)
-        fail_msg("reporting, deaf to intake's hints, caught up after %lld ms (liveness %d ms)", (long long)took,
-                 LIVENESS_MS);
+        fail_msg("reporting, deaf to intake's hints, caught up after %lld ms (liveness %d ms)",
+                 (long long)took, LIVENESS_MS);
     assert_true(counted);
     itest_kpi_assert_equal(&want, &got);
 }
