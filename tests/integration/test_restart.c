@@ -44,6 +44,7 @@ typedef struct flow {
     int timeout_ms, retries;
     int risk; /* ITEST_RISK_LOW (0) or ITEST_RISK_HIGH: then each referral opens a case */
     atomic_int sent, failed;
+    atomic_bool go_on; /* the submitter holds at two thirds until the interruption is over */
     int64_t referral_ids[N_REFERRALS];
     char first_error[700];
 } flow;
@@ -70,6 +71,8 @@ static void *submit_all(void *arg)
     flow *f = arg;
     whc *c = itest_client_with("intake", f->timeout_ms, f->retries);
     for (int i = 0; i < N_REFERRALS; i++) {
+        for (int wait = 0; i == 2 * N_REFERRALS / 3 && !atomic_load(&f->go_on) && wait < 60000; wait++)
+            usleep(1000);
         itest_referral r;
         char id[WH_UUID_LEN + 1];
         Welfare__Intake__V1__SubmitReferralReply *reply = NULL;
@@ -100,7 +103,9 @@ static void wait_sent(flow *f, int at_least)
 }
 
 /* Runs the submitter; a third of the way through runs stop_cmd, waits (until two thirds when the
- * flow can go on without what was stopped, else a second), runs start_cmd, and waits for the end. */
+ * flow can go on without what was stopped, else a second), runs start_cmd, and waits for the end.
+ * The submitter holds at two thirds until start_cmd has run, so the interruption is mid-stream
+ * however slowly the stop and start commands run on a loaded machine. */
 static void interrupt_mid_flow(flow *f, const char *stop_cmd, const char *start_cmd, bool flow_goes_on)
 {
     pthread_t t;
@@ -113,6 +118,7 @@ static void interrupt_mid_flow(flow *f, const char *stop_cmd, const char *start_
     else
         sleep(1); /* the submitter is stuck resending the same id */
     assert_int_equal(itest_stack(start_cmd), 0);
+    atomic_store(&f->go_on, true);
     pthread_join(t, NULL);
     if (atomic_load(&f->failed) != 0)
         fail_msg("%d referrals failed; first: %s", atomic_load(&f->failed), f->first_error);
