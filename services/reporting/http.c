@@ -154,7 +154,7 @@ int reporting_http_build_table(const reporting_table_request *q, reporting_table
 
 static void serve_api(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
-    static __thread reporting_form_input in;
+    static reporting_form_input in;
     reporting_report r;
     const char *field = "", *why = "";
     int status = report_for(req, &in, &r, &field, &why);
@@ -194,8 +194,8 @@ static char *dashboard_form(const wh_http_request *req, const reporting_form_vie
 
 static void serve_dashboard(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
-    static __thread reporting_form_input in;
-    static __thread char shown[REPORTING_DONGS_ARG];
+    static reporting_form_input in;
+    static char shown[REPORTING_DONGS_ARG];
     reporting_report r;
     const char *field = "", *why = "";
     int status = report_for(req, &in, &r, &field, &why);

@@ -238,8 +238,8 @@ static char *error_json(const char *field, const char *why)
 
 static void serve_api(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
-    static __thread reporting_form_input in;
-    static __thread figures fg;
+    static reporting_form_input in;
+    static figures fg;
     int what = (int)(intptr_t)arg;
     const char *field = "", *why = "";
     int status = figures_for(req, what, &in, &fg, &field, &why);
@@ -252,9 +252,9 @@ static void serve_api(void *arg, const wh_http_request *req, wh_http_response *r
 
 static void serve_page(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
-    static __thread reporting_form_input in;
-    static __thread figures fg;
-    static __thread char used[REPORTING_DONGS_ARG];
+    static reporting_form_input in;
+    static figures fg;
+    static char used[REPORTING_DONGS_ARG];
     const char *field = "", *why = "";
     int status = figures_for(req, SURVEYS | NET, &in, &fg, &field, &why);
     reporting_form_view v = reporting_form_view_of(req, &in, status == 0, used, sizeof used);

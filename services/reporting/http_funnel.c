@@ -180,9 +180,9 @@ static void respond(wh_http_response *resp, int status, const char *type, char *
 
 static void serve_funnel(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
-    static __thread reporting_form_input in;
-    static __thread reporting_funnel fu;
-    static __thread char used[REPORTING_DONGS_ARG];
+    static reporting_form_input in;
+    static reporting_funnel fu;
+    static char used[REPORTING_DONGS_ARG];
     const char *field = "", *why = "";
     int status = funnel_for(req, &in, &fu, &field, &why);
     if (arg != NULL) { /* the API */

@@ -79,8 +79,8 @@ typedef enum { AS_JSON, AS_CSV, AS_XLSX } table_format;
 
 static void serve_table(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
-    static __thread reporting_table t;
-    static __thread reporting_form_input a;
+    static reporting_table t;
+    static reporting_form_input a;
     const char *field = "", *why = "";
     int status = table_for(req, &a, &t, &field, &why);
     char *body = NULL;
@@ -127,9 +127,9 @@ static void table_codes(const reporting_table *t, char *out, size_t size)
 
 static void serve_compare_page(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
-    static __thread reporting_table t;
-    static __thread reporting_form_input a;
-    static __thread char used[REPORTING_DONGS_ARG];
+    static reporting_table t;
+    static reporting_form_input a;
+    static char used[REPORTING_DONGS_ARG];
     static const char *const cmp_names[] = {"", "before-after", "treated", "both"};
     const char *field = "", *why = "";
     int status = table_for(req, &a, &t, &field, &why);

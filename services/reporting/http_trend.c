@@ -139,9 +139,9 @@ static char *page(const wh_http_request *req, const reporting_form_view *v, cons
 
 static void serve_trend(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
-    static __thread trend t;
-    static __thread reporting_form_input in;
-    static __thread char shown[REPORTING_DONGS_ARG];
+    static trend t;
+    static reporting_form_input in;
+    static char shown[REPORTING_DONGS_ARG];
     const char *field = "dongs", *why = "too many dong codes";
     int rc = reporting_form_read(req, &in, &field, &why) != 0 ? WH_INVALID_ARGUMENT : 0;
     if (rc == 0)
