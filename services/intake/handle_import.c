@@ -25,6 +25,10 @@ intake_bulk_write intake_bulk_write_mode = INTAKE_BULK_COPY;
 typedef struct block_run {
     const Welfare__Intake__V1__ImportReferralBlock *m;
     intake_import_rows ids;
+    const char **row_id;                        /* per block row: ImportRow.row_id */
+    const ProtobufCMessage **referral;          /* per block row: what its digest covers */
+    bool *stored;                               /* per block row: stored by this block */
+    Welfare__Intake__V1__SubmitReferral *plain; /* per block row: its referral without a row_id */
     intake_pipeline b;
     size_t n_run, *at, *pos;
     int64_t *referral_of; /* per block row: the referral stored now, or 0 */
@@ -150,10 +154,12 @@ static int run_rows(wh_ctx *ctx, block_run *run)
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "%s", what);
     for (size_t k = 0; k < run->n_run; k++)
-        if (run->b.w && run->b.w[k].status == 0 && run->b.w[k].row)
+        if (run->b.w && run->b.w[k].status == 0 && run->b.w[k].row) {
             run->referral_of[run->at[k]] = run->b.w[k].row->referral_id;
-    if ((rc = intake_import_rows_record(wh_ctx_db(ctx), sender(ctx), run->m, &run->ids, run->referral_of)) <
-        0)
+            run->stored[run->at[k]] = true;
+        }
+    if ((rc = intake_import_rows_record(wh_ctx_db(ctx), sender(ctx), &run->ids, run->stored,
+                                        run->referral_of)) < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not record the block's row ids");
     return 0;
 }
@@ -169,9 +175,20 @@ int intake_handle_import_block(wh_ctx *ctx, const ProtobufCMessage *req, Protobu
     run.at = malloc(m->n_rows * sizeof *run.at);
     run.pos = malloc(m->n_rows * sizeof *run.pos);
     run.referral_of = calloc(m->n_rows, sizeof *run.referral_of);
-    if (!r || !run.at || !run.pos || !run.referral_of)
+    run.row_id = calloc(m->n_rows, sizeof *run.row_id);
+    run.referral = calloc(m->n_rows, sizeof *run.referral);
+    run.stored = calloc(m->n_rows, sizeof *run.stored);
+    run.plain = malloc(m->n_rows * sizeof *run.plain);
+    if (!r || !run.at || !run.pos || !run.referral_of || !run.row_id || !run.referral || !run.stored ||
+        !run.plain)
         rc = wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
-    else if ((rc = intake_import_rows_begin(wh_ctx_db(ctx), sender(ctx), m, &run.ids)) < 0)
+    for (size_t i = 0; rc == 0 && i < m->n_rows; i++)
+        if (m->rows[i]) {
+            run.row_id[i] = m->rows[i]->row_id;
+            run.referral[i] = intake_referral_digested(m->rows[i]->referral, &run.plain[i]);
+        }
+    if (rc == 0 && (rc = intake_import_rows_begin(wh_ctx_db(ctx), sender(ctx), m->n_rows, run.row_id,
+                                                  run.referral, &run.ids)) < 0)
         rc = wh_ctx_fail(ctx, rc, NULL, "could not read the block's row ids");
     if (rc == 0) {
         welfare__intake__v1__import_referral_block_reply__init(r);
@@ -184,5 +201,9 @@ int intake_handle_import_block(wh_ctx *ctx, const ProtobufCMessage *req, Protobu
     free(run.at);
     free(run.pos);
     free(run.referral_of);
+    free(run.row_id);
+    free(run.referral);
+    free(run.stored);
+    free(run.plain);
     return rc;
 }

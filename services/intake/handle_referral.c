@@ -3,12 +3,15 @@
  *
  * A referral alone goes through the one pipeline (pipeline.c) as an array of one: the same checks,
  * resolver (resolve.c) and writes (store_bulk.c) as a batch or a block, so the three cannot drift.
- * This file holds the events every path emits and SubmitReferral's reply.
+ * This file holds the events every path emits and SubmitReferral's reply.  A referral with a row_id
+ * (welfarectl --row-by-row) is an import row: its id is looked up and recorded like a block row's
+ * (import_rows.c), so a row stored before — alone or in a block — is answered already_imported.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "import_rows.h"
 #include "intake.h"
 
 int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, const intake_bulk_suspicion *s,
@@ -114,9 +117,39 @@ int intake_referral_reply(wh_ctx *ctx, const intake_household_state *state, int6
     return 0;
 }
 
-int intake_handle_submit_referral(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+/* A referral sent as an import row (row_id set): r says whether its id was stored before.  0, or the
+ * failure recorded. */
+static int row_begin(wh_ctx *ctx, const Welfare__Intake__V1__SubmitReferral *m, const char *const *id,
+                     intake_import_rows *r)
 {
-    const Welfare__Intake__V1__SubmitReferral *m = (const void *)req;
+    Welfare__Intake__V1__SubmitReferral plain;
+    const ProtobufCMessage *payload = intake_referral_digested(m, &plain);
+    const wh_principal *who = wh_ctx_principal(ctx);
+    int rc = intake_import_rows_begin(wh_ctx_db(ctx), who ? who->name : "", 1, id, &payload, r);
+    if (rc < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not read the row id");
+    if (r->state[0] == INTAKE_ROW_REFUSED)
+        return wh_ctx_fail(ctx, r->status[0], "row_id", "%s", r->message[0]);
+    return 0;
+}
+
+/* The reply to a row stored before under its id: its earlier referral and household, nothing new. */
+static int already_reply(wh_ctx *ctx, const intake_import_rows *r, ProtobufCMessage **reply)
+{
+    Welfare__Intake__V1__SubmitReferralReply *out = wh_ctx_alloc(ctx, sizeof *out);
+    if (!out)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    welfare__intake__v1__submit_referral_reply__init(out);
+    out->referral_id = r->stored[0][0];
+    out->household_id = r->stored[0][1];
+    out->already_imported = true;
+    *reply = &out->base;
+    return 0;
+}
+
+static int submit_one(wh_ctx *ctx, const Welfare__Intake__V1__SubmitReferral *m, ProtobufCMessage **reply,
+                      int64_t *referral_id)
+{
     const wh_principal *who = wh_ctx_principal(ctx);
     intake_pipeline p;
     const char *what;
@@ -131,6 +164,29 @@ int intake_handle_submit_referral(wh_ctx *ctx, const ProtobufCMessage *req, Prot
     else
         rc = intake_referral_reply(ctx, &p.rows[0].state, p.rows[0].referral_id, p.rows[0].is_new,
                                    p.rows[0].persons_added, p.rows[0].checked->risk_score, reply);
+    *referral_id = rc == 0 ? p.rows[0].referral_id : 0;
     intake_pipeline_free(&p);
+    return rc;
+}
+
+int intake_handle_submit_referral(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)
+{
+    const Welfare__Intake__V1__SubmitReferral *m = (const void *)req;
+    const char *id[1] = {m->row_id};
+    int64_t referral_id;
+    if (!m->row_id || !m->row_id[0])
+        return submit_one(ctx, m, reply, &referral_id);
+    intake_import_rows r;
+    int rc = row_begin(ctx, m, id, &r);
+    if (rc == 0 && r.state[0] == INTAKE_ROW_ALREADY)
+        rc = already_reply(ctx, &r, reply);
+    else if (rc == 0 && (rc = submit_one(ctx, m, reply, &referral_id)) == 0) {
+        const bool stored[1] = {true};
+        const wh_principal *who = wh_ctx_principal(ctx);
+        if ((rc = intake_import_rows_record(wh_ctx_db(ctx), who ? who->name : "", &r, stored, &referral_id)) <
+            0)
+            rc = wh_ctx_fail(ctx, rc, NULL, "could not record the row id");
+    }
+    intake_import_rows_free(&r);
     return rc;
 }

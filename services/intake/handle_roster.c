@@ -8,13 +8,17 @@
  * its resident-number hash, and — when intake does not know the person — attached by the set-wise
  * resolver of ImportReferralBlock (intake_store_attach_many) as a referral of channel CHANNEL_ROSTER,
  * once per person however many rows name them.  Enrolment changes then go through
- * intake_roster_apply (roster_apply.c), which emits PersonEnrolled and TargetsChanged.
+ * intake_roster_apply (roster_apply.c), which emits PersonEnrolled and TargetsChanged.  A block's row
+ * may carry its own id (import_rows.c, as ImportReferralBlock's): a row applied before under its id
+ * with the same enrolment is answered "already imported" and not applied again.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dongs.h"
+#include "import_rows.h"
 #include "roster.h"
 #include "safety_net.h"
 
@@ -275,33 +279,140 @@ static int roster_rows(wh_ctx *ctx, const Welfare__Intake__V1__EnrolmentRow *con
     return enrol_rows(ctx, b, source);
 }
 
-static int block_errors(wh_ctx *ctx, const Welfare__Intake__V1__ImportEnrolmentBlock *m,
-                        const roster_block *b, Welfare__Intake__V1__ImportEnrolmentBlockReply *r)
+/* An ImportEnrolmentBlock run: the rows to apply (their ids new, import_rows.c) as a roster block,
+ * at[k] the block position of its k-th row, pos[i] the roster row of block row i (SIZE_MAX: not run). */
+typedef struct enrol_run {
+    const Welfare__Intake__V1__ImportEnrolmentBlock *m;
+    intake_import_rows ids;
+    const char **row_id;
+    const ProtobufCMessage **payload;
+    const Welfare__Intake__V1__EnrolmentRow **rows;
+    size_t n_run, *at, *pos;
+    bool *stored;
+    int64_t *referral_of;
+    roster_block b;
+} enrol_run;
+
+/* Block row i's failure, from its id or from the roster: 0 when it has none. */
+static int enrol_status(const enrol_run *run, size_t i, const char **field, const char **message)
 {
+    if (run->ids.state[i] == INTAKE_ROW_REFUSED) {
+        *field = "row_id";
+        *message = run->ids.message[i];
+        return run->ids.status[i];
+    }
+    if (run->pos[i] == SIZE_MAX)
+        return 0;
+    *field = run->b.err[run->pos[i]].field;
+    *message = run->b.message[run->pos[i]];
+    return run->b.status[run->pos[i]];
+}
+
+static int block_errors(wh_ctx *ctx, const enrol_run *run, Welfare__Intake__V1__ImportEnrolmentBlockReply *r)
+{
+    const Welfare__Intake__V1__ImportEnrolmentBlock *m = run->m;
+    const char *field, *message;
     size_t n = 0;
-    for (size_t i = 0; i < b->n; i++)
-        n += b->status[i] != 0;
+    for (size_t i = 0; i < m->n_rows; i++)
+        n += enrol_status(run, i, &field, &message) != 0;
     r->rows_failed = (int32_t)n;
-    r->rows_ok = (int32_t)(b->n - n);
+    r->rows_ok = (int32_t)(m->n_rows - n);
     if (n == 0)
         return 0;
     r->errors = wh_ctx_alloc(ctx, n * sizeof *r->errors);
     Welfare__Intake__V1__ImportRowError *e = wh_ctx_alloc(ctx, n * sizeof *e);
     if (!r->errors || !e)
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
-    for (size_t i = 0; i < b->n; i++) {
-        if (b->status[i] == 0)
+    for (size_t i = 0; i < m->n_rows; i++) {
+        int status = enrol_status(run, i, &field, &message);
+        if (status == 0)
             continue;
         welfare__intake__v1__import_row_error__init(e);
         e->line = m->rows[i] ? m->rows[i]->line : 0;
         e->row = (int32_t)i;
-        e->status = (Welfare__Bus__V1__Status)wh_status_to_proto(b->status[i]);
-        e->field = wh_ctx_strdup(ctx, b->err[i].field);
-        e->message = (char *)b->message[i];
+        e->status = (Welfare__Bus__V1__Status)wh_status_to_proto(status);
+        e->field = wh_ctx_strdup(ctx, field);
+        e->message = (char *)message;
         if (!e->field)
             return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
         r->errors[r->n_errors++] = e++;
     }
+    return 0;
+}
+
+static int already_imported(wh_ctx *ctx, const enrol_run *run,
+                            Welfare__Intake__V1__ImportEnrolmentBlockReply *r)
+{
+    if (run->ids.n_already == 0)
+        return 0;
+    r->already_imported_rows = wh_ctx_alloc(ctx, run->ids.n_already * sizeof *r->already_imported_rows);
+    if (!r->already_imported_rows)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    for (size_t i = 0; i < run->m->n_rows; i++)
+        if (run->ids.state[i] == INTAKE_ROW_ALREADY)
+            r->already_imported_rows[r->n_already_imported_rows++] = (int32_t)i;
+    return 0;
+}
+
+static const char *sender_name(wh_ctx *ctx)
+{
+    const wh_principal *p = wh_ctx_principal(ctx);
+    return p ? p->name : "";
+}
+
+static int enrol_run_alloc(enrol_run *run, size_t n)
+{
+    run->row_id = calloc(n, sizeof *run->row_id);
+    run->payload = calloc(n, sizeof *run->payload);
+    run->rows = calloc(n, sizeof *run->rows);
+    run->at = calloc(n, sizeof *run->at);
+    run->pos = calloc(n, sizeof *run->pos);
+    run->stored = calloc(n, sizeof *run->stored);
+    run->referral_of = calloc(n, sizeof *run->referral_of);
+    return run->row_id && run->payload && run->rows && run->at && run->pos && run->stored && run->referral_of
+               ? 0
+               : WH_INTERNAL;
+}
+
+static void enrol_run_free(enrol_run *run)
+{
+    block_free(&run->b);
+    intake_import_rows_free(&run->ids);
+    free(run->row_id);
+    free(run->payload);
+    free(run->rows);
+    free(run->at);
+    free(run->pos);
+    free(run->stored);
+    free(run->referral_of);
+}
+
+/* The rows whose ids are new through the roster; then the ids of those applied recorded, each with the
+ * referral it attached for an unknown person (0: none). */
+static int run_enrolments(wh_ctx *ctx, enrol_run *run)
+{
+    const Welfare__Intake__V1__ImportEnrolmentBlock *m = run->m;
+    for (size_t i = 0; i < m->n_rows; i++) {
+        run->pos[i] = SIZE_MAX;
+        if (run->ids.state[i] != INTAKE_ROW_NEW)
+            continue;
+        run->pos[i] = run->n_run;
+        run->at[run->n_run] = i;
+        run->rows[run->n_run++] = m->rows[i] ? m->rows[i]->enrolment : NULL;
+    }
+    if (run->n_run == 0)
+        return 0;
+    int rc = roster_rows(ctx, run->rows, run->n_run,
+                         WELFARE__INTAKE__V1__ENROLMENT_SOURCE__ENROLMENT_SOURCE_NATIONAL_LIST, &run->b);
+    if (rc < 0)
+        return rc;
+    for (size_t k = 0; k < run->n_run; k++)
+        run->stored[run->at[k]] = run->b.status[k] == 0;
+    for (size_t j = 0; j < run->b.set.n_rows; j++)
+        run->referral_of[run->at[run->b.bulk_row[j]]] = run->b.set.rows[j].referral_id;
+    if ((rc = intake_import_rows_record(wh_ctx_db(ctx), sender_name(ctx), &run->ids, run->stored,
+                                        run->referral_of)) < 0)
+        return wh_ctx_fail(ctx, rc, NULL, "could not record the block's row ids");
     return 0;
 }
 
@@ -313,27 +424,30 @@ int intake_handle_import_enrolments(wh_ctx *ctx, const ProtobufCMessage *req, Pr
         return rc;
     intake_memory_used();
     Welfare__Intake__V1__ImportEnrolmentBlockReply *r = wh_ctx_alloc(ctx, sizeof *r);
-    const Welfare__Intake__V1__EnrolmentRow **rows = calloc(m->n_rows, sizeof *rows);
-    roster_block b = {0};
-    if (!r || !rows) {
-        free(rows);
+    enrol_run run = {.m = m};
+    if (!r || enrol_run_alloc(&run, m->n_rows) < 0) {
+        enrol_run_free(&run);
         return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
     }
     welfare__intake__v1__import_enrolment_block_reply__init(r);
     for (size_t i = 0; i < m->n_rows; i++)
-        rows[i] = m->rows[i] ? m->rows[i]->enrolment : NULL;
-    rc = roster_rows(ctx, rows, m->n_rows,
-                     WELFARE__INTAKE__V1__ENROLMENT_SOURCE__ENROLMENT_SOURCE_NATIONAL_LIST, &b);
-    if (rc == 0 && (rc = block_errors(ctx, m, &b, r)) == 0) {
-        r->enrolments_added = b.result.enrolments_added;
-        r->enrolments_changed = b.result.enrolments_changed;
-        r->targets_changed = b.result.targets_changed;
-        r->persons_added = b.counts.persons_added;
-        r->new_households = b.counts.new_households;
+        if (m->rows[i]) {
+            run.row_id[i] = m->rows[i]->row_id;
+            run.payload[i] = m->rows[i]->enrolment ? &m->rows[i]->enrolment->base : NULL;
+        }
+    if ((rc = intake_import_rows_begin(wh_ctx_db(ctx), sender_name(ctx), m->n_rows, run.row_id, run.payload,
+                                       &run.ids)) < 0)
+        rc = wh_ctx_fail(ctx, rc, NULL, "could not read the block's row ids");
+    if (rc == 0 && (rc = run_enrolments(ctx, &run)) == 0 && (rc = block_errors(ctx, &run, r)) == 0 &&
+        (rc = already_imported(ctx, &run, r)) == 0) {
+        r->enrolments_added = run.b.result.enrolments_added;
+        r->enrolments_changed = run.b.result.enrolments_changed;
+        r->targets_changed = run.b.result.targets_changed;
+        r->persons_added = run.b.counts.persons_added;
+        r->new_households = run.b.counts.new_households;
         *reply = &r->base;
     }
-    block_free(&b);
-    free(rows);
+    enrol_run_free(&run);
     return rc;
 }
 

@@ -1,9 +1,11 @@
 /*
- * import_rows.c — ImportReferralBlock's row ids.  A row may carry its own id (welfarectl: a hash of
- * the file's header, the row's line and its cells); intake keeps, per sender, the id of every row it
- * stored with a digest of the row's referral (table import_row, in the block's transaction).  So the
- * unit of "already imported" is the row, not the block: a block with one changed row gets a new
- * message id and runs, but its unchanged rows are answered "already imported" and not stored again.
+ * import_rows.c — the row ids of an import: ImportReferralBlock's rows, ImportEnrolmentBlock's rows and
+ * a SubmitReferral sent as one row (welfarectl --row-by-row).  A row may carry its own id (welfarectl:
+ * a hash of the file's header, the row's line and its cells); intake keeps, per sender, the id of every
+ * row it stored with a digest of the row's message (table import_row, in the command's transaction).
+ * So the unit of "already imported" is the row, not the command: a block with one changed row gets a
+ * new message id and runs, but its unchanged rows are answered "already imported" and not stored
+ * again — and a row imported in a block is already imported row by row, and the other way round.
  *
  *   id not seen before                      → stored, the id recorded
  *   id stored before, the same referral     → already imported: counted in rows_ok, nothing changes
@@ -20,9 +22,9 @@
 #include "import_rows.h"
 #include "wh/util.h"
 
-static const char *row_id_of(const Welfare__Intake__V1__ImportReferralBlock *m, size_t i)
+static const char *row_id_of(const intake_import_rows *r, size_t i)
 {
-    return m->rows[i] && m->rows[i]->row_id && m->rows[i]->row_id[0] ? m->rows[i]->row_id : NULL;
+    return r->ids[i] && r->ids[i][0] ? r->ids[i] : NULL;
 }
 
 static void refuse(intake_import_rows *r, size_t i, int status, const char *message)
@@ -32,67 +34,78 @@ static void refuse(intake_import_rows *r, size_t i, int status, const char *mess
     r->message[i] = message;
 }
 
-/* BLAKE2b of the row's referral as sent (its protobuf encoding); an absent referral digests as empty. */
-static int digest_row(const Welfare__Intake__V1__ImportRow *row, uint8_t out[INTAKE_ROW_DIGEST_LEN])
+const ProtobufCMessage *intake_referral_digested(const Welfare__Intake__V1__SubmitReferral *m,
+                                                 Welfare__Intake__V1__SubmitReferral *plain)
 {
-    size_t len = row && row->referral ? protobuf_c_message_get_packed_size(&row->referral->base) : 0;
+    if (!m || !m->row_id || !m->row_id[0])
+        return m ? &m->base : NULL;
+    *plain = *m;
+    plain->row_id = (char *)protobuf_c_empty_string;
+    return &plain->base;
+}
+
+/* BLAKE2b of the row's message as sent (its protobuf encoding); an absent one digests as empty. */
+static int digest_row(const ProtobufCMessage *payload, uint8_t out[INTAKE_ROW_DIGEST_LEN])
+{
+    size_t len = payload ? protobuf_c_message_get_packed_size(payload) : 0;
     uint8_t *buf = malloc(len ? len : 1);
     if (!buf)
         return WH_INTERNAL;
     if (len)
-        protobuf_c_message_pack(&row->referral->base, buf);
+        protobuf_c_message_pack(payload, buf);
     crypto_generichash(out, INTAKE_ROW_DIGEST_LEN, buf, len, NULL, 0);
     free(buf);
     return 0;
 }
 
-static const Welfare__Intake__V1__ImportReferralBlock *sort_block;
+static const intake_import_rows *sort_rows;
 
 static int cmp_row_id(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    int d = strcmp(row_id_of(sort_block, x), row_id_of(sort_block, y));
+    int d = strcmp(row_id_of(sort_rows, x), row_id_of(sort_rows, y));
     return d ? d : (x > y) - (x < y);
 }
 
 /* Every id after the first of the same text in the block is refused. */
-static int refuse_repeats(const Welfare__Intake__V1__ImportReferralBlock *m, intake_import_rows *r)
+static int refuse_repeats(intake_import_rows *r)
 {
     size_t *idx = malloc((r->n ? r->n : 1) * sizeof *idx), k = 0;
     if (!idx)
         return WH_INTERNAL;
     for (size_t i = 0; i < r->n; i++)
-        if (r->state[i] == INTAKE_ROW_NEW && row_id_of(m, i))
+        if (r->state[i] == INTAKE_ROW_NEW && row_id_of(r, i))
             idx[k++] = i;
-    sort_block = m;
+    sort_rows = r;
     qsort(idx, k, sizeof *idx, cmp_row_id);
     for (size_t j = 1; j < k; j++)
-        if (strcmp(row_id_of(m, idx[j]), row_id_of(m, idx[j - 1])) == 0)
+        if (strcmp(row_id_of(r, idx[j]), row_id_of(r, idx[j - 1])) == 0)
             refuse(r, idx[j], WH_INVALID_ARGUMENT, "row_id given twice in the block");
     free(idx);
     return 0;
 }
 
 /* The ids still standing, looked up in one statement. */
-static int look_up(wh_db *db, const char *principal, const Welfare__Intake__V1__ImportReferralBlock *m,
-                   intake_import_rows *r)
+static int look_up(wh_db *db, const char *principal, intake_import_rows *r)
 {
     const char **ids = malloc((r->n ? r->n : 1) * sizeof *ids);
     uint8_t(*digests)[INTAKE_ROW_DIGEST_LEN] = malloc((r->n ? r->n : 1) * sizeof *digests);
     size_t *at = malloc((r->n ? r->n : 1) * sizeof *at), k = 0;
     int *same = malloc((r->n ? r->n : 1) * sizeof *same);
-    int rc = ids && digests && at && same ? 0 : WH_INTERNAL;
+    int64_t(*stored)[2] = malloc((r->n ? r->n : 1) * sizeof *stored);
+    int rc = ids && digests && at && same && stored ? 0 : WH_INTERNAL;
     for (size_t i = 0; rc == 0 && i < r->n; i++)
-        if (r->state[i] == INTAKE_ROW_NEW && row_id_of(m, i)) {
+        if (r->state[i] == INTAKE_ROW_NEW && row_id_of(r, i)) {
             at[k] = i;
-            ids[k] = row_id_of(m, i);
+            ids[k] = row_id_of(r, i);
             memcpy(digests[k++], r->digest[i], INTAKE_ROW_DIGEST_LEN);
         }
     if (rc == 0)
-        rc = intake_store_import_rows_find(db, principal, ids, (const void *)digests, k, same);
+        rc = intake_store_import_rows_find(db, principal, ids, (const void *)digests, k, same, stored);
     for (size_t j = 0; rc == 0 && j < k; j++)
         if (same[j] == 1) {
             r->state[at[j]] = INTAKE_ROW_ALREADY;
+            memcpy(r->stored[at[j]], stored[j], sizeof stored[j]);
             r->n_already++;
         } else if (same[j] == 0) {
             refuse(r, at[j], WH_ALREADY_EXISTS,
@@ -103,35 +116,37 @@ static int look_up(wh_db *db, const char *principal, const Welfare__Intake__V1__
     free(digests);
     free(at);
     free(same);
+    free(stored);
     return rc;
 }
 
-int intake_import_rows_begin(wh_db *db, const char *principal,
-                             const Welfare__Intake__V1__ImportReferralBlock *m, intake_import_rows *r)
+int intake_import_rows_begin(wh_db *db, const char *principal, size_t n_rows, const char *const *ids,
+                             const ProtobufCMessage *const *payloads, intake_import_rows *r)
 {
     memset(r, 0, sizeof *r);
-    r->n = m->n_rows;
+    r->n = n_rows;
+    r->ids = ids;
     size_t n = r->n ? r->n : 1;
     r->state = calloc(n, sizeof *r->state);
     r->status = calloc(n, sizeof *r->status);
     r->message = calloc(n, sizeof *r->message);
     r->digest = calloc(n, sizeof *r->digest);
-    if (!r->state || !r->status || !r->message || !r->digest)
+    r->stored = calloc(n, sizeof *r->stored);
+    if (!r->state || !r->status || !r->message || !r->digest || !r->stored)
         return WH_INTERNAL;
     for (size_t i = 0; i < r->n; i++) {
-        const char *id = row_id_of(m, i);
+        const char *id = row_id_of(r, i);
         if (id && !wh_message_id_valid(id))
             refuse(r, i, WH_INVALID_ARGUMENT, "row_id must be 1..64 characters of A-Z a-z 0-9 . _ : -");
-        else if (id && digest_row(m->rows[i], r->digest[i]) < 0)
+        else if (id && digest_row(payloads[i], r->digest[i]) < 0)
             return WH_INTERNAL;
     }
-    int rc = refuse_repeats(m, r);
-    return rc < 0 ? rc : look_up(db, principal, m, r);
+    int rc = refuse_repeats(r);
+    return rc < 0 ? rc : look_up(db, principal, r);
 }
 
-int intake_import_rows_record(wh_db *db, const char *principal,
-                              const Welfare__Intake__V1__ImportReferralBlock *m, const intake_import_rows *r,
-                              const int64_t *referral_of)
+int intake_import_rows_record(wh_db *db, const char *principal, const intake_import_rows *r,
+                              const bool *stored, const int64_t *referral_of)
 {
     const char **ids = malloc((r->n ? r->n : 1) * sizeof *ids);
     uint8_t(*digests)[INTAKE_ROW_DIGEST_LEN] = malloc((r->n ? r->n : 1) * sizeof *digests);
@@ -139,10 +154,10 @@ int intake_import_rows_record(wh_db *db, const char *principal,
     size_t k = 0;
     int rc = ids && digests && refs ? 0 : WH_INTERNAL;
     for (size_t i = 0; rc == 0 && i < r->n; i++)
-        if (r->state[i] == INTAKE_ROW_NEW && referral_of[i] > 0 && row_id_of(m, i)) {
-            ids[k] = row_id_of(m, i);
+        if (r->state[i] == INTAKE_ROW_NEW && stored[i] && row_id_of(r, i)) {
+            ids[k] = row_id_of(r, i);
             memcpy(digests[k], r->digest[i], INTAKE_ROW_DIGEST_LEN);
-            refs[k++] = referral_of[i];
+            refs[k++] = referral_of ? referral_of[i] : 0;
         }
     if (rc == 0)
         rc = intake_store_import_rows_add(db, principal, ids, (const void *)digests, refs, k);
@@ -158,6 +173,7 @@ void intake_import_rows_free(intake_import_rows *r)
     free(r->status);
     free(r->message);
     free(r->digest);
+    free(r->stored);
     memset(r, 0, sizeof *r);
 }
 

@@ -1,7 +1,8 @@
 /*
- * import_rows.h — the row ids of ImportReferralBlock (import_rows.c, store_import_row.c): each row
- * that names one is stored once per sender, whatever block it comes in, and answered "already
- * imported" when it comes again with the same referral.
+ * import_rows.h — the row ids of an import (import_rows.c, store_import_row.c): ImportReferralBlock's
+ * and ImportEnrolmentBlock's rows and a SubmitReferral's row_id.  Each row that names one is stored
+ * once per sender, whatever command it comes in, and answered "already imported" when it comes again
+ * with the same message.
  */
 #ifndef INTAKE_IMPORT_ROWS_H
 #define INTAKE_IMPORT_ROWS_H
@@ -22,31 +23,40 @@ typedef enum intake_row_state {
 
 typedef struct intake_import_rows {
     size_t n;
+    const char *const *ids; /* the caller's: per row its id, NULL or "" for none */
     intake_row_state *state;
     int *status;          /* REFUSED: the row's status (its field is row_id) */
     const char **message; /* REFUSED: why */
     uint8_t (*digest)[INTAKE_ROW_DIGEST_LEN];
+    int64_t (*stored)[2]; /* ALREADY: the referral its earlier import stored and its household (0: none) */
     size_t n_already;
 } intake_import_rows;
 
 extern const wh_db_statement intake_import_row_statements[];
 extern const size_t intake_import_row_statements_count;
 
-/* Checks the ids of m's rows, digests each row's referral and finds the ids principal stored before:
- * r->state per row.  0, or a status (out of memory, the store).  intake_import_rows_free always. */
-int intake_import_rows_begin(wh_db *db, const char *principal,
-                             const Welfare__Intake__V1__ImportReferralBlock *m, intake_import_rows *r);
-/* Records the ids of the rows this block stored: referral_of[i], row i's new referral, 0 when the row
- * was not stored by this block (or has no id).  0 or a store status. */
-int intake_import_rows_record(wh_db *db, const char *principal,
-                              const Welfare__Intake__V1__ImportReferralBlock *m, const intake_import_rows *r,
-                              const int64_t *referral_of);
+/* Checks the ids of n rows (ids[i], NULL or "" for a row without one), digests each row's message
+ * (payloads[i], NULL digests as empty) and finds the ids principal stored before: r->state per row.
+ * ids must outlive r.  0, or a status (out of memory, the store).  intake_import_rows_free always. */
+int intake_import_rows_begin(wh_db *db, const char *principal, size_t n, const char *const *ids,
+                             const ProtobufCMessage *const *payloads, intake_import_rows *r);
+/* Records the ids of the rows this command stored (stored[i]; rows without an id or not NEW are
+ * skipped), each with referral_of[i], the referral it stored (0 or referral_of NULL: none).  0 or a
+ * store status. */
+int intake_import_rows_record(wh_db *db, const char *principal, const intake_import_rows *r,
+                              const bool *stored, const int64_t *referral_of);
+/* What a referral's digest covers: m itself, or — when it carries a row_id — *plain, a copy without
+ * it (a row's digest is the same alone and in a block). */
+const ProtobufCMessage *intake_referral_digested(const Welfare__Intake__V1__SubmitReferral *m,
+                                                 Welfare__Intake__V1__SubmitReferral *plain);
 void intake_import_rows_free(intake_import_rows *r);
 
 /* same[i]: ids[i] was stored by principal with digests[i] (1), with another digest (0), or not at all
- * (-1).  0 or a store status. */
+ * (-1); stored[i] the referral stored with it and that referral's household (0, 0: none).  0 or a
+ * store status. */
 int intake_store_import_rows_find(wh_db *db, const char *principal, const char *const *ids,
-                                  const uint8_t (*digests)[INTAKE_ROW_DIGEST_LEN], size_t n, int *same);
+                                  const uint8_t (*digests)[INTAKE_ROW_DIGEST_LEN], size_t n, int *same,
+                                  int64_t (*stored)[2]);
 int intake_store_import_rows_add(wh_db *db, const char *principal, const char *const *ids,
                                  const uint8_t (*digests)[INTAKE_ROW_DIGEST_LEN], const int64_t *referral_ids,
                                  size_t n);

@@ -11,11 +11,13 @@
 
 const wh_db_statement intake_import_row_statements[] = {
     {"intake_import_rows_find",
-     "SELECT u.i, r.digest = u.d FROM unnest($2::text[], $3::bytea[]) WITH ORDINALITY "
-     "AS u(id, d, i) JOIN import_row r ON r.principal = $1 AND r.row_id = u.id"},
+     "SELECT u.i, r.digest = u.d, coalesce(r.referral_id, 0), coalesce(f.household_id, 0) "
+     "FROM unnest($2::text[], $3::bytea[]) WITH ORDINALITY AS u(id, d, i) "
+     "JOIN import_row r ON r.principal = $1 AND r.row_id = u.id LEFT JOIN referral f ON f.id = "
+     "r.referral_id"},
     {"intake_import_rows_add", "INSERT INTO import_row (principal, row_id, digest, referral_id) "
-                               "SELECT $1, u.id, u.d, u.r FROM unnest($2::text[], $3::bytea[], $4::bigint[]) "
-                               "AS u(id, d, r)"},
+                               "SELECT $1, u.id, u.d, nullif(u.r, 0) FROM unnest($2::text[], $3::bytea[], "
+                               "$4::bigint[]) AS u(id, d, r)"},
     /* by the index on created_at (0011_import_row_age.sql), a bounded batch like bus_prune_commands */
     {"intake_import_rows_prune",
      "DELETE FROM import_row WHERE (principal, row_id) IN (SELECT principal, row_id FROM import_row "
@@ -43,10 +45,13 @@ static int bind_ids(wh_params *p, wh_sqlarray *ids, wh_sqlarray *digests, const 
 }
 
 int intake_store_import_rows_find(wh_db *db, const char *principal, const char *const *ids,
-                                  const uint8_t (*digests)[INTAKE_ROW_DIGEST_LEN], size_t n, int *same)
+                                  const uint8_t (*digests)[INTAKE_ROW_DIGEST_LEN], size_t n, int *same,
+                                  int64_t (*stored)[2])
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         same[i] = -1;
+        stored[i][0] = stored[i][1] = 0;
+    }
     if (n == 0)
         return 0;
     wh_sqlarray a = {0}, d = {0};
@@ -61,8 +66,11 @@ int intake_store_import_rows_find(wh_db *db, const char *principal, const char *
         return wh_db_last_status(db);
     for (int k = 0; k < PQntuples(r); k++) {
         int64_t i = wh_db_i64(r, k, 0, 0);
-        if (i >= 1 && (size_t)i <= n)
+        if (i >= 1 && (size_t)i <= n) {
             same[i - 1] = strcmp(PQgetvalue(r, k, 1), "t") == 0;
+            stored[i - 1][0] = wh_db_i64(r, k, 2, 0);
+            stored[i - 1][1] = wh_db_i64(r, k, 3, 0);
+        }
     }
     PQclear(r);
     return 0;

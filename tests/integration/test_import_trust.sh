@@ -6,7 +6,8 @@
 # same rows with the same line numbers, that nothing of a bad row is stored, that the rejects file
 # imports once fixed, and that importing the same file again says "already imported (no change)" —
 # judged by content (the service's Envelope.replayed: same id, same payload digest), so at once, and a
-# changed row counts as new.
+# changed row counts as new; a file imported in blocks is already imported row by row, and the other
+# way round (one row id per row, ImportRow.row_id and SubmitReferral.row_id).
 set -u
 cd "$(dirname "$0")/../.."
 ctl=$WH_BIN/welfarectl
@@ -140,6 +141,17 @@ grep -qE "^  new +1 " "$dir/blocks2.out" && grep -qE "^  already imported \(no c
 grep -q '"new": 1, "already_imported": 2, "failed": 0' "$dir/blocks3.out" ||
     fail "blocks, one row added: $(cat "$dir/blocks3.out")"
 [ "$(all_referrals)" = "$((first + 4))" ] || fail "blocks: two rows, the changed one, the added one: 4 referrals ($(all_referrals) - $first)"
+
+# One row id whichever way a file comes: the rows imported in blocks are already imported row by row
+# (SubmitReferral.row_id), and the rows imported row by row already imported in blocks; nothing stored.
+first=$(all_referrals)
+"$ctl" import referrals --row-by-row "$dir/blocks-added.csv" >"$dir/cross1.out" 2>&1 || fail "blocks, then row by row: $(cat "$dir/cross1.out")"
+grep -qE "^  new +0 " "$dir/cross1.out" && grep -qE "^  already imported \(no change\) +3$" "$dir/cross1.out" ||
+    fail "blocks, then row by row: $(cat "$dir/cross1.out")"
+"$ctl" import referrals "$dir/rows-changed.csv" >"$dir/cross2.out" 2>&1 || fail "row by row, then blocks: $(cat "$dir/cross2.out")"
+grep -qE "^  new +0 " "$dir/cross2.out" && grep -qE "^  already imported \(no change\) +2$" "$dir/cross2.out" ||
+    fail "row by row, then blocks: $(cat "$dir/cross2.out")"
+[ "$(all_referrals)" = "$first" ] || fail "cross-path re-imports store nothing ($(all_referrals) - $first)"
 
 for c in "import referrals" "import template referrals" "import roster" "kpi" "events" "keys generate" "dead-letters list"; do
     "$ctl" $c --help >/dev/null 2>&1 || fail "$c --help"

@@ -317,6 +317,8 @@ static void build_rows(void)
 
 /* --- the schemas ----------------------------------------------------------------------------- */
 
+static int row_status[N_ROWS]; /* each seeded row's outcome alone (bulk_equals_rows) */
+
 static char url_buf[1024];
 
 static int open_schema(const char *schema, wh_db **db)
@@ -558,6 +560,7 @@ static void bulk_equals_rows(void **state)
     reporter_id = register_reporter(ref, &ref_log);
     build_rows();
     import_rows(ref, &ref_log, status, field);
+    memcpy(row_status, status, sizeof row_status);
     size_t refused = 0;
     for (size_t i = 0; i < N_ROWS; i++)
         refused += status[i] != 0;
@@ -788,6 +791,124 @@ static void old_row_ids_are_pruned(void **state)
     ctx_reset();
 }
 
+/* Row i sent alone (welfarectl --row-by-row) with the id a block gives it. */
+static int submit_row(wh_db *db, event_log *log, size_t i, const Welfare__Intake__V1__SubmitReferralReply **r)
+{
+    char id[16];
+    snprintf(id, sizeof id, "row-%zu", i);
+    rows[i].m.row_id = id;
+    ProtobufCMessage *reply;
+    int rc = run(db, log, intake_handle_submit_referral, &rows[i].m.base, &reply);
+    rows[i].m.row_id = (char *)protobuf_c_empty_string;
+    *r = (const void *)reply;
+    return rc;
+}
+
+/* The good rows of [from, from + n) through the batch handler at once, each with its row id. */
+static int submit_batch(wh_db *db, event_log *log, size_t from, size_t n, size_t *sent)
+{
+    static char ids[16][16];
+    ProtobufCMessage *requests[16], *replies[16];
+    wh_ctx *ctxs[16];
+    size_t k = 0;
+    for (size_t i = from; i < from + n && k < 16; i++)
+        if (row_status[i] == 0) {
+            snprintf(ids[k], sizeof ids[k], "row-%zu", i);
+            rows[i].m.row_id = ids[k];
+            requests[k] = &rows[i].m.base;
+            ctxs[k++] = &ctx;
+        }
+    ctx_reset();
+    ctx.db = db;
+    ctx.log = log;
+    wh_db_exec_sql(db, "BEGIN");
+    int rc = intake_handle_submit_referrals(ctxs, requests, replies, k);
+    wh_db_exec_sql(db, rc == 0 ? "COMMIT" : "ROLLBACK");
+    for (size_t i = from; i < from + n; i++)
+        rows[i].m.row_id = (char *)protobuf_c_empty_string;
+    *sent = k;
+    return rc;
+}
+
+/* SubmitReferral.row_id is the same row id as ImportRow.row_id: a row imported in a block is already
+ * imported when sent alone (the earlier referral and household in the reply, nothing stored), a row
+ * sent alone is recorded and already imported in a later block; the batch handler stores new rows
+ * with their ids at once and sends a batch with a row stored before back to one at a time. */
+static void row_ids_are_one_mechanism_for_blocks_and_rows(void **state)
+{
+    (void)state;
+    if (!url_buf[0]) {
+        skip();
+        return;
+    }
+    wh_db *db = NULL;
+    event_log log = {0};
+    static const wh_principal ops = {.name = "ops-rows", .role = WH_ROLE_OPERATOR};
+    assert_int_equal(open_schema("intake_bulk_row_by_row", &db), 0);
+    assert_int_equal(register_reporter(db, &log), reporter_id);
+    ctx.principal = &ops;
+    const Welfare__Intake__V1__ImportReferralBlockReply *b = block_with_ids(db, &log, 0, 10);
+    int64_t good = b->rows_ok, later = 0;
+    for (size_t i = 0; i < 20; i++) {
+        const Welfare__Intake__V1__SubmitReferralReply *r;
+        int64_t before = referrals(db);
+        size_t events = log.n;
+        int rc = submit_row(db, &log, i, &r);
+        assert_int_equal(rc, row_status[i]);
+        if (rc != 0)
+            continue;
+        if (i < 10) { /* stored by the block: answered from import_row, nothing new */
+            assert_true(r->already_imported);
+            char sql[160];
+            snprintf(sql, sizeof sql,
+                     "SELECT count(*) FROM import_row i JOIN referral f ON f.id = i.referral_id WHERE "
+                     "i.row_id = 'row-%zu' AND i.referral_id = %lld AND f.household_id = %lld",
+                     i, (long long)r->referral_id, (long long)r->household_id);
+            assert_int_equal(scalar(db, sql), 1);
+            assert_int_equal(referrals(db), before);
+            assert_int_equal(log.n, events);
+        } else { /* new: stored and its id recorded */
+            assert_false(r->already_imported);
+            assert_int_equal(referrals(db), before + 1);
+            later++;
+        }
+    }
+    assert_true(later > 0);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), good + later);
+
+    /* the same twenty rows in a block: every stored one already imported, nothing stored */
+    int64_t before = referrals(db);
+    b = block_with_ids(db, &log, 0, 20);
+    assert_int_equal((int64_t)b->n_already_imported_rows, good + later);
+    assert_int_equal(referrals(db), before);
+
+    /* a stored row's id with another referral, alone: ALREADY_EXISTS on row_id */
+    size_t stored = (size_t)b->already_imported_rows[0];
+    const char *concern = rows[stored].m.concern;
+    rows[stored].m.concern = "바뀐 내용";
+    const Welfare__Intake__V1__SubmitReferralReply *r;
+    assert_int_equal(submit_row(db, &log, stored, &r), WH_ALREADY_EXISTS);
+    assert_string_equal(ctx.field, "row_id");
+    rows[stored].m.concern = (char *)concern;
+
+    /* the batch handler: new rows stored together with their ids; again, back to one at a time */
+    size_t sent;
+    before = referrals(db);
+    assert_int_equal(submit_batch(db, &log, 40, 16, &sent), 0);
+    assert_true(sent > 4);
+    assert_int_equal(referrals(db), before + (int64_t)sent);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), good + later + (int64_t)sent);
+    assert_true(submit_batch(db, &log, 40, 16, &sent) < 0);
+    assert_int_equal(referrals(db), before + (int64_t)sent);
+    b = block_with_ids(db, &log, 40, 16);
+    assert_int_equal(b->n_already_imported_rows, sent);
+    assert_int_equal(referrals(db), before + (int64_t)sent);
+    ctx.principal = NULL;
+    log_free(&log);
+    wh_db_close(&db);
+    ctx_reset();
+}
+
 /* A block that is bad as a whole changes nothing and says why. */
 static void block_checks(void **state)
 {
@@ -821,6 +942,7 @@ int main(void)
         cmocka_unit_test(bulk_equals_rows),
         cmocka_unit_test(row_ids_make_each_row_count_once),
         cmocka_unit_test(old_row_ids_are_pruned),
+        cmocka_unit_test(row_ids_are_one_mechanism_for_blocks_and_rows),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     wh_pii_shutdown();

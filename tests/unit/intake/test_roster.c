@@ -302,7 +302,9 @@ static const Welfare__Intake__V1__TargetsChanged *targets_event(int nth)
 #define P1 "550315-2234564"
 #define P2 "8001011234560"
 
-static const Welfare__Intake__V1__ImportEnrolmentBlockReply *import(row *rows, size_t n)
+/* The rows as one block, each with ids[i] as its row id (ids NULL: none). */
+static const Welfare__Intake__V1__ImportEnrolmentBlockReply *import_ids(row *rows, size_t n,
+                                                                        const char *const *ids)
 {
     Welfare__Intake__V1__ImportEnrolmentRow ir[8], *pir[8];
     Welfare__Intake__V1__ImportEnrolmentBlock b = WELFARE__INTAKE__V1__IMPORT_ENROLMENT_BLOCK__INIT;
@@ -310,6 +312,8 @@ static const Welfare__Intake__V1__ImportEnrolmentBlockReply *import(row *rows, s
         welfare__intake__v1__import_enrolment_row__init(&ir[i]);
         ir[i].line = (int64_t)i + 2;
         ir[i].enrolment = &rows[i].r;
+        if (ids)
+            ir[i].row_id = (char *)ids[i];
         pir[i] = &ir[i];
     }
     b.import_id = "national-2016-12";
@@ -319,6 +323,11 @@ static const Welfare__Intake__V1__ImportEnrolmentBlockReply *import(row *rows, s
     assert_int_equal(fake_command(intake_handle_import_enrolments, &b.base, &reply), 0);
     keep_steps();
     return (const void *)reply;
+}
+
+static const Welfare__Intake__V1__ImportEnrolmentBlockReply *import(row *rows, size_t n)
+{
+    return import_ids(rows, n, NULL);
 }
 
 static row block[4];
@@ -573,6 +582,77 @@ static void a_row_naming_an_undefined_dong_is_refused(void **state)
     exec_ok("DROP TABLE dong_kept");
 }
 
+static int64_t count_of(const char *sql)
+{
+    PGresult *res = PQexec(wh_db_conn(fake.db), sql);
+    int64_t n = wh_db_i64(res, 0, 0, -1);
+    PQclear(res);
+    return n;
+}
+
+/* Roster rows carry row ids like referral rows (one import_row table): a row applied before under its
+ * id with the same enrolment is already imported in any later block (not applied, no event), a new
+ * row beside it is applied; the id with another enrolment is ALREADY_EXISTS on row_id, an id twice in
+ * a block INVALID_ARGUMENT on row_id, both changing nothing. */
+static void row_ids_make_each_roster_row_count_once(void **state)
+{
+    (void)state;
+    if (!fake.db)
+        skip();
+    row x[3];
+    row_init(&x[0], "520404-2234560", "정말순", "basic_pension", "2016-02-01", "");
+    row_init(&x[1], "490909-1234565", "한상철", "basic_pension", "2016-02-01", "");
+    row_init(&x[2], P1, "김영희", "disability_pension", "2016-05-01", "");
+    x[0].h.address = "부산광역시 수영구 수영로 11";
+    x[1].h.address = "부산광역시 수영구 수영로 13";
+    static const char *const ids[] = {"roster-a", "roster-b", "roster-c"};
+    const Welfare__Intake__V1__ImportEnrolmentBlockReply *r = import_ids(x, 2, ids);
+    assert_int_equal(r->rows_ok, 2);
+    assert_int_equal(r->n_already_imported_rows, 0);
+    assert_int_equal(r->persons_added, 2);
+    /* the new persons' referrals are recorded with their rows */
+    assert_int_equal(count_of("SELECT count(*) FROM import_row WHERE row_id IN ('roster-a', 'roster-b') AND "
+                              "referral_id IS NOT NULL"),
+                     2);
+
+    /* the two again, with a row for a person intake knows */
+    r = import_ids(x, 3, ids);
+    assert_int_equal(r->rows_ok, 3);
+    assert_int_equal(r->rows_failed, 0);
+    assert_int_equal(r->n_already_imported_rows, 2);
+    assert_int_equal(r->already_imported_rows[0], 0);
+    assert_int_equal(r->already_imported_rows[1], 1);
+    assert_int_equal(r->enrolments_added, 1);
+    assert_int_equal(r->persons_added, 0);
+    assert_int_equal(count_events("welfare.intake.v1.PersonEnrolled"), 1);
+    assert_int_equal(
+        count_of("SELECT count(*) FROM import_row WHERE row_id = 'roster-c' AND referral_id IS NULL"), 1);
+
+    /* roster-a with another end: refused on row_id, the enrolment unchanged */
+    x[0].r.end_on = "2016-09-30";
+    r = import_ids(x, 1, ids);
+    x[0].r.end_on = "";
+    assert_int_equal(r->rows_ok, 0);
+    assert_int_equal(r->rows_failed, 1);
+    assert_int_equal(r->errors[0]->status, wh_status_to_proto(WH_ALREADY_EXISTS));
+    assert_string_equal(r->errors[0]->field, "row_id");
+    assert_int_equal(fake.n_events, 0);
+    assert_int_equal(
+        count_of("SELECT count(*) FROM enrolment WHERE end_on IS NOT NULL AND start_on = '2016-02-01'"), 0);
+
+    /* one id twice in a block: the second refused */
+    static const char *const twice[] = {"roster-d", "roster-d"};
+    row y[2];
+    row_init(&y[0], P1, "김영희", "nbls_housing", "2016-06-01", "");
+    row_init(&y[1], P1, "김영희", "nbls_education", "2016-06-01", "");
+    r = import_ids(y, 2, twice);
+    assert_int_equal(r->rows_ok, 1);
+    assert_int_equal(r->rows_failed, 1);
+    assert_int_equal(r->errors[0]->row, 1);
+    assert_int_equal(r->errors[0]->status, wh_status_to_proto(WH_INVALID_ARGUMENT));
+    assert_string_equal(r->errors[0]->field, "row_id");
+}
+
 int main(void)
 {
     const struct CMUnitTest pure[] = {
@@ -590,6 +670,7 @@ int main(void)
         cmocka_unit_test(the_steps_give_the_stock),
         cmocka_unit_test(a_merge_moves_the_targets_to_the_dong),
         cmocka_unit_test(a_row_naming_an_undefined_dong_is_refused),
+        cmocka_unit_test(row_ids_make_each_roster_row_count_once),
     };
     (void)fake_event_apply; /* shared helper this suite does not need */
     int failed = cmocka_run_group_tests_name("roster", pure, NULL, NULL);

@@ -209,12 +209,14 @@ static void block_error(importer *im, const slot *s, const char *status, const c
     "changed since an earlier import of this file under the same id: not stored (import the changed rows "   \
     "as a new file, e.g. the --rejects file)"
 
-/* A failed try of a command: a block's rows or one row.  ALREADY_EXISTS on message_id means the id
- * was imported before with other bytes (the row's content, or how it is encoded, changed): said so. */
+/* A failed try of a command: a block's rows or one row.  ALREADY_EXISTS on message_id (or a row's
+ * row_id) means the id was imported before with other bytes (the row's content, or how it is
+ * encoded, changed): said so. */
 static void command_error(importer *im, const slot *s, const char *status, const char *field,
                           const char *message)
 {
-    if (strcmp(status, "ALREADY_EXISTS") == 0 && strcmp(field, "message_id") == 0) {
+    if (strcmp(status, "ALREADY_EXISTS") == 0 &&
+        (strcmp(field, "message_id") == 0 || strcmp(field, "row_id") == 0)) {
         im->changed += s->n_rows > 0 ? s->n_rows : 1;
         message = CHANGED_SINCE_IMPORTED;
     }
@@ -525,6 +527,21 @@ static void switch_to_rows(importer *im, slot *s)
 
 static void receive_one(importer *im);
 
+/* A row sent alone carries its id as SubmitReferral.row_id (the id it has in a block): intake records
+ * it with the blocks' rows, so the row is "already imported" whichever way the file comes again. */
+static int with_row_id(ProtobufCMessage *req, const char *id)
+{
+    Welfare__Intake__V1__SubmitReferral *m = (Welfare__Intake__V1__SubmitReferral *)req;
+    char *copy = strdup(id);
+
+    if (copy == NULL)
+        return -1;
+    if (m->row_id != NULL && m->row_id != protobuf_c_empty_string)
+        free(m->row_id);
+    m->row_id = copy;
+    return 0;
+}
+
 /* After a switch to rows: once no block is in flight, the refused blocks' rows (and the block being
  * filled) go out one by one, in order, before any later row. */
 static void send_pending(importer *im)
@@ -543,6 +560,11 @@ static void send_pending(importer *im)
 
         while (im->in_flight >= im->jobs)
             receive_one(im);
+        if (with_row_id(p->request, p->id) != 0) {
+            row_error(im, p->line, "INTERNAL", "", "out of memory");
+            protobuf_c_message_free_unpacked(p->request, NULL);
+            continue;
+        }
         send_row(im, p->id, p->line, p->request, p->line, 0);
         progress(im, false);
     }
@@ -595,7 +617,7 @@ static void receive_one(importer *im)
     } else if (s->n_rows == 0) {
         const Welfare__Intake__V1__SubmitReferralReply *r = (const void *)reply;
         im->ok++;
-        if (answered_before(im)) {
+        if (answered_before(im) || r->already_imported) { /* its row id stored before, alone or in a block */
             im->repeated++;
         } else {
             im->new_households += r->is_new;
@@ -904,6 +926,11 @@ static int run(importer *im, wctl_csv *csv)
         }
         while (im->in_flight >= im->jobs)
             receive_one(im);
+        if (with_row_id(req, id) != 0) {
+            protobuf_c_message_free_unpacked(req, NULL);
+            fprintf(stderr, "error: out of memory\n");
+            break;
+        }
         send_row(im, id, line, req, line, 0);
         progress(im, false);
     }

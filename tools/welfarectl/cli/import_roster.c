@@ -60,6 +60,7 @@ typedef struct roster_import {
     int timeout_ms, retries;
     bool check;
     long rows, ok, failed, added, changed, persons_added, targets_changed;
+    long already; /* rows intake answered already imported (their row ids stored before) */
     Welfare__Intake__V1__ImportEnrolmentBlock *block;
     size_t block_cap, block_bytes;
     long block_no;
@@ -132,6 +133,7 @@ static Welfare__Intake__V1__EnrolmentRow *row_message(roster_import *im, long li
 static void block_settled(roster_import *im, const Welfare__Intake__V1__ImportEnrolmentBlockReply *r)
 {
     im->ok += r->rows_ok;
+    im->already += (long)r->n_already_imported_rows;
     im->added += r->enrolments_added;
     im->changed += r->enrolments_changed;
     im->persons_added += r->persons_added;
@@ -224,6 +226,24 @@ static void block_send(roster_import *im)
     whc_send_id(im->c, s->id, &b->base);
 }
 
+/* A row's id: a hash of the header, its line and its cells (as `import referrals` makes it), so intake
+ * answers a row applied before "already imported" in whatever block it comes again. */
+static char *row_id(const roster_import *im, long line, char *const *cells)
+{
+    crypto_generichash_state st;
+    unsigned char h[16];
+    char text[37];
+
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    crypto_generichash_update(&st, im->header_hash, sizeof im->header_hash);
+    crypto_generichash_update(&st, (const unsigned char *)&line, sizeof line);
+    for (size_t i = 0; i < im->n_cols; i++)
+        crypto_generichash_update(&st, (const unsigned char *)cells[i], strlen(cells[i]) + 1);
+    crypto_generichash_final(&st, h, sizeof h);
+    wctl_uuid_text(h, text);
+    return strdup(text);
+}
+
 static int block_add(roster_import *im, long line, Welfare__Intake__V1__EnrolmentRow *e, char **cells)
 {
     Welfare__Intake__V1__ImportEnrolmentRow *row = malloc(sizeof *row);
@@ -232,6 +252,10 @@ static int block_add(roster_import *im, long line, Welfare__Intake__V1__Enrolmen
     welfare__intake__v1__import_enrolment_row__init(row);
     row->line = line;
     row->enrolment = e;
+    if (!(row->row_id = row_id(im, line, cells))) {
+        protobuf_c_message_free_unpacked(&row->base, NULL);
+        return -1;
+    }
     size_t bytes = protobuf_c_message_get_packed_size(&row->base) + 8;
     if (im->block && (im->block->n_rows >= im->block_rows || im->block_bytes + bytes > ROSTER_MAX_BYTES))
         block_send(im);
@@ -318,17 +342,17 @@ static void summary(const roster_import *im, double secs)
 {
     if (wctl_json_output) {
         printf("{\"rows\": %ld, \"ok\": %ld, \"failed\": %ld, \"enrolments_added\": %ld, "
-               "\"enrolments_changed\": "
-               "%ld, \"persons_added\": %ld, \"targets_changed\": %ld, \"seconds\": %.3f}\n",
+               "\"enrolments_changed\": %ld, \"persons_added\": %ld, \"targets_changed\": %ld, "
+               "\"already_imported\": %ld, \"seconds\": %.3f}\n",
                im->rows, im->ok, im->failed, im->added, im->changed, im->persons_added, im->targets_changed,
-               secs);
+               im->already, secs);
         return;
     }
     printf(
-        "%s %ld roster rows in %.1f s (%.0f rows/s): %ld ok, %ld failed; %ld enrolments added, %ld changed, "
-        "%ld new persons, %ld persons' target spells changed\n",
+        "%s %ld roster rows in %.1f s (%.0f rows/s): %ld ok (%ld already imported, no change), %ld failed; "
+        "%ld enrolments added, %ld changed, %ld new persons, %ld persons' target spells changed\n",
         im->check ? "checked" : "imported", im->rows, secs, secs > 0 ? (double)im->rows / secs : 0.0, im->ok,
-        im->failed, im->added, im->changed, im->persons_added, im->targets_changed);
+        im->already, im->failed, im->added, im->changed, im->persons_added, im->targets_changed);
 }
 
 static int usage(int rc)
