@@ -97,20 +97,6 @@ static int row_errors(wh_ctx *ctx, const block_run *run, Welfare__Intake__V1__Im
     return 0;
 }
 
-static int already_imported(wh_ctx *ctx, const block_run *run,
-                            Welfare__Intake__V1__ImportReferralBlockReply *r)
-{
-    if (run->ids.n_already == 0)
-        return 0;
-    r->already_imported_rows = wh_ctx_alloc(ctx, run->ids.n_already * sizeof *r->already_imported_rows);
-    if (!r->already_imported_rows)
-        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
-    for (size_t i = 0; i < run->m->n_rows; i++)
-        if (run->ids.state[i] == INTAKE_ROW_ALREADY)
-            r->already_imported_rows[r->n_already_imported_rows++] = (int32_t)i;
-    return 0;
-}
-
 int intake_check_block(wh_ctx *ctx, const char *import_id, int64_t block_no, size_t n_rows)
 {
     if (!import_id || !intake_utf8_ok(import_id, 1, 64))
@@ -193,7 +179,9 @@ int intake_handle_import_block(wh_ctx *ctx, const ProtobufCMessage *req, Protobu
     if (rc == 0) {
         welfare__intake__v1__import_referral_block_reply__init(r);
         if ((rc = run_rows(ctx, &run)) == 0 && (rc = emit_rows(ctx, &run, r)) == 0 &&
-            (rc = row_errors(ctx, &run, r)) == 0 && (rc = already_imported(ctx, &run, r)) == 0)
+            (rc = row_errors(ctx, &run, r)) == 0 &&
+            (rc = intake_import_rows_already(ctx, &run.ids, &r->already_imported_rows,
+                                             &r->n_already_imported_rows)) == 0)
             *reply = &r->base;
     }
     intake_pipeline_free(&run.b);

@@ -340,20 +340,6 @@ static int block_errors(wh_ctx *ctx, const enrol_run *run, Welfare__Intake__V1__
     return 0;
 }
 
-static int already_imported(wh_ctx *ctx, const enrol_run *run,
-                            Welfare__Intake__V1__ImportEnrolmentBlockReply *r)
-{
-    if (run->ids.n_already == 0)
-        return 0;
-    r->already_imported_rows = wh_ctx_alloc(ctx, run->ids.n_already * sizeof *r->already_imported_rows);
-    if (!r->already_imported_rows)
-        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
-    for (size_t i = 0; i < run->m->n_rows; i++)
-        if (run->ids.state[i] == INTAKE_ROW_ALREADY)
-            r->already_imported_rows[r->n_already_imported_rows++] = (int32_t)i;
-    return 0;
-}
-
 static const char *sender_name(wh_ctx *ctx)
 {
     const wh_principal *p = wh_ctx_principal(ctx);
@@ -439,7 +425,8 @@ int intake_handle_import_enrolments(wh_ctx *ctx, const ProtobufCMessage *req, Pr
                                        &run.ids)) < 0)
         rc = wh_ctx_fail(ctx, rc, NULL, "could not read the block's row ids");
     if (rc == 0 && (rc = run_enrolments(ctx, &run)) == 0 && (rc = block_errors(ctx, &run, r)) == 0 &&
-        (rc = already_imported(ctx, &run, r)) == 0) {
+        (rc = intake_import_rows_already(ctx, &run.ids, &r->already_imported_rows,
+                                         &r->n_already_imported_rows)) == 0) {
         r->enrolments_added = run.b.result.enrolments_added;
         r->enrolments_changed = run.b.result.enrolments_changed;
         r->targets_changed = run.b.result.targets_changed;

@@ -167,6 +167,20 @@ int intake_import_rows_record(wh_db *db, const char *principal, const intake_imp
     return rc;
 }
 
+int intake_import_rows_already(wh_ctx *ctx, const intake_import_rows *r, int32_t **rows, size_t *n_rows)
+{
+    *n_rows = 0;
+    if (r->n_already == 0)
+        return 0;
+    *rows = wh_ctx_alloc(ctx, r->n_already * sizeof **rows);
+    if (!*rows)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    for (size_t i = 0; i < r->n; i++)
+        if (r->state[i] == INTAKE_ROW_ALREADY)
+            (*rows)[(*n_rows)++] = (int32_t)i;
+    return 0;
+}
+
 void intake_import_rows_free(intake_import_rows *r)
 {
     free(r->state);

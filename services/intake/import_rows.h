@@ -49,6 +49,10 @@ int intake_import_rows_record(wh_db *db, const char *principal, const intake_imp
  * it (a row's digest is the same alone and in a block). */
 const ProtobufCMessage *intake_referral_digested(const Welfare__Intake__V1__SubmitReferral *m,
                                                  Welfare__Intake__V1__SubmitReferral *plain);
+/* The block positions of r's rows stored before (INTAKE_ROW_ALREADY), in block order, for a block
+ * reply's already_imported_rows: *rows (allocated in ctx, NULL when none) and *n_rows.  0, or
+ * wh_ctx_fail's status when out of memory. */
+int intake_import_rows_already(wh_ctx *ctx, const intake_import_rows *r, int32_t **rows, size_t *n_rows);
 void intake_import_rows_free(intake_import_rows *r);
 
 /* same[i]: ids[i] was stored by principal with digests[i] (1), with another digest (0), or not at all
