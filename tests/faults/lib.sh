@@ -304,7 +304,25 @@ wait_settled() {
         sleep 1
     done
     sql -c "SELECT * FROM faults.lagging" >&2
+    lagging_diagnosis >&2
     return 1
+}
+
+# What a consumer that did not catch up was doing: its fetch counters and the last lines of its log
+# about fetching, reconnecting and failing handlers (so a failed run in CI names its cause).
+lagging_diagnosis() {
+    local svc port up
+    for svc in "${WH_SERVICES[@]}"; do
+        up=${svc^^}
+        eval "port=\$WH_${up}_HTTP_PORT"
+        echo "    -- $svc: fetch counters"
+        curl -fsS -m 2 "http://127.0.0.1:$port/metrics" 2>/dev/null |
+            grep -E '^wh_bus_(fetches|fetches_abandoned|consumer_position|consumer_lag|event_failures)_total|^wh_bus_consumer_(position|lag)\{' |
+            sed 's/^/       /'
+        echo "    -- $svc: last fetch/reconnect/failure lines of its log"
+        grep -E 'FetchEvents|fetch refused|reconnect|handler failed|database|cannot' "$WH_VAR/log/$svc.log" 2>/dev/null |
+            tail -8 | cut -c1-400 | sed 's/^/       /'
+    done
 }
 
 # "name got want" lines of check.sql, plus the driver's and the faults' own; failures counted.
