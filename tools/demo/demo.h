@@ -191,6 +191,10 @@ typedef struct demo_district {
     size_t n_resources;
 } demo_district;
 
+/* One household drawn from r: dong, kind, address, persons (the generator's own, also used for the
+ * people safety-net members find that no other channel reported, drive_discovery.c). */
+void demo_make_household(demo_rng *r, demo_household *h);
+
 /* Builds the district for a seed and a number of households.  0, or -1 on out-of-memory. */
 int demo_generate(demo_district *d, uint64_t seed, size_t households);
 void demo_district_free(demo_district *d);

@@ -15,6 +15,7 @@
 
 #include "drive.h"
 #include "welfare/reporting/v1/commands.pb-c.h"
+#include "welfare/reporting/v1/discovery.pb-c.h"
 #include "wh/status.h"
 
 int demo_call(demo_run *run, whc *c, const char *step, uint64_t n, const ProtobufCMessage *req,
@@ -90,22 +91,49 @@ int64_t demo_settle(demo_run *run, const char *what, int64_t (*count)(demo_run *
     return last;
 }
 
+int demo_query_period(demo_run *run, ProtobufCMessage *req, Welfare__Reporting__V1__KpiSelection **selection,
+                      const ProtobufCMessageDescriptor *reply_type, ProtobufCMessage **reply)
+{
+    Welfare__Reporting__V1__KpiSelection s = WELFARE__REPORTING__V1__KPI_SELECTION__INIT;
+    s.from_on = DEMO_FROM;
+    s.to_on = DEMO_TO;
+    *selection = &s;
+    int rc = demo_query(run, run->reporting, req, reply_type, reply);
+    *selection = NULL;
+    return rc;
+}
+
 /* The KPI totals over the demo period, or NULL. */
 static Welfare__Reporting__V1__QueryKpiReply *kpi(demo_run *run)
 {
     Welfare__Reporting__V1__QueryKpi q = WELFARE__REPORTING__V1__QUERY_KPI__INIT;
-    Welfare__Reporting__V1__KpiSelection s = WELFARE__REPORTING__V1__KPI_SELECTION__INIT;
     Welfare__Reporting__V1__QueryKpiReply *r = NULL;
-    s.from_on = DEMO_FROM;
-    s.to_on = DEMO_TO;
-    q.selection = &s;
-    if (demo_query(run, run->reporting, &q.base, &welfare__reporting__v1__query_kpi_reply__descriptor,
-                   (ProtobufCMessage **)&r) != 0)
+    if (demo_query_period(run, &q.base, &q.selection, &welfare__reporting__v1__query_kpi_reply__descriptor,
+                          (ProtobufCMessage **)&r) != 0)
         return NULL;
     return r;
 }
 
-/* Loaded when reporting knows every demo dong and has counted visits in the demo period. */
+/* The discovery step finished: reporting shows both surveys, the last with a result for every listed
+ * household (the step's last commands). */
+static int discovery_done(demo_run *run)
+{
+    Welfare__Reporting__V1__QuerySurveys q = WELFARE__REPORTING__V1__QUERY_SURVEYS__INIT;
+    Welfare__Reporting__V1__QuerySurveysReply *r = NULL;
+    if (demo_query_period(run, &q.base, &q.selection,
+                          &welfare__reporting__v1__query_surveys_reply__descriptor,
+                          (ProtobufCMessage **)&r) != 0)
+        return 0;
+    const Welfare__Reporting__V1__SurveyFigures *last =
+        r->n_surveys >= 2 ? r->surveys[r->n_surveys - 1] : NULL;
+    int done = last && last->households_listed > 0 &&
+               last->households_surveyed + last->not_reachable + last->refused == last->households_listed;
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    return done;
+}
+
+/* Loaded when reporting knows every demo dong, has counted visits in the demo period and shows the
+ * discovery step done. */
 static int already_loaded(demo_run *run)
 {
     Welfare__Reporting__V1__ListDongs q = WELFARE__REPORTING__V1__LIST_DONGS__INIT;
@@ -124,7 +152,7 @@ static int already_loaded(demo_run *run)
     int loaded = r && r->report && r->report->total && r->report->total->site_visits > 0;
     if (r)
         protobuf_c_message_free_unpacked(&r->base, NULL);
-    return loaded;
+    return loaded && discovery_done(run);
 }
 
 static void print_summary(demo_run *run)
@@ -187,7 +215,7 @@ int demo_drive(const demo_district *d, const demo_options *opt)
     demo_run run = {.d = d, .opt = opt};
     int (*const steps[])(demo_run *) = {demo_define_dongs,     demo_register_staff, demo_register_resources,
                                         demo_submit_referrals, demo_enrol_roster,   demo_work_cases,
-                                        demo_do_outreach,      demo_plan_and_visit};
+                                        demo_do_outreach,      demo_plan_and_visit, demo_drive_discovery};
     int rc = open_all(&run);
     if (rc == 0 && !opt->force && (rc = already_loaded(&run)) == 1) {
         demo_say(&run, "the demo district is loaded already (seed %llu); nothing to do (--force reloads)\n",

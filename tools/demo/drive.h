@@ -7,6 +7,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "demo.h"
+#include "welfare/reporting/v1/commands.pb-c.h"
 #include "whclient.h"
 
 typedef struct demo_run {
@@ -29,6 +30,10 @@ int demo_call(demo_run *run, whc *c, const char *step, uint64_t n, const Protobu
 /* A query (fresh message id, nothing stored). */
 int demo_query(demo_run *run, whc *c, const ProtobufCMessage *req,
                const ProtobufCMessageDescriptor *reply_type, ProtobufCMessage **reply);
+/* A reporting query over the demo period: *selection is the request's selection field, pointed at
+ * DEMO_FROM..DEMO_TO for the call.  0 or the failure's status (printed). */
+int demo_query_period(demo_run *run, ProtobufCMessage *req, Welfare__Reporting__V1__KpiSelection **selection,
+                      const ProtobufCMessageDescriptor *reply_type, ProtobufCMessage **reply);
 /* Progress on stderr: "  referrals 1200/3400" (one updating line on a terminal). */
 void demo_progress(const demo_run *run, const char *what, size_t done, size_t total);
 void demo_say(const demo_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -43,6 +48,9 @@ int demo_submit_referrals(demo_run *run); /* drive_referrals.c */
 int demo_work_cases(demo_run *run);
 int demo_do_outreach(demo_run *run);    /* drive_outreach.c: visits and linkages beyond cases */
 int demo_plan_and_visit(demo_run *run); /* drive_visits.c */
+/* The human safety net's members, referrals, watches and check-ins, and two survey campaigns
+ * (drive_discovery.c). */
+int demo_drive_discovery(demo_run *run);
 /* The case service's threshold (WH_CASE_RISK_THRESHOLD, default 50). */
 int demo_case_threshold(void);
 

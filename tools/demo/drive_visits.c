@@ -100,13 +100,9 @@ static int plan_hub_day(demo_run *run, size_t hub, int day)
 static int64_t reported_visits(demo_run *run)
 {
     Welfare__Reporting__V1__QueryKpi q = WELFARE__REPORTING__V1__QUERY_KPI__INIT;
-    Welfare__Reporting__V1__KpiSelection s = WELFARE__REPORTING__V1__KPI_SELECTION__INIT;
     Welfare__Reporting__V1__QueryKpiReply *r = NULL;
-    s.from_on = DEMO_FROM;
-    s.to_on = DEMO_TO;
-    q.selection = &s;
-    if (demo_query(run, run->reporting, &q.base, &welfare__reporting__v1__query_kpi_reply__descriptor,
-                   (ProtobufCMessage **)&r) != 0)
+    if (demo_query_period(run, &q.base, &q.selection, &welfare__reporting__v1__query_kpi_reply__descriptor,
+                          (ProtobufCMessage **)&r) != 0)
         return WH_UNAVAILABLE;
     int64_t n = r->report && r->report->total ? r->report->total->site_visits : 0;
     protobuf_c_message_free_unpacked(&r->base, NULL);

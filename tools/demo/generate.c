@@ -44,7 +44,7 @@ static void make_person(demo_rng *r, demo_person *p, int age, const char *surnam
         p->phone[0] = 0;
 }
 
-static void make_household(demo_rng *r, demo_household *h)
+void demo_make_household(demo_rng *r, demo_household *h)
 {
     h->dong = (int)demo_rng_weighted(r, &demo_dongs[0].weight, demo_dongs_count, sizeof(demo_dong));
     h->kind = (int)demo_rng_weighted(r, &demo_household_kinds[0].weight, demo_household_kinds_count,
@@ -214,7 +214,7 @@ int demo_generate(demo_district *d, uint64_t seed, size_t households)
         return -1;
     demo_rng_seed(&r, seed, STREAM_HOUSEHOLDS);
     for (size_t i = 0; i < households; i++)
-        make_household(&r, &d->households[i]);
+        demo_make_household(&r, &d->households[i]);
     if (make_referrals(d, seed) != 0 || make_staff(d, seed) != 0 || make_resources(d, seed) != 0) {
         demo_district_free(d);
         return -1;
