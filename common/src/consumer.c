@@ -8,8 +8,11 @@
  * (while behind), to retry what failed on the next tick, and — the safety net for lost hints — once
  * every WH_FETCH_LIVENESS_MS (15 s) without any fetch.  An idle consumer therefore sends one
  * FetchEvents per liveness period, not one a tick.  At most one FetchEvents is in flight per stream:
- * one left unanswered for WH_FETCH_TIMEOUT_MS is abandoned with its connection (the DEALER
- * reconnects, so its late reply cannot arrive beside the next one's).  The events of one
+ * one left unanswered for WH_FETCH_TIMEOUT_MS is abandoned with its socket: a new DEALER, a new
+ * connection, so its late reply cannot arrive beside the next one's (and nothing of the old
+ * connection's state can wedge the new one; reconnecting one socket to the same endpoint is not
+ * reliable in libzmq).  So is a socket that could not send a due FetchEvents for that long (no
+ * connection ever completed).  The events of one
  * reply are applied in one transaction together with the new position, so an event's effect and the
  * position that says it happened commit together: after any crash the stream resumes exactly after
  * the last committed event.  Sequences are checked: an event at or below the position is a duplicate
@@ -36,20 +39,22 @@
 struct wh_consumer {
     wh_service *svc;
     char stream[WH_PRINCIPAL_NAME_MAX];
-    wh_zsock dealer, sub;
+    wh_zsock *dealer; /* replaced when a request is abandoned (renew_dealer) */
+    wh_zsock sub;
     wh_arena *arena;
     bool position_loaded, in_flight;
     bool hold;  /* a fetch was refused or an event failed: wait for the next tick */
     bool retry; /* the tick after a hold: fetch then, whatever the head says */
     uint64_t position, head, sent_ns;
-    uint64_t last_fetch_ns; /* the last FetchEvents sent: the liveness fetch counts from it */
+    uint64_t last_fetch_ns;   /* the last FetchEvents sent: the liveness fetch counts from it */
+    uint64_t unsent_since_ns; /* a due FetchEvents could not be sent since then (0: it could) */
     char request_id[WH_UUID_LEN + 1];
     uint64_t failing_sequence;
     int attempts;
     int open_sockets; /* while stopping */
     wh_gauge *position_gauge, *lag_gauge;
     wh_counter *applied, *parked, *failures;
-    wh_counter *fetches, *abandoned; /* FetchEvents sent; left unanswered and their connection dropped */
+    wh_counter *fetches, *abandoned; /* FetchEvents sent; left unanswered (or unsendable), socket renewed */
     wh_histogram *fetch_seconds;     /* FetchEvents sent → its reply */
     wh_histogram *apply_seconds;     /* one fetched batch: begin → commit */
     wh_histogram *event_seconds;     /* an event's emission by its producer → its apply committed here */
@@ -354,22 +359,53 @@ static void update_gauges(wh_consumer *c)
     wh_gauge_set(c->lag_gauge, c->head > c->position ? (double)(c->head - c->position) : 0);
 }
 
-/* A FetchEvents left unanswered for WH_FETCH_TIMEOUT_MS (the producer restarted, the network lost
- * it) is given up together with its connection: the DEALER drops it and connects again, so a late
- * reply cannot come in beside the next request's and the producer never sees two from us. */
-static void abandon_request(wh_consumer *c)
+static void on_dealer(wh_zsock *z, void *arg);
+static void *client_socket(wh_service *svc, int type, const char *server_key, const char *endpoint);
+
+static void free_retired(wh_zsock *z)
 {
-    const char *endpoint = wh_config_bus_endpoint(c->stream);
+    free(z);
+}
+
+/* The consumer's DEALER on the loop: a new socket connected to the stream's producer, or NULL. */
+static wh_zsock *open_dealer(wh_consumer *c)
+{
+    const wh_principal *producer = wh_access_by_name(c->svc->access, c->stream);
+    wh_zsock *z = calloc(1, sizeof *z);
+    void *sock = z != NULL && producer != NULL ? client_socket(c->svc, ZMQ_DEALER, producer->public_key,
+                                                               wh_config_bus_endpoint(c->stream))
+                                               : NULL;
+
+    if (sock == NULL || wh_zsock_start(z, c->svc->loop, sock, on_dealer, c) != 0) {
+        if (sock != NULL && !z->started)
+            zmq_close(sock);
+        free(z);
+        return NULL;
+    }
+    return z;
+}
+
+/* A FetchEvents left unanswered for WH_FETCH_TIMEOUT_MS (the producer restarted, the network lost
+ * it), or a socket that could not send one for that long, is given up together with its socket: a
+ * new DEALER connects afresh, so a late reply cannot come in beside the next request's, the producer
+ * never sees two from us, and no state of the old connection is kept. */
+static void renew_dealer(wh_consumer *c, const char *why)
+{
+    wh_zsock *fresh = open_dealer(c);
 
     c->in_flight = false;
-    c->retry = true; /* a send refused while the connection comes back is tried on the next tick */
+    c->unsent_since_ns = 0;
     wh_counter_add(c->abandoned, 1);
-    wh_log_warn("no FetchEvents reply; reconnecting to ask again", "{s:s, s:i}", "stream", c->stream,
-                "timeout_ms", WH_FETCH_TIMEOUT_MS);
-    if (endpoint == NULL || zmq_disconnect(c->dealer.sock, endpoint) != 0 ||
-        zmq_connect(c->dealer.sock, endpoint) != 0)
-        wh_log_error("cannot reconnect to a stream's producer", "{s:s, s:s}", "stream", c->stream, "error",
-                     zmq_strerror(zmq_errno()));
+    if (fresh == NULL) {
+        wh_log_error("cannot open a new socket to a stream's producer; keeping the old one", "{s:s, s:s}",
+                     "stream", c->stream, "error", zmq_strerror(zmq_errno()));
+        return;
+    }
+    wh_log_warn("no FetchEvents reply; a new connection asks again", "{s:s, s:s, s:i}", "stream", c->stream,
+                "why", why, "timeout_ms", WH_FETCH_TIMEOUT_MS);
+    c->dealer->on_closed = free_retired;
+    wh_zsock_close(c->dealer);
+    c->dealer = fresh;
 }
 
 /* Asks for the stream's events after `after` (the position, or the last event of a reply not yet
@@ -387,7 +423,10 @@ static void fetch_after(wh_consumer *c, uint64_t after)
     if (c->in_flight) {
         if (wh_mono_ns() - c->sent_ns < (uint64_t)WH_FETCH_TIMEOUT_MS * 1000000)
             return;
-        abandon_request(c);
+        renew_dealer(c, "unanswered");
+    } else if (c->unsent_since_ns != 0 &&
+               wh_mono_ns() - c->unsent_since_ns >= (uint64_t)WH_FETCH_TIMEOUT_MS * 1000000) {
+        renew_dealer(c, "no connection to send on");
     }
     if (!c->position_loaded) {
         if (wh_bus_position_load(svc->db, c->stream, &c->position) != 0)
@@ -413,13 +452,16 @@ static void fetch_after(wh_consumer *c, uint64_t after)
     frame = malloc(n);
     if (frame != NULL) {
         n = welfare__bus__v1__envelope__pack(&env, frame);
-        c->in_flight = zmq_send(c->dealer.sock, frame, n, ZMQ_DONTWAIT) == (int)n;
+        c->in_flight = zmq_send(c->dealer->sock, frame, n, ZMQ_DONTWAIT) == (int)n;
         c->sent_ns = wh_mono_ns();
         if (c->in_flight) {
             c->last_fetch_ns = c->sent_ns;
+            c->unsent_since_ns = 0;
             wh_counter_add(c->fetches, 1);
+        } else if (c->unsent_since_ns == 0) {
+            c->unsent_since_ns = c->sent_ns;
         }
-        wh_zsock_kick(&c->dealer);
+        wh_zsock_kick(c->dealer);
     }
     free(frame);
     free(payload);
@@ -480,6 +522,8 @@ static void on_dealer(wh_zsock *z, void *arg)
     for (int k = 0; k < 16; k++) {
         zmq_msg_t m;
         Welfare__Bus__V1__Envelope *env;
+        if (z != c->dealer)
+            break; /* a reply made us renew the socket (renew_dealer): this one is closed */
         zmq_msg_init(&m);
         if (zmq_msg_recv(&m, z->sock, ZMQ_DONTWAIT) < 0) {
             zmq_msg_close(&m);
@@ -549,9 +593,9 @@ static void register_metrics(wh_consumer *c)
     c->failures = wh_metrics_counter("wh_bus_event_failures_total", labels, "Event handler failures");
     c->parked = wh_metrics_counter("wh_bus_dead_letters_total", labels, "Events parked in dead_letter");
     c->fetches = wh_metrics_counter("wh_bus_fetches_total", labels, "FetchEvents sent to the producer");
-    c->abandoned =
-        wh_metrics_counter("wh_bus_fetches_abandoned_total", labels,
-                           "FetchEvents left unanswered for the timeout, their connection dropped");
+    c->abandoned = wh_metrics_counter(
+        "wh_bus_fetches_abandoned_total", labels,
+        "FetchEvents left unanswered (or unsendable) for the timeout, their socket renewed");
     c->fetch_seconds = wh_metrics_histogram("wh_bus_fetch_seconds", labels,
                                             "FetchEvents round trips to the producer, per stream");
     c->apply_seconds = wh_metrics_histogram("wh_bus_apply_seconds", labels,
@@ -582,7 +626,7 @@ static int consumer_start(wh_service *svc, const char *stream, wh_consumer **out
 {
     const wh_principal *producer = wh_access_by_name(svc->access, stream);
     wh_consumer *c;
-    void *dealer, *sub;
+    void *sub;
 
     if (producer == NULL) {
         wh_log_error("producer of a subscribed stream is not in the allow-list", "{s:s}", "stream", stream);
@@ -596,16 +640,13 @@ static int consumer_start(wh_service *svc, const char *stream, wh_consumer **out
     c->svc = svc;
     snprintf(c->stream, sizeof c->stream, "%s", stream);
     register_metrics(c);
-    dealer = client_socket(svc, ZMQ_DEALER, producer->public_key, wh_config_bus_endpoint(stream));
+    c->dealer = open_dealer(c);
     sub = client_socket(svc, ZMQ_SUB, producer->public_key, wh_config_hints_endpoint(stream));
-    if (dealer == NULL || sub == NULL || zmq_setsockopt(sub, ZMQ_SUBSCRIBE, stream, strlen(stream)) != 0 ||
-        wh_zsock_start(&c->dealer, svc->loop, dealer, on_dealer, c) != 0 ||
+    if (c->dealer == NULL || sub == NULL || zmq_setsockopt(sub, ZMQ_SUBSCRIBE, stream, strlen(stream)) != 0 ||
         wh_zsock_start(&c->sub, svc->loop, sub, on_hint, c) != 0) {
         wh_log_error("cannot connect to a stream", "{s:s, s:s}", "stream", stream, "error",
                      zmq_strerror(zmq_errno()));
         *out = c; /* closed by wh_consumers_stop */
-        if (!c->dealer.started && dealer != NULL)
-            zmq_close(dealer);
         if (!c->sub.started && sub != NULL)
             zmq_close(sub);
         return WH_UNAVAILABLE;
@@ -678,28 +719,42 @@ void wh_consumers_poll(wh_service *svc)
     }
 }
 
-/* Each of the two sockets reports once; the second frees the consumer. */
-static void consumer_closed(wh_zsock *z)
+/* Each of the consumer's sockets reports once; the last frees the consumer. */
+static void consumer_release(wh_consumer *c)
 {
-    wh_consumer *c = z->arg;
-
     if (--c->open_sockets > 0)
         return;
     wh_arena_free(&c->arena);
     free(c);
 }
 
+static void dealer_closed(wh_zsock *z)
+{
+    wh_consumer *c = z->arg;
+
+    free(z);
+    consumer_release(c);
+}
+
+static void sub_closed(wh_zsock *z)
+{
+    consumer_release(z->arg);
+}
+
 void wh_consumers_stop(wh_service *svc)
 {
     for (size_t i = 0; i < svc->n_consumers; i++) {
         wh_consumer *c = svc->consumers[i];
-        c->dealer.on_closed = consumer_closed;
-        c->sub.on_closed = consumer_closed;
-        c->dealer.arg = c;
+        c->open_sockets = c->dealer != NULL ? 2 : 1;
+        c->sub.on_closed = sub_closed;
         c->sub.arg = c;
-        c->open_sockets = 2;
-        wh_zsock_close(&c->dealer);
-        wh_zsock_close(&c->sub);
+        if (c->dealer != NULL) {
+            c->dealer->on_closed = dealer_closed;
+            c->dealer->arg = c;
+            wh_zsock_close(c->dealer);
+            c->dealer = NULL;
+        }
+        wh_zsock_close(&c->sub); /* may free c */
     }
     free(svc->consumers);
     svc->consumers = NULL;
