@@ -9,6 +9,10 @@
  *                 nobody publishes) with WH_FETCH_LIVENESS_MS=LIVENESS_MS; a referral submitted
  *                 then reaches reporting's position within the liveness period (plus a tick and the
  *                 apply), and its KPI counts it once.  Afterwards reporting is restarted as it was.
+ *   unanswered:   intake is stopped (SIGSTOP) for STOPPED_SECONDS while reporting, restarted with a
+ *                 1 s liveness period, keeps asking it: the unanswered FetchEvents is abandoned with
+ *                 its socket (wh_bus_fetches_abandoned_total rises) and, once intake goes on, a
+ *                 referral submitted then is counted once in the KPI within a few seconds.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,10 +28,11 @@
 
 #include "itest.h"
 
-#define DAY          "2026-06-11"
-#define IDLE_SECONDS 6
-#define LIVENESS_MS  3000
-#define SLACK_MS     2500 /* a tick (1 s), the fetch and the apply */
+#define DAY             "2026-06-11"
+#define IDLE_SECONDS    6
+#define LIVENESS_MS     3000
+#define SLACK_MS        2500 /* a tick (1 s), the fetch and the apply */
+#define STOPPED_SECONDS 8    /* longer than WH_FETCH_TIMEOUT_MS (5 s) plus a liveness period */
 
 /* A counter of a service's /metrics (the sample with exactly these labels); -1 when not found. */
 static int64_t metric(const char *service, const char *sample)
@@ -109,11 +114,49 @@ static void missed_hints_caught_up_by_liveness_fetch(void **state)
     itest_kpi_assert_equal(&want, &got);
 }
 
+static void unanswered_fetch_renews_the_socket(void **state)
+{
+    (void)state;
+    const char *abandoned = "wh_bus_fetches_abandoned_total{stream=\"intake\"}";
+    char dong[11];
+    itest_dong_code(dong, 5);
+    assert_int_equal(itest_stack("wh_service_stop reporting && export WH_FETCH_LIVENESS_MS=1000 && "
+                                 "wh_service_start reporting && wh_service_wait_ready reporting 60"),
+                     0);
+    assert_true(itest_wait_caught_up("reporting", "intake", 30));
+    int64_t before = metric("reporting", abandoned);
+    assert_int_equal(itest_stack("kill -STOP \"$(wh_service_pid intake)\""), 0);
+    sleep(STOPPED_SECONDS);
+    int64_t during = metric("reporting", abandoned);
+    assert_int_equal(itest_stack("kill -CONT \"$(wh_service_pid intake)\""), 0);
+
+    whc *c = itest_client("intake");
+    itest_referral r;
+    itest_referral_init(&r, dong, 3101, 3101, 1, ITEST_RISK_LOW, DAY);
+    Welfare__Intake__V1__SubmitReferralReply *reply = itest_submit(c, &r);
+    protobuf_c_message_free_unpacked(&reply->base, NULL);
+    whc_close(&c);
+    bool caught_up = itest_wait_caught_up("reporting", "intake", 10);
+    const char *dongs[] = {dong};
+    itest_kpi want = {.blind_spots = 2}, got; /* this referral and the one of the test before */
+    bool counted = itest_kpi_wait(dongs, 1, DAY, DAY, &want, 10, &got);
+    assert_int_equal(itest_stack("wh_service_stop reporting && wh_service_start reporting && "
+                                 "wh_service_wait_ready reporting 60"),
+                     0);
+    if (during <= before)
+        fail_msg("reporting abandoned no FetchEvents while intake was stopped %d s (%lld before, %lld after)",
+                 STOPPED_SECONDS, (long long)before, (long long)during);
+    assert_true(caught_up);
+    assert_true(counted);
+    itest_kpi_assert_equal(&want, &got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(idle_consumer_does_not_poll),
         cmocka_unit_test(missed_hints_caught_up_by_liveness_fetch),
+        cmocka_unit_test(unanswered_fetch_renews_the_socket),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
