@@ -136,7 +136,7 @@ static const char css[] =
     "th small,td small{display:block;font-weight:normal;color:#5a6b7b;font-size:.75rem}th.d,td.d{text-align:"
     "left;width:18%}tr.total td{font-weight:600;background:#f0f5ff;border-top:2px solid #9fb7d9}.err{"
     "background:#ffebe9;border:1px solid #ff8182;padding:.6rem .8rem;border-radius:6px}p.sub{color:#5a6b7b;"
-    "font-size:.85rem}a{color:#1f6feb}";
+    "font-size:.85rem}a{color:#1f6feb}nav.api{margin-top:.8rem}nav.api a{margin-right:1.2rem}";
 
 static void head_cells(FILE *f, const char *first_ko, const char *first_en, const reporting_col_def *cols,
                        int n)
@@ -189,12 +189,30 @@ static void teams_table(FILE *f, const reporting_safety_net *n)
     }
     fprintf(f, "<tr class=total><td class=d>합계 (%zu)<small>Total</small></td>", n->n_members);
     value_cells(f, n->total, REPORTING_NET_COLS);
-    fputs("</tr></tbody></table><p class=sub>회원별 수치: /api/safety-net / per member: /api/safety-net</p>",
-          f);
+    fputs("</tr></tbody></table>", f);
 }
 
-static char *page(const wh_http_request *req, const reporting_form_view *v, const figures *fg,
-                  const char *field, const char *why)
+/* The JSON of the same selection: the surveys, and the safety net per member and per team. */
+static void api_links(FILE *f, const char *dongs, const char *from, const char *to)
+{
+    static const char *const links[][2] = {
+        {"/api/surveys", "조사 JSON / Surveys (JSON)"},
+        {"/api/safety-net", "회원별·팀별 JSON / Per member and team (JSON)"}};
+    fputs("<nav class=api>", f);
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        fprintf(f, "<a href=\"%s?", links[i][0]);
+        if (dongs[0]) {
+            fputs("dongs=", f);
+            reporting_html_escape(f, dongs);
+            fputs("&amp;", f);
+        }
+        fprintf(f, "from=%s&amp;to=%s\">%s</a>", from, to, links[i][1]);
+    }
+    fputs("</nav>", f);
+}
+
+static char *page(const wh_http_request *req, const reporting_form_view *v, const char *dongs,
+                  const figures *fg, const char *field, const char *why)
 {
     char *out = NULL;
     size_t len = 0;
@@ -217,6 +235,7 @@ static char *page(const wh_http_request *req, const reporting_form_view *v, cons
                 fg->surveys.from_on, fg->surveys.to_on);
         surveys_table(f, &fg->surveys);
         teams_table(f, &fg->net);
+        api_links(f, dongs, fg->surveys.from_on, fg->surveys.to_on);
     } else {
         reporting_form_error_html(f, "입력을 확인해 주세요 (동, 기간)", field, why);
     }
@@ -258,7 +277,7 @@ static void serve_page(void *arg, const wh_http_request *req, wh_http_response *
     const char *field = "", *why = "";
     int status = figures_for(req, SURVEYS | NET, &in, &fg, &field, &why);
     reporting_form_view v = reporting_form_view_of(req, &in, status == 0, used, sizeof used);
-    char *body = page(req, &v, status == 0 ? &fg : NULL, field, why);
+    char *body = page(req, &v, in.dongs, status == 0 ? &fg : NULL, field, why);
     figures_free(&fg);
     respond(resp, status ? status : 200, "text/html; charset=utf-8", body);
 }

@@ -1,11 +1,14 @@
-// browser.mjs BASE OUTDIR QUERY — the dashboard in headless Chromium (Debian's, through playwright-core):
+// browser.mjs BASE OUTDIR QUERY SURVEYS NET_TOTAL — the dashboard in headless Chromium (Debian's, through playwright-core):
 // opens the KPI page, the monthly trend and the comparison (the fixture's table, both comparisons with the
 // difference-in-differences) at 1,366 and 1,920 px, saves full-page screenshots to OUTDIR, and checks
 // that nothing is wider than the window (no horizontal scrolling, no table cut) and that every cell of
-// the comparison table equals the JSON API's.  Exits 1 naming the first failure.
+// the comparison table equals the JSON API's; the surveys page (2018: discovery.sh's fixture) shows the
+// surveys and the safety net's teams with the numbers of /api/surveys and /api/safety-net, those equal
+// the fixture's (SURVEYS: the rows' values, NET_TOTAL), and it links to both APIs for its selection.
+// Exits 1 naming the first failure.
 import { chromium } from 'playwright-core';
 
-const [base, outdir, query] = process.argv.slice(2);
+const [base, outdir, query, surveysWant, netWant] = process.argv.slice(2);
 const failures = [];
 const check = (ok, what) => { if (!ok) failures.push(what); };
 
@@ -25,8 +28,28 @@ const pages = [
   // a bad period on the KPI page: the error keeps the form (dates, ticked dong)
   ['dashboard-error', '/dashboard?from=2016-10-31&to=2016-04-01&d_8000000002=1'],
   ['funnel', '/dashboard/funnel?year=2017&part=year'],
+  ['surveys', '/dashboard/surveys?year=2018&part=year'],
+  // two dongs ticked: the second survey counts only its listed household in 미시행1동
+  ['surveys-dongs', '/dashboard/surveys?from=2018-01-01&to=2018-12-31&d_8000000001=1&d_8000000003=1'],
 ];
 const funnelApi = await (await fetch(`${base}/api/funnel?from=2017-01-01&to=2017-12-31`)).json();
+const discoveryQueries = {
+  surveys: 'from=2018-01-01&to=2018-12-31',
+  'surveys-dongs': 'dongs=8000000001,8000000003&from=2018-01-01&to=2018-12-31',
+};
+const discoveryApi = {};
+for (const [name, q] of Object.entries(discoveryQueries))
+  discoveryApi[name] = {
+    surveys: await (await fetch(`${base}/api/surveys?${q}`)).json(),
+    net: await (await fetch(`${base}/api/safety-net?${q}`)).json(),
+    query: q,
+  };
+// The API is what the fixture recorded (the page is then checked against the API).
+check(JSON.stringify(discoveryApi.surveys.surveys.surveys.map((s) => s.values)) === surveysWant,
+      `/api/surveys: ${JSON.stringify(discoveryApi.surveys.surveys.surveys.map((s) => s.values))} != fixture ${surveysWant}`);
+check(JSON.stringify(discoveryApi.surveys.net.total) === netWant,
+      `/api/safety-net total ${JSON.stringify(discoveryApi.surveys.net.total)} != fixture ${netWant}`);
+const cellsOf = () => (trs) => trs.map((tr) => [...tr.querySelectorAll('td[data-col]')].map((td) => td.textContent.replace(/,/g, '')));
 const status = (name) => (name.endsWith('-error') ? 400 : 200);
 for (const width of [1366, 1920]) {
   const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'ko-KR' });
@@ -91,6 +114,20 @@ for (const width of [1366, 1920]) {
       check(JSON.stringify(rows) === JSON.stringify(want), `funnel@${width}: ${JSON.stringify(rows)} != API ${JSON.stringify(want)}`);
       check(rows.length >= 7, `funnel@${width}: ${rows.length} rows (six channels and the total at least)`);
     }
+    if (name in discoveryApi) { // every number of the surveys and teams tables is the API's, in its order
+      const a = discoveryApi[name];
+      const surveys = await page.$$eval('#surveys tbody tr', cellsOf());
+      const wantS = [...a.surveys.surveys.map((s) => s.values), a.surveys.total].map((v) => v.map(String));
+      check(JSON.stringify(surveys) === JSON.stringify(wantS), `${name}@${width}: surveys ${JSON.stringify(surveys)} != API ${JSON.stringify(wantS)}`);
+      const names = await page.$$eval('#surveys tbody tr td.d', (tds) => tds.map((td) => td.firstChild.textContent));
+      check(JSON.stringify(names.slice(0, -1)) === JSON.stringify(a.surveys.surveys.map((s) => s.name)), `${name}@${width}: survey names ${names}`);
+      const teams = await page.$$eval('#teams tbody tr', cellsOf());
+      const wantT = [...a.net.teams.map((t) => t.values), a.net.total].map((v) => v.map(String));
+      check(JSON.stringify(teams) === JSON.stringify(wantT), `${name}@${width}: teams ${JSON.stringify(teams)} != API ${JSON.stringify(wantT)}`);
+      const links = await page.$$eval('nav.api a', (as) => as.map((x) => x.getAttribute('href')));
+      const wantL = [`/api/surveys?${a.query}`, `/api/safety-net?${a.query}`];
+      check(JSON.stringify(links) === JSON.stringify(wantL), `${name}@${width}: API links ${JSON.stringify(links)} != ${JSON.stringify(wantL)}`);
+    }
     if (name === 'dashboard-error') {
       const kept = await page.evaluate(() => [document.querySelector('input[name=from]').value,
         document.querySelector('input[name=to]').value,
@@ -110,4 +147,4 @@ if (failures.length) {
   console.log('browser test FAILED:\n  ' + failures.join('\n  '));
   process.exit(1);
 }
-console.log(`browser test: ${pages.length} pages at 1366 and 1920 px fit the window; the comparison equals the API`);
+console.log(`browser test: ${pages.length} pages at 1366 and 1920 px fit the window; the comparison, the funnel and the surveys page equal the API, the API the fixture`);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # browser.sh — make test-browser: the dashboard in headless Chromium over the known-count fixture
 # (fixture.sh) on a stack of its own; screenshots at 1,366 and 1,920 px into docs/img/ (or
-# $BROWSER_OUT), page widths and the comparison's cells checked against the JSON API (browser.mjs).
+# $BROWSER_OUT), page widths and the comparison's, the funnel's and the surveys page's cells checked
+# against the JSON API (browser.mjs); the surveys page's fixture is tests/report/discovery.sh.
 # Needs Debian chromium and fonts-noto-cjk (mk/deps.mk) and playwright-core (package.json, npm ci).
 set -u
 cd "$(dirname "$0")/../.."
@@ -18,6 +19,10 @@ for ((i = 0; i < 300; i++)); do
     curl -fsS "http://127.0.0.1:$WH_REPORTING_HTTP_PORT/api/funnel?from=2017-01-01&to=2017-12-31" | grep -q '"total":\[4,' && break
     sleep 0.1
 done
+# The surveys page's figures: the safety net's and two surveys' recorded work in 2018 (discovery.sh).
+source tests/report/discovery.sh
+discovery_load && discovery_wait || exit 1
 out=${BROWSER_OUT:-docs/img}
 mkdir -p "$out"
-node tests/report/browser.mjs "http://127.0.0.1:$WH_REPORTING_HTTP_PORT" "$out" "$FIXTURE_QUERY"
+node tests/report/browser.mjs "http://127.0.0.1:$WH_REPORTING_HTTP_PORT" "$out" "$FIXTURE_QUERY" \
+    "$DISCOVERY_SURVEYS" "$DISCOVERY_NET_TOTAL"
