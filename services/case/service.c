@@ -130,20 +130,15 @@ const wh_service_def *case_service_def(void)
         .stop = stop,
     };
     def.n_migrations = case_migrations_count;
-    if (!def.statements) {
-        /* case's statements, outreach's and the batch's, one table (built once, lives as long as the process)
-         */
-        size_t n = case_statements_count + case_outreach_statements_count + case_batch_statements_count;
-        wh_db_statement *all = malloc(sizeof *all * n);
-        if (!all)
+    if (!def.statements) { /* case's statements, outreach's and the batch's, one table */
+        static const wh_db_statement_part parts[] = {
+            {case_statements, &case_statements_count},
+            {case_outreach_statements, &case_outreach_statements_count},
+            {case_batch_statements, &case_batch_statements_count},
+        };
+        def.statements = wh_db_statements_join(parts, sizeof parts / sizeof parts[0], &def.n_statements);
+        if (!def.statements)
             return NULL;
-        memcpy(all, case_statements, sizeof *all * case_statements_count);
-        memcpy(all + case_statements_count, case_outreach_statements,
-               sizeof *all * case_outreach_statements_count);
-        memcpy(all + case_statements_count + case_outreach_statements_count, case_batch_statements,
-               sizeof *all * case_batch_statements_count);
-        def.statements = all;
-        def.n_statements = n;
     }
     return &def;
 }

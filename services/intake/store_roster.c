@@ -48,10 +48,7 @@ const size_t intake_roster_statements_count =
 
 const wh_db_statement *intake_all_statements(size_t *n)
 {
-    static const struct {
-        const wh_db_statement *rows;
-        const size_t *count;
-    } parts[] = {
+    static const wh_db_statement_part parts[] = {
         {intake_statements, &intake_statements_count},
         {intake_roster_statements, &intake_roster_statements_count},
         {intake_merge_statements, &intake_merge_statements_count},
@@ -60,21 +57,7 @@ const wh_db_statement *intake_all_statements(size_t *n)
         {intake_dong_statements, &intake_dong_statements_count},
         {intake_import_row_statements, &intake_import_row_statements_count},
     };
-    static wh_db_statement *all;
-    static size_t total;
-    if (!all) {
-        size_t sum = 0;
-        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-            sum += *parts[i].count;
-        if (!(all = malloc(sum * sizeof *all)))
-            return NULL;
-        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-            memcpy(all + total, parts[i].rows, *parts[i].count * sizeof *all);
-            total += *parts[i].count;
-        }
-    }
-    *n = total;
-    return all;
+    return wh_db_statements_join(parts, sizeof parts / sizeof parts[0], n);
 }
 
 static void copy_dong(char out[16], const char *s)

@@ -90,17 +90,11 @@ static void stop(wh_service *svc)
 
 const wh_db_statement *registry_all_statements(size_t *n)
 {
-    static wh_db_statement all[256];
-    static size_t count;
-    if (!count &&
-        registry_statements_count + registry_ledger_statements_count <= sizeof all / sizeof all[0]) {
-        memcpy(all, registry_statements, registry_statements_count * sizeof all[0]);
-        memcpy(all + registry_statements_count, registry_ledger_statements,
-               registry_ledger_statements_count * sizeof all[0]);
-        count = registry_statements_count + registry_ledger_statements_count;
-    }
-    *n = count;
-    return all;
+    static const wh_db_statement_part parts[] = {
+        {registry_statements, &registry_statements_count},
+        {registry_ledger_statements, &registry_ledger_statements_count},
+    };
+    return wh_db_statements_join(parts, sizeof parts / sizeof parts[0], n);
 }
 
 const wh_service_def *registry_service_def(void)

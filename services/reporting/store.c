@@ -238,17 +238,11 @@ const size_t reporting_statements_count = sizeof reporting_statements / sizeof r
 
 const wh_db_statement *reporting_all_statements(size_t *n)
 {
-    static wh_db_statement all[64];
-    static size_t count;
-    if (count == 0 &&
-        reporting_statements_count + reporting_discovery_statements_count <= sizeof all / sizeof all[0]) {
-        memcpy(all, reporting_statements, reporting_statements_count * sizeof all[0]);
-        memcpy(all + reporting_statements_count, reporting_discovery_statements,
-               reporting_discovery_statements_count * sizeof all[0]);
-        count = reporting_statements_count + reporting_discovery_statements_count;
-    }
-    *n = count;
-    return all;
+    static const wh_db_statement_part parts[] = {
+        {reporting_statements, &reporting_statements_count},
+        {reporting_discovery_statements, &reporting_discovery_statements_count},
+    };
+    return wh_db_statements_join(parts, sizeof parts / sizeof parts[0], n);
 }
 
 static int exec_status(wh_db *db, const char *statement, const wh_params *p, int64_t *rows)

@@ -54,6 +54,18 @@ void wh_db_close(wh_db **db);
  * (re)connect and immediately if connected.  0 or a negative status. */
 int wh_db_add_statements(wh_db *db, const wh_db_statement *statements, size_t n);
 
+/* One of the tables a service's statements are split into (a store file each): its rows and their
+ * count, a variable of the file that holds the table. */
+typedef struct wh_db_statement_part {
+    const wh_db_statement *rows;
+    const size_t *count;
+} wh_db_statement_part;
+
+/* The parts as one table, in order, in memory that lives as long as the process (a service
+ * definition's statements); the same table for the same parts array, from any thread.  NULL when
+ * out of memory or past eight different parts arrays (a bug). */
+const wh_db_statement *wh_db_statements_join(const wh_db_statement_part *parts, size_t n_parts, size_t *n);
+
 /* True when the connection is up.  wh_db_reconnect() re-establishes it (and re-prepares). */
 bool wh_db_connected(const wh_db *db);
 int wh_db_reconnect(wh_db *db);
