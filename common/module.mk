@@ -12,3 +12,4 @@ $(foreach t,$(sort $(wildcard tests/unit/common/test_*.c)),\
   $(eval $(call wh_unit_test,common_$(basename $(notdir $(t))),$(t),)))
 # The framework's own unit test reaches its private header.
 $(OBJ)/tests/unit/common/test_bus_parts.o: CPPFLAGS += -Icommon/src
+$(OBJ)/tests/unit/common/test_audit.o: CPPFLAGS += -Icommon/src

@@ -9,7 +9,9 @@
  * again within a tick adds to its count, so a flood is one row per tick with its count, not a row per
  * attempt.  When the buffer's distinct entries run out, an entry is folded into the principal's (or
  * key's) entry of the same decision, and, past that, into one service-wide entry of the decision: the
- * count of what was refused is never lost, only its detail.
+ * count of what was refused is never lost, only its detail.  Every string is kept as valid UTF-8 cut
+ * at a character boundary to its column's limit below (wh_utf8_copy), so no field a peer chose can make
+ * the insert fail.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,12 +111,14 @@ void wh_audit_record(wh_service *svc, const char *principal, const char *public_
     if (a == NULL)
         return;
     memset(&x, 0, sizeof x);
-    snprintf(x.principal, sizeof x.principal, "%s", principal != NULL ? principal : "");
-    snprintf(x.public_key, sizeof x.public_key, "%s", public_key != NULL ? public_key : "");
-    snprintf(x.type, sizeof x.type, "%s", type != NULL && wh_utf8_valid(type, sizeof x.type - 1) ? type : "");
-    snprintf(x.decision, sizeof x.decision, "%s", decision);
-    snprintf(x.reason, sizeof x.reason, "%s", reason != NULL ? reason : "");
-    snprintf(x.subject, sizeof x.subject, "%s", subject != NULL ? subject : "");
+    /* every column as valid UTF-8 cut at a character boundary to its limit: whatever a peer put in a
+     * field, its row can be stored (a byte cut inside a character would fail the insert, 22021) */
+    wh_utf8_copy(x.principal, sizeof x.principal, principal);
+    wh_utf8_copy(x.public_key, sizeof x.public_key, public_key);
+    wh_utf8_copy(x.type, sizeof x.type, type);
+    wh_utf8_copy(x.decision, sizeof x.decision, decision);
+    wh_utf8_copy(x.reason, sizeof x.reason, reason);
+    wh_utf8_copy(x.subject, sizeof x.subject, subject);
     x.first_ms = x.last_ms = wh_now_ms();
     e = slot_for(a, &x, &folded);
     if (folded)

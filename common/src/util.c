@@ -219,6 +219,35 @@ bool wh_utf8_valid_n(const char *s, size_t len)
     return true;
 }
 
+bool wh_utf8_copy(char *dst, size_t dst_size, const char *src)
+{
+    const unsigned char *p = (const unsigned char *)(src != NULL ? src : "");
+    size_t i = 0, out = 0;
+    bool same = true;
+
+    if (dst_size == 0)
+        return p[0] == '\0';
+    while (p[i] != '\0') {
+        size_t len = utf8_sequence(p + i); /* stops at the NUL: it is never a continuation byte */
+
+        if (out + (len == 0 ? 1 : len) > dst_size - 1) {
+            same = false; /* cut before the character that does not fit */
+            break;
+        }
+        if (len == 0) {
+            dst[out++] = '?';
+            i++;
+            same = false;
+            continue;
+        }
+        memcpy(dst + out, p + i, len);
+        out += len;
+        i += len;
+    }
+    dst[out] = '\0';
+    return same;
+}
+
 bool wh_geo_valid(double latitude, double longitude)
 {
     return isfinite(latitude) && isfinite(longitude) && latitude >= -90.0 && latitude <= 90.0 &&

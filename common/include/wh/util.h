@@ -34,6 +34,11 @@ void wh_date_from_days(int32_t days, char out[11]);
 bool wh_utf8_valid(const char *s, size_t max_bytes);
 /* True when the len bytes at s are valid UTF-8 without a NUL (s need not be NUL-terminated). */
 bool wh_utf8_valid_n(const char *s, size_t len);
+/* Copies src (NULL: "") into dst of dst_size bytes as valid UTF-8 that fits: cut at a character
+ * boundary, never inside one, and each ill-formed byte replaced by '?', so the copy can always be
+ * stored in a text column (PostgreSQL refuses invalid UTF-8 with SQLSTATE 22021).  True when the copy
+ * is src unchanged. */
+bool wh_utf8_copy(char *dst, size_t dst_size, const char *src);
 
 /* True for coordinates within valid WGS84 ranges. */
 bool wh_geo_valid(double latitude, double longitude);

@@ -1,0 +1,159 @@
+/*
+ * test_audit.c — the audit log (common/src/audit.c) against a real PostgreSQL (WH_TEST_DB_URL; skipped
+ * without it): rows whose fields a hostile peer chose — longer than their column's limit with the cut
+ * falling inside a multi-byte character, or holding bytes that are not UTF-8 — are stored, cut at a
+ * character boundary, every one of them, beside the well-behaved rows of the same flush.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+
+#include "bus_internal.h"
+#include "wh/db.h"
+#include "wh/log.h"
+#include "wh/migrate.h"
+#include "wh/util.h"
+
+#define SCHEMA "wh_test_audit"
+
+static const char *url;
+static wh_service svc;
+
+static PGresult *query(const char *sql)
+{
+    PGresult *r = PQexec(wh_db_conn(svc.db), sql);
+
+    if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(wh_db_conn(svc.db)));
+    return r;
+}
+
+static int64_t scalar(const char *sql)
+{
+    PGresult *r = query(sql);
+    int64_t v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+
+    PQclear(r);
+    return v;
+}
+
+static int setup(void **state)
+{
+    PGconn *admin;
+
+    wh_log_init("test_audit");
+    url = getenv("WH_TEST_DB_URL");
+    if (url == NULL || *url == '\0')
+        return 0;
+    admin = PQconnectdb(url);
+    if (PQstatus(admin) != CONNECTION_OK)
+        return -1;
+    PQclear(PQexec(admin, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS " SCHEMA " CASCADE"));
+    PQclear(PQexec(admin, "CREATE SCHEMA " SCHEMA));
+    PQfinish(admin);
+    if (wh_db_open(&svc.db, url, SCHEMA, NULL, 0) != 0 ||
+        wh_migrate(svc.db, SCHEMA, bus_migrations, bus_migrations_count) != 0 ||
+        wh_db_add_statements(svc.db, wh_bus_statements, wh_bus_statements_count) != 0)
+        return -1;
+    svc.db_up = true;
+    return wh_audit_start(&svc);
+}
+
+static int teardown(void **state)
+{
+    free(svc.audit);
+    svc.audit = NULL;
+    wh_db_close(&svc.db);
+    return 0;
+}
+
+#define NEED_DB()                                                                                            \
+    do {                                                                                                     \
+        if (svc.db == NULL)                                                                                  \
+            skip();                                                                                          \
+    } while (0)
+
+/* n copies of a character after a one-byte prefix, so a byte cut at the limit falls inside one */
+static void repeat(char *out, size_t size, const char *prefix, const char *ch, int n)
+{
+    snprintf(out, size, "%s", prefix);
+    for (int i = 0; i < n; i++)
+        strncat(out, ch, size - strlen(out) - 1);
+}
+
+static void hostile_fields_are_cut_at_a_character_and_stored(void **state)
+{
+    char principal[256], reason[512], subject[256];
+    PGresult *r;
+
+    NEED_DB();
+    query("TRUNCATE audit_log");
+    repeat(principal, sizeof principal, "a", "김", 40);           /* 121 bytes; the column keeps 63 */
+    repeat(reason, sizeof reason, "ab", "é", 100);                /* 202 bytes; 127 kept */
+    repeat(subject, sizeof subject, "x", "\xf0\x9f\x98\x80", 30); /* 4-byte characters; 63 kept */
+    wh_audit_record(&svc, principal, "KEY", "welfare.intake.v1.SubmitReferral", "malformed", reason, subject);
+    wh_audit_record(&svc, "agency-bad", "KEY2", "t", "malformed", "bad \xff\xfe bytes \xe2\x82", "\xc0\xaf");
+    wh_audit_record(&svc, "agency-good", "KEY3", "t", "permission_denied", "principal may not", NULL);
+    wh_audit_record(&svc, "agency-good", "KEY3", "t", "permission_denied", "principal may not", NULL);
+    wh_audit_flush(&svc);
+
+    assert_int_equal(scalar("SELECT count(*) FROM audit_log"), 3);
+    assert_int_equal(scalar("SELECT sum(count) FROM audit_log"), 4);
+    r = query("SELECT principal, reason, subject FROM audit_log WHERE public_key = 'KEY'");
+    assert_int_equal(PQntuples(r), 1);
+    assert_true(wh_utf8_valid(PQgetvalue(r, 0, 0), 63));
+    assert_int_equal(strlen(PQgetvalue(r, 0, 0)), 1 + 20 * 3); /* 'a' and the 20 whole characters */
+    assert_memory_equal(PQgetvalue(r, 0, 0), principal, 61);
+    assert_int_equal(strlen(PQgetvalue(r, 0, 1)), 2 + 62 * 2);
+    assert_memory_equal(PQgetvalue(r, 0, 1), reason, 126);
+    assert_int_equal(strlen(PQgetvalue(r, 0, 2)), 1 + 15 * 4);
+    assert_memory_equal(PQgetvalue(r, 0, 2), subject, 61);
+    PQclear(r);
+    r = query("SELECT reason, subject FROM audit_log WHERE public_key = 'KEY2'");
+    assert_int_equal(PQntuples(r), 1);
+    assert_string_equal(PQgetvalue(r, 0, 0), "bad ?? bytes ??");
+    assert_string_equal(PQgetvalue(r, 0, 1), "??");
+    PQclear(r);
+    assert_int_equal(scalar("SELECT count FROM audit_log WHERE principal = 'agency-good'"), 2);
+}
+
+/* The copy itself: whole characters that fit, never part of one; ill-formed bytes replaced. */
+static void utf8_copy_cuts_at_a_character(void **state)
+{
+    char out[8];
+
+    assert_true(wh_utf8_copy(out, sizeof out, "abc"));
+    assert_string_equal(out, "abc");
+    assert_true(wh_utf8_copy(out, sizeof out, NULL));
+    assert_string_equal(out, "");
+    assert_false(wh_utf8_copy(out, sizeof out, "a김철수")); /* 10 bytes: 'a' and two characters fit */
+    assert_string_equal(out, "a김철");
+    assert_false(wh_utf8_copy(out, sizeof out, "ab김철수"));
+    assert_string_equal(out, "ab김");
+    assert_true(wh_utf8_copy(out, sizeof out, "1234567"));
+    assert_false(wh_utf8_copy(out, sizeof out, "12345678"));
+    assert_string_equal(out, "1234567");
+    assert_false(wh_utf8_copy(out, sizeof out, "\xed\xa0\x80")); /* a surrogate: three bad bytes */
+    assert_string_equal(out, "???");
+    assert_false(wh_utf8_copy(out, sizeof out, "\xe2\x82")); /* a character cut short by the NUL */
+    assert_string_equal(out, "??");
+    assert_false(wh_utf8_copy(out, 1, "a"));
+    assert_string_equal(out, "");
+    assert_true(wh_utf8_valid(out, sizeof out));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(utf8_copy_cuts_at_a_character),
+        cmocka_unit_test(hostile_fields_are_cut_at_a_character_and_stored),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
