@@ -152,7 +152,7 @@ bench_bulk() {
     local mode=() jobs=${BENCH_IMPORT_JOBS:-4}
     if [ "${BENCH_IMPORT_MODE:-block}" = row-by-row ]; then
         mode=(--row-by-row)
-        jobs=${BENCH_IMPORT_JOBS:-256}
+        jobs=${BENCH_IMPORT_JOBS:-64}
     fi
     bench_set bulk_mode "${BENCH_IMPORT_MODE:-block}"
     bench_set bulk_jobs "$jobs"

@@ -45,7 +45,8 @@
     (256 * 1024) /* unsent bytes of a connection: its commands wait (peer_bounds.c) */
 #define WH_FETCH_MAX_BYTES    (256 * 1024) /* events per FetchEvents reply, in bytes (at least one event) */
 #define WH_RETRY_UNREAD_MS    500          /* retry hint to a peer that does not read its replies */
-#define WH_RETRY_FETCH_MS     50 /* retry hint for a second FetchEvents of a connection in one batch */
+#define WH_RETRY_FETCH_MS     50  /* retry hint for a second FetchEvents of a connection in one batch */
+#define WH_RETRY_IN_FLIGHT_MS 100 /* retry hint past WH_IN_FLIGHT_MAX commands of a connection (status.h) */
 #define WH_MESSAGE_ID_MAX     64
 #define WH_PRINCIPAL_NAME_MAX 64
 

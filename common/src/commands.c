@@ -99,6 +99,7 @@ static void register_metrics(wh_commands *c)
     c->rejected_denied = wh_metrics_counter("wh_bus_rejected_total", "reason=\"permission_denied\"", help);
     c->rejected_text = wh_metrics_counter("wh_bus_rejected_total", "reason=\"invalid_text\"", help);
     c->rejected_busy = wh_metrics_counter("wh_bus_rejected_total", "reason=\"resource_exhausted\"", help);
+    c->rejected_in_flight = wh_metrics_counter("wh_bus_rejected_total", "reason=\"in_flight\"", help);
     c->dropped_unread =
         wh_metrics_counter("wh_bus_replies_dropped_total", "reason=\"not_reading\"",
                            "Replies dropped: the connection's send queue was full, or it was gone");
@@ -325,6 +326,14 @@ static bool within_bounds(wh_commands *c, pending *p, zmq_msg_t *body)
         reject(c, p, c->rejected_busy, WH_UNAVAILABLE, "",
                "the replies already sent on this connection are not being read: read them, then resend "
                "(same message_id)");
+        return false;
+    }
+    _Static_assert(WH_IN_FLIGHT_MAX == 64, "the reply below says 64");
+    if (wh_peer_in_batch(c, p) >= WH_IN_FLIGHT_MAX) {
+        p->retry_after_ms = WH_RETRY_IN_FLIGHT_MS;
+        reject(c, p, c->rejected_in_flight, WH_UNAVAILABLE, "",
+               "more than 64 commands of this connection in flight: read replies, then resend (same "
+               "message_id)");
         return false;
     }
     if (p->cmd != fetch_row)

@@ -62,7 +62,7 @@ struct wh_commands {
     wh_counter **by_row;     /* [(n_commands + N_BUILTIN) * STATUS_SLOTS], registered on first use */
     wh_counter **undeclared; /* the same shape: statuses answered that the command does not declare */
     wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *rejected_text,
-        *rejected_busy, *replayed, *dropped_unread, *dropped_gone;
+        *rejected_busy, *rejected_in_flight, *replayed, *dropped_unread, *dropped_gone;
     wh_histogram *latency;
     wh_histogram *stage[WH_STAGE_COUNT];
     wh_gauge *batch_size;
@@ -81,6 +81,8 @@ void wh_cmd_finish(wh_commands *c, pending *p);
 /* peer_bounds.c: bytes of the connection's socket the kernel has not sent yet (its peer is not
  * reading them), from the fd the message came in on; 0 when unknown. */
 int wh_peer_unsent_bytes(zmq_msg_t *body);
+/* How many commands of p's connection the batch holds already (WH_IN_FLIGHT_MAX at most). */
+size_t wh_peer_in_batch(const wh_commands *c, const pending *p);
 /* True when the batch has a FetchEvents of p's connection already. */
 bool wh_peer_fetch_in_batch(const wh_commands *c, const pending *p);
 

@@ -13,7 +13,11 @@
  * the reply is dropped and counted (commands.c).  A peer that reads its replies never meets this.
  *
  * Within one batch a connection gets at most one FetchEvents: a consumer has one in flight at a time,
- * and the batch's replies live in memory together until it is answered.
+ * and the batch's replies live in memory together until it is answered.  And at most WH_IN_FLIGHT_MAX
+ * (64) commands of one connection: a batch is what a service holds of a connection at once (it is
+ * answered before the next is read), so one peer pipelining hundreds cannot take a whole batch from
+ * everyone else; each one beyond is UNAVAILABLE with a retry hint, nothing stored, counted
+ * (wh_bus_rejected_total{reason="in_flight"}) and audited.
  */
 #include <linux/sockios.h>
 #include <string.h>
@@ -38,6 +42,15 @@ static bool same_connection(const pending *a, const pending *b)
            zmq_msg_size((zmq_msg_t *)&a->route[0]) == zmq_msg_size((zmq_msg_t *)&b->route[0]) &&
            memcmp(zmq_msg_data((zmq_msg_t *)&a->route[0]), zmq_msg_data((zmq_msg_t *)&b->route[0]),
                   zmq_msg_size((zmq_msg_t *)&a->route[0])) == 0;
+}
+
+size_t wh_peer_in_batch(const wh_commands *c, const pending *p)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < c->n; i++)
+        n += same_connection(&c->batch[i], p);
+    return n;
 }
 
 bool wh_peer_fetch_in_batch(const wh_commands *c, const pending *p)

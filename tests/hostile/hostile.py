@@ -264,6 +264,40 @@ def main():
     reply = recv(h)
     check(reply is not None and not reply.HasField("error"), "id reuse: the same bytes get the stored reply")
 
+    # 5. commands in flight: 300 pipelined at once on one connection (section 8: 64 at most).  Each is
+    # the stored reply (the same bytes as `first`: nothing new to store) or, past 64 of this connection in
+    # one batch, UNAVAILABLE with retry_after_ms 100 for that command alone — or, on a loaded machine, no
+    # reply at all: this client sends 300 before reading any, and a reply that finds the connection's
+    # 128-reply queue full is dropped (section 1).  Whatever was not served is resent, as after a
+    # timeout, in a window of 64: every one gets the stored reply
+    burst, frame = 300, first.SerializeToString()
+    for _ in range(burst):
+        h.send(frame)
+    replies = []
+    while len(replies) < burst:
+        r = recv(h, 3)
+        if r is None:
+            break
+        replies.append(r)
+    served = sum(1 for r in replies if not r.HasField("error"))
+    bounded = sum(1 for r in replies if r.HasField("error") and r.error.status == STATUS.STATUS_UNAVAILABLE
+                  and r.error.retry_after_ms == 100)
+    check(served + bounded == len(replies),
+          "in flight: %d pipelined: %d served, %d UNAVAILABLE with a retry hint, %d replies dropped" % (
+              burst, served, bounded, burst - len(replies)))
+    check(bounded > 0, "in flight: beyond 64 in one batch is UNAVAILABLE (%d of %d)" % (bounded, burst))
+    missing = burst - served
+    for _ in range(20):
+        if missing == 0:
+            break
+        window = min(missing, 64)
+        for _ in range(window):
+            h.send(frame)
+        again = [recv(h) for _ in range(window)]
+        missing -= sum(1 for r in again if r is not None and not r.HasField("error"))
+    check(missing == 0, "in flight: resent within the window, every one gets the stored reply")
+    inflight_audited = audited("agency-hostile", "resource_exhausted", since)
+
     # 3. strings: NUL, lone combining mark, zero-width only, bidi override
     for what, name in [("NUL inside a name", "김\x00철수"), ("a lone combining mark", "\u0301"),
                        ("zero-width only", "\u200b\u200b"), ("a bidi override", "\u202e수철김")]:
@@ -338,6 +372,8 @@ def main():
     check(wait_audited("", "handshake_denied", flood_since, 1, public.decode()) >= 1,
           "audit: the refused handshake is a row with the presented key")
     check(wait_audited("agency-hostile", "too_large", flood_since, 1) >= 1, "audit: the oversize frame")
+    check(wait_audited("agency-hostile", "resource_exhausted", flood_since, 1) >= 1,
+          "audit: the commands beyond the in-flight bound (%d counted by the burst's end)" % inflight_audited)
     check(wait_audited("agency-hostile", "invalid_text", flood_since, 4) >= 4, "audit: the bad strings")
     check(wait_audited("agency-hostile", "permission_denied", flood_since, 3) >= 3,
           "audit: the identity refusals and the type not granted")

@@ -23,6 +23,11 @@ typedef enum wh_status {
 /* A failure's bit in a set of statuses (wh_command.errors). */
 #define WH_STATUS_BIT(status) (1u << -(status))
 
+/* Commands of one connection (ZeroMQ routing id) a service holds at once — the ones in the batch it is
+ * running; beyond, each further one is UNAVAILABLE with a retry hint, nothing stored (peer_bounds.c).
+ * A client's window (welfarectl --jobs) is at most this. */
+#define WH_IN_FLIGHT_MAX 64
+
 /* What any command may answer, so no command declares them: bad input, a refusal by the grants, the
  * database or a peer down, a fault of the service.  (ALREADY_EXISTS for a reused message id is the
  * framework's too, answered before any handler runs.)  A command declares the others it can return

@@ -18,7 +18,7 @@
 #include "wh/status.h"
 #include "whclient.h"
 
-#define MAX_JOBS 256
+#define MAX_JOBS WH_IN_FLIGHT_MAX /* what a service holds of one connection at once */
 
 typedef struct flight {
     bool used;
@@ -210,8 +210,10 @@ int wctl_cmd_batch(int argc, char **argv)
     for (int i = 3; i < argc; i += 2) {
         char *end = NULL;
         long n = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
-        if (strcmp(argv[i], "--jobs") != 0 || end == NULL || *end != '\0' || n < 1 || n > MAX_JOBS)
+        if (strcmp(argv[i], "--jobs") != 0 || end == NULL || *end != '\0')
             return usage();
+        if (!wctl_jobs_ok(n))
+            return 2;
         b.jobs = (size_t)n;
     }
     FILE *in = strcmp(argv[2], "-") == 0 ? stdin : fopen(argv[2], "r");

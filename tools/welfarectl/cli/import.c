@@ -40,7 +40,6 @@
 
 #define DEFAULT_JOBS       64
 #define DEFAULT_BLOCK_JOBS 4
-#define MAX_JOBS           1024
 #define MAX_INDEX          32
 #define DEFAULT_BLOCK_ROWS 2000
 #define MAX_BLOCK_ROWS     10000  /* intake's INTAKE_BLOCK_MAX_ROWS */
@@ -1039,10 +1038,8 @@ int wctl_cmd_import(int argc, char **argv)
         return usage(2);
     if (jobs == 0)
         jobs = im.row_by_row ? DEFAULT_JOBS : DEFAULT_BLOCK_JOBS;
-    if (jobs < 1 || jobs > MAX_JOBS) {
-        fprintf(stderr, "error: --jobs must be 1..%d\n", MAX_JOBS);
+    if (!wctl_jobs_ok(jobs))
         return 2;
-    }
     if (block_rows < 1 || block_rows > MAX_BLOCK_ROWS) {
         fprintf(stderr, "error: --block-rows must be 1..%d\n", MAX_BLOCK_ROWS);
         return 2;

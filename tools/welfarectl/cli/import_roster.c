@@ -29,7 +29,7 @@
 #define ROSTER_BLOCK_ROWS 2000
 #define ROSTER_MAX_ROWS   10000 /* intake's INTAKE_BLOCK_MAX_ROWS */
 #define ROSTER_MAX_BYTES  900000
-#define ROSTER_MAX_JOBS   64
+#define ROSTER_MAX_JOBS   WH_IN_FLIGHT_MAX /* what a service holds of one connection at once */
 #define ROSTER_MAX_MAPS   32
 #define ROSTER_TIMEOUT_MS 60000
 
@@ -397,8 +397,10 @@ int wctl_cmd_import_roster(int argc, char **argv)
             return usage(strcmp(argv[i], "--help") == 0 ? 0 : 2);
     }
     if (im.block_rows < 1 || im.block_rows > ROSTER_MAX_ROWS || im.jobs < 1 || im.jobs > ROSTER_MAX_JOBS) {
-        fprintf(stderr, "error: --block-rows must be 1..%d and --jobs 1..%d\n", ROSTER_MAX_ROWS,
-                ROSTER_MAX_JOBS);
+        fprintf(stderr,
+                "error: --block-rows must be 1..%d and --jobs 1..%d (a service holds at most %d commands "
+                "of one connection at once)\n",
+                ROSTER_MAX_ROWS, ROSTER_MAX_JOBS, ROSTER_MAX_JOBS);
         return 2;
     }
     if (sodium_init() < 0)

@@ -135,6 +135,17 @@ bool wctl_version_flag(int argc, char **argv)
     return false;
 }
 
+bool wctl_jobs_ok(long jobs)
+{
+    if (jobs >= 1 && jobs <= WH_IN_FLIGHT_MAX)
+        return true;
+    fprintf(stderr,
+            "error: --jobs must be 1..%d: a service holds at most %d commands of one connection at once "
+            "and answers more UNAVAILABLE\n",
+            WH_IN_FLIGHT_MAX, WH_IN_FLIGHT_MAX);
+    return false;
+}
+
 bool wctl_help_flag(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)

@@ -176,6 +176,9 @@ int wctl_cmd_import_template(int argc, char **argv);
 bool wctl_version_flag(int argc, char **argv);
 /* True when an argument is --help or -h. */
 bool wctl_help_flag(int argc, char **argv);
+/* True when --jobs N is 1..WH_IN_FLIGHT_MAX (64: what a service holds of one connection at once);
+ * otherwise says so on stderr. */
+bool wctl_jobs_ok(long jobs);
 
 /* --- special commands (argv after the command word) -------------------------------------------- */
 
