@@ -16,33 +16,11 @@
 # WH_BENCH_HTTP_BASE; FUZZY_KEEP=1 keeps the cluster (stopped) under FUZZY_VAR.  Settings of the intake under test pass through (WH_INTAKE_FUZZY_MAX_CANDIDATES).
 set -u
 cd "$(dirname "$0")/.."
-BUILD=${BUILD:-build}
-export WH_VAR=${FUZZY_VAR:-$PWD/$BUILD/bench-fuzzy/var}
-export WH_PG_PORT=${WH_BENCH_PG_PORT:-55540} WH_PORT_BASE=${WH_BENCH_PORT_BASE:-23101}
-export WH_HTTP_BASE=${WH_BENCH_HTTP_BASE:-23601}
-AFTER_BIN=$PWD/$BUILD/bin
 HOT=${FUZZY_HOT:-10000}
 TRIES=${FUZZY_TRIES:-21}
-DONG=2650051000
 NAME=김철수
-source scripts/stack.sh
-wh_pg_forget
-rm -rf "$WH_VAR"
-trap 'wh_stack_stop; [ -n "${FUZZY_KEEP:-}" ] || { wh_pg_forget; rm -rf "$WH_VAR" "$WH_VAR.bin"; }' EXIT
-
-# The binaries to start with: BUILD's, or BUILD's with FUZZY_BEFORE_INTAKE as intake.
-export WH_BIN=$AFTER_BIN
-if [ -n "${FUZZY_BEFORE_INTAKE:-}" ]; then
-    mkdir -p "$WH_VAR.bin"
-    ln -sf "$AFTER_BIN"/* "$WH_VAR.bin/"
-    ln -sf "$FUZZY_BEFORE_INTAKE" "$WH_VAR.bin/welfare-intake"
-    WH_BIN=$WH_VAR.bin
-fi
-ctl=$AFTER_BIN/welfarectl
-
-wh_pg_place || exit 1
-wh_stack_start || { echo "fuzzy_hot_block: the stack did not start; see $WH_VAR/log" >&2; exit 1; }
-wh_dongs_define "$DONG:남천1동" || exit 1
+source bench/before_after.sh
+ba_stack fuzzy_hot_block "${FUZZY_VAR:-$PWD/$BUILD/bench-fuzzy/var}" "${FUZZY_BEFORE_INTAKE:-}" "${FUZZY_KEEP:-}"
 
 submit() { # NAME ADDRESS: one SubmitReferral of a person without a number; prints its reply
     "$ctl" intake submit-referral --channel self --reported_on 2026-11-15 \
@@ -52,23 +30,9 @@ submit() { # NAME ADDRESS: one SubmitReferral of a person without a number; prin
 
 seed=$(submit "$NAME" "부산광역시 수영구 광남로 1") || { echo "fuzzy_hot_block: the seed referral failed" >&2; exit 1; }
 household=$(printf '%s' "$seed" | python3 -c 'import sys, json; print(json.load(sys.stdin)["household_id"])')
-psql -X -q -v ON_ERROR_STOP=1 -v household="$household" -v hot="$HOT" "$(wh_pg_superuser_url)" <<'SQL' || exit 1
-CREATE TEMP TABLE hh AS SELECT h.*, g FROM intake.household h, generate_series(1, :hot) g WHERE h.id = :household;
-CREATE TEMP TABLE pp AS SELECT p.*, g FROM intake.person p, generate_series(1, :hot) g WHERE p.household_id = :household;
-UPDATE hh SET id = nextval('intake.household_id_seq'), address_key = address_key || '-hot-' || g;
-UPDATE pp SET id = nextval('intake.person_id_seq'), household_id = hh.id, name_key = pp.name_key || '-hot-' || pp.g,
-              birth_year = 1930 + pp.g % 60, address_block = pp.address_block || '-hot-' || pp.g
-  FROM hh WHERE hh.g = pp.g;
-ALTER TABLE hh DROP COLUMN g;
-ALTER TABLE pp DROP COLUMN g;
-INSERT INTO intake.household SELECT * FROM hh;
-INSERT INTO intake.person SELECT * FROM pp ORDER BY id;
-ANALYZE intake.household;
-ANALYZE intake.person;
-SQL
+ba_clone "$household" "$HOT" "address_key = address_key || '-hot-' || g" \
+    "name_key = pp.name_key || '-hot-' || pp.g, birth_year = 1930 + pp.g % 60, address_block = pp.address_block || '-hot-' || pp.g" || exit 1
 
-now_ms() { date +%s%3N; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 probe() { # LABEL: TRIES hot and TRIES cold referrals, alternating; prints the medians
     local i t0 hot="" cold=""
@@ -89,9 +53,7 @@ probe() { # LABEL: TRIES hot and TRIES cold referrals, alternating; prints the m
 echo "fuzzy_hot_block: $HOT persons in one name block, $TRIES referrals each; commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +dirty); load $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -n "${FUZZY_BEFORE_INTAKE:-}" ]; then
     probe before
-    wh_service_stop intake
-    WH_BIN=$AFTER_BIN wh_service_start intake
-    WH_BIN=$AFTER_BIN wh_service_wait_ready intake 120 || exit 1
+    ba_after
 fi
 probe after
 echo "fuzzy_hot_block: done; load $(cut -d' ' -f1-3 /proc/loadavg)"

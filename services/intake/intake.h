@@ -287,7 +287,15 @@ typedef struct intake_bulk_row {
     size_t first_suspicion, n_suspicions;  /* the row's new suspicions in intake_bulk.suspicions */
     size_t first_recognised, n_recognised; /* its persons recognised by score, in intake_bulk.recognised */
     size_t fuzzy_capped;                   /* its scored kind's look-ups that met more than the cap */
+    bool address_capped; /* its address key had more live households than intake_address_max_households */
 } intake_bulk_row;
+
+/* Live households read at each address key of a block, the oldest first (WH_INTAKE_ADDRESS_MAX_HOUSEHOLDS,
+ * at least INTAKE_RESOLVE_LISTED so the "same address" candidates are the same): without a cap one
+ * agency's flood of households under one address made every later block naming it read them all. */
+#define INTAKE_ADDRESS_MAX_HOUSEHOLDS_DEFAULT 100
+#define INTAKE_ADDRESS_MAX_HOUSEHOLDS_LIMIT   100000
+extern size_t intake_address_max_households;
 
 /* A suspicion a row raised (new: no pair like it was stored or raised by an earlier row). */
 typedef struct intake_bulk_suspicion {
@@ -348,6 +356,8 @@ void intake_metrics_referral(int channel, bool is_new, bool blind_spot, int susp
 void intake_metrics_import_rows_pruned(int64_t n);
 /* A referral's fuzzy look-ups that met more persons than WH_INTAKE_FUZZY_MAX_CANDIDATES. */
 void intake_metrics_fuzzy_capped(size_t lookups);
+/* A referral whose address key had more live households than WH_INTAKE_ADDRESS_MAX_HOUSEHOLDS. */
+void intake_metrics_address_capped(void);
 
 /* --- the NFC rekey (store_rekey.c, migrations/0005_nfc_keys.sql) ------------------------------ */
 

@@ -12,7 +12,7 @@
 static wh_counter *referrals_by_channel[WELFARE__INTAKE__V1__CHANNEL__CHANNEL_ROSTER + 1];
 static wh_counter *households_new, *households_matched, *blind_spots, *duplicates;
 static wh_counter *enrolments_added, *enrolments_changed, *targets_changed, *import_rows_pruned;
-static wh_counter *fuzzy_capped;
+static wh_counter *fuzzy_capped, *address_capped;
 
 void intake_metrics_register(void)
 {
@@ -43,6 +43,15 @@ void intake_metrics_register(void)
     fuzzy_capped = wh_metrics_counter("intake_fuzzy_candidates_capped_total", NULL,
                                       "Fuzzy look-ups (route and person) that met more persons than "
                                       "WH_INTAKE_FUZZY_MAX_CANDIDATES; the most recent were scored");
+    address_capped = wh_metrics_counter("intake_address_households_capped_total", NULL,
+                                        "Referrals whose address key had more live households than "
+                                        "WH_INTAKE_ADDRESS_MAX_HOUSEHOLDS; the oldest were read");
+}
+
+void intake_metrics_address_capped(void)
+{
+    if (address_capped)
+        wh_counter_add(address_capped, 1);
 }
 
 void intake_metrics_fuzzy_capped(size_t lookups)

@@ -165,6 +165,8 @@ int intake_emit_row(wh_ctx *ctx, const intake_bulk *set, const intake_bulk_row *
     intake_metrics_referral(row->m->channel, row->is_new, row->is_new && !row->state.known_to_programme,
                             (int)row->n_suspicions);
     intake_metrics_fuzzy_capped(row->fuzzy_capped);
+    if (row->address_capped)
+        intake_metrics_address_capped();
     return 0;
 }
 

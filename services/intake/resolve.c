@@ -397,6 +397,14 @@ static void snapshot(const intake_resolved_household *e, intake_household_state 
     s->known_to_programme = e->known;
 }
 
+size_t intake_resolver_at_address(const intake_resolver *r, const char *address_key, size_t limit)
+{
+    size_t n = 0;
+    for (int32_t i = intake_keymap_get(&r->address, address_key); i >= 0 && n < limit; i = r->nodes[i].next)
+        n++;
+    return n;
+}
+
 int intake_resolve(intake_resolver *r, const intake_prepared *p, intake_resolution *out)
 {
     intake_resolved_household *e;

@@ -240,6 +240,10 @@ int intake_resolver_init(intake_resolver *r, const intake_known_person *persons,
 int intake_resolver_init_fuzzy(intake_resolver *r, const intake_known_fuzzy *persons, size_t n,
                                size_t max_persons, size_t max_candidates);
 
+/* The live households the resolver holds at an address key (read, or created by referrals resolved
+ * so far), counted up to limit: the store compares it with the households it read at most. */
+size_t intake_resolver_at_address(const intake_resolver *r, const char *address_key, size_t limit);
+
 /* Resolves the next referral (p's persons and household, borrowed until the resolver is freed).
  * 0, or WH_INTERNAL (out of memory, or more referrals than max_referrals). */
 int intake_resolve(intake_resolver *r, const intake_prepared *p, intake_resolution *out);

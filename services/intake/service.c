@@ -108,7 +108,13 @@ static int start(wh_service *svc)
     if (rc < 0)
         return rc;
     intake_fuzzy_max_candidates = (size_t)max_candidates;
-    wh_log_info("fuzzy matching", "{s:I}", "max_candidates", (json_int_t)max_candidates);
+    int64_t max_households;
+    if ((rc = wh_config_int("WH_INTAKE_ADDRESS_MAX_HOUSEHOLDS", INTAKE_ADDRESS_MAX_HOUSEHOLDS_DEFAULT,
+                            INTAKE_RESOLVE_LISTED, INTAKE_ADDRESS_MAX_HOUSEHOLDS_LIMIT, &max_households)) < 0)
+        return rc;
+    intake_address_max_households = (size_t)max_households;
+    wh_log_info("fuzzy matching", "{s:I, s:I}", "max_candidates", (json_int_t)max_candidates,
+                "address_max_households", (json_int_t)max_households);
     if ((rc = wh_pii_init_file(path)) < 0)
         return rc;
     if ((rc = rekey_nfc(svc)) < 0)

@@ -56,13 +56,19 @@ const wh_db_statement intake_statements[] = {
      "SELECT r.id FROM household h JOIN person r ON r.household_id = h.id "
      "WHERE h.address_key = k.b AND h.merged_into IS NULL ORDER BY r.id DESC LIMIT $7::integer) q)) "
      "ORDER BY p.id"},
-    /* The households of those persons, and those at the rows' addresses. */
+    /* The households of those persons, and the oldest $3 live ones at each of the rows' address keys
+     * (WH_INTAKE_ADDRESS_MAX_HOUSEHOLDS + 1: one more shows the key has more), by the (address_key,
+     * id) index of 0014_address_recent.sql.  The resolver lists the INTAKE_RESOLVE_LISTED oldest of
+     * them as "same address" candidates and meets the fuzzy route's persons through their households,
+     * read by id, so the cap changes no result; without it one agency's ten thousand households at
+     * one address were read whole by every later block naming it. */
     {"intake_bulk_households",
      "SELECT id, dong_code, latitude, longitude, risk_score, known_to_programme, first_reported_on::text, "
      "last_reported_on::text, merged_into IS NULL, address_key FROM household WHERE id = ANY ($1::bigint[]) "
-     "UNION SELECT id, dong_code, latitude, longitude, risk_score, known_to_programme, "
-     "first_reported_on::text, last_reported_on::text, merged_into IS NULL, address_key FROM household "
-     "WHERE address_key = ANY ($2::text[])"},
+     "UNION SELECT h.* FROM (SELECT DISTINCT k FROM unnest($2::text[]) AS u (k)) a CROSS JOIN LATERAL ("
+     "SELECT id, dong_code, latitude, longitude, risk_score, known_to_programme, first_reported_on::text, "
+     "last_reported_on::text, merged_into IS NULL, address_key FROM household "
+     "WHERE address_key = a.k AND merged_into IS NULL ORDER BY address_key, id LIMIT $3::integer) h"},
     /* Ids for the block's new households, persons and referrals, taken in order as the row-by-row
      * statements would take them. */
     {"intake_bulk_ids",

@@ -81,6 +81,7 @@ static int read_households(wh_db *db, const intake_bulk *b, reads *r)
         wh_params_reset(&p);
         wh_params_text(&p, ids_v);
         wh_params_text(&p, keys_v);
+        wh_params_i64(&p, (int64_t)intake_address_max_households + 1);
         if (!(r->households = wh_db_query(db, "intake_bulk_households", &p)))
             rc = wh_db_last_status(db);
     }
@@ -158,6 +159,8 @@ static int keep_recognised(const intake_resolver *s, const intake_resolution *re
     return 0;
 }
 
+size_t intake_address_max_households = INTAKE_ADDRESS_MAX_HOUSEHOLDS_DEFAULT;
+
 /* Every row through the resolver, in order; the rows' results provisional until ids are taken. */
 static int resolve_rows(intake_resolver *s, const reads *rd, intake_bulk *b)
 {
@@ -172,6 +175,12 @@ static int resolve_rows(intake_resolver *s, const reads *rd, intake_bulk *b)
     if (rc == 0)
         rc = intake_resolver_init_fuzzy(s, rd->fuzzy.persons, rd->fuzzy.n, block_persons,
                                         intake_fuzzy_max_candidates);
+    /* Rows whose address key has more stored live households than were read (the cap): counted
+     * before any row adds its own. */
+    for (size_t i = 0; rc == 0 && i < b->n_rows; i++)
+        b->rows[i].address_capped =
+            intake_resolver_at_address(s, b->rows[i].prep->address_key, intake_address_max_households + 1) >
+            intake_address_max_households;
     for (size_t i = 0; rc == 0 && i < b->n_rows; i++) {
         intake_bulk_row *row = &b->rows[i];
         intake_resolution res;

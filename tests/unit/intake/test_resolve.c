@@ -192,6 +192,40 @@ static void shared_phone_and_same_address(void **state)
     intake_resolver_free(&r);
 }
 
+/* The store reads at most WH_INTAKE_ADDRESS_MAX_HOUSEHOLDS + 1 live households at an address key, the
+ * oldest: the "same address" candidates (the INTAKE_RESOLVE_LISTED lowest) are those of the whole key,
+ * and intake_resolver_at_address shows the key had more than the cap. */
+static void households_at_an_address_capped_the_same(void **state)
+{
+    (void)state;
+    intake_known_household all[40];
+    for (int i = 0; i < 40; i++)
+        all[i] = stored_household(1000 + i, "hot", true);
+    int64_t listed[2][INTAKE_RESOLVE_LISTED];
+    size_t read[2] = {40, INTAKE_RESOLVE_LISTED + 1}; /* the whole key; the cap at its least, + 1 */
+    for (int run = 0; run < 2; run++) {
+        intake_resolver r;
+        referral a;
+        intake_resolution res;
+        assert_int_equal(intake_resolver_init(&r, NULL, 0, all, read[run], 2, 2), 0);
+        assert_int_equal(intake_resolver_at_address(&r, "hot", 100), read[run]);
+        assert_int_equal(intake_resolver_at_address(&r, "hot", INTAKE_RESOLVE_LISTED + 1),
+                         INTAKE_RESOLVE_LISTED + 1);
+        assert_int_equal(intake_resolver_at_address(&r, "cold", 100), 0);
+        make(&a, "hot", 20, "2024-06-01");
+        person(&a, "rrn-new", "name-new", NULL);
+        assert_int_equal(intake_resolve(&r, &a.prep, &res), 0);
+        assert_true(res.is_new);
+        assert_int_equal(res.n_candidates, INTAKE_RESOLVE_LISTED);
+        for (size_t i = 0; i < INTAKE_RESOLVE_LISTED; i++)
+            listed[run][i] = candidate(&r, &res, i)->other;
+        intake_resolver_free(&r);
+    }
+    for (size_t i = 0; i < INTAKE_RESOLVE_LISTED; i++)
+        assert_int_equal(listed[0][i], listed[1][i]);
+    assert_int_equal(listed[1][0], 1000);
+}
+
 static void rereports_inside_one_resolver(void **state)
 {
     (void)state;
@@ -293,6 +327,7 @@ int main(void)
         cmocka_unit_test(rereport_by_number_and_by_name_key),
         cmocka_unit_test(number_wins_over_name_key_then_oldest),
         cmocka_unit_test(shared_phone_and_same_address),
+        cmocka_unit_test(households_at_an_address_capped_the_same),
         cmocka_unit_test(rereports_inside_one_resolver),
         cmocka_unit_test(number_elsewhere_takes_an_id_and_no_number_never_matches),
         cmocka_unit_test(more_referrals_than_sized_for),
