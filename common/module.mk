@@ -10,6 +10,6 @@ $(BUILD)/libwh.a: $(WH_OBJS)
 # Unit tests: one cmocka program per tests/unit/common/test_*.c.
 $(foreach t,$(sort $(wildcard tests/unit/common/test_*.c)),\
   $(eval $(call wh_unit_test,common_$(basename $(notdir $(t))),$(t),)))
-# The framework's own unit test reaches its private header.
-$(OBJ)/tests/unit/common/test_bus_parts.o: CPPFLAGS += -Icommon/src
-$(OBJ)/tests/unit/common/test_audit.o: CPPFLAGS += -Icommon/src
+# The framework's own unit tests reach its private header.
+$(OBJ)/tests/unit/common/test_bus_parts.o $(OBJ)/tests/unit/common/test_audit.o \
+$(OBJ)/tests/unit/common/test_zsock.o: CPPFLAGS += -Icommon/src

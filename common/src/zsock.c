@@ -91,21 +91,22 @@ static void on_handle_closed(uv_handle_t *handle)
 void wh_zsock_close(wh_zsock *z)
 {
     int zero = 0;
+    bool was_started = z->started;
 
-    if (z->started) {
+    if (was_started) { /* the handles first: libuv must not watch a descriptor ZeroMQ closes */
         z->started = false;
         uv_poll_stop(&z->poll);
         uv_idle_stop(&z->idle);
         uv_close((uv_handle_t *)&z->poll, on_handle_closed);
         uv_close((uv_handle_t *)&z->idle, on_handle_closed);
-    } else if (z->on_closed != NULL) {
-        z->on_closed(z);
     }
     if (z->sock != NULL) {
         zmq_setsockopt(z->sock, ZMQ_LINGER, &zero, sizeof zero);
         zmq_close(z->sock);
         z->sock = NULL;
     }
+    if (!was_started && z->on_closed != NULL)
+        z->on_closed(z); /* last: it may free z */
 }
 
 static int set_key(void *sock, int option, const char *z85)
