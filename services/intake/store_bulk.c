@@ -502,7 +502,10 @@ static const char COPY_REFERRALS[] = "COPY referral (" INTAKE_BULK_REFERRAL_COLU
 
 /* The reads as index probes at every size: planned while person was small (a fresh database, or
  * before autovacuum's next ANALYZE), each "= ANY" branch became a sequential scan comparing every
- * person with every key — 78 % of the backend's time under 16 x 16 SubmitReferral (perf). */
+ * person with every key — 78 % of the backend's time under 16 x 16 SubmitReferral (perf).  The
+ * setting stays for the writes (intake_store_attach_many resets it after them): the UPDATE of the
+ * matched households joins household by id, and its plan cached on a small table was a hash join
+ * over a sequential scan too (6.7 ms a batch against 0.6, docs/benchmarks.md). */
 static int read_all(wh_db *db, const intake_bulk *b, reads *rd)
 {
     int rc = wh_db_exec_sql(db, INTAKE_PLAN_INDEXED);
@@ -512,8 +515,6 @@ static int read_all(wh_db *db, const intake_bulk *b, reads *rd)
         rc = intake_store_fuzzy_read(db, b, &rd->fuzzy);
     if (rc == 0)
         rc = read_households(db, b, rd);
-    if (rc == 0)
-        rc = wh_db_exec_sql(db, INTAKE_PLAN_DEFAULT);
     return rc;
 }
 
@@ -570,6 +571,8 @@ int intake_store_attach_many(wh_db *db, intake_bulk *b)
         rc = take_ids(db, s.n_new_households, s.n_person_ids, b->n_rows, &t);
     if (rc == 0)
         rc = write_all(db, &s, &t, b);
+    if (rc == 0)
+        rc = wh_db_exec_sql(db, INTAKE_PLAN_DEFAULT);
     ids_free(&t);
     intake_resolver_free(&s);
     PQclear(rd.persons);
