@@ -106,6 +106,14 @@ extern const char reporting_form_css[];
 
 /* The dashboard's pages, linked at the top of every page (a string literal, so pages splice it into
  * their format strings; it holds no '%'). */
+/* Every dashboard page and API answers through these (http_reply.c).  body is the caller's malloc'd
+ * text (or bytes, with len), and NULL is a 500 "out of memory"; the error JSON is
+ * {"error":why,"field":field}, escaped. */
+void reporting_http_respond(wh_http_response *resp, int status, const char *type, char *body);
+void reporting_http_respond_bytes(wh_http_response *resp, int status, const char *type, char *body,
+                                  size_t len);
+char *reporting_http_error_json(const char *field, const char *why);
+
 #define REPORTING_DASHBOARD_NAV                                                                              \
     "<nav><a href=/dashboard>지표 / KPI</a> <a href=/dashboard/compare>비교 / Comparison</a> "           \
     "<a href=/dashboard/trend>추이 / Trend</a> <a href=/dashboard/funnel>발굴 경로 / Funnel</a> "      \

@@ -49,22 +49,6 @@ static wh_db *reader_db(void)
     return reader.db;
 }
 
-static void respond(wh_http_response *resp, int status, const char *type, char *body)
-{
-    resp->status = body ? status : 500;
-    resp->content_type = type;
-    resp->body = body ? body : strdup("out of memory\n");
-    resp->len = resp->body ? strlen(resp->body) : 0;
-}
-
-static char *error_json(const char *field, const char *message)
-{
-    char *out = NULL;
-    if (asprintf(&out, "{\"error\":\"%s\",\"field\":\"%s\"}\n", message, field) < 0)
-        return NULL;
-    return out;
-}
-
 /* Reads the selection from the query string (dash_form.c: presets, ticked dongs) and builds the
  * report.  0, or an HTTP status with *field and *why set. */
 static int report_for(const wh_http_request *req, reporting_form_input *in, reporting_report *r,
@@ -159,10 +143,10 @@ static void serve_api(void *arg, const wh_http_request *req, wh_http_response *r
     const char *field = "", *why = "";
     int status = report_for(req, &in, &r, &field, &why);
     if (status != 0) {
-        respond(resp, status, "application/json", error_json(field, why));
+        reporting_http_respond(resp, status, "application/json", reporting_http_error_json(field, why));
         return;
     }
-    respond(resp, 200, "application/json", reporting_render_json(&r));
+    reporting_http_respond(resp, 200, "application/json", reporting_render_json(&r));
     reporting_report_free(&r);
 }
 
@@ -204,9 +188,10 @@ static void serve_dashboard(void *arg, const wh_http_request *req, wh_http_respo
     if (status != 0) {
         char message[256];
         snprintf(message, sizeof message, "%s%s%s", field, *field ? ": " : "", why);
-        respond(resp, status, "text/html; charset=utf-8", reporting_render_html_error(message, form));
+        reporting_http_respond(resp, status, "text/html; charset=utf-8",
+                               reporting_render_html_error(message, form));
     } else {
-        respond(resp, 200, "text/html; charset=utf-8", reporting_render_html(&r, form));
+        reporting_http_respond(resp, 200, "text/html; charset=utf-8", reporting_render_html(&r, form));
         reporting_report_free(&r);
     }
     free(form);

@@ -242,19 +242,6 @@ static char *page(const wh_http_request *req, const reporting_form_view *v, cons
     return reporting_page_close(f, &out);
 }
 
-static void respond(wh_http_response *resp, int status, const char *type, char *body)
-{
-    resp->status = body ? status : 500;
-    resp->content_type = body ? type : "text/plain; charset=utf-8";
-    resp->body = body ? body : strdup("out of memory\n");
-    resp->len = resp->body ? strlen(resp->body) : 0;
-}
-
-static char *error_json(const char *field, const char *why)
-{
-    return dump(json_pack("{s:s, s:s}", "error", why, "field", field));
-}
-
 static void serve_api(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
     static reporting_form_input in;
@@ -262,11 +249,11 @@ static void serve_api(void *arg, const wh_http_request *req, wh_http_response *r
     int what = (int)(intptr_t)arg;
     const char *field = "", *why = "";
     int status = figures_for(req, what, &in, &fg, &field, &why);
-    char *body = status            ? error_json(field, why)
+    char *body = status            ? reporting_http_error_json(field, why)
                  : what == SURVEYS ? surveys_json(&fg.surveys)
                                    : net_json(&fg.net);
     figures_free(&fg);
-    respond(resp, status ? status : 200, "application/json", body);
+    reporting_http_respond(resp, status ? status : 200, "application/json", body);
 }
 
 static void serve_page(void *arg, const wh_http_request *req, wh_http_response *resp)
@@ -279,7 +266,7 @@ static void serve_page(void *arg, const wh_http_request *req, wh_http_response *
     reporting_form_view v = reporting_form_view_of(req, &in, status == 0, used, sizeof used);
     char *body = page(req, &v, in.dongs, status == 0 ? &fg : NULL, field, why);
     figures_free(&fg);
-    respond(resp, status ? status : 200, "text/html; charset=utf-8", body);
+    reporting_http_respond(resp, status ? status : 200, "text/html; charset=utf-8", body);
 }
 
 int reporting_http_discovery_routes(wh_http *http)

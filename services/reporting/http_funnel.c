@@ -170,14 +170,6 @@ static char *funnel_page(const wh_http_request *req, const reporting_form_view *
     return reporting_page_close(f, &out);
 }
 
-static void respond(wh_http_response *resp, int status, const char *type, char *body)
-{
-    resp->status = body ? status : 500;
-    resp->content_type = body ? type : "text/plain; charset=utf-8";
-    resp->body = body ? body : strdup("out of memory\n");
-    resp->len = resp->body ? strlen(resp->body) : 0;
-}
-
 static void serve_funnel(void *arg, const wh_http_request *req, wh_http_response *resp)
 {
     static reporting_form_input in;
@@ -186,15 +178,13 @@ static void serve_funnel(void *arg, const wh_http_request *req, wh_http_response
     const char *field = "", *why = "";
     int status = funnel_for(req, &in, &fu, &field, &why);
     if (arg != NULL) { /* the API */
-        char *body = NULL;
-        if (status != 0 && asprintf(&body, "{\"error\":\"%s\",\"field\":\"%s\"}\n", why, field) < 0)
-            body = NULL; /* field and why are our own texts or a checked dong code */
-        respond(resp, status ? status : 200, "application/json", status ? body : funnel_json(&fu));
+        reporting_http_respond(resp, status ? status : 200, "application/json",
+                               status ? reporting_http_error_json(field, why) : funnel_json(&fu));
         return;
     }
     reporting_form_view v = reporting_form_view_of(req, &in, status == 0, used, sizeof used);
-    respond(resp, status ? status : 200, "text/html; charset=utf-8",
-            funnel_page(req, &v, status == 0 ? &fu : NULL, field, why));
+    reporting_http_respond(resp, status ? status : 200, "text/html; charset=utf-8",
+                           funnel_page(req, &v, status == 0 ? &fu : NULL, field, why));
 }
 
 int reporting_http_funnel_routes(wh_http *http)

@@ -60,21 +60,6 @@ static int table_for(const wh_http_request *req, reporting_form_input *a, report
     return 0;
 }
 
-static void respond(wh_http_response *resp, int status, const char *type, char *body, size_t len)
-{
-    resp->status = body ? status : 500;
-    resp->content_type = body ? type : "text/plain; charset=utf-8";
-    resp->body = body ? body : strdup("out of memory\n");
-    resp->len = body ? len : (resp->body ? strlen(resp->body) : 0);
-}
-
-static char *error_json(const char *field, const char *why)
-{
-    char *out = NULL;
-    /* field and why are our own constant texts or a checked dong code: nothing to escape */
-    return asprintf(&out, "{\"error\":\"%s\",\"field\":\"%s\"}\n", why, field) < 0 ? NULL : out;
-}
-
 typedef enum { AS_JSON, AS_CSV, AS_XLSX } table_format;
 
 static void serve_table(void *arg, const wh_http_request *req, wh_http_response *resp)
@@ -85,23 +70,23 @@ static void serve_table(void *arg, const wh_http_request *req, wh_http_response 
     int status = table_for(req, &a, &t, &field, &why);
     char *body = NULL;
     if (status != 0) {
-        body = error_json(field, why);
-        respond(resp, status, "application/json", body, body ? strlen(body) : 0);
+        reporting_http_respond(resp, status, "application/json", reporting_http_error_json(field, why));
         return;
     }
     size_t len = 0;
     switch ((table_format)(intptr_t)arg) {
     case AS_JSON:
         body = reporting_table_json(&t);
-        respond(resp, 200, "application/json", body, body ? strlen(body) : 0);
+        reporting_http_respond(resp, 200, "application/json", body);
         break;
     case AS_CSV:
         body = reporting_table_csv(&t);
-        respond(resp, 200, "text/csv; charset=utf-8", body, body ? strlen(body) : 0);
+        reporting_http_respond(resp, 200, "text/csv; charset=utf-8", body);
         break;
     case AS_XLSX:
         body = reporting_table_xlsx(&t, &len);
-        respond(resp, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body, len);
+        reporting_http_respond_bytes(
+            resp, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body, len);
         break;
     }
 }
@@ -150,7 +135,7 @@ static void serve_compare_page(void *arg, const wh_http_request *req, wh_http_re
         query[0] = '\0';
     }
     char *body = reporting_render_compare(req, &v, status == 0 ? &t : NULL, query, field, why);
-    respond(resp, status == 0 ? 200 : status, "text/html; charset=utf-8", body, body ? strlen(body) : 0);
+    reporting_http_respond(resp, status == 0 ? 200 : status, "text/html; charset=utf-8", body);
 }
 
 int reporting_http_table_routes(wh_http *http)
