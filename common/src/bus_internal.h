@@ -7,6 +7,8 @@
  *   ctx.c arena.c    a handler's context and its batch-lifetime memory
  *   zsock.c          a ZeroMQ socket on the libuv loop (ZMQ_FD is edge-triggered)
  *   zap.c            the ZAP handler: CURVE keys from the allow-list become principals
+ *   monitor.c        the command socket's connection events: gone, a handshake failed before ZAP
+ *   peer_bounds.c    what one connection (and one key's connections) may cost the service
  *   zap_protocol.c   the ZAP exchange itself, policy left to the caller
  *   commands.c       the ROUTER: drain, reject what is bad, one transaction per batch, reply after commit
  *   commands_batch.c the batch's transactions: queries first, then the commands fast or careful
@@ -43,12 +45,14 @@
 #define WH_ROUTER_RCVHWM             128 /* commands queued per connection; a client beyond it waits */
 #define WH_PEER_UNREAD_MAX_BYTES                                                                             \
     (256 * 1024) /* unsent bytes of a connection: its commands wait (peer_bounds.c) */
-#define WH_FETCH_MAX_BYTES    (256 * 1024) /* events per FetchEvents reply, in bytes (at least one event) */
-#define WH_RETRY_UNREAD_MS    500          /* retry hint to a peer that does not read its replies */
-#define WH_RETRY_FETCH_MS     50  /* retry hint for a second FetchEvents of a connection in one batch */
-#define WH_RETRY_IN_FLIGHT_MS 100 /* retry hint past WH_IN_FLIGHT_MAX commands of a connection (status.h) */
-#define WH_MESSAGE_ID_MAX     64
-#define WH_PRINCIPAL_NAME_MAX 64
+#define WH_FETCH_MAX_BYTES                 (256 * 1024) /* events per FetchEvents reply, in bytes (at least one event) */
+#define WH_RETRY_UNREAD_MS                 500 /* retry hint to a peer that does not read its replies */
+#define WH_RETRY_FETCH_MS                  50 /* retry hint for a second FetchEvents of a connection in one batch */
+#define WH_MAX_CONNECTIONS_PER_KEY_DEFAULT 64
+#define WH_RETRY_CONNECTIONS_MS            1000 /* retry hint to a connection beyond its key's bound */
+#define WH_RETRY_IN_FLIGHT_MS              100 /* retry hint past WH_IN_FLIGHT_MAX commands of a connection (status.h) */
+#define WH_MESSAGE_ID_MAX                  64
+#define WH_PRINCIPAL_NAME_MAX              64
 
 /* --- arena.c: memory that lives until a batch is answered --------------------------------- */
 
@@ -129,6 +133,7 @@ int wh_zap_answer_waiting(void *sock, wh_zap_decide_fn decide, void *arg);
 typedef struct wh_consumer wh_consumer;
 typedef struct wh_audit wh_audit;
 typedef struct wh_commands wh_commands;
+typedef struct wh_monitor wh_monitor;
 
 struct wh_service {
     const wh_service_def *def;
@@ -165,7 +170,8 @@ struct wh_service {
 
     /* settings */
     int64_t batch_max, max_frame, fetch_max, retention_days;
-    int64_t liveness_ms; /* WH_FETCH_LIVENESS_MS: an idle stream's fetch without hints */
+    int64_t max_conns_per_key; /* WH_MAX_CONNECTIONS_PER_KEY (peer_bounds.c) */
+    int64_t liveness_ms;       /* WH_FETCH_LIVENESS_MS: an idle stream's fetch without hints */
     uint64_t ticks;
     int worked; /* 2 after a batch or an applied event, counted down on each idle tick (memory) */
 

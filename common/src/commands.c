@@ -100,6 +100,10 @@ static void register_metrics(wh_commands *c)
     c->rejected_text = wh_metrics_counter("wh_bus_rejected_total", "reason=\"invalid_text\"", help);
     c->rejected_busy = wh_metrics_counter("wh_bus_rejected_total", "reason=\"resource_exhausted\"", help);
     c->rejected_in_flight = wh_metrics_counter("wh_bus_rejected_total", "reason=\"in_flight\"", help);
+    c->rejected_connections = wh_metrics_counter("wh_bus_rejected_total", "reason=\"connections\"", help);
+    c->connections_refused =
+        wh_metrics_counter("wh_bus_connections_refused_total", NULL,
+                           "Connections refused: their key had WH_MAX_CONNECTIONS_PER_KEY open already");
     c->dropped_unread =
         wh_metrics_counter("wh_bus_replies_dropped_total", "reason=\"not_reading\"",
                            "Replies dropped: the connection's send queue was full, or it was gone");
@@ -321,6 +325,13 @@ static void identify(wh_service *svc, pending *p, zmq_msg_t *body)
 /* The per-connection bounds (peer_bounds.c): true when p may go on. */
 static bool within_bounds(wh_commands *c, pending *p, zmq_msg_t *body)
 {
+    if (!wh_peer_connection_ok(c, p, body)) {
+        p->retry_after_ms = WH_RETRY_CONNECTIONS_MS;
+        reject(c, p, c->rejected_connections, WH_UNAVAILABLE, "",
+               "this key has WH_MAX_CONNECTIONS_PER_KEY connections open already: this one is refused; "
+               "close it and send on one of the others");
+        return false;
+    }
     if (wh_peer_unsent_bytes(body) > WH_PEER_UNREAD_MAX_BYTES) {
         p->retry_after_ms = WH_RETRY_UNREAD_MS;
         reject(c, p, c->rejected_busy, WH_UNAVAILABLE, "",
@@ -476,8 +487,11 @@ static void on_readable(wh_zsock *z, void *arg)
 
 /* --- lifecycle ---------------------------------------------------------------------------------- */
 
-static void *bind_router(wh_service *svc)
+/* The monitor is attached before the bind: no connection can be accepted, nor its handshake fail,
+ * before its events are listened to (monitor.c). */
+static void *bind_router(wh_commands *c)
 {
+    wh_service *svc = c->svc;
     const char *bind = wh_config_str("WH_BUS_BIND", NULL);
     const char *endpoint = bind != NULL && *bind ? bind : wh_config_bus_endpoint(svc->def->name);
     void *sock = zmq_socket(svc->zctx, ZMQ_ROUTER);
@@ -489,9 +503,11 @@ static void *bind_router(wh_service *svc)
         zmq_setsockopt(sock, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
         zmq_setsockopt(sock, ZMQ_RCVHWM, &rcvhwm, sizeof rcvhwm) != 0 ||
         zmq_setsockopt(sock, ZMQ_SNDHWM, &sndhwm, sizeof sndhwm) != 0 ||
-        zmq_setsockopt(sock, ZMQ_ROUTER_MANDATORY, &one, sizeof one) != 0 || zmq_bind(sock, endpoint) != 0) {
+        zmq_setsockopt(sock, ZMQ_ROUTER_MANDATORY, &one, sizeof one) != 0 ||
+        wh_monitor_start(&c->monitor, c, sock) != 0 || zmq_bind(sock, endpoint) != 0) {
         wh_log_error("cannot bind the command socket", "{s:s, s:s}", "endpoint", endpoint, "error",
                      zmq_strerror(zmq_errno()));
+        wh_monitor_stop(&c->monitor);
         if (sock != NULL)
             zmq_close(sock);
         return NULL;
@@ -505,6 +521,7 @@ static void free_commands(wh_zsock *z)
     wh_commands *c = z->arg;
 
     wh_arena_free(&c->arena);
+    wh_peers_free(&c->peers);
     for (int i = 0; i < WH_KEEP_COLUMNS; i++)
         wh_sqlarray_free(&c->keep[i]);
     free(c->batch);
@@ -532,8 +549,9 @@ int wh_commands_start(wh_commands **out, wh_service *svc)
     }
     c->z.arg = c;
     register_metrics(c);
-    sock = bind_router(svc);
+    sock = bind_router(c);
     if (sock == NULL || wh_zsock_start(&c->z, svc->loop, sock, on_readable, c) != 0) {
+        wh_monitor_stop(&c->monitor);
         if (sock != NULL)
             zmq_close(sock);
         free_commands(&c->z);
@@ -547,6 +565,7 @@ void wh_commands_stop(wh_commands **c)
 {
     if (c == NULL || *c == NULL)
         return;
+    wh_monitor_stop(&(*c)->monitor); /* before the socket it watches closes */
     (*c)->z.on_closed = free_commands;
     wh_zsock_close(&(*c)->z);
     *c = NULL;

@@ -40,6 +40,23 @@ typedef struct pending {
     char why[128];           /* the error reply's message, for the audit of a handler's refusal */
 } pending;
 
+/* peer_bounds.c: the connections of each key (WH_MAX_CONNECTIONS_PER_KEY), by the fd they came on. */
+typedef struct peer_conn {
+    uint64_t route; /* a hash of the connection's routing id: a reused fd is another connection */
+    uint32_t key;   /* its entry in wh_peers.keys */
+    bool used, refused;
+} peer_conn;
+typedef struct peer_key {
+    char key[WH_Z85_KEY_LEN + 1];
+    int64_t open; /* its connections served */
+} peer_key;
+typedef struct wh_peers {
+    peer_conn *by_fd;
+    size_t n_fd;
+    peer_key *keys;
+    size_t n_keys, cap_keys;
+} wh_peers;
+
 /* The stages of a batch, each timed (wh_bus_batch_stage_seconds{stage=…}): where a command's
  * latency goes. */
 typedef enum wh_batch_stage {
@@ -62,10 +79,13 @@ struct wh_commands {
     wh_counter **by_row;     /* [(n_commands + N_BUILTIN) * STATUS_SLOTS], registered on first use */
     wh_counter **undeclared; /* the same shape: statuses answered that the command does not declare */
     wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *rejected_text,
-        *rejected_busy, *rejected_in_flight, *replayed, *dropped_unread, *dropped_gone;
+        *rejected_busy, *rejected_in_flight, *rejected_connections, *connections_refused, *replayed,
+        *dropped_unread, *dropped_gone;
     wh_histogram *latency;
     wh_histogram *stage[WH_STAGE_COUNT];
     wh_gauge *batch_size;
+    wh_peers peers;
+    wh_monitor *monitor; /* the command socket's connection events (monitor.c) */
     wh_sqlarray
         keep[WH_KEEP_COLUMNS]; /* replies to store: principal, message_id, type, status, reply, digest */
 };
@@ -81,6 +101,15 @@ void wh_cmd_finish(wh_commands *c, pending *p);
 /* peer_bounds.c: bytes of the connection's socket the kernel has not sent yet (its peer is not
  * reading them), from the fd the message came in on; 0 when unknown. */
 int wh_peer_unsent_bytes(zmq_msg_t *body);
+/* True when p's connection is within its key's bound of connections (placed on its first message,
+ * refused for good beyond it). */
+bool wh_peer_connection_ok(wh_commands *c, const pending *p, zmq_msg_t *body);
+/* The connection on fd is gone (monitor.c): its place is free. */
+void wh_peer_gone(wh_commands *c, int fd);
+void wh_peers_free(wh_peers *ps);
+/* monitor.c: attaches the monitor to the command socket before it binds. */
+int wh_monitor_start(wh_monitor **out, wh_commands *c, void *sock);
+void wh_monitor_stop(wh_monitor **m);
 /* How many commands of p's connection the batch holds already (WH_IN_FLIGHT_MAX at most). */
 size_t wh_peer_in_batch(const wh_commands *c, const pending *p);
 /* True when the batch has a FetchEvents of p's connection already. */

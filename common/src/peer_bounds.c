@@ -18,8 +18,20 @@
  * answered before the next is read), so one peer pipelining hundreds cannot take a whole batch from
  * everyone else; each one beyond is UNAVAILABLE with a retry hint, nothing stored, counted
  * (wh_bus_rejected_total{reason="in_flight"}) and audited.
+ *
+ * And a CURVE key has at most WH_MAX_CONNECTIONS_PER_KEY (default 64) connections served at once.  A
+ * connection is placed on its first message (its fd, ZMQ_SRCFD, and a hash of its routing id, which
+ * tells a reused fd from the connection that had it): within the key's bound it counts until it is
+ * gone (ZMQ_EVENT_DISCONNECTED, monitor.c); beyond it, the connection is refused for the rest of its
+ * life — each of its commands UNAVAILABLE with a retry hint of 1 s, nothing stored, audited
+ * (resource_exhausted), counted (wh_bus_rejected_total{reason="connections"}, and the connection once
+ * in wh_bus_connections_refused_total).  A connection that never sends costs libzmq's buffers only and
+ * is not counted.  Should a gone event be read only after a new connection reused its fd, that new
+ * connection is placed again on its next message (at worst refused then, if the key is at its bound).
  */
 #include <linux/sockios.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <zmq.h>
@@ -59,4 +71,110 @@ bool wh_peer_fetch_in_batch(const wh_commands *c, const pending *p)
         if (c->batch[i].is_fetch && same_connection(&c->batch[i], p))
             return true;
     return false;
+}
+
+/* --- connections per key ------------------------------------------------------------------------- */
+
+#define PEER_FD_MAX 65536 /* connections on a higher fd are not bounded (the table stays ≤ 1 MiB) */
+
+static uint64_t route_hash(const pending *p)
+{
+    const unsigned char *b = zmq_msg_data((zmq_msg_t *)&p->route[0]);
+    size_t n = zmq_msg_size((zmq_msg_t *)&p->route[0]);
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}
+
+/* The key's entry (added on first sight: only keys on the allow-list get here). */
+static peer_key *key_entry(wh_peers *ps, const char *key, uint32_t *index)
+{
+    for (size_t i = 0; i < ps->n_keys; i++)
+        if (strcmp(ps->keys[i].key, key) == 0) {
+            *index = (uint32_t)i;
+            return &ps->keys[i];
+        }
+    if (ps->n_keys == ps->cap_keys) {
+        size_t cap = ps->cap_keys > 0 ? ps->cap_keys * 2 : 16;
+        peer_key *grown = realloc(ps->keys, cap * sizeof *grown);
+
+        if (grown == NULL)
+            return NULL;
+        ps->keys = grown;
+        ps->cap_keys = cap;
+    }
+    *index = (uint32_t)ps->n_keys;
+    memset(&ps->keys[ps->n_keys], 0, sizeof ps->keys[0]);
+    snprintf(ps->keys[ps->n_keys].key, sizeof ps->keys[0].key, "%s", key);
+    return &ps->keys[ps->n_keys++];
+}
+
+static peer_conn *conn_slot(wh_peers *ps, int fd)
+{
+    if (fd < 0 || fd >= PEER_FD_MAX)
+        return NULL;
+    if ((size_t)fd >= ps->n_fd) {
+        size_t n = ps->n_fd > 0 ? ps->n_fd : 64;
+        peer_conn *grown;
+
+        while (n <= (size_t)fd)
+            n *= 2;
+        grown = realloc(ps->by_fd, n * sizeof *grown);
+        if (grown == NULL)
+            return NULL;
+        memset(grown + ps->n_fd, 0, (n - ps->n_fd) * sizeof *grown);
+        ps->by_fd = grown;
+        ps->n_fd = n;
+    }
+    return &ps->by_fd[fd];
+}
+
+static void conn_release(wh_peers *ps, peer_conn *pc)
+{
+    if (pc->used && !pc->refused && ps->keys[pc->key].open > 0)
+        ps->keys[pc->key].open--;
+    memset(pc, 0, sizeof *pc);
+}
+
+bool wh_peer_connection_ok(wh_commands *c, const pending *p, zmq_msg_t *body)
+{
+    wh_peers *ps = &c->peers;
+    peer_conn *pc = p->n_route > 0 ? conn_slot(ps, zmq_msg_get(body, ZMQ_SRCFD)) : NULL;
+    uint64_t route;
+    uint32_t index;
+    peer_key *k;
+
+    if (pc == NULL)
+        return true; /* not a TCP connection, or no memory for the table: not bounded */
+    route = route_hash(p);
+    if (pc->used && pc->route == route && strcmp(ps->keys[pc->key].key, p->public_key) == 0)
+        return !pc->refused; /* decided at its first message */
+    conn_release(ps, pc);    /* the fd's earlier connection, gone before its event was read */
+    k = key_entry(ps, p->public_key, &index);
+    if (k == NULL)
+        return true;
+    pc->used = true;
+    pc->route = route;
+    pc->key = index;
+    pc->refused = k->open >= c->svc->max_conns_per_key;
+    if (pc->refused)
+        wh_counter_add(c->connections_refused, 1);
+    else
+        k->open++;
+    return !pc->refused;
+}
+
+void wh_peer_gone(wh_commands *c, int fd)
+{
+    if (fd >= 0 && (size_t)fd < c->peers.n_fd)
+        conn_release(&c->peers, &c->peers.by_fd[fd]);
+}
+
+void wh_peers_free(wh_peers *ps)
+{
+    free(ps->by_fd);
+    free(ps->keys);
+    memset(ps, 0, sizeof *ps);
 }

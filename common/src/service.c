@@ -12,6 +12,7 @@
  *   WH_MAX_FRAME_BYTES                 largest command accepted (default 1 MiB; larger: TOO_LARGE)
  *   WH_FETCH_MAX                       events per FetchEvents reply (default 500)
  *   WH_FETCH_LIVENESS_MS               an idle subscribed stream's fetch without hints (default 15000)
+ *   WH_MAX_CONNECTIONS_PER_KEY         connections served at once per client key (default 64)
  *   WH_DB_START_TIMEOUT                seconds to wait for PostgreSQL at start (default 60)
  *   WH_COMMAND_RETENTION_DAYS          how long a command's reply is kept for retries (default 30)
  *   WH_HTTP_PORT, WH_HTTP_BIND         the operations endpoint
@@ -38,7 +39,8 @@ static int usage(const wh_service_def *def, FILE *to)
             "Runs the %s service until SIGINT or SIGTERM.  Configured by the environment:\n"
             "  WH_DB_URL, WH_DB_PASSWORD[_FILE], WH_SECRET_KEY_FILE, WH_ALLOWLIST_FILE,\n"
             "  WH_BUS_BIND, WH_HINTS_BIND, WH_<SERVICE>_BUS, WH_<SERVICE>_HINTS, WH_HTTP_PORT,\n"
-            "  WH_BATCH_MAX, WH_MAX_FRAME_BYTES, WH_FETCH_MAX, WH_FETCH_LIVENESS_MS,\n"
+            "  WH_BATCH_MAX, WH_MAX_FRAME_BYTES, WH_FETCH_MAX, WH_FETCH_LIVENESS_MS, "
+            "WH_MAX_CONNECTIONS_PER_KEY,\n"
             "  WH_DB_START_TIMEOUT, WH_COMMAND_RETENTION_DAYS, WH_LOG_LEVEL.\n"
             "See services/%s/README.md.\n",
             def->name, def->name, def->name);
@@ -52,7 +54,9 @@ static int read_settings(wh_service *svc)
                       &svc->max_frame) != 0 ||
         wh_config_int("WH_FETCH_MAX", WH_FETCH_MAX_DEFAULT, 1, 10000, &svc->fetch_max) != 0 ||
         wh_config_int("WH_FETCH_LIVENESS_MS", WH_FETCH_LIVENESS_DEFAULT_MS, 1000, 300000,
-                      &svc->liveness_ms) != 0)
+                      &svc->liveness_ms) != 0 ||
+        wh_config_int("WH_MAX_CONNECTIONS_PER_KEY", WH_MAX_CONNECTIONS_PER_KEY_DEFAULT, 1, 100000,
+                      &svc->max_conns_per_key) != 0)
         return WH_INVALID_ARGUMENT;
     return 0;
 }

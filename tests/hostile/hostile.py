@@ -139,6 +139,11 @@ def audited(principal, decision, since_ms, key=""):
                    "at >= to_timestamp(:'p4'::bigint / 1000.0)", principal, decision, key, since_ms))
 
 
+def decision_total(decision):
+    """Every attempt audited under a decision, whoever made it (folded rows included)."""
+    return int(sql("SELECT coalesce(sum(count), 0) FROM intake.audit_log WHERE decision = :'p1'", decision))
+
+
 def wait_audited(principal, decision, since_ms, want, key=""):
     for _ in range(50):
         got = audited(principal, decision, since_ms, key)
@@ -297,6 +302,53 @@ def main():
         missing -= sum(1 for r in again if r is not None and not r.HasField("error"))
     check(missing == 0, "in flight: resent within the window, every one gets the stored reply")
     inflight_audited = audited("agency-hostile", "resource_exhausted", since)
+
+    # 5b. connections per key (section 8: WH_MAX_CONNECTIONS_PER_KEY, 64): the hostile agency has one
+    # open (h); of 70 more, 63 are served and 7 refused — each of their commands UNAVAILABLE with
+    # retry_after_ms 1000 — and once they are closed a new connection is served again
+    conns = [dealer("agency-hostile") for _ in range(70)]
+    for s in conns:
+        s.send(frame)
+    results = [recv(s) for s in conns]
+    served = sum(1 for r in results if r is not None and not r.HasField("error"))
+    refused = [s for s, r in zip(conns, results) if r is not None and r.HasField("error") and
+               r.error.status == STATUS.STATUS_UNAVAILABLE and r.error.retry_after_ms == 1000]
+    check(served == 63 and len(refused) == 7,
+          "connections: 70 more of one key: %d served, %d refused (63 and 7)" % (served, len(refused)))
+    if refused:
+        refused[0].send(frame)
+        r = recv(refused[0])
+        check(r is not None and r.HasField("error") and r.error.status == STATUS.STATUS_UNAVAILABLE,
+              "connections: a refused connection stays refused")
+    for s in conns:
+        s.close()
+    served_again = False
+    for _ in range(20):  # the service reads the connections' end from its socket monitor
+        s = dealer("agency-hostile")
+        s.send(frame)
+        r = recv(s)
+        s.close()
+        if r is not None and not r.HasField("error"):
+            served_again = True
+            break
+        time.sleep(0.2)
+    check(served_again, "connections: once the others closed, a new connection of the key is served")
+
+    # a client that is not CURVE at all: no reply; its failed handshake is audited (handshake_failed,
+    # from the command socket's monitor), no principal nor key
+    failed_before = decision_total("handshake_failed")
+    plain = zmq.Context.instance().socket(zmq.DEALER)
+    plain.setsockopt(zmq.LINGER, 0)
+    plain.setsockopt(zmq.RECONNECT_IVL, 10000)
+    plain.connect(INTAKE)
+    plain.send(envelope(referral(10, own)).SerializeToString())
+    check(recv(plain, 2) is None, "plain client: the handshake fails, no reply")
+    plain.close()
+    for _ in range(30):
+        if decision_total("handshake_failed") > failed_before:
+            break
+        time.sleep(0.1)
+    check(decision_total("handshake_failed") > failed_before, "audit: the plain client's failed handshake")
 
     # 3. strings: NUL, lone combining mark, zero-width only, bidi override
     for what, name in [("NUL inside a name", "김\x00철수"), ("a lone combining mark", "\u0301"),
