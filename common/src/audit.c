@@ -12,19 +12,26 @@
  * count of what was refused is never lost, only its detail.  Every string is kept as valid UTF-8 cut
  * at a character boundary to its column's limit below (wh_utf8_copy), so no field a peer chose can make
  * the insert fail.
+ *
+ * Refusals are logged here too, once a tick: one line per decision with how many attempts, how many
+ * distinct rows, and one of them as an example — never a line per attempt, so a flood of refusals
+ * cannot flood the log (commands.c and zap.c log none themselves).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "bus_internal.h"
 #include "wh/log.h"
 #include "wh/util.h"
 
-#define AUDIT_BUFFER   512 /* distinct entries per tick */
-#define AUDIT_FOLDED   64  /* entries for folding (principal, decision) once those are used up */
-#define AUDIT_CATCHALL 8   /* one per decision, past that */
-#define AUDIT_SLOTS    (AUDIT_BUFFER + AUDIT_FOLDED + AUDIT_CATCHALL)
+#define AUDIT_BUFFER    512 /* distinct entries per tick */
+#define AUDIT_FOLDED    64  /* entries for folding (principal, decision) once those are used up */
+#define AUDIT_CATCHALL  8   /* one per decision, past that */
+#define AUDIT_SLOTS     (AUDIT_BUFFER + AUDIT_FOLDED + AUDIT_CATCHALL)
+#define AUDIT_LOG_KINDS 16 /* decisions logged a tick (there are fewer) */
 
 typedef struct audit_entry {
     char principal[WH_PRINCIPAL_NAME_MAX];
@@ -37,10 +44,19 @@ typedef struct audit_entry {
     int64_t count;
 } audit_entry;
 
+/* What the tick's log line of one decision says. */
+typedef struct audit_log_line {
+    char decision[32];
+    int64_t count, rows;
+    audit_entry example; /* the first of the tick */
+} audit_log_line;
+
 struct wh_audit {
     audit_entry entries[AUDIT_SLOTS];
     size_t n;    /* entries in use */
     size_t last; /* the entry matched last (a flood repeats itself) */
+    audit_log_line lines[AUDIT_LOG_KINDS];
+    size_t n_lines;
     wh_counter *recorded, *folded;
 };
 
@@ -101,6 +117,42 @@ static audit_entry *slot_for(wh_audit *a, audit_entry *x, bool *folded)
     return a->n < AUDIT_SLOTS ? NULL : &a->entries[AUDIT_SLOTS - 1]; /* more decisions than slots */
 }
 
+/* Counts x for the tick's log line of its decision (a disclosure is no refusal: not logged). */
+static void log_count(wh_audit *a, const audit_entry *x, bool new_row)
+{
+    audit_log_line *l = NULL;
+
+    if (strcmp(x->decision, "disclosed") == 0)
+        return;
+    for (size_t i = 0; i < a->n_lines && l == NULL; i++)
+        if (strcmp(a->lines[i].decision, x->decision) == 0)
+            l = &a->lines[i];
+    if (l == NULL) {
+        l = &a->lines[a->n_lines < AUDIT_LOG_KINDS ? a->n_lines++ : AUDIT_LOG_KINDS - 1];
+        if (l->count == 0) {
+            snprintf(l->decision, sizeof l->decision, "%s", x->decision);
+            l->example = *x;
+        }
+    }
+    l->count++;
+    l->rows += new_row;
+}
+
+/* One line per decision refused this tick, with its counts; then the counts start again. */
+static void log_tick(wh_audit *a)
+{
+    for (size_t i = 0; i < a->n_lines; i++) {
+        const audit_log_line *l = &a->lines[i];
+
+        wh_log_warn("refused (this second)", "{s:s, s:I, s:I, s:s, s:s, s:s, s:s}", "decision", l->decision,
+                    "count", (json_int_t)l->count, "distinct", (json_int_t)l->rows, "principal",
+                    l->example.principal, "public_key", l->example.public_key, "type", l->example.type,
+                    "reason", l->example.reason);
+    }
+    memset(a->lines, 0, sizeof a->lines[0] * a->n_lines);
+    a->n_lines = 0;
+}
+
 void wh_audit_record(wh_service *svc, const char *principal, const char *public_key, const char *type,
                      const char *decision, const char *reason, const char *subject)
 {
@@ -123,6 +175,7 @@ void wh_audit_record(wh_service *svc, const char *principal, const char *public_
     e = slot_for(a, &x, &folded);
     if (folded)
         wh_counter_add(a->folded, 1);
+    log_count(a, &x, e == NULL);
     if (e == NULL) {
         a->last = a->n;
         e = &a->entries[a->n++];
@@ -132,6 +185,12 @@ void wh_audit_record(wh_service *svc, const char *principal, const char *public_
     e->last_ms = x.last_ms;
 }
 
+static int insert(wh_service *svc, const audit_entry *e)
+{
+    return wh_bus_audit_insert(svc->db, e->principal, e->public_key, e->type, e->decision, e->reason,
+                               e->subject, e->first_ms, e->last_ms, e->count);
+}
+
 void wh_audit_flush(wh_service *svc)
 {
     wh_audit *a = svc->audit;
@@ -139,15 +198,14 @@ void wh_audit_flush(wh_service *svc)
     size_t i;
     int rc;
 
-    if (a == NULL || a->n == 0 || !svc->db_up)
+    if (a == NULL)
+        return;
+    log_tick(a);
+    if (a->n == 0 || !svc->db_up)
         return;
     rc = wh_service_begin(svc);
-    for (i = 0; rc == 0 && i < a->n; i++) {
-        audit_entry *e = &a->entries[i];
-        rc = wh_bus_audit_insert(svc->db, e->principal, e->public_key, e->type, e->decision, e->reason,
-                                 e->subject, e->first_ms, e->last_ms, e->count);
-        attempts += e->count;
-    }
+    for (i = 0; rc == 0 && i < a->n; i++)
+        rc = insert(svc, &a->entries[i]);
     if (rc == 0)
         rc = wh_service_commit(svc);
     else
@@ -157,6 +215,8 @@ void wh_audit_flush(wh_service *svc)
                      "status", wh_status_name(rc));
         return;
     }
+    for (i = 0; i < a->n; i++)
+        attempts += a->entries[i].count;
     wh_counter_add(a->recorded, (uint64_t)attempts);
     a->n = 0;
     a->last = 0;

@@ -224,9 +224,7 @@ static void reject(wh_commands *c, pending *p, wh_counter *counter, int status, 
     wh_cmd_set_reply(c, p, status, field, message, NULL);
     if (p->cmd != NULL)
         count(c, p, status);
-    send_reply(c, p);
-    wh_log_warn("command rejected", "{s:s, s:s, s:s, s:s}", "status", wh_status_name(status), "reason",
-                message, "type", type, "principal", p->principal != NULL ? p->principal->name : "");
+    send_reply(c, p); /* logged with the others of the second by the audit (audit.c), not one by one */
     pending_clear(p);
 }
 

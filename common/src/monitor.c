@@ -22,7 +22,7 @@
 #include "wh/log.h"
 
 #define MONITOR_EVENTS                                                                                       \
-    (ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |                      \
+    (ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |                     \
      ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
 #define MONITOR_DRAIN 256 /* events a loop turn, to keep the loop fair */
 

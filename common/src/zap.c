@@ -5,9 +5,10 @@
  * CURVE client only when its public key is on the allow-list, and answer with that key (Z85) as
  * User-Id, which libzmq then attaches to every message from that connection: identity comes from the
  * handshake, never from a payload, and each message is looked up again in the current allow-list, so
- * revoking a key also silences connections opened before.  Everything else is refused (400), counted,
- * audited (audit_log, decision handshake_denied, with the presented key) and logged without the key
- * material beyond its Z85 text.  The exchange itself is zap_protocol.c.
+ * revoking a key also silences connections opened before.  Everything else is refused (400), counted
+ * and audited (audit_log, decision handshake_denied, with the presented key and the peer's address);
+ * the log has one line a second for all of them (audit.c), never one per attempt, so a flood of
+ * handshakes cannot flood it.  The exchange itself is zap_protocol.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,13 +35,14 @@ static bool decide(void *arg, const char *key, const char *address, const char *
         wh_counter_add(zap->accepted, 1);
         return true;
     }
+    char reason[128];
+
     if (key != NULL)
         *why = "unknown key";
     wh_counter_add(zap->denied, 1);
     /* the presented key (or none) is who: a flood of retries is one counted row a tick */
-    wh_audit_record(zap->svc, "", key != NULL ? key : "", "", "handshake_denied", *why, NULL);
-    wh_log_warn("connection refused", "{s:s, s:s, s:s}", "reason", *why, "address", address, "public_key",
-                key != NULL ? key : "");
+    snprintf(reason, sizeof reason, "%s, from %s", *why, address != NULL ? address : "?");
+    wh_audit_record(zap->svc, "", key != NULL ? key : "", "", "handshake_denied", reason, NULL);
     return false;
 }
 

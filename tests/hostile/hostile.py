@@ -350,6 +350,48 @@ def main():
         time.sleep(0.1)
     check(decision_total("handshake_failed") > failed_before, "audit: the plain client's failed handshake")
 
+    # 6a. a flood of 1,024 handshakes with keys the allow-list does not hold (ZAP denials), in waves of
+    # 128 connections, each wave closed once its attempts are in the audit log (a connection closed before
+    # its handshake completed is one too, handshake_failed); the intake log has one line per decision a
+    # second, not one per attempt
+    log_path = os.path.join(ENV["WH_VAR"], "log", "intake.log")
+    log_from = os.path.getsize(log_path)
+    def refused_total():
+        return decision_total("handshake_denied") + decision_total("handshake_failed")
+    denied_before, refused_before = decision_total("handshake_denied"), refused_total()
+    t_flood = time.time()
+    for wave in range(8):
+        strangers = []
+        for _ in range(128):
+            s = zmq.Context.instance().socket(zmq.DEALER)
+            pub, sec = zmq.curve_keypair()
+            s.setsockopt(zmq.LINGER, 0)
+            s.setsockopt(zmq.RECONNECT_IVL, 10000)  # one attempt each
+            s.curve_secretkey, s.curve_publickey = sec, pub
+            s.curve_serverkey = allowlist_key("intake")[0].encode()
+            s.connect(INTAKE)
+            strangers.append(s)
+        for _ in range(50):
+            if refused_total() - refused_before >= 128 * (wave + 1):
+                break
+            time.sleep(0.1)
+        for s in strangers:
+            s.close()
+    for _ in range(50):
+        if refused_total() - refused_before >= 1024:
+            break
+        time.sleep(0.1)
+    denied = decision_total("handshake_denied") - denied_before
+    check(refused_total() - refused_before >= 1024, "handshake flood: 1,024 refused handshakes audited "
+          "(%d denied by ZAP, %d closed before the handshake)" % (denied, refused_total() - refused_before - denied))
+    time.sleep(1.2)  # the last tick's line
+    with open(log_path, "rb") as f:
+        f.seek(log_from)
+        lines = [l for l in f.read().decode("utf-8", "replace").splitlines() if "handshake_denied" in l]
+    seconds = time.time() - t_flood + 1
+    check(0 < len(lines) <= seconds + 2, "handshake flood: %d log lines in %.1f s for %d denials" % (
+        len(lines), seconds, denied))
+
     # 3. strings: NUL, lone combining mark, zero-width only, bidi override
     for what, name in [("NUL inside a name", "김\x00철수"), ("a lone combining mark", "\u0301"),
                        ("zero-width only", "\u200b\u200b"), ("a bidi override", "\u202e수철김")]:

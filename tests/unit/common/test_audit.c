@@ -2,7 +2,8 @@
  * test_audit.c — the audit log (common/src/audit.c) against a real PostgreSQL (WH_TEST_DB_URL; skipped
  * without it): rows whose fields a hostile peer chose — longer than their column's limit with the cut
  * falling inside a multi-byte character, or holding bytes that are not UTF-8 — are stored, cut at a
- * character boundary, every one of them, beside the well-behaved rows of the same flush.
+ * character boundary, every one of them, beside the well-behaved rows of the same flush; and a flood
+ * of refusals is a log line per decision a tick, not a line per attempt.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,11 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <libpq-fe.h>
 
 #include "bus_internal.h"
+#include "capture_stderr.h"
 #include "wh/db.h"
 #include "wh/log.h"
 #include "wh/migrate.h"
@@ -149,11 +152,51 @@ static void utf8_copy_cuts_at_a_character(void **state)
     assert_true(wh_utf8_valid(out, sizeof out));
 }
 
+static size_t occurrences(const char *text, const char *what)
+{
+    size_t n = 0;
+
+    for (const char *s = strstr(text, what); s != NULL; s = strstr(s + 1, what))
+        n++;
+    return n;
+}
+
+static void flood_and_flush(void)
+{
+    char key[16];
+
+    for (int i = 0; i < 1024; i++) {
+        snprintf(key, sizeof key, "KEY%d", i % 300); /* 300 distinct rows */
+        wh_audit_record(&svc, "", key, "", "handshake_denied", "unknown key", NULL);
+        wh_audit_record(&svc, "agency-x", "KX", "t", "malformed", "too many frames", NULL);
+    }
+    wh_audit_record(&svc, "staff", "KS", "t", "disclosed", "", "household:1");
+    wh_audit_flush(&svc);
+}
+
+/* A flood of 2 × 1,024 refusals in a tick is two log lines with their counts, not 2,048. */
+static void refusals_are_logged_once_a_tick(void **state)
+{
+    static char out[65536];
+
+    NEED_DB();
+    query("TRUNCATE audit_log");
+    capture_stderr(flood_and_flush, out, sizeof out);
+    assert_int_equal(occurrences(out, "\n"), 2);
+    assert_int_equal(occurrences(out, "\"decision\":\"handshake_denied\",\"count\":1024,\"distinct\":300"),
+                     1);
+    assert_int_equal(occurrences(out, "\"decision\":\"malformed\",\"count\":1024,\"distinct\":1"), 1);
+    assert_int_equal(occurrences(out, "disclosed"), 0);
+    assert_int_equal(scalar("SELECT count(*) FROM audit_log"), 302);
+    assert_int_equal(scalar("SELECT sum(count) FROM audit_log"), 2049);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(utf8_copy_cuts_at_a_character),
         cmocka_unit_test(hostile_fields_are_cut_at_a_character_and_stored),
+        cmocka_unit_test(refusals_are_logged_once_a_tick),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "capture_stderr.h"
 #include "wh/db.h"
 #include "wh/log.h"
 #include "wh/status.h"
@@ -237,25 +238,6 @@ static void too_many_params(void **state)
     assert_null(wh_db_query(db, "t_echo", &p));
     assert_int_equal(wh_db_last_status(db), WH_INTERNAL);
     assert_true(wh_db_exec(db, "t_echo", &p) < 0);
-}
-
-/* Runs fn with stderr captured into buf. */
-static void capture_stderr(void (*fn)(void), char *buf, size_t size)
-{
-    FILE *f = tmpfile();
-    int saved = dup(STDERR_FILENO);
-    size_t n;
-
-    assert_non_null(f);
-    fflush(stderr);
-    dup2(fileno(f), STDERR_FILENO);
-    fn();
-    dup2(saved, STDERR_FILENO);
-    close(saved);
-    rewind(f);
-    n = fread(buf, 1, size - 1, f);
-    buf[n] = '\0';
-    fclose(f);
 }
 
 static void fail_with_personal_data(void)
