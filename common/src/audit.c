@@ -13,6 +13,11 @@
  * at a character boundary to its column's limit below (wh_utf8_copy), so no field a peer chose can make
  * the insert fail.
  *
+ * Should PostgreSQL refuse the tick's rows anyway (a row it will not take, whatever the reason), they
+ * are written again one by one, so only the row refused is lost — logged, and its attempts counted in
+ * wh_bus_audit_records_total{result="lost"} — never the whole tick's.  While the database is away the
+ * rows wait (and count on) for the next tick.
+ *
  * Refusals are logged here too, once a tick: one line per decision with how many attempts, how many
  * distinct rows, and one of them as an example — never a line per attempt, so a flood of refusals
  * cannot flood the log (commands.c and zap.c log none themselves).
@@ -57,7 +62,7 @@ struct wh_audit {
     size_t last; /* the entry matched last (a flood repeats itself) */
     audit_log_line lines[AUDIT_LOG_KINDS];
     size_t n_lines;
-    wh_counter *recorded, *folded;
+    wh_counter *recorded, *folded, *lost;
 };
 
 int wh_audit_start(wh_service *svc)
@@ -70,6 +75,9 @@ int wh_audit_start(wh_service *svc)
                            "Audited attempts (refusals, disclosures), by what was kept of them");
     svc->audit->folded =
         wh_metrics_counter("wh_bus_audit_records_total", "result=\"folded\"",
+                           "Audited attempts (refusals, disclosures), by what was kept of them");
+    svc->audit->lost =
+        wh_metrics_counter("wh_bus_audit_records_total", "result=\"lost\"",
                            "Audited attempts (refusals, disclosures), by what was kept of them");
     return 0;
 }
@@ -191,6 +199,43 @@ static int insert(wh_service *svc, const audit_entry *e)
                                e->subject, e->first_ms, e->last_ms, e->count);
 }
 
+/* The tick's rows were refused together: each on its own (autocommit), so only a row PostgreSQL
+ * refuses is lost (logged once, with how many; counted); rows the database could not take because it
+ * went away wait for the next tick. */
+static void flush_row_by_row(wh_service *svc)
+{
+    wh_audit *a = svc->audit;
+    int64_t stored = 0, stored_rows = 0, lost = 0, lost_rows = 0;
+    size_t kept = 0;
+    int first_error = 0;
+
+    for (size_t i = 0; i < a->n; i++) {
+        audit_entry *e = &a->entries[i];
+        int rc = svc->db_up ? insert(svc, e) : WH_UNAVAILABLE;
+
+        if (rc == 0) {
+            stored += e->count;
+            stored_rows++;
+        } else if (rc == WH_UNAVAILABLE || !svc->db_up) {
+            a->entries[kept++] = *e; /* the database went away: next tick */
+        } else {
+            lost += e->count;
+            lost_rows++;
+            if (first_error == 0)
+                first_error = rc;
+        }
+    }
+    wh_counter_add(a->recorded, (uint64_t)stored);
+    wh_counter_add(a->lost, (uint64_t)lost);
+    if (lost_rows > 0)
+        wh_log_error("audit rows refused by the database, written one by one: the others kept, these lost",
+                     "{s:I, s:I, s:I, s:s}", "rows_lost", (json_int_t)lost_rows, "attempts_lost",
+                     (json_int_t)lost, "rows_stored", (json_int_t)stored_rows, "status",
+                     wh_status_name(first_error));
+    a->n = kept;
+    a->last = 0;
+}
+
 void wh_audit_flush(wh_service *svc)
 {
     wh_audit *a = svc->audit;
@@ -210,6 +255,10 @@ void wh_audit_flush(wh_service *svc)
         rc = wh_service_commit(svc);
     else
         wh_service_rollback(svc);
+    if (rc != 0 && rc != WH_UNAVAILABLE && svc->db_up) {
+        flush_row_by_row(svc);
+        return;
+    }
     if (rc != 0) {
         wh_log_error("could not write the audit log; kept (and counted on) for the next tick", "{s:s}",
                      "status", wh_status_name(rc));

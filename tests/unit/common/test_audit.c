@@ -2,8 +2,9 @@
  * test_audit.c — the audit log (common/src/audit.c) against a real PostgreSQL (WH_TEST_DB_URL; skipped
  * without it): rows whose fields a hostile peer chose — longer than their column's limit with the cut
  * falling inside a multi-byte character, or holding bytes that are not UTF-8 — are stored, cut at a
- * character boundary, every one of them, beside the well-behaved rows of the same flush; and a flood
- * of refusals is a log line per decision a tick, not a line per attempt.
+ * character boundary, every one of them, beside the well-behaved rows of the same flush; a flood of
+ * refusals is a log line per decision a tick, not a line per attempt; and a row PostgreSQL refuses
+ * anyway is lost alone, the others of its tick written one by one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -191,12 +192,41 @@ static void refusals_are_logged_once_a_tick(void **state)
     assert_int_equal(scalar("SELECT sum(count) FROM audit_log"), 2049);
 }
 
+/* A row PostgreSQL refuses (a test trigger) is lost alone: the tick's other rows are written one by
+ * one, the lost attempts counted, and nothing is retried on the next tick. */
+static void a_refused_row_is_lost_alone(void **state)
+{
+    wh_counter *lost = wh_metrics_counter("wh_bus_audit_records_total", "result=\"lost\"", NULL);
+    uint64_t lost_before = wh_counter_value(lost);
+
+    NEED_DB();
+    query("TRUNCATE audit_log");
+    query("CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          "IF NEW.reason = 'poison' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$");
+    query("CREATE TRIGGER refuse_poison BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION "
+          "refuse_poison()");
+    wh_audit_record(&svc, "a", "KA", "t", "malformed", "fine", NULL);
+    for (int i = 0; i < 3; i++)
+        wh_audit_record(&svc, "b", "KB", "t", "malformed", "poison", NULL);
+    wh_audit_record(&svc, "c", "KC", "t", "permission_denied", "fine", NULL);
+    wh_audit_record(&svc, "c", "KC", "t", "permission_denied", "fine", NULL);
+    wh_audit_flush(&svc);
+    assert_int_equal(scalar("SELECT count(*) FROM audit_log"), 2);
+    assert_int_equal(scalar("SELECT sum(count) FROM audit_log"), 3);
+    assert_int_equal(scalar("SELECT count(*) FROM audit_log WHERE reason = 'poison'"), 0);
+    assert_int_equal(wh_counter_value(lost) - lost_before, 3);
+    wh_audit_flush(&svc); /* nothing kept over */
+    assert_int_equal(scalar("SELECT count(*) FROM audit_log"), 2);
+    query("DROP TRIGGER refuse_poison ON audit_log; DROP FUNCTION refuse_poison()");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(utf8_copy_cuts_at_a_character),
         cmocka_unit_test(hostile_fields_are_cut_at_a_character_and_stored),
         cmocka_unit_test(refusals_are_logged_once_a_tick),
+        cmocka_unit_test(a_refused_row_is_lost_alone),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
