@@ -68,6 +68,8 @@ int intake_emit_recognised(wh_ctx *ctx, const Welfare__Intake__V1__SubmitReferra
     rr.channel = m->channel;
     rr.reported_on = m->reported_on;
     rr.risk_score = risk_score;
+    rr.reporter_id = m->reporter_id;
+    rr.created_household = is_new;
     Welfare__Common__V1__GeoPoint where = WELFARE__COMMON__V1__GEO_POINT__INIT;
     where.latitude = state->latitude;
     where.longitude = state->longitude;

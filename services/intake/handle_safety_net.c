@@ -16,10 +16,12 @@
 
 #define MAX_CONCERN 2000
 
-static int emit_registered(wh_ctx *ctx, const Welfare__Intake__V1__RegisterMember *m, int64_t id)
+static int emit_registered(wh_ctx *ctx, const Welfare__Intake__V1__RegisterMember *m, int64_t id,
+                           int64_t reporter_id)
 {
     Welfare__Intake__V1__MemberRegistered ev = WELFARE__INTAKE__V1__MEMBER_REGISTERED__INIT;
     ev.member_id = id;
+    ev.reporter_id = reporter_id;
     ev.dong_code = m->dong_code;
     ev.team = m->team;
     ev.affiliation = m->affiliation;
@@ -58,7 +60,7 @@ int intake_handle_register_member(wh_ctx *ctx, const ProtobufCMessage *req, Prot
         rc = wh_ctx_fail(ctx, rc, NULL, "could not register the member");
         goto cleanup;
     }
-    if ((rc = emit_registered(ctx, m, r->member_id)) < 0) {
+    if ((rc = emit_registered(ctx, m, r->member_id, r->reporter_id)) < 0) {
         rc = wh_ctx_fail(ctx, rc, NULL, "could not emit an event");
         goto cleanup;
     }

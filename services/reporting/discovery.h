@@ -38,6 +38,8 @@ typedef enum reporting_survey_col {
 } reporting_survey_col;
 
 typedef enum reporting_net_col {
+    REPORTING_NET_FILED,
+    REPORTING_NET_DISCOVERED,
     REPORTING_NET_CHECK_INS,
     REPORTING_NET_SEEN_WELL,
     REPORTING_NET_CONCERNS,

@@ -26,12 +26,14 @@ const reporting_col_def reporting_survey_cols[REPORTING_SURVEY_COLS] = {
 };
 
 const reporting_col_def reporting_net_cols[REPORTING_NET_COLS] = {
+    [REPORTING_NET_FILED] = {"referrals", "의뢰", "Referrals filed"},
+    [REPORTING_NET_DISCOVERED] = {"households_discovered", "신규 발굴 가구", "Households discovered"},
     [REPORTING_NET_CHECK_INS] = {"check_ins", "안부 확인", "Check-ins"},
     [REPORTING_NET_SEEN_WELL] = {"seen_well", "이상 없음", "Seen well"},
     [REPORTING_NET_CONCERNS] = {"concerns", "우려", "Concerns"},
     [REPORTING_NET_NOT_SEEN] = {"not_seen", "미확인", "Not seen"},
     [REPORTING_NET_REFERRALS] = {"check_in_referrals", "의뢰로 이어짐", "Became referrals"},
-    [REPORTING_NET_CREDIT_AID] = {"credited_selected_for_aid", "공적 급여 선정 기여",
+    [REPORTING_NET_CREDIT_AID] = {"credited_selected_for_aid", "급여 선정 기여",
                                   "Credited: selected for aid"},
     [REPORTING_NET_CREDIT_CASE] = {"credited_cases_opened", "사례관리 기여", "Credited: case opened"},
 };
@@ -121,6 +123,8 @@ int reporting_check_member(const Welfare__Intake__V1__MemberRegistered *e, const
 {
     if (e->member_id <= 0)
         return bad(field, "member_id");
+    if (e->reporter_id < 0)
+        return bad(field, "reporter_id");
     if (!reporting_dong_code_valid(e->dong_code))
         return bad(field, "dong_code");
     if (!team_ok(e->team))

@@ -126,6 +126,8 @@ static Welfare__Reporting__V1__SafetyNetFigures *net_figures(wh_ctx *ctx, const 
     f->check_in_referrals = v[REPORTING_NET_REFERRALS];
     f->credited_selected_for_aid = v[REPORTING_NET_CREDIT_AID];
     f->credited_cases_opened = v[REPORTING_NET_CREDIT_CASE];
+    f->referrals = v[REPORTING_NET_FILED];
+    f->households_discovered = v[REPORTING_NET_DISCOVERED];
     return f;
 }
 

@@ -210,12 +210,12 @@ const wh_db_statement reporting_statements[] = {
     {"reporting_list_dongs", "SELECT dong_code, name, hub_type, hub_dong_code FROM dong ORDER BY dong_code"},
     /* the discovery funnel (0004_funnel.sql): idempotent writes, one read per dong filter */
     {"reporting_funnel_referral",
-     "INSERT INTO funnel_referral (referral_id, household_id, dong_code, channel, reported_on) "
-     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (referral_id) DO NOTHING"},
+     "INSERT INTO funnel_referral (referral_id, household_id, dong_code, channel, reported_on, reporter_id, "
+     "created_household) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (referral_id) DO NOTHING"},
     {"reporting_funnel_referrals",
-     "INSERT INTO funnel_referral (referral_id, household_id, dong_code, channel, reported_on) "
-     "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::date[]) "
-     "ON CONFLICT (referral_id) DO NOTHING"},
+     "INSERT INTO funnel_referral (referral_id, household_id, dong_code, channel, reported_on, reporter_id, "
+     "created_household) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::date[], "
+     "$6::bigint[], $7::boolean[]) ON CONFLICT (referral_id) DO NOTHING"},
     {"reporting_funnel_case", "INSERT INTO funnel_case (case_id, household_id) VALUES ($1, $2) "
                               "ON CONFLICT (case_id) DO NOTHING"},
     {"reporting_funnel_stage",
@@ -601,13 +601,15 @@ int reporting_store_funnel_referral(wh_db *db, const Welfare__Intake__V1__Referr
     wh_params_text(&p, e->dong_code);
     wh_params_i64(&p, e->channel);
     wh_params_text(&p, e->reported_on);
+    wh_params_i64(&p, e->reporter_id);
+    wh_params_bool(&p, e->created_household);
     return exec_status(db, "reporting_funnel_referral", &p, NULL);
 }
 
 int reporting_store_funnel_referrals(wh_db *db, const Welfare__Intake__V1__ReferralReceived *const *e,
                                      size_t n)
 {
-    wh_sqlarray col[5] = {{0}};
+    wh_sqlarray col[7] = {{0}};
     wh_params p;
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
@@ -616,9 +618,11 @@ int reporting_store_funnel_referrals(wh_db *db, const Welfare__Intake__V1__Refer
         wh_sqlarray_text(&col[2], e[i]->dong_code);
         wh_sqlarray_i64(&col[3], e[i]->channel);
         wh_sqlarray_text(&col[4], e[i]->reported_on);
+        wh_sqlarray_i64(&col[5], e[i]->reporter_id);
+        wh_sqlarray_text(&col[6], e[i]->created_household ? "t" : "f");
     }
     wh_params_reset(&p);
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < 7; k++) {
         const char *v = wh_sqlarray_value(&col[k]);
         if (v == NULL)
             rc = WH_INTERNAL;
@@ -626,7 +630,7 @@ int reporting_store_funnel_referrals(wh_db *db, const Welfare__Intake__V1__Refer
     }
     if (rc == 0)
         rc = exec_status(db, "reporting_funnel_referrals", &p, NULL);
-    for (int k = 0; k < 5; k++)
+    for (int k = 0; k < 7; k++)
         wh_sqlarray_free(&col[k]);
     return rc;
 }

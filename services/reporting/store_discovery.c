@@ -28,20 +28,25 @@
     "coalesce(r.refused, 0), coalesce(r.linkages, 0), coalesce(r.support, 0), coalesce(r.managed, 0) "       \
     "FROM s LEFT JOIN l USING (survey_id) LEFT JOIN r USING (survey_id) ORDER BY s.start_on, s.survey_id"
 
-/* Per member of the dongs active in [$1, $2] or with work counted in it: check-ins by outcome and
- * those referred, credits by kind. */
+/* Per member of the dongs active in [$1, $2] or with work counted in it: the referrals they filed and
+ * those that created the household, check-ins by outcome and those referred, credits by kind. */
 #define NET_READ(DONGS)                                                                                      \
-    "WITH c AS (SELECT member_id, count(*) AS n, count(*) FILTER (WHERE outcome = 1) AS well, "              \
+    "WITH f AS (SELECT m.member_id, count(*) AS n, count(*) FILTER (WHERE r.created_household) AS found "    \
+    "FROM net_member m JOIN funnel_referral r ON r.reporter_id = m.reporter_id AND m.reporter_id <> 0 "      \
+    "WHERE r.reported_on BETWEEN $1::date AND $2::date GROUP BY m.member_id), "                              \
+    "c AS (SELECT member_id, count(*) AS n, count(*) FILTER (WHERE outcome = 1) AS well, "                   \
     "count(*) FILTER (WHERE outcome = 2) AS concern, count(*) FILTER (WHERE outcome = 3) AS unseen, "        \
     "count(*) FILTER (WHERE referred) AS referred FROM net_check_in "                                        \
     "WHERE checked_on BETWEEN $1::date AND $2::date GROUP BY member_id), "                                   \
     "k AS (SELECT member_id, count(*) FILTER (WHERE kind = 1) AS aid, count(*) FILTER (WHERE kind = 2) "     \
     "AS cases FROM net_credit WHERE credited_on BETWEEN $1::date AND $2::date GROUP BY member_id) "          \
-    "SELECT m.member_id, m.dong_code, m.team, m.affiliation, coalesce(c.n, 0), coalesce(c.well, 0), "        \
-    "coalesce(c.concern, 0), coalesce(c.unseen, 0), coalesce(c.referred, 0), coalesce(k.aid, 0), "           \
-    "coalesce(k.cases, 0) FROM net_member m LEFT JOIN c USING (member_id) LEFT JOIN k USING (member_id) "    \
+    "SELECT m.member_id, m.dong_code, m.team, m.affiliation, coalesce(f.n, 0), coalesce(f.found, 0), "       \
+    "coalesce(c.n, 0), coalesce(c.well, 0), coalesce(c.concern, 0), coalesce(c.unseen, 0), "                 \
+    "coalesce(c.referred, 0), coalesce(k.aid, 0), coalesce(k.cases, 0) FROM net_member m "                   \
+    "LEFT JOIN f USING (member_id) LEFT JOIN c USING (member_id) LEFT JOIN k USING (member_id) "             \
     "WHERE ((m.active_from <= $2::date AND (m.active_until IS NULL OR m.active_until >= $1::date)) "         \
-    "OR c.member_id IS NOT NULL OR k.member_id IS NOT NULL) " DONGS " ORDER BY m.member_id"
+    "OR f.member_id IS NOT NULL OR c.member_id IS NOT NULL OR k.member_id IS NOT NULL) " DONGS               \
+    " ORDER BY m.member_id"
 
 const wh_db_statement reporting_discovery_statements[] = {
     {"reporting_survey", "INSERT INTO survey (survey_id, name, target_group, dong_codes, start_on, end_on) "
@@ -59,8 +64,9 @@ const wh_db_statement reporting_discovery_statements[] = {
      "service_linkages = EXCLUDED.service_linkages, support_krw = EXCLUDED.support_krw, "
      "selected_for_case_management = EXCLUDED.selected_for_case_management"},
     {"reporting_net_member",
-     "INSERT INTO net_member (member_id, dong_code, team, affiliation, active_from, active_until) "
-     "VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')::date) ON CONFLICT (member_id) DO NOTHING"},
+     "INSERT INTO net_member (member_id, dong_code, team, affiliation, active_from, active_until, "
+     "reporter_id) "
+     "VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')::date, $7) ON CONFLICT (member_id) DO NOTHING"},
     {"reporting_net_check_in",
      "INSERT INTO net_check_in (check_in_id, member_id, outcome, checked_on, referred) "
      "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (check_in_id) DO NOTHING"},
@@ -143,6 +149,7 @@ int reporting_store_member(wh_db *db, const Welfare__Intake__V1__MemberRegistere
     wh_params_text(&p, e->affiliation);
     wh_params_text(&p, e->active_from);
     wh_params_text(&p, e->active_until ? e->active_until : "");
+    wh_params_i64(&p, e->reporter_id);
     return exec(db, "reporting_net_member", &p);
 }
 

@@ -407,6 +407,13 @@ static void safety_net_figures(void)
     assert_int_equal(v->figures->not_seen, 2);
     assert_int_equal(v->figures->concerns, 1);
     assert_int_equal(v->figures->check_in_referrals, 2);
+    /* the referrals each member filed: the discoverer's report (a new household), the visitor's two
+     * check-ins that became referrals (on a known household) */
+    assert_int_equal(d->figures->referrals, 1);
+    assert_int_equal(d->figures->households_discovered, 1);
+    assert_int_equal(v->figures->referrals, 2);
+    assert_int_equal(v->figures->households_discovered, 0);
+    assert_int_equal(r->total->referrals, 3);
     assert_int_equal(r->n_teams, 2);
     assert_int_equal(r->teams[0]->team, TEAM(DISCOVERY));
     assert_int_equal(r->teams[0]->members, 1);
@@ -423,6 +430,8 @@ static void safety_net_figures(void)
         (void *)itest_call(sc.intake, &t.base, &welfare__intake__v1__get_safety_net_tally_reply__descriptor);
     assert_int_equal(tr->n_members, 1);
     assert_int_equal(tr->members[0]->cases_opened, 1);
+    assert_int_equal(tr->members[0]->referrals, 1);
+    assert_int_equal(tr->members[0]->households_discovered, 1);
     protobuf_c_message_free_unpacked(&tr->base, NULL);
 
     /* before the members' work: listed (active), nothing counted */

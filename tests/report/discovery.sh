@@ -12,11 +12,13 @@
 #             management), H2 no need, H3 not reachable, H4 refused, H5 need (1 linkage)
 #             secondary poor (T2, U1; May–Jul 2018): H3 listed, no result yet; H6 no need
 #   credit    H2 selected for aid (basic pension): the T1 discovery member credited
+#   so the safety net's total: 5 referrals filed (3 by the discovery member, all new households; the
+#   two check-ins'), 6 check-ins (3 seen well, 1 concern, 2 not seen, 2 referred), 1 credit for aid
 DISCOVERY_QUERY="from=2018-01-01&to=2018-12-31"
 # /api/surveys's rows and total, /api/safety-net's total, as they must be.
 DISCOVERY_SURVEYS='[[5,3,1,2,1,1,3,300000,1],[2,1,1,0,0,0,0,0,0]]'
 DISCOVERY_SURVEYS_TOTAL='[7,4,2,2,1,1,3,300000,1]'
-DISCOVERY_NET_TOTAL='[6,3,1,2,2,1,0]'
+DISCOVERY_NET_TOTAL='[5,3,6,3,1,2,2,1,0]'
 
 # wctl FIELD ARGS…: runs welfarectl --json ARGS and prints the reply's FIELD.
 wctl() {

@@ -117,6 +117,9 @@ static void members_check_ins_and_credits(void **state)
     m.team = WELFARE__INTAKE__V1__SAFETY_NET_TEAM__SAFETY_NET_TEAM_DISCOVERY;
     m.active_until = "2015-12-31";
     expect_field(reporting_check_member(&m, &field), &field, "active_until");
+    m.active_until = "";
+    m.reporter_id = -1;
+    expect_field(reporting_check_member(&m, &field), &field, "reporter_id");
 
     c.check_in_id = 1;
     c.member_id = 3;
