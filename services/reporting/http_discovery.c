@@ -125,18 +125,7 @@ static char *net_json(const reporting_safety_net *n)
 }
 
 static const char css[] =
-    "*{box-sizing:border-box}body{font-family:'Noto Sans CJK KR','Noto Sans KR','Malgun Gothic',sans-serif;"
-    "margin:1.2rem;color:#1d2733;background:#f6f8fa}h1{font-size:1.3rem}h2{font-size:1.05rem}nav a{margin-"
-    "right:1rem}form{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end;margin-bottom:1rem}label{display:"
-    "flex;flex-direction:column;font-size:.8rem;color:#5a6b7b}input{font:inherit;padding:.3rem .4rem}"
-    "button{font:inherit;padding:.35rem 1rem;border:0;border-radius:4px;background:#1f6feb;color:#fff}"
-    "table{border-collapse:collapse;background:#fff;border:1px solid #d8dee4;width:100%;table-layout:fixed;"
-    "font-variant-numeric:tabular-nums}th,td{padding:.45rem .5rem;border-bottom:1px solid #eaeef2;"
-    "text-align:right;overflow-wrap:anywhere}th{background:#eef2f6;font-size:.8rem;vertical-align:bottom}"
-    "th small,td small{display:block;font-weight:normal;color:#5a6b7b;font-size:.75rem}th.d,td.d{text-align:"
-    "left;width:18%}tr.total td{font-weight:600;background:#f0f5ff;border-top:2px solid #9fb7d9}.err{"
-    "background:#ffebe9;border:1px solid #ff8182;padding:.6rem .8rem;border-radius:6px}p.sub{color:#5a6b7b;"
-    "font-size:.85rem}a{color:#1f6feb}nav.api{margin-top:.8rem}nav.api a{margin-right:1.2rem}";
+    REPORTING_PAGE_CSS "th.d,td.d{width:18%}nav.api{margin-top:.8rem}nav.api a{margin-right:1.2rem}";
 
 static void head_cells(FILE *f, const char *first_ko, const char *first_en, const reporting_col_def *cols,
                        int n)

@@ -99,17 +99,12 @@ static void chart(FILE *f, const trend *t, reporting_kpi k)
     fputs("</svg></figure>", f);
 }
 
-static const char css[] =
-    "*{box-sizing:border-box}body{font-family:'Noto Sans CJK KR','Noto Sans KR','Malgun Gothic',sans-serif;"
-    "margin:1.2rem;color:#1d2733;background:#f6f8fa}h1{font-size:1.3rem}nav a{margin-right:1rem}"
-    "form{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end;margin-bottom:1rem}label{display:flex;"
-    "flex-direction:column;font-size:.8rem;color:#5a6b7b}input{font:inherit;padding:.3rem .4rem}"
-    "button{font:inherit;padding:.35rem 1rem;border:0;border-radius:4px;background:#1f6feb;color:#fff}"
+static const char css[] = REPORTING_PAGE_CSS
     ".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:1rem}"
     "figure{margin:0;background:#fff;border:1px solid #d8dee4;border-radius:8px;padding:.6rem}"
-    "figcaption{font-weight:600}figcaption small{font-weight:normal;color:#5a6b7b}svg{width:100%;height:auto}"
-    "text{font-size:11px;text-anchor:middle;fill:#3b4a59}text.v{font-size:10px}.err{background:#ffebe9;"
-    "border:1px solid #ff8182;padding:.6rem .8rem;border-radius:6px}a{color:#1f6feb}";
+    "figcaption{font-weight:600}figcaption small{font-weight:normal;color:#5a6b7b}"
+    "svg{width:100%;height:auto}text{font-size:11px;text-anchor:middle;fill:#3b4a59}"
+    "text.v{font-size:10px}";
 
 static char *page(const wh_http_request *req, const reporting_form_view *v, const trend *t, const char *field,
                   const char *why)

@@ -11,23 +11,14 @@
 #include "compare.h"
 #include "dash_form.h"
 
-static const char css[] =
-    "*{box-sizing:border-box}body{font-family:'Noto Sans CJK KR','Noto Sans KR','Malgun Gothic',sans-serif;"
-    "margin:1.2rem;color:#1d2733;background:#f6f8fa;max-width:100%}h1{font-size:1.3rem;margin:0 0 .2rem}"
-    "p.sub{color:#5a6b7b;margin:0 0 1rem}form{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end;"
-    "margin-bottom:1rem}label{display:flex;flex-direction:column;font-size:.8rem;color:#5a6b7b}"
-    "input,select{font:inherit;padding:.3rem .4rem;border:1px solid #c2cbd4;border-radius:4px}"
-    "button{font:inherit;padding:.35rem 1rem;border:0;border-radius:4px;background:#1f6feb;color:#fff}"
-    "table{border-collapse:collapse;background:#fff;border:1px solid #d8dee4;width:100%;table-layout:fixed;"
-    "font-variant-numeric:tabular-nums;font-size:.9rem}th,td{padding:.4rem .5rem;border-bottom:1px solid "
-    "#eaeef2;text-align:right;overflow-wrap:anywhere}th{background:#eef2f6;font-size:.8rem;"
-    "vertical-align:bottom}th small{display:block;font-weight:normal;color:#5a6b7b}th.d,td.d{text-align:left;"
-    "width:16%}tr.diff td{font-weight:600;background:#f0f5ff}tr.pct td{color:#5a6b7b;font-size:.8rem}"
-    "tr.did td{font-weight:700;background:#fff4d6;border-top:2px solid #d4a72c}.err{background:#ffebe9;"
-    "border:1px solid #ff8182;padding:.6rem "
-    ".8rem;border-radius:6px;margin-bottom:1rem}.warn{background:#fff8c5;"
-    "border:1px solid #d4a72c;padding:.5rem .8rem;border-radius:6px;margin:.6rem 0}nav a{margin-right:1rem}"
-    "a{color:#1f6feb}";
+static const char css[] = REPORTING_PAGE_CSS
+    "body{max-width:100%}h1{margin:0 0 .2rem}p.sub{margin:0 0 1rem;font-size:inherit}"
+    "input,select{border:1px solid #c2cbd4;border-radius:4px}table{font-size:.9rem}"
+    "th,td{padding:.4rem .5rem}th.d,td.d{width:16%}tr.diff td{font-weight:600;background:#f0f5ff}"
+    "tr.pct td{color:#5a6b7b;font-size:.8rem}"
+    "tr.did td{font-weight:700;background:#fff4d6;border-top:2px solid #d4a72c}"
+    ".err{margin-bottom:1rem}"
+    ".warn{background:#fff8c5;border:1px solid #d4a72c;padding:.5rem .8rem;border-radius:6px;margin:.6rem 0}";
 
 static void form(FILE *f, const reporting_form_view *v, const wh_http_request *req)
 {
@@ -69,7 +60,7 @@ static void table(FILE *f, const reporting_table *t, const char *query)
     fputs("</tr></thead><tbody>", f);
     for (size_t i = 0; i < t->n_rows; i++) {
         const reporting_table_row *row = &t->rows[i];
-        fprintf(f, "<tr class=\"%s\"><td class=d>%s<small> / %s</small></td>",
+        fprintf(f, "<tr class=\"%s\"><td class=d>%s<small>%s</small></td>",
                 !row->difference   ? ""
                 : row->has_percent ? "diff"
                                    : "did",
