@@ -78,16 +78,20 @@ check(zipfile.is_zipfile(f"{out}/table.xlsx"), "xlsx: not a zip")
 class Cells(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
-        self.rows, self.cur, self.cell, self.intd = [], None, "", False
+        self.rows, self.cur, self.cell, self.intd, self.insmall = [], None, "", False, False
 
     def handle_starttag(self, tag, attrs):
         if tag == "tr":
             self.cur = []
         elif tag == "td" and self.cur is not None:
             self.intd, self.cell = True, ""
+        elif tag == "small":
+            self.insmall = True  # a row label's English line under the Korean: not the label
 
     def handle_endtag(self, tag):
-        if tag == "td" and self.intd:
+        if tag == "small":
+            self.insmall = False
+        elif tag == "td" and self.intd:
             self.cur.append(self.cell.strip())
             self.intd = False
         elif tag == "tr" and self.cur:
@@ -95,13 +99,13 @@ class Cells(html.parser.HTMLParser):
             self.cur = None
 
     def handle_data(self, data):
-        if self.intd:
+        if self.intd and not self.insmall:
             self.cell += data
 
 
 p = Cells()
 p.feed(open(f"{out}/page.html", encoding="utf-8").read())
-prow = {r[0].split(" / ")[0].strip(): r[1:] for r in p.rows}
+prow = {r[0].strip(): r[1:] for r in p.rows}
 for label, cells, _, _ in rows:
     check(prow.get(label) == cells, f"page: {label} {cells}, got {prow.get(label)}")
 
