@@ -25,6 +25,9 @@ typedef struct demo_dong {
     double latitude, longitude;
     int weight;          /* share of the district's households (about its population, thousands) */
     const char *streets; /* street names for addresses, '|'-separated */
+    /* The hub model's go-live (routing DefineDong.live_from), "" while not live: after seed 004's
+     * sequence — a pilot, an expansion in April, a sphere-type pair in October, the rest later. */
+    const char *live_from;
 } demo_dong;
 
 extern const demo_dong demo_dongs[];

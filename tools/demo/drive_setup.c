@@ -34,7 +34,10 @@ static int define_dong(demo_run *run, size_t i)
                              : WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_SPHERE;
     q.hub_dong_code = (char *)d->hub_code;
     q.centre = &centre;
-    int rc = demo_call(run, run->routing, "dong", i, &q.base,
+    q.live_from = (char *)d->live_from;
+    /* "dong-live": the definition with its go-live (before it, "dong" defined the dongs without one,
+     * and a message id is the same command's only) */
+    int rc = demo_call(run, run->routing, "dong-live", i, &q.base,
                        &welfare__routing__v1__define_dong_reply__descriptor, &reply);
     if (reply)
         protobuf_c_message_free_unpacked(reply, NULL);
