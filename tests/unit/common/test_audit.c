@@ -39,6 +39,12 @@ static PGresult *query(const char *sql)
     return r;
 }
 
+/* A statement whose result is not needed. */
+static void run(const char *sql)
+{
+    PQclear(query(sql));
+}
+
 static int64_t scalar(const char *sql)
 {
     PGresult *r = query(sql);
@@ -98,7 +104,7 @@ static void hostile_fields_are_cut_at_a_character_and_stored(void **state)
     PGresult *r;
 
     NEED_DB();
-    query("TRUNCATE audit_log");
+    run("TRUNCATE audit_log");
     repeat(principal, sizeof principal, "a", "김", 40);           /* 121 bytes; the column keeps 63 */
     repeat(reason, sizeof reason, "ab", "é", 100);                /* 202 bytes; 127 kept */
     repeat(subject, sizeof subject, "x", "\xf0\x9f\x98\x80", 30); /* 4-byte characters; 63 kept */
@@ -181,7 +187,7 @@ static void refusals_are_logged_once_a_tick(void **state)
     static char out[65536];
 
     NEED_DB();
-    query("TRUNCATE audit_log");
+    run("TRUNCATE audit_log");
     capture_stderr(flood_and_flush, out, sizeof out);
     assert_int_equal(occurrences(out, "\n"), 2);
     assert_int_equal(occurrences(out, "\"decision\":\"handshake_denied\",\"count\":1024,\"distinct\":300"),
@@ -200,11 +206,11 @@ static void a_refused_row_is_lost_alone(void **state)
     uint64_t lost_before = wh_counter_value(lost);
 
     NEED_DB();
-    query("TRUNCATE audit_log");
-    query("CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-          "IF NEW.reason = 'poison' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$");
-    query("CREATE TRIGGER refuse_poison BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION "
-          "refuse_poison()");
+    run("TRUNCATE audit_log");
+    run("CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.reason = 'poison' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$");
+    run("CREATE TRIGGER refuse_poison BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION "
+        "refuse_poison()");
     wh_audit_record(&svc, "a", "KA", "t", "malformed", "fine", NULL);
     for (int i = 0; i < 3; i++)
         wh_audit_record(&svc, "b", "KB", "t", "malformed", "poison", NULL);
@@ -217,7 +223,7 @@ static void a_refused_row_is_lost_alone(void **state)
     assert_int_equal(wh_counter_value(lost) - lost_before, 3);
     wh_audit_flush(&svc); /* nothing kept over */
     assert_int_equal(scalar("SELECT count(*) FROM audit_log"), 2);
-    query("DROP TRIGGER refuse_poison ON audit_log; DROP FUNCTION refuse_poison()");
+    run("DROP TRIGGER refuse_poison ON audit_log; DROP FUNCTION refuse_poison()");
 }
 
 int main(void)
