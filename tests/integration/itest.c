@@ -172,32 +172,38 @@ int64_t itest_run_number(void)
     return strtoll(itest_run_id(), NULL, 10) % 100000000;
 }
 
+void itest_dong_define_as(const char *code, const char *name, int hub_type, const char *hub, double latitude,
+                          double longitude)
+{
+    Welfare__Routing__V1__DefineDong q = WELFARE__ROUTING__V1__DEFINE_DONG__INIT;
+    Welfare__Common__V1__GeoPoint centre = WELFARE__COMMON__V1__GEO_POINT__INIT;
+    centre.latitude = latitude;
+    centre.longitude = longitude;
+    q.dong_code = (char *)code;
+    q.name = (char *)name;
+    q.hub_type = hub_type;
+    q.hub_dong_code = (char *)hub;
+    q.centre = &centre;
+    whc *routing = itest_client("routing");
+    Welfare__Routing__V1__DefineDongReply *r = (Welfare__Routing__V1__DefineDongReply *)itest_call(
+        routing, &q.base, &welfare__routing__v1__define_dong_reply__descriptor);
+    whc_close(&routing);
+    if (!r || strcmp(r->dong_code, code) != 0 || strcmp(r->hub_dong_code, hub) != 0) {
+        fprintf(stderr, "itest: could not define dong %s (hub %s)\n", code, hub);
+        abort();
+    }
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    if (!itest_wait_caught_up("intake", "routing", 30)) {
+        fprintf(stderr, "itest: intake has not applied dong %s after 30 s\n", code);
+        abort();
+    }
+}
+
 void itest_dong_define(const char *code)
 {
     char name[48];
     snprintf(name, sizeof name, "Itest dong %s", code);
-    Welfare__Routing__V1__DefineDong q = WELFARE__ROUTING__V1__DEFINE_DONG__INIT;
-    Welfare__Common__V1__GeoPoint centre = WELFARE__COMMON__V1__GEO_POINT__INIT;
-    centre.latitude = 35.15;
-    centre.longitude = 129.11;
-    q.dong_code = (char *)code;
-    q.name = name;
-    q.hub_type = WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC;
-    q.hub_dong_code = (char *)code;
-    q.centre = &centre;
-    whc *routing = itest_client("routing");
-    ProtobufCMessage *r = itest_call(routing, &q.base, &welfare__routing__v1__define_dong_reply__descriptor);
-    whc_close(&routing);
-    if (!r) {
-        fprintf(stderr, "itest: could not define dong %s\n", code);
-        abort();
-    }
-    protobuf_c_message_free_unpacked(r, NULL);
-    if (itest_wait_i64_params(1, 30, "SELECT count(*) FROM intake.dong WHERE dong_code = $1", code, NULL) !=
-        1) {
-        fprintf(stderr, "itest: intake has not applied dong %s after 30 s\n", code);
-        abort();
-    }
+    itest_dong_define_as(code, name, WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC, code, 35.15, 129.11);
 }
 
 void itest_dong_code(char out[11], int index)

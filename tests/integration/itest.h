@@ -53,6 +53,10 @@ void itest_dong_code(char out[11], int index);
 /* Intake refuses a referral naming a dong routing has not defined: defines code in routing (a
  * basic-type hub of its own; a test may redefine it) and waits until intake has applied it. */
 void itest_dong_define(const char *code);
+/* Defines (or redefines) a dong in routing with these attributes, and waits until intake has applied
+ * routing's stream that far (intake refuses a referral naming a dong it has not applied yet). */
+void itest_dong_define_as(const char *code, const char *name, int hub_type, const char *hub, double latitude,
+                          double longitude);
 
 /* A valid resident registration number "YYMMDD-1NNNNNC" for person number k (0..3999) of this run:
  * the birth date comes from the run number (1940..1958, so aged 65 or over in 2026), the serial from

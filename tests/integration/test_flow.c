@@ -51,25 +51,6 @@ static scenario sc;
 
 /* --- routing: dongs and staff ------------------------------------------------------------------- */
 
-static void define_dong(const char *code, const char *name, int hub_type, const char *hub, double lat,
-                        double lon)
-{
-    Welfare__Routing__V1__DefineDong q = WELFARE__ROUTING__V1__DEFINE_DONG__INIT;
-    Welfare__Common__V1__GeoPoint centre = WELFARE__COMMON__V1__GEO_POINT__INIT;
-    centre.latitude = lat;
-    centre.longitude = lon;
-    q.dong_code = (char *)code;
-    q.name = (char *)name;
-    q.hub_type = hub_type;
-    q.hub_dong_code = (char *)hub;
-    q.centre = &centre;
-    Welfare__Routing__V1__DefineDongReply *r = (Welfare__Routing__V1__DefineDongReply *)itest_call(
-        sc.routing, &q.base, &welfare__routing__v1__define_dong_reply__descriptor);
-    assert_string_equal(r->dong_code, code);
-    assert_string_equal(r->hub_dong_code, hub);
-    protobuf_c_message_free_unpacked(&r->base, NULL);
-}
-
 static int64_t register_staff(const char *name, int role, int employment)
 {
     Welfare__Routing__V1__RegisterStaff q = WELFARE__ROUTING__V1__REGISTER_STAFF__INIT;
@@ -90,10 +71,10 @@ static int64_t register_staff(const char *name, int role, int employment)
 
 static void set_up_routing(void)
 {
-    define_dong(sc.a, "Itest hub dong", WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC, sc.a, 35.150,
-                129.110);
-    define_dong(sc.s, "Itest sphere dong", WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_SPHERE, sc.a, 35.156,
-                129.116);
+    itest_dong_define_as(sc.a, "Itest hub dong", WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC, sc.a, 35.150,
+                         129.110);
+    itest_dong_define_as(sc.s, "Itest sphere dong", WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_SPHERE, sc.a,
+                         35.156, 129.116);
     sc.staff[0] = register_staff("Itest Manager One", ROLE(CASE_MANAGER), EMPLOYMENT(PUBLIC));
     sc.staff[1] = register_staff("Itest Manager Two", ROLE(CASE_MANAGER), EMPLOYMENT(PRIVATE));
     sc.staff[2] = register_staff("Itest Official", ROLE(WELFARE_OFFICIAL), EMPLOYMENT(PUBLIC));

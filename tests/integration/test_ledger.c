@@ -110,25 +110,12 @@ static int64_t linkage_id_of(const ProtobufCMessage *m)
 
 /* --- the district ----------------------------------------------------------------------------- */
 
-static void define_dong(const char *code, const char *hub, int hub_type)
-{
-    Welfare__Routing__V1__DefineDong d = WELFARE__ROUTING__V1__DEFINE_DONG__INIT;
-    Welfare__Common__V1__GeoPoint centre = WELFARE__COMMON__V1__GEO_POINT__INIT;
-    centre.latitude = 35.160;
-    centre.longitude = 129.115;
-    d.dong_code = (char *)code;
-    d.name = "Itest ledger dong";
-    d.hub_type = hub_type;
-    d.hub_dong_code = (char *)hub;
-    d.centre = &centre;
-    protobuf_c_message_free_unpacked(
-        itest_call(sc.routing, &d.base, &welfare__routing__v1__define_dong_reply__descriptor), NULL);
-}
-
 static void set_up(void)
 {
-    define_dong(sc.a, sc.a, WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC);
-    define_dong(sc.b, sc.a, WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_SPHERE);
+    itest_dong_define_as(sc.a, "Itest ledger dong", WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC, sc.a,
+                         35.160, 129.115);
+    itest_dong_define_as(sc.b, "Itest ledger dong", WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_SPHERE, sc.a,
+                         35.160, 129.115);
     assert_int_equal(itest_wait_i64_params(1, 30,
                                            "SELECT count(*) FROM registry.dong WHERE dong_code = $1 AND "
                                            "hub_dong_code = $2",

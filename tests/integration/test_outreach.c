@@ -77,17 +77,8 @@ static void expect_error(whc *c, const ProtobufCMessage *req, const ProtobufCMes
 
 static void set_up_routing(void)
 {
-    Welfare__Routing__V1__DefineDong d = WELFARE__ROUTING__V1__DEFINE_DONG__INIT;
-    Welfare__Common__V1__GeoPoint centre = WELFARE__COMMON__V1__GEO_POINT__INIT;
-    centre.latitude = 35.150;
-    centre.longitude = 129.110;
-    d.dong_code = sc.a;
-    d.name = "Itest outreach hub";
-    d.hub_type = WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC;
-    d.hub_dong_code = sc.a;
-    d.centre = &centre;
-    protobuf_c_message_free_unpacked(
-        itest_call(sc.routing, &d.base, &welfare__routing__v1__define_dong_reply__descriptor), NULL);
+    itest_dong_define_as(sc.a, "Itest outreach hub", WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC, sc.a,
+                         35.150, 129.110);
     const int roles[] = {ROLE(WELFARE_OFFICIAL), ROLE(WELFARE_OFFICIAL), ROLE(VISITING_NURSE)};
     for (int i = 0; i < 3; i++) {
         Welfare__Routing__V1__RegisterStaff s = WELFARE__ROUTING__V1__REGISTER_STAFF__INIT;

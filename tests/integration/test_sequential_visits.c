@@ -67,17 +67,8 @@ static int64_t register_staff(int role, const char *name)
 
 static void set_up_routing(void)
 {
-    Welfare__Routing__V1__DefineDong d = WELFARE__ROUTING__V1__DEFINE_DONG__INIT;
-    Welfare__Common__V1__GeoPoint centre = WELFARE__COMMON__V1__GEO_POINT__INIT;
-    centre.latitude = 35.150;
-    centre.longitude = 129.110;
-    d.dong_code = sc.a;
-    d.name = "Itest sequential hub";
-    d.hub_type = WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC;
-    d.hub_dong_code = sc.a;
-    d.centre = &centre;
-    protobuf_c_message_free_unpacked(
-        itest_call(sc.routing, &d.base, &welfare__routing__v1__define_dong_reply__descriptor), NULL);
+    itest_dong_define_as(sc.a, "Itest sequential hub", WELFARE__ROUTING__V1__HUB_TYPE__HUB_TYPE_BASIC, sc.a,
+                         35.150, 129.110);
     sc.official = register_staff(ROLE(WELFARE_OFFICIAL), "Itest Sequential Official");
     sc.nurse = register_staff(ROLE(VISITING_NURSE), "Itest Sequential Nurse");
 }
