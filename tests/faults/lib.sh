@@ -376,7 +376,12 @@ slow_lines() {
     local f=$OUT/lag.txt port lag_now rss0 rssmax
     [ -s "$f" ] || return 0
     echo "figure_max_lag_seen_in_metrics $(awk '{ if ($3 > m) m = $3 } END { print m + 0 }' "$f") $(awk '{ if ($3 > m) m = $3 } END { print m + 0 }' "$f")"
-    echo "lag_visible_in_metrics $(awk '{ if ($3 > m) m = $3 } END { print (m > 0 ? "yes" : "no") }' "$f") yes"
+    # Required of the slow-consumer scenario, whose consumer is slowed under steady load for long.  In
+    # the combined run a slowdown of 3-6 s may fall where nothing reaches that consumer (clients
+    # resending after a PostgreSQL restart, say): its lag is a figure there, not a requirement.
+    if [ "${OUT##*/}" = slow-consumer ]; then
+        echo "lag_visible_in_metrics $(awk '{ if ($3 > m) m = $3 } END { print (m > 0 ? "yes" : "no") }' "$f") yes"
+    fi
     port=$WH_REPORTING_HTTP_PORT
     lag_now=$(curl -fsS -m 2 "http://127.0.0.1:$port/metrics" | awk '/^wh_bus_consumer_lag/ { s += $NF } END { print s + 0 }')
     echo "reporting_lag_after_catch_up $lag_now 0"
