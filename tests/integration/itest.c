@@ -321,6 +321,14 @@ Welfare__Intake__V1__SubmitReferralReply *itest_submit(whc *c, const itest_refer
         c, &r->req.base, &welfare__intake__v1__submit_referral_reply__descriptor);
 }
 
+void itest_submit_one(const itest_referral *r)
+{
+    whc *c = itest_client("intake");
+    Welfare__Intake__V1__SubmitReferralReply *reply = itest_submit(c, r);
+    protobuf_c_message_free_unpacked(&reply->base, NULL);
+    whc_close(&c);
+}
+
 bool itest_wait_caught_up(const char *consumer_schema, const char *stream, int secs)
 {
     uint64_t head = 0;

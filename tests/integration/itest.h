@@ -104,6 +104,8 @@ bool itest_wait_caught_up(const char *consumer_schema, const char *stream, int s
 /* Sends a SubmitReferral with whc_call and returns its reply (caller frees), failing the test on an
  * error reply. */
 Welfare__Intake__V1__SubmitReferralReply *itest_submit(whc *c, const itest_referral *r);
+/* Submits one referral on a connection of its own; its reply is checked by itest_call and freed. */
+void itest_submit_one(const itest_referral *r);
 
 /* Counts the events of `type` in a stream (all of it, fetched as the operator) for which match(env,
  * arg) is true (NULL: every one).  -1 when the stream cannot be read.  head_out (may be NULL) gets the

@@ -130,12 +130,9 @@ static void unanswered_fetch_renews_the_socket(void **state)
     int64_t during = metric("reporting", abandoned);
     assert_int_equal(itest_stack("kill -CONT \"$(wh_service_pid intake)\""), 0);
 
-    whc *c = itest_client("intake");
     itest_referral r;
     itest_referral_init(&r, dong, 3101, 3101, 1, ITEST_RISK_LOW, DAY);
-    Welfare__Intake__V1__SubmitReferralReply *reply = itest_submit(c, &r);
-    protobuf_c_message_free_unpacked(&reply->base, NULL);
-    whc_close(&c);
+    itest_submit_one(&r);
     bool caught_up = itest_wait_caught_up("reporting", "intake", 10);
     const char *dongs[] = {dong};
     itest_kpi want = {.blind_spots = 2}, got; /* this referral and the one of the test before */
