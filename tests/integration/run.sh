@@ -4,7 +4,8 @@
 # over the real bus, then tears it down.  Test programs are cmocka programs or scripts; they find the
 # stack through the WH_* environment and may use the functions of scripts/stack.sh (sourced by
 # scripts) to stop, kill and restart services.  Ends with "integration: N passed, N failed", and fails
-# too when a service logged a status its command does not declare.
+# too when a service logged a status its command does not declare, a sanitizer report (make SAN=1
+# test: leaks are found as the services exit), or a SIGTERM it did not finish stopping on.
 set -u
 cd "$(dirname "$0")/../.."
 export WH_VAR=${WH_ITEST_VAR:-$PWD/${BUILD:-build}/itest}
@@ -57,6 +58,22 @@ fi
 export WH_TEST_DB_URL="$(wh_pg_superuser_url)"
 scripts/run-tests.sh integration "$@"
 status=$?
+# Stopped here rather than by the EXIT trap, so the checks below see what each service wrote on its
+# way out: a sanitizer's report (LeakSanitizer runs at exit) or a shutdown that never finished.
+for svc in "${WH_SERVICES[@]}"; do wh_service_stop "$svc"; done
+sanitizer=$(grep -h -A12 -E "ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:" "$WH_VAR"/log/*.log 2>/dev/null)
+if [ -n "$sanitizer" ]; then
+    echo "integration: a service's sanitizer reported (whole reports in $WH_VAR/log):" >&2
+    echo "$sanitizer" | head -80 >&2
+    status=1
+fi
+for f in "$WH_VAR"/log/*.log; do
+    stopping=$(grep -c '"msg":"stopping"' "$f") stopped=$(grep -c '"msg":"stopped"' "$f")
+    if [ "$stopping" -ne "$stopped" ]; then
+        echo "integration: $(basename "$f" .log) was asked to stop $stopping times and stopped $stopped times" >&2
+        status=1
+    fi
+done
 # every status a handler answered is one its command declares (commands.proto errors, the READMEs'
 # tables): a service logs the first of each undeclared type and status
 undeclared=$(grep -h "does not declare" "$WH_VAR"/log/*.log 2>/dev/null)
