@@ -20,7 +20,9 @@
  * budget is CPU time of the solving thread (so other work on the machine does not shorten the search)
  * unless BENCH_ROUTING_CLOCK=wall.  For solomon and gh, BENCH_ROUTING_ITERATIONS=N adds an iteration
  * limit (with TIME_MS 0, the only limit: the same result for a seed whatever the machine's load, which
- * is how variants are compared on a shared machine) and BENCH_ROUTING_SEED=S sets the seed (default 1).
+ * is how variants are compared on a shared machine) and BENCH_ROUTING_SEED=S sets the seed (default 1;
+ * homecare too: the solver's seed, beside the generator's).  With JOBS 1, each instance's result is also
+ * written to stderr as it finishes, so a long run (the 54 GH instances take an hour) shows progress.
  */
 #include "solver.h"
 
@@ -257,8 +259,12 @@ static int bench_solomon(const char *dir, double ms, int jobs, const char *set)
     if (jobs > 1)
         run_parallel(dir, in, n, ms, jobs);
     else
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
             solve_one(dir, &in[i], ms);
+            fprintf(stderr, "routing-bench: %d/%d %s cost %.2f routes %d CPU ms %.0f iterations %ld %s\n",
+                    i + 1, n, in[i].name, in[i].cost, in[i].routes, in[i].cpu_ms, in[i].iterations,
+                    in[i].ok ? "ok" : "FAILED");
+        }
     print_tables(in, n, ms);
     for (int i = 0; i < n; i++)
         if (!in[i].ok)
@@ -316,7 +322,6 @@ static void homecare_one(unsigned long long seed, int patients, double ms, hc_ro
     prm.cpu_time = cpu_clock();
     prm.max_iterations = env_long("BENCH_ROUTING_ITERATIONS", 0);
     prm.seed = (unsigned long long)env_long("BENCH_ROUTING_SEED", 1);
-    prm.seed = 1;
     char err[256] = "";
     if (p && routing_solver_solve(p, &prm, &res) == 0) {
         row->ok = routing_solver_check(p, res, err, sizeof(err)) == 0;
