@@ -49,6 +49,8 @@ if ! wh_stack_start || ! wh_itest_services_alive; then
     echo "integration: 0 passed, 1 failed"
     exit 1
 fi
+# The services are the stack's, not this script's jobs: a test's kill -9 of one is no "Killed" line here.
+disown -a
 # the district's dongs the scripts name, known to intake before any referral (itest_dong_code
 # defines each run's own dongs itself)
 if ! wh_dongs_define 2650051000:남천1동 2650052000:망미1동 2650053000:광안1동; then
