@@ -88,7 +88,7 @@ Details:
 $roster_line- Bulk: $(measured bulk "\`$bulk_import_summary\`; in intake $bulk_referrals referrals, $bulk_households new households,
   $bulk_events events on the intake stream; exit status $bulk_import_rc. COPY loaded $bulk_copy_rows rows.")
 - Command path: $(measured cmd "$cmd_replies replies in all, $cmd_errors error replies, $cmd_failed_clients clients failed.")
-- Event path: $(measured ev "$ev_sent sent, $ev_acked acked, $ev_errors error replies; $ev_cases cases seen in casework,
+- Event path: $(measured ev "$ev_sent sent over ${ev_connections:-1} connection(s), $ev_acked acked, $ev_errors error replies; $ev_cases cases seen in casework,
   $ev_kpi_seen in reporting (polled every $ev_poll_ms ms, so figures include up to one poll interval);
   QueryKpi over the 50 event-path dongs answers case_households = $ev_kpi_case_households.") At ${ev100_rate:-100}/s:
   $(measured ev100 "$ev100_sent sent, $ev100_acked acked, $ev100_kpi_seen seen in reporting, QueryKpi case_households = $ev100_kpi_case_households.")

@@ -14,7 +14,8 @@
 #   7. memory again, idle after all of the above
 # and prints a table, also written to $BUILD/bench/services.md (figures as key=value in
 # $BUILD/bench/services.env).  Settings: BUILD, BENCH_ROWS (1000000), BENCH_SECONDS (20),
-# BENCH_EVENTS (10000000), BENCH_STEPS (all: "memory commands events match bulk reporting"; e.g.
+# BENCH_EVENTS (10000000), BENCH_EVENT_SECONDS (10) and BENCH_EVENT_CONNECTIONS (4) of the 1,000/s
+# event run, BENCH_STEPS (all: "memory commands events match bulk reporting"; e.g.
 # BENCH_STEPS=bulk for the bulk step alone), WH_BENCH_PG_PORT (55540), WH_BENCH_PORT_BASE (23101),
 # WH_BENCH_HTTP_BASE (23601), WH_BENCH_KEEP=1 keeps the stack's directory, BENCH_SMOKE=1 fails on
 # errors only (make bench-smoke), BENCH_MAKE_JOBS (2) the make -j of the build run.sh starts when run
@@ -77,9 +78,10 @@ if step commands; then
 fi
 
 if step events; then
-    echo "bench: event path (1,000 referrals/s, 10 s)" >&2
+    echo "bench: event path (1,000 referrals/s, ${BENCH_EVENT_SECONDS:-10} s)" >&2
     bench_metrics_snapshot "$OUT/metrics_ev_before.prom"
-    "$WH_BIN/wh-bench" events --rate 1000 --seconds 10 | bench_record ev || exit 1
+    "$WH_BIN/wh-bench" events --rate 1000 --seconds "${BENCH_EVENT_SECONDS:-10}" \
+        --connections "${BENCH_EVENT_CONNECTIONS:-4}" | bench_record ev || exit 1
     bench_wait_caught_up || exit 1
     bench_stages ev "$OUT/metrics_ev_before.prom"
     # The same at a rate intake sustains here, to tell the event path's own latency from a backlog.

@@ -1,16 +1,17 @@
 /*
  * events.c — `wh-bench events`: the event path, referral accepted → case opened → KPI visible.
  *
- * The main thread submits referrals open-loop at --rate per second (each a new household at
- * case-level risk in one of 50 synthetic dongs "98NNNNNNNN", or "99…" with --ns 19 for a second run,
- * so every one opens a case) and records
- * when each ack arrived.  A poller thread reads, as superuser every 5 ms, the new rows of
- * casework.cases (case opened: its referral_id) and of reporting.case_interval (written in the same
- * transaction as the kpi_daily / kpi_monthly counters, so its row appearing is the KPI becoming
- * visible).  Latency per referral = first poll that saw the effect − its ack, so it includes up to
- * one poll interval.  At the end a QueryKpi through the reporting service checks that the KPI counts
- * every case.  Prints sent=, acked=, cases=, kpi_seen=, case_p50_ms=, case_p99_ms=, kpi_p50_ms=,
- * kpi_p99_ms=, kpi_case_households=.
+ * --connections (4) sender threads, one intake connection each, submit referrals open-loop at --rate
+ * per second together (each a new household at case-level risk in one of 50 synthetic dongs
+ * "98NNNNNNNN", or "99…" with --ns 19 for a second run, so every one opens a case) and record when
+ * each ack arrived.  One connection would hold the whole run's in-flight commands, and intake refuses
+ * a connection's 65th (peer_bounds): at 1,000/s an ack slower than 64 ms would be refused, not timed.  A
+ * poller thread reads, as superuser every 5 ms, the new rows of casework.cases (case opened: its referral_id)
+ * and of reporting.case_interval (written in the same transaction as the kpi_daily / kpi_monthly counters, so
+ * its row appearing is the KPI becoming visible).  Latency per referral = first poll that saw the effect −
+ * its ack, so it includes up to one poll interval.  At the end a QueryKpi through the reporting service
+ * checks that the KPI counts every case.  Prints sent=, acked=, cases=, kpi_seen=, case_p50_ms=,
+ * case_p99_ms=, kpi_p50_ms=, kpi_p99_ms=, kpi_case_households=.
  */
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -26,10 +27,11 @@
 #include "welfare/intake/v1/commands.pb-c.h"
 #include "whclient.h"
 
-#define POLL_MS     5
-#define EVENT_DONGS 50
-#define DRAIN_S     60     /* after the last ack: the case and KPI effects */
-#define ACK_WAIT_MS 120000 /* after the last send: acks of a backlog the service is still working off */
+#define POLL_MS         5
+#define EVENT_DONGS     50
+#define DRAIN_S         60     /* after the last ack: the case and KPI effects */
+#define ACK_WAIT_MS     120000 /* after the last send: acks of a backlog the service is still working off */
+#define CONNECTIONS_MAX 16
 
 typedef struct seen {
     long long case_id, referral_id;
@@ -207,27 +209,78 @@ static void report_latencies(poller *p, ack *acks, long n_acks)
     bench_samples_free(&to_kpi);
 }
 
-/* Submits at `rate` for `seconds`, receiving in between.  Returns referrals sent. */
-static long submit_paced(whc *c, const poller *p, double rate, double seconds, uint64_t seed, unsigned ns,
-                         ack *acks, long *n_acks, long *errors)
+/* One connection's share of the paced submissions: referral k of the run (k = j, j + n, j + 2n, …
+ * for sender j of n) goes at start + k / rate, so the n connections together send at `rate`.  The
+ * stream is shared, so every referral is a new household whichever connection sends it. */
+typedef struct sender {
+    whc *c;
+    bench_stream *s;
+    pthread_mutex_t *lock;
+    double rate, start;
+    long total, j, n;
+    ack *acks;
+    long n_acks, errors, sent;
+} sender;
+
+static void *sender_run(void *arg)
+{
+    sender *sd = arg;
+    for (long k = sd->j; k < sd->total; k += sd->n) {
+        bench_referral r;
+        bench_referral_pb pb;
+        char id[37];
+        receive_until(sd->c, sd->start + (double)k * 1000.0 / sd->rate, 0, sd->acks, &sd->n_acks,
+                      &sd->errors);
+        pthread_mutex_lock(sd->lock);
+        bench_stream_next(sd->s, &r);
+        pthread_mutex_unlock(sd->lock);
+        bench_referral_to_pb(&r, &pb);
+        if (whc_send(sd->c, &pb.msg.base, id) != 0)
+            break;
+        sd->sent++;
+    }
+    receive_until(sd->c, bench_now_ms() + ACK_WAIT_MS, sd->sent, sd->acks, &sd->n_acks, &sd->errors);
+    return NULL;
+}
+
+/* Submits at `rate` for `seconds` over the n connections c[], each receiving in between (one
+ * connection holds at most 64 commands in flight, which an open-loop 1,000/s exceeds whenever an ack
+ * takes over 64 ms).  Returns referrals sent; acks[] gets every ack. */
+static long submit_paced(whc **c, int n, const poller *p, double rate, double seconds, uint64_t seed,
+                         unsigned ns, ack *acks, long *n_acks, long *errors)
 {
     bench_mix mix = {
         .seed = seed, .ns = ns, .high_risk_rate = 1.0, .dong_prefix = p->prefix, .dongs = EVENT_DONGS};
     bench_stream s;
-    double start = bench_now_ms();
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    sender sd[CONNECTIONS_MAX];
+    pthread_t t[CONNECTIONS_MAX];
     long total = (long)(rate * seconds), sent = 0;
+    double start = bench_now_ms();
     bench_stream_init(&s, &mix);
-    for (; sent < total; sent++) {
-        bench_referral r;
-        bench_referral_pb pb;
-        char id[37];
-        receive_until(c, start + (double)sent * 1000.0 / rate, 0, acks, n_acks, errors);
-        bench_stream_next(&s, &r);
-        bench_referral_to_pb(&r, &pb);
-        if (whc_send(c, &pb.msg.base, id) != 0)
-            break;
+    for (int j = 0; j < n; j++) {
+        sd[j] = (sender){.c = c[j],
+                         .s = &s,
+                         .lock = &lock,
+                         .rate = rate,
+                         .start = start,
+                         .total = total,
+                         .j = j,
+                         .n = n,
+                         .acks = calloc((size_t)(total / n + 1), sizeof(ack))};
+        if (!sd[j].acks || pthread_create(&t[j], NULL, sender_run, &sd[j]) != 0) {
+            fprintf(stderr, "wh-bench events: cannot start sender %d\n", j);
+            exit(1);
+        }
     }
-    receive_until(c, bench_now_ms() + ACK_WAIT_MS, sent, acks, n_acks, errors); /* the last acks */
+    for (int j = 0; j < n; j++) {
+        pthread_join(t[j], NULL);
+        memcpy(acks + *n_acks, sd[j].acks, (size_t)sd[j].n_acks * sizeof *acks);
+        *n_acks += sd[j].n_acks;
+        *errors += sd[j].errors;
+        sent += sd[j].sent;
+        free(sd[j].acks);
+    }
     return sent;
 }
 
@@ -244,21 +297,27 @@ static void wait_drained(poller *p, long n_acks)
 
 int bench_events_main(int argc, char **argv)
 {
-    double rate = 1000, seconds = 10, seed = 1, ns = 18;
-    bench_opt opts[] = {
-        {"--rate", &rate}, {"--seconds", &seconds}, {"--seed", &seed}, {"--ns", &ns}, {NULL, NULL}};
+    double rate = 1000, seconds = 10, seed = 1, ns = 18, connections = 4;
+    bench_opt opts[] = {{"--rate", &rate}, {"--seconds", &seconds},         {"--seed", &seed},
+                        {"--ns", &ns},     {"--connections", &connections}, {NULL, NULL}};
     const char *url = getenv("WH_BENCH_DB_URL");
     if (bench_parse_opts(argc, argv, opts) < 0 || rate <= 0 || seconds <= 0 || !url ||
-        (ns != 18 && ns != 19)) {
-        fprintf(stderr, "wh-bench events: needs WH_BENCH_DB_URL, a positive --rate/--seconds, --ns 18|19\n");
+        (ns != 18 && ns != 19) || connections < 1 || connections > CONNECTIONS_MAX) {
+        fprintf(stderr, "wh-bench events: needs WH_BENCH_DB_URL, a positive --rate/--seconds, --ns 18|19, "
+                        "--connections 1..16\n");
         return -1;
     }
     poller p = {.db = PQconnectdb(url)};
     snprintf(p.prefix, sizeof p.prefix, "%u", 80 + (unsigned)ns);
-    whc *c = NULL;
+    whc *c = NULL, *conn[CONNECTIONS_MAX] = {0};
     whc_options opt = whc_options_from_env();
-    if (PQstatus(p.db) != CONNECTION_OK || whc_open(&c, "intake", &opt) < 0) {
+    int n_conn = (int)connections, opened = 0;
+    while (opened < n_conn && whc_open(&conn[opened], "intake", &opt) == 0)
+        opened++;
+    if (PQstatus(p.db) != CONNECTION_OK || opened < n_conn) {
         fprintf(stderr, "wh-bench events: cannot connect: %s", PQerrorMessage(p.db));
+        for (int j = 0; j < opened; j++)
+            whc_close(&conn[j]);
         PQfinish(p.db);
         return -1;
     }
@@ -268,14 +327,16 @@ int bench_events_main(int argc, char **argv)
     long n_acks = 0, errors = 0;
     pthread_t t;
     pthread_create(&t, NULL, poller_run, &p);
-    long sent = submit_paced(c, &p, rate, seconds, (uint64_t)seed, (unsigned)ns, acks, &n_acks, &errors);
+    long sent =
+        submit_paced(conn, n_conn, &p, rate, seconds, (uint64_t)seed, (unsigned)ns, acks, &n_acks, &errors);
     wait_drained(&p, n_acks);
     pthread_join(t, NULL);
-    printf("rate=%.0f\nseconds=%.0f\npoll_ms=%d\nsent=%ld\nacked=%ld\nerrors=%ld\n", rate, seconds, POLL_MS,
-           sent, n_acks, errors);
+    printf("rate=%.0f\nseconds=%.0f\nconnections=%d\npoll_ms=%d\nsent=%ld\nacked=%ld\nerrors=%ld\n", rate,
+           seconds, n_conn, POLL_MS, sent, n_acks, errors);
     report_latencies(&p, acks, n_acks);
     long long households = -1;
-    whc_close(&c);
+    for (int j = 0; j < n_conn; j++)
+        whc_close(&conn[j]);
     if (whc_open(&c, "reporting", &opt) == 0) {
         households = bench_kpi_case_households(c, p.prefix, EVENT_DONGS, "2026-01-01", "2026-12-31");
         whc_close(&c);
