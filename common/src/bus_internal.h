@@ -50,6 +50,9 @@
 #define WH_RETRY_FETCH_MS                  50 /* retry hint for a second FetchEvents of a connection in one batch */
 #define WH_MAX_CONNECTIONS_PER_KEY_DEFAULT 64
 #define WH_RETRY_CONNECTIONS_MS            1000 /* retry hint to a connection beyond its key's bound */
+#define WH_IDLE_CONNECTION_DEFAULT_S       30   /* a connection that sent nothing this long is closed */
+#define WH_ZAP_DOMAIN_COMMANDS             "welfarehub-commands" /* the command socket's (zap.c) */
+#define WH_ZAP_DOMAIN                      "welfarehub"          /* every other CURVE server socket */
 #define WH_RETRY_IN_FLIGHT_MS              100 /* retry hint past WH_IN_FLIGHT_MAX commands of a connection (status.h) */
 #define WH_MESSAGE_ID_MAX                  64
 #define WH_PRINCIPAL_NAME_MAX              64
@@ -108,8 +111,9 @@ void wh_zsock_kick(wh_zsock *z);
 /* Takes the socket off the loop and closes it; the handles close on the next loop turn, then
  * on_closed runs (at once when the socket never started). */
 void wh_zsock_close(wh_zsock *z);
-/* Sets the CURVE options: server (secret only) or client (with the server's public key). */
-int wh_zsock_curve_server(void *sock, const char *secret_z85);
+/* Sets the CURVE options: server (secret only, and the ZAP domain its handshakes are asked in) or
+ * client (with the server's public key). */
+int wh_zsock_curve_server(void *sock, const char *secret_z85, const char *zap_domain);
 int wh_zsock_curve_client(void *sock, const char *secret_z85, const char *public_z85,
                           const char *server_public_z85);
 
@@ -124,7 +128,8 @@ void wh_zap_stop(wh_zap **zap);
 
 /* May this CURVE key (Z85) in?  key is NULL when the handshake is not CURVE or the request is
  * malformed (why says which); on refusal, set why for the 400 answer. */
-typedef bool (*wh_zap_decide_fn)(void *arg, const char *key, const char *address, const char **why);
+typedef bool (*wh_zap_decide_fn)(void *arg, const char *domain, const char *key, const char *address,
+                                 const char **why);
 /* Answers the ZAP requests waiting on a REP socket (at most 64); returns how many. */
 int wh_zap_answer_waiting(void *sock, wh_zap_decide_fn decide, void *arg);
 
@@ -171,6 +176,7 @@ struct wh_service {
     /* settings */
     int64_t batch_max, max_frame, fetch_max, retention_days;
     int64_t max_conns_per_key; /* WH_MAX_CONNECTIONS_PER_KEY (peer_bounds.c) */
+    int64_t idle_conn_s;       /* WH_IDLE_CONNECTION_SECONDS (peer_bounds.c) */
     int64_t liveness_ms;       /* WH_FETCH_LIVENESS_MS: an idle stream's fetch without hints */
     uint64_t ticks;
     int worked; /* 2 after a batch or an applied event, counted down on each idle tick (memory) */
@@ -322,6 +328,13 @@ int wh_consumer_apply_stored(wh_ctx *ctx, const char *stream, const Welfare__Bus
 
 int wh_commands_start(wh_commands **out, wh_service *svc);
 void wh_commands_stop(wh_commands **c);
+/* peer_bounds.c: may a handshake of this key (Z85) on the command socket in?  False when the key has
+ * WH_MAX_CONNECTIONS_PER_KEY connections already, counted from their handshake on; else its place is
+ * held for the new connection. */
+bool wh_peer_handshake_ok(wh_commands *c, const char *key);
+/* peer_bounds.c, each tick: closes the connections that sent nothing for WH_IDLE_CONNECTION_SECONDS
+ * since they were accepted, and frees the places their handshakes held. */
+void wh_peers_tick(wh_commands *c);
 
 /* --- fetch.c ------------------------------------------------------------------------------------ */
 

@@ -42,13 +42,18 @@ typedef struct pending {
 
 /* peer_bounds.c: the connections of each key (WH_MAX_CONNECTIONS_PER_KEY), by the fd they came on. */
 typedef struct peer_conn {
-    uint64_t route; /* a hash of the connection's routing id: a reused fd is another connection */
-    uint32_t key;   /* its entry in wh_peers.keys */
+    uint64_t route;       /* a hash of the connection's routing id: a reused fd is another connection */
+    uint64_t peer;        /* a hash of its peer's address and port (getpeername), 0 when unknown */
+    uint64_t accepted_ms; /* when the monitor saw it accepted (waiting) */
+    uint32_t key;         /* its entry in wh_peers.keys */
     bool used, refused;
+    bool waiting; /* accepted, no message yet: closed once idle for WH_IDLE_CONNECTION_SECONDS */
 } peer_conn;
 typedef struct peer_key {
     char key[WH_Z85_KEY_LEN + 1];
-    int64_t open; /* its connections served */
+    int64_t open;   /* its connections served */
+    uint64_t *held; /* expiry (ms) of each handshake let in whose connection has sent nothing yet */
+    size_t n_held, cap_held;
 } peer_key;
 typedef struct wh_peers {
     peer_conn *by_fd;
@@ -80,7 +85,7 @@ struct wh_commands {
     wh_counter **undeclared; /* the same shape: statuses answered that the command does not declare */
     wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *rejected_text,
         *rejected_busy, *rejected_in_flight, *rejected_connections, *connections_refused, *replayed,
-        *dropped_unread, *dropped_gone;
+        *dropped_unread, *dropped_gone, *idle_closed;
     wh_histogram *latency;
     wh_histogram *stage[WH_STAGE_COUNT];
     wh_gauge *batch_size;
@@ -106,6 +111,8 @@ int wh_peer_unsent_bytes(zmq_msg_t *body);
 bool wh_peer_connection_ok(wh_commands *c, const pending *p, zmq_msg_t *body);
 /* The connection on fd is gone (monitor.c): its place is free. */
 void wh_peer_gone(wh_commands *c, int fd);
+/* A connection was accepted on fd (monitor.c): it has WH_IDLE_CONNECTION_SECONDS to send. */
+void wh_peer_accepted(wh_commands *c, int fd);
 void wh_peers_free(wh_peers *ps);
 /* monitor.c: attaches the monitor to the command socket before it binds. */
 int wh_monitor_start(wh_monitor **out, wh_commands *c, void *sock);

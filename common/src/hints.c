@@ -20,7 +20,7 @@ int wh_hints_start(wh_service *svc)
     int zero = 0, hwm = 1000;
 
     svc->pub = zmq_socket(svc->zctx, ZMQ_PUB);
-    if (svc->pub == NULL || wh_zsock_curve_server(svc->pub, svc->secret_key) != 0 ||
+    if (svc->pub == NULL || wh_zsock_curve_server(svc->pub, svc->secret_key, WH_ZAP_DOMAIN) != 0 ||
         zmq_setsockopt(svc->pub, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
         zmq_setsockopt(svc->pub, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0 || zmq_bind(svc->pub, endpoint) != 0) {
         wh_log_error("cannot bind the hint socket", "{s:s, s:s}", "endpoint", endpoint, "error",

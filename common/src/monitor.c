@@ -12,6 +12,8 @@
  *     _NO_DETAIL): counted (wh_bus_handshakes_total{result="failed"}) and audited (decision
  *     handshake_failed, no principal nor key: there was none).  A key the allow-list refuses is the ZAP
  *     handler's (zap.c: handshake_denied), not counted again here;
+ *   - a connection accepted (ZMQ_EVENT_ACCEPTED, with its fd): it has WH_IDLE_CONNECTION_SECONDS to
+ *     send its first command, else it is closed (peer_bounds.c: wh_peers_tick);
  *   - connections open (accepted minus gone): wh_bus_connections.
  */
 #include <stdio.h>
@@ -42,6 +44,7 @@ static void on_event(wh_monitor *m, uint16_t event, uint32_t value)
     switch (event) {
     case ZMQ_EVENT_ACCEPTED:
         wh_gauge_set(m->open, (double)++m->connections);
+        wh_peer_accepted(m->commands, (int)value); /* closed if it sends nothing (peer_bounds.c) */
         break;
     case ZMQ_EVENT_DISCONNECTED:
         if (m->connections > 0)

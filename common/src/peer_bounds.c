@@ -19,30 +19,44 @@
  * everyone else; each one beyond is UNAVAILABLE with a retry hint, nothing stored, counted
  * (wh_bus_rejected_total{reason="in_flight"}) and audited.
  *
- * And a CURVE key has at most WH_MAX_CONNECTIONS_PER_KEY (default 64) connections served at once.  A
- * connection is placed on its first message (its fd, ZMQ_SRCFD, and a hash of its routing id, which
- * tells a reused fd from the connection that had it): within the key's bound it counts until it is
- * gone (ZMQ_EVENT_DISCONNECTED, monitor.c); beyond it, the connection is refused for the rest of its
- * life — each of its commands UNAVAILABLE with a retry hint of 1 s, nothing stored, audited
- * (resource_exhausted), counted (wh_bus_rejected_total{reason="connections"}, and the connection once
- * in wh_bus_connections_refused_total).  A connection that never sends costs libzmq's buffers only and
- * is not counted.  A refused connection is left open, not closed by the service: its client would
- * reconnect (libzmq does, every 100 ms by default) and handshake again.  Measured (1,000 connections of
- * one key, 936 refused, held 10 s, load 4): left open, intake peaks at 53.5 MiB and spends 0.01 s of
- * CPU, and is back at 16.1 MiB once they close; closed a tick after their refusal (shutdown(2)),
- * 74.5 MiB and 0.42 s of CPU for the reconnections (docs/benchmarks.md).  A connection costs ~38 KiB of
- * libzmq's.  Should a gone event be read only after a new connection reused its fd, that new
- * connection is placed again on its next message (at worst refused then, if the key is at its bound).
+ * And a CURVE key has at most WH_MAX_CONNECTIONS_PER_KEY (default 64) connections open at once on the
+ * command socket, counted from the handshake on.  The ZAP handler (zap.c) asks wh_peer_handshake_ok:
+ * with the key's connections placed and the places its accepted handshakes hold at the bound, the
+ * handshake is refused (400 "connection limit", audited connection_limit) — the client learns at once
+ * and libzmq does not reconnect it; else a place is held for the new connection, which takes it with
+ * its first message (its fd, ZMQ_SRCFD, and a hash of its routing id, which tells a reused fd from the
+ * connection that had it) and keeps it until it is gone (ZMQ_EVENT_DISCONNECTED, monitor.c).  A ZAP
+ * request names no fd, so a held place cannot be tied to its connection: it is freed when its
+ * connection sends, or WH_IDLE_CONNECTION_SECONDS + 2 s after the handshake — by then the connection,
+ * if it never sent, has been closed: the monitor notes each accepted fd (ZMQ_EVENT_ACCEPTED) and each
+ * tick shuts down (shutdown(2); libzmq then closes it) those that sent nothing for
+ * WH_IDLE_CONNECTION_SECONDS (default 30), after checking the fd still has the peer (address and port)
+ * it had when accepted.  So a connection that authenticates and never sends costs ~38 KiB of libzmq's
+ * for at most that long, and at most 64 of one key: measured, 1,500 such connections of one key made
+ * intake peak at 39 MiB, where they had kept it at ~72 MiB (docs/benchmarks.md).  A connection closed
+ * before its first message keeps its place held until that time is over.  One that sends without a
+ * held place (they all ran out, then were reused) is placed as before: within the bound it counts;
+ * beyond it, the connection is refused for the rest of its life — each of its commands UNAVAILABLE
+ * with a retry hint of 1 s, nothing stored, audited (resource_exhausted), counted
+ * (wh_bus_rejected_total{reason="connections"}, and the connection once in
+ * wh_bus_connections_refused_total), left open: its client would reconnect (libzmq does, every 100 ms
+ * by default) and handshake again.  Should a gone event be read only after a new connection reused its
+ * fd, that new connection is placed again on its next message (at worst refused then, if the key is at
+ * its bound).
  */
+#include <jansson.h>
 #include <linux/sockios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <zmq.h>
 
 #include "bus_internal.h"
 #include "commands_internal.h"
+#include "wh/log.h"
+#include "wh/util.h"
 
 int wh_peer_unsent_bytes(zmq_msg_t *body)
 {
@@ -82,15 +96,52 @@ bool wh_peer_fetch_in_batch(const wh_commands *c, const pending *p)
 
 #define PEER_FD_MAX 65536 /* connections on a higher fd are not bounded (the table stays ≤ 1 MiB) */
 
-static uint64_t route_hash(const pending *p)
+static uint64_t fnv1a(const void *data, size_t n)
 {
-    const unsigned char *b = zmq_msg_data((zmq_msg_t *)&p->route[0]);
-    size_t n = zmq_msg_size((zmq_msg_t *)&p->route[0]);
+    const unsigned char *b = data;
     uint64_t h = 1469598103934665603ull; /* FNV-1a */
 
     for (size_t i = 0; i < n; i++)
         h = (h ^ b[i]) * 1099511628211ull;
     return h;
+}
+
+static uint64_t route_hash(const pending *p)
+{
+    return fnv1a(zmq_msg_data((zmq_msg_t *)&p->route[0]), zmq_msg_size((zmq_msg_t *)&p->route[0]));
+}
+
+/* Who is at the other end of fd (address and port), to tell a connection from one that got its fd
+ * since: 0 when fd is no connected socket. */
+static uint64_t peer_hash(int fd)
+{
+    struct sockaddr_storage a;
+    socklen_t n = sizeof a;
+
+    memset(&a, 0, sizeof a);
+    if (getpeername(fd, (struct sockaddr *)&a, &n) != 0)
+        return 0;
+    return fnv1a(&a, n) | 1;
+}
+
+static uint64_t now_ms(void)
+{
+    return wh_mono_ns() / 1000000u;
+}
+
+/* Room for one more of n items of size bytes in *items (capacity *cap, first `first`, then doubled). */
+static bool room_for_one(void **items, size_t *cap, size_t n, size_t size, size_t first)
+{
+    if (n < *cap)
+        return true;
+    size_t grown_cap = *cap > 0 ? *cap * 2 : first;
+    void *grown = realloc(*items, grown_cap * size);
+
+    if (grown == NULL)
+        return false;
+    *items = grown;
+    *cap = grown_cap;
+    return true;
 }
 
 /* The key's entry (added on first sight: only keys on the allow-list get here). */
@@ -101,19 +152,53 @@ static peer_key *key_entry(wh_peers *ps, const char *key, uint32_t *index)
             *index = (uint32_t)i;
             return &ps->keys[i];
         }
-    if (ps->n_keys == ps->cap_keys) {
-        size_t cap = ps->cap_keys > 0 ? ps->cap_keys * 2 : 16;
-        peer_key *grown = realloc(ps->keys, cap * sizeof *grown);
-
-        if (grown == NULL)
-            return NULL;
-        ps->keys = grown;
-        ps->cap_keys = cap;
-    }
+    if (!room_for_one((void **)&ps->keys, &ps->cap_keys, ps->n_keys, sizeof *ps->keys, 16))
+        return NULL;
     *index = (uint32_t)ps->n_keys;
     memset(&ps->keys[ps->n_keys], 0, sizeof ps->keys[0]);
     snprintf(ps->keys[ps->n_keys].key, sizeof ps->keys[0].key, "%s", key);
     return &ps->keys[ps->n_keys++];
+}
+
+/* Forgets the held places whose connection has had its time to send (it is closed by then). */
+static void held_expire(peer_key *k, uint64_t now)
+{
+    size_t kept = 0;
+
+    for (size_t i = 0; i < k->n_held; i++)
+        if (k->held[i] > now)
+            k->held[kept++] = k->held[i];
+    k->n_held = kept;
+}
+
+/* A connection of k sent its first message: the place its handshake held (the oldest) is its own. */
+static bool held_take(peer_key *k)
+{
+    held_expire(k, now_ms());
+    if (k->n_held == 0)
+        return false;
+    memmove(k->held, k->held + 1, (k->n_held - 1) * sizeof *k->held);
+    k->n_held--;
+    return true;
+}
+
+bool wh_peer_handshake_ok(wh_commands *c, const char *key)
+{
+    wh_peers *ps = &c->peers;
+    uint64_t now = now_ms();
+    uint32_t index;
+    peer_key *k = key_entry(ps, key, &index);
+
+    if (k == NULL)
+        return true; /* no memory for the table: not bounded */
+    held_expire(k, now);
+    if (k->open + (int64_t)k->n_held >= c->svc->max_conns_per_key)
+        return false;
+    if (!room_for_one((void **)&k->held, &k->cap_held, k->n_held, sizeof *k->held, 8))
+        return true; /* no memory: not bounded */
+    /* a tick of slack past the idle bound: the connection is closed before its place is free */
+    k->held[k->n_held++] = now + (uint64_t)c->svc->idle_conn_s * 1000u + 2 * WH_TICK_MS;
+    return true;
 }
 
 static peer_conn *conn_slot(wh_peers *ps, int fd)
@@ -146,7 +231,8 @@ static void conn_release(wh_peers *ps, peer_conn *pc)
 bool wh_peer_connection_ok(wh_commands *c, const pending *p, zmq_msg_t *body)
 {
     wh_peers *ps = &c->peers;
-    peer_conn *pc = p->n_route > 0 ? conn_slot(ps, zmq_msg_get(body, ZMQ_SRCFD)) : NULL;
+    int fd = p->n_route > 0 ? zmq_msg_get(body, ZMQ_SRCFD) : -1;
+    peer_conn *pc = conn_slot(ps, fd);
     uint64_t route;
     uint32_t index;
     peer_key *k;
@@ -162,13 +248,28 @@ bool wh_peer_connection_ok(wh_commands *c, const pending *p, zmq_msg_t *body)
         return true;
     pc->used = true;
     pc->route = route;
+    pc->peer = peer_hash(fd);
     pc->key = index;
-    pc->refused = k->open >= c->svc->max_conns_per_key;
+    /* its handshake held a place (zap.c); without one (held longer than the idle bound), as free */
+    pc->refused = !held_take(k) && k->open >= c->svc->max_conns_per_key;
     if (pc->refused)
         wh_counter_add(c->connections_refused, 1);
     else
         k->open++;
     return !pc->refused;
+}
+
+void wh_peer_accepted(wh_commands *c, int fd)
+{
+    peer_conn *pc = conn_slot(&c->peers, fd);
+    uint64_t peer = fd >= 0 ? peer_hash(fd) : 0;
+
+    if (pc == NULL || (pc->used && pc->peer != 0 && pc->peer == peer))
+        return; /* its first message was read before this event: placed already */
+    conn_release(&c->peers, pc);
+    pc->waiting = true;
+    pc->peer = peer;
+    pc->accepted_ms = now_ms();
 }
 
 void wh_peer_gone(wh_commands *c, int fd)
@@ -177,8 +278,35 @@ void wh_peer_gone(wh_commands *c, int fd)
         conn_release(&c->peers, &c->peers.by_fd[fd]);
 }
 
+void wh_peers_tick(wh_commands *c)
+{
+    wh_peers *ps = &c->peers;
+    uint64_t now = now_ms(), idle_ms = (uint64_t)c->svc->idle_conn_s * 1000u;
+    int64_t closed = 0;
+
+    for (size_t fd = 0; fd < ps->n_fd; fd++) {
+        peer_conn *pc = &ps->by_fd[fd];
+
+        if (!pc->waiting || pc->used || now - pc->accepted_ms < idle_ms)
+            continue;
+        pc->waiting = false; /* once: its end (ZMQ_EVENT_DISCONNECTED) frees the slot */
+        /* the fd is still the same connection (same peer), not one that got the number since */
+        if (pc->peer != 0 && peer_hash((int)fd) == pc->peer && shutdown((int)fd, SHUT_RDWR) == 0)
+            closed++;
+    }
+    if (closed > 0) {
+        wh_counter_add(c->idle_closed, closed);
+        wh_log_info("closed connections that sent nothing", "{s:I,s:I}", "connections", (json_int_t)closed,
+                    "idle_seconds", (json_int_t)c->svc->idle_conn_s);
+    }
+    for (size_t i = 0; i < ps->n_keys; i++)
+        held_expire(&ps->keys[i], now);
+}
+
 void wh_peers_free(wh_peers *ps)
 {
+    for (size_t i = 0; i < ps->n_keys; i++)
+        free(ps->keys[i].held);
     free(ps->by_fd);
     free(ps->keys);
     memset(ps, 0, sizeof *ps);

@@ -13,6 +13,7 @@
  *   WH_FETCH_MAX                       events per FetchEvents reply (default 500)
  *   WH_FETCH_LIVENESS_MS               an idle subscribed stream's fetch without hints (default 15000)
  *   WH_MAX_CONNECTIONS_PER_KEY         connections served at once per client key (default 64)
+ *   WH_IDLE_CONNECTION_SECONDS         a connection that sent nothing this long is closed (default 30)
  *   WH_DB_START_TIMEOUT                seconds to wait for PostgreSQL at start (default 60)
  *   WH_COMMAND_RETENTION_DAYS          how long a command's reply is kept for retries (default 30)
  *   WH_HTTP_PORT, WH_HTTP_BIND         the operations endpoint
@@ -40,8 +41,8 @@ static int usage(const wh_service_def *def, FILE *to)
             "  WH_DB_URL, WH_DB_PASSWORD[_FILE], WH_SECRET_KEY_FILE, WH_ALLOWLIST_FILE,\n"
             "  WH_BUS_BIND, WH_HINTS_BIND, WH_<SERVICE>_BUS, WH_<SERVICE>_HINTS, WH_HTTP_PORT,\n"
             "  WH_BATCH_MAX, WH_MAX_FRAME_BYTES, WH_FETCH_MAX, WH_FETCH_LIVENESS_MS, "
-            "WH_MAX_CONNECTIONS_PER_KEY,\n"
-            "  WH_DB_START_TIMEOUT, WH_COMMAND_RETENTION_DAYS, WH_LOG_LEVEL.\n"
+            "WH_MAX_CONNECTIONS_PER_KEY,\n  WH_IDLE_CONNECTION_SECONDS, "
+            "WH_DB_START_TIMEOUT, WH_COMMAND_RETENTION_DAYS, WH_LOG_LEVEL.\n"
             "See services/%s/README.md.\n",
             def->name, def->name, def->name);
     return to == stdout ? 0 : 2;
@@ -56,7 +57,9 @@ static int read_settings(wh_service *svc)
         wh_config_int("WH_FETCH_LIVENESS_MS", WH_FETCH_LIVENESS_DEFAULT_MS, 1000, 300000,
                       &svc->liveness_ms) != 0 ||
         wh_config_int("WH_MAX_CONNECTIONS_PER_KEY", WH_MAX_CONNECTIONS_PER_KEY_DEFAULT, 1, 100000,
-                      &svc->max_conns_per_key) != 0)
+                      &svc->max_conns_per_key) != 0 ||
+        wh_config_int("WH_IDLE_CONNECTION_SECONDS", WH_IDLE_CONNECTION_DEFAULT_S, 1, 86400,
+                      &svc->idle_conn_s) != 0)
         return WH_INVALID_ARGUMENT;
     return 0;
 }
@@ -129,6 +132,8 @@ static void on_tick(uv_timer_t *t)
     if (svc->db_up)
         wh_hints_publish(svc, true);
     wh_consumers_tick(svc);
+    if (svc->commands != NULL)
+        wh_peers_tick(svc->commands);
     give_back_memory(svc);
 }
 

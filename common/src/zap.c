@@ -8,7 +8,12 @@
  * revoking a key also silences connections opened before.  Everything else is refused (400), counted
  * and audited (audit_log, decision handshake_denied, with the presented key and the peer's address);
  * the log has one line a second for all of them (audit.c), never one per attempt, so a flood of
- * handshakes cannot flood it.  The exchange itself is zap_protocol.c.
+ * handshakes cannot flood it.  On the command socket (ZAP domain welfarehub-commands) a key that has
+ * WH_MAX_CONNECTIONS_PER_KEY connections already — counted from their handshake on, whether they
+ * have sent anything or not (peer_bounds.c) — is refused too (400 "connection limit"), counted
+ * (wh_bus_handshakes_total{result="connection_limit"}) and audited (connection_limit): the client
+ * learns at once (its handshake fails; libzmq does not reconnect after a refused handshake) instead
+ * of a connection that is never served.  The exchange itself is zap_protocol.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,19 +28,30 @@
 struct wh_zap {
     wh_zsock z;
     wh_service *svc; /* its access is the current allow-list */
-    wh_counter *accepted, *denied;
+    wh_counter *accepted, *denied, *at_limit;
 };
 
-/* A key on the current allow-list may in; everything else is counted and logged. */
-static bool decide(void *arg, const char *key, const char *address, const char **why)
+/* A key on the current allow-list may in, within its connections on the command socket; everything
+ * else is counted and audited. */
+static bool decide(void *arg, const char *domain, const char *key, const char *address, const char **why)
 {
     wh_zap *zap = arg;
-
-    if (key != NULL && wh_access_by_key(zap->svc->access, key) != NULL) {
-        wh_counter_add(zap->accepted, 1);
-        return true;
-    }
+    const wh_principal *who = key != NULL ? wh_access_by_key(zap->svc->access, key) : NULL;
     char reason[128];
+
+    if (who != NULL) {
+        if (strcmp(domain, WH_ZAP_DOMAIN_COMMANDS) != 0 || zap->svc->commands == NULL ||
+            wh_peer_handshake_ok(zap->svc->commands, key)) {
+            wh_counter_add(zap->accepted, 1);
+            return true;
+        }
+        *why = "connection limit";
+        wh_counter_add(zap->at_limit, 1);
+        snprintf(reason, sizeof reason, "WH_MAX_CONNECTIONS_PER_KEY connections open already, from %s",
+                 address != NULL ? address : "?");
+        wh_audit_record(zap->svc, who->name, key, "", "connection_limit", reason, NULL);
+        return false;
+    }
 
     if (key != NULL)
         *why = "unknown key";
@@ -64,6 +80,8 @@ int wh_zap_start(wh_zap **out, wh_service *svc)
                                        "CURVE handshakes decided by the ZAP handler");
     zap->denied = wh_metrics_counter("wh_bus_handshakes_total", "result=\"denied\"",
                                      "CURVE handshakes decided by the ZAP handler");
+    zap->at_limit = wh_metrics_counter("wh_bus_handshakes_total", "result=\"connection_limit\"",
+                                       "CURVE handshakes decided by the ZAP handler");
     sock = zmq_socket(svc->zctx, ZMQ_REP);
     if (sock == NULL || zmq_bind(sock, ZAP_ENDPOINT) != 0) {
         wh_log_error("cannot bind the ZAP handler", "{s:s}", "error", zmq_strerror(zmq_errno()));

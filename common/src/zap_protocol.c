@@ -94,14 +94,17 @@ int wh_zap_answer_waiting(void *sock, wh_zap_decide_fn decide, void *arg)
     int answered = 0;
 
     for (; answered < 64 && request_read(sock, &r) == 0; answered++) {
-        char key_z85[WH_Z85_KEY_LEN + 1], address[64] = "";
+        char key_z85[WH_Z85_KEY_LEN + 1], address[64] = "", domain[64] = "";
         const char *why = NULL;
         const char *key = curve_key(&r, key_z85, &why);
 
         if (r.n > 3)
             snprintf(address, sizeof address, "%.*s", (int)zmq_msg_size(&r.frames[3]),
                      (const char *)zmq_msg_data(&r.frames[3]));
-        if (decide(arg, key, address, &why))
+        if (r.n > 2)
+            snprintf(domain, sizeof domain, "%.*s", (int)zmq_msg_size(&r.frames[2]),
+                     (const char *)zmq_msg_data(&r.frames[2]));
+        if (decide(arg, domain, key, address, &why))
             reply(sock, &r, "200", "OK", key);
         else
             reply(sock, &r, "400", why != NULL ? why : "refused", "");

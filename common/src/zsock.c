@@ -114,13 +114,13 @@ static int set_key(void *sock, int option, const char *z85)
     return zmq_setsockopt(sock, option, z85, WH_Z85_KEY_LEN + 1);
 }
 
-int wh_zsock_curve_server(void *sock, const char *secret_z85)
+int wh_zsock_curve_server(void *sock, const char *secret_z85, const char *zap_domain)
 {
     int one = 1;
 
     if (zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof one) != 0 ||
         set_key(sock, ZMQ_CURVE_SECRETKEY, secret_z85) != 0 ||
-        zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, "welfarehub", strlen("welfarehub")) != 0)
+        zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, zap_domain, strlen(zap_domain)) != 0)
         return WH_INTERNAL;
     return 0;
 }

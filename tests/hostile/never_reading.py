@@ -23,6 +23,9 @@ import zmq
 sys.path.insert(0, sys.argv[1])
 from welfare.bus.v1 import envelope_pb2, stream_pb2  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hostile_common import check, failures, rss_mib, server_key  # noqa: E402
+
 PID = int(sys.argv[2])
 IDLE_MIB = float(sys.argv[3]) if len(sys.argv) > 3 else 16
 BOUND_MIB = 64
@@ -31,29 +34,6 @@ BOUND_MIB = 64
 SANITIZED = os.environ.get("SAN") == "1"
 CONNECTIONS, REQUESTS = 4, 2000
 KEYS = os.path.join(os.environ["WH_VAR"], "keys")
-failures = []
-
-
-def check(ok, what):
-    print(("ok: " if ok else "FAIL: ") + what, flush=True)
-    if not ok:
-        failures.append(what)
-
-
-def rss_mib():
-    with open("/proc/%d/status" % PID) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    return 0.0
-
-
-def server_key():
-    with open(os.environ["WH_ALLOWLIST_FILE"]) as f:
-        for line in f:
-            tok = line.split()
-            if tok and tok[0] == "intake":
-                return tok[2]
 
 
 def dealer():
@@ -76,13 +56,13 @@ def fetch_frame(after=0):
 
 
 def main():
-    before = rss_mib()
+    before = rss_mib(PID)
     peak = [before]
     stop = False
 
     def sample():
         while not stop:
-            peak[0] = max(peak[0], rss_mib())
+            peak[0] = max(peak[0], rss_mib(PID))
             time.sleep(0.05)
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -116,7 +96,7 @@ def main():
     time.sleep(4)
     stop = True
     sampler.join()
-    idle = rss_mib()
+    idle = rss_mib(PID)
     print("intake RSS: before %.1f MiB, peak %.1f MiB with %d connections x %d unread FetchEvents (%.1f s), "
           "idle after %.1f MiB" % (before, busy, CONNECTIONS, REQUESTS, time.time() - t0, idle))
     if SANITIZED:

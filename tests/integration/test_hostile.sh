@@ -25,4 +25,13 @@ wh_dongs_define "$WH_HOSTILE_DONG:hostile suite" || { echo "FAIL: intake did not
 status=$?
 # bounded memory: consumers that never read their FetchEvents replies (tests/hostile/never_reading.py)
 "$py" tests/hostile/never_reading.py "$gen" "$(wh_service_pid intake)" || status=1
+# bounded connections: 1,500 of one key that never send (tests/hostile/silent_connections.py), on an
+# intake restarted with a short idle bound, then restarted as it was
+wh_service_stop intake
+WH_IDLE_CONNECTION_SECONDS=3 wh_service_start intake
+wh_service_wait_ready intake || status=1
+"$py" tests/hostile/silent_connections.py "$gen" "$(wh_service_pid intake)" 3 || status=1
+wh_service_stop intake
+wh_service_start intake
+wh_service_wait_ready intake || status=1
 exit $status

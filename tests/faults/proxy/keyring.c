@@ -92,8 +92,10 @@ const char *px_keyring_secret(const px_keyring *k, const char *public_z85)
     return NULL;
 }
 
-bool px_keyring_admits(void *keyring, const char *key, const char *address, const char **why)
+bool px_keyring_admits(void *keyring, const char *domain, const char *key, const char *address,
+                       const char **why)
 {
+    (void)domain;
     (void)address;
     if (key != NULL && px_keyring_secret(keyring, key) != NULL)
         return true;

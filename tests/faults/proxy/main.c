@@ -297,7 +297,7 @@ static int open_sockets(proxy *p)
     if (p->zap == NULL || zmq_bind(p->zap, "inproc://zeromq.zap.01") != 0)
         return -1;
     p->router = zmq_socket(p->zctx, ZMQ_ROUTER);
-    if (p->router == NULL || wh_zsock_curve_server(p->router, service_secret) != 0 ||
+    if (p->router == NULL || wh_zsock_curve_server(p->router, service_secret, WH_ZAP_DOMAIN_COMMANDS) != 0 ||
         zmq_setsockopt(p->router, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
         zmq_setsockopt(p->router, ZMQ_MAXMSGSIZE, &max_frame, sizeof max_frame) != 0 ||
         zmq_bind(p->router, p->opt.listen) != 0) {

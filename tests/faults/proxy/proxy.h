@@ -55,7 +55,8 @@ void px_keyring_free(px_keyring **k);
 /* The secret key that goes with a public key (Z85), or NULL. */
 const char *px_keyring_secret(const px_keyring *k, const char *public_z85);
 /* The ZAP decision: a key the ring holds may in (wh_zap_decide_fn). */
-bool px_keyring_admits(void *keyring, const char *key, const char *address, const char **why);
+bool px_keyring_admits(void *keyring, const char *domain, const char *key, const char *address,
+                       const char **why);
 
 /* --- peers.c: a client connection and the proxy's own connection upstream in its name ------------ */
 
