@@ -120,6 +120,48 @@ static int apply_blind_spot(wh_ctx *ctx, const ProtobufCMessage *m)
     return funnel(ctx, rc, m);
 }
 
+/* A merge of two households both counted as blind spots counts one: the later count is taken back
+ * (store.c, 0007_merges.sql); the unmerge gives it back.  A replay changes nothing. */
+static int apply_merge_fact(wh_ctx *ctx, const ProtobufCMessage *m, int hit, reporting_fact *f, int64_t delta)
+{
+    if (hit < 0)
+        return hit;
+    if (hit == 1) {
+        for (int k = 0; k < REPORTING_FACT_COUNT; k++)
+            f->delta[k] = 0;
+        f->delta[REPORTING_FACT_BLIND_SPOTS] = delta;
+        int rc = reporting_store_add_fact(wh_ctx_db(ctx), f);
+        if (rc != 0)
+            return rc;
+    }
+    count_event(m, "reporting_events_applied_total", APPLIED_HELP);
+    return 0;
+}
+
+static int apply_households_merged(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    const Welfare__Intake__V1__HouseholdsMerged *e = (const Welfare__Intake__V1__HouseholdsMerged *)m;
+    if (e->merge_id <= 0)
+        return reject(ctx, m, "merge_id");
+    if (e->household_id <= 0 || e->merged_household_id <= 0 || e->household_id == e->merged_household_id)
+        return reject(ctx, m, "merged_household_id");
+    if (!reporting_dong_code_valid(e->dong_code))
+        return reject(ctx, m, "dong_code");
+    if (e->merged_dong_code && e->merged_dong_code[0] && !reporting_dong_code_valid(e->merged_dong_code))
+        return reject(ctx, m, "merged_dong_code");
+    reporting_fact f;
+    return apply_merge_fact(ctx, m, reporting_store_merge(wh_ctx_db(ctx), e, &f), &f, -1);
+}
+
+static int apply_households_unmerged(wh_ctx *ctx, const ProtobufCMessage *m)
+{
+    const Welfare__Intake__V1__HouseholdsUnmerged *e = (const Welfare__Intake__V1__HouseholdsUnmerged *)m;
+    if (e->merge_id <= 0)
+        return reject(ctx, m, "merge_id");
+    reporting_fact f;
+    return apply_merge_fact(ctx, m, reporting_store_unmerge(wh_ctx_db(ctx), e->merge_id, &f), &f, 1);
+}
+
 /* A case counts from its first CaseOpened; a repeat (a replayed stream) changes nothing. */
 static int apply_case_opened(wh_ctx *ctx, const ProtobufCMessage *m)
 {
@@ -279,6 +321,8 @@ const wh_subscription reporting_subscriptions[] = {
     {"intake", &welfare__intake__v1__targets_changed__descriptor, apply_targets},
     {"intake", &welfare__intake__v1__blind_spot_discovered__descriptor, apply_blind_spot},
     {"intake", &welfare__intake__v1__referral_received__descriptor, apply_referral},
+    {"intake", &welfare__intake__v1__households_merged__descriptor, apply_households_merged},
+    {"intake", &welfare__intake__v1__households_unmerged__descriptor, apply_households_unmerged},
     {"case", &welfare__case__v1__case_opened__descriptor, apply_case_opened},
     {"case", &welfare__case__v1__case_closed__descriptor, apply_case_closed},
     {"case", &welfare__case__v1__linkage_completed__descriptor, apply_linkage},

@@ -244,6 +244,11 @@ int reporting_store_open_case(wh_db *db, int64_t case_id, const char *dong_code,
 /* Closes a case on f->day (no earlier than its opening); on 1 f holds the case's dong and the date it
  * was closed on, 0 when it was unknown or closed already, negative on failure. */
 int reporting_store_close_case(wh_db *db, int64_t case_id, reporting_fact *f);
+/* intake's merges (0007_merges.sql): a merge of two blind-spot households records and returns in
+ * f (dong_code, day) the blind spot it takes back (1), 0 when it takes none or was applied already;
+ * an unmerge returns the one to give back (1) once, else 0.  Or a status. */
+int reporting_store_merge(wh_db *db, const Welfare__Intake__V1__HouseholdsMerged *e, reporting_fact *f);
+int reporting_store_unmerge(wh_db *db, int64_t merge_id, reporting_fact *f);
 int reporting_store_define_dong(wh_db *db, const Welfare__Routing__V1__DongDefined *e);
 int reporting_store_register_staff(wh_db *db, const Welfare__Routing__V1__StaffRegistered *e);
 int reporting_store_deactivate_staff(wh_db *db, int64_t staff_id, const char *active_until);

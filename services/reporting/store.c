@@ -216,6 +216,19 @@ const wh_db_statement reporting_statements[] = {
      "INSERT INTO funnel_referral (referral_id, household_id, dong_code, channel, reported_on, reporter_id, "
      "created_household) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[], $5::date[], "
      "$6::bigint[], $7::boolean[]) ON CONFLICT (referral_id) DO NOTHING"},
+    /* a merge of two households both counted as blind spots takes the later count back (0007) */
+    {"reporting_merge",
+     "WITH b AS (SELECT CASE WHEN m.blind_on >= s.blind_on THEN $5::text ELSE $4::text END AS dong_code, "
+     "GREATEST(m.blind_on, s.blind_on) AS day FROM funnel_household s, funnel_household m "
+     "WHERE s.household_id = $2 AND m.household_id = $3 AND s.blind_on IS NOT NULL "
+     "AND m.blind_on IS NOT NULL), "
+     "i AS (INSERT INTO household_merge (merge_id, household_id, merged_household_id, dong_code, day) "
+     "SELECT $1, $2, $3, (SELECT dong_code FROM b), (SELECT day FROM b) "
+     "ON CONFLICT (merge_id) DO NOTHING RETURNING dong_code, day) "
+     "SELECT dong_code, day::text FROM i WHERE day IS NOT NULL"},
+    {"reporting_unmerge", "WITH u AS (UPDATE household_merge SET unmerged = true WHERE merge_id = $1 AND "
+                          "NOT unmerged RETURNING dong_code, day) "
+                          "SELECT dong_code, day::text FROM u WHERE day IS NOT NULL"},
     {"reporting_funnel_case", "INSERT INTO funnel_case (case_id, household_id) VALUES ($1, $2) "
                               "ON CONFLICT (case_id) DO NOTHING"},
     {"reporting_funnel_stage",
@@ -333,22 +346,49 @@ int reporting_store_open_case(wh_db *db, int64_t case_id, const char *dong_code,
     return rc != 0 ? rc : rows > 0;
 }
 
+/* The (dong_code, day) row a statement returns into f (reporting_close_case, reporting_merge,
+ * reporting_unmerge): 1 when there is one, 0 when not, or a status. */
+static int dong_day_row(wh_db *db, const char *statement, const wh_params *p, reporting_fact *f)
+{
+    PGresult *res = wh_db_query(db, statement, p);
+    if (!res)
+        return wh_db_last_status(db);
+    int hit = PQntuples(res) == 1;
+    if (hit) {
+        snprintf(f->dong_code, sizeof f->dong_code, "%s", wh_db_text(res, 0, 0));
+        snprintf(f->day, sizeof f->day, "%s", wh_db_text(res, 0, 1));
+    }
+    PQclear(res);
+    return hit;
+}
+
 int reporting_store_close_case(wh_db *db, int64_t case_id, reporting_fact *f)
 {
     wh_params p;
     wh_params_reset(&p);
     wh_params_i64(&p, case_id);
     wh_params_text(&p, f->day);
-    PGresult *res = wh_db_query(db, "reporting_close_case", &p);
-    if (!res)
-        return wh_db_last_status(db);
-    int closed = PQntuples(res) == 1;
-    if (closed) {
-        snprintf(f->dong_code, sizeof f->dong_code, "%s", wh_db_text(res, 0, 0));
-        snprintf(f->day, sizeof f->day, "%s", wh_db_text(res, 0, 1));
-    }
-    PQclear(res);
-    return closed;
+    return dong_day_row(db, "reporting_close_case", &p, f);
+}
+
+int reporting_store_merge(wh_db *db, const Welfare__Intake__V1__HouseholdsMerged *e, reporting_fact *f)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, e->merge_id);
+    wh_params_i64(&p, e->household_id);
+    wh_params_i64(&p, e->merged_household_id);
+    wh_params_text(&p, e->dong_code);
+    wh_params_text(&p, e->merged_dong_code && e->merged_dong_code[0] ? e->merged_dong_code : e->dong_code);
+    return dong_day_row(db, "reporting_merge", &p, f);
+}
+
+int reporting_store_unmerge(wh_db *db, int64_t merge_id, reporting_fact *f)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, merge_id);
+    return dong_day_row(db, "reporting_unmerge", &p, f);
 }
 
 int reporting_store_define_dong(wh_db *db, const Welfare__Routing__V1__DongDefined *e)

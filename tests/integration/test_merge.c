@@ -4,6 +4,8 @@
  *   intake    two households of one run, ResolveDuplicate MERGE: the other's person and referral move,
  *             HouseholdsMerged; UnmergeHouseholds: they move back, HouseholdsUnmerged, both live
  *   case      follows: the merged household leaves its outreach (merged_into) and comes back
+ *   reporting follows: three blind spots, two once two of them are merged, three again after the
+ *             unmerge (QueryKpi of the dong's June; a blind spot is a household, not a referral)
  *   bad input an unmerge of households never merged, and the same unmerge twice: FAILED_PRECONDITION,
  *             nothing changed
  *
@@ -15,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -57,6 +60,19 @@ static int64_t submit(whc *c, const char *dong, int household)
     return id;
 }
 
+/* Polls reporting's QueryKpi of the dong's June until it counts `want` blind spots (10 s). */
+static int64_t blind_spots(const char *dong, int64_t want)
+{
+    const char *dongs[] = {dong};
+    itest_kpi got = {0};
+    for (int i = 0; i < 100; i++) {
+        if (itest_kpi_query(dongs, 1, "2026-06-01", "2026-06-30", &got) == 0 && got.blind_spots == want)
+            break;
+        usleep(100 * 1000);
+    }
+    return got.blind_spots;
+}
+
 static int unmerge(whc *c, int64_t id, int64_t other, Welfare__Intake__V1__UnmergeHouseholdsReply **reply,
                    whc_error *err)
 {
@@ -82,6 +98,7 @@ static void merge_then_unmerge(void **state)
                                            "($1::bigint, $2::bigint)",
                                            a, b, NULL),
                      2);
+    assert_int_equal(blind_spots(dong, 3), 3);
 
     /* an unmerge of households never merged changes nothing */
     Welfare__Intake__V1__UnmergeHouseholdsReply *ur = NULL;
@@ -110,6 +127,8 @@ static void merge_then_unmerge(void **state)
                      1);
     assert_int_equal(
         itest_sql_i64("SELECT count(*) FROM intake.person WHERE household_id = $1::bigint", a, NULL), 2);
+    /* reporting follows: the two households are one blind spot */
+    assert_int_equal(blind_spots(dong, 2), 2);
 
     assert_int_equal(unmerge(intake, h1, h2, &ur, &err), 0);
     assert_int_equal(ur->merge_id, merge_id);
@@ -131,6 +150,7 @@ static void merge_then_unmerge(void **state)
                                            "$1::bigint AND merged_into IS NULL",
                                            b, NULL),
                      1);
+    assert_int_equal(blind_spots(dong, 3), 3);
     /* undone once: a second unmerge is refused and changes nothing */
     snprintf(n, sizeof n, "%lld", (long long)merge_id);
     assert_int_equal(unmerge(intake, h1, h2, &ur, &err), WH_FAILED_PRECONDITION);
