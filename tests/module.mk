@@ -17,6 +17,7 @@ test-integration: build-all $(INTEGRATION_TESTS)
 	@BUILD=$(BUILD) tests/integration/run.sh $(INTEGRATION_TESTS) tests/e2e/seed004.sh $(ITEST_SCRIPTS)
 	@if [ -x tests/integration/bus/run.sh ]; then BUILD=$(BUILD) tests/integration/bus/run.sh; fi
 	@BUILD=$(BUILD) tests/report/run.sh
+	@BUILD=$(BUILD) tests/e2e/demo_again.sh
 
 # The dashboard in headless Chromium: screenshots at 1,366 and 1,920 px into docs/img/, widths and the
 # comparison's cells checked against the API (Debian chromium + fonts-noto-cjk, npm playwright-core).

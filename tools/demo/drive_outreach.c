@@ -212,10 +212,47 @@ static int remaining_now(outreach *o, int64_t id)
     return left;
 }
 
-/* A resource with room, discovered by the date; NULL when none. */
-static resource_left *pick_resource(outreach *o, const char *on, demo_rng *r)
+/* The linkage an earlier run requested for the household on `on` (the registry's list): 1 with its
+ * resource in *resource_id (0 for a public programme), 0 when none, or a status. */
+static int earlier_linkage(outreach *o, int64_t household_id, const char *on, int64_t *resource_id)
+{
+    Welfare__Registry__V1__ListServiceLinkages q = WELFARE__REGISTRY__V1__LIST_SERVICE_LINKAGES__INIT;
+    Welfare__Registry__V1__ListServiceLinkagesReply *r = NULL;
+    q.household_id = household_id;
+    q.limit = 1000;
+    if (demo_query(o->run, o->run->registry, &q.base,
+                   &welfare__registry__v1__list_service_linkages_reply__descriptor,
+                   (ProtobufCMessage **)&r) != 0)
+        return WH_UNAVAILABLE;
+    int found = 0;
+    for (size_t i = 0; !found && i < r->n_linkages; i++)
+        if (strcmp(r->linkages[i]->requested_on, on) == 0) {
+            *resource_id = r->linkages[i]->kind == WELFARE__REGISTRY__V1__LINKAGE_KIND__LINKAGE_KIND_RESOURCE
+                               ? r->linkages[i]->resource_id
+                               : 0;
+            found = 1;
+        }
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    return found;
+}
+
+static resource_left *resource_by_id(outreach *o, int64_t id)
+{
+    for (size_t k = 0; id && k < o->n_res; k++)
+        if (o->res[k].id == id)
+            return &o->res[k];
+    return NULL;
+}
+
+/* A resource with room, discovered by the date; NULL when none.  A household an earlier run linked
+ * on that date (the demo run again, --force) gets the same choice, whatever is left now, so the
+ * command is the same bytes under the same message id (the bus replays its reply). */
+static resource_left *pick_resource(outreach *o, int64_t household_id, const char *on, demo_rng *r)
 {
     size_t start = o->n_res ? (size_t)demo_rng_range(r, 0, (int64_t)o->n_res - 1) : 0;
+    int64_t earlier = 0;
+    if (earlier_linkage(o, household_id, on, &earlier) == 1)
+        return resource_by_id(o, earlier);
     for (size_t k = 0; k < o->n_res; k++) {
         resource_left *l = &o->res[(start + k) % o->n_res];
         if (l->remaining > 0 && strcmp(l->discovered_on, on) <= 0 &&
@@ -244,7 +281,7 @@ static void link_household(outreach *o, size_t h, int64_t household_id, int chan
                            demo_rng *r)
 {
     Welfare__Registry__V1__RequestServiceLinkage q = WELFARE__REGISTRY__V1__REQUEST_SERVICE_LINKAGE__INIT;
-    resource_left *res = demo_rng_chance(r, PUBLIC_PERCENT) ? NULL : pick_resource(o, on, r);
+    resource_left *res = demo_rng_chance(r, PUBLIC_PERCENT) ? NULL : pick_resource(o, household_id, on, r);
     q.household_id = household_id;
     q.channel = channel;
     q.requested_on = (char *)on;
