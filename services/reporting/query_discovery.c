@@ -68,6 +68,7 @@ static Welfare__Reporting__V1__SurveyFigures *survey_figures(wh_ctx *ctx, const 
     f->need = v[REPORTING_SURVEY_NEED];
     f->not_reachable = v[REPORTING_SURVEY_NOT_REACHABLE];
     f->refused = v[REPORTING_SURVEY_REFUSED];
+    f->pending = v[REPORTING_SURVEY_PENDING];
     f->service_linkages = v[REPORTING_SURVEY_LINKAGES];
     f->support_krw = v[REPORTING_SURVEY_SUPPORT_KRW];
     f->selected_for_case_management = v[REPORTING_SURVEY_CASE_MANAGEMENT];

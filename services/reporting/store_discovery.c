@@ -9,8 +9,8 @@
 #include "wh/sqlarray.h"
 #include "wh/status.h"
 
-/* Per survey whose period overlaps [$1, $2] (and whose dongs meet $3): its list in the dongs, and
- * its results surveyed in the period in the dongs. */
+/* Per survey whose period overlaps [$1, $2] (and whose dongs meet $3): its list in the dongs, its
+ * results surveyed in the period in the dongs, and its listed households with no result by $2. */
 #define SURVEYS_READ(SURVEY_DONGS, DONGS)                                                                    \
     "WITH s AS (SELECT survey_id, name, target_group, start_on, end_on FROM survey "                         \
     "WHERE start_on <= $2::date AND end_on >= $1::date " SURVEY_DONGS "), "                                  \
@@ -22,11 +22,15 @@
     "sum(service_linkages) AS linkages, sum(support_krw) AS support, "                                       \
     "count(*) FILTER (WHERE selected_for_case_management) AS managed FROM survey_result "                    \
     "WHERE survey_id IN (SELECT survey_id FROM s) AND surveyed_on BETWEEN $1::date AND $2::date " DONGS      \
-    " GROUP BY survey_id) "                                                                                  \
+    " GROUP BY survey_id), "                                                                                 \
+    "d AS (SELECT survey_id, count(*) AS n FROM survey_result WHERE survey_id IN (SELECT survey_id FROM s) " \
+    "AND surveyed_on <= $2::date " DONGS " GROUP BY survey_id) "                                             \
     "SELECT s.survey_id, s.name, s.target_group, s.start_on::text, s.end_on::text, coalesce(l.n, 0), "       \
     "coalesce(r.surveyed, 0), coalesce(r.no_need, 0), coalesce(r.need, 0), coalesce(r.unreachable, 0), "     \
-    "coalesce(r.refused, 0), coalesce(r.linkages, 0), coalesce(r.support, 0), coalesce(r.managed, 0) "       \
-    "FROM s LEFT JOIN l USING (survey_id) LEFT JOIN r USING (survey_id) ORDER BY s.start_on, s.survey_id"
+    "coalesce(r.refused, 0), greatest(coalesce(l.n, 0) - coalesce(d.n, 0), 0), coalesce(r.linkages, 0), "    \
+    "coalesce(r.support, 0), coalesce(r.managed, 0) "                                                        \
+    "FROM s LEFT JOIN l USING (survey_id) LEFT JOIN r USING (survey_id) LEFT JOIN d USING (survey_id) "      \
+    "ORDER BY s.start_on, s.survey_id"
 
 /* Per member of the dongs active in [$1, $2] or with work counted in it: the referrals they filed and
  * those that created the household, check-ins by outcome and those referred, credits by kind. */

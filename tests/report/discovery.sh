@@ -16,8 +16,8 @@
 #   two check-ins'), 6 check-ins (3 seen well, 1 concern, 2 not seen, 2 referred), 1 credit for aid
 DISCOVERY_QUERY="from=2018-01-01&to=2018-12-31"
 # /api/surveys's rows and total, /api/safety-net's total, as they must be.
-DISCOVERY_SURVEYS='[[5,3,1,2,1,1,3,300000,1],[2,1,1,0,0,0,0,0,0]]'
-DISCOVERY_SURVEYS_TOTAL='[7,4,2,2,1,1,3,300000,1]'
+DISCOVERY_SURVEYS='[[5,3,1,2,1,1,0,3,300000,1],[2,1,1,0,0,0,1,0,0,0]]'
+DISCOVERY_SURVEYS_TOTAL='[7,4,2,2,1,1,1,3,300000,1]'
 DISCOVERY_NET_TOTAL='[5,3,6,3,1,2,2,1,0]'
 
 # wctl FIELD ARGS…: runs welfarectl --json ARGS and prints the reply's FIELD.
