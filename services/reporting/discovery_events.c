@@ -22,7 +22,7 @@ const reporting_col_def reporting_survey_cols[REPORTING_SURVEY_COLS] = {
     [REPORTING_SURVEY_PENDING] = {"pending", "결과 미입력", "No result yet"},
     [REPORTING_SURVEY_LINKAGES] = {"service_linkages", "서비스 연계", "Service linkages"},
     [REPORTING_SURVEY_SUPPORT_KRW] = {"support_krw", "지원 금액", "Amount of support (KRW)"},
-    [REPORTING_SURVEY_CASE_MANAGEMENT] = {"selected_for_case_management", "사례관리 대상 선정",
+    [REPORTING_SURVEY_CASE_MANAGEMENT] = {"selected_for_case_management", "사례관리 선정",
                                           "Selected for case management"},
 };
 
