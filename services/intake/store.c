@@ -53,8 +53,9 @@ const wh_db_statement intake_statements[] = {
      "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($5::text[]) AS u (b)) k CROSS JOIN LATERAL ("
      "SELECT id FROM person WHERE phone_hash = k.b ORDER BY phone_hash DESC, id DESC LIMIT $7::integer) q "
      "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($6::text[]) AS u (b)) k CROSS JOIN LATERAL ("
-     "SELECT r.id FROM household h JOIN person r ON r.household_id = h.id "
-     "WHERE h.address_key = k.b AND h.merged_into IS NULL ORDER BY r.id DESC LIMIT $7::integer) q)) "
+     "SELECT r.id FROM (SELECT id FROM household WHERE address_key = k.b AND merged_into IS NULL "
+     "ORDER BY address_key DESC, id DESC LIMIT $7::integer) h JOIN person r ON r.household_id = h.id "
+     "ORDER BY r.id DESC LIMIT $7::integer) q)) "
      "ORDER BY p.id"},
     /* The households of those persons, and the oldest $3 live ones at each of the rows' address keys
      * (WH_INTAKE_ADDRESS_MAX_HOUSEHOLDS + 1: one more shows the key has more), by the (address_key,
