@@ -111,6 +111,9 @@ void wh_zsock_kick(wh_zsock *z);
 /* Takes the socket off the loop and closes it; the handles close on the next loop turn, then
  * on_closed runs (at once when the socket never started). */
 void wh_zsock_close(wh_zsock *z);
+/* wh_zsock_close, then free(z->arg) once the handles are closed: for a struct that holds its z and is
+ * z's arg (the monitor, the ZAP handler). */
+void wh_zsock_close_and_free(wh_zsock *z);
 /* Sets the CURVE options: server (secret only, and the ZAP domain its handshakes are asked in) or
  * client (with the server's public key). */
 int wh_zsock_curve_server(void *sock, const char *secret_z85, const char *zap_domain);

@@ -120,17 +120,11 @@ int wh_monitor_start(wh_monitor **out, wh_commands *c, void *sock)
     return 0;
 }
 
-static void free_monitor(wh_zsock *z)
-{
-    free(z->arg);
-}
-
 void wh_monitor_stop(wh_monitor **m)
 {
     if (m == NULL || *m == NULL)
         return;
     zmq_socket_monitor((*m)->watched, NULL, 0);
-    (*m)->z.on_closed = free_monitor;
-    wh_zsock_close(&(*m)->z);
+    wh_zsock_close_and_free(&(*m)->z);
     *m = NULL;
 }

@@ -99,16 +99,10 @@ int wh_zap_start(wh_zap **out, wh_service *svc)
     return 0;
 }
 
-static void free_zap(wh_zsock *z)
-{
-    free(z->arg);
-}
-
 void wh_zap_stop(wh_zap **zap)
 {
     if (zap == NULL || *zap == NULL)
         return;
-    (*zap)->z.on_closed = free_zap;
-    wh_zsock_close(&(*zap)->z);
+    wh_zsock_close_and_free(&(*zap)->z);
     *zap = NULL;
 }

@@ -8,6 +8,7 @@
  * the next loop turn instead of waiting for an edge that will not come.  Code that sends on the
  * socket elsewhere calls wh_zsock_kick() afterwards for the same reason.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <zmq.h>
 
@@ -107,6 +108,17 @@ void wh_zsock_close(wh_zsock *z)
     }
     if (!was_started && z->on_closed != NULL)
         z->on_closed(z); /* last: it may free z */
+}
+
+static void free_arg(wh_zsock *z)
+{
+    free(z->arg);
+}
+
+void wh_zsock_close_and_free(wh_zsock *z)
+{
+    z->on_closed = free_arg;
+    wh_zsock_close(z);
 }
 
 static int set_key(void *sock, int option, const char *z85)
