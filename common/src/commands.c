@@ -325,14 +325,16 @@ static void identify(wh_service *svc, pending *p, zmq_msg_t *body)
 /* The per-connection bounds (peer_bounds.c): true when p may go on. */
 static bool within_bounds(wh_commands *c, pending *p, zmq_msg_t *body)
 {
-    if (!wh_peer_connection_ok(c, p, body)) {
+    wh_peer_standing standing = wh_peer_connection_ok(c, p, body);
+
+    if (standing == WH_PEER_REFUSED) {
         p->retry_after_ms = WH_RETRY_CONNECTIONS_MS;
         reject(c, p, c->rejected_connections, WH_UNAVAILABLE, "",
                "this key has WH_MAX_CONNECTIONS_PER_KEY connections open already: this one is refused; "
                "close it and send on one of the others");
         return false;
     }
-    if (wh_peer_unsent_bytes(body) > WH_PEER_UNREAD_MAX_BYTES) {
+    if (standing != WH_PEER_STALE && wh_peer_unsent_bytes(body) > WH_PEER_UNREAD_MAX_BYTES) {
         p->retry_after_ms = WH_RETRY_UNREAD_MS;
         reject(c, p, c->rejected_busy, WH_UNAVAILABLE, "",
                "the replies already sent on this connection are not being read: read them, then resend "

@@ -106,9 +106,13 @@ void wh_cmd_finish(wh_commands *c, pending *p);
 /* peer_bounds.c: bytes of the connection's socket the kernel has not sent yet (its peer is not
  * reading them), from the fd the message came in on; 0 when unknown. */
 int wh_peer_unsent_bytes(zmq_msg_t *body);
-/* True when p's connection is within its key's bound of connections (placed on its first message,
- * refused for good beyond it). */
-bool wh_peer_connection_ok(wh_commands *c, const pending *p, zmq_msg_t *body);
+/* Where p's connection stands against its key's bound of connections (placed on its first message,
+ * refused for good beyond it); STALE: the fd ZMQ_SRCFD gave is another connection's now (p's is gone),
+ * so nothing of that fd is p's. */
+typedef enum wh_peer_standing { WH_PEER_SERVED, WH_PEER_REFUSED, WH_PEER_STALE } wh_peer_standing;
+wh_peer_standing wh_peer_connection_ok(wh_commands *c, const pending *p, zmq_msg_t *body);
+/* The same for the connection with this routing-id hash and key on fd (unit tests). */
+wh_peer_standing wh_peer_place(wh_commands *c, int fd, uint64_t route, const char *key);
 /* The connection on fd is gone (monitor.c): its place is free. */
 void wh_peer_gone(wh_commands *c, int fd);
 /* A connection was accepted on fd (monitor.c): it has WH_IDLE_CONNECTION_SECONDS to send. */

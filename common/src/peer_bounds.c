@@ -12,6 +12,17 @@
  * stored, audited), a reply small enough to cost nothing — and when even those find the queue full,
  * the reply is dropped and counted (commands.c).  A peer that reads its replies never meets this.
  *
+ * ZMQ_SRCFD is deprecated in libzmq 4.3, and its fd "might be closed already, reused even" (zmq_msg_get
+ * (3)).  It stays: nothing else in libzmq 4.3.4's stable API names a message's kernel socket — the
+ * Peer-Address metadata is the peer's IP alone, the monitor's events name fds but no routing id, and
+ * ZMQ_ROUTER_NOTIFY (connect/disconnect messages with the routing id) is draft API, not in Debian's
+ * build (zmq_setsockopt says EINVAL).  What a stale fd could do is guarded instead: a connection is told
+ * by its routing id (a ROUTER never reuses one) and its peer's address and port (getpeername when it is
+ * placed); a message whose routing id is not the one placed on its fd, while the fd still has that
+ * placed connection's peer, is a late message of a connection that is gone (WH_PEER_STALE): it takes
+ * nobody's place and the fd's unsent bytes are not its own, so that bound is not asked (its reply has
+ * no connection to go to anyway).  The idle close checks the peer too before shutdown(2).
+ *
  * Within one batch a connection gets at most one FetchEvents: a consumer has one in flight at a time,
  * and the batch's replies live in memory together until it is answered.  And at most WH_IN_FLIGHT_MAX
  * (64) commands of one connection: a batch is what a service holds of a connection at once (it is
@@ -228,24 +239,27 @@ static void conn_release(wh_peers *ps, peer_conn *pc)
     memset(pc, 0, sizeof *pc);
 }
 
-bool wh_peer_connection_ok(wh_commands *c, const pending *p, zmq_msg_t *body)
+wh_peer_standing wh_peer_place(wh_commands *c, int fd, uint64_t route, const char *key)
 {
     wh_peers *ps = &c->peers;
-    int fd = p->n_route > 0 ? zmq_msg_get(body, ZMQ_SRCFD) : -1;
     peer_conn *pc = conn_slot(ps, fd);
-    uint64_t route;
     uint32_t index;
     peer_key *k;
 
     if (pc == NULL)
-        return true; /* not a TCP connection, or no memory for the table: not bounded */
-    route = route_hash(p);
-    if (pc->used && pc->route == route && strcmp(ps->keys[pc->key].key, p->public_key) == 0)
-        return !pc->refused; /* decided at its first message */
-    conn_release(ps, pc);    /* the fd's earlier connection, gone before its event was read */
-    k = key_entry(ps, p->public_key, &index);
+        return WH_PEER_SERVED; /* not a TCP connection, or no memory for the table: not bounded */
+    if (pc->used && pc->route == route && strcmp(ps->keys[pc->key].key, key) == 0)
+        return pc->refused ? WH_PEER_REFUSED : WH_PEER_SERVED; /* decided at its first message */
+    /* Another connection is placed on this fd.  If the fd still has that one's peer, this message is
+     * the stale one: its connection is gone and the fd was given to that other (ZMQ_SRCFD "might be
+     * closed already, reused even"), so it must not take the other's place.  Else the other is gone
+     * and its event not read yet: this one takes the fd. */
+    if (pc->used && pc->peer != 0 && peer_hash(fd) == pc->peer)
+        return WH_PEER_STALE;
+    conn_release(ps, pc);
+    k = key_entry(ps, key, &index);
     if (k == NULL)
-        return true;
+        return WH_PEER_SERVED;
     pc->used = true;
     pc->route = route;
     pc->peer = peer_hash(fd);
@@ -256,7 +270,14 @@ bool wh_peer_connection_ok(wh_commands *c, const pending *p, zmq_msg_t *body)
         wh_counter_add(c->connections_refused, 1);
     else
         k->open++;
-    return !pc->refused;
+    return pc->refused ? WH_PEER_REFUSED : WH_PEER_SERVED;
+}
+
+wh_peer_standing wh_peer_connection_ok(wh_commands *c, const pending *p, zmq_msg_t *body)
+{
+    if (p->n_route == 0)
+        return WH_PEER_SERVED;
+    return wh_peer_place(c, zmq_msg_get(body, ZMQ_SRCFD), route_hash(p), p->public_key);
 }
 
 void wh_peer_accepted(wh_commands *c, int fd)

@@ -1,6 +1,7 @@
 /*
  * test_bus_parts.c — the framework's small parts without sockets or a database: the batch arena,
- * message id checks, and reply envelopes (causation, correlation, typed errors, payload round trip).
+ * message id checks, and reply envelopes (causation, correlation, typed errors, payload round trip);
+ * and how a connection is placed in its key's bound when the fd ZMQ_SRCFD gives is stale.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,9 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 
 #include "bus_internal.h"
+#include "commands_internal.h"
 #include "welfare/bus/v1/stream.pb-c.h"
 
 static void arena_gives_zeroed_aligned_memory_and_resets(void **state)
@@ -224,6 +231,63 @@ static void reply_never_echoes_a_bad_id(void **state)
     free(frame);
 }
 
+/* A TCP connection to a listener on 127.0.0.1: *server is the accepted end. */
+static int tcp_pair(int listener, int *server)
+{
+    struct sockaddr_in a;
+    socklen_t n = sizeof a;
+    int client = socket(AF_INET, SOCK_STREAM, 0);
+
+    assert_int_equal(getsockname(listener, (struct sockaddr *)&a, &n), 0);
+    assert_int_equal(connect(client, (struct sockaddr *)&a, sizeof a), 0);
+    *server = accept(listener, NULL, NULL);
+    assert_true(*server >= 0);
+    return client;
+}
+
+/* ZMQ_SRCFD may name an fd that was closed and given to another connection: a late message of the gone
+ * connection must not take the place of the one that has the fd now, and a new connection on a reused
+ * fd (the old one's end not read yet) must. */
+static void a_stale_fd_does_not_take_another_connections_place(void **state)
+{
+    wh_service svc;
+    wh_commands c;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int listener = socket(AF_INET, SOCK_STREAM, 0), s1, s2, c1, c2;
+    const char *key = "0123456789012345678901234567890123456789";
+
+    memset(&svc, 0, sizeof svc);
+    memset(&c, 0, sizeof c);
+    svc.max_conns_per_key = 64;
+    svc.idle_conn_s = 30;
+    c.svc = &svc;
+    c.connections_refused = wh_metrics_counter("wh_test_connections_refused_total", NULL, "test");
+    assert_int_equal(bind(listener, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(listener, 4), 0);
+    c1 = tcp_pair(listener, &s1);
+    c2 = tcp_pair(listener, &s2);
+
+    assert_int_equal(wh_peer_place(&c, s1, 1, key), WH_PEER_SERVED);
+    assert_int_equal(c.peers.keys[0].open, 1);
+    /* a message of connection 2 whose fd was s1 (gone, s1 given to connection 1): stale */
+    assert_int_equal(wh_peer_place(&c, s1, 2, key), WH_PEER_STALE);
+    assert_int_equal(c.peers.by_fd[s1].route, 1);
+    assert_int_equal(wh_peer_place(&c, s1, 1, key), WH_PEER_SERVED);
+    assert_int_equal(c.peers.keys[0].open, 1);
+    /* connection 1 gone, its fd given to another connection (dup2: s1 is now s2's peer), whose first
+     * message comes before the monitor's gone event: it takes the fd, the count unchanged */
+    assert_int_equal(dup2(s2, s1), s1);
+    assert_int_equal(wh_peer_place(&c, s1, 3, key), WH_PEER_SERVED);
+    assert_int_equal(c.peers.by_fd[s1].route, 3);
+    assert_int_equal(c.peers.keys[0].open, 1);
+    wh_peers_free(&c.peers);
+    close(c1);
+    close(c2);
+    close(s1);
+    close(s2);
+    close(listener);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +298,7 @@ int main(void)
         cmocka_unit_test(envelope_fields_are_checked),
         cmocka_unit_test(envelope_time_is_bounded),
         cmocka_unit_test(reply_never_echoes_a_bad_id),
+        cmocka_unit_test(a_stale_fd_does_not_take_another_connections_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
