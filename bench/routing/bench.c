@@ -8,7 +8,8 @@
  *                                              like-for-like with DIR/reference.csv's DIMACS best-known
  *                                              costs (each leg truncated to one decimal); SET is "one"
  *                                              (default: <class>_10_2 of each class), "all", or a
- *                                              comma-separated list of instance names.
+ *                                              comma-separated list of instance names, solved in the
+ *                                              order listed (instance_set.c).
  *   routing-bench homecare TIME_MS PATIENTS SEEDS
  *                                              the generated home-care days (homecare.c) with
  *                                              synchronized and sequential double visits and soft
@@ -36,6 +37,7 @@
 #include <unistd.h>
 
 #include "homecare.h"
+#include "instance_set.h"
 #include "scale.h"
 
 #define MAX_INST 128
@@ -224,38 +226,41 @@ static void print_tables(const inst_t *in, int n, double ms)
     printf("\nchecker: %d of %d solutions feasible with every customer served\n", n - failed, n);
 }
 
-/* Keeps the instances of the set: "all", "one" (<class>_10_2 of each class) or a list "a,b,c". */
+/* Keeps the instances of the set (instance_set.c: a list in the order listed) at the front of in;
+ * -1 after saying why on stderr. */
 static int select_set(inst_t *in, int n, const char *set)
 {
-    if (!set || strcmp(set, "all") == 0)
-        return n;
-    int k = 0;
-    for (int i = 0; i < n; i++) {
-        bool keep;
-        if (strcmp(set, "one") == 0) {
-            const char *tail = strchr(in[i].name, '_');
-            keep = tail && strcmp(tail, "_10_2") == 0;
-        } else {
-            size_t len = strlen(in[i].name);
-            const char *at = strstr(set, in[i].name);
-            keep = false;
-            for (; at && !keep; at = strstr(at + 1, in[i].name))
-                keep = (at == set || at[-1] == ',') && (at[len] == ',' || at[len] == '\0');
-        }
-        if (keep)
-            in[k++] = in[i];
+    const char *names[MAX_INST];
+    int order[MAX_INST];
+    char bad[64];
+    static inst_t all[MAX_INST];
+    for (int i = 0; i < n; i++)
+        names[i] = in[i].name;
+    int k = instance_set_select(names, n, set, order, bad, sizeof(bad));
+    if (k < 0) {
+        if (k == INSTANCE_SET_EMPTY)
+            fprintf(stderr, "routing-bench: instance set \"%s\": an empty name in the list\n", set);
+        else
+            fprintf(stderr, "routing-bench: instance set \"%s\": \"%s\" %s\n", set, bad,
+                    k == INSTANCE_SET_UNKNOWN ? "is not in reference.csv" : "is listed twice");
+        return -1;
     }
+    memcpy(all, in, sizeof(inst_t) * (size_t)n);
+    for (int i = 0; i < k; i++)
+        in[i] = all[order[i]];
     return k;
 }
 
 static int bench_solomon(const char *dir, double ms, int jobs, const char *set)
 {
     static inst_t in[MAX_INST];
-    int n = select_set(in, read_reference(dir, in), set);
+    int n = read_reference(dir, in);
     if (n <= 0) {
         fprintf(stderr, "routing-bench: no instances from %s/reference.csv\n", dir);
         return 1;
     }
+    if ((n = select_set(in, n, set)) <= 0)
+        return 1;
     if (jobs > 1)
         run_parallel(dir, in, n, ms, jobs);
     else

@@ -21,7 +21,7 @@ $(BIN)/routing-solve: $(OBJ)/tools/routing-solve/main.o $(BUILD)/librouting_solv
 BINARIES += $(BIN)/routing-solve
 
 $(BIN)/routing-bench: $(OBJ)/bench/routing/bench.o $(OBJ)/bench/routing/scale.o $(OBJ)/bench/routing/homecare.o \
-		$(BUILD)/librouting_solver.a
+		$(OBJ)/bench/routing/instance_set.o $(BUILD)/librouting_solver.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(ROUTING_SOLVER_LIBS)
 
@@ -29,7 +29,8 @@ $(BIN)/routing-bench: $(OBJ)/bench/routing/bench.o $(OBJ)/bench/routing/scale.o 
 ROUTING_SOLVER_TEST_SRCS := $(sort $(wildcard tests/unit/routing_solver/test_*.c))
 define routing_solver_test
 $$(BIN)/tests/routing_solver_$(basename $(notdir $(1))): $$(OBJ)/$(basename $(1)).o \
-		$$(OBJ)/tests/unit/routing_solver/helpers.o $$(OBJ)/bench/routing/scale.o $$(BUILD)/librouting_solver.a
+		$$(OBJ)/tests/unit/routing_solver/helpers.o $$(OBJ)/bench/routing/scale.o \
+		$$(OBJ)/bench/routing/instance_set.o $$(BUILD)/librouting_solver.a
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(ROUTING_SOLVER_LIBS) -lcmocka
 UNIT_TESTS += $$(BIN)/tests/routing_solver_$(basename $(notdir $(1)))
