@@ -44,7 +44,8 @@ static int select_listed(const char *const *names, int n, const char *set, int *
     }
 }
 
-int instance_set_select(const char *const *names, int n, const char *set, int *order, char *bad, size_t badlen)
+int instance_set_select(const char *const *names, int n, const char *set, int *order, char *bad,
+                        size_t badlen)
 {
     int k = 0;
     if (set && strcmp(set, "all") != 0 && strcmp(set, "one") != 0)

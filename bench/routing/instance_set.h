@@ -13,6 +13,7 @@
  * other set is a comma-separated list of names, kept in the order listed.  Writes the chosen indices
  * into order (room for n) and returns how many, or one of the INSTANCE_SET_ codes above with the
  * offending name in bad (truncated to badlen). */
-int instance_set_select(const char *const *names, int n, const char *set, int *order, char *bad, size_t badlen);
+int instance_set_select(const char *const *names, int n, const char *set, int *order, char *bad,
+                        size_t badlen);
 
 #endif

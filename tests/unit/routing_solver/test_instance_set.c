@@ -20,8 +20,8 @@ static void listed_order_is_kept(void **state)
     (void)state;
     int order[N];
     char bad[32] = "";
-    assert_int_equal(instance_set_select(names, N, "r2_10_2,c1_10_3,r1_10_10,c1_10_2", order, bad, sizeof(bad)),
-                     4);
+    assert_int_equal(
+        instance_set_select(names, N, "r2_10_2,c1_10_3,r1_10_10,c1_10_2", order, bad, sizeof(bad)), 4);
     assert_int_equal(order[0], 5);
     assert_int_equal(order[1], 1);
     assert_int_equal(order[2], 4);
