@@ -38,6 +38,8 @@ typedef struct intake_rrn {
  * digit, and C the check digit for numbers of people born before 2020-10-01 (numbers issued since
  * have a random tail).  0, or WH_INVALID_ARGUMENT with *why (static English text) when why is set. */
 int intake_rrn_parse(const char *s, intake_rrn *out, const char **why);
+/* 'M' or 'F' from the sex digit (the 7th) of 13 digits: odd men, even women (1/2, 3/4, 5/6, 7/8, 9/0). */
+char intake_rrn_sex(const char *digits);
 
 /* --- text (text.c) ------------------------------------------------------------------------------ */
 
@@ -359,18 +361,30 @@ void intake_metrics_fuzzy_capped(size_t lookups);
 /* A referral whose address key had more live households than WH_INTAKE_ADDRESS_MAX_HOUSEHOLDS. */
 void intake_metrics_address_capped(void);
 
-/* --- the NFC rekey (store_rekey.c, migrations/0005_nfc_keys.sql) ------------------------------ */
+/* --- fills of stored keys at start, a key_migration row each ----------------------------------- */
 
+/* The NFC rekey (store_rekey.c, migrations/0005_nfc_keys.sql) by household, and the fuzzy blocks of
+ * persons stored before 0009 (store_blocks.c, migrations/0015_fuzzy_blocks.sql) by person. */
 typedef struct intake_rekey {
-    int64_t after; /* the last household done */
+    int64_t after; /* the last household (rekey) or person (blocks) done */
     bool done;
     int64_t households, persons, kept; /* of the last batch */
 } intake_rekey;
+
+/* Where a fill stands, read by `statement` (pending, after): done when not pending. */
+int intake_key_migration_state(wh_db *db, const char *statement, intake_rekey *b);
+/* Frees a string holding opened personal data, wiped first; NULL is nothing. */
+void intake_wipe_free(char *s);
 
 /* Where the rekey stands (done when not pending). */
 int intake_rekey_state(wh_db *db, intake_rekey *b);
 /* The next batch of households after b->after, in the caller's transaction; b->done after the last. */
 int intake_rekey_batch(wh_db *db, intake_rekey *b);
+/* Where the blocks' fill stands. */
+int intake_blocks_state(wh_db *db, intake_rekey *b);
+/* The next batch of persons without blocks after b->after, in the caller's transaction: b->persons
+ * given blocks, b->kept left (name not opened); b->done after the last. */
+int intake_blocks_batch(wh_db *db, intake_rekey *b);
 
 /* --- memory (memory.c) ------------------------------------------------------------------------ */
 

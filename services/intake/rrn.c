@@ -61,6 +61,11 @@ static int fail(const char **why, const char *text)
     return WH_INVALID_ARGUMENT;
 }
 
+char intake_rrn_sex(const char *digits)
+{
+    return (digits[6] - '0') % 2 ? 'M' : 'F';
+}
+
 int intake_rrn_parse(const char *s, intake_rrn *out, const char **why)
 {
     memset(out, 0, sizeof *out);

@@ -1,6 +1,7 @@
 /*
  * service.c — intake as data: its commands and who may send them, migrations, statements; at start
- * the PII key, the NFC rekey (store_rekey.c), the metrics (metrics.c) and memory (memory.c).
+ * the PII key, the NFC rekey (store_rekey.c), the fuzzy blocks of old persons (store_blocks.c), the metrics
+ * (metrics.c) and memory (memory.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -62,26 +63,49 @@ static const wh_command_batch batch_handlers[] = {
     {&welfare__intake__v1__submit_referral__descriptor, intake_handle_submit_referrals},
 };
 
-/* The NFC rekey (store_rekey.c) at start, a transaction a batch. */
-static int read_state(wh_ctx *ctx, void *arg)
+/* The fills at start, a transaction a batch: the NFC rekey (store_rekey.c) and the fuzzy blocks of
+ * persons stored before 0009 (store_blocks.c). */
+typedef struct fill {
+    int (*state)(wh_db *db, intake_rekey *b);
+    int (*batch)(wh_db *db, intake_rekey *b);
+    const char *failed;
+    intake_rekey b;
+} fill;
+
+static int fill_state(wh_ctx *ctx, void *arg)
 {
-    return intake_rekey_state(wh_ctx_db(ctx), arg);
+    fill *f = arg;
+    return f->state(wh_ctx_db(ctx), &f->b);
 }
 
-static int rekey_job(wh_ctx *ctx, void *arg)
+static int fill_batch(wh_ctx *ctx, void *arg)
 {
-    return intake_rekey_batch(wh_ctx_db(ctx), arg);
+    fill *f = arg;
+    return f->batch(wh_ctx_db(ctx), &f->b);
 }
 
-static int rekey_nfc(wh_service *svc)
+static int run_fill(wh_service *svc, fill *f)
 {
-    intake_rekey b = {0};
-    int rc = wh_service_run(svc, read_state, &b);
-    while (rc == 0 && !b.done)
-        rc = wh_service_run(svc, rekey_job, &b);
+    int rc = wh_service_run(svc, fill_state, f);
+    while (rc == 0 && !f->b.done)
+        rc = wh_service_run(svc, fill_batch, f);
     if (rc < 0)
-        wh_log_error("could not rekey matching keys to NFC text", "{s:I}", "after_household",
-                     (json_int_t)b.after);
+        wh_log_error(f->failed, "{s:I}", "after", (json_int_t)f->b.after);
+    return rc;
+}
+
+static int run_fills(wh_service *svc)
+{
+    fill fills[] = {
+        {intake_rekey_state, intake_rekey_batch, "could not rekey matching keys to NFC text", {0}},
+        {intake_blocks_state,
+         intake_blocks_batch,
+         "could not give fuzzy blocks to persons stored before them",
+         {0}},
+    };
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof fills / sizeof fills[0]; i++)
+        rc = run_fill(svc, &fills[i]);
     return rc;
 }
 
@@ -117,7 +141,7 @@ static int start(wh_service *svc)
                 "address_max_households", (json_int_t)max_households);
     if ((rc = wh_pii_init_file(path)) < 0)
         return rc;
-    if ((rc = rekey_nfc(svc)) < 0)
+    if ((rc = run_fills(svc)) < 0)
         return rc;
     intake_metrics_register();
     intake_memory_start(wh_service_loop(svc));

@@ -120,6 +120,20 @@ const wh_db_statement intake_statements[] = {
      "persons_rekeyed = persons_rekeyed + $3, persons_kept = persons_kept + $4, pending = NOT $5, "
      "done_at = CASE WHEN $5 THEN now() END WHERE name = 'nfc' "
      "RETURNING households_rekeyed, persons_rekeyed, persons_kept"},
+    /* --- the fuzzy blocks of persons stored before 0009 (store_blocks.c, migrations/0015) --- */
+    {"intake_blocks_state", "SELECT pending, after_person FROM key_migration WHERE name = 'fuzzy_blocks'"},
+    {"intake_blocks_persons",
+     "SELECT p.id, h.dong_code, p.name_sealed, h.address_sealed, p.rrn_sealed FROM person p JOIN household h "
+     "ON h.id = p.household_id WHERE p.name_block IS NULL AND p.id > $1 ORDER BY p.id LIMIT $2"},
+    {"intake_blocks_update",
+     "UPDATE person p SET name_block = u.name_block, address_block = u.address_block, "
+     "birth_year = COALESCE(p.birth_year, extract(year FROM p.birth_date)::smallint), "
+     "sex = COALESCE(p.sex, u.sex) FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) "
+     "AS u (id, name_block, address_block, sex) WHERE p.id = u.id"},
+    {"intake_blocks_progress",
+     "UPDATE key_migration SET after_person = $1, persons_rekeyed = persons_rekeyed + $2, "
+     "persons_kept = persons_kept + $3, pending = NOT $4, done_at = CASE WHEN $4 THEN now() END "
+     "WHERE name = 'fuzzy_blocks' RETURNING persons_rekeyed, persons_kept"},
     {"intake_household_merged_into", "SELECT COALESCE(merged_into, 0) FROM household WHERE id = $1"},
     {"intake_fold_household", "UPDATE household h SET risk_score = GREATEST(h.risk_score, o.risk_score), "
                               "referral_count = h.referral_count + o.referral_count, "

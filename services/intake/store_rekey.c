@@ -48,7 +48,7 @@ static int write_updates(wh_db *db, const char *stmt, key_updates *u)
     return n < 0 ? (int)n : 0;
 }
 
-static void wipe_free(char *s)
+void intake_wipe_free(char *s)
 {
     if (s) {
         memset(s, 0, strlen(s));
@@ -152,7 +152,7 @@ static int rekey_persons(wh_db *db, PGresult *h, char **addresses, intake_rekey 
             continue;
         }
         rc = rekey_person(name, PQgetvalue(r, i, 4), address, PQgetvalue(r, i, 3), key, &changed, &kept);
-        wipe_free(name);
+        intake_wipe_free(name);
         if (rc == 0 && changed) {
             add_update(&u, wh_db_i64(r, i, 0, 0), key);
             b->persons++;
@@ -210,21 +210,26 @@ int intake_rekey_batch(wh_db *db, intake_rekey *b)
     if (rc == 0)
         b->after = after;
     for (int i = 0; addresses && i < n; i++)
-        wipe_free(addresses[i]);
+        intake_wipe_free(addresses[i]);
     free(addresses);
     PQclear(h);
     return rc;
 }
 
-int intake_rekey_state(wh_db *db, intake_rekey *b)
+int intake_key_migration_state(wh_db *db, const char *statement, intake_rekey *b)
 {
     PGresult *r;
     memset(b, 0, sizeof *b);
-    int rc = wh_db_query_row(db, "intake_rekey_state", NULL, &r);
+    int rc = wh_db_query_row(db, statement, NULL, &r);
     if (rc < 0)
         return rc;
     b->done = !r || wh_db_text(r, 0, 0)[0] != 't';
     b->after = r ? wh_db_i64(r, 0, 1, 0) : 0;
     PQclear(r);
     return 0;
+}
+
+int intake_rekey_state(wh_db *db, intake_rekey *b)
+{
+    return intake_key_migration_state(db, "intake_rekey_state", b);
 }

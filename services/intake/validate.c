@@ -59,12 +59,6 @@ static int check_household(const Welfare__Intake__V1__ReferredHousehold *h, inta
     return 0;
 }
 
-/* The sex digit of a resident number: odd men, even women (1/2, 3/4, 5/6, 7/8, 9/0). */
-static char rrn_sex(const intake_rrn *r)
-{
-    return (r->digits[6] - '0') % 2 ? 'M' : 'F';
-}
-
 static int check_birth_date(const Welfare__Intake__V1__ReferredPerson *p, size_t i,
                             intake_checked_person *out, intake_error *err)
 {
@@ -88,12 +82,12 @@ static int check_approximate(const Welfare__Intake__V1__ReferredPerson *p, size_
     intake_date_parse(reported_on, &on_year, NULL, NULL); /* checked by the caller; 0 when bad */
     switch (p->sex) {
     case WELFARE__INTAKE__V1__SEX__SEX_UNSPECIFIED:
-        out->sex = out->has_rrn ? rrn_sex(&out->rrn) : 0;
+        out->sex = out->has_rrn ? intake_rrn_sex(out->rrn.digits) : 0;
         break;
     case WELFARE__INTAKE__V1__SEX__SEX_FEMALE:
     case WELFARE__INTAKE__V1__SEX__SEX_MALE:
         out->sex = p->sex == WELFARE__INTAKE__V1__SEX__SEX_FEMALE ? 'F' : 'M';
-        if (out->has_rrn && out->sex != rrn_sex(&out->rrn))
+        if (out->has_rrn && out->sex != intake_rrn_sex(out->rrn.digits))
             return fail(err, "sex does not agree with the resident registration number", "persons.%zu.sex",
                         i);
         break;

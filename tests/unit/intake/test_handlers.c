@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "db_fixture.h"
 #include "dongs.h"
 #include "dongs_fixture.h"
 #include "fake_ctx.h"
@@ -71,23 +72,13 @@ static int db_setup(void **state)
     (void)state;
     static const unsigned char key[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
                                           17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
-    if (wh_pii_init_key(key) < 0)
-        return -1;
-    size_t n_statements;
-    const wh_db_statement *statements = intake_all_statements(&n_statements); /* the roster's too */
-    int rc =
-        fake_db_setup("intake_test", intake_migrations, intake_migrations_count, statements, n_statements);
-    if (rc == 0 && intake_test_define_dongs(wh_db_conn(fake.db)) < 0)
-        return -1;
-    return rc == -2 ? -1 : 0;
+    return intake_test_db_open("intake_test", key);
 }
 
 static int db_teardown(void **state)
 {
     (void)state;
-    fake_done();
-    wh_pii_shutdown();
-    return 0;
+    return intake_test_db_close();
 }
 
 static int64_t count(const char *sql)

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "db_fixture.h"
 #include "dongs_fixture.h"
 #include "fake_ctx.h"
 #include "roster.h"
@@ -233,22 +234,13 @@ static int db_setup(void **state)
     (void)state;
     static const unsigned char key[32] = {9,  8,  7,  6,  5,  4,  3,  2,  1,  0,  11, 12, 13, 14, 15, 16,
                                           17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
-    if (wh_pii_init_key(key) < 0)
-        return -1;
-    size_t n;
-    const wh_db_statement *st = intake_all_statements(&n);
-    int rc = fake_db_setup("intake_roster_test", intake_migrations, intake_migrations_count, st, n);
-    if (rc == 0 && intake_test_define_dongs(wh_db_conn(fake.db)) < 0)
-        return -1;
-    return rc == -2 ? -1 : 0;
+    return intake_test_db_open("intake_roster_test", key);
 }
 
 static int db_teardown(void **state)
 {
     (void)state;
-    fake_done();
-    wh_pii_shutdown();
-    return 0;
+    return intake_test_db_close();
 }
 
 /* Every TargetsChanged step seen, to check the stock the events give. */

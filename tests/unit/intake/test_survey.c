@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "db_fixture.h"
 #include "dongs_fixture.h"
 #include "fake_ctx.h"
 #include "roster.h"
@@ -94,22 +95,13 @@ static int db_setup(void **state)
     (void)state;
     static const unsigned char key[32] = {2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5, 9, 0, 4, 5,
                                           2, 3, 5, 3, 6, 0, 2, 8, 7, 4, 7, 1, 3, 5, 2, 6};
-    if (wh_pii_init_key(key) < 0)
-        return -1;
-    size_t n;
-    const wh_db_statement *st = intake_all_statements(&n);
-    int rc = fake_db_setup("intake_survey_test", intake_migrations, intake_migrations_count, st, n);
-    if (rc == 0 && intake_test_define_dongs(wh_db_conn(fake.db)) < 0)
-        return -1;
-    return rc == -2 ? -1 : 0;
+    return intake_test_db_open("intake_survey_test", key);
 }
 
 static int db_teardown(void **state)
 {
     (void)state;
-    fake_done();
-    wh_pii_shutdown();
-    return 0;
+    return intake_test_db_close();
 }
 
 static int64_t count(const char *sql)
