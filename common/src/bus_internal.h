@@ -45,7 +45,8 @@
 #define WH_ROUTER_RCVHWM             128 /* commands queued per connection; a client beyond it waits */
 #define WH_PEER_UNREAD_MAX_BYTES                                                                             \
     (256 * 1024) /* unsent bytes of a connection: its commands wait (peer_bounds.c) */
-#define WH_FETCH_MAX_BYTES                 (256 * 1024) /* events per FetchEvents reply, in bytes (at least one event) */
+#define WH_FETCH_MAX_BYTES_DEFAULT                                                                           \
+    (256 * 1024) /* events per FetchEvents reply, in bytes (at least one event) */
 #define WH_RETRY_UNREAD_MS                 500 /* retry hint to a peer that does not read its replies */
 #define WH_RETRY_FETCH_MS                  50 /* retry hint for a second FetchEvents of a connection in one batch */
 #define WH_MAX_CONNECTIONS_PER_KEY_DEFAULT 64
@@ -177,7 +178,7 @@ struct wh_service {
     wh_outbox outbox;   /* events of the open transaction, written at commit */
 
     /* settings */
-    int64_t batch_max, max_frame, fetch_max, retention_days;
+    int64_t batch_max, max_frame, fetch_max, fetch_max_bytes, retention_days;
     int64_t max_conns_per_key; /* WH_MAX_CONNECTIONS_PER_KEY (peer_bounds.c) */
     int64_t idle_conn_s;       /* WH_IDLE_CONNECTION_SECONDS (peer_bounds.c) */
     int64_t liveness_ms;       /* WH_FETCH_LIVENESS_MS: an idle stream's fetch without hints */

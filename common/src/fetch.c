@@ -5,8 +5,8 @@
  * Only committed events are handed out — the batch's own transaction may hold events that have not
  * committed yet, so the read stops at the head known before the batch.  Authorization: the principal
  * must be allowed to read the stream (wh_access_may_read); a stream other than this service's is
- * NOT_FOUND.  A reply holds at most fetch_max events and WH_FETCH_MAX_BYTES (256 KiB) of them, at
- * least one: a client fetches again after the last sequence it got.
+ * NOT_FOUND.  A reply holds at most fetch_max events (WH_FETCH_MAX) and fetch_max_bytes of them
+ * (WH_FETCH_MAX_BYTES), at least one: a client fetches again after the last sequence it got.
  */
 #include <string.h>
 
@@ -39,7 +39,7 @@ int wh_fetch_handle(wh_ctx *ctx, const ProtobufCMessage *request, ProtobufCMessa
     out->head_sequence = svc->head;
     if (req->after_sequence < svc->head) {
         rc = wh_bus_read_events(svc->db, ctx->arena, svc->def->name, req->after_sequence, svc->head, max,
-                                WH_FETCH_MAX_BYTES, out);
+                                (size_t)svc->fetch_max_bytes, out);
         if (rc != 0)
             return wh_ctx_fail(ctx, rc, "", "could not read the stream");
     }
