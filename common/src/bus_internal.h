@@ -52,6 +52,9 @@
 #define WH_MAX_CONNECTIONS_PER_KEY_DEFAULT 64
 #define WH_RETRY_CONNECTIONS_MS            1000 /* retry hint to a connection beyond its key's bound */
 #define WH_IDLE_CONNECTION_DEFAULT_S       30   /* a connection that sent nothing this long is closed */
+#define WH_MAX_CONNECTIONS_DEFAULT         1024 /* connections on the command socket, all keys and none */
+#define WH_HANDSHAKE_DEFAULT_S             10 /* ZMQ_HANDSHAKE_IVL: a handshake not done by then is closed */
+#define WH_OPEN_FILES_WANTED               65536 /* RLIMIT_NOFILE raised towards (service.c) */
 #define WH_ZAP_DOMAIN_COMMANDS             "welfarehub-commands" /* the command socket's (zap.c) */
 #define WH_ZAP_DOMAIN                      "welfarehub"          /* every other CURVE server socket */
 #define WH_RETRY_IN_FLIGHT_MS              100 /* retry hint past WH_IN_FLIGHT_MAX commands of a connection (status.h) */
@@ -181,6 +184,8 @@ struct wh_service {
     int64_t batch_max, max_frame, fetch_max, fetch_max_bytes, retention_days;
     int64_t max_conns_per_key; /* WH_MAX_CONNECTIONS_PER_KEY (peer_bounds.c) */
     int64_t idle_conn_s;       /* WH_IDLE_CONNECTION_SECONDS (peer_bounds.c) */
+    int64_t max_conns;         /* WH_MAX_CONNECTIONS (connection_bound.c) */
+    int64_t handshake_s;       /* WH_HANDSHAKE_SECONDS (ZMQ_HANDSHAKE_IVL of the CURVE server sockets) */
     int64_t liveness_ms;       /* WH_FETCH_LIVENESS_MS: an idle stream's fetch without hints */
     uint64_t ticks;
     int worked; /* 2 after a batch or an applied event, counted down on each idle tick (memory) */

@@ -106,6 +106,9 @@ static void register_metrics(wh_commands *c)
                            "Connections refused: their key had WH_MAX_CONNECTIONS_PER_KEY open already");
     c->idle_closed = wh_metrics_counter("wh_bus_connections_idle_closed_total", NULL,
                                         "Connections closed: nothing sent within WH_IDLE_CONNECTION_SECONDS");
+    c->shed = wh_metrics_counter("wh_bus_connections_shed_total", NULL,
+                                 "Connections closed past WH_MAX_CONNECTIONS: the one waiting longest "
+                                 "without sending anything");
     c->dropped_unread =
         wh_metrics_counter("wh_bus_replies_dropped_total", "reason=\"not_reading\"",
                            "Replies dropped: the connection's send queue was full, or it was gone");
@@ -499,10 +502,12 @@ static void *bind_router(wh_commands *c)
     void *sock = zmq_socket(svc->zctx, ZMQ_ROUTER);
     int64_t hard = WH_HARD_FRAME_LIMIT;
     int zero = 0, one = 1, sndhwm = WH_ROUTER_SNDHWM, rcvhwm = WH_ROUTER_RCVHWM;
+    int handshake_ms = (int)svc->handshake_s * 1000;
 
     if (sock == NULL || wh_zsock_curve_server(sock, svc->secret_key, WH_ZAP_DOMAIN_COMMANDS) != 0 ||
         zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &hard, sizeof hard) != 0 ||
         zmq_setsockopt(sock, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(sock, ZMQ_HANDSHAKE_IVL, &handshake_ms, sizeof handshake_ms) != 0 ||
         zmq_setsockopt(sock, ZMQ_RCVHWM, &rcvhwm, sizeof rcvhwm) != 0 ||
         zmq_setsockopt(sock, ZMQ_SNDHWM, &sndhwm, sizeof sndhwm) != 0 ||
         zmq_setsockopt(sock, ZMQ_ROUTER_MANDATORY, &one, sizeof one) != 0 ||

@@ -48,6 +48,7 @@ typedef struct peer_conn {
     uint32_t key;         /* its entry in wh_peers.keys */
     bool used, refused;
     bool waiting; /* accepted, no message yet: closed once idle for WH_IDLE_CONNECTION_SECONDS */
+    bool shed;    /* closed by the bound on all connections (connection_bound.c), its end not seen yet */
 } peer_conn;
 typedef struct peer_key {
     char key[WH_Z85_KEY_LEN + 1];
@@ -60,6 +61,7 @@ typedef struct wh_peers {
     size_t n_fd;
     peer_key *keys;
     size_t n_keys, cap_keys;
+    int64_t shedding; /* connections shed (connection_bound.c) whose end the monitor has not told yet */
 } wh_peers;
 
 /* The stages of a batch, each timed (wh_bus_batch_stage_seconds{stage=…}): where a command's
@@ -85,7 +87,7 @@ struct wh_commands {
     wh_counter **undeclared; /* the same shape: statuses answered that the command does not declare */
     wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *rejected_text,
         *rejected_busy, *rejected_in_flight, *rejected_connections, *connections_refused, *replayed,
-        *dropped_unread, *dropped_gone, *idle_closed;
+        *dropped_unread, *dropped_gone, *idle_closed, *shed;
     wh_histogram *latency;
     wh_histogram *stage[WH_STAGE_COUNT];
     wh_gauge *batch_size;
@@ -117,6 +119,11 @@ wh_peer_standing wh_peer_place(wh_commands *c, int fd, uint64_t route, const cha
 void wh_peer_gone(wh_commands *c, int fd);
 /* A connection was accepted on fd (monitor.c): it has WH_IDLE_CONNECTION_SECONDS to send. */
 void wh_peer_accepted(wh_commands *c, int fd);
+/* Who is at the other end of fd (a hash of its address and port), 0 when fd is no connected socket. */
+uint64_t wh_peer_hash(int fd);
+/* connection_bound.c: the command socket holds `open` connections (monitor.c), one just accepted;
+ * past WH_MAX_CONNECTIONS the one that has waited longest without sending anything is closed. */
+void wh_peer_total_bound(wh_commands *c, int64_t open);
 void wh_peers_free(wh_peers *ps);
 /* monitor.c: attaches the monitor to the command socket before it binds. */
 int wh_monitor_start(wh_monitor **out, wh_commands *c, void *sock);

@@ -17,11 +17,12 @@ int wh_hints_start(wh_service *svc)
 {
     const char *bind = wh_config_str("WH_HINTS_BIND", NULL);
     const char *endpoint = bind != NULL && *bind ? bind : wh_config_hints_endpoint(svc->def->name);
-    int zero = 0, hwm = 1000;
+    int zero = 0, hwm = 1000, handshake_ms = (int)svc->handshake_s * 1000;
 
     svc->pub = zmq_socket(svc->zctx, ZMQ_PUB);
     if (svc->pub == NULL || wh_zsock_curve_server(svc->pub, svc->secret_key, WH_ZAP_DOMAIN) != 0 ||
         zmq_setsockopt(svc->pub, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(svc->pub, ZMQ_HANDSHAKE_IVL, &handshake_ms, sizeof handshake_ms) != 0 ||
         zmq_setsockopt(svc->pub, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0 || zmq_bind(svc->pub, endpoint) != 0) {
         wh_log_error("cannot bind the hint socket", "{s:s, s:s}", "endpoint", endpoint, "error",
                      zmq_strerror(zmq_errno()));

@@ -6,7 +6,11 @@
  * is atomic: the last heartbeat (monotonic ms), the ready flag and the metrics.  Routes are fixed
  * before start.  Only GET (and HEAD, which libmicrohttpd answers without the body) is served: another
  * method on a known path gets 405, an unknown path 404.  Connections time out after 10 s and are
- * limited in number, so a slow or hostile client cannot tie the endpoint up.
+ * limited in number, so a slow or hostile client cannot tie the endpoint up.  The thread waits with
+ * epoll (MHD_USE_AUTO: poll where there is no epoll), never select: a service holding more than
+ * FD_SETSIZE (1,024) descriptors — bus connections, up to WH_MAX_CONNECTIONS — gets its HTTP
+ * connections on descriptors above it, which select cannot watch and libmicrohttpd then closes at once
+ * (tests/hostile/half_open.py: /metrics with 1,200 connections open).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -276,7 +280,7 @@ int wh_http_start(wh_http *http)
     if (rc != 0)
         return rc;
     http->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | (ipv6 ? MHD_USE_IPv6 : 0), (uint16_t)http->port,
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG | (ipv6 ? MHD_USE_IPv6 : 0), (uint16_t)http->port,
         NULL, NULL, on_request, http, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT, MHD_OPTION_END);

@@ -13,7 +13,9 @@
  *     handshake_failed, no principal nor key: there was none).  A key the allow-list refuses is the ZAP
  *     handler's (zap.c: handshake_denied), not counted again here;
  *   - a connection accepted (ZMQ_EVENT_ACCEPTED, with its fd): it has WH_IDLE_CONNECTION_SECONDS to
- *     send its first command, else it is closed (peer_bounds.c: wh_peers_tick);
+ *     send its first command, else it is closed (peer_bounds.c: wh_peers_tick); past
+ *     WH_MAX_CONNECTIONS open, the one that has waited longest without sending is closed
+ *     (connection_bound.c);
  *   - connections open (accepted minus gone): wh_bus_connections.
  */
 #include <stdio.h>
@@ -44,7 +46,8 @@ static void on_event(wh_monitor *m, uint16_t event, uint32_t value)
     switch (event) {
     case ZMQ_EVENT_ACCEPTED:
         wh_gauge_set(m->open, (double)++m->connections);
-        wh_peer_accepted(m->commands, (int)value); /* closed if it sends nothing (peer_bounds.c) */
+        wh_peer_accepted(m->commands, (int)value);        /* closed if it sends nothing (peer_bounds.c) */
+        wh_peer_total_bound(m->commands, m->connections); /* WH_MAX_CONNECTIONS (connection_bound.c) */
         break;
     case ZMQ_EVENT_DISCONNECTED:
         if (m->connections > 0)

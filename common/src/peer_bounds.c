@@ -124,7 +124,7 @@ static uint64_t route_hash(const pending *p)
 
 /* Who is at the other end of fd (address and port), to tell a connection from one that got its fd
  * since: 0 when fd is no connected socket. */
-static uint64_t peer_hash(int fd)
+uint64_t wh_peer_hash(int fd)
 {
     struct sockaddr_storage a;
     socklen_t n = sizeof a;
@@ -236,6 +236,8 @@ static void conn_release(wh_peers *ps, peer_conn *pc)
 {
     if (pc->used && !pc->refused && ps->keys[pc->key].open > 0)
         ps->keys[pc->key].open--;
+    if (pc->shed && ps->shedding > 0)
+        ps->shedding--;
     memset(pc, 0, sizeof *pc);
 }
 
@@ -254,7 +256,7 @@ wh_peer_standing wh_peer_place(wh_commands *c, int fd, uint64_t route, const cha
      * the stale one: its connection is gone and the fd was given to that other (ZMQ_SRCFD "might be
      * closed already, reused even"), so it must not take the other's place.  Else the other is gone
      * and its event not read yet: this one takes the fd. */
-    if (pc->used && pc->peer != 0 && peer_hash(fd) == pc->peer)
+    if (pc->used && pc->peer != 0 && wh_peer_hash(fd) == pc->peer)
         return WH_PEER_STALE;
     conn_release(ps, pc);
     k = key_entry(ps, key, &index);
@@ -262,7 +264,7 @@ wh_peer_standing wh_peer_place(wh_commands *c, int fd, uint64_t route, const cha
         return WH_PEER_SERVED;
     pc->used = true;
     pc->route = route;
-    pc->peer = peer_hash(fd);
+    pc->peer = wh_peer_hash(fd);
     pc->key = index;
     /* its handshake held a place (zap.c); without one (held longer than the idle bound), as free */
     pc->refused = !held_take(k) && k->open >= c->svc->max_conns_per_key;
@@ -283,7 +285,7 @@ wh_peer_standing wh_peer_connection_ok(wh_commands *c, const pending *p, zmq_msg
 void wh_peer_accepted(wh_commands *c, int fd)
 {
     peer_conn *pc = conn_slot(&c->peers, fd);
-    uint64_t peer = fd >= 0 ? peer_hash(fd) : 0;
+    uint64_t peer = fd >= 0 ? wh_peer_hash(fd) : 0;
 
     if (pc == NULL || (pc->used && pc->peer != 0 && pc->peer == peer))
         return; /* its first message was read before this event: placed already */
@@ -312,7 +314,7 @@ void wh_peers_tick(wh_commands *c)
             continue;
         pc->waiting = false; /* once: its end (ZMQ_EVENT_DISCONNECTED) frees the slot */
         /* the fd is still the same connection (same peer), not one that got the number since */
-        if (pc->peer != 0 && peer_hash((int)fd) == pc->peer && shutdown((int)fd, SHUT_RDWR) == 0)
+        if (pc->peer != 0 && wh_peer_hash((int)fd) == pc->peer && shutdown((int)fd, SHUT_RDWR) == 0)
             closed++;
     }
     if (closed > 0) {

@@ -15,6 +15,8 @@
  *   WH_FETCH_LIVENESS_MS               an idle subscribed stream's fetch without hints (default 15000)
  *   WH_MAX_CONNECTIONS_PER_KEY         connections served at once per client key (default 64)
  *   WH_IDLE_CONNECTION_SECONDS         a connection that sent nothing this long is closed (default 30)
+ *   WH_MAX_CONNECTIONS                 connections on the command socket, every key and none (default 1024)
+ *   WH_HANDSHAKE_SECONDS               a CURVE handshake not completed this long is closed (default 10)
  *   WH_DB_START_TIMEOUT                seconds to wait for PostgreSQL at start (default 60)
  *   WH_COMMAND_RETENTION_DAYS          how long a command's reply is kept for retries (default 30)
  *   WH_HTTP_PORT, WH_HTTP_BIND         the operations endpoint
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -42,7 +45,8 @@ static int usage(const wh_service_def *def, FILE *to)
             "  WH_DB_URL, WH_DB_PASSWORD[_FILE], WH_SECRET_KEY_FILE, WH_ALLOWLIST_FILE,\n"
             "  WH_BUS_BIND, WH_HINTS_BIND, WH_<SERVICE>_BUS, WH_<SERVICE>_HINTS, WH_HTTP_PORT,\n"
             "  WH_BATCH_MAX, WH_MAX_FRAME_BYTES, WH_FETCH_MAX, WH_FETCH_MAX_BYTES, WH_FETCH_LIVENESS_MS, "
-            "WH_MAX_CONNECTIONS_PER_KEY,\n  WH_IDLE_CONNECTION_SECONDS, "
+            "WH_MAX_CONNECTIONS_PER_KEY,\n  WH_IDLE_CONNECTION_SECONDS, WH_MAX_CONNECTIONS, "
+            "WH_HANDSHAKE_SECONDS, "
             "WH_DB_START_TIMEOUT, WH_COMMAND_RETENTION_DAYS, WH_LOG_LEVEL.\n"
             "See services/%s/README.md.\n",
             def->name, def->name, def->name);
@@ -62,7 +66,9 @@ static int read_settings(wh_service *svc)
         wh_config_int("WH_MAX_CONNECTIONS_PER_KEY", WH_MAX_CONNECTIONS_PER_KEY_DEFAULT, 1, 100000,
                       &svc->max_conns_per_key) != 0 ||
         wh_config_int("WH_IDLE_CONNECTION_SECONDS", WH_IDLE_CONNECTION_DEFAULT_S, 1, 86400,
-                      &svc->idle_conn_s) != 0)
+                      &svc->idle_conn_s) != 0 ||
+        wh_config_int("WH_MAX_CONNECTIONS", WH_MAX_CONNECTIONS_DEFAULT, 16, 60000, &svc->max_conns) != 0 ||
+        wh_config_int("WH_HANDSHAKE_SECONDS", WH_HANDSHAKE_DEFAULT_S, 1, 300, &svc->handshake_s) != 0)
         return WH_INVALID_ARGUMENT;
     return 0;
 }
@@ -190,9 +196,34 @@ static int create_http(wh_service *svc)
     return port < 0 ? port /* logged by config */ : wh_http_create(&svc->http, (unsigned)port);
 }
 
+/* Every connection of the bus is a descriptor: the soft limit on open files (often 1,024) is raised
+ * to the hard one, up to WH_OPEN_FILES_WANTED, so WH_MAX_CONNECTIONS bounds the connections, not it. */
+static void raise_open_files(const wh_service *svc)
+{
+    struct rlimit r;
+
+    if (getrlimit(RLIMIT_NOFILE, &r) != 0)
+        return;
+    rlim_t want =
+        r.rlim_max == RLIM_INFINITY || r.rlim_max > WH_OPEN_FILES_WANTED ? WH_OPEN_FILES_WANTED : r.rlim_max;
+    if (r.rlim_cur != RLIM_INFINITY && r.rlim_cur < want) {
+        r.rlim_cur = want;
+        setrlimit(RLIMIT_NOFILE, &r);
+    }
+    if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY &&
+        (int64_t)r.rlim_cur < svc->max_conns + 64)
+        wh_log_warn("the open-files limit is below WH_MAX_CONNECTIONS + 64: connections beyond it fail to be "
+                    "accepted",
+                    "{s:I, s:I}", "open_files", (json_int_t)r.rlim_cur, "max_connections",
+                    (json_int_t)svc->max_conns);
+}
+
 static int start(wh_service *svc)
 {
     int rc = read_settings(svc);
+
+    if (rc == 0)
+        raise_open_files(svc);
 
     if (rc == 0)
         rc = wh_retention_start(svc);

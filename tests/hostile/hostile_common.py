@@ -1,5 +1,9 @@
-"""hostile_common.py — what the measuring scripts of tests/hostile share: checks, intake's RSS, its key."""
+"""hostile_common.py — what the measuring scripts of tests/hostile share: checks, intake's RSS, its key,
+its /metrics."""
 import os
+import urllib.request
+
+import zmq
 
 failures = []
 
@@ -24,3 +28,25 @@ def server_key():
             tok = line.split()
             if tok and tok[0] == "intake":
                 return tok[2]
+
+
+def metric(name, labels=""):
+    """One sample of intake's /metrics (0 when absent)."""
+    url = "http://127.0.0.1:%s/metrics" % os.environ["WH_INTAKE_HTTP_PORT"]
+    text = urllib.request.urlopen(url, timeout=5).read().decode()
+    want = name + ("{%s}" % labels if labels else "")
+    for line in text.splitlines():
+        if line.startswith(want + " "):
+            return float(line.split()[-1])
+    return 0.0
+
+
+def operator_dealer(ctx):
+    """A DEALER of ctx with the operator's key (cli), connected to intake's command endpoint."""
+    with open(os.path.join(os.environ["WH_VAR"], "keys", "cli.key")) as f:
+        secret, public = f.read().split()[:2]
+    s = ctx.socket(zmq.DEALER)
+    s.setsockopt(zmq.LINGER, 0)
+    s.curve_secretkey, s.curve_publickey, s.curve_serverkey = secret.encode(), public.encode(), server_key().encode()
+    s.connect(os.environ["WH_INTAKE_BUS"])
+    return s

@@ -17,7 +17,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 
 import zmq
@@ -26,23 +25,12 @@ sys.path.insert(0, sys.argv[1])
 from welfare.bus.v1 import envelope_pb2, stream_pb2  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hostile_common import check, failures, rss_mib, server_key  # noqa: E402
+from hostile_common import check, failures, metric, operator_dealer, rss_mib  # noqa: E402
 
 PID, IDLE_S = int(sys.argv[2]), int(sys.argv[3])
 N = int(sys.argv[4]) if len(sys.argv) > 4 else 1500
 PER_KEY, BOUND_MIB = 64, 64
 SANITIZED = os.environ.get("SAN") == "1"
-KEYS = os.path.join(os.environ["WH_VAR"], "keys")
-
-
-def metric(name, labels=""):
-    url = "http://127.0.0.1:%s/metrics" % os.environ["WH_INTAKE_HTTP_PORT"]
-    text = urllib.request.urlopen(url, timeout=5).read().decode()
-    want = name + ("{%s}" % labels if labels else "")
-    for line in text.splitlines():
-        if line.startswith(want + " "):
-            return float(line.split()[-1])
-    return 0.0
 
 
 def audited(decision):
@@ -52,18 +40,12 @@ def audited(decision):
     return int(out.stdout.strip() or 0)
 
 
-with open(os.path.join(KEYS, "cli.key")) as f:
-    SECRET, PUBLIC = f.read().split()[:2]
 CTX = zmq.Context()  # its own: a socket limit set on Context.instance() is not applied (1,023)
 CTX.set(zmq.MAX_SOCKETS, 20000)
 
 
 def dealer():
-    s = CTX.socket(zmq.DEALER)
-    s.setsockopt(zmq.LINGER, 0)
-    s.curve_secretkey, s.curve_publickey, s.curve_serverkey = SECRET.encode(), PUBLIC.encode(), server_key().encode()
-    s.connect(os.environ["WH_INTAKE_BUS"])
-    return s
+    return operator_dealer(CTX)
 
 
 def served_at_once():

@@ -31,6 +31,13 @@ wh_service_stop intake
 WH_IDLE_CONNECTION_SECONDS=3 wh_service_start intake
 wh_service_wait_ready intake || status=1
 "$py" tests/hostile/silent_connections.py "$gen" "$(wh_service_pid intake)" 3 || status=1
+# connections that never start their handshake (tests/hostile/half_open.py): 1,400 plain TCP
+# connections on an intake restarted with WH_MAX_CONNECTIONS=1200, so it holds more than 1,024
+# descriptors (/metrics must answer), then restarted as it was
+wh_service_stop intake
+WH_MAX_CONNECTIONS=1200 wh_service_start intake
+wh_service_wait_ready intake || status=1
+"$py" tests/hostile/half_open.py "$gen" "$(wh_service_pid intake)" 1200 10 || status=1
 wh_service_stop intake
 wh_service_start intake
 wh_service_wait_ready intake || status=1
