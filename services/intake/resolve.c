@@ -111,6 +111,7 @@ void intake_resolver_free(intake_resolver *r)
     free(r->nodes);
     free(r->persons);
     free(r->candidates);
+    free(r->numbered);
     free(r->hids);
     free(r->ranks);
     memset(r, 0, sizeof *r);
@@ -264,6 +265,37 @@ static void explain_recognised(intake_resolver *r, const intake_prepared *p, int
             explain(r, (int)k, &x->result);
     }
     out->n_recognised = r->n_explained - out->first_recognised;
+}
+
+/* A referral's person with a number recognised as a stored person without one gives them the
+ * number, unless it is held already (by anyone read, or added or given by an earlier row): a later
+ * referral with the number then matches them exactly.  The scored entry is numbered from now on, so
+ * another number is never given to the same person. */
+static void give_numbers(intake_resolver *r, const intake_prepared *p, int64_t h)
+{
+    intake_keymap *numbers = &r->by_kind[INTAKE_MATCH_RRN];
+    for (size_t k = 0; k < p->n_persons; k++) {
+        const intake_person_row *person = &p->persons[k];
+        const intake_fuzzy_hit *x = recognised_in(r, k, h);
+        intake_known_fuzzy *c = x ? &r->fuzzy.v[x->cand] : NULL;
+        if (!c || !person->rrn_hash[0] || c->has_rrn || c->person_id <= 0 ||
+            intake_keymap_get(numbers, person->rrn_hash) >= 0)
+            continue;
+        if (r->n_numbered == r->cap_numbered) {
+            size_t cap = r->cap_numbered ? 2 * r->cap_numbered : 8;
+            intake_numbered *v = realloc(r->numbered, cap * sizeof *v);
+            if (!v) {
+                r->failed = true;
+                return;
+            }
+            r->numbered = v;
+            r->cap_numbered = cap;
+        }
+        r->numbered[r->n_numbered++] = (intake_numbered){c->person_id, person};
+        c->has_rrn = true;
+        if (!intake_keymap_add(numbers, r, person->rrn_hash, h))
+            r->failed = true;
+    }
 }
 
 /* True when hit x ranks before y among similar persons: higher score, then lower household id. */
@@ -437,6 +469,7 @@ int intake_resolve(intake_resolver *r, const intake_prepared *p, intake_resoluti
     size_t n_neighbours = others_of(r, &r->phone, phones, p->n_persons, h, neighbours);
 
     explain_recognised(r, p, h, out);
+    give_numbers(r, p, h);
     out->persons_added = add_persons(r, p, h, out->is_new);
     snapshot(e, &out->state);
 

@@ -89,6 +89,7 @@ typedef struct intake_known_person {
 /* A stored person the scored kind can meet (the store's read by block, opened): the blocks it is met
  * by and what the score compares, borrowed.  who.address_block is the person's address block. */
 typedef struct intake_known_fuzzy {
+    int64_t person_id; /* 0 for a person the resolver added (not stored yet) */
     int64_t household_id;
     bool has_rrn;
     const char *name_block, *address_block, *phone_hash;
@@ -123,6 +124,13 @@ typedef struct intake_resolved_household {
     const intake_prepared *creator; /* when new: the referral that created it (address, known flag) */
     int32_t fuzzy_head;             /* its scored-kind persons: a node index + 1, 0 when none */
 } intake_resolved_household;
+
+/* A stored person without a number whom a referral's person with one was recognised as: the number
+ * (and the birth date, year and sex that agree with it) is theirs from now on. */
+typedef struct intake_numbered {
+    int64_t person_id;
+    const intake_person_row *p; /* the referral's person, whose number it is */
+} intake_numbered;
 
 /* A person to store: the id_index-th person id taken (a person refused for a number held elsewhere
  * takes one too, as the row-by-row INSERT … ON CONFLICT did), their household, their row. */
@@ -162,6 +170,7 @@ typedef struct intake_resolution {
 /* A scored pair of one referral's person and a met person (resolve_fuzzy.c). */
 typedef struct intake_fuzzy_hit {
     size_t person;
+    size_t cand; /* the scored person's index in intake_fuzzy_index.v */
     int64_t household_id;
     intake_fuzzy_result result;
 } intake_fuzzy_hit;
@@ -220,6 +229,8 @@ typedef struct intake_resolver {
     size_t n_persons, cap_persons;
     intake_candidate *candidates;
     size_t n_candidates, cap_candidates;
+    intake_numbered *numbered; /* stored persons given a number by the rows so far */
+    size_t n_numbered, cap_numbered;
     int64_t *hids; /* per-referral scratch: matched households and their best rank */
     int *ranks;
     size_t n_hids, cap_hids;

@@ -100,8 +100,8 @@ static int add_hit(intake_fuzzy_index *x, size_t person, size_t cand, const inta
         x->hits = v;
         x->cap_hits = cap;
     }
-    x->hits[x->n_hits++] =
-        (intake_fuzzy_hit){.person = person, .household_id = x->v[cand].household_id, .result = *res};
+    x->hits[x->n_hits++] = (intake_fuzzy_hit){
+        .person = person, .cand = cand, .household_id = x->v[cand].household_id, .result = *res};
     return 0;
 }
 

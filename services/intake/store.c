@@ -120,6 +120,13 @@ const wh_db_statement intake_statements[] = {
      "persons_rekeyed = persons_rekeyed + $3, persons_kept = persons_kept + $4, pending = NOT $5, "
      "done_at = CASE WHEN $5 THEN now() END WHERE name = 'nfc' "
      "RETURNING households_rekeyed, persons_rekeyed, persons_kept"},
+    /* Stored persons without a number given the number of a referral's person recognised as them
+     * (store_numbers.c): the birth date, year and sex agree with it (validate.c). */
+    {"intake_give_numbers",
+     "UPDATE person p SET rrn_hash = u.rrn_hash, rrn_sealed = u.rrn_sealed, birth_date = u.birth_date, "
+     "birth_year = u.birth_year, sex = COALESCE(u.sex, p.sex) FROM unnest($1::bigint[], $2::text[], "
+     "$3::text[], $4::date[], $5::smallint[], $6::text[]) AS u (id, rrn_hash, rrn_sealed, birth_date, "
+     "birth_year, sex) WHERE p.id = u.id AND p.rrn_hash IS NULL"},
     /* --- the fuzzy blocks of persons stored before 0009 (store_blocks.c, migrations/0015) --- */
     {"intake_blocks_state", "SELECT pending, after_person FROM key_migration WHERE name = 'fuzzy_blocks'"},
     {"intake_blocks_persons",

@@ -25,6 +25,7 @@
 #include "intake.h"
 #include "resolve.h"
 #include "store_fuzzy.h"
+#include "store_numbers.h"
 #include "store_table.h"
 #include "wh/sqlarray.h"
 
@@ -542,6 +543,8 @@ static int write_all(wh_db *db, const intake_resolver *s, const ids *t, intake_b
         rc = update_households(db, s);
     if (rc == 0)
         rc = intake_table_write(db, &persons, b->write);
+    if (rc == 0)
+        rc = intake_store_give_numbers(db, s);
     if (rc == 0)
         rc = intake_table_write(db, &referrals, b->write);
     if (rc == 0)

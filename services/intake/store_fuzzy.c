@@ -95,6 +95,7 @@ static bool known_person(intake_fuzzy_read *out, int i, intake_known_fuzzy *c)
         *phone = NULL; /* scored without the phone */
     const char *birth = PQgetvalue(r, i, 4), *sex = PQgetvalue(r, i, 6);
     *c = (intake_known_fuzzy){
+        .person_id = wh_db_i64(r, i, 0, 0),
         .household_id = wh_db_i64(r, i, 1, 0),
         .has_rrn = PQgetvalue(r, i, 2)[0] == 't',
         .name_block = text_or_null(r, i, 9),

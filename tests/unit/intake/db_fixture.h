@@ -1,7 +1,7 @@
 /*
  * db_fixture.h — the database of intake's store tests: the PII key, a schema of WH_TEST_DB_URL
  * migrated with every statement (the roster's too) and the dongs of dongs_fixture.h, on fake_ctx.h's
- * fake.db.
+ * fake.db; one-value queries for the checks.  Include after cmocka.h.
  */
 #ifndef INTAKE_DB_FIXTURE_H
 #define INTAKE_DB_FIXTURE_H
@@ -24,6 +24,24 @@ static inline int intake_test_db_open(const char *schema, const unsigned char ke
     if (rc == 0 && intake_test_define_dongs(wh_db_conn(fake.db)) < 0)
         return -1;
     return rc == -2 ? -1 : 0;
+}
+
+/* The one value of a one-row query, malloc'd. */
+static inline char *intake_test_text(const char *q)
+{
+    PGresult *r = PQexec(wh_db_conn(fake.db), q);
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    assert_int_equal(PQntuples(r), 1);
+    char *v = strdup(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return v;
+}
+
+static inline void intake_test_expect_text(const char *q, const char *want)
+{
+    char *v = intake_test_text(q);
+    assert_string_equal(v, want);
+    free(v);
 }
 
 static inline int intake_test_db_close(void)

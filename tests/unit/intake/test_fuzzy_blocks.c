@@ -49,23 +49,6 @@ static void sql(const char *q)
     assert_int_equal(wh_db_exec_sql(fake.db, q), 0);
 }
 
-static char *text(const char *q)
-{
-    PGresult *r = PQexec(wh_db_conn(fake.db), q);
-    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-    assert_int_equal(PQntuples(r), 1);
-    char *v = strdup(PQgetvalue(r, 0, 0));
-    PQclear(r);
-    return v;
-}
-
-static void expect_text(const char *q, const char *want)
-{
-    char *v = text(q);
-    assert_string_equal(v, want);
-    free(v);
-}
-
 /* A one-person referral of NAME born BIRTH at address; rrn NULL for a neighbour's report. */
 static const Welfare__Intake__V1__SubmitReferralReply *submit(const char *address, const char *rrn)
 {
@@ -127,8 +110,8 @@ static void old_person_is_matchable_after_the_fill(void **state)
         skip();
     const Welfare__Intake__V1__SubmitReferralReply *a = submit("수영로 12", "550315-2234564");
     int64_t household = a->household_id;
-    char *name_block = text("SELECT name_block FROM person"),
-         *address_block = text("SELECT address_block FROM person");
+    char *name_block = intake_test_text("SELECT name_block FROM person"),
+         *address_block = intake_test_text("SELECT address_block FROM person");
     /* as a database from before 0009 holds the person, and 0015 found it */
     sql("UPDATE person SET name_block = NULL, address_block = NULL, birth_year = NULL, sex = NULL; "
         "UPDATE key_migration SET pending = true WHERE name = 'fuzzy_blocks'");
@@ -137,22 +120,23 @@ static void old_person_is_matchable_after_the_fill(void **state)
     intake_rekey b;
     fill(&b);
     assert_int_equal(met_by_name_block(), 1);
-    char *after_name = text("SELECT name_block FROM person"),
-         *after_address = text("SELECT address_block FROM person");
+    char *after_name = intake_test_text("SELECT name_block FROM person"),
+         *after_address = intake_test_text("SELECT address_block FROM person");
     assert_string_equal(after_name, name_block); /* what the referral computed when it stored them */
     assert_string_equal(after_address, address_block);
-    expect_text("SELECT birth_year || sex FROM person", "1955F");
-    expect_text("SELECT persons_rekeyed || '/' || persons_kept || '/' || pending FROM key_migration "
-                "WHERE name = 'fuzzy_blocks'",
-                "1/0/false");
+    intake_test_expect_text("SELECT birth_year || sex FROM person", "1955F");
+    intake_test_expect_text(
+        "SELECT persons_rekeyed || '/' || persons_kept || '/' || pending FROM key_migration "
+        "WHERE name = 'fuzzy_blocks'",
+        "1/0/false");
     fill(&b); /* done: nothing again */
-    expect_text("SELECT persons_rekeyed FROM key_migration WHERE name = 'fuzzy_blocks'", "1");
+    intake_test_expect_text("SELECT persons_rekeyed FROM key_migration WHERE name = 'fuzzy_blocks'", "1");
 
     const Welfare__Intake__V1__SubmitReferralReply *n = submit("수영로 12번지", NULL);
     assert_int_equal(n->household_id, household);
     assert_false(n->is_new);
     assert_int_equal(n->persons_added, 0);
-    expect_text("SELECT count(*) FROM household", "1");
+    intake_test_expect_text("SELECT count(*) FROM household", "1");
     assert_string_equal(fake_event(1), "welfare.intake.v1.HouseholdIdentified");
     const Welfare__Intake__V1__HouseholdIdentified *hi = (const void *)fake.events[1];
     assert_int_equal(hi->n_recognised, 1); /* by the score, not a key */
