@@ -350,10 +350,26 @@ int case_apply_household_identified(wh_ctx *ctx, const ProtobufCMessage *event);
 /* intake's HouseholdsMerged / HouseholdsUnmerged (apply_merge.c). */
 int case_apply_households_merged(wh_ctx *ctx, const ProtobufCMessage *event);
 int case_apply_households_unmerged(wh_ctx *ctx, const ProtobufCMessage *event);
+/* store_merge.c (its statements join the others at start): */
+extern const wh_db_statement case_merge_statements[];
+extern const size_t case_merge_statements_count;
 /* The merged household out of the outreach queues (merged_into) and the kept one's risk; undone. */
 int case_store_merge(wh_db *db, int64_t household_id, int64_t merged_household_id, int risk_score);
 int case_store_unmerge(wh_db *db, int64_t household_id, int64_t restored_household_id, int risk_score,
                        int restored_risk_score);
+/* The merge recorded once: 1 the first time, 0 for a replay, or a status. */
+int case_store_merge_record(wh_db *db, int64_t merge_id, int64_t household_id, int64_t merged_household_id);
+/* What the merge did with the merged household's open case: moved, or folded (closed as merged). */
+int case_store_merge_note(wh_db *db, int64_t merge_id, int64_t case_id, bool folded);
+/* The merge undone once: 1 with its case (0 when none) and whether it was folded, 0 when it was
+ * undone already or never seen, or a status. */
+int case_store_merge_undo(wh_db *db, int64_t merge_id, int64_t *case_id, bool *folded);
+/* The household's open case, 0 when none. */
+int case_store_open_case(wh_db *db, int64_t household_id, int64_t *case_id);
+/* An open case given to household_id, unless that one has an open case already (*moved false). */
+int case_store_move(wh_db *db, int64_t case_id, int64_t household_id, bool *moved);
+/* A case closed as merged open again, unless its household has an open case (*reopened false). */
+int case_store_reopen(wh_db *db, int64_t case_id, bool *reopened);
 /* The same for a fetched run of HouseholdIdentified (apply_intake_batch.c). */
 int case_apply_households_identified(wh_ctx *const *ctx, const ProtobufCMessage *const *events, size_t n);
 int case_apply_dong_defined(wh_ctx *ctx, const ProtobufCMessage *event);

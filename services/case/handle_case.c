@@ -138,7 +138,8 @@ int case_handle_close_case(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMe
     bool escalated = false;
     if (m->reason <= WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_UNSPECIFIED ||
         m->reason > WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_UNREACHABLE)
-        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "reason", "reason is required");
+        return wh_ctx_fail(ctx, WH_INVALID_ARGUMENT, "reason",
+                           "reason is required: GOALS_MET..UNREACHABLE (MERGED is intake's merges' own)");
     int rc = wh_ctx_business_date(ctx, m->closed_on, "closed_on", NULL, date);
     if (rc == 0)
         rc = case_load_open(ctx, m->case_id, date, "closed_on", &c);

@@ -115,11 +115,6 @@ const wh_db_statement case_outreach_statements[] = {
               "cases o WHERE o.household_id = h.household_id AND o.status = 'open') "
               "ORDER BY h.decision_since, "
               "h.household_id LIMIT $2"},
-    /* intake's merges (apply_merge.c) */
-    {"case_merge_household", "UPDATE household SET merged_into = $1 WHERE household_id = $2"},
-    {"case_unmerge_household",
-     "UPDATE household SET merged_into = NULL, risk_score = $3 WHERE household_id = $2 AND merged_into = $1"},
-    {"case_household_risk", "UPDATE household SET risk_score = $2 WHERE household_id = $1"},
     {"case_case_escalated",
      "SELECT h.escalated_on IS NOT NULL FROM cases c JOIN household h ON h.household_id = c.household_id "
      "WHERE c.id = $1"},
@@ -416,32 +411,4 @@ int case_store_list_rereferrals(wh_ctx *ctx, const char *hub, int limit, Welfare
 {
     return list_for_hub(ctx, "case_list_rereferrals", hub, limit, &welfare__case__v1__re_referral__descriptor,
                         fill_rereferral, (void ***)out, n);
-}
-
-static int exec_pair(wh_db *db, const char *stmt, int64_t a, int64_t b)
-{
-    wh_params p;
-    wh_params_reset(&p);
-    wh_params_i64(&p, a);
-    wh_params_i64(&p, b);
-    int64_t rc = wh_db_exec(db, stmt, &p);
-    return rc < 0 ? (int)rc : 0;
-}
-
-int case_store_merge(wh_db *db, int64_t household_id, int64_t merged_household_id, int risk_score)
-{
-    int rc = exec_pair(db, "case_merge_household", household_id, merged_household_id);
-    return rc < 0 ? rc : exec_pair(db, "case_household_risk", household_id, risk_score);
-}
-
-int case_store_unmerge(wh_db *db, int64_t household_id, int64_t restored_household_id, int risk_score,
-                       int restored_risk_score)
-{
-    wh_params p;
-    wh_params_reset(&p);
-    wh_params_i64(&p, household_id);
-    wh_params_i64(&p, restored_household_id);
-    wh_params_i64(&p, restored_risk_score);
-    int64_t rc = wh_db_exec(db, "case_unmerge_household", &p);
-    return rc < 0 ? (int)rc : exec_pair(db, "case_household_risk", household_id, risk_score);
 }

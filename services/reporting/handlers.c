@@ -150,7 +150,11 @@ static int apply_households_merged(wh_ctx *ctx, const ProtobufCMessage *m)
     if (e->merged_dong_code && e->merged_dong_code[0] && !reporting_dong_code_valid(e->merged_dong_code))
         return reject(ctx, m, "merged_dong_code");
     reporting_fact f;
-    return apply_merge_fact(ctx, m, reporting_store_merge(wh_ctx_db(ctx), e, &f), &f, -1);
+    int hit = reporting_store_merge(wh_ctx_db(ctx), e, &f); /* reads the stages before the funnel's */
+    int rc = hit < 0 ? hit
+                     : reporting_store_merge_funnel(wh_ctx_db(ctx), e->merge_id, e->household_id,
+                                                    e->merged_household_id);
+    return apply_merge_fact(ctx, m, rc < 0 ? rc : hit, &f, -1);
 }
 
 static int apply_households_unmerged(wh_ctx *ctx, const ProtobufCMessage *m)
@@ -159,7 +163,9 @@ static int apply_households_unmerged(wh_ctx *ctx, const ProtobufCMessage *m)
     if (e->merge_id <= 0)
         return reject(ctx, m, "merge_id");
     reporting_fact f;
-    return apply_merge_fact(ctx, m, reporting_store_unmerge(wh_ctx_db(ctx), e->merge_id, &f), &f, 1);
+    int hit = reporting_store_unmerge(wh_ctx_db(ctx), e->merge_id, &f);
+    int rc = hit < 0 ? hit : reporting_store_unmerge_funnel(wh_ctx_db(ctx), e->merge_id);
+    return apply_merge_fact(ctx, m, rc < 0 ? rc : hit, &f, 1);
 }
 
 /* A case counts from its first CaseOpened; a repeat (a replayed stream) changes nothing. */
@@ -184,6 +190,8 @@ static int apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *m)
     const Welfare__Case__V1__CaseClosed *e = (const Welfare__Case__V1__CaseClosed *)m;
     reporting_fact f;
     const char *field = NULL;
+    if (e->reason == WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_MERGED)
+        return reporting_apply_case_folded(ctx, m); /* handlers_merge.c */
     if (reporting_fact_case_closed(e, &f, &field) != 0)
         return reject(ctx, m, field);
     int closed = reporting_store_close_case(wh_ctx_db(ctx), e->case_id, &f);
@@ -325,6 +333,8 @@ const wh_subscription reporting_subscriptions[] = {
     {"intake", &welfare__intake__v1__households_unmerged__descriptor, apply_households_unmerged},
     {"case", &welfare__case__v1__case_opened__descriptor, apply_case_opened},
     {"case", &welfare__case__v1__case_closed__descriptor, apply_case_closed},
+    {"case", &welfare__case__v1__case_reopened__descriptor, reporting_apply_case_reopened},
+    {"case", &welfare__case__v1__case_moved__descriptor, reporting_apply_case_moved},
     {"case", &welfare__case__v1__linkage_completed__descriptor, apply_linkage},
     {"case", &welfare__case__v1__home_visit_recorded__descriptor, apply_home_visit},
     {"registry", &welfare__registry__v1__service_linkage_changed__descriptor, apply_service_linkage},

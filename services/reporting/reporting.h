@@ -249,6 +249,26 @@ int reporting_store_close_case(wh_db *db, int64_t case_id, reporting_fact *f);
  * an unmerge returns the one to give back (1) once, else 0.  Or a status. */
 int reporting_store_merge(wh_db *db, const Welfare__Intake__V1__HouseholdsMerged *e, reporting_fact *f);
 int reporting_store_unmerge(wh_db *db, int64_t merge_id, reporting_fact *f);
+/* The (dong_code, day) row a statement returns into f (reporting_close_case, reporting_merge,
+ * reporting_unmerge, reporting_fold_case, reporting_reopen_case): 1 when there is one, 0 when not, or
+ * a status. */
+int reporting_store_dong_day(wh_db *db, const char *statement, const wh_params *p, reporting_fact *f);
+/* The funnel follows a merge (store_merge.c, 0008_case_merges.sql): the merged household's referrals
+ * count as the kept household's, whose stages take the earlier dates; the unmerge moves them back and
+ * the stages the merge gave.  Once per merge. */
+int reporting_store_merge_funnel(wh_db *db, int64_t merge_id, int64_t household_id,
+                                 int64_t merged_household_id);
+int reporting_store_unmerge_funnel(wh_db *db, int64_t merge_id);
+/* A case folded by a merge (CaseClosed MERGED): its opening's (dong, day) into f, 1 once, else 0; a
+ * reopened one (CaseReopened) the same, given back. */
+int reporting_store_fold_case(wh_db *db, int64_t case_id, reporting_fact *f);
+int reporting_store_reopen_case(wh_db *db, int64_t case_id, reporting_fact *f);
+/* A case moved to another household (CaseMoved): the funnel's stages through it go there. */
+int reporting_store_move_case(wh_db *db, int64_t case_id, int64_t household_id);
+/* The case stream's merges (handlers_merge.c). */
+int reporting_apply_case_folded(wh_ctx *ctx, const ProtobufCMessage *m);
+int reporting_apply_case_reopened(wh_ctx *ctx, const ProtobufCMessage *m);
+int reporting_apply_case_moved(wh_ctx *ctx, const ProtobufCMessage *m);
 int reporting_store_define_dong(wh_db *db, const Welfare__Routing__V1__DongDefined *e);
 int reporting_store_register_staff(wh_db *db, const Welfare__Routing__V1__StaffRegistered *e);
 int reporting_store_deactivate_staff(wh_db *db, int64_t staff_id, const char *active_until);

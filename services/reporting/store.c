@@ -98,6 +98,11 @@
     "visited_on = LEAST(funnel_household.visited_on, EXCLUDED.visited_on), "                                 \
     "case_on = LEAST(funnel_household.case_on, EXCLUDED.case_on), "                                          \
     "linked_on = LEAST(funnel_household.linked_on, EXCLUDED.linked_on)"
+/* A stage of the kept household at an unmerge: the merged household's date the merge gave it (still
+ * there, earlier than its own) goes back to its own. */
+#define UNMERGED_STAGE(s)                                                                                    \
+    s " = CASE WHEN a." s " IS NOT NULL AND h." s " = a." s " AND (m.kept_" s " IS NULL OR m.kept_" s        \
+      " > a." s ") THEN m.kept_" s " ELSE h." s " END"
 /* Per channel over [$1, $2]: the referrals reported; the households first reported then (the
  * cohort, by the channel and dong of their first referral) and how many of them reached each stage
  * by $2.  Columns: channel, referrals, households, blind spots, visited, cases, linked. */
@@ -229,6 +234,42 @@ const wh_db_statement reporting_statements[] = {
     {"reporting_unmerge", "WITH u AS (UPDATE household_merge SET unmerged = true WHERE merge_id = $1 AND "
                           "NOT unmerged RETURNING dong_code, day) "
                           "SELECT dong_code, day::text FROM u WHERE day IS NOT NULL"},
+    /* merges in the funnel and the cases KPI (0008_case_merges.sql, store_merge.c): once per merge,
+     * fold and reopening */
+    {"reporting_merge_funnel",
+     "WITH m AS (UPDATE household_merge SET funnel_moved = true, kept_blind_on = k.blind_on, "
+     "kept_visited_on = k.visited_on, kept_case_on = k.case_on, kept_linked_on = k.linked_on "
+     "FROM (SELECT 1) one LEFT JOIN funnel_household k ON k.household_id = $2 "
+     "WHERE merge_id = $1 AND NOT funnel_moved RETURNING merge_id), "
+     "moved AS (UPDATE funnel_referral SET household_id = $2 WHERE household_id = $3 "
+     "AND EXISTS (SELECT 1 FROM m) RETURNING referral_id), "
+     "rec AS (INSERT INTO funnel_merge_referral (merge_id, referral_id) SELECT $1, referral_id FROM moved) "
+     "INSERT INTO funnel_household (household_id, blind_on, visited_on, case_on, linked_on) "
+     "SELECT $2, a.blind_on, a.visited_on, a.case_on, a.linked_on FROM funnel_household a "
+     "WHERE a.household_id = $3 AND EXISTS (SELECT 1 FROM m) "
+     "ON CONFLICT (household_id) DO UPDATE SET " FUNNEL_EARLIEST},
+    /* a stage the merge gave the kept household (the merged one's earlier date, still there) goes
+     * back to the kept household's own */
+    {"reporting_unmerge_funnel",
+     "WITH m AS (UPDATE household_merge SET funnel_moved = false WHERE merge_id = $1 AND funnel_moved "
+     "RETURNING household_id, merged_household_id, kept_blind_on, kept_visited_on, kept_case_on, "
+     "kept_linked_on), "
+     "back AS (UPDATE funnel_referral f SET household_id = m.merged_household_id FROM m, "
+     "funnel_merge_referral r WHERE r.merge_id = $1 AND f.referral_id = r.referral_id "
+     "AND f.household_id = m.household_id RETURNING f.referral_id) "
+     "UPDATE funnel_household h SET " UNMERGED_STAGE("blind_on") ", " UNMERGED_STAGE(
+         "visited_on") ", " UNMERGED_STAGE("case_on") ", " UNMERGED_STAGE("linked_on") " FROM m, "
+                                                                                       "funnel_household a "
+                                                                                       "WHERE h.household_id "
+                                                                                       "= m.household_id AND "
+                                                                                       "a.household_id = "
+                                                                                       "m.merged_household_"
+                                                                                       "id"},
+    {"reporting_fold_case", "UPDATE case_interval SET folded = true WHERE case_id = $1 AND NOT folded "
+                            "AND closed_on IS NULL RETURNING dong_code, opened_on::text"},
+    {"reporting_reopen_case", "UPDATE case_interval SET folded = false WHERE case_id = $1 AND folded "
+                              "RETURNING dong_code, opened_on::text"},
+    {"reporting_move_case", "UPDATE funnel_case SET household_id = $2 WHERE case_id = $1"},
     {"reporting_funnel_case", "INSERT INTO funnel_case (case_id, household_id) VALUES ($1, $2) "
                               "ON CONFLICT (case_id) DO NOTHING"},
     {"reporting_funnel_stage",
@@ -346,9 +387,7 @@ int reporting_store_open_case(wh_db *db, int64_t case_id, const char *dong_code,
     return rc != 0 ? rc : rows > 0;
 }
 
-/* The (dong_code, day) row a statement returns into f (reporting_close_case, reporting_merge,
- * reporting_unmerge): 1 when there is one, 0 when not, or a status. */
-static int dong_day_row(wh_db *db, const char *statement, const wh_params *p, reporting_fact *f)
+int reporting_store_dong_day(wh_db *db, const char *statement, const wh_params *p, reporting_fact *f)
 {
     PGresult *res = wh_db_query(db, statement, p);
     if (!res)
@@ -368,7 +407,7 @@ int reporting_store_close_case(wh_db *db, int64_t case_id, reporting_fact *f)
     wh_params_reset(&p);
     wh_params_i64(&p, case_id);
     wh_params_text(&p, f->day);
-    return dong_day_row(db, "reporting_close_case", &p, f);
+    return reporting_store_dong_day(db, "reporting_close_case", &p, f);
 }
 
 int reporting_store_merge(wh_db *db, const Welfare__Intake__V1__HouseholdsMerged *e, reporting_fact *f)
@@ -380,7 +419,7 @@ int reporting_store_merge(wh_db *db, const Welfare__Intake__V1__HouseholdsMerged
     wh_params_i64(&p, e->merged_household_id);
     wh_params_text(&p, e->dong_code);
     wh_params_text(&p, e->merged_dong_code && e->merged_dong_code[0] ? e->merged_dong_code : e->dong_code);
-    return dong_day_row(db, "reporting_merge", &p, f);
+    return reporting_store_dong_day(db, "reporting_merge", &p, f);
 }
 
 int reporting_store_unmerge(wh_db *db, int64_t merge_id, reporting_fact *f)
@@ -388,7 +427,7 @@ int reporting_store_unmerge(wh_db *db, int64_t merge_id, reporting_fact *f)
     wh_params p;
     wh_params_reset(&p);
     wh_params_i64(&p, merge_id);
-    return dong_day_row(db, "reporting_unmerge", &p, f);
+    return reporting_store_dong_day(db, "reporting_unmerge", &p, f);
 }
 
 int reporting_store_define_dong(wh_db *db, const Welfare__Routing__V1__DongDefined *e)

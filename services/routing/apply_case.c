@@ -1,7 +1,9 @@
 /*
  * apply_case.c — the case service's events that take visits off the plans: a closed case's pending
  * visits, and those of a household escalated as unreachable, moved or deceased, are dropped (with the
- * visits planned from that date on), so routing neither places nor counts them.
+ * visits planned from that date on), so routing neither places nor counts them; a case intake's
+ * merge moved to another household takes its open requests there (CaseMoved), so that household's
+ * escalation drops them.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -30,6 +32,14 @@ int routing_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event)
         return 0;
     event_date(ev->closed_on, "CaseClosed", date);
     return routing_store_drop_requests(wh_ctx_db(ctx), true, ev->case_id, date, "case closed");
+}
+
+int routing_apply_case_moved(wh_ctx *ctx, const ProtobufCMessage *event)
+{
+    const Welfare__Case__V1__CaseMoved *ev = (const void *)event;
+    if (ev->case_id <= 0 || ev->household_id <= 0)
+        return 0;
+    return routing_store_move_case(wh_ctx_db(ctx), ev->case_id, ev->household_id);
 }
 
 int routing_apply_household_escalated(wh_ctx *ctx, const ProtobufCMessage *event)

@@ -138,7 +138,10 @@ const wh_service_def *routing_service_def(void);
 /* Drops the pending visit requests of a case (by_case) or a household, and their visits planned on
  * or after `from`; reason says why ("case closed", "unreachable", "moved", "deceased"). */
 int routing_store_drop_requests(wh_db *db, bool by_case, int64_t id, const char *from, const char *reason);
+/* The open requests of a case moved to another household (CaseMoved) are that household's. */
+int routing_store_move_case(wh_db *db, int64_t case_id, int64_t household_id);
 int routing_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event);
+int routing_apply_case_moved(wh_ctx *ctx, const ProtobufCMessage *event);
 int routing_apply_household_escalated(wh_ctx *ctx, const ProtobufCMessage *event);
 int routing_apply_home_visit_recorded(wh_ctx *ctx, const ProtobufCMessage *event);
 

@@ -109,6 +109,9 @@ const wh_db_statement routing_statements[] = {
                           "UPDATE visit v SET status = 'dropped' FROM r WHERE v.visit_request_id = r.id AND "
                           "v.status = 'scheduled' "
                           "AND v.plan_date >= $2::date"},
+    /* a case intake's merge moved to another household (case's CaseMoved): its open requests follow */
+    {"routing_move_case", "UPDATE visit_request SET household_id = $2 WHERE case_id = $1 AND case_id <> 0 "
+                          "AND status IN ('pending', 'scheduled')"},
     {"routing_drop_household",
      "WITH r AS (UPDATE visit_request vr SET status = 'dropped', dropped_reason = $3 WHERE vr.household_id = "
      "$1 "
@@ -569,6 +572,15 @@ int routing_store_set_visit_outcome(wh_db *db, int64_t visit_id, const char *sta
     if (n < 0)
         return (int)n;
     return n == 1 ? 0 : WH_FAILED_PRECONDITION;
+}
+
+int routing_store_move_case(wh_db *db, int64_t case_id, int64_t household_id)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, case_id);
+    wh_params_i64(&p, household_id);
+    return exec(db, "routing_move_case", &p);
 }
 
 int routing_store_drop_requests(wh_db *db, bool by_case, int64_t id, const char *from, const char *reason)

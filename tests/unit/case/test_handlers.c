@@ -4,7 +4,9 @@
  * cases opened from intake's events (threshold, one open case per household), the assignment rule
  * through the store (lowest caseload, the limit, waiting cases assigned when capacity frees or staff
  * arrive, sphere-type dongs served by their hub's workers), assessments and linkages with the
- * registry's answers, visit outcomes, follow-ups with sealed notes, closing, and the queries.
+ * registry's answers, visit outcomes, follow-ups with sealed notes, closing, the queries, and
+ * intake's merges (an open case folded into the kept household's or moved to it, back on the
+ * unmerge, each once: a replayed merge or unmerge, or one never seen, changes nothing).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -267,13 +269,15 @@ static void events_below_threshold_or_broken(void **state)
 static int db_setup(void **state)
 {
     (void)state;
-    /* case's statements and outreach's, as service.c joins them */
+    /* case's statements, outreach's and the merges', as service.c joins them */
     static wh_db_statement all[256];
-    size_t n = case_statements_count + case_outreach_statements_count;
+    size_t n = case_statements_count + case_outreach_statements_count + case_merge_statements_count;
     assert_true(n <= sizeof all / sizeof all[0]);
     memcpy(all, case_statements, sizeof *all * case_statements_count);
     memcpy(all + case_statements_count, case_outreach_statements,
            sizeof *all * case_outreach_statements_count);
+    memcpy(all + case_statements_count + case_outreach_statements_count, case_merge_statements,
+           sizeof *all * case_merge_statements_count);
     int rc = fake_db_setup("casework", case_migrations, case_migrations_count, all, n);
     return rc == -2 ? -1 : 0; /* unset: the tests skip themselves */
 }
@@ -761,6 +765,100 @@ static void dong_moves_hub(void)
     dong("S1", "H2", SPHERE, 0); /* the same definition again */
 }
 
+/* --- intake's merges: an open case folded or moved, once per merge, and back ----------------- */
+
+static int64_t open_case_of(int64_t household)
+{
+    char q[128];
+    snprintf(q, sizeof q,
+             "SELECT COALESCE(max(id), 0) FROM cases WHERE household_id = %lld AND status = 'open'",
+             (long long)household);
+    PGresult *r = PQexec(wh_db_conn(fake.db), q);
+    int64_t id = wh_db_i64(r, 0, 0, -1);
+    PQclear(r);
+    return id;
+}
+
+static void merged(int64_t merge_id, int64_t keep, int64_t other, int n_events)
+{
+    Welfare__Intake__V1__HouseholdsMerged m = WELFARE__INTAKE__V1__HOUSEHOLDS_MERGED__INIT;
+    m.merge_id = merge_id;
+    m.household_id = keep;
+    m.merged_household_id = other;
+    m.dong_code = m.merged_dong_code = "H2";
+    m.risk_score = 60;
+    m.merged_on = "2026-09-01";
+    assert_int_equal(fake_event_apply(case_apply_households_merged, &m.base), 0);
+    if (n_events >= 0)
+        assert_int_equal(fake.n_events, n_events);
+}
+
+static void unmerged(int64_t merge_id, int64_t keep, int64_t other, int n_events)
+{
+    Welfare__Intake__V1__HouseholdsUnmerged u = WELFARE__INTAKE__V1__HOUSEHOLDS_UNMERGED__INIT;
+    u.merge_id = merge_id;
+    u.household_id = keep;
+    u.restored_household_id = other;
+    u.dong_code = u.restored_dong_code = "H2";
+    u.risk_score = u.restored_risk_score = 60;
+    u.unmerged_on = "2026-09-02";
+    assert_int_equal(fake_event_apply(case_apply_households_unmerged, &u.base), 0);
+    if (n_events >= 0)
+        assert_int_equal(fake.n_events, n_events);
+}
+
+static void merges(void)
+{
+    for (int64_t h = 301; h <= 304; h++) {
+        Welfare__Intake__V1__HouseholdIdentified e = WELFARE__INTAKE__V1__HOUSEHOLD_IDENTIFIED__INIT;
+        e.referral_id = h * 10;
+        e.household_id = h;
+        e.dong_code = "H2";
+        e.risk_score = h == 303 ? 10 : 60; /* 303 has no case */
+        e.identified_on = "2026-08-01";
+        assert_int_equal(fake_event_apply(case_apply_household_identified, &e.base), 0);
+    }
+    int64_t c301 = open_case_of(301), c302 = open_case_of(302), c304 = open_case_of(304);
+    assert_true(c301 > 0 && c302 > 0 && c304 > 0);
+    assert_int_equal(open_case_of(303), 0);
+
+    /* 302 into 301, both with a case: 302's is closed as merged, folded into 301's */
+    merged(1, 301, 302, -1);
+    const Welfare__Case__V1__CaseClosed *closed = event(0, "welfare.case.v1.CaseClosed");
+    assert_int_equal(closed->case_id, c302);
+    assert_int_equal(closed->reason, WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_MERGED);
+    assert_string_equal(closed->closed_on, "2026-09-01");
+    assert_int_equal(open_case_of(302), 0);
+    merged(1, 301, 302, 0); /* a replay changes nothing */
+    /* 304 into 303, which has none: the case moves */
+    merged(2, 303, 304, 1);
+    const Welfare__Case__V1__CaseMoved *moved = event(0, "welfare.case.v1.CaseMoved");
+    assert_int_equal(moved->case_id, c304);
+    assert_int_equal(moved->household_id, 303);
+    assert_int_equal(moved->from_household_id, 304);
+    assert_int_equal(moved->merge_id, 2);
+    assert_int_equal(open_case_of(303), c304);
+    merged(2, 303, 304, 0);
+
+    /* the unmerges bring both back, once */
+    unmerged(1, 301, 302, -1);
+    const Welfare__Case__V1__CaseReopened *re = event(0, "welfare.case.v1.CaseReopened");
+    assert_int_equal(re->case_id, c302);
+    assert_int_equal(re->household_id, 302);
+    assert_string_equal(re->opened_on, "2026-08-01");
+    assert_int_equal(open_case_of(302), c302);
+    unmerged(1, 301, 302, 0);
+    unmerged(2, 303, 304, 1);
+    moved = event(0, "welfare.case.v1.CaseMoved");
+    assert_int_equal(moved->household_id, 304);
+    assert_int_equal(moved->from_household_id, 303);
+    assert_int_equal(open_case_of(304), c304);
+    assert_int_equal(open_case_of(303), 0);
+    unmerged(2, 303, 304, 0);
+    unmerged(99, 301, 302, 0); /* a merge case never saw: nothing */
+    assert_int_equal(open_case_of(301), c301);
+}
+
 static void store_flow(void **state)
 {
     (void)state;
@@ -775,6 +873,7 @@ static void store_flow(void **state)
     staff_changes();
     queries();
     dong_moves_hub();
+    merges();
 }
 
 int main(void)
