@@ -217,6 +217,10 @@ void routing_route_remove(const model_t *m, sol_t *s, int task);
 double routing_sol_earliest_in(const sol_t *s, int task, double t);
 double routing_route_cost(const model_t *m, const sol_t *s, int v);
 double routing_route_cost_with(const model_t *m, int v, double travel, double service);
+/* The change of route v's cost when its travel changes by dtravel, its service by dservice and its
+ * number of tasks by dcount (the balance term; with no balance weight, dtravel). */
+double routing_route_cost_delta(const model_t *m, const sol_t *s, int v, double dtravel, double dservice,
+                                int dcount);
 double routing_sol_objective(const model_t *m, const sol_t *s);
 bool routing_job_assigned(const model_t *m, const sol_t *s, int j);
 /* Cost delta of inserting task before position pos+1 (after seq[pos]); INFINITY when infeasible. */
@@ -256,6 +260,9 @@ void routing_recreate(const model_t *m, sol_t *s, int *jobs, int njobs, rng_t *r
 int routing_construct(const model_t *m, sol_t *s, rng_t *rng);
 int routing_ruin_strings(const model_t *m, sol_t *s, rng_t *rng, int *removed, double avg_removed, int lmax);
 bool routing_local_search(const model_t *m, sol_t *s, rng_t *rng);
+/* swap_star.c: one pass of SWAP* (Vidal 2022) over neighbouring routes open to the descent; true when
+ * some exchange lowered the objective. */
+bool routing_swap_star_pass(const model_t *m, sol_t *s);
 
 /* result.c */
 int routing_result_build(const model_t *m, sol_t *s, routing_result_t **out);

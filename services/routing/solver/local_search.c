@@ -5,7 +5,9 @@
  *   swap      two tasks of two routes;
  *   2-opt*    exchange the tails of two routes (only between staff with the same end place and shift);
  *   or-opt    one task to another place in its own route (the middle segment is concatenated while
- *             scanning, O(1) per position).
+ *             scanning, O(1) per position);
+ *   SWAP*     when none of those moves is left: two tasks of neighbouring routes exchanged, each to its
+ *             best place in the other route (swap_star.c).
  * It runs on the first solution and on every new best of the annealing.  Routes holding joint parts or
  * tasks with several windows or soft windows are left to ruin-and-recreate, whose insertions handle both
  * exactly.
@@ -18,17 +20,6 @@
 static bool eligible(const sol_t *s, int v)
 {
     return s->r[v].nsync == 0 && s->r[v].nmulti == 0 && s->r[v].nsoft == 0;
-}
-
-static double cost_delta(const model_t *m, const sol_t *s, int v, double dtravel, double dservice)
-{
-    const route_t *r = &s->r[v];
-    if (m->balance_weight <= 0)
-        return dtravel;
-    int n_after = r->n + (dservice > 0 ? 1 : dservice < 0 ? -1 : 0);
-    double after =
-        n_after > 0 ? routing_route_cost_with(m, v, r->dist[r->n + 1] + dtravel, r->service + dservice) : 0;
-    return after - routing_route_cost(m, s, v);
 }
 
 /* Neighbours looked at per task (the granular neighbourhood). */
@@ -62,7 +53,7 @@ static bool relocate_to(const model_t *m, sol_t *s, int a, int i, double out, in
         return false;
     seg_t sg = seg_join(seg_join(rb->fwd[j], seg_node(m, s, u), model_tt(m, p, u)), rb->bwd[j + 1],
                         model_tt(m, u, q));
-    if (!ok(sg) || out + cost_delta(m, s, b, dt, tu->service) > -GAIN_EPS)
+    if (!ok(sg) || out + routing_route_cost_delta(m, s, b, dt, tu->service, 1) > -GAIN_EPS)
         return false;
     routing_route_remove(m, s, u);
     routing_route_insert(m, s, b, j, u);
@@ -94,7 +85,7 @@ static bool try_relocate(const model_t *m, sol_t *s, int a, int i)
     seg_t rest = seg_join(ra->fwd[i - 1], ra->bwd[i + 1], model_tt(m, ra->seq[i - 1], ra->seq[i + 1]));
     if (!ok(rest))
         return false;
-    double out = cost_delta(m, s, a, removal_travel(m, ra, i), -m->tasks[u].service);
+    double out = routing_route_cost_delta(m, s, a, removal_travel(m, ra, i), -m->tasks[u].service, -1);
     for (int k = 0; k < granular(m); k++) {
         int w = m->near[(size_t)u * m->nnear + k], b = s->route_of[w];
         if (!may_take(m, s, a, b, u))
@@ -127,7 +118,9 @@ static bool swap_with(const model_t *m, sol_t *s, int a, int i, int b, int j)
     seg_t sb = seg_join(seg_join(rb->fwd[j - 1], seg_node(m, s, u), model_tt(m, pb, u)), rb->bwd[j + 1],
                         model_tt(m, u, qb));
     double ds = m->tasks[w].service - m->tasks[u].service;
-    if (!ok(sa) || !ok(sb) || cost_delta(m, s, a, dta, ds) + cost_delta(m, s, b, dtb, -ds) > -GAIN_EPS)
+    if (!ok(sa) || !ok(sb) ||
+        routing_route_cost_delta(m, s, a, dta, ds, 0) + routing_route_cost_delta(m, s, b, dtb, -ds, 0) >
+            -GAIN_EPS)
         return false;
     routing_route_remove(m, s, u);
     routing_route_remove(m, s, w);
@@ -296,6 +289,8 @@ bool routing_local_search(const model_t *m, sol_t *s, rng_t *rng)
                     i--;
                 }
         }
+        if (!moved && routing_swap_star_pass(m, s))
+            moved = any = true;
     }
     if (any)
         s->cost = routing_sol_objective(m, s);

@@ -235,6 +235,18 @@ double routing_route_cost_with(const model_t *m, int v, double travel, double se
     return travel + m->balance_weight * work * work / m->veh[v].shift_len;
 }
 
+double routing_route_cost_delta(const model_t *m, const sol_t *s, int v, double dtravel, double dservice,
+                                int dcount)
+{
+    const route_t *r = &s->r[v];
+    if (m->balance_weight <= 0)
+        return dtravel;
+    double after = r->n + dcount > 0
+                       ? routing_route_cost_with(m, v, r->dist[r->n + 1] + dtravel, r->service + dservice)
+                       : 0;
+    return after - routing_route_cost(m, s, v);
+}
+
 double routing_route_cost(const model_t *m, const sol_t *s, int v)
 {
     const route_t *r = &s->r[v];

@@ -47,6 +47,33 @@ routing_problem_t *th_random_problem(unsigned seed, int n, int nveh, double cap,
     return p;
 }
 
+void th_day_open(th_day_t *d, routing_problem_t *p)
+{
+    routing_solver_params_t prm;
+    routing_solver_params_default(&prm);
+    d->p = p;
+    assert_int_equal(routing_model_build(&d->m, p, &prm), 0);
+    assert_int_equal(routing_sol_init(&d->s, &d->m), 0);
+}
+
+void th_day_close(th_day_t *d)
+{
+    routing_sol_free(&d->s);
+    routing_model_free(&d->m);
+    routing_problem_destroy(&d->p);
+}
+
+void th_assert_plan_checked(const routing_problem_t *p, const model_t *m, sol_t *s)
+{
+    routing_result_t *res = NULL;
+    assert_int_equal(routing_result_build(m, s, &res), 0);
+    char err[256];
+    int rc = routing_solver_check(p, res, err, sizeof(err));
+    routing_result_destroy(&res);
+    if (rc)
+        fail_msg("checker: %s", err);
+}
+
 routing_result_t *th_solve_checked(const routing_problem_t *p, long iterations, unsigned long long seed)
 {
     routing_solver_params_t prm;
