@@ -263,9 +263,6 @@ bool routing_local_search(const model_t *m, sol_t *s, rng_t *rng);
 /* swap_star.c: one pass of SWAP* (Vidal 2022) over neighbouring routes open to the descent; true when
  * some exchange lowered the objective. */
 bool routing_swap_star_pass(const model_t *m, sol_t *s);
-/* eject_chain.c: the task at position i of route a into the place of a task of another route next to
- * one of its nearest tasks, and that task to a third route, when the three routes' costs fall. */
-bool routing_eject_chain(const model_t *m, sol_t *s, int a, int i);
 
 /* result.c */
 int routing_result_build(const model_t *m, sol_t *s, routing_result_t **out);

@@ -6,7 +6,6 @@
  *   2-opt*    exchange the tails of two routes (only between staff with the same end place and shift);
  *   or-opt    one task to another place in its own route (the middle segment is concatenated while
  *             scanning, O(1) per position);
- *   ejection  one task into the place of a task of another route, that one to a third (eject_chain.c);
  *   SWAP*     when none of those moves is left: two tasks of neighbouring routes exchanged, each to its
  *             best place in the other route (swap_star.c).
  * It runs on the first solution and on every new best of the annealing.  Routes holding joint parts or
@@ -268,7 +267,7 @@ static bool try_or_opt(const model_t *m, sol_t *s, int a, int i)
 static bool improve_at(const model_t *m, sol_t *s, int a, int i)
 {
     if (i >= 1 && i <= s->r[a].n) {
-        if (try_relocate(m, s, a, i) || try_swap(m, s, a, i) || routing_eject_chain(m, s, a, i))
+        if (try_relocate(m, s, a, i) || try_swap(m, s, a, i))
             return true;
         if (m->balance_weight <= 0 && try_or_opt(m, s, a, i))
             return true;
