@@ -337,7 +337,7 @@ static bool within_bounds(wh_commands *c, pending *p, zmq_msg_t *body)
                "close it and send on one of the others");
         return false;
     }
-    if (standing != WH_PEER_STALE && wh_peer_unsent_bytes(body) > WH_PEER_UNREAD_MAX_BYTES) {
+    if (standing != WH_PEER_STALE && wh_peer_unread_past_bound(body)) {
         p->retry_after_ms = WH_RETRY_UNREAD_MS;
         reject(c, p, c->rejected_busy, WH_UNAVAILABLE, "",
                "the replies already sent on this connection are not being read: read them, then resend "

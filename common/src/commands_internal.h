@@ -105,9 +105,11 @@ void wh_cmd_set_reply(wh_commands *c, pending *p, int status, const char *field,
 void wh_cmd_undeclared(wh_commands *c, const pending *p, int status, const char *field, const char *message);
 /* Sends a reply and counts it; the message is answered. */
 void wh_cmd_finish(wh_commands *c, pending *p);
-/* peer_bounds.c: bytes of the connection's socket the kernel has not sent yet (its peer is not
- * reading them), from the fd the message came in on; 0 when unknown. */
-int wh_peer_unsent_bytes(zmq_msg_t *body);
+/* peer_bounds.c: the connection's peer (the fd the message came in on) leaves more of its replies
+ * unread than WH_PEER_UNREAD_MAX_BYTES (TCP: unsent in the kernel; a Unix socket: unread, past half its
+ * send buffer if that is less); false when unknown. */
+bool wh_peer_unread_past_bound(zmq_msg_t *body);
+bool wh_fd_unread_past_bound(int fd);
 /* Where p's connection stands against its key's bound of connections (placed on its first message,
  * refused for good beyond it); STALE: the fd ZMQ_SRCFD gave is another connection's now (p's is gone),
  * so nothing of that fd is p's. */
@@ -119,7 +121,8 @@ wh_peer_standing wh_peer_place(wh_commands *c, int fd, uint64_t route, const cha
 void wh_peer_gone(wh_commands *c, int fd);
 /* A connection was accepted on fd (monitor.c): it has WH_IDLE_CONNECTION_SECONDS to send. */
 void wh_peer_accepted(wh_commands *c, int fd);
-/* Who is at the other end of fd (a hash of its address and port), 0 when fd is no connected socket. */
+/* Who is at the other end of fd and which socket it is (a hash of its peer's address and port and its
+ * inode), 0 when fd is no connected socket. */
 uint64_t wh_peer_hash(int fd);
 /* connection_bound.c: the command socket holds `open` connections (monitor.c), one just accepted;
  * past WH_MAX_CONNECTIONS the one that has waited longest without sending anything is closed. */

@@ -8,7 +8,9 @@
  * connection is taken, the kernel is asked how many bytes of that socket are still unsent
  * (SIOCOUTQNSD on the fd the message came from, ZMQ_SRCFD): libzmq moves replies from its queue to
  * the kernel as long as the kernel takes them, so a backlog there means the queue in front of it is
- * filling.  Past WH_PEER_UNREAD_MAX_BYTES the command is refused UNAVAILABLE with a retry hint (nothing
+ * filling.  (An ipc:// peer's Unix socket has no SIOCOUTQNSD: there the bytes written and not yet read
+ * by the peer, SIOCOUTQ, past half its send buffer, which is smaller than the TCP bound.)  Past
+ * WH_PEER_UNREAD_MAX_BYTES the command is refused UNAVAILABLE with a retry hint (nothing
  * stored, audited), a reply small enough to cost nothing — and when even those find the queue full,
  * the reply is dropped and counted (commands.c).  A peer that reads its replies never meets this.
  *
@@ -62,6 +64,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <zmq.h>
 
 #include "bus_internal.h"
@@ -69,13 +72,26 @@
 #include "wh/log.h"
 #include "wh/util.h"
 
-int wh_peer_unsent_bytes(zmq_msg_t *body)
+bool wh_fd_unread_past_bound(int fd)
 {
-    int fd = zmq_msg_get(body, ZMQ_SRCFD), unsent = 0;
+    int unsent = 0, sndbuf = 0;
+    socklen_t n = sizeof sndbuf;
 
-    if (fd < 0 || ioctl(fd, SIOCOUTQNSD, &unsent) != 0)
-        return 0;
-    return unsent;
+    if (fd < 0)
+        return false;
+    if (ioctl(fd, SIOCOUTQNSD, &unsent) == 0) /* TCP: in the kernel, not sent yet */
+        return unsent > WH_PEER_UNREAD_MAX_BYTES;
+    /* not TCP (SIOCOUTQNSD is TCP's): a Unix socket (ipc://), whose data waits in the peer's receive
+     * queue, charged to the sender until read (SIOCOUTQ), at most its send buffer (~208 KiB by
+     * default, below the TCP bound): past half of it, or the TCP bound if smaller */
+    if (ioctl(fd, SIOCOUTQ, &unsent) != 0 || getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &n) != 0)
+        return false;
+    return unsent > (sndbuf / 2 < WH_PEER_UNREAD_MAX_BYTES ? sndbuf / 2 : WH_PEER_UNREAD_MAX_BYTES);
+}
+
+bool wh_peer_unread_past_bound(zmq_msg_t *body)
+{
+    return wh_fd_unread_past_bound(zmq_msg_get(body, ZMQ_SRCFD));
 }
 
 static bool same_connection(const pending *a, const pending *b)
@@ -122,17 +138,23 @@ static uint64_t route_hash(const pending *p)
     return fnv1a(zmq_msg_data((zmq_msg_t *)&p->route[0]), zmq_msg_size((zmq_msg_t *)&p->route[0]));
 }
 
-/* Who is at the other end of fd (address and port), to tell a connection from one that got its fd
- * since: 0 when fd is no connected socket. */
+/* Who is at the other end of fd (address and port) and which socket fd is, to tell a connection from
+ * one that got its fd since: 0 when fd is no connected socket. */
 uint64_t wh_peer_hash(int fd)
 {
-    struct sockaddr_storage a;
-    socklen_t n = sizeof a;
+    struct {
+        struct sockaddr_storage addr;
+        ino_t socket; /* the peer address of every ipc:// (Unix) peer is the same, unnamed: the inode of
+                       * the socket itself tells one connection from the next on a reused fd */
+    } who;
+    socklen_t n = sizeof who.addr;
+    struct stat st;
 
-    memset(&a, 0, sizeof a);
-    if (getpeername(fd, (struct sockaddr *)&a, &n) != 0)
+    memset(&who, 0, sizeof who);
+    if (getpeername(fd, (struct sockaddr *)&who.addr, &n) != 0 || fstat(fd, &st) != 0)
         return 0;
-    return fnv1a(&a, n) | 1;
+    who.socket = st.st_ino;
+    return fnv1a(&who, sizeof who) | 1;
 }
 
 static uint64_t now_ms(void)

@@ -25,6 +25,13 @@ wh_dongs_define "$WH_HOSTILE_DONG:hostile suite" || { echo "FAIL: intake did not
 status=$?
 # bounded memory: consumers that never read their FetchEvents replies (tests/hostile/never_reading.py)
 "$py" tests/hostile/never_reading.py "$gen" "$(wh_service_pid intake)" || status=1
+# the same over ipc:// (a Unix socket has no SIOCOUTQNSD: the unread bound reads SIOCOUTQ), on an
+# intake restarted with its command socket on a Unix socket
+ipc="ipc://$WH_VAR/intake-commands.ipc"
+wh_service_stop intake
+WH_INTAKE_BUS_BIND="$ipc" wh_service_start intake
+wh_service_wait_ready intake || status=1
+WH_INTAKE_BUS="$ipc" "$py" tests/hostile/never_reading.py "$gen" "$(wh_service_pid intake)" || status=1
 # bounded connections: 1,500 of one key that never send (tests/hostile/silent_connections.py), on an
 # intake restarted with a short idle bound, then restarted as it was
 wh_service_stop intake

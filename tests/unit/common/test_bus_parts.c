@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -288,6 +289,93 @@ static void a_stale_fd_does_not_take_another_connections_place(void **state)
     close(listener);
 }
 
+static void peers_init(wh_service *svc, wh_commands *c, int64_t per_key, int64_t idle_s)
+{
+    memset(svc, 0, sizeof *svc);
+    memset(c, 0, sizeof *c);
+    svc->max_conns_per_key = per_key;
+    svc->idle_conn_s = idle_s;
+    c->svc = svc;
+    c->connections_refused = wh_metrics_counter("wh_test_connections_refused_total", NULL, "test");
+}
+
+/* ipc:// peers: every Unix peer's address is the same (unnamed), so the socket's own inode tells a new
+ * connection on a reused fd from a late message of the gone one, as the address and port do for TCP. */
+static void a_reused_fd_of_a_unix_peer_is_another_connection(void **state)
+{
+    wh_service svc;
+    wh_commands c;
+    int p1[2], p2[2];
+    const char *key = "0123456789012345678901234567890123456789";
+
+    peers_init(&svc, &c, 64, 30);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, p1), 0);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, p2), 0);
+    assert_int_equal(wh_peer_place(&c, p1[0], 1, key), WH_PEER_SERVED);
+    assert_int_equal(wh_peer_place(&c, p1[0], 2, key), WH_PEER_STALE); /* the same socket: a late message */
+    assert_int_equal(dup2(p2[0], p1[0]), p1[0]);                       /* the fd is another socket now */
+    assert_int_equal(wh_peer_place(&c, p1[0], 3, key), WH_PEER_SERVED);
+    assert_int_equal(c.peers.by_fd[p1[0]].route, 3);
+    assert_int_equal(c.peers.keys[0].open, 1);
+    wh_peers_free(&c.peers);
+    for (int i = 0; i < 2; i++) {
+        close(p1[i]);
+        close(p2[i]);
+    }
+}
+
+/* The unread-replies bound for an ipc:// peer, whose Unix socket has no SIOCOUTQNSD: past half the
+ * send buffer of bytes written and not read; a TCP connection with nothing unsent is within. */
+static void a_unix_peer_that_does_not_read_is_past_the_bound(void **state)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int p[2], listener = socket(AF_INET, SOCK_STREAM, 0), server, client;
+    char chunk[4096];
+
+    memset(chunk, 'r', sizeof chunk);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, p), 0);
+    assert_int_equal(fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
+    assert_int_equal(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
+    assert_false(wh_fd_unread_past_bound(p[0]));
+    while (write(p[0], chunk, sizeof chunk) > 0) /* replies the peer does not read, until it blocks */
+        ;
+    assert_true(wh_fd_unread_past_bound(p[0]));
+    while (read(p[1], chunk, sizeof chunk) > 0) /* the peer reads them all */
+        ;
+    assert_false(wh_fd_unread_past_bound(p[0]));
+    assert_int_equal(bind(listener, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(listener, 4), 0);
+    client = tcp_pair(listener, &server);
+    assert_false(wh_fd_unread_past_bound(server));
+    assert_false(wh_fd_unread_past_bound(-1));
+    close(p[0]);
+    close(p[1]);
+    close(client);
+    close(server);
+    close(listener);
+}
+
+/* A handshake's place (ZAP names no fd, TCP or ipc alike) is held until its connection sends, or
+ * WH_IDLE_CONNECTION_SECONDS + 2 s at most — 32 s by default; here 1 + 2 s. */
+static void a_held_place_is_freed_after_the_idle_bound(void **state)
+{
+    wh_service svc;
+    wh_commands c;
+    const char *key = "0123456789012345678901234567890123456789";
+    uint64_t t0 = wh_mono_ns();
+
+    peers_init(&svc, &c, 1, 1);
+    assert_true(wh_peer_handshake_ok(&c, key));  /* its place held */
+    assert_false(wh_peer_handshake_ok(&c, key)); /* the key's one place taken */
+    while (wh_mono_ns() - t0 < 2500000000ull)
+        usleep(100000);
+    assert_false(wh_peer_handshake_ok(&c, key)); /* still held at 2.5 s */
+    while (wh_mono_ns() - t0 < 3100000000ull)
+        usleep(100000);
+    assert_true(wh_peer_handshake_ok(&c, key)); /* free by 3.1 s */
+    wh_peers_free(&c.peers);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,6 +387,9 @@ int main(void)
         cmocka_unit_test(envelope_time_is_bounded),
         cmocka_unit_test(reply_never_echoes_a_bad_id),
         cmocka_unit_test(a_stale_fd_does_not_take_another_connections_place),
+        cmocka_unit_test(a_reused_fd_of_a_unix_peer_is_another_connection),
+        cmocka_unit_test(a_unix_peer_that_does_not_read_is_past_the_bound),
+        cmocka_unit_test(a_held_place_is_freed_after_the_idle_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
