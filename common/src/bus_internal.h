@@ -35,6 +35,7 @@
 #include "wh/util.h"
 
 #define WH_BATCH_MAX_DEFAULT         256
+#define WH_BATCH_MAX_BYTES_DEFAULT   (256 * 1024)       /* a batch takes no more commands past these bytes */
 #define WH_MAX_FRAME_DEFAULT         (1024 * 1024)      /* a larger command gets TOO_LARGE */
 #define WH_HARD_FRAME_LIMIT          (16 * 1024 * 1024) /* libzmq drops the peer above this */
 #define WH_FETCH_MAX_DEFAULT         500
@@ -181,7 +182,7 @@ struct wh_service {
     wh_outbox outbox;   /* events of the open transaction, written at commit */
 
     /* settings */
-    int64_t batch_max, max_frame, fetch_max, fetch_max_bytes, retention_days;
+    int64_t batch_max, batch_max_bytes, max_frame, fetch_max, fetch_max_bytes, retention_days;
     int64_t max_conns_per_key; /* WH_MAX_CONNECTIONS_PER_KEY (peer_bounds.c) */
     int64_t idle_conn_s;       /* WH_IDLE_CONNECTION_SECONDS (peer_bounds.c) */
     int64_t max_conns;         /* WH_MAX_CONNECTIONS (connection_bound.c) */

@@ -9,6 +9,7 @@
  *   WH_ALLOWLIST_FILE                  principals, their roles, keys and grants (wh/access.h)
  *   WH_BUS_BIND, WH_HINTS_BIND         where to bind (default: this service's WH_<NAME>_BUS/_HINTS)
  *   WH_BATCH_MAX                       commands per transaction (default 256)
+ *   WH_BATCH_MAX_BYTES                 and their bytes: no more join past it (default 256 KiB)
  *   WH_MAX_FRAME_BYTES                 largest command accepted (default 1 MiB; larger: TOO_LARGE)
  *   WH_FETCH_MAX                       events per FetchEvents reply (default 500)
  *   WH_FETCH_MAX_BYTES                 and their bytes at most (default 256 KiB; at least one event)
@@ -44,7 +45,8 @@ static int usage(const wh_service_def *def, FILE *to)
             "Runs the %s service until SIGINT or SIGTERM.  Configured by the environment:\n"
             "  WH_DB_URL, WH_DB_PASSWORD[_FILE], WH_SECRET_KEY_FILE, WH_ALLOWLIST_FILE,\n"
             "  WH_BUS_BIND, WH_HINTS_BIND, WH_<SERVICE>_BUS, WH_<SERVICE>_HINTS, WH_HTTP_PORT,\n"
-            "  WH_BATCH_MAX, WH_MAX_FRAME_BYTES, WH_FETCH_MAX, WH_FETCH_MAX_BYTES, WH_FETCH_LIVENESS_MS, "
+            "  WH_BATCH_MAX, WH_BATCH_MAX_BYTES, WH_MAX_FRAME_BYTES, WH_FETCH_MAX, WH_FETCH_MAX_BYTES, "
+            "WH_FETCH_LIVENESS_MS, "
             "WH_MAX_CONNECTIONS_PER_KEY,\n  WH_IDLE_CONNECTION_SECONDS, WH_MAX_CONNECTIONS, "
             "WH_HANDSHAKE_SECONDS, "
             "WH_DB_START_TIMEOUT, WH_COMMAND_RETENTION_DAYS, WH_LOG_LEVEL.\n"
@@ -56,6 +58,8 @@ static int usage(const wh_service_def *def, FILE *to)
 static int read_settings(wh_service *svc)
 {
     if (wh_config_int("WH_BATCH_MAX", WH_BATCH_MAX_DEFAULT, 1, 10000, &svc->batch_max) != 0 ||
+        wh_config_int("WH_BATCH_MAX_BYTES", WH_BATCH_MAX_BYTES_DEFAULT, 1024, WH_HARD_FRAME_LIMIT,
+                      &svc->batch_max_bytes) != 0 ||
         wh_config_int("WH_MAX_FRAME_BYTES", WH_MAX_FRAME_DEFAULT, 1024, WH_HARD_FRAME_LIMIT,
                       &svc->max_frame) != 0 ||
         wh_config_int("WH_FETCH_MAX", WH_FETCH_MAX_DEFAULT, 1, 10000, &svc->fetch_max) != 0 ||
