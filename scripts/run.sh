@@ -33,7 +33,12 @@ if ! wh_stack_start; then
 fi
 
 echo "loading the demo district (seed 42; skipped when already loaded)…"
-"$WH_BIN/welfare-demo" --seed 42 || { echo "demo load failed" >&2; exit 1; }
+"$WH_BIN/welfare-demo" --seed 42 || {
+    rc=$?
+    [ $rc -eq 3 ] && echo "the demo district is incomplete: the commands named above were refused;" \
+        "\`make run\` again resumes it" >&2 || echo "demo load failed (exit $rc)" >&2
+    exit 1
+}
 
 echo
 "$WH_BIN/welfarectl" kpi --from 2026-01-01 --to 2026-12-31

@@ -223,7 +223,9 @@ typedef struct demo_options {
     int wait_secs; /* how long to wait for the event flow to settle */
 } demo_options;
 
-/* Loads the district through the services.  0, or a negative wh_status. */
+/* Loads the district through the services.  0 when every command succeeded; a positive count of the
+ * commands that failed (each reported on stderr) when the load went through with some refused; a
+ * negative wh_status when it stopped (a service unreachable, a step that cannot go on). */
 int demo_drive(const demo_district *d, const demo_options *opt);
 
 #endif

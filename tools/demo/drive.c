@@ -232,11 +232,8 @@ int demo_drive(const demo_district *d, const demo_options *opt)
         rc = WH_INTERNAL;
     for (size_t i = 0; rc >= 0 && i < sizeof steps / sizeof steps[0]; i++)
         rc = steps[i](&run);
-    if (rc >= 0) {
+    if (rc >= 0)
         print_summary(&run);
-        if (run.errors)
-            demo_say(&run, "%d commands failed (see above)\n", run.errors);
-    }
     close_all(&run);
-    return rc < 0 ? rc : 0;
+    return rc < 0 ? rc : run.errors;
 }

@@ -8,6 +8,10 @@
  * derived from the seed.  --print shows the generated district without contacting any service.
  * Connection settings come from the environment, as for welfarectl (WH_ALLOWLIST_FILE,
  * WH_SECRET_KEY_FILE, WH_<SERVICE>_BUS).
+ *
+ * Exit status: 0 loaded (or found loaded), 1 stopped before the district was loaded (a service
+ * unreachable), 2 usage, 3 loaded but some commands were refused (each named on stderr): a script
+ * that loads the demo must not take a partial district for a whole one.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -26,7 +30,9 @@ static void usage(FILE *out)
             "  --households N  households to refer (default %d; 50 makes a tiny district for tests)\n"
             "  --force         load even when reporting shows the demo loaded already\n"
             "  --wait SECONDS  how long to wait for the event flow at each stage (default 60)\n"
-            "  --print         print the generated district and exit (no services needed)\n",
+            "  --print         print the generated district and exit (no services needed)\n"
+            "Exit status: 0 loaded, 1 stopped (a service unreachable), 2 usage, 3 loaded with some\n"
+            "commands refused (each named above).\n",
             demo_dongs_count, DEMO_DEFAULT_HOUSEHOLDS);
 }
 
@@ -108,5 +114,7 @@ int main(int argc, char **argv)
     else
         rc = demo_drive(&d, &opt);
     demo_district_free(&d);
-    return rc == 0 ? 0 : 1;
+    if (rc > 0)
+        fprintf(stderr, "welfare-demo: the district is loaded but %d commands were refused\n", rc);
+    return rc == 0 ? 0 : rc < 0 ? 1 : 3;
 }
