@@ -414,16 +414,11 @@ int case_store_raise_risk(wh_db *db, int64_t case_id, int risk_score, const case
 
 int case_store_case(wh_db *db, int64_t case_id, case_record *out)
 {
-    wh_params p;
     PGresult *r;
     memset(out, 0, sizeof *out);
-    wh_params_reset(&p);
-    wh_params_i64(&p, case_id);
-    int rc = wh_db_query_row(db, "case_case", &p, &r);
-    if (rc < 0)
+    int rc = wh_db_row_by_id(db, "case_case", case_id, &r);
+    if (rc != 0)
         return rc;
-    if (!r)
-        return WH_NOT_FOUND;
     out->id = wh_db_i64(r, 0, 0, 0);
     out->household_id = wh_db_i64(r, 0, 1, 0);
     out->staff_id = wh_db_i64(r, 0, 2, 0);

@@ -157,15 +157,10 @@ int case_store_upsert_household(wh_db *db, const Welfare__Intake__V1__HouseholdI
 
 int case_store_household(wh_db *db, int64_t household_id, case_household *out)
 {
-    wh_params p;
     PGresult *r;
-    wh_params_reset(&p);
-    wh_params_i64(&p, household_id);
-    int rc = wh_db_query_row(db, "case_household", &p, &r);
-    if (rc < 0)
+    int rc = wh_db_row_by_id(db, "case_household", household_id, &r);
+    if (rc != 0)
         return rc;
-    if (!r)
-        return WH_NOT_FOUND;
     memset(out, 0, sizeof *out);
     out->id = wh_db_i64(r, 0, 0, 0);
     out->open_case_id = wh_db_i64(r, 0, 1, 0);
@@ -236,15 +231,10 @@ int case_store_insert_home_visit(wh_db *db, const case_home_visit *v, int64_t *i
 int case_store_planned_visit(wh_db *db, int64_t visit_id, int64_t *id, int *outcome, bool *detailed,
                              int64_t *household_id, char visited_on[11])
 {
-    wh_params p;
     PGresult *r;
-    wh_params_reset(&p);
-    wh_params_i64(&p, visit_id);
-    int rc = wh_db_query_row(db, "case_planned_visit", &p, &r);
-    if (rc < 0)
+    int rc = wh_db_row_by_id(db, "case_planned_visit", visit_id, &r);
+    if (rc != 0)
         return rc;
-    if (!r)
-        return WH_NOT_FOUND;
     *id = wh_db_i64(r, 0, 0, 0);
     *outcome = (int)wh_db_i64(r, 0, 1, 0);
     *detailed = strcmp(wh_db_text(r, 0, 2), "t") == 0;

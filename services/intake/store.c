@@ -204,15 +204,10 @@ int intake_store_reporter_exists(wh_db *db, int64_t id)
 
 int intake_store_household_merged_into(wh_db *db, int64_t id, int64_t *merged_into)
 {
-    wh_params p;
     PGresult *r;
-    wh_params_reset(&p);
-    wh_params_i64(&p, id);
-    int rc = wh_db_query_row(db, "intake_household_merged_into", &p, &r);
-    if (rc < 0)
+    int rc = wh_db_row_by_id(db, "intake_household_merged_into", id, &r);
+    if (rc != 0)
         return rc;
-    if (!r)
-        return WH_NOT_FOUND;
     *merged_into = wh_db_i64(r, 0, 0, 0);
     PQclear(r);
     return 0;

@@ -121,18 +121,16 @@ int intake_store_household_members(wh_db *db, int64_t household_id, int64_t **id
     PGresult *r;
     *ids = NULL;
     *n = 0;
-    wh_params_reset(&p);
-    wh_params_i64(&p, household_id);
-    int rc = wh_db_query_row(db, "intake_roster_household", &p, &r);
-    if (rc < 0)
+    int rc = wh_db_row_by_id(db, "intake_roster_household", household_id, &r);
+    if (rc != 0)
         return rc;
-    if (!r)
-        return WH_NOT_FOUND;
     copy_dong(dong_code, wh_db_text(r, 0, 0));
     *merged_into = wh_db_i64(r, 0, 1, 0);
     PQclear(r);
     if (*merged_into)
         return WH_FAILED_PRECONDITION;
+    wh_params_reset(&p);
+    wh_params_i64(&p, household_id);
     if (!(r = wh_db_query(db, "intake_roster_members", &p)))
         return wh_db_last_status(db);
     int rows = PQntuples(r);

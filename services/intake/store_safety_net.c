@@ -110,15 +110,10 @@ int intake_store_insert_member(wh_db *db, const intake_member_row *row, int64_t 
 
 int intake_store_get_member(wh_db *db, int64_t id, intake_member *out)
 {
-    wh_params p;
     PGresult *r;
-    wh_params_reset(&p);
-    wh_params_i64(&p, id);
-    int rc = wh_db_query_row(db, "intake_sn_member", &p, &r);
-    if (rc < 0)
+    int rc = wh_db_row_by_id(db, "intake_sn_member", id, &r);
+    if (rc != 0)
         return rc;
-    if (!r)
-        return WH_NOT_FOUND;
     read_member(r, 0, out);
     PQclear(r);
     return 0;
@@ -144,15 +139,10 @@ int intake_store_upsert_watch(wh_db *db, int64_t member_id, int64_t household_id
 
 int intake_store_get_watch(wh_db *db, int64_t id, intake_watch *out)
 {
-    wh_params p;
     PGresult *r;
-    wh_params_reset(&p);
-    wh_params_i64(&p, id);
-    int rc = wh_db_query_row(db, "intake_sn_watch", &p, &r);
-    if (rc < 0)
+    int rc = wh_db_row_by_id(db, "intake_sn_watch", id, &r);
+    if (rc != 0)
         return rc;
-    if (!r)
-        return WH_NOT_FOUND;
     memset(out, 0, sizeof *out);
     out->id = wh_db_i64(r, 0, 0, 0);
     out->member_id = wh_db_i64(r, 0, 1, 0);

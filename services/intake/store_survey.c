@@ -70,15 +70,10 @@ int intake_store_insert_survey(wh_db *db, const Welfare__Intake__V1__CreateSurve
 
 int intake_store_get_survey(wh_db *db, int64_t id, intake_survey *out)
 {
-    wh_params p;
     PGresult *r;
-    wh_params_reset(&p);
-    wh_params_i64(&p, id);
-    int rc = wh_db_query_row(db, "intake_survey_get", &p, &r);
-    if (rc < 0)
+    int rc = wh_db_row_by_id(db, "intake_survey_get", id, &r);
+    if (rc != 0)
         return rc;
-    if (!r)
-        return WH_NOT_FOUND;
     out->id = wh_db_i64(r, 0, 0, 0);
     snprintf(out->start_on, sizeof out->start_on, "%s", wh_db_text(r, 0, 1));
     snprintf(out->end_on, sizeof out->end_on, "%s", wh_db_text(r, 0, 2));

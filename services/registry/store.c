@@ -161,15 +161,10 @@ int registry_store_insert_provider(wh_db *db, const Welfare__Registry__V1__Regis
 
 int registry_store_provider(wh_db *db, int64_t provider_id, bool *is_private)
 {
-    wh_params p;
     PGresult *r;
-    wh_params_reset(&p);
-    wh_params_i64(&p, provider_id);
-    int rc = wh_db_query_row(db, "registry_provider", &p, &r);
-    if (rc < 0)
+    int rc = wh_db_row_by_id(db, "registry_provider", provider_id, &r);
+    if (rc != 0)
         return rc;
-    if (!r)
-        return WH_NOT_FOUND;
     const char *v = wh_db_text(r, 0, 0);
     *is_private = v && v[0] == 't';
     PQclear(r);

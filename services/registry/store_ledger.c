@@ -129,16 +129,11 @@ int registry_store_insert_donation(wh_db *db, const Welfare__Registry__V1__Recor
 
 int registry_store_donation_facts(wh_db *db, int64_t id, registry_donation_facts *out)
 {
-    wh_params p;
     PGresult *r;
     memset(out, 0, sizeof *out);
-    wh_params_reset(&p);
-    wh_params_i64(&p, id);
-    int rc = wh_db_query_row(db, "registry_donation_facts", &p, &r);
-    if (rc < 0)
+    int rc = wh_db_row_by_id(db, "registry_donation_facts", id, &r);
+    if (rc != 0)
         return rc;
-    if (!r)
-        return WH_NOT_FOUND;
     out->pledged_krw = wh_db_i64(r, 0, 0, 0);
     out->received_krw = wh_db_i64(r, 0, 1, 0);
     out->allocated_krw = wh_db_i64(r, 0, 2, 0);
@@ -213,15 +208,10 @@ int registry_store_list_donations(wh_ctx *ctx, const Welfare__Registry__V1__List
 
 int registry_store_provider_place(wh_db *db, int64_t provider_id, char name[201], char dong_code[33])
 {
-    wh_params p;
     PGresult *r;
-    wh_params_reset(&p);
-    wh_params_i64(&p, provider_id);
-    int rc = wh_db_query_row(db, "registry_provider_place", &p, &r);
-    if (rc < 0)
+    int rc = wh_db_row_by_id(db, "registry_provider_place", provider_id, &r);
+    if (rc != 0)
         return rc;
-    if (!r)
-        return WH_NOT_FOUND;
     snprintf(name, 201, "%s", wh_db_text(r, 0, 0));
     snprintf(dong_code, 33, "%s", wh_db_text(r, 0, 1));
     PQclear(r);

@@ -540,15 +540,10 @@ int routing_store_mark_planned(wh_db *db, const char *hub, const char *date)
 
 int routing_store_visit(wh_db *db, int64_t visit_id, routing_visit_info *out)
 {
-    wh_params p;
     PGresult *r;
-    wh_params_reset(&p);
-    wh_params_i64(&p, visit_id);
-    int rc = wh_db_query_row(db, "routing_visit", &p, &r);
-    if (rc < 0)
+    int rc = wh_db_row_by_id(db, "routing_visit", visit_id, &r);
+    if (rc != 0)
         return rc;
-    if (!r)
-        return WH_NOT_FOUND;
     out->visit_request_id = wh_db_i64(r, 0, 0, 0);
     out->case_id = wh_db_i64(r, 0, 1, 0);
     copy_text(out->status, sizeof out->status, wh_db_text(r, 0, 2));

@@ -89,6 +89,11 @@ PGresult *wh_db_query(wh_db *db, const char *statement, const wh_params *params)
  * PQclear()s it) or NULL when there was no row; or a negative status as above. */
 int wh_db_query_row(wh_db *db, const char *statement, const wh_params *params, PGresult **row);
 
+/* Runs a prepared statement whose one parameter is a row's id and which returns that row: 0 with *row
+ * the result (caller PQclear()s it), WH_NOT_FOUND when there is no such row, or a negative status as
+ * above. */
+int wh_db_row_by_id(wh_db *db, const char *statement, int64_t id, PGresult **row);
+
 /* Runs a prepared statement that returns no rows needed by the caller.  Returns the number of rows
  * affected (>= 0) or a negative status as above. */
 int64_t wh_db_exec(wh_db *db, const char *statement, const wh_params *params);
