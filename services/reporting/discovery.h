@@ -4,11 +4,14 @@
  *
  * Intake emits SurveyCreated, SurveyHouseholdsListed, SurveyResultRecorded, MemberRegistered,
  * CheckInRecorded and MemberCredited; reporting keeps them as rows of ids, codes, dates and counts
- * (0005_discovery.sql) and sums them for a selection (dongs, period) on the bus (QuerySurveys,
+ * (0005_discovery.sql), with the registry's finds that credit a member (finds.c, 0009_member_finds.sql:
+ * a resource-engaging member's work), and sums them for a selection (dongs, period) on the bus (QuerySurveys,
  * QuerySafetyNet) and over HTTP (/api/surveys, /api/safety-net, /dashboard/surveys).
  *
  *   discovery_events.c    the events' checks (pure) and the figure columns as data
  *   handlers_discovery.c  applying the events
+ *   finds.c               the member a registry find credits (ResourceRegistered, DonationPledged,
+ *                         DonationReceived), applied by handlers.c and handlers_batch.c
  *   store_discovery.c     the SQL
  *   discovery.c           building the figures of a selection (shared by the bus and HTTP)
  *   query_discovery.c     QuerySurveys, QuerySafetyNet
@@ -48,6 +51,8 @@ typedef enum reporting_net_col {
     REPORTING_NET_REFERRALS,
     REPORTING_NET_CREDIT_AID,
     REPORTING_NET_CREDIT_CASE,
+    REPORTING_NET_FOUND,
+    REPORTING_NET_FOUND_KRW,
     REPORTING_NET_COLS
 } reporting_net_col;
 
@@ -83,6 +88,31 @@ int reporting_store_survey_result(wh_db *db, const Welfare__Intake__V1__SurveyRe
 int reporting_store_member(wh_db *db, const Welfare__Intake__V1__MemberRegistered *e);
 int reporting_store_check_in(wh_db *db, const Welfare__Intake__V1__CheckInRecorded *e);
 int reporting_store_credit(wh_db *db, const Welfare__Intake__V1__MemberCredited *e);
+
+/* A find of the registry's ledger credited to a safety-net member: what it records (source and the
+ * registry's id of it), the member, its business date, 1 for a find (a resource, a pledge) or 0 for
+ * a receipt, and its value in KRW. */
+typedef enum reporting_find_source {
+    REPORTING_FIND_RESOURCE = 1,
+    REPORTING_FIND_PLEDGE = 2,
+    REPORTING_FIND_RECEIPT = 3,
+} reporting_find_source;
+
+typedef struct reporting_find {
+    reporting_find_source source;
+    int64_t source_id, member_id;
+    const char *found_on;
+    int finds;
+    int64_t amount_krw;
+} reporting_find;
+
+int reporting_store_find(wh_db *db, const reporting_find *f);
+
+/* finds.c: true when m is a ResourceRegistered, DonationPledged or DonationReceived whose finder
+ * names a member (member_id > 0), with *out its find (pure; m already checked as a fact). */
+bool reporting_find_of(const ProtobufCMessage *m, reporting_find *out);
+/* Stores m's find when it credits a member; 0 (nothing to store) or a negative status. */
+int reporting_apply_find(wh_db *db, const ProtobufCMessage *m);
 
 /* The rows of a (checked) selection; NULL on failure (wh_db_last_status).  Surveys: id, name, target
  * group, start, end, then the REPORTING_SURVEY_COLS figures.  Members: id, dong, team, affiliation,

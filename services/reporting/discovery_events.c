@@ -37,6 +37,8 @@ const reporting_col_def reporting_net_cols[REPORTING_NET_COLS] = {
     [REPORTING_NET_CREDIT_AID] = {"credited_selected_for_aid", "급여 선정 기여",
                                   "Credited: selected for aid"},
     [REPORTING_NET_CREDIT_CASE] = {"credited_cases_opened", "사례관리 기여", "Credited: case opened"},
+    [REPORTING_NET_FOUND] = {"resources_found", "자원 발굴", "Resources found"},
+    [REPORTING_NET_FOUND_KRW] = {"resources_found_krw", "발굴 자원 금액", "Found resources (KRW)"},
 };
 
 const reporting_col_def reporting_team_labels[REPORTING_TEAMS] = {

@@ -260,12 +260,21 @@ static int apply_service_linkage(wh_ctx *ctx, const ProtobufCMessage *m)
     return funnel(ctx, rc, m);
 }
 
+/* A find of the registry's ledger: its KPI fact, and the member it credits (finds.c). */
+static int add_find(wh_ctx *ctx, const ProtobufCMessage *m, int rc, const reporting_fact *f,
+                    const char *field)
+{
+    if (rc == 0 && (rc = reporting_apply_find(wh_ctx_db(ctx), m)) != 0)
+        return rc;
+    return add_fact(ctx, m, rc, f, field);
+}
+
 static int apply_resource(wh_ctx *ctx, const ProtobufCMessage *m)
 {
     reporting_fact f;
     const char *field = NULL;
     int rc = reporting_fact_resource((const Welfare__Registry__V1__ResourceRegistered *)m, &f, &field);
-    return add_fact(ctx, m, rc, &f, field);
+    return add_find(ctx, m, rc, &f, field);
 }
 
 static int apply_donation_pledged(wh_ctx *ctx, const ProtobufCMessage *m)
@@ -273,7 +282,7 @@ static int apply_donation_pledged(wh_ctx *ctx, const ProtobufCMessage *m)
     reporting_fact f;
     const char *field = NULL;
     int rc = reporting_fact_donation_pledged((const Welfare__Registry__V1__DonationPledged *)m, &f, &field);
-    return add_fact(ctx, m, rc, &f, field);
+    return add_find(ctx, m, rc, &f, field);
 }
 
 static int apply_donation_received(wh_ctx *ctx, const ProtobufCMessage *m)
@@ -281,7 +290,7 @@ static int apply_donation_received(wh_ctx *ctx, const ProtobufCMessage *m)
     reporting_fact f;
     const char *field = NULL;
     int rc = reporting_fact_donation_received((const Welfare__Registry__V1__DonationReceived *)m, &f, &field);
-    return add_fact(ctx, m, rc, &f, field);
+    return add_find(ctx, m, rc, &f, field);
 }
 
 static int apply_dong(wh_ctx *ctx, const ProtobufCMessage *m)

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "discovery.h"
 #include "reporting.h"
 #include "wh/metrics.h"
 #include "wh/status.h"
@@ -144,6 +145,8 @@ int reporting_apply_facts(wh_ctx *const *ctx, const ProtobufCMessage *const *eve
         rc = reporting_store_funnel_referrals(wh_ctx_db(ctx[0]), referrals, n_referrals);
     if (rc == 0)
         rc = reporting_funnel_apply_all(wh_ctx_db(ctx[0]), events, n); /* funnel_apply.c */
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = reporting_apply_find(wh_ctx_db(ctx[0]), events[i]); /* finds.c: the members credited */
     for (size_t i = 0; rc == 0 && i < n; i++)
         count_applied(events[i]->descriptor, 1);
     return rc;

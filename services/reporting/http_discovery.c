@@ -124,8 +124,8 @@ static char *net_json(const reporting_safety_net *n)
                           "teams", teams, "total", values_json(n->total, REPORTING_NET_COLS)));
 }
 
-static const char css[] =
-    REPORTING_PAGE_CSS "th.d,td.d{width:18%}nav.api{margin-top:.8rem}nav.api a{margin-right:1.2rem}";
+static const char css[] = REPORTING_PAGE_CSS "th.d,td.d{width:18%}td[data-col]{white-space:nowrap}"
+                                             "nav.api{margin-top:.8rem}nav.api a{margin-right:1.2rem}";
 
 static void head_cells(FILE *f, const char *first_ko, const char *first_en, const reporting_col_def *cols,
                        int n)

@@ -129,6 +129,8 @@ static Welfare__Reporting__V1__SafetyNetFigures *net_figures(wh_ctx *ctx, const 
     f->credited_cases_opened = v[REPORTING_NET_CREDIT_CASE];
     f->referrals = v[REPORTING_NET_FILED];
     f->households_discovered = v[REPORTING_NET_DISCOVERED];
+    f->resources_found = v[REPORTING_NET_FOUND];
+    f->resources_found_krw = v[REPORTING_NET_FOUND_KRW];
     return f;
 }
 

@@ -33,7 +33,8 @@
     "ORDER BY s.start_on, s.survey_id"
 
 /* Per member of the dongs active in [$1, $2] or with work counted in it: the referrals they filed and
- * those that created the household, check-ins by outcome and those referred, credits by kind. */
+ * those that created the household, check-ins by outcome and those referred, credits by kind, the
+ * ledger's finds credited to them and their value. */
 #define NET_READ(DONGS)                                                                                      \
     "WITH f AS (SELECT m.member_id, count(*) AS n, count(*) FILTER (WHERE r.created_household) AS found "    \
     "FROM net_member m JOIN funnel_referral r ON r.reporter_id = m.reporter_id AND m.reporter_id <> 0 "      \
@@ -43,14 +44,17 @@
     "count(*) FILTER (WHERE referred) AS referred FROM net_check_in "                                        \
     "WHERE checked_on BETWEEN $1::date AND $2::date GROUP BY member_id), "                                   \
     "k AS (SELECT member_id, count(*) FILTER (WHERE kind = 1) AS aid, count(*) FILTER (WHERE kind = 2) "     \
-    "AS cases FROM net_credit WHERE credited_on BETWEEN $1::date AND $2::date GROUP BY member_id) "          \
+    "AS cases FROM net_credit WHERE credited_on BETWEEN $1::date AND $2::date GROUP BY member_id), "         \
+    "g AS (SELECT member_id, sum(finds) AS n, sum(amount_krw) AS krw FROM net_find "                         \
+    "WHERE found_on BETWEEN $1::date AND $2::date GROUP BY member_id) "                                      \
     "SELECT m.member_id, m.dong_code, m.team, m.affiliation, coalesce(f.n, 0), coalesce(f.found, 0), "       \
     "coalesce(c.n, 0), coalesce(c.well, 0), coalesce(c.concern, 0), coalesce(c.unseen, 0), "                 \
-    "coalesce(c.referred, 0), coalesce(k.aid, 0), coalesce(k.cases, 0) FROM net_member m "                   \
-    "LEFT JOIN f USING (member_id) LEFT JOIN c USING (member_id) LEFT JOIN k USING (member_id) "             \
+    "coalesce(c.referred, 0), coalesce(k.aid, 0), coalesce(k.cases, 0), coalesce(g.n, 0), "                  \
+    "coalesce(g.krw, 0) FROM net_member m LEFT JOIN f USING (member_id) LEFT JOIN c USING (member_id) "      \
+    "LEFT JOIN k USING (member_id) LEFT JOIN g USING (member_id) "                                           \
     "WHERE ((m.active_from <= $2::date AND (m.active_until IS NULL OR m.active_until >= $1::date)) "         \
-    "OR f.member_id IS NOT NULL OR c.member_id IS NOT NULL OR k.member_id IS NOT NULL) " DONGS               \
-    " ORDER BY m.member_id"
+    "OR f.member_id IS NOT NULL OR c.member_id IS NOT NULL OR k.member_id IS NOT NULL "                      \
+    "OR g.member_id IS NOT NULL) " DONGS " ORDER BY m.member_id"
 
 const wh_db_statement reporting_discovery_statements[] = {
     {"reporting_survey", "INSERT INTO survey (survey_id, name, target_group, dong_codes, start_on, end_on) "
@@ -77,6 +81,8 @@ const wh_db_statement reporting_discovery_statements[] = {
     {"reporting_net_credit",
      "INSERT INTO net_credit (household_id, kind, member_id, credited_on) VALUES ($1, $2, $3, $4) "
      "ON CONFLICT (household_id, kind) DO NOTHING"},
+    {"reporting_net_find", "INSERT INTO net_find (source, source_id, member_id, found_on, finds, amount_krw) "
+                           "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, source_id) DO NOTHING"},
     {"reporting_surveys_all", SURVEYS_READ("", "")},
     {"reporting_surveys_some",
      SURVEYS_READ("AND dong_codes && $3::text[]", "AND dong_code = ANY ($3::text[])")},
@@ -178,6 +184,19 @@ int reporting_store_credit(wh_db *db, const Welfare__Intake__V1__MemberCredited 
     wh_params_i64(&p, e->member_id);
     wh_params_text(&p, e->credited_on);
     return exec(db, "reporting_net_credit", &p);
+}
+
+int reporting_store_find(wh_db *db, const reporting_find *f)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, f->source);
+    wh_params_i64(&p, f->source_id);
+    wh_params_i64(&p, f->member_id);
+    wh_params_text(&p, f->found_on);
+    wh_params_i64(&p, f->finds);
+    wh_params_i64(&p, f->amount_krw);
+    return exec(db, "reporting_net_find", &p);
 }
 
 PGresult *reporting_store_surveys(wh_db *db, const reporting_selection *s)

@@ -2,9 +2,10 @@
  * test_ledger.c — the registry's resource ledger over the real bus and PostgreSQL, to reporting's KPI.
  *
  *   routing   a basic-type hub dong A and a sphere-type dong B it serves
+ *   intake    a resource-engaging safety-net member of B (the finder below)
  *   registry  a partner and its MOU (12 housing repairs a year, found by the resource-engaging
- *             team); a donated service in B valued at KRW 300,000, found by member 501 (credited to
- *             the hub A); a firm's monthly pledge of KRW 8,000,000 × 12 in B (member 501, received
+ *             team); a donated service in B valued at KRW 300,000, found by the member (credited to
+ *             the hub A); a firm's monthly pledge of KRW 8,000,000 × 12 in B (the member, received
  *             on the spot, then monthly: 7 instalments in April–October, one in November); a person's
  *             one-off KRW 500,000 of goods in A (the name sealed: in no column, event or log in clear)
  *   bad input negative amount, receipt over the pledge, unknown resource, MOU ending before it
@@ -16,6 +17,8 @@
  *             300,000 + 7 × 8,000,000 + 500,000 = KRW 56,800,000; per dong; November's instalment in
  *             November only
  *   registry  TallyFinds per member, team and hub
+ *   reporting QuerySafetyNet of B: the member's and the resource-engaging team's finds (2, worth
+ *             KRW 56,300,000 in April–October; November's instalment in November only)
  *
  * Dongs "74…" and "75…" of this run, persons 3700–3701.
  */
@@ -29,20 +32,21 @@
 #include <cmocka.h>
 
 #include "itest.h"
+#include "welfare/intake/v1/safety_net.pb-c.h"
 #include "welfare/registry/v1/commands.pb-c.h"
 #include "welfare/registry/v1/ledger.pb-c.h"
+#include "welfare/reporting/v1/discovery.pb-c.h"
 #include "welfare/routing/v1/commands.pb-c.h"
 #include "wh/status.h"
 
 #define PERSON     3700
-#define MEMBER     501
 #define ENGAGING   WELFARE__REGISTRY__V1__SAFETY_NET_TEAM__SAFETY_NET_TEAM_RESOURCE_ENGAGING
 #define DONOR_NAME "박순자"
 
 static struct {
     char a[11], b[11];
-    whc *intake, *registry, *routing;
-    int64_t provider, resource, firm, person_gift, household, linkage;
+    whc *intake, *registry, *routing, *reporting;
+    int64_t member, provider, resource, firm, person_gift, household, linkage;
 } sc;
 
 static char *id_text(int64_t v)
@@ -134,6 +138,16 @@ static void set_up(void)
     p.dong_code = sc.a;
     sc.provider = call_id(sc.registry, &p.base, &welfare__registry__v1__register_provider_reply__descriptor,
                           provider_id_of);
+    Welfare__Intake__V1__RegisterMember m = WELFARE__INTAKE__V1__REGISTER_MEMBER__INIT;
+    m.dong_code = sc.b;
+    m.team = WELFARE__INTAKE__V1__SAFETY_NET_TEAM__SAFETY_NET_TEAM_RESOURCE_ENGAGING;
+    m.affiliation = "shop";
+    m.name = "이정민";
+    m.active_from = "2016-01-01";
+    Welfare__Intake__V1__RegisterMemberReply *r =
+        (void *)itest_call(sc.intake, &m.base, &welfare__intake__v1__register_member_reply__descriptor);
+    sc.member = r->member_id;
+    protobuf_c_message_free_unpacked(&r->base, NULL);
 }
 
 static void mou(void)
@@ -178,7 +192,7 @@ static void resource(void)
 {
     Welfare__Registry__V1__RegisterResource q = WELFARE__REGISTRY__V1__REGISTER_RESOURCE__INIT;
     Welfare__Registry__V1__Finder member = WELFARE__REGISTRY__V1__FINDER__INIT;
-    member.member_id = MEMBER;
+    member.member_id = sc.member;
     member.team = ENGAGING;
     q.provider_id = sc.provider;
     q.domain = WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_HOUSING;
@@ -197,7 +211,7 @@ static void resource(void)
         (void *)itest_call(sc.registry, &g.base, &welfare__registry__v1__get_resource_reply__descriptor);
     assert_true(r->resource->has_mou); /* the old flag, from the MOU record */
     assert_int_equal(r->resource->amount_krw, 300000);
-    assert_int_equal(r->resource->finder->member_id, MEMBER);
+    assert_int_equal(r->resource->finder->member_id, sc.member);
     assert_string_equal(r->resource->finder->hub_dong_code, sc.a); /* B's hub */
     protobuf_c_message_free_unpacked(&r->base, NULL);
 }
@@ -216,7 +230,7 @@ static void donations(void)
 {
     Welfare__Registry__V1__RecordDonation m = WELFARE__REGISTRY__V1__RECORD_DONATION__INIT;
     Welfare__Registry__V1__Finder member = WELFARE__REGISTRY__V1__FINDER__INIT;
-    member.member_id = MEMBER;
+    member.member_id = sc.member;
     member.team = ENGAGING;
     m.donor_kind = WELFARE__REGISTRY__V1__DONOR_KIND__DONOR_KIND_ORGANISATION;
     m.donor_name = "Itest Gwangan firm";
@@ -379,7 +393,7 @@ static void tallies(void)
     Welfare__Registry__V1__TallyFindsReply *r =
         tally(WELFARE__REGISTRY__V1__FINDER_GROUPING__FINDER_GROUPING_MEMBER, sc.a);
     assert_int_equal(r->n_tallies, 1);
-    assert_int_equal(r->tallies[0]->member_id, MEMBER);
+    assert_int_equal(r->tallies[0]->member_id, sc.member);
     assert_int_equal(r->tallies[0]->resources, 1);
     assert_int_equal(r->tallies[0]->donations, 1);
     assert_int_equal(r->tallies[0]->cases, 2);
@@ -401,6 +415,42 @@ static void tallies(void)
     protobuf_c_message_free_unpacked(&r->base, NULL);
 }
 
+static Welfare__Reporting__V1__QuerySafetyNetReply *safety_net_of_b(const char *from, const char *to)
+{
+    char *b[] = {sc.b};
+    Welfare__Reporting__V1__KpiSelection sel = WELFARE__REPORTING__V1__KPI_SELECTION__INIT;
+    sel.dong_codes = b;
+    sel.n_dong_codes = 1;
+    sel.from_on = (char *)from;
+    sel.to_on = (char *)to;
+    Welfare__Reporting__V1__QuerySafetyNet q = WELFARE__REPORTING__V1__QUERY_SAFETY_NET__INIT;
+    q.selection = &sel;
+    return (void *)itest_call(sc.reporting, &q.base,
+                              &welfare__reporting__v1__query_safety_net_reply__descriptor);
+}
+
+/* The member's finds as reporting shows them (the resource-engaging team's work on /dashboard/surveys):
+ * the resource and the firm's pledge, with the resource's value and the pledge's receipts by date. */
+static void member_finds(void)
+{
+    Welfare__Reporting__V1__QuerySafetyNetReply *r = safety_net_of_b("2016-04-01", "2016-10-31");
+    assert_int_equal(r->n_members, 1);
+    assert_int_equal(r->members[0]->member_id, sc.member);
+    assert_int_equal(r->members[0]->figures->resources_found, 2);
+    assert_int_equal(r->members[0]->figures->resources_found_krw, 300000 + 7 * 8000000);
+    assert_int_equal(r->n_teams, 1);
+    assert_int_equal(r->teams[0]->team,
+                     WELFARE__INTAKE__V1__SAFETY_NET_TEAM__SAFETY_NET_TEAM_RESOURCE_ENGAGING);
+    assert_int_equal(r->teams[0]->figures->resources_found, 2);
+    assert_int_equal(r->total->resources_found_krw, 300000 + 7 * 8000000);
+    assert_int_equal(r->total->referrals, 0);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+    r = safety_net_of_b("2016-11-01", "2016-11-30");
+    assert_int_equal(r->total->resources_found, 0);
+    assert_int_equal(r->total->resources_found_krw, 8000000);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+}
+
 static void ledger(void **state)
 {
     (void)state;
@@ -409,6 +459,7 @@ static void ledger(void **state)
     sc.intake = itest_client("intake");
     sc.registry = itest_client("registry");
     sc.routing = itest_client("routing");
+    sc.reporting = itest_client("reporting");
     set_up();
     mou();
     resource();
@@ -417,11 +468,13 @@ static void ledger(void **state)
     refused_changes_nothing();
     kpi();
     tallies();
+    member_finds();
     assert_int_equal(
         itest_events_count("registry", "welfare.registry.v1.DonationAllocated", NULL, NULL, NULL) >= 1, 1);
     whc_close(&sc.intake);
     whc_close(&sc.registry);
     whc_close(&sc.routing);
+    whc_close(&sc.reporting);
 }
 
 int main(void)

@@ -13,12 +13,14 @@
 #             secondary poor (T2, U1; May–Jul 2018): H3 listed, no result yet; H6 no need
 #   credit    H2 selected for aid (basic pension): the T1 discovery member credited
 #   so the safety net's total: 5 referrals filed (3 by the discovery member, all new households; the
-#   two check-ins'), 6 check-ins (3 seen well, 1 concern, 2 not seen, 2 referred), 1 credit for aid
+#   two check-ins'), 6 check-ins (3 seen well, 1 concern, 2 not seen, 2 referred), 1 credit for aid,
+#   and the U1 resource-engaging member's find: a rice-cake shop's monthly pledge of KRW 200,000 (June
+#   2018, the first instalment on the spot), 1 resource found worth KRW 200,000
 DISCOVERY_QUERY="from=2018-01-01&to=2018-12-31"
 # /api/surveys's rows and total, /api/safety-net's total, as they must be.
 DISCOVERY_SURVEYS='[[5,3,1,2,1,1,0,3,300000,1],[2,1,1,0,0,0,1,0,0,0]]'
 DISCOVERY_SURVEYS_TOTAL='[7,4,2,2,1,1,1,3,300000,1]'
-DISCOVERY_NET_TOTAL='[5,3,6,3,1,2,2,1,0]'
+DISCOVERY_NET_TOTAL='[5,3,6,3,1,2,2,1,0,1,200000]'
 
 # wctl FIELD ARGS…: runs welfarectl --json ARGS and prints the reply's FIELD.
 wctl() {
@@ -29,7 +31,7 @@ wctl() {
 }
 
 discovery_load() {
-    local m1 r1 m2 m3 h1 h2 h3 h4 h5 h6 w1 w3 s1 s2
+    local m1 r1 m2 m3 m4 h1 h2 h3 h4 h5 h6 w1 w3 s1 s2
     member() { wctl "$1" intake register-member --dong_code "$2" --team "$3" --affiliation "$4" --name "$5" \
         --active_from 2018-01-01; }
     local reply
@@ -38,7 +40,10 @@ discovery_load() {
     read -r m1 r1 < <(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["member_id"], d["reporter_id"])' "$reply")
     m2=$(member member_id $T1 VISITING_AND_CHECKING womens_society 이부녀) &&
         m3=$(member member_id $T2 VISITING_AND_CHECKING shop 박상인) &&
-        member member_id $U1 RESOURCE_ENGAGING religious 최교인 >/dev/null || return 1
+        m4=$(member member_id $U1 RESOURCE_ENGAGING religious 최교인) || return 1
+    ctl registry record-donation --donor_kind organisation --donor_name "미시행동 떡집" --kind goods \
+        --instalment_krw 200000 --recurrence monthly --instalments 12 --pledged_on 2018-06-01 --dong_code $U1 \
+        --received_krw 200000 --finder.member_id "$m4" --finder.team resource_engaging || return 1
     by_member() { wctl household_id intake submit-referral --channel SAFETY_NET --reporter_id "$r1" \
         --household.dong_code "$1" --household.address "$2" --persons.name "$3" "$4" "$5" --persons.sex FEMALE \
         --risk.lives_alone true --reported_on 2018-02-01 --concern "한 주째 보이지 않음"; }

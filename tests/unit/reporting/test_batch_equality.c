@@ -35,6 +35,7 @@ static Welfare__Case__V1__LinkageCompleted linked[RUN];
 static Welfare__Case__V1__HomeVisitRecorded home[RUN];
 static Welfare__Registry__V1__ServiceLinkageChanged service[RUN];
 static Welfare__Registry__V1__ResourceRegistered resource[RUN];
+static Welfare__Registry__V1__Finder finder[RUN]; /* every other resource found by a member (finds.c) */
 static Welfare__Routing__V1__VisitCompleted visited[RUN];
 static Welfare__Routing__V1__VisitMissed missed[RUN];
 static Welfare__Intake__V1__ReferralReceived referred[RUN];
@@ -103,6 +104,9 @@ static void build_runs(void)
         resource[i].amount_krw = 50000 * (int64_t)(i + 1);
         resource[i].is_private = i % 2;
         resource[i].discovered_on = (char *)day_of(i);
+        welfare__registry__v1__finder__init(&finder[i]);
+        finder[i].member_id = i % 2 ? 900 + (int64_t)(i % 3) : 0;
+        resource[i].finder = &finder[i];
         welfare__routing__v1__visit_completed__init(&visited[i]);
         visited[i].visit_id = 500 + (int64_t)i;
         visited[i].case_id = case_id;
@@ -175,8 +179,10 @@ static void apply_one(const ProtobufCMessage *e)
 static bool fresh_schema(void)
 {
     fake_done();
-    int rc = fake_db_setup("reporting", reporting_migrations, reporting_migrations_count,
-                           reporting_statements, reporting_statements_count);
+    size_t n_statements;
+    const wh_db_statement *statements = reporting_all_statements(&n_statements);
+    int rc = fake_db_setup("reporting", reporting_migrations, reporting_migrations_count, statements,
+                           n_statements);
     if (rc == -1)
         return false;
     assert_int_equal(rc, 0);
