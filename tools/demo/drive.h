@@ -51,6 +51,20 @@ int demo_plan_and_visit(demo_run *run); /* drive_visits.c */
 /* The human safety net's members, referrals, watches and check-ins, and two survey campaigns
  * (drive_discovery.c). */
 int demo_drive_discovery(demo_run *run);
+/* A resource-engaging member of the safety net (intake's id, the dong, the member's index in the
+ * run) and what such members found (drive_finds.c). */
+typedef struct demo_finder {
+    int64_t member_id;
+    int dong;
+    uint64_t index;
+} demo_finder;
+typedef struct demo_finds {
+    size_t donations, receipts;
+    int64_t pledged_krw, received_krw;
+} demo_finds;
+/* The members' finds recorded in the registry's ledger with the member as finder: 0 or
+ * WH_UNAVAILABLE (a refused command is counted in run->errors and the run goes on). */
+int demo_member_finds(demo_run *run, const demo_finder *members, size_t n, demo_finds *t);
 /* The case service's threshold (WH_CASE_RISK_THRESHOLD, default 50). */
 int demo_case_threshold(void);
 

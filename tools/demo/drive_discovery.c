@@ -3,7 +3,8 @@
  * human safety net (members per dong in three teams), what its members report about people whose
  * resident number they do not know, the households its visiting-and-checking members look in on
  * and their check-ins (a concern or a second "not seen" becomes a referral in intake), and two
- * survey campaigns of whole groups with a result per household.  Reporting counts all of it from
+ * survey campaigns of whole groups with a result per household; its resource-engaging members find
+ * givers for the registry's ledger (drive_finds.c).  Reporting counts all of it from
  * intake's events (/dashboard/surveys, /api/surveys, /api/safety-net, the funnel).
  *
  * Every choice is drawn from the seed (stream STREAM_DISCOVERY and the item's index), every command
@@ -133,6 +134,17 @@ static int register_members(discovery *x)
             demo_progress(x->run, "safety-net members", n + 1, demo_dongs_count * MEMBERS_PER_DONG);
         }
     return 0;
+}
+
+/* The resource-engaging members find givers in their dongs (drive_finds.c). */
+static int resource_finds(discovery *x, demo_finds *found)
+{
+    demo_finder finders[sizeof x->members / sizeof x->members[0]];
+    size_t n = 0;
+    for (size_t i = 0; i < x->n_members; i++)
+        if (x->members[i].team == TEAM(RESOURCE_ENGAGING))
+            finders[n++] = (demo_finder){x->members[i].member_id, x->members[i].dong, i};
+    return demo_member_finds(x->run, finders, n, found);
 }
 
 /* A member of dong and team, chosen by n; NULL when the dong has none. */
@@ -441,7 +453,10 @@ int demo_drive_discovery(demo_run *run)
         return WH_INTERNAL;
     for (size_t i = d->n_referrals; i-- > 0;) /* sorted by date: the earliest written last */
         memcpy(x.first_on[d->referrals[i].household], d->referrals[i].reported_on, 11);
+    demo_finds found = {0};
     int rc = register_members(&x);
+    if (rc == 0)
+        rc = resource_finds(&x, &found);
     if (rc == 0)
         rc = member_referrals(&x);
     if (rc == 0)
@@ -454,9 +469,10 @@ int demo_drive_discovery(demo_run *run)
                  "  safety net: %zu members, %zu referrals without a resident number (%zu attached to a "
                  "known household, "
                  "%zu only suspected of being one, %zu new, %zu of them selected for aid), %zu households "
-                 "watched, %zu check-ins (%zu became referrals); surveys: %zu households "
-                 "listed, %zu results\n",
+                 "watched, %zu check-ins (%zu became referrals), %zu donations found (KRW %lld pledged, "
+                 "KRW %lld received in %zu receipts); surveys: %zu households listed, %zu results\n",
                  x.n_members, x.referrals, x.known, x.suspected, x.new_households, x.selected, x.watches,
-                 x.check_ins, x.check_in_referrals, x.listed, x.results);
+                 x.check_ins, x.check_in_referrals, found.donations, (long long)found.pledged_krw,
+                 (long long)found.received_krw, found.receipts, x.listed, x.results);
     return rc;
 }
