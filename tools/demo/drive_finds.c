@@ -94,8 +94,9 @@ static int find(demo_run *run, demo_rng *r, const demo_finder *m, int k, demo_fi
     q.finder = &finder;
     q.received_krw = amount;
     uint64_t n = m->index * FINDS_PER_MEMBER + (uint64_t)k;
-    int rc = demo_call(run, run->registry, "find-donation", n, &q.base,
-                       &welfare__registry__v1__record_donation_reply__descriptor, (ProtobufCMessage **)&reply);
+    int rc =
+        demo_call(run, run->registry, "find-donation", n, &q.base,
+                  &welfare__registry__v1__record_donation_reply__descriptor, (ProtobufCMessage **)&reply);
     int64_t donation_id = reply ? reply->donation_id : 0;
     if (reply) {
         t->donations++;
