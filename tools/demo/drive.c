@@ -213,9 +213,10 @@ static void close_all(demo_run *run)
 int demo_drive(const demo_district *d, const demo_options *opt)
 {
     demo_run run = {.d = d, .opt = opt};
-    int (*const steps[])(demo_run *) = {demo_define_dongs,     demo_register_staff, demo_register_resources,
-                                        demo_submit_referrals, demo_enrol_roster,   demo_work_cases,
-                                        demo_do_outreach,      demo_plan_and_visit, demo_drive_discovery};
+    int (*const steps[])(demo_run *) = {demo_define_dongs,     demo_register_staff,   demo_register_resources,
+                                        demo_register_members, demo_submit_referrals, demo_enrol_roster,
+                                        demo_work_cases,       demo_do_outreach,      demo_plan_and_visit,
+                                        demo_drive_discovery};
     int rc = open_all(&run);
     if (rc == 0 && !opt->force && (rc = already_loaded(&run)) == 1) {
         demo_say(&run, "the demo district is loaded already (seed %llu); nothing to do (--force reloads)\n",

@@ -10,6 +10,14 @@
 #include "welfare/reporting/v1/commands.pb-c.h"
 #include "whclient.h"
 
+/* A member of the human safety net as the demo registered it (drive_discovery.c). */
+typedef struct demo_member {
+    int64_t member_id, reporter_id;
+    int dong, team;
+    const char *active_from, *active_until; /* active_until "" while active */
+} demo_member;
+#define DEMO_MEMBERS_MAX 64
+
 typedef struct demo_run {
     const demo_district *d;
     const demo_options *opt;
@@ -20,6 +28,8 @@ typedef struct demo_run {
     int64_t *household_ids;  /* intake's ids, by index in d->households */
     size_t n_cases_expected; /* households whose risk score reached the case threshold */
     size_t n_visits_completed, n_visits_missed, n_assessed, n_follow_ups;
+    demo_member members[DEMO_MEMBERS_MAX]; /* the safety net, by dong and position */
+    size_t n_members;
     int errors;
 } demo_run;
 
@@ -48,7 +58,12 @@ int demo_submit_referrals(demo_run *run); /* drive_referrals.c */
 int demo_work_cases(demo_run *run);
 int demo_do_outreach(demo_run *run);    /* drive_outreach.c: visits and linkages beyond cases */
 int demo_plan_and_visit(demo_run *run); /* drive_visits.c */
-/* The human safety net's members, referrals, watches and check-ins, and two survey campaigns
+/* The human safety net's members, registered before the referrals so that those of its channel are
+ * filed by a member (drive_discovery.c). */
+int demo_register_members(demo_run *run);
+/* A member of dong and team active on `on` ("" for any day), chosen by n; NULL when there is none. */
+const demo_member *demo_member_of(const demo_run *run, int dong, int team, size_t n, const char *on);
+/* The members' own referrals, watches and check-ins and their finds, and two survey campaigns
  * (drive_discovery.c). */
 int demo_drive_discovery(demo_run *run);
 /* A resource-engaging member of the safety net (intake's id, the dong, the member's index in the

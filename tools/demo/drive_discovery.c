@@ -9,8 +9,10 @@
  *
  * Every choice is drawn from the seed (stream STREAM_DISCOVERY and the item's index), every command
  * carries the message id of (seed, step, n), so a second or resumed run decides the same and
- * changes nothing.  Dates lie in the demo period; the run comes after the other steps, so the case
- * service opens cases for the members' new households by itself (and intake credits the member).
+ * changes nothing.  Dates lie in the demo period.  The members are registered first of all
+ * (demo_register_members, before the referrals, so the safety net's channel is filed by its members);
+ * the rest comes after the other steps, so the case service opens cases for the members' new
+ * households by itself (and intake credits the member).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,15 +78,8 @@ static const char *const survey_needs[] = {
     "isolated, no visitors", "needs medical care",
 };
 
-typedef struct member {
-    int64_t member_id, reporter_id;
-    int dong, team;
-} member;
-
 typedef struct discovery {
     demo_run *run;
-    member members[64];
-    size_t n_members;
     char (*first_on)[11]; /* the household's first referral, by index in d->households */
     size_t referrals, known, suspected, new_households, selected, watches, check_ins, check_in_referrals,
         listed, results;
@@ -95,17 +90,16 @@ static void date_plus(const char *date, int days, char out[11])
     demo_date_format(demo_date_days(date) + days, out);
 }
 
-static int register_members(discovery *x)
+int demo_register_members(demo_run *run)
 {
     demo_rng r;
-    demo_rng_seed(&r, x->run->opt->seed, STREAM_DISCOVERY);
+    demo_rng_seed(&r, run->opt->seed, STREAM_DISCOVERY);
     int weights[N_AFFILIATIONS];
     for (size_t i = 0; i < N_AFFILIATIONS; i++)
         weights[i] = affiliations[i].weight;
     for (size_t dong = 0; dong < demo_dongs_count; dong++)
-        for (int k = 0; k < MEMBERS_PER_DONG && x->n_members < sizeof x->members / sizeof x->members[0];
-             k++) {
-            size_t n = dong * MEMBERS_PER_DONG + (size_t)k, at = x->n_members;
+        for (int k = 0; k < MEMBERS_PER_DONG && run->n_members < DEMO_MEMBERS_MAX; k++) {
+            size_t n = dong * MEMBERS_PER_DONG + (size_t)k, at = run->n_members;
             demo_household who; /* only the name and phone are used: as little as the job needs */
             demo_make_household(&r, &who);
             const char *aff = affiliations[demo_rng_weighted(&r, weights, N_AFFILIATIONS, sizeof(int))].code;
@@ -122,16 +116,17 @@ static int register_members(discovery *x)
             q.active_from = (char *)from;
             q.active_until = (char *)until;
             int rc =
-                demo_call(x->run, x->run->intake, "net-member", n, &q.base,
+                demo_call(run, run->intake, "net-member", n, &q.base,
                           &welfare__intake__v1__register_member_reply__descriptor, (ProtobufCMessage **)&rep);
             if (rc == WH_UNAVAILABLE)
                 return rc;
             if (rep) {
-                x->members[at] = (member){rep->member_id, rep->reporter_id, (int)dong, member_teams[k]};
-                x->n_members++;
+                run->members[at] =
+                    (demo_member){rep->member_id, rep->reporter_id, (int)dong, member_teams[k], from, until};
+                run->n_members++;
                 protobuf_c_message_free_unpacked(&rep->base, NULL);
             }
-            demo_progress(x->run, "safety-net members", n + 1, demo_dongs_count * MEMBERS_PER_DONG);
+            demo_progress(run, "safety-net members", n + 1, demo_dongs_count * MEMBERS_PER_DONG);
         }
     return 0;
 }
@@ -139,26 +134,34 @@ static int register_members(discovery *x)
 /* The resource-engaging members find givers in their dongs (drive_finds.c). */
 static int resource_finds(discovery *x, demo_finds *found)
 {
-    demo_finder finders[sizeof x->members / sizeof x->members[0]];
+    const demo_run *run = x->run;
+    demo_finder finders[DEMO_MEMBERS_MAX];
     size_t n = 0;
-    for (size_t i = 0; i < x->n_members; i++)
-        if (x->members[i].team == TEAM(RESOURCE_ENGAGING))
-            finders[n++] = (demo_finder){x->members[i].member_id, x->members[i].dong, i};
+    for (size_t i = 0; i < run->n_members; i++)
+        if (run->members[i].team == TEAM(RESOURCE_ENGAGING))
+            finders[n++] = (demo_finder){run->members[i].member_id, run->members[i].dong, i};
     return demo_member_finds(x->run, finders, n, found);
 }
 
-/* A member of dong and team, chosen by n; NULL when the dong has none. */
-static const member *member_of(const discovery *x, int dong, int team, size_t n)
+static bool active_on(const demo_member *m, const char *on)
+{
+    return !*on ||
+           (strcmp(on, m->active_from) >= 0 && (!*m->active_until || strcmp(on, m->active_until) <= 0));
+}
+
+const demo_member *demo_member_of(const demo_run *run, int dong, int team, size_t n, const char *on)
 {
     size_t count = 0;
-    for (size_t i = 0; i < x->n_members; i++)
-        count += x->members[i].dong == dong && x->members[i].team == team;
+    for (size_t i = 0; i < run->n_members; i++)
+        count +=
+            run->members[i].dong == dong && run->members[i].team == team && active_on(&run->members[i], on);
     if (count == 0)
         return NULL;
     size_t want = n % count;
-    for (size_t i = 0; i < x->n_members; i++)
-        if (x->members[i].dong == dong && x->members[i].team == team && want-- == 0)
-            return &x->members[i];
+    for (size_t i = 0; i < run->n_members; i++)
+        if (run->members[i].dong == dong && run->members[i].team == team && active_on(&run->members[i], on) &&
+            want-- == 0)
+            return &run->members[i];
     return NULL;
 }
 
@@ -183,7 +186,7 @@ static int member_referral(discovery *x, demo_rng *r, size_t i)
         demo_date_format((int)demo_rng_range(r, demo_date_days("2026-07-01"), demo_date_days(DEMO_TO) - 20),
                          on);
     }
-    const member *m = member_of(x, h->dong, TEAM(DISCOVERY), i);
+    const demo_member *m = demo_member_of(x->run, h->dong, TEAM(DISCOVERY), i, on);
     if (!m)
         return 0;
     const demo_person *p = &h->persons[0];
@@ -276,7 +279,7 @@ static int member_referrals(discovery *x)
 /* One watched household: assigned to a visiting member of its dong from a few days after its first
  * referral, then CHECK_INS_PER_WATCH check-ins every WATCH_EVERY_DAYS days (weekly when that would run
  * past the period), mostly "seen well". */
-static int watch(discovery *x, demo_rng *r, size_t w, size_t hi, const member *m)
+static int watch(discovery *x, demo_rng *r, size_t w, size_t hi, const demo_member *m)
 {
     char from[11], on[11];
     date_plus(x->first_on[hi], (int)demo_rng_range(r, 1, 10), from);
@@ -339,7 +342,8 @@ static int watches(discovery *x)
                 if (h->dong != (int)dong || (pass == 0) != (h->kind == 0) || !x->run->household_ids[hi] ||
                     strcmp(x->first_on[hi], WATCH_LAST_START) > 0)
                     continue;
-                const member *m = member_of(x, (int)dong, TEAM(VISITING_AND_CHECKING), (size_t)taken);
+                const demo_member *m =
+                    demo_member_of(x->run, (int)dong, TEAM(VISITING_AND_CHECKING), (size_t)taken, "");
                 if (!m)
                     break;
                 int rc = watch(x, &r, w, hi, m);
@@ -454,9 +458,7 @@ int demo_drive_discovery(demo_run *run)
     for (size_t i = d->n_referrals; i-- > 0;) /* sorted by date: the earliest written last */
         memcpy(x.first_on[d->referrals[i].household], d->referrals[i].reported_on, 11);
     demo_finds found = {0};
-    int rc = register_members(&x);
-    if (rc == 0)
-        rc = resource_finds(&x, &found);
+    int rc = resource_finds(&x, &found);
     if (rc == 0)
         rc = member_referrals(&x);
     if (rc == 0)
@@ -471,7 +473,7 @@ int demo_drive_discovery(demo_run *run)
                  "%zu only suspected of being one, %zu new, %zu of them selected for aid), %zu households "
                  "watched, %zu check-ins (%zu became referrals), %zu donations found (KRW %lld pledged, "
                  "KRW %lld received in %zu receipts); surveys: %zu households listed, %zu results\n",
-                 x.n_members, x.referrals, x.known, x.suspected, x.new_households, x.selected, x.watches,
+                 run->n_members, x.referrals, x.known, x.suspected, x.new_households, x.selected, x.watches,
                  x.check_ins, x.check_in_referrals, found.donations, (long long)found.pledged_krw,
                  (long long)found.received_krw, found.receipts, x.listed, x.results);
     return rc;

@@ -2,7 +2,8 @@
  * drive_referrals.c — the district's referrals into intake, in business-date order, pipelined on one
  * connection (a window of commands in flight, each with its deterministic message id; after a
  * timeout the connection is reset and what was in flight is resent with the same ids, so nothing
- * takes effect twice).  Reporters (organisations of the channels) are registered first.
+ * takes effect twice).  Reporters (organisations of the channels) are registered first; the safety
+ * net's referrals are filed by its discovery-team members (registered in the step before).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "drive.h"
 #include "welfare/intake/v1/commands.pb-c.h"
+#include "welfare/intake/v1/safety_net.pb-c.h"
 #include "wh/status.h"
 
 #define WINDOW       64
@@ -57,6 +59,21 @@ static int register_reporters(demo_run *run)
     return 0;
 }
 
+/* Who files a referral: a discovery-team member of the household's dong active that day for the safety
+ * net's channel (the member is credited when the household is selected for aid or opened as a case),
+ * the channel's organisation otherwise. */
+static int64_t reporter_of(const demo_run *run, const demo_referral *f, const demo_household *h)
+{
+    if (f->channel == WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SAFETY_NET) {
+        const demo_member *m =
+            demo_member_of(run, h->dong, WELFARE__INTAKE__V1__SAFETY_NET_TEAM__SAFETY_NET_TEAM_DISCOVERY,
+                           (size_t)(f - run->d->referrals), f->reported_on);
+        if (m)
+            return m->reporter_id;
+    }
+    return f->channel >= 1 && f->channel <= 6 ? reporter_ids[f->channel] : 0;
+}
+
 /* Builds referral i and sends it with its id.  A repeat referral of a household names only the
  * head of household (what a second reporter knows): intake must attach it to the same household. */
 static int send_referral(demo_run *run, size_t i)
@@ -93,7 +110,7 @@ static int send_referral(demo_run *run, size_t i)
     risk.unemployed = f->unemployed;
     risk.single_parent = strcmp(demo_household_kinds[h->kind].label, "single-parent family") == 0;
     q.channel = (Welfare__Intake__V1__Channel)f->channel;
-    q.reporter_id = f->channel >= 1 && f->channel <= 6 ? reporter_ids[f->channel] : 0;
+    q.reporter_id = reporter_of(run, f, h);
     q.household = &hh;
     q.persons = ptrs;
     q.n_persons = (size_t)n;
