@@ -18,7 +18,8 @@ static const expected_command expected[] = {
      "the surveys of a dong set and a period: households surveyed, linkages, support, case management"},
     /* per-member rows: operators and services only */
     {"welfare.reporting.v1.QuerySafetyNet", WH_ROLE_SERVICE | WH_ROLE_OPERATOR, true,
-     "the safety net's referrals, check-ins and credits of a dong set and a period, per member and per team"},
+     "the safety net's referrals, check-ins, credits and resources found of a dong set and a period, per "
+     "member and per team"},
 };
 
 static void table_matches_the_roles_granted_before(void **state)
