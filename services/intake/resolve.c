@@ -278,9 +278,16 @@ static void give_numbers(intake_resolver *r, const intake_prepared *p, int64_t h
         const intake_person_row *person = &p->persons[k];
         const intake_fuzzy_hit *x = recognised_in(r, k, h);
         intake_known_fuzzy *c = x ? &r->fuzzy.v[x->cand] : NULL;
-        if (!c || !person->rrn_hash[0] || c->has_rrn || c->person_id <= 0 ||
+        if (!c || !person->rrn_hash[0] || c->has_rrn || (c->person_id <= 0 && c->added == 0) ||
             intake_keymap_get(numbers, person->rrn_hash) >= 0)
             continue;
+        c->has_rrn = true;
+        if (!intake_keymap_add(numbers, r, person->rrn_hash, h))
+            r->failed = true;
+        if (c->person_id <= 0) { /* added by an earlier row of the block: stored with the number */
+            r->persons[c->added - 1].numbered_by = person;
+            continue;
+        }
         if (r->n_numbered == r->cap_numbered) {
             size_t cap = r->cap_numbered ? 2 * r->cap_numbered : 8;
             intake_numbered *v = realloc(r->numbered, cap * sizeof *v);
@@ -292,9 +299,6 @@ static void give_numbers(intake_resolver *r, const intake_prepared *p, int64_t h
             r->cap_numbered = cap;
         }
         r->numbered[r->n_numbered++] = (intake_numbered){c->person_id, person};
-        c->has_rrn = true;
-        if (!intake_keymap_add(numbers, r, person->rrn_hash, h))
-            r->failed = true;
     }
 }
 
@@ -371,7 +375,8 @@ static void count_on(intake_resolved_household *e, const intake_household_row *h
 static void index_fuzzy(intake_resolver *r, const intake_prepared *p, const intake_person_row *person,
                         int64_t h)
 {
-    intake_known_fuzzy c = {.household_id = h,
+    intake_known_fuzzy c = {.added = r->n_persons, /* just added: index n_persons - 1 */
+                            .household_id = h,
                             .has_rrn = person->rrn_hash[0] != 0,
                             .name_block = person->name_block,
                             .address_block = p->address_block,
@@ -405,7 +410,7 @@ static int add_persons(intake_resolver *r, const intake_prepared *p, int64_t h, 
             r->failed = true;
             return added;
         }
-        r->persons[r->n_persons++] = (intake_resolved_person){id_index, h, person, p->address_block};
+        r->persons[r->n_persons++] = (intake_resolved_person){id_index, h, person, p->address_block, NULL};
         for (int kind = 0; kind < INTAKE_MATCH_KEYED; kind++)
             if (!intake_keymap_add(&r->by_kind[kind], r, person_key(person, (intake_match_kind)kind), h))
                 r->failed = true;

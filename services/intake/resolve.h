@@ -90,6 +90,7 @@ typedef struct intake_known_person {
  * by and what the score compares, borrowed.  who.address_block is the person's address block. */
 typedef struct intake_known_fuzzy {
     int64_t person_id; /* 0 for a person the resolver added (not stored yet) */
+    size_t added;      /* such a person: their index in intake_resolver.persons + 1; 0 when stored */
     int64_t household_id;
     bool has_rrn;
     const char *name_block, *address_block, *phone_hash;
@@ -139,6 +140,8 @@ typedef struct intake_resolved_person {
     int64_t household_id;
     const intake_person_row *p;
     const char *address_block; /* of the referral that added them (intake_prepared.address_block) */
+    const intake_person_row *numbered_by; /* a later row's person with a number recognised as them:
+                                           * stored with that number (NULL: none) */
 } intake_resolved_person;
 
 /* A suspected duplicate a referral raised: its household and the other one, why. */

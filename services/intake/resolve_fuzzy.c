@@ -130,13 +130,16 @@ static int consider(intake_resolver *r, const intake_prepared *p, size_t k, size
 
 /* A block's candidates (name block, phone, address block) for person k, the most recent first: the
  * first max_candidates the store reads for k are scored; one more makes the look-up capped. */
-static int consider_block(intake_resolver *r, const intake_prepared *p, size_t k, int32_t head)
+static int consider_block(intake_resolver *r, const intake_prepared *p, size_t k, int32_t head,
+                          bool unnumbered_only)
 {
     intake_fuzzy_index *x = &r->fuzzy;
     size_t taken = 0;
     for (int32_t i = head; i >= 0; i = r->nodes[i].next) {
         size_t cand = (size_t)r->nodes[i].hid;
-        if (both_numbered(&p->persons[k], &x->v[cand]))
+        /* the address block meets persons without a number only: one given a number by an earlier
+         * row of the block (resolve.c's give_numbers) is not read for a later row, so not met here */
+        if (both_numbered(&p->persons[k], &x->v[cand]) || (unnumbered_only && x->v[cand].has_rrn))
             continue;
         if (taken++ == x->max_candidates) {
             x->capped++;
@@ -196,9 +199,9 @@ int intake_fuzzy_hits(intake_resolver *r, const intake_prepared *p)
             memset(x->stamp, 0, x->cap * sizeof *x->stamp);
             x->serial = 1;
         }
-        if (consider_block(r, p, k, intake_keymap_get(&x->name, person->name_block)) < 0 ||
-            consider_block(r, p, k, intake_keymap_get(&x->phone, person->phone_hash)) < 0 ||
-            consider_block(r, p, k, intake_keymap_get(&x->address, p->address_block)) < 0 ||
+        if (consider_block(r, p, k, intake_keymap_get(&x->name, person->name_block), false) < 0 ||
+            consider_block(r, p, k, intake_keymap_get(&x->phone, person->phone_hash), false) < 0 ||
+            consider_block(r, p, k, intake_keymap_get(&x->address, p->address_block), true) < 0 ||
             (by_address_key && consider_address_key(r, p, k) < 0))
             return WH_INTERNAL;
     }

@@ -301,20 +301,22 @@ static void person_rows(const intake_resolver *s, const ids *t, intake_table *ou
 {
     for (size_t i = 0; i < s->n_persons; i++) {
         const intake_resolved_person *np = &s->persons[i];
+        /* given a number by a later row: stored as the row-by-row UPDATE of store_numbers.c leaves it */
+        const intake_person_row *num = np->numbered_by ? np->numbered_by : np->p;
         intake_cell_i64(out, t->person[np->id_index]);
         intake_cell_i64(out, real_id(t, np->household_id));
-        intake_cell(out, np->p->rrn_hash[0] ? np->p->rrn_hash : NULL);
-        intake_cell(out, np->p->rrn_sealed);
+        intake_cell(out, num->rrn_hash[0] ? num->rrn_hash : NULL);
+        intake_cell(out, num->rrn_sealed);
         intake_cell(out, np->p->name_sealed);
         intake_cell(out, np->p->name_key);
         intake_cell(out, np->p->phone_hash[0] ? np->p->phone_hash : NULL);
         intake_cell(out, np->p->phone_sealed);
-        intake_cell(out, np->p->birth_date[0] ? np->p->birth_date : NULL);
-        if (np->p->birth_year)
-            intake_cell_i64(out, np->p->birth_year);
+        intake_cell(out, num->birth_date[0] ? num->birth_date : NULL);
+        if (num->birth_year)
+            intake_cell_i64(out, num->birth_year);
         else
             intake_cell(out, NULL);
-        char sex[2] = {np->p->sex, 0};
+        char sex[2] = {num->sex ? num->sex : np->p->sex, 0};
         intake_cell(out, sex[0] ? sex : NULL);
         intake_cell(out, np->p->name_block);
         intake_cell(out, np->address_block);

@@ -5,7 +5,8 @@
  *
  * The same seeded rows — new households, re-reports by resident number and by name + birth date +
  * address, persons of two households in one referral, shared phones, a second household at an
- * address (more than eight at one), two persons with one name key, locations that arrive later, bad
+ * address (more than eight at one), two persons with one name key, a person reported without a number
+ * and later with it (recognised by the score, given the number), locations that arrive later, bad
  * rows (an invalid field, an unknown reporter) — go one by one into one schema, in batches of up to 16 into
  * another and block-wise into others (blocks of 1, 7 and 64 rows; COPY and unnest), twice over, so re-reports
  * fall inside a block, across blocks and onto stored households.  Then households, persons, referrals,
@@ -185,7 +186,7 @@ typedef struct row {
     Welfare__Common__V1__GeoPoint g;
     Welfare__Intake__V1__ReferredPerson p[MAX_P], *ptr[MAX_P];
     Welfare__Intake__V1__RiskIndicators risk;
-    char address[64], rrn[MAX_P][16], name[MAX_P][32], phone[MAX_P][16], date[11], concern[32];
+    char address[64], rrn[MAX_P][16], name[MAX_P][32], phone[MAX_P][16], date[11], concern[32], birth[11];
     Welfare__Intake__V1__ImportRow import;
 } row;
 
@@ -282,6 +283,16 @@ static void build_rows(void)
             person_of(r, 0, 1000 + (int)i, 0, 0);
             snprintf(r->address, sizeof r->address, "수영로 %d번길 %d", 0, 10);
             r->h.dong_code = "2650052000";
+            break;
+        case 7: /* a neighbour's report without the number (name, birth date, address) of the person
+                 * case 8 reports with it: recognised by the score, they get the number */
+            person_of(r, 0, k + 400, 0, 0);
+            snprintf(r->birth, sizeof r->birth, "19%.2s-%.2s-%.2s", r->rrn[0], r->rrn[0] + 2, r->rrn[0] + 4);
+            r->p[0].birth_date = r->birth;
+            r->p[0].rrn = NULL;
+            break;
+        case 8:
+            person_of(r, 0, k + 400, 0, 0);
             break;
         default:
             if (rnd(2))
