@@ -1,7 +1,8 @@
 /*
  * test_security.c — who gets in and what leaks, against the real stack: a key removed from the
  * allow-list is refused on a connection opened before the removal (the time it survives is measured
- * and printed), every refusal lands in intake's audit_log with the key and the type, an agency is
+ * and printed), every refusal lands in intake's audit_log with the key and the type, so does every
+ * read of personal data (GetHousehold, GetReferral: who, which type, which record), an agency is
  * refused a stream it is not granted, and after a referral has flowed through every service neither
  * its resident number nor its person's name is found in clear in a dump of the whole database or in
  * any log file of the run.
@@ -249,6 +250,48 @@ static void refusals_are_audited(void **state)
     assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.reporter WHERE name = $1", name, NULL), 0);
 }
 
+/* An operator's reads of a household and of a referral (masked names, the concern in clear) are each
+ * an audit row "disclosed" naming the operator, the type and the record; a read that fails (no such
+ * household) discloses nothing. */
+static void disclosures_are_audited(void **state)
+{
+    (void)state;
+    itest_referral r;
+    char dong[11], household[32], referral[32];
+    itest_dong_code(dong, DONG_INDEX);
+    itest_referral_init(&r, dong, PERSON_BASE + 110, PERSON_BASE + 110, 1, ITEST_RISK_LOW, "2026-06-02");
+    whc *c = itest_client("intake");
+    Welfare__Intake__V1__SubmitReferralReply *sub = itest_submit(c, &r);
+    snprintf(household, sizeof household, "household:%lld", (long long)sub->household_id);
+    snprintf(referral, sizeof referral, "referral:%lld", (long long)sub->referral_id);
+    Welfare__Intake__V1__GetHousehold h = WELFARE__INTAKE__V1__GET_HOUSEHOLD__INIT;
+    h.household_id = sub->household_id;
+    Welfare__Intake__V1__GetReferral g = WELFARE__INTAKE__V1__GET_REFERRAL__INIT;
+    g.referral_id = sub->referral_id;
+    protobuf_c_message_free_unpacked(&sub->base, NULL);
+    protobuf_c_message_free_unpacked(
+        itest_call(c, &h.base, &welfare__intake__v1__get_household_reply__descriptor), NULL);
+    protobuf_c_message_free_unpacked(
+        itest_call(c, &g.base, &welfare__intake__v1__get_referral_reply__descriptor), NULL);
+    h.household_id = INT64_MAX; /* no such household */
+    ProtobufCMessage *reply = NULL;
+    whc_error err;
+    assert_int_equal(
+        whc_call(c, &h.base, &welfare__intake__v1__get_household_reply__descriptor, &reply, &err),
+        WH_NOT_FOUND);
+    whc_close(&c);
+    const char *rows = "SELECT coalesce(sum(count), 0) FROM intake.audit_log WHERE decision = 'disclosed' "
+                       "AND principal <> '' AND public_key <> '' AND type = $1 AND subject = $2";
+    assert_int_equal(
+        itest_wait_i64_params(1, AUDIT_WAIT_S, rows, "welfare.intake.v1.GetHousehold", household, NULL), 1);
+    assert_int_equal(
+        itest_wait_i64_params(1, AUDIT_WAIT_S, rows, "welfare.intake.v1.GetReferral", referral, NULL), 1);
+    assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.audit_log WHERE decision = 'disclosed' AND "
+                                   "subject = 'household:9223372036854775807'",
+                                   NULL),
+                     0);
+}
+
 static void stream_not_granted(void **state)
 {
     (void)state;
@@ -405,6 +448,7 @@ int main(void)
         cmocka_unit_test(revoked_key_on_an_open_connection),
         cmocka_unit_test(refusals_are_audited),
         cmocka_unit_test(stream_not_granted),
+        cmocka_unit_test(disclosures_are_audited),
         cmocka_unit_test(no_personal_data_in_clear),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
