@@ -456,12 +456,3 @@ int wh_db_query_row(wh_db *db, const char *statement, const wh_params *params, P
     }
     return 0;
 }
-
-int wh_db_row_by_id(wh_db *db, const char *statement, int64_t id, PGresult **row)
-{
-    wh_params p;
-    wh_params_reset(&p);
-    wh_params_i64(&p, id);
-    int rc = wh_db_query_row(db, statement, &p, row);
-    return rc < 0 ? rc : *row ? 0 : WH_NOT_FOUND;
-}
