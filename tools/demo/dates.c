@@ -43,6 +43,11 @@ void demo_date_format(int z, char out[11])
     out[10] = 0;
 }
 
+void demo_date_plus(const char *date, int days, char out[11])
+{
+    demo_date_format(demo_date_days(date) + days, out);
+}
+
 int demo_date_weekday(int days)
 {
     return (days + 3) % 7; /* 1970-01-01 was a Thursday */

@@ -117,6 +117,8 @@ double demo_rng_unit(demo_rng *r);
 /* Days since 1970-01-01 of "YYYY-MM-DD", and back. */
 int demo_date_days(const char *date);
 void demo_date_format(int days, char out[11]);
+/* The date `days` after date ("YYYY-MM-DD"), into out. */
+void demo_date_plus(const char *date, int days, char out[11]);
 /* 0 = Monday … 6 = Sunday. */
 int demo_date_weekday(int days);
 

@@ -85,11 +85,6 @@ typedef struct discovery {
         listed, results;
 } discovery;
 
-static void date_plus(const char *date, int days, char out[11])
-{
-    demo_date_format(demo_date_days(date) + days, out);
-}
-
 int demo_register_members(demo_run *run)
 {
     demo_rng r;
@@ -247,7 +242,7 @@ static int member_referral(discovery *x, demo_rng *r, size_t i)
         Welfare__Intake__V1__SelectForPublicAid a = WELFARE__INTAKE__V1__SELECT_FOR_PUBLIC_AID__INIT;
         Welfare__Intake__V1__SelectForPublicAidReply *ar = NULL;
         char start[11];
-        date_plus(on, 14, start);
+        demo_date_plus(on, 14, start);
         a.household_id = new_household;
         a.programme = atoi(on) - born >= 65 ? "basic_pension" : "ordinance_emergency";
         a.start_on = start;
@@ -282,7 +277,7 @@ static int member_referrals(discovery *x)
 static int watch(discovery *x, demo_rng *r, size_t w, size_t hi, const demo_member *m)
 {
     char from[11], on[11];
-    date_plus(x->first_on[hi], (int)demo_rng_range(r, 1, 10), from);
+    demo_date_plus(x->first_on[hi], (int)demo_rng_range(r, 1, 10), from);
     if (demo_date_days(from) < demo_date_days("2026-06-01"))
         snprintf(from, sizeof from, "2026-06-%02d", (int)demo_rng_range(r, 1, 14));
     int every = WATCH_EVERY_DAYS;
@@ -302,7 +297,7 @@ static int watch(discovery *x, demo_rng *r, size_t w, size_t hi, const demo_memb
     protobuf_c_message_free_unpacked(&rep->base, NULL);
     x->watches++;
     for (int k = 0; k < CHECK_INS_PER_WATCH; k++) {
-        date_plus(from, k * every + (int)demo_rng_range(r, 0, 2), on);
+        demo_date_plus(from, k * every + (int)demo_rng_range(r, 0, 2), on);
         if (demo_date_days(on) > demo_date_days(DEMO_TO))
             break;
         int roll = (int)demo_rng_range(r, 0, 99);

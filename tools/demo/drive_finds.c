@@ -36,18 +36,13 @@ static const struct {
 };
 #define N_OFFERS (sizeof offers / sizeof offers[0])
 
-static void date_plus(const char *date, int days, char out[11])
-{
-    demo_date_format(demo_date_days(date) + days, out);
-}
-
 /* The later instalments that fall in the demo period, a month apart; the receipts made. */
 static int receipts(demo_run *run, int64_t donation_id, const char *pledged_on, int instalments,
                     int64_t amount, uint64_t n, demo_finds *t)
 {
     for (int k = 1; k < instalments; k++) {
         char on[11];
-        date_plus(pledged_on, 30 * k, on);
+        demo_date_plus(pledged_on, 30 * k, on);
         if (demo_date_days(on) > demo_date_days(DEMO_TO))
             break;
         Welfare__Registry__V1__RecordReceipt q = WELFARE__REGISTRY__V1__RECORD_RECEIPT__INIT;
