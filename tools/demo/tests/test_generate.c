@@ -54,6 +54,7 @@ static void tiny_district_has_every_part(void **state)
         if (i > 0)
             assert_true(strcmp(d.referrals[i - 1].reported_on, d.referrals[i].reported_on) <= 0);
         assert_true(d.referrals[i].channel >= 1 && d.referrals[i].channel <= 6);
+        assert_int_not_equal(d.referrals[i].channel, 3); /* survey referrals come from the campaigns */
     }
     for (size_t i = 0; i < d.n_households; i++) {
         const demo_household *h = &d.households[i];
