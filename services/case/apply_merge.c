@@ -10,7 +10,8 @@
  * CLOSE_REASON_MERGED, folded into that one (CaseClosed: routing drops its visits, the registry ends
  * its linkages, reporting takes its opening back; the hub's pass fills the freed place).  The unmerge
  * moves a moved case back while it is still open with the household that stayed (CaseMoved), and
- * reopens a folded one (CaseReopened) with its worker; a case closed or moved since stays.
+ * reopens a folded one (CaseReopened: routing gives it back the visit requests the fold dropped) with
+ * its worker; a case closed or moved since stays.
  */
 #include <jansson.h>
 #include <string.h>

@@ -3,7 +3,8 @@
  * visits, and those of a household escalated as unreachable, moved or deceased, are dropped (with the
  * visits planned from that date on), so routing neither places nor counts them; a case intake's
  * merge moved to another household takes its open requests there (CaseMoved), so that household's
- * escalation drops them.
+ * escalation drops them; a case a merge folded (closed as merged) gets the requests the fold dropped
+ * back when the unmerge reopens it (CaseReopened).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -31,7 +32,21 @@ int routing_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event)
     if (ev->case_id <= 0)
         return 0;
     event_date(ev->closed_on, "CaseClosed", date);
-    return routing_store_drop_requests(wh_ctx_db(ctx), true, ev->case_id, date, "case closed");
+    bool folded = ev->reason == WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_MERGED;
+    return routing_store_drop_requests(wh_ctx_db(ctx), true, ev->case_id, date,
+                                       folded ? "case merged" : "case closed");
+}
+
+int routing_apply_case_reopened(wh_ctx *ctx, const ProtobufCMessage *event)
+{
+    const Welfare__Case__V1__CaseReopened *ev = (const void *)event;
+    if (ev->case_id <= 0 || ev->household_id <= 0)
+        return 0;
+    int64_t n = routing_store_restore_case(wh_ctx_db(ctx), ev->case_id, ev->household_id);
+    if (n > 0)
+        wh_log_info("a reopened case's visit requests are pending again", "{s:I, s:I}", "case_id",
+                    (json_int_t)ev->case_id, "requests", (json_int_t)n);
+    return n < 0 ? (int)n : 0;
 }
 
 int routing_apply_case_moved(wh_ctx *ctx, const ProtobufCMessage *event)

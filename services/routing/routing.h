@@ -140,8 +140,11 @@ const wh_service_def *routing_service_def(void);
 int routing_store_drop_requests(wh_db *db, bool by_case, int64_t id, const char *from, const char *reason);
 /* The open requests of a case moved to another household (CaseMoved) are that household's. */
 int routing_store_move_case(wh_db *db, int64_t case_id, int64_t household_id);
+/* The requests a merge's fold dropped, pending again (CaseReopened): how many, or < 0. */
+int64_t routing_store_restore_case(wh_db *db, int64_t case_id, int64_t household_id);
 int routing_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event);
 int routing_apply_case_moved(wh_ctx *ctx, const ProtobufCMessage *event);
+int routing_apply_case_reopened(wh_ctx *ctx, const ProtobufCMessage *event);
 int routing_apply_household_escalated(wh_ctx *ctx, const ProtobufCMessage *event);
 int routing_apply_home_visit_recorded(wh_ctx *ctx, const ProtobufCMessage *event);
 

@@ -33,6 +33,7 @@ static const wh_subscription subscriptions[] = {
     {"case", &welfare__case__v1__visit_requested__descriptor, routing_apply_visit_requested},
     {"case", &welfare__case__v1__case_closed__descriptor, routing_apply_case_closed},
     {"case", &welfare__case__v1__case_moved__descriptor, routing_apply_case_moved},
+    {"case", &welfare__case__v1__case_reopened__descriptor, routing_apply_case_reopened},
     {"case", &welfare__case__v1__household_escalated__descriptor, routing_apply_household_escalated},
     {"case", &welfare__case__v1__home_visit_recorded__descriptor, routing_apply_home_visit_recorded},
 };

@@ -112,6 +112,12 @@ const wh_db_statement routing_statements[] = {
     /* a case intake's merge moved to another household (case's CaseMoved): its open requests follow */
     {"routing_move_case", "UPDATE visit_request SET household_id = $2 WHERE case_id = $1 AND case_id <> 0 "
                           "AND status IN ('pending', 'scheduled')"},
+    /* a case folded by a merge and reopened by its unmerge (case's CaseReopened, $1 the case, $2 its
+     * household): the requests the fold dropped ("case merged") are pending again, to be planned anew */
+    {"routing_restore_case",
+     "UPDATE visit_request SET status = 'pending', dropped_reason = NULL, household_id = $2 "
+     "WHERE case_id = $1 AND case_id <> 0 AND status = 'dropped' "
+     "AND dropped_reason = 'case merged'"},
     {"routing_drop_household",
      "WITH r AS (UPDATE visit_request vr SET status = 'dropped', dropped_reason = $3 WHERE vr.household_id = "
      "$1 "
@@ -569,13 +575,25 @@ int routing_store_set_visit_outcome(wh_db *db, int64_t visit_id, const char *sta
     return n == 1 ? 0 : WH_FAILED_PRECONDITION;
 }
 
-int routing_store_move_case(wh_db *db, int64_t case_id, int64_t household_id)
+/* A statement of a case's requests ($1 the case, $2 its household): the rows changed, or < 0. */
+static int64_t exec_case_household(wh_db *db, const char *stmt, int64_t case_id, int64_t household_id)
 {
     wh_params p;
     wh_params_reset(&p);
     wh_params_i64(&p, case_id);
     wh_params_i64(&p, household_id);
-    return exec(db, "routing_move_case", &p);
+    return wh_db_exec(db, stmt, &p);
+}
+
+int routing_store_move_case(wh_db *db, int64_t case_id, int64_t household_id)
+{
+    int64_t n = exec_case_household(db, "routing_move_case", case_id, household_id);
+    return n < 0 ? (int)n : 0;
+}
+
+int64_t routing_store_restore_case(wh_db *db, int64_t case_id, int64_t household_id)
+{
+    return exec_case_household(db, "routing_restore_case", case_id, household_id);
 }
 
 int routing_store_drop_requests(wh_db *db, bool by_case, int64_t id, const char *from, const char *reason)

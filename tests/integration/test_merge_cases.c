@@ -9,8 +9,8 @@
  *   merge 3 into 4 (4 without a case): case 3 moves to household 4 (CaseMoved), the KPI unchanged
  *   the funnel follows: the merged households' referrals count as the kept ones' (one household each);
  *             routing drops the folded case's first visit and gives the moved case's to household 4
- *   unmerge both: case 2 reopened (CaseReopened) on household 2, case 3 back on household 3, the
- *             KPIs and the funnel as before
+ *   unmerge both: case 2 reopened (CaseReopened) on household 2 with its first visit pending again in
+ *             routing, case 3 back on household 3, the KPIs and the funnel as before
  *   bad input an unmerge of households never merged: FAILED_PRECONDITION, nothing changed
  *
  * Dong "77…" of this run, persons 3740–3749.
@@ -163,11 +163,12 @@ static void cases_follow_merges(void **state)
                                            s.case_of[3], s.id[4], NULL),
                      1);
     /* routing follows: the folded case's first visit dropped, the moved case's is household 4's */
-    assert_int_equal(itest_wait_i64_params(1, 30,
-                                           "SELECT count(*) FROM routing.visit_request WHERE case_id = "
-                                           "$1::bigint AND status = 'dropped'",
-                                           s.case_of[2], NULL),
-                     1);
+    assert_int_equal(
+        itest_wait_i64_params(1, 30,
+                              "SELECT count(*) FROM routing.visit_request WHERE case_id = "
+                              "$1::bigint AND status = 'dropped' AND dropped_reason = 'case merged'",
+                              s.case_of[2], NULL),
+        1);
     assert_int_equal(itest_wait_i64_params(1, 30,
                                            "SELECT count(*) FROM routing.visit_request WHERE case_id = "
                                            "$1::bigint AND household_id = $2::bigint",
@@ -179,6 +180,13 @@ static void cases_follow_merges(void **state)
     case_is(&s, 2, 2, "open", 0);
     case_is(&s, 3, 3, "open", 0);
     kpi_is(&s, &before, "after the unmerges");
+    /* routing follows the reopen: the visit the fold dropped is pending again, household 2's */
+    assert_int_equal(itest_wait_i64_params(1, 30,
+                                           "SELECT count(*) FROM routing.visit_request WHERE case_id = "
+                                           "$1::bigint AND household_id = $2::bigint AND status = 'pending' "
+                                           "AND dropped_reason IS NULL",
+                                           s.case_of[2], s.id[2], NULL),
+                     1);
     assert_int_equal(itest_wait_i64_params(1, 30,
                                            "SELECT count(*) FROM routing.visit_request WHERE case_id = "
                                            "$1::bigint AND household_id = $2::bigint",
