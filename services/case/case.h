@@ -110,6 +110,9 @@ int case_check_need(wh_ctx *ctx, const Welfare__Case__V1__Need *need, const char
 
 extern const wh_db_statement case_statements[];
 extern const size_t case_statements_count;
+/* Every statement of case (store.c's, outreach's, the batch's and the merges'), as one table joined
+ * once (wh_db_statements_join); NULL when out of memory. */
+const wh_db_statement *case_all_statements(size_t *n);
 
 /* A case as the handlers need it. */
 typedef struct case_record {

@@ -130,14 +130,8 @@ const wh_service_def *case_service_def(void)
         .stop = stop,
     };
     def.n_migrations = case_migrations_count;
-    if (!def.statements) { /* case's statements, outreach's, the batch's and the merges', one table */
-        static const wh_db_statement_part parts[] = {
-            {case_statements, &case_statements_count},
-            {case_outreach_statements, &case_outreach_statements_count},
-            {case_batch_statements, &case_batch_statements_count},
-            {case_merge_statements, &case_merge_statements_count},
-        };
-        def.statements = wh_db_statements_join(parts, sizeof parts / sizeof parts[0], &def.n_statements);
+    if (!def.statements) {
+        def.statements = case_all_statements(&def.n_statements);
         if (!def.statements)
             return NULL;
     }

@@ -142,6 +142,17 @@ const wh_db_statement case_statements[] = {
 };
 const size_t case_statements_count = sizeof case_statements / sizeof case_statements[0];
 
+const wh_db_statement *case_all_statements(size_t *n)
+{
+    static const wh_db_statement_part parts[] = {
+        {case_statements, &case_statements_count},
+        {case_outreach_statements, &case_outreach_statements_count},
+        {case_batch_statements, &case_batch_statements_count},
+        {case_merge_statements, &case_merge_statements_count},
+    };
+    return wh_db_statements_join(parts, sizeof parts / sizeof parts[0], n);
+}
+
 static int exec(wh_db *db, const char *stmt, const wh_params *p, int64_t *affected)
 {
     int64_t n = wh_db_exec(db, stmt, p);

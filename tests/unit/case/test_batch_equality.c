@@ -70,17 +70,12 @@ static int db_setup(void **state)
     return 0;
 }
 
-/* A fresh casework schema, case's statements prepared (as service.c joins them). */
+/* A fresh casework schema, case's statements prepared (as service.c prepares them). */
 static bool fresh_schema(void)
 {
-    static wh_db_statement all[256];
-    size_t n = case_statements_count + case_outreach_statements_count + case_batch_statements_count;
-    assert_true(n <= sizeof all / sizeof all[0]);
-    memcpy(all, case_statements, sizeof *all * case_statements_count);
-    memcpy(all + case_statements_count, case_outreach_statements,
-           sizeof *all * case_outreach_statements_count);
-    memcpy(all + case_statements_count + case_outreach_statements_count, case_batch_statements,
-           sizeof *all * case_batch_statements_count);
+    size_t n;
+    const wh_db_statement *all = case_all_statements(&n);
+    assert_non_null(all);
     fake_done();
     int rc = fake_db_setup("casework", case_migrations, case_migrations_count, all, n);
     if (rc == -1)

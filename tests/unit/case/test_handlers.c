@@ -269,15 +269,9 @@ static void events_below_threshold_or_broken(void **state)
 static int db_setup(void **state)
 {
     (void)state;
-    /* case's statements, outreach's and the merges', as service.c joins them */
-    static wh_db_statement all[256];
-    size_t n = case_statements_count + case_outreach_statements_count + case_merge_statements_count;
-    assert_true(n <= sizeof all / sizeof all[0]);
-    memcpy(all, case_statements, sizeof *all * case_statements_count);
-    memcpy(all + case_statements_count, case_outreach_statements,
-           sizeof *all * case_outreach_statements_count);
-    memcpy(all + case_statements_count + case_outreach_statements_count, case_merge_statements,
-           sizeof *all * case_merge_statements_count);
+    size_t n;
+    const wh_db_statement *all = case_all_statements(&n); /* as service.c prepares them */
+    assert_non_null(all);
     int rc = fake_db_setup("casework", case_migrations, case_migrations_count, all, n);
     return rc == -2 ? -1 : 0; /* unset: the tests skip themselves */
 }
