@@ -9,7 +9,8 @@ WH_MAX_CONNECTIONS_PER_KEY is refused by the ZAP handler (400, audited connectio
 libzmq does not retry a refused handshake), and a connection that sent nothing for
 WH_IDLE_CONNECTION_SECONDS is closed.  Checked: at most 64 (+ a few of the test's own) connections open
 on intake, the rest refused at the handshake and audited, intake's RSS ≤ 64 MiB throughout (not under
-SAN), the silent ones closed once idle, and then a new connection of the key served at once.
+SAN), every silent one that got in closed once idle (or shed by WH_MAX_CONNECTIONS during the flood:
+how many get in is a race, 8 to 64 seen), and then a new connection of the key served at once.
 
     silent_connections.py GENERATED_PY_DIR INTAKE_PID IDLE_SECONDS [N]
 """
@@ -67,6 +68,8 @@ def main():
     before = rss_mib(PID)
     limit_before = metric("wh_bus_handshakes_total", 'result="connection_limit"')
     idle_before = metric("wh_bus_connections_idle_closed_total")
+    shed_before = metric("wh_bus_connections_shed_total")
+    open_before = metric("wh_bus_connections")
     socks = [dealer() for _ in range(N)]
     peak, most = before, 0.0
     deadline = time.time() + 10
@@ -91,16 +94,22 @@ def main():
         time.sleep(0.5)
     check(audit >= N - PER_KEY,
           "silent connections: the refused handshakes audited (connection_limit: %d)" % audit)
-    closed = 0.0
+    # Every silent connection that got in is closed: idle for IDLE_S, or shed during the flood as the
+    # longest silent when the total bound (WH_MAX_CONNECTIONS) was reached.  How many got in depends on
+    # the race between accepts and refusals (8 to 64 seen): the property is that none stays open.
+    left = open_now
     deadline = time.time() + IDLE_S + 5
-    while time.time() < deadline:  # the silent ones closed once idle
+    while time.time() < deadline:
         time.sleep(0.5)
         peak = max(peak, rss_mib(PID))
-        closed = metric("wh_bus_connections_idle_closed_total") - idle_before
-        if closed >= PER_KEY - 8:
+        left = metric("wh_bus_connections")
+        if left <= open_before + 2:
             break
-    check(closed >= PER_KEY - 8,
-          "silent connections: %d closed after %d s of sending nothing (about %d)" % (closed, IDLE_S, PER_KEY))
+    idle = metric("wh_bus_connections_idle_closed_total") - idle_before
+    shed = metric("wh_bus_connections_shed_total") - shed_before
+    check(left <= open_before + 2 and idle >= 1,
+          "silent connections: %d open %d s after the flood (%d before it): %d closed after %d s of sending "
+          "nothing, %d shed" % (left, IDLE_S + 5, open_before, idle, IDLE_S, shed))
     print("silent connections: %d held, intake RSS %.1f MiB before, peak %.1f MiB, most open %d" %
           (N, before, peak, most), flush=True)
     if not SANITIZED:
