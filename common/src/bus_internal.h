@@ -38,7 +38,7 @@
 #define WH_BATCH_MAX_BYTES_DEFAULT   (256 * 1024)       /* a batch takes no more commands past these bytes */
 #define WH_MAX_FRAME_DEFAULT         (1024 * 1024)      /* a larger command gets TOO_LARGE */
 #define WH_HARD_FRAME_LIMIT          (16 * 1024 * 1024) /* libzmq drops the peer above this */
-#define WH_FETCH_MAX_DEFAULT         500
+#define WH_FETCH_MAX_DEFAULT         2000 /* ≥ the events of one busy batch; the byte bound binds first */
 #define WH_FETCH_TIMEOUT_MS          5000
 #define WH_FETCH_LIVENESS_DEFAULT_MS 15000 /* an idle stream's fetch when no hint came */
 #define WH_TICK_MS                   1000

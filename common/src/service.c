@@ -11,7 +11,7 @@
  *   WH_BATCH_MAX                       commands per transaction (default 256)
  *   WH_BATCH_MAX_BYTES                 and their bytes: no more join past it (default 256 KiB)
  *   WH_MAX_FRAME_BYTES                 largest command accepted (default 1 MiB; larger: TOO_LARGE)
- *   WH_FETCH_MAX                       events per FetchEvents reply (default 500)
+ *   WH_FETCH_MAX                       events per FetchEvents reply (default 2000)
  *   WH_FETCH_MAX_BYTES                 and their bytes at most (default 256 KiB; at least one event)
  *   WH_FETCH_LIVENESS_MS               an idle subscribed stream's fetch without hints (default 15000)
  *   WH_MAX_CONNECTIONS_PER_KEY         connections served at once per client key (default 64)

@@ -22,7 +22,10 @@
 #include "wh/status.h"
 #include "wh/util.h"
 
-#define FETCH_MAX 500 /* the framework's default WH_FETCH_MAX */
+#define FETCH_MAX       2000         /* the framework's default WH_FETCH_MAX */
+#define FETCH_MAX_BYTES (256 * 1024) /* and WH_FETCH_MAX_BYTES */
+#define CAPPED_EVENTS   1400         /* more than FETCH_MAX_BYTES of this test's events (~225 bytes each) */
+#define PERSON          2400 /* persons 2400–2899 of this run (itest_rrn), used by no other program */
 
 static Welfare__Bus__V1__FetchEventsReply *fetch(whc *c, const char *stream, uint64_t after, uint32_t max,
                                                  int *status)
@@ -47,7 +50,7 @@ static Welfare__Bus__V1__FetchEventsReply *fetch_ok(whc *c, uint64_t after, uint
     return r;
 }
 
-/* Makes sure the intake stream holds at least n events (three or so per referral). */
+/* Makes sure the intake stream holds at least n events (three or so per referral; at most 1,500). */
 static uint64_t stream_at_least(whc *c, uint64_t n)
 {
     Welfare__Bus__V1__FetchEventsReply *r = fetch_ok(c, 0, 1);
@@ -57,7 +60,8 @@ static uint64_t stream_at_least(whc *c, uint64_t n)
     itest_dong_code(dong, 8);
     for (int k = 0; head < n; k++) {
         itest_referral ref;
-        itest_referral_init(&ref, dong, 4000 + k, 4000 + k, 1, ITEST_RISK_LOW, "2026-07-01");
+        assert_true(k < 500);
+        itest_referral_init(&ref, dong, PERSON + k, PERSON + k, 1, ITEST_RISK_LOW, "2026-07-01");
         protobuf_c_message_free_unpacked(&itest_submit(c, &ref)->base, NULL);
         r = fetch_ok(c, 0, 1);
         head = r->head_sequence;
@@ -66,12 +70,40 @@ static uint64_t stream_at_least(whc *c, uint64_t n)
     return head;
 }
 
+/* The bytes the producer counts for an event of a reply (common/src/bus_store.c: the envelope + 8). */
+static size_t event_bytes(const Welfare__Bus__V1__Envelope *e)
+{
+    return welfare__bus__v1__envelope__get_packed_size(e) + 8;
+}
+
+/* How many events after `after` (up to head) one reply of the producer's maximum holds, by the rule
+ * of docs/bus-protocol.md — FETCH_MAX events and FETCH_MAX_BYTES of them, at least one — counted from
+ * small fetches. */
+static size_t expected_reply(whc *c, uint64_t after, uint64_t head)
+{
+    size_t n = 0, bytes = 0;
+    while (after + n < head && n < FETCH_MAX) {
+        Welfare__Bus__V1__FetchEventsReply *r = fetch_ok(c, after + n, 100);
+        assert_true(r->n_events > 0);
+        for (size_t i = 0; i < r->n_events && n < FETCH_MAX; i++) {
+            bytes += event_bytes(r->events[i]);
+            if (n > 0 && bytes > FETCH_MAX_BYTES) {
+                protobuf_c_message_free_unpacked(&r->base, NULL);
+                return n;
+            }
+            n++;
+        }
+        protobuf_c_message_free_unpacked(&r->base, NULL);
+    }
+    return n;
+}
+
 static void batches_are_gap_free_and_capped(void **state)
 {
     (void)state;
     whc *c = itest_client("intake");
-    uint64_t head = stream_at_least(c, FETCH_MAX + 20);
-    uint64_t after = head - FETCH_MAX - 10;
+    uint64_t head = stream_at_least(c, CAPPED_EVENTS + 20);
+    uint64_t after = head - CAPPED_EVENTS - 10;
 
     Welfare__Bus__V1__FetchEventsReply *r = fetch_ok(c, after, 3);
     assert_int_equal(r->n_events, 3);
@@ -84,13 +116,21 @@ static void batches_are_gap_free_and_capped(void **state)
     assert_true(r->head_sequence >= head);
     protobuf_c_message_free_unpacked(&r->base, NULL);
 
-    /* 0 and anything above the producer's maximum both mean its maximum */
+    /* 0 and anything above the producer's maximum both mean its maximum: here the byte bound binds
+     * before the 2,000 events (1,400 of this test's are more than 256 KiB) */
+    size_t want = expected_reply(c, after, head);
+    assert_true(want > 500 && want < CAPPED_EVENTS); /* more than the old 500, fewer than there are */
+    printf("a reply of the producer's maximum: %zu events (its byte bound)\n", want);
     uint32_t maxes[] = {0, 100000};
     for (size_t m = 0; m < 2; m++) {
         r = fetch_ok(c, after, maxes[m]);
-        assert_int_equal(r->n_events, FETCH_MAX);
-        for (size_t i = 0; i < r->n_events; i++)
+        assert_int_equal(r->n_events, want);
+        size_t bytes = 0;
+        for (size_t i = 0; i < r->n_events; i++) {
             assert_int_equal(r->events[i]->sequence, after + 1 + i);
+            bytes += event_bytes(r->events[i]);
+        }
+        assert_true(bytes <= FETCH_MAX_BYTES);
         protobuf_c_message_free_unpacked(&r->base, NULL);
     }
 
