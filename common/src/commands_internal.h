@@ -106,8 +106,8 @@ void wh_cmd_undeclared(wh_commands *c, const pending *p, int status, const char 
 /* Sends a reply and counts it; the message is answered. */
 void wh_cmd_finish(wh_commands *c, pending *p);
 /* peer_bounds.c: the connection's peer (the fd the message came in on) leaves more of its replies
- * unread than WH_PEER_UNREAD_MAX_BYTES (TCP: unsent in the kernel; a Unix socket: unread, past half its
- * send buffer if that is less); false when unknown. */
+ * unread than WH_PEER_UNREAD_MAX_BYTES (TCP: unsent in the kernel; a Unix socket: unread), or than half
+ * its send buffer if that is less; false when unknown. */
 bool wh_peer_unread_past_bound(zmq_msg_t *body);
 bool wh_fd_unread_past_bound(int fd);
 /* Where p's connection stands against its key's bound of connections (placed on its first message,

@@ -9,8 +9,8 @@
  * (SIOCOUTQNSD on the fd the message came from, ZMQ_SRCFD): libzmq moves replies from its queue to
  * the kernel as long as the kernel takes them, so a backlog there means the queue in front of it is
  * filling.  (An ipc:// peer's Unix socket has no SIOCOUTQNSD: there the bytes written and not yet read
- * by the peer, SIOCOUTQ, past half its send buffer, which is smaller than the TCP bound.)  Past
- * WH_PEER_UNREAD_MAX_BYTES the command is refused UNAVAILABLE with a retry hint (nothing
+ * by the peer, SIOCOUTQ.)  Past WH_PEER_UNREAD_MAX_BYTES, or past half the socket's send buffer when
+ * that is less (the kernel takes no more than that buffer: a bound above it is never reached), the command is refused UNAVAILABLE with a retry hint (nothing
  * stored, audited), a reply small enough to cost nothing — and when even those find the queue full,
  * the reply is dropped and counted (commands.c).  A peer that reads its replies never meets this.
  *
@@ -77,14 +77,16 @@ bool wh_fd_unread_past_bound(int fd)
     int unsent = 0, sndbuf = 0;
     socklen_t n = sizeof sndbuf;
 
-    if (fd < 0)
+    if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &n) != 0)
         return false;
-    if (ioctl(fd, SIOCOUTQNSD, &unsent) == 0) /* TCP: in the kernel, not sent yet */
-        return unsent > WH_PEER_UNREAD_MAX_BYTES;
-    /* not TCP (SIOCOUTQNSD is TCP's): a Unix socket (ipc://), whose data waits in the peer's receive
-     * queue, charged to the sender until read (SIOCOUTQ), at most its send buffer (~208 KiB by
-     * default, below the TCP bound): past half of it, or the TCP bound if smaller */
-    if (ioctl(fd, SIOCOUTQ, &unsent) != 0 || getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &n) != 0)
+    /* TCP: in the kernel, not sent yet (SIOCOUTQNSD).  Not TCP (SIOCOUTQNSD is TCP's): a Unix socket
+     * (ipc://), whose data waits in the peer's receive queue, charged to the sender until read
+     * (SIOCOUTQ).  Either is at most the send buffer, which can be smaller than the bound — an ipc://
+     * one (~208 KiB by default), a TCP one sized by SO_SNDBUF or, off loopback, by the kernel's
+     * autotuning, which does not grow it while the peer's window is shut (on loopback it starts at
+     * ~3.8 MiB) — and then the bound alone would never be reached and the replies would pile up in
+     * libzmq's queue, in our memory: past half of the send buffer, or the bound if smaller */
+    if (ioctl(fd, SIOCOUTQNSD, &unsent) != 0 && ioctl(fd, SIOCOUTQ, &unsent) != 0)
         return false;
     return unsent > (sndbuf / 2 < WH_PEER_UNREAD_MAX_BYTES ? sndbuf / 2 : WH_PEER_UNREAD_MAX_BYTES);
 }

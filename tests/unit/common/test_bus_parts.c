@@ -355,6 +355,47 @@ static void a_unix_peer_that_does_not_read_is_past_the_bound(void **state)
     close(listener);
 }
 
+/* A TCP peer that does not read, on a connection whose send buffer is smaller than the bound's 256 KiB
+ * (a shut window keeps the kernel's autotuned buffer near its start off loopback; fixed here at 32 KiB):
+ * the kernel takes at most that buffer, so the unsent bytes never reach 256 KiB — past half the send
+ * buffer is past the bound, or the replies would pile up in libzmq's queue instead (issue 10). */
+static void a_tcp_peer_that_does_not_read_past_a_small_send_buffer_is_past_the_bound(void **state)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int listener = socket(AF_INET, SOCK_STREAM, 0), server, client, small = 16 * 1024;
+    char chunk[4096];
+
+    memset(chunk, 'r', sizeof chunk);
+    assert_int_equal(bind(listener, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(listener, 4), 0);
+    client = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(setsockopt(client, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+    {
+        struct sockaddr_in to;
+        socklen_t n = sizeof to;
+        assert_int_equal(getsockname(listener, (struct sockaddr *)&to, &n), 0);
+        assert_int_equal(connect(client, (struct sockaddr *)&to, sizeof to), 0);
+    }
+    server = accept(listener, NULL, NULL);
+    assert_true(server >= 0);
+    assert_int_equal(setsockopt(server, SOL_SOCKET, SO_SNDBUF, &small, sizeof small), 0);
+    assert_int_equal(fcntl(server, F_SETFL, O_NONBLOCK), 0);
+    assert_false(wh_fd_unread_past_bound(server));
+    while (write(server, chunk, sizeof chunk) > 0) /* replies the peer does not read, until it blocks */
+        ;
+    assert_true(wh_fd_unread_past_bound(server));
+    assert_int_equal(fcntl(client, F_SETFL, O_NONBLOCK), 0);
+    for (int i = 0; i < 200 && wh_fd_unread_past_bound(server); i++) { /* the peer reads them all */
+        while (read(client, chunk, sizeof chunk) > 0)
+            ;
+        usleep(5000);
+    }
+    assert_false(wh_fd_unread_past_bound(server));
+    close(client);
+    close(server);
+    close(listener);
+}
+
 /* A handshake's place (ZAP names no fd, TCP or ipc alike) is held until its connection sends, or
  * WH_IDLE_CONNECTION_SECONDS + 2 s at most — 32 s by default; here 1 + 2 s. */
 static void a_held_place_is_freed_after_the_idle_bound(void **state)
@@ -389,6 +430,7 @@ int main(void)
         cmocka_unit_test(a_stale_fd_does_not_take_another_connections_place),
         cmocka_unit_test(a_reused_fd_of_a_unix_peer_is_another_connection),
         cmocka_unit_test(a_unix_peer_that_does_not_read_is_past_the_bound),
+        cmocka_unit_test(a_tcp_peer_that_does_not_read_past_a_small_send_buffer_is_past_the_bound),
         cmocka_unit_test(a_held_place_is_freed_after_the_idle_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
