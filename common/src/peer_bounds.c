@@ -10,9 +10,10 @@
  * the kernel as long as the kernel takes them, so a backlog there means the queue in front of it is
  * filling.  (An ipc:// peer's Unix socket has no SIOCOUTQNSD: there the bytes written and not yet read
  * by the peer, SIOCOUTQ.)  Past WH_PEER_UNREAD_MAX_BYTES, or past half the socket's send buffer when
- * that is less (the kernel takes no more than that buffer: a bound above it is never reached), the command is refused UNAVAILABLE with a retry hint (nothing
- * stored, audited), a reply small enough to cost nothing — and when even those find the queue full,
- * the reply is dropped and counted (commands.c).  A peer that reads its replies never meets this.
+ * that is less (the kernel takes no more than that buffer: a bound above it is never reached), the command is
+ * refused UNAVAILABLE with a retry hint (nothing stored, audited), a reply small enough to cost nothing — and
+ * when even those find the queue full, the reply is dropped and counted (commands.c).  A peer that reads its
+ * replies never meets this.
  *
  * ZMQ_SRCFD is deprecated in libzmq 4.3, and its fd "might be closed already, reused even" (zmq_msg_get
  * (3)).  It stays: nothing else in libzmq 4.3.4's stable API names a message's kernel socket — the
