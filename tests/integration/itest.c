@@ -452,3 +452,25 @@ bool itest_same_message(const ProtobufCMessage *a, const ProtobufCMessage *b)
     free(pb);
     return same;
 }
+
+int64_t itest_metric(const char *service, const char *sample)
+{
+    char var[48], cmd[160], line[512];
+    const char *port;
+    int64_t value = -1;
+    size_t n = strlen(sample);
+
+    snprintf(var, sizeof var, "WH_%s_HTTP_PORT", service);
+    for (char *c = var; *c; c++)
+        *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
+    port = getenv(var);
+    assert_non_null(port);
+    snprintf(cmd, sizeof cmd, "curl -fsS http://127.0.0.1:%s/metrics", port);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, sample, n) == 0 && line[n] == ' ')
+            value = strtoll(line + n + 1, NULL, 10);
+    pclose(f);
+    return value;
+}

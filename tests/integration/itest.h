@@ -41,6 +41,9 @@ int64_t itest_wait_i64_params(int64_t want, int secs, const char *sql, ...);
 
 /* Runs `source scripts/stack.sh; <command>` in bash; returns its exit status. */
 int itest_stack(const char *command);
+/* A sample of a service's /metrics (the one with exactly these labels, e.g.
+ * "wh_bus_fetches_total{stream=\"intake\"}"), as an integer; -1 when not found. */
+int64_t itest_metric(const char *service, const char *sample);
 
 /* A unique suffix for this test run (so re-runs against a kept stack do not collide). */
 const char *itest_run_id(void);

@@ -34,29 +34,6 @@
 #define SLACK_MS        2500 /* a tick (1 s), the fetch and the apply */
 #define STOPPED_SECONDS 8    /* longer than WH_FETCH_TIMEOUT_MS (5 s) plus a liveness period */
 
-/* A counter of a service's /metrics (the sample with exactly these labels); -1 when not found. */
-static int64_t metric(const char *service, const char *sample)
-{
-    char var[48], cmd[160], line[512];
-    const char *port;
-    int64_t value = -1;
-    size_t n = strlen(sample);
-
-    snprintf(var, sizeof var, "WH_%s_HTTP_PORT", service);
-    for (char *c = var; *c; c++)
-        *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
-    port = getenv(var);
-    assert_non_null(port);
-    snprintf(cmd, sizeof cmd, "curl -fsS http://127.0.0.1:%s/metrics", port);
-    FILE *f = popen(cmd, "r");
-    assert_non_null(f);
-    while (fgets(line, sizeof line, f) != NULL)
-        if (strncmp(line, sample, n) == 0 && line[n] == ' ')
-            value = strtoll(line + n + 1, NULL, 10);
-    pclose(f);
-    return value;
-}
-
 static int64_t elapsed_ms(const struct timespec *since)
 {
     struct timespec now;
@@ -69,10 +46,10 @@ static void idle_consumer_does_not_poll(void **state)
     (void)state;
     const char *sample = "wh_bus_fetches_total{stream=\"intake\"}";
     assert_true(itest_wait_caught_up("casework", "intake", 30));
-    int64_t before = metric("case", sample);
+    int64_t before = itest_metric("case", sample);
     assert_true(before >= 1); /* it did fetch at start */
     sleep(IDLE_SECONDS);
-    int64_t after = metric("case", sample);
+    int64_t after = itest_metric("case", sample);
     if (after - before > 1)
         fail_msg("case sent %lld FetchEvents to an idle intake in %d s (at most 1 expected)",
                  (long long)(after - before), IDLE_SECONDS);
@@ -124,10 +101,10 @@ static void unanswered_fetch_renews_the_socket(void **state)
                                  "wh_service_start reporting && wh_service_wait_ready reporting 60"),
                      0);
     assert_true(itest_wait_caught_up("reporting", "intake", 30));
-    int64_t before = metric("reporting", abandoned);
+    int64_t before = itest_metric("reporting", abandoned);
     assert_int_equal(itest_stack("kill -STOP \"$(wh_service_pid intake)\""), 0);
     sleep(STOPPED_SECONDS);
-    int64_t during = metric("reporting", abandoned);
+    int64_t during = itest_metric("reporting", abandoned);
     assert_int_equal(itest_stack("kill -CONT \"$(wh_service_pid intake)\""), 0);
 
     itest_referral r;
