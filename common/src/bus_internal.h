@@ -42,6 +42,9 @@
 #define WH_FETCH_TIMEOUT_MS          5000
 #define WH_FETCH_LIVENESS_DEFAULT_MS 15000 /* an idle stream's fetch when no hint came */
 #define WH_TICK_MS                   1000
+#define WH_HEAP_ARENAS               2            /* glibc arenas at most (service.c:configure_heap) */
+#define WH_HEAP_MMAP_THRESHOLD       (128 * 1024) /* blocks this large are mapped, not kept in the heap */
+#define WH_HEAP_TRIM_THRESHOLD       (128 * 1024) /* free heap top given back past this */
 #define WH_ROUTER_SNDHWM             128 /* replies queued per connection (≥ welfarectl's window of 64); then dropped */
 #define WH_ROUTER_RCVHWM             128 /* commands queued per connection; a client beyond it waits */
 #define WH_PEER_UNREAD_MAX_BYTES                                                                             \

@@ -6,13 +6,11 @@
  * it is freed after the command, but glibc keeps freed heap memory for reuse: its mmap threshold
  * rises with every large block freed (up to 32 MiB), so later large blocks come from the heap, and
  * what is freed below the top of the heap stays resident; each thread's arena keeps its own.  That
- * was intake's 61.8 MiB idle after the bench (docs/benchmarks.md).  So:
- *
- *   - a fixed mmap threshold (large blocks are mapped and unmapped, not kept in the heap) and trim
- *     threshold, which also stops glibc's dynamic raising of both;
- *   - at most two arenas (the loop's and the ZeroMQ I/O thread's);
- *   - malloc_trim(0) once a second while intake was busy since the last one, so what a burst freed
- *     goes back to the system once it is over.
+ * was intake's 61.8 MiB idle after the bench (docs/benchmarks.md).  The framework fixes glibc's
+ * thresholds and arenas for every service (common/src/service.c:configure_heap: large blocks mapped,
+ * not kept in the heap; at most two arenas) and trims once a service is idle for a tick; a bulk import
+ * is never idle for a tick, so intake also calls malloc_trim(0) once a second while it was busy since
+ * the last one, so what a burst freed goes back to the system once it is over.
  */
 #include <malloc.h>
 #include <stdbool.h>
@@ -42,9 +40,6 @@ static void on_trim_timer(uv_timer_t *t)
 
 void intake_memory_start(uv_loop_t *loop)
 {
-    mallopt(M_ARENA_MAX, 2);
-    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 256 * 1024);
     uv_timer_init(loop, &trim_timer);
     uv_timer_start(&trim_timer, on_trim_timer, TRIM_EVERY_MS, TRIM_EVERY_MS);
     uv_unref((uv_handle_t *)&trim_timer); /* does not keep the loop alive on its own */
