@@ -11,6 +11,7 @@
 #include <utf8proc.h>
 
 #include "fuzzy.h"
+#include "places.h"
 
 #define FUZZY_MAX_JAMO 192 /* names longer than this compare on their first 192 jamo */
 
@@ -186,7 +187,9 @@ static const char *address_word_at(const char *p, size_t *len)
     return NULL;
 }
 
-size_t intake_fuzzy_address_form(const char *address, char *out, size_t cap)
+/* The comparable form, with INTAKE_PLACES_MARK where the address had spacing or punctuation when
+ * marks is set (places.c finds whole lot numbers by them). */
+static size_t address_form(const char *address, char *out, size_t cap, int marks)
 {
     utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)(address ? address : ""));
     const char *p = nfc ? (const char *)nfc : "";
@@ -199,25 +202,51 @@ size_t intake_fuzzy_address_form(const char *address, char *out, size_t cap)
         unsigned char c = (unsigned char)*p;
         size_t len = 0;
         const char *word = address_word_at(p, &len);
+        int separator = 0;
         if (word && (n > 0 || c >= 0x80)) {
             for (const char *w = word; *w && n + 1 < cap; w++)
                 out[n++] = *w;
             p += len;
         } else if (c == 0xe3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x80) {
             p += 3; /* U+3000 */
+            separator = 1;
         } else if (c < 0x80 && (isspace(c) || c == ',' || c == '.' || c == '#' || c == '(' || c == ')')) {
             p++;
+            separator = 1;
         } else if (c == '-' &&
                    !(n > 0 && isdigit((unsigned char)out[n - 1]) && isdigit((unsigned char)p[1]))) {
             p++; /* a hyphen counts only between digits: 123-4 is a lot number */
+            separator = 1;
         } else {
             out[n++] = c < 0x80 ? (char)tolower(c) : (char)c;
             p++;
         }
+        if (separator && marks && n > 0 && out[n - 1] != INTAKE_PLACES_MARK && n + 1 < cap)
+            out[n++] = INTAKE_PLACES_MARK;
     }
     out[n] = '\0';
     wipe_free(nfc);
     return n;
+}
+
+size_t intake_fuzzy_address_plain_form(const char *address, char *out, size_t cap)
+{
+    return address_form(address, out, cap, 0);
+}
+
+size_t intake_fuzzy_address_form(const char *address, char *out, size_t cap)
+{
+    char marked[512];
+    size_t n = address_form(address, marked, sizeof marked, 1);
+    n = intake_places_rewrite(marked, n, sizeof marked);
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++)
+        if (marked[i] != INTAKE_PLACES_MARK)
+            out[o++] = marked[i];
+    if (cap > 0)
+        out[o] = '\0';
+    memset(marked, 0, sizeof marked);
+    return o;
 }
 
 int intake_fuzzy_birth_typo(const char *a, const char *b)

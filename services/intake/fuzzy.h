@@ -11,9 +11,9 @@
  *     lower-cased and their words sorted, so "NGUYEN Van An" and "van an nguyen" are one name;
  *   - birth: the same date, or one digit changed or two adjacent digits swapped (a typo), or only a
  *     birth year within one year (an approximate age);
- *   - address: spacing, punctuation, 번지, romanised -ro/-gil/-beon-gil and 동/dong forms normalised.
- *     A road-name address and a lot-number address of the same building cannot be equated without
- *     the national address database (juso); they simply do not score as an address match;
+ *   - address: spacing, punctuation, 번지, romanised -ro/-gil/-beon-gil and 동/dong forms normalised,
+ *     and a lot-number address of a building in the district's place table (places.h) written as its
+ *     road-name form; a building not in the table keeps its two forms apart;
  *   - phone: the same digits;
  *   - sex: both given and different vetoes the match (score 0).
  */
@@ -69,6 +69,8 @@ size_t intake_fuzzy_name_distance(const char *a, const char *b, size_t *longest)
 double intake_fuzzy_name_similarity(const char *a, const char *b);
 /* Writes the comparable form of an address into out (cap bytes, NUL-terminated); returns its length. */
 size_t intake_fuzzy_address_form(const char *address, char *out, size_t cap);
+/* The same without the place table (what places.c keeps of each side of a place). */
+size_t intake_fuzzy_address_plain_form(const char *address, char *out, size_t cap);
 /* True when two YYYY-MM-DD dates differ by one digit or one swap of adjacent digits. */
 int intake_fuzzy_birth_typo(const char *a, const char *b);
 

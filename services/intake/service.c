@@ -12,6 +12,7 @@
 #include "import_rows.h"
 #include "intake.h"
 #include "intake_commands.h"
+#include "places.h"
 #include "roster.h"
 #include "safety_net.h"
 #include "store_fuzzy.h"
@@ -109,6 +110,24 @@ static int run_fills(wh_service *svc)
     return rc;
 }
 
+/* The district's place table (places.h), when WH_INTAKE_PLACES_FILE names one: a file that cannot be
+ * read or has a bad line refuses the start (addresses would be keyed without it). */
+static int load_places(void)
+{
+    const char *file = wh_config_str("WH_INTAKE_PLACES_FILE", "");
+    size_t bad_line = 0;
+    if (!*file)
+        return 0;
+    int n = intake_places_load_file(file, &bad_line);
+    if (n < 0) {
+        wh_log_error("WH_INTAKE_PLACES_FILE cannot be read or has a bad line", "{s:s, s:I}", "file", file,
+                     "line", (json_int_t)bad_line);
+        return n;
+    }
+    wh_log_info("place table", "{s:s, s:i}", "file", file, "places", n);
+    return 0;
+}
+
 /* Without the PII key nothing can be matched or stored: refuse to start. */
 static int start(wh_service *svc)
 {
@@ -139,6 +158,8 @@ static int start(wh_service *svc)
     intake_address_max_households = (size_t)max_households;
     wh_log_info("fuzzy matching", "{s:I, s:I}", "max_candidates", (json_int_t)max_candidates,
                 "address_max_households", (json_int_t)max_households);
+    if ((rc = load_places()) < 0)
+        return rc;
     if ((rc = wh_pii_init_file(path)) < 0)
         return rc;
     if ((rc = run_fills(svc)) < 0)

@@ -1,0 +1,35 @@
+/*
+ * places.h — the district's place table (issue 16, "road-name vs lot-number address forms of the same
+ * place (normalise both)"): for each building, its lot-number address (지번, "광안동 123-4") and its
+ * road-name address (도로명, "수영로12번길 3"), declared as data — a file named by WH_INTAKE_PLACES_FILE,
+ * one building a line, "lot address<TAB>road address", '#' starting a comment line.  The address's
+ * comparable form (fuzzy.h, intake_fuzzy_address_form) writes a lot-number address of a listed building
+ * as its road-name form, so both forms meet in one address block and score as one address.
+ *
+ * A lot number is recognised where it ends the address or is followed by a separator or a non-digit
+ * ("광안동 123-4 101호", "광안동 123-4번지"); "광안동123-4101호", written without any space, stays as it is
+ * (lot 123-4101 is another building).  Loaded once at start, before any form is computed.
+ */
+#ifndef INTAKE_PLACES_H
+#define INTAKE_PLACES_H
+
+#include <stddef.h>
+
+/* Replaces the table by text's places (len bytes).  A line without exactly one tab, with a side that
+ * has no building number (no digit), or a lot listed twice is refused: WH_INVALID_ARGUMENT naming the
+ * line in *bad_line, the table unchanged.  Returns the number of places, or a negative status. */
+int intake_places_parse(const char *text, size_t len, size_t *bad_line);
+/* intake_places_parse of a file's contents; WH_INVALID_ARGUMENT when it cannot be read. */
+int intake_places_load_file(const char *path, size_t *bad_line);
+void intake_places_clear(void);
+size_t intake_places_count(void);
+
+/* The separator mark in a comparable form before places are applied (fuzzy.c writes it where the
+ * address had spacing or punctuation; it is removed after). */
+#define INTAKE_PLACES_MARK '\x1f'
+
+/* Rewrites the marked form (n bytes, cap the buffer) with the first listed lot found in it replaced by
+ * its road form; returns the new length (n when no lot is found or the result would not fit). */
+size_t intake_places_rewrite(char *form, size_t n, size_t cap);
+
+#endif
