@@ -57,6 +57,7 @@
 #define WH_RETRY_CONNECTIONS_MS            1000 /* retry hint to a connection beyond its key's bound */
 #define WH_IDLE_CONNECTION_DEFAULT_S       30   /* a connection that sent nothing this long is closed */
 #define WH_MAX_CONNECTIONS_DEFAULT         1024 /* connections on the command socket, all keys and none */
+#define WH_WAITING_PER_ADDRESS_DEFAULT     256  /* of one source address, nothing sent yet */
 #define WH_HANDSHAKE_DEFAULT_S             10 /* ZMQ_HANDSHAKE_IVL: a handshake not done by then is closed */
 #define WH_OPEN_FILES_WANTED               65536 /* RLIMIT_NOFILE raised towards (service.c) */
 #define WH_ZAP_DOMAIN_COMMANDS             "welfarehub-commands" /* the command socket's (zap.c) */
@@ -189,6 +190,7 @@ struct wh_service {
     int64_t max_conns_per_key; /* WH_MAX_CONNECTIONS_PER_KEY (peer_bounds.c) */
     int64_t idle_conn_s;       /* WH_IDLE_CONNECTION_SECONDS (peer_bounds.c) */
     int64_t max_conns;         /* WH_MAX_CONNECTIONS (connection_bound.c) */
+    int64_t waiting_per_addr;  /* WH_MAX_HANDSHAKES_PER_ADDRESS (address_bound.c) */
     int64_t handshake_s;       /* WH_HANDSHAKE_SECONDS (ZMQ_HANDSHAKE_IVL of the CURVE server sockets) */
     int64_t liveness_ms;       /* WH_FETCH_LIVENESS_MS: an idle stream's fetch without hints */
     uint64_t ticks;

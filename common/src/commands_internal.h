@@ -45,10 +45,12 @@ typedef struct peer_conn {
     uint64_t route;       /* a hash of the connection's routing id: a reused fd is another connection */
     uint64_t peer;        /* a hash of its peer's address and port (getpeername), 0 when unknown */
     uint64_t accepted_ms; /* when the monitor saw it accepted (waiting) */
+    uint64_t source;      /* while waiting: its peer's IP address, no port (address_bound.c); 0: not IP */
     uint32_t key;         /* its entry in wh_peers.keys */
     bool used, refused;
     bool waiting; /* accepted, no message yet: closed once idle for WH_IDLE_CONNECTION_SECONDS */
     bool shed;    /* closed by the bound on all connections (connection_bound.c), its end not seen yet */
+    bool secured; /* its CURVE handshake succeeded (monitor.c): no longer counted by address_bound.c */
 } peer_conn;
 typedef struct peer_key {
     char key[WH_Z85_KEY_LEN + 1];
@@ -127,6 +129,14 @@ uint64_t wh_peer_hash(int fd);
 /* connection_bound.c: the command socket holds `open` connections (monitor.c), one just accepted;
  * past WH_MAX_CONNECTIONS the one that has waited longest without sending anything is closed. */
 void wh_peer_total_bound(wh_commands *c, int64_t open);
+/* Closes the connection on fd, which has sent nothing (counted wh_bus_connections_shed_total, audited
+ * connection_limit with reason); false when fd is no longer the connection accepted on it. */
+bool wh_peer_shed(wh_commands *c, int fd, const char *reason);
+/* address_bound.c: a connection was accepted on fd (after wh_peer_accepted); when its source address
+ * has more than WH_MAX_HANDSHAKES_PER_ADDRESS connections with their handshake undecided, it is closed. */
+void wh_peer_address_bound(wh_commands *c, int fd);
+/* The connection on fd completed its handshake (monitor.c): its address's bound no longer counts it. */
+void wh_peer_secured(wh_commands *c, int fd);
 void wh_peers_free(wh_peers *ps);
 /* monitor.c: attaches the monitor to the command socket before it binds. */
 int wh_monitor_start(wh_monitor **out, wh_commands *c, void *sock);

@@ -12,6 +12,7 @@
  * and a new client that completes its handshake and sends within the flood's turnover is served.  When
  * every other connection has sent, the new one is shut down.  Each is counted
  * (wh_bus_connections_shed_total) and audited (connection_limit, no principal: there is none yet).
+ * One source address alone cannot fill it: address_bound.c.
  */
 #include <sys/socket.h>
 
@@ -31,6 +32,22 @@ static int oldest_waiting(const wh_peers *ps)
     return fd;
 }
 
+bool wh_peer_shed(wh_commands *c, int fd, const char *reason)
+{
+    wh_peers *ps = &c->peers;
+    peer_conn *pc = &ps->by_fd[fd];
+
+    pc->waiting = false; /* once: its end (ZMQ_EVENT_DISCONNECTED) frees the slot */
+    /* the fd is still the connection accepted on it (same peer), not one that got the number since */
+    if (pc->peer == 0 || wh_peer_hash(fd) != pc->peer || shutdown(fd, SHUT_RDWR) != 0)
+        return false;
+    pc->shed = true;
+    ps->shedding++;
+    wh_counter_add(c->shed, 1);
+    wh_audit_record(c->svc, "", "", "", "connection_limit", reason, NULL);
+    return true;
+}
+
 void wh_peer_total_bound(wh_commands *c, int64_t open)
 {
     wh_peers *ps = &c->peers;
@@ -40,16 +57,7 @@ void wh_peer_total_bound(wh_commands *c, int64_t open)
     int fd = oldest_waiting(ps);
     if (fd < 0)
         return; /* only connections above the table's fds (peer_bounds.c): not bounded */
-    peer_conn *pc = &ps->by_fd[fd];
-    pc->waiting = false; /* once: its end (ZMQ_EVENT_DISCONNECTED) frees the slot */
-    /* the fd is still the connection accepted on it (same peer), not one that got the number since */
-    if (pc->peer == 0 || wh_peer_hash(fd) != pc->peer || shutdown(fd, SHUT_RDWR) != 0)
-        return;
-    pc->shed = true;
-    ps->shedding++;
-    wh_counter_add(c->shed, 1);
-    wh_audit_record(c->svc, "", "", "", "connection_limit",
-                    "WH_MAX_CONNECTIONS connections open on the command socket: the one waiting longest "
-                    "without sending anything closed",
-                    NULL);
+    wh_peer_shed(c, fd,
+                 "WH_MAX_CONNECTIONS connections open on the command socket: the one waiting longest "
+                 "without sending anything closed");
 }

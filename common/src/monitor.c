@@ -15,7 +15,10 @@
  *   - a connection accepted (ZMQ_EVENT_ACCEPTED, with its fd): it has WH_IDLE_CONNECTION_SECONDS to
  *     send its first command, else it is closed (peer_bounds.c: wh_peers_tick); past
  *     WH_MAX_CONNECTIONS open, the one that has waited longest without sending is closed
- *     (connection_bound.c);
+ *     (connection_bound.c); past WH_MAX_HANDSHAKES_PER_ADDRESS of its source address with the handshake
+ *     undecided, the new one is closed (address_bound.c);
+ *   - a handshake succeeded (ZMQ_EVENT_HANDSHAKE_SUCCEEDED, with its fd): its address's bound counts it
+ *     no more (address_bound.c);
  *   - connections open (accepted minus gone): wh_bus_connections.
  */
 #include <stdio.h>
@@ -29,7 +32,7 @@
 
 #define MONITOR_EVENTS                                                                                       \
     (ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |                     \
-     ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
+     ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
 #define MONITOR_DRAIN 256 /* events a loop turn, to keep the loop fair */
 
 struct wh_monitor {
@@ -47,7 +50,11 @@ static void on_event(wh_monitor *m, uint16_t event, uint32_t value)
     case ZMQ_EVENT_ACCEPTED:
         wh_gauge_set(m->open, (double)++m->connections);
         wh_peer_accepted(m->commands, (int)value);        /* closed if it sends nothing (peer_bounds.c) */
+        wh_peer_address_bound(m->commands, (int)value);   /* one address's waiting (address_bound.c) */
         wh_peer_total_bound(m->commands, m->connections); /* WH_MAX_CONNECTIONS (connection_bound.c) */
+        break;
+    case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+        wh_peer_secured(m->commands, (int)value); /* its address's bound counts it no more */
         break;
     case ZMQ_EVENT_DISCONNECTED:
         if (m->connections > 0)

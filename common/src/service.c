@@ -72,6 +72,8 @@ static int read_settings(wh_service *svc)
         wh_config_int("WH_IDLE_CONNECTION_SECONDS", WH_IDLE_CONNECTION_DEFAULT_S, 1, 86400,
                       &svc->idle_conn_s) != 0 ||
         wh_config_int("WH_MAX_CONNECTIONS", WH_MAX_CONNECTIONS_DEFAULT, 16, 60000, &svc->max_conns) != 0 ||
+        wh_config_int("WH_MAX_HANDSHAKES_PER_ADDRESS", WH_WAITING_PER_ADDRESS_DEFAULT, 1, 60000,
+                      &svc->waiting_per_addr) != 0 ||
         wh_config_int("WH_HANDSHAKE_SECONDS", WH_HANDSHAKE_DEFAULT_S, 1, 300, &svc->handshake_s) != 0)
         return WH_INVALID_ARGUMENT;
     return 0;

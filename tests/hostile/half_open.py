@@ -21,15 +21,12 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 
 import zmq
 
-sys.path.insert(0, sys.argv[1])
-from welfare.bus.v1 import envelope_pb2, stream_pb2  # noqa: E402
-
+sys.path.insert(0, sys.argv[1])  # the classes generated from proto/ (hostile_common.served)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hostile_common import check, failures, metric, operator_dealer, rss_mib  # noqa: E402
+from hostile_common import check, failures, metric, operator_dealer, rss_mib, served  # noqa: E402
 
 PID, MAX, HANDSHAKE_S = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 N = int(sys.argv[5]) if len(sys.argv) > 5 else MAX + 200
@@ -51,20 +48,6 @@ CTX = zmq.Context()
 
 def dealer():
     return operator_dealer(CTX)
-
-
-def served(s, timeout_s=5):
-    """A FetchEvents on s answered without an error within timeout_s: the seconds it took, or None."""
-    req = stream_pb2.FetchEvents(stream="intake", after_sequence=0, max_events=1)
-    t0 = time.time()
-    s.send(envelope_pb2.Envelope(message_id=str(uuid.uuid4()), type=req.DESCRIPTOR.full_name,
-                                 time_unix_ms=int(time.time() * 1000), payload=req.SerializeToString())
-           .SerializeToString())
-    if not s.poll(timeout_s * 1000):
-        return None
-    env = envelope_pb2.Envelope()
-    env.ParseFromString(s.recv_multipart()[-1])
-    return None if env.HasField("error") else time.time() - t0
 
 
 def half_open(n):

@@ -1,7 +1,9 @@
 """hostile_common.py — what the measuring scripts of tests/hostile share: checks, intake's RSS, its key,
-its /metrics."""
+its /metrics, a FetchEvents served."""
 import os
+import time
 import urllib.request
+import uuid
 
 import zmq
 
@@ -41,12 +43,29 @@ def metric(name, labels=""):
     return 0.0
 
 
-def operator_dealer(ctx):
-    """A DEALER of ctx with the operator's key (cli), connected to intake's command endpoint."""
+def operator_dealer(ctx, endpoint=None):
+    """A DEALER of ctx with the operator's key (cli), connected to intake's command endpoint (or
+    endpoint: the same with a source address, "tcp://SOURCE:0;HOST:PORT")."""
     with open(os.path.join(os.environ["WH_VAR"], "keys", "cli.key")) as f:
         secret, public = f.read().split()[:2]
     s = ctx.socket(zmq.DEALER)
     s.setsockopt(zmq.LINGER, 0)
     s.curve_secretkey, s.curve_publickey, s.curve_serverkey = secret.encode(), public.encode(), server_key().encode()
-    s.connect(os.environ["WH_INTAKE_BUS"])
+    s.connect(endpoint or os.environ["WH_INTAKE_BUS"])
     return s
+
+
+def served(s, timeout_s=5):
+    """A FetchEvents on s answered without an error within timeout_s: the seconds it took, or None
+    (the classes generated from proto/ on sys.path)."""
+    from welfare.bus.v1 import envelope_pb2, stream_pb2
+    req = stream_pb2.FetchEvents(stream="intake", after_sequence=0, max_events=1)
+    t0 = time.time()
+    s.send(envelope_pb2.Envelope(message_id=str(uuid.uuid4()), type=req.DESCRIPTOR.full_name,
+                                 time_unix_ms=int(time.time() * 1000), payload=req.SerializeToString())
+           .SerializeToString())
+    if not s.poll(timeout_s * 1000):
+        return None
+    env = envelope_pb2.Envelope()
+    env.ParseFromString(s.recv_multipart()[-1])
+    return None if env.HasField("error") else time.time() - t0
