@@ -1,7 +1,8 @@
 /*
  * apply_linkage.c — a public-programme linkage that started (registry's ServiceLinkageChanged,
  * state STARTED) ends in a roster enrolment: the hub's decision for the household's members, from
- * the linkage's date, exactly as SelectForPublicAid records it ("linkage:<id>").  The registry's
+ * the linkage's date, exactly as SelectForPublicAid records it ("linkage:<id>"); a linkage an unmerge
+ * restored (`restored`) was enrolled already.  The registry's
  * programmes map onto the roster's codes as data.  A household intake cannot enrol (merged, unknown)
  * is logged and skipped: retrying cannot mend it.
  */
@@ -41,8 +42,8 @@ int intake_apply_service_linkage(wh_ctx *ctx, const ProtobufCMessage *event)
 {
     const Welfare__Registry__V1__ServiceLinkageChanged *ev = (const void *)event;
     if (ev->state != WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_STARTED ||
-        ev->kind != WELFARE__REGISTRY__V1__LINKAGE_KIND__LINKAGE_KIND_PUBLIC_PROGRAMME)
-        return 0;
+        ev->kind != WELFARE__REGISTRY__V1__LINKAGE_KIND__LINKAGE_KIND_PUBLIC_PROGRAMME || ev->restored)
+        return 0; /* a restored linkage (an unmerge): its enrolment was never undone */
     const char *code = intake_programme_of_linkage(ev->programme);
     if (!code || ev->household_id <= 0 || !wh_date_valid(ev->changed_on)) {
         wh_log_warn("public-programme linkage without programme, household or date", "{s:I}", "linkage_id",

@@ -38,7 +38,7 @@ static int past_date(wh_ctx *ctx, const char *given, const char *field, char out
     return 0;
 }
 
-static int emit_changed(wh_ctx *ctx, const registry_linkage *l)
+int registry_emit_linkage_changed(wh_ctx *ctx, const registry_linkage *l, bool restored)
 {
     Welfare__Registry__V1__ServiceLinkageChanged ev = WELFARE__REGISTRY__V1__SERVICE_LINKAGE_CHANGED__INIT;
     ev.linkage_id = l->id;
@@ -55,6 +55,7 @@ static int emit_changed(wh_ctx *ctx, const registry_linkage *l)
     ev.channel = l->channel;
     ev.referral_id = l->referral_id;
     ev.changed_on = (char *)l->changed_on;
+    ev.restored = restored;
     return wh_ctx_emit(ctx, &ev.base);
 }
 
@@ -76,7 +77,7 @@ int registry_linkage_change(wh_ctx *ctx, registry_linkage *l, int state, int out
     l->state = state;
     l->outcome = outcome;
     snprintf(l->changed_on, sizeof l->changed_on, "%s", on);
-    return emit_changed(ctx, l);
+    return registry_emit_linkage_changed(ctx, l, false);
 }
 
 /* --- RequestServiceLinkage -------------------------------------------------------------------- */
@@ -184,7 +185,7 @@ int registry_handle_request_service_linkage(wh_ctx *ctx, const ProtobufCMessage 
         return rc;
     memcpy(l.changed_on, l.requested_on, sizeof l.changed_on);
     if ((rc = registry_store_insert_linkage(wh_ctx_db(ctx), &l, &l.id)) == 0)
-        rc = emit_changed(ctx, &l);
+        rc = registry_emit_linkage_changed(ctx, &l, false);
     if (rc < 0)
         return wh_ctx_fail(ctx, rc, NULL, "could not store the linkage");
     Welfare__Registry__V1__RequestServiceLinkageReply *r = wh_ctx_alloc(ctx, sizeof *r);
@@ -317,7 +318,8 @@ int registry_apply_household_identified(wh_ctx *ctx, const ProtobufCMessage *eve
 }
 
 /* A closed case ends its linkages (capacity given back) and releases the reservations it still holds
- * (those of case's own LinkageRequested): today capacity returns when the case closes. */
+ * (those of case's own LinkageRequested): today capacity returns when the case closes.  A case a
+ * merge folded (CLOSE_REASON_MERGED) keeps the record of its linkages' states, for the unmerge. */
 int registry_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event)
 {
     const Welfare__Case__V1__CaseClosed *ev = (const void *)event;
@@ -325,6 +327,7 @@ int registry_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event)
     int64_t *ids, resource_id;
     size_t n;
     int remaining, rc;
+    bool folded = ev->reason == WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_MERGED;
     if (ev->case_id <= 0)
         return 0;
     if (wh_date_valid(ev->closed_on))
@@ -335,7 +338,9 @@ int registry_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event)
         return rc;
     for (size_t i = 0; i < n && rc == 0; i++) {
         registry_linkage l;
-        if ((rc = registry_store_linkage(wh_ctx_db(ctx), ids[i], &l)) == 0)
+        if ((rc = registry_store_linkage(wh_ctx_db(ctx), ids[i], &l)) == 0 && folded)
+            rc = registry_store_fold_linkage(wh_ctx_db(ctx), &l, ev->case_id, on);
+        if (rc == 0)
             rc = registry_linkage_change(ctx, &l, STATE_ENDED, LAST_OUTCOME,
                                          strcmp(on, l.changed_on) < 0 ? l.changed_on : on);
     }

@@ -194,6 +194,19 @@ int registry_store_case_ids(wh_ctx *ctx, const char *stmt, int64_t case_id, int6
 int registry_store_list_linkages(wh_ctx *ctx, const Welfare__Registry__V1__ListServiceLinkages *q,
                                  Welfare__Registry__V1__ServiceLinkage ***out, size_t *n);
 
+/* The linkages a merge's fold ended (store_fold.c): recorded with the state each was in, read back
+ * by the unmerge's reopening, and marked undone (restored or not) once. */
+typedef struct registry_folded {
+    int64_t linkage_id;
+    int state_before;
+} registry_folded;
+int registry_store_fold_linkage(wh_db *db, const registry_linkage *l, int64_t case_id, const char *on);
+int registry_store_folded_linkages(wh_ctx *ctx, int64_t case_id, registry_folded **out, size_t *n);
+int registry_store_fold_undone(wh_db *db, int64_t linkage_id, const char *on, bool restored);
+/* Puts an ended linkage back in l->state with l->reservation_id, on l->changed_on:
+ * WH_FAILED_PRECONDITION when it is not ended. */
+int registry_store_restore_linkage(wh_db *db, const registry_linkage *l);
+
 /* Moves a linkage to a state (releasing its capacity when it leaves it) and emits
  * ServiceLinkageChanged.  The caller checked the move. */
 int registry_linkage_change(wh_ctx *ctx, registry_linkage *l, int state, int outcome, const char *on);
@@ -205,5 +218,9 @@ int registry_handle_change_service_linkage(wh_ctx *ctx, const ProtobufCMessage *
 int registry_handle_list_service_linkages(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int registry_apply_household_identified(wh_ctx *ctx, const ProtobufCMessage *event);
 int registry_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event);
+/* CaseReopened: the linkages the case's fold ended are put back where capacity allows (fold.c). */
+int registry_apply_case_reopened(wh_ctx *ctx, const ProtobufCMessage *event);
+/* ServiceLinkageChanged for l as it stands; `restored` when an unmerge put it back. */
+int registry_emit_linkage_changed(wh_ctx *ctx, const registry_linkage *l, bool restored);
 
 #endif

@@ -42,6 +42,7 @@ static const wh_subscription subscriptions[] = {
     {"routing", &welfare__routing__v1__dong_defined__descriptor, registry_apply_dong_defined},
     {"case", &welfare__case__v1__linkage_requested__descriptor, registry_apply_linkage_requested},
     {"case", &welfare__case__v1__case_closed__descriptor, registry_apply_case_closed},
+    {"case", &welfare__case__v1__case_reopened__descriptor, registry_apply_case_reopened},
     {"intake", &welfare__intake__v1__household_identified__descriptor, registry_apply_household_identified},
 };
 

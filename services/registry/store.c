@@ -91,6 +91,16 @@ const wh_db_statement registry_statements[] = {
      "UPDATE service_linkage SET state = $2, outcome = $3, changed_on = $4 WHERE id = $1"},
     {"registry_case_linkages",
      "SELECT id FROM service_linkage WHERE case_id = $1 AND case_id <> 0 AND state IN (1, 2, 4) ORDER BY id"},
+    {"registry_fold_linkage",
+     "INSERT INTO folded_linkage (linkage_id, case_id, state_before, folded_on) VALUES ($1, $2, $3, $4) "
+     "ON CONFLICT (linkage_id) DO NOTHING"},
+    {"registry_folded_linkages",
+     "SELECT linkage_id, state_before FROM folded_linkage WHERE case_id = $1 AND undone_on IS NULL "
+     "ORDER BY linkage_id"},
+    {"registry_fold_undone", "UPDATE folded_linkage SET undone_on = $2, restored = $3 WHERE linkage_id = $1"},
+    {"registry_restore_linkage",
+     "UPDATE service_linkage SET state = $2, outcome = 0, reservation_id = $3, changed_on = $4 "
+     "WHERE id = $1 AND state = 5"},
     {"registry_case_reservations",
      "SELECT id FROM reservation WHERE case_id = $1 AND case_id <> 0 AND released_on IS NULL ORDER BY id"},
     {"registry_list_linkages",

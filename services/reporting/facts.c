@@ -176,12 +176,13 @@ int reporting_fact_home_visit(const Welfare__Case__V1__HomeVisitRecorded *e, rep
     return 0;
 }
 
-/* A service linkage of any household counts once, when it is delivered or started, on that date. */
+/* A service linkage of any household counts once, when it is delivered or started, on that date; a
+ * linkage an unmerge restored to STARTED (`restored`) was counted when it started. */
 int reporting_fact_service_linkage(const Welfare__Registry__V1__ServiceLinkageChanged *e, reporting_fact *f,
                                    const char **field)
 {
     int rc = fact_start(f, e->dong_code, "dong_code", e->changed_on, "changed_on", field);
-    if (rc == 0 && e->state == WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_STARTED)
+    if (rc == 0 && e->state == WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_STARTED && !e->restored)
         f->delta[REPORTING_FACT_LINKAGES] = 1;
     return rc;
 }

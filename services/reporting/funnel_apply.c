@@ -39,7 +39,7 @@ int reporting_funnel_apply(wh_db *db, const ProtobufCMessage *m)
     }
     if (d == &welfare__registry__v1__service_linkage_changed__descriptor) {
         const Welfare__Registry__V1__ServiceLinkageChanged *e = (const void *)m;
-        return e->state == WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_STARTED
+        return e->state == WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_STARTED && !e->restored
                    ? stage(db, false, e->household_id, REPORTING_STAGE_LINKED, e->changed_on)
                    : 0;
     }
