@@ -16,6 +16,7 @@
  *   outbox.c         wh_ctx_emit: an event, its gap-free sequence, in the handler's transaction
  *   hints.c          StreamHead on the PUB socket after each commit and as a heartbeat
  *   fetch.c          FetchEvents: a stream's events after a position
+ *   fetched.c        a FetchEvents reply's coverage: which event follows a consumer's position
  *   consumer.c       one subscribed stream: position, pull, apply exactly once, dead letters
  *   bus_store.c      the SQL of all of the above
  */
@@ -40,6 +41,9 @@
 #define WH_HARD_FRAME_LIMIT          (16 * 1024 * 1024) /* libzmq drops the peer above this */
 #define WH_FETCH_MAX_DEFAULT         2000 /* ≥ the events of one busy batch; the byte bound binds first */
 #define WH_FETCH_TIMEOUT_MS          5000
+#define WH_FETCH_MAX_TYPES           64    /* event types one FetchEvents may ask for */
+#define WH_FETCH_TYPE_MAX_BYTES      128   /* the longest type name it may ask for */
+#define WH_FETCH_SCAN_PER_EVENT      16    /* a filtered reply reads ≤ this × WH_FETCH_MAX sequences */
 #define WH_FETCH_LIVENESS_DEFAULT_MS 15000 /* an idle stream's fetch when no hint came */
 #define WH_TICK_MS                   1000
 #define WH_HEAP_ARENAS               2            /* glibc arenas at most (service.c:configure_heap) */
@@ -271,10 +275,13 @@ int wh_bus_store_replies(wh_db *db, const char *const columns[WH_KEEP_COLUMNS]);
 int wh_bus_bytea(const char *text, uint8_t **out, size_t *len);
 int wh_bus_stream_ensure(wh_db *db, const char *stream, uint64_t *head);
 /* Events after a position and up to `upto` (the committed head: a batch must never hand out events
- * its own transaction has not committed): fills reply (from the arena) with at most max events and,
- * past the first, max_bytes of them (packed). */
+ * its own transaction has not committed), of the types in the array literal `types` (NULL: every
+ * type): fills reply (from the arena) with at most max events and, past the first, max_bytes of them
+ * (packed), and reply->covered_sequence with the highest sequence the reply accounts for (upto when
+ * neither bound stopped the read, else its last event). */
 int wh_bus_read_events(wh_db *db, wh_arena *arena, const char *stream, uint64_t after, uint64_t upto,
-                       uint32_t max, size_t max_bytes, Welfare__Bus__V1__FetchEventsReply *reply);
+                       const char *types, uint32_t max, size_t max_bytes,
+                       Welfare__Bus__V1__FetchEventsReply *reply);
 int wh_bus_position_load(wh_db *db, const char *stream, uint64_t *position);
 /* Moves the position from `from` to `to`; WH_FAILED_PRECONDITION when it was not at `from`. */
 int wh_bus_position_advance(wh_db *db, const char *stream, uint64_t from, uint64_t to);
@@ -350,6 +357,28 @@ bool wh_peer_handshake_ok(wh_commands *c, const char *key);
 /* peer_bounds.c, each tick: closes the connections that sent nothing for WH_IDLE_CONNECTION_SECONDS
  * since they were accepted, and frees the places their handshakes held. */
 void wh_peers_tick(wh_commands *c);
+
+/* --- fetched.c ---------------------------------------------------------------------------------- */
+
+/* A FetchEvents reply as its consumer reads it: which of its events follows a position. */
+typedef struct wh_fetched {
+    Welfare__Bus__V1__Envelope **ev;
+    size_t n;
+    bool skips;       /* covered_sequence set: the events are the asked types only, sequences skipped */
+    bool after_known; /* the reply answers the request in flight, whose position is `after` */
+    uint64_t after;
+    uint64_t end; /* the highest sequence it accounts for: covered_sequence, or its last event */
+} wh_fetched;
+
+void wh_fetched_init(wh_fetched *f, const Welfare__Bus__V1__FetchEventsReply *reply, bool after_known,
+                     uint64_t after);
+/* Whether event i is the next one to apply at `position`; i == n: whether the reply's tail (no event
+ * to apply, up to f->end) follows it, so the position may move to f->end. */
+bool wh_fetched_follows(const wh_fetched *f, size_t i, uint64_t position);
+/* The index of the first event past `position` (n when none is). */
+size_t wh_fetched_first_after(const wh_fetched *f, uint64_t position);
+/* Whether events from+1 .. to each follow the one before them (no gap a gap-free reply should not have). */
+bool wh_fetched_chained(const wh_fetched *f, size_t from, size_t to);
 
 /* --- fetch.c ------------------------------------------------------------------------------------ */
 

@@ -34,6 +34,13 @@ const wh_db_statement wh_bus_statements[] = {
     {"bus_stream_head", "SELECT head FROM stream_head WHERE stream = $1"},
     {"bus_read_events", "SELECT sequence, message_id, type, correlation_id, causation_id, time_ms, payload "
                         "FROM outbox WHERE sequence > $1 AND sequence <= $2 ORDER BY sequence LIMIT $3"},
+    /* The same of some types only (FetchEvents.types): the primary key's range, the type a filter on
+     * it; the range is bounded by the caller (WH_FETCH_SCAN_PER_EVENT), so no index on type is
+     * needed (docs/benchmarks.md). */
+    {"bus_read_events_of_types",
+     "SELECT sequence, message_id, type, correlation_id, causation_id, time_ms, payload "
+     "FROM outbox WHERE sequence > $1 AND sequence <= $2 AND type = ANY ($4::text[]) "
+     "ORDER BY sequence LIMIT $3"},
     {"bus_position_ensure",
      "INSERT INTO consumer_position (stream) VALUES ($1) ON CONFLICT (stream) DO NOTHING"},
     {"bus_position_load", "SELECT position FROM consumer_position WHERE stream = $1"},
@@ -192,7 +199,8 @@ static int row_to_envelope(wh_arena *arena, const PGresult *r, int row, const ch
 }
 
 int wh_bus_read_events(wh_db *db, wh_arena *arena, const char *stream, uint64_t after, uint64_t upto,
-                       uint32_t max, size_t max_bytes, Welfare__Bus__V1__FetchEventsReply *reply)
+                       const char *types, uint32_t max, size_t max_bytes,
+                       Welfare__Bus__V1__FetchEventsReply *reply)
 {
     wh_params p;
     PGresult *r;
@@ -203,7 +211,9 @@ int wh_bus_read_events(wh_db *db, wh_arena *arena, const char *stream, uint64_t 
     wh_params_i64(&p, (int64_t)after);
     wh_params_i64(&p, (int64_t)upto);
     wh_params_i64(&p, max);
-    r = wh_db_query(db, "bus_read_events", &p);
+    if (types != NULL)
+        wh_params_text(&p, types);
+    r = wh_db_query(db, types != NULL ? "bus_read_events_of_types" : "bus_read_events", &p);
     if (r == NULL)
         return wh_db_last_status(db);
     n = PQntuples(r);
@@ -223,6 +233,9 @@ int wh_bus_read_events(wh_db *db, wh_arena *arena, const char *stream, uint64_t 
         kept = i + 1;
     }
     reply->n_events = rc == 0 ? (size_t)kept : 0;
+    /* a bound stopped the read at its last event; else every sequence up to upto was read */
+    if (rc == 0)
+        reply->covered_sequence = kept < n || (uint32_t)n == max ? envs[kept - 1].sequence : upto;
     PQclear(r);
     return rc;
 }

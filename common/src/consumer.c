@@ -46,6 +46,9 @@ struct wh_consumer {
     bool hold;  /* a fetch was refused or an event failed: wait for the next tick */
     bool retry; /* the tick after a hold: fetch then, whatever the head says */
     uint64_t position, head, sent_ns;
+    uint64_t sent_after; /* the position the request in flight asked after */
+    const char **types;  /* the event types this service applies of the stream: all it asks for */
+    size_t n_types;
     uint64_t last_fetch_ns;   /* the last FetchEvents sent: the liveness fetch counts from it */
     uint64_t unsent_since_ns; /* a due FetchEvents could not be sent since then (0: it could) */
     char request_id[WH_UUID_LEN + 1];
@@ -142,14 +145,16 @@ static wh_event_batch_fn batch_handler(const wh_service *svc, const char *stream
 }
 
 /* The run of events[from] on that a batch handler takes: events of its type, and the events between
- * them that this service does not apply, up to the first one of another subscribed type or a gap.
+ * them that this service does not apply, up to the first one of another subscribed type or a gap
+ * (fetched.c: the sequences a reply of the asked types only skips are no gap).
  * The index after the run. */
-static size_t run_end(const wh_consumer *c, Welfare__Bus__V1__Envelope **events, size_t from, size_t to,
+static size_t run_end(const wh_consumer *c, const wh_fetched *f, size_t from, size_t to,
                       const wh_subscription *s)
 {
+    Welfare__Bus__V1__Envelope **events = f->ev;
     size_t end = from + 1;
 
-    while (end < to && events[end]->sequence == events[end - 1]->sequence + 1) {
+    while (end < to && wh_fetched_follows(f, end, events[end - 1]->sequence)) {
         const wh_subscription *t =
             find_subscription(c->svc, c->stream, events[end]->type != NULL ? events[end]->type : "");
         if (t != NULL && t != s && batch_handler(c->svc, c->stream, t) != batch_handler(c->svc, c->stream, s))
@@ -216,10 +221,13 @@ static void observe_applied(wh_consumer *c, Welfare__Bus__V1__Envelope **events,
 }
 
 /* Applies events[from, to) that follow the position, in one transaction with the position: runs of
- * a type with a batch handler together when together is set, every other event on its own. */
-static int apply_run(wh_consumer *c, Welfare__Bus__V1__Envelope **events, size_t from, size_t to,
-                     bool together, run_result *res)
+ * a type with a batch handler together when together is set, every other event on its own.  When
+ * they are the reply's last, the position moves past its tail too (to what it covers), even with no
+ * event to apply (from == to == n: only the position moves). */
+static int apply_run(wh_consumer *c, const wh_fetched *f, size_t from, size_t to, bool together,
+                     run_result *res)
 {
+    Welfare__Bus__V1__Envelope **events = f->ev;
     wh_service *svc = c->svc;
     uint64_t next = c->position, began = wh_mono_ns();
     size_t i;
@@ -227,12 +235,12 @@ static int apply_run(wh_consumer *c, Welfare__Bus__V1__Envelope **events, size_t
     res->status = wh_service_begin(svc);
     if (res->status != 0)
         return res->status;
-    for (i = from; i < to && events[i]->sequence == next + 1;) {
+    for (i = from; i < to && wh_fetched_follows(f, i, next);) {
         const wh_subscription *s =
             together ? find_subscription(svc, c->stream, events[i]->type != NULL ? events[i]->type : "")
                      : NULL;
         wh_event_batch_fn apply = batch_handler(svc, c->stream, s);
-        size_t end = apply != NULL ? run_end(c, events, i, to, s) : i + 1;
+        size_t end = apply != NULL ? run_end(c, f, i, to, s) : i + 1;
         res->status =
             apply != NULL ? apply_together(c, events, i, end, s, apply, res) : apply_event(c, events[i], res);
         if (res->status != 0) {
@@ -246,9 +254,11 @@ static int apply_run(wh_consumer *c, Welfare__Bus__V1__Envelope **events, size_t
             wh_arena_reset(c->arena);
             return res->status;
         }
-        next += end - i;
+        next = events[end - 1]->sequence;
         i = end;
     }
+    if (i == to && to == f->n && wh_fetched_follows(f, to, next))
+        next = f->end; /* the tail: events of types not asked for */
     if (next > c->position)
         res->status = wh_bus_position_advance(svc->db, c->stream, c->position, next);
     if (res->status == 0)
@@ -260,8 +270,8 @@ static int apply_run(wh_consumer *c, Welfare__Bus__V1__Envelope **events, size_t
         c->position_loaded = false;
     if (res->status != 0)
         return res->status;
-    wh_counter_add(c->applied, next - c->position);
-    observe_applied(c, events, from, from + (size_t)(next - c->position), began);
+    wh_counter_add(c->applied, next - c->position); /* sequences passed, applied or not asked for */
+    observe_applied(c, events, from, i, began);
     c->position = next;
     svc->worked = 2;
     wh_hints_publish(svc, false);
@@ -312,33 +322,30 @@ static bool after_failure(wh_consumer *c, const Welfare__Bus__V1__Envelope *env,
     return park(c, env, res->error) == 0;
 }
 
-static void apply_reply(wh_consumer *c, Welfare__Bus__V1__FetchEventsReply *reply)
+static void apply_reply(wh_consumer *c, const wh_fetched *f)
 {
-    Welfare__Bus__V1__Envelope **ev = reply->events;
-    size_t n = reply->n_events, i = 0;
+    Welfare__Bus__V1__Envelope **ev = f->ev;
+    size_t n = f->n, i = wh_fetched_first_after(f, c->position); /* before it: a late or repeated reply */
+    bool together = true;
     run_result res;
 
-    while (i < n && ev[i]->sequence <= c->position)
-        i++; /* already applied (a late or repeated reply) */
-    bool together = true;
-
-    while (i < n && ev[i]->sequence == c->position + 1) {
+    while (wh_fetched_follows(f, i, c->position)) {
         memset(&res, 0, sizeof res);
-        if (apply_run(c, ev, i, n, together, &res) == 0)
+        if (apply_run(c, f, i, n, together, &res) == 0)
             return;
         if (res.together && res.status != WH_UNAVAILABLE && c->svc->db_up) {
             together = false; /* which event failed is not known: one at a time, from the start */
             continue;
         }
         if (res.status == WH_UNAVAILABLE || !c->svc->db_up || res.failed_at < i || res.failed_at >= n ||
-            ev[res.failed_at]->sequence != c->position + 1 + (res.failed_at - i)) {
+            !wh_fetched_chained(f, i, res.failed_at)) {
             c->hold = true;
             return;
         }
         if (res.failed_at > i) { /* apply what precedes the failing event on its own */
             run_result before;
             memset(&before, 0, sizeof before);
-            if (apply_run(c, ev, i, res.failed_at, false, &before) != 0) {
+            if (apply_run(c, f, i, res.failed_at, false, &before) != 0) {
                 c->hold = true;
                 return;
             }
@@ -436,6 +443,8 @@ static void fetch_after(wh_consumer *c, uint64_t after)
     req.stream = c->stream;
     req.after_sequence = after;
     req.max_events = (uint32_t)svc->fetch_max;
+    req.types = (char **)c->types;
+    req.n_types = c->n_types;
     wh_uuid(c->request_id);
     env.message_id = c->request_id;
     env.type = (char *)req.base.descriptor->name;
@@ -455,6 +464,7 @@ static void fetch_after(wh_consumer *c, uint64_t after)
         c->in_flight = zmq_send(c->dealer->sock, frame, n, ZMQ_DONTWAIT) == (int)n;
         c->sent_ns = wh_mono_ns();
         if (c->in_flight) {
+            c->sent_after = after;
             c->last_fetch_ns = c->sent_ns;
             c->unsent_since_ns = 0;
             wh_counter_add(c->fetches, 1);
@@ -474,24 +484,25 @@ static void fetch(wh_consumer *c)
 
 /* While behind, the next fetch goes out before this reply is applied, so the producer reads and
  * sends it while this service applies (the round trip and the apply overlap instead of adding up).
- * Its events follow this reply's last; if the apply fails or stops short, they do not follow the
- * position, are ignored (apply_reply), and the next fetch starts from the position again. */
-static void prefetch(wh_consumer *c, const Welfare__Bus__V1__FetchEventsReply *reply)
+ * It asks after what this reply covers; if the apply fails or stops short, its events do not follow
+ * the position, are ignored (apply_reply), and the next fetch starts from the position again. */
+static void prefetch(wh_consumer *c, const wh_fetched *f, uint64_t head)
 {
-    uint64_t last;
-
-    if (c->hold || c->in_flight || reply->n_events == 0 || !c->position_loaded)
+    if (c->hold || c->in_flight || !c->position_loaded)
         return;
-    last = reply->events[reply->n_events - 1]->sequence;
-    if (reply->events[0]->sequence <= c->position + 1 && last > c->position && reply->head_sequence > last)
-        fetch_after(c, last);
+    if (wh_fetched_follows(f, wh_fetched_first_after(f, c->position), c->position) && f->end > c->position &&
+        head > f->end)
+        fetch_after(c, f->end);
 }
 
 static void on_reply(wh_consumer *c, const Welfare__Bus__V1__Envelope *env)
 {
     Welfare__Bus__V1__FetchEventsReply *reply;
+    bool answers = env->causation_id != NULL && strcmp(env->causation_id, c->request_id) == 0;
+    uint64_t after = c->sent_after; /* before prefetch sends the next */
+    wh_fetched f;
 
-    if (env->causation_id != NULL && strcmp(env->causation_id, c->request_id) == 0) {
+    if (answers) {
         c->in_flight = false;
         wh_histogram_observe(c->fetch_seconds, (double)(wh_mono_ns() - c->sent_ns) / 1e9);
     }
@@ -510,8 +521,9 @@ static void on_reply(wh_consumer *c, const Welfare__Bus__V1__Envelope *env)
     }
     if (reply->head_sequence > c->head)
         c->head = reply->head_sequence;
-    prefetch(c, reply);
-    apply_reply(c, reply);
+    wh_fetched_init(&f, reply, answers, after);
+    prefetch(c, &f, reply->head_sequence);
+    apply_reply(c, &f);
     protobuf_c_message_free_unpacked(&reply->base, NULL);
 }
 
@@ -622,6 +634,24 @@ static void *client_socket(wh_service *svc, int type, const char *server_key, co
     return sock;
 }
 
+/* The types of `stream` the service's subscription table applies, each once: what its FetchEvents
+ * ask for (the producer sends no other), so the handler table is the one declaration of both. */
+static const char **subscribed_types(const wh_service *svc, const char *stream, size_t *n)
+{
+    const char **types = calloc(svc->def->n_subscriptions + 1, sizeof *types);
+
+    *n = 0;
+    for (size_t i = 0; types != NULL && i < svc->def->n_subscriptions; i++) {
+        const wh_subscription *s = &svc->def->subscriptions[i];
+        bool listed = false;
+        for (size_t k = 0; k < *n && !listed; k++)
+            listed = strcmp(types[k], s->event->name) == 0;
+        if (strcmp(s->stream, stream) == 0 && !listed)
+            types[(*n)++] = s->event->name;
+    }
+    return types;
+}
+
 static int consumer_start(wh_service *svc, const char *stream, wh_consumer **out)
 {
     const wh_principal *producer = wh_access_by_name(svc->access, stream);
@@ -633,7 +663,10 @@ static int consumer_start(wh_service *svc, const char *stream, wh_consumer **out
         return WH_INVALID_ARGUMENT;
     }
     c = calloc(1, sizeof *c);
-    if (c == NULL || (c->arena = wh_arena_new()) == NULL) {
+    if (c == NULL || (c->arena = wh_arena_new()) == NULL ||
+        (c->types = subscribed_types(svc, stream, &c->n_types)) == NULL) {
+        if (c != NULL)
+            wh_arena_free(&c->arena);
         free(c);
         return WH_INTERNAL;
     }
@@ -725,6 +758,7 @@ static void consumer_release(wh_consumer *c)
     if (--c->open_sockets > 0)
         return;
     wh_arena_free(&c->arena);
+    free(c->types);
     free(c);
 }
 

@@ -15,7 +15,9 @@
 #include "welfare/bus/v1/stream.pb-c.h"
 #include "whclient.h"
 
-#define FETCH_MAX 500
+/* The producers' own maximum (WH_FETCH_MAX's default): a reply is as full as the byte bound lets it
+ * be.  No types are asked for: an operator sees every event of the stream. */
+#define FETCH_MAX 2000
 
 static volatile sig_atomic_t stop;
 
@@ -119,6 +121,8 @@ int wctl_cmd_events(int argc, char **argv)
             print_event(reply->events[i]);
             after = reply->events[i]->sequence;
         }
+        if (reply->covered_sequence > after)
+            after = reply->covered_sequence; /* what the reply accounts for (fetch.c) */
         fflush(stdout);
         if (reply->n_events == 0 || after >= reply->head_sequence) {
             protobuf_c_message_free_unpacked(&reply->base, NULL);
