@@ -23,6 +23,11 @@ const intake_fuzzy_weights intake_fuzzy_default_weights = {
     .birth_year_near = 0.10,
     .address = 0.20,
     .phone = 0.25,
+    .sex_at_address = 0.10,
+    .birth_far_years = 5,
+    .attach_name_min = 1.0,
+    .attach_needs_birth = 1,
+    .suspect_needs_name = 1,
     .attach = 0.85,
     .suspect = 0.60,
 };
@@ -73,15 +78,30 @@ static void latin_form(const char *s, char *out, size_t cap)
     memset(buf, 0, sizeof buf);
 }
 
+/* The name without its diacritics ("Nguyễn Văn An" → "Nguyen Van An"), or NULL when that leaves
+ * anything but ASCII (Hangul, Hanja, a letter such as đ that has no base letter). */
+static utf8proc_uint8_t *latin_letters(const unsigned char *in)
+{
+    utf8proc_uint8_t *stripped = NULL;
+    if (utf8proc_map(in, 0, &stripped,
+                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK) < 0)
+        return NULL;
+    if (is_latin_name(stripped))
+        return stripped;
+    wipe_free(stripped);
+    return NULL;
+}
+
 /* Code points of the name's comparable form, Hangul syllables as their jamo, spaces dropped. */
 static size_t name_codes(const char *name, int32_t *out, size_t cap)
 {
     const unsigned char *in = (const unsigned char *)(name ? name : "");
     char latin[256];
-    utf8proc_uint8_t *nfc = NULL;
+    utf8proc_uint8_t *nfc = NULL, *plain = is_latin_name(in) ? NULL : latin_letters(in);
     const unsigned char *p = in;
-    if (is_latin_name(in)) {
-        latin_form((const char *)in, latin, sizeof latin);
+    if (plain || is_latin_name(in)) {
+        latin_form((const char *)(plain ? plain : in), latin, sizeof latin);
+        wipe_free(plain);
         p = (const unsigned char *)latin;
     } else {
         nfc = utf8proc_NFC(in);
@@ -286,6 +306,18 @@ static void add_reason(intake_fuzzy_result *out, const char *reason)
     snprintf(out->reasons + len, sizeof out->reasons - len, "%s%s", len ? "; " : "", reason);
 }
 
+/* Both births known, not a typo of each other, and their years further apart than birth_far_years:
+ * not one person (a parent and a child who carry one name, at one address, with one phone). */
+static int births_far(const intake_fuzzy_person *a, const intake_fuzzy_person *b,
+                      const intake_fuzzy_weights *w)
+{
+    int ya = birth_year_of(a), yb = birth_year_of(b);
+    if (ya <= 0 || yb <= 0 || abs(ya - yb) <= w->birth_far_years)
+        return 0;
+    return !(present(a->birth_date) && present(b->birth_date) &&
+             intake_fuzzy_birth_typo(a->birth_date, b->birth_date));
+}
+
 static double birth_part(const intake_fuzzy_person *a, const intake_fuzzy_person *b,
                          const intake_fuzzy_weights *w, intake_fuzzy_result *out)
 {
@@ -331,6 +363,28 @@ static double address_part(const intake_fuzzy_person *a, const intake_fuzzy_pers
     return w->address;
 }
 
+/* A score at attach that the name or the birth does not let attach is a suspicion, and one whose
+ * name is not near no suspicion; each says why. */
+static void held_back(intake_fuzzy_result *out, double birth, const intake_fuzzy_weights *w)
+{
+    if (out->verdict == INTAKE_FUZZY_DIFFERENT)
+        return;
+    if (w->suspect_needs_name && out->name_similarity < w->name_min) {
+        add_reason(out, "name differs");
+        out->verdict = INTAKE_FUZZY_DIFFERENT;
+        return;
+    }
+    if (out->verdict != INTAKE_FUZZY_SAME)
+        return;
+    if (out->name_similarity < w->attach_name_min)
+        add_reason(out, "name not exact");
+    else if (w->attach_needs_birth && birth <= 0.0)
+        add_reason(out, "no birth");
+    else
+        return;
+    out->verdict = INTAKE_FUZZY_SUSPECTED;
+}
+
 void intake_fuzzy_score(const intake_fuzzy_person *a, const intake_fuzzy_person *b,
                         const intake_fuzzy_weights *w, intake_fuzzy_result *out)
 {
@@ -341,6 +395,10 @@ void intake_fuzzy_score(const intake_fuzzy_person *a, const intake_fuzzy_person 
         add_reason(out, "sex differs");
         return;
     }
+    if (births_far(a, b, w)) {
+        add_reason(out, "birth years differ");
+        return;
+    }
     double score = 0.0;
     out->name_similarity = intake_fuzzy_name_similarity(a->name, b->name);
     if (out->name_similarity >= w->name_min) {
@@ -349,15 +407,22 @@ void intake_fuzzy_score(const intake_fuzzy_person *a, const intake_fuzzy_person 
         add_reason(out, reason);
         score += w->name * out->name_similarity;
     }
-    score += birth_part(a, b, w, out);
-    score += address_part(a, b, w, out);
+    double birth = birth_part(a, b, w, out);
+    score += birth;
+    double address = address_part(a, b, w, out);
+    score += address;
     if (present(a->phone_digits) && present(b->phone_digits) &&
         strcmp(a->phone_digits, b->phone_digits) == 0) {
         add_reason(out, "phone");
         score += w->phone;
     }
+    if (address > 0.0 && a->sex && a->sex == b->sex && out->name_similarity >= 1.0) {
+        add_reason(out, "same sex");
+        score += w->sex_at_address;
+    }
     out->score = score > 1.0 ? 1.0 : score;
     out->verdict = out->score >= w->attach    ? INTAKE_FUZZY_SAME
                    : out->score >= w->suspect ? INTAKE_FUZZY_SUSPECTED
                                               : INTAKE_FUZZY_DIFFERENT;
+    held_back(out, birth, w);
 }

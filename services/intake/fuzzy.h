@@ -7,15 +7,21 @@
  * any of them NULL or "".  intake_fuzzy_score compares two and returns a score in [0, 1] with the
  * reasons that made it; the weights and thresholds are data (intake_fuzzy_default_weights).
  *   - names: NFC, then Hangul syllables decomposed to jamo and compared by edit distance (so an NFD
- *     name, a conjoining-jamo name and a one-jamo typo are near); Latin (romanised) names are
- *     lower-cased and their words sorted, so "NGUYEN Van An" and "van an nguyen" are one name;
+ *     name, a conjoining-jamo name and a one-jamo typo are near); Latin (romanised) names lose their
+ *     diacritics, are lower-cased and their words sorted, so "NGUYEN Van An", "van an nguyen" and
+ *     "Nguyễn Văn An" are one name (a name written in Hangul is not transliterated);
  *   - birth: the same date, or one digit changed or two adjacent digits swapped (a typo), or only a
  *     birth year within one year (an approximate age);
  *   - address: spacing, punctuation, 번지, romanised -ro/-gil/-beon-gil and 동/dong forms normalised,
  *     and a lot-number address of a building in the district's place table (places.h) written as its
  *     road-name form; a building not in the table keeps its two forms apart;
  *   - phone: the same digits;
- *   - sex: both given and different vetoes the match (score 0).
+ *   - sex: both given and different vetoes the match (score 0); the same, with the exact name at the
+ *     same address, counts (a household's members are told apart by name, sex and birth year);
+ *   - birth years more than birth_far_years apart veto it (a parent and a child carrying one name).
+ * Only the exact name attaches (attach_name_min), and only with a birth that agrees
+ * (attach_needs_birth): a name one jamo off, or no birth at all, is at most a suspicion; a name
+ * not near (below name_min) is none (suspect_needs_name).
  */
 #ifndef INTAKE_FUZZY_H
 #define INTAKE_FUZZY_H
@@ -42,8 +48,18 @@ typedef struct intake_fuzzy_weights {
     double birth_year_near; /* birth years within one */
     double address;
     double phone;
-    double attach;  /* a score at least this attaches automatically */
-    double suspect; /* at least this (and below attach): a DuplicateSuspected */
+    /* The exact name and the same sex (both given) at the same address: a member of that household —
+     * name, sex and an approximate birth year tell its members apart, twins having other names. */
+    double sex_at_address;
+    int birth_far_years;    /* birth years further apart than this (no typo) veto the match (score 0) */
+    double attach_name_min; /* a name less similar than this never attaches: 서연/서윤 are twins as
+                               often as a typo, so an operator decides */
+    int attach_needs_birth; /* without a birth that agrees nothing attaches: name, address and a
+                               household's phone are a parent's and a child's who carry one name */
+    int suspect_needs_name; /* a name below name_min is not even a suspicion: birth date, address
+                               and phone alone are a twin's */
+    double attach;          /* a score at least this attaches automatically */
+    double suspect;         /* at least this (and below attach): a DuplicateSuspected */
 } intake_fuzzy_weights;
 
 extern const intake_fuzzy_weights intake_fuzzy_default_weights;

@@ -1,7 +1,9 @@
 /*
  * test_fuzzy.c — the Korean-aware person score (fuzzy.c) on real-looking Korean cases: NFD and
  * conjoining jamo, one-jamo typos, romanised names, address forms, swapped birth digits, a shared
- * phone, twins at one address who must not match, and a neighbour's report without a birth date.
+ * phone, twins at one address who must not match (names apart: no suspicion; one jamo apart: a
+ * suspicion), a parent and a child who carry one name (birth years apart: no match), a name with
+ * diacritics, and a neighbour's report without a birth date.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -98,7 +100,7 @@ static void same_person_written_differently_attaches(void **state)
     intake_fuzzy_result r;
     intake_fuzzy_score(&a, &b, NULL, &r);
     assert_int_equal(r.verdict, INTAKE_FUZZY_SAME);
-    assert_string_equal(r.reasons, "name 1.00; birth date typo; address");
+    assert_string_equal(r.reasons, "name 1.00; birth date typo; address; same sex");
 }
 
 static void twins_at_one_address_do_not_match(void **state)
@@ -111,11 +113,54 @@ static void twins_at_one_address_do_not_match(void **state)
     assert_int_equal(r.verdict, INTAKE_FUZZY_DIFFERENT);
     assert_true(r.score == 0.0);
     assert_string_equal(r.reasons, "sex differs");
-    b.sex = 'M'; /* same-sex twins: birth, address and phone shared, names not near */
+    b.sex = 'M'; /* same-sex twins: birth, address and phone shared, names not near: not even a suspicion */
     b.name = "김민재";
     intake_fuzzy_score(&a, &b, NULL, &r);
-    assert_int_not_equal(r.verdict, INTAKE_FUZZY_SAME);
-    assert_null(strstr(r.reasons, "name"));
+    assert_int_equal(r.verdict, INTAKE_FUZZY_DIFFERENT);
+    assert_string_equal(r.reasons, "birth date; address; phone; name differs");
+    /* twins one jamo apart (서연/서윤, ㅕ/ㅠ) score as a typo would: an operator decides */
+    intake_fuzzy_person c = person("김서연", "2015-06-01", 'F', "광안동 123-4", "01012345678");
+    intake_fuzzy_person d = person("김서윤", "2015-06-01", 'F', "광안동 123-4", "01012345678");
+    intake_fuzzy_score(&c, &d, NULL, &r);
+    assert_int_equal(r.verdict, INTAKE_FUZZY_SUSPECTED);
+    assert_string_equal(r.reasons, "name 0.88; birth date; address; phone; name not exact");
+}
+
+static void parent_and_child_of_one_name_do_not_match(void **state)
+{
+    (void)state;
+    /* a "Jr.": one name, one address, the household's phone, 28 years apart */
+    intake_fuzzy_person father = person("SANTOS Jose", "1960-04-02", 'M', "광안동 123-4", "01012345678");
+    intake_fuzzy_person son = person("Jose Santos", NULL, 'M', "광안동 123-4", "01012345678");
+    son.birth_year = 1988;
+    intake_fuzzy_result r;
+    intake_fuzzy_score(&son, &father, NULL, &r);
+    assert_int_equal(r.verdict, INTAKE_FUZZY_DIFFERENT);
+    assert_string_equal(r.reasons, "birth years differ");
+    /* nothing of the birth: either of them, so an operator decides */
+    son.birth_year = 0;
+    intake_fuzzy_score(&son, &father, NULL, &r);
+    assert_int_equal(r.verdict, INTAKE_FUZZY_SUSPECTED);
+    assert_string_equal(r.reasons, "name 1.00; address; phone; same sex; no birth");
+    /* a year ±1 is him: the exact name, the sex and the address tell a household's members apart */
+    son.birth_year = 1961;
+    son.phone_digits = NULL;
+    intake_fuzzy_score(&son, &father, NULL, &r);
+    assert_int_equal(r.verdict, INTAKE_FUZZY_SAME);
+    assert_string_equal(r.reasons, "name 1.00; birth year near; address; same sex");
+    son.sex = 0; /* without the sex: 0.75, a suspicion */
+    intake_fuzzy_score(&son, &father, NULL, &r);
+    assert_int_equal(r.verdict, INTAKE_FUZZY_SUSPECTED);
+    assert_string_equal(r.reasons, "name 1.00; birth year near; address");
+}
+
+static void romanised_diacritics_are_the_card_name(void **state)
+{
+    (void)state;
+    assert_true(intake_fuzzy_name_similarity("NGUYEN Van An", "Nguyễn Văn An") == 1.0);
+    assert_true(intake_fuzzy_name_similarity("TRAN Thi Lan", "lan trần thị") == 1.0);
+    /* written in Hangul it is another script: not transliterated */
+    assert_true(intake_fuzzy_name_similarity("NGUYEN Van An", "응우옌 반 안") == 0.0);
 }
 
 static void neighbour_report_is_a_suspicion_until_a_phone_agrees(void **state)
@@ -141,6 +186,7 @@ static void weights_are_data(void **state)
      * decides by default; a district that trusts such typos lowers attach */
     intake_fuzzy_weights lenient = intake_fuzzy_default_weights;
     lenient.attach = 0.80;
+    lenient.attach_name_min = 0.80;
     intake_fuzzy_person a = person("이영희", "1950-01-01", 'F', "광안동 1", NULL);
     intake_fuzzy_person b = person("이영히", "1950-01-01", 'F', "광안동 1", NULL);
     intake_fuzzy_result r;
@@ -161,6 +207,8 @@ int main(void)
         cmocka_unit_test(birth_typos),
         cmocka_unit_test(same_person_written_differently_attaches),
         cmocka_unit_test(twins_at_one_address_do_not_match),
+        cmocka_unit_test(parent_and_child_of_one_name_do_not_match),
+        cmocka_unit_test(romanised_diacritics_are_the_card_name),
         cmocka_unit_test(neighbour_report_is_a_suspicion_until_a_phone_agrees),
         cmocka_unit_test(weights_are_data),
     };

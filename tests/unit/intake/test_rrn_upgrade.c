@@ -1,7 +1,8 @@
 /*
  * test_rrn_upgrade.c — a person first reported without a resident registration number and later
  * reported with one (issue 16) on real PostgreSQL when WH_TEST_DB_URL is set: a neighbour reports
- * 김영희 by name, address and phone; a partner agency's referral of her with her number, birth date
+ * 김영희 by name, birth year, address and phone (a birth that agrees is what lets the score attach:
+ * fuzzy.h, attach_needs_birth); a partner agency's referral of her with her number, birth date
  * and phone is recognised by the score, and the stored person gets the number (hashed, sealed: it
  * opens to the digits), the birth date, year and sex that agree with it; a third referral with only
  * the number, in another dong at another address, then matches her household exactly.  Without the
@@ -39,6 +40,7 @@ static int db_teardown(void **state)
 typedef struct report {
     int channel;
     const char *dong, *address, *rrn, *phone;
+    int birth_year;
 } report;
 
 static const Welfare__Intake__V1__SubmitReferralReply *submit(const report *in)
@@ -54,6 +56,7 @@ static const Welfare__Intake__V1__SubmitReferralReply *submit(const report *in)
     p.name = NAME;
     p.rrn = (char *)in->rrn;
     p.phone = (char *)in->phone;
+    p.birth_year = in->birth_year;
     ptr[0] = &p;
     m.channel = in->channel;
     m.household = &h;
@@ -71,15 +74,17 @@ static void the_number_reported_later_is_recorded(void **state)
     (void)state;
     if (!fake.db)
         skip();
-    const report neighbour = {SAFETY_NET, "2650051000", "수영로 12", NULL, "010-1111-2222"};
-    const report agency = {PARTNER_AGENCY, "2650051000", "수영로 12", RRN, "010-1111-2222"};
-    const report elsewhere = {PARTNER_AGENCY, "2650052000", "망미로 5", RRN, NULL};
+    const report neighbour = {SAFETY_NET, "2650051000", "수영로 12", NULL, "010-1111-2222", 1955};
+    const report agency = {PARTNER_AGENCY, "2650051000", "수영로 12", RRN, "010-1111-2222", 0};
+    const report elsewhere = {PARTNER_AGENCY, "2650052000", "망미로 5", RRN, NULL, 0};
 
     const Welfare__Intake__V1__SubmitReferralReply *a = submit(&neighbour);
     int64_t household = a->household_id;
     assert_true(a->is_new);
     intake_test_expect_text(
-        "SELECT (rrn_hash IS NULL AND rrn_sealed IS NULL AND birth_date IS NULL)::text FROM person", "true");
+        "SELECT (rrn_hash IS NULL AND rrn_sealed IS NULL AND birth_date IS NULL AND birth_year = 1955)::text "
+        "FROM person",
+        "true");
 
     const Welfare__Intake__V1__SubmitReferralReply *b = submit(&agency);
     assert_int_equal(b->household_id, household);
