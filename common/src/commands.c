@@ -166,6 +166,29 @@ static void reply_dropped(wh_commands *c, const pending *p)
                         "the connection does not read its replies: its send queue is full", NULL);
 }
 
+static void free_frame(void *data, void *hint)
+{
+    (void)hint;
+    free(data);
+}
+
+/* The reply's last frame, handed to libzmq as it is (zero-copy): freed by its I/O thread once written
+ * to the connection, not copied first — a FetchEvents reply (up to WH_FETCH_MAX_BYTES) was held twice
+ * until then, ours and zmq_send's copy. */
+static void send_frame(wh_commands *c, pending *p)
+{
+    zmq_msg_t m;
+
+    if (zmq_msg_init_data(&m, p->reply, p->reply_len, free_frame, NULL) != 0) {
+        zmq_send(c->z.sock, p->reply, p->reply_len, ZMQ_DONTWAIT);
+        return;
+    }
+    p->reply = NULL; /* libzmq's now */
+    p->reply_len = 0;
+    if (zmq_msg_send(&m, c->z.sock, ZMQ_DONTWAIT) < 0)
+        zmq_msg_close(&m);
+}
+
 static void send_reply(wh_commands *c, pending *p)
 {
     for (int i = 0; i < p->n_route; i++)
@@ -176,7 +199,7 @@ static void send_reply(wh_commands *c, pending *p)
             }
         }
     if (p->reply != NULL)
-        zmq_send(c->z.sock, p->reply, p->reply_len, ZMQ_DONTWAIT);
+        send_frame(c, p);
     else if (p->n_route > 0)
         zmq_send(c->z.sock, "", 0, ZMQ_DONTWAIT); /* close the multipart message */
     wh_histogram_observe(c->latency, (double)(wh_mono_ns() - p->received_ns) / 1e9);

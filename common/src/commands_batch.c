@@ -90,7 +90,12 @@ static void copy_reply(wh_commands *c, pending *p, const pending *first)
 }
 
 /* Queries go first, in a read transaction of their own, and are answered at once: they see only what
- * is committed, and a consumer's FetchEvents does not wait behind the commit of a large batch. */
+ * is committed, and a consumer's FetchEvents does not wait behind the commit of a large batch.  Each
+ * query's reply is sent as soon as it is built and the arena reset after it: what a handler read (a
+ * FetchEvents reply's rows, up to WH_FETCH_MAX_BYTES decoded) lives only until its reply is packed,
+ * so a batch of 256 FetchEvents holds one of them at a time, not all (at 1,024 connections the
+ * arena alone had reached 55 MiB of main heap: docs/benchmarks.md).  Nothing else of the batch is in
+ * the arena yet: the commands run after the queries. */
 static void run_queries(wh_commands *c)
 {
     wh_service *svc = c->svc;
@@ -104,21 +109,21 @@ static void run_queries(wh_commands *c)
         return;
     bool begun = svc->db_up && wh_service_begin(svc) == 0;
     rc = begun ? 0 : LOST;
-    for (size_t i = 0; rc == 0 && i < c->n; i++)
-        if (c->batch[i].cmd->query)
-            rc = run_one(c, &c->batch[i], true);
-    if (rc == LOST && svc->db_up && !wh_db_connected(svc->db))
-        wh_service_db_lost(svc);
-    if (begun)
-        wh_service_rollback(svc); /* nothing to keep: reads end without a commit */
     for (size_t i = 0; i < c->n; i++) {
         pending *p = &c->batch[i];
         if (!p->cmd->query)
             continue;
+        if (rc == 0)
+            rc = run_one(c, p, true);
         if (rc != 0)
             wh_cmd_set_reply(c, p, WH_UNAVAILABLE, "", "database unavailable; retry", NULL);
         wh_cmd_finish(c, p);
+        wh_arena_reset(c->arena);
     }
+    if (rc == LOST && svc->db_up && !wh_db_connected(svc->db))
+        wh_service_db_lost(svc);
+    if (begun)
+        wh_service_rollback(svc); /* nothing to keep: reads end without a commit */
     wh_cmd_stage_done(c, WH_STAGE_QUERIES, &t);
 }
 
