@@ -78,11 +78,28 @@ static void latin_form(const char *s, char *out, size_t cap)
     memset(buf, 0, sizeof buf);
 }
 
+/* Latin with diacritics at most: every code point below U+0370 (Latin, combining marks) or in Latin
+ * Extended Additional (U+1E00..U+1EFF, Vietnamese).  A Hangul name is rejected at its first syllable,
+ * before anything is allocated. */
+static int may_be_latin(const unsigned char *s)
+{
+    while (*s) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t len = utf8proc_iterate(s, -1, &c);
+        if (len <= 0 || !(c < 0x370 || (c >= 0x1E00 && c <= 0x1EFF)))
+            return 0;
+        s += len;
+    }
+    return 1;
+}
+
 /* The name without its diacritics ("Nguyễn Văn An" → "Nguyen Van An"), or NULL when that leaves
  * anything but ASCII (Hangul, Hanja, a letter such as đ that has no base letter). */
 static utf8proc_uint8_t *latin_letters(const unsigned char *in)
 {
     utf8proc_uint8_t *stripped = NULL;
+    if (!may_be_latin(in))
+        return NULL;
     if (utf8proc_map(in, 0, &stripped,
                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK) < 0)
         return NULL;
