@@ -39,3 +39,12 @@ bench-smoke: bench-binaries
 
 # report.sh's verdicts (a step left out is "not run", never met): a script among the unit tests.
 UNIT_TESTS += tests/unit/bench/test_report.sh
+
+# wh-bench-places (bench/places): the place table's cost to the bulk path's per-row work, without a
+# stack, for callgrind (docs/benchmarks.md): links intake's library and the referral generator.
+$(OBJ)/bench/places/%.o: CPPFLAGS += -Ibench/load -Iservices/intake
+$(BIN)/wh-bench-places: $(OBJ)/bench/places/main.o $(OBJ)/bench/load/referral.o $(BUILD)/libintake.a \
+                        $(BUILD)/libwh.a $(BUILD)/libwhproto.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+BINARIES += $(BIN)/wh-bench-places

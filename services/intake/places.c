@@ -1,8 +1,16 @@
 /*
  * places.c — the district's place table (places.h): lot-number forms and the road-name form each
  * stands for, both as comparable forms (fuzzy.c), read from WH_INTAKE_PLACES_FILE at start.
+ *
+ * The lots are indexed (place_index.h) by a hash of their bytes: the rewrite walks each position of a
+ * form where some lot's first two bytes are (a bitmap of byte pairs, so most positions of an address
+ * cost one test) up to the longest lot, hashing as it goes, and looks the hash up only at the lengths
+ * some lot has and where a whole number ends — at most O(form length × longest lot) byte steps and
+ * O(form length × distinct lot lengths) lookups, whatever the number of buildings (it was every
+ * building at every byte).  Loading is O(buildings): the duplicate check is a lookup too.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +18,7 @@
 #include <wh/status.h>
 
 #include "fuzzy.h"
+#include "place_index.h"
 #include "places.h"
 
 #define PLACE_FORM 128
@@ -17,21 +26,36 @@
 typedef struct place {
     char lot[PLACE_FORM], road[PLACE_FORM];
     size_t lot_len, road_len;
+    uint32_t key; /* place_hash_key of lot */
 } place;
 
-static place *places;
-static size_t n_places;
+typedef struct place_table {
+    place *v;
+    size_t n, cap;
+    place_index index;
+    unsigned char has_length[PLACE_FORM]; /* has_length[k]: some lot is k bytes */
+    size_t longest;                       /* the longest lot's length */
+    unsigned char one_byte_lot[256];      /* one_byte_lot[b]: some lot is the byte b alone */
+    uint8_t starts[65536 / 8];            /* bit b0 << 8 | b1: some lot starts with the bytes b0 b1 */
+} place_table;
+
+static place_table table;
+
+static void table_free(place_table *t)
+{
+    free(t->v);
+    place_index_free(&t->index);
+    memset(t, 0, sizeof *t);
+}
 
 void intake_places_clear(void)
 {
-    free(places);
-    places = NULL;
-    n_places = 0;
+    table_free(&table);
 }
 
 size_t intake_places_count(void)
 {
-    return n_places;
+    return table.n;
 }
 
 static int has_digit(const char *s)
@@ -40,6 +64,14 @@ static int has_digit(const char *s)
         if (isdigit((unsigned char)*s))
             return 1;
     return 0;
+}
+
+static uint32_t lot_key(const char *lot, size_t len)
+{
+    uint64_t h = PLACE_HASH_START;
+    for (size_t i = 0; i < len; i++)
+        h = place_hash_step(h, (unsigned char)lot[i]);
+    return place_hash_key(h);
 }
 
 /* One "lot<TAB>road" line (len bytes, no newline) into p; -1 when it is not one. */
@@ -58,6 +90,7 @@ static int parse_line(const char *line, size_t len, place *p)
     road[nr] = '\0';
     p->lot_len = intake_fuzzy_address_plain_form(lot, p->lot, sizeof p->lot);
     p->road_len = intake_fuzzy_address_plain_form(road, p->road, sizeof p->road);
+    p->key = lot_key(p->lot, p->lot_len);
     return has_digit(p->lot) && has_digit(p->road) ? 0 : -1;
 }
 
@@ -69,45 +102,103 @@ static int blank_or_comment(const char *line, size_t len)
     return i == len || line[i] == '#';
 }
 
-static int listed(const place *v, size_t n, const place *p)
+static int listed(const place_table *t, const place *p)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i].lot, p->lot) == 0)
+    size_t probe = 0;
+    for (uint32_t at; (at = place_index_next(&t->index, p->key, &probe)) != 0;)
+        if (strcmp(t->v[at - 1].lot, p->lot) == 0)
             return 1;
+    return 0;
+}
+
+/* Room for one more place at t->v[t->n] (the vector doubles); WH_INTERNAL when out of memory. */
+static int make_room(place_table *t)
+{
+    if (t->n < t->cap)
+        return 0;
+    size_t cap = t->cap ? t->cap * 2 : 64;
+    if (cap >= UINT32_MAX)
+        return WH_INTERNAL;
+    place *grown = realloc(t->v, cap * sizeof *grown);
+    if (!grown)
+        return WH_INTERNAL;
+    t->v = grown;
+    t->cap = cap;
+    return 0;
+}
+
+/* The vector to its places alone (a district's 20,000 are 5.6 MB; doubling may leave 9). */
+static void shrink(place_table *t)
+{
+    if (t->n == 0) {
+        free(t->v);
+        t->v = NULL;
+        t->cap = 0;
+        return;
+    }
+    place *fit = realloc(t->v, t->n * sizeof *fit);
+    if (fit) {
+        t->v = fit;
+        t->cap = t->n;
+    }
+}
+
+static unsigned start_bit(unsigned char b0, unsigned char b1)
+{
+    return (unsigned)b0 << 8 | b1;
+}
+
+static void set_start(place_table *t, unsigned char b0, unsigned char b1)
+{
+    unsigned bit = start_bit(b0, b1);
+    t->starts[bit / 8] |= (uint8_t)(1u << bit % 8);
+}
+
+/* The line into t: WH_INVALID_ARGUMENT when it is no place or its lot is listed already. */
+static int add_line(place_table *t, const char *line, size_t len)
+{
+    int rc = make_room(t);
+    if (rc < 0)
+        return rc;
+    place *p = &t->v[t->n];
+    if (parse_line(line, len, p) < 0 || listed(t, p))
+        return WH_INVALID_ARGUMENT;
+    if ((rc = place_index_add(&t->index, p->key, (uint32_t)t->n + 1)) < 0)
+        return rc;
+    t->has_length[p->lot_len] = 1;
+    if (p->lot_len == 1)
+        t->one_byte_lot[(unsigned char)p->lot[0]] = 1;
+    else
+        set_start(t, (unsigned char)p->lot[0], (unsigned char)p->lot[1]);
+    if (p->lot_len > t->longest)
+        t->longest = p->lot_len;
+    t->n++;
     return 0;
 }
 
 int intake_places_parse(const char *text, size_t len, size_t *bad_line)
 {
-    place *v = NULL;
-    size_t n = 0, line_no = 0;
+    place_table t = {0};
+    size_t line_no = 0;
     for (size_t at = 0; at < len;) {
         const char *nl = memchr(text + at, '\n', len - at);
         size_t end = nl ? (size_t)(nl - text) : len, line_len = end - at;
         line_no++;
         if (line_len > 0 && text[at + line_len - 1] == '\r')
             line_len--;
-        if (!blank_or_comment(text + at, line_len)) {
-            place *grown = realloc(v, (n + 1) * sizeof *v);
-            if (!grown) {
-                free(v);
-                return WH_INTERNAL;
-            }
-            v = grown;
-            if (parse_line(text + at, line_len, &v[n]) < 0 || listed(v, n, &v[n])) {
-                free(v);
-                if (bad_line)
-                    *bad_line = line_no;
-                return WH_INVALID_ARGUMENT;
-            }
-            n++;
+        int rc = blank_or_comment(text + at, line_len) ? 0 : add_line(&t, text + at, line_len);
+        if (rc < 0) {
+            table_free(&t);
+            if (bad_line && rc == WH_INVALID_ARGUMENT)
+                *bad_line = line_no;
+            return rc;
         }
         at = end + 1;
     }
+    shrink(&t);
     intake_places_clear();
-    places = v;
-    n_places = n;
-    return (int)n;
+    table = t;
+    return (int)t.n;
 }
 
 int intake_places_load_file(const char *path, size_t *bad_line)
@@ -138,6 +229,12 @@ int intake_places_load_file(const char *path, size_t *bad_line)
     return rc;
 }
 
+/* The lot number must end at form[i]: "123-4" is not the start of "123-45". */
+static int number_ends(const char *form, size_t n, size_t i)
+{
+    return i >= n || !(isdigit((unsigned char)form[i]) || form[i] == '-');
+}
+
 /* The end of lot in form from at, skipping marks, or 0 when lot is not there as a whole number. */
 static size_t lot_end(const char *form, size_t n, size_t at, const place *p)
 {
@@ -152,26 +249,83 @@ static size_t lot_end(const char *form, size_t n, size_t at, const place *p)
         i++;
         k++;
     }
-    /* the lot number must end here: "123-4" is not the start of "123-45" */
-    if (i < n && (isdigit((unsigned char)form[i]) || form[i] == '-'))
+    return number_ends(form, n, i) ? i : 0;
+}
+
+/* The listed place of k bytes, filed under key, whose lot is at form[at] as a whole number ending at
+ * end; its number + 1, or 0. */
+static uint32_t listed_at(const char *form, size_t n, size_t at, size_t end, size_t k, uint32_t key)
+{
+    size_t probe = 0;
+    for (uint32_t j; (j = place_index_next(&table.index, key, &probe)) != 0;) {
+        const place *p = &table.v[j - 1];
+        if (p->lot_len == k && lot_end(form, n, at, p) == end)
+            return j;
+    }
+    return 0;
+}
+
+/* False when no lot can start at form[at]: lot_end would compare form[at] and the next byte that is
+ * not a mark with the lot's first two. */
+static int may_start_at(const char *form, size_t n, size_t at)
+{
+    unsigned char b0 = (unsigned char)form[at];
+    if (table.one_byte_lot[b0])
+        return 1;
+    size_t i = at + 1;
+    while (i < n && form[i] == INTAKE_PLACES_MARK)
+        i++;
+    if (i >= n)
         return 0;
-    return i;
+    unsigned bit = start_bit(b0, (unsigned char)form[i]);
+    return table.starts[bit / 8] >> bit % 8 & 1;
+}
+
+/* The first listed place (in the table's order) whose lot is at form[at] as a whole number, its number
+ * + 1, or 0; *end gets the position after the lot.  The bytes from at are read as lot_end reads them
+ * (marks after the first skipped) and hashed as they are read; a length some lot has is looked up. */
+static uint32_t place_at(const char *form, size_t n, size_t at, size_t *end)
+{
+    uint32_t best = 0;
+    uint64_t h = PLACE_HASH_START;
+    if (!may_start_at(form, n, at))
+        return 0;
+    for (size_t i = at, k = 0; i < n && k < table.longest;) {
+        if (form[i] == INTAKE_PLACES_MARK && i > at) {
+            i++;
+            continue;
+        }
+        h = place_hash_step(h, (unsigned char)form[i]);
+        i++;
+        k++;
+        if (!table.has_length[k] || !number_ends(form, n, i))
+            continue;
+        uint32_t j = listed_at(form, n, at, i, k, place_hash_key(h));
+        if (j && (!best || j < best)) {
+            best = j;
+            *end = i;
+        }
+    }
+    return best;
 }
 
 size_t intake_places_rewrite(char *form, size_t n, size_t cap)
 {
-    for (size_t at = 0; at < n; at++)
-        for (size_t j = 0; j < n_places; j++) {
-            size_t end = lot_end(form, n, at, &places[j]);
-            if (end == 0)
-                continue;
-            size_t tail = n - end, len = at + places[j].road_len + tail;
-            if (len + 1 > cap)
-                return n;
-            memmove(form + at + places[j].road_len, form + end, tail);
-            memcpy(form + at, places[j].road, places[j].road_len);
-            form[len] = '\0';
-            return len;
-        }
+    if (table.n == 0)
+        return n;
+    for (size_t at = 0; at < n; at++) {
+        size_t end = 0;
+        uint32_t j = place_at(form, n, at, &end);
+        if (!j)
+            continue;
+        const place *p = &table.v[j - 1];
+        size_t tail = n - end, len = at + p->road_len + tail;
+        if (len + 1 > cap)
+            return n;
+        memmove(form + at + p->road_len, form + end, tail);
+        memcpy(form + at, p->road, p->road_len);
+        form[len] = '\0';
+        return len;
+    }
     return n;
 }

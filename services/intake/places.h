@@ -9,6 +9,9 @@
  * A lot number is recognised where it ends the address or is followed by a separator or a non-digit
  * ("광안동 123-4 101호", "광안동 123-4번지"); "광안동123-4101호", written without any space, stays as it is
  * (lot 123-4101 is another building).  Loaded once at start, before any form is computed.
+ *
+ * The lots are indexed (place_index.h): a rewrite costs lookups per position of the form and distinct
+ * lot length, not per building; a load is linear in the lines.
  */
 #ifndef INTAKE_PLACES_H
 #define INTAKE_PLACES_H

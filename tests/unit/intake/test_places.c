@@ -2,8 +2,12 @@
  * test_places.c — the district's place table (places.c): a lot-number address and the road-name
  * address of the same building have one comparable form once the table lists the building, so a
  * neighbour who gives the old lot address is scored as at the person's address; whole lot numbers
- * only; bad tables refused, changing nothing.
+ * only; bad tables refused, changing nothing.  A district's table (20,000 generated buildings) loaded,
+ * its indexed rewrite giving on generated forms, near misses among them, exactly what the plain rule
+ * gives (reference_rewrite below: every listed lot tried at every position), and a lot listed twice
+ * in it refused with the line.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,6 +142,288 @@ static void loaded_from_a_file(void **state)
     assert_string_equal(a, b);
 }
 
+static void a_lot_of_one_byte_is_found_too(void **state)
+{
+    (void)state;
+    static const char one[] = "7\t광안로 70\n광안동 8-1\t광안로 81\n";
+    size_t line = 0;
+    assert_int_equal(intake_places_parse(one, strlen(one), &line), 2);
+    char a[128], b[128];
+    form("7 101호", a);
+    form("광안로 70 101호", b);
+    assert_string_equal(a, b);
+    form("8 101호", a);
+    assert_string_equal(a, "8101호");
+    form("광안동 8-1", a);
+    form("광안로 81", b);
+    assert_string_equal(a, b);
+}
+
+/* A district's table: DISTRICT buildings, "dong main[-sub]" and a road address, one a line.  Every
+ * main number is a line's own (no lot is listed twice); every 40 lines two pairs where one lot is the
+ * other followed by a letter (광안동 12-3 and 광안동 12-3b), so two lots start at one position, the
+ * shorter listed first in one pair and last in the other. */
+#define DISTRICT 20000
+static const char *const dongs[] = {"광안동", "남천동",  "민락동",      "망미동",
+                                    "수영동", "광안1동", "Gwangan-dong"};
+#define N_DONGS (sizeof dongs / sizeof *dongs)
+
+static void base_lot(unsigned i, char *out, size_t cap)
+{
+    unsigned main_no = 1 + i / N_DONGS;
+    if (i % 3 == 0)
+        snprintf(out, cap, "%s %u", dongs[i % N_DONGS], main_no);
+    else
+        snprintf(out, cap, "%s %u-%u", dongs[i % N_DONGS], main_no, 1 + i * 31 % 40);
+}
+
+static void district_lot(unsigned i, char *out, size_t cap)
+{
+    char base[64];
+    unsigned twin = i % 40 == 1 ? i - 1 : i % 40 == 2 ? i + 1 : i;
+    base_lot(twin, base, sizeof base);
+    snprintf(out, cap, "%s%s", base, i % 40 == 1 || i % 40 == 2 ? "b" : "");
+}
+
+static void district_road(unsigned i, char *out, size_t cap)
+{
+    snprintf(out, cap, "수영로%u번길 %u", i % 300, 1 + i / 300);
+}
+
+/* The table's text (DISTRICT lines, a comment first), malloc'd; its length in *len. */
+static char *district_text(size_t *len)
+{
+    size_t cap = (size_t)DISTRICT * 80 + 64, n = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    n += (size_t)snprintf(text, cap, "# generated district\n");
+    for (unsigned i = 0; i < DISTRICT; i++) {
+        char lot[96], road[96];
+        district_lot(i, lot, sizeof lot);
+        district_road(i, road, sizeof road);
+        n += (size_t)snprintf(text + n, cap - n, "%s\t%s\n", lot, road);
+    }
+    *len = n;
+    return text;
+}
+
+/* What the test knows of each place: both sides' comparable forms, in the table's order. */
+typedef struct ref_place {
+    char lot[128], road[128];
+    size_t lot_len, road_len;
+} ref_place;
+static ref_place ref[DISTRICT];
+
+static int with_district(void **state)
+{
+    (void)state;
+    size_t len = 0, bad = 0;
+    char *text = district_text(&len);
+    int n = intake_places_parse(text, len, &bad);
+    free(text);
+    assert_int_equal(n, DISTRICT);
+    for (unsigned i = 0; i < DISTRICT; i++) {
+        char lot[96], road[96];
+        district_lot(i, lot, sizeof lot);
+        district_road(i, road, sizeof road);
+        ref[i].lot_len = intake_fuzzy_address_plain_form(lot, ref[i].lot, sizeof ref[i].lot);
+        ref[i].road_len = intake_fuzzy_address_plain_form(road, ref[i].road, sizeof ref[i].road);
+    }
+    return 0;
+}
+
+/* The rule as places.h states it, without an index: the mark-free bytes from a non-mark position
+ * equal to the lot, the byte after it in the form (marks not skipped) neither a digit nor '-'; the
+ * first position, and at it the first listed place, wins.  Only places whose lot occurs in the form
+ * with its marks removed can match (lots hold no mark), so the others are not tried (memmem). */
+static int ref_whole_lot_at(const char *form, size_t n, const char *bare, const size_t *pos, size_t s,
+                            const ref_place *p, size_t *end)
+{
+    if (memcmp(bare + s, p->lot, p->lot_len) != 0)
+        return 0;
+    size_t after = pos[s + p->lot_len - 1] + 1;
+    if (after < n && (isdigit((unsigned char)form[after]) || form[after] == '-'))
+        return 0;
+    *end = after;
+    return 1;
+}
+
+static size_t reference_rewrite(char *form, size_t n, size_t cap)
+{
+    char bare[512];
+    size_t pos[512], m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (form[i] != INTAKE_PLACES_MARK) {
+            pos[m] = i;
+            bare[m++] = form[i];
+        }
+    static unsigned candidates[DISTRICT];
+    size_t n_candidates = 0;
+    for (unsigned j = 0; j < DISTRICT; j++)
+        if (ref[j].lot_len <= m && memmem(bare, m, ref[j].lot, ref[j].lot_len))
+            candidates[n_candidates++] = j;
+    for (size_t s = 0; s < m; s++)
+        for (size_t c = 0; c < n_candidates; c++) {
+            const ref_place *p = &ref[candidates[c]];
+            size_t end = 0;
+            if (s + p->lot_len > m || !ref_whole_lot_at(form, n, bare, pos, s, p, &end))
+                continue;
+            size_t at = pos[s], tail = n - end, len = at + p->road_len + tail;
+            if (len + 1 > cap)
+                return n;
+            memmove(form + at + p->road_len, form + end, tail);
+            memcpy(form + at, p->road, p->road_len);
+            form[len] = '\0';
+            return len;
+        }
+    return n;
+}
+
+static uint64_t rng = 0x9ace5u;
+static unsigned roll(unsigned below)
+{
+    rng = rng * 6364136223846793005u + 1442695040888963407u;
+    return (unsigned)((rng >> 33) % below);
+}
+
+static void put(char *form, size_t *n, const char *s)
+{
+    size_t len = strlen(s);
+    if (*n + len < 300) {
+        memcpy(form + *n, s, len);
+        *n += len;
+    }
+}
+
+/* A listed lot as it may be written: marks at random bytes (even inside a character) but never first. */
+static void put_lot(char *form, size_t *n, const ref_place *p)
+{
+    for (size_t k = 0; k < p->lot_len; k++) {
+        if (k > 0 && roll(6) == 0)
+            form[(*n)++] = INTAKE_PLACES_MARK;
+        form[(*n)++] = p->lot[k];
+    }
+}
+
+/* A near miss of a listed lot, or the lot itself. */
+static void put_near_lot(char *form, size_t *n, const ref_place *p)
+{
+    char lot[160];
+    size_t len = p->lot_len;
+    memcpy(lot, p->lot, len);
+    const char *digit = NULL;
+    for (size_t k = 0; k < len && !digit; k++)
+        if (isdigit((unsigned char)lot[k]))
+            digit = lot + k;
+    switch (roll(9)) {
+    case 0: /* another digit after: 123-45 */
+        lot[len++] = (char)('0' + roll(10));
+        break;
+    case 1: /* a digit before the number: 1123-4 */
+        if (digit) {
+            size_t at = (size_t)(digit - lot);
+            memmove(lot + at + 1, lot + at, len - at);
+            lot[at] = (char)('1' + roll(9));
+            len++;
+        }
+        break;
+    case 2: /* the number in another dong */
+        put(form, n, dongs[roll(N_DONGS)]);
+        if (digit) {
+            memmove(lot, digit, len - (size_t)(digit - lot));
+            len -= (size_t)(digit - lot);
+        }
+        break;
+    case 3: /* a hyphen after */
+        lot[len++] = '-';
+        break;
+    case 4: /* cut short */
+        len--;
+        break;
+    case 5: /* a mark first */
+        form[(*n)++] = INTAKE_PLACES_MARK;
+        break;
+    default:
+        break;
+    }
+    ref_place near = {.lot_len = len};
+    memcpy(near.lot, lot, len);
+    put_lot(form, n, &near);
+}
+
+static const char *const before[] = {"", "부산\x1f수영구\x1f", "부산수영구", "부산광역시\x1f", "1"};
+/* "\037" is the mark too (an octal escape: "\x1f101" would read as one hex number) */
+static const char *const after[] = {"", "\037101호", "101호", "호", "b", "b\037", "-", "\0373", "0"};
+
+/* A generated address form, marked as fuzzy.c marks one: a district lot or a near miss of one between
+ * a prefix and a suffix, sometimes a second, sometimes noise alone. */
+static size_t generated_form(char *form)
+{
+    size_t n = 0;
+    if (roll(12) == 0) {
+        static const char *const noise[] = {"1", "2", "-", "\x1f", "동", "광안", "b", "gwangan"};
+        for (unsigned k = roll(30); k > 0; k--)
+            put(form, &n, noise[roll(sizeof noise / sizeof *noise)]);
+    } else {
+        put(form, &n, before[roll(sizeof before / sizeof *before)]);
+        put_near_lot(form, &n, &ref[roll(DISTRICT)]);
+        put(form, &n, after[roll(sizeof after / sizeof *after)]);
+        if (roll(4) == 0) {
+            put(form, &n, "\x1f");
+            put_near_lot(form, &n, &ref[roll(DISTRICT)]);
+            put(form, &n, after[roll(sizeof after / sizeof *after)]);
+        }
+    }
+    form[n] = '\0';
+    return n;
+}
+
+static void a_district_table_rewrites_as_the_plain_rule(void **state)
+{
+    (void)state;
+    size_t rewritten = 0, unfit = 0;
+    for (int t = 0; t < 3000; t++) {
+        char form[512], a[512], b[512];
+        size_t n = generated_form(form);
+        /* a small buffer now and then: a road form that does not fit leaves the form as it is */
+        size_t cap = roll(8) == 0 ? n + 1 + roll(12) : sizeof a;
+        memcpy(a, form, n + 1);
+        memcpy(b, form, n + 1);
+        size_t na = intake_places_rewrite(a, n, cap), nb = reference_rewrite(b, n, cap);
+        assert_int_equal(na, nb);
+        assert_memory_equal(a, b, na);
+        rewritten += nb != n || memcmp(b, form, n) != 0;
+        unfit += cap < sizeof a;
+    }
+    /* the set holds both outcomes plenty: rewritten forms and untouched near misses */
+    assert_true(rewritten > 1000 && rewritten < 2700);
+    assert_true(unfit > 100);
+    char a[128], b[128];
+    form("부산 수영구 광안동 1번지 101호", a); /* line 2 of the table: 광안동 1, 수영로0번길 1 */
+    form("부산 수영구 수영로0번길 1 101호", b);
+    assert_string_equal(a, b);
+}
+
+static void a_lot_listed_twice_in_a_district_is_refused_with_its_line(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *text = district_text(&len);
+    char *longer = malloc(len + 200);
+    assert_non_null(longer);
+    memcpy(longer, text, len);
+    /* line DISTRICT + 2: the first building's lot again, respaced, as a lot-number address */
+    char lot[96];
+    district_lot(0, lot, sizeof lot);
+    int extra = snprintf(longer + len, 200, "\n%s번지\t광안로 99\n", lot);
+    size_t line = 0;
+    assert_int_equal(intake_places_parse(longer, len + (size_t)extra, &line), WH_INVALID_ARGUMENT);
+    assert_int_equal(line, DISTRICT + 3);
+    assert_int_equal(intake_places_count(), DISTRICT); /* the table loaded before is kept */
+    free(longer);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +432,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_lot_address_scores_as_the_address, with_table, without_table),
         cmocka_unit_test_setup_teardown(bad_tables_are_refused_and_change_nothing, with_table, without_table),
         cmocka_unit_test_setup_teardown(loaded_from_a_file, NULL, without_table),
+        cmocka_unit_test_setup_teardown(a_lot_of_one_byte_is_found_too, NULL, without_table),
+        cmocka_unit_test_setup_teardown(a_district_table_rewrites_as_the_plain_rule, with_district,
+                                        without_table),
+        cmocka_unit_test_setup_teardown(a_lot_listed_twice_in_a_district_is_refused_with_its_line,
+                                        with_district, without_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
