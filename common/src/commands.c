@@ -115,6 +115,9 @@ static void register_metrics(wh_commands *c)
     c->dropped_gone =
         wh_metrics_counter("wh_bus_replies_dropped_total", "reason=\"gone\"",
                            "Replies dropped: the connection's send queue was full, or it was gone");
+    c->queries_gone =
+        wh_metrics_counter("wh_bus_queries_dropped_total", "reason=\"gone\"",
+                           "Queries not run: their connection had closed before they were read");
     c->replayed = wh_metrics_counter("wh_bus_commands_replayed_total", NULL,
                                      "Repeated message ids answered with the stored reply");
     c->latency = wh_metrics_histogram("wh_bus_command_seconds", NULL,
@@ -344,13 +347,23 @@ static void identify(wh_service *svc, pending *p, zmq_msg_t *body)
     const char *user = zmq_msg_gets(body, "User-Id");
 
     p->received_ns = wh_mono_ns();
+    p->fd = zmq_msg_get(body, ZMQ_SRCFD);
     snprintf(p->public_key, sizeof p->public_key, "%s", user != NULL ? user : "");
     p->principal = user != NULL ? wh_access_by_key(svc->access, user) : NULL; /* the current list */
 }
 
-/* The per-connection bounds (peer_bounds.c): true when p may go on. */
+/* The per-connection bounds (peer_bounds.c): true when p may go on.  A query of a connection that is
+ * gone is dropped first, unanswered (peer_gone.c); a command of one runs, unbounded by a connection
+ * that is no more, and its reply is stored for the client's retry. */
 static bool within_bounds(wh_commands *c, pending *p, zmq_msg_t *body)
 {
+    bool gone = p->cmd->query && wh_peer_message_gone(c, p);
+
+    if (gone) {
+        wh_counter_add(c->queries_gone, 1);
+        pending_clear(p);
+        return false;
+    }
     wh_peer_standing standing = wh_peer_connection_ok(c, p, body);
 
     if (standing == WH_PEER_REFUSED) {
@@ -482,6 +495,7 @@ static void on_readable(wh_zsock *z, void *arg)
     size_t bytes = 0;
 
     c->n = 0;
+    wh_monitor_drain(c->monitor); /* the connections gone since the last batch (peer_gone.c) */
     while (c->n < (size_t)c->svc->batch_max && bytes < (size_t)c->svc->batch_max_bytes) {
         pending *p = &c->batch[c->n];
         int got = receive(c, p, &body);

@@ -95,7 +95,8 @@ static void copy_reply(wh_commands *c, pending *p, const pending *first)
  * FetchEvents reply's rows, up to WH_FETCH_MAX_BYTES decoded) lives only until its reply is packed,
  * so a batch of 256 FetchEvents holds one of them at a time, not all (at 1,024 connections the
  * arena alone had reached 55 MiB of main heap: docs/benchmarks.md).  Nothing else of the batch is in
- * the arena yet: the commands run after the queries. */
+ * the arena yet: the commands run after the queries.  A query whose connection closed since it was
+ * read is not run (peer_gone.c). */
 static void run_queries(wh_commands *c)
 {
     wh_service *svc = c->svc;
@@ -113,6 +114,12 @@ static void run_queries(wh_commands *c)
         pending *p = &c->batch[i];
         if (!p->cmd->query)
             continue;
+        wh_monitor_drain(c->monitor);
+        if (wh_peer_message_gone(c, p)) { /* it closed while the batch ran: nobody to answer */
+            wh_counter_add(c->queries_gone, 1);
+            p->done = true;
+            continue;
+        }
         if (rc == 0)
             rc = run_one(c, p, true);
         if (rc != 0)

@@ -27,6 +27,7 @@ typedef struct pending {
     size_t reply_len;
     int status;
     uint64_t received_ns;
+    int fd;        /* the fd it came on (ZMQ_SRCFD; -1: none), maybe closed or reused since (peer_bounds.c) */
     bool done;     /* answered (a query, before the commands ran) */
     bool replayed; /* reply is the stored reply of an earlier batch */
     bool held;     /* left out of the transaction running now (the batch's commands run alone) */
@@ -51,6 +52,7 @@ typedef struct peer_conn {
     bool waiting; /* accepted, no message yet: closed once idle for WH_IDLE_CONNECTION_SECONDS */
     bool shed;    /* closed by the bound on all connections (connection_bound.c), its end not seen yet */
     bool secured; /* its CURVE handshake succeeded (monitor.c): no longer counted by address_bound.c */
+    bool told; /* placed after the monitor told its accept: the next end told on its fd is its own */
 } peer_conn;
 typedef struct peer_key {
     char key[WH_Z85_KEY_LEN + 1];
@@ -58,12 +60,21 @@ typedef struct peer_key {
     uint64_t *held; /* expiry (ms) of each handshake let in whose connection has sent nothing yet */
     size_t n_held, cap_held;
 } peer_key;
+/* peer_gone.c: the routing ids of the last connections gone, a ring indexed by an open-addressing set. */
+#define WH_GONE_REMEMBERED 4096
+#define WH_GONE_SLOTS      8192
+typedef struct peer_gone {
+    uint64_t ring[WH_GONE_REMEMBERED]; /* keys in the order their ends were told */
+    uint64_t slot[WH_GONE_SLOTS];      /* the same keys by hash (0: empty) */
+    size_t next, n;
+} peer_gone;
 typedef struct wh_peers {
     peer_conn *by_fd;
     size_t n_fd;
     peer_key *keys;
     size_t n_keys, cap_keys;
     int64_t shedding; /* connections shed (connection_bound.c) whose end the monitor has not told yet */
+    peer_gone gone;   /* connections ended: their queries still queued are dropped (peer_gone.c) */
 } wh_peers;
 
 /* The stages of a batch, each timed (wh_bus_batch_stage_seconds{stage=…}): where a command's
@@ -89,7 +100,7 @@ struct wh_commands {
     wh_counter **undeclared; /* the same shape: statuses answered that the command does not declare */
     wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *rejected_text,
         *rejected_busy, *rejected_in_flight, *rejected_connections, *connections_refused, *replayed,
-        *dropped_unread, *dropped_gone, *idle_closed, *shed;
+        *dropped_unread, *dropped_gone, *queries_gone, *idle_closed, *shed;
     wh_histogram *latency;
     wh_histogram *stage[WH_STAGE_COUNT];
     wh_gauge *batch_size;
@@ -119,8 +130,17 @@ typedef enum wh_peer_standing { WH_PEER_SERVED, WH_PEER_REFUSED, WH_PEER_STALE }
 wh_peer_standing wh_peer_connection_ok(wh_commands *c, const pending *p, zmq_msg_t *body);
 /* The same for the connection with this routing-id hash and key on fd (unit tests). */
 wh_peer_standing wh_peer_place(wh_commands *c, int fd, uint64_t route, const char *key);
-/* The connection on fd is gone (monitor.c): its place is free. */
+/* The connection on fd is gone (monitor.c): its place is free, and its routing id remembered when it
+ * is surely the connection that ended (peer_gone.c). */
 void wh_peer_gone(wh_commands *c, int fd);
+/* A hash of p's routing id (its first routing frame). */
+uint64_t wh_peer_route_hash(const pending *p);
+/* peer_gone.c: the set of connections gone, by the hash of their routing id. */
+void wh_gone_remember(peer_gone *g, uint64_t route);
+bool wh_gone_has(const peer_gone *g, uint64_t route);
+/* True when p came on a connection that is gone: its routing id is one the ROUTER made and the monitor
+ * told its end, or the fd it came on is no connected socket any more. */
+bool wh_peer_message_gone(wh_commands *c, const pending *p);
 /* A connection was accepted on fd (monitor.c): it has WH_IDLE_CONNECTION_SECONDS to send. */
 void wh_peer_accepted(wh_commands *c, int fd);
 /* Who is at the other end of fd and which socket it is (a hash of its peer's address and port and its
@@ -141,6 +161,8 @@ void wh_peers_free(wh_peers *ps);
 /* monitor.c: attaches the monitor to the command socket before it binds. */
 int wh_monitor_start(wh_monitor **out, wh_commands *c, void *sock);
 void wh_monitor_stop(wh_monitor **m);
+/* Reads the events waiting now (at most a loop turn's): before a batch, so the connections gone are known. */
+void wh_monitor_drain(wh_monitor *m);
 /* How many commands of p's connection the batch holds already (WH_IN_FLIGHT_MAX at most). */
 size_t wh_peer_in_batch(const wh_commands *c, const pending *p);
 /* True when the batch has a FetchEvents of p's connection already. */

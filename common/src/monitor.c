@@ -101,6 +101,14 @@ static void on_readable(wh_zsock *z, void *arg)
     }
 }
 
+void wh_monitor_drain(wh_monitor *m)
+{
+    if (m == NULL)
+        return;
+    on_readable(&m->z, m);
+    wh_zsock_kick(&m->z); /* reading it here may have taken the edge its poll waits for */
+}
+
 int wh_monitor_start(wh_monitor **out, wh_commands *c, void *sock)
 {
     wh_monitor *m = calloc(1, sizeof *m);

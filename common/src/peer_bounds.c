@@ -136,7 +136,7 @@ static uint64_t fnv1a(const void *data, size_t n)
     return h;
 }
 
-static uint64_t route_hash(const pending *p)
+uint64_t wh_peer_route_hash(const pending *p)
 {
     return fnv1a(zmq_msg_data((zmq_msg_t *)&p->route[0]), zmq_msg_size((zmq_msg_t *)&p->route[0]));
 }
@@ -283,7 +283,9 @@ wh_peer_standing wh_peer_place(wh_commands *c, int fd, uint64_t route, const cha
      * and its event not read yet: this one takes the fd. */
     if (pc->used && pc->peer != 0 && wh_peer_hash(fd) == pc->peer)
         return WH_PEER_STALE;
+    bool told = pc->waiting && !pc->used; /* the monitor told the accept of the connection on fd */
     conn_release(ps, pc);
+    pc->told = told;
     k = key_entry(ps, key, &index);
     if (k == NULL)
         return WH_PEER_SERVED;
@@ -304,7 +306,7 @@ wh_peer_standing wh_peer_connection_ok(wh_commands *c, const pending *p, zmq_msg
 {
     if (p->n_route == 0)
         return WH_PEER_SERVED;
-    return wh_peer_place(c, zmq_msg_get(body, ZMQ_SRCFD), route_hash(p), p->public_key);
+    return wh_peer_place(c, zmq_msg_get(body, ZMQ_SRCFD), wh_peer_route_hash(p), p->public_key);
 }
 
 void wh_peer_accepted(wh_commands *c, int fd)
@@ -312,8 +314,12 @@ void wh_peer_accepted(wh_commands *c, int fd)
     peer_conn *pc = conn_slot(&c->peers, fd);
     uint64_t peer = fd >= 0 ? wh_peer_hash(fd) : 0;
 
-    if (pc == NULL || (pc->used && pc->peer != 0 && pc->peer == peer))
-        return; /* its first message was read before this event: placed already */
+    if (pc != NULL && pc->used && pc->peer != 0 && pc->peer == peer) {
+        pc->told = true; /* its first message was read before this event: placed already */
+        return;
+    }
+    if (pc == NULL)
+        return;
     conn_release(&c->peers, pc);
     pc->waiting = true;
     pc->peer = peer;
@@ -322,8 +328,12 @@ void wh_peer_accepted(wh_commands *c, int fd)
 
 void wh_peer_gone(wh_commands *c, int fd)
 {
-    if (fd >= 0 && (size_t)fd < c->peers.n_fd)
-        conn_release(&c->peers, &c->peers.by_fd[fd]);
+    if (fd < 0 || (size_t)fd >= c->peers.n_fd)
+        return;
+    peer_conn *pc = &c->peers.by_fd[fd];
+    if (pc->used && pc->told) /* this end is its own: its accept came before, on this fd */
+        wh_gone_remember(&c->peers.gone, pc->route);
+    conn_release(&c->peers, pc);
 }
 
 void wh_peers_tick(wh_commands *c)

@@ -24,6 +24,35 @@ def rss_mib(pid):
     return 0.0
 
 
+def keys_of(path):
+    """A key file of welfarectl keys generate: (secret, public) as the CURVE options take them."""
+    with open(path) as f:
+        secret, public = f.read().split()[:2]
+    return secret.encode(), public.encode()
+
+
+def check_idle_rss(what, idle, before, idle_mib=16):
+    """Once the load is gone intake's RSS is back within 4 MiB of before, or at most idle_mib."""
+    bound = max(idle_mib, before + 4)
+    check(idle <= bound, "%s: intake's RSS is at most %.1f MiB once they are gone (%.1f MiB; %.1f before)"
+          % (what, bound, idle, before))
+
+
+def agency_dealer(ctx, key, never_reading=False):
+    """A DEALER of ctx with key (keys_of), connected to intake's command endpoint; never_reading: a
+    one-message receive queue and a 4 KiB receive buffer, so what it does not read backs up into intake
+    as soon as possible."""
+    s = ctx.socket(zmq.DEALER)
+    s.setsockopt(zmq.LINGER, 0)
+    if never_reading:
+        s.setsockopt(zmq.RCVHWM, 1)
+        s.setsockopt(zmq.RCVBUF, 4096)
+    s.curve_secretkey, s.curve_publickey = key
+    s.curve_serverkey = server_key().encode()
+    s.connect(os.environ["WH_INTAKE_BUS"])
+    return s
+
+
 def server_key():
     with open(os.environ["WH_ALLOWLIST_FILE"]) as f:
         for line in f:

@@ -35,7 +35,8 @@ from welfare.bus.v1 import envelope_pb2, stream_pb2  # noqa: E402
 from welfare.intake.v1 import commands_pb2, events_pb2, roster_pb2  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hostile_common import check, failures, metric, operator_dealer, rss_mib, server_key  # noqa: E402
+from hostile_common import (agency_dealer, check, check_idle_rss, failures, keys_of, metric,  # noqa: E402
+                            operator_dealer, rss_mib)
 
 PID = int(sys.argv[2])
 ARGS = sys.argv[3:]
@@ -71,24 +72,6 @@ CTX = zmq.Context(io_threads=2)
 CTX.set(zmq.MAX_SOCKETS, N + 64)
 _, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (_hard, _hard))  # each socket is a TCP fd and a mailbox
-
-
-def keys_of(path):
-    with open(path) as f:
-        secret, public = f.read().split()[:2]
-    return secret.encode(), public.encode()
-
-
-def dealer(key, never_reading):
-    s = CTX.socket(zmq.DEALER)
-    s.setsockopt(zmq.LINGER, 0)
-    if never_reading:  # what it does not read backs up into intake as soon as possible
-        s.setsockopt(zmq.RCVHWM, 1)
-        s.setsockopt(zmq.RCVBUF, 4096)
-    s.curve_secretkey, s.curve_publickey = key
-    s.curve_serverkey = server_key().encode()
-    s.connect(os.environ["WH_INTAKE_BUS"])
-    return s
 
 
 def envelope(req, message_id=None):
@@ -203,7 +186,7 @@ def main():
     for key in keys:
         for j in range(PER_KEY):
             never = j % NEVER_READING_EVERY == 0
-            (bad if never else good).append(dealer(key, never))
+            (bad if never else good).append(agency_dealer(CTX, key, never))
     behaved = [WellBehaved(s) for s in good]
     for w in behaved:
         w.start_round()
@@ -270,9 +253,7 @@ def main():
         elif busy > GOAL_MIB:
             print("many keys: NOT within issue 10's goal: intake's RSS peaked at %.1f MiB, over %d MiB (not "
                   "checked: --rss-bound)" % (busy, GOAL_MIB), flush=True)
-        idle_bound = max(IDLE_MIB, before + 4)
-        check(idle <= idle_bound, "many keys: intake's RSS is at most %.1f MiB once they are gone (%.1f MiB; %.1f "
-              "before)" % (idle_bound, idle, before))
+        check_idle_rss("many keys", idle, before, IDLE_MIB)
     print("many keys: %d failed" % len(failures))
     return 1 if failures else 0
 

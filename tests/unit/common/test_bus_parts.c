@@ -417,6 +417,55 @@ static void a_held_place_is_freed_after_the_idle_bound(void **state)
     wh_peers_free(&c.peers);
 }
 
+/* The connections gone (peer_gone.c): the last WH_GONE_REMEMBERED ends are known, older ones are
+ * forgotten, and forgetting one never hides another — here every key has the same home slot, so each
+ * removal has to move the rest of the run back. */
+static void the_last_connections_gone_are_remembered(void **state)
+{
+    static peer_gone g; /* 96 KiB: not on the stack */
+    const uint64_t same_home = UINT64_C(5) << 11, n = WH_GONE_REMEMBERED + 700;
+
+    memset(&g, 0, sizeof g);
+    for (uint64_t i = 0; i < n; i++)
+        wh_gone_remember(&g, same_home | (i << 32));
+    for (uint64_t i = 0; i < n; i++)
+        assert_int_equal(wh_gone_has(&g, same_home | (i << 32)), i >= n - WH_GONE_REMEMBERED);
+    assert_false(wh_gone_has(&g, UINT64_C(7) << 11));
+    memset(&g, 0, sizeof g);
+    for (uint64_t i = 0; i < 3 * WH_GONE_REMEMBERED; i++) /* spread keys: the set stays at most half full */
+        wh_gone_remember(&g, i * UINT64_C(0x9E3779B97F4A7C15));
+    for (uint64_t i = 0; i < 3 * WH_GONE_REMEMBERED; i++)
+        assert_int_equal(wh_gone_has(&g, i * UINT64_C(0x9E3779B97F4A7C15)), i >= 2 * WH_GONE_REMEMBERED);
+}
+
+/* A connection's routing id is remembered at its end only when it was placed after the monitor told its
+ * accept on that fd: an end told on an fd whose connection was placed before its accept was told is
+ * an older connection's (its fd reused), and the one placed must not be taken for gone. */
+static void only_a_connections_own_end_marks_it_gone(void **state)
+{
+    wh_service svc;
+    static wh_commands c; /* its set of connections gone is 96 KiB */
+    int p[2];
+    const char *key = "0123456789012345678901234567890123456789";
+
+    peers_init(&svc, &c, 64, 30);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, p), 0);
+    wh_peer_accepted(&c, p[0]);
+    assert_int_equal(wh_peer_place(&c, p[0], 11, key), WH_PEER_SERVED);
+    wh_peer_gone(&c, p[0]);
+    assert_true(wh_gone_has(&c.peers.gone, 11));
+    assert_int_equal(wh_peer_place(&c, p[0], 12, key), WH_PEER_SERVED); /* placed, its accept not told */
+    wh_peer_gone(&c, p[0]); /* the end of the one before it on this fd */
+    assert_false(wh_gone_has(&c.peers.gone, 12));
+    assert_int_equal(wh_peer_place(&c, p[0], 13, key), WH_PEER_SERVED);
+    wh_peer_accepted(&c, p[0]); /* its accept told after its first message */
+    wh_peer_gone(&c, p[0]);
+    assert_true(wh_gone_has(&c.peers.gone, 13));
+    wh_peers_free(&c.peers);
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +481,8 @@ int main(void)
         cmocka_unit_test(a_unix_peer_that_does_not_read_is_past_the_bound),
         cmocka_unit_test(a_tcp_peer_that_does_not_read_past_a_small_send_buffer_is_past_the_bound),
         cmocka_unit_test(a_held_place_is_freed_after_the_idle_bound),
+        cmocka_unit_test(the_last_connections_gone_are_remembered),
+        cmocka_unit_test(only_a_connections_own_end_marks_it_gone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,158 @@
+#!/usr/bin/python3
+"""gone_readers.py — consumers that queue FetchEvents, never read, and close: no work for them once gone (issue 10).
+
+Each round opens CONNECTIONS connections over the agency keys given (test_hostile.sh's many-NN keys, granted
+stream:intake), each with a one-message receive queue and a 4 KiB receive buffer; each sends FETCHES
+FetchEvents from the start of the intake stream (replies of up to 256 KiB once many_keys.py has filled it),
+reads nothing, and all close at once right after — their FetchEvents still queued in intake.  Before
+intake dropped the queries of a connection gone (common/src/peer_gone.c), it fetched and built every one of
+them for nobody (~24,000 replies dropped as gone after 256 such connections closed; intake at 0.8-1.2 GiB
+for ~20 s).  Meanwhile a well-behaved reader (the operator's key) fetches the stream 50 events at a time
+and reads every reply.
+
+Checked: the reader sees 0 failures and every fetch answered within REPLY_WAIT_S; intake dropped the gone
+connections' queries (wh_bus_queries_dropped_total{reason="gone"} grew) and built at most GONE_REPLIES_MAX
+replies for connections gone (wh_bus_replies_dropped_total{reason="gone"}: only what a batch had admitted
+before the connection's end was known); intake's RSS at or under 64 MiB throughout (sampled every 50 ms)
+and, once all are gone, back within 4 MiB of before or at most the idle goal (16 MiB).  Not under SAN (RSS
+is ASan's there): the RSS checks are skipped.
+
+    gone_readers.py GENERATED_PY_DIR INTAKE_PID KEY_FILE…
+"""
+import os
+import sys
+import threading
+import time
+import uuid
+
+import zmq
+
+sys.path.insert(0, sys.argv[1])
+from welfare.bus.v1 import envelope_pb2, stream_pb2  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hostile_common import (agency_dealer, check, check_idle_rss, failures, keys_of, metric,  # noqa: E402
+                            operator_dealer, rss_mib)
+
+PID = int(sys.argv[2])
+KEY_FILES = sys.argv[3:]
+BOUND_MIB, IDLE_MIB = 64, 16
+SANITIZED = os.environ.get("SAN") == "1"
+PER_KEY = 4  # connections of each key a round (the per-key bound is 64)
+NEVER_MAX_EVENTS = 50  # events each of their FetchEvents asks for (~11 KB a reply): what they cost while open is small
+CONNECTIONS = PER_KEY * len(KEY_FILES)
+FETCHES = 120  # FetchEvents each sends before closing (intake queues 128 a connection)
+ROUNDS = 3
+GONE_REPLIES_MAX = 2 * CONNECTIONS * ROUNDS  # replies built for connections gone, at most
+REPLY_WAIT_S = 30
+CTX = zmq.Context(io_threads=2)
+CTX.set(zmq.MAX_SOCKETS, CONNECTIONS + 64)
+
+
+def fetch_frame(after=0, max_events=0, message_id=None):
+    req = stream_pb2.FetchEvents(stream="intake", after_sequence=after, max_events=max_events)
+    return envelope_pb2.Envelope(message_id=message_id or str(uuid.uuid4()), type=req.DESCRIPTOR.full_name,
+                                 time_unix_ms=int(time.time() * 1000),
+                                 payload=req.SerializeToString()).SerializeToString()
+
+
+class Reader(threading.Thread):
+    """A well-behaved consumer: fetches 50 events at a time, reads each reply, until told to stop."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.stop, self.served, self.errors, self.slowest = threading.Event(), 0, [], 0.0
+
+    def run(self):
+        s, after = operator_dealer(CTX), 0
+        while not self.stop.is_set():
+            mid, t0 = str(uuid.uuid4()), time.time()
+            s.send(fetch_frame(after, 50, mid))
+            while True:
+                if not s.poll(REPLY_WAIT_S * 1000):
+                    self.errors.append("no reply within %d s" % REPLY_WAIT_S)
+                    s.close()
+                    return
+                env = envelope_pb2.Envelope()
+                env.ParseFromString(s.recv_multipart()[-1])
+                if env.causation_id == mid:
+                    break
+            self.slowest = max(self.slowest, time.time() - t0)
+            if env.HasField("error"):
+                if env.error.retry_after_ms > 0:
+                    time.sleep(env.error.retry_after_ms / 1000.0)
+                    continue
+                self.errors.append(str(env.error))
+                continue
+            reply = stream_pb2.FetchEventsReply()
+            reply.ParseFromString(env.payload)
+            after = reply.events[-1].sequence if reply.events else 0  # from the start again at the head
+            self.served += 1
+            time.sleep(0.02)
+        s.close()
+
+
+def one_round(keys):
+    socks = [agency_dealer(CTX, key, True) for key in keys for _ in range(PER_KEY)]
+    time.sleep(1)  # their handshakes done
+    for s in socks:
+        for _ in range(FETCHES):
+            try:
+                s.send(fetch_frame(0, NEVER_MAX_EVENTS), zmq.NOBLOCK)
+            except zmq.Again:
+                break
+    time.sleep(0.2)  # in intake's queues
+    for s in socks:
+        s.close()
+
+
+def main():
+    check(len(KEY_FILES) > 0, "gone readers: %d key files given" % len(KEY_FILES))
+    keys = [keys_of(p) for p in KEY_FILES]
+    before = rss_mib(PID)
+    gone_replies_before = metric("wh_bus_replies_dropped_total", 'reason="gone"')
+    dropped_before = metric("wh_bus_queries_dropped_total", 'reason="gone"')
+    peak, stop = [before], threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss_mib(PID))
+            stop.wait(0.05)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    reader = Reader()
+    reader.start()
+    t0 = time.time()
+    for _ in range(ROUNDS):
+        one_round(keys)
+        time.sleep(2)
+    time.sleep(5)  # whatever intake still does for them, it does now
+    reader.stop.set()
+    reader.join(REPLY_WAIT_S + 5)
+    stop.set()
+    sampler.join()
+    idle = rss_mib(PID)
+    gone_replies = metric("wh_bus_replies_dropped_total", 'reason="gone"') - gone_replies_before
+    dropped = metric("wh_bus_queries_dropped_total", 'reason="gone"') - dropped_before
+    print("gone readers: %d rounds of %d connections x %d FetchEvents closed unread (%.1f s): %d queries dropped "
+          "unrun, %d replies built for connections gone; intake RSS before %.1f MiB, peak %.1f MiB, idle after "
+          "%.1f MiB; the reader served %d fetches, the slowest in %.2f s"
+          % (ROUNDS, CONNECTIONS, FETCHES, time.time() - t0, dropped, gone_replies, before, peak[0], idle,
+             reader.served, reader.slowest), flush=True)
+    check(not reader.errors and reader.served > 0, "gone readers: a well-behaved reader alongside served %d fetches, "
+          "%d failures%s" % (reader.served, len(reader.errors), "; first: " + reader.errors[0] if reader.errors else ""))
+    check(dropped > 0, "gone readers: intake dropped the queries of connections gone (%d)" % dropped)
+    check(gone_replies <= GONE_REPLIES_MAX, "gone readers: intake built at most %d replies for connections gone (%d)"
+          % (GONE_REPLIES_MAX, gone_replies))
+    if SANITIZED:
+        print("intake's RSS bounds not checked under ASan (shadow memory and its quarantine of freed blocks)")
+    else:
+        check(peak[0] <= BOUND_MIB, "gone readers: intake's RSS stays at or under %d MiB (peak %.1f MiB)"
+              % (BOUND_MIB, peak[0]))
+        check_idle_rss("gone readers", idle, before, IDLE_MIB)
+    print("gone readers: %d failed" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
