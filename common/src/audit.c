@@ -248,6 +248,7 @@ void wh_audit_flush(wh_service *svc)
     log_tick(a);
     if (a->n == 0 || !svc->db_up)
         return;
+    svc->trim_due = true; /* the entries and their statements */
     rc = wh_service_begin(svc);
     for (i = 0; rc == 0 && i < a->n; i++)
         rc = insert(svc, &a->entries[i]);

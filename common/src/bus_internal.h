@@ -100,6 +100,8 @@ void wh_outbox_mark_get(const wh_service *svc, wh_outbox_mark *m);
 void wh_outbox_rewind(wh_service *svc, const wh_outbox_mark *m); /* drops events after the mark */
 void wh_outbox_clear(wh_service *svc);
 void wh_outbox_free(wh_service *svc);
+/* The column buffers given back when no event waits in them (an idle service's; service.c). */
+void wh_outbox_release(wh_service *svc);
 
 /* --- zsock.c -------------------------------------------------------------------------------- */
 
@@ -198,7 +200,8 @@ struct wh_service {
     int64_t handshake_s;       /* WH_HANDSHAKE_SECONDS (ZMQ_HANDSHAKE_IVL of the CURVE server sockets) */
     int64_t liveness_ms;       /* WH_FETCH_LIVENESS_MS: an idle stream's fetch without hints */
     uint64_t ticks;
-    int worked; /* 2 after a batch or an applied event, counted down on each idle tick (memory) */
+    int worked;    /* 2 after a batch or an applied event, counted down on each idle tick (memory) */
+    bool trim_due; /* something ran since the last malloc_trim: the next idle tick trims (memory) */
 
     uv_timer_t tick;
     uv_signal_t sigint, sigterm;

@@ -515,6 +515,7 @@ static void on_readable(wh_zsock *z, void *arg)
     }
     if (c->n == 0)
         return;
+    c->svc->trim_due = true; /* a query allocates too (a FetchEvents reply): one trim once idle */
     wh_gauge_set(c->batch_size, (double)c->n);
     if (batch_writes(c))
         c->svc->worked = 2;

@@ -521,6 +521,7 @@ static void on_reply(wh_consumer *c, const Welfare__Bus__V1__Envelope *env)
     }
     if (reply->head_sequence > c->head)
         c->head = reply->head_sequence;
+    c->svc->trim_due = true; /* the reply was decoded, even when it held nothing new */
     wh_fetched_init(&f, reply, answers, after);
     prefetch(c, &f, reply->head_sequence);
     apply_reply(c, &f);

@@ -62,6 +62,7 @@ static void on_event(wh_monitor *m, uint16_t event, uint32_t value)
         wh_gauge_set(m->open, (double)m->connections);
         wh_peer_gone(m->commands, (int)value);
         m->commands->svc->worked = 2; /* its buffers freed: give the memory back once idle (service.c) */
+        m->commands->svc->trim_due = true;
         break;
     default: /* a handshake failed before ZAP: not CURVE, a protocol error, closed or timed out */
         wh_counter_add(m->failed, 1);

@@ -161,6 +161,15 @@ void wh_outbox_clear(wh_service *svc)
         wh_sqlarray_clear(&svc->outbox.col[i]);
 }
 
+/* wh_outbox_clear keeps each column's buffers for the next transaction, up to
+ * WH_SQLARRAY_BOUND_BYTES of text each (six columns: up to ~0.8 MiB with their offsets); once the
+ * service is idle they go back, and the next event allocates afresh. */
+void wh_outbox_release(wh_service *svc)
+{
+    if (svc->outbox.col[COL_ID].n == 0)
+        wh_outbox_free(svc);
+}
+
 void wh_outbox_free(wh_service *svc)
 {
     for (int i = 0; i < WH_OUTBOX_COLUMNS; i++)

@@ -42,6 +42,7 @@ void wh_retention_tick(wh_service *svc)
 {
     if (++svc->ticks % PRUNE_EVERY_TICKS != 0 || !svc->db_up)
         return;
+    svc->trim_due = true; /* the deletes' results */
     if (prune(svc, wh_bus_prune_commands, "command records") && svc->def->prune)
         prune(svc, svc->def->prune, svc->def->name);
 }

@@ -139,18 +139,22 @@ static void configure_heap(void)
 }
 
 /* Once a busy service has been idle for a whole tick, the memory its last batches freed goes back
- * to the system: libpq's buffers (a fresh connection, if a large statement grew them) — and on every
- * idle tick the heap glibc keeps freed (and the arena of ZeroMQ's I/O thread), so an idle service does
- * not stay at the size of its busiest moment, nor of what its ticks (retention's prune, the audit,
- * /metrics) took meanwhile: an idle intake was measured at 20.6 MiB, 3.3 MiB above its size right
- * after its last batch, with a trim only after batches.  A trim of a heap with little free costs a
- * few madvise calls. */
+ * to the system: libpq's buffers (a fresh connection, if a large statement grew them), the outbox's
+ * column buffers, and the heap glibc keeps freed (and the arena of ZeroMQ's I/O thread), so an idle
+ * service does not stay at the size of its busiest moment.  The trim runs once an idle spell, and
+ * again only after something ran meanwhile (trim_due: any command or query served, a fetch reply, a
+ * connection closed, the audit's flush, retention's prune — what an idle service's ticks take; an
+ * idle intake trimmed after its writing batches only grew to 20.6 MiB, 3.3 MiB above its size right
+ * after its last batch), not on every tick of a service nothing touched (765be01 did). */
 static void give_back_memory(wh_service *svc)
 {
     if (svc->worked > 0 && --svc->worked == 0)
         wh_service_db_shrink(svc);
-    if (svc->worked == 0)
-        malloc_trim(0);
+    if (svc->worked > 0 || !svc->trim_due)
+        return;
+    svc->trim_due = false;
+    wh_outbox_release(svc);
+    malloc_trim(0);
 }
 
 static void on_tick(uv_timer_t *t)

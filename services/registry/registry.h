@@ -177,6 +177,13 @@ typedef struct registry_linkage {
 } registry_linkage;
 
 int registry_store_upsert_household(wh_db *db, int64_t household_id, const char *dong_code, const char *on);
+/* Households of a run of HouseholdIdentified (apply_households.c), each id once: inserted with their
+ * date, or their dong changed when stored before. */
+typedef struct registry_household_row {
+    int64_t household_id;
+    const char *dong_code, *identified_on;
+} registry_household_row;
+int registry_store_upsert_households(wh_db *db, const registry_household_row *rows, size_t n);
 /* The household's dong and identification date: WH_NOT_FOUND. */
 int registry_store_household(wh_db *db, int64_t household_id, char dong_code[33], char identified_on[11]);
 /* A resource's provider and discovery date: WH_NOT_FOUND. */
@@ -217,6 +224,7 @@ int registry_handle_change_service_linkage(wh_ctx *ctx, const ProtobufCMessage *
                                            ProtobufCMessage **reply);
 int registry_handle_list_service_linkages(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int registry_apply_household_identified(wh_ctx *ctx, const ProtobufCMessage *event);
+int registry_apply_households_identified(wh_ctx *const *ctx, const ProtobufCMessage *const *events, size_t n);
 int registry_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event);
 /* CaseReopened: the linkages the case's fold ended are put back where capacity allows (fold.c). */
 int registry_apply_case_reopened(wh_ctx *ctx, const ProtobufCMessage *event);

@@ -46,6 +46,11 @@ static const wh_subscription subscriptions[] = {
     {"intake", &welfare__intake__v1__household_identified__descriptor, registry_apply_household_identified},
 };
 
+/* Runs of these are applied together (the same effects, one statement a run). */
+static const wh_event_batch event_batches[] = {
+    {"intake", &welfare__intake__v1__household_identified__descriptor, registry_apply_households_identified},
+};
+
 static bool pii_ready;
 
 bool registry_pii_ready(void)
@@ -109,6 +114,8 @@ const wh_service_def *registry_service_def(void)
         .subscriptions = subscriptions,
         .n_subscriptions = sizeof subscriptions / sizeof subscriptions[0],
         .migrations = registry_migrations,
+        .event_batch_handlers = event_batches,
+        .n_event_batch_handlers = sizeof event_batches / sizeof event_batches[0],
         .start = start,
         .stop = stop,
     };

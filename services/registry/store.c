@@ -74,6 +74,9 @@ const wh_db_statement registry_statements[] = {
     {"registry_upsert_household",
      "INSERT INTO household (household_id, dong_code, identified_on) VALUES ($1, $2, $3) "
      "ON CONFLICT (household_id) DO UPDATE SET dong_code = EXCLUDED.dong_code"},
+    {"registry_upsert_households", "INSERT INTO household (household_id, dong_code, identified_on) "
+                                   "SELECT * FROM unnest($1::bigint[], $2::text[], $3::date[]) "
+                                   "ON CONFLICT (household_id) DO UPDATE SET dong_code = EXCLUDED.dong_code"},
     {"registry_household", "SELECT dong_code, identified_on::text FROM household WHERE household_id = $1"},
     {"registry_resource_facts", "SELECT provider_id, discovered_on::text FROM resource WHERE id = $1"},
     {"registry_provider_facts", "SELECT is_private, registered_by FROM provider WHERE id = $1"},

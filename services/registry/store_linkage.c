@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "registry.h"
+#include "wh/sqlarray.h"
 
 static void copy(char *out, size_t cap, const char *v)
 {
@@ -31,6 +32,32 @@ int registry_store_upsert_household(wh_db *db, int64_t household_id, const char 
     wh_params_text(&p, on);
     int64_t n = wh_db_exec(db, "registry_upsert_household", &p);
     return n < 0 ? (int)n : 0;
+}
+
+int registry_store_upsert_households(wh_db *db, const registry_household_row *rows, size_t n)
+{
+    wh_sqlarray ids = {0}, dongs = {0}, dates = {0};
+    for (size_t i = 0; i < n; i++) {
+        wh_sqlarray_i64(&ids, rows[i].household_id);
+        wh_sqlarray_text(&dongs, rows[i].dong_code);
+        wh_sqlarray_text(&dates, rows[i].identified_on);
+    }
+    const char *ids_v = wh_sqlarray_value(&ids), *dongs_v = wh_sqlarray_value(&dongs);
+    const char *dates_v = wh_sqlarray_value(&dates);
+    int rc = ids_v && dongs_v && dates_v ? 0 : WH_INTERNAL;
+    if (rc == 0) {
+        wh_params p;
+        wh_params_reset(&p);
+        wh_params_text(&p, ids_v);
+        wh_params_text(&p, dongs_v);
+        wh_params_text(&p, dates_v);
+        int64_t changed = wh_db_exec(db, "registry_upsert_households", &p);
+        rc = changed < 0 ? (int)changed : 0;
+    }
+    wh_sqlarray_free(&ids);
+    wh_sqlarray_free(&dongs);
+    wh_sqlarray_free(&dates);
+    return rc;
 }
 
 int registry_store_household(wh_db *db, int64_t household_id, char dong_code[33], char identified_on[11])

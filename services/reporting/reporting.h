@@ -323,6 +323,13 @@ int reporting_store_funnel_referrals(wh_db *db, const Welfare__Intake__V1__Refer
 int reporting_store_funnel_case(wh_db *db, int64_t case_id, int64_t household_id);
 int reporting_store_funnel_stage(wh_db *db, bool by_case, int64_t id, reporting_funnel_stage stage,
                                  const char *on);
+/* Households' stages of a run, each household once with its earliest date of each stage ("" for a
+ * stage it did not reach): one statement, the effect of writing them one at a time. */
+typedef struct reporting_household_stages {
+    int64_t household_id;
+    char on[REPORTING_STAGE_COUNT][11];
+} reporting_household_stages;
+int reporting_store_funnel_stages(wh_db *db, const reporting_household_stages *rows, size_t n);
 /* What an event adds to the funnel (funnel_apply.c): 0 for the events that add nothing; for a run. */
 int reporting_funnel_apply(wh_db *db, const ProtobufCMessage *m);
 int reporting_funnel_apply_all(wh_db *db, const ProtobufCMessage *const *events, size_t n);

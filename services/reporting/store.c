@@ -275,6 +275,10 @@ const wh_db_statement reporting_statements[] = {
     {"reporting_funnel_stage",
      "INSERT INTO funnel_household (household_id, blind_on, visited_on, case_on, linked_on) "
      "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (household_id) DO UPDATE SET " FUNNEL_EARLIEST},
+    {"reporting_funnel_stages",
+     "INSERT INTO funnel_household (household_id, blind_on, visited_on, case_on, linked_on) "
+     "SELECT * FROM unnest($1::bigint[], $2::date[], $3::date[], $4::date[], $5::date[]) "
+     "ON CONFLICT (household_id) DO UPDATE SET " FUNNEL_EARLIEST},
     {"reporting_funnel_stage_of_case",
      "INSERT INTO funnel_household (household_id, blind_on, visited_on, case_on, linked_on) "
      "SELECT household_id, $2::date, $3::date, $4::date, $5::date FROM funnel_case WHERE case_id = $1 "
@@ -735,6 +739,32 @@ int reporting_store_funnel_stage(wh_db *db, bool by_case, int64_t id, reporting_
         else
             wh_params_text(&p, NULL);
     return exec_status(db, by_case ? "reporting_funnel_stage_of_case" : "reporting_funnel_stage", &p, NULL);
+}
+
+int reporting_store_funnel_stages(wh_db *db, const reporting_household_stages *rows, size_t n)
+{
+    wh_sqlarray col[1 + REPORTING_STAGE_COUNT] = {{0}};
+    for (size_t i = 0; i < n; i++) {
+        wh_sqlarray_i64(&col[0], rows[i].household_id);
+        for (int k = 0; k < REPORTING_STAGE_COUNT; k++)
+            if (rows[i].on[k][0])
+                wh_sqlarray_text(&col[1 + k], rows[i].on[k]);
+            else
+                wh_sqlarray_null(&col[1 + k]);
+    }
+    wh_params p;
+    wh_params_reset(&p);
+    int rc = 0;
+    for (int k = 0; k <= REPORTING_STAGE_COUNT && rc == 0; k++) {
+        const char *v = wh_sqlarray_value(&col[k]);
+        rc = v ? 0 : WH_INTERNAL;
+        wh_params_text(&p, v);
+    }
+    if (rc == 0)
+        rc = exec_status(db, "reporting_funnel_stages", &p, NULL);
+    for (int k = 0; k <= REPORTING_STAGE_COUNT; k++)
+        wh_sqlarray_free(&col[k]);
+    return rc;
 }
 
 PGresult *reporting_store_read_selection(wh_db *db, const reporting_selection *s, const char *all,
