@@ -32,21 +32,22 @@ const wh_db_statement wh_bus_statements[] = {
      "SELECT base + $2 FROM s"},
     {"bus_stream_ensure", "INSERT INTO stream_head (stream) VALUES ($1) ON CONFLICT (stream) DO NOTHING"},
     {"bus_stream_head", "SELECT head FROM stream_head WHERE stream = $1"},
-    /* At most $3 events after $1 up to $2 (of the types $6 only, in the second), and no more than the
-     * reply's byte bound $4 can take: an event is read out only while the bytes of the ones before it
-     * (their strings and payload, and $5 for what every envelope holds besides, a lower bound of what
-     * wh_bus_read_events counts) are within $4, so the rows it would drop past the bound are not sent
-     * (a reply holds ~1,150 of intake's events, the limit was 2,000: 44% of the rows read were thrown
-     * away and read again by the next fetch, docs/benchmarks.md).  The eighth column is how many rows
-     * the range gave before that cut: more than the rows returned means the byte bound stopped the
-     * read (the reply covers only up to its last event).  A type filter is on the primary key's range,
-     * bounded by the caller (WH_FETCH_SCAN_PER_EVENT), so no index on type is needed. */
+/* At most $3 events after $1 up to $2 (of the types $6 only, in the second), and no more than the
+ * reply's byte bound $4 can take: an event is read out only while the bytes of the ones before it
+ * (their strings and payload, and $5 for what every envelope holds besides, a lower bound of what
+ * wh_bus_read_events counts) are within $4, so the rows it would drop past the bound are not sent
+ * (a reply holds ~1,150 of intake's events, the limit was 2,000: 44% of the rows read were thrown
+ * away and read again by the next fetch, docs/benchmarks.md).  The eighth column is how many rows
+ * the range gave before that cut: more than the rows returned means the byte bound stopped the
+ * read (the reply covers only up to its last event).  A type filter is on the primary key's range,
+ * bounded by the caller (WH_FETCH_SCAN_PER_EVENT), so no index on type is needed. */
 #define READ_EVENTS(FILTER)                                                                                  \
     "SELECT sequence, message_id, type, correlation_id, causation_id, time_ms, payload, read FROM (SELECT "  \
-    "o.*, coalesce(sum(octet_length(o.message_id) + octet_length(o.type) + octet_length(o.correlation_id) + " \
-    "octet_length(o.causation_id) + octet_length(o.payload) + $5) OVER (ORDER BY o.sequence ROWS BETWEEN "  \
+    "o.*, coalesce(sum(octet_length(o.message_id) + octet_length(o.type) + octet_length(o.correlation_id) "  \
+    "+ "                                                                                                     \
+    "octet_length(o.causation_id) + octet_length(o.payload) + $5) OVER (ORDER BY o.sequence ROWS BETWEEN "   \
     "UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before, count(*) OVER () AS read FROM (SELECT * FROM "      \
-    "outbox WHERE sequence > $1 AND sequence <= $2 " FILTER " ORDER BY sequence LIMIT $3) o) e "              \
+    "outbox WHERE sequence > $1 AND sequence <= $2 " FILTER " ORDER BY sequence LIMIT $3) o) e "             \
     "WHERE e.before <= $4 ORDER BY sequence"
     {"bus_read_events", READ_EVENTS("")},
     {"bus_read_events_of_types", READ_EVENTS("AND type = ANY ($6::text[])")},

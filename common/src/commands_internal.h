@@ -52,7 +52,7 @@ typedef struct peer_conn {
     bool waiting; /* accepted, no message yet: closed once idle for WH_IDLE_CONNECTION_SECONDS */
     bool shed;    /* closed by the bound on all connections (connection_bound.c), its end not seen yet */
     bool secured; /* its CURVE handshake succeeded (monitor.c): no longer counted by address_bound.c */
-    bool told; /* placed after the monitor told its accept: the next end told on its fd is its own */
+    bool told;    /* placed after the monitor told its accept: the next end told on its fd is its own */
 } peer_conn;
 typedef struct peer_key {
     char key[WH_Z85_KEY_LEN + 1];

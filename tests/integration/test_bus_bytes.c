@@ -3,7 +3,9 @@
  *
  *   WH_FETCH_MAX_BYTES  a FetchEvents reply stops before the event that would take its events past
  *                       the bound (each counted as its packed envelope + 8), though the count allows
- *                       more: the reply is short by bytes, not by WH_FETCH_MAX;
+ *                       more: the reply is short by bytes, not by WH_FETCH_MAX, and its
+ *                       covered_sequence is its last event, as is that of the same fetch filtered to
+ *                       the reply's types (FetchEvents.types);
  *   WH_BATCH_MAX_BYTES  a batch takes no more commands once they hold the bound: 64 SubmitReferral
  *                       sent on one connection while intake is stopped (SIGSTOP), so all of them wait
  *                       when it goes on, are handled in at least 64 × size / (bound + size) batches
@@ -41,18 +43,48 @@ static void restart_intake(const char *settings)
     assert_int_equal(itest_stack(cmd), 0);
 }
 
-static Welfare__Bus__V1__FetchEventsReply *fetch(whc *c, uint64_t after)
+/* FetchEvents of intake's stream after `after`, of the n types given (every type when n is 0). */
+static Welfare__Bus__V1__FetchEventsReply *fetch_types(whc *c, uint64_t after, char **types, size_t n)
 {
     Welfare__Bus__V1__FetchEvents q = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
     Welfare__Bus__V1__FetchEventsReply *r = NULL;
     whc_error err;
     q.stream = "intake";
     q.after_sequence = after;
+    q.types = types;
+    q.n_types = n;
     assert_int_equal(whc_call(c, &q.base, &welfare__bus__v1__fetch_events_reply__descriptor,
                               (ProtobufCMessage **)&r, &err),
                      0);
     assert_non_null(r);
     return r;
+}
+
+static Welfare__Bus__V1__FetchEventsReply *fetch(whc *c, uint64_t after)
+{
+    return fetch_types(c, after, NULL, 0);
+}
+
+/* A reply cut by bytes covers up to its last event only, filtered or not: a consumer that moved to
+ * covered_sequence must not pass the events the cut left for the next fetch. */
+static void cut_reply_covers_its_last_event(whc *c, uint64_t after,
+                                            const Welfare__Bus__V1__FetchEventsReply *r)
+{
+    char *types[8];
+    size_t n = 0;
+    uint64_t last = r->events[r->n_events - 1]->sequence;
+    assert_int_equal(r->covered_sequence, last);
+    for (size_t i = 0; i < r->n_events; i++) {
+        size_t k = 0;
+        while (k < n && strcmp(types[k], r->events[i]->type) != 0)
+            k++;
+        if (k == n && n < 8)
+            types[n++] = r->events[i]->type;
+    }
+    Welfare__Bus__V1__FetchEventsReply *f = fetch_types(c, after, types, n);
+    assert_true(f->n_events >= 1 && f->n_events <= r->n_events);
+    assert_int_equal(f->covered_sequence, f->events[f->n_events - 1]->sequence);
+    protobuf_c_message_free_unpacked(&f->base, NULL);
 }
 
 static size_t counted_bytes(const Welfare__Bus__V1__Envelope *e)
@@ -89,10 +121,11 @@ static void fetch_reply_is_bounded_by_bytes(void **state)
     }
     uint64_t last = r->events[r->n_events - 1]->sequence;
     size_t n = r->n_events;
-    protobuf_c_message_free_unpacked(&r->base, NULL);
     if (bytes > FETCH_BYTES)
         fail_msg("a reply of %zu events holds %zu bytes, above WH_FETCH_MAX_BYTES=%d", n, bytes, FETCH_BYTES);
     assert_true(last < head); /* short of the head and of the count (2000): cut by bytes */
+    cut_reply_covers_its_last_event(c, after, r);
+    protobuf_c_message_free_unpacked(&r->base, NULL);
     r = fetch(c, last);
     assert_true(r->n_events >= 1);
     size_t next = counted_bytes(r->events[0]);
