@@ -92,18 +92,34 @@ class Reader(threading.Thread):
         s.close()
 
 
-def one_round(keys):
-    socks = [agency_dealer(CTX, key, True) for key in keys for _ in range(PER_KEY)]
-    time.sleep(1)  # their handshakes done
+def writable(socks, secs):
+    """Waits until every socket can send (its handshake done: a DEALER has no pipe before), at most secs."""
+    poller = zmq.Poller()
     for s in socks:
+        poller.register(s, zmq.POLLOUT)
+    ready, deadline = set(), time.time() + secs
+    while len(ready) < len(socks) and time.time() < deadline:
+        for s, _ in poller.poll(100):
+            ready.add(s)
+            poller.unregister(s)
+    return ready
+
+
+def one_round(keys):
+    """Returns how many FetchEvents were handed to libzmq (a socket whose handshake is not done sends none)."""
+    socks = [agency_dealer(CTX, key, True) for key in keys for _ in range(PER_KEY)]
+    sent = 0
+    for s in writable(socks, 15):
         for _ in range(FETCHES):
             try:
                 s.send(fetch_frame(0, NEVER_MAX_EVENTS), zmq.NOBLOCK)
+                sent += 1
             except zmq.Again:
                 break
     time.sleep(0.2)  # in intake's queues
     for s in socks:
         s.close()
+    return sent
 
 
 def main():
@@ -123,8 +139,9 @@ def main():
     reader = Reader()
     reader.start()
     t0 = time.time()
+    sent = 0
     for _ in range(ROUNDS):
-        one_round(keys)
+        sent += one_round(keys)
         time.sleep(2)
     time.sleep(5)  # whatever intake still does for them, it does now
     reader.stop.set()
@@ -134,11 +151,12 @@ def main():
     idle = rss_mib(PID)
     gone_replies = metric("wh_bus_replies_dropped_total", 'reason="gone"') - gone_replies_before
     dropped = metric("wh_bus_queries_dropped_total", 'reason="gone"') - dropped_before
-    print("gone readers: %d rounds of %d connections x %d FetchEvents closed unread (%.1f s): %d queries dropped "
-          "unrun, %d replies built for connections gone; intake RSS before %.1f MiB, peak %.1f MiB, idle after "
-          "%.1f MiB; the reader served %d fetches, the slowest in %.2f s"
-          % (ROUNDS, CONNECTIONS, FETCHES, time.time() - t0, dropped, gone_replies, before, peak[0], idle,
+    print("gone readers: %d rounds of %d connections x %d FetchEvents closed unread (%d sent, %.1f s): %d queries "
+          "dropped unrun, %d replies built for connections gone; intake RSS before %.1f MiB, peak %.1f MiB, idle "
+          "after %.1f MiB; the reader served %d fetches, the slowest in %.2f s"
+          % (ROUNDS, CONNECTIONS, FETCHES, sent, time.time() - t0, dropped, gone_replies, before, peak[0], idle,
              reader.served, reader.slowest), flush=True)
+    check(sent >= ROUNDS * CONNECTIONS, "gone readers: the connections' FetchEvents were sent (%d)" % sent)
     check(not reader.errors and reader.served > 0, "gone readers: a well-behaved reader alongside served %d fetches, "
           "%d failures%s" % (reader.served, len(reader.errors), "; first: " + reader.errors[0] if reader.errors else ""))
     check(dropped > 0, "gone readers: intake dropped the queries of connections gone (%d)" % dropped)
