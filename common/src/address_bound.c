@@ -27,6 +27,7 @@
 
 #include "bus_internal.h"
 #include "commands_internal.h"
+#include "wh/util.h"
 
 #define SOURCE_V4 (UINT64_C(1) << 32)
 #define SOURCE_V6 (UINT64_C(1) << 63)
@@ -98,6 +99,8 @@ void wh_peer_address_bound(wh_commands *c, int fd)
 
 void wh_peer_secured(wh_commands *c, int fd)
 {
-    if (fd >= 0 && (size_t)fd < c->peers.n_fd)
-        c->peers.by_fd[fd].secured = true;
+    if (fd < 0 || (size_t)fd >= c->peers.n_fd)
+        return;
+    c->peers.by_fd[fd].secured = true;
+    c->peers.by_fd[fd].secured_ms = wh_mono_ns() / 1000000u;
 }

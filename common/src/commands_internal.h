@@ -52,7 +52,8 @@ typedef struct peer_conn {
     bool waiting; /* accepted, no message yet: closed once idle for WH_IDLE_CONNECTION_SECONDS */
     bool shed;    /* closed by the bound on all connections (connection_bound.c), its end not seen yet */
     bool secured; /* its CURVE handshake succeeded (monitor.c): no longer counted by address_bound.c */
-    bool told;    /* placed after the monitor told its accept: the next end told on its fd is its own */
+    uint64_t secured_ms; /* when (connection_bound.c: silent since, it may be closed past the bound) */
+    bool told; /* placed after the monitor told its accept: the next end told on its fd is its own */
 } peer_conn;
 typedef struct peer_key {
     char key[WH_Z85_KEY_LEN + 1];
@@ -147,8 +148,13 @@ void wh_peer_accepted(wh_commands *c, int fd);
  * inode), 0 when fd is no connected socket. */
 uint64_t wh_peer_hash(int fd);
 /* connection_bound.c: the command socket holds `open` connections (monitor.c), one just accepted;
- * past WH_MAX_CONNECTIONS the one that has waited longest without sending anything is closed. */
+ * past WH_MAX_CONNECTIONS one that cannot have sent anything unread is closed (wh_peer_shed_choice). */
 void wh_peer_total_bound(wh_commands *c, int64_t open);
+#define WH_SHED_SILENT_MS 10000 /* silent this long past its handshake: it may be closed past the bound */
+/* The fd of the connection to close past WH_MAX_CONNECTIONS at now_ms: placed connections never; of the
+ * others, one silent WH_SHED_SILENT_MS past its handshake (the longest), else one whose handshake is
+ * undecided (accepted longest ago), else none (-1). */
+int wh_peer_shed_choice(const wh_peers *ps, uint64_t now_ms);
 /* Closes the connection on fd, which has sent nothing (counted wh_bus_connections_shed_total, audited
  * connection_limit with reason); false when fd is no longer the connection accepted on it. */
 bool wh_peer_shed(wh_commands *c, int fd, const char *reason);

@@ -6,11 +6,17 @@
  * nobody's.  libzmq closes one whose handshake is not done within ZMQ_HANDSHAKE_IVL
  * (WH_HANDSHAKE_SECONDS, 10 s), but within that time a peer could open any number of them, each an fd
  * and libzmq's buffers.  So the monitor (monitor.c) counts every accepted connection until it is gone,
- * and past WH_MAX_CONNECTIONS (1,024) the connection that has waited longest without sending anything —
- * its handshake undecided, or done and silent — is shut down (shutdown(2); libzmq then closes it): a
- * flood of half-open connections displaces its own oldest, never a connection that has sent a command,
- * and a new client that completes its handshake and sends within the flood's turnover is served.  When
- * every other connection has sent, the new one is shut down.  Each is counted
+ * and past WH_MAX_CONNECTIONS (1,024) one connection that cannot have sent a command the service has
+ * not read is shut down (shutdown(2); libzmq then closes it): one done with its handshake and silent
+ * for WH_SHED_SILENT_MS (10 s) since — its first command, had it sent one, would have been read by
+ * then — the longest silent first; else one whose handshake is undecided (nothing can come before the
+ * handshake is done), the one accepted longest ago: the new one itself when every other has sent or is
+ * within those 10 s.  Never one whose handshake succeeded in the last 10 s: the monitor sees a
+ * connection's handshake, not its first message, which may wait unread in libzmq's queue behind a
+ * batch — closing it lost that message, its client waiting for a reply that could not come (it was so
+ * when the one accepted longest ago went first, whatever its handshake).  A flood of half-open
+ * connections displaces its own oldest, never a connection that has sent a command, and a new client
+ * that completes its handshake and sends within the flood's turnover is served.  Each is counted
  * (wh_bus_connections_shed_total) and audited (connection_limit, no principal: there is none yet).
  * One source address alone cannot fill it: address_bound.c.
  */
@@ -18,18 +24,25 @@
 
 #include "bus_internal.h"
 #include "commands_internal.h"
+#include "wh/util.h"
 
-/* The accepted connection that has waited longest without a message: its fd, or -1. */
-static int oldest_waiting(const wh_peers *ps)
+int wh_peer_shed_choice(const wh_peers *ps, uint64_t now_ms)
 {
-    int fd = -1;
+    int silent = -1, undecided = -1;
 
     for (size_t i = 0; i < ps->n_fd; i++) {
         const peer_conn *pc = &ps->by_fd[i];
-        if (pc->waiting && !pc->used && (fd < 0 || pc->accepted_ms < ps->by_fd[fd].accepted_ms))
-            fd = (int)i;
+        if (!pc->waiting || pc->used)
+            continue;
+        if (!pc->secured) {
+            if (undecided < 0 || pc->accepted_ms < ps->by_fd[undecided].accepted_ms)
+                undecided = (int)i;
+        } else if (now_ms - pc->secured_ms >= WH_SHED_SILENT_MS &&
+                   (silent < 0 || pc->secured_ms < ps->by_fd[silent].secured_ms)) {
+            silent = (int)i;
+        }
     }
-    return fd;
+    return silent >= 0 ? silent : undecided;
 }
 
 bool wh_peer_shed(wh_commands *c, int fd, const char *reason)
@@ -54,10 +67,10 @@ void wh_peer_total_bound(wh_commands *c, int64_t open)
 
     if (open - ps->shedding <= c->svc->max_conns)
         return;
-    int fd = oldest_waiting(ps);
+    int fd = wh_peer_shed_choice(ps, wh_mono_ns() / 1000000u);
     if (fd < 0)
         return; /* only connections above the table's fds (peer_bounds.c): not bounded */
     wh_peer_shed(c, fd,
-                 "WH_MAX_CONNECTIONS connections open on the command socket: the one waiting longest "
-                 "without sending anything closed");
+                 "WH_MAX_CONNECTIONS connections open on the command socket: one that cannot have sent "
+                 "anything closed (silent 10 s past its handshake, or its handshake not done)");
 }

@@ -3,9 +3,9 @@
 
 Opens N plain TCP connections to intake's command endpoint that send nothing: nobody's connections,
 no key yet, so the per-key bound cannot count them.  What docs/bus-protocol.md (section 8) promises:
-the command socket holds at most WH_MAX_CONNECTIONS connections — past it the one that has waited
-longest without sending is closed (wh_bus_connections_shed_total, audited connection_limit without a
-principal) — and libzmq closes a handshake not done within WH_HANDSHAKE_SECONDS.  Checked, on an
+the command socket holds at most WH_MAX_CONNECTIONS connections — past it one that cannot have sent
+anything is closed, here the half-open one accepted longest ago (wh_bus_connections_shed_total, audited
+connection_limit without a principal) — and libzmq closes a handshake not done within WH_HANDSHAKE_SECONDS.  Checked, on an
 intake started with WH_MAX_CONNECTIONS=MAX (above 1,024) and WH_HANDSHAKE_SECONDS=HANDSHAKE_S:
 at most MAX open, the rest shed; intake holding more than 1,024 descriptors still answers /metrics
 (libmicrohttpd on epoll, not select); a connection opened before the flood and one opened during it

@@ -466,6 +466,28 @@ static void only_a_connections_own_end_marks_it_gone(void **state)
     close(p[1]);
 }
 
+/* Past WH_MAX_CONNECTIONS (connection_bound.c): a connection silent 10 s past its handshake goes
+ * first, else the oldest whose handshake is undecided; one whose handshake succeeded within 10 s —
+ * its first command may wait unread — never, however long ago it was accepted; a placed one never. */
+static void past_the_bound_a_connection_that_may_have_sent_is_kept(void **state)
+{
+    peer_conn by_fd[5] = {
+        {.waiting = true, .secured = true, .accepted_ms = 1000, .secured_ms = 95000},  /* secured 5 s ago */
+        {.waiting = true, .accepted_ms = 90000},                                       /* in its handshake */
+        {.waiting = true, .secured = true, .accepted_ms = 50000, .secured_ms = 60000}, /* silent 40 s */
+        {.waiting = true, .used = true, .accepted_ms = 10},                            /* placed */
+        {.waiting = true, .accepted_ms = 99000},                                       /* in its handshake */
+    };
+    wh_peers ps = {.by_fd = by_fd, .n_fd = 5};
+
+    assert_int_equal(wh_peer_shed_choice(&ps, 100000), 2);
+    by_fd[2].secured_ms = 95000; /* silent only 5 s */
+    assert_int_equal(wh_peer_shed_choice(&ps, 100000), 1);
+    by_fd[1].waiting = by_fd[4].waiting = false;
+    assert_int_equal(wh_peer_shed_choice(&ps, 100000), -1); /* each may have sent: none */
+    assert_int_equal(wh_peer_shed_choice(&ps, 105000), 0);  /* 10 s on, the oldest silent one */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +505,7 @@ int main(void)
         cmocka_unit_test(a_held_place_is_freed_after_the_idle_bound),
         cmocka_unit_test(the_last_connections_gone_are_remembered),
         cmocka_unit_test(only_a_connections_own_end_marks_it_gone),
+        cmocka_unit_test(past_the_bound_a_connection_that_may_have_sent_is_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
