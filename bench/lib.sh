@@ -225,6 +225,21 @@ bench_cpu_seconds() {
     awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$(wh_service_pid "$1")/stat"
 }
 
+# Every service's CPU seconds so far, kept under the label $1 (bench_cpu_used reads them back).
+bench_cpu_mark() {
+    local svc
+    for svc in "${WH_SERVICES[@]}"; do echo "$svc $(bench_cpu_seconds "$svc")"; done >"$OUT/cpu_$1"
+}
+
+# Each service's CPU seconds since bench_cpu_mark $2, as $1_cpu_<service>_s.
+bench_cpu_used() {
+    local svc before now
+    while read -r svc before; do
+        now=$(bench_cpu_seconds "$svc")
+        bench_set "$1_cpu_${svc}_s" "$(awk -v a="$before" -v b="$now" 'BEGIN { printf "%.1f", b - a }')"
+    done <"$OUT/cpu_$2"
+}
+
 # Registry matching: $1 resources over 100 dongs (spheres of four), the consumers caught up, then $2
 # MatchNeeds, 16 in flight; the registry's CPU seconds over the queries beside the driver's figures.
 bench_match() {

@@ -5,7 +5,8 @@
 # (consumers caught up):
 #   1. memory: RSS of each freshly started, idle service
 #   2. command path: SubmitReferral from 16 concurrent pipelined clients (wh-bench commands)
-#   3. event path: referral ack → case opened → KPI visible at 1,000 referrals/s (wh-bench events)
+#   3. event path: referral ack → case opened → KPI visible at 1,000 referrals/s (wh-bench events),
+#      each service's CPU seconds over it (ev_cpu_<service>_s)
 #   4. registry matching: BENCH_RESOURCES resources, BENCH_MATCHES MatchNeeds (wh-bench match)
 #   5. bulk intake: BENCH_ROWS CSV rows through `welfarectl import`, and COPY of the same file into
 #      a bare table, side by side; then until the consumers have applied every event, and each
@@ -80,9 +81,12 @@ fi
 if step events; then
     echo "bench: event path (1,000 referrals/s, ${BENCH_EVENT_SECONDS:-10} s)" >&2
     bench_metrics_snapshot "$OUT/metrics_ev_before.prom"
+    bench_cpu_mark ev_before
     "$WH_BIN/wh-bench" events --rate 1000 --seconds "${BENCH_EVENT_SECONDS:-10}" \
         --connections "${BENCH_EVENT_CONNECTIONS:-4}" | bench_record ev || exit 1
     bench_wait_caught_up || exit 1
+    bench_cpu_used ev ev_before # each service's CPU seconds over the run and the catch-up
+    bench_load ev_end
     bench_stages ev "$OUT/metrics_ev_before.prom"
     # The same at a rate intake sustains here, to tell the event path's own latency from a backlog.
     echo "bench: event path (100 referrals/s, 10 s)" >&2

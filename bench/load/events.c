@@ -11,7 +11,9 @@
  * its row appearing is the KPI becoming visible).  Latency per referral = first poll that saw the effect −
  * its ack, so it includes up to one poll interval.  At the end a QueryKpi through the reporting service
  * checks that the KPI counts every case.  Prints sent=, acked=, cases=, kpi_seen=, case_p50_ms=,
- * case_p99_ms=, kpi_p50_ms=, kpi_p99_ms=, kpi_case_households=.
+ * case_p99_ms=, kpi_p50_ms=, kpi_p99_ms=, kpi_case_households=, and ack_p50_ms= / ack_p99_ms= (a
+ * referral's send → its ack: the command path's share of the event path, mostly the wait for intake's
+ * batch and its group commit).
  */
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -41,7 +43,54 @@ typedef struct seen {
 typedef struct ack {
     long long referral_id;
     double ms;
+    double ack_ms; /* sent → acked */
 } ack;
+
+/* The send times of one connection's commands, by message id, in send order: a reply is looked for
+ * from the oldest command not yet answered (a connection's replies come in order, so that is nearly
+ * always the first place looked at). */
+typedef struct in_flight {
+    char (*id)[37];
+    double *sent_ms;
+    size_t n, cap, oldest; /* oldest: the first command not yet answered */
+} in_flight;
+
+static int in_flight_init(in_flight *f, size_t cap)
+{
+    f->id = calloc(cap, sizeof *f->id);
+    f->sent_ms = calloc(cap, sizeof *f->sent_ms);
+    f->n = f->oldest = 0;
+    f->cap = cap;
+    return f->id != NULL && f->sent_ms != NULL ? 0 : -1;
+}
+
+static void in_flight_free(in_flight *f)
+{
+    free(f->id);
+    free(f->sent_ms);
+}
+
+static void in_flight_add(in_flight *f, const char *id, double now)
+{
+    if (f->n == f->cap)
+        return; /* not timed */
+    memcpy(f->id[f->n], id, 37);
+    f->sent_ms[f->n++] = now;
+}
+
+/* The send time of the command with this id (marked answered), or -1 when it is not known. */
+static double in_flight_take(in_flight *f, const char *id)
+{
+    for (size_t k = f->oldest; k < f->n; k++) {
+        if (f->id[k][0] != '\0' && strcmp(f->id[k], id) == 0) {
+            f->id[k][0] = '\0';
+            while (f->oldest < f->n && f->id[f->oldest][0] == '\0')
+                f->oldest++;
+            return f->sent_ms[k];
+        }
+    }
+    return -1;
+}
 
 typedef struct poller {
     PGconn *db;
@@ -160,7 +209,8 @@ static int by_referral(const void *a, const void *b)
 
 /* Receives replies until deadline_ms, or until `expected` replies (acks and errors) have come when
  * expected > 0; records each ack. */
-static void receive_until(whc *c, double deadline_ms, long expected, ack *acks, long *n_acks, long *errors)
+static void receive_until(whc *c, double deadline_ms, long expected, in_flight *fl, ack *acks, long *n_acks,
+                          long *errors)
 {
     while (expected <= 0 || *n_acks + *errors < expected) {
         double left = deadline_ms - bench_now_ms();
@@ -172,21 +222,27 @@ static void receive_until(whc *c, double deadline_ms, long expected, ack *acks, 
         if (whc_recv(c, (int)left, &welfare__intake__v1__submit_referral_reply__descriptor, &reply, id,
                      &err) != 0) {
             if (!id[0])
-                return; /* nothing more before the deadline */
+                return;             /* nothing more before the deadline */
+            in_flight_take(fl, id); /* answered, not timed */
             if ((*errors)++ < 3)
                 fprintf(stderr, "wh-bench events: error reply: %s %s\n", err.field, err.message);
             continue;
         }
         const Welfare__Intake__V1__SubmitReferralReply *rep = (const void *)reply;
+        double now = bench_now_ms(), sent = in_flight_take(fl, id);
         acks[*n_acks].referral_id = rep->referral_id;
-        acks[(*n_acks)++].ms = bench_now_ms();
+        acks[*n_acks].ack_ms = sent >= 0 ? now - sent : -1;
+        acks[(*n_acks)++].ms = now;
         protobuf_c_message_free_unpacked(reply, NULL);
     }
 }
 
 static void report_latencies(poller *p, ack *acks, long n_acks)
 {
-    bench_samples to_case = {0}, to_kpi = {0};
+    bench_samples to_case = {0}, to_kpi = {0}, to_ack = {0};
+    for (long i = 0; i < n_acks; i++)
+        if (acks[i].ack_ms >= 0)
+            bench_samples_add(&to_ack, acks[i].ack_ms);
     qsort(acks, (size_t)n_acks, sizeof *acks, by_referral);
     for (size_t i = 0; i < p->n; i++) {
         ack key = {.referral_id = p->rows[i].referral_id};
@@ -200,6 +256,9 @@ static void report_latencies(poller *p, ack *acks, long n_acks)
     }
     bench_samples_sort(&to_case);
     bench_samples_sort(&to_kpi);
+    bench_samples_sort(&to_ack);
+    printf("acks_timed=%zu\nack_p50_ms=%.1f\nack_p99_ms=%.1f\n", to_ack.n,
+           bench_samples_percentile(&to_ack, 50), bench_samples_percentile(&to_ack, 99));
     printf("cases=%zu\nkpi_seen=%zu\n", to_case.n, to_kpi.n);
     printf("case_p50_ms=%.1f\ncase_p99_ms=%.1f\n", bench_samples_percentile(&to_case, 50),
            bench_samples_percentile(&to_case, 99));
@@ -207,6 +266,7 @@ static void report_latencies(poller *p, ack *acks, long n_acks)
            bench_samples_percentile(&to_kpi, 99), bench_samples_percentile(&to_kpi, 100));
     bench_samples_free(&to_case);
     bench_samples_free(&to_kpi);
+    bench_samples_free(&to_ack);
 }
 
 /* One connection's share of the paced submissions: referral k of the run (k = j, j + n, j + 2n, …
@@ -220,6 +280,7 @@ typedef struct sender {
     long total, j, n;
     ack *acks;
     long n_acks, errors, sent;
+    in_flight *fl;
 } sender;
 
 static void *sender_run(void *arg)
@@ -229,17 +290,19 @@ static void *sender_run(void *arg)
         bench_referral r;
         bench_referral_pb pb;
         char id[37];
-        receive_until(sd->c, sd->start + (double)k * 1000.0 / sd->rate, 0, sd->acks, &sd->n_acks,
+        receive_until(sd->c, sd->start + (double)k * 1000.0 / sd->rate, 0, sd->fl, sd->acks, &sd->n_acks,
                       &sd->errors);
         pthread_mutex_lock(sd->lock);
         bench_stream_next(sd->s, &r);
         pthread_mutex_unlock(sd->lock);
         bench_referral_to_pb(&r, &pb);
+        double now = bench_now_ms();
         if (whc_send(sd->c, &pb.msg.base, id) != 0)
             break;
+        in_flight_add(sd->fl, id, now);
         sd->sent++;
     }
-    receive_until(sd->c, bench_now_ms() + ACK_WAIT_MS, sd->sent, sd->acks, &sd->n_acks, &sd->errors);
+    receive_until(sd->c, bench_now_ms() + ACK_WAIT_MS, sd->sent, sd->fl, sd->acks, &sd->n_acks, &sd->errors);
     return NULL;
 }
 
@@ -267,8 +330,10 @@ static long submit_paced(whc **c, int n, const poller *p, double rate, double se
                          .total = total,
                          .j = j,
                          .n = n,
-                         .acks = calloc((size_t)(total / n + 1), sizeof(ack))};
-        if (!sd[j].acks || pthread_create(&t[j], NULL, sender_run, &sd[j]) != 0) {
+                         .acks = calloc((size_t)(total / n + 1), sizeof(ack)),
+                         .fl = calloc(1, sizeof(in_flight))};
+        if (!sd[j].acks || !sd[j].fl || in_flight_init(sd[j].fl, (size_t)(total / n + 1)) != 0 ||
+            pthread_create(&t[j], NULL, sender_run, &sd[j]) != 0) {
             fprintf(stderr, "wh-bench events: cannot start sender %d\n", j);
             exit(1);
         }
@@ -280,6 +345,8 @@ static long submit_paced(whc **c, int n, const poller *p, double rate, double se
         *errors += sd[j].errors;
         sent += sd[j].sent;
         free(sd[j].acks);
+        in_flight_free(sd[j].fl);
+        free(sd[j].fl);
     }
     return sent;
 }
