@@ -187,9 +187,10 @@ static void a_fetch_by_type_gets_those_types_and_covers_the_rest(void **state)
     }
     for (size_t i = 0; i < r->n_events; i++)
         assert_true(is_asked(r->events[i]->type));
+    uint64_t reply_head = r->head_sequence;
     protobuf_c_message_free_unpacked(&r->base, NULL);
     /* after the head: nothing, covered where asked */
-    r = fetch_ok(c, r->head_sequence, 2000, asked, 2);
+    r = fetch_ok(c, reply_head, 2000, asked, 2);
     assert_int_equal(r->n_events, 0);
     assert_true(r->covered_sequence >= head);
     protobuf_c_message_free_unpacked(&r->base, NULL);
