@@ -342,6 +342,23 @@ bool itest_wait_caught_up(const char *consumer_schema, const char *stream, int s
     return itest_wait_i64_params(1, secs, sql, stream, value, NULL) == 1;
 }
 
+Welfare__Bus__V1__FetchEventsReply *itest_fetch_events(whc *c, const char *stream, uint64_t after,
+                                                       uint32_t max, const char *const *types, size_t n_types,
+                                                       int *status)
+{
+    Welfare__Bus__V1__FetchEvents q = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
+    Welfare__Bus__V1__FetchEventsReply *r = NULL;
+    whc_error err;
+    q.stream = (char *)stream;
+    q.after_sequence = after;
+    q.max_events = max;
+    q.types = (char **)types;
+    q.n_types = n_types;
+    *status = whc_call(c, &q.base, &welfare__bus__v1__fetch_events_reply__descriptor, (ProtobufCMessage **)&r,
+                       &err);
+    return r;
+}
+
 int64_t itest_events_count(const char *stream, const char *type, itest_event_match match, void *arg,
                            uint64_t *head_out)
 {

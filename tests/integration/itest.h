@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "welfare/bus/v1/envelope.pb-c.h"
+#include "welfare/bus/v1/stream.pb-c.h"
 #include "welfare/intake/v1/commands.pb-c.h"
 #include "whclient.h"
 
@@ -63,7 +64,18 @@ void itest_dong_define_as(const char *code, const char *name, int hub_type, cons
 
 /* A valid resident registration number "YYMMDD-1NNNNNC" for person number k (0..3999) of this run:
  * the birth date comes from the run number (1940..1958, so aged 65 or over in 2026), the serial from
- * k, the region digits are 96..99 (never issued), the check digit is right. */
+ * k, the region digits are 96..99 (never issued), the check digit is right.
+ *
+ * Two programs of one suite get the same birth date about once in 7,000 pairs (the run number is
+ * time and pid), and then equal k is the same person in both: the programs sharing a stack keep
+ * disjoint ranges of k (mod 4000). In use — pick a free range and add yours here:
+ *     0–6 test_flow          10–31, 90, 190 test_retry    300–599, 600–899 test_restart
+ *   900–969 test_bad_input    1000–1299 test_restart      1300–1319 test_fetch_types
+ *  1400–1620 test_discovery   1650–1949 test_restart      2000–2299 test_import
+ *  2400–2899 test_stream      2900–2901 test_poison       3100–3101 test_liveness
+ *  3200–3399 test_bus_bytes   3401–3404 test_outreach     3501–3502 test_sequential_visits
+ *  3700 test_ledger   3720–3729 test_fuzzy_matching   3730–3739 test_merge   3740–3749 test_merge_cases
+ *  3850–3970 test_security */
 void itest_rrn(char out[15], int k);
 
 /* A SubmitReferral that owns its nested messages and strings. */
@@ -109,6 +121,13 @@ bool itest_wait_caught_up(const char *consumer_schema, const char *stream, int s
 Welfare__Intake__V1__SubmitReferralReply *itest_submit(whc *c, const itest_referral *r);
 /* Submits one referral on a connection of its own; its reply is checked by itest_call and freed. */
 void itest_submit_one(const itest_referral *r);
+
+/* One FetchEvents of `stream` after `after` (max 0: the service's default) of the n_types types given
+ * (every type when n_types is 0); *status is whc_call's (0 or the error reply's status), the reply
+ * NULL on an error (caller frees). */
+Welfare__Bus__V1__FetchEventsReply *itest_fetch_events(whc *c, const char *stream, uint64_t after,
+                                                       uint32_t max, const char *const *types, size_t n_types,
+                                                       int *status);
 
 /* Counts the events of `type` in a stream (all of it, fetched as the operator) for which match(env,
  * arg) is true (NULL: every one).  -1 when the stream cannot be read.  head_out (may be NULL) gets the

@@ -44,18 +44,12 @@ static void restart_intake(const char *settings)
 }
 
 /* FetchEvents of intake's stream after `after`, of the n types given (every type when n is 0). */
-static Welfare__Bus__V1__FetchEventsReply *fetch_types(whc *c, uint64_t after, char **types, size_t n)
+static Welfare__Bus__V1__FetchEventsReply *fetch_types(whc *c, uint64_t after, const char *const *types,
+                                                       size_t n)
 {
-    Welfare__Bus__V1__FetchEvents q = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
-    Welfare__Bus__V1__FetchEventsReply *r = NULL;
-    whc_error err;
-    q.stream = "intake";
-    q.after_sequence = after;
-    q.types = types;
-    q.n_types = n;
-    assert_int_equal(whc_call(c, &q.base, &welfare__bus__v1__fetch_events_reply__descriptor,
-                              (ProtobufCMessage **)&r, &err),
-                     0);
+    int status;
+    Welfare__Bus__V1__FetchEventsReply *r = itest_fetch_events(c, "intake", after, 0, types, n, &status);
+    assert_int_equal(status, 0);
     assert_non_null(r);
     return r;
 }
@@ -70,7 +64,7 @@ static Welfare__Bus__V1__FetchEventsReply *fetch(whc *c, uint64_t after)
 static void cut_reply_covers_its_last_event(whc *c, uint64_t after,
                                             const Welfare__Bus__V1__FetchEventsReply *r)
 {
-    char *types[8];
+    const char *types[8];
     size_t n = 0;
     uint64_t last = r->events[r->n_events - 1]->sequence;
     assert_int_equal(r->covered_sequence, last);

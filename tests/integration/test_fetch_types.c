@@ -4,7 +4,7 @@
  * of other types it skipped; walked again from 0 after the producer restarted, the same events; a fetch
  * naming no type is what it always was (gap-free, every type); bad type lists are refused.
  *
- * Dong "68…" of this run, persons 1700–1719 (itest_rrn), used by no other program.
+ * Dong "68…" of this run, persons 1300–1319 (itest_rrn), used by no other program.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,7 +20,7 @@
 #include "welfare/bus/v1/stream.pb-c.h"
 #include "wh/status.h"
 
-#define PERSON     1700
+#define PERSON     1300
 #define REFERRALS  20
 #define ASKED      "welfare.intake.v1.HouseholdIdentified"
 #define ALSO_ASKED "welfare.intake.v1.HouseholdsMerged"
@@ -29,28 +29,12 @@
 
 static const char *const asked[] = {ASKED, ALSO_ASKED};
 
-static Welfare__Bus__V1__FetchEventsReply *fetch_types(whc *c, uint64_t after, uint32_t max,
-                                                       const char *const *types, size_t n_types, int *status)
-{
-    Welfare__Bus__V1__FetchEvents q = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
-    Welfare__Bus__V1__FetchEventsReply *r = NULL;
-    whc_error err;
-
-    q.stream = "intake";
-    q.after_sequence = after;
-    q.max_events = max;
-    q.types = (char **)types;
-    q.n_types = n_types;
-    *status = whc_call(c, &q.base, &welfare__bus__v1__fetch_events_reply__descriptor, (ProtobufCMessage **)&r,
-                       &err);
-    return r;
-}
-
 static Welfare__Bus__V1__FetchEventsReply *fetch_ok(whc *c, uint64_t after, uint32_t max,
                                                     const char *const *types, size_t n_types)
 {
     int status;
-    Welfare__Bus__V1__FetchEventsReply *r = fetch_types(c, after, max, types, n_types, &status);
+    Welfare__Bus__V1__FetchEventsReply *r =
+        itest_fetch_events(c, "intake", after, max, types, n_types, &status);
 
     assert_int_equal(status, 0);
     assert_non_null(r);
@@ -241,11 +225,11 @@ static void bad_type_lists_are_refused(void **state)
         many[i] = ASKED;
     memset(long_type, 'a', sizeof long_type - 1);
     long_type[sizeof long_type - 1] = '\0';
-    assert_null(fetch_types(c, 0, 10, many, 65, &status));
+    assert_null(itest_fetch_events(c, "intake", 0, 10, many, 65, &status));
     assert_int_equal(status, WH_INVALID_ARGUMENT);
-    assert_null(fetch_types(c, 0, 10, empty, 2, &status));
+    assert_null(itest_fetch_events(c, "intake", 0, 10, empty, 2, &status));
     assert_int_equal(status, WH_INVALID_ARGUMENT);
-    assert_null(fetch_types(c, 0, 10, too_long, 1, &status));
+    assert_null(itest_fetch_events(c, "intake", 0, 10, too_long, 1, &status));
     assert_int_equal(status, WH_INVALID_ARGUMENT);
     Welfare__Bus__V1__FetchEventsReply *r = fetch_ok(c, 0, 10, many, 64); /* 64 is allowed */
     protobuf_c_message_free_unpacked(&r->base, NULL);

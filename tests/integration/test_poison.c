@@ -67,7 +67,7 @@ static void undecodable_event_is_parked_and_the_stream_moves_on(void **state)
 
     /* a real referral after it: the relay's next numbers follow the poison's */
     itest_referral r;
-    itest_referral_init(&r, dong, 8000, 8000, 2, ITEST_RISK_HIGH, DAY);
+    itest_referral_init(&r, dong, 2900, 2900, 2, ITEST_RISK_HIGH, DAY);
     itest_submit_one(&r);
     assert_int_equal(intake_head(),
                      before + 5); /* poisons + ReferralReceived, HouseholdIdentified, BlindSpot */

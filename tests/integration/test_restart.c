@@ -200,7 +200,7 @@ static void producer_killed_mid_stream(void **state)
 {
     (void)state;
     /* one-second tries, resent for up to a minute: they span intake's restart */
-    static flow f = {.first_household = 2000, .timeout_ms = 1000, .retries = 60};
+    static flow f = {.first_household = 300, .timeout_ms = 1000, .retries = 60};
     itest_dong_code(f.dong, 4);
     int64_t dead_before = dead_letters("reporting");
     kill_and_restart_mid_flow(&f, "intake");
@@ -225,7 +225,7 @@ static void producer_killed_mid_stream(void **state)
 static void case_killed_mid_stream(void **state)
 {
     (void)state;
-    static flow f = {.first_household = 3500, .timeout_ms = 5000, .retries = 2, .risk = ITEST_RISK_HIGH};
+    static flow f = {.first_household = 600, .timeout_ms = 5000, .retries = 2, .risk = ITEST_RISK_HIGH};
     itest_dong_code(f.dong, 0);
     int64_t dead[3] = {dead_letters("casework"), dead_letters("routing"), dead_letters("reporting")};
 
@@ -272,7 +272,7 @@ static void case_killed_mid_stream(void **state)
 static void database_restarted_mid_stream(void **state)
 {
     (void)state;
-    static flow f = {.first_household = 3000, .timeout_ms = 1000, .retries = 60};
+    static flow f = {.first_household = 1650, .timeout_ms = 1000, .retries = 60};
     itest_dong_code(f.dong, 7);
     int64_t dead_before = dead_letters("reporting");
     interrupt_mid_flow(

@@ -27,24 +27,10 @@
 #define CAPPED_EVENTS   1400         /* more than FETCH_MAX_BYTES of this test's events (~225 bytes each) */
 #define PERSON          2400 /* persons 2400–2899 of this run (itest_rrn), used by no other program */
 
-static Welfare__Bus__V1__FetchEventsReply *fetch(whc *c, const char *stream, uint64_t after, uint32_t max,
-                                                 int *status)
-{
-    Welfare__Bus__V1__FetchEvents q = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
-    Welfare__Bus__V1__FetchEventsReply *r = NULL;
-    whc_error err;
-    q.stream = (char *)stream;
-    q.after_sequence = after;
-    q.max_events = max;
-    *status = whc_call(c, &q.base, &welfare__bus__v1__fetch_events_reply__descriptor, (ProtobufCMessage **)&r,
-                       &err);
-    return r;
-}
-
 static Welfare__Bus__V1__FetchEventsReply *fetch_ok(whc *c, uint64_t after, uint32_t max)
 {
     int status;
-    Welfare__Bus__V1__FetchEventsReply *r = fetch(c, "intake", after, max, &status);
+    Welfare__Bus__V1__FetchEventsReply *r = itest_fetch_events(c, "intake", after, max, NULL, 0, &status);
     assert_int_equal(status, 0);
     assert_non_null(r);
     return r;
@@ -164,7 +150,7 @@ static void other_streams_are_not_found_here(void **state)
     (void)state;
     whc *c = itest_client("intake");
     int status;
-    Welfare__Bus__V1__FetchEventsReply *r = fetch(c, "case", 0, 0, &status);
+    Welfare__Bus__V1__FetchEventsReply *r = itest_fetch_events(c, "case", 0, 0, NULL, 0, &status);
     assert_null(r);
     assert_int_equal(status, WH_NOT_FOUND);
     whc_close(&c);
@@ -310,7 +296,7 @@ static void granted_agency_reads_the_stream(void **state)
     snprintf(principal, sizeof principal, "agency-%s", name);
     whc *agency = itest_client_as("intake", principal);
     int status;
-    Welfare__Bus__V1__FetchEventsReply *r = fetch(agency, "intake", 0, 5, &status);
+    Welfare__Bus__V1__FetchEventsReply *r = itest_fetch_events(agency, "intake", 0, 5, NULL, 0, &status);
     assert_int_equal(status, 0);
     assert_int_equal(r->n_events, 5);
     assert_int_equal(r->events[0]->sequence, 1);
