@@ -3,6 +3,7 @@
  * forms, birth-date typos, shared phone; weights and thresholds are the data below.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,19 +203,30 @@ static const struct {
     {"beon-gil", "번길"}, {"beongil", "번길"}, {"-gil", "길"}, {"gil", "길"}, {"-ro", "로"},
     {"ro", "로"},         {"-dong", "동"},     {"dong", "동"}, {"번지", ""},  {"-gu", "구"},
 };
+#define N_ADDRESS_WORDS (sizeof address_words / sizeof address_words[0])
 
-static int starts_with(const char *s, const char *prefix)
+/* For each byte, the address words that begin with it (bit i: address_words[i]), so a position is
+ * compared only with the words it can start — most bytes of an address start none — and each word's
+ * length. */
+static uint16_t address_word_starts[256];
+static size_t address_word_len[N_ADDRESS_WORDS];
+
+static void address_words_index(void)
 {
-    return strncmp(s, prefix, strlen(prefix)) == 0;
+    for (size_t i = 0; i < N_ADDRESS_WORDS; i++) {
+        address_word_starts[(unsigned char)address_words[i].from[0]] |= (uint16_t)(1u << i);
+        address_word_len[i] = strlen(address_words[i].from);
+    }
 }
 
 /* A romanised word counts only right after a letter or digit run ends ("suyeong-ro", "12beon-gil"),
  * never inside a word ("robert"): the next character must not be a Latin letter. */
 static const char *address_word_at(const char *p, size_t *len)
 {
-    for (size_t i = 0; i < sizeof address_words / sizeof address_words[0]; i++) {
-        size_t n = strlen(address_words[i].from);
-        if (!starts_with(p, address_words[i].from))
+    unsigned starts = address_word_starts[(unsigned char)p[0]];
+    for (size_t i = 0; starts != 0; i++, starts >>= 1) {
+        size_t n = address_word_len[i];
+        if (!(starts & 1u) || strncmp(p, address_words[i].from, n) != 0)
             continue;
         if ((unsigned char)p[0] < 0x80 && isalpha((unsigned char)p[n]))
             continue;
@@ -228,6 +240,8 @@ static const char *address_word_at(const char *p, size_t *len)
  * marks is set (places.c finds whole lot numbers by them). */
 static size_t address_form(const char *address, char *out, size_t cap, int marks)
 {
+    static pthread_once_t indexed = PTHREAD_ONCE_INIT;
+    pthread_once(&indexed, address_words_index);
     utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)(address ? address : ""));
     const char *p = nfc ? (const char *)nfc : "";
     size_t n = 0;
