@@ -1,7 +1,7 @@
 /*
  * test_pii.c — the lookup hash (deterministic, keyed by the derived subkey as documented, so stored
- * hashes stay valid), sealing (round trips, fresh nonce each time, tampering, truncation, a foreign
- * key, garbage), the key file format, and refusal before init and after shutdown.
+ * hashes stay valid), sealing (round trips, libsodium's base64, fresh nonce each time, tampering, truncation,
+ * a foreign key, garbage), the key file format, and refusal before init and after shutdown.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -134,6 +134,31 @@ static void nonce_is_fresh(void **state)
     free(b);
 }
 
+/* The seal's text is libsodium's base64 (ORIGINAL variant, padded) of the box, for every length of
+ * the last group: decoded and encoded again by libsodium, it is the same text. */
+static void seal_text_is_sodium_base64(void **state)
+{
+    char plain[8];
+
+    assert_int_equal(wh_pii_init_key(key_a), 0);
+    for (size_t n = 0; n < sizeof plain; n++) {
+        unsigned char box[24 + 16 + sizeof plain];
+        char *sealed, again[sizeof box * 2];
+        size_t box_len = 0;
+
+        memset(plain, 'p', n);
+        plain[n] = '\0';
+        assert_int_equal(wh_pii_seal(plain, &sealed), 0);
+        assert_int_equal(sodium_base642bin(box, sizeof box, sealed, strlen(sealed), NULL, &box_len, NULL,
+                                           sodium_base64_VARIANT_ORIGINAL),
+                         0);
+        assert_int_equal(box_len, 24 + 16 + n);
+        sodium_bin2base64(again, sizeof again, box, box_len, sodium_base64_VARIANT_ORIGINAL);
+        assert_string_equal(sealed, again);
+        free(sealed);
+    }
+}
+
 static void tampering_is_refused(void **state)
 {
     char *sealed, *plain = (char *)1, *copy;
@@ -201,9 +226,13 @@ static void key_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(not_initialized),      cmocka_unit_test(hash_is_keyed_by_derived_subkey),
-        cmocka_unit_test(seal_round_trips),     cmocka_unit_test(nonce_is_fresh),
-        cmocka_unit_test(tampering_is_refused), cmocka_unit_test(key_file),
+        cmocka_unit_test(not_initialized),
+        cmocka_unit_test(hash_is_keyed_by_derived_subkey),
+        cmocka_unit_test(seal_round_trips),
+        cmocka_unit_test(nonce_is_fresh),
+        cmocka_unit_test(seal_text_is_sodium_base64),
+        cmocka_unit_test(tampering_is_refused),
+        cmocka_unit_test(key_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
