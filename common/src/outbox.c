@@ -43,7 +43,7 @@ int wh_ctx_emit(wh_ctx *ctx, const ProtobufCMessage *event)
     if (payload == NULL)
         return WH_INTERNAL;
     n = protobuf_c_message_pack(event, payload);
-    wh_uuid(id);
+    wh_uuid_v7(id); /* time-ordered: the outbox's unique index on message_id grows at its end */
     wh_sqlarray_text(&o->col[COL_ID], id);
     wh_sqlarray_text(&o->col[COL_TYPE], event->descriptor->name);
     wh_sqlarray_text(&o->col[COL_CORRELATION], correlation_of(ctx, id));

@@ -25,23 +25,42 @@ static void sodium_start(void)
         abort();
 }
 
-void wh_uuid(char out[WH_UUID_LEN + 1])
+/* The text form of 16 bytes given their version (the high nibble of byte 6) and RFC 4122's variant. */
+static void uuid_text(unsigned char b[16], unsigned version, char out[WH_UUID_LEN + 1])
 {
     static const char hex[] = "0123456789abcdef";
-    unsigned char b[16];
     size_t o = 0;
 
-    pthread_once(&sodium_once, sodium_start);
-    randombytes_buf(b, sizeof b);
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[6] = (unsigned char)((b[6] & 0x0f) | version << 4);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-    for (size_t i = 0; i < sizeof b; i++) {
+    for (size_t i = 0; i < 16; i++) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             out[o++] = '-';
         out[o++] = hex[b[i] >> 4];
         out[o++] = hex[b[i] & 0x0f];
     }
     out[o] = '\0';
+}
+
+void wh_uuid(char out[WH_UUID_LEN + 1])
+{
+    unsigned char b[16];
+
+    pthread_once(&sodium_once, sodium_start);
+    randombytes_buf(b, sizeof b);
+    uuid_text(b, 4, out);
+}
+
+void wh_uuid_v7(char out[WH_UUID_LEN + 1])
+{
+    unsigned char b[16];
+    uint64_t ms = (uint64_t)wh_now_ms();
+
+    pthread_once(&sodium_once, sodium_start);
+    randombytes_buf(b + 6, sizeof b - 6);
+    for (int i = 5; i >= 0; i--, ms >>= 8)
+        b[i] = (unsigned char)(ms & 0xff); /* 48 bits of milliseconds, big-endian */
+    uuid_text(b, 7, out);
 }
 
 int64_t wh_now_ms(void)

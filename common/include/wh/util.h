@@ -12,6 +12,9 @@
 
 /* A random (version 4) UUID in text form into out (WH_UUID_LEN + 1 bytes). */
 void wh_uuid(char out[WH_UUID_LEN + 1]);
+/* A time-ordered (version 7, RFC 9562) UUID: the wall clock's milliseconds, then 74 random bits, so
+ * ids made later sort after (ms apart) and an index of them grows at its end.  For event ids. */
+void wh_uuid_v7(char out[WH_UUID_LEN + 1]);
 
 /* Wall clock in milliseconds since the epoch; monotonic clock in nanoseconds. */
 int64_t wh_now_ms(void);

@@ -52,6 +52,34 @@ static void uuid_unique(void **state)
         assert_string_not_equal(ids[i - 1], ids[i]);
 }
 
+/* Version 7: the form, the wall clock's milliseconds in the first 12 hex digits, and ids made
+ * milliseconds apart in the order they were made (as text, which is what the outbox indexes). */
+static void uuid_v7_is_time_ordered(void **state)
+{
+    char id[WH_UUID_LEN + 1], prev[WH_UUID_LEN + 1] = "";
+    struct timespec pause = {0, 2000000};
+
+    for (int n = 0; n < 20; n++) {
+        int64_t before = wh_now_ms();
+        wh_uuid_v7(id);
+        int64_t after = wh_now_ms();
+        assert_int_equal(strlen(id), WH_UUID_LEN);
+        assert_int_equal(id[8], '-');
+        assert_int_equal(id[13], '-');
+        assert_int_equal(id[14], '7');
+        assert_non_null(strchr("89ab", id[19]));
+        char ms_hex[13];
+        memcpy(ms_hex, id, 8);
+        memcpy(ms_hex + 8, id + 9, 4);
+        ms_hex[12] = '\0';
+        int64_t ms = strtoll(ms_hex, NULL, 16);
+        assert_true(ms >= before && ms <= after);
+        assert_true(strcmp(prev, id) < 0);
+        memcpy(prev, id, sizeof id);
+        nanosleep(&pause, NULL);
+    }
+}
+
 static void clocks(void **state)
 {
     int64_t now = wh_now_ms();
@@ -215,6 +243,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(uuid_form),
         cmocka_unit_test(uuid_unique),
+        cmocka_unit_test(uuid_v7_is_time_ordered),
         cmocka_unit_test(clocks),
         cmocka_unit_test(dates),
         cmocka_unit_test(today_in_seoul),
