@@ -138,6 +138,26 @@ int wh_pii_hash(const char *value, char out[WH_PII_HASH_HEX + 1])
     return 0;
 }
 
+int wh_pii_hash_parts(const char *const *parts, size_t n, char out[WH_PII_HASH_HEX + 1])
+{
+    unsigned char h[WH_PII_HASH_HEX / 2];
+    crypto_generichash_state state;
+
+    if (keys == NULL)
+        return not_ready("hash");
+    crypto_generichash_init(&state, keys->hash, sizeof keys->hash, sizeof h);
+    for (size_t i = 0; i < n; i++) {
+        if (parts[i] == NULL) {
+            sodium_memzero(&state, sizeof state);
+            return WH_INVALID_ARGUMENT;
+        }
+        crypto_generichash_update(&state, (const unsigned char *)parts[i], strlen(parts[i]));
+    }
+    crypto_generichash_final(&state, h, sizeof h);
+    hash_hex(h, sizeof h, out);
+    return 0;
+}
+
 /* Standard base64 with padding, as sodium_bin2base64's ORIGINAL variant writes it (and
  * sodium_base642bin reads it), by table: libsodium's encoder is constant-time, ~55 instructions a
  * character, which a box needs none of — nonce, ciphertext and tag are what the database stores and

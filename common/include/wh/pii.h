@@ -22,6 +22,8 @@ void wh_pii_shutdown(void);
 
 /* Lookup hash of a normalized value, as lower-case hex in out (WH_PII_HASH_HEX + 1 bytes). */
 int wh_pii_hash(const char *value, char out[WH_PII_HASH_HEX + 1]);
+/* The same hash of the n parts' concatenation, without joining them. */
+int wh_pii_hash_parts(const char *const *parts, size_t n, char out[WH_PII_HASH_HEX + 1]);
 
 /* Encrypts a value; *out is base64 text (nonce || ciphertext) the caller frees. */
 int wh_pii_seal(const char *plain, char **out);

@@ -134,6 +134,22 @@ static void nonce_is_fresh(void **state)
     free(b);
 }
 
+/* A hash of parts is the hash of their concatenation; a NULL part is refused. */
+static void hash_of_parts(void **state)
+{
+    char whole[WH_PII_HASH_HEX + 1], parts_hash[WH_PII_HASH_HEX + 1];
+    const char *parts[] = {"name-block", ":", "", "2650051000\x1f", "김민수"};
+    const char *with_null[] = {"a", NULL};
+
+    assert_int_equal(wh_pii_init_key(key_a), 0);
+    assert_int_equal(wh_pii_hash("name-block:2650051000\x1f김민수", whole), 0);
+    assert_int_equal(wh_pii_hash_parts(parts, 5, parts_hash), 0);
+    assert_string_equal(whole, parts_hash);
+    assert_int_equal(wh_pii_hash_parts(parts, 2, parts_hash), 0);
+    assert_string_not_equal(whole, parts_hash);
+    assert_int_equal(wh_pii_hash_parts(with_null, 2, parts_hash), WH_INVALID_ARGUMENT);
+}
+
 /* The seal's text is libsodium's base64 (ORIGINAL variant, padded) of the box, for every length of
  * the last group: decoded and encoded again by libsodium, it is the same text. */
 static void seal_text_is_sodium_base64(void **state)
@@ -231,6 +247,7 @@ int main(void)
         cmocka_unit_test(seal_round_trips),
         cmocka_unit_test(nonce_is_fresh),
         cmocka_unit_test(seal_text_is_sodium_base64),
+        cmocka_unit_test(hash_of_parts),
         cmocka_unit_test(tampering_is_refused),
         cmocka_unit_test(key_file),
     };
