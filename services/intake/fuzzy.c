@@ -11,10 +11,12 @@
 
 #include <utf8proc.h>
 
+#include "edit_distance.h"
 #include "fuzzy.h"
 #include "places.h"
+#include "translit.h"
 
-#define FUZZY_MAX_JAMO 192 /* names longer than this compare on their first 192 jamo */
+#define FUZZY_MAX_JAMO INTAKE_EDIT_MAX /* names longer than this compare on their first 192 jamo */
 
 const intake_fuzzy_weights intake_fuzzy_default_weights = {
     .name = 0.45,
@@ -151,29 +153,6 @@ static size_t name_codes(const char *name, int32_t *out, size_t cap)
     return n;
 }
 
-static size_t min3(size_t a, size_t b, size_t c)
-{
-    size_t m = a < b ? a : b;
-    return m < c ? m : c;
-}
-
-static size_t edit_distance(const int32_t *a, size_t na, const int32_t *b, size_t nb)
-{
-    size_t row[FUZZY_MAX_JAMO + 1];
-    for (size_t j = 0; j <= nb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= na; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= nb; j++) {
-            size_t up = row[j];
-            row[j] = min3(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1]));
-            diag = up;
-        }
-    }
-    return row[nb];
-}
-
 size_t intake_fuzzy_name_distance(const char *a, const char *b, size_t *longest)
 {
     int32_t ja[FUZZY_MAX_JAMO], jb[FUZZY_MAX_JAMO];
@@ -181,19 +160,63 @@ size_t intake_fuzzy_name_distance(const char *a, const char *b, size_t *longest)
     size_t nb = name_codes(b, jb, FUZZY_MAX_JAMO);
     if (longest)
         *longest = na > nb ? na : nb;
-    size_t d = edit_distance(ja, na, jb, nb);
+    size_t d = intake_edit_distance(ja, NULL, na, jb, NULL, nb);
     memset(ja, 0, sizeof ja);
     memset(jb, 0, sizeof jb);
     return d;
 }
 
-double intake_fuzzy_name_similarity(const char *a, const char *b)
+/* One name all Hangul and the other all Latin (diacritics folded): *similarity gets their
+ * transliterated similarity (translit.h) and 1 is returned; otherwise 0.  A pair of Latin names is
+ * told apart at its first bytes, a pair of Hangul names at its first syllables (may_be_latin), before
+ * anything is allocated. */
+static int may_be_hangul(const char *s)
+{
+    unsigned char c = (unsigned char)s[0]; /* U+1100.. (conjoining jamo) or U+AC00..U+D7A3 */
+    return c == 0xE1 || (c >= 0xEA && c <= 0xED) || c == ' ';
+}
+
+static int transliterated(const char *a, const char *b, double *similarity)
+{
+    if (!may_be_hangul(a) && !may_be_hangul(b))
+        return 0; /* two Latin names (the common pair) cost two byte tests */
+    int latin_a = may_be_latin((const unsigned char *)a), latin_b = may_be_latin((const unsigned char *)b);
+    if (latin_a == latin_b)
+        return 0;
+    const char *hangul = latin_a ? b : a, *latin = latin_a ? a : b;
+    if (!intake_translit_is_hangul(hangul))
+        return 0;
+    utf8proc_uint8_t *plain =
+        is_latin_name((const unsigned char *)latin) ? NULL : latin_letters((const unsigned char *)latin);
+    if (!plain && !is_latin_name((const unsigned char *)latin))
+        return 0;
+    *similarity = intake_translit_similarity(hangul, plain ? (const char *)plain : latin);
+    wipe_free(plain);
+    return 1;
+}
+
+/* The names' similarity; *translit set when it is the transliterated one. */
+static double name_similarity(const char *a, const char *b, int *translit)
 {
     size_t longest = 0;
+    double t = 0.0;
+    *translit = 0;
+    if (!a || !b || !*a || !*b)
+        return 0.0;
+    if (transliterated(a, b, &t)) {
+        *translit = 1;
+        return t;
+    }
     size_t d = intake_fuzzy_name_distance(a, b, &longest);
-    if (longest == 0 || !a || !b || !*a || !*b)
+    if (longest == 0)
         return 0.0;
     return 1.0 - (double)d / (double)longest;
+}
+
+double intake_fuzzy_name_similarity(const char *a, const char *b)
+{
+    int translit = 0;
+    return name_similarity(a, b, &translit);
 }
 
 /* Romanised address words and their Hangul forms (lower case, after spacing is gone). */
@@ -431,10 +454,12 @@ void intake_fuzzy_score(const intake_fuzzy_person *a, const intake_fuzzy_person 
         return;
     }
     double score = 0.0;
-    out->name_similarity = intake_fuzzy_name_similarity(a->name, b->name);
+    int translit = 0;
+    out->name_similarity = name_similarity(a->name, b->name, &translit);
     if (out->name_similarity >= w->name_min) {
         char reason[32];
-        snprintf(reason, sizeof reason, "name %.2f", out->name_similarity);
+        snprintf(reason, sizeof reason, "name %.2f%s", out->name_similarity,
+                 translit ? " transliterated" : "");
         add_reason(out, reason);
         score += w->name * out->name_similarity;
     }

@@ -9,7 +9,8 @@
  *   - names: NFC, then Hangul syllables decomposed to jamo and compared by edit distance (so an NFD
  *     name, a conjoining-jamo name and a one-jamo typo are near); Latin (romanised) names lose their
  *     diacritics, are lower-cased and their words sorted, so "NGUYEN Van An", "van an nguyen" and
- *     "Nguyễn Văn An" are one name (a name written in Hangul is not transliterated);
+ *     "Nguyễn Văn An" are one name; a name all in Hangul and one all in Latin letters are compared
+ *     by their transliterated keys (translit.h: 응우옌 반 안 and NGUYEN Van An), reason "transliterated";
  *   - birth: the same date, or one digit changed or two adjacent digits swapped (a typo), or only a
  *     birth year within one year (an approximate age);
  *   - address: spacing, punctuation, 번지, romanised -ro/-gil/-beon-gil and 동/dong forms normalised,

@@ -420,11 +420,12 @@ static void group_label(int g, char out[64])
 
 /* Where the rule promises to attach (README, "Fuzzy matching"), so recall ≥ 0.98 is asserted: the
  * name in a form that compares exact (composed, NFD, romanised as on the card, reordered, with
- * diacritics) and a birth date, exact or with a typo, with the address's form or the phone; or a
- * birth year ±1 with the address's form and the phone or the sex. */
+ * diacritics, or written in Hangul: transliterated, the generator's Hangul forms have the card's key) and a
+ * birth date, exact or with a typo, with the address's form or the phone; or a birth year ±1 with the
+ * address's form and the phone or the sex. */
 static int promised(const report *q, const stored_person *s)
 {
-    int name = q->name_kind != N_TYPO && q->name_kind != N_HANGUL;
+    int name = q->name_kind != N_TYPO;
     int address = strcmp(q->block, s->block) == 0;
     if (q->birth_kind == B_DATE || q->birth_kind == B_TYPO)
         return name && (address || q->phone[0]);
