@@ -55,6 +55,8 @@
     (256 * 1024) /* unsent bytes of a connection: its commands wait (peer_bounds.c) */
 #define WH_FETCH_MAX_BYTES_DEFAULT                                                                           \
     (256 * 1024) /* events per FetchEvents reply, in bytes (at least one event) */
+#define WH_FETCH_START_BYTES_DEFAULT                                                                         \
+    (16 * 1024) /* a connection's first FetchEvents replies, in bytes (fetch_pace.c) */
 #define WH_RETRY_UNREAD_MS                 500 /* retry hint to a peer that does not read its replies */
 #define WH_RETRY_FETCH_MS                  50 /* retry hint for a second FetchEvents of a connection in one batch */
 #define WH_MAX_CONNECTIONS_PER_KEY_DEFAULT 64
@@ -193,6 +195,7 @@ struct wh_service {
 
     /* settings */
     int64_t batch_max, batch_max_bytes, max_frame, fetch_max, fetch_max_bytes, retention_days;
+    int64_t fetch_start_bytes; /* WH_FETCH_START_BYTES: a connection's first replies (fetch_pace.c) */
     int64_t max_conns_per_key; /* WH_MAX_CONNECTIONS_PER_KEY (peer_bounds.c) */
     int64_t idle_conn_s;       /* WH_IDLE_CONNECTION_SECONDS (peer_bounds.c) */
     int64_t max_conns;         /* WH_MAX_CONNECTIONS (connection_bound.c) */
@@ -219,7 +222,23 @@ struct wh_ctx {
     int status;
     char field[128];
     char message[256];
+    size_t fetch_bytes;     /* FetchEvents: its connection's allowance (fetch_pace.c); 0: fetch_max_bytes */
+    uint64_t fetch_covered; /* FetchEvents: the reply's covered_sequence, once built */
+    bool fetch_replied;     /* … and it was built */
 };
+
+/* fetch_pace.c: a connection's slow start of FetchEvents reply bytes. */
+typedef struct wh_fetch_pace {
+    size_t allowance; /* bytes of events its next reply may hold; 0 before its first fetch */
+    uint64_t end;     /* the covered_sequence of its last reply, where a reader continues */
+    bool replied;     /* a reply was built since the allowance was last decided */
+} wh_fetch_pace;
+/* The allowance of a FetchEvents asking after `after`; all_taken: the kernel has nothing of the
+ * connection unsent.  Starts at min(start, max), doubles up to max when the connection is seen to read
+ * (after at or past its last reply's end, all taken), back to the start when it is not taking. */
+size_t wh_fetch_pace_allowance(wh_fetch_pace *pace, uint64_t after, bool all_taken, size_t start, size_t max);
+/* The reply to the fetch last weighed was built; covered is its covered_sequence. */
+void wh_fetch_pace_replied(wh_fetch_pace *pace, uint64_t covered);
 
 /* ctx.c */
 void wh_ctx_init(wh_ctx *ctx, wh_service *svc, wh_arena *arena, const Welfare__Bus__V1__Envelope *env,

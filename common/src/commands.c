@@ -397,6 +397,8 @@ static bool within_bounds(wh_commands *c, pending *p, zmq_msg_t *body)
         return false;
     }
     p->is_fetch = true;
+    p->fetch_bytes =
+        wh_peer_fetch_allowance(c, p, ((const Welfare__Bus__V1__FetchEvents *)p->request)->after_sequence);
     return true;
 }
 

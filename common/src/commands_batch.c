@@ -38,11 +38,14 @@ static int run_one(wh_commands *c, pending *p, bool careful)
         return LOST;
     wh_outbox_mark_get(svc, &mark);
     wh_ctx_init(&ctx, svc, c->arena, p->env, p->principal);
+    ctx.fetch_bytes = p->fetch_bytes;
     wh_log_set_correlation(p->env->correlation_id != NULL && p->env->correlation_id[0]
                                ? p->env->correlation_id
                                : p->env->message_id);
     rc = p->cmd->handle(&ctx, p->request, &reply);
     wh_log_set_correlation(NULL);
+    if (ctx.fetch_replied)
+        wh_peer_fetch_replied(c, p, ctx.fetch_covered);
     if (rc == 0 && reply == NULL)
         rc = wh_ctx_fail(&ctx, WH_INTERNAL, "", "handler gave no reply");
     if (rc == 0)

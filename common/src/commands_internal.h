@@ -35,8 +35,9 @@ typedef struct pending {
     bool conflict;                         /* the id was used for another command: ALREADY_EXISTS */
     char **hidden_at; /* an envelope field that failed its check, set aside so no reply echoes it */
     char *hidden;
-    int repeat_of; /* index of an earlier command of this batch with the same principal and id, or -1 */
-    bool is_fetch; /* a FetchEvents admitted to this batch (one per connection, peer_bounds.c) */
+    int repeat_of;      /* index of an earlier command of this batch with the same principal and id, or -1 */
+    bool is_fetch;      /* a FetchEvents admitted to this batch (one per connection, peer_bounds.c) */
+    size_t fetch_bytes; /* its connection's allowance of event bytes (fetch_pace.c) */
     uint32_t retry_after_ms; /* with UNAVAILABLE for a per-connection bound: the reply's retry hint */
     char why[128];           /* the error reply's message, for the audit of a handler's refusal */
 } pending;
@@ -53,7 +54,8 @@ typedef struct peer_conn {
     bool shed;    /* closed by the bound on all connections (connection_bound.c), its end not seen yet */
     bool secured; /* its CURVE handshake succeeded (monitor.c): no longer counted by address_bound.c */
     uint64_t secured_ms; /* when (connection_bound.c: silent since, it may be closed past the bound) */
-    bool told; /* placed after the monitor told its accept: the next end told on its fd is its own */
+    bool told;          /* placed after the monitor told its accept: the next end told on its fd is its own */
+    wh_fetch_pace pace; /* its FetchEvents replies' slow start (fetch_pace.c) */
 } peer_conn;
 typedef struct peer_key {
     char key[WH_Z85_KEY_LEN + 1];
@@ -173,6 +175,11 @@ void wh_monitor_drain(wh_monitor *m);
 size_t wh_peer_in_batch(const wh_commands *c, const pending *p);
 /* True when the batch has a FetchEvents of p's connection already. */
 bool wh_peer_fetch_in_batch(const wh_commands *c, const pending *p);
+/* The bytes of events p (a FetchEvents asking after `after`) may get: its connection's allowance
+ * (fetch_pace.c), the service's WH_FETCH_MAX_BYTES for a connection with no place (peer_bounds.c). */
+size_t wh_peer_fetch_allowance(wh_commands *c, const pending *p, uint64_t after);
+/* p's FetchEvents reply was built, covering up to `covered`: its connection's next is weighed by it. */
+void wh_peer_fetch_replied(wh_commands *c, const pending *p, uint64_t covered);
 
 /* Queries answered from a read transaction, then the commands in one write transaction; the
  * replies wait in the batch (every pending answered or ready to be). */

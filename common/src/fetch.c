@@ -6,7 +6,8 @@
  * committed yet, so the read stops at the head known before the batch.  Authorization: the principal
  * must be allowed to read the stream (wh_access_may_read); a stream other than this service's is
  * NOT_FOUND.  A reply holds at most fetch_max events (WH_FETCH_MAX) and fetch_max_bytes of them
- * (WH_FETCH_MAX_BYTES), at least one.
+ * (WH_FETCH_MAX_BYTES), at least one — or fewer bytes, its connection's allowance, while the connection
+ * has not been seen to read its replies (fetch_pace.c).
  *
  * Types: a request naming event types gets only the events of those types (the store filters in
  * SQL), so a consumer neither receives nor decodes the events it would only skip.  Such a reply skips
@@ -78,11 +79,14 @@ int wh_fetch_handle(wh_ctx *ctx, const ProtobufCMessage *request, ProtobufCMessa
         if (rc == 0)
             rc = wh_bus_read_events(svc->db, ctx->arena, svc->def->name, req->after_sequence, upto,
                                     req->n_types > 0 ? wh_sqlarray_value(&types) : NULL, max,
-                                    (size_t)svc->fetch_max_bytes, out);
+                                    ctx->fetch_bytes > 0 ? ctx->fetch_bytes : (size_t)svc->fetch_max_bytes,
+                                    out);
         wh_sqlarray_free(&types);
         if (rc != 0)
             return ctx->status != 0 ? rc : wh_ctx_fail(ctx, rc, "", "could not read the stream");
     }
+    ctx->fetch_covered = out->covered_sequence;
+    ctx->fetch_replied = true;
     *reply = &out->base;
     return 0;
 }

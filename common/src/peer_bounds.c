@@ -73,12 +73,13 @@
 #include "wh/log.h"
 #include "wh/util.h"
 
-bool wh_fd_unread_past_bound(int fd)
+/* The bytes of fd's connection its peer has not taken yet, and fd's send buffer; false when unknown. */
+static bool fd_backlog(int fd, int *unsent, int *sndbuf)
 {
-    int unsent = 0, sndbuf = 0;
-    socklen_t n = sizeof sndbuf;
+    socklen_t n = sizeof *sndbuf;
 
-    if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &n) != 0)
+    *unsent = 0;
+    if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_SNDBUF, sndbuf, &n) != 0)
         return false;
     /* TCP: in the kernel, not sent yet (SIOCOUTQNSD).  Not TCP (SIOCOUTQNSD is TCP's): a Unix socket
      * (ipc://), whose data waits in the peer's receive queue, charged to the sender until read
@@ -87,7 +88,14 @@ bool wh_fd_unread_past_bound(int fd)
      * autotuning, which does not grow it while the peer's window is shut (on loopback it starts at
      * ~3.8 MiB) — and then the bound alone would never be reached and the replies would pile up in
      * libzmq's queue, in our memory: past half of the send buffer, or the bound if smaller */
-    if (ioctl(fd, SIOCOUTQNSD, &unsent) != 0 && ioctl(fd, SIOCOUTQ, &unsent) != 0)
+    return ioctl(fd, SIOCOUTQNSD, unsent) == 0 || ioctl(fd, SIOCOUTQ, unsent) == 0;
+}
+
+bool wh_fd_unread_past_bound(int fd)
+{
+    int unsent = 0, sndbuf = 0;
+
+    if (!fd_backlog(fd, &unsent, &sndbuf))
         return false;
     return unsent > (sndbuf / 2 < WH_PEER_UNREAD_MAX_BYTES ? sndbuf / 2 : WH_PEER_UNREAD_MAX_BYTES);
 }
@@ -120,6 +128,35 @@ bool wh_peer_fetch_in_batch(const wh_commands *c, const pending *p)
         if (c->batch[i].is_fetch && same_connection(&c->batch[i], p))
             return true;
     return false;
+}
+
+/* p's connection's place in the bound of connections per key (placed on its first message), or NULL. */
+static peer_conn *placed(wh_commands *c, const pending *p)
+{
+    if (p->n_route == 0 || p->fd < 0 || (size_t)p->fd >= c->peers.n_fd)
+        return NULL;
+    peer_conn *pc = &c->peers.by_fd[p->fd];
+    return pc->used && !pc->refused && pc->route == wh_peer_route_hash(p) ? pc : NULL;
+}
+
+size_t wh_peer_fetch_allowance(wh_commands *c, const pending *p, uint64_t after)
+{
+    peer_conn *pc = placed(c, p);
+    int unsent = 0, sndbuf = 0;
+
+    if (pc == NULL)
+        return (size_t)c->svc->fetch_max_bytes;
+    bool all_taken = !fd_backlog(p->fd, &unsent, &sndbuf) || unsent == 0; /* unknown: not held against it */
+    return wh_fetch_pace_allowance(&pc->pace, after, all_taken, (size_t)c->svc->fetch_start_bytes,
+                                   (size_t)c->svc->fetch_max_bytes);
+}
+
+void wh_peer_fetch_replied(wh_commands *c, const pending *p, uint64_t covered)
+{
+    peer_conn *pc = placed(c, p); /* NULL when it closed (or its fd was reused) since it was read */
+
+    if (pc != NULL)
+        wh_fetch_pace_replied(&pc->pace, covered);
 }
 
 /* --- connections per key ------------------------------------------------------------------------- */

@@ -13,6 +13,8 @@
  *   WH_MAX_FRAME_BYTES                 largest command accepted (default 1 MiB; larger: TOO_LARGE)
  *   WH_FETCH_MAX                       events per FetchEvents reply (default 2000)
  *   WH_FETCH_MAX_BYTES                 and their bytes at most (default 256 KiB; at least one event)
+ *   WH_FETCH_START_BYTES               a connection's first replies' bytes, doubled while it reads
+ *                                      (default 16 KiB; fetch_pace.c)
  *   WH_FETCH_LIVENESS_MS               an idle subscribed stream's fetch without hints (default 15000)
  *   WH_MAX_CONNECTIONS_PER_KEY         connections served at once per client key (default 64)
  *   WH_IDLE_CONNECTION_SECONDS         a connection that sent nothing this long is closed (default 30)
@@ -46,7 +48,7 @@ static int usage(const wh_service_def *def, FILE *to)
             "  WH_DB_URL, WH_DB_PASSWORD[_FILE], WH_SECRET_KEY_FILE, WH_ALLOWLIST_FILE,\n"
             "  WH_BUS_BIND, WH_HINTS_BIND, WH_<SERVICE>_BUS, WH_<SERVICE>_HINTS, WH_HTTP_PORT,\n"
             "  WH_BATCH_MAX, WH_BATCH_MAX_BYTES, WH_MAX_FRAME_BYTES, WH_FETCH_MAX, WH_FETCH_MAX_BYTES, "
-            "WH_FETCH_LIVENESS_MS, "
+            "WH_FETCH_START_BYTES, WH_FETCH_LIVENESS_MS, "
             "WH_MAX_CONNECTIONS_PER_KEY,\n  WH_IDLE_CONNECTION_SECONDS, WH_MAX_CONNECTIONS, "
             "WH_HANDSHAKE_SECONDS, "
             "WH_DB_START_TIMEOUT, WH_COMMAND_RETENTION_DAYS, WH_LOG_LEVEL.\n"
@@ -65,6 +67,8 @@ static int read_settings(wh_service *svc)
         wh_config_int("WH_FETCH_MAX", WH_FETCH_MAX_DEFAULT, 1, 10000, &svc->fetch_max) != 0 ||
         wh_config_int("WH_FETCH_MAX_BYTES", WH_FETCH_MAX_BYTES_DEFAULT, 16 * 1024, 8 * 1024 * 1024,
                       &svc->fetch_max_bytes) != 0 ||
+        wh_config_int("WH_FETCH_START_BYTES", WH_FETCH_START_BYTES_DEFAULT, 1024, 8 * 1024 * 1024,
+                      &svc->fetch_start_bytes) != 0 ||
         wh_config_int("WH_FETCH_LIVENESS_MS", WH_FETCH_LIVENESS_DEFAULT_MS, 1000, 300000,
                       &svc->liveness_ms) != 0 ||
         wh_config_int("WH_MAX_CONNECTIONS_PER_KEY", WH_MAX_CONNECTIONS_PER_KEY_DEFAULT, 1, 100000,
