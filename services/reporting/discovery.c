@@ -1,6 +1,7 @@
 /*
  * discovery.c — the figures of a selection (dongs, period): the surveys with the seed's per-survey
- * figures and their total; the safety net per member, per team and in total.  The selection is
+ * figures and their total; the safety net per member, per team (its members' work and the team's
+ * own finds) and in total.  The selection is
  * checked as QueryKpi's (codes, dates, known dongs); the rows are read by store_discovery.c and
  * copied into plain memory, so the bus (query_discovery.c) and HTTP (http_discovery.c) share them.
  */
@@ -63,20 +64,48 @@ void reporting_surveys_free(reporting_surveys *s)
     s->n_rows = 0;
 }
 
+static int team_index(int64_t team)
+{
+    return team > 0 && team < REPORTING_TEAMS ? (int)team : 0;
+}
+
 /* Adds a member's row to its team's (teams[] indexed by team while building). */
 static void add_to_team(reporting_team_row *teams, const reporting_member_row *m)
 {
-    int t = m->team > 0 && m->team < REPORTING_TEAMS ? m->team : 0;
+    int t = team_index(m->team);
     teams[t].team = t;
     teams[t].members++;
     for (int c = 0; c < REPORTING_NET_COLS; c++)
         teams[t].v[c] += m->v[c];
 }
 
+/* Adds the teams' own finds (no member named) to their rows and the total; *shown[t] when team t
+ * has such a find, so its row is listed even without members. */
+static int add_team_finds(wh_db *db, const reporting_selection *s, reporting_team_row *teams, int64_t *total,
+                          bool *shown)
+{
+    PGresult *res = reporting_store_team_finds(db, s);
+    if (!res)
+        return wh_db_last_status(db);
+    for (int i = 0; i < PQntuples(res); i++) {
+        int t = team_index(wh_db_i64(res, i, 0, 0));
+        int64_t finds = wh_db_i64(res, i, 1, 0), krw = wh_db_i64(res, i, 2, 0);
+        teams[t].team = t;
+        teams[t].v[REPORTING_NET_FOUND] += finds;
+        teams[t].v[REPORTING_NET_FOUND_KRW] += krw;
+        total[REPORTING_NET_FOUND] += finds;
+        total[REPORTING_NET_FOUND_KRW] += krw;
+        shown[t] = true;
+    }
+    PQclear(res);
+    return 0;
+}
+
 int reporting_build_safety_net(wh_db *db, const reporting_selection *s, reporting_safety_net *out,
                                const char **field, const char **why)
 {
     reporting_team_row by_team[REPORTING_TEAMS] = {0};
+    bool shown[REPORTING_TEAMS] = {false};
     memset(out, 0, sizeof *out);
     int rc = check(db, s, field, why);
     if (rc != 0)
@@ -104,8 +133,10 @@ int reporting_build_safety_net(wh_db *db, const reporting_selection *s, reportin
         add_to_team(by_team, m);
     }
     PQclear(res);
+    if ((rc = add_team_finds(db, s, by_team, out->total, shown)) != 0)
+        return rc;
     for (int t = 1; t <= REPORTING_TEAMS; t++) /* the defined teams, then unknown */
-        if (by_team[t % REPORTING_TEAMS].members)
+        if (by_team[t % REPORTING_TEAMS].members || shown[t % REPORTING_TEAMS])
             out->teams[out->n_teams++] = by_team[t % REPORTING_TEAMS];
     return 0;
 }

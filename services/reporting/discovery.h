@@ -4,13 +4,14 @@
  *
  * Intake emits SurveyCreated, SurveyHouseholdsListed, SurveyResultRecorded, MemberRegistered,
  * CheckInRecorded and MemberCredited; reporting keeps them as rows of ids, codes, dates and counts
- * (0005_discovery.sql), with the registry's finds that credit a member (finds.c, 0009_member_finds.sql:
- * a resource-engaging member's work), and sums them for a selection (dongs, period) on the bus (QuerySurveys,
- * QuerySafetyNet) and over HTTP (/api/surveys, /api/safety-net, /dashboard/surveys).
+ * (0005_discovery.sql), with the registry's finds that credit a member or a team (finds.c,
+ * 0009_member_finds.sql, 0010_team_finds.sql: the resource-engaging work), and sums them for a selection
+ * (dongs, period) on the bus (QuerySurveys, QuerySafetyNet) and over HTTP (/api/surveys, /api/safety-net,
+ * /dashboard/surveys).
  *
  *   discovery_events.c    the events' checks (pure) and the figure columns as data
  *   handlers_discovery.c  applying the events
- *   finds.c               the member a registry find credits (ResourceRegistered, DonationPledged,
+ *   finds.c               the member or team a registry find credits (ResourceRegistered, DonationPledged,
  *                         DonationReceived), applied by handlers.c and handlers_batch.c
  *   store_discovery.c     the SQL
  *   discovery.c           building the figures of a selection (shared by the bus and HTTP)
@@ -89,9 +90,9 @@ int reporting_store_member(wh_db *db, const Welfare__Intake__V1__MemberRegistere
 int reporting_store_check_in(wh_db *db, const Welfare__Intake__V1__CheckInRecorded *e);
 int reporting_store_credit(wh_db *db, const Welfare__Intake__V1__MemberCredited *e);
 
-/* A find of the registry's ledger credited to a safety-net member: what it records (source and the
- * registry's id of it), the member, its business date, 1 for a find (a resource, a pledge) or 0 for
- * a receipt, and its value in KRW. */
+/* A find of the registry's ledger credited to the safety net: what it records (source and the
+ * registry's id of it), the member credited or (member 0) the team credited with the find's dong, its
+ * business date, 1 for a find (a resource, a pledge) or 0 for a receipt, and its value in KRW. */
 typedef enum reporting_find_source {
     REPORTING_FIND_RESOURCE = 1,
     REPORTING_FIND_PLEDGE = 2,
@@ -101,6 +102,8 @@ typedef enum reporting_find_source {
 typedef struct reporting_find {
     reporting_find_source source;
     int64_t source_id, member_id;
+    int team;              /* a team's own find (member_id 0): welfare.intake.v1.SafetyNetTeam */
+    const char *dong_code; /* a team's own find: the dong it was found in; "" for a member's */
     const char *found_on;
     int finds;
     int64_t amount_krw;
@@ -109,9 +112,10 @@ typedef struct reporting_find {
 int reporting_store_find(wh_db *db, const reporting_find *f);
 
 /* finds.c: true when m is a ResourceRegistered, DonationPledged or DonationReceived whose finder
- * names a member (member_id > 0), with *out its find (pure; m already checked as a fact). */
+ * names a member (member_id > 0) or, without one, a team, with *out its find (pure; m already
+ * checked as a fact). */
 bool reporting_find_of(const ProtobufCMessage *m, reporting_find *out);
-/* Stores m's find when it credits a member; 0 (nothing to store) or a negative status. */
+/* Stores m's find when it credits a member or a team; 0 (nothing to store) or a negative status. */
 int reporting_apply_find(wh_db *db, const ProtobufCMessage *m);
 
 /* The rows of a (checked) selection; NULL on failure (wh_db_last_status).  Surveys: id, name, target
@@ -119,6 +123,8 @@ int reporting_apply_find(wh_db *db, const ProtobufCMessage *m);
  * then the REPORTING_NET_COLS figures. */
 PGresult *reporting_store_surveys(wh_db *db, const reporting_selection *s);
 PGresult *reporting_store_safety_net(wh_db *db, const reporting_selection *s);
+/* The teams' own finds (no member named) found in the dongs in the period: team, finds, KRW. */
+PGresult *reporting_store_team_finds(wh_db *db, const reporting_selection *s);
 
 /* --- the figures of a selection (discovery.c) ----------------------------------------------------- */
 
@@ -157,7 +163,7 @@ typedef struct reporting_safety_net {
     char from_on[REPORTING_DATE_LEN], to_on[REPORTING_DATE_LEN];
     reporting_member_row *members;
     size_t n_members;
-    reporting_team_row teams[REPORTING_TEAMS]; /* those with members > 0, by team, first n_teams */
+    reporting_team_row teams[REPORTING_TEAMS]; /* those with members or finds, by team, first n_teams */
     size_t n_teams;
     int64_t total[REPORTING_NET_COLS];
 } reporting_safety_net;

@@ -46,7 +46,7 @@
     "k AS (SELECT member_id, count(*) FILTER (WHERE kind = 1) AS aid, count(*) FILTER (WHERE kind = 2) "     \
     "AS cases FROM net_credit WHERE credited_on BETWEEN $1::date AND $2::date GROUP BY member_id), "         \
     "g AS (SELECT member_id, sum(finds) AS n, sum(amount_krw) AS krw FROM net_find "                         \
-    "WHERE found_on BETWEEN $1::date AND $2::date GROUP BY member_id) "                                      \
+    "WHERE found_on BETWEEN $1::date AND $2::date AND member_id <> 0 GROUP BY member_id) "                   \
     "SELECT m.member_id, m.dong_code, m.team, m.affiliation, coalesce(f.n, 0), coalesce(f.found, 0), "       \
     "coalesce(c.n, 0), coalesce(c.well, 0), coalesce(c.concern, 0), coalesce(c.unseen, 0), "                 \
     "coalesce(c.referred, 0), coalesce(k.aid, 0), coalesce(k.cases, 0), coalesce(g.n, 0), "                  \
@@ -55,6 +55,11 @@
     "WHERE ((m.active_from <= $2::date AND (m.active_until IS NULL OR m.active_until >= $1::date)) "         \
     "OR f.member_id IS NOT NULL OR c.member_id IS NOT NULL OR k.member_id IS NOT NULL "                      \
     "OR g.member_id IS NOT NULL) " DONGS " ORDER BY m.member_id"
+
+/* Per team, its own finds (no member named) made in the dongs in [$1, $2] and their value. */
+#define TEAM_FINDS_READ(DONGS)                                                                               \
+    "SELECT team, sum(finds), sum(amount_krw) FROM net_find WHERE member_id = 0 AND "                        \
+    "found_on BETWEEN $1::date AND $2::date " DONGS " GROUP BY team ORDER BY team"
 
 const wh_db_statement reporting_discovery_statements[] = {
     {"reporting_survey", "INSERT INTO survey (survey_id, name, target_group, dong_codes, start_on, end_on) "
@@ -81,13 +86,16 @@ const wh_db_statement reporting_discovery_statements[] = {
     {"reporting_net_credit",
      "INSERT INTO net_credit (household_id, kind, member_id, credited_on) VALUES ($1, $2, $3, $4) "
      "ON CONFLICT (household_id, kind) DO NOTHING"},
-    {"reporting_net_find", "INSERT INTO net_find (source, source_id, member_id, found_on, finds, amount_krw) "
-                           "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, source_id) DO NOTHING"},
+    {"reporting_net_find",
+     "INSERT INTO net_find (source, source_id, member_id, team, dong_code, found_on, finds, amount_krw) "
+     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source, source_id) DO NOTHING"},
     {"reporting_surveys_all", SURVEYS_READ("", "")},
     {"reporting_surveys_some",
      SURVEYS_READ("AND dong_codes && $3::text[]", "AND dong_code = ANY ($3::text[])")},
     {"reporting_net_all", NET_READ("")},
     {"reporting_net_some", NET_READ("AND m.dong_code = ANY ($3::text[])")},
+    {"reporting_team_finds_all", TEAM_FINDS_READ("")},
+    {"reporting_team_finds_some", TEAM_FINDS_READ("AND dong_code = ANY ($3::text[])")},
 };
 const size_t reporting_discovery_statements_count =
     sizeof reporting_discovery_statements / sizeof reporting_discovery_statements[0];
@@ -193,6 +201,8 @@ int reporting_store_find(wh_db *db, const reporting_find *f)
     wh_params_i64(&p, f->source);
     wh_params_i64(&p, f->source_id);
     wh_params_i64(&p, f->member_id);
+    wh_params_i64(&p, f->team);
+    wh_params_text(&p, f->dong_code);
     wh_params_text(&p, f->found_on);
     wh_params_i64(&p, f->finds);
     wh_params_i64(&p, f->amount_krw);
@@ -207,4 +217,9 @@ PGresult *reporting_store_surveys(wh_db *db, const reporting_selection *s)
 PGresult *reporting_store_safety_net(wh_db *db, const reporting_selection *s)
 {
     return reporting_store_read_selection(db, s, "reporting_net_all", "reporting_net_some");
+}
+
+PGresult *reporting_store_team_finds(wh_db *db, const reporting_selection *s)
+{
+    return reporting_store_read_selection(db, s, "reporting_team_finds_all", "reporting_team_finds_some");
 }

@@ -5,20 +5,20 @@
  *   intake    a resource-engaging safety-net member of B (the finder below)
  *   registry  a partner and its MOU (12 housing repairs a year, found by the resource-engaging
  *             team); a donated service in B valued at KRW 300,000, found by the member (credited to
- *             the hub A); a firm's monthly pledge of KRW 8,000,000 × 12 in B (the member, received
- *             on the spot, then monthly: 7 instalments in April–October, one in November); a person's
- *             one-off KRW 500,000 of goods in A (the name sealed: in no column, event or log in clear)
- *   bad input negative amount, receipt over the pledge, unknown resource, MOU ending before it
- *             starts, allocation over the received amount, unknown linkage: typed errors naming the
- *             field, nothing changed
- *   intake    a household of B, linked to emergency aid; KRW 3,000,000 of the firm's gift allocated
- *             to that linkage (DonationAllocated names the household)
- *   reporting QueryKpi April–October 2016: resource discovery cases 3 (1 resource + 2 pledges) worth
- *             300,000 + 7 × 8,000,000 + 500,000 = KRW 56,800,000; per dong; November's instalment in
- *             November only
- *   registry  TallyFinds per member, team and hub
- *   reporting QuerySafetyNet of B: the member's and the resource-engaging team's finds (2, worth
- *             KRW 56,300,000 in April–October; November's instalment in November only)
+ *             the hub A); the team's own finds in B, no member named: a meal service (KRW 200,000,
+ *             the resource-engaging team) and a one-off gift of goods (KRW 1,000,000, received on the
+ *             spot, the discovery team, which has no member listed); a firm's monthly pledge of KRW 8,000,000
+ * × 12 in B (the member, received on the spot, then monthly: 7 instalments in April–October, one in
+ * November); a person's one-off KRW 500,000 of goods in A (the name sealed: in no column, event or log in
+ * clear) bad input negative amount, receipt over the pledge, unknown resource, MOU ending before it starts,
+ * allocation over the received amount, unknown linkage: typed errors naming the field, nothing changed intake
+ * a household of B, linked to emergency aid; KRW 3,000,000 of the firm's gift allocated to that linkage
+ * (DonationAllocated names the household) reporting QueryKpi April–October 2016: resource discovery cases 5
+ * (2 resources + 3 pledges) worth 300,000 + 200,000 + 7 × 8,000,000 + 1,000,000 + 500,000 = KRW 58,000,000;
+ * per dong; November's instalment in November only registry  TallyFinds per member, team and hub reporting
+ * QuerySafetyNet of B: the member's finds (2, worth KRW 56,300,000 in April–October; November's instalment in
+ * November only); the teams' rows count the teams' own finds too, so the resource-engaging team has 3 and the
+ * discovery team (no members) 1, and the total is B's KPI to the unit and the won
  *
  * Dongs "74…" and "75…" of this run, persons 3700–3701.
  */
@@ -41,6 +41,10 @@
 
 #define PERSON     3700
 #define ENGAGING   WELFARE__REGISTRY__V1__SAFETY_NET_TEAM__SAFETY_NET_TEAM_RESOURCE_ENGAGING
+#define DISCOVERY  WELFARE__REGISTRY__V1__SAFETY_NET_TEAM__SAFETY_NET_TEAM_DISCOVERY
+#define MEMBER_KRW (300000 + 7 * 8000000) /* the member's finds in April–October */
+#define TEAM_KRW   200000                 /* the resource-engaging team's own find */
+#define GIFT_KRW   1000000                /* the discovery team's own find */
 #define DONOR_NAME "박순자"
 
 static struct {
@@ -188,23 +192,32 @@ static void mou(void)
     protobuf_c_message_free_unpacked(&r->base, NULL);
 }
 
-static void resource(void)
+/* A service of the partner in B, valued, found by `finder`: its id. */
+static int64_t service_in_b(int domain, int capacity, int64_t amount_krw, const char *on, const char *title,
+                            Welfare__Registry__V1__Finder *finder)
 {
     Welfare__Registry__V1__RegisterResource q = WELFARE__REGISTRY__V1__REGISTER_RESOURCE__INIT;
+    q.provider_id = sc.provider;
+    q.domain = domain;
+    q.kind = WELFARE__REGISTRY__V1__RESOURCE_KIND__RESOURCE_KIND_SERVICE;
+    q.dong_code = sc.b;
+    q.capacity = capacity;
+    q.amount_krw = amount_krw;
+    q.discovered_on = (char *)on;
+    q.title = (char *)title;
+    q.finder = finder;
+    return call_id(sc.registry, &q.base, &welfare__registry__v1__register_resource_reply__descriptor,
+                   resource_id_of);
+}
+
+static void resource(void)
+{
     Welfare__Registry__V1__Finder member = WELFARE__REGISTRY__V1__FINDER__INIT;
     member.member_id = sc.member;
     member.team = ENGAGING;
-    q.provider_id = sc.provider;
-    q.domain = WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_HOUSING;
-    q.kind = WELFARE__REGISTRY__V1__RESOURCE_KIND__RESOURCE_KIND_SERVICE;
-    q.dong_code = sc.b;
-    q.capacity = 4;
-    q.amount_krw = 300000; /* donated work, valued */
-    q.discovered_on = "2016-04-15";
-    q.title = "housing repair (volunteers)";
-    q.finder = &member;
-    sc.resource = call_id(sc.registry, &q.base, &welfare__registry__v1__register_resource_reply__descriptor,
-                          resource_id_of);
+    sc.resource =
+        service_in_b(WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_HOUSING, 4,
+                     300000 /* donated work, valued */, "2016-04-15", "housing repair (volunteers)", &member);
     Welfare__Registry__V1__GetResource g = WELFARE__REGISTRY__V1__GET_RESOURCE__INIT;
     g.resource_id = sc.resource;
     Welfare__Registry__V1__GetResourceReply *r =
@@ -214,6 +227,30 @@ static void resource(void)
     assert_int_equal(r->resource->finder->member_id, sc.member);
     assert_string_equal(r->resource->finder->hub_dong_code, sc.a); /* B's hub */
     protobuf_c_message_free_unpacked(&r->base, NULL);
+}
+
+/* The teams' own finds in B, no member named: a resource of the resource-engaging team, a gift of the
+ * discovery team (received on the spot). */
+static void team_finds(void)
+{
+    Welfare__Registry__V1__Finder engaging = WELFARE__REGISTRY__V1__FINDER__INIT;
+    engaging.team = ENGAGING;
+    service_in_b(WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_HEALTH, 2, TEAM_KRW, "2016-05-10",
+                 "meals for seniors living alone", &engaging);
+
+    Welfare__Registry__V1__RecordDonation g = WELFARE__REGISTRY__V1__RECORD_DONATION__INIT;
+    Welfare__Registry__V1__Finder discovery = WELFARE__REGISTRY__V1__FINDER__INIT;
+    discovery.team = DISCOVERY;
+    g.donor_kind = WELFARE__REGISTRY__V1__DONOR_KIND__DONOR_KIND_ORGANISATION;
+    g.donor_name = "Itest Millak bakery";
+    g.kind = WELFARE__REGISTRY__V1__RESOURCE_KIND__RESOURCE_KIND_GOODS;
+    g.instalment_krw = GIFT_KRW;
+    g.recurrence = WELFARE__REGISTRY__V1__RECURRENCE__RECURRENCE_ONE_OFF;
+    g.pledged_on = "2016-07-01";
+    g.dong_code = sc.b;
+    g.received_krw = GIFT_KRW;
+    g.finder = &discovery;
+    call_id(sc.registry, &g.base, &welfare__registry__v1__record_donation_reply__descriptor, donation_id_of);
 }
 
 static void receipt(int64_t donation, int64_t amount, const char *on)
@@ -370,9 +407,9 @@ static void kpi(void)
     const char *both[] = {sc.a, sc.b}, *a[] = {sc.a}, *b[] = {sc.b};
     assert_true(itest_wait_caught_up("reporting", "registry", 30));
     assert_true(itest_wait_caught_up("reporting", "intake", 30));
-    kpi_is(both, 2, "2016-04-01", "2016-10-31", 3, 300000 + 7 * 8000000 + 500000);
+    kpi_is(both, 2, "2016-04-01", "2016-10-31", 5, MEMBER_KRW + TEAM_KRW + GIFT_KRW + 500000);
     kpi_is(a, 1, "2016-04-01", "2016-10-31", 1, 500000);
-    kpi_is(b, 1, "2016-04-01", "2016-10-31", 2, 300000 + 7 * 8000000);
+    kpi_is(b, 1, "2016-04-01", "2016-10-31", 4, MEMBER_KRW + TEAM_KRW + GIFT_KRW);
     kpi_is(b, 1, "2016-11-01", "2016-11-30", 0, 8000000); /* counted per period, by its instalments */
 }
 
@@ -401,16 +438,20 @@ static void tallies(void)
     assert_int_equal(r->tallies[0]->pledged_krw, 96000000);
     protobuf_c_message_free_unpacked(&r->base, NULL);
     r = tally(WELFARE__REGISTRY__V1__FINDER_GROUPING__FINDER_GROUPING_TEAM, sc.a);
-    assert_int_equal(r->n_tallies, 1);
-    assert_int_equal(r->tallies[0]->team, ENGAGING);
-    assert_int_equal(r->tallies[0]->cases, 2);
-    assert_int_equal(r->tallies[0]->mous, 1);
+    assert_int_equal(r->n_tallies, 2); /* by team */
+    assert_int_equal(r->tallies[0]->team, DISCOVERY);
+    assert_int_equal(r->tallies[0]->cases, 1);
+    assert_int_equal(r->tallies[0]->amount_krw, GIFT_KRW);
+    assert_int_equal(r->tallies[1]->team, ENGAGING);
+    assert_int_equal(r->tallies[1]->cases, 3);
+    assert_int_equal(r->tallies[1]->amount_krw, MEMBER_KRW + TEAM_KRW);
+    assert_int_equal(r->tallies[1]->mous, 1);
     protobuf_c_message_free_unpacked(&r->base, NULL);
     r = tally(WELFARE__REGISTRY__V1__FINDER_GROUPING__FINDER_GROUPING_HUB, sc.a);
     assert_int_equal(r->n_tallies, 1);
     assert_string_equal(r->tallies[0]->hub_dong_code, sc.a);
-    assert_int_equal(r->tallies[0]->cases, 3);
-    assert_int_equal(r->tallies[0]->amount_krw, 300000 + 7 * 8000000 + 500000);
+    assert_int_equal(r->tallies[0]->cases, 5);
+    assert_int_equal(r->tallies[0]->amount_krw, MEMBER_KRW + TEAM_KRW + GIFT_KRW + 500000);
     assert_int_equal(r->tallies[0]->mous, 1);
     protobuf_c_message_free_unpacked(&r->base, NULL);
 }
@@ -429,20 +470,33 @@ static Welfare__Reporting__V1__QuerySafetyNetReply *safety_net_of_b(const char *
                               &welfare__reporting__v1__query_safety_net_reply__descriptor);
 }
 
-/* The member's finds as reporting shows them (the resource-engaging team's work on /dashboard/surveys):
- * the resource and the firm's pledge, with the resource's value and the pledge's receipts by date. */
+/* The safety net's finds as reporting shows them (the teams' work on /dashboard/surveys): the member's
+ * resource and the firm's pledge, with the resource's value and the pledge's receipts by date; the
+ * teams' own finds in their rows (the discovery team listed for its find alone); the total equal to
+ * B's KPI, every find counted once. */
 static void member_finds(void)
 {
+    const char *b[] = {sc.b};
+    itest_kpi kpi_b;
+    assert_int_equal(itest_kpi_query(b, 1, "2016-04-01", "2016-10-31", &kpi_b), 0);
     Welfare__Reporting__V1__QuerySafetyNetReply *r = safety_net_of_b("2016-04-01", "2016-10-31");
     assert_int_equal(r->n_members, 1);
     assert_int_equal(r->members[0]->member_id, sc.member);
     assert_int_equal(r->members[0]->figures->resources_found, 2);
-    assert_int_equal(r->members[0]->figures->resources_found_krw, 300000 + 7 * 8000000);
-    assert_int_equal(r->n_teams, 1);
-    assert_int_equal(r->teams[0]->team,
+    assert_int_equal(r->members[0]->figures->resources_found_krw, MEMBER_KRW);
+    assert_int_equal(r->n_teams, 2);
+    assert_int_equal(r->teams[0]->team, WELFARE__INTAKE__V1__SAFETY_NET_TEAM__SAFETY_NET_TEAM_DISCOVERY);
+    assert_int_equal(r->teams[0]->members, 0);
+    assert_int_equal(r->teams[0]->figures->resources_found, 1);
+    assert_int_equal(r->teams[0]->figures->resources_found_krw, GIFT_KRW);
+    assert_int_equal(r->teams[1]->team,
                      WELFARE__INTAKE__V1__SAFETY_NET_TEAM__SAFETY_NET_TEAM_RESOURCE_ENGAGING);
-    assert_int_equal(r->teams[0]->figures->resources_found, 2);
-    assert_int_equal(r->total->resources_found_krw, 300000 + 7 * 8000000);
+    assert_int_equal(r->teams[1]->members, 1);
+    assert_int_equal(r->teams[1]->figures->resources_found, 3);
+    assert_int_equal(r->teams[1]->figures->resources_found_krw, MEMBER_KRW + TEAM_KRW);
+    assert_int_equal(r->total->resources_found, kpi_b.resources);
+    assert_int_equal(r->total->resources_found_krw, kpi_b.resource_amount_krw);
+    assert_int_equal(r->total->resources_found, 4);
     assert_int_equal(r->total->referrals, 0);
     protobuf_c_message_free_unpacked(&r->base, NULL);
     r = safety_net_of_b("2016-11-01", "2016-11-30");
@@ -463,6 +517,7 @@ static void ledger(void **state)
     set_up();
     mou();
     resource();
+    team_finds();
     donations();
     allocation();
     refused_changes_nothing();

@@ -35,7 +35,8 @@ static Welfare__Case__V1__LinkageCompleted linked[RUN];
 static Welfare__Case__V1__HomeVisitRecorded home[RUN];
 static Welfare__Registry__V1__ServiceLinkageChanged service[RUN];
 static Welfare__Registry__V1__ResourceRegistered resource[RUN];
-static Welfare__Registry__V1__Finder finder[RUN]; /* every other resource found by a member (finds.c) */
+/* every other resource found by a member, every fourth by a team with no member (finds.c) */
+static Welfare__Registry__V1__Finder finder[RUN];
 static Welfare__Routing__V1__VisitCompleted visited[RUN];
 static Welfare__Routing__V1__VisitMissed missed[RUN];
 static Welfare__Intake__V1__ReferralReceived referred[RUN];
@@ -106,6 +107,9 @@ static void build_runs(void)
         resource[i].discovered_on = (char *)day_of(i);
         welfare__registry__v1__finder__init(&finder[i]);
         finder[i].member_id = i % 2 ? 900 + (int64_t)(i % 3) : 0;
+        finder[i].team = i % 4 == 0
+                             ? WELFARE__REGISTRY__V1__SAFETY_NET_TEAM__SAFETY_NET_TEAM_RESOURCE_ENGAGING
+                             : WELFARE__REGISTRY__V1__SAFETY_NET_TEAM__SAFETY_NET_TEAM_UNSPECIFIED;
         resource[i].finder = &finder[i];
         welfare__routing__v1__visit_completed__init(&visited[i]);
         visited[i].visit_id = 500 + (int64_t)i;
