@@ -2,7 +2,9 @@
  * apply_registry.c — what case does with the registry's answers to its linkage requests: a
  * reservation completes the linkage (LinkageCompleted, dated by the reservation, never before the
  * request), a MatchFailed fails it (LinkageFailed).  A reservation made by hand (no linkage) and an
- * answer to a linkage answered already change nothing.
+ * answer to a linkage answered already change nothing.  A reservation that restores one a merge's
+ * fold released (restores_reservation_id, at the unmerge) answers nothing new: the linkage, completed
+ * already, points at it, and no LinkageCompleted is emitted (the KPI counted the linkage once).
  */
 #include <jansson.h>
 #include <string.h>
@@ -29,6 +31,9 @@ int case_apply_capacity_reserved(wh_ctx *ctx, const ProtobufCMessage *event)
     const Welfare__Registry__V1__CapacityReserved *ev = (const void *)event;
     if (ev->linkage_id <= 0)
         return 0;
+    if (ev->restores_reservation_id > 0)
+        return case_store_restored_reservation(wh_ctx_db(ctx), ev->linkage_id, ev->restores_reservation_id,
+                                               ev->reservation_id);
     char date[11];
     case_linkage_answer a;
     case_event_date(ev->reserved_on, "CapacityReserved", date);

@@ -193,6 +193,11 @@ typedef struct case_linkage_answer {
 int case_store_complete_linkage(wh_db *db, int64_t linkage_id, int64_t resource_id, int64_t reservation_id,
                                 const char *date, case_linkage_answer *out);
 int case_store_fail_linkage(wh_db *db, int64_t linkage_id, const char *reason, case_linkage_answer *out);
+/* A completed linkage whose reservation `released_id` (released by a merge's fold) the registry took
+ * again as `reservation_id` points at the new one; 0 (a replay or an unknown linkage changes nothing)
+ * or a negative status. */
+int case_store_restored_reservation(wh_db *db, int64_t linkage_id, int64_t released_id,
+                                    int64_t reservation_id);
 
 /* A visit request to store (and emit). */
 typedef struct case_visit {

@@ -82,6 +82,8 @@ const wh_db_statement case_statements[] = {
      "UPDATE linkage l SET status = 'completed', resource_id = $2, reservation_id = $3, completed_on = "
      "GREATEST($4::date, l.requested_on) FROM cases c WHERE l.id = $1 AND l.status = 'requested' AND "
      "c.id = l.case_id RETURNING l.case_id, c.dong_code, l.requested_on::text"},
+    {"case_restored_reservation",
+     "UPDATE linkage SET reservation_id = $3 WHERE id = $1 AND reservation_id = $2 AND status = 'completed'"},
     {"case_fail_linkage",
      "UPDATE linkage l SET status = 'failed', failure_reason = $2 FROM cases c WHERE l.id = $1 AND "
      "l.status = 'requested' AND c.id = l.case_id RETURNING l.case_id, c.dong_code, l.requested_on::text"},
@@ -575,6 +577,18 @@ int case_store_complete_linkage(wh_db *db, int64_t linkage_id, int64_t resource_
     wh_params_i64(&p, reservation_id);
     wh_params_text(&p, date);
     return linkage_answered(db, "case_complete_linkage", &p, linkage_id, out);
+}
+
+int case_store_restored_reservation(wh_db *db, int64_t linkage_id, int64_t released_id,
+                                    int64_t reservation_id)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, linkage_id);
+    wh_params_i64(&p, released_id);
+    wh_params_i64(&p, reservation_id);
+    int64_t n = wh_db_exec(db, "case_restored_reservation", &p);
+    return n < 0 ? (int)n : 0;
 }
 
 int case_store_fail_linkage(wh_db *db, int64_t linkage_id, const char *reason, case_linkage_answer *out)

@@ -17,8 +17,10 @@ static int emit_exhausted(wh_ctx *ctx, int64_t resource_id, char *dong_code)
     return wh_ctx_emit(ctx, &ev.base);
 }
 
-int registry_reserve(wh_ctx *ctx, int64_t resource_id, int64_t linkage_id, int64_t case_id, const char *date,
-                     int64_t *reservation_id, int *remaining)
+/* Takes the unit and records the reservation; `restores` (0: none) is the reservation a merge's fold
+ * released that this one takes the place of, announced in CapacityReserved.restores_reservation_id. */
+static int reserve(wh_ctx *ctx, int64_t resource_id, int64_t linkage_id, int64_t case_id, const char *date,
+                   int64_t restores, int64_t *reservation_id, int *remaining)
 {
     char dong_code[64];
     wh_db *db = wh_ctx_db(ctx);
@@ -42,12 +44,26 @@ int registry_reserve(wh_ctx *ctx, int64_t resource_id, int64_t linkage_id, int64
     ev.case_id = case_id;
     ev.remaining = *remaining;
     ev.reserved_on = (char *)date;
+    ev.restores_reservation_id = restores;
     if ((rc = wh_ctx_emit(ctx, &ev.base)) < 0)
         return rc;
     if (*remaining == 0 && (rc = emit_exhausted(ctx, resource_id, dong_code)) < 0)
         return rc;
     wh_counter_add(wh_metrics_counter("registry_reservations_total", NULL, "Units of capacity reserved"), 1);
     return 0;
+}
+
+int registry_reserve(wh_ctx *ctx, int64_t resource_id, int64_t linkage_id, int64_t case_id, const char *date,
+                     int64_t *reservation_id, int *remaining)
+{
+    return reserve(ctx, resource_id, linkage_id, case_id, date, 0, reservation_id, remaining);
+}
+
+int registry_reserve_again(wh_ctx *ctx, const registry_folded_reservation *f, const char *date,
+                           int64_t *reservation_id, int *remaining)
+{
+    return reserve(ctx, f->resource_id, f->linkage_id, f->case_id, date, f->reservation_id, reservation_id,
+                   remaining);
 }
 
 int registry_handle_reserve_capacity(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply)

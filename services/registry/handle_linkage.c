@@ -344,6 +344,8 @@ int registry_apply_case_closed(wh_ctx *ctx, const ProtobufCMessage *event)
             rc = registry_linkage_change(ctx, &l, STATE_ENDED, LAST_OUTCOME,
                                          strcmp(on, l.changed_on) < 0 ? l.changed_on : on);
     }
+    if (rc == 0 && folded) /* the case's own requests' units, for the unmerge to take again (fold.c) */
+        rc = registry_store_fold_reservations(wh_ctx_db(ctx), ev->case_id, on);
     if (rc == 0)
         rc = registry_store_case_ids(ctx, "registry_case_reservations", ev->case_id, &ids, &n);
     for (size_t i = 0; i < n && rc == 0; i++)

@@ -131,9 +131,20 @@ int registry_store_list_resources(wh_ctx *ctx, const Welfare__Registry__V1__List
 int registry_match_one(wh_ctx *ctx, const registry_household *h, int need_domain, int need_severity,
                        size_t want, registry_candidate **out, size_t *n, bool *whole);
 
-/* Reserves one unit for a linkage and emits CapacityReserved (+ CapacityExhausted at 0). */
+/* Reserves one unit for a linkage and emits CapacityReserved (+ CapacityExhausted at 0).
+ * WH_NOT_FOUND (no such resource), WH_FAILED_PRECONDITION (no unit left), WH_ALREADY_EXISTS (the
+ * linkage holds a reservation). */
 int registry_reserve(wh_ctx *ctx, int64_t resource_id, int64_t linkage_id, int64_t case_id, const char *date,
                      int64_t *reservation_id, int *remaining);
+
+/* A reservation of a case's LinkageRequested that a merge's fold released (folded_reservation). */
+typedef struct registry_folded_reservation {
+    int64_t reservation_id, resource_id, linkage_id, case_id;
+} registry_folded_reservation;
+/* The same as registry_reserve for the unit f held: a new reservation for f's linkage and case, its
+ * CapacityReserved naming f's reservation in restores_reservation_id. */
+int registry_reserve_again(wh_ctx *ctx, const registry_folded_reservation *f, const char *date,
+                           int64_t *reservation_id, int *remaining);
 
 /* True when s is 1..max bytes of valid UTF-8. */
 bool registry_text_ok(const char *s, size_t max);
@@ -210,6 +221,13 @@ typedef struct registry_folded {
 int registry_store_fold_linkage(wh_db *db, const registry_linkage *l, int64_t case_id, const char *on);
 int registry_store_folded_linkages(wh_ctx *ctx, int64_t case_id, registry_folded **out, size_t *n);
 int registry_store_fold_undone(wh_db *db, int64_t linkage_id, const char *on, bool restored);
+/* The case's reservations still held (its own LinkageRequested and ReserveCapacity ones), recorded
+ * as folded on `on` before the fold releases them; read back by the reopening, each marked undone
+ * once with the reservation that took its place (0: none, its resource had no unit left). */
+int registry_store_fold_reservations(wh_db *db, int64_t case_id, const char *on);
+int registry_store_folded_reservations(wh_ctx *ctx, int64_t case_id, registry_folded_reservation **out,
+                                       size_t *n);
+int registry_store_reservation_undone(wh_db *db, int64_t reservation_id, const char *on, int64_t restored_as);
 /* Puts an ended linkage back in l->state with l->reservation_id, on l->changed_on:
  * WH_FAILED_PRECONDITION when it is not ended. */
 int registry_store_restore_linkage(wh_db *db, const registry_linkage *l);

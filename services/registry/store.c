@@ -104,6 +104,15 @@ const wh_db_statement registry_statements[] = {
     {"registry_restore_linkage",
      "UPDATE service_linkage SET state = $2, outcome = 0, reservation_id = $3, changed_on = $4 "
      "WHERE id = $1 AND state = 5"},
+    {"registry_fold_reservations",
+     "INSERT INTO folded_reservation (reservation_id, case_id, folded_on) SELECT id, case_id, $2 FROM "
+     "reservation WHERE case_id = $1 AND case_id <> 0 AND released_on IS NULL "
+     "ON CONFLICT (reservation_id) DO NOTHING"},
+    {"registry_folded_reservations",
+     "SELECT r.id, r.resource_id, r.linkage_id, r.case_id FROM folded_reservation f JOIN reservation r "
+     "ON r.id = f.reservation_id WHERE f.case_id = $1 AND f.undone_on IS NULL ORDER BY r.id"},
+    {"registry_reservation_undone",
+     "UPDATE folded_reservation SET undone_on = $2, restored_as = NULLIF($3, 0) WHERE reservation_id = $1"},
     {"registry_case_reservations",
      "SELECT id FROM reservation WHERE case_id = $1 AND case_id <> 0 AND released_on IS NULL ORDER BY id"},
     {"registry_list_linkages",

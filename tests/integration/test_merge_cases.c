@@ -18,7 +18,17 @@
  *             leaves the other ended: its resource has no unit left
  *   bad input an unmerge of households never merged: FAILED_PRECONDITION, nothing changed
  *
- * Dong "77…" of this run, persons 3740–3749.
+ * And the case's own requests (requests_follow_merges): households 1 and 2 of another dong at
+ * case-level risk; case 2's needs assessed, so case requests two linkages (LinkageRequested) and the
+ * registry reserves a unit for each (a resource of 3 units and one of 1; LinkageCompleted, the KPI's
+ * 2 linkages); merge 2 into 1 folds case 2 and the registry releases both units; household 1 takes
+ * the one unit of the second resource while merged; the unmerge reopens case 2 and the registry
+ * takes the first request's unit again — a new reservation for the same linkage (CapacityReserved
+ * restores_reservation_id), case's linkage pointing at it, one active reservation, no second
+ * LinkageCompleted, the KPI's linkages still 2 from June to today — and leaves the second released
+ * (no unit left).
+ *
+ * Dong "77…" of this run, persons 3740–3749; dong "69…", persons 3600–3609.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -31,22 +41,25 @@
 #include <cmocka.h>
 
 #include "itest.h"
+#include "welfare/case/v1/commands.pb-c.h"
 #include "welfare/case/v1/events.pb-c.h"
 #include "welfare/intake/v1/events.pb-c.h"
 #include "welfare/registry/v1/commands.pb-c.h"
 #include "wh/status.h"
 #include "wh/util.h"
 
-#define PERSON 3740
-#define ON     "2026-06-03"
-#define FROM   "2026-06-01"
-#define TO     "2026-06-30"
-#define LINKED "2026-06-10"
-#define FOUND  "2026-05-01" /* the resources' discovery, before the KPI's month */
+#define PERSON   3740
+#define PERSON_R 3600 /* requests_follow_merges */
+#define ON       "2026-06-03"
+#define FROM     "2026-06-01"
+#define TO       "2026-06-30"
+#define LINKED   "2026-06-10"
+#define FOUND    "2026-05-01" /* the resources' discovery, before the KPI's month */
 
 typedef struct scene {
     char dong[11];
     const char *dongs[1];
+    int person;          /* the persons' numbers: person + household */
     int64_t h[5];        /* households 1..4 */
     char id[5][24];      /* their ids as text, for SQL */
     char case_of[5][24]; /* the cases of 1..3 as text */
@@ -54,10 +67,10 @@ typedef struct scene {
     int64_t linkage[2];  /* case 2's: STARTED on resource 0, ACCEPTED on resource 1 */
 } scene;
 
-static int64_t submit(whc *c, const char *dong, int household, int risk)
+static int64_t submit(whc *c, const scene *s, int household, int risk)
 {
     itest_referral r;
-    itest_referral_init(&r, dong, household, PERSON + household, 1, risk, ON);
+    itest_referral_init(&r, s->dong, household, s->person + household, 1, risk, ON);
     Welfare__Intake__V1__SubmitReferralReply *reply = itest_submit(c, &r);
     int64_t id = reply->household_id;
     welfare__intake__v1__submit_referral_reply__free_unpacked(reply, NULL);
@@ -78,6 +91,15 @@ static void kpi_between(const scene *s, const char *from, const char *to, const 
 static void kpi_is(const scene *s, const itest_kpi *want, const char *when)
 {
     kpi_between(s, FROM, TO, want, when);
+}
+
+/* The KPIs from June to today, once reporting has applied the registry's stream. */
+static void kpi_to_today(const scene *s, const itest_kpi *want, const char *when)
+{
+    assert_true(itest_wait_caught_up("reporting", "registry", 30));
+    char today[11];
+    wh_date_today(today);
+    kpi_between(s, FROM, today, want, when);
 }
 
 static int64_t merge(whc *c, int64_t keep, int64_t other)
@@ -128,16 +150,18 @@ static int64_t funnel_households(const scene *s, int64_t want)
                                  s->dong, NULL);
 }
 
-static void setup_scene(scene *s, whc *intake)
+/* Households 1..n of dong "<prefix>…", 1..cases at case-level risk, each waited for as a case. */
+static void setup_scene(scene *s, whc *intake, int prefix, int person, int n, int cases)
 {
-    snprintf(s->dong, sizeof s->dong, "77%08lld", (long long)itest_run_number());
+    snprintf(s->dong, sizeof s->dong, "%02d%08lld", prefix, (long long)itest_run_number());
     s->dongs[0] = s->dong;
+    s->person = person;
     itest_dong_define(s->dong);
-    for (int k = 1; k <= 4; k++) {
-        s->h[k] = submit(intake, s->dong, k, k < 4 ? ITEST_RISK_HIGH : ITEST_RISK_LOW);
+    for (int k = 1; k <= n; k++) {
+        s->h[k] = submit(intake, s, k, k <= cases ? ITEST_RISK_HIGH : ITEST_RISK_LOW);
         snprintf(s->id[k], sizeof s->id[k], "%lld", (long long)s->h[k]);
     }
-    for (int k = 1; k <= 3; k++) {
+    for (int k = 1; k <= cases; k++) {
         assert_int_equal(itest_wait_i64_params(1, 30,
                                                "SELECT count(*) FROM casework.cases WHERE household_id = "
                                                "$1::bigint AND status = 'open'",
@@ -151,11 +175,12 @@ static void setup_scene(scene *s, whc *intake)
 
 /* --- the registry's linkages of case 2 --------------------------------------------------------- */
 
-static int64_t resource(whc *registry, const scene *s, int64_t provider, int capacity, const char *title)
+static int64_t resource_of(whc *registry, const scene *s, int64_t provider, int domain, int capacity,
+                           const char *title)
 {
     Welfare__Registry__V1__RegisterResource q = WELFARE__REGISTRY__V1__REGISTER_RESOURCE__INIT;
     q.provider_id = provider;
-    q.domain = WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_CARE;
+    q.domain = domain;
     q.kind = WELFARE__REGISTRY__V1__RESOURCE_KIND__RESOURCE_KIND_SERVICE;
     q.dong_code = (char *)s->dong;
     q.capacity = capacity;
@@ -195,9 +220,14 @@ static void change_linkage(whc *registry, int64_t linkage, int state)
         NULL);
 }
 
-/* Case 2 (household 2) gets a linkage STARTED on a resource of 2 units and one ACCEPTED on a
- * resource of 1. */
-static void link_case_2(whc *registry, scene *s)
+static int64_t resource(whc *registry, const scene *s, int64_t provider, int capacity, const char *title)
+{
+    return resource_of(registry, s, provider, WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_CARE, capacity,
+                       title);
+}
+
+/* A private provider of the scene's dong, once household 2 is known to the registry. */
+static int64_t provider_of(whc *registry, const scene *s, const char *name_prefix)
 {
     assert_int_equal(itest_wait_i64_params(1, 30,
                                            "SELECT count(*) FROM registry.household WHERE household_id = "
@@ -206,14 +236,22 @@ static void link_case_2(whc *registry, scene *s)
                      1);
     Welfare__Registry__V1__RegisterProvider p = WELFARE__REGISTRY__V1__REGISTER_PROVIDER__INIT;
     char name[80];
-    snprintf(name, sizeof name, "Itest Merge Meals %s", itest_run_id());
+    snprintf(name, sizeof name, "%s %s", name_prefix, itest_run_id());
     p.name = name;
     p.kind = WELFARE__REGISTRY__V1__PROVIDER_KIND__PROVIDER_KIND_PRIVATE;
-    p.dong_code = s->dong;
+    p.dong_code = (char *)s->dong;
     Welfare__Registry__V1__RegisterProviderReply *r =
         (void *)itest_call(registry, &p.base, &welfare__registry__v1__register_provider_reply__descriptor);
     int64_t provider = r->provider_id;
     protobuf_c_message_free_unpacked(&r->base, NULL);
+    return provider;
+}
+
+/* Case 2 (household 2) gets a linkage STARTED on a resource of 2 units and one ACCEPTED on a
+ * resource of 1. */
+static void link_case_2(whc *registry, scene *s)
+{
+    int64_t provider = provider_of(registry, s, "Itest Merge Meals");
     s->resource[0] = resource(registry, s, provider, 2, "meals delivered");
     s->resource[1] = resource(registry, s, provider, 1, "home help");
     int64_t case_2 = strtoll(s->case_of[2], NULL, 10);
@@ -223,21 +261,26 @@ static void link_case_2(whc *registry, scene *s)
     change_linkage(registry, s->linkage[1], WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_ACCEPTED);
 }
 
+/* A number as text for SQL parameters (eight buffers in turn). */
+static const char *text_of(int64_t v)
+{
+    static char buf[8][24];
+    static int k;
+    char *t = buf[k++ % 8];
+    snprintf(t, 24, "%lld", (long long)v);
+    return t;
+}
+
 /* Waits until linkage i is in this state with this outcome and its resource has `left` units. */
 static void linkage_is(const scene *s, int i, int state, int outcome, int left)
 {
-    char id[24], res[24], st[8], out[8], n[8];
-    snprintf(id, sizeof id, "%lld", (long long)s->linkage[i]);
-    snprintf(res, sizeof res, "%lld", (long long)s->resource[i]);
-    snprintf(st, sizeof st, "%d", state);
-    snprintf(out, sizeof out, "%d", outcome);
-    snprintf(n, sizeof n, "%d", left);
     assert_int_equal(itest_wait_i64_params(1, 30,
                                            "SELECT count(*) FROM registry.service_linkage l JOIN "
                                            "registry.resource r ON r.id = l.resource_id WHERE l.id = "
                                            "$1::bigint AND r.id = $2::bigint AND l.state = $3::integer AND "
                                            "l.outcome = $4::integer AND r.remaining = $5::integer",
-                                           id, res, st, out, n, NULL),
+                                           text_of(s->linkage[i]), text_of(s->resource[i]), text_of(state),
+                                           text_of(outcome), text_of(left), NULL),
                      1);
 }
 
@@ -247,7 +290,7 @@ static void cases_follow_merges(void **state)
     scene s;
     whc *intake = itest_client("intake");
     whc *registry = itest_client("registry");
-    setup_scene(&s, intake);
+    setup_scene(&s, intake, 77, PERSON, 4, 3);
     link_case_2(registry, &s);
     const int STARTED = WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_STARTED;
     const int ACCEPTED = WELFARE__REGISTRY__V1__LINKAGE_STATE__LINKAGE_STATE_ACCEPTED;
@@ -331,16 +374,125 @@ static void cases_follow_merges(void **state)
                                    s.id[1], s.id[2], s.id[3], s.id[4], NULL),
                      3);
     /* the restoring is dated today: from June to today the KPIs are June's (one linkage, not two) */
-    assert_true(itest_wait_caught_up("reporting", "registry", 30));
-    char today[11];
-    wh_date_today(today);
-    kpi_between(&s, FROM, today, &before, "from June to today, after the registry followed");
+    kpi_to_today(&s, &before, "from June to today, after the registry followed");
+    whc_close(&registry);
+    whc_close(&intake);
+}
+
+/* --- the case's own requests (LinkageRequested) ------------------------------------------------ */
+
+#define NEED_A WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_CARE
+#define NEED_B WELFARE__COMMON__V1__NEED_DOMAIN__NEED_DOMAIN_HOUSING
+
+/* Case 2's needs in NEED_A and NEED_B: case requests a linkage for each; *ids its linkages. */
+static void assess_case_2(whc *kase, const scene *s, int64_t ids[2])
+{
+    Welfare__Case__V1__AssessNeeds q = WELFARE__CASE__V1__ASSESS_NEEDS__INIT;
+    Welfare__Case__V1__Need a = WELFARE__CASE__V1__NEED__INIT, b = WELFARE__CASE__V1__NEED__INIT;
+    Welfare__Case__V1__Need *needs[] = {&a, &b};
+    a.domain = NEED_A;
+    a.severity = WELFARE__COMMON__V1__SEVERITY__SEVERITY_HIGH;
+    b.domain = NEED_B;
+    b.severity = WELFARE__COMMON__V1__SEVERITY__SEVERITY_HIGH;
+    q.case_id = strtoll(s->case_of[2], NULL, 10);
+    q.needs = needs;
+    q.n_needs = 2;
+    q.assessed_on = "2026-06-05";
+    Welfare__Case__V1__AssessNeedsReply *r =
+        (void *)itest_call(kase, &q.base, &welfare__case__v1__assess_needs_reply__descriptor);
+    assert_int_equal(r->n_linkage_ids, 2);
+    ids[0] = r->linkage_ids[0];
+    ids[1] = r->linkage_ids[1];
+    protobuf_c_message_free_unpacked(&r->base, NULL);
+}
+
+/* Waits until case linkage `linkage` holds `active` reservations of `resource` and the resource has
+ * `left` units. */
+static void request_holds(int64_t linkage, int64_t resource, int active, int left)
+{
+    assert_int_equal(itest_wait_i64_params(1, 30,
+                                           "SELECT count(*) FROM registry.resource r WHERE r.id = $2::bigint "
+                                           "AND r.remaining = $4::integer AND (SELECT count(*) FROM "
+                                           "registry.reservation v WHERE v.linkage_id = $1::bigint AND "
+                                           "v.resource_id = r.id AND v.released_on IS NULL) = $3::integer",
+                                           text_of(linkage), text_of(resource), text_of(active),
+                                           text_of(left), NULL),
+                     1);
+}
+
+/* True when the envelope is a LinkageCompleted of linkage *arg. */
+static bool completes(const Welfare__Bus__V1__Envelope *env, void *arg)
+{
+    Welfare__Case__V1__LinkageCompleted *e =
+        welfare__case__v1__linkage_completed__unpack(NULL, env->payload.len, env->payload.data);
+    bool yes = e && e->linkage_id == *(const int64_t *)arg;
+    if (e)
+        welfare__case__v1__linkage_completed__free_unpacked(e, NULL);
+    return yes;
+}
+
+static void requests_follow_merges(void **state)
+{
+    (void)state;
+    scene s;
+    int64_t request[2];
+    whc *intake = itest_client("intake");
+    whc *registry = itest_client("registry");
+    whc *kase = itest_client("case");
+    setup_scene(&s, intake, 69, PERSON_R, 2, 2);
+    int64_t provider = provider_of(registry, &s, "Itest Merge Care");
+    s.resource[0] = resource_of(registry, &s, provider, NEED_A, 3, "day care");
+    s.resource[1] = resource_of(registry, &s, provider, NEED_B, 1, "boiler repair");
+    assess_case_2(kase, &s, request);
+    request_holds(request[0], s.resource[0], 1, 2);
+    request_holds(request[1], s.resource[1], 1, 0);
+    itest_kpi before = {0};
+    before.case_households = 2;
+    before.blind_spots = 2;
+    before.linkages = 2; /* case 2's two requests, reserved (LinkageCompleted) */
+    kpi_is(&s, &before, "before the merge");
+    assert_true(merge(intake, s.h[1], s.h[2]) > 0);
+    case_is(&s, 2, 2, "closed", WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_MERGED);
+    /* the fold releases both requests' units; household 1 takes the one unit of resource 1 */
+    request_holds(request[0], s.resource[0], 0, 3);
+    request_holds(request[1], s.resource[1], 0, 1);
+    assert_true(request_linkage(registry, &s, 1, 0, s.resource[1]) > 0);
+    request_holds(request[1], s.resource[1], 0, 0);
+
+    whc_error err;
+    assert_int_equal(unmerge(intake, s.h[1], s.h[2], &err), 0);
+    case_is(&s, 2, 2, "open", 0);
+    /* the first request holds its unit again, once; the second stays released (no unit left) */
+    request_holds(request[0], s.resource[0], 1, 2);
+    request_holds(request[1], s.resource[1], 0, 0);
+    assert_int_equal(itest_wait_i64_params(2, 30,
+                                           "SELECT count(*) FROM registry.folded_reservation WHERE case_id = "
+                                           "$1::bigint AND undone_on IS NOT NULL",
+                                           s.case_of[2], NULL),
+                     2);
+    /* case's linkage points at the reservation that took the released one's place */
+    assert_int_equal(
+        itest_wait_i64_params(1, 30,
+                              "SELECT count(*) FROM casework.linkage l JOIN registry.reservation v "
+                              "ON v.id = l.reservation_id JOIN registry.folded_reservation f ON "
+                              "f.restored_as = v.id WHERE l.id = $1::bigint AND l.status = "
+                              "'completed' AND v.released_on IS NULL AND v.linkage_id = l.id",
+                              text_of(request[0]), NULL),
+        1);
+    /* nothing counted twice: one LinkageCompleted per request, the KPI's linkages still 2 */
+    assert_true(itest_wait_caught_up("casework", "registry", 30));
+    assert_int_equal(
+        itest_events_count("case", "welfare.case.v1.LinkageCompleted", completes, &request[0], NULL), 1);
+    assert_true(itest_wait_caught_up("reporting", "case", 30));
+    kpi_to_today(&s, &before, "from June to today, after the unmerge");
+    whc_close(&kase);
     whc_close(&registry);
     whc_close(&intake);
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(cases_follow_merges)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(cases_follow_merges),
+                                       cmocka_unit_test(requests_follow_merges)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

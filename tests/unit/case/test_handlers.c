@@ -555,8 +555,16 @@ static void assessments_and_linkages(void)
     assert_string_equal(done->dong_code, "S1");
     assert_string_equal(done->completed_on, "2026-05-20");
     registry_answer(true, income, 0); /* a repeat */
-    registry_answer(true, 0, 0);      /* a reservation made by hand */
-    registry_answer(true, 9999, 0);   /* not ours */
+    Welfare__Registry__V1__CapacityReserved again = WELFARE__REGISTRY__V1__CAPACITY_RESERVED__INIT;
+    again.linkage_id = income; /* an unmerge's registry taking again the unit a merge's fold released */
+    again.case_id = cases[1];
+    again.resource_id = 7;
+    again.reservation_id = 71;
+    again.restores_reservation_id = 70;
+    again.reserved_on = "2026-06-01";
+    apply(case_apply_capacity_reserved, &again.base, 0); /* no second LinkageCompleted */
+    registry_answer(true, 0, 0);                         /* a reservation made by hand */
+    registry_answer(true, 9999, 0);                      /* not ours */
     registry_answer(false, housing, 1);
     const Welfare__Case__V1__LinkageFailed *failed = event(0, "welfare.case.v1.LinkageFailed");
     assert_string_equal(failed->reason, "every eligible resource ran out of capacity");
@@ -655,7 +663,7 @@ static void history(void)
     assert_int_equal(r->assessments[1]->needs[0]->severity, CRITICAL);
     assert_int_equal(r->n_linkages, 3);
     assert_int_equal(r->linkages[0]->status, WELFARE__CASE__V1__LINKAGE_STATUS__LINKAGE_STATUS_COMPLETED);
-    assert_int_equal(r->linkages[0]->reservation_id, 70);
+    assert_int_equal(r->linkages[0]->reservation_id, 71); /* 70 released by a fold, taken again as 71 */
     assert_int_equal(r->linkages[1]->status, WELFARE__CASE__V1__LINKAGE_STATUS__LINKAGE_STATUS_FAILED);
     assert_int_equal(r->linkages[2]->status, WELFARE__CASE__V1__LINKAGE_STATUS__LINKAGE_STATUS_REQUESTED);
     assert_int_equal(r->n_visits, 2);
