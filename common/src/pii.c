@@ -19,6 +19,7 @@
 #include "wh/log.h"
 #include "wh/pii.h"
 #include "wh/status.h"
+#include "wh/util.h"
 
 #define KDF_CONTEXT  "whpii-v1" /* crypto_kdf_CONTEXTBYTES = 8 */
 #define KDF_ID_HASH  1
@@ -112,18 +113,6 @@ static int not_ready(const char *what)
     return WH_FAILED_PRECONDITION;
 }
 
-/* Lower-case hex, as sodium_bin2hex writes it, by table: the lookup hash is stored as this text in
- * the clear, so libsodium's constant-time encoder (~24 instructions a byte) protects nothing here. */
-static void hash_hex(const unsigned char *in, size_t len, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < len; i++) {
-        *out++ = digits[in[i] >> 4];
-        *out++ = digits[in[i] & 15];
-    }
-    *out = '\0';
-}
-
 int wh_pii_hash(const char *value, char out[WH_PII_HASH_HEX + 1])
 {
     unsigned char h[WH_PII_HASH_HEX / 2];
@@ -134,7 +123,7 @@ int wh_pii_hash(const char *value, char out[WH_PII_HASH_HEX + 1])
         return WH_INVALID_ARGUMENT;
     crypto_generichash(h, sizeof h, (const unsigned char *)value, strlen(value), keys->hash,
                        sizeof keys->hash);
-    hash_hex(h, sizeof h, out);
+    wh_hex(h, sizeof h, out); /* stored in the clear: no constant time needed */
     return 0;
 }
 
@@ -154,7 +143,7 @@ int wh_pii_hash_parts(const char *const *parts, size_t n, char out[WH_PII_HASH_H
         crypto_generichash_update(&state, (const unsigned char *)parts[i], strlen(parts[i]));
     }
     crypto_generichash_final(&state, h, sizeof h);
-    hash_hex(h, sizeof h, out);
+    wh_hex(h, sizeof h, out); /* stored in the clear: no constant time needed */
     return 0;
 }
 

@@ -6,12 +6,11 @@
  * elements are written as "\\x…" (hex).  The literal is a value like any other parameter — nothing is
  * pasted into SQL text.
  */
-#include <sodium.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wh/sqlarray.h"
+#include "wh/util.h"
 
 static bool reserve(wh_sqlarray *a, size_t more)
 {
@@ -90,9 +89,9 @@ void wh_sqlarray_null(wh_sqlarray *a)
 
 void wh_sqlarray_i64(wh_sqlarray *a, int64_t v)
 {
-    char number[24];
+    char number[WH_I64_TEXT];
 
-    snprintf(number, sizeof number, "%lld", (long long)v);
+    wh_i64_text(v, number);
     wh_sqlarray_text(a, number);
 }
 
@@ -103,7 +102,7 @@ void wh_sqlarray_bytea(wh_sqlarray *a, const uint8_t *data, size_t len)
     open_element(a);
     memcpy(a->text + a->len, "\"\\\\x", 4);
     a->len += 4;
-    sodium_bin2hex(a->text + a->len, 2 * len + 1, data, len); /* room: reserve() above */
+    wh_hex(data, len, a->text + a->len); /* room: reserve() above; a payload is no secret */
     a->len += 2 * len;
     a->text[a->len++] = '"';
     close_element(a);

@@ -63,6 +63,33 @@ void wh_uuid_v7(char out[WH_UUID_LEN + 1])
     uuid_text(b, 7, out);
 }
 
+void wh_hex(const unsigned char *in, size_t len, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < len; i++) {
+        *out++ = digits[in[i] >> 4];
+        *out++ = digits[in[i] & 15];
+    }
+    *out = '\0';
+}
+
+size_t wh_i64_text(int64_t v, char out[WH_I64_TEXT])
+{
+    char digits[WH_I64_TEXT];
+    size_t n = 0, len = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        out[len++] = '-';
+    while (n > 0)
+        out[len++] = digits[--n];
+    out[len] = '\0';
+    return len;
+}
+
 int64_t wh_now_ms(void)
 {
     struct timespec ts;

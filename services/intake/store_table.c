@@ -8,6 +8,7 @@
 
 #include "store_table.h"
 #include "wh/log.h"
+#include "wh/util.h"
 
 /* --- a table of text cells, row-major: rendered as COPY text rows or as one array per column ---- */
 
@@ -35,20 +36,11 @@ void intake_cell(intake_table *t, const char *s)
     wh_buf_put(&t->text, s, strlen(s) + 1);
 }
 
-/* v in decimal, as "%" PRId64 writes it, without snprintf's format parsing (~600 instructions a
- * cell; the bulk path writes ~8 integer cells a row). */
 void intake_cell_i64(intake_table *t, int64_t v)
 {
-    char s[24], *p = s + sizeof s;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    *--p = '\0';
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
-    if (v < 0)
-        *--p = '-';
-    intake_cell(t, p);
+    char s[WH_I64_TEXT];
+    wh_i64_text(v, s); /* not snprintf: its format parsing was 5.5% of the bulk path's intake */
+    intake_cell(t, s);
 }
 
 void intake_cell_f64(intake_table *t, double v)

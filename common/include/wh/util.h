@@ -16,6 +16,13 @@ void wh_uuid(char out[WH_UUID_LEN + 1]);
  * ids made later sort after (ms apart) and an index of them grows at its end.  For event ids. */
 void wh_uuid_v7(char out[WH_UUID_LEN + 1]);
 
+/* Lower-case hex of len bytes into out (2 * len + 1 bytes, its NUL included), the text sodium_bin2hex
+ * writes but not in constant time: for bytes stored or sent in the clear (lookup hashes, payloads). */
+void wh_hex(const unsigned char *in, size_t len, char *out);
+/* v in decimal, the text "%" PRId64 writes, into out (WH_I64_TEXT bytes); its length. */
+#define WH_I64_TEXT 21
+size_t wh_i64_text(int64_t v, char out[WH_I64_TEXT]);
+
 /* Wall clock in milliseconds since the epoch; monotonic clock in nanoseconds. */
 int64_t wh_now_ms(void);
 uint64_t wh_mono_ns(void);

@@ -3,6 +3,7 @@
  * business day, strict UTF-8 (overlong forms, surrogates, > U+10FFFF, truncation, length limit) and
  * coordinate ranges (NaN and infinities).
  */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 
 #include <cmocka.h>
 #include <math.h>
+#include <sodium.h>
 
 #include "wh/util.h"
 
@@ -77,6 +79,34 @@ static void uuid_v7_is_time_ordered(void **state)
         assert_true(strcmp(prev, id) < 0);
         memcpy(prev, id, sizeof id);
         nanosleep(&pause, NULL);
+    }
+}
+
+/* wh_hex is sodium_bin2hex's text, wh_i64_text snprintf's "%" PRId64, for every byte value and for
+ * 0, both ends of int64_t and every digit count of both signs. */
+static void hex_and_decimal_texts(void **state)
+{
+    unsigned char bytes[256];
+    char got[2 * sizeof bytes + 1], want[2 * sizeof bytes + 1];
+
+    for (size_t i = 0; i < sizeof bytes; i++)
+        bytes[i] = (unsigned char)(255 - i);
+    for (size_t len = 0; len <= sizeof bytes; len += 37) {
+        wh_hex(bytes, len, got);
+        sodium_bin2hex(want, sizeof want, bytes, len);
+        assert_string_equal(got, want);
+    }
+    int64_t values[48] = {0, INT64_MAX, INT64_MIN, -1};
+    size_t n = 4;
+    for (int64_t p = 1; p <= INT64_MAX / 10; p *= 10) {
+        values[n++] = p * 7 + 3;
+        values[n++] = -(p * 9);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char text[WH_I64_TEXT], expect[32];
+        snprintf(expect, sizeof expect, "%" PRId64, values[i]);
+        assert_int_equal(wh_i64_text(values[i], text), strlen(expect));
+        assert_string_equal(text, expect);
     }
 }
 
@@ -244,6 +274,7 @@ int main(void)
         cmocka_unit_test(uuid_form),
         cmocka_unit_test(uuid_unique),
         cmocka_unit_test(uuid_v7_is_time_ordered),
+        cmocka_unit_test(hex_and_decimal_texts),
         cmocka_unit_test(clocks),
         cmocka_unit_test(dates),
         cmocka_unit_test(today_in_seoul),
