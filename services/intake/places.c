@@ -23,6 +23,10 @@
 
 #define PLACE_FORM 128
 
+/* The unit marker an attached unit ends at (places.h). */
+#define UNIT_MARK     "\xed\x98\xb8" /* 호 */
+#define UNIT_MARK_LEN 3
+
 /* A line's two sides as comparable forms, while it is read. */
 typedef struct place_line {
     char lot[PLACE_FORM], road[PLACE_FORM];
@@ -285,9 +289,9 @@ static int number_ends(const char *form, size_t n, size_t i)
     return i >= n || !(isdigit((unsigned char)form[i]) || form[i] == '-');
 }
 
-/* The end of lot (lot_len bytes) in form from at, skipping marks, or 0 when lot is not there as a
- * whole number. */
-static size_t lot_end(const char *form, size_t n, size_t at, const char *lot, size_t lot_len)
+/* The end of lot (lot_len bytes) in form from at, skipping marks, or 0 when its bytes are not there
+ * (whatever follows). */
+static size_t lot_bytes_end(const char *form, size_t n, size_t at, const char *lot, size_t lot_len)
 {
     size_t i = at, k = 0;
     while (k < lot_len) {
@@ -300,23 +304,70 @@ static size_t lot_end(const char *form, size_t n, size_t at, const char *lot, si
         i++;
         k++;
     }
-    return number_ends(form, n, i) ? i : 0;
+    return i;
 }
 
-/* The listed place of k bytes, filed under key, whose lot is at form[at] as a whole number ending at
- * end; its number + 1, or 0. */
+/* The listed place of k bytes, filed under key, whose lot's bytes are at form[at] up to end; its
+ * number + 1, or 0. */
 static uint32_t listed_at(const char *form, size_t n, size_t at, size_t end, size_t k, uint32_t key)
 {
     size_t probe = 0;
     for (uint32_t j; (j = place_index_next(&table.index, key, &probe)) != 0;) {
         const place *p = &table.v[j - 1];
-        if (p->lot_len == k && lot_end(form, n, at, table.text + p->lot_at, k) == end)
+        if (p->lot_len == k && lot_bytes_end(form, n, at, table.text + p->lot_at, k) == end)
             return j;
     }
     return 0;
 }
 
-/* False when no lot can start at form[at]: lot_end would compare form[at] and the next byte that is
+static int unit_mark_at(const char *form, size_t n, size_t i)
+{
+    return i + UNIT_MARK_LEN <= n && memcmp(form + i, UNIT_MARK, UNIT_MARK_LEN) == 0;
+}
+
+/* The 호 that the digits from form[i] (at least one) run to, or 0. */
+static size_t unit_mark_after(const char *form, size_t n, size_t i)
+{
+    size_t u = i;
+    while (u < n && isdigit((unsigned char)form[u]))
+        u++;
+    return u > i && unit_mark_at(form, n, u) ? u : 0;
+}
+
+/* The digits from form[i] to the 호 at u are a unit (places.h): 3 or 4 of them, the first not 0. */
+static int unit_shaped(const char *form, size_t i, size_t u)
+{
+    return u - i >= 3 && u - i <= 4 && form[i] != '0';
+}
+
+/* What a position of a form reads as: the listed lots there, each read whole or with its unit
+ * attached, and for those whose number runs into 호 the position of that 호 (0 for the others). */
+typedef struct reading {
+    uint32_t place; /* number + 1 */
+    size_t end;     /* after the lot */
+    size_t unit;    /* the 호 its digits run to, or 0 */
+    int takeable;   /* read whole, or its unit attached and unit-shaped; otherwise it only contests */
+} reading;
+
+#define READINGS_MAX 16
+
+/* The first takeable reading in the table's order that no other reading of the same digits contests. */
+static uint32_t uncontested(const reading *r, size_t nr, size_t *end)
+{
+    uint32_t best = 0;
+    for (size_t a = 0; a < nr; a++) {
+        int contested = 0;
+        for (size_t b = 0; b < nr && r[a].unit; b++)
+            contested |= b != a && r[b].unit == r[a].unit;
+        if (r[a].takeable && !contested && (!best || r[a].place < best)) {
+            best = r[a].place;
+            *end = r[a].end;
+        }
+    }
+    return best;
+}
+
+/* False when no lot can start at form[at]: lot_bytes_end would compare form[at] and the next byte that is
  * not a mark with the lot's first two. */
 static int may_start_at(const char *form, size_t n, size_t at)
 {
@@ -332,16 +383,18 @@ static int may_start_at(const char *form, size_t n, size_t at)
     return table.starts[bit / 8] >> bit % 8 & 1;
 }
 
-/* The first listed place (in the table's order) whose lot is at form[at] as a whole number, its number
- * + 1, or 0; *end gets the position after the lot.  The bytes from at are read as lot_end reads them
- * (marks after the first skipped) and hashed as they are read; a length some lot has is looked up. */
+/* The listed place that form[at] reads as (places.h: a whole lot, or a lot with its unit attached
+ * when no other lot reads those digits), the first in the table's order; its number + 1, or 0; *end
+ * gets the position after the lot.  The bytes from at are read as lot_bytes_end reads them (marks
+ * after the first skipped) and hashed as they are read; a length some lot has is looked up. */
 static uint32_t place_at(const char *form, size_t n, size_t at, size_t *end)
 {
-    uint32_t best = 0;
+    reading r[READINGS_MAX];
+    size_t nr = 0;
     uint64_t h = PLACE_HASH_START;
     if (!may_start_at(form, n, at))
         return 0;
-    for (size_t i = at, k = 0; i < n && k < table.longest;) {
+    for (size_t i = at, k = 0; i < n && k < table.longest && nr < READINGS_MAX;) {
         if (form[i] == INTAKE_PLACES_MARK && i > at) {
             i++;
             continue;
@@ -349,15 +402,21 @@ static uint32_t place_at(const char *form, size_t n, size_t at, size_t *end)
         h = place_hash_step(h, (unsigned char)form[i]);
         i++;
         k++;
-        if (!table.has_length[k] || !number_ends(form, n, i))
+        if (!table.has_length[k])
+            continue;
+        int whole = number_ends(form, n, i);
+        size_t unit = whole ? 0 : unit_mark_after(form, n, i);
+        if (!whole && !unit)
             continue;
         uint32_t j = listed_at(form, n, at, i, k, place_hash_key(h));
-        if (j && (!best || j < best)) {
-            best = j;
-            *end = i;
-        }
+        if (!j)
+            continue;
+        int takeable = whole || (unit_shaped(form, i, unit) && !isdigit((unsigned char)form[at]));
+        if (whole && unit_mark_at(form, n, i) && isdigit((unsigned char)form[i - 1]))
+            unit = i; /* a whole number that runs into 호 reads those digits too */
+        r[nr++] = (reading){.place = j, .end = i, .unit = unit, .takeable = takeable};
     }
-    return best;
+    return uncontested(r, nr, end);
 }
 
 size_t intake_places_rewrite(char *form, size_t n, size_t cap)

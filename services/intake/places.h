@@ -7,8 +7,15 @@
  * as its road-name form, so both forms meet in one address block and score as one address.
  *
  * A lot number is recognised where it ends the address or is followed by a separator or a non-digit
- * ("광안동 123-4 101호", "광안동 123-4번지"); "광안동123-4101호", written without any space, stays as it is
- * (lot 123-4101 is another building).  Loaded once at start, before any form is computed.
+ * ("광안동 123-4 101호", "광안동 123-4번지") — read whole — or, written with its unit attached and no
+ * space ("광안동123-4101호", as neighbours and forms write it), where it is followed by 3 or 4 digits,
+ * the first not 0, and 호 — read with its unit attached, only for a lot that starts with its dong (no
+ * digit first).  The digits before a 호 are contested by every listed lot at that position that reads
+ * them: one that runs whole into the 호 (123-4101 listed) or attached to any number of them (123-41
+ * listed: 123-41 + 01호); a reading contested by another is not taken, so with 123-4101 or 123-41
+ * listed beside 123-4, "광안동123-4101호" stays as it is, and with 123-4 alone it is 123-4, unit 101.
+ * Among the readings taken at a position, the first in the table's order wins; the first position
+ * with one wins.  Loaded once at start, before any form is computed.
  *
  * The lots are indexed (place_index.h): a rewrite costs lookups per position of the form and distinct
  * lot length, not per building; a load is linear in the lines.

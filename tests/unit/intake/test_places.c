@@ -2,7 +2,8 @@
  * test_places.c — the district's place table (places.c): a lot-number address and the road-name
  * address of the same building have one comparable form once the table lists the building, so a
  * neighbour who gives the old lot address is scored as at the person's address; whole lot numbers
- * only; bad tables refused, changing nothing.  A district's table (20,000 generated buildings) loaded,
+ * only, or a lot with its unit attached (광안동123-4101호) when no other listed lot reads those digits;
+ * bad tables refused, changing nothing.  A district's table (20,000 generated buildings) loaded,
  * its indexed rewrite giving on generated forms, near misses among them, exactly what the plain rule
  * gives (reference_rewrite below: every listed lot tried at every position), and a lot listed twice
  * in it refused with the line.
@@ -78,10 +79,57 @@ static void only_whole_lot_numbers(void **state)
     assert_string_equal(a, b);
     form("광안동 1123-4", b); /* lot 1123-4, another */
     assert_string_not_equal(a, b);
-    form("광안동123-4101호", b); /* no space: lot 123-4101, another building */
-    assert_string_not_equal(b, "수영로12번길3101호");
     form("망미동 123-4", b); /* the same number in another dong */
     assert_string_not_equal(a, b);
+}
+
+/* A lot written with its unit attached (광안동123-4101호) is read as the lot and the unit only when
+ * no other listed lot reads those digits (places.h). */
+static void a_unit_attached_to_a_lot(void **state)
+{
+    (void)state;
+    char a[128], b[128];
+    form("수영로 12번길 3 101호", a);
+    form("광안동123-4101호", b); /* 123-4 is the only listed lot these digits can end: 123-4 101호 */
+    assert_string_equal(a, b);
+    form("부산수영구광안동123-41203호,", b); /* a four-digit unit, respaced as neighbours write it */
+    form("부산 수영구 수영로 12번길 3 1203호", a);
+    assert_string_equal(a, b);
+    form("gwangan-dong2001501호", b); /* a lot without a sub-number */
+    form("광안로 7 1501호", a);
+    assert_string_equal(a, b);
+    /* not a unit: 2 or 5 digits, a leading 0, no 호, a hyphen */
+    static const char *const not_units[] = {"광안동123-410호", "광안동123-410101호", "광안동123-4010호",
+                                            "광안동123-4101",  "광안동123-4101동",   "광안동123-4-101호"};
+    for (size_t i = 0; i < sizeof not_units / sizeof *not_units; i++) {
+        char plain[128];
+        form(not_units[i], b);
+        intake_fuzzy_address_plain_form(not_units[i], plain, sizeof plain);
+        assert_string_equal(b, plain);
+    }
+}
+
+/* When the table lists 123-4101 or 123-41 too, 광안동123-4101호 is ambiguous and stays as it is;
+ * with a space it is the whole lot it reads as. */
+static void an_attached_unit_other_lots_read_is_ambiguous(void **state)
+{
+    (void)state;
+    static const char *const tables[] = {"광안동 123-4\t수영로12번길 3\n광안동 123-4101\t광안로 9\n",
+                                         "광안동 123-41\t광안로 8\n광안동 123-4\t수영로12번길 3\n"};
+    static const char *const whole[] = {"광안동 123-4101 호", "광안동 123-41 01호"};
+    static const char *const road[] = {"광안로 9 호", "광안로 8 01호"};
+    for (size_t t = 0; t < 2; t++) {
+        size_t line = 0;
+        assert_int_equal(intake_places_parse(tables[t], strlen(tables[t]), &line), 2);
+        char a[128], plain[128];
+        form("광안동123-4101호", a);
+        intake_fuzzy_address_plain_form("광안동123-4101호", plain, sizeof plain);
+        assert_string_equal(a, plain);
+        char b[128];
+        form(whole[t], a);
+        form(road[t], b);
+        assert_string_equal(a, b);
+    }
 }
 
 static void a_lot_address_scores_as_the_address(void **state)
@@ -160,9 +208,11 @@ static void a_lot_of_one_byte_is_found_too(void **state)
 }
 
 /* A district's table: DISTRICT buildings, "dong main[-sub]" and a road address, one a line.  Every
- * main number is a line's own (no lot is listed twice); every 40 lines two pairs where one lot is the
- * other followed by a letter (광안동 12-3 and 광안동 12-3b), so two lots start at one position, the
- * shorter listed first in one pair and last in the other. */
+ * main number is a line's own but for the digit-more lots below (no lot is listed twice); every 40 lines two
+ * pairs where one lot is the other followed by a letter (광안동 12-3 and 광안동 12-3b), so two lots start at
+ * one position, the shorter listed first in one pair and last in the other, and a lot that is the line
+ * before's with a digit more (광안동 5-12 and 광안동 5-121: 광안동5-121203호 reads both, so neither is
+ * taken). */
 #define DISTRICT 20000
 static const char *const dongs[] = {"광안동", "남천동",  "민락동",      "망미동",
                                     "수영동", "광안1동", "Gwangan-dong"};
@@ -180,6 +230,11 @@ static void base_lot(unsigned i, char *out, size_t cap)
 static void district_lot(unsigned i, char *out, size_t cap)
 {
     char base[64];
+    if (i % 40 == 4 && (i - 1) % 3 != 0) { /* the line before's lot and a digit: 광안동 5-12, 광안동 5-121 */
+        base_lot(i - 1, base, sizeof base);
+        snprintf(out, cap, "%s1", base);
+        return;
+    }
     unsigned twin = i % 40 == 1 ? i - 1 : i % 40 == 2 ? i + 1 : i;
     base_lot(twin, base, sizeof base);
     snprintf(out, cap, "%s%s", base, i % 40 == 1 || i % 40 == 2 ? "b" : "");
@@ -233,19 +288,57 @@ static int with_district(void **state)
 }
 
 /* The rule as places.h states it, without an index: the mark-free bytes from a non-mark position
- * equal to the lot, the byte after it in the form (marks not skipped) neither a digit nor '-'; the
- * first position, and at it the first listed place, wins.  Only places whose lot occurs in the form
- * with its marks removed can match (lots hold no mark), so the others are not tried (memmem). */
-static int ref_whole_lot_at(const char *form, size_t n, const char *bare, const size_t *pos, size_t s,
-                            const ref_place *p, size_t *end)
+ * equal to the lot; read whole when the byte after it in the form (marks not skipped) is neither a
+ * digit nor '-', or with its unit attached when digits follow it up to 호 — taken only when they are
+ * 3 or 4, the first not 0, and the lot starts with no digit; any listed lot whose digits run to the
+ * same 호 (read whole into it, or attached) contests it, and a contested reading is not taken.  The
+ * first position with a reading taken, and at it the first listed place, wins.  Only places whose lot
+ * occurs in the form with its marks removed can match (lots hold no mark), so the others are not
+ * tried (memmem). */
+typedef struct ref_reading {
+    unsigned place;
+    size_t end, unit;
+    int takeable;
+} ref_reading;
+
+static int ref_unit_mark(const char *form, size_t n, size_t i)
+{
+    return i + 3 <= n && memcmp(form + i, "호", 3) == 0;
+}
+
+static int ref_reading_at(const char *form, size_t n, const char *bare, const size_t *pos, size_t s,
+                          const ref_place *p, ref_reading *r)
 {
     if (memcmp(bare + s, p->lot, p->lot_len) != 0)
         return 0;
     size_t after = pos[s + p->lot_len - 1] + 1;
-    if (after < n && (isdigit((unsigned char)form[after]) || form[after] == '-'))
+    r->end = after;
+    if (!(after < n && (isdigit((unsigned char)form[after]) || form[after] == '-'))) {
+        r->takeable = 1;
+        r->unit = ref_unit_mark(form, n, after) && isdigit((unsigned char)p->lot[p->lot_len - 1]) ? after : 0;
+        return 1;
+    }
+    size_t digits = 0;
+    while (after + digits < n && isdigit((unsigned char)form[after + digits]))
+        digits++;
+    if (digits == 0 || !ref_unit_mark(form, n, after + digits))
         return 0;
-    *end = after;
+    r->unit = after + digits;
+    r->takeable = digits >= 3 && digits <= 4 && form[after] != '0' && !isdigit((unsigned char)p->lot[0]);
     return 1;
+}
+
+/* The first reading taken among r (in the table's order), or -1. */
+static int ref_taken(const ref_reading *r, size_t nr)
+{
+    for (size_t a = 0; a < nr; a++) {
+        int contested = 0;
+        for (size_t b = 0; b < nr; b++)
+            contested |= b != a && r[a].unit && r[b].unit == r[a].unit;
+        if (r[a].takeable && !contested)
+            return (int)a;
+    }
+    return -1;
 }
 
 static size_t reference_rewrite(char *form, size_t n, size_t cap)
@@ -262,20 +355,26 @@ static size_t reference_rewrite(char *form, size_t n, size_t cap)
     for (unsigned j = 0; j < DISTRICT; j++)
         if (ref[j].lot_len <= m && memmem(bare, m, ref[j].lot, ref[j].lot_len))
             candidates[n_candidates++] = j;
-    for (size_t s = 0; s < m; s++)
+    for (size_t s = 0; s < m; s++) {
+        static ref_reading r[DISTRICT];
+        size_t nr = 0;
         for (size_t c = 0; c < n_candidates; c++) {
             const ref_place *p = &ref[candidates[c]];
-            size_t end = 0;
-            if (s + p->lot_len > m || !ref_whole_lot_at(form, n, bare, pos, s, p, &end))
-                continue;
-            size_t at = pos[s], tail = n - end, len = at + p->road_len + tail;
-            if (len + 1 > cap)
-                return n;
-            memmove(form + at + p->road_len, form + end, tail);
-            memcpy(form + at, p->road, p->road_len);
-            form[len] = '\0';
-            return len;
+            if (s + p->lot_len <= m && ref_reading_at(form, n, bare, pos, s, p, &r[nr]))
+                r[nr++].place = candidates[c];
         }
+        int t = ref_taken(r, nr);
+        if (t < 0)
+            continue;
+        const ref_place *p = &ref[r[t].place];
+        size_t at = pos[s], end = r[t].end, tail = n - end, len = at + p->road_len + tail;
+        if (len + 1 > cap)
+            return n;
+        memmove(form + at + p->road_len, form + end, tail);
+        memcpy(form + at, p->road, p->road_len);
+        form[len] = '\0';
+        return len;
+    }
     return n;
 }
 
@@ -353,7 +452,8 @@ static void put_near_lot(char *form, size_t *n, const ref_place *p)
 
 static const char *const before[] = {"", "부산\x1f수영구\x1f", "부산수영구", "부산광역시\x1f", "1"};
 /* "\037" is the mark too (an octal escape: "\x1f101" would read as one hex number) */
-static const char *const after[] = {"", "\037101호", "101호", "호", "b", "b\037", "-", "\0373", "0"};
+static const char *const after[] = {"",      "\037101호", "101호",  "호",     "b",    "b\037",  "-",
+                                    "\0373", "0",         "1203호", "0101호", "41호", "12345호"};
 
 /* A generated address form, marked as fuzzy.c marks one: a district lot or a near miss of one between
  * a prefix and a suffix, sometimes a second, sometimes noise alone. */
@@ -429,6 +529,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(lot_and_road_forms_meet, with_table, without_table),
         cmocka_unit_test_setup_teardown(only_whole_lot_numbers, with_table, without_table),
+        cmocka_unit_test_setup_teardown(a_unit_attached_to_a_lot, with_table, without_table),
+        cmocka_unit_test_setup_teardown(an_attached_unit_other_lots_read_is_ambiguous, NULL, without_table),
         cmocka_unit_test_setup_teardown(a_lot_address_scores_as_the_address, with_table, without_table),
         cmocka_unit_test_setup_teardown(bad_tables_are_refused_and_change_nothing, with_table, without_table),
         cmocka_unit_test_setup_teardown(loaded_from_a_file, NULL, without_table),
