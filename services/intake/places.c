@@ -346,7 +346,8 @@ typedef struct reading {
     uint32_t place; /* number + 1 */
     size_t end;     /* after the lot */
     size_t unit;    /* the 호 its digits run to, or 0 */
-    int takeable;   /* read whole, or its unit attached and unit-shaped; otherwise it only contests */
+    int takeable;   /* read whole, or its unit attached to a lot that starts with its dong; otherwise it
+                       only contests */
 } reading;
 
 #define READINGS_MAX 16
@@ -411,7 +412,9 @@ static uint32_t place_at(const char *form, size_t n, size_t at, size_t *end)
         uint32_t j = listed_at(form, n, at, i, k, place_hash_key(h));
         if (!j)
             continue;
-        int takeable = whole || (unit_shaped(form, i, unit) && !isdigit((unsigned char)form[at]));
+        if (!whole && !unit_shaped(form, i, unit))
+            continue; /* 123-41 + 01호 is no reading: no unit starts with 0 */
+        int takeable = whole || !isdigit((unsigned char)form[at]);
         if (whole && unit_mark_at(form, n, i) && isdigit((unsigned char)form[i - 1]))
             unit = i; /* a whole number that runs into 호 reads those digits too */
         r[nr++] = (reading){.place = j, .end = i, .unit = unit, .takeable = takeable};

@@ -10,10 +10,11 @@
  * ("광안동 123-4 101호", "광안동 123-4번지") — read whole — or, written with its unit attached and no
  * space ("광안동123-4101호", as neighbours and forms write it), where it is followed by 3 or 4 digits,
  * the first not 0, and 호 — read with its unit attached, only for a lot that starts with its dong (no
- * digit first).  The digits before a 호 are contested by every listed lot at that position that reads
- * them: one that runs whole into the 호 (123-4101 listed) or attached to any number of them (123-41
- * listed: 123-41 + 01호); a reading contested by another is not taken, so with 123-4101 or 123-41
- * listed beside 123-4, "광안동123-4101호" stays as it is, and with 123-4 alone it is 123-4, unit 101.
+ * digit first).  The digits before a 호 are contested by every other reading of them at that
+ * position: a listed lot that runs whole into the 호 (123-4101 listed) or that leaves a unit of that
+ * shape (123-41 listed: 광안동123-41203호 is 123-4 + 1203호 or 123-41 + 203호); a contested reading is
+ * not taken, so with 123-4101 listed beside 123-4 "광안동123-4101호" stays as it is; with 123-4 alone,
+ * or 123-41 beside it (123-41 + 01호 is no reading), it is 123-4, unit 101.
  * Among the readings taken at a position, the first in the table's order wins; the first position
  * with one wins.  Loaded once at start, before any form is computed.
  *

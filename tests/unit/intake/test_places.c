@@ -109,25 +109,41 @@ static void a_unit_attached_to_a_lot(void **state)
     }
 }
 
-/* When the table lists 123-4101 or 123-41 too, 광안동123-4101호 is ambiguous and stays as it is;
- * with a space it is the whole lot it reads as. */
+/* When the table lists 123-4101 beside 123-4, 광안동123-4101호 is ambiguous and stays as it is, as
+ * 광안동123-41203호 does with 123-41 listed (123-4 + 1203호 or 123-41 + 203호); with a space each is the
+ * whole lot it reads as.  A reading with a unit that cannot be one does not contest: with 123-41 or
+ * 광안동 1 listed, 광안동123-4101호 (123-41 + 01호) and 광안동10104호 (1 + 0104호) are read. */
 static void an_attached_unit_other_lots_read_is_ambiguous(void **state)
 {
     (void)state;
     static const char *const tables[] = {"광안동 123-4\t수영로12번길 3\n광안동 123-4101\t광안로 9\n",
                                          "광안동 123-41\t광안로 8\n광안동 123-4\t수영로12번길 3\n"};
-    static const char *const whole[] = {"광안동 123-4101 호", "광안동 123-41 01호"};
-    static const char *const road[] = {"광안로 9 호", "광안로 8 01호"};
+    static const char *const whole[] = {"광안동 123-4101 호", "광안동 123-41 203호"};
+    static const char *const road[] = {"광안로 9 호", "광안로 8 203호"};
+    static const char *const contested[] = {"광안동123-4101호", "광안동123-41203호"};
     for (size_t t = 0; t < 2; t++) {
         size_t line = 0;
         assert_int_equal(intake_places_parse(tables[t], strlen(tables[t]), &line), 2);
         char a[128], plain[128];
-        form("광안동123-4101호", a);
-        intake_fuzzy_address_plain_form("광안동123-4101호", plain, sizeof plain);
+        form(contested[t], a);
+        intake_fuzzy_address_plain_form(contested[t], plain, sizeof plain);
         assert_string_equal(a, plain);
         char b[128];
         form(whole[t], a);
         form(road[t], b);
+        assert_string_equal(a, b);
+    }
+    /* each pair: the table, the form written without a space, and the same place in its road form */
+    static const char *const read[][3] = {
+        {"광안동 1\t광안로 1\n광안동 10\t광안로 10\n", "광안동10104호", "광안로 10 104호"},
+        {"광안동 123-41\t광안로 8\n광안동 123-4\t수영로12번길 3\n", "광안동123-4101호",
+         "수영로12번길 3 101호"}};
+    for (size_t t = 0; t < 2; t++) {
+        char a[128], b[128];
+        size_t line = 0;
+        assert_int_equal(intake_places_parse(read[t][0], strlen(read[t][0]), &line), 2);
+        form(read[t][1], a);
+        form(read[t][2], b);
         assert_string_equal(a, b);
     }
 }
@@ -289,9 +305,9 @@ static int with_district(void **state)
 
 /* The rule as places.h states it, without an index: the mark-free bytes from a non-mark position
  * equal to the lot; read whole when the byte after it in the form (marks not skipped) is neither a
- * digit nor '-', or with its unit attached when digits follow it up to 호 — taken only when they are
- * 3 or 4, the first not 0, and the lot starts with no digit; any listed lot whose digits run to the
- * same 호 (read whole into it, or attached) contests it, and a contested reading is not taken.  The
+ * digit nor '-', or with its unit attached when 3 or 4 digits, the first not 0, follow it up to 호 —
+ * taken only when the lot starts with no digit; any other reading of the digits before the same 호
+ * (a lot read whole into it, or attached) contests it, and a contested reading is not taken.  The
  * first position with a reading taken, and at it the first listed place, wins.  Only places whose lot
  * occurs in the form with its marks removed can match (lots hold no mark), so the others are not
  * tried (memmem). */
@@ -321,10 +337,10 @@ static int ref_reading_at(const char *form, size_t n, const char *bare, const si
     size_t digits = 0;
     while (after + digits < n && isdigit((unsigned char)form[after + digits]))
         digits++;
-    if (digits == 0 || !ref_unit_mark(form, n, after + digits))
+    if (digits < 3 || digits > 4 || form[after] == '0' || !ref_unit_mark(form, n, after + digits))
         return 0;
     r->unit = after + digits;
-    r->takeable = digits >= 3 && digits <= 4 && form[after] != '0' && !isdigit((unsigned char)p->lot[0]);
+    r->takeable = !isdigit((unsigned char)p->lot[0]);
     return 1;
 }
 
