@@ -2,8 +2,9 @@
  * fuzzy_population.h — the generated district of test_fuzzy_recall.c (issue 16): households in
  * apartment buildings with a lot-number and a road-name address each (a place table built with
  * intake_places_parse), persons with Korean names or, for foreign residents, romanised ones, phones
- * of their own or shared by the household, spouses, children, twins and a child who carries a
- * parent's name.  Seeded: one seed, one district.  Include after cmocka.h.
+ * of their own or shared by the household, spouses, children, twins, a child who carries a
+ * parent's name, and a relative of the head's exact name and sex born within a year of them.  Seeded: one
+ * seed, one district.  Include after cmocka.h.
  */
 #ifndef INTAKE_FUZZY_POPULATION_H
 #define INTAKE_FUZZY_POPULATION_H
@@ -17,9 +18,10 @@
 
 #include "places.h"
 
-#define FP_BUILDINGS 400 /* every building is in the place table */
-#define FP_UNITS     150 /* a unit a household: 25 floors × 6 lines */
-#define FP_DONGS     10
+#define FP_BUILDINGS       400 /* every building is in the place table */
+#define FP_UNITS           150 /* a unit a household: 25 floors × 6 lines */
+#define FP_DONGS           10
+#define FP_ALIKE_PER_MILLE 20 /* households with two persons of one name and sex born within a year */
 
 static uint64_t fp_rng;
 static uint64_t fp_next(void)
@@ -220,7 +222,7 @@ static void fp_address(int u, int lot, char out[96])
 
 /* --- persons and households ------------------------------------------------------------------- */
 
-typedef enum fp_role { FP_HEAD, FP_SPOUSE, FP_CHILD, FP_TWIN, FP_NAMESAKE } fp_role;
+typedef enum fp_role { FP_HEAD, FP_SPOUSE, FP_CHILD, FP_TWIN, FP_NAMESAKE, FP_ALIKE } fp_role;
 
 typedef struct fp_person {
     fp_name name;
@@ -334,6 +336,14 @@ static int fp_household(int u, fp_person *out, int cap)
             out[n++] = t;
             c++;
         }
+    }
+    /* a relative of the head's exact name and sex born within a year of them (cousins named after one
+     * grandparent, a lodger who happens to share the name): one household in FP_ALIKE_PER_MILLE */
+    if (n < cap && fp_range(0, 999) < FP_ALIKE_PER_MILLE) {
+        fp_person a = head;
+        a.role = FP_ALIKE;
+        fp_born(&a, year - 1, year + 1);
+        out[n++] = a;
     }
     for (int i = 0; i < n; i++)
         fp_phone_of(&out[i], household_phone);

@@ -8,7 +8,8 @@
  * The seed (hex with 0x, or decimal; default 0x5eed2026) makes the district (fuzzy_population.h):
  * FR_STORED persons in households, 6 % of them foreign residents with romanised names, in 400
  * apartment buildings each with a road-name and a lot-number address (the place table), phones of
- * their own or shared by the household, spouses, children, twins, children carrying a parent's name.
+ * their own or shared by the household, spouses, children, twins, children carrying a parent's name,
+ * relatives of the head's exact name and sex born within a year (2 % of households).
  * Reported, each as a neighbour would (a name always, the address in its road or lot form, respaced
  * for half, a birth date — with a typo for a quarter — or only a birth year ±1 or nothing, the phone
  * for half of those who have one, the sex for 80 %; a Korean name as NFD for a third or with a
@@ -453,6 +454,21 @@ static int named_in_household(const district *d, size_t who, const fp_name *name
     return (int)n;
 }
 
+/* True when who's household holds another person of who's exact name and sex born within a year of
+ * them (fuzzy_population.h, FP_ALIKE): the rule's "same sex" part counts for both. */
+static int has_alike(const district *d, size_t who)
+{
+    const stored_person *s = &d->v[who];
+    size_t first = who;
+    while (first > 0 && d->v[first - 1].household == s->household)
+        first--;
+    for (size_t i = first; i < d->n && d->v[i].household == s->household; i++)
+        if (i != who && memcmp(&d->v[i].p.name, &s->p.name, sizeof s->p.name) == 0 &&
+            d->v[i].p.sex == s->p.sex && abs(atoi(d->v[i].p.birth) - atoi(s->p.birth)) <= 1)
+            return 1;
+    return 0;
+}
+
 /* A person nobody filed, with what the kind says: a fresh household's member, an unfiled twin of a
  * stored person (a name no one of the household has), or an unfiled namesake (child or parent) of
  * one whose household has no other of that name. */
@@ -494,7 +510,7 @@ static void precision_and_recall(void **state)
     district d;
     assert_int_equal(build(&d), 0);
     tally groups[FR_GROUPS] = {{0}}, by_name[N_NAMES] = {{0}}, by_form[2] = {{0}}, by_other[3] = {{0}};
-    tally promise = {0};
+    tally promise = {0}, alike = {0};
     for (int i = 0; i < FR_DUPS; i++) {
         int32_t who = (int32_t)(fp_next() % d.n);
         report q;
@@ -506,6 +522,8 @@ static void precision_and_recall(void **state)
         count_rereport(&by_form[q.lot_form], &d, who, &o);
         if (promised(&q, &d.v[who]))
             count_rereport(&promise, &d, who, &o);
+        if (has_alike(&d, (size_t)who))
+            count_rereport(&alike, &d, who, &o);
     }
     static const int others[3] = {FR_FRESH, FR_TWINS, FR_NAMESAKES};
     for (int kind = 0; kind < 3; kind++)
@@ -544,6 +562,7 @@ static void precision_and_recall(void **state)
     for (int k = 0; k < N_NAMES; k++)
         print_recall_row(names[k], &by_name[k]);
     print_recall_row("the rule's promise", &promise);
+    print_row("one name, sex, year ±1 twice at it", &alike);
     print_recall_row("address as stored", &by_form[0]);
     print_recall_row("address other form (lot/road)", &by_form[1]);
 
