@@ -12,6 +12,8 @@
 #   WH_PG_OPTIONS  more postgres -c settings for the cluster (the backup test's WAL archiving)
 #   WH_BUS_DETOUR  when set (the fault suite): everyone reaches service i's bus at base+10*i+DETOUR,
 #                  where a proxy listens, while the service itself binds base+10*i
+#   WH_INTAKE_PLACES_FILE  the district's place table intake loads at start (services/intake/README.md),
+#                  made absolute from where the stack is started; unset or empty: no table
 #
 # PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user — which must be
 # able to reach its directory.  When it cannot (a checkout under /root, say), the cluster lives in
@@ -172,6 +174,9 @@ wh_service_start() {
         export WH_SECRET_KEY_FILE="$WH_VAR/keys/$svc.key"
         export WH_PII_KEY_FILE="$WH_VAR/secrets/pii.key"
         eval "export WH_HTTP_PORT=\$WH_${up}_HTTP_PORT WH_BUS_BIND=\$WH_${up}_BUS_BIND"
+        if [ "$svc" = intake ] && [ -n "${WH_INTAKE_PLACES_FILE:-}" ]; then
+            export WH_INTAKE_PLACES_FILE="$(realpath -m -- "$WH_INTAKE_PLACES_FILE")"
+        fi
         exec "$WH_BIN/welfare-$svc" >>"$WH_VAR/log/$svc.log" 2>&1
     ) &
     echo $! >"$WH_VAR/run/$svc.pid"
