@@ -13,4 +13,4 @@ $(foreach t,$(sort $(wildcard tests/unit/common/test_*.c)),\
 # The framework's own unit tests reach its private header.
 $(OBJ)/tests/unit/common/test_bus_parts.o $(OBJ)/tests/unit/common/test_audit.o \
 $(OBJ)/tests/unit/common/test_zsock.o $(OBJ)/tests/unit/common/test_fetched.o \
-$(OBJ)/tests/unit/common/test_fetch_pace.o: CPPFLAGS += -Icommon/src
+$(OBJ)/tests/unit/common/test_fetch_pace.o $(OBJ)/tests/unit/common/test_address_tally.o: CPPFLAGS += -Icommon/src

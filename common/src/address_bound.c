@@ -16,7 +16,9 @@
  * DEALERs opened at once from one host never got their first reply; libzmq reconnects the new one.
  * Silent connections past their handshake are the idle bound's (peer_bounds.c).  Counted with the others shed
  * (wh_bus_connections_shed_total), audited (connection_limit, no principal, the address in the reason).
- * Unix-socket (ipc://) peers have no address and are not bounded here.  An IPv6 address is folded into 64
+ * Unix-socket (ipc://) peers have no address and are not bounded here.  The connections of an address
+ * in their handshake are counted as they change (address_tally.c): an accept asks one table entry, where
+ * it scanned every fd.  An IPv6 address is folded into 64
  * bits: two whose halves XOR alike would share one bound.
  */
 #include <arpa/inet.h>
@@ -68,18 +70,6 @@ static uint64_t source_of(int fd, char *text, socklen_t n)
     return 0;
 }
 
-/* How many connections of source are in their handshake. */
-static int64_t undecided_of(const wh_peers *ps, uint64_t source)
-{
-    int64_t n = 0;
-
-    for (size_t i = 0; i < ps->n_fd; i++) {
-        const peer_conn *pc = &ps->by_fd[i];
-        n += pc->waiting && !pc->used && !pc->secured && pc->source == source;
-    }
-    return n;
-}
-
 void wh_peer_address_bound(wh_commands *c, int fd)
 {
     wh_peers *ps = &c->peers;
@@ -89,7 +79,8 @@ void wh_peer_address_bound(wh_commands *c, int fd)
         return; /* above the table's fds (peer_bounds.c), or placed already by its first message */
     ps->by_fd[fd].secured = false;
     ps->by_fd[fd].source = source_of(fd, text, sizeof text);
-    if (ps->by_fd[fd].source == 0 || undecided_of(ps, ps->by_fd[fd].source) <= c->svc->waiting_per_addr)
+    wh_tally_update(ps, &ps->by_fd[fd]); /* counted under its address (address_tally.c) */
+    if (ps->by_fd[fd].source == 0 || wh_tally_of(ps, ps->by_fd[fd].source) <= c->svc->waiting_per_addr)
         return;
     snprintf(reason, sizeof reason,
              "WH_MAX_HANDSHAKES_PER_ADDRESS connections from %s in their handshake: the new one closed",
@@ -103,4 +94,5 @@ void wh_peer_secured(wh_commands *c, int fd)
         return;
     c->peers.by_fd[fd].secured = true;
     c->peers.by_fd[fd].secured_ms = wh_mono_ns() / 1000000u;
+    wh_tally_update(&c->peers, &c->peers.by_fd[fd]);
 }

@@ -18,6 +18,8 @@
 #define ABORT 2 /* the transaction failed: the batch is answered UNAVAILABLE */
 #define RETRY 3 /* the fast pass met a failure: the batch is redone with savepoints */
 
+#define WH_QUERIES_REDRAIN_NS (10 * 1000 * 1000) /* queries run this long: the monitor is read again */
+
 static int savepoint(wh_service *svc, const char *sql)
 {
     return wh_db_exec_sql(svc->db, sql);
@@ -99,7 +101,10 @@ static void copy_reply(wh_commands *c, pending *p, const pending *first)
  * so a batch of 256 FetchEvents holds one of them at a time, not all (at 1,024 connections the
  * arena alone had reached 55 MiB of main heap: docs/benchmarks.md).  Nothing else of the batch is in
  * the arena yet: the commands run after the queries.  A query whose connection closed since it was
- * read is not run (peer_gone.c). */
+ * read is not run (peer_gone.c): the monitor's events are read before the batch's first query, and
+ * again before the next one once WH_QUERIES_REDRAIN_NS have passed since (a batch of FetchEvents can
+ * take seconds on a loaded machine) — not before every query: a read of the monitor is a syscall or
+ * two, and most queries take less than a millisecond. */
 static void run_queries(wh_commands *c)
 {
     wh_service *svc = c->svc;
@@ -112,12 +117,16 @@ static void run_queries(wh_commands *c)
     if (n == 0)
         return;
     bool begun = svc->db_up && wh_service_begin(svc) == 0;
+    uint64_t drained = 0;
     rc = begun ? 0 : LOST;
     for (size_t i = 0; i < c->n; i++) {
         pending *p = &c->batch[i];
         if (!p->cmd->query)
             continue;
-        wh_monitor_drain(c->monitor);
+        if (drained == 0 || wh_mono_ns() - drained >= WH_QUERIES_REDRAIN_NS) {
+            wh_monitor_drain(c->monitor); /* once a batch, and again once it has run long */
+            drained = wh_mono_ns();
+        }
         if (wh_peer_message_gone(c, p)) { /* it closed while the batch ran: nobody to answer */
             wh_counter_add(c->queries_gone, 1);
             p->done = true;

@@ -56,6 +56,7 @@ typedef struct peer_conn {
     uint64_t secured_ms; /* when (connection_bound.c: silent since, it may be closed past the bound) */
     bool told;          /* placed after the monitor told its accept: the next end told on its fd is its own */
     wh_fetch_pace pace; /* its FetchEvents replies' slow start (fetch_pace.c) */
+    uint64_t tallied;   /* the source it is counted under in wh_peers.tally (address_tally.c), 0: none */
 } peer_conn;
 typedef struct peer_key {
     char key[WH_Z85_KEY_LEN + 1];
@@ -71,6 +72,12 @@ typedef struct peer_gone {
     uint64_t slot[WH_GONE_SLOTS];      /* the same keys by hash (0: empty) */
     size_t next, n;
 } peer_gone;
+/* address_tally.c: connections in their handshake by source address (open addressing; count 0 kept). */
+typedef struct addr_tally {
+    uint64_t *source; /* 0: empty */
+    uint32_t *count;
+    size_t cap, used; /* slots (a power of two), and those with an address */
+} addr_tally;
 typedef struct wh_peers {
     peer_conn *by_fd;
     size_t n_fd;
@@ -78,6 +85,7 @@ typedef struct wh_peers {
     size_t n_keys, cap_keys;
     int64_t shedding; /* connections shed (connection_bound.c) whose end the monitor has not told yet */
     peer_gone gone;   /* connections ended: their queries still queued are dropped (peer_gone.c) */
+    addr_tally tally; /* connections in their handshake, by source address (address_tally.c) */
 } wh_peers;
 
 /* The stages of a batch, each timed (wh_bus_batch_stage_seconds{stage=…}): where a command's
@@ -165,6 +173,12 @@ bool wh_peer_shed(wh_commands *c, int fd, const char *reason);
 void wh_peer_address_bound(wh_commands *c, int fd);
 /* The connection on fd completed its handshake (monitor.c): its address's bound no longer counts it. */
 void wh_peer_secured(wh_commands *c, int fd);
+/* address_tally.c: after pc changed (waiting, used, secured, source), the tally counts it as it now is;
+ * before pc's slot is cleared, it counts it no more; how many connections of source it counts. */
+void wh_tally_update(wh_peers *ps, peer_conn *pc);
+void wh_tally_forget(wh_peers *ps, peer_conn *pc);
+int64_t wh_tally_of(const wh_peers *ps, uint64_t source);
+void wh_tally_free(addr_tally *t);
 void wh_peers_free(wh_peers *ps);
 /* monitor.c: attaches the monitor to the command socket before it binds. */
 int wh_monitor_start(wh_monitor **out, wh_commands *c, void *sock);

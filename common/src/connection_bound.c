@@ -51,6 +51,7 @@ bool wh_peer_shed(wh_commands *c, int fd, const char *reason)
     peer_conn *pc = &ps->by_fd[fd];
 
     pc->waiting = false; /* once: its end (ZMQ_EVENT_DISCONNECTED) frees the slot */
+    wh_tally_update(ps, pc);
     /* the fd is still the connection accepted on it (same peer), not one that got the number since */
     if (pc->peer == 0 || wh_peer_hash(fd) != pc->peer || shutdown(fd, SHUT_RDWR) != 0)
         return false;

@@ -300,6 +300,7 @@ static void conn_release(wh_peers *ps, peer_conn *pc)
         ps->keys[pc->key].open--;
     if (pc->shed && ps->shedding > 0)
         ps->shedding--;
+    wh_tally_forget(ps, pc);
     memset(pc, 0, sizeof *pc);
 }
 
@@ -385,6 +386,7 @@ void wh_peers_tick(wh_commands *c)
         if (!pc->waiting || pc->used || now - pc->accepted_ms < idle_ms)
             continue;
         pc->waiting = false; /* once: its end (ZMQ_EVENT_DISCONNECTED) frees the slot */
+        wh_tally_update(ps, pc);
         /* the fd is still the same connection (same peer), not one that got the number since */
         if (pc->peer != 0 && wh_peer_hash((int)fd) == pc->peer && shutdown((int)fd, SHUT_RDWR) == 0)
             closed++;
@@ -404,5 +406,6 @@ void wh_peers_free(wh_peers *ps)
         free(ps->keys[i].held);
     free(ps->by_fd);
     free(ps->keys);
+    wh_tally_free(&ps->tally);
     memset(ps, 0, sizeof *ps);
 }

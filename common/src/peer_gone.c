@@ -23,8 +23,9 @@
  * end came before its first message was read is told by its fd instead (ZMQ_SRCFD): no longer a
  * connected socket (wh_peer_hash 0), so gone too — and its routing id remembered for its later ones.
  * A query is looked at twice: when it is read, and again just before it runs (commands_batch.c), the
- * monitor's events read first — a batch of FetchEvents takes seconds on a loaded machine, and the
- * connections may close meanwhile.
+ * monitor's events read before the batch's first query and again once the batch's queries have run
+ * 10 ms since (not before each: a syscall or two a query) — a batch of FetchEvents takes seconds on a
+ * loaded machine, and the connections may close meanwhile.
  *
  * The ids are kept in a ring of the last WH_GONE_REMEMBERED (4,096) ends, indexed by an
  * open-addressing set: a lookup is a probe or two, whatever the churn.  More ends than that while
