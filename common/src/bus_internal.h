@@ -41,6 +41,9 @@
 #define WH_HARD_FRAME_LIMIT          (16 * 1024 * 1024) /* libzmq drops the peer above this */
 #define WH_FETCH_MAX_DEFAULT         2000 /* ≥ the events of one busy batch; the byte bound binds first */
 #define WH_FETCH_TIMEOUT_MS          5000
+#define WH_FETCH_WAIT_MS             2000  /* a consumer's fetch at the head waits this long for a commit */
+#define WH_FETCH_WAIT_MAX_MS         3000  /* the most a producer holds a waiting fetch (< the timeout) */
+#define WH_FETCH_WAITING_MAX         256   /* waiting fetches held at once; beyond, answered at once */
 #define WH_FETCH_MAX_TYPES           64    /* event types one FetchEvents may ask for */
 #define WH_FETCH_TYPE_MAX_BYTES      128   /* the longest type name it may ask for */
 #define WH_FETCH_SCAN_PER_EVENT      16    /* a filtered reply reads ≤ this × WH_FETCH_MAX sequences */
@@ -406,6 +409,12 @@ bool wh_fetched_chained(const wh_fetched *f, size_t from, size_t to);
 
 int wh_fetch_handle(wh_ctx *ctx, const ProtobufCMessage *request, ProtobufCMessage **reply);
 bool wh_fetch_allowed(const wh_service *svc, const wh_principal *p, const ProtobufCMessage *request);
+
+/* --- fetch_wait.c (the command socket's FetchEvents that wait for the next commit) -------------- */
+
+/* Answers the held fetches that are due: the head moved past them (called after every commit, where
+ * the hint is published), or their wait is over (each tick).  Nothing while a batch runs. */
+void wh_fetch_wait_wake(wh_commands *c);
 
 /* --- hints.c ------------------------------------------------------------------------------------ */
 

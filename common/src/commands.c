@@ -118,6 +118,8 @@ static void register_metrics(wh_commands *c)
     c->queries_gone =
         wh_metrics_counter("wh_bus_queries_dropped_total", "reason=\"gone\"",
                            "Queries not run: their connection had closed before they were read");
+    c->fetches_held = wh_metrics_counter("wh_bus_fetches_held_total", NULL,
+                                         "FetchEvents at the head held for the next commit (wait_ms)");
     c->replayed = wh_metrics_counter("wh_bus_commands_replayed_total", NULL,
                                      "Repeated message ids answered with the stored reply");
     c->latency = wh_metrics_histogram("wh_bus_command_seconds", NULL,
@@ -222,7 +224,7 @@ static void hide_field(pending *p, const char *field)
     *p->hidden_at = NULL;
 }
 
-static void pending_clear(pending *p)
+void wh_cmd_pending_clear(pending *p)
 {
     for (int i = 0; i < p->n_route; i++)
         zmq_msg_close(&p->route[i]);
@@ -256,7 +258,7 @@ static void reject(wh_commands *c, pending *p, wh_counter *counter, int status, 
     if (p->cmd != NULL)
         count(c, p, status);
     send_reply(c, p); /* logged with the others of the second by the audit (audit.c), not one by one */
-    pending_clear(p);
+    wh_cmd_pending_clear(p);
 }
 
 /* --- receiving and checking ---------------------------------------------------------------------- */
@@ -361,7 +363,7 @@ static bool within_bounds(wh_commands *c, pending *p, zmq_msg_t *body)
 
     if (gone) {
         wh_counter_add(c->queries_gone, 1);
-        pending_clear(p);
+        wh_cmd_pending_clear(p);
         return false;
     }
     wh_peer_standing standing = wh_peer_connection_ok(c, p, body);
@@ -503,7 +505,7 @@ static void on_readable(wh_zsock *z, void *arg)
         int got = receive(c, p, &body);
         if (got == 0) {
             zmq_msg_close(&body);
-            pending_clear(p);
+            wh_cmd_pending_clear(p);
             break;
         }
         if (got < 0) {
@@ -527,12 +529,12 @@ static void on_readable(wh_zsock *z, void *arg)
     for (size_t i = 0; i < c->n; i++) {
         if (!c->batch[i].done)
             wh_cmd_finish(c, &c->batch[i]);
-        pending_clear(&c->batch[i]);
+        wh_cmd_pending_clear(&c->batch[i]);
     }
     wh_cmd_stage_done(c, WH_STAGE_SEND, &t);
     c->n = 0;
     wh_arena_reset(c->arena);
-    wh_hints_publish(c->svc, false);
+    wh_hints_publish(c->svc, false); /* and the fetches held for this commit are answered */
     (void)z;
 }
 
@@ -573,6 +575,8 @@ static void free_commands(wh_zsock *z)
 {
     wh_commands *c = z->arg;
 
+    wh_fetch_wait_free(c);
+    free(c->waiting);
     wh_arena_free(&c->arena);
     wh_peers_free(&c->peers);
     for (int i = 0; i < WH_KEEP_COLUMNS; i++)
@@ -594,9 +598,11 @@ int wh_commands_start(wh_commands **out, wh_service *svc)
     c->svc = svc;
     c->arena = wh_arena_new();
     c->batch = calloc((size_t)svc->batch_max, sizeof *c->batch);
+    c->waiting = calloc(WH_FETCH_WAITING_MAX, sizeof *c->waiting);
     c->by_row = calloc((svc->def->n_commands + N_BUILTIN) * STATUS_SLOTS, sizeof *c->by_row);
     c->undeclared = calloc((svc->def->n_commands + N_BUILTIN) * STATUS_SLOTS, sizeof *c->undeclared);
-    if (c->arena == NULL || c->batch == NULL || c->by_row == NULL || c->undeclared == NULL) {
+    if (c->arena == NULL || c->batch == NULL || c->waiting == NULL || c->by_row == NULL ||
+        c->undeclared == NULL) {
         free_commands(&c->z);
         return WH_INTERNAL;
     }

@@ -132,6 +132,8 @@ static void run_queries(wh_commands *c)
             p->done = true;
             continue;
         }
+        if (rc == 0 && wh_fetch_wait_hold(c, p))
+            continue; /* answered after the next commit (fetch_wait.c) */
         if (rc == 0)
             rc = run_one(c, p, true);
         if (rc != 0)
@@ -440,6 +442,11 @@ static void run_commands_alone(wh_commands *c)
                              NULL);
         p->held = false;
     }
+}
+
+void wh_cmd_run_queries(wh_commands *c)
+{
+    run_queries(c);
 }
 
 void wh_cmd_run_batch(wh_commands *c)

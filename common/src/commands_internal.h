@@ -39,6 +39,8 @@ typedef struct pending {
     bool is_fetch;      /* a FetchEvents admitted to this batch (one per connection, peer_bounds.c) */
     size_t fetch_bytes; /* its connection's allowance of event bytes (fetch_pace.c) */
     uint32_t retry_after_ms; /* with UNAVAILABLE for a per-connection bound: the reply's retry hint */
+    bool waited;             /* a FetchEvents held for the next commit (fetch_wait.c): not held again */
+    uint64_t wait_until_ns;  /* when a held FetchEvents is answered empty */
     char why[128];           /* the error reply's message, for the audit of a handler's refusal */
 } pending;
 
@@ -107,11 +109,13 @@ struct wh_commands {
     wh_arena *arena;
     pending *batch;
     size_t n;
+    pending *waiting; /* FetchEvents held for the next commit (fetch_wait.c), WH_FETCH_WAITING_MAX */
+    size_t n_waiting;
     wh_counter **by_row;     /* [(n_commands + N_BUILTIN) * STATUS_SLOTS], registered on first use */
     wh_counter **undeclared; /* the same shape: statuses answered that the command does not declare */
     wh_counter *rejected_malformed, *rejected_large, *rejected_unknown, *rejected_denied, *rejected_text,
         *rejected_busy, *rejected_in_flight, *rejected_connections, *connections_refused, *replayed,
-        *dropped_unread, *dropped_gone, *queries_gone, *idle_closed, *shed;
+        *dropped_unread, *dropped_gone, *queries_gone, *idle_closed, *shed, *fetches_held;
     wh_histogram *latency;
     wh_histogram *stage[WH_STAGE_COUNT];
     wh_gauge *batch_size;
@@ -195,6 +199,17 @@ size_t wh_peer_fetch_allowance(wh_commands *c, const pending *p, uint64_t after)
 /* p's FetchEvents reply was built, covering up to `covered`: its connection's next is weighed by it. */
 void wh_peer_fetch_replied(wh_commands *c, const pending *p, uint64_t covered);
 
+/* True when a and b came on the same connection (their routing ids). */
+bool wh_peer_same_connection(const pending *a, const pending *b);
+/* Frees what p holds and empties it. */
+void wh_cmd_pending_clear(pending *p);
+/* fetch_wait.c: holds p, a FetchEvents about to run, for the next commit when it asks to wait and
+ * nothing is after its position (the slot in the batch is left done and empty); false: run it now. */
+bool wh_fetch_wait_hold(wh_commands *c, pending *p);
+/* Forgets the held fetches unanswered (the socket closes). */
+void wh_fetch_wait_free(wh_commands *c);
+/* The batch's queries (FetchEvents held or not) in a read transaction, each answered at once. */
+void wh_cmd_run_queries(wh_commands *c);
 /* Queries answered from a read transaction, then the commands in one write transaction; the
  * replies wait in the batch (every pending answered or ready to be). */
 void wh_cmd_run_batch(wh_commands *c);

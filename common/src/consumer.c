@@ -43,8 +43,9 @@ struct wh_consumer {
     wh_zsock sub;
     wh_arena *arena;
     bool position_loaded, in_flight;
-    bool hold;  /* a fetch was refused or an event failed: wait for the next tick */
-    bool retry; /* the tick after a hold: fetch then, whatever the head says */
+    bool hold;      /* a fetch was refused or an event failed: wait for the next tick */
+    bool retry;     /* the tick after a hold: fetch then, whatever the head says */
+    bool wait_next; /* the last reply moved the stream on: the next fetch at the head waits for a commit */
     uint64_t position, head, sent_ns;
     uint64_t sent_after; /* the position the request in flight asked after */
     const char **types;  /* the event types this service applies of the stream: all it asks for */
@@ -416,8 +417,9 @@ static void renew_dealer(wh_consumer *c, const char *why)
 }
 
 /* Asks for the stream's events after `after` (the position, or the last event of a reply not yet
- * applied: see on_reply); at most one request in flight. */
-static void fetch_after(wh_consumer *c, uint64_t after)
+ * applied: see on_reply); at most one request in flight.  wait_ms: at the head, the producer holds it
+ * that long for its next commit (FetchEvents.wait_ms). */
+static void fetch_after(wh_consumer *c, uint64_t after, uint32_t wait_ms)
 {
     Welfare__Bus__V1__FetchEvents req = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
     Welfare__Bus__V1__Envelope env = WELFARE__BUS__V1__ENVELOPE__INIT;
@@ -445,6 +447,7 @@ static void fetch_after(wh_consumer *c, uint64_t after)
     req.max_events = (uint32_t)svc->fetch_max;
     req.types = (char **)c->types;
     req.n_types = c->n_types;
+    req.wait_ms = wait_ms;
     wh_uuid(c->request_id);
     env.message_id = c->request_id;
     env.type = (char *)req.base.descriptor->name;
@@ -479,7 +482,17 @@ static void fetch_after(wh_consumer *c, uint64_t after)
 
 static void fetch(wh_consumer *c)
 {
-    fetch_after(c, c->position);
+    fetch_after(c, c->position, 0);
+}
+
+/* At the head after a reply that moved the stream on: the next fetch goes out now and waits in the
+ * producer for its next commit (fetch_wait.c), so the events of that commit come straight after it —
+ * not after the hint, a fetch and, on a busy producer, its whole next batch.  A reply that moved
+ * nothing (the wait passed with no commit, or a producer that does not wait) ends it: hints again. */
+static void fetch_waiting(wh_consumer *c)
+{
+    c->wait_next = false;
+    fetch_after(c, c->position, WH_FETCH_WAIT_MS);
 }
 
 /* While behind, the next fetch goes out before this reply is applied, so the producer reads and
@@ -492,7 +505,7 @@ static void prefetch(wh_consumer *c, const wh_fetched *f, uint64_t head)
         return;
     if (wh_fetched_follows(f, wh_fetched_first_after(f, c->position), c->position) && f->end > c->position &&
         head > f->end)
-        fetch_after(c, f->end);
+        fetch_after(c, f->end, 0);
 }
 
 static void on_reply(wh_consumer *c, const Welfare__Bus__V1__Envelope *env)
@@ -523,6 +536,7 @@ static void on_reply(wh_consumer *c, const Welfare__Bus__V1__Envelope *env)
         c->head = reply->head_sequence;
     c->svc->trim_due = true; /* the reply was decoded, even when it held nothing new */
     wh_fetched_init(&f, reply, answers, after);
+    c->wait_next = answers && f.end > after;
     prefetch(c, &f, reply->head_sequence);
     apply_reply(c, &f);
     protobuf_c_message_free_unpacked(&reply->base, NULL);
@@ -553,6 +567,8 @@ static void on_dealer(wh_zsock *z, void *arg)
     update_gauges(c);
     if (!c->in_flight && !c->hold && c->head > c->position)
         fetch(c);
+    else if (!c->in_flight && !c->hold && c->wait_next && c->position_loaded && c->head <= c->position)
+        fetch_waiting(c);
 }
 
 /* A hint: [topic][Envelope(StreamHead)]. */

@@ -39,6 +39,7 @@ void wh_hints_publish(wh_service *svc, bool heartbeat)
     uint8_t *frame = NULL;
     size_t len = 0;
 
+    wh_fetch_wait_wake(svc->commands); /* after a commit: what waited for it; on the tick: the expired */
     if (svc->pub == NULL || (!heartbeat && svc->head == svc->published))
         return;
     head.stream = (char *)stream;

@@ -105,7 +105,7 @@ bool wh_peer_unread_past_bound(zmq_msg_t *body)
     return wh_fd_unread_past_bound(zmq_msg_get(body, ZMQ_SRCFD));
 }
 
-static bool same_connection(const pending *a, const pending *b)
+bool wh_peer_same_connection(const pending *a, const pending *b)
 {
     return a->n_route > 0 && b->n_route > 0 &&
            zmq_msg_size((zmq_msg_t *)&a->route[0]) == zmq_msg_size((zmq_msg_t *)&b->route[0]) &&
@@ -118,14 +118,14 @@ size_t wh_peer_in_batch(const wh_commands *c, const pending *p)
     size_t n = 0;
 
     for (size_t i = 0; i < c->n; i++)
-        n += same_connection(&c->batch[i], p);
+        n += wh_peer_same_connection(&c->batch[i], p);
     return n;
 }
 
 bool wh_peer_fetch_in_batch(const wh_commands *c, const pending *p)
 {
     for (size_t i = 0; i < c->n; i++)
-        if (c->batch[i].is_fetch && same_connection(&c->batch[i], p))
+        if (c->batch[i].is_fetch && wh_peer_same_connection(&c->batch[i], p))
             return true;
     return false;
 }

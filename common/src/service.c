@@ -174,6 +174,7 @@ static void on_tick(uv_timer_t *t)
     wh_consumers_tick(svc);
     if (svc->commands != NULL)
         wh_peers_tick(svc->commands);
+    wh_fetch_wait_wake(svc->commands); /* the waiting fetches whose wait is over, answered empty */
     give_back_memory(svc);
 }
 
