@@ -3,8 +3,9 @@
  *
  * On every tick the service looks at the file (modification time, size, inode: an editor's rename
  * counts); when it changed, the new list is parsed and, if it parses, replaces the old one between two
- * batches.  Since every message is authorized by its connection's key against the current list, a key
- * removed from the file is refused from the next tick on — also on connections opened before.
+ * batches (never while one is taken and its commands not yet run, commands.c).  Since every message is
+ * authorized by its connection's key against the current list, a key removed from the file is refused from
+ * the next tick on — also on connections opened before.
  */
 #include <sys/stat.h>
 
@@ -37,8 +38,8 @@ void wh_access_reload_if_changed(wh_service *svc)
 {
     wh_access *fresh = NULL;
 
-    if (!stat_changed(svc))
-        return;
+    if (wh_commands_busy(svc->commands) || !stat_changed(svc))
+        return; /* a taken batch's principals are the current list's: the next tick */
     if (wh_access_load(&fresh, svc->allowlist_path) != 0) {
         wh_log_error("changed allow-list does not parse; keeping the previous one", "{s:s}", "path",
                      svc->allowlist_path);

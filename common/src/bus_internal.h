@@ -120,6 +120,7 @@ struct wh_zsock {
     wh_zsock_fn on_readable; /* drains what it wants; called again while messages wait */
     void *arg;
     bool started;
+    bool more; /* set by on_readable: it has work left with no message waiting; call it next turn */
     void (*on_closed)(wh_zsock *z); /* optional: after wh_zsock_close, once the handles are closed */
     int handles_closed;
 };
@@ -375,6 +376,9 @@ int wh_consumer_apply_stored(wh_ctx *ctx, const char *stream, const Welfare__Bus
 
 int wh_commands_start(wh_commands **out, wh_service *svc);
 void wh_commands_stop(wh_commands **c);
+/* A batch is taken and its commands not yet run (commands.c): what they refer to (the principals of
+ * the allow-list) must not change before they run. */
+bool wh_commands_busy(const wh_commands *c);
 /* peer_bounds.c: may a handshake of this key (Z85) on the command socket in?  False when the key has
  * WH_MAX_CONNECTIONS_PER_KEY connections already, counted from their handshake on; else its place is
  * held for the new connection. */

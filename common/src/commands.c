@@ -488,15 +488,16 @@ static bool batch_writes(const wh_commands *c)
     return false;
 }
 
-/* A batch takes up to batch_max commands and stops once they hold batch_max_bytes: one large command
- * (an import block of ~1 MB) makes a batch of its own, so the queries waiting behind it — consumers'
- * FetchEvents — are answered after each block, not after four (docs/benchmarks.md). */
-static void on_readable(wh_zsock *z, void *arg)
+/* Takes the next batch: up to batch_max commands, and no more once they hold batch_max_bytes (one
+ * large command — an import block of ~1 MB — makes a batch of its own, so the queries waiting behind
+ * it, consumers' FetchEvents, are answered after each block, not after four: docs/benchmarks.md).
+ * Its queries are answered at once (commands_batch.c); its commands stay in the batch for
+ * finish_batch.  False when no command is left to run. */
+static bool take_batch(wh_commands *c)
 {
-    wh_commands *c = arg;
     zmq_msg_t body;
     uint64_t t = wh_mono_ns();
-    size_t bytes = 0;
+    size_t bytes = 0, waiting = 0;
 
     c->n = 0;
     wh_monitor_drain(c->monitor); /* the connections gone since the last batch (peer_gone.c) */
@@ -518,12 +519,30 @@ static void on_readable(wh_zsock *z, void *arg)
         zmq_msg_close(&body);
     }
     if (c->n == 0)
-        return;
+        return false;
     c->svc->trim_due = true; /* a query allocates too (a FetchEvents reply): one trim once idle */
     wh_gauge_set(c->batch_size, (double)c->n);
     if (batch_writes(c))
         c->svc->worked = 2;
     wh_cmd_stage_done(c, WH_STAGE_RECEIVE, &t);
+    wh_cmd_run_queries(c);
+    for (size_t i = 0; i < c->n; i++)
+        waiting += !c->batch[i].done;
+    if (waiting > 0)
+        return true;
+    for (size_t i = 0; i < c->n; i++)
+        wh_cmd_pending_clear(&c->batch[i]);
+    c->n = 0;
+    wh_arena_reset(c->arena);
+    return false;
+}
+
+/* The taken batch's commands in one transaction, their replies sent, the new head announced (and the
+ * fetches held for it answered, fetch_wait.c). */
+static void finish_batch(wh_commands *c)
+{
+    uint64_t t;
+
     wh_cmd_run_batch(c);
     t = wh_mono_ns();
     for (size_t i = 0; i < c->n; i++) {
@@ -534,8 +553,29 @@ static void on_readable(wh_zsock *z, void *arg)
     wh_cmd_stage_done(c, WH_STAGE_SEND, &t);
     c->n = 0;
     wh_arena_reset(c->arena);
-    wh_hints_publish(c->svc, false); /* and the fetches held for this commit are answered */
-    (void)z;
+    wh_hints_publish(c->svc, false);
+}
+
+/* A batch is taken (its queries answered), then finished (its commands committed).  Right after a
+ * commit the next batch is taken at once: the queries that arrived while this one ran — consumers'
+ * FetchEvents — are answered now, with the events just committed, not after whatever the loop runs
+ * before the next turn (intake's own apply of case's stream took ~50 ms there: docs/benchmarks.md).
+ * Its commands wait in the batch for the next turn (wh_zsock.more), as they would have in the socket;
+ * the allow-list is not reloaded meanwhile (wh_commands_busy). */
+static void on_readable(wh_zsock *z, void *arg)
+{
+    wh_commands *c = arg;
+
+    z->more = false;
+    if (c->n == 0 && !take_batch(c))
+        return;
+    finish_batch(c);
+    z->more = take_batch(c);
+}
+
+bool wh_commands_busy(const wh_commands *c)
+{
+    return c != NULL && c->n > 0;
 }
 
 /* --- lifecycle ---------------------------------------------------------------------------------- */
@@ -577,6 +617,8 @@ static void free_commands(wh_zsock *z)
 
     wh_fetch_wait_free(c);
     free(c->waiting);
+    for (size_t i = 0; i < c->n; i++) /* a batch taken, its commands not run: as if still queued */
+        wh_cmd_pending_clear(&c->batch[i]);
     wh_arena_free(&c->arena);
     wh_peers_free(&c->peers);
     for (int i = 0; i < WH_KEEP_COLUMNS; i++)

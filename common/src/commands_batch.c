@@ -100,11 +100,12 @@ static void copy_reply(wh_commands *c, pending *p, const pending *first)
  * FetchEvents reply's rows, up to WH_FETCH_MAX_BYTES decoded) lives only until its reply is packed,
  * so a batch of 256 FetchEvents holds one of them at a time, not all (at 1,024 connections the
  * arena alone had reached 55 MiB of main heap: docs/benchmarks.md).  Nothing else of the batch is in
- * the arena yet: the commands run after the queries.  A query whose connection closed since it was
- * read is not run (peer_gone.c): the monitor's events are read before the batch's first query, and
- * again before the next one once WH_QUERIES_REDRAIN_NS have passed since (a batch of FetchEvents can
- * take seconds on a loaded machine) — not before every query: a read of the monitor is a syscall or
- * two, and most queries take less than a millisecond. */
+ * the arena yet: the commands run after the queries (commands.c: when the batch is taken, right after
+ * the commit of the one before).  A query whose connection closed since it was read is not run
+ * (peer_gone.c): the monitor's events are read before the batch's first query, and again before the
+ * next one once WH_QUERIES_REDRAIN_NS have passed since (a batch of FetchEvents can take seconds on a
+ * loaded machine) — not before every query: a read of the monitor is a syscall or two, and most
+ * queries take less than a millisecond. */
 static void run_queries(wh_commands *c)
 {
     wh_service *svc = c->svc;
@@ -453,7 +454,6 @@ void wh_cmd_run_batch(wh_commands *c)
 {
     size_t waiting = 0;
 
-    run_queries(c);
     for (size_t i = 0; i < c->n; i++)
         waiting += !c->batch[i].done;
     if (waiting > 0 && run_commands_in_transaction(c) == ABORT && waiting > 1)

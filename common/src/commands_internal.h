@@ -210,8 +210,8 @@ bool wh_fetch_wait_hold(wh_commands *c, pending *p);
 void wh_fetch_wait_free(wh_commands *c);
 /* The batch's queries (FetchEvents held or not) in a read transaction, each answered at once. */
 void wh_cmd_run_queries(wh_commands *c);
-/* Queries answered from a read transaction, then the commands in one write transaction; the
- * replies wait in the batch (every pending answered or ready to be). */
+/* The batch's commands in one write transaction (its queries were answered when it was taken:
+ * wh_cmd_run_queries); the replies wait in the batch (every pending answered or ready to be). */
 void wh_cmd_run_batch(wh_commands *c);
 /* Observes the time since *since_ns in the stage's histogram and moves *since_ns to now. */
 void wh_cmd_stage_done(wh_commands *c, wh_batch_stage stage, uint64_t *since_ns);

@@ -5,8 +5,9 @@
  * wait, and any zmq call on the socket (a send included) may consume the edge.  So every time the loop
  * hands us the socket we read ZMQ_EVENTS, let the owner drain (it stops at its batch size to keep the
  * loop fair), and read ZMQ_EVENTS again: while messages still wait, an idle handle brings us back on
- * the next loop turn instead of waiting for an edge that will not come.  Code that sends on the
- * socket elsewhere calls wh_zsock_kick() afterwards for the same reason.
+ * the next loop turn instead of waiting for an edge that will not come — and so it does while the
+ * owner says it has work left (wh_zsock.more: the command socket's batch taken but not yet run).  Code that
+ * sends on the socket elsewhere calls wh_zsock_kick() afterwards for the same reason.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +32,11 @@ static void service(wh_zsock *z)
 {
     if (!z->started)
         return;
-    if (pending_events(z) & ZMQ_POLLIN)
+    if (z->more || (pending_events(z) & ZMQ_POLLIN))
         z->on_readable(z, z->arg);
     if (!z->started)
         return;
-    if (pending_events(z) & ZMQ_POLLIN)
+    if (z->more || (pending_events(z) & ZMQ_POLLIN))
         uv_idle_start(&z->idle, on_idle);
     else
         uv_idle_stop(&z->idle);
@@ -69,6 +70,7 @@ int wh_zsock_start(wh_zsock *z, uv_loop_t *loop, void *sock, wh_zsock_fn on_read
     z->poll.data = z;
     z->idle.data = z;
     z->started = true;
+    z->more = false;
     uv_poll_start(&z->poll, UV_READABLE, on_poll);
     /* messages may already wait (a connect raced the start): look once */
     uv_idle_start(&z->idle, on_idle);

@@ -1,7 +1,9 @@
 /*
  * test_zsock.c — a ZeroMQ socket on the libuv loop is closed once, whatever state it is in: its
  * on_closed callback runs exactly once and may free the wh_zsock itself (a consumer renewing its
- * DEALER frees the old one there; a consumer's last socket frees the consumer holding it).
+ * DEALER frees the old one there; a consumer's last socket frees the consumer holding it); and an
+ * owner that says it has work left (wh_zsock.more: the command socket's batch taken, its commands not
+ * yet run) is called again on the loop's next turns with no message waiting, until it says it has none.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +28,37 @@ static void on_readable(wh_zsock *z, void *arg)
 {
     (void)z;
     (void)arg;
+}
+
+static int readable_calls;
+
+static void works_three_turns(wh_zsock *z, void *arg)
+{
+    (void)arg;
+    z->more = ++readable_calls < 3;
+}
+
+static void an_owner_with_work_left_is_called_again(void **state)
+{
+    void *ctx = zmq_ctx_new();
+    uv_loop_t loop;
+    wh_zsock *z = calloc(1, sizeof *z);
+
+    assert_non_null(z);
+    assert_int_equal(uv_loop_init(&loop), 0);
+    assert_int_equal(wh_zsock_start(z, &loop, zmq_socket(ctx, ZMQ_DEALER), works_three_turns, NULL), 0);
+    readable_calls = 0;
+    z->more = true; /* as on_readable leaves it with a batch taken; the start looks once */
+    for (int turn = 0; turn < 10; turn++)
+        uv_run(&loop, UV_RUN_NOWAIT);    /* no message ever waits on the socket */
+    assert_int_equal(readable_calls, 3); /* called while it said more, then no longer */
+    z->on_closed = free_on_closed;
+    closed_calls = 0;
+    wh_zsock_close(z);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(closed_calls, 1);
+    assert_int_equal(uv_loop_close(&loop), 0);
+    zmq_ctx_term(ctx);
 }
 
 static void never_started_socket_may_be_freed_by_its_callback(void **state)
@@ -68,6 +101,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(never_started_socket_may_be_freed_by_its_callback),
         cmocka_unit_test(started_socket_reports_once_its_handles_are_closed),
+        cmocka_unit_test(an_owner_with_work_left_is_called_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
