@@ -74,7 +74,7 @@ void itest_dong_define_as(const char *code, const char *name, int hub_type, cons
  *  1400–1620 test_discovery   1650–1949 test_restart      2000–2299 test_import
  *  2400–2899 test_stream      2900–2901 test_poison       3100–3101 test_liveness
  *  3200–3399 test_bus_bytes   3401–3404 test_outreach     3501–3502 test_sequential_visits
- *  3600–3609 test_merge_cases (requests)
+ *  3000–3009 test_fetch_wait  3600–3609 test_merge_cases (requests)
  *  3700 test_ledger   3720–3729 test_fuzzy_matching   3730–3739 test_merge   3740–3749 test_merge_cases
  *  3850–3970 test_security */
 void itest_rrn(char out[15], int k);

@@ -5,7 +5,7 @@
  * fetch without wait_ms at the head is answered empty at once, as before; a held fetch whose
  * connection closes is dropped, and the producer goes on.
  *
- * Dong "69…" of this run, persons 1720–1729 (itest_rrn), used by no other program.
+ * Dong "69…" of this run, persons 3000–3009 (itest_rrn), used by no other program.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +22,7 @@
 #include "welfare/bus/v1/stream.pb-c.h"
 #include "wh/status.h"
 
-#define PERSON  1720
+#define PERSON  3000
 #define DAY     "2026-07-04"
 #define WAIT_MS 3000 /* the producer's cap: held until a commit, or answered empty after it */
 
