@@ -223,16 +223,40 @@ static void matched_households(intake_resolver *r, const intake_prepared *p)
 }
 
 /* The best hit of person k recognising them in household h, or NULL. */
-static const intake_fuzzy_hit *recognised_in(const intake_resolver *r, size_t k, int64_t h)
+/* The best-scored stored person of h the score took person k for, and *tied when another of h scored
+ * as high (same-name relatives a year apart: both equally like the report). */
+static const intake_fuzzy_hit *best_in(const intake_resolver *r, size_t k, int64_t h, bool *tied)
 {
     const intake_fuzzy_hit *best = NULL;
+    *tied = false;
     for (size_t i = 0; i < r->fuzzy.n_hits; i++) {
         const intake_fuzzy_hit *x = &r->fuzzy.hits[i];
-        if (x->person == k && x->household_id == h && x->result.verdict == INTAKE_FUZZY_SAME &&
-            (!best || x->result.score > best->result.score))
+        if (x->person != k || x->household_id != h || x->result.verdict != INTAKE_FUZZY_SAME)
+            continue;
+        if (best && x->result.score == best->result.score && x->cand != best->cand)
+            *tied = true;
+        else if (!best || x->result.score > best->result.score) {
             best = x;
+            *tied = false;
+        }
     }
     return best;
+}
+
+/* The stored person of h that person k is, or NULL — also when two of h tie for it: the household is
+ * right, but naming either would be a guess (and give_numbers would give the guess the number). */
+static const intake_fuzzy_hit *recognised_in(const intake_resolver *r, size_t k, int64_t h)
+{
+    bool tied;
+    const intake_fuzzy_hit *best = best_in(r, k, h, &tied);
+    return tied ? NULL : best;
+}
+
+/* True when the score took person k for someone h holds, recognised or tied: not a person to add. */
+static bool held_in(const intake_resolver *r, size_t k, int64_t h)
+{
+    bool tied;
+    return best_in(r, k, h, &tied) != NULL;
 }
 
 static int32_t explain(intake_resolver *r, int person, const intake_fuzzy_result *res)
@@ -390,7 +414,7 @@ static void index_fuzzy(intake_resolver *r, const intake_prepared *p, const inta
 
 /* Adds the persons the household does not hold: the name-key check sees the household as it was
  * before the referral (one statement's snapshot), the resident number is unique everywhere, and a
- * person the score recognised in the household is held. */
+ * person the score recognised in the household — or found two of its persons equally like — is held. */
 static int add_persons(intake_resolver *r, const intake_prepared *p, int64_t h, bool is_new)
 {
     const intake_keymap *names = &r->by_kind[INTAKE_MATCH_NAME_KEY];
@@ -398,7 +422,7 @@ static int add_persons(intake_resolver *r, const intake_prepared *p, int64_t h, 
     int added = 0;
     for (size_t k = 0; k < p->n_persons; k++)
         pass[k] = is_new || (!intake_hlist_has(r, intake_keymap_get(names, p->persons[k].name_key), h) &&
-                             !recognised_in(r, k, h));
+                             !held_in(r, k, h));
     for (size_t k = 0; k < p->n_persons; k++) {
         const intake_person_row *person = &p->persons[k];
         if (!pass[k])

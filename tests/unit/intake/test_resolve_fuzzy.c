@@ -7,7 +7,8 @@
  * neighbour's name and address alone is a suspicion with its score, not an attach; twins 김민준/김민서 at
  * one address are two persons; two persons with numbers are never scored; re-reports inside one
  * resolver recognised as one by one; a number-less person met only by the address key of a
- * household; the scored kind is the third row of the rule.
+ * household; two same-name relatives tied for a report, neither named; the scored kind is the third
+ * row of the rule.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -192,6 +193,33 @@ static void numbered_persons_never_scored(void **state)
     intake_resolver_free(&r);
 }
 
+/* Two men of one name at one address, born a year before and a year after the one reported: the
+ * household is theirs, but which of them he is the report cannot tell — neither is named, the
+ * referral's resident number given to neither, and no third person added. */
+static void tied_relatives_named_neither(void **state)
+{
+    (void)state;
+    intake_known_household hh[] = {stored_household(10, "addr-10")};
+    intake_known_fuzzy ff[] = {
+        stored_fuzzy(10, false, "block:김영수", "김영수", "1949-03-01", 'M', "ab-10", NULL),
+        stored_fuzzy(10, false, "block:김영수", "김영수", "1951-03-01", 'M', "ab-10", NULL)};
+    ff[0].person_id = 101;
+    ff[1].person_id = 102;
+    intake_resolver r;
+    referral a;
+    intake_resolution res;
+    init(&r, hh, 1, ff, 2);
+    make(&a, "addr-10", "ab-10");
+    person(&a, "rrn-new", "김영수", NULL, 1950, 'M', NULL); /* "about 76" */
+    assert_int_equal(intake_resolve(&r, &a.prep, &res), 0);
+    assert_false(res.is_new);
+    assert_int_equal(res.state.id, 10);
+    assert_int_equal(res.n_recognised, 0);
+    assert_int_equal(res.persons_added, 0);
+    assert_int_equal(r.n_numbered, 0);
+    intake_resolver_free(&r);
+}
+
 static void rereports_inside_one_resolver(void **state)
 {
     (void)state;
@@ -257,10 +285,10 @@ static void scored_kind_is_data(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(unnumbered_person_recognised),  cmocka_unit_test(neighbour_report_is_a_suspicion),
-        cmocka_unit_test(twins_are_two_persons),         cmocka_unit_test(numbered_persons_never_scored),
-        cmocka_unit_test(rereports_inside_one_resolver), cmocka_unit_test(met_by_address_key_only),
-        cmocka_unit_test(scored_kind_is_data),
+        cmocka_unit_test(unnumbered_person_recognised), cmocka_unit_test(neighbour_report_is_a_suspicion),
+        cmocka_unit_test(twins_are_two_persons),        cmocka_unit_test(numbered_persons_never_scored),
+        cmocka_unit_test(tied_relatives_named_neither), cmocka_unit_test(rereports_inside_one_resolver),
+        cmocka_unit_test(met_by_address_key_only),      cmocka_unit_test(scored_kind_is_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
