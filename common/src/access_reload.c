@@ -2,10 +2,10 @@
  * access_reload.c — picking up a changed allow-list without a restart.
  *
  * On every tick the service looks at the file (modification time, size, inode: an editor's rename
- * counts); when it changed, the new list is parsed and, if it parses, replaces the old one between two
- * batches (never while one is taken and its commands not yet run, commands.c).  Since every message is
- * authorized by its connection's key against the current list, a key removed from the file is refused from
- * the next tick on — also on connections opened before.
+ * counts); when it changed, the new list is parsed and, if it parses, replaces the old one at once: the
+ * commands taken and not yet run, and the fetches held, are authorized again by it (commands.c).  Since every
+ * message is authorized by its connection's key against the current list, a key removed from the file is
+ * refused from the next tick on — also on connections opened before.
  */
 #include <sys/stat.h>
 
@@ -36,16 +36,17 @@ void wh_access_watch(wh_service *svc)
 
 void wh_access_reload_if_changed(wh_service *svc)
 {
-    wh_access *fresh = NULL;
+    wh_access *fresh = NULL, *old = svc->access;
 
-    if (wh_commands_busy(svc->commands) || !stat_changed(svc))
-        return; /* a taken batch's principals are the current list's: the next tick */
+    if (!stat_changed(svc))
+        return;
     if (wh_access_load(&fresh, svc->allowlist_path) != 0) {
         wh_log_error("changed allow-list does not parse; keeping the previous one", "{s:s}", "path",
                      svc->allowlist_path);
         return;
     }
-    wh_access_destroy(&svc->access);
     svc->access = fresh;
+    wh_commands_reauthorize(svc->commands); /* nothing taken keeps a principal of the old list */
+    wh_access_destroy(&old);
     wh_log_info("allow-list reloaded", "{s:s}", "path", svc->allowlist_path);
 }

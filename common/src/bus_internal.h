@@ -376,9 +376,12 @@ int wh_consumer_apply_stored(wh_ctx *ctx, const char *stream, const Welfare__Bus
 
 int wh_commands_start(wh_commands **out, wh_service *svc);
 void wh_commands_stop(wh_commands **c);
-/* A batch is taken and its commands not yet run (commands.c): what they refer to (the principals of
- * the allow-list) must not change before they run. */
-bool wh_commands_busy(const wh_commands *c);
+/* The allow-list was replaced (access_reload.c): every command taken and not yet run, and every
+ * FetchEvents held (fetch_wait.c), is looked up again by its connection's key in the new list and
+ * refused (PERMISSION_DENIED, audited) when that list no longer lets it send its type — as it would be
+ * if it arrived now.  So a reload waits for no gap between batches, which a service kept busy by a
+ * closed loop of clients may never have; the old list may be freed after. */
+void wh_commands_reauthorize(wh_commands *c);
 /* peer_bounds.c: may a handshake of this key (Z85) on the command socket in?  False when the key has
  * WH_MAX_CONNECTIONS_PER_KEY connections already, counted from their handshake on; else its place is
  * held for the new connection. */

@@ -404,6 +404,13 @@ static bool within_bounds(wh_commands *c, pending *p, zmq_msg_t *body)
     return true;
 }
 
+/* May p's principal send its type (a FetchEvents: read the stream it asks for)? */
+static bool may_send(const wh_service *svc, const pending *p)
+{
+    return p->cmd == fetch_row ? wh_fetch_allowed(svc, p->principal, p->request)
+                               : wh_access_may_send(p->principal, p->cmd->request->name, p->cmd->roles);
+}
+
 /* Checks a received message; true when it joins the batch, false when it was answered already. */
 static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
 {
@@ -444,10 +451,7 @@ static bool admit(wh_commands *c, pending *p, zmq_msg_t *body)
         reject(c, p, c->rejected_malformed, WH_MALFORMED, "payload", "payload does not decode as its type");
         return false;
     }
-    bool allowed = p->cmd == fetch_row
-                       ? wh_fetch_allowed(svc, p->principal, p->request)
-                       : wh_access_may_send(p->principal, p->cmd->request->name, p->cmd->roles);
-    if (!allowed) {
+    if (!may_send(svc, p)) {
         reject(c, p, c->rejected_denied, WH_PERMISSION_DENIED, "", "principal may not send this type");
         return false;
     }
@@ -561,7 +565,7 @@ static void finish_batch(wh_commands *c)
  * FetchEvents — are answered now, with the events just committed, not after whatever the loop runs
  * before the next turn (intake's own apply of case's stream took ~50 ms there: docs/benchmarks.md).
  * Its commands wait in the batch for the next turn (wh_zsock.more), as they would have in the socket;
- * the allow-list is not reloaded meanwhile (wh_commands_busy). */
+ * an allow-list reloaded meanwhile authorizes them again (wh_commands_reauthorize). */
 static void on_readable(wh_zsock *z, void *arg)
 {
     wh_commands *c = arg;
@@ -573,9 +577,25 @@ static void on_readable(wh_zsock *z, void *arg)
     z->more = take_batch(c);
 }
 
-bool wh_commands_busy(const wh_commands *c)
+bool wh_cmd_authorized_again(wh_commands *c, pending *p)
 {
-    return c != NULL && c->n > 0;
+    p->principal = wh_access_by_key(c->svc->access, p->public_key);
+    if (p->principal != NULL && may_send(c->svc, p))
+        return true;
+    wh_cmd_set_reply(c, p, WH_PERMISSION_DENIED, "", "key not (or no longer) allowed to send this type",
+                     NULL);
+    wh_cmd_finish(c, p);
+    return false;
+}
+
+void wh_commands_reauthorize(wh_commands *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        if (!c->batch[i].done)
+            wh_cmd_authorized_again(c, &c->batch[i]);
+    wh_fetch_wait_reauthorize(c);
 }
 
 /* --- lifecycle ---------------------------------------------------------------------------------- */

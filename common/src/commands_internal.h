@@ -208,6 +208,12 @@ void wh_cmd_pending_clear(pending *p);
 bool wh_fetch_wait_hold(wh_commands *c, pending *p);
 /* Forgets the held fetches unanswered (the socket closes). */
 void wh_fetch_wait_free(wh_commands *c);
+/* The held fetches authorized again after a reload (wh_commands_reauthorize); the refused answered
+ * and let go. */
+void wh_fetch_wait_reauthorize(wh_commands *c);
+/* p's principal looked up again by its key in the current allow-list; true when it may still send
+ * its type, else p is answered PERMISSION_DENIED (done). */
+bool wh_cmd_authorized_again(wh_commands *c, pending *p);
 /* The batch's queries (FetchEvents held or not) in a read transaction, each answered at once. */
 void wh_cmd_run_queries(wh_commands *c);
 /* The batch's commands in one write transaction (its queries were answered when it was taken:

@@ -9,8 +9,8 @@
  * whole of the producer's next batch (docs/benchmarks.md).  One whose wait (at most
  * WH_FETCH_WAIT_MAX_MS) passes without a commit is answered empty on the tick.  A held fetch is
  * answered like any other query (commands_batch.c: a read transaction, committed events only, its
- * connection gone: dropped), so what it returns is exactly what an unheld fetch would have; its key
- * is authorized again first (the allow-list may have changed meanwhile).
+ * connection gone: dropped), so what it returns is exactly what an unheld fetch would have.  An
+ * allow-list reloaded while it is held authorizes it again at once (wh_fetch_wait_reauthorize).
  *
  * At most WH_FETCH_WAITING_MAX are held, one a connection; beyond, a fetch is answered at once.
  * Held fetches of a stopping service are dropped with the socket: their clients' timeout asks again.
@@ -69,18 +69,18 @@ bool wh_fetch_wait_hold(wh_commands *c, pending *p)
     return true;
 }
 
-/* The allow-list may have been reloaded while the fetch was held (access_reload.c frees the old
- * one): its principal is looked up again by the connection's key, and a key no longer allowed to read
- * the stream is refused, as it would be if it asked now.  False: refused and answered. */
-static bool authorized_again(wh_commands *c, pending *w)
+void wh_fetch_wait_reauthorize(wh_commands *c)
 {
-    w->principal = wh_access_by_key(c->svc->access, w->public_key);
-    if (w->principal != NULL && wh_fetch_allowed(c->svc, w->principal, w->request))
-        return true;
-    wh_cmd_set_reply(c, w, WH_PERMISSION_DENIED, "", "principal may not send this type", NULL);
-    wh_cmd_finish(c, w);
-    wh_cmd_pending_clear(w);
-    return false;
+    size_t kept = 0;
+
+    for (size_t i = 0; i < c->n_waiting; i++) {
+        pending *w = &c->waiting[i];
+        if (wh_cmd_authorized_again(c, w))
+            move_pending(&c->waiting[kept++], w);
+        else
+            wh_cmd_pending_clear(w);
+    }
+    c->n_waiting = kept;
 }
 
 /* Takes the held fetches that are due into the (idle) batch: the head passed their position, their
@@ -96,7 +96,7 @@ static void take_due(wh_commands *c)
         bool due = req->after_sequence < c->svc->head || now >= w->wait_until_ns || c->svc->stopping;
         if (!due || c->n >= (size_t)c->svc->batch_max)
             move_pending(&c->waiting[kept++], w);
-        else if (authorized_again(c, w))
+        else
             move_pending(&c->batch[c->n++], w);
     }
     c->n_waiting = kept;

@@ -1,7 +1,8 @@
 /*
  * test_security.c — who gets in and what leaks, against the real stack: a key removed from the
  * allow-list is refused on a connection opened before the removal (the time it survives is measured
- * and printed), every refusal lands in intake's audit_log with the key and the type, so does every
+ * and printed), so is a FetchEvents of a removed key held waiting for a commit, at the reload and not
+ * when its wait ends, every refusal lands in intake's audit_log with the key and the type, so does every
  * read of personal data (GetHousehold, GetReferral: who, which type, which record), an agency is
  * refused a stream it is not granted, and after a referral has flowed through every service neither
  * its resident number nor its person's name is found in clear in a dump of the whole database or in
@@ -32,6 +33,7 @@
 #define DONG_INDEX    2    /* shared with test_bad_input, which asserts no totals per dong */
 #define PERSON_BASE   3850 /* persons and households 3850–3970 (modulo 4000, used by no other program) */
 #define AUDIT_WAIT_S  5
+#define FETCH_WAIT_MS 3000 /* a held fetch's wait: the producer's cap */
 
 static int64_t suite_started_ms; /* audit rows before this are other programs' */
 
@@ -79,16 +81,17 @@ static const char *allowlist_path(void)
     return p;
 }
 
-/* The allow-list without the lines naming the agency (malloc()ed). */
-static char *without_agency(const char *list)
+/* The allow-list without the lines naming principal (malloc()ed). */
+static char *without_principal(const char *list, const char *principal)
 {
     char *out = malloc(strlen(list) + 1);
-    size_t n = 0, name_len = strlen(AGENCY);
+    size_t n = 0, name_len = strlen(principal);
     assert_non_null(out);
     for (const char *line = list; *line;) {
         const char *end = strchr(line, '\n');
         size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
-        bool ours = strncmp(line, AGENCY, name_len) == 0 && (line[name_len] == ' ' || line[name_len] == '\t');
+        bool ours =
+            strncmp(line, principal, name_len) == 0 && (line[name_len] == ' ' || line[name_len] == '\t');
         if (!ours) {
             memcpy(out + n, line, len);
             n += len;
@@ -168,7 +171,7 @@ static void revoked_key_on_an_open_connection(void **state)
     char *original = read_file(allowlist_path(), &len);
     assert_non_null(original);
     itest_agency_reporter(AGENCY); /* its reporter id, read while its line is there */
-    char *revoked = without_agency(original);
+    char *revoked = without_principal(original, AGENCY);
     assert_true(strlen(revoked) < len); /* the agency's line was there */
 
     whc *c = agency_client();
@@ -290,6 +293,80 @@ static void disclosures_are_audited(void **state)
                                    "subject = 'household:9223372036854775807'",
                                    NULL),
                      0);
+}
+
+/* The status of the reply to the FetchEvents in flight on c within timeout_ms (-1: none came). */
+static int fetch_status(whc *c, int timeout_ms)
+{
+    ProtobufCMessage *r = NULL;
+    char id[37];
+    whc_error err;
+    int status = whc_recv(c, timeout_ms, &welfare__bus__v1__fetch_events_reply__descriptor, &r, id, &err);
+    if (r != NULL)
+        protobuf_c_message_free_unpacked(r, NULL);
+    return status == WH_UNAVAILABLE && id[0] == '\0' ? -1 : status;
+}
+
+static int fetch_at(whc *c, uint64_t after, uint32_t wait_ms, int timeout_ms)
+{
+    Welfare__Bus__V1__FetchEvents q = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
+    char id[37];
+    q.stream = "intake";
+    q.after_sequence = after;
+    q.wait_ms = wait_ms;
+    assert_int_equal(whc_send(c, &q.base, id), 0);
+    return fetch_status(c, timeout_ms);
+}
+
+/* A FetchEvents held at the head (wait_ms) when its key leaves the allow-list is refused as soon as
+ * the list is reloaded — not served when its wait ends, nor refused only then: the reload authorizes
+ * what is held again (common/src/commands.c:wh_commands_reauthorize).  The operator's key is the one
+ * removed (no agency may read a stream), and put back before anything is asserted. */
+static void held_fetch_of_a_revoked_key(void **state)
+{
+    (void)state;
+    size_t len;
+    char *original = read_file(allowlist_path(), &len);
+    assert_non_null(original);
+    char *revoked = without_principal(original, "cli");
+    assert_true(strlen(revoked) < len);
+    setenv("WH_RETRIES", "0", 1);
+    whc *c = itest_client("intake");
+    unsetenv("WH_RETRIES");
+
+    int status = -1, tries = 0;
+    int64_t revoked_at = 0, answered_at = 0;
+    for (; tries < 5 && status != WH_PERMISSION_DENIED; tries++) { /* another commit may answer it first */
+        Welfare__Bus__V1__FetchEvents q = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
+        char id[37];
+        q.stream = "intake";
+        q.after_sequence = UINT64_MAX / 2; /* past any head: held, never answered by a commit's events */
+        q.wait_ms = FETCH_WAIT_MS;
+        assert_int_equal(whc_send(c, &q.base, id), 0);
+        if (fetch_status(c, 300) != -1)
+            continue; /* answered, not held: try again */
+        revoked_at = wh_now_ms();
+        write_file_atomically(allowlist_path(), revoked, strlen(revoked));
+        status = fetch_status(c, FETCH_WAIT_MS + 5000);
+        answered_at = wh_now_ms();
+        write_file_atomically(allowlist_path(), original, len);
+    }
+    int64_t back_at = wh_now_ms();
+    int back = -1;
+    while (wh_now_ms() - back_at <= REVOKE_MAX_MS && (back = fetch_at(c, 0, 0, 2000)) == WH_PERMISSION_DENIED)
+        usleep(RESEND_MS * 1000);
+    printf("held fetch of a revoked key: refused %lld ms after the allow-list changed (its wait %d ms)\n",
+           (long long)(answered_at - revoked_at), FETCH_WAIT_MS);
+    whc_close(&c);
+    free(revoked);
+    free(original);
+
+    assert_int_equal(status, WH_PERMISSION_DENIED);
+    if (answered_at - revoked_at >= FETCH_WAIT_MS - 300)
+        fail_msg("the held fetch was refused only when its wait (%d ms) ended, %lld ms after the allow-list "
+                 "changed",
+                 FETCH_WAIT_MS, (long long)(answered_at - revoked_at));
+    assert_int_equal(back, 0); /* the key put back is served again */
 }
 
 static void stream_not_granted(void **state)
@@ -441,11 +518,9 @@ static int setup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(revoked_key_on_an_open_connection),
-        cmocka_unit_test(refusals_are_audited),
-        cmocka_unit_test(stream_not_granted),
-        cmocka_unit_test(disclosures_are_audited),
-        cmocka_unit_test(no_personal_data_in_clear),
+        cmocka_unit_test(revoked_key_on_an_open_connection), cmocka_unit_test(refusals_are_audited),
+        cmocka_unit_test(held_fetch_of_a_revoked_key),       cmocka_unit_test(stream_not_granted),
+        cmocka_unit_test(disclosures_are_audited),           cmocka_unit_test(no_personal_data_in_clear),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
