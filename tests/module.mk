@@ -13,11 +13,17 @@ $(BIN)/itests/%: $(OBJ)/tests/integration/%.o $(OBJ)/tests/integration/itest.o $
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+# Every suite runs even when one before it fails, so one run names every failure; the target fails
+# when any did.
 test-integration: build-all $(INTEGRATION_TESTS)
-	@BUILD=$(BUILD) tests/integration/run.sh $(INTEGRATION_TESTS) tests/e2e/seed004.sh $(ITEST_SCRIPTS)
-	@if [ -x tests/integration/bus/run.sh ]; then BUILD=$(BUILD) tests/integration/bus/run.sh; fi
-	@BUILD=$(BUILD) tests/report/run.sh
-	@BUILD=$(BUILD) tests/e2e/demo_again.sh
+	@failed=""; \
+	BUILD=$(BUILD) tests/integration/run.sh $(INTEGRATION_TESTS) tests/e2e/seed004.sh $(ITEST_SCRIPTS) \
+		|| failed="$$failed tests/integration/run.sh"; \
+	if [ -x tests/integration/bus/run.sh ]; then \
+		BUILD=$(BUILD) tests/integration/bus/run.sh || failed="$$failed tests/integration/bus/run.sh"; fi; \
+	BUILD=$(BUILD) tests/report/run.sh || failed="$$failed tests/report/run.sh"; \
+	BUILD=$(BUILD) tests/e2e/demo_again.sh || failed="$$failed tests/e2e/demo_again.sh"; \
+	if [ -n "$$failed" ]; then echo "test-integration: failed:$$failed" >&2; exit 1; fi
 
 # The dashboard in headless Chromium: screenshots at 1,366 and 1,920 px into docs/img/, widths and the
 # comparison's cells checked against the API (Debian chromium + fonts-noto-cjk, npm playwright-core).
