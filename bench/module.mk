@@ -42,7 +42,7 @@ UNIT_TESTS += tests/unit/bench/test_report.sh
 
 # wh-bench-places (bench/places): the place table's cost to the bulk path's per-row work, without a
 # stack, for callgrind (docs/benchmarks.md): links intake's library and the referral generator.
-$(OBJ)/bench/places/%.o: CPPFLAGS += -Ibench/load -Iservices/intake
+$(OBJ)/bench/places/%.o: CPPFLAGS += -Ibench/load -Iservices/intake -Itests/unit/support
 $(BIN)/wh-bench-places: $(OBJ)/bench/places/main.o $(OBJ)/bench/load/referral.o $(BUILD)/libintake.a \
                         $(BUILD)/libwh.a $(BUILD)/libwhproto.a
 	@mkdir -p $(dir $@)

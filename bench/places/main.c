@@ -19,22 +19,13 @@
 
 #include <wh/pii.h>
 
+#include "generated_lot.h"
 #include "intake.h"
 #include "places.h"
 #include "referral.h"
 
 static const char *const lot_dongs[] = {"광안동", "남천동", "민락동", "망미동", "수영동"};
-#define N_LOT_DONGS (sizeof lot_dongs / sizeof *lot_dongs)
-
-/* Building i's lot address: a main number of its own in its dong, a sub-number for two in three. */
-static void building_lot(unsigned i, char *out, size_t cap)
-{
-    unsigned main_no = 1 + i / N_LOT_DONGS;
-    if (i % 3 == 0)
-        snprintf(out, cap, "%s %u", lot_dongs[i % N_LOT_DONGS], main_no);
-    else
-        snprintf(out, cap, "%s %u-%u", lot_dongs[i % N_LOT_DONGS], main_no, 1 + i * 31 % 40);
-}
+#define N_LOT_DONGS ((unsigned)(sizeof lot_dongs / sizeof *lot_dongs))
 
 static __attribute__((noinline)) int load_table(unsigned places)
 {
@@ -44,7 +35,7 @@ static __attribute__((noinline)) int load_table(unsigned places)
         return -1;
     for (unsigned i = 0; i < places; i++) {
         char lot[64];
-        building_lot(i, lot, sizeof lot);
+        generated_lot(i, lot_dongs, N_LOT_DONGS, lot, sizeof lot);
         n += (size_t)snprintf(text + n, cap - n, "%s\t수영로%u번길 %u\n", lot, i % 300, 1 + i / 300);
     }
     size_t bad = 0;
@@ -83,7 +74,7 @@ static __attribute__((noinline)) long prepare_rows(long rows, unsigned places, u
         bench_stream_next(&s, &r);
         if (places > 0 && bench_rand(&rng) % 100 < lot_percent) {
             char lot[64];
-            building_lot((unsigned)(bench_rand(&rng) % places), lot, sizeof lot);
+            generated_lot((unsigned)(bench_rand(&rng) % places), lot_dongs, N_LOT_DONGS, lot, sizeof lot);
             snprintf(r.address, sizeof r.address, "부산광역시 수영구 %s번지 101호", lot);
         }
         bench_referral_to_pb(&r, &pb);

@@ -23,6 +23,7 @@
 #include <wh/status.h>
 
 #include "fuzzy.h"
+#include "generated_lot.h"
 #include "places.h"
 
 static const char table[] = "# 수영구 place table: lot address<TAB>road address\n"
@@ -232,27 +233,18 @@ static void a_lot_of_one_byte_is_found_too(void **state)
 #define DISTRICT 20000
 static const char *const dongs[] = {"광안동", "남천동",  "민락동",      "망미동",
                                     "수영동", "광안1동", "Gwangan-dong"};
-#define N_DONGS (sizeof dongs / sizeof *dongs)
-
-static void base_lot(unsigned i, char *out, size_t cap)
-{
-    unsigned main_no = 1 + i / N_DONGS;
-    if (i % 3 == 0)
-        snprintf(out, cap, "%s %u", dongs[i % N_DONGS], main_no);
-    else
-        snprintf(out, cap, "%s %u-%u", dongs[i % N_DONGS], main_no, 1 + i * 31 % 40);
-}
+#define N_DONGS ((unsigned)(sizeof dongs / sizeof *dongs))
 
 static void district_lot(unsigned i, char *out, size_t cap)
 {
     char base[64];
     if (i % 40 == 4 && (i - 1) % 3 != 0) { /* the line before's lot and a digit: 광안동 5-12, 광안동 5-121 */
-        base_lot(i - 1, base, sizeof base);
+        generated_lot(i - 1, dongs, N_DONGS, base, sizeof base);
         snprintf(out, cap, "%s1", base);
         return;
     }
     unsigned twin = i % 40 == 1 ? i - 1 : i % 40 == 2 ? i + 1 : i;
-    base_lot(twin, base, sizeof base);
+    generated_lot(twin, dongs, N_DONGS, base, sizeof base);
     snprintf(out, cap, "%s%s", base, i % 40 == 1 || i % 40 == 2 ? "b" : "");
 }
 
