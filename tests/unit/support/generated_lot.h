@@ -10,7 +10,8 @@
 
 /* Building i's lot address over n_dongs dongs: a main number of its own in its dong, a sub-number
  * for two in three ("광안동 12", "남천동 12-3"). */
-static inline void generated_lot(unsigned i, const char *const *dongs, unsigned n_dongs, char *out, size_t cap)
+static inline void generated_lot(unsigned i, const char *const *dongs, unsigned n_dongs, char *out,
+                                 size_t cap)
 {
     unsigned main_no = 1 + i / n_dongs;
     if (i % 3 == 0)
