@@ -206,6 +206,10 @@ int registry_store_insert_linkage(wh_db *db, const registry_linkage *l, int64_t 
 /* Reads (and locks) a linkage: WH_NOT_FOUND. */
 int registry_store_linkage(wh_db *db, int64_t id, registry_linkage *out);
 int registry_store_set_linkage_state(wh_db *db, int64_t id, int state, int outcome, const char *on);
+/* The rows of a per-case read (stmt with the case id as its one parameter), each made into an element
+ * of `size` bytes by fill: *out an array of *n in ctx memory (store_fold.c). */
+int registry_store_read_case_rows(wh_ctx *ctx, const char *stmt, int64_t case_id, size_t size,
+                                  void (*fill)(const PGresult *r, int row, void *out), void **out, size_t *n);
 /* Ids of a case's linkages still holding or awaiting service, and of its active reservations
  * (ctx memory). */
 int registry_store_case_ids(wh_ctx *ctx, const char *stmt, int64_t case_id, int64_t **ids, size_t *n);

@@ -17,9 +17,8 @@ int registry_store_fold_linkage(wh_db *db, const registry_linkage *l, int64_t ca
     return n < 0 ? (int)n : 0;
 }
 
-/* The rows of a per-case read, each made into an element of `size` bytes by fill (ctx memory). */
-static int read_case_rows(wh_ctx *ctx, const char *stmt, int64_t case_id, size_t size,
-                          void (*fill)(const PGresult *r, int row, void *out), void **out, size_t *n)
+int registry_store_read_case_rows(wh_ctx *ctx, const char *stmt, int64_t case_id, size_t size,
+                                  void (*fill)(const PGresult *r, int row, void *out), void **out, size_t *n)
 {
     wh_params p;
     wh_params_reset(&p);
@@ -46,8 +45,8 @@ static void fill_folded(const PGresult *r, int row, void *out)
 
 int registry_store_folded_linkages(wh_ctx *ctx, int64_t case_id, registry_folded **out, size_t *n)
 {
-    return read_case_rows(ctx, "registry_folded_linkages", case_id, sizeof **out, fill_folded, (void **)out,
-                          n);
+    return registry_store_read_case_rows(ctx, "registry_folded_linkages", case_id, sizeof **out, fill_folded,
+                                         (void **)out, n);
 }
 
 int registry_store_fold_undone(wh_db *db, int64_t linkage_id, const char *on, bool restored)
@@ -92,8 +91,8 @@ static void fill_folded_reservation(const PGresult *r, int row, void *out)
 int registry_store_folded_reservations(wh_ctx *ctx, int64_t case_id, registry_folded_reservation **out,
                                        size_t *n)
 {
-    return read_case_rows(ctx, "registry_folded_reservations", case_id, sizeof **out, fill_folded_reservation,
-                          (void **)out, n);
+    return registry_store_read_case_rows(ctx, "registry_folded_reservations", case_id, sizeof **out,
+                                         fill_folded_reservation, (void **)out, n);
 }
 
 int registry_store_reservation_undone(wh_db *db, int64_t reservation_id, const char *on, int64_t restored_as)

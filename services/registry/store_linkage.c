@@ -168,24 +168,14 @@ int registry_store_set_linkage_state(wh_db *db, int64_t id, int state, int outco
     return n < 0 ? (int)n : n == 1 ? 0 : WH_NOT_FOUND;
 }
 
+static void fill_id(const PGresult *r, int row, void *out)
+{
+    *(int64_t *)out = wh_db_i64(r, row, 0, 0);
+}
+
 int registry_store_case_ids(wh_ctx *ctx, const char *stmt, int64_t case_id, int64_t **ids, size_t *n)
 {
-    wh_params p;
-    wh_params_reset(&p);
-    wh_params_i64(&p, case_id);
-    PGresult *r = wh_db_query(wh_ctx_db(ctx), stmt, &p);
-    if (!r)
-        return wh_db_last_status(wh_ctx_db(ctx));
-    int rows = PQntuples(r);
-    int64_t *v = wh_ctx_alloc(ctx, sizeof *v * (size_t)(rows ? rows : 1));
-    for (int i = 0; v && i < rows; i++)
-        v[i] = wh_db_i64(r, i, 0, 0);
-    PQclear(r);
-    if (!v)
-        return WH_INTERNAL;
-    *ids = v;
-    *n = (size_t)rows;
-    return 0;
+    return registry_store_read_case_rows(ctx, stmt, case_id, sizeof **ids, fill_id, (void **)ids, n);
 }
 
 static Welfare__Registry__V1__ServiceLinkage *message_of(wh_ctx *ctx, const registry_linkage *l)
