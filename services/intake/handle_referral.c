@@ -14,14 +14,32 @@
 #include "import_rows.h"
 #include "intake.h"
 
+/* The tied persons as the event lists them, into v[n] and list[n] (n <= INTAKE_MAX_TIED). */
+static void tied_persons(const intake_bulk_tied *tied, size_t n, Welfare__Intake__V1__SuspectedPerson *v,
+                         Welfare__Intake__V1__SuspectedPerson **list)
+{
+    for (size_t i = 0; i < n; i++) {
+        welfare__intake__v1__suspected_person__init(&v[i]);
+        v[i].person = tied[i].person;
+        v[i].person_id = tied[i].person_id;
+        v[i].score = tied[i].score;
+        v[i].score_reasons = (char *)tied[i].reasons;
+        list[i] = &v[i];
+    }
+}
+
 int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, const intake_bulk_suspicion *s,
-                          size_t n)
+                          size_t n, const intake_bulk_tied *tied, size_t n_tied)
 {
     Welfare__Intake__V1__DuplicateSuspected ev = WELFARE__INTAKE__V1__DUPLICATE_SUSPECTED__INIT;
     Welfare__Intake__V1__SuspectedHousehold others[INTAKE_MAX_SUSPICIONS];
     Welfare__Intake__V1__SuspectedHousehold *list[INTAKE_MAX_SUSPICIONS];
+    Welfare__Intake__V1__SuspectedPerson persons[INTAKE_MAX_TIED];
+    Welfare__Intake__V1__SuspectedPerson *tied_list[INTAKE_MAX_TIED];
     if (n > INTAKE_MAX_SUSPICIONS)
         n = INTAKE_MAX_SUSPICIONS; /* cannot happen: the resolver lists at most 8 of each reason */
+    if (n_tied > INTAKE_MAX_TIED)
+        n_tied = INTAKE_MAX_TIED; /* cannot happen: at most 8 per person */
     for (size_t i = 0; i < n; i++) {
         welfare__intake__v1__suspected_household__init(&others[i]);
         others[i].household_id = s[i].other_household_id;
@@ -30,12 +48,16 @@ int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, cons
         others[i].score_reasons = (char *)s[i].score_reasons;
         list[i] = &others[i];
     }
+    tied_persons(tied, n_tied, persons, tied_list);
     ev.household_id = state->id;
-    ev.other_household_id = s[0].other_household_id; /* the first, for readers of the one-pair form */
+    /* the first other, for readers of the one-pair form; a tie alone names none */
+    ev.other_household_id = n ? s[0].other_household_id : 0;
     ev.dong_code = (char *)state->dong_code;
-    ev.reason = (char *)s[0].reason;
+    ev.reason = (char *)(n ? s[0].reason : INTAKE_REASON_TIED);
     ev.n_others = n;
-    ev.others = list;
+    ev.others = n ? list : NULL;
+    ev.n_tied = n_tied;
+    ev.tied = n_tied ? tied_list : NULL;
     return wh_ctx_emit(ctx, &ev.base);
 }
 

@@ -232,6 +232,8 @@ int intake_store_get_referral(wh_ctx *ctx, int64_t id, Welfare__Intake__V1__Refe
 #define INTAKE_REASON_PHONE   "same phone, different household"
 #define INTAKE_REASON_ADDRESS "same address, different persons"
 #define INTAKE_REASON_FUZZY   "similar person, different household"
+/* DuplicateSuspected.reason of a referral whose only suspicion is a tie (DuplicateSuspected.tied). */
+#define INTAKE_REASON_TIED "persons of one household tied for a reported person"
 
 /* --- prepared referrals (prepare.c) ------------------------------------------------------------ */
 
@@ -288,6 +290,7 @@ typedef struct intake_bulk_row {
     int64_t referral_id;
     size_t first_suspicion, n_suspicions;  /* the row's new suspicions in intake_bulk.suspicions */
     size_t first_recognised, n_recognised; /* its persons recognised by score, in intake_bulk.recognised */
+    size_t first_tied, n_tied;             /* its tied persons (resolve.h, intake_tied) in intake_bulk.tied */
     size_t fuzzy_capped;                   /* its scored kind's look-ups that met more than the cap */
     bool address_capped; /* its address key had more live households than intake_address_max_households */
 } intake_bulk_row;
@@ -314,6 +317,14 @@ typedef struct intake_bulk_recognised {
     char reasons[INTAKE_FUZZY_REASONS];
 } intake_bulk_recognised;
 
+/* A stored person of a row's household tied with another for one of the row's persons. */
+typedef struct intake_bulk_tied {
+    int person; /* in the referral's persons */
+    int64_t person_id;
+    double score;
+    char reasons[INTAKE_FUZZY_REASONS]; /* the tie first: "tied 0.85 = 0.85; name 1.00; …" */
+} intake_bulk_tied;
+
 typedef struct intake_bulk {
     intake_bulk_row *rows;
     size_t n_rows;
@@ -323,6 +334,8 @@ typedef struct intake_bulk {
     size_t n_suspicions;
     intake_bulk_recognised *recognised;
     size_t n_recognised;
+    intake_bulk_tied *tied;
+    size_t n_tied;
 } intake_bulk;
 
 /* Attaches every row in array order as the resolver decides (resolve.h): the stored persons and
@@ -421,10 +434,12 @@ int intake_emit_recognised(wh_ctx *ctx, const Welfare__Intake__V1__SubmitReferra
                            const intake_household_state *state, int64_t referral_id, bool is_new,
                            int persons_added, int risk_score, const intake_bulk_recognised *rec,
                            size_t n_rec);
-/* One DuplicateSuspected of state's household listing s[n] (n >= 1). */
-#define INTAKE_MAX_SUSPICIONS 32 /* 8 of each of the four reasons */
+/* One DuplicateSuspected of state's household listing the other households s[n] and the tied persons
+ * tied[n_tied] (n + n_tied >= 1). */
+#define INTAKE_MAX_SUSPICIONS 32                       /* 8 of each of the four reasons */
+#define INTAKE_MAX_TIED       (INTAKE_MAX_PERSONS * 8) /* 8 per person (INTAKE_RESOLVE_LISTED) */
 int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, const intake_bulk_suspicion *s,
-                          size_t n);
+                          size_t n, const intake_bulk_tied *tied, size_t n_tied);
 
 /* --- the one pipeline (pipeline.c): SubmitReferral, a batch of them, ImportReferralBlock ------- */
 

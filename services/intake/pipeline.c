@@ -152,18 +152,30 @@ void intake_pipeline_free(intake_pipeline *p)
 
 /* --- emission: the same events whichever way the referral came -------------------------------- */
 
+/* A row's suspicions: its pairs of households and its persons tied (one for each person of the
+ * referral the tie is about, however many are tied for them). */
+static int suspicions_of(const intake_bulk *set, const intake_bulk_row *row)
+{
+    int n = (int)row->n_suspicions;
+    const intake_bulk_tied *t = row->n_tied ? &set->tied[row->first_tied] : NULL;
+    for (size_t i = 0; i < row->n_tied; i++)
+        n += i == 0 || t[i].person != t[i - 1].person;
+    return n;
+}
+
 int intake_emit_row(wh_ctx *ctx, const intake_bulk *set, const intake_bulk_row *row)
 {
     int rc = intake_emit_recognised(
         ctx, row->m, &row->state, row->referral_id, row->is_new, row->persons_added, row->checked->risk_score,
         row->n_recognised ? set->recognised + row->first_recognised : NULL, row->n_recognised);
-    if (rc == 0 && row->n_suspicions > 0)
-        rc = intake_emit_suspected(ctx, &row->state, &set->suspicions[row->first_suspicion],
-                                   row->n_suspicions);
+    if (rc == 0 && (row->n_suspicions > 0 || row->n_tied > 0))
+        rc = intake_emit_suspected(
+            ctx, &row->state, row->n_suspicions ? &set->suspicions[row->first_suspicion] : NULL,
+            row->n_suspicions, row->n_tied ? &set->tied[row->first_tied] : NULL, row->n_tied);
     if (rc < 0)
         return rc;
     intake_metrics_referral(row->m->channel, row->is_new, row->is_new && !row->state.known_to_programme,
-                            (int)row->n_suspicions);
+                            suspicions_of(set, row));
     intake_metrics_fuzzy_capped(row->fuzzy_capped);
     if (row->address_capped)
         intake_metrics_address_capped();
@@ -180,7 +192,7 @@ int intake_emit_bulk(wh_ctx *ctx, const intake_bulk *set, intake_bulk_counts *c)
         c->new_households += row->is_new;
         c->blind_spots += row->is_new && !row->state.known_to_programme;
         c->persons_added += row->persons_added;
-        c->duplicates_suspected += (int)row->n_suspicions;
+        c->duplicates_suspected += suspicions_of(set, row);
     }
     return 0;
 }

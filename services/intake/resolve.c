@@ -111,6 +111,7 @@ void intake_resolver_free(intake_resolver *r)
     free(r->nodes);
     free(r->persons);
     free(r->candidates);
+    free(r->tied);
     free(r->numbered);
     free(r->hids);
     free(r->ranks);
@@ -222,7 +223,6 @@ static void matched_households(intake_resolver *r, const intake_prepared *p)
     rank_matches(r);
 }
 
-/* The best hit of person k recognising them in household h, or NULL. */
 /* The best-scored stored person of h the score took person k for, and *tied when another of h scored
  * as high (same-name relatives a year apart: both equally like the report). */
 static const intake_fuzzy_hit *best_in(const intake_resolver *r, size_t k, int64_t h, bool *tied)
@@ -289,6 +289,87 @@ static void explain_recognised(intake_resolver *r, const intake_prepared *p, int
             explain(r, (int)k, &x->result);
     }
     out->n_recognised = r->n_explained - out->first_recognised;
+}
+
+/* Where a scored person stands in person id order: a stored person's id, or one the resolver added
+ * past every stored id, in the order added (the order their real ids are taken in). */
+static int64_t person_order(const intake_resolver *r, const intake_known_fuzzy *c)
+{
+    return c->added ? INTAKE_PROVISIONAL_BASE + (int64_t)r->persons[c->added - 1].id_index : c->person_id;
+}
+
+/* The hits of person k in h at score, by person id, at most INTAKE_RESOLVE_LISTED: tied[n], n. */
+static size_t tied_hits(const intake_resolver *r, size_t k, int64_t h, double score,
+                        const intake_fuzzy_hit *tied[INTAKE_RESOLVE_LISTED])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->fuzzy.n_hits; i++) {
+        const intake_fuzzy_hit *x = &r->fuzzy.hits[i];
+        if (x->person != k || x->household_id != h || x->result.verdict != INTAKE_FUZZY_SAME ||
+            x->result.score != score)
+            continue;
+        int64_t order = person_order(r, &r->fuzzy.v[x->cand]);
+        if (n == INTAKE_RESOLVE_LISTED && order > person_order(r, &r->fuzzy.v[tied[n - 1]->cand]))
+            continue;
+        size_t at = n < INTAKE_RESOLVE_LISTED ? n++ : n - 1; /* when full, the highest makes room */
+        while (at > 0 && person_order(r, &r->fuzzy.v[tied[at - 1]->cand]) > order) {
+            tied[at] = tied[at - 1];
+            at--;
+        }
+        tied[at] = x;
+    }
+    return n;
+}
+
+static void add_tied(intake_resolver *r, size_t k, const intake_fuzzy_hit *x, const char *tie)
+{
+    if (r->n_tied == r->cap_tied) {
+        size_t cap = r->cap_tied ? 2 * r->cap_tied : 16;
+        intake_tied *v = realloc(r->tied, cap * sizeof *v);
+        if (!v) {
+            r->failed = true;
+            return;
+        }
+        r->tied = v;
+        r->cap_tied = cap;
+    }
+    int32_t e = explain(r, (int)k, &x->result);
+    if (e < 0)
+        return;
+    intake_explained *ex = &r->explained[e];
+    /* a long list of reasons is cut at INTAKE_FUZZY_REASONS, as the score's own would be */
+    if (snprintf(ex->reasons, sizeof ex->reasons, "%s%s%s", tie, x->result.reasons[0] ? "; " : "",
+                 x->result.reasons) < 0)
+        ex->reasons[0] = 0;
+    const intake_known_fuzzy *c = &r->fuzzy.v[x->cand];
+    r->tied[r->n_tied++] = (intake_tied){.referral = r->n_referrals,
+                                         .person = (int)k,
+                                         .person_id = c->added ? 0 : c->person_id,
+                                         .added = c->added,
+                                         .explained = e};
+}
+
+/* The referral's persons for whom two or more of h tie at the best score, each of those into r->tied
+ * with the tie ("tied 0.85 = 0.85") before the score's reasons — unless the person's resident number
+ * is held (then they are that person, whoever the score finds alike). */
+static void raise_ties(intake_resolver *r, const intake_prepared *p, int64_t h, intake_resolution *out)
+{
+    out->first_tied = r->n_tied;
+    for (size_t k = 0; k < p->n_persons; k++) {
+        bool tied;
+        const intake_fuzzy_hit *best = best_in(r, k, h, &tied);
+        if (!tied || intake_keymap_get(&r->by_kind[INTAKE_MATCH_RRN], p->persons[k].rrn_hash) >= 0)
+            continue;
+        const intake_fuzzy_hit *v[INTAKE_RESOLVE_LISTED];
+        size_t n = tied_hits(r, k, h, best->result.score, v);
+        char tie[8 + INTAKE_RESOLVE_LISTED * 8] = "tied";
+        for (size_t i = 0, len = 4; i < n; i++)
+            len +=
+                (size_t)snprintf(tie + len, sizeof tie - len, "%s%.2f", i ? " = " : " ", v[i]->result.score);
+        for (size_t i = 0; i < n; i++)
+            add_tied(r, k, v[i], tie);
+    }
+    out->n_tied = r->n_tied - out->first_tied;
 }
 
 /* A referral's person with a number recognised as a stored person without one gives them the
@@ -498,6 +579,7 @@ int intake_resolve(intake_resolver *r, const intake_prepared *p, intake_resoluti
     size_t n_neighbours = others_of(r, &r->phone, phones, p->n_persons, h, neighbours);
 
     explain_recognised(r, p, h, out);
+    raise_ties(r, p, h, out);
     give_numbers(r, p, h);
     out->persons_added = add_persons(r, p, h, out->is_new);
     snapshot(e, &out->state);

@@ -25,7 +25,9 @@
  *   - a matched household takes the referral: highest risk, known to programme or, reported-on
  *     range, a location when it had none;
  *   - a person is added unless their resident number is held anywhere, the household held their
- *     name key before this referral, or the score recognised them as a person of the household;
+ *     name key before this referral, or the score recognised them as a person of the household — or
+ *     found two or more of its persons alike at its best score: a tie, named to no one and listed
+ *     for an operator (intake_tied);
  *   - candidates (at most INTAKE_RESOLVE_LISTED of each reason, lowest ids; similar persons by
  *     score, highest first): the other matched households, households of similar persons, households
  *     sharing a phone of the referral, and for a new household the other live households at its
@@ -152,6 +154,18 @@ typedef struct intake_candidate {
     int32_t explained;  /* INTAKE_REASON_FUZZY: its score in the resolver's explained list, else -1 */
 } intake_candidate;
 
+/* A stored person of the attached household tied with another for one of a referral's persons: the
+ * score took the person for two or more of the household alike, at the same best score (same-name
+ * relatives a year apart), so none is named or numbered and no third person is added; an operator
+ * tells which (DuplicateSuspected.tied).  Not raised for a person whose resident number is held. */
+typedef struct intake_tied {
+    size_t referral;   /* index of the intake_resolve call, from 0 */
+    int person;        /* in the referral's persons */
+    int64_t person_id; /* the stored person; 0 for one an earlier referral of the resolver added: */
+    size_t added;      /* then their index in intake_resolver.persons + 1, else 0 */
+    int32_t explained; /* the score and its reasons, the tie first ("tied 0.85 = 0.85; …") */
+} intake_tied;
+
 /* A score that decided something: a person recognised (person >= 0, household the one attached to)
  * or a similar person's household made a candidate (person -1). */
 typedef struct intake_explained {
@@ -167,6 +181,7 @@ typedef struct intake_resolution {
     int persons_added;
     size_t first_candidate, n_candidates;  /* its candidates in the resolver's list */
     size_t first_recognised, n_recognised; /* its persons recognised by score, in r->explained */
+    size_t first_tied, n_tied;             /* its tied persons in r->tied, in person order */
     size_t fuzzy_capped;                   /* its routes that met more than max_candidates persons */
 } intake_resolution;
 
@@ -232,6 +247,8 @@ typedef struct intake_resolver {
     size_t n_persons, cap_persons;
     intake_candidate *candidates;
     size_t n_candidates, cap_candidates;
+    intake_tied *tied; /* every referral's tied persons, in the order raised */
+    size_t n_tied, cap_tied;
     intake_numbered *numbered; /* stored persons given a number by the rows so far */
     size_t n_numbered, cap_numbered;
     int64_t *hids; /* per-referral scratch: matched households and their best rank */

@@ -191,6 +191,8 @@ static int resolve_rows(intake_resolver *s, const reads *rd, intake_bulk *b)
         row->persons_added = res.persons_added;
         row->fuzzy_capped = res.fuzzy_capped;
         row->n_suspicions = row->first_suspicion = 0;
+        row->first_tied = res.first_tied;
+        row->n_tied = res.n_tied;
         if (rc == 0)
             rc = keep_recognised(s, &res, b, row);
     }
@@ -487,6 +489,26 @@ static int collect_suspicions(const intake_resolver *s, const pair *v, size_t n_
     return 0;
 }
 
+/* The tied persons with their real ids, in the resolver's order (the rows' ranges index them). */
+static int collect_tied(const intake_resolver *s, const ids *t, intake_bulk *b)
+{
+    if (s->n_tied == 0)
+        return 0;
+    b->tied = malloc(s->n_tied * sizeof *b->tied);
+    if (!b->tied)
+        return WH_INTERNAL;
+    for (size_t i = 0; i < s->n_tied; i++) {
+        const intake_tied *x = &s->tied[i];
+        const intake_explained *e = &s->explained[x->explained];
+        intake_bulk_tied *out = &b->tied[b->n_tied++];
+        out->person = x->person;
+        out->person_id = x->added ? t->person[s->persons[x->added - 1].id_index] : x->person_id;
+        out->score = e->score;
+        snprintf(out->reasons, sizeof out->reasons, "%s", e->reasons);
+    }
+    return 0;
+}
+
 static int write_suspicions(wh_db *db, const intake_resolver *s, const ids *t, intake_bulk *b)
 {
     if (s->n_candidates == 0)
@@ -551,6 +573,8 @@ static int write_all(wh_db *db, const intake_resolver *s, const ids *t, intake_b
         rc = intake_table_write(db, &referrals, b->write);
     if (rc == 0)
         rc = write_suspicions(db, s, t, b);
+    if (rc == 0)
+        rc = collect_tied(s, t, b);
     intake_table_free(&households);
     intake_table_free(&persons);
     intake_table_free(&referrals);
@@ -566,6 +590,8 @@ int intake_store_attach_many(wh_db *db, intake_bulk *b)
     b->n_suspicions = 0;
     b->recognised = NULL;
     b->n_recognised = 0;
+    b->tied = NULL;
+    b->n_tied = 0;
     if (b->n_rows == 0)
         return 0;
     intake_memory_used();
@@ -590,6 +616,9 @@ void intake_bulk_free(intake_bulk *b)
 {
     free(b->suspicions);
     free(b->recognised);
+    free(b->tied);
+    b->tied = NULL;
+    b->n_tied = 0;
     b->suspicions = NULL;
     b->n_suspicions = 0;
     b->recognised = NULL;

@@ -12,8 +12,13 @@
  *             household", with the score and its reasons
  *   bad input a person without a number aged 250: INVALID_ARGUMENT persons.0.approximate_age, nothing
  *             stored
+ *   tie       two men named 정상철 without numbers at one address, born a year before and a year
+ *             after the one an agency then reports with his number: the household is theirs, neither
+ *             is named nor given the number, no third person is added, and one DuplicateSuspected
+ *             lists both (tied[], the tie "tied 0.85 = 0.85" first among each one's reasons) for an
+ *             operator
  *
- * Dong "72…" of this run, persons 3720–3729.
+ * Dong "72…" of this run, persons 3720–3729 and 3750–3759.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,6 +35,7 @@
 #include "wh/status.h"
 
 #define PERSON 3720
+#define TIED   3750 /* tied_relatives_raise_a_suspicion */
 #define ON     "2026-06-02"
 
 static char dong[11];
@@ -100,6 +106,49 @@ static bool similar_in(const Welfare__Bus__V1__Envelope *env, void *arg)
     return hit;
 }
 
+typedef struct want_tied {
+    int64_t household_id, other, person_id[2];
+    size_t n_tied, n_others;
+    double score[2];
+    char reason[96], score_reasons[2][160];
+} want_tied;
+
+static bool tied_in(const Welfare__Bus__V1__Envelope *env, void *arg)
+{
+    want_tied *w = arg;
+    Welfare__Intake__V1__DuplicateSuspected *e =
+        welfare__intake__v1__duplicate_suspected__unpack(NULL, env->payload.len, env->payload.data);
+    bool hit = e && e->household_id == w->household_id && e->n_tied > 0;
+    if (hit) {
+        w->other = e->other_household_id;
+        w->n_tied = e->n_tied;
+        w->n_others = e->n_others;
+        snprintf(w->reason, sizeof w->reason, "%s", e->reason);
+        for (size_t i = 0; i < e->n_tied && i < 2; i++) {
+            w->person_id[i] = e->tied[i]->person_id;
+            w->score[i] = e->tied[i]->score;
+            snprintf(w->score_reasons[i], sizeof w->score_reasons[i], "%s", e->tied[i]->score_reasons);
+        }
+    }
+    if (e)
+        welfare__intake__v1__duplicate_suspected__free_unpacked(e, NULL);
+    return hit;
+}
+
+/* rb attached to ra's household and added no one: it holds `persons`; id gets its id as text. */
+static void assert_rereported(const Welfare__Intake__V1__SubmitReferralReply *ra,
+                              const Welfare__Intake__V1__SubmitReferralReply *rb, int64_t persons,
+                              char id[24])
+{
+    assert_int_equal(rb->household_id, ra->household_id);
+    assert_false(rb->is_new);
+    assert_int_equal(rb->persons_added, 0);
+    snprintf(id, 24, "%lld", (long long)ra->household_id);
+    assert_int_equal(
+        itest_sql_i64("SELECT count(*) FROM intake.person WHERE household_id = $1::bigint", id, NULL),
+        persons);
+}
+
 static void nfd_name_is_the_same_household(void)
 {
     itest_referral a, b;
@@ -114,13 +163,8 @@ static void nfd_name_is_the_same_household(void)
     b.person[0].approximate_age = 2026 - birth_year_of(a.rrn[0]);
     b.req.channel = WELFARE__INTAKE__V1__CHANNEL__CHANNEL_SAFETY_NET;
     Welfare__Intake__V1__SubmitReferralReply *rb = itest_submit(intake, &b);
-    assert_int_equal(rb->household_id, ra->household_id);
-    assert_false(rb->is_new);
-    assert_int_equal(rb->persons_added, 0);
     char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)ra->household_id);
-    assert_int_equal(
-        itest_sql_i64("SELECT count(*) FROM intake.person WHERE household_id = $1::bigint", id, NULL), 1);
+    assert_rereported(ra, rb, 1, id);
     want_recognised w = {.referral_id = rb->referral_id};
     assert_int_equal(
         itest_events_count("intake", "welfare.intake.v1.HouseholdIdentified", recognised_in, &w, NULL), 1);
@@ -182,6 +226,53 @@ static void neighbour_report_raises_a_suspicion(void)
     welfare__intake__v1__submit_referral_reply__free_unpacked(rb, NULL);
 }
 
+static void tied_relatives_raise_a_suspicion(void)
+{
+    itest_referral a, b;
+    itest_referral_init(&b, dong, 5, TIED, 1, ITEST_RISK_LOW, ON); /* the agency's, with his number */
+    int year = birth_year_of(b.rrn[0]);
+    itest_referral_init(&a, dong, 5, TIED + 1, 2, ITEST_RISK_LOW, ON);
+    for (int k = 0; k < 2; k++) {
+        a.person[k].rrn = "";
+        snprintf(a.name[k], sizeof a.name[k], "정상철");
+        a.person[k].sex = WELFARE__INTAKE__V1__SEX__SEX_MALE;
+        a.person[k].birth_year = year - 1 + 2 * k;
+    }
+    snprintf(b.name[0], sizeof b.name[0], "정상철");
+    Welfare__Intake__V1__SubmitReferralReply *ra = itest_submit(intake, &a);
+    assert_int_equal(ra->persons_added, 2);
+    Welfare__Intake__V1__SubmitReferralReply *rb = itest_submit(intake, &b);
+    char id[24];
+    assert_rereported(ra, rb, 2, id);
+    assert_int_equal(itest_sql_i64("SELECT count(*) FROM intake.person WHERE household_id = $1::bigint AND "
+                                   "rrn_hash IS NOT NULL",
+                                   id, NULL),
+                     0);
+    want_recognised r = {.referral_id = rb->referral_id};
+    assert_int_equal(
+        itest_events_count("intake", "welfare.intake.v1.HouseholdIdentified", recognised_in, &r, NULL), 0);
+    want_tied w = {.household_id = ra->household_id};
+    assert_int_equal(itest_events_count("intake", "welfare.intake.v1.DuplicateSuspected", tied_in, &w, NULL),
+                     1);
+    assert_int_equal(w.n_tied, 2);
+    assert_int_equal(w.n_others, 0);
+    assert_int_equal(w.other, 0);
+    assert_string_equal(w.reason, "persons of one household tied for a reported person");
+    assert_int_equal(
+        w.person_id[0],
+        itest_sql_i64("SELECT min(id) FROM intake.person WHERE household_id = $1::bigint", id, NULL));
+    assert_int_equal(
+        w.person_id[1],
+        itest_sql_i64("SELECT max(id) FROM intake.person WHERE household_id = $1::bigint", id, NULL));
+    for (int i = 0; i < 2; i++) {
+        assert_true(w.score[i] >= 0.85);
+        assert_string_equal(w.score_reasons[i],
+                            "tied 0.85 = 0.85; name 1.00; birth year near; address; same sex");
+    }
+    welfare__intake__v1__submit_referral_reply__free_unpacked(ra, NULL);
+    welfare__intake__v1__submit_referral_reply__free_unpacked(rb, NULL);
+}
+
 static void bad_age_changes_nothing(void)
 {
     itest_referral a;
@@ -206,6 +297,7 @@ static void fuzzy_matching(void **state)
     twins_are_two_persons();
     neighbour_report_raises_a_suspicion();
     bad_age_changes_nothing();
+    tied_relatives_raise_a_suspicion();
     whc_close(&intake);
 }
 

@@ -226,6 +226,33 @@ static void person_of(row *r, size_t slot, int k, int j, int serial_offset)
     }
 }
 
+/* Rows 37t + 13 file two men of one name and no number at one address, born 1949 and 1951; rows
+ * 37t + 31 report "him, born 1950" there: the score ties the two, and the re-report lists both for an
+ * operator (DuplicateSuspected.tied) — in one block with them (persons added by the block) or after. */
+static void tied_relatives(row *r, size_t i)
+{
+    if (i % 37 != 13 && i % 37 != 31)
+        return;
+    int t = (int)(i / 37);
+    snprintf(r->address, sizeof r->address, "연산로 %d번길 7", t);
+    r->h.dong_code = "2650051000";
+    snprintf(r->date, sizeof r->date, "2026-%02d-01", 1 + t); /* not after today: the rows must stand */
+    for (size_t k = 0; k < 2; k++) {
+        welfare__intake__v1__referred_person__init(&r->p[k]);
+        snprintf(r->name[k], sizeof r->name[k], "최영%d", t);
+        r->p[k].name = r->name[k];
+        r->p[k].sex = WELFARE__INTAKE__V1__SEX__SEX_MALE;
+    }
+    if (i % 37 == 13) {
+        r->p[0].birth_date = "1949-03-01";
+        r->p[1].birth_date = "1951-03-01";
+        r->m.n_persons = 2;
+    } else {
+        r->p[0].birth_year = 1950;
+        r->m.n_persons = 1;
+    }
+}
+
 static void build_rows(void)
 {
     for (size_t i = 0; i < N_ROWS; i++) {
@@ -323,6 +350,7 @@ static void build_rows(void)
             r->rrn[0][13] = r->rrn[0][13] == '0' ? '1' : '0'; /* a wrong check digit */
         r->import.line = (int64_t)i + 2;
         r->import.referral = &r->m;
+        tied_relatives(r, i);
     }
 }
 
@@ -492,22 +520,35 @@ static void import_batches(wh_db *db, event_log *log, const int *status)
 /* A referral raising several suspicions says so in one DuplicateSuspected listing them all. */
 static void assert_grouped_suspicions(const event_log *l)
 {
-    size_t grouped = 0, events = 0;
+    size_t grouped = 0, events = 0, tied = 0;
     for (size_t i = 0; i < l->n; i++) {
         if (strcmp(l->types[i], "welfare.intake.v1.DuplicateSuspected") != 0)
             continue;
         Welfare__Intake__V1__DuplicateSuspected *d =
             welfare__intake__v1__duplicate_suspected__unpack(NULL, l->len[i], l->data[i]);
         assert_non_null(d);
-        assert_true(d->n_others >= 1);
+        events++;
+        if (d->n_tied > 0) { /* tied_relatives: the two, their tie first among the reasons */
+            assert_int_equal(d->n_tied, 2);
+            assert_true(d->tied[0]->person_id < d->tied[1]->person_id);
+            assert_non_null(strstr(d->tied[0]->score_reasons, "tied 0.85 = 0.85; name 1.00"));
+            tied++;
+        }
+        if (d->n_others == 0) {
+            assert_true(d->n_tied > 0);
+            assert_int_equal(d->other_household_id, 0);
+            assert_string_equal(d->reason, INTAKE_REASON_TIED);
+            welfare__intake__v1__duplicate_suspected__free_unpacked(d, NULL);
+            continue;
+        }
         assert_int_equal(d->other_household_id, d->others[0]->household_id);
         assert_string_equal(d->reason, d->others[0]->reason);
         grouped += d->n_others > 1;
-        events++;
         welfare__intake__v1__duplicate_suspected__free_unpacked(d, NULL);
     }
     assert_true(events > 0);
     assert_true(grouped > 0);
+    assert_int_equal(tied, 14); /* 7 re-reports, each in both passes */
 }
 
 /* The rows in blocks of `block` rows; checks each reply against the row-by-row outcome. */

@@ -7,8 +7,9 @@
  * neighbour's name and address alone is a suspicion with its score, not an attach; twins 김민준/김민서 at
  * one address are two persons; two persons with numbers are never scored; re-reports inside one
  * resolver recognised as one by one; a number-less person met only by the address key of a
- * household; two same-name relatives tied for a report, neither named; the scored kind is the third
- * row of the rule.
+ * household; two same-name relatives tied for a report, neither named, both listed for an operator
+ * with the tie among the reasons — stored, or added by an earlier referral of the same resolver (a
+ * block); the scored kind is the third row of the rule.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -193,16 +194,18 @@ static void numbered_persons_never_scored(void **state)
     intake_resolver_free(&r);
 }
 
-/* Two men of one name at one address, born a year before and a year after the one reported: the
+/* Two men of one name at one address, born a year after and a year before the one reported: the
  * household is theirs, but which of them he is the report cannot tell — neither is named, the
- * referral's resident number given to neither, and no third person added. */
+ * referral's resident number given to neither, and no third person added; the tie is an operator's
+ * to decide: both are listed (intake_tied, DuplicateSuspected.tied) by person id, each with the
+ * score and the tie first among its reasons. */
 static void tied_relatives_named_neither(void **state)
 {
     (void)state;
     intake_known_household hh[] = {stored_household(10, "addr-10")};
     intake_known_fuzzy ff[] = {
-        stored_fuzzy(10, false, "block:김영수", "김영수", "1949-03-01", 'M', "ab-10", NULL),
-        stored_fuzzy(10, false, "block:김영수", "김영수", "1951-03-01", 'M', "ab-10", NULL)};
+        stored_fuzzy(10, false, "block:김영수", "김영수", "1951-03-01", 'M', "ab-10", NULL),
+        stored_fuzzy(10, false, "block:김영수", "김영수", "1949-03-01", 'M', "ab-10", NULL)};
     ff[0].person_id = 101;
     ff[1].person_id = 102;
     intake_resolver r;
@@ -217,6 +220,51 @@ static void tied_relatives_named_neither(void **state)
     assert_int_equal(res.n_recognised, 0);
     assert_int_equal(res.persons_added, 0);
     assert_int_equal(r.n_numbered, 0);
+    assert_int_equal(res.n_tied, 2);
+    for (size_t i = 0; i < 2; i++) {
+        const intake_tied *t = &r.tied[res.first_tied + i];
+        const intake_explained *e = &r.explained[t->explained];
+        assert_int_equal(t->referral, 0);
+        assert_int_equal(t->person, 0);
+        assert_int_equal(t->person_id, 101 + (int64_t)i);
+        assert_int_equal(t->added, 0);
+        assert_int_equal(e->person, 0);
+        assert_string_equal(e->reasons, "tied 0.85 = 0.85; name 1.00; birth year near; address; same sex");
+    }
+    intake_resolver_free(&r);
+}
+
+/* The same tie when an earlier referral of the block filed the two relatives (one with a number: a
+ * referral's person without one is scored against both): both are listed as persons the resolver
+ * added, in the order added (the order their real ids are taken in). */
+static void tied_relatives_added_in_the_block(void **state)
+{
+    (void)state;
+    intake_resolver r;
+    referral a, b;
+    intake_resolution ra, rb;
+    init(&r, NULL, 0, NULL, 0);
+    make(&a, "addr-2", "ab-2");
+    person(&a, "", "박철수", "1941-05-05", 1941, 'M', NULL);
+    person(&a, "rrn-park", "박철수", "1943-05-05", 1943, 'M', NULL);
+    make(&b, "addr-2", "ab-2");
+    person(&b, "", "박철수", NULL, 1942, 'M', NULL);
+    assert_int_equal(intake_resolve(&r, &a.prep, &ra), 0);
+    assert_int_equal(intake_resolve(&r, &b.prep, &rb), 0);
+    assert_true(ra.is_new);
+    assert_int_equal(ra.persons_added, 2);
+    assert_int_equal(ra.n_tied, 0);
+    assert_int_equal(rb.state.id, ra.state.id);
+    assert_int_equal(rb.persons_added, 0);
+    assert_int_equal(rb.n_tied, 2);
+    for (size_t i = 0; i < 2; i++) {
+        const intake_tied *t = &r.tied[rb.first_tied + i];
+        assert_int_equal(t->referral, 1);
+        assert_int_equal(t->person_id, 0);
+        assert_int_equal(t->added, i + 1); /* r.persons[0] and [1], in the order added */
+        assert_non_null(strstr(r.explained[t->explained].reasons, "tied 0.85 = 0.85; "));
+    }
+    assert_int_equal(r.n_tied, 2);
     intake_resolver_free(&r);
 }
 
@@ -285,10 +333,11 @@ static void scored_kind_is_data(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(unnumbered_person_recognised), cmocka_unit_test(neighbour_report_is_a_suspicion),
-        cmocka_unit_test(twins_are_two_persons),        cmocka_unit_test(numbered_persons_never_scored),
-        cmocka_unit_test(tied_relatives_named_neither), cmocka_unit_test(rereports_inside_one_resolver),
-        cmocka_unit_test(met_by_address_key_only),      cmocka_unit_test(scored_kind_is_data),
+        cmocka_unit_test(unnumbered_person_recognised),  cmocka_unit_test(neighbour_report_is_a_suspicion),
+        cmocka_unit_test(twins_are_two_persons),         cmocka_unit_test(numbered_persons_never_scored),
+        cmocka_unit_test(tied_relatives_named_neither),  cmocka_unit_test(tied_relatives_added_in_the_block),
+        cmocka_unit_test(rereports_inside_one_resolver), cmocka_unit_test(met_by_address_key_only),
+        cmocka_unit_test(scored_kind_is_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
