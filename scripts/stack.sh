@@ -145,6 +145,15 @@ wh_db_url_of() {
     echo "host=$(wh_pg_dir)/run port=$WH_PG_PORT dbname=welfarehub user=wh_$1 password=$(cat "$WH_VAR/secrets/db-$1.password")"
 }
 
+# One service's role and schema (deploy/db/init-service.sql), its password in $WH_VAR/secrets.
+wh_db_init_service() {
+    local svc=$1 here
+    here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+    [ -f "$WH_VAR/secrets/db-$svc.password" ] || wh_random_hex 16 >"$WH_VAR/secrets/db-$svc.password"
+    psql -X -q "$(wh_pg_superuser_url)" -v role="wh_$svc" -v schema="$(wh_schema_of "$svc")" \
+        -v password="$(cat "$WH_VAR/secrets/db-$svc.password")" -f "$here/deploy/db/init-service.sql"
+}
+
 # Database, one role and schema per service (deploy/db/*.sql), passwords in $WH_VAR/secrets.
 wh_db_init() {
     local here svc
@@ -153,10 +162,28 @@ wh_db_init() {
         grep -q 1 || psql -X -q "$(wh_pg_superuser_url postgres)" -c "CREATE DATABASE welfarehub" || return 1
     psql -X -q "$(wh_pg_superuser_url)" -f "$here/deploy/db/init-database.sql" || return 1
     for svc in "${WH_SERVICES[@]}"; do
-        [ -f "$WH_VAR/secrets/db-$svc.password" ] || wh_random_hex 16 >"$WH_VAR/secrets/db-$svc.password"
-        psql -X -q "$(wh_pg_superuser_url)" -v role="wh_$svc" -v schema="$(wh_schema_of "$svc")" \
-            -v password="$(cat "$WH_VAR/secrets/db-$svc.password")" -f "$here/deploy/db/init-service.sql" || return 1
+        wh_db_init_service "$svc" || return 1
     done
+}
+
+# Rebuilds reporting from replay (services/reporting/README.md, "Backfill"): reporting holds derived
+# data only, so it is stopped, its schema dropped and made again empty (its role cannot create one),
+# and started: its migrations run and its consumers fetch every stream from position 0.  Its audit log
+# is not derived: its rows are copied out first and back in (new ids) once reporting is up.  Waits
+# until reporting is ready (up to ${1:-60} s), not until it has caught up.
+WH_AUDIT_COLUMNS="at, principal, public_key, type, decision, reason, count, last_at, subject"
+wh_reporting_rebuild() {
+    local audit="$WH_VAR/reporting-audit.copy" db
+    db=$(wh_pg_superuser_url)
+    wh_service_stop reporting
+    psql -X -q -v ON_ERROR_STOP=1 "$db" -c "COPY reporting.audit_log ($WH_AUDIT_COLUMNS) TO STDOUT" >"$audit" || return 1
+    psql -X -q -v ON_ERROR_STOP=1 "$db" -c "SET client_min_messages = warning" \
+        -c "DROP SCHEMA reporting CASCADE" || return 1
+    wh_db_init_service reporting || return 1
+    wh_service_start reporting
+    wh_service_wait_ready reporting "${1:-60}" || return 1
+    psql -X -q -v ON_ERROR_STOP=1 "$db" -c "COPY reporting.audit_log ($WH_AUDIT_COLUMNS) FROM STDIN" <"$audit" || return 1
+    rm -f "$audit"
 }
 
 # CURVE keys for the services, the CLI and a test agency; the PII master key.
