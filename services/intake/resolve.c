@@ -252,11 +252,17 @@ static const intake_fuzzy_hit *recognised_in(const intake_resolver *r, size_t k,
     return tied ? NULL : best;
 }
 
-/* True when the score took person k for someone h holds, recognised or tied: not a person to add. */
-static bool held_in(const intake_resolver *r, size_t k, int64_t h)
+/* True when the score took person k for someone h holds, recognised or tied: not a person to add —
+ * unless tied and carrying a resident number no one holds: the tie names no one to give it to, so they
+ * are added with it (the tie listed for an operator), or the number would be lost (and a roster row,
+ * which finds its person by number, would find no one). */
+static bool held_in(const intake_resolver *r, const intake_person_row *person, size_t k, int64_t h)
 {
     bool tied;
-    return best_in(r, k, h, &tied) != NULL;
+    if (!best_in(r, k, h, &tied))
+        return false;
+    return !tied || intake_keymap_get(&r->by_kind[INTAKE_MATCH_RRN], person->rrn_hash) >= 0 ||
+           !person->rrn_hash[0];
 }
 
 static int32_t explain(intake_resolver *r, int person, const intake_fuzzy_result *res)
@@ -495,7 +501,8 @@ static void index_fuzzy(intake_resolver *r, const intake_prepared *p, const inta
 
 /* Adds the persons the household does not hold: the name-key check sees the household as it was
  * before the referral (one statement's snapshot), the resident number is unique everywhere, and a
- * person the score recognised in the household — or found two of its persons equally like — is held. */
+ * person the score recognised in the household — or found two of its persons equally like, unless
+ * they bring a number no one holds — is held. */
 static int add_persons(intake_resolver *r, const intake_prepared *p, int64_t h, bool is_new)
 {
     const intake_keymap *names = &r->by_kind[INTAKE_MATCH_NAME_KEY];
@@ -503,7 +510,7 @@ static int add_persons(intake_resolver *r, const intake_prepared *p, int64_t h, 
     int added = 0;
     for (size_t k = 0; k < p->n_persons; k++)
         pass[k] = is_new || (!intake_hlist_has(r, intake_keymap_get(names, p->persons[k].name_key), h) &&
-                             !held_in(r, k, h));
+                             !held_in(r, &p->persons[k], k, h));
     for (size_t k = 0; k < p->n_persons; k++) {
         const intake_person_row *person = &p->persons[k];
         if (!pass[k])

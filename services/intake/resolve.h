@@ -27,7 +27,7 @@
  *   - a person is added unless their resident number is held anywhere, the household held their
  *     name key before this referral, or the score recognised them as a person of the household — or
  *     found two or more of its persons alike at its best score: a tie, named to no one and listed
- *     for an operator (intake_tied);
+ *     for an operator (intake_tied), the person added only when they bring a number no one holds;
  *   - candidates (at most INTAKE_RESOLVE_LISTED of each reason, lowest ids; similar persons by
  *     score, highest first): the other matched households, households of similar persons, households
  *     sharing a phone of the referral, and for a new household the other live households at its
@@ -156,7 +156,8 @@ typedef struct intake_candidate {
 
 /* A stored person of the attached household tied with another for one of a referral's persons: the
  * score took the person for two or more of the household alike, at the same best score (same-name
- * relatives a year apart), so none is named or numbered and no third person is added; an operator
+ * relatives a year apart), so none is named or numbered and no third person is added (unless they
+ * bring a resident number no one holds: then they are added with it, not lost); an operator
  * tells which (DuplicateSuspected.tied).  Not raised for a person whose resident number is held. */
 typedef struct intake_tied {
     size_t referral;   /* index of the intake_resolve call, from 0 */
