@@ -1,7 +1,10 @@
 /*
  * edit_distance.c — one row of the dynamic programme at a time (edit_distance.h).  A NULL weight
- * array is read as 1 for every symbol.
+ * array is read as 1 for every symbol.  "Within" starts the row at 0 (b's symbols before the run are
+ * free) and takes the row's cheapest cell at the end (so are those after it).
  */
+#include <stdbool.h>
+
 #include "edit_distance.h"
 
 static size_t cheapest(size_t a, size_t b, size_t c)
@@ -10,17 +13,17 @@ static size_t cheapest(size_t a, size_t b, size_t c)
     return m < c ? m : c;
 }
 
-/* Inlined twice below, so the unweighted call (every jamo comparison) has no weight tests. */
+/* Inlined thrice below, so the unweighted call (every jamo comparison) has no weight or run tests. */
 static inline __attribute__((always_inline)) size_t distance(const int32_t *a, const unsigned char *wa,
                                                              size_t na, const int32_t *b,
-                                                             const unsigned char *wb, size_t nb)
+                                                             const unsigned char *wb, size_t nb, bool within)
 {
     size_t row[INTAKE_EDIT_MAX + 1];
     if (nb > INTAKE_EDIT_MAX)
         nb = INTAKE_EDIT_MAX;
     row[0] = 0;
     for (size_t j = 1; j <= nb; j++)
-        row[j] = row[j - 1] + (wb ? wb[j - 1] : 1u);
+        row[j] = within ? 0 : row[j - 1] + (wb ? wb[j - 1] : 1u);
     for (size_t i = 1; i <= na; i++) {
         size_t diag = row[0], cost_a = wa ? wa[i - 1] : 1u;
         row[0] += cost_a;
@@ -31,13 +34,24 @@ static inline __attribute__((always_inline)) size_t distance(const int32_t *a, c
             diag = up;
         }
     }
-    return row[nb];
+    if (!within)
+        return row[nb];
+    size_t best = row[0];
+    for (size_t j = 1; j <= nb; j++)
+        best = row[j] < best ? row[j] : best;
+    return best;
 }
 
 size_t intake_edit_distance(const int32_t *a, const unsigned char *wa, size_t na, const int32_t *b,
                             const unsigned char *wb, size_t nb)
 {
     if (!wa && !wb)
-        return distance(a, NULL, na, b, NULL, nb);
-    return distance(a, wa, na, b, wb, nb);
+        return distance(a, NULL, na, b, NULL, nb, false);
+    return distance(a, wa, na, b, wb, nb, false);
+}
+
+size_t intake_edit_distance_within(const int32_t *a, const unsigned char *wa, size_t na, const int32_t *b,
+                                   const unsigned char *wb, size_t nb)
+{
+    return distance(a, wa, na, b, wb, nb, true);
 }

@@ -15,4 +15,9 @@
 size_t intake_edit_distance(const int32_t *a, const unsigned char *wa, size_t na, const int32_t *b,
                             const unsigned char *wb, size_t nb);
 
+/* The distance of a to the nearest run of b's symbols (what b holds before and after that run costs
+ * nothing): how well a word fits somewhere inside a whole name.  Weights as above. */
+size_t intake_edit_distance_within(const int32_t *a, const unsigned char *wa, size_t na, const int32_t *b,
+                                   const unsigned char *wb, size_t nb);
+
 #endif

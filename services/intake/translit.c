@@ -1,10 +1,13 @@
 /*
  * translit.c — Hangul and romanised names in one reduced alphabet (translit.h).  The mapping is the
  * data below: each jamo's key, and the Latin rules (the first that matches at a position wins; a rule
- * may require the next letter to be one of a set).
+ * may require the next letter to be one of a set, and a context in its word: a consonant or the end
+ * next, the word's end after a consonant, a silent final e after the next consonant), grouped into
+ * readings.  Each word of a Latin name is read in the reading nearest the Hangul name.
  */
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,41 +37,95 @@ static const char *const final_key[28] = {
     "LP", "L", "M", "P",  "PS", "T",  "T", "G", "T", "T",  "K",  "T",  "P",  "",
 };
 
+/* Where a rule applies besides its letters (all within one word). */
+typedef enum rule_context {
+    ANYWHERE,
+    NO_VOWEL_NEXT,         /* a consonant or the word's end follows: Robert's er, Arthur's ur, Charles's ar */
+    FINAL_AFTER_CONSONANT, /* the word ends here, after a consonant with a vowel before it: the silent
+                              e of Kate and Mike, the es of James */
+    SILENT_E_NEXT,         /* one consonant, then a final e or es: the long a of Kate, the i of Mike */
+} rule_context;
+
 typedef struct latin_rule {
     const char *from, *to;
     const char *before; /* the next letter must be one of these; NULL: anything, the end too */
+    rule_context context;
 } latin_rule;
 
 #define VOWELS "aeiouy"
 
 /* Every reading's rules, after its own. */
 static const latin_rule base_rules[] = {
-    {"ng", "G", NULL},  {"nh", "N", NULL}, {"ph", "P", NULL}, {"th", "T", NULL}, {"ch", "S", NULL},
-    {"sh", "S", NULL},  {"zh", "S", NULL}, {"kh", "K", NULL}, {"gh", "K", NULL}, {"ck", "K", NULL},
-    {"h", "H", VOWELS}, {"h", "", NULL},   {"c", "S", "eiy"}, {"c", "K", NULL},  {"x", "KS", NULL},
-    {"a", "a", NULL},   {"o", "a", NULL},  {"e", "i", NULL},  {"i", "i", NULL},  {"y", "i", NULL},
-    {"u", "u", NULL},   {"w", "u", NULL},  {"b", "P", NULL},  {"p", "P", NULL},  {"f", "P", NULL},
-    {"v", "P", NULL},   {"d", "T", NULL},  {"t", "T", NULL},  {"g", "K", NULL},  {"k", "K", NULL},
-    {"q", "K", NULL},   {"s", "S", NULL},  {"z", "S", NULL},  {"j", "S", NULL},  {"l", "L", NULL},
-    {"r", "L", NULL},   {"m", "M", NULL},  {"n", "N", NULL},
+    {"ng", "G", NULL, ANYWHERE}, {"nh", "N", NULL, ANYWHERE},  {"ph", "P", NULL, ANYWHERE},
+    {"th", "T", NULL, ANYWHERE}, {"ch", "S", NULL, ANYWHERE},  {"sh", "S", NULL, ANYWHERE},
+    {"zh", "S", NULL, ANYWHERE}, {"kh", "K", NULL, ANYWHERE},  {"gh", "K", NULL, ANYWHERE},
+    {"ck", "K", NULL, ANYWHERE}, {"h", "H", VOWELS, ANYWHERE}, {"h", "", NULL, ANYWHERE},
+    {"c", "S", "eiy", ANYWHERE}, {"c", "K", NULL, ANYWHERE},   {"x", "KS", NULL, ANYWHERE},
+    {"a", "a", NULL, ANYWHERE},  {"o", "a", NULL, ANYWHERE},   {"e", "i", NULL, ANYWHERE},
+    {"i", "i", NULL, ANYWHERE},  {"y", "i", NULL, ANYWHERE},   {"u", "u", NULL, ANYWHERE},
+    {"w", "u", NULL, ANYWHERE},  {"b", "P", NULL, ANYWHERE},   {"p", "P", NULL, ANYWHERE},
+    {"f", "P", NULL, ANYWHERE},  {"v", "P", NULL, ANYWHERE},   {"d", "T", NULL, ANYWHERE},
+    {"t", "T", NULL, ANYWHERE},  {"g", "K", NULL, ANYWHERE},   {"k", "K", NULL, ANYWHERE},
+    {"q", "K", NULL, ANYWHERE},  {"s", "S", NULL, ANYWHERE},   {"z", "S", NULL, ANYWHERE},
+    {"j", "S", NULL, ANYWHERE},  {"l", "L", NULL, ANYWHERE},   {"r", "L", NULL, ANYWHERE},
+    {"m", "M", NULL, ANYWHERE},  {"n", "N", NULL, ANYWHERE},
 };
 /* Vietnamese and Chinese pinyin: Trần 쩐, Xiǎo 샤오, Qián 첸. */
-static const latin_rule asian_rules[] = {{"tr", "S", NULL}, {"x", "S", NULL}, {"q", "S", NULL}};
-/* English th as ㅅ: Smith 스미스, Thomas 토마스. */
-static const latin_rule th_rules[] = {{"th", "S", NULL}};
+static const latin_rule asian_rules[] = {
+    {"tr", "S", NULL, ANYWHERE}, {"x", "S", NULL, ANYWHERE}, {"q", "S", NULL, ANYWHERE}};
 /* Spanish j as ㅎ: José 호세, Juan 후안. */
-static const latin_rule spanish_rules[] = {{"j", "H", NULL}};
+static const latin_rule spanish_rules[] = {{"j", "H", NULL, ANYWHERE}};
+/* English as Korean transcribes it: th as ㅅ (Smith 스미스, Arthur 아서); a silent final e (Kate 케이트,
+ * Mike 마이크, Luke 루크, Rose 로즈) or es (James 제임스, Charles 찰스) and the long vowel before it
+ * (a 에이, i 아이); er, or, ur, ir, ar before a consonant or at the end as ㅓ/ㅏ (Robert 로버트, Peter
+ * 피터, Taylor 테일러, Arthur, Kirk 커크, Martin 마틴); ea, ay, ai as ㅣ/ㅔ (Dean 딘, Ray 레이), oo as ㅜ
+ * (Brooke 브룩); ch before r or l as ㅋ (Christopher 크리스토퍼). */
+static const latin_rule english_rules[] = {
+    {"th", "S", NULL, ANYWHERE},
+    {"es", "S", NULL, FINAL_AFTER_CONSONANT},
+    {"e", "", NULL, FINAL_AFTER_CONSONANT},
+    {"a", "i", NULL, SILENT_E_NEXT},
+    {"i", "ai", NULL, SILENT_E_NEXT},
+    {"er", "a", NULL, NO_VOWEL_NEXT},
+    {"or", "a", NULL, NO_VOWEL_NEXT},
+    {"ur", "a", NULL, NO_VOWEL_NEXT},
+    {"ir", "a", NULL, NO_VOWEL_NEXT},
+    {"ar", "a", NULL, NO_VOWEL_NEXT},
+    {"ea", "i", NULL, ANYWHERE},
+    {"ay", "i", NULL, ANYWHERE},
+    {"ai", "i", NULL, ANYWHERE},
+    {"oo", "u", NULL, ANYWHERE},
+    {"ch", "K", "rl", ANYWHERE},
+};
+/* English with a short a as ㅐ (Jack 잭, Patrick 패트릭, Harry 해리), else as English above. */
+static const latin_rule english_ae_rules[] = {{"a", "i", NULL, ANYWHERE}};
 
-typedef struct reading {
+typedef struct rule_set {
     const latin_rule *rules;
     size_t n;
-} reading;
+} rule_set;
 
 #define RULES(v)                                                                                             \
     {                                                                                                        \
         v, sizeof v / sizeof v[0]                                                                            \
     }
-static const reading readings[] = {{NULL, 0}, RULES(asian_rules), RULES(th_rules), RULES(spanish_rules)};
+#define NO_RULES                                                                                             \
+    {                                                                                                        \
+        NULL, 0                                                                                              \
+    }
+
+/* A reading: its own rule sets, tried in order before base_rules. */
+typedef struct reading {
+    rule_set own[2];
+} reading;
+
+static const reading readings[] = {
+    {{NO_RULES, NO_RULES}},
+    {{RULES(asian_rules), NO_RULES}},
+    {{RULES(spanish_rules), NO_RULES}},
+    {{RULES(english_rules), NO_RULES}},
+    {{RULES(english_ae_rules), RULES(english_rules)}},
+};
 #define READINGS ((int)(sizeof readings / sizeof readings[0]))
 
 static int is_space(utf8proc_int32_t c)
@@ -156,45 +213,116 @@ size_t intake_translit_hangul_key(const char *name, char *out, size_t cap)
     return n;
 }
 
-static const latin_rule *rule_at(const latin_rule *v, size_t n, const char *p)
+static int is_vowel(char c)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (v[i].from[0] != *p)
+    return c && strchr(VOWELS, c) != NULL;
+}
+
+static int is_consonant(char c)
+{
+    return c >= 'a' && c <= 'z' && !is_vowel(c);
+}
+
+/* True when a rule of context ctx applies to the letters [p, q) of the word [word, end). */
+static int in_context(rule_context ctx, const char *word, const char *p, const char *q, const char *end)
+{
+    switch (ctx) {
+    case NO_VOWEL_NEXT:
+        return q == end || !is_vowel(*q);
+    case FINAL_AFTER_CONSONANT:
+        if (q != end || p - word < 2 || !is_consonant(p[-1]))
+            return 0;
+        for (const char *v = p - 2; v >= word; v--)
+            if (is_vowel(*v))
+                return 1;
+        return 0;
+    case SILENT_E_NEXT: /* one consonant (not r or w: Clare, Howe), then e or es at the end */
+        if (end - q < 2 || !is_consonant(q[0]) || q[0] == 'r' || q[0] == 'w' || q[1] != 'e')
+            return 0;
+        return q + 2 == end || (q + 3 == end && q[2] == 's');
+    default:
+        return 1;
+    }
+}
+
+static const latin_rule *rule_at(const rule_set *set, const char *word, const char *p, const char *end)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        const latin_rule *rule = &set->rules[i];
+        if (rule->from[0] != *p)
             continue;
-        size_t len = strlen(v[i].from);
-        if (strncmp(p, v[i].from, len) != 0)
+        size_t len = strlen(rule->from);
+        if ((size_t)(end - p) < len || strncmp(p, rule->from, len) != 0)
             continue;
-        if (v[i].before && !(p[len] && strchr(v[i].before, p[len])))
+        const char *q = p + len;
+        if (rule->before && !(q < end && strchr(rule->before, *q)))
             continue;
-        return &v[i];
+        if (in_context(rule->context, word, p, q, end))
+            return rule;
     }
     return NULL;
+}
+
+/* The key of the word [word, end) (lower-case letters) in reading r, appended to k. */
+static void word_key(const char *word, const char *end, int r, key_buf *k)
+{
+    static const rule_set base = RULES(base_rules);
+    for (const char *p = word; p < end;) {
+        const latin_rule *rule = NULL;
+        for (size_t s = 0; s < 2 && !rule; s++)
+            rule = rule_at(&readings[r].own[s], word, p, end);
+        if (!rule)
+            rule = rule_at(&base, word, p, end);
+        if (!rule) { /* a letter no rule has */
+            put(k, " ");
+            p++;
+            continue;
+        }
+        put(k, rule->to);
+        p += strlen(rule->from);
+    }
+}
+
+/* The name lower-cased into lower (cap bytes), anything but an ASCII letter a space; its length. */
+static size_t lower_letters(const char *name, char *lower, size_t cap)
+{
+    size_t n = 0;
+    for (const char *s = name ? name : ""; *s && n + 1 < cap; s++)
+        lower[n++] = isalpha((unsigned char)*s) ? (char)tolower((unsigned char)*s) : ' ';
+    lower[n] = '\0';
+    return n;
+}
+
+/* The next word of lower at or after *p: its start, *end its end; NULL when none is left. */
+static const char *next_word(const char **p, const char **end)
+{
+    const char *w = *p;
+    while (*w == ' ')
+        w++;
+    if (!*w)
+        return NULL;
+    const char *e = w;
+    while (*e && *e != ' ')
+        e++;
+    *end = e;
+    *p = e;
+    return w;
 }
 
 size_t intake_translit_latin_key(const char *name, int r, char *out, size_t cap)
 {
     char lower[KEY_MAX];
-    size_t n = 0;
     if (r < 0 || r >= READINGS) {
         if (cap > 0)
             out[0] = '\0';
         return 0;
     }
-    for (const char *s = name ? name : ""; *s && n + 1 < sizeof lower; s++)
-        lower[n++] = isalpha((unsigned char)*s) ? (char)tolower((unsigned char)*s) : ' ';
-    lower[n] = '\0';
+    lower_letters(name, lower, sizeof lower);
     key_buf k = {{0}, 0};
-    for (const char *p = lower; *p;) {
-        const latin_rule *rule = rule_at(readings[r].rules, readings[r].n, p);
-        if (!rule)
-            rule = rule_at(base_rules, sizeof base_rules / sizeof base_rules[0], p);
-        if (!rule) { /* a space, or a letter no rule has */
-            put(&k, " ");
-            p++;
-            continue;
-        }
-        put(&k, rule->to);
-        p += strlen(rule->from);
+    const char *p = lower, *end = NULL;
+    for (const char *w = next_word(&p, &end); w; w = next_word(&p, &end)) {
+        word_key(w, end, r, &k);
+        put(&k, " ");
     }
     size_t len = finish(&k, out, cap);
     memset(lower, 0, sizeof lower);
@@ -214,23 +342,85 @@ static size_t symbols_of(const char *key, size_t n, int32_t *out, unsigned char 
     return total;
 }
 
+/* A key with its symbols and weights, as the edit distance takes it. */
+typedef struct weighted_key {
+    char text[KEY_MAX];
+    int32_t symbols[KEY_MAX];
+    unsigned char weights[KEY_MAX];
+    size_t n, weight;
+} weighted_key;
+
+static void weigh(weighted_key *w)
+{
+    w->n = strlen(w->text);
+    w->weight = symbols_of(w->text, w->n, w->symbols, w->weights);
+}
+
+/* The word [word, end) in the reading that fits the Hangul key h best (the cheapest distance to a
+ * run of h; the first reading among equals), appended to k.  A reading that leaves the word as an
+ * earlier one did is not compared again. */
+static void nearest_word_key(const char *word, const char *end, const weighted_key *h, key_buf *k)
+{
+    char seen[READINGS][KEY_MAX];
+    weighted_key w;
+    size_t best = (size_t)-1;
+    int best_r = 0;
+    for (int r = 0; r < READINGS; r++) {
+        key_buf one = {{0}, 0};
+        word_key(word, end, r, &one);
+        memcpy(seen[r], one.text, sizeof seen[r]);
+        int again = 0;
+        for (int e = 0; e < r && !again; e++)
+            again = strcmp(seen[e], seen[r]) == 0;
+        if (again)
+            continue;
+        finish(&one, w.text, sizeof w.text);
+        weigh(&w);
+        size_t d = intake_edit_distance_within(w.symbols, w.weights, w.n, h->symbols, h->weights, h->n);
+        if (d < best) {
+            best = d;
+            best_r = r;
+        }
+    }
+    put(k, seen[best_r]);
+    put(k, " ");
+    memset(seen, 0, sizeof seen);
+    memset(&w, 0, sizeof w);
+}
+
+size_t intake_translit_nearest_key(const char *latin, const char *hangul_key, char *out, size_t cap)
+{
+    char lower[KEY_MAX];
+    weighted_key h;
+    snprintf(h.text, sizeof h.text, "%s", hangul_key ? hangul_key : "");
+    weigh(&h);
+    lower_letters(latin, lower, sizeof lower);
+    key_buf k = {{0}, 0};
+    const char *p = lower, *end = NULL;
+    for (const char *w = next_word(&p, &end); w; w = next_word(&p, &end))
+        nearest_word_key(w, end, &h, &k);
+    size_t len = finish(&k, out, cap);
+    memset(lower, 0, sizeof lower);
+    memset(&k, 0, sizeof k);
+    memset(&h, 0, sizeof h);
+    return len;
+}
+
 double intake_translit_similarity(const char *hangul, const char *latin)
 {
-    char h[KEY_MAX], l[KEY_MAX];
-    int32_t hs[KEY_MAX], ls[KEY_MAX];
-    unsigned char hw[KEY_MAX], lw[KEY_MAX];
-    size_t nh = intake_translit_hangul_key(hangul, h, sizeof h), wh = symbols_of(h, nh, hs, hw);
-    double best = 0.0;
-    for (int r = 0; r < READINGS && nh > 0; r++) {
-        size_t nl = intake_translit_latin_key(latin, r, l, sizeof l), wl = symbols_of(l, nl, ls, lw);
-        size_t longest = wh > wl ? wh : wl;
-        double s = nl ? 1.0 - (double)intake_edit_distance(hs, hw, nh, ls, lw, nl) / (double)longest : 0.0;
-        if (s > best)
-            best = s;
+    weighted_key h, l;
+    double s = 0.0;
+    intake_translit_hangul_key(hangul, h.text, sizeof h.text);
+    weigh(&h);
+    if (h.n > 0) {
+        intake_translit_nearest_key(latin, h.text, l.text, sizeof l.text);
+        weigh(&l);
+        size_t longest = h.weight > l.weight ? h.weight : l.weight;
+        if (l.n > 0)
+            s = 1.0 - (double)intake_edit_distance(h.symbols, h.weights, h.n, l.symbols, l.weights, l.n) /
+                          (double)longest;
     }
-    memset(h, 0, sizeof h);
-    memset(l, 0, sizeof l);
-    memset(hs, 0, sizeof hs);
-    memset(ls, 0, sizeof ls);
-    return best < 0.0 ? 0.0 : best;
+    memset(&h, 0, sizeof h);
+    memset(&l, 0, sizeof l);
+    return s < 0.0 ? 0.0 : s;
 }

@@ -10,8 +10,12 @@
  *               L (ㄹ; l r)  M  N  H  G (a final ㅇ; ng)
  *   vowels      a (ㅏㅓㅗ; a o)  i (ㅣㅔㅐ; e i y)  u (ㅜ; u w), ㅡ dropped, diphthongs as two (ㅖ → ii);
  * a run of one letter counts once (안나 = Anna), a name's words are sorted (given or family first).
- * A Latin name is read several ways (readings: Vietnamese and Chinese tr/x/q → ㅉ/ㅅ/ㅊ, English
- * th → ㅅ, Spanish j → ㅎ) and the best reading counts.
+ * A Latin name is read several ways (readings: Vietnamese and Chinese tr/x/q → ㅉ/ㅅ/ㅊ; Spanish
+ * j → ㅎ; English: th → ㅅ, a silent final e or es and the long vowel before it (Kate 케이트, Mike
+ * 마이크, James 제임스), er/or/ur/ir/ar → ㅓ/ㅏ before a consonant or at the end (Robert 로버트), ea/ay/ai
+ * → ㅣ/ㅔ, oo → ㅜ, ch before r/l → ㅋ; English with a short a → ㅐ (Jack 잭)), each word in the
+ * reading whose key lies nearest some run of the Hangul key (José Smith: j as ㅎ, th as ㅅ), so a name
+ * costs words × readings short comparisons and one whole one.
  */
 #ifndef INTAKE_TRANSLIT_H
 #define INTAKE_TRANSLIT_H
@@ -28,8 +32,13 @@ size_t intake_translit_hangul_key(const char *name, char *out, size_t cap);
  * number of readings - 1); its length, or 0 when r is no reading. */
 size_t intake_translit_latin_key(const char *name, int reading, char *out, size_t cap);
 
+/* The key of a Latin name with each word in the reading that fits hangul_key (a key of
+ * intake_translit_hangul_key) best: the cheapest distance of the word's key to a run of hangul_key,
+ * the first reading among equals; its length. */
+size_t intake_translit_nearest_key(const char *latin, const char *hangul_key, char *out, size_t cap);
+
 /* Similarity in [0, 1] of a Hangul name and an ASCII Latin name: 1 - weighted edit distance of the
- * keys / the longer key's weight (a vowel weighs 1, a consonant 2), the best reading. */
+ * keys / the longer key's weight (a vowel weighs 1, a consonant 2), the Latin key the nearest one. */
 double intake_translit_similarity(const char *hangul, const char *latin);
 
 #endif

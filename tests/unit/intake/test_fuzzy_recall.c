@@ -19,8 +19,10 @@
  *     household, birth date and phone, another given name, near for half) and FR_NAMESAKES unfiled
  *     children or parents with a stored person's name, sex and address (none should attach).
  * Each is met through the routes resolve_fuzzy.c uses (name block, phone, address block; the FR_CAP
- * most recent of each) and scored with the default weights: the best at or above attach attaches;
- * otherwise the households of the grey-zone candidates (at most 8, best first) are suspected.
+ * most recent of each) and scored with the default weights; as resolve.c does, the oldest household
+ * with a score at or above attach is attached and its best-scored person named — no one when two of it
+ * tie (counted apart: "household attached, no one named"); the other households of candidates at or
+ * above suspicion (at most 8, best first) are suspected.
  *
  * Printed per what the report carried (birth × phone × sex): automatic recall and precision, and
  * attach-or-suspect (what reaches an operator) recall and precision, a suspicion counting as right
@@ -255,7 +257,9 @@ static void neighbour(const fp_person *p, report *q)
 /* --- the match ------------------------------------------------------------------------------------ */
 
 typedef struct outcome {
-    int32_t attached;             /* the person attached to, or -1 */
+    int32_t attached;             /* the person recognised, or -1 */
+    int32_t household;            /* the household attached to, or -1 */
+    int tied;                     /* two of that household tied for the best score: no one named */
     int32_t suspected[FR_LISTED]; /* households, best score first */
     int n_suspected;
 } outcome;
@@ -283,9 +287,36 @@ static void suspect(outcome *o, double *scores, int32_t household, double score)
     }
 }
 
+/* The service's rule (resolve.c): of the households a score at attach matched, the oldest (the lowest
+ * number: households are numbered as filed) — rank 3 among equals — and in it the best-scored person,
+ * or no one when two of it tie for that score (best_in, recognised_in). */
+static void attach(const district *d, const int32_t *seen, const double *same, size_t n, outcome *o)
+{
+    o->attached = o->household = -1;
+    o->tied = 0;
+    for (size_t i = 0; i < n; i++)
+        if (same[i] > 0 && (o->household < 0 || d->v[seen[i]].household < o->household))
+            o->household = d->v[seen[i]].household;
+    double best = 0;
+    for (size_t i = 0; i < n && o->household >= 0; i++) {
+        if (same[i] <= 0 || d->v[seen[i]].household != o->household || seen[i] == o->attached)
+            continue;
+        if (same[i] == best)
+            o->tied = 1;
+        else if (same[i] > best) {
+            best = same[i];
+            o->attached = seen[i];
+            o->tied = 0;
+        }
+    }
+    if (o->tied)
+        o->attached = -1;
+}
+
 static void match(const district *d, const report *q, outcome *o)
 {
     static int32_t seen[3 * FR_CAP];
+    static double same[3 * FR_CAP]; /* the score of a candidate at attach, else 0 */
     size_t n = 0;
     meet(d->name, d->n_name, name_key(q->name, q->dong), seen, &n);
     if (q->phone[0])
@@ -298,9 +329,8 @@ static void match(const district *d, const report *q, outcome *o)
                              .address = q->address,
                              .address_block = q->block,
                              .phone_digits = q->phone[0] ? q->phone : NULL};
-    double best = 0, scores[FR_LISTED];
+    double scores[FR_LISTED];
     memset(o, 0, sizeof *o);
-    o->attached = -1;
     for (size_t i = 0; i < n; i++) {
         const stored_person *s = &d->v[seen[i]];
         intake_fuzzy_person b = {.name = s->name,
@@ -310,15 +340,14 @@ static void match(const district *d, const report *q, outcome *o)
                                  .phone_digits = s->p.phone[0] ? s->p.phone : NULL};
         intake_fuzzy_result res;
         intake_fuzzy_score(&a, &b, &intake_fuzzy_default_weights, &res);
-        if (res.verdict == INTAKE_FUZZY_SAME && res.score > best) {
-            best = res.score;
-            o->attached = seen[i];
-        } else if (res.verdict != INTAKE_FUZZY_DIFFERENT)
+        same[i] = res.verdict == INTAKE_FUZZY_SAME ? res.score : 0;
+        if (res.verdict != INTAKE_FUZZY_DIFFERENT) /* the attached household is taken out below */
             suspect(o, scores, s->household, res.score);
     }
+    attach(d, seen, same, n, o);
     /* the attached household is no suspicion of its own */
-    for (int i = 0; o->attached >= 0 && i < o->n_suspected; i++)
-        if (o->suspected[i] == d->v[o->attached].household)
+    for (int i = 0; o->household >= 0 && i < o->n_suspected; i++)
+        if (o->suspected[i] == o->household)
             o->suspected[i--] = o->suspected[--o->n_suspected];
 }
 
@@ -335,9 +364,11 @@ static int suspects(const outcome *o, int32_t household)
 /* A group: what the report carried (birth × phone given × sex given). */
 #define FR_GROUPS (N_BIRTH * 4)
 
+/* A re-report whose household was attached with no one named (a tie) counts as held: right when it is
+ * the person's household, as an operator then decides who it is (not automatic); wrong otherwise. */
 typedef struct tally {
-    int reported, right, wrong, suspected_right, suspected_wrong; /* re-reports */
-    int others, others_attached, others_suspected;                /* fresh, twins, namesakes */
+    int reported, right, wrong, held, suspected_right, suspected_wrong; /* re-reports */
+    int others, others_attached, others_suspected;                      /* fresh, twins, namesakes */
 } tally;
 
 static int group_of(const report *q)
@@ -350,8 +381,10 @@ static void count_rereport(tally *t, const district *d, int32_t who, const outco
     t->reported++;
     if (o->attached == who)
         t->right++;
-    else if (o->attached >= 0)
+    else if (o->household >= 0 && (o->attached >= 0 || o->household != d->v[who].household))
         t->wrong++;
+    else if (o->household >= 0)
+        t->held++;
     else if (suspects(o, d->v[who].household))
         t->suspected_right++;
     else if (o->n_suspected > 0)
@@ -361,8 +394,8 @@ static void count_rereport(tally *t, const district *d, int32_t who, const outco
 static void count_other(tally *t, const outcome *o)
 {
     t->others++;
-    t->others_attached += o->attached >= 0;
-    t->others_suspected += o->attached < 0 && o->n_suspected > 0;
+    t->others_attached += o->household >= 0;
+    t->others_suspected += o->household < 0 && o->n_suspected > 0;
 }
 
 static void add(tally *sum, const tally *t)
@@ -370,6 +403,7 @@ static void add(tally *sum, const tally *t)
     sum->reported += t->reported;
     sum->right += t->right;
     sum->wrong += t->wrong;
+    sum->held += t->held;
     sum->suspected_right += t->suspected_right;
     sum->suspected_wrong += t->suspected_wrong;
     sum->others += t->others;
@@ -391,11 +425,11 @@ static double auto_precision(const tally *t)
 }
 static double aos_recall(const tally *t)
 {
-    return ratio(t->right + t->suspected_right, t->reported);
+    return ratio(t->right + t->held + t->suspected_right, t->reported);
 }
 static double aos_precision(const tally *t)
 {
-    int good = t->right + t->suspected_right;
+    int good = t->right + t->held + t->suspected_right;
     return ratio(good, good + t->wrong + t->suspected_wrong + t->others_attached + t->others_suspected);
 }
 
@@ -544,11 +578,12 @@ static void precision_and_recall(void **state)
            "(seed %#llx, cap %d a route, attach %.2f, suspicion %.2f)\n",
            d.n, d.households, FR_DUPS, FR_FRESH, FR_TWINS, FR_NAMESAKES, (unsigned long long)seed, FR_CAP,
            intake_fuzzy_default_weights.attach, intake_fuzzy_default_weights.suspect);
-    printf("fuzzy recall: attached right %d, wrong %d; suspected right %d, wrong %d; fresh, twins, namesakes "
-           "attached %d, %d, %d, suspected %d, %d, %d\n",
-           all.right, all.wrong, all.suspected_right, all.suspected_wrong, by_other[0].others_attached,
-           by_other[1].others_attached, by_other[2].others_attached, by_other[0].others_suspected,
-           by_other[1].others_suspected, by_other[2].others_suspected);
+    printf(
+        "fuzzy recall: attached right %d, wrong %d; household attached, no one named (a tie) %d; suspected "
+        "right %d, wrong %d; fresh, twins, namesakes attached %d, %d, %d, suspected %d, %d, %d\n",
+        all.right, all.wrong, all.held, all.suspected_right, all.suspected_wrong, by_other[0].others_attached,
+        by_other[1].others_attached, by_other[2].others_attached, by_other[0].others_suspected,
+        by_other[1].others_suspected, by_other[2].others_suspected);
     print_row("all", &all);
     for (int g = 0; g < FR_GROUPS; g++) {
         char label[64];
