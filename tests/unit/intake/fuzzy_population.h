@@ -57,7 +57,8 @@ static const char *const fp_given[] = {"민", "서", "준", "지", "현", "영",
 #define FP_GIVEN ((int)(sizeof fp_given / sizeof *fp_given))
 
 /* Foreign residents' names: each word in Latin letters (as on the residence card), with diacritics
- * where the language has them, and as Hangul writes it. */
+ * where the language has them, and as Hangul writes it — Vietnamese, Chinese, Filipino, Mongolian and
+ * English words mixed, so a name's words can need different readings (TRAN James, 쩐 제임스). */
 typedef struct fp_word {
     const char *latin, *marked, *hangul;
 } fp_word;
@@ -72,13 +73,20 @@ static const fp_word fp_families[] = {
     {"SANTOS", "Santos", "산토스"},
     {"REYES", "Reyes", "레예스"},
     {"BATBAYAR", "Batbayar", "바트바야르"},
+    {"SMITH", "Smith", "스미스"},
+    {"TAYLOR", "Taylor", "테일러"},
 };
 static const fp_word fp_middles[] = {
     {"Van", "Văn", "반"}, {"Thi", "Thị", "티"}, {"Xiao", "Xiǎo", "샤오"}, {"Maria", "María", "마리아"}};
 static const fp_word fp_givens[] = {
-    {"An", "An", "안"},     {"Binh", "Bình", "빈"}, {"Hoa", "Hoa", "호아"},   {"Lan", "Lan", "란"},
-    {"Minh", "Minh", "민"}, {"Thu", "Thu", "투"},   {"Hung", "Hùng", "훙"},   {"Ming", "Míng", "밍"},
-    {"Wei", "Wéi", "웨이"}, {"Fang", "Fāng", "팡"}, {"Jose", "José", "호세"}, {"Ana", "Ana", "아나"},
+    {"An", "An", "안"},           {"Binh", "Bình", "빈"},
+    {"Hoa", "Hoa", "호아"},       {"Lan", "Lan", "란"},
+    {"Minh", "Minh", "민"},       {"Thu", "Thu", "투"},
+    {"Hung", "Hùng", "훙"},       {"Ming", "Míng", "밍"},
+    {"Wei", "Wéi", "웨이"},       {"Fang", "Fāng", "팡"},
+    {"Jose", "José", "호세"},     {"Ana", "Ana", "아나"},
+    {"James", "James", "제임스"}, {"Robert", "Robert", "로버트"},
+    {"Kate", "Kate", "케이트"},   {"Grace", "Grace", "그레이스"},
 };
 #define FP_COUNT(v) ((int)(sizeof v / sizeof *v))
 
