@@ -232,7 +232,7 @@ static int in_context(rule_context ctx, const char *word, const char *p, const c
     case FINAL_AFTER_CONSONANT:
         if (q != end || p - word < 2 || !is_consonant(p[-1]))
             return 0;
-        for (const char *v = p - 2; v >= word; v--)
+        for (const char *v = word; v < p - 1; v++)
             if (is_vowel(*v))
                 return 1;
         return 0;
