@@ -18,6 +18,7 @@
 
 #include "wh/log.h"
 #include "wh/pii.h"
+#include "wh/random.h"
 #include "wh/status.h"
 #include "wh/util.h"
 
@@ -193,7 +194,7 @@ int wh_pii_seal(const char *plain, char **out)
         *out = NULL;
         return WH_INTERNAL;
     }
-    randombytes_buf(box, NONCE_BYTES);
+    wh_random_bytes(box, NONCE_BYTES);
     crypto_secretbox_xchacha20poly1305_easy(box + NONCE_BYTES, (const unsigned char *)plain, plain_len, box,
                                             keys->seal);
     box_base64(box, box_len, *out);

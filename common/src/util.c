@@ -6,24 +6,15 @@
  * nothing above U+10FFFF), and coordinates must be finite and in range.
  */
 #include <math.h>
-#include <pthread.h>
-#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "wh/random.h"
 #include "wh/util.h"
 
 #define SEOUL_UTC_OFFSET_S (9 * 3600) /* Korea has no daylight saving time */
-
-static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
-
-static void sodium_start(void)
-{
-    /* Fails only when no entropy source can be opened: no id could be random, so stop here. */
-    if (sodium_init() < 0)
-        abort();
-}
 
 /* The text form of 16 bytes given their version (the high nibble of byte 6) and RFC 4122's variant. */
 static void uuid_text(unsigned char b[16], unsigned version, char out[WH_UUID_LEN + 1])
@@ -46,8 +37,7 @@ void wh_uuid(char out[WH_UUID_LEN + 1])
 {
     unsigned char b[16];
 
-    pthread_once(&sodium_once, sodium_start);
-    randombytes_buf(b, sizeof b);
+    wh_random_bytes(b, sizeof b);
     uuid_text(b, 4, out);
 }
 
@@ -56,8 +46,7 @@ void wh_uuid_v7(char out[WH_UUID_LEN + 1])
     unsigned char b[16];
     uint64_t ms = (uint64_t)wh_now_ms();
 
-    pthread_once(&sodium_once, sodium_start);
-    randombytes_buf(b + 6, sizeof b - 6);
+    wh_random_bytes(b + 6, sizeof b - 6);
     for (int i = 5; i >= 0; i--, ms >>= 8)
         b[i] = (unsigned char)(ms & 0xff); /* 48 bits of milliseconds, big-endian */
     uuid_text(b, 7, out);
