@@ -50,7 +50,7 @@ submit() { # ADDRESS N RRN: one SubmitReferral of a numbered person; prints its 
 seed=$(submit "$HOT_ADDRESS" 1 "$(rrns 1 1 1)") || { echo "address_hot_key: the seed referral failed" >&2; exit 1; }
 household=$(printf '%s' "$seed" | python3 -c 'import sys, json; print(json.load(sys.stdin)["household_id"])')
 ba_clone "$household" "$HOT" "" \
-    "rrn_hash = pp.rrn_hash || '-hot-' || pp.g, name_key = pp.name_key || '-hot-' || pp.g, name_block = pp.name_block || '-hot-' || pp.g, address_block = pp.address_block || '-hot-' || pp.g" || exit 1
+    "rrn_hash = pp.rrn_hash || convert_to('-hot-' || pp.g, 'UTF8'), name_key = pp.name_key || convert_to('-hot-' || pp.g, 'UTF8'), name_block = pp.name_block || convert_to('-hot-' || pp.g, 'UTF8'), address_block = pp.address_block || convert_to('-hot-' || pp.g, 'UTF8')" || exit 1
 
 capped() { curl -fsS "http://127.0.0.1:$WH_INTAKE_HTTP_PORT/metrics" | awk '/^intake_address_households_capped_total/ { print $2 }'; }
 
@@ -95,7 +95,7 @@ probe() { # PHASE BASE: hot and cold referrals alternating, then cold ones under
         "$1" "$HOT" "$(echo $hot | tr ' ' '\n' | median)" "$(echo $cold | tr ' ' '\n' | median)" \
         "$(echo ${busy:-0} | tr ' ' '\n' | median)" "$(echo $busy | wc -w)" "$FLOOD" "$flood_ms" "$(capped || true)"
     # The flood's households leave the hot key, so the next phase meets the same HOT households.
-    sql "UPDATE intake.household SET address_key = address_key || '-flooded-$1' WHERE id > $last AND address_key = (SELECT address_key FROM intake.household WHERE id = $household)" >/dev/null
+    sql "UPDATE intake.household SET address_key = address_key || convert_to('-flooded-$1', 'UTF8') WHERE id > $last AND address_key = (SELECT address_key FROM intake.household WHERE id = $household)" >/dev/null
 }
 
 echo "address_hot_key: $HOT households at one address key, $TRIES referrals each, a flood of $FLOOD rows; commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +dirty); load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -43,7 +43,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 # ba_clone HOUSEHOLD N HOUSEHOLD_SET PERSON_SET: N copies of a stored household and its persons, new
 # ids; HOUSEHOLD_SET and PERSON_SET are SQL assignments for the copies (hh, pp, the
-# copy's number g), e.g. "address_key = address_key || '-hot-' || g".
+# copy's number g), e.g. "address_key = address_key || convert_to('-hot-' || g, 'UTF8')".
 ba_clone() {
     psql -X -q -v ON_ERROR_STOP=1 -v household="$1" -v hot="$2" "$(wh_pg_superuser_url)" <<SQL
 CREATE TEMP TABLE hh AS SELECT h.*, g FROM intake.household h, generate_series(1, :hot) g WHERE h.id = :household;

@@ -30,8 +30,8 @@ submit() { # NAME ADDRESS: one SubmitReferral of a person without a number; prin
 
 seed=$(submit "$NAME" "부산광역시 수영구 광남로 1") || { echo "fuzzy_hot_block: the seed referral failed" >&2; exit 1; }
 household=$(printf '%s' "$seed" | python3 -c 'import sys, json; print(json.load(sys.stdin)["household_id"])')
-ba_clone "$household" "$HOT" "address_key = address_key || '-hot-' || g" \
-    "name_key = pp.name_key || '-hot-' || pp.g, birth_year = 1930 + pp.g % 60, address_block = pp.address_block || '-hot-' || pp.g" || exit 1
+ba_clone "$household" "$HOT" "address_key = address_key || convert_to('-hot-' || g, 'UTF8')" \
+    "name_key = pp.name_key || convert_to('-hot-' || pp.g, 'UTF8'), birth_year = 1930 + pp.g % 60, address_block = pp.address_block || convert_to('-hot-' || pp.g, 'UTF8')" || exit 1
 
 
 probe() { # LABEL: TRIES hot and TRIES cold referrals, alternating; prints the medians

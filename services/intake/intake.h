@@ -155,12 +155,17 @@ bool intake_agency_may_use_channel(const wh_principal *p, int channel);
 extern const wh_db_statement intake_statements[];
 extern const size_t intake_statements_count;
 
+/* A keyed lookup hash as intake holds it: bytea's text form, "\x" and the 64 hex digits of the 32
+ * bytes (migrations/0016_bytea_keys.sql), so the same string is a statement's parameter, an array
+ * element, a COPY cell and what a read returns.  INTAKE_KEY_TEXT characters, its NUL not counted. */
+#define INTAKE_KEY_TEXT (2 + WH_PII_HASH_HEX)
+
 /* A person ready to store: lookup hashes and sealed values (base64 text, owned by the caller). */
 typedef struct intake_person_row {
-    char rrn_hash[WH_PII_HASH_HEX + 1]; /* "" when no resident number */
-    char name_key[WH_PII_HASH_HEX + 1];
-    char phone_hash[WH_PII_HASH_HEX + 1];          /* "" when no phone */
-    char name_block[WH_PII_HASH_HEX + 1];          /* dong ␟ normalized name: the fuzzy kind's block */
+    char rrn_hash[INTAKE_KEY_TEXT + 1]; /* "" when no resident number */
+    char name_key[INTAKE_KEY_TEXT + 1];
+    char phone_hash[INTAKE_KEY_TEXT + 1];          /* "" when no phone */
+    char name_block[INTAKE_KEY_TEXT + 1];          /* dong ␟ normalized name: the fuzzy kind's block */
     char *rrn_sealed, *name_sealed, *phone_sealed; /* rrn_sealed NULL when no number */
     const char *birth_date;                        /* "" when unknown */
     int birth_year;                                /* 0 when unknown */
@@ -243,8 +248,8 @@ typedef struct intake_prepared {
     intake_person_row *persons;
     size_t n_persons;
     intake_household_row household;
-    char address_key[WH_PII_HASH_HEX + 1];
-    char address_block[WH_PII_HASH_HEX + 1]; /* dong ␟ intake_fuzzy_address_form: the fuzzy kind's block */
+    char address_key[INTAKE_KEY_TEXT + 1];
+    char address_block[INTAKE_KEY_TEXT + 1]; /* dong ␟ intake_fuzzy_address_form: the fuzzy kind's block */
     char *address_sealed, *concern_sealed;   /* concern_sealed NULL when there is no concern */
 } intake_prepared;
 
@@ -253,16 +258,16 @@ typedef struct intake_prepared {
  * intake_prepared_free). */
 int intake_prepare_referral(const Welfare__Intake__V1__SubmitReferral *m, const intake_checked *checked,
                             intake_person_row *persons, intake_prepared *out);
-/* The keyed hash of value under label ("rrn", "name", "phone", "address"), hex. */
-int intake_hash_labelled(const char *label, const char *value, char out[WH_PII_HASH_HEX + 1]);
+/* The keyed hash of value under label ("rrn", "name", "phone", "address"), as INTAKE_KEY_TEXT. */
+int intake_hash_labelled(const char *label, const char *value, char out[INTAKE_KEY_TEXT + 1]);
 /* The keyed hash of dong ␟ normalize(text) under label: the address key ("address"), the scored
  * kind's blocks ("name-block" of intake_normalize(name), "address-block" of
  * intake_fuzzy_address_form(address)). */
 int intake_dong_keyed(const char *label, const char *dong_code, const char *text,
-                      size_t (*normalize)(const char *, char *, size_t), char out[WH_PII_HASH_HEX + 1]);
+                      size_t (*normalize)(const char *, char *, size_t), char out[INTAKE_KEY_TEXT + 1]);
 /* A household's address key: dong ␟ normalize(address), hashed under "address". */
 int intake_address_key(const char *dong_code, const char *address,
-                       size_t (*normalize)(const char *, char *, size_t), char out[WH_PII_HASH_HEX + 1]);
+                       size_t (*normalize)(const char *, char *, size_t), char out[INTAKE_KEY_TEXT + 1]);
 /* Frees and wipes the sealed values (the persons' too).  Safe on a zeroed struct. */
 void intake_prepared_free(intake_prepared *p);
 

@@ -14,13 +14,18 @@
 #define LABELLED_MAX 1024 /* bytes of "label:value" with its NUL, as when it was one buffer */
 
 /* Keyed hash of a value under a domain label, so equal strings of different kinds never collide: the
- * hash of "label:value", hashed in parts (no copy of the value). */
-int intake_hash_labelled(const char *label, const char *value, char out[WH_PII_HASH_HEX + 1])
+ * hash of "label:value", hashed in parts (no copy of the value), written as bytea's "\x" + hex. */
+int intake_hash_labelled(const char *label, const char *value, char out[INTAKE_KEY_TEXT + 1])
 {
     if (strlen(label) + 1 + strlen(value) >= LABELLED_MAX)
         return WH_INVALID_ARGUMENT;
     const char *parts[] = {label, ":", value};
-    return wh_pii_hash_parts(parts, 3, out);
+    out[0] = '\\';
+    out[1] = 'x';
+    int rc = wh_pii_hash_parts(parts, 3, out + 2);
+    if (rc != 0)
+        out[0] = '\0'; /* no key: "" reads as none everywhere */
+    return rc;
 }
 
 static int prepare_person(const Welfare__Intake__V1__ReferredPerson *in, const intake_checked_person *c,
@@ -57,7 +62,7 @@ static int prepare_person(const Welfare__Intake__V1__ReferredPerson *in, const i
 }
 
 int intake_dong_keyed(const char *label, const char *dong_code, const char *text,
-                      size_t (*normalize)(const char *, char *, size_t), char out[WH_PII_HASH_HEX + 1])
+                      size_t (*normalize)(const char *, char *, size_t), char out[INTAKE_KEY_TEXT + 1])
 {
     char norm[512], key[600];
     normalize(text, norm, sizeof norm);
@@ -78,7 +83,7 @@ int intake_dong_keyed(const char *label, const char *dong_code, const char *text
 }
 
 int intake_address_key(const char *dong_code, const char *address,
-                       size_t (*normalize)(const char *, char *, size_t), char out[WH_PII_HASH_HEX + 1])
+                       size_t (*normalize)(const char *, char *, size_t), char out[INTAKE_KEY_TEXT + 1])
 {
     return intake_dong_keyed("address", dong_code, address, normalize, out);
 }

@@ -33,8 +33,9 @@
  *     sharing a phone of the referral, and for a new household the other live households at its
  *     normalized address and dong.
  *
- * Keys are hex keyed hashes computed by prepare.c from NFC text (the bus normalises every string on
- * the way in; intake_name_key_input normalises again, so a caller outside the bus gets the same keys).
+ * Keys are keyed hashes in bytea's text form ("\x" + hex, INTAKE_KEY_TEXT) computed by prepare.c from NFC
+ * text (the bus normalises every string on the way in; intake_name_key_input normalises again, so a caller
+ * outside the bus gets the same keys).
  *
  * Extending the rule (fuzzy, Korean-aware matching; persons without a resident number): a new match
  * kind is a row of intake_match_kinds (its rank and reason), a key per person in intake_person_row

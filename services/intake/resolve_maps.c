@@ -1,6 +1,6 @@
 /*
- * resolve_maps.c — the resolver's two maps (resolve.h): a hex hash key to the list of households
- * holding it (open addressing over borrowed keys, lists in the resolver's one node array), and a
+ * resolve_maps.c — the resolver's two maps (resolve.h): a hash key (INTAKE_KEY_TEXT) to the list of
+ * households holding it (open addressing over borrowed keys, lists in the resolver's one node array), and a
  * household id to its entry.  Sized once for everything a resolver can meet, so they never grow.
  */
 #include <stdlib.h>
@@ -8,11 +8,12 @@
 
 #include "resolve.h"
 
-/* FNV-1a of the first 16 hex digits: the keys are uniform hashes already. */
+/* FNV-1a of bytea's "\x" and the first 16 hex digits (INTAKE_KEY_TEXT): the keys are uniform hashes
+ * already. */
 static uint64_t key_hash(const char *k)
 {
     uint64_t h = 1469598103934665603ULL;
-    for (int i = 0; i < 16 && k[i]; i++) {
+    for (int i = 0; i < 18 && k[i]; i++) {
         h ^= (unsigned char)k[i];
         h *= 1099511628211ULL;
     }

@@ -23,11 +23,11 @@ const wh_db_statement intake_statements[] = {
      * under 16 x 16 SubmitReferral, perf), while each branch here is an index scan on its own key.
      * The id makes UNION keep every person once. */
     {"intake_bulk_persons",
-     "SELECT rrn_hash, name_key, phone_hash, household_id, id FROM person WHERE rrn_hash = ANY ($1::text[]) "
+     "SELECT rrn_hash, name_key, phone_hash, household_id, id FROM person WHERE rrn_hash = ANY ($1::bytea[]) "
      "UNION SELECT rrn_hash, name_key, phone_hash, household_id, id FROM person WHERE name_key = ANY "
-     "($2::text[]) "
+     "($2::bytea[]) "
      "UNION SELECT rrn_hash, name_key, phone_hash, household_id, id FROM person "
-     "WHERE phone_hash = ANY ($3::text[])"},
+     "WHERE phone_hash = ANY ($3::bytea[])"},
     /* The persons the scored kind can meet (resolve_fuzzy.c): without a number by name block ($1),
      * address block ($2) or phone ($3) of any row; anyone by name block ($4) or phone ($5) of a person
      * without a number, or in a live household at the address key ($6) of a row naming one.  Per block
@@ -39,20 +39,20 @@ const wh_db_statement intake_statements[] = {
      "SELECT p.id, p.household_id, p.rrn_hash IS NOT NULL, p.name_sealed, COALESCE(p.birth_date::text, ''), "
      "COALESCE(p.birth_year, 0), COALESCE(p.sex, ''), p.phone_hash, p.phone_sealed, p.name_block, "
      "p.address_block FROM person p WHERE p.id = ANY (ARRAY ("
-     "SELECT q.id FROM (SELECT DISTINCT b FROM unnest($1::text[]) AS u (b)) k CROSS JOIN LATERAL ("
+     "SELECT q.id FROM (SELECT DISTINCT b FROM unnest($1::bytea[]) AS u (b)) k CROSS JOIN LATERAL ("
      "SELECT id FROM person WHERE rrn_hash IS NULL AND name_block = k.b "
      "ORDER BY name_block DESC, id DESC LIMIT $7::integer) q "
-     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($2::text[]) AS u (b)) k CROSS JOIN LATERAL ("
+     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($2::bytea[]) AS u (b)) k CROSS JOIN LATERAL ("
      "SELECT id FROM person WHERE rrn_hash IS NULL AND address_block = k.b "
      "ORDER BY address_block DESC, id DESC LIMIT $7::integer) q "
-     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($3::text[]) AS u (b)) k CROSS JOIN LATERAL ("
+     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($3::bytea[]) AS u (b)) k CROSS JOIN LATERAL ("
      "SELECT id FROM person WHERE rrn_hash IS NULL AND phone_hash = k.b "
      "ORDER BY phone_hash DESC, id DESC LIMIT $7::integer) q "
-     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($4::text[]) AS u (b)) k CROSS JOIN LATERAL ("
+     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($4::bytea[]) AS u (b)) k CROSS JOIN LATERAL ("
      "SELECT id FROM person WHERE name_block = k.b ORDER BY name_block DESC, id DESC LIMIT $7::integer) q "
-     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($5::text[]) AS u (b)) k CROSS JOIN LATERAL ("
+     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($5::bytea[]) AS u (b)) k CROSS JOIN LATERAL ("
      "SELECT id FROM person WHERE phone_hash = k.b ORDER BY phone_hash DESC, id DESC LIMIT $7::integer) q "
-     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($6::text[]) AS u (b)) k CROSS JOIN LATERAL ("
+     "UNION SELECT q.id FROM (SELECT DISTINCT b FROM unnest($6::bytea[]) AS u (b)) k CROSS JOIN LATERAL ("
      "SELECT r.id FROM (SELECT id FROM household WHERE address_key = k.b AND merged_into IS NULL "
      "ORDER BY address_key DESC, id DESC LIMIT $7::integer) h JOIN person r ON r.household_id = h.id "
      "ORDER BY r.id DESC LIMIT $7::integer) q)) "
@@ -66,7 +66,7 @@ const wh_db_statement intake_statements[] = {
     {"intake_bulk_households",
      "SELECT id, dong_code, latitude, longitude, risk_score, known_to_programme, first_reported_on::text, "
      "last_reported_on::text, merged_into IS NULL, address_key FROM household WHERE id = ANY ($1::bigint[]) "
-     "UNION SELECT h.* FROM (SELECT DISTINCT k FROM unnest($2::text[]) AS u (k)) a CROSS JOIN LATERAL ("
+     "UNION SELECT h.* FROM (SELECT DISTINCT k FROM unnest($2::bytea[]) AS u (k)) a CROSS JOIN LATERAL ("
      "SELECT id, dong_code, latitude, longitude, risk_score, known_to_programme, first_reported_on::text, "
      "last_reported_on::text, merged_into IS NULL, address_key FROM household "
      "WHERE address_key = a.k AND merged_into IS NULL ORDER BY address_key, id LIMIT $3::integer) h"},
@@ -94,12 +94,13 @@ const wh_db_statement intake_statements[] = {
      * same columns (store_bulk.c). */
     {"intake_bulk_insert_households",
      "INSERT INTO household (" INTAKE_BULK_HOUSEHOLD_COLUMNS ") SELECT * FROM unnest($1::bigint[], "
-     "$2::text[], $3::float8[], $4::float8[], $5::text[], $6::text[], $7::boolean[], $8::boolean[], "
+     "$2::text[], $3::float8[], $4::float8[], $5::text[], $6::bytea[], $7::boolean[], $8::boolean[], "
      "$9::integer[], $10::integer[], $11::date[], $12::date[])"},
     {"intake_bulk_insert_persons",
      "INSERT INTO person (" INTAKE_BULK_PERSON_COLUMNS ") SELECT * FROM unnest($1::bigint[], $2::bigint[], "
-     "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::date[], $10::smallint[], "
-     "$11::text[], $12::text[], $13::text[])"},
+     "$3::bytea[], $4::text[], $5::text[], $6::bytea[], $7::bytea[], $8::text[], $9::date[], "
+     "$10::smallint[], "
+     "$11::text[], $12::bytea[], $13::bytea[])"},
     {"intake_bulk_insert_referrals",
      "INSERT INTO referral (" INTAKE_BULK_REFERRAL_COLUMNS ") SELECT * FROM unnest($1::bigint[], "
      "$2::bigint[], $3::integer[], $4::bigint[], $5::date[], $6::text[], $7::integer[], $8::integer[], "
@@ -112,9 +113,9 @@ const wh_db_statement intake_statements[] = {
     {"intake_rekey_persons", "SELECT id, household_id, name_sealed, name_key, birth_date::text FROM person "
                              "WHERE household_id = ANY ($1::bigint[]) ORDER BY id"},
     {"intake_rekey_update_households", "UPDATE household h SET address_key = u.key FROM unnest($1::bigint[], "
-                                       "$2::text[]) AS u (id, key) WHERE h.id = u.id"},
+                                       "$2::bytea[]) AS u (id, key) WHERE h.id = u.id"},
     {"intake_rekey_update_persons", "UPDATE person p SET name_key = u.key FROM unnest($1::bigint[], "
-                                    "$2::text[]) AS u (id, key) WHERE p.id = u.id"},
+                                    "$2::bytea[]) AS u (id, key) WHERE p.id = u.id"},
     {"intake_rekey_progress",
      "UPDATE key_migration SET after_household = $1, households_rekeyed = households_rekeyed + $2, "
      "persons_rekeyed = persons_rekeyed + $3, persons_kept = persons_kept + $4, pending = NOT $5, "
@@ -124,7 +125,7 @@ const wh_db_statement intake_statements[] = {
      * (store_numbers.c): the birth date, year and sex agree with it (validate.c). */
     {"intake_give_numbers",
      "UPDATE person p SET rrn_hash = u.rrn_hash, rrn_sealed = u.rrn_sealed, birth_date = u.birth_date, "
-     "birth_year = u.birth_year, sex = COALESCE(u.sex, p.sex) FROM unnest($1::bigint[], $2::text[], "
+     "birth_year = u.birth_year, sex = COALESCE(u.sex, p.sex) FROM unnest($1::bigint[], $2::bytea[], "
      "$3::text[], $4::date[], $5::smallint[], $6::text[]) AS u (id, rrn_hash, rrn_sealed, birth_date, "
      "birth_year, sex) WHERE p.id = u.id AND p.rrn_hash IS NULL"},
     /* --- the fuzzy blocks of persons stored before 0009 (store_blocks.c, migrations/0015) --- */
@@ -135,7 +136,7 @@ const wh_db_statement intake_statements[] = {
     {"intake_blocks_update",
      "UPDATE person p SET name_block = u.name_block, address_block = u.address_block, "
      "birth_year = COALESCE(p.birth_year, extract(year FROM p.birth_date)::smallint), "
-     "sex = COALESCE(p.sex, u.sex) FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) "
+     "sex = COALESCE(p.sex, u.sex) FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::text[]) "
      "AS u (id, name_block, address_block, sex) WHERE p.id = u.id"},
     {"intake_blocks_progress",
      "UPDATE key_migration SET after_person = $1, persons_rekeyed = persons_rekeyed + $2, "

@@ -66,7 +66,7 @@ static int person_blocks(const PGresult *r, int i, block_updates *u, bool *opene
 {
     const char *dong = PQgetvalue(r, i, 1);
     char *name = NULL, *address = NULL;
-    char name_block[WH_PII_HASH_HEX + 1], address_block[WH_PII_HASH_HEX + 1] = "";
+    char name_block[INTAKE_KEY_TEXT + 1], address_block[INTAKE_KEY_TEXT + 1] = "";
     *opened = wh_pii_open(PQgetvalue(r, i, 2), &name) == 0;
     if (!*opened)
         return 0;

@@ -59,7 +59,7 @@ void intake_wipe_free(char *s)
 /* The household's new address key into out when its stored key is of non-NFC text; *changed. */
 static int rekey_address(const char *dong, const char *address, const char *stored, char *out, bool *changed)
 {
-    char before[WH_PII_HASH_HEX + 1];
+    char before[INTAKE_KEY_TEXT + 1];
     *changed = false;
     int rc = intake_address_key(dong, address, intake_normalize_raw, before);
     if (rc == 0)
@@ -70,9 +70,9 @@ static int rekey_address(const char *dong, const char *address, const char *stor
 
 /* A person's new name key into out; *changed, or *kept when the stored key is of another address. */
 static int rekey_person(const char *name, const char *birth, const char *address, const char *stored,
-                        char out[WH_PII_HASH_HEX + 1], bool *changed, bool *kept)
+                        char out[INTAKE_KEY_TEXT + 1], bool *changed, bool *kept)
 {
-    char input[1024], before[WH_PII_HASH_HEX + 1];
+    char input[1024], before[INTAKE_KEY_TEXT + 1];
     *changed = *kept = false;
     int rc = intake_name_key_input_raw(name, birth, address, input, sizeof input);
     if (rc == 0)
@@ -97,7 +97,7 @@ static int rekey_households(wh_db *db, PGresult *h, char **addresses, intake_rek
     key_updates u = {0};
     int rc = 0;
     for (int i = 0; rc == 0 && i < PQntuples(h); i++) {
-        char key[WH_PII_HASH_HEX + 1];
+        char key[INTAKE_KEY_TEXT + 1];
         bool changed;
         if (wh_pii_open(PQgetvalue(h, i, 2), &addresses[i]) < 0) {
             addresses[i] = NULL;
@@ -145,7 +145,7 @@ static int rekey_persons(wh_db *db, PGresult *h, char **addresses, intake_rekey 
     int rc = 0;
     for (int i = 0; rc == 0 && i < PQntuples(r); i++) {
         const char *address = address_of(h, addresses, wh_db_i64(r, i, 1, 0));
-        char *name = NULL, key[WH_PII_HASH_HEX + 1];
+        char *name = NULL, key[INTAKE_KEY_TEXT + 1];
         bool changed, kept;
         if (!address || wh_pii_open(PQgetvalue(r, i, 2), &name) < 0) {
             b->kept++;

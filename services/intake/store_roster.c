@@ -21,7 +21,7 @@
 const wh_db_statement intake_roster_statements[] = {
     {"intake_roster_persons_by_rrn",
      /* index probes on person_rrn_hash_key, one per hash (ordinality = the caller's position) */
-     "SELECT k.i, p.id, p.household_id, h.dong_code FROM unnest($1::text[]) WITH ORDINALITY AS k (rrn, i) "
+     "SELECT k.i, p.id, p.household_id, h.dong_code FROM unnest($1::bytea[]) WITH ORDINALITY AS k (rrn, i) "
      "JOIN person p ON p.rrn_hash = k.rrn JOIN household h ON h.id = p.household_id"},
     {"intake_roster_person_by_name_key",
      "SELECT p.id, p.household_id, h.dong_code FROM person p JOIN household h ON h.id = p.household_id "

@@ -78,9 +78,9 @@ static const Welfare__Intake__V1__SubmitReferralReply *submit(const char *addres
 /* How many persons intake_bulk_fuzzy meets by the name-block route of a person without a number. */
 static int met_by_name_block(void)
 {
-    char block[WH_PII_HASH_HEX + 1], array[WH_PII_HASH_HEX + 3];
+    char block[INTAKE_KEY_TEXT + 1], array[INTAKE_KEY_TEXT + 6];
     assert_int_equal(intake_dong_keyed("name-block", DONG, NAME, intake_normalize, block), 0);
-    snprintf(array, sizeof array, "{%s}", block);
+    snprintf(array, sizeof array, "{\"\\%s\"}", block); /* {"\\x…"}: the element's backslash escaped */
     wh_params p;
     wh_params_reset(&p);
     const char *values[] = {"{}", "{}", "{}", array, "{}", "{}"};

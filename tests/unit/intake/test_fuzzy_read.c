@@ -82,10 +82,12 @@ static void the_address_key_route_reads_at_most_its_cap(void **state)
     snprintf(q, sizeof q,
              "INSERT INTO household (id, dong_code, address_sealed, address_key, known_to_programme, "
              "blind_spot, risk_score, first_reported_on, last_reported_on) SELECT g, '2650051000', 'x', "
-             "CASE WHEN g <= %d THEN 'hot' ELSE 'cold-' || g END, false, true, 10, '2026-01-01', "
+             "convert_to(CASE WHEN g <= %d THEN 'hot' ELSE 'cold-' || g END, 'UTF8'), false, true, 10, "
+             "'2026-01-01', "
              "'2026-01-01' FROM generate_series(1, %d) g; "
              "INSERT INTO person (household_id, name_sealed, name_key, name_block, address_block) "
-             "SELECT g, 'x', 'n-' || g, 'nb-' || g, 'ab-' || g FROM generate_series(1, %d) g; ANALYZE",
+             "SELECT g, 'x', convert_to('n-' || g, 'UTF8'), convert_to('nb-' || g, 'UTF8'), "
+             "convert_to('ab-' || g, 'UTF8') FROM generate_series(1, %d) g; ANALYZE",
              HOT, HOT + COLD, HOT);
     exec_ok(c, q);
     char explain[8192];

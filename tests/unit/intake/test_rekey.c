@@ -62,7 +62,7 @@ static char *scalar_text(const char *q)
 }
 
 static void name_key(size_t (*normalize)(const char *, char *, size_t), const char *name, const char *address,
-                     char out[WH_PII_HASH_HEX + 1])
+                     char out[INTAKE_KEY_TEXT + 1])
 {
     char input[1024];
     if (normalize == intake_normalize_raw)
@@ -76,7 +76,7 @@ static void name_key(size_t (*normalize)(const char *, char *, size_t), const ch
 static void store(int64_t id, const char *address, size_t (*normalize)(const char *, char *, size_t),
                   const char *name, const char *key_address, const char *rrn_hash)
 {
-    char akey[WH_PII_HASH_HEX + 1], nkey[WH_PII_HASH_HEX + 1], q[2048];
+    char akey[INTAKE_KEY_TEXT + 1], nkey[INTAKE_KEY_TEXT + 1], q[2048];
     char *asealed, *nsealed;
     assert_int_equal(intake_address_key(DONG, address, normalize, akey), 0);
     name_key(normalize, name, key_address, nkey);
@@ -119,7 +119,7 @@ static void rekeys_nfd_keys(void **state)
         assert_int_equal(intake_rekey_batch(db, &b), 0);
     sql("COMMIT");
 
-    char want_a[WH_PII_HASH_HEX + 1], want_n[WH_PII_HASH_HEX + 1];
+    char want_a[INTAKE_KEY_TEXT + 1], want_n[INTAKE_KEY_TEXT + 1];
     assert_int_equal(intake_address_key(DONG, NFC_ADDRESS, intake_normalize, want_a), 0);
     name_key(intake_normalize, NFC_NAME, NFC_ADDRESS, want_n);
     char *a1 = scalar_text("SELECT address_key FROM household WHERE id = 1");

@@ -96,7 +96,7 @@ static void the_number_reported_later_is_recorded(void **state)
                   hi->recognised[0]->reasons);
 
     /* the number is hers now, hashed and sealed as any number */
-    char want[WH_PII_HASH_HEX + 1], q[256];
+    char want[INTAKE_KEY_TEXT + 1], q[256];
     assert_int_equal(intake_hash_labelled("rrn", "5503152234564", want), 0);
     snprintf(q, sizeof q, "SELECT (rrn_hash = '%s')::text || birth_date || birth_year || sex FROM person",
              want);

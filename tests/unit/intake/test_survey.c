@@ -116,12 +116,12 @@ static int64_t count(const char *sql)
 /* The households of a district's list, inserted directly (their referrals are not what is tested). */
 static void seed_households(void)
 {
-    PGresult *r =
-        PQexec(wh_db_conn(fake.db),
-               "INSERT INTO household (dong_code, address_sealed, address_key, known_to_programme, "
-               "blind_spot, risk_score, first_reported_on, last_reported_on) "
-               "SELECT CASE WHEN g <= 201 THEN '" DONG "' ELSE '" OTHER "' END, 'sealed', 'key' || g, "
-               "false, false, 10, '2015-12-01', '2015-12-01' FROM generate_series(1, 202) AS g");
+    PGresult *r = PQexec(wh_db_conn(fake.db),
+                         "INSERT INTO household (dong_code, address_sealed, address_key, known_to_programme, "
+                         "blind_spot, risk_score, first_reported_on, last_reported_on) "
+                         "SELECT CASE WHEN g <= 201 THEN '" DONG "' ELSE '" OTHER
+                         "' END, 'sealed', convert_to('key' || g, 'UTF8'), "
+                         "false, false, 10, '2015-12-01', '2015-12-01' FROM generate_series(1, 202) AS g");
     assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
     PQclear(r);
 }
