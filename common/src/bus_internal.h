@@ -65,7 +65,7 @@
 #define WH_MAX_CONNECTIONS_PER_KEY_DEFAULT 64
 #define WH_RETRY_CONNECTIONS_MS            1000 /* retry hint to a connection beyond its key's bound */
 #define WH_IDLE_CONNECTION_DEFAULT_S       30   /* a connection that sent nothing this long is closed */
-#define WH_MAX_CONNECTIONS_DEFAULT         1024 /* connections on the command socket, all keys and none */
+#define WH_MAX_CONNECTIONS_DEFAULT         384  /* connections on the command socket, all keys and none */
 #define WH_WAITING_PER_ADDRESS_DEFAULT     256  /* of one source address, nothing sent yet */
 #define WH_HANDSHAKE_DEFAULT_S             10 /* ZMQ_HANDSHAKE_IVL: a handshake not done by then is closed */
 #define WH_OPEN_FILES_WANTED               65536 /* RLIMIT_NOFILE raised towards (service.c) */
@@ -382,10 +382,11 @@ void wh_commands_stop(wh_commands **c);
  * if it arrived now.  So a reload waits for no gap between batches, which a service kept busy by a
  * closed loop of clients may never have; the old list may be freed after. */
 void wh_commands_reauthorize(wh_commands *c);
-/* peer_bounds.c: may a handshake of this key (Z85) on the command socket in?  False when the key has
- * WH_MAX_CONNECTIONS_PER_KEY connections already, counted from their handshake on; else its place is
- * held for the new connection. */
-bool wh_peer_handshake_ok(wh_commands *c, const char *key);
+/* peer_bounds.c: may a handshake of this key (Z85) on the command socket in?  Not when the key has
+ * WH_MAX_CONNECTIONS_PER_KEY connections already, nor when every key together has WH_MAX_CONNECTIONS,
+ * counted from their handshake on; else its place is held for the new connection. */
+typedef enum { WH_HANDSHAKE_IN, WH_HANDSHAKE_KEY_FULL, WH_HANDSHAKE_SOCKET_FULL } wh_peer_handshake_verdict;
+wh_peer_handshake_verdict wh_peer_handshake(wh_commands *c, const char *key);
 /* peer_bounds.c, each tick: closes the connections that sent nothing for WH_IDLE_CONNECTION_SECONDS
  * since they were accepted, and frees the places their handshakes held. */
 void wh_peers_tick(wh_commands *c);

@@ -161,6 +161,8 @@ void wh_peer_accepted(wh_commands *c, int fd);
 /* Who is at the other end of fd and which socket it is (a hash of its peer's address and port and its
  * inode), 0 when fd is no connected socket. */
 uint64_t wh_peer_hash(int fd);
+/* fd is a connected socket (one getpeername: what wh_peer_hash is not 0 for, without its fstat). */
+bool wh_fd_connected(int fd);
 /* connection_bound.c: the command socket holds `open` connections (monitor.c), one just accepted;
  * past WH_MAX_CONNECTIONS one that cannot have sent anything unread is closed (wh_peer_shed_choice). */
 void wh_peer_total_bound(wh_commands *c, int64_t open);

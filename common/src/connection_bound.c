@@ -6,7 +6,7 @@
  * nobody's.  libzmq closes one whose handshake is not done within ZMQ_HANDSHAKE_IVL
  * (WH_HANDSHAKE_SECONDS, 10 s), but within that time a peer could open any number of them, each an fd
  * and libzmq's buffers.  So the monitor (monitor.c) counts every accepted connection until it is gone,
- * and past WH_MAX_CONNECTIONS (1,024) one connection that cannot have sent a command the service has
+ * and past WH_MAX_CONNECTIONS (384) one connection that cannot have sent a command the service has
  * not read is shut down (shutdown(2); libzmq then closes it): one done with its handshake and silent
  * for WH_SHED_SILENT_MS (10 s) since — its first command, had it sent one, would have been read by
  * then — the longest silent first; else one whose handshake is undecided (nothing can come before the
@@ -18,7 +18,9 @@
  * connections displaces its own oldest, never a connection that has sent a command, and a new client
  * that completes its handshake and sends within the flood's turnover is served.  Each is counted
  * (wh_bus_connections_shed_total) and audited (connection_limit, no principal: there is none yet).
- * One source address alone cannot fill it: address_bound.c.
+ * One source address alone cannot fill it: address_bound.c.  A connection whose handshake succeeded is
+ * not shed: that those of every key together stay within WH_MAX_CONNECTIONS is the ZAP handler's
+ * refusal past it (peer_bounds.c), the bound that keeps the service's memory bounded.
  */
 #include <sys/socket.h>
 

@@ -34,9 +34,12 @@
  * (wh_bus_rejected_total{reason="in_flight"}) and audited.
  *
  * And a CURVE key has at most WH_MAX_CONNECTIONS_PER_KEY (default 64) connections open at once on the
- * command socket, counted from the handshake on.  The ZAP handler (zap.c) asks wh_peer_handshake_ok:
- * with the key's connections placed and the places its accepted handshakes hold at the bound, the
- * handshake is refused (400 "connection limit", audited connection_limit) — the client learns at once
+ * command socket, counted from the handshake on, and every key together at most WH_MAX_CONNECTIONS
+ * (the bound that keeps the service's memory bounded: each connection is ~50-100 KiB of libzmq's own,
+ * docs/benchmarks.md).  The ZAP handler (zap.c) asks wh_peer_handshake: with the key's connections
+ * placed and the places its accepted handshakes hold at the bound, or those of every key at
+ * WH_MAX_CONNECTIONS, the handshake is refused (400 "connection limit", audited connection_limit, the
+ * bound named in the reason) — the client learns at once
  * and libzmq does not reconnect it; else a place is held for the new connection, which takes it with
  * its first message (its fd, ZMQ_SRCFD, and a hash of its routing id, which tells a reused fd from the
  * connection that had it) and keeps it until it is gone (ZMQ_EVENT_DISCONNECTED, monitor.c).  A ZAP
@@ -49,8 +52,8 @@
  * for at most that long, and at most 64 of one key: measured, 1,500 such connections of one key made
  * intake peak at 39 MiB, where they had kept it at ~72 MiB (docs/benchmarks.md).  A connection closed
  * before its first message keeps its place held until that time is over.  One that sends without a
- * held place (they all ran out, then were reused) is placed as before: within the bound it counts;
- * beyond it, the connection is refused for the rest of its life — each of its commands UNAVAILABLE
+ * held place (they all ran out, then were reused) is placed as before: within both bounds it counts;
+ * beyond either, the connection is refused for the rest of its life — each of its commands UNAVAILABLE
  * with a retry hint of 1 s, nothing stored, audited (resource_exhausted), counted
  * (wh_bus_rejected_total{reason="connections"}, and the connection once in
  * wh_bus_connections_refused_total), left open: its client would reconnect (libzmq does, every 100 ms
@@ -197,6 +200,14 @@ uint64_t wh_peer_hash(int fd)
     return fnv1a(&who, sizeof who) | 1;
 }
 
+bool wh_fd_connected(int fd)
+{
+    struct sockaddr_storage addr;
+    socklen_t n = sizeof addr;
+
+    return getpeername(fd, (struct sockaddr *)&addr, &n) == 0;
+}
+
 static uint64_t now_ms(void)
 {
     return wh_mono_ns() / 1000000u;
@@ -255,7 +266,19 @@ static bool held_take(peer_key *k)
     return true;
 }
 
-bool wh_peer_handshake_ok(wh_commands *c, const char *key)
+/* The places of every key: its connections served and the places its handshakes hold. */
+static int64_t places_of_every_key(wh_peers *ps, uint64_t now)
+{
+    int64_t n = 0;
+
+    for (size_t i = 0; i < ps->n_keys; i++) {
+        held_expire(&ps->keys[i], now);
+        n += ps->keys[i].open + (int64_t)ps->keys[i].n_held;
+    }
+    return n;
+}
+
+wh_peer_handshake_verdict wh_peer_handshake(wh_commands *c, const char *key)
 {
     wh_peers *ps = &c->peers;
     uint64_t now = now_ms();
@@ -263,15 +286,17 @@ bool wh_peer_handshake_ok(wh_commands *c, const char *key)
     peer_key *k = key_entry(ps, key, &index);
 
     if (k == NULL)
-        return true; /* no memory for the table: not bounded */
+        return WH_HANDSHAKE_IN; /* no memory for the table: not bounded */
     held_expire(k, now);
     if (k->open + (int64_t)k->n_held >= c->svc->max_conns_per_key)
-        return false;
+        return WH_HANDSHAKE_KEY_FULL;
+    if (places_of_every_key(ps, now) >= c->svc->max_conns)
+        return WH_HANDSHAKE_SOCKET_FULL;
     if (!room_for_one((void **)&k->held, &k->cap_held, k->n_held, sizeof *k->held, 8))
-        return true; /* no memory: not bounded */
+        return WH_HANDSHAKE_IN; /* no memory: not bounded */
     /* a tick of slack past the idle bound: the connection is closed before its place is free */
     k->held[k->n_held++] = now + (uint64_t)c->svc->idle_conn_s * 1000u + 2 * WH_TICK_MS;
-    return true;
+    return WH_HANDSHAKE_IN;
 }
 
 static peer_conn *conn_slot(wh_peers *ps, int fd)
@@ -332,7 +357,8 @@ wh_peer_standing wh_peer_place(wh_commands *c, int fd, uint64_t route, const cha
     pc->peer = wh_peer_hash(fd);
     pc->key = index;
     /* its handshake held a place (zap.c); without one (held longer than the idle bound), as free */
-    pc->refused = !held_take(k) && k->open >= c->svc->max_conns_per_key;
+    pc->refused = !held_take(k) && (k->open >= c->svc->max_conns_per_key ||
+                                    places_of_every_key(ps, now_ms()) >= c->svc->max_conns);
     if (pc->refused)
         wh_counter_add(c->connections_refused, 1);
     else

@@ -130,7 +130,7 @@ bool wh_peer_message_gone(wh_commands *c, const pending *p)
         return false;
     if (generated_id(p) && wh_gone_has(&c->peers.gone, wh_peer_route_hash(p)))
         return true;
-    if (p->fd < 0 || wh_peer_hash(p->fd) != 0)
+    if (p->fd < 0 || wh_fd_connected(p->fd))
         return false; /* no fd (inproc), or still a connected socket */
     if (generated_id(p))
         wh_gone_remember(&c->peers.gone, wh_peer_route_hash(p));

@@ -18,7 +18,7 @@
  *   WH_FETCH_LIVENESS_MS               an idle subscribed stream's fetch without hints (default 15000)
  *   WH_MAX_CONNECTIONS_PER_KEY         connections served at once per client key (default 64)
  *   WH_IDLE_CONNECTION_SECONDS         a connection that sent nothing this long is closed (default 30)
- *   WH_MAX_CONNECTIONS                 connections on the command socket, every key and none (default 1024)
+ *   WH_MAX_CONNECTIONS                 connections on the command socket, every key and none (default 384)
  *   WH_HANDSHAKE_SECONDS               a CURVE handshake not completed this long is closed (default 10)
  *   WH_DB_START_TIMEOUT                seconds to wait for PostgreSQL at start (default 60)
  *   WH_COMMAND_RETENTION_DAYS          how long a command's reply is kept for retries (default 30)

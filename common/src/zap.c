@@ -9,8 +9,9 @@
  * and audited (audit_log, decision handshake_denied, with the presented key and the peer's address);
  * the log has one line a second for all of them (audit.c), never one per attempt, so a flood of
  * handshakes cannot flood it.  On the command socket (ZAP domain welfarehub-commands) a key that has
- * WH_MAX_CONNECTIONS_PER_KEY connections already — counted from their handshake on, whether they
- * have sent anything or not (peer_bounds.c) — is refused too (400 "connection limit"), counted
+ * WH_MAX_CONNECTIONS_PER_KEY connections already, or any key once every key together has
+ * WH_MAX_CONNECTIONS — counted from their handshake on, whether they have sent anything or not
+ * (peer_bounds.c) — is refused too (400 "connection limit"), counted
  * (wh_bus_handshakes_total{result="connection_limit"}) and audited (connection_limit): the client
  * learns at once (its handshake fails; libzmq does not reconnect after a refused handshake) instead
  * of a connection that is never served.  The exchange itself is zap_protocol.c.
@@ -40,14 +41,19 @@ static bool decide(void *arg, const char *domain, const char *key, const char *a
     char reason[128];
 
     if (who != NULL) {
-        if (strcmp(domain, WH_ZAP_DOMAIN_COMMANDS) != 0 || zap->svc->commands == NULL ||
-            wh_peer_handshake_ok(zap->svc->commands, key)) {
+        wh_peer_handshake_verdict v =
+            strcmp(domain, WH_ZAP_DOMAIN_COMMANDS) != 0 || zap->svc->commands == NULL
+                ? WH_HANDSHAKE_IN
+                : wh_peer_handshake(zap->svc->commands, key);
+        if (v == WH_HANDSHAKE_IN) {
             wh_counter_add(zap->accepted, 1);
             return true;
         }
         *why = "connection limit";
         wh_counter_add(zap->at_limit, 1);
-        snprintf(reason, sizeof reason, "WH_MAX_CONNECTIONS_PER_KEY connections open already, from %s",
+        snprintf(reason, sizeof reason, "%s connections open already, from %s",
+                 v == WH_HANDSHAKE_KEY_FULL ? "WH_MAX_CONNECTIONS_PER_KEY"
+                                            : "WH_MAX_CONNECTIONS of every key",
                  address != NULL ? address : "?");
         wh_audit_record(zap->svc, who->name, key, "", "connection_limit", reason, NULL);
         return false;

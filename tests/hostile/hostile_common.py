@@ -31,9 +31,9 @@ def keys_of(path):
     return secret.encode(), public.encode()
 
 
-def check_idle_rss(what, idle, before, idle_mib=16):
-    """Once the load is gone intake's RSS is back within 4 MiB of before, or at most idle_mib."""
-    bound = max(idle_mib, before + 4)
+def check_idle_rss(what, idle, before, idle_mib=16, left_mib=4):
+    """Once the load is gone intake's RSS is back within left_mib of before, or at most idle_mib."""
+    bound = max(idle_mib, before + left_mib)
     check(idle <= bound, "%s: intake's RSS is at most %.1f MiB once they are gone (%.1f MiB; %.1f before)"
           % (what, bound, idle, before))
 

@@ -45,27 +45,33 @@ wh_service_stop intake
 WH_MAX_CONNECTIONS=1200 WH_MAX_HANDSHAKES_PER_ADDRESS=1200 wh_service_start intake
 wh_service_wait_ready intake || status=1
 "$py" tests/hostile/half_open.py "$gen" "$(wh_service_pid intake)" 1200 10 || status=1
-# 1,024 authenticated connections over 64 keys at once, a quarter never reading
-# (tests/hostile/many_keys.py): 64 agency keys added to the allow-list as an operator adds an agency
-# (welfarectl keys add-agency, picked up within a tick), on an intake restarted with
-# WH_MAX_CONNECTIONS=1100 (its 1,024 and the stack's own consumers) and WH_MAX_HANDSHAKES_PER_ADDRESS=1100
-# (all from 127.0.0.1 at once), then restarted as it was.  All
-# served, none refused nor shed, RSS back once they close; the peak is reported, not checked: the
-# 64 MiB goal does not hold at 1,024 connections yet (docs/benchmarks.md)
+# as many authenticated connections as WH_MAX_CONNECTIONS allows (its default), over 64 keys at once,
+# one of each key's four never reading, then 16 more past it (tests/hostile/many_keys.py): 64 agency
+# keys added to the allow-list as an operator adds an agency (welfarectl keys add-agency, picked up within a tick), on an
+# intake restarted with WH_MAX_HANDSHAKES_PER_ADDRESS=1100 (all from 127.0.0.1 at once), then restarted
+# as it was.  All served, none refused nor shed, the ones past the bound refused or shed; intake's RSS
+# at most issue 10's 64 MiB throughout and back at most 16 MiB (or within 4 MiB of before) once they close
 many=()
 for i in $(seq -w 1 64); do
     "$WH_BIN/welfarectl" keys add-agency "$WH_VAR/keys" "many-$i" --grant welfare.intake.v1.ListProgrammes \
         --grant stream:intake >/dev/null || { echo "FAIL: could not add agency many-$i"; status=1; }
     many+=("$WH_VAR/keys/agency-many-$i.key")
 done
+max_connections=$(sed -n 's/^#define WH_MAX_CONNECTIONS_DEFAULT *\([0-9]*\).*/\1/p' common/src/bus_internal.h)
+wh_service_stop intake
+WH_MAX_HANDSHAKES_PER_ADDRESS=1100 wh_service_start intake
+wh_service_wait_ready intake || status=1
+"$py" tests/hostile/many_keys.py "$gen" "$(wh_service_pid intake)" "${many[@]}" --max "$max_connections" \
+    --rss-bound 64 || status=1
+# connections that queue FetchEvents, never read and close at once (tests/hostile/gone_readers.py), 256 a
+# round over the same keys: their queries still queued are dropped unrun (common/src/peer_gone.c), a
+# reader alongside sees 0 failures, intake's RSS at most 64 MiB; and one round with intake stopped
+# (SIGSTOP) while they send and close, so that at least one is dropped on any machine.  On an intake
+# restarted with WH_MAX_CONNECTIONS=1100: a round's 256 open while the last round's ends may not be
+# read yet (under ASan the stopped round's handshakes met the default 384: 123 of 256 got in)
 wh_service_stop intake
 WH_MAX_CONNECTIONS=1100 WH_MAX_HANDSHAKES_PER_ADDRESS=1100 wh_service_start intake
 wh_service_wait_ready intake || status=1
-"$py" tests/hostile/many_keys.py "$gen" "$(wh_service_pid intake)" "${many[@]}" || status=1
-# connections that queue FetchEvents, never read and close at once (tests/hostile/gone_readers.py), 256 a
-# round over the same keys on the same intake: their queries still queued are dropped unrun
-# (common/src/peer_gone.c), a reader alongside sees 0 failures, intake's RSS at most 64 MiB; and one round
-# with intake stopped (SIGSTOP) while they send and close, so that at least one is dropped on any machine
 "$py" tests/hostile/gone_readers.py "$gen" "$(wh_service_pid intake)" "${many[@]}" || status=1
 # one address's flood of half-open connections (tests/hostile/address_flood.py): another address's
 # waiting connections stay, on an intake restarted with WH_MAX_CONNECTIONS=300 and

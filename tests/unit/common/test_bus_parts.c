@@ -260,6 +260,7 @@ static void a_stale_fd_does_not_take_another_connections_place(void **state)
     memset(&svc, 0, sizeof svc);
     memset(&c, 0, sizeof c);
     svc.max_conns_per_key = 64;
+    svc.max_conns = 1024;
     svc.idle_conn_s = 30;
     c.svc = &svc;
     c.connections_refused = wh_metrics_counter("wh_test_connections_refused_total", NULL, "test");
@@ -294,6 +295,7 @@ static void peers_init(wh_service *svc, wh_commands *c, int64_t per_key, int64_t
     memset(svc, 0, sizeof *svc);
     memset(c, 0, sizeof *c);
     svc->max_conns_per_key = per_key;
+    svc->max_conns = 1024;
     svc->idle_conn_s = idle_s;
     c->svc = svc;
     c->connections_refused = wh_metrics_counter("wh_test_connections_refused_total", NULL, "test");
@@ -406,15 +408,50 @@ static void a_held_place_is_freed_after_the_idle_bound(void **state)
     uint64_t t0 = wh_mono_ns();
 
     peers_init(&svc, &c, 1, 1);
-    assert_true(wh_peer_handshake_ok(&c, key));  /* its place held */
-    assert_false(wh_peer_handshake_ok(&c, key)); /* the key's one place taken */
+    assert_int_equal(wh_peer_handshake(&c, key), WH_HANDSHAKE_IN);       /* its place held */
+    assert_int_equal(wh_peer_handshake(&c, key), WH_HANDSHAKE_KEY_FULL); /* the key's one place taken */
     while (wh_mono_ns() - t0 < 2500000000ull)
         usleep(100000);
-    assert_false(wh_peer_handshake_ok(&c, key)); /* still held at 2.5 s */
+    assert_int_equal(wh_peer_handshake(&c, key), WH_HANDSHAKE_KEY_FULL); /* still held at 2.5 s */
     while (wh_mono_ns() - t0 < 3100000000ull)
         usleep(100000);
-    assert_true(wh_peer_handshake_ok(&c, key)); /* free by 3.1 s */
+    assert_int_equal(wh_peer_handshake(&c, key), WH_HANDSHAKE_IN); /* free by 3.1 s */
     wh_peers_free(&c.peers);
+}
+
+/* WH_MAX_CONNECTIONS bounds the connections of every key together, counted from the handshake on as
+ * the per-key bound is: past it any key's handshake is refused, and a connection that sends without
+ * a held place is refused for its life; a place freed (its connection gone) lets the next one in. */
+static void every_key_together_is_bounded(void **state)
+{
+    wh_service svc;
+    wh_commands c;
+    const char *a = "0123456789012345678901234567890123456789",
+               *b = "abcdefghijabcdefghijabcdefghijabcdefghij";
+    int pa[2], pb[2], pc[2];
+
+    peers_init(&svc, &c, 64, 30);
+    svc.max_conns = 2;
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, pa), 0);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, pb), 0);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, pc), 0);
+    assert_int_equal(wh_peer_handshake(&c, a), WH_HANDSHAKE_IN);
+    assert_int_equal(wh_peer_handshake(&c, b), WH_HANDSHAKE_IN);
+    assert_int_equal(wh_peer_handshake(&c, b), WH_HANDSHAKE_SOCKET_FULL); /* b has 63 left of its own */
+    assert_int_equal(wh_peer_handshake(&c, a), WH_HANDSHAKE_SOCKET_FULL);
+    assert_int_equal(wh_peer_place(&c, pa[0], 1, a), WH_PEER_SERVED); /* the held places taken */
+    assert_int_equal(wh_peer_place(&c, pb[0], 2, b), WH_PEER_SERVED);
+    assert_int_equal(wh_peer_handshake(&c, b), WH_HANDSHAKE_SOCKET_FULL);
+    assert_int_equal(wh_peer_place(&c, pc[0], 3, b), WH_PEER_REFUSED); /* in without a held place */
+    wh_peer_gone(&c, pc[0]);
+    wh_peer_gone(&c, pa[0]);
+    assert_int_equal(wh_peer_handshake(&c, b), WH_HANDSHAKE_IN); /* a's place is free */
+    wh_peers_free(&c.peers);
+    for (int i = 0; i < 2; i++) {
+        close(pa[i]);
+        close(pb[i]);
+        close(pc[i]);
+    }
 }
 
 /* The connections gone (peer_gone.c): the last WH_GONE_REMEMBERED ends are known, older ones are
@@ -503,6 +540,7 @@ int main(void)
         cmocka_unit_test(a_unix_peer_that_does_not_read_is_past_the_bound),
         cmocka_unit_test(a_tcp_peer_that_does_not_read_past_a_small_send_buffer_is_past_the_bound),
         cmocka_unit_test(a_held_place_is_freed_after_the_idle_bound),
+        cmocka_unit_test(every_key_together_is_bounded),
         cmocka_unit_test(the_last_connections_gone_are_remembered),
         cmocka_unit_test(only_a_connections_own_end_marks_it_gone),
         cmocka_unit_test(past_the_bound_a_connection_that_may_have_sent_is_kept),
