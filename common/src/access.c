@@ -18,6 +18,7 @@
 #include "wh/access.h"
 #include "wh/log.h"
 #include "wh/status.h"
+#include "wh/util.h"
 
 #define STREAM_PREFIX "stream:"
 
@@ -167,16 +168,13 @@ static int add_line(wh_access *a, char *line, const char **why)
     rc = parse_principal(&p, tok, n, why);
     if (rc == 0 && (*why = duplicate_of(a, &p)) != NULL)
         rc = WH_INVALID_ARGUMENT;
-    if (rc == 0 && a->n == a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 16;
-        wh_principal *grown = realloc(a->principals, cap * sizeof *grown);
-
-        if (grown == NULL) {
+    if (rc == 0) {
+        wh_principal *grown = wh_grow(a->principals, &a->cap, a->n + 1, sizeof *grown, 16);
+        if (grown) {
+            a->principals = grown;
+        } else {
             *why = "out of memory";
             rc = WH_INTERNAL;
-        } else {
-            a->principals = grown;
-            a->cap = cap;
         }
     }
     if (rc != 0) {

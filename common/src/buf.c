@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "wh/buf.h"
+#include "wh/util.h"
 
 #define FIRST_CAP 256
 
@@ -20,19 +21,12 @@ static bool reserve(wh_buf *b, size_t more)
         b->failed = true;
         return false;
     }
-    size_t need = b->len + more + 1;
-    if (need <= b->cap)
-        return true;
-    size_t cap = b->cap ? b->cap : FIRST_CAP;
-    while (cap < need)
-        cap *= 2;
-    char *grown = realloc(b->data, cap);
-    if (grown == NULL) {
+    char *grown = wh_grow(b->data, &b->cap, b->len + more + 1, 1, FIRST_CAP);
+    if (!grown) {
         b->failed = true;
         return false;
     }
     b->data = grown;
-    b->cap = cap;
     return true;
 }
 

@@ -17,6 +17,7 @@
 #include "wh/db.h"
 #include "wh/log.h"
 #include "wh/status.h"
+#include "wh/util.h"
 
 #define SEARCH_PATH_SQL "SELECT pg_catalog.set_config('search_path', $1, false)"
 
@@ -222,15 +223,11 @@ static int list_statements(wh_db *db, const wh_db_statement *statements, size_t 
         }
         if (listed)
             continue;
-        if (db->n_statements == db->cap_statements) {
-            size_t cap = db->cap_statements ? 2 * db->cap_statements : 32;
-            wh_db_statement *grown = realloc(db->statements, cap * sizeof *grown);
-
-            if (grown == NULL)
-                return WH_INTERNAL;
-            db->statements = grown;
-            db->cap_statements = cap;
-        }
+        wh_db_statement *grown =
+            wh_grow(db->statements, &db->cap_statements, db->n_statements + 1, sizeof *grown, 32);
+        if (!grown)
+            return WH_INTERNAL;
+        db->statements = grown;
         db->statements[db->n_statements++] = *s;
     }
     return 0;

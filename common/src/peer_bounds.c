@@ -213,21 +213,6 @@ static uint64_t now_ms(void)
     return wh_mono_ns() / 1000000u;
 }
 
-/* Room for one more of n items of size bytes in *items (capacity *cap, first `first`, then doubled). */
-static bool room_for_one(void **items, size_t *cap, size_t n, size_t size, size_t first)
-{
-    if (n < *cap)
-        return true;
-    size_t grown_cap = *cap > 0 ? *cap * 2 : first;
-    void *grown = realloc(*items, grown_cap * size);
-
-    if (grown == NULL)
-        return false;
-    *items = grown;
-    *cap = grown_cap;
-    return true;
-}
-
 /* The key's entry (added on first sight: only keys on the allow-list get here). */
 static peer_key *key_entry(wh_peers *ps, const char *key, uint32_t *index)
 {
@@ -236,8 +221,10 @@ static peer_key *key_entry(wh_peers *ps, const char *key, uint32_t *index)
             *index = (uint32_t)i;
             return &ps->keys[i];
         }
-    if (!room_for_one((void **)&ps->keys, &ps->cap_keys, ps->n_keys, sizeof *ps->keys, 16))
+    peer_key *keys = wh_grow(ps->keys, &ps->cap_keys, ps->n_keys + 1, sizeof *keys, 16);
+    if (!keys)
         return NULL;
+    ps->keys = keys;
     *index = (uint32_t)ps->n_keys;
     memset(&ps->keys[ps->n_keys], 0, sizeof ps->keys[0]);
     snprintf(ps->keys[ps->n_keys].key, sizeof ps->keys[0].key, "%s", key);
@@ -292,8 +279,10 @@ wh_peer_handshake_verdict wh_peer_handshake(wh_commands *c, const char *key)
         return WH_HANDSHAKE_KEY_FULL;
     if (places_of_every_key(ps, now) >= c->svc->max_conns)
         return WH_HANDSHAKE_SOCKET_FULL;
-    if (!room_for_one((void **)&k->held, &k->cap_held, k->n_held, sizeof *k->held, 8))
+    uint64_t *held = wh_grow(k->held, &k->cap_held, k->n_held + 1, sizeof *held, 8);
+    if (!held)
         return WH_HANDSHAKE_IN; /* no memory: not bounded */
+    k->held = held;
     /* a tick of slack past the idle bound: the connection is closed before its place is free */
     k->held[k->n_held++] = now + (uint64_t)c->svc->idle_conn_s * 1000u + 2 * WH_TICK_MS;
     return WH_HANDSHAKE_IN;

@@ -15,22 +15,17 @@
 static bool reserve(wh_sqlarray *a, size_t more)
 {
     size_t need = a->len + more + 2; /* the closing brace and NUL */
-    char *grown;
 
     if (need <= a->cap)
         return true;
     if (a->failed)
         return false;
-    size_t cap = a->cap ? a->cap : 256;
-    while (cap < need)
-        cap *= 2;
-    grown = realloc(a->text, cap);
-    if (grown == NULL) {
+    char *grown = wh_grow(a->text, &a->cap, need, 1, 256);
+    if (!grown) {
         a->failed = true;
         return false;
     }
     a->text = grown;
-    a->cap = cap;
     return true;
 }
 
@@ -46,17 +41,12 @@ static void open_element(wh_sqlarray *a)
  * the array like out of memory for its text. */
 static void close_element(wh_sqlarray *a)
 {
-    if (a->n == a->ends_cap) {
-        size_t cap = a->ends_cap ? 2 * a->ends_cap : 64;
-        size_t *grown = realloc(a->ends, cap * sizeof *grown);
-
-        if (grown == NULL) {
-            a->failed = true;
-            return;
-        }
-        a->ends = grown;
-        a->ends_cap = cap;
+    size_t *grown = wh_grow(a->ends, &a->ends_cap, a->n + 1, sizeof *grown, 64);
+    if (!grown) {
+        a->failed = true;
+        return;
     }
+    a->ends = grown;
     a->ends[a->n++] = a->len;
 }
 

@@ -79,6 +79,29 @@ size_t wh_i64_text(int64_t v, char out[WH_I64_TEXT])
     return len;
 }
 
+void *wh_grow(void *items, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (need == 0)
+        need = 1; /* an array, never NULL: NULL is out of memory alone */
+    if (need <= *cap && items != NULL)
+        return items;
+    size_t grown = *cap > 0 ? *cap : (first > 0 ? first : 1);
+
+    while (grown < need) {
+        if (grown > SIZE_MAX / 2)
+            return NULL;
+        grown *= 2;
+    }
+    if (size > 0 && grown > SIZE_MAX / size)
+        return NULL;
+    void *moved = realloc(items, grown * size);
+
+    if (moved == NULL)
+        return NULL;
+    *cap = grown;
+    return moved;
+}
+
 int64_t wh_now_ms(void)
 {
     struct timespec ts;

@@ -49,14 +49,10 @@ typedef struct emissions {
 
 static emission *emit_add(emissions *e, emit_kind kind, size_t item)
 {
-    if (e->n == e->cap) {
-        size_t cap = e->cap ? e->cap * 2 : 64;
-        emission *v = realloc(e->v, cap * sizeof *v);
-        if (v == NULL)
-            return NULL;
-        e->v = v;
-        e->cap = cap;
-    }
+    emission *v = wh_grow(e->v, &e->cap, e->n + 1, sizeof *v, 64);
+    if (!v)
+        return NULL;
+    e->v = v;
     emission *x = &e->v[e->n++];
     memset(x, 0, sizeof *x);
     x->kind = kind;

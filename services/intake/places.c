@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <wh/status.h>
+#include <wh/util.h>
 
 #include "fuzzy.h"
 #include "place_index.h"
@@ -127,37 +128,29 @@ static int listed(const place_table *t, uint32_t key, const place_line *p)
     return 0;
 }
 
-/* Room for one more place at t->v[t->n] (the vector doubles); WH_INTERNAL when out of memory. */
+/* Room for one more place at t->v[t->n] (the vector doubles); WH_INTERNAL when out of memory or
+ * past the 32-bit index. */
 static int make_room(place_table *t)
 {
-    if (t->n < t->cap)
-        return 0;
-    size_t cap = t->cap ? t->cap * 2 : 64;
-    if (cap >= UINT32_MAX)
+    if (t->n + 1 >= UINT32_MAX)
         return WH_INTERNAL;
-    place *grown = realloc(t->v, cap * sizeof *grown);
+    place *grown = wh_grow(t->v, &t->cap, t->n + 1, sizeof *grown, 64);
     if (!grown)
         return WH_INTERNAL;
     t->v = grown;
-    t->cap = cap;
     return 0;
 }
 
-/* Room for len more bytes of text (it doubles); WH_INTERNAL when out of memory or past 4 GiB. */
+/* Room for len more bytes of text (it doubles); WH_INTERNAL when out of memory or past the 32-bit
+ * offset (4 GiB). */
 static int make_text_room(place_table *t, size_t len)
 {
-    if (t->text_len + len <= t->text_cap)
-        return 0;
-    size_t cap = t->text_cap ? t->text_cap * 2 : 4096;
-    while (cap < t->text_len + len)
-        cap *= 2;
-    if (cap > UINT32_MAX)
+    if (len > UINT32_MAX - t->text_len)
         return WH_INTERNAL;
-    char *grown = realloc(t->text, cap);
+    char *grown = wh_grow(t->text, &t->text_cap, t->text_len + len, 1, 4096);
     if (!grown)
         return WH_INTERNAL;
     t->text = grown;
-    t->text_cap = cap;
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "resolve.h"
+#include "wh/util.h"
 
 /* The rule as data: the kinds of key, best first. */
 const intake_match_rule intake_match_kinds[INTAKE_MATCH_KINDS] = {
@@ -113,23 +114,18 @@ void intake_resolver_free(intake_resolver *r)
     free(r->candidates);
     free(r->tied);
     free(r->numbered);
-    free(r->hids);
-    free(r->ranks);
+    free(r->matched);
     memset(r, 0, sizeof *r);
 }
 
 static void add_candidate(intake_resolver *r, int64_t h, int64_t other, const char *reason, int32_t explained)
 {
-    if (r->n_candidates == r->cap_candidates) {
-        size_t cap = r->cap_candidates ? 2 * r->cap_candidates : 256;
-        intake_candidate *c = realloc(r->candidates, cap * sizeof *c);
-        if (!c) {
-            r->failed = true;
-            return;
-        }
-        r->candidates = c;
-        r->cap_candidates = cap;
+    intake_candidate *c = wh_grow(r->candidates, &r->cap_candidates, r->n_candidates + 1, sizeof *c, 256);
+    if (!c) {
+        r->failed = true;
+        return;
     }
+    r->candidates = c;
     r->candidates[r->n_candidates++] = (intake_candidate){.referral = r->n_referrals,
                                                           .household_id = h,
                                                           .other = other,
@@ -140,44 +136,38 @@ static void add_candidate(intake_resolver *r, int64_t h, int64_t other, const ch
 /* Records hid with its rank among the referral's matched households, keeping the best. */
 static void match(intake_resolver *r, int64_t hid, int rank)
 {
-    for (size_t i = 0; i < r->n_hids; i++)
-        if (r->hids[i] == hid) {
-            if (rank < r->ranks[i])
-                r->ranks[i] = rank;
+    for (size_t i = 0; i < r->n_matched; i++)
+        if (r->matched[i].household_id == hid) {
+            if (rank < r->matched[i].rank)
+                r->matched[i].rank = rank;
             return;
         }
-    if (r->n_hids == r->cap_hids) {
-        size_t cap = r->cap_hids ? 2 * r->cap_hids : 64;
-        int64_t *h = realloc(r->hids, cap * sizeof *h);
-        if (h)
-            r->hids = h;
-        int *w = h ? realloc(r->ranks, cap * sizeof *w) : NULL;
-        if (!h || !w) {
-            r->failed = true;
-            return;
-        }
-        r->ranks = w;
-        r->cap_hids = cap;
+    intake_matched *m = wh_grow(r->matched, &r->cap_matched, r->n_matched + 1, sizeof *m, 64);
+    if (!m) {
+        r->failed = true;
+        return;
     }
-    r->hids[r->n_hids] = hid;
-    r->ranks[r->n_hids] = rank;
-    r->n_hids++;
+    r->matched = m;
+    r->matched[r->n_matched++] = (intake_matched){.household_id = hid, .rank = rank};
+}
+
+/* True when a ranks before b: lower rank, then lower household id. */
+static bool matched_before(const intake_matched *a, const intake_matched *b)
+{
+    return a->rank < b->rank || (a->rank == b->rank && a->household_id < b->household_id);
 }
 
 /* Sorts the matched households by (rank, id): insertion sort, they are few. */
 static void rank_matches(intake_resolver *r)
 {
-    for (size_t i = 1; i < r->n_hids; i++) {
-        int64_t h = r->hids[i];
-        int w = r->ranks[i];
+    for (size_t i = 1; i < r->n_matched; i++) {
+        intake_matched m = r->matched[i];
         size_t j = i;
-        while (j > 0 && (r->ranks[j - 1] > w || (r->ranks[j - 1] == w && r->hids[j - 1] > h))) {
-            r->hids[j] = r->hids[j - 1];
-            r->ranks[j] = r->ranks[j - 1];
+        while (j > 0 && matched_before(&m, &r->matched[j - 1])) {
+            r->matched[j] = r->matched[j - 1];
             j--;
         }
-        r->hids[j] = h;
-        r->ranks[j] = w;
+        r->matched[j] = m;
     }
 }
 
@@ -208,7 +198,7 @@ static size_t others_of(const intake_resolver *r, const intake_keymap *m, const 
 /* The households the referral's persons match: by key, then by score at or above attach. */
 static void matched_households(intake_resolver *r, const intake_prepared *p)
 {
-    r->n_hids = 0;
+    r->n_matched = 0;
     for (size_t k = 0; k < p->n_persons; k++)
         for (int kind = 0; kind < INTAKE_MATCH_KEYED; kind++) {
             const char *key = person_key(&p->persons[k], (intake_match_kind)kind);
@@ -267,16 +257,12 @@ static bool held_in(const intake_resolver *r, const intake_person_row *person, s
 
 static int32_t explain(intake_resolver *r, int person, const intake_fuzzy_result *res)
 {
-    if (r->n_explained == r->cap_explained) {
-        size_t cap = r->cap_explained ? 2 * r->cap_explained : 64;
-        intake_explained *v = realloc(r->explained, cap * sizeof *v);
-        if (!v) {
-            r->failed = true;
-            return -1;
-        }
-        r->explained = v;
-        r->cap_explained = cap;
+    intake_explained *v = wh_grow(r->explained, &r->cap_explained, r->n_explained + 1, sizeof *v, 64);
+    if (!v) {
+        r->failed = true;
+        return -1;
     }
+    r->explained = v;
     intake_explained *e = &r->explained[r->n_explained];
     e->person = person;
     e->score = res->score;
@@ -329,16 +315,12 @@ static size_t tied_hits(const intake_resolver *r, size_t k, int64_t h, double sc
 
 static void add_tied(intake_resolver *r, size_t k, const intake_fuzzy_hit *x, const char *tie)
 {
-    if (r->n_tied == r->cap_tied) {
-        size_t cap = r->cap_tied ? 2 * r->cap_tied : 16;
-        intake_tied *v = realloc(r->tied, cap * sizeof *v);
-        if (!v) {
-            r->failed = true;
-            return;
-        }
-        r->tied = v;
-        r->cap_tied = cap;
+    intake_tied *v = wh_grow(r->tied, &r->cap_tied, r->n_tied + 1, sizeof *v, 16);
+    if (!v) {
+        r->failed = true;
+        return;
     }
+    r->tied = v;
     int32_t e = explain(r, (int)k, &x->result);
     if (e < 0)
         return;
@@ -399,16 +381,12 @@ static void give_numbers(intake_resolver *r, const intake_prepared *p, int64_t h
             r->persons[c->added - 1].numbered_by = person;
             continue;
         }
-        if (r->n_numbered == r->cap_numbered) {
-            size_t cap = r->cap_numbered ? 2 * r->cap_numbered : 8;
-            intake_numbered *v = realloc(r->numbered, cap * sizeof *v);
-            if (!v) {
-                r->failed = true;
-                return;
-            }
-            r->numbered = v;
-            r->cap_numbered = cap;
+        intake_numbered *v = wh_grow(r->numbered, &r->cap_numbered, r->n_numbered + 1, sizeof *v, 8);
+        if (!v) {
+            r->failed = true;
+            return;
         }
+        r->numbered = v;
         r->numbered[r->n_numbered++] = (intake_numbered){c->person_id, person};
     }
 }
@@ -565,7 +543,7 @@ int intake_resolve(intake_resolver *r, const intake_prepared *p, intake_resoluti
         return WH_INTERNAL;
     matched_households(r, p);
     out->fuzzy_capped = r->fuzzy.capped;
-    if (r->n_hids == 0) {
+    if (r->n_matched == 0) {
         const char *key = p->address_key;
         n_same_address = others_of(r, &r->address, &key, 1,
                                    INTAKE_PROVISIONAL_BASE + (int64_t)r->n_new_households, same_address);
@@ -573,7 +551,7 @@ int intake_resolve(intake_resolver *r, const intake_prepared *p, intake_resoluti
             return WH_INTERNAL; /* sized for max_referrals: one more does not fit */
         out->is_new = true;
     } else {
-        if (!(e = intake_housemap_get(&r->households, r->hids[0])))
+        if (!(e = intake_housemap_get(&r->households, r->matched[0].household_id)))
             return WH_INTERNAL; /* every matched household was read or created */
         count_on(e, &p->household);
     }
@@ -592,8 +570,8 @@ int intake_resolve(intake_resolver *r, const intake_prepared *p, intake_resoluti
     snapshot(e, &out->state);
 
     out->first_candidate = r->n_candidates;
-    for (size_t i = 1; i < r->n_hids && i <= INTAKE_RESOLVE_LISTED; i++)
-        add_candidate(r, h, r->hids[i], INTAKE_REASON_MATCHED, -1);
+    for (size_t i = 1; i < r->n_matched && i <= INTAKE_RESOLVE_LISTED; i++)
+        add_candidate(r, h, r->matched[i].household_id, INTAKE_REASON_MATCHED, -1);
     similar_candidates(r, h);
     for (size_t i = 0; i < n_neighbours; i++)
         add_candidate(r, h, neighbours[i], INTAKE_REASON_PHONE, -1);

@@ -147,6 +147,13 @@ typedef struct intake_resolved_person {
                                            * stored with that number (NULL: none) */
 } intake_resolved_person;
 
+/* A household a referral's keys matched, with the best rank of the keys that found it (resolver
+ * scratch, one referral at a time). */
+typedef struct intake_matched {
+    int64_t household_id;
+    int rank;
+} intake_matched;
+
 /* A suspected duplicate a referral raised: its household and the other one, why. */
 typedef struct intake_candidate {
     size_t referral; /* index of the intake_resolve call, from 0 */
@@ -253,9 +260,8 @@ typedef struct intake_resolver {
     size_t n_tied, cap_tied;
     intake_numbered *numbered; /* stored persons given a number by the rows so far */
     size_t n_numbered, cap_numbered;
-    int64_t *hids; /* per-referral scratch: matched households and their best rank */
-    int *ranks;
-    size_t n_hids, cap_hids;
+    intake_matched *matched; /* per-referral scratch: matched households and their best rank */
+    size_t n_matched, cap_matched;
     bool failed;
 } intake_resolver;
 

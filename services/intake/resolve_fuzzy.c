@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "resolve.h"
+#include "wh/util.h"
 
 int intake_fuzzy_index_init(intake_resolver *r, const intake_known_fuzzy *v, size_t n, size_t max_persons,
                             size_t max_candidates)
@@ -92,14 +93,10 @@ int intake_fuzzy_index_add(intake_resolver *r, const intake_known_fuzzy *c)
 
 static int add_hit(intake_fuzzy_index *x, size_t person, size_t cand, const intake_fuzzy_result *res)
 {
-    if (x->n_hits == x->cap_hits) {
-        size_t cap = x->cap_hits ? 2 * x->cap_hits : 16;
-        intake_fuzzy_hit *v = realloc(x->hits, cap * sizeof *v);
-        if (!v)
-            return WH_INTERNAL;
-        x->hits = v;
-        x->cap_hits = cap;
-    }
+    intake_fuzzy_hit *v = wh_grow(x->hits, &x->cap_hits, x->n_hits + 1, sizeof *v, 16);
+    if (!v)
+        return WH_INTERNAL;
+    x->hits = v;
     x->hits[x->n_hits++] = (intake_fuzzy_hit){
         .person = person, .cand = cand, .household_id = x->v[cand].household_id, .result = *res};
     return 0;

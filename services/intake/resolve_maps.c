@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "resolve.h"
+#include "wh/util.h"
 
 /* FNV-1a of bytea's "\x" and the first 16 hex digits (INTAKE_KEY_TEXT): the keys are uniform hashes
  * already. */
@@ -88,14 +89,10 @@ bool intake_keymap_add(intake_keymap *m, intake_resolver *r, const char *k, int6
 
 int32_t intake_node_push(intake_resolver *r, int64_t hid, int32_t next)
 {
-    if (r->n_nodes == r->cap_nodes) {
-        size_t cap = r->cap_nodes ? 2 * r->cap_nodes : 1024;
-        intake_hnode *v = realloc(r->nodes, cap * sizeof *v);
-        if (!v)
-            return -1;
-        r->nodes = v;
-        r->cap_nodes = cap;
-    }
+    intake_hnode *v = wh_grow(r->nodes, &r->cap_nodes, r->n_nodes + 1, sizeof *v, 1024);
+    if (!v)
+        return -1;
+    r->nodes = v;
     r->nodes[r->n_nodes] = (intake_hnode){hid, next};
     return (int32_t)r->n_nodes++;
 }

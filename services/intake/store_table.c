@@ -18,16 +18,12 @@
 
 void intake_cell(intake_table *t, const char *s)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 1024;
-        size_t *c = realloc(t->cells, cap * sizeof *c);
-        if (!c) {
-            t->failed = true;
-            return;
-        }
-        t->cells = c;
-        t->cap = cap;
+    size_t *c = wh_grow(t->cells, &t->cap, t->n + 1, sizeof *c, 1024);
+    if (!c) {
+        t->failed = true;
+        return;
     }
+    t->cells = c;
     if (!s) {
         t->cells[t->n++] = NULL_CELL;
         return;

@@ -23,16 +23,12 @@ typedef struct later {
 
 static void keep_for_later(later *l, int64_t id, reporting_funnel_stage s, const char *on)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 64;
-        reporting_household_stages *v = realloc(l->rows, cap * sizeof *v);
-        if (!v) {
-            l->failed = true;
-            return;
-        }
-        l->rows = v;
-        l->cap = cap;
+    reporting_household_stages *v = wh_grow(l->rows, &l->cap, l->n + 1, sizeof *v, 64);
+    if (!v) {
+        l->failed = true;
+        return;
     }
+    l->rows = v;
     reporting_household_stages *r = &l->rows[l->n++];
     memset(r, 0, sizeof *r);
     r->household_id = id;

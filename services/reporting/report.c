@@ -92,14 +92,10 @@ reporting_row *reporting_report_row(reporting_report *r, const char *dong_code)
             r->next_hint = i + 1;
             return &r->rows[i];
         }
-    if (r->n_rows == r->cap_rows) {
-        size_t cap = r->cap_rows ? 2 * r->cap_rows : 16;
-        reporting_row *rows = realloc(r->rows, cap * sizeof *rows);
-        if (!rows)
-            return NULL;
-        r->rows = rows;
-        r->cap_rows = cap;
-    }
+    reporting_row *rows = wh_grow(r->rows, &r->cap_rows, r->n_rows + 1, sizeof *rows, 16);
+    if (!rows)
+        return NULL;
+    r->rows = rows;
     reporting_row *row = &r->rows[r->n_rows++];
     r->next_hint = r->n_rows;
     memset(row, 0, sizeof *row);

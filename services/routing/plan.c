@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "wh/util.h"
 
 double routing_haversine_km(double lat1, double lon1, double lat2, double lon2)
 {
@@ -208,14 +209,10 @@ static bool staffable(const routing_plan *p, const routing_plan_visit *v)
 
 static int route_insert(routing_plan_route *r, size_t at, size_t visit)
 {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 8;
-        routing_plan_stop *s = realloc(r->stops, cap * sizeof *s);
-        if (!s)
-            return -1;
-        r->stops = s;
-        r->cap = cap;
-    }
+    routing_plan_stop *s = wh_grow(r->stops, &r->cap, r->n + 1, sizeof *s, 8);
+    if (!s)
+        return -1;
+    r->stops = s;
     memmove(&r->stops[at + 1], &r->stops[at], (r->n - at) * sizeof *r->stops);
     r->stops[at] = (routing_plan_stop){visit, 0};
     r->n++;

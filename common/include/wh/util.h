@@ -23,6 +23,16 @@ void wh_hex(const unsigned char *in, size_t len, char *out);
 #define WH_I64_TEXT 21
 size_t wh_i64_text(int64_t v, char out[WH_I64_TEXT]);
 
+/* Room for need items of size bytes in the array items of capacity *cap: items itself when it has
+ * room, else items moved by realloc to a capacity of `first`, doubled until need fits (at least one),
+ * with *cap updated.  NULL only when memory or size_t runs out: then items and *cap are unchanged and
+ * still the caller's.  The growth of every list in the project:
+ *     thing *v = wh_grow(l->v, &l->cap, l->n + 1, sizeof *v, 64);
+ *     if (!v)
+ *         ...fail...;
+ *     l->v = v; */
+void *wh_grow(void *items, size_t *cap, size_t need, size_t size, size_t first);
+
 /* Wall clock in milliseconds since the epoch; monotonic clock in nanoseconds. */
 int64_t wh_now_ms(void);
 uint64_t wh_mono_ns(void);

@@ -1,7 +1,8 @@
 /*
  * test_util.c — UUIDs (form, version, variant, uniqueness), clocks, calendar dates, the Seoul
  * business day, strict UTF-8 (overlong forms, surrogates, > U+10FFFF, truncation, length limit) and
- * coordinate ranges (NaN and infinities).
+ * coordinate ranges (NaN and infinities), and array growth (first size, doubling, contents kept,
+ * overflow refused with the array left as it was).
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -268,6 +269,42 @@ static void geo(void **state)
     assert_false(wh_geo_valid(0.0, -INFINITY));
 }
 
+/* wh_grow: the first capacity, then doubling to fit, the items kept; room already there is the same
+ * array; a size that overflows size_t is NULL and leaves the array and its capacity as they were. */
+static void array_growth(void **state)
+{
+    (void)state;
+    size_t cap = 0;
+    int *v = wh_grow(NULL, &cap, 1, sizeof *v, 4);
+
+    assert_non_null(v);
+    assert_int_equal(cap, 4);
+    for (int i = 0; i < 4; i++)
+        v[i] = i;
+    assert_ptr_equal(wh_grow(v, &cap, 4, sizeof *v, 4), v);
+    assert_int_equal(cap, 4);
+    int *w = wh_grow(v, &cap, 5, sizeof *w, 4);
+    assert_non_null(w);
+    assert_int_equal(cap, 8);
+    w = wh_grow(w, &cap, 33, sizeof *w, 4);
+    assert_non_null(w);
+    assert_int_equal(cap, 64);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(w[i], i);
+
+    assert_null(wh_grow(w, &cap, SIZE_MAX / 2 + 2, sizeof *w, 4));
+    assert_null(wh_grow(w, &cap, SIZE_MAX / 4, sizeof *w, 4));
+    assert_int_equal(cap, 64);
+    assert_int_equal(w[3], 3);
+    free(w);
+
+    size_t none = 0;
+    char *empty = wh_grow(NULL, &none, 0, 1, 0);
+    assert_non_null(empty); /* never NULL but out of memory, even for no items and no first size */
+    assert_int_equal(none, 1);
+    free(empty);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +321,7 @@ int main(void)
         cmocka_unit_test(geo),
         cmocka_unit_test(date_arithmetic),
         cmocka_unit_test(day_numbers),
+        cmocka_unit_test(array_growth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "wctl.h"
+#include "wh/util.h"
 
 struct wctl_csv {
     FILE *in;
@@ -45,30 +46,20 @@ void wctl_csv_close(wctl_csv **rp)
 
 static int put(wctl_csv *r, char ch)
 {
-    if (r->len == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 256;
-        char *grown = realloc(r->buf, cap);
-
-        if (grown == NULL)
-            return -1;
-        r->buf = grown;
-        r->cap = cap;
-    }
+    char *grown = wh_grow(r->buf, &r->cap, r->len + 1, 1, 256);
+    if (!grown)
+        return -1;
+    r->buf = grown;
     r->buf[r->len++] = ch;
     return 0;
 }
 
 static int field_start(wctl_csv *r)
 {
-    if (r->n == r->fcap) {
-        size_t cap = r->fcap ? r->fcap * 2 : 16;
-        size_t *grown = realloc(r->starts, cap * sizeof *grown);
-
-        if (grown == NULL)
-            return -1;
-        r->starts = grown;
-        r->fcap = cap;
-    }
+    size_t *grown = wh_grow(r->starts, &r->fcap, r->n + 1, sizeof *grown, 16);
+    if (!grown)
+        return -1;
+    r->starts = grown;
     r->starts[r->n++] = r->len;
     return 0;
 }

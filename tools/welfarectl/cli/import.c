@@ -36,6 +36,7 @@
 #include "wctl.h"
 #include "welfare/intake/v1/commands.pb-c.h"
 #include "wh/status.h"
+#include "wh/util.h"
 #include "whclient.h"
 
 #define DEFAULT_JOBS       64
@@ -159,19 +160,14 @@ static void progress(importer *im, bool final)
 /* Keeps a failed row's line and error for the rejects file. */
 static void failure_keep(importer *im, long line, const char *status, const char *field, const char *message)
 {
-    struct failure *f;
     char text[512];
 
     if (!im->keep_failures)
         return;
-    if (im->n_failures == im->cap_failures) {
-        size_t cap = im->cap_failures ? 2 * im->cap_failures : 256;
-
-        if ((f = realloc(im->failures, cap * sizeof *f)) == NULL)
-            return;
-        im->failures = f;
-        im->cap_failures = cap;
-    }
+    struct failure *f = wh_grow(im->failures, &im->cap_failures, im->n_failures + 1, sizeof *f, 256);
+    if (!f)
+        return;
+    im->failures = f;
     snprintf(text, sizeof text, "%s%s%s%s: %s", status, field[0] ? " (" : "", field, field[0] ? ")" : "",
              message);
     im->failures[im->n_failures].line = line;
@@ -483,19 +479,14 @@ static void block_done(importer *im, const slot *s, const Welfare__Intake__V1__I
 /* Queues a row to send on its own (after the blocks in flight have come back). */
 static void pending_push(importer *im, ProtobufCMessage *req, const char *id, long line)
 {
-    if (im->n_pending == im->cap_pending) {
-        size_t cap = im->cap_pending ? 2 * im->cap_pending : 1024;
-        struct pending *p = realloc(im->pending, cap * sizeof *p);
-
-        if (p == NULL) {
-            im->failed_memory = true;
-            row_error(im, line, "INTERNAL", "", "out of memory");
-            protobuf_c_message_free_unpacked(req, NULL);
-            return;
-        }
-        im->pending = p;
-        im->cap_pending = cap;
+    struct pending *p = wh_grow(im->pending, &im->cap_pending, im->n_pending + 1, sizeof *p, 1024);
+    if (!p) {
+        im->failed_memory = true;
+        row_error(im, line, "INTERNAL", "", "out of memory");
+        protobuf_c_message_free_unpacked(req, NULL);
+        return;
     }
+    im->pending = p;
     im->pending[im->n_pending].request = req;
     snprintf(im->pending[im->n_pending].id, sizeof im->pending[0].id, "%s", id);
     im->pending[im->n_pending].line = line;
@@ -700,20 +691,18 @@ static int block_add(importer *im, const char *row_id, long line, ProtobufCMessa
         crypto_generichash_update(&im->block_hash, (const unsigned char *)im->import_id,
                                   strlen(im->import_id));
     }
-    if (im->block->n_rows == im->block_cap) {
-        size_t cap = im->block_cap ? 2 * im->block_cap : 256;
-        Welfare__Intake__V1__ImportRow **rows = realloc(im->block->rows, cap * sizeof *rows);
-        char(*ids)[37] = rows != NULL ? realloc(im->block_row_ids, cap * sizeof *ids) : NULL;
+    size_t need = im->block->n_rows + 1, cap_rows = im->block_cap, cap_ids = im->block_cap;
+    Welfare__Intake__V1__ImportRow **rows = wh_grow(im->block->rows, &cap_rows, need, sizeof *rows, 256);
+    char(*ids)[37] = rows ? wh_grow(im->block_row_ids, &cap_ids, need, sizeof *ids, 256) : NULL;
 
-        if (rows != NULL)
-            im->block->rows = rows;
-        if (ids == NULL) {
-            protobuf_c_message_free_unpacked(&row->base, NULL);
-            return -1;
-        }
-        im->block_row_ids = ids;
-        im->block_cap = cap;
+    if (rows)
+        im->block->rows = rows;
+    if (!ids) {
+        protobuf_c_message_free_unpacked(&row->base, NULL);
+        return -1;
     }
+    im->block_row_ids = ids;
+    im->block_cap = cap_ids; /* the two grew alike */
     snprintf(im->block_row_ids[im->block->n_rows], sizeof im->block_row_ids[0], "%s", row_id);
     im->block->rows[im->block->n_rows++] = row;
     im->block_bytes += bytes;

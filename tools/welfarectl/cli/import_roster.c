@@ -24,6 +24,7 @@
 #include "wctl.h"
 #include "welfare/intake/v1/roster.pb-c.h"
 #include "wh/status.h"
+#include "wh/util.h"
 #include "whclient.h"
 
 #define ROSTER_BLOCK_ROWS 2000
@@ -271,16 +272,13 @@ static int block_add(roster_import *im, long line, Welfare__Intake__V1__Enrolmen
         crypto_generichash_init(&im->hash, NULL, 0, 16);
         crypto_generichash_update(&im->hash, im->header_hash, sizeof im->header_hash);
     }
-    if (im->block->n_rows == im->block_cap) {
-        size_t cap = im->block_cap ? 2 * im->block_cap : 256;
-        Welfare__Intake__V1__ImportEnrolmentRow **rows = realloc(im->block->rows, cap * sizeof *rows);
-        if (!rows) {
-            protobuf_c_message_free_unpacked(&row->base, NULL);
-            return -1;
-        }
-        im->block->rows = rows;
-        im->block_cap = cap;
+    Welfare__Intake__V1__ImportEnrolmentRow **rows =
+        wh_grow(im->block->rows, &im->block_cap, im->block->n_rows + 1, sizeof *rows, 256);
+    if (!rows) {
+        protobuf_c_message_free_unpacked(&row->base, NULL);
+        return -1;
     }
+    im->block->rows = rows;
     im->block->rows[im->block->n_rows++] = row;
     im->block_bytes += bytes;
     crypto_generichash_update(&im->hash, (const unsigned char *)&line, sizeof line);
