@@ -359,6 +359,31 @@ Welfare__Bus__V1__FetchEventsReply *itest_fetch_events(whc *c, const char *strea
     return r;
 }
 
+void itest_send_fetch(whc *c, const char *stream, uint64_t after, uint32_t wait_ms)
+{
+    Welfare__Bus__V1__FetchEvents q = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
+    char id[37];
+    q.stream = (char *)stream;
+    q.after_sequence = after;
+    q.wait_ms = wait_ms;
+    assert_int_equal(whc_send(c, &q.base, id), 0);
+}
+
+Welfare__Bus__V1__FetchEventsReply *itest_recv_fetch(whc *c, int timeout_ms, int *status)
+{
+    ProtobufCMessage *r = NULL;
+    char id[37];
+    whc_error err;
+    *status = whc_recv(c, timeout_ms, &welfare__bus__v1__fetch_events_reply__descriptor, &r, id, &err);
+    if (*status == WH_UNAVAILABLE && id[0] == '\0')
+        *status = -1; /* nothing within the timeout */
+    if (*status != 0 && r != NULL) {
+        protobuf_c_message_free_unpacked(r, NULL);
+        r = NULL;
+    }
+    return (Welfare__Bus__V1__FetchEventsReply *)r;
+}
+
 int64_t itest_events_count(const char *stream, const char *type, itest_event_match match, void *arg,
                            uint64_t *head_out)
 {

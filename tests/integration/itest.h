@@ -130,6 +130,13 @@ Welfare__Bus__V1__FetchEventsReply *itest_fetch_events(whc *c, const char *strea
                                                        uint32_t max, const char *const *types, size_t n_types,
                                                        int *status);
 
+/* A FetchEvents of `stream` after `after`, held up to wait_ms at the head, sent on c without waiting
+ * for the reply: itest_recv_fetch reads it (for fetches held, and what happens to them meanwhile). */
+void itest_send_fetch(whc *c, const char *stream, uint64_t after, uint32_t wait_ms);
+/* The reply to the FetchEvents in flight on c within timeout_ms: *status is 0 or the error reply's
+ * status, and -1 when no reply came; the reply NULL unless *status is 0 (caller frees). */
+Welfare__Bus__V1__FetchEventsReply *itest_recv_fetch(whc *c, int timeout_ms, int *status);
+
 /* Counts the events of `type` in a stream (all of it, fetched as the operator) for which match(env,
  * arg) is true (NULL: every one).  -1 when the stream cannot be read.  head_out (may be NULL) gets the
  * stream's head_sequence. */

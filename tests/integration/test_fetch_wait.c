@@ -36,28 +36,14 @@ static int setup(void **state)
     return 0;
 }
 
-static void send_fetch(whc *c, uint64_t after, uint32_t wait_ms)
-{
-    Welfare__Bus__V1__FetchEvents q = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
-    char id[37];
-
-    q.stream = "intake";
-    q.after_sequence = after;
-    q.wait_ms = wait_ms;
-    assert_int_equal(whc_send(c, &q.base, id), 0);
-}
-
-/* The reply to the fetch in flight within timeout_ms, or NULL when none came. */
+/* The reply to the fetch in flight within timeout_ms, or NULL when none came; an error reply fails. */
 static Welfare__Bus__V1__FetchEventsReply *recv_fetch(whc *c, int timeout_ms)
 {
-    Welfare__Bus__V1__FetchEventsReply *r = NULL;
-    char id[37];
-    whc_error err;
-    int status = whc_recv(c, timeout_ms, &welfare__bus__v1__fetch_events_reply__descriptor,
-                          (ProtobufCMessage **)&r, id, &err);
+    int status;
+    Welfare__Bus__V1__FetchEventsReply *r = itest_recv_fetch(c, timeout_ms, &status);
 
-    if (status == WH_UNAVAILABLE && id[0] == '\0')
-        return NULL; /* nothing within the timeout */
+    if (status == -1)
+        return NULL;
     assert_int_equal(status, 0);
     assert_non_null(r);
     return r;
@@ -65,7 +51,7 @@ static Welfare__Bus__V1__FetchEventsReply *recv_fetch(whc *c, int timeout_ms)
 
 static uint64_t head_now(whc *c)
 {
-    send_fetch(c, 0, 0);
+    itest_send_fetch(c, "intake", 0, 0);
     Welfare__Bus__V1__FetchEventsReply *r = recv_fetch(c, 10000);
     assert_non_null(r);
     uint64_t head = r->head_sequence;
@@ -86,7 +72,7 @@ static void a_held_fetch_gets_the_next_commit(void **state)
     whc *c = itest_client("intake");
     uint64_t head = head_now(c);
 
-    send_fetch(c, head, WAIT_MS);
+    itest_send_fetch(c, "intake", head, WAIT_MS);
     Welfare__Bus__V1__FetchEventsReply *early = recv_fetch(c, 200);
     if (early != NULL) { /* answered before our commit: only because another one moved the head */
         assert_true(early->n_events >= 1);
@@ -113,7 +99,7 @@ static void a_held_fetch_without_a_commit_is_answered_empty(void **state)
     whc *c = itest_client("intake");
     uint64_t head = head_now(c);
 
-    send_fetch(c, head, 500);
+    itest_send_fetch(c, "intake", head, 500);
     Welfare__Bus__V1__FetchEventsReply *r = recv_fetch(c, 300);
     if (r != NULL) { /* before its wait was over: only because a commit moved the head */
         assert_true(r->head_sequence > head);
@@ -128,7 +114,7 @@ static void a_held_fetch_without_a_commit_is_answered_empty(void **state)
     uint64_t now_at = r->head_sequence > head ? r->head_sequence : head;
     protobuf_c_message_free_unpacked(&r->base, NULL);
 
-    send_fetch(c, now_at, 0); /* no wait: at once */
+    itest_send_fetch(c, "intake", now_at, 0); /* no wait: at once */
     r = recv_fetch(c, 5000);
     assert_non_null(r);
     protobuf_c_message_free_unpacked(&r->base, NULL);
@@ -146,7 +132,7 @@ static void a_held_fetch_of_a_closed_connection_is_dropped(void **state)
     whc *c = itest_client("intake");
     uint64_t head = head_now(c);
 
-    send_fetch(c, head, WAIT_MS);
+    itest_send_fetch(c, "intake", head, WAIT_MS);
     assert_null(recv_fetch(c, 200)); /* held (a commit of someone else's would answer it) */
     whc_close(&c);
     usleep(300000); /* its end reaches intake's monitor (peer_gone.c); either way it is counted */

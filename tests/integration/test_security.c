@@ -298,24 +298,18 @@ static void disclosures_are_audited(void **state)
 /* The status of the reply to the FetchEvents in flight on c within timeout_ms (-1: none came). */
 static int fetch_status(whc *c, int timeout_ms)
 {
-    ProtobufCMessage *r = NULL;
-    char id[37];
-    whc_error err;
-    int status = whc_recv(c, timeout_ms, &welfare__bus__v1__fetch_events_reply__descriptor, &r, id, &err);
+    int status;
+    Welfare__Bus__V1__FetchEventsReply *r = itest_recv_fetch(c, timeout_ms, &status);
     if (r != NULL)
-        protobuf_c_message_free_unpacked(r, NULL);
-    return status == WH_UNAVAILABLE && id[0] == '\0' ? -1 : status;
+        protobuf_c_message_free_unpacked(&r->base, NULL);
+    return status;
 }
 
-static int fetch_at(whc *c, uint64_t after, uint32_t wait_ms, int timeout_ms)
+/* A FetchEvents from the stream's start: its reply's status. */
+static int fetch_again(whc *c)
 {
-    Welfare__Bus__V1__FetchEvents q = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
-    char id[37];
-    q.stream = "intake";
-    q.after_sequence = after;
-    q.wait_ms = wait_ms;
-    assert_int_equal(whc_send(c, &q.base, id), 0);
-    return fetch_status(c, timeout_ms);
+    itest_send_fetch(c, "intake", 0, 0);
+    return fetch_status(c, 2000);
 }
 
 /* A FetchEvents held at the head (wait_ms) when its key leaves the allow-list is refused as soon as
@@ -337,12 +331,8 @@ static void held_fetch_of_a_revoked_key(void **state)
     int status = -1, tries = 0;
     int64_t revoked_at = 0, answered_at = 0;
     for (; tries < 5 && status != WH_PERMISSION_DENIED; tries++) { /* another commit may answer it first */
-        Welfare__Bus__V1__FetchEvents q = WELFARE__BUS__V1__FETCH_EVENTS__INIT;
-        char id[37];
-        q.stream = "intake";
-        q.after_sequence = UINT64_MAX / 2; /* past any head: held, never answered by a commit's events */
-        q.wait_ms = FETCH_WAIT_MS;
-        assert_int_equal(whc_send(c, &q.base, id), 0);
+        /* past any head: held, never answered by a commit's events */
+        itest_send_fetch(c, "intake", UINT64_MAX / 2, FETCH_WAIT_MS);
         if (fetch_status(c, 300) != -1)
             continue; /* answered, not held: try again */
         revoked_at = wh_now_ms();
@@ -353,7 +343,7 @@ static void held_fetch_of_a_revoked_key(void **state)
     }
     int64_t back_at = wh_now_ms();
     int back = -1;
-    while (wh_now_ms() - back_at <= REVOKE_MAX_MS && (back = fetch_at(c, 0, 0, 2000)) == WH_PERMISSION_DENIED)
+    while (wh_now_ms() - back_at <= REVOKE_MAX_MS && (back = fetch_again(c)) == WH_PERMISSION_DENIED)
         usleep(RESEND_MS * 1000);
     printf("held fetch of a revoked key: refused %lld ms after the allow-list changed (its wait %d ms)\n",
            (long long)(answered_at - revoked_at), FETCH_WAIT_MS);
