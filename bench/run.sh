@@ -14,7 +14,8 @@
 #   6. reporting: BENCH_EVENTS events loaded into the fact tables, QueryKpi through the service
 #   7. memory again, idle after all of the above
 # and prints a table, also written to $BUILD/bench/services.md (figures as key=value in
-# $BUILD/bench/services.env).  Settings: BUILD, BENCH_ROWS (1000000), BENCH_SECONDS (20),
+# $BUILD/bench/services.env), both kept with the services' and PostgreSQL's logs in
+# $BUILD/bench/runs/<UTC time>-<commit>/.  Settings: BUILD, BENCH_ROWS (1000000), BENCH_SECONDS (20),
 # BENCH_EVENTS (10000000), BENCH_EVENT_SECONDS (10) and BENCH_EVENT_CONNECTIONS (4) of the 1,000/s
 # event run, BENCH_STEPS (all: "memory commands events match bulk reporting"; e.g.
 # BENCH_STEPS=bulk for the bulk step alone), WH_BENCH_PG_PORT (55540), WH_BENCH_PORT_BASE (23101),
@@ -47,7 +48,19 @@ bench_ports_free || exit 1
 mkdir -p "$OUT"
 rm -rf "$WH_VAR"
 : >"$OUT/services.env"
-trap 'wh_stack_stop; [ -n "${WH_BENCH_KEEP:-}" ] || rm -rf "$WH_VAR" "$OUT/referrals.csv"' EXIT
+rm -f "$OUT/services.md"
+# Each run's report, figures and logs are kept under $OUT/runs/<UTC time>-<commit>, so a second run
+# (a longer event step, a before/after pair into one BUILD) does not overwrite the first one's.
+RUN_DIR=$OUT/runs/$(date -u +%Y%m%dT%H%M%SZ)-${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
+keep_run() {
+    mkdir -p "$RUN_DIR/log"
+    cp -p "$OUT/services.env" "$RUN_DIR/" 2>/dev/null
+    [ -f "$OUT/services.md" ] && cp -p "$OUT/services.md" "$RUN_DIR/"
+    cp -p "$WH_VAR"/log/*.log "$RUN_DIR/log/" 2>/dev/null
+    cp "$(wh_pg_dir)/server.log" "$RUN_DIR/log/postgresql.log" 2>/dev/null
+    echo "bench: this run's report and logs are in $RUN_DIR" >&2
+}
+trap 'wh_stack_stop; keep_run; [ -n "${WH_BENCH_KEEP:-}" ] || rm -rf "$WH_VAR" "$OUT/referrals.csv"' EXIT
 
 echo "bench: starting the stack under $WH_VAR" >&2
 if ! wh_stack_start; then
