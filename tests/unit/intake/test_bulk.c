@@ -25,6 +25,7 @@
 #include <libpq-fe.h>
 
 #include "dongs_fixture.h"
+#include "fake_ctx.h"
 #include "import_rows.h"
 #include "intake.h"
 #include "roster.h"
@@ -33,144 +34,26 @@
 extern const wh_migration intake_migrations[];
 extern const size_t intake_migrations_count;
 
-/* --- a handler context recording every event (type and bytes) in a log ---------------------- */
+/* --- the handler context (fake_ctx.h), every event (type and bytes) into a log --------------- */
 
-typedef struct event_log {
-    char **types;
-    uint8_t **data;
-    size_t *len;
-    size_t n, cap;
-} event_log;
-
-struct wh_ctx {
-    wh_db *db;
-    event_log *log;
-    int status;
-    char field[64];
-    void **allocs;
-    size_t n_allocs, cap_allocs;
-    const wh_principal *principal; /* who sends the command; NULL: an operator */
-};
-
-static wh_ctx ctx;
-
-wh_db *wh_ctx_db(wh_ctx *c)
-{
-    return c->db;
-}
-
-void *wh_ctx_state(wh_ctx *c)
-{
-    (void)c;
-    return NULL;
-}
-
-void wh_ctx_audit_disclosure(wh_ctx *c, const char *subject_fmt, ...)
-{
-    (void)c;
-    (void)subject_fmt;
-}
-
-const wh_principal *wh_ctx_principal(wh_ctx *c)
-{
-    return c->principal;
-}
-
-void *wh_ctx_alloc(wh_ctx *c, size_t size)
-{
-    if (c->n_allocs == c->cap_allocs) {
-        size_t cap = c->cap_allocs ? 2 * c->cap_allocs : 64;
-        void **a = realloc(c->allocs, cap * sizeof *a);
-        if (!a)
-            return NULL;
-        c->allocs = a;
-        c->cap_allocs = cap;
-    }
-    void *p = calloc(1, size ? size : 1);
-    if (p)
-        c->allocs[c->n_allocs++] = p;
-    return p;
-}
-
-char *wh_ctx_strdup(wh_ctx *c, const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = wh_ctx_alloc(c, n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
-int wh_ctx_emit(wh_ctx *c, const ProtobufCMessage *event)
-{
-    event_log *l = c->log;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 256;
-        l->types = realloc(l->types, l->cap * sizeof *l->types);
-        l->data = realloc(l->data, l->cap * sizeof *l->data);
-        l->len = realloc(l->len, l->cap * sizeof *l->len);
-        assert_non_null(l->types);
-        assert_non_null(l->data);
-        assert_non_null(l->len);
-    }
-    size_t n = protobuf_c_message_get_packed_size(event);
-    l->data[l->n] = malloc(n ? n : 1);
-    protobuf_c_message_pack(event, l->data[l->n]);
-    l->len[l->n] = n;
-    l->types[l->n] = strdup(event->descriptor->name);
-    l->n++;
-    return 0;
-}
-
-int wh_ctx_fail(wh_ctx *c, int status, const char *field, const char *fmt, ...)
-{
-    (void)fmt;
-    c->status = status;
-    snprintf(c->field, sizeof c->field, "%s", field ? field : "");
-    return status;
-}
-
-static void log_free(event_log *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->types[i]);
-        free(l->data[i]);
-    }
-    free(l->types);
-    free(l->data);
-    free(l->len);
-    memset(l, 0, sizeof *l);
-}
-
-static void ctx_reset(void)
-{
-    for (size_t i = 0; i < ctx.n_allocs; i++)
-        free(ctx.allocs[i]);
-    ctx.n_allocs = 0;
-    ctx.status = 0;
-    ctx.field[0] = '\0';
-}
+typedef fake_event_log event_log;
 
 /* Runs a handler in its own transaction on db, events into log. */
 static int run(wh_db *db, event_log *log, wh_command_fn fn, const ProtobufCMessage *req,
                ProtobufCMessage **reply)
 {
-    ctx_reset();
-    ctx.db = db;
-    ctx.log = log;
+    fake_reset();
+    fake.db = db;
+    fake.log = log;
     *reply = NULL;
     size_t mark = log->n;
     if (db)
         wh_db_exec_sql(db, "BEGIN");
-    int rc = fn(&ctx, req, reply);
+    int rc = fn(&fake, req, reply);
     if (db)
         wh_db_exec_sql(db, rc == 0 ? "COMMIT" : "ROLLBACK");
     if (rc != 0)
-        while (log->n > mark) { /* a failed command's events are dropped with its transaction */
-            log->n--;
-            free(log->types[log->n]);
-            free(log->data[log->n]);
-        }
+        fake_log_truncate(log, mark); /* a failed command's events are dropped with its transaction */
     return rc;
 }
 
@@ -479,7 +362,7 @@ static void import_rows(wh_db *db, event_log *log, int *status, char (*field)[64
             int rc = run(db, log, intake_handle_submit_referral, &rows[i].m.base, &reply);
             if (pass == 0) {
                 status[i] = rc;
-                snprintf(field[i], sizeof field[i], "%s", ctx.field);
+                snprintf(field[i], sizeof field[i], "%s", fake.field);
             }
         }
 }
@@ -502,12 +385,12 @@ static void import_batches(wh_db *db, event_log *log, const int *status)
             size_t n = 0;
             while (n < 16 && at + n < N_ROWS && status[at + n] == 0) {
                 requests[n] = &rows[at + n].m.base;
-                ctxs[n] = &ctx;
+                ctxs[n] = &fake;
                 n++;
             }
-            ctx_reset();
-            ctx.db = db;
-            ctx.log = log;
+            fake_reset();
+            fake.db = db;
+            fake.log = log;
             wh_db_exec_sql(db, "BEGIN");
             assert_int_equal(intake_handle_submit_referrals(ctxs, requests, replies, n), 0);
             wh_db_exec_sql(db, "COMMIT");
@@ -639,7 +522,7 @@ static void bulk_equals_rows(void **state)
         import_batches(db, &log, status);
         assert_same_tables(ref, db);
         assert_same_events(&ref_log, &log);
-        log_free(&log);
+        fake_log_free(&log);
         wh_db_close(&db);
     }
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
@@ -651,16 +534,16 @@ static void bulk_equals_rows(void **state)
         import_blocks(db, &log, runs[k].block, status, field);
         assert_same_tables(ref, db);
         assert_same_events(&ref_log, &log);
-        log_free(&log);
+        fake_log_free(&log);
         wh_db_close(&db);
     }
     intake_bulk_write_mode = INTAKE_BULK_COPY;
-    log_free(&ref_log);
+    fake_log_free(&ref_log);
     wh_db_close(&ref);
-    ctx_reset();
-    free(ctx.allocs);
-    ctx.allocs = NULL;
-    ctx.cap_allocs = 0;
+    fake_reset();
+    free(fake.allocs);
+    fake.allocs = NULL;
+    fake.cap_allocs = 0;
 }
 
 /* One block of rows[from, from + n) with ids "row-<i>" (prefixed: another import of other rows). */
@@ -706,7 +589,7 @@ static void row_ids_make_each_row_count_once(void **state)
     static const wh_principal ops_b = {.name = "ops-b", .role = WH_ROLE_OPERATOR};
     assert_int_equal(open_schema("intake_bulk_ids", &db), 0);
     assert_int_equal(register_reporter(db, &log), reporter_id);
-    ctx.principal = &ops_a;
+    fake.principal = &ops_a;
     const Welfare__Intake__V1__ImportReferralBlockReply *r = block_with_ids(db, &log, 0, 10);
     int32_t first_ok = r->rows_ok, first_failed = r->rows_failed;
     assert_true(first_ok > 0 && first_failed > 0); /* the seed's bad rows are among the first ten */
@@ -765,15 +648,15 @@ static void row_ids_make_each_row_count_once(void **state)
     assert_int_equal(wh_status_from_proto(r->errors[r->n_errors - 1]->status), WH_INVALID_ARGUMENT);
 
     /* another sender's rows under the same ids are its own */
-    ctx.principal = &ops_b;
+    fake.principal = &ops_b;
     int64_t before = referrals(db);
     r = block_with_ids(db, &log, 0, 10);
     assert_int_equal(r->n_already_imported_rows, 0);
     assert_int_equal(referrals(db), before + r->rows_ok);
-    ctx.principal = NULL;
-    log_free(&log);
+    fake.principal = NULL;
+    fake_log_free(&log);
     wh_db_close(&db);
-    ctx_reset();
+    fake_reset();
 }
 
 /* import_row is pruned like the command records: by intake's retention hook (intake_prune, what the
@@ -791,7 +674,7 @@ static void old_row_ids_are_pruned(void **state)
     static const wh_principal ops = {.name = "ops-prune", .role = WH_ROLE_OPERATOR};
     assert_int_equal(open_schema("intake_bulk_prune", &db), 0);
     assert_int_equal(register_reporter(db, &log), reporter_id);
-    ctx.principal = &ops;
+    fake.principal = &ops;
     const Welfare__Intake__V1__ImportReferralBlockReply *r = block_with_ids(db, &log, 0, 40);
     int64_t stored = r->rows_ok;
     assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), stored);
@@ -837,10 +720,10 @@ static void old_row_ids_are_pruned(void **state)
     assert_int_equal((int64_t)r->n_already_imported_rows, stored - old - 1);
     assert_int_equal(referrals(db), before + old + 1);
     assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), stored);
-    ctx.principal = NULL;
-    log_free(&log);
+    fake.principal = NULL;
+    fake_log_free(&log);
     wh_db_close(&db);
-    ctx_reset();
+    fake_reset();
 }
 
 /* Row i sent alone (welfarectl --row-by-row) with the id a block gives it. */
@@ -868,11 +751,11 @@ static int submit_batch(wh_db *db, event_log *log, size_t from, size_t n, size_t
             snprintf(ids[k], sizeof ids[k], "row-%zu", i);
             rows[i].m.row_id = ids[k];
             requests[k] = &rows[i].m.base;
-            ctxs[k++] = &ctx;
+            ctxs[k++] = &fake;
         }
-    ctx_reset();
-    ctx.db = db;
-    ctx.log = log;
+    fake_reset();
+    fake.db = db;
+    fake.log = log;
     wh_db_exec_sql(db, "BEGIN");
     int rc = intake_handle_submit_referrals(ctxs, requests, replies, k);
     wh_db_exec_sql(db, rc == 0 ? "COMMIT" : "ROLLBACK");
@@ -898,7 +781,7 @@ static void row_ids_are_one_mechanism_for_blocks_and_rows(void **state)
     static const wh_principal ops = {.name = "ops-rows", .role = WH_ROLE_OPERATOR};
     assert_int_equal(open_schema("intake_bulk_row_by_row", &db), 0);
     assert_int_equal(register_reporter(db, &log), reporter_id);
-    ctx.principal = &ops;
+    fake.principal = &ops;
     const Welfare__Intake__V1__ImportReferralBlockReply *b = block_with_ids(db, &log, 0, 10);
     int64_t good = b->rows_ok, later = 0;
     for (size_t i = 0; i < 20; i++) {
@@ -940,7 +823,7 @@ static void row_ids_are_one_mechanism_for_blocks_and_rows(void **state)
     rows[stored].m.concern = "바뀐 내용";
     const Welfare__Intake__V1__SubmitReferralReply *r;
     assert_int_equal(submit_row(db, &log, stored, &r), WH_ALREADY_EXISTS);
-    assert_string_equal(ctx.field, "row_id");
+    assert_string_equal(fake.field, "row_id");
     rows[stored].m.concern = (char *)concern;
 
     /* the batch handler: new rows stored together with their ids; again, back to one at a time */
@@ -955,10 +838,10 @@ static void row_ids_are_one_mechanism_for_blocks_and_rows(void **state)
     b = block_with_ids(db, &log, 40, 16);
     assert_int_equal(b->n_already_imported_rows, sent);
     assert_int_equal(referrals(db), before + (int64_t)sent);
-    ctx.principal = NULL;
-    log_free(&log);
+    fake.principal = NULL;
+    fake_log_free(&log);
     wh_db_close(&db);
-    ctx_reset();
+    fake_reset();
 }
 
 /* A block that is bad as a whole changes nothing and says why. */
@@ -969,18 +852,18 @@ static void block_checks(void **state)
     ProtobufCMessage *reply;
     Welfare__Intake__V1__ImportReferralBlock m = WELFARE__INTAKE__V1__IMPORT_REFERRAL_BLOCK__INIT;
     assert_int_equal(run(NULL, &log, intake_handle_import_block, &m.base, &reply), WH_INVALID_ARGUMENT);
-    assert_string_equal(ctx.field, "import_id");
+    assert_string_equal(fake.field, "import_id");
     m.import_id = "x";
     assert_int_equal(run(NULL, &log, intake_handle_import_block, &m.base, &reply), WH_INVALID_ARGUMENT);
-    assert_string_equal(ctx.field, "rows");
+    assert_string_equal(fake.field, "rows");
     m.n_rows = INTAKE_BLOCK_MAX_ROWS + 1;
     assert_int_equal(run(NULL, &log, intake_handle_import_block, &m.base, &reply), WH_INVALID_ARGUMENT);
-    assert_string_equal(ctx.field, "rows");
+    assert_string_equal(fake.field, "rows");
     m.block_no = -1;
     assert_int_equal(run(NULL, &log, intake_handle_import_block, &m.base, &reply), WH_INVALID_ARGUMENT);
-    assert_string_equal(ctx.field, "block_no");
+    assert_string_equal(fake.field, "block_no");
     assert_int_equal(log.n, 0);
-    ctx_reset();
+    fake_reset();
 }
 
 int main(void)

@@ -5,6 +5,9 @@
  * handlers run directly against a wh_db (or none, for validation tests) and the test can look at the
  * failure recorded and the events emitted.  The framework's own wh_ctx (libwh's service module) is then
  * not linked in.  Also used by tests/unit/routing.
+ *
+ * Events are kept unpacked in fake.events (the last command's, at most FAKE_MAX_EVENTS), or, when the
+ * test sets fake.log, packed in that log, every one in order (test_bulk compares whole sequences).
  */
 #ifndef FAKE_CTX_H
 #define FAKE_CTX_H
@@ -18,8 +21,17 @@
 #include "wh/db.h"
 #include "wh/migrate.h"
 #include "wh/service.h"
+#include "wh/util.h"
 
 #define FAKE_MAX_EVENTS 64
+
+/* Every event emitted while it is fake.log: its type and packed bytes, in order. */
+typedef struct fake_event_log {
+    char **types;
+    uint8_t **data;
+    size_t *len;
+    size_t n, cap;
+} fake_event_log;
 
 struct wh_ctx {
     wh_db *db;
@@ -31,6 +43,7 @@ struct wh_ctx {
     void **allocs;
     size_t n_allocs, cap_allocs;
     const wh_principal *principal; /* who sends the command; NULL: an operator */
+    fake_event_log *log;           /* NULL: events into events[] */
 };
 
 static wh_ctx fake;
@@ -52,14 +65,10 @@ const wh_principal *wh_ctx_principal(wh_ctx *ctx)
 
 void *wh_ctx_alloc(wh_ctx *ctx, size_t size)
 {
-    if (ctx->n_allocs == ctx->cap_allocs) {
-        size_t cap = ctx->cap_allocs ? 2 * ctx->cap_allocs : 64;
-        void **a = realloc(ctx->allocs, cap * sizeof *a);
-        if (!a)
-            return NULL;
-        ctx->allocs = a;
-        ctx->cap_allocs = cap;
-    }
+    void **a = wh_grow(ctx->allocs, &ctx->cap_allocs, ctx->n_allocs + 1, sizeof *a, 64);
+    if (!a)
+        return NULL;
+    ctx->allocs = a;
     void *p = calloc(1, size ? size : 1);
     if (p)
         ctx->allocs[ctx->n_allocs++] = p;
@@ -75,8 +84,57 @@ char *wh_ctx_strdup(wh_ctx *ctx, const char *s)
     return p;
 }
 
+/* Appends the packed event to the log; WH_INTERNAL when out of memory. */
+static inline int fake_log_event(fake_event_log *l, const ProtobufCMessage *event)
+{
+    size_t need = l->n + 1, cap_types = l->cap, cap_data = l->cap, cap_len = l->cap;
+    char **types = wh_grow(l->types, &cap_types, need, sizeof *types, 256);
+    if (types)
+        l->types = types;
+    uint8_t **data = types ? wh_grow(l->data, &cap_data, need, sizeof *data, 256) : NULL;
+    if (data)
+        l->data = data;
+    size_t *len = data ? wh_grow(l->len, &cap_len, need, sizeof *len, 256) : NULL;
+    if (!len)
+        return WH_INTERNAL;
+    l->len = len;
+    l->cap = cap_len; /* the three grew alike */
+    size_t n = protobuf_c_message_get_packed_size(event);
+    l->data[l->n] = malloc(n ? n : 1);
+    l->types[l->n] = strdup(event->descriptor->name);
+    if (!l->data[l->n] || !l->types[l->n]) {
+        free(l->data[l->n]);
+        free(l->types[l->n]);
+        return WH_INTERNAL;
+    }
+    protobuf_c_message_pack(event, l->data[l->n]);
+    l->len[l->n++] = n;
+    return 0;
+}
+
+/* Drops the log's events from index `from` on (a failed command's, rolled back with it). */
+static inline void fake_log_truncate(fake_event_log *l, size_t from)
+{
+    while (l->n > from) {
+        l->n--;
+        free(l->types[l->n]);
+        free(l->data[l->n]);
+    }
+}
+
+static inline void fake_log_free(fake_event_log *l)
+{
+    fake_log_truncate(l, 0);
+    free(l->types);
+    free(l->data);
+    free(l->len);
+    memset(l, 0, sizeof *l);
+}
+
 int wh_ctx_emit(wh_ctx *ctx, const ProtobufCMessage *event)
 {
+    if (ctx->log)
+        return fake_log_event(ctx->log, event);
     size_t len = protobuf_c_message_get_packed_size(event);
     uint8_t *buf = malloc(len ? len : 1);
     if (!buf || ctx->n_events == FAKE_MAX_EVENTS) {
@@ -107,7 +165,7 @@ int wh_ctx_fail(wh_ctx *ctx, int status, const char *field, const char *fmt, ...
 }
 
 /* Frees what the last message allocated and emitted. */
-static void fake_reset(void)
+static inline void fake_reset(void)
 {
     for (size_t i = 0; i < fake.n_allocs; i++)
         free(fake.allocs[i]);
@@ -119,7 +177,7 @@ static void fake_reset(void)
     fake.field[0] = '\0';
 }
 
-static void fake_done(void)
+static inline void fake_done(void)
 {
     fake_reset();
     free(fake.allocs);
@@ -129,13 +187,13 @@ static void fake_done(void)
 }
 
 /* The name of the i-th event emitted ("welfare.registry.v1.CapacityReserved"), or "". */
-static const char *fake_event(int i)
+static inline const char *fake_event(int i)
 {
     return i < fake.n_events ? fake.events[i]->descriptor->name : "";
 }
 
 /* Runs a command handler in its own transaction, as the bus would.  Returns its status. */
-static int fake_command(wh_command_fn fn, const ProtobufCMessage *req, ProtobufCMessage **reply)
+static inline int fake_command(wh_command_fn fn, const ProtobufCMessage *req, ProtobufCMessage **reply)
 {
     fake_reset();
     *reply = NULL;
@@ -147,7 +205,7 @@ static int fake_command(wh_command_fn fn, const ProtobufCMessage *req, ProtobufC
     return rc;
 }
 
-static int fake_event_apply(wh_event_fn fn, const ProtobufCMessage *event)
+static inline int fake_event_apply(wh_event_fn fn, const ProtobufCMessage *event)
 {
     fake_reset();
     wh_db_exec_sql(fake.db, "BEGIN");
@@ -158,8 +216,8 @@ static int fake_event_apply(wh_event_fn fn, const ProtobufCMessage *event)
 
 /* Recreates `schema` in the WH_TEST_DB_URL database, applies the migrations and opens fake.db with
  * the statements.  Returns 0, or -1 when WH_TEST_DB_URL is unset (the caller skips). */
-static int fake_db_setup(const char *schema, const wh_migration *migrations, size_t n_migrations,
-                         const wh_db_statement *statements, size_t n_statements)
+static inline int fake_db_setup(const char *schema, const wh_migration *migrations, size_t n_migrations,
+                                const wh_db_statement *statements, size_t n_statements)
 {
     const char *url = getenv("WH_TEST_DB_URL");
     if (!url || !*url)
