@@ -50,16 +50,14 @@ static int emit_rows(wh_ctx *ctx, const block_run *run, Welfare__Intake__V1__Imp
     return 0;
 }
 
-/* Row i's failure, from its id or from the pipeline: 0 when it has none. */
-static int row_status(const block_run *run, size_t i, const char **field, const char **message)
+/* Row i's failure, from its id or from the pipeline: 0 when it has none (intake_row_failure_fn). */
+static int row_failure(const void *arg, size_t i, int64_t *line, const char **field, const char **message)
 {
-    if (run->ids.state[i] == INTAKE_ROW_REFUSED) {
-        *field = "row_id";
-        *message = run->ids.message[i];
-        return run->ids.status[i];
-    }
-    if (run->pos[i] == SIZE_MAX)
-        return 0;
+    const block_run *run = arg;
+    *line = run->m->rows[i] ? run->m->rows[i]->line : 0;
+    int refused = intake_import_row_refused(&run->ids, i, field, message);
+    if (refused != 0 || run->pos[i] == SIZE_MAX)
+        return refused;
     const intake_referral_work *w = &run->b.w[run->pos[i]];
     *field = w->field;
     *message = w->message;
@@ -68,33 +66,8 @@ static int row_status(const block_run *run, size_t i, const char **field, const 
 
 static int row_errors(wh_ctx *ctx, const block_run *run, Welfare__Intake__V1__ImportReferralBlockReply *r)
 {
-    const Welfare__Intake__V1__ImportReferralBlock *m = run->m;
-    const char *field, *message;
-    size_t n = 0;
-    for (size_t i = 0; i < m->n_rows; i++)
-        n += row_status(run, i, &field, &message) != 0;
-    r->rows_failed = (int32_t)n;
-    if (n == 0)
-        return 0;
-    r->errors = wh_ctx_alloc(ctx, n * sizeof *r->errors);
-    Welfare__Intake__V1__ImportRowError *e = wh_ctx_alloc(ctx, n * sizeof *e);
-    if (!r->errors || !e)
-        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
-    for (size_t i = 0; i < m->n_rows; i++) {
-        int status = row_status(run, i, &field, &message);
-        if (status == 0)
-            continue;
-        welfare__intake__v1__import_row_error__init(e);
-        e->line = m->rows[i] ? m->rows[i]->line : 0;
-        e->row = (int32_t)i;
-        e->status = (Welfare__Bus__V1__Status)wh_status_to_proto(status);
-        e->field = wh_ctx_strdup(ctx, field);
-        e->message = (char *)message;
-        if (!e->field)
-            return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
-        r->errors[r->n_errors++] = e++;
-    }
-    return 0;
+    return intake_import_row_errors(ctx, run, run->m->n_rows, row_failure, &r->errors, &r->n_errors,
+                                    &r->rows_failed);
 }
 
 int intake_check_block(wh_ctx *ctx, const char *import_id, int64_t block_no, size_t n_rows)

@@ -293,16 +293,14 @@ typedef struct enrol_run {
     roster_block b;
 } enrol_run;
 
-/* Block row i's failure, from its id or from the roster: 0 when it has none. */
-static int enrol_status(const enrol_run *run, size_t i, const char **field, const char **message)
+/* Block row i's failure, from its id or from the roster: 0 when it has none (intake_row_failure_fn). */
+static int enrol_failure(const void *arg, size_t i, int64_t *line, const char **field, const char **message)
 {
-    if (run->ids.state[i] == INTAKE_ROW_REFUSED) {
-        *field = "row_id";
-        *message = run->ids.message[i];
-        return run->ids.status[i];
-    }
-    if (run->pos[i] == SIZE_MAX)
-        return 0;
+    const enrol_run *run = arg;
+    *line = run->m->rows[i] ? run->m->rows[i]->line : 0;
+    int refused = intake_import_row_refused(&run->ids, i, field, message);
+    if (refused != 0 || run->pos[i] == SIZE_MAX)
+        return refused;
     *field = run->b.err[run->pos[i]].field;
     *message = run->b.message[run->pos[i]];
     return run->b.status[run->pos[i]];
@@ -310,34 +308,10 @@ static int enrol_status(const enrol_run *run, size_t i, const char **field, cons
 
 static int block_errors(wh_ctx *ctx, const enrol_run *run, Welfare__Intake__V1__ImportEnrolmentBlockReply *r)
 {
-    const Welfare__Intake__V1__ImportEnrolmentBlock *m = run->m;
-    const char *field, *message;
-    size_t n = 0;
-    for (size_t i = 0; i < m->n_rows; i++)
-        n += enrol_status(run, i, &field, &message) != 0;
-    r->rows_failed = (int32_t)n;
-    r->rows_ok = (int32_t)(m->n_rows - n);
-    if (n == 0)
-        return 0;
-    r->errors = wh_ctx_alloc(ctx, n * sizeof *r->errors);
-    Welfare__Intake__V1__ImportRowError *e = wh_ctx_alloc(ctx, n * sizeof *e);
-    if (!r->errors || !e)
-        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
-    for (size_t i = 0; i < m->n_rows; i++) {
-        int status = enrol_status(run, i, &field, &message);
-        if (status == 0)
-            continue;
-        welfare__intake__v1__import_row_error__init(e);
-        e->line = m->rows[i] ? m->rows[i]->line : 0;
-        e->row = (int32_t)i;
-        e->status = (Welfare__Bus__V1__Status)wh_status_to_proto(status);
-        e->field = wh_ctx_strdup(ctx, field);
-        e->message = (char *)message;
-        if (!e->field)
-            return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
-        r->errors[r->n_errors++] = e++;
-    }
-    return 0;
+    int rc = intake_import_row_errors(ctx, run, run->m->n_rows, enrol_failure, &r->errors, &r->n_errors,
+                                      &r->rows_failed);
+    r->rows_ok = (int32_t)(run->m->n_rows - (size_t)r->rows_failed);
+    return rc;
 }
 
 static const char *sender_name(wh_ctx *ctx)

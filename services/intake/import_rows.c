@@ -181,6 +181,49 @@ int intake_import_rows_already(wh_ctx *ctx, const intake_import_rows *r, int32_t
     return 0;
 }
 
+int intake_import_row_refused(const intake_import_rows *r, size_t i, const char **field, const char **message)
+{
+    if (r->state[i] != INTAKE_ROW_REFUSED)
+        return 0;
+    *field = "row_id";
+    *message = r->message[i];
+    return r->status[i];
+}
+
+int intake_import_row_errors(wh_ctx *ctx, const void *run, size_t n_rows, intake_row_failure_fn failure,
+                             Welfare__Intake__V1__ImportRowError ***errors, size_t *n_errors,
+                             int32_t *rows_failed)
+{
+    const char *field, *message;
+    int64_t line;
+    size_t n = 0;
+    for (size_t i = 0; i < n_rows; i++)
+        n += failure(run, i, &line, &field, &message) != 0;
+    *rows_failed = (int32_t)n;
+    *n_errors = 0;
+    if (n == 0)
+        return 0;
+    *errors = wh_ctx_alloc(ctx, n * sizeof **errors);
+    Welfare__Intake__V1__ImportRowError *e = wh_ctx_alloc(ctx, n * sizeof *e);
+    if (!*errors || !e)
+        return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+    for (size_t i = 0; i < n_rows; i++) {
+        int status = failure(run, i, &line, &field, &message);
+        if (status == 0)
+            continue;
+        welfare__intake__v1__import_row_error__init(e);
+        e->line = line;
+        e->row = (int32_t)i;
+        e->status = (Welfare__Bus__V1__Status)wh_status_to_proto(status);
+        e->field = wh_ctx_strdup(ctx, field);
+        e->message = (char *)message;
+        if (!e->field)
+            return wh_ctx_fail(ctx, WH_INTERNAL, NULL, "out of memory");
+        (*errors)[(*n_errors)++] = e++;
+    }
+    return 0;
+}
+
 void intake_import_rows_free(intake_import_rows *r)
 {
     free(r->state);

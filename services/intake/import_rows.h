@@ -55,6 +55,20 @@ const ProtobufCMessage *intake_referral_digested(const Welfare__Intake__V1__Subm
 int intake_import_rows_already(wh_ctx *ctx, const intake_import_rows *r, int32_t **rows, size_t *n_rows);
 void intake_import_rows_free(intake_import_rows *r);
 
+/* Block row i's failure as its id made it: its status when refused (field "row_id", *message why),
+ * else 0. */
+int intake_import_row_refused(const intake_import_rows *r, size_t i, const char **field,
+                              const char **message);
+/* What made row i of a block run fail: its status (0: it did not), field and message, and its line. */
+typedef int (*intake_row_failure_fn)(const void *run, size_t i, int64_t *line, const char **field,
+                                     const char **message);
+/* A block reply's row errors: an ImportRowError (allocated in ctx) for each of the n_rows rows whose
+ * failure is not 0, in row order, into *errors and *n_errors, their count into *rows_failed.  0, or
+ * wh_ctx_fail's status when out of memory. */
+int intake_import_row_errors(wh_ctx *ctx, const void *run, size_t n_rows, intake_row_failure_fn failure,
+                             Welfare__Intake__V1__ImportRowError ***errors, size_t *n_errors,
+                             int32_t *rows_failed);
+
 /* same[i]: ids[i] was stored by principal with digests[i] (1), with another digest (0), or not at all
  * (-1); stored[i] the referral stored with it and that referral's household (0, 0: none).  0 or a
  * store status. */
