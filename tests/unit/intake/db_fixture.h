@@ -26,6 +26,22 @@ static inline int intake_test_db_open(const char *schema, const unsigned char ke
     return rc == -2 ? -1 : 0;
 }
 
+/* The first value of a query on db as an integer (a count); the test fails when the query does. */
+static inline int64_t intake_test_scalar(wh_db *db, const char *sql)
+{
+    PGresult *r = PQexec(wh_db_conn(db), sql);
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    int64_t v = wh_db_i64(r, 0, 0, -1);
+    PQclear(r);
+    return v;
+}
+
+/* intake_test_scalar on fake.db. */
+static inline int64_t intake_test_count(const char *sql)
+{
+    return intake_test_scalar(fake.db, sql);
+}
+
 /* The one value of a one-row query, malloc'd. */
 static inline char *intake_test_text(const char *q)
 {

@@ -24,15 +24,11 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
-#include "dongs_fixture.h"
-#include "fake_ctx.h"
+#include "db_fixture.h"
 #include "import_rows.h"
 #include "intake.h"
 #include "roster.h"
 #include "wh/migrate.h"
-
-extern const wh_migration intake_migrations[];
-extern const size_t intake_migrations_count;
 
 /* --- the handler context (fake_ctx.h), every event (type and bytes) into a log --------------- */
 
@@ -243,28 +239,14 @@ static int row_status[N_ROWS]; /* each seeded row's outcome alone (bulk_equals_r
 
 static char url_buf[1024];
 
+/* A schema of url_buf migrated, with the dongs, opened with every statement into *db. */
 static int open_schema(const char *schema, wh_db **db)
 {
-    PGconn *c = PQconnectdb(url_buf);
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "SET client_min_messages = warning; DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", schema,
-             schema);
-    PGresult *r = PQexec(c, sql);
-    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    PQclear(r);
-    PQfinish(c);
-    if (!ok)
-        return -1;
-    wh_db *m = NULL;
-    if (wh_db_open(&m, url_buf, schema, NULL, 0) < 0 ||
-        wh_migrate(m, schema, intake_migrations, intake_migrations_count) < 0 ||
-        intake_test_define_dongs(wh_db_conn(m)) < 0)
-        return -1;
-    wh_db_close(&m);
     size_t n;
     const wh_db_statement *st = intake_all_statements(&n);
-    return wh_db_open(db, url_buf, schema, st, n);
+    if (fake_schema_open(url_buf, schema, intake_migrations, intake_migrations_count, st, n, db) < 0)
+        return -1;
+    return intake_test_define_dongs(wh_db_conn(*db)) < 0 ? -1 : 0;
 }
 
 /* A whole query's text, rows by lines and cells by '|'. */
@@ -332,15 +314,6 @@ static void assert_same_events(const event_log *a, const event_log *b)
             memcmp(a->data[i], b->data[i], a->len[i]) != 0)
             fail_msg("event %zu differs: %s / %s", i, a->types[i], b->types[i]);
     }
-}
-
-static int64_t scalar(wh_db *db, const char *sql)
-{
-    PGresult *r = PQexec(wh_db_conn(db), sql);
-    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-    int64_t v = wh_db_i64(r, 0, 0, -1);
-    PQclear(r);
-    return v;
 }
 
 static int64_t register_reporter(wh_db *db, event_log *log)
@@ -501,18 +474,23 @@ static void bulk_equals_rows(void **state)
         refused += status[i] != 0;
     assert_true(refused > 10); /* the seeded bad rows */
     /* the seed must produce every case the comparison is about */
-    assert_true(scalar(ref, "SELECT count(*) FROM duplicate_suspicion WHERE reason LIKE 'persons%'") > 0);
-    assert_true(scalar(ref, "SELECT count(*) FROM duplicate_suspicion WHERE reason LIKE 'same phone%'") > 0);
-    assert_true(scalar(ref, "SELECT count(*) FROM duplicate_suspicion WHERE reason LIKE 'same address%'") >
-                0);
     assert_true(
-        scalar(ref, "SELECT count(*) FROM referral WHERE NOT created_household AND persons_added > 0") > 0);
-    assert_true(scalar(ref, "SELECT count(*) FROM referral WHERE persons_added < person_count") > 0);
-    assert_true(scalar(ref, "SELECT count(*) FROM referral WHERE reporter_id IS NOT NULL") > 0);
-    assert_true(scalar(ref, "SELECT max(n) FROM (SELECT count(*) n FROM household GROUP BY address_key) a") >
-                9);
-    assert_true(scalar(ref, "SELECT count(*) FROM (SELECT household_id, name_key FROM person GROUP BY 1, 2 "
-                            "HAVING count(*) > 1) d") > 0);
+        intake_test_scalar(ref, "SELECT count(*) FROM duplicate_suspicion WHERE reason LIKE 'persons%'") > 0);
+    assert_true(intake_test_scalar(
+                    ref, "SELECT count(*) FROM duplicate_suspicion WHERE reason LIKE 'same phone%'") > 0);
+    assert_true(intake_test_scalar(
+                    ref, "SELECT count(*) FROM duplicate_suspicion WHERE reason LIKE 'same address%'") > 0);
+    assert_true(intake_test_scalar(
+                    ref, "SELECT count(*) FROM referral WHERE NOT created_household AND persons_added > 0") >
+                0);
+    assert_true(intake_test_scalar(ref, "SELECT count(*) FROM referral WHERE persons_added < person_count") >
+                0);
+    assert_true(intake_test_scalar(ref, "SELECT count(*) FROM referral WHERE reporter_id IS NOT NULL") > 0);
+    assert_true(intake_test_scalar(
+                    ref, "SELECT max(n) FROM (SELECT count(*) n FROM household GROUP BY address_key) a") > 9);
+    assert_true(intake_test_scalar(
+                    ref, "SELECT count(*) FROM (SELECT household_id, name_key FROM person GROUP BY 1, 2 "
+                         "HAVING count(*) > 1) d") > 0);
     assert_grouped_suspicions(&ref_log);
     {
         wh_db *db = NULL;
@@ -570,7 +548,7 @@ static const Welfare__Intake__V1__ImportReferralBlockReply *block_with_ids(wh_db
 
 static int64_t referrals(wh_db *db)
 {
-    return scalar(db, "SELECT count(*) FROM referral");
+    return intake_test_scalar(db, "SELECT count(*) FROM referral");
 }
 
 /* Rows with ids: a row stored once is "already imported" in any later block of the same sender (and
@@ -595,7 +573,7 @@ static void row_ids_make_each_row_count_once(void **state)
     assert_true(first_ok > 0 && first_failed > 0); /* the seed's bad rows are among the first ten */
     assert_int_equal(r->n_already_imported_rows, 0);
     assert_int_equal(referrals(db), first_ok);
-    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), first_ok);
+    assert_int_equal(intake_test_scalar(db, "SELECT count(*) FROM import_row"), first_ok);
 
     /* the first ten again, in a block with ten more: only the new rows are stored */
     size_t events = log.n;
@@ -677,27 +655,30 @@ static void old_row_ids_are_pruned(void **state)
     fake.principal = &ops;
     const Welfare__Intake__V1__ImportReferralBlockReply *r = block_with_ids(db, &log, 0, 40);
     int64_t stored = r->rows_ok;
-    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), stored);
+    assert_int_equal(intake_test_scalar(db, "SELECT count(*) FROM import_row"), stored);
     assert_true(stored > 10);
-    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row WHERE created_at > now() - interval '1 "
-                                "minute'"),
-                     stored);
+    assert_int_equal(
+        intake_test_scalar(db, "SELECT count(*) FROM import_row WHERE created_at > now() - interval '1 "
+                               "minute'"),
+        stored);
     int64_t (*prune)(wh_db *, int64_t, int64_t) =
         intake_prune; /* service.c's .prune (test_command_roles.c) */
 
     /* nothing is old yet */
     assert_int_equal(prune(db, 30, 5000), 0);
-    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), stored);
+    assert_int_equal(intake_test_scalar(db, "SELECT count(*) FROM import_row"), stored);
 
     /* age the ids of rows 0..19: 31 days, and one only 29 days (inside the retention) */
-    assert_true(scalar(db,
-                       "WITH a AS (UPDATE import_row SET created_at = now() - interval '31 days' "
-                       "WHERE split_part(row_id, '-', 2)::int < 20 RETURNING 1) SELECT count(*) FROM a") > 3);
-    int64_t old = scalar(db, "SELECT count(*) FROM import_row WHERE created_at < now() - interval '30 days'");
-    assert_int_equal(scalar(db,
-                            "WITH a AS (UPDATE import_row SET created_at = now() - interval '29 days' "
-                            "WHERE row_id = (SELECT min(row_id) FROM import_row WHERE created_at < now() - "
-                            "interval '30 days') RETURNING 1) SELECT count(*) FROM a"),
+    assert_true(intake_test_scalar(
+                    db,
+                    "WITH a AS (UPDATE import_row SET created_at = now() - interval '31 days' "
+                    "WHERE split_part(row_id, '-', 2)::int < 20 RETURNING 1) SELECT count(*) FROM a") > 3);
+    int64_t old = intake_test_scalar(
+        db, "SELECT count(*) FROM import_row WHERE created_at < now() - interval '30 days'");
+    assert_int_equal(intake_test_scalar(
+                         db, "WITH a AS (UPDATE import_row SET created_at = now() - interval '29 days' "
+                             "WHERE row_id = (SELECT min(row_id) FROM import_row WHERE created_at < now() - "
+                             "interval '30 days') RETURNING 1) SELECT count(*) FROM a"),
                      1);
     old--;
 
@@ -705,12 +686,13 @@ static void old_row_ids_are_pruned(void **state)
     assert_int_equal(prune(db, 30, 2), 2);
     assert_int_equal(prune(db, 30, 5000), old - 2);
     assert_int_equal(prune(db, 30, 5000), 0);
-    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), stored - old);
+    assert_int_equal(intake_test_scalar(db, "SELECT count(*) FROM import_row"), stored - old);
+    assert_int_equal(intake_test_scalar(
+                         db, "SELECT count(*) FROM import_row WHERE created_at < now() - interval '30 days'"),
+                     0);
     assert_int_equal(
-        scalar(db, "SELECT count(*) FROM import_row WHERE created_at < now() - interval '30 days'"), 0);
-    assert_int_equal(
-        scalar(db, "SELECT count(*) FROM import_row WHERE split_part(row_id, '-', 2)::int >= 20"),
-        scalar(db, "SELECT count(*) FROM import_row") - 1);
+        intake_test_scalar(db, "SELECT count(*) FROM import_row WHERE split_part(row_id, '-', 2)::int >= 20"),
+        intake_test_scalar(db, "SELECT count(*) FROM import_row") - 1);
     /* a shorter retention takes the 29-day-old one too */
     assert_int_equal(prune(db, 28, 5000), 1);
 
@@ -719,7 +701,7 @@ static void old_row_ids_are_pruned(void **state)
     r = block_with_ids(db, &log, 0, 40);
     assert_int_equal((int64_t)r->n_already_imported_rows, stored - old - 1);
     assert_int_equal(referrals(db), before + old + 1);
-    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), stored);
+    assert_int_equal(intake_test_scalar(db, "SELECT count(*) FROM import_row"), stored);
     fake.principal = NULL;
     fake_log_free(&log);
     wh_db_close(&db);
@@ -799,7 +781,7 @@ static void row_ids_are_one_mechanism_for_blocks_and_rows(void **state)
                      "SELECT count(*) FROM import_row i JOIN referral f ON f.id = i.referral_id WHERE "
                      "i.row_id = 'row-%zu' AND i.referral_id = %lld AND f.household_id = %lld",
                      i, (long long)r->referral_id, (long long)r->household_id);
-            assert_int_equal(scalar(db, sql), 1);
+            assert_int_equal(intake_test_scalar(db, sql), 1);
             assert_int_equal(referrals(db), before);
             assert_int_equal(log.n, events);
         } else { /* new: stored and its id recorded */
@@ -809,7 +791,7 @@ static void row_ids_are_one_mechanism_for_blocks_and_rows(void **state)
         }
     }
     assert_true(later > 0);
-    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), good + later);
+    assert_int_equal(intake_test_scalar(db, "SELECT count(*) FROM import_row"), good + later);
 
     /* the same twenty rows in a block: every stored one already imported, nothing stored */
     int64_t before = referrals(db);
@@ -832,7 +814,7 @@ static void row_ids_are_one_mechanism_for_blocks_and_rows(void **state)
     assert_int_equal(submit_batch(db, &log, 40, 16, &sent), 0);
     assert_true(sent > 4);
     assert_int_equal(referrals(db), before + (int64_t)sent);
-    assert_int_equal(scalar(db, "SELECT count(*) FROM import_row"), good + later + (int64_t)sent);
+    assert_int_equal(intake_test_scalar(db, "SELECT count(*) FROM import_row"), good + later + (int64_t)sent);
     assert_true(submit_batch(db, &log, 40, 16, &sent) < 0);
     assert_int_equal(referrals(db), before + (int64_t)sent);
     b = block_with_ids(db, &log, 40, 16);

@@ -81,15 +81,6 @@ static int db_teardown(void **state)
     return intake_test_db_close();
 }
 
-static int64_t count(const char *sql)
-{
-    PGresult *r = PQexec(wh_db_conn(fake.db), sql);
-    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-    int64_t n = wh_db_i64(r, 0, 0, -1);
-    PQclear(r);
-    return n;
-}
-
 typedef struct referral {
     Welfare__Intake__V1__SubmitReferral m;
     Welfare__Intake__V1__ReferredHousehold h;
@@ -185,7 +176,7 @@ static void new_household_is_a_blind_spot(void **state)
     /* Unknown reporter: NOT_FOUND, nothing stored. */
     r.m.reporter_id = reporter + 100;
     expect_fail(intake_handle_submit_referral, &r.m.base, WH_NOT_FOUND, "reporter_id");
-    assert_int_equal(count("SELECT count(*) FROM referral"), 1);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM referral"), 1);
 }
 
 static void matched_by_resident_number(void **state)
@@ -239,8 +230,8 @@ static void matched_by_name_birth_date_and_address(void **state)
     assert_false(a->is_new);
     assert_int_equal(a->household_id, first_household);
     assert_int_equal(a->persons_added, 0);
-    assert_int_equal(count("SELECT count(*) FROM household"), 1);
-    assert_int_equal(count("SELECT count(*) FROM person"), 3);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM household"), 1);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM person"), 3);
 }
 
 static int64_t phone_household;
@@ -294,7 +285,7 @@ static void same_address_is_a_suspected_duplicate(void **state)
     ProtobufCMessage *reply;
     assert_int_equal(fake_command(intake_handle_resolve_duplicate, &k.base, &reply), 0);
     assert_int_equal(((Welfare__Intake__V1__ResolveDuplicateReply *)reply)->persons_moved, 0);
-    assert_int_equal(count("SELECT count(*) FROM duplicate_suspicion WHERE resolution = 2"), 1);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM duplicate_suspicion WHERE resolution = 2"), 1);
 }
 
 static void summary_and_referral_reveal_no_identity(void **state)
@@ -322,7 +313,7 @@ static void summary_and_referral_reveal_no_identity(void **state)
     expect_fail(intake_handle_get_household, &q.base, WH_NOT_FOUND, "household_id");
 
     Welfare__Intake__V1__GetReferral g = WELFARE__INTAKE__V1__GET_REFERRAL__INIT;
-    g.referral_id = count("SELECT min(id) FROM referral");
+    g.referral_id = intake_test_count("SELECT min(id) FROM referral");
     assert_int_equal(fake_command(intake_handle_get_referral, &g.base, &reply), 0);
     const Welfare__Intake__V1__ReferralSummary *s =
         ((Welfare__Intake__V1__GetReferralReply *)reply)->referral;
@@ -333,11 +324,12 @@ static void summary_and_referral_reveal_no_identity(void **state)
     assert_int_equal(s->persons_added, 2);
 
     /* Nothing personal in clear anywhere in the schema. */
-    assert_int_equal(count("SELECT count(*) FROM person p WHERE p::text LIKE '%2234564%' OR p::text LIKE "
-                           "'%김영희%' OR p::text LIKE '%1111%2222%'"),
-                     0);
-    assert_int_equal(count("SELECT count(*) FROM household h WHERE h::text LIKE '%수영로%'"), 0);
-    assert_int_equal(count("SELECT count(*) FROM referral r WHERE r::text LIKE '%우편물%'"), 0);
+    assert_int_equal(
+        intake_test_count("SELECT count(*) FROM person p WHERE p::text LIKE '%2234564%' OR p::text LIKE "
+                          "'%김영희%' OR p::text LIKE '%1111%2222%'"),
+        0);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM household h WHERE h::text LIKE '%수영로%'"), 0);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM referral r WHERE r::text LIKE '%우편물%'"), 0);
 }
 
 static int64_t merge_id;
@@ -371,9 +363,10 @@ static void merge_moves_persons_and_referrals(void **state)
     assert_int_equal(ev->merged_household_id, phone_household);
     assert_int_equal(ev->persons_moved, 1);
     assert_int_equal(ev->referrals_moved, 2);
-    assert_int_equal(count("SELECT referral_count FROM household WHERE id = (SELECT min(id) FROM household)"),
-                     6);
-    assert_int_equal(count("SELECT count(*) FROM duplicate_suspicion WHERE resolution = 1"), 1);
+    assert_int_equal(
+        intake_test_count("SELECT referral_count FROM household WHERE id = (SELECT min(id) FROM household)"),
+        6);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM duplicate_suspicion WHERE resolution = 1"), 1);
     expect_fail(intake_handle_resolve_duplicate, &d.base, WH_FAILED_PRECONDITION, "other_household_id");
 
     Welfare__Intake__V1__GetHousehold q = WELFARE__INTAKE__V1__GET_HOUSEHOLD__INIT;
@@ -402,13 +395,13 @@ static void unmerge_restores_both_households(void **state)
     u.household_id = first_household;
     u.other_household_id = 999999;
     expect_fail(intake_handle_unmerge_households, &u.base, WH_NOT_FOUND, "other_household_id");
-    int64_t never = count("SELECT max(id) FROM household WHERE merged_into IS NULL AND id <> "
-                          "(SELECT min(id) FROM household)");
+    int64_t never = intake_test_count("SELECT max(id) FROM household WHERE merged_into IS NULL AND id <> "
+                                      "(SELECT min(id) FROM household)");
     assert_true(never > 0);
     u.other_household_id = never; /* never merged */
     expect_fail(intake_handle_unmerge_households, &u.base, WH_FAILED_PRECONDITION, "other_household_id");
     int64_t first_count =
-        count("SELECT referral_count FROM household WHERE id = (SELECT min(id) FROM household)");
+        intake_test_count("SELECT referral_count FROM household WHERE id = (SELECT min(id) FROM household)");
 
     u.other_household_id = phone_household;
     ProtobufCMessage *reply;
@@ -422,12 +415,14 @@ static void unmerge_restores_both_households(void **state)
     const Welfare__Intake__V1__HouseholdsUnmerged *ev = (const void *)fake.events[0];
     assert_int_equal(ev->restored_household_id, phone_household);
     assert_int_equal(ev->persons_moved, 1);
-    assert_int_equal(count("SELECT referral_count FROM household WHERE id = (SELECT min(id) FROM household)"),
-                     first_count - 2);
-    assert_int_equal(count("SELECT count(*) FROM household WHERE merged_into IS NOT NULL"), 0);
-    assert_int_equal(count("SELECT count(*) FROM duplicate_suspicion WHERE resolution = 2 AND household_a = "
-                           "(SELECT min(id) FROM household)"),
-                     1);
+    assert_int_equal(
+        intake_test_count("SELECT referral_count FROM household WHERE id = (SELECT min(id) FROM household)"),
+        first_count - 2);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM household WHERE merged_into IS NOT NULL"), 0);
+    assert_int_equal(
+        intake_test_count("SELECT count(*) FROM duplicate_suspicion WHERE resolution = 2 AND household_a = "
+                          "(SELECT min(id) FROM household)"),
+        1);
     /* undone once: again is FAILED_PRECONDITION and changes nothing */
     expect_fail(intake_handle_unmerge_households, &u.base, WH_FAILED_PRECONDITION, "other_household_id");
     Welfare__Intake__V1__GetHousehold q = WELFARE__INTAKE__V1__GET_HOUSEHOLD__INIT;
@@ -453,10 +448,10 @@ static void unknown_dong_is_refused_until_defined(void **state)
     r.h.dong_code = "2650099000";
     r.p[0].rrn = "430512-2123452";
     r.p[0].name = "박없동";
-    int64_t before = count("SELECT count(*) FROM referral");
+    int64_t before = intake_test_count("SELECT count(*) FROM referral");
     expect_fail(intake_handle_submit_referral, &r.m.base, WH_INVALID_ARGUMENT, "household.dong_code");
-    assert_int_equal(count("SELECT count(*) FROM referral"), before);
-    assert_int_equal(count("SELECT count(*) FROM household WHERE dong_code = '2650099000'"), 0);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM referral"), before);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM household WHERE dong_code = '2650099000'"), 0);
 
     Welfare__Intake__V1__RegisterMember mem = WELFARE__INTAKE__V1__REGISTER_MEMBER__INIT;
     mem.dong_code = "2650099000";
@@ -477,7 +472,7 @@ static void unknown_dong_is_refused_until_defined(void **state)
     assert_int_equal(fake_event_apply(intake_apply_dong_defined, &d.base), 0);
     const Welfare__Intake__V1__SubmitReferralReply *a = submit(&r);
     assert_true(a->household_id > 0);
-    assert_int_equal(count("SELECT count(*) FROM household WHERE dong_code = '2650099000'"), 1);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM household WHERE dong_code = '2650099000'"), 1);
 
     PQclear(PQexec(wh_db_conn(fake.db), "DELETE FROM dong"));
     r.h.dong_code = "2650051000";

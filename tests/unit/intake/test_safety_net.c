@@ -112,15 +112,6 @@ static int db_teardown(void **state)
     return intake_test_db_close();
 }
 
-static int64_t count(const char *sql)
-{
-    PGresult *r = PQexec(wh_db_conn(fake.db), sql);
-    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-    int64_t n = wh_db_i64(r, 0, 0, -1);
-    PQclear(r);
-    return n;
-}
-
 static int n_events(const char *type)
 {
     int n = 0;
@@ -177,10 +168,12 @@ static void members_report_and_are_sealed(void **state)
     visitor = b->member_id;
     visitor_reporter = b->reporter_id;
     assert_true(finder > 0 && visitor > finder && visitor_reporter != finder_reporter);
-    assert_int_equal(count("SELECT count(*) FROM safety_net_member WHERE name_sealed LIKE '%박순자%' "
-                           "OR phone_sealed LIKE '%2345%'"),
-                     0);
-    assert_int_equal(count("SELECT count(*) FROM reporter WHERE channel = 1 AND name NOT LIKE '%박%'"), 2);
+    assert_int_equal(
+        intake_test_count("SELECT count(*) FROM safety_net_member WHERE name_sealed LIKE '%박순자%' "
+                          "OR phone_sealed LIKE '%2345%'"),
+        0);
+    assert_int_equal(
+        intake_test_count("SELECT count(*) FROM reporter WHERE channel = 1 AND name NOT LIKE '%박%'"), 2);
 
     household = report(finder_reporter, "550315-2234564", "수영로 12", "2016-03-02");
     assert_true(household > 0);
@@ -211,7 +204,7 @@ static void a_watch_and_its_check_ins(void **state)
     a.every_days = 7;
     a.from_on = "2015-12-01"; /* before the member was active */
     assert_int_equal(fake_command(intake_handle_assign_watch, &a.base, &reply), WH_FAILED_PRECONDITION);
-    assert_int_equal(count("SELECT count(*) FROM safety_net_watch"), 0);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM safety_net_watch"), 0);
     a.from_on = "2016-03-07";
     assert_int_equal(fake_command(intake_handle_assign_watch, &a.base, &reply), 0);
     watch = ((const Welfare__Intake__V1__AssignWatchReply *)reply)->watch_id;
@@ -228,7 +221,7 @@ static void a_watch_and_its_check_ins(void **state)
         {NOT_SEEN, "2016-03-21", 2, true, "2016-03-28"},  {SEEN, "2016-03-28", 0, false, "2016-04-04"},
         {NOT_SEEN, "2016-04-04", 1, false, "2016-04-11"}, {CONCERN, "2016-04-11", 0, true, "2016-04-18"},
     };
-    int64_t referrals = count("SELECT count(*) FROM referral");
+    int64_t referrals = intake_test_count("SELECT count(*) FROM referral");
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         Welfare__Intake__V1__RecordCheckIn c = WELFARE__INTAKE__V1__RECORD_CHECK_IN__INIT;
         c.watch_id = watch;
@@ -244,12 +237,14 @@ static void a_watch_and_its_check_ins(void **state)
         assert_int_equal(n_events("welfare.intake.v1.ReferralReceived"), steps[i].refers);
         assert_int_equal(n_events("welfare.intake.v1.HouseholdIdentified"), steps[i].refers);
         referrals += steps[i].refers;
-        assert_int_equal(count("SELECT count(*) FROM referral"), referrals);
+        assert_int_equal(intake_test_count("SELECT count(*) FROM referral"), referrals);
     }
-    assert_int_equal(count("SELECT count(*) FROM referral WHERE concern_sealed LIKE '%난방%'"), 0);
-    assert_int_equal(count("SELECT referral_count FROM household WHERE id = (SELECT household_id FROM "
-                           "safety_net_watch)"),
-                     4);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM referral WHERE concern_sealed LIKE '%난방%'"),
+                     0);
+    assert_int_equal(
+        intake_test_count("SELECT referral_count FROM household WHERE id = (SELECT household_id FROM "
+                          "safety_net_watch)"),
+        4);
 
     /* bad input changes nothing */
     Welfare__Intake__V1__RecordCheckIn c = WELFARE__INTAKE__V1__RECORD_CHECK_IN__INIT;
@@ -265,7 +260,7 @@ static void a_watch_and_its_check_ins(void **state)
     c.watch_id = 424242;
     c.checked_on = "2016-04-18";
     assert_int_equal(fake_command(intake_handle_record_check_in, &c.base, &reply), WH_NOT_FOUND);
-    assert_int_equal(count("SELECT count(*) FROM safety_net_check_in"), 6);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM safety_net_check_in"), 6);
 }
 
 static void credits_go_to_the_first_reporter_once(void **state)
@@ -307,7 +302,7 @@ static void credits_go_to_the_first_reporter_once(void **state)
     co.case_id = 78;
     assert_int_equal(fake_event_apply(intake_apply_case_opened, &co.base), 0);
     assert_int_equal(fake.n_events, 0);
-    assert_int_equal(count("SELECT count(*) FROM safety_net_credit"), 2);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM safety_net_credit"), 2);
 }
 
 static void the_tally(void **state)
@@ -351,8 +346,8 @@ static void the_tally(void **state)
     member_init(&m, 5, "resident"); /* an unknown team: nothing stored */
     assert_int_equal(fake_command(intake_handle_register_member, &m.base, &reply), WH_INVALID_ARGUMENT);
     assert_string_equal(fake.field, "team");
-    assert_int_equal(count("SELECT count(*) FROM safety_net_member"), 2);
-    assert_int_equal(count("SELECT count(*) FROM reporter"), 2);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM safety_net_member"), 2);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM reporter"), 2);
 }
 
 int main(void)

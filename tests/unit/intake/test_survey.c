@@ -104,15 +104,6 @@ static int db_teardown(void **state)
     return intake_test_db_close();
 }
 
-static int64_t count(const char *sql)
-{
-    PGresult *r = PQexec(wh_db_conn(fake.db), sql);
-    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-    int64_t n = wh_db_i64(r, 0, 0, -1);
-    PQclear(r);
-    return n;
-}
-
 /* The households of a district's list, inserted directly (their referrals are not what is tested). */
 static void seed_households(void)
 {
@@ -215,7 +206,7 @@ static void a_survey_of_200_households(void **state)
     again.selected_for_case_management = true;
     assert_int_equal(fake_command(intake_handle_record_survey_result, &again.base, &reply), 0);
     assert_int_equal(((const Welfare__Intake__V1__RecordSurveyResultReply *)reply)->referral_id, 0);
-    assert_int_equal(count("SELECT count(*) FROM referral WHERE channel = 3"), referrals);
+    assert_int_equal(intake_test_count("SELECT count(*) FROM referral WHERE channel = 3"), referrals);
     assert_int_equal(referrals, 40);
 
     /* bad input changes nothing */
@@ -230,8 +221,8 @@ static void a_survey_of_200_households(void **state)
                      WH_FAILED_PRECONDITION);
     result_init(&bad, 777, 3, 4);
     assert_int_equal(fake_command(intake_handle_record_survey_result, &bad.base, &reply), WH_NOT_FOUND);
-    assert_int_equal(count("SELECT count(*) FROM survey_household WHERE household_id = 3 AND outcome = 1"),
-                     1);
+    assert_int_equal(
+        intake_test_count("SELECT count(*) FROM survey_household WHERE household_id = 3 AND outcome = 1"), 1);
 
     Welfare__Intake__V1__GetSurveyResults g = WELFARE__INTAKE__V1__GET_SURVEY_RESULTS__INIT;
     g.survey_id = survey;

@@ -214,14 +214,12 @@ static inline int fake_event_apply(wh_event_fn fn, const ProtobufCMessage *event
     return rc;
 }
 
-/* Recreates `schema` in the WH_TEST_DB_URL database, applies the migrations and opens fake.db with
- * the statements.  Returns 0, or -1 when WH_TEST_DB_URL is unset (the caller skips). */
-static inline int fake_db_setup(const char *schema, const wh_migration *migrations, size_t n_migrations,
-                                const wh_db_statement *statements, size_t n_statements)
+/* Recreates `schema` in the database at url, applies the migrations and opens *db on it with the
+ * statements.  0, or -2 on failure. */
+static inline int fake_schema_open(const char *url, const char *schema, const wh_migration *migrations,
+                                   size_t n_migrations, const wh_db_statement *statements,
+                                   size_t n_statements, wh_db **db)
 {
-    const char *url = getenv("WH_TEST_DB_URL");
-    if (!url || !*url)
-        return -1;
     PGconn *c = PQconnectdb(url);
     char sql[256];
     snprintf(sql, sizeof sql,
@@ -233,11 +231,22 @@ static inline int fake_db_setup(const char *schema, const wh_migration *migratio
     PQfinish(c);
     if (!ok)
         return -2;
-    wh_db *db = NULL;
-    if (wh_db_open(&db, url, schema, NULL, 0) < 0 || wh_migrate(db, schema, migrations, n_migrations) < 0)
+    wh_db *m = NULL;
+    if (wh_db_open(&m, url, schema, NULL, 0) < 0 || wh_migrate(m, schema, migrations, n_migrations) < 0)
         return -2;
-    wh_db_close(&db);
-    return wh_db_open(&fake.db, url, schema, statements, n_statements) < 0 ? -2 : 0;
+    wh_db_close(&m);
+    return wh_db_open(db, url, schema, statements, n_statements) < 0 ? -2 : 0;
+}
+
+/* fake_schema_open in the WH_TEST_DB_URL database, into fake.db.  Returns 0, or -1 when
+ * WH_TEST_DB_URL is unset (the caller skips), -2 on failure. */
+static inline int fake_db_setup(const char *schema, const wh_migration *migrations, size_t n_migrations,
+                                const wh_db_statement *statements, size_t n_statements)
+{
+    const char *url = getenv("WH_TEST_DB_URL");
+    if (!url || !*url)
+        return -1;
+    return fake_schema_open(url, schema, migrations, n_migrations, statements, n_statements, &fake.db);
 }
 
 #endif
