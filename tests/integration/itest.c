@@ -329,6 +329,28 @@ void itest_submit_one(const itest_referral *r)
     whc_close(&c);
 }
 
+void itest_expect_error(whc *c, const ProtobufCMessage *request, const ProtobufCMessageDescriptor *reply_type,
+                        int status, const char *field)
+{
+    ProtobufCMessage *reply = NULL;
+    whc_error err;
+    int rc = whc_call(c, request, reply_type, &reply, &err);
+    if (rc != status || strcmp(err.field, field) != 0)
+        fail_msg("%s: want %s (%s), got %s (%s): %s", request->descriptor->name, wh_status_name(status),
+                 field, wh_status_name(rc), err.field, err.message);
+    if (reply)
+        protobuf_c_message_free_unpacked(reply, NULL);
+}
+
+char *itest_id_text(int64_t v)
+{
+    static char buf[8][24];
+    static int k;
+    char *s = buf[k++ % 8];
+    snprintf(s, 24, "%lld", (long long)v);
+    return s;
+}
+
 bool itest_wait_caught_up(const char *consumer_schema, const char *stream, int secs)
 {
     uint64_t head = 0;

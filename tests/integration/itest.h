@@ -113,6 +113,14 @@ void itest_referral_as_agency(itest_referral *r, const char *principal);
 ProtobufCMessage *itest_call(whc *c, const ProtobufCMessage *request,
                              const ProtobufCMessageDescriptor *reply_type);
 
+/* Sends a command that must fail with status and field (the test fails otherwise, naming both). */
+void itest_expect_error(whc *c, const ProtobufCMessage *request, const ProtobufCMessageDescriptor *reply_type,
+                        int status, const char *field);
+
+/* v in decimal, for a command's text id fields: one of eight rotating buffers, so up to eight may be
+ * used in one statement. */
+char *itest_id_text(int64_t v);
+
 /* Waits until the consumer schema's position in stream reaches the stream's head as it is now (the
  * consumer applied everything published so far); true when it did within secs. */
 bool itest_wait_caught_up(const char *consumer_schema, const char *stream, int secs);

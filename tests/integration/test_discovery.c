@@ -49,19 +49,6 @@ static struct {
     int64_t discoverer, visitor, visitor_reporter, discoverer_reporter;
 } sc;
 
-static void expect_error(whc *c, const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply_type,
-                         int status, const char *field)
-{
-    ProtobufCMessage *reply = NULL;
-    whc_error err;
-    int rc = whc_call(c, req, reply_type, &reply, &err);
-    if (rc != status || strcmp(err.field, field) != 0)
-        fail_msg("%s: want %s (%s), got %s (%s): %s", req->descriptor->name, wh_status_name(status), field,
-                 wh_status_name(rc), err.field, err.message);
-    if (reply)
-        protobuf_c_message_free_unpacked(reply, NULL);
-}
-
 /* --- the district ------------------------------------------------------------------------------- */
 
 static void define_dong(const char *code, const char *hub, int hub_type)
@@ -191,16 +178,16 @@ static void survey_refusals(void)
     result_of(0, &m);
     m.household_id = h->household_id; /* not on the list */
     protobuf_c_message_free_unpacked(&h->base, NULL);
-    expect_error(sc.intake, &m.base, &welfare__intake__v1__record_survey_result_reply__descriptor,
-                 WH_FAILED_PRECONDITION, "household_id");
+    itest_expect_error(sc.intake, &m.base, &welfare__intake__v1__record_survey_result_reply__descriptor,
+                       WH_FAILED_PRECONDITION, "household_id");
     result_of(0, &m);
     m.survey_id = sc.survey + 1000000;
-    expect_error(sc.intake, &m.base, &welfare__intake__v1__record_survey_result_reply__descriptor,
-                 WH_NOT_FOUND, "survey_id");
+    itest_expect_error(sc.intake, &m.base, &welfare__intake__v1__record_survey_result_reply__descriptor,
+                       WH_NOT_FOUND, "survey_id");
     result_of(0, &m);
     m.outcome = 9;
-    expect_error(sc.intake, &m.base, &welfare__intake__v1__record_survey_result_reply__descriptor,
-                 WH_INVALID_ARGUMENT, "outcome");
+    itest_expect_error(sc.intake, &m.base, &welfare__intake__v1__record_survey_result_reply__descriptor,
+                       WH_INVALID_ARGUMENT, "outcome");
 }
 
 static Welfare__Reporting__V1__QuerySurveysReply *query_surveys(char **dongs, size_t n, const char *from_on,
@@ -288,8 +275,8 @@ static void survey_figures(void)
     sel.from_on = "2026-12-31";
     sel.to_on = "2026-01-01";
     q.selection = &sel;
-    expect_error(sc.reporting, &q.base, &welfare__reporting__v1__query_surveys_reply__descriptor,
-                 WH_INVALID_ARGUMENT, "selection.to_on");
+    itest_expect_error(sc.reporting, &q.base, &welfare__reporting__v1__query_surveys_reply__descriptor,
+                       WH_INVALID_ARGUMENT, "selection.to_on");
 }
 
 /* The same figures over HTTP: /api/surveys (by the columns' keys), the page, a bad period. */
@@ -448,8 +435,8 @@ static void safety_net_figures(void)
 
     whc *agency = itest_client_as("reporting", "agency-demo");
     sel.to_on = "2026-12-31";
-    expect_error(agency, &q.base, &welfare__reporting__v1__query_safety_net_reply__descriptor,
-                 WH_PERMISSION_DENIED, "");
+    itest_expect_error(agency, &q.base, &welfare__reporting__v1__query_safety_net_reply__descriptor,
+                       WH_PERMISSION_DENIED, "");
     whc_close(&agency);
 }
 

@@ -59,28 +59,6 @@ static struct {
     int64_t member, provider, resource, firm, person_gift, household, linkage;
 } sc;
 
-static char *id_text(int64_t v)
-{
-    static char buf[8][24];
-    static int k;
-    char *s = buf[k++ % 8];
-    snprintf(s, 24, "%lld", (long long)v);
-    return s;
-}
-
-static void expect_error(const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply_type,
-                         int status, const char *field)
-{
-    ProtobufCMessage *reply = NULL;
-    whc_error err;
-    int rc = whc_call(sc.registry, req, reply_type, &reply, &err);
-    if (rc != status || strcmp(err.field, field) != 0)
-        fail_msg("%s: want %s (%s), got %s (%s): %s", req->descriptor->name, wh_status_name(status), field,
-                 wh_status_name(rc), err.field, err.message);
-    if (reply)
-        protobuf_c_message_free_unpacked(reply, NULL);
-}
-
 /* The ledger's state as one number per table, to prove a refused command changed nothing. */
 static int64_t ledger_state(void)
 {
@@ -179,8 +157,8 @@ static void mou(void)
     u.n_commitments = 1;
     u.finder = &team;
     int64_t before = ledger_state();
-    expect_error(&u.base, &welfare__registry__v1__record_mou_reply__descriptor, WH_INVALID_ARGUMENT,
-                 "ends_on");
+    itest_expect_error(sc.registry, &u.base, &welfare__registry__v1__record_mou_reply__descriptor,
+                       WH_INVALID_ARGUMENT, "ends_on");
     assert_int_equal(ledger_state(), before);
     u.ends_on = "2017-03-31";
     protobuf_c_message_free_unpacked(
@@ -310,7 +288,7 @@ static void donations(void)
         itest_sql_i64("SELECT count(*) FROM registry.donation WHERE id = $1 AND donor_name = '' AND "
                       "donor_name_sealed IS NOT NULL AND donor_name_sealed NOT LIKE '%' || $2 || '%' "
                       "AND donor_contact_sealed NOT LIKE '%2345%'",
-                      id_text(sc.person_gift), DONOR_NAME, NULL),
+                      itest_id_text(sc.person_gift), DONOR_NAME, NULL),
         1);
     assert_int_equal(
         itest_sql_i64("SELECT count(*) FROM registry.outbox WHERE position(convert_to($1, 'UTF8') IN "
@@ -330,31 +308,31 @@ static void refused_changes_nothing(void)
     m.recurrence = WELFARE__REGISTRY__V1__RECURRENCE__RECURRENCE_ONE_OFF;
     m.pledged_on = "2016-05-01";
     m.dong_code = sc.a;
-    expect_error(&m.base, &welfare__registry__v1__record_donation_reply__descriptor, WH_INVALID_ARGUMENT,
-                 "instalment_krw");
+    itest_expect_error(sc.registry, &m.base, &welfare__registry__v1__record_donation_reply__descriptor,
+                       WH_INVALID_ARGUMENT, "instalment_krw");
     m.instalment_krw = 1000;
     m.resource_id = sc.resource + 1000000;
-    expect_error(&m.base, &welfare__registry__v1__record_donation_reply__descriptor, WH_NOT_FOUND,
-                 "resource_id");
+    itest_expect_error(sc.registry, &m.base, &welfare__registry__v1__record_donation_reply__descriptor,
+                       WH_NOT_FOUND, "resource_id");
 
     Welfare__Registry__V1__RecordReceipt r = WELFARE__REGISTRY__V1__RECORD_RECEIPT__INIT;
     r.donation_id = sc.firm;
     r.amount_krw = 4 * 8000000 + 1; /* 8 of 12 received: 4 instalments owed */
     r.received_on = "2016-12-01";
-    expect_error(&r.base, &welfare__registry__v1__record_receipt_reply__descriptor, WH_FAILED_PRECONDITION,
-                 "amount_krw");
+    itest_expect_error(sc.registry, &r.base, &welfare__registry__v1__record_receipt_reply__descriptor,
+                       WH_FAILED_PRECONDITION, "amount_krw");
 
     Welfare__Registry__V1__AllocateDonation a = WELFARE__REGISTRY__V1__ALLOCATE_DONATION__INIT;
     a.donation_id = sc.person_gift;
     a.linkage_id = sc.linkage;
     a.amount_krw = 500001;
     a.allocated_on = "2016-06-20";
-    expect_error(&a.base, &welfare__registry__v1__allocate_donation_reply__descriptor, WH_FAILED_PRECONDITION,
-                 "amount_krw");
+    itest_expect_error(sc.registry, &a.base, &welfare__registry__v1__allocate_donation_reply__descriptor,
+                       WH_FAILED_PRECONDITION, "amount_krw");
     a.amount_krw = 1000;
     a.linkage_id = sc.linkage + 1000000;
-    expect_error(&a.base, &welfare__registry__v1__allocate_donation_reply__descriptor, WH_NOT_FOUND,
-                 "linkage_id");
+    itest_expect_error(sc.registry, &a.base, &welfare__registry__v1__allocate_donation_reply__descriptor,
+                       WH_NOT_FOUND, "linkage_id");
     assert_int_equal(ledger_state(), before);
 }
 
@@ -367,7 +345,7 @@ static void allocation(void)
     protobuf_c_message_free_unpacked(&h->base, NULL);
     assert_int_equal(itest_wait_i64_params(1, 30,
                                            "SELECT count(*) FROM registry.household WHERE household_id = $1",
-                                           id_text(sc.household), NULL),
+                                           itest_id_text(sc.household), NULL),
                      1);
     Welfare__Registry__V1__RequestServiceLinkage l = WELFARE__REGISTRY__V1__REQUEST_SERVICE_LINKAGE__INIT;
     l.household_id = sc.household;
@@ -391,7 +369,7 @@ static void allocation(void)
     assert_int_equal(
         itest_sql_i64("SELECT count(*) FROM registry.donation_allocation WHERE linkage_id = $1 AND "
                       "household_id = $2 AND amount_krw = 3000000",
-                      id_text(sc.linkage), id_text(sc.household), NULL),
+                      itest_id_text(sc.linkage), itest_id_text(sc.household), NULL),
         1);
 }
 

@@ -50,29 +50,6 @@ static struct {
     int64_t h1, h2, h3, case_h3, r1, r2, r3;
 } sc;
 
-static char *id_text(int64_t v)
-{
-    static char buf[8][24];
-    static int k;
-    char *s = buf[k++ % 8];
-    snprintf(s, 24, "%lld", (long long)v);
-    return s;
-}
-
-/* Sends a command that must fail with status and field. */
-static void expect_error(whc *c, const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply_type,
-                         int status, const char *field)
-{
-    ProtobufCMessage *reply = NULL;
-    whc_error err;
-    int rc = whc_call(c, req, reply_type, &reply, &err);
-    if (rc != status || strcmp(err.field, field) != 0)
-        fail_msg("%s: want %s (%s), got %s (%s): %s", req->descriptor->name, wh_status_name(status), field,
-                 wh_status_name(rc), err.field, err.message);
-    if (reply)
-        protobuf_c_message_free_unpacked(reply, NULL);
-}
-
 /* --- the district ----------------------------------------------------------------------------- */
 
 static void set_up_routing(void)
@@ -147,17 +124,20 @@ static void set_up_households(void)
     sc.h3 = refer(3, ITEST_RISK_HIGH, "2016-04-01");
     /* every identified household is known to case and to the registry, case or not */
     const char *in = "SELECT count(*) FROM casework.household WHERE household_id IN ($1, $2, $3)";
-    assert_int_equal(itest_wait_i64_params(3, 30, in, id_text(sc.h1), id_text(sc.h2), id_text(sc.h3), NULL),
+    assert_int_equal(itest_wait_i64_params(3, 30, in, itest_id_text(sc.h1), itest_id_text(sc.h2),
+                                           itest_id_text(sc.h3), NULL),
                      3);
     in = "SELECT count(*) FROM registry.household WHERE household_id IN ($1, $2, $3)";
-    assert_int_equal(itest_wait_i64_params(3, 30, in, id_text(sc.h1), id_text(sc.h2), id_text(sc.h3), NULL),
+    assert_int_equal(itest_wait_i64_params(3, 30, in, itest_id_text(sc.h1), itest_id_text(sc.h2),
+                                           itest_id_text(sc.h3), NULL),
                      3);
     sc.case_h3 = itest_wait_i64_params(1, 30, "SELECT count(*) FROM casework.cases WHERE household_id = $1",
-                                       id_text(sc.h3), NULL);
+                                       itest_id_text(sc.h3), NULL);
     assert_int_equal(sc.case_h3, 1);
-    sc.case_h3 = itest_sql_i64("SELECT id FROM casework.cases WHERE household_id = $1", id_text(sc.h3), NULL);
+    sc.case_h3 =
+        itest_sql_i64("SELECT id FROM casework.cases WHERE household_id = $1", itest_id_text(sc.h3), NULL);
     assert_int_equal(itest_sql_i64("SELECT count(*) FROM casework.cases WHERE household_id IN ($1, $2)",
-                                   id_text(sc.h1), id_text(sc.h2), NULL),
+                                   itest_id_text(sc.h1), itest_id_text(sc.h2), NULL),
                      0);
 }
 
@@ -178,7 +158,7 @@ static int64_t request_visit(int64_t household, const char *on)
     assert_int_equal(itest_wait_i64_params(1, 30,
                                            "SELECT count(*) FROM routing.visit_request WHERE id = $1 AND "
                                            "case_id = 0 AND window_start_minute = 840",
-                                           id_text(id), NULL),
+                                           itest_id_text(id), NULL),
                      1);
     return id;
 }
@@ -209,16 +189,16 @@ static void planned_visit_missed(void)
     p.date = "2016-04-04";
     protobuf_c_message_free_unpacked(
         itest_call(sc.routing, &p.base, &welfare__routing__v1__plan_day_reply__descriptor), NULL);
-    int64_t visit =
-        itest_sql_i64("SELECT id FROM routing.visit WHERE visit_request_id = $1", id_text(request), NULL);
+    int64_t visit = itest_sql_i64("SELECT id FROM routing.visit WHERE visit_request_id = $1",
+                                  itest_id_text(request), NULL);
     assert_true(visit > 0);
     /* details before routing reported the outcome: an outcome without a visit */
     Welfare__Case__V1__RecordHomeVisit q = WELFARE__CASE__V1__RECORD_HOME_VISIT__INIT;
     q.household_id = sc.h1;
     q.visit_id = visit;
     q.outcome = OUTCOME(NOT_AT_HOME);
-    expect_error(sc.kase, &q.base, &welfare__case__v1__record_home_visit_reply__descriptor, WH_NOT_FOUND,
-                 "visit_id");
+    itest_expect_error(sc.kase, &q.base, &welfare__case__v1__record_home_visit_reply__descriptor,
+                       WH_NOT_FOUND, "visit_id");
 
     Welfare__Routing__V1__RecordVisitOutcome o = WELFARE__ROUTING__V1__RECORD_VISIT_OUTCOME__INIT;
     o.visit_id = visit;
@@ -229,22 +209,22 @@ static void planned_visit_missed(void)
     assert_int_equal(itest_wait_i64_params(1, 30,
                                            "SELECT failed_attempts FROM casework.household WHERE "
                                            "household_id = $1",
-                                           id_text(sc.h1), NULL),
+                                           itest_id_text(sc.h1), NULL),
                      1);
     /* its details: no second attempt, no count; then the same again is ALREADY_EXISTS */
     Welfare__Case__V1__RecordHomeVisitReply *r =
         record(sc.h1, visit, "", OUTCOME(NOT_AT_HOME), NULL, 0, NULL);
     assert_int_equal(r->failed_attempts, 1);
     protobuf_c_message_free_unpacked(&r->base, NULL);
-    expect_error(sc.kase, &q.base, &welfare__case__v1__record_home_visit_reply__descriptor, WH_ALREADY_EXISTS,
-                 "visit_id");
+    itest_expect_error(sc.kase, &q.base, &welfare__case__v1__record_home_visit_reply__descriptor,
+                       WH_ALREADY_EXISTS, "visit_id");
     Welfare__Common__V1__StaffRole role = ROLE(WELFARE_OFFICIAL);
     q.roles = &role;
     q.n_roles = 1;
     q.visit_id = 0;
     q.household_id = 987654321987;
-    expect_error(sc.kase, &q.base, &welfare__case__v1__record_home_visit_reply__descriptor, WH_NOT_FOUND,
-                 "household_id");
+    itest_expect_error(sc.kase, &q.base, &welfare__case__v1__record_home_visit_reply__descriptor,
+                       WH_NOT_FOUND, "household_id");
 }
 
 static void visits_of_h1(void)
@@ -267,11 +247,11 @@ static void visits_of_h1(void)
     assert_true(r->visit_request_id > 0); /* the follow-up visit */
     protobuf_c_message_free_unpacked(&r->base, NULL);
     assert_int_equal(itest_sql_i64("SELECT count(*) FROM casework.home_visit WHERE household_id = $1",
-                                   id_text(sc.h1), NULL),
+                                   itest_id_text(sc.h1), NULL),
                      3);
     assert_int_equal(itest_sql_i64("SELECT count(*) FROM casework.home_visit WHERE household_id = $1 AND "
                                    "cardinality(need_domains) = 2 AND roles = '{1,2}'",
-                                   id_text(sc.h1), NULL),
+                                   itest_id_text(sc.h1), NULL),
                      1);
     /* a visit in the future is refused and changes nothing */
     Welfare__Case__V1__RecordHomeVisit q = WELFARE__CASE__V1__RECORD_HOME_VISIT__INIT;
@@ -281,8 +261,8 @@ static void visits_of_h1(void)
     q.roles = &role;
     q.n_roles = 1;
     q.outcome = OUTCOME(MET_COUNSELLED);
-    expect_error(sc.kase, &q.base, &welfare__case__v1__record_home_visit_reply__descriptor,
-                 WH_INVALID_ARGUMENT, "visited_on");
+    itest_expect_error(sc.kase, &q.base, &welfare__case__v1__record_home_visit_reply__descriptor,
+                       WH_INVALID_ARGUMENT, "visited_on");
 }
 
 static void escalation_of_h2(void)
@@ -309,7 +289,7 @@ static void escalation_of_h2(void)
     assert_int_equal(itest_wait_i64_params(1, 30,
                                            "SELECT count(*) FROM routing.visit_request WHERE id = $1 AND "
                                            "status = 'dropped' AND dropped_reason = 'unreachable'",
-                                           id_text(request), NULL),
+                                           itest_id_text(request), NULL),
                      1);
 }
 
@@ -350,7 +330,8 @@ static void change(int64_t linkage, int state, int outcome, const char *on)
 
 static int64_t remaining(int64_t resource_id)
 {
-    return itest_sql_i64("SELECT remaining FROM registry.resource WHERE id = $1", id_text(resource_id), NULL);
+    return itest_sql_i64("SELECT remaining FROM registry.resource WHERE id = $1", itest_id_text(resource_id),
+                         NULL);
 }
 
 static void linkages_of_h1(void)
@@ -380,12 +361,14 @@ static void linkages_of_h1(void)
     q.resource_id = sc.r1;
     q.domain = DOMAIN(CARE);
     q.requested_on = "2016-04-09";
-    expect_error(sc.registry, &q.base, &welfare__registry__v1__request_service_linkage_reply__descriptor,
-                 WH_FAILED_PRECONDITION, "resource_id");
+    itest_expect_error(sc.registry, &q.base,
+                       &welfare__registry__v1__request_service_linkage_reply__descriptor,
+                       WH_FAILED_PRECONDITION, "resource_id");
     /* R2 did not exist yet on the linkage's date */
     q.resource_id = sc.r2;
-    expect_error(sc.registry, &q.base, &welfare__registry__v1__request_service_linkage_reply__descriptor,
-                 WH_INVALID_ARGUMENT, "requested_on");
+    itest_expect_error(sc.registry, &q.base,
+                       &welfare__registry__v1__request_service_linkage_reply__descriptor, WH_INVALID_ARGUMENT,
+                       "requested_on");
     assert_int_equal(itest_sql_i64("SELECT count(*) FROM registry.service_linkage", NULL), before);
     assert_int_equal(remaining(sc.r2), 5);
 
@@ -394,8 +377,9 @@ static void linkages_of_h1(void)
     Welfare__Registry__V1__ChangeServiceLinkage again = WELFARE__REGISTRY__V1__CHANGE_SERVICE_LINKAGE__INIT;
     again.linkage_id = res;
     again.state = STATE(STARTED);
-    expect_error(sc.registry, &again.base, &welfare__registry__v1__change_service_linkage_reply__descriptor,
-                 WH_FAILED_PRECONDITION, "state");
+    itest_expect_error(sc.registry, &again.base,
+                       &welfare__registry__v1__change_service_linkage_reply__descriptor,
+                       WH_FAILED_PRECONDITION, "state");
     assert_int_equal(remaining(sc.r1), 0);
     change(res, STATE(ENDED), WELFARE__REGISTRY__V1__LINKAGE_OUTCOME__LINKAGE_OUTCOME_COMPLETED,
            "2016-04-30");
@@ -403,7 +387,7 @@ static void linkages_of_h1(void)
     assert_int_equal(
         itest_sql_i64("SELECT count(*) FROM registry.reservation WHERE id = $1 AND released_on = "
                       "'2016-04-30'",
-                      id_text(reservation), NULL),
+                      itest_id_text(reservation), NULL),
         1);
 }
 
@@ -414,7 +398,7 @@ static void case_closed(void)
     int64_t first = itest_wait_i64_params(1, 30,
                                           "SELECT count(*) FROM routing.visit_request WHERE case_id = $1 "
                                           "AND status = 'scheduled'",
-                                          id_text(sc.case_h3), NULL);
+                                          itest_id_text(sc.case_h3), NULL);
     assert_int_equal(first, 1);
     request_linkage(sc.h3, sc.case_h3, WELFARE__REGISTRY__V1__LINKAGE_KIND__LINKAGE_KIND_RESOURCE, sc.r3,
                     "2016-04-02", NULL);
@@ -423,8 +407,8 @@ static void case_closed(void)
     c.case_id = sc.case_h3;
     c.reason = WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_UNREACHABLE; /* never escalated: refused */
     c.closed_on = "2016-04-03";
-    expect_error(sc.kase, &c.base, &welfare__case__v1__close_case_reply__descriptor, WH_FAILED_PRECONDITION,
-                 "reason");
+    itest_expect_error(sc.kase, &c.base, &welfare__case__v1__close_case_reply__descriptor,
+                       WH_FAILED_PRECONDITION, "reason");
     c.reason = WELFARE__CASE__V1__CLOSE_REASON__CLOSE_REASON_DECLINED;
     c.closed_on = "2016-04-03";
     protobuf_c_message_free_unpacked(
@@ -432,21 +416,21 @@ static void case_closed(void)
     assert_int_equal(itest_wait_i64_params(1, 30,
                                            "SELECT count(*) FROM routing.visit_request WHERE case_id = $1 "
                                            "AND status = 'dropped'",
-                                           id_text(sc.case_h3), NULL),
+                                           itest_id_text(sc.case_h3), NULL),
                      1);
     assert_int_equal(
         itest_sql_i64("SELECT count(*) FROM routing.visit v JOIN routing.visit_request r ON r.id = "
                       "v.visit_request_id WHERE r.case_id = $1 AND v.status = 'dropped'",
-                      id_text(sc.case_h3), NULL),
+                      itest_id_text(sc.case_h3), NULL),
         1);
     assert_int_equal(itest_wait_i64_params(1, 30, "SELECT remaining FROM registry.resource WHERE id = $1",
-                                           id_text(sc.r3), NULL),
+                                           itest_id_text(sc.r3), NULL),
                      1);
     refer(3, ITEST_RISK_HIGH, "2016-04-15");
     assert_true(itest_wait_caught_up("casework", "intake", 30));
-    assert_int_equal(
-        itest_sql_i64("SELECT count(*) FROM casework.cases WHERE household_id = $1", id_text(sc.h3), NULL),
-        1);
+    assert_int_equal(itest_sql_i64("SELECT count(*) FROM casework.cases WHERE household_id = $1",
+                                   itest_id_text(sc.h3), NULL),
+                     1);
     /* it waits in the hub's queue; the hub's decision opens a case linked to the old one */
     Welfare__Case__V1__ListReReferrals q = WELFARE__CASE__V1__LIST_RE_REFERRALS__INIT;
     q.hub_dong_code = sc.a;
@@ -465,7 +449,7 @@ static void case_closed(void)
     Welfare__Case__V1__OpenCaseReply *opened =
         (void *)itest_call(sc.kase, &o.base, &welfare__case__v1__open_case_reply__descriptor);
     assert_int_equal(itest_sql_i64("SELECT previous_case_id FROM casework.cases WHERE id = $1",
-                                   id_text(opened->case_id), NULL),
+                                   itest_id_text(opened->case_id), NULL),
                      sc.case_h3);
     protobuf_c_message_free_unpacked(&opened->base, NULL);
     w = (void *)itest_call(sc.kase, &q.base, &welfare__case__v1__list_re_referrals_reply__descriptor);
@@ -480,10 +464,10 @@ static void case_unreachable(void)
     assert_int_equal(itest_wait_i64_params(1, 30,
                                            "SELECT count(*) FROM casework.cases WHERE household_id = $1 AND "
                                            "status = 'open'",
-                                           id_text(h4), NULL),
+                                           itest_id_text(h4), NULL),
                      1);
     int64_t case_h4 =
-        itest_sql_i64("SELECT id FROM casework.cases WHERE household_id = $1", id_text(h4), NULL);
+        itest_sql_i64("SELECT id FROM casework.cases WHERE household_id = $1", itest_id_text(h4), NULL);
     /* case depth first: a goal of the plan, the visiting nurse on the team */
     Welfare__Case__V1__SetCaseGoal g = WELFARE__CASE__V1__SET_CASE_GOAL__INIT;
     g.case_id = case_h4;
@@ -495,8 +479,8 @@ static void case_unreachable(void)
     protobuf_c_message_free_unpacked(
         itest_call(sc.kase, &g.base, &welfare__case__v1__set_case_goal_reply__descriptor), NULL);
     g.target_on = "2016-04-01"; /* before set_on: refused */
-    expect_error(sc.kase, &g.base, &welfare__case__v1__set_case_goal_reply__descriptor, WH_INVALID_ARGUMENT,
-                 "target_on");
+    itest_expect_error(sc.kase, &g.base, &welfare__case__v1__set_case_goal_reply__descriptor,
+                       WH_INVALID_ARGUMENT, "target_on");
     Welfare__Case__V1__SetCaseTeamMember t = WELFARE__CASE__V1__SET_CASE_TEAM_MEMBER__INIT;
     t.case_id = case_h4;
     t.staff_id =
@@ -509,8 +493,8 @@ static void case_unreachable(void)
     assert_int_equal(tr->team_size, 1);
     protobuf_c_message_free_unpacked(&tr->base, NULL);
     t.staff_id = 987654321;
-    expect_error(sc.kase, &t.base, &welfare__case__v1__set_case_team_member_reply__descriptor,
-                 WH_FAILED_PRECONDITION, "staff_id");
+    itest_expect_error(sc.kase, &t.base, &welfare__case__v1__set_case_team_member_reply__descriptor,
+                       WH_FAILED_PRECONDITION, "staff_id");
     Welfare__Case__V1__GetCase q = WELFARE__CASE__V1__GET_CASE__INIT;
     q.case_id = case_h4;
     Welfare__Case__V1__GetCaseReply *got =
@@ -525,7 +509,7 @@ static void case_unreachable(void)
     assert_int_equal(
         itest_sql_i64("SELECT count(*) FROM casework.case_goal WHERE case_id = $1 AND note_sealed "
                       "NOT LIKE '%방문%'",
-                      id_text(case_h4), NULL),
+                      itest_id_text(case_h4), NULL),
         1);
     const char *days[] = {"2016-04-11", "2016-04-12", "2016-04-13"};
     for (int i = 0; i < 3; i++)
@@ -533,7 +517,7 @@ static void case_unreachable(void)
                                          NULL);
     assert_int_equal(itest_sql_i64("SELECT count(*) FROM casework.cases WHERE household_id = $1 AND status = "
                                    "'closed' AND close_reason = 7 AND closed_on = '2016-04-13'",
-                                   id_text(h4), NULL),
+                                   itest_id_text(h4), NULL),
                      1);
 }
 

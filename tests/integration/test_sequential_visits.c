@@ -39,15 +39,6 @@ static struct {
     int64_t h1, h2, official, nurse;
 } sc;
 
-static char *id_text(int64_t v)
-{
-    static char buf[8][24];
-    static int k;
-    char *s = buf[k++ % 8];
-    snprintf(s, 24, "%lld", (long long)v);
-    return s;
-}
-
 static int64_t register_staff(int role, const char *name)
 {
     Welfare__Routing__V1__RegisterStaff s = WELFARE__ROUTING__V1__REGISTER_STAFF__INIT;
@@ -81,7 +72,7 @@ static int64_t refer(int household)
     int64_t id = reply->household_id;
     protobuf_c_message_free_unpacked(&reply->base, NULL);
     const char *known = "SELECT count(*) FROM casework.household WHERE household_id = $1";
-    assert_int_equal(itest_wait_i64_params(1, 30, known, id_text(id), NULL), 1);
+    assert_int_equal(itest_wait_i64_params(1, 30, known, itest_id_text(id), NULL), 1);
     return id;
 }
 
@@ -156,7 +147,7 @@ static void bad_requests_change_nothing(void)
     q.window_end_minute = 8 * 60; /* the window ends before it starts */
     expect_invalid(&q, "window_end_minute");
     assert_int_equal(itest_sql_i64("SELECT count(*) FROM casework.visit_request WHERE household_id = $1",
-                                   id_text(sc.h1), NULL),
+                                   itest_id_text(sc.h1), NULL),
                      0);
 }
 
@@ -175,7 +166,7 @@ static int64_t request(int64_t household, int window_end, int max_lateness)
                                            "SELECT count(*) FROM routing.visit_request WHERE id = $1 AND "
                                            "sequence = 1 AND min_delay_minutes = 60 AND max_delay_minutes = "
                                            "180 AND max_lateness_minutes = $2::integer",
-                                           id_text(id), lateness, NULL),
+                                           itest_id_text(id), lateness, NULL),
                      1);
     return id;
 }
