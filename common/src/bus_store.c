@@ -2,7 +2,6 @@
  * bus_store.c — the SQL of the bus framework: stored replies, the outbox stream, consumer positions
  * and dead letters (tables in common/migrations).  Binary values travel as bytea in hex text.
  */
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +78,8 @@ const wh_db_statement wh_bus_statements[] = {
 };
 const size_t wh_bus_statements_count = sizeof wh_bus_statements / sizeof wh_bus_statements[0];
 
-/* "\\x…" text of len bytes (PostgreSQL's hex bytea input), malloc()ed. */
+/* "\\x…" text of len bytes (PostgreSQL's hex bytea input), malloc()ed; not in constant time (payloads are
+ * not secret). */
 static char *hex_encode(const uint8_t *data, size_t len)
 {
     char *out = malloc(2 * len + 3);
@@ -88,18 +88,20 @@ static char *hex_encode(const uint8_t *data, size_t len)
         return NULL;
     out[0] = '\\';
     out[1] = 'x';
-    sodium_bin2hex(out + 2, 2 * len + 1, data, len);
+    wh_hex(data, len, out + 2);
     return out;
 }
 
-/* Decodes PostgreSQL's hex bytea output into out (at least (strlen(text) - 2) / 2 bytes). */
+/* Decodes PostgreSQL's hex bytea output into out (at least (strlen(text) - 2) / 2 bytes).  Payloads
+ * are not secret: no constant-time decoding (sodium_hex2bin) for them. */
 static int hex_decode(const char *text, uint8_t *out, size_t *len)
 {
     size_t n = strlen(text);
 
-    if (n < 2 || text[0] != '\\' || text[1] != 'x' || n % 2 != 0)
+    if (n < 2 || text[0] != '\\' || text[1] != 'x' || !wh_unhex(text + 2, n - 2, out))
         return WH_INTERNAL;
-    return sodium_hex2bin(out, (n - 2) / 2, text + 2, n - 2, NULL, len, NULL) == 0 ? 0 : WH_INTERNAL;
+    *len = (n - 2) / 2;
+    return 0;
 }
 
 int wh_bus_bytea(const char *text, uint8_t **out, size_t *len)

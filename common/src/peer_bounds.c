@@ -110,6 +110,10 @@ bool wh_peer_unread_past_bound(zmq_msg_t *body)
 
 bool wh_peer_same_connection(const pending *a, const pending *b)
 {
+    /* One connection has one fd: different fds are different connections, without reading the
+     * routing ids (an fd closed and reused since is told apart by them). */
+    if (a->fd >= 0 && b->fd >= 0 && a->fd != b->fd)
+        return false;
     return a->n_route > 0 && b->n_route > 0 &&
            zmq_msg_size((zmq_msg_t *)&a->route[0]) == zmq_msg_size((zmq_msg_t *)&b->route[0]) &&
            memcmp(zmq_msg_data((zmq_msg_t *)&a->route[0]), zmq_msg_data((zmq_msg_t *)&b->route[0]),

@@ -62,6 +62,27 @@ void wh_hex(const unsigned char *in, size_t len, char *out)
     *out = '\0';
 }
 
+static int hex_digit(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20; /* lower case */
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool wh_unhex(const char *hex, size_t len, unsigned char *out)
+{
+    if (len % 2 != 0)
+        return false;
+    for (size_t i = 0; i < len; i += 2) {
+        int hi = hex_digit((unsigned char)hex[i]), lo = hex_digit((unsigned char)hex[i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[i / 2] = (unsigned char)(hi << 4 | lo);
+    }
+    return true;
+}
+
 size_t wh_i64_text(int64_t v, char out[WH_I64_TEXT])
 {
     char digits[WH_I64_TEXT];

@@ -19,6 +19,10 @@ void wh_uuid_v7(char out[WH_UUID_LEN + 1]);
 /* Lower-case hex of len bytes into out (2 * len + 1 bytes, its NUL included), the text sodium_bin2hex
  * writes but not in constant time: for bytes stored or sent in the clear (lookup hashes, payloads). */
 void wh_hex(const unsigned char *in, size_t len, char *out);
+/* The bytes of the len hex digits at hex (either case) into out (len / 2 bytes): wh_hex's inverse,
+ * not in constant time either (for bytes stored or sent in the clear, e.g. bytea as PostgreSQL prints
+ * it).  False, out undefined, when len is odd or a character is not a hex digit. */
+bool wh_unhex(const char *hex, size_t len, unsigned char *out);
 /* v in decimal, the text "%" PRId64 writes, into out (WH_I64_TEXT bytes); its length. */
 #define WH_I64_TEXT 21
 size_t wh_i64_text(int64_t v, char out[WH_I64_TEXT]);

@@ -83,8 +83,8 @@ static void uuid_v7_is_time_ordered(void **state)
     }
 }
 
-/* wh_hex is sodium_bin2hex's text, wh_i64_text snprintf's "%" PRId64, for every byte value and for
- * 0, both ends of int64_t and every digit count of both signs. */
+/* wh_hex is sodium_bin2hex's text and wh_unhex its inverse, wh_i64_text snprintf's "%" PRId64, for every byte
+ * value and for 0, both ends of int64_t and every digit count of both signs. */
 static void hex_and_decimal_texts(void **state)
 {
     unsigned char bytes[256];
@@ -96,7 +96,20 @@ static void hex_and_decimal_texts(void **state)
         wh_hex(bytes, len, got);
         sodium_bin2hex(want, sizeof want, bytes, len);
         assert_string_equal(got, want);
+        unsigned char back[sizeof bytes];
+        assert_true(wh_unhex(got, 2 * len, back));
+        assert_memory_equal(back, bytes, len);
     }
+    unsigned char one[2];
+    assert_true(wh_unhex("aF", 2, one) && one[0] == 0xaf); /* either case, as sodium_hex2bin */
+    assert_true(wh_unhex("09Ab", 4, one) && one[0] == 0x09 && one[1] == 0xab);
+    assert_false(wh_unhex("abc", 3, one)); /* odd */
+    assert_false(wh_unhex("0g", 2, one));  /* not a digit */
+    assert_false(wh_unhex("0/", 2, one));  /* the byte before '0' */
+    assert_false(wh_unhex("0:", 2, one));  /* the byte after '9' */
+    assert_false(wh_unhex("@0", 2, one));  /* the byte before 'A' */
+    assert_false(wh_unhex("`0", 2, one));  /* the byte before 'a' */
+    assert_false(wh_unhex("\\x", 2, one));
     int64_t values[48] = {0, INT64_MAX, INT64_MIN, -1};
     size_t n = 4;
     for (int64_t p = 1; p <= INT64_MAX / 10; p *= 10) {
