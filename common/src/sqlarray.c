@@ -50,18 +50,26 @@ static void close_element(wh_sqlarray *a)
     a->ends[a->n++] = a->len;
 }
 
+/* The text between escapes is copied whole: a byte-at-a-time loop here was 4-5 % of intake's CPU
+ * under 16 x 16 SubmitReferral (every cell of the batch's unnest writes and reads passes through). */
 void wh_sqlarray_text(wh_sqlarray *a, const char *s)
 {
-    size_t n = strlen(s != NULL ? s : "");
+    const char *p = s != NULL ? s : "";
+    size_t n = strlen(p);
 
     if (!reserve(a, 2 * n + 4))
         return;
     open_element(a);
     a->text[a->len++] = '"';
-    for (const char *p = s != NULL ? s : ""; *p; p++) {
-        if (*p == '"' || *p == '\\')
+    for (const char *end = p + n; p < end;) {
+        size_t run = strcspn(p, "\"\\");
+        memcpy(a->text + a->len, p, run);
+        a->len += run;
+        p += run;
+        if (p < end) {
             a->text[a->len++] = '\\';
-        a->text[a->len++] = *p;
+            a->text[a->len++] = *p++;
+        }
     }
     a->text[a->len++] = '"';
     close_element(a);

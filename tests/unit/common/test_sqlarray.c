@@ -59,6 +59,23 @@ static void slices_are_literals_of_the_same_elements(void **state)
     wh_sqlarray_free(&whole);
 }
 
+/* Quotes and backslashes escaped wherever they fall (first, last, in runs), the text between them kept
+ * as it is. */
+static void quotes_and_backslashes_are_escaped_in_place(void **state)
+{
+    wh_sqlarray a = {0};
+
+    (void)state;
+    wh_sqlarray_text(&a, "\\x00ff");
+    wh_sqlarray_text(&a, "\"a\"\"b\\\\c\"");
+    wh_sqlarray_text(&a, "한글, {braces}");
+    wh_sqlarray_text(&a, NULL);
+    assert_string_equal(wh_sqlarray_value(&a),
+                        "{\"\\\\x00ff\",\"\\\"a\\\"\\\"b\\\\\\\\c\\\"\",\"한글, {braces}\",\"\"}");
+    assert_int_equal(a.n, 4);
+    wh_sqlarray_free(&a);
+}
+
 static void offsets_end_at_the_text_and_follow_a_truncation(void **state)
 {
     wh_sqlarray a = {0};
@@ -107,6 +124,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(slices_are_literals_of_the_same_elements),
         cmocka_unit_test(offsets_end_at_the_text_and_follow_a_truncation),
+        cmocka_unit_test(quotes_and_backslashes_are_escaped_in_place),
         cmocka_unit_test(clear_keeps_small_buffers_and_frees_large_ones),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
