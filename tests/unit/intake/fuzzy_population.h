@@ -4,7 +4,7 @@
  * intake_places_parse), persons with Korean names or, for foreign residents, romanised ones, phones
  * of their own or shared by the household, spouses, children, twins, a child who carries a
  * parent's name, and a relative of the head's exact name and sex born within a year of them.  Seeded: one
- * seed, one district.  Include after cmocka.h.
+ * seed, one district, whichever compiler built it (one draw a statement).  Include after cmocka.h.
  */
 #ifndef INTAKE_FUZZY_POPULATION_H
 #define INTAKE_FUZZY_POPULATION_H
@@ -242,9 +242,13 @@ typedef struct fp_person {
     char phone[16];
 } fp_person;
 
+/* One draw a statement: the order of a call's arguments is unspecified (gcc and clang differ), the
+ * order of statements is not, so a seed draws the same district whatever compiled it. */
 static void fp_mobile(char out[16])
 {
-    snprintf(out, 16, "010%04d%04d", fp_range(2000, 9999), fp_range(0, 9999));
+    int exchange = fp_range(2000, 9999);
+    int line = fp_range(0, 9999);
+    snprintf(out, 16, "010%04d%04d", exchange, line);
 }
 
 static void fp_born(fp_person *p, int lo, int hi)
@@ -255,7 +259,10 @@ static void fp_born(fp_person *p, int lo, int hi)
         hi = 2010;
     if (lo > hi)
         lo = hi;
-    snprintf(p->birth, sizeof p->birth, "%04d-%02d-%02d", fp_range(lo, hi), fp_range(1, 12), fp_range(1, 28));
+    int year = fp_range(lo, hi);
+    int month = fp_range(1, 12);
+    int day = fp_range(1, 28);
+    snprintf(p->birth, sizeof p->birth, "%04d-%02d-%02d", year, month, day);
 }
 
 /* Another given syllable for a twin: near the sibling's (one jamo, as 서연/서윤) when close. */

@@ -27,8 +27,12 @@
  * Printed per what the report carried (birth × phone × sex): automatic recall and precision, and
  * attach-or-suspect (what reaches an operator) recall and precision, a suspicion counting as right
  * only when it names the re-reported person's household, and every suspicion raised for a fresh
- * person, a twin or a namesake counting as wrong.  Asserted: automatic precision ≥ 0.995 overall and
- * in every group, and recall ≥ 0.98 where the rule promises it (fr_goal_met).
+ * person, a twin or a namesake counting as wrong; a tie reaches an operator when the event's tied[]
+ * lists the re-reported person.  Asserted: automatic precision ≥ 0.995 overall (FR_PRECISION) and
+ * ≥ 0.97 in every group (FR_GROUP_PRECISION: a group holds 40 to 700 attachments, so the one known
+ * wrong attachment — a one-jamo typo writing a twin's stored name — is 0.98 in a small one; without
+ * the birth gate the worst group falls to 0.946 / 0.961 on the two seeds while the overall figure
+ * stays 0.995 / 0.996), and recall ≥ 0.98 where the rule promises it (promised).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -44,14 +48,16 @@
 #include "fuzzy_population.h"
 #include "intake.h"
 
-#define FR_STORED    100000
-#define FR_DUPS      5000
-#define FR_FRESH     5000
-#define FR_TWINS     500
-#define FR_NAMESAKES 500
-#define FR_CAP       100
-#define FR_LISTED    8 /* households a suspicion names (INTAKE_RESOLVE_LISTED) */
-#define FR_SEED      0x5eed2026u
+#define FR_STORED          100000
+#define FR_DUPS            5000
+#define FR_FRESH           5000
+#define FR_TWINS           500
+#define FR_NAMESAKES       500
+#define FR_CAP             100
+#define FR_LISTED          8 /* households a suspicion names (INTAKE_RESOLVE_LISTED) */
+#define FR_SEED            0x5eed2026u
+#define FR_PRECISION       0.995 /* automatic precision over every report (issue 16's goal) */
+#define FR_GROUP_PRECISION 0.97  /* and in each group of what the report carried */
 
 /* --- the routes: (hash of key, person) sorted, looked up by hash ----------------------------------- */
 
@@ -139,6 +145,22 @@ static int build(district *d)
     qsort(d->phone, d->n_phone, sizeof(entry), by_hash);
     qsort(d->address, d->n_address, sizeof(entry), by_hash);
     return d->next_unit < FP_BUILDINGS * FP_UNITS - FR_FRESH ? 0 : -1;
+}
+
+/* FNV-1a over every stored person as the generator drew them: one seed, one fingerprint, whichever
+ * compiler built the test (printed, so two builds can be compared). */
+static uint64_t fingerprint(const district *d)
+{
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < d->n; i++) {
+        const stored_person *s = &d->v[i];
+        char line[160];
+        int n = snprintf(line, sizeof line, "%s|%s|%c|%d|%d|%d|%s|%d", s->name, s->p.birth, s->p.sex,
+                         s->p.unit, s->p.lot_stored, s->p.role, s->p.phone, s->household);
+        for (int k = 0; k < n && k < (int)sizeof line; k++)
+            h = (h ^ (unsigned char)line[k]) * 1099511628211u;
+    }
+    return h;
 }
 
 static void district_free(district *d)
@@ -257,9 +279,11 @@ static void neighbour(const fp_person *p, report *q)
 /* --- the match ------------------------------------------------------------------------------------ */
 
 typedef struct outcome {
-    int32_t attached;             /* the person recognised, or -1 */
-    int32_t household;            /* the household attached to, or -1 */
-    int tied;                     /* two of that household tied for the best score: no one named */
+    int32_t attached;          /* the person recognised, or -1 */
+    int32_t household;         /* the household attached to, or -1 */
+    int tied;                  /* two of that household tied for the best score: no one named */
+    int32_t listed[FR_LISTED]; /* then the tied persons the DuplicateSuspected lists (tied[]) */
+    int n_listed;
     int32_t suspected[FR_LISTED]; /* households, best score first */
     int n_suspected;
 } outcome;
@@ -287,6 +311,37 @@ static void suspect(outcome *o, double *scores, int32_t household, double score)
     }
 }
 
+/* The persons of the attached household at the tied best score, as the event's tied[] lists them
+ * (resolve.c tied_hits): each once, lowest first (persons are numbered as filed), at most FR_LISTED. */
+static void list_tied(const district *d, const int32_t *seen, const double *same, size_t n, double best,
+                      outcome *o)
+{
+    o->attached = -1;
+    o->n_listed = 0;
+    for (size_t i = 0; i < n; i++) {
+        int32_t p = seen[i];
+        if (same[i] != best || d->v[p].household != o->household)
+            continue;
+        int at = 0;
+        while (at < o->n_listed && o->listed[at] < p)
+            at++;
+        if ((at < o->n_listed && o->listed[at] == p) || at == FR_LISTED)
+            continue;
+        if (o->n_listed < FR_LISTED)
+            o->n_listed++;
+        memmove(&o->listed[at + 1], &o->listed[at], (size_t)(o->n_listed - 1 - at) * sizeof *o->listed);
+        o->listed[at] = p;
+    }
+}
+
+static int listed(const outcome *o, int32_t who)
+{
+    for (int i = 0; i < o->n_listed; i++)
+        if (o->listed[i] == who)
+            return 1;
+    return 0;
+}
+
 /* The service's rule (resolve.c): of the households a score at attach matched, the oldest (the lowest
  * number: households are numbered as filed) — rank 3 among equals — and in it the best-scored person,
  * or no one when two of it tie for that score (best_in, recognised_in). */
@@ -310,7 +365,7 @@ static void attach(const district *d, const int32_t *seen, const double *same, s
         }
     }
     if (o->tied)
-        o->attached = -1;
+        list_tied(d, seen, same, n, best, o);
 }
 
 static void match(const district *d, const report *q, outcome *o)
@@ -364,8 +419,9 @@ static int suspects(const outcome *o, int32_t household)
 /* A group: what the report carried (birth × phone given × sex given). */
 #define FR_GROUPS (N_BIRTH * 4)
 
-/* A re-report whose household was attached with no one named (a tie) counts as held: right when it is
- * the person's household, as an operator then decides who it is (not automatic); wrong otherwise. */
+/* A re-report whose household was attached with no one named (a tie) counts as held when the event's
+ * tied[] lists the person: it reaches an operator, who decides which of the tied it is (right for
+ * attach-or-suspect, never automatic); a tie that does not list them is wrong. */
 typedef struct tally {
     int reported, right, wrong, held, suspected_right, suspected_wrong; /* re-reports */
     int others, others_attached, others_suspected;                      /* fresh, twins, namesakes */
@@ -381,10 +437,10 @@ static void count_rereport(tally *t, const district *d, int32_t who, const outco
     t->reported++;
     if (o->attached == who)
         t->right++;
-    else if (o->household >= 0 && (o->attached >= 0 || o->household != d->v[who].household))
-        t->wrong++;
-    else if (o->household >= 0)
+    else if (o->tied && listed(o, who)) /* the tie's household is theirs: an operator picks */
         t->held++;
+    else if (o->household >= 0)
+        t->wrong++;
     else if (suspects(o, d->v[who].household))
         t->suspected_right++;
     else if (o->n_suspected > 0)
@@ -575,9 +631,10 @@ static void precision_and_recall(void **state)
     for (int g = 0; g < FR_GROUPS; g++)
         add(&all, &groups[g]);
     printf("fuzzy recall: %zu stored in %d households, %d re-reports, %d fresh, %d twins, %d namesakes "
-           "(seed %#llx, cap %d a route, attach %.2f, suspicion %.2f)\n",
-           d.n, d.households, FR_DUPS, FR_FRESH, FR_TWINS, FR_NAMESAKES, (unsigned long long)seed, FR_CAP,
-           intake_fuzzy_default_weights.attach, intake_fuzzy_default_weights.suspect);
+           "(seed %#llx, district %016llx, cap %d a route, attach %.2f, suspicion %.2f)\n",
+           d.n, d.households, FR_DUPS, FR_FRESH, FR_TWINS, FR_NAMESAKES, (unsigned long long)seed,
+           (unsigned long long)fingerprint(&d), FR_CAP, intake_fuzzy_default_weights.attach,
+           intake_fuzzy_default_weights.suspect);
     printf(
         "fuzzy recall: attached right %d, wrong %d; household attached, no one named (a tie) %d; suspected "
         "right %d, wrong %d; fresh, twins, namesakes attached %d, %d, %d, suspected %d, %d, %d\n",
@@ -602,7 +659,9 @@ static void precision_and_recall(void **state)
     print_recall_row("address other form (lot/road)", &by_form[1]);
 
     assert_int_equal(all.reported, FR_DUPS);
-    assert_true(auto_precision(&all) >= 0.995);
+    assert_true(auto_precision(&all) >= FR_PRECISION);
+    for (int g = 0; g < FR_GROUPS; g++)
+        assert_true(auto_precision(&groups[g]) >= FR_GROUP_PRECISION);
     assert_true(promise.reported >= FR_DUPS / 4);
     assert_true(auto_recall(&promise) >= 0.98);
     district_free(&d);
