@@ -23,9 +23,10 @@
 enum { S_BASE = 0xAC00, V_COUNT = 21, T_COUNT = 28, S_COUNT = 19 * V_COUNT * T_COUNT };
 
 /* The initial consonants ㄱ ㄲ ㄴ ㄷ ㄸ ㄹ ㅁ ㅂ ㅃ ㅅ ㅆ ㅇ ㅈ ㅉ ㅊ ㅋ ㅌ ㅍ ㅎ (an initial ㅇ is silent).
- */
+ * ㅅ ㅆ (s, sh, pinyin and Vietnamese x) and ㅈ ㅉ ㅊ (j, z, ch, tr, pinyin zh and q) are two letters:
+ * loanword orthography keeps them apart, so Rose 로즈 is not Ross 로스. */
 static const char *const initial_key[19] = {"K", "K", "N", "T", "T", "L", "M", "P", "P", "S",
-                                            "S", "",  "S", "S", "S", "K", "T", "P", "H"};
+                                            "S", "",  "J", "J", "J", "K", "T", "P", "H"};
 /* The vowels ㅏ ㅐ ㅑ ㅒ ㅓ ㅔ ㅕ ㅖ ㅗ ㅘ ㅙ ㅚ ㅛ ㅜ ㅝ ㅞ ㅟ ㅠ ㅡ ㅢ ㅣ (ㅡ is the vowel loanwords add).
  */
 static const char *const vowel_key[21] = {"a",  "i",  "ia", "ii", "a",  "i",  "ia", "ii", "a", "ua", "ui",
@@ -44,6 +45,10 @@ typedef enum rule_context {
     FINAL_AFTER_CONSONANT, /* the word ends here, after a consonant with a vowel before it: the silent
                               e of Kate and Mike, the es of James */
     SILENT_E_NEXT,         /* one consonant, then a final e or es: the long a of Kate, the i of Mike */
+    VOICED_S,              /* an s between a vowel and a final e: Rose 로즈, Louise 루이즈 */
+    OPEN_SYLLABLE,         /* one consonant (ch, ph, th, sh one) and then a vowel follow: the i of
+                              Michael and Simon, the y of Tyler */
+    WORD_END,              /* the word ends here: Daniel's el, Michael's ael */
 } rule_context;
 
 typedef struct latin_rule {
@@ -57,8 +62,8 @@ typedef struct latin_rule {
 /* Every reading's rules, after its own. */
 static const latin_rule base_rules[] = {
     {"ng", "G", NULL, ANYWHERE}, {"nh", "N", NULL, ANYWHERE},  {"ph", "P", NULL, ANYWHERE},
-    {"th", "T", NULL, ANYWHERE}, {"ch", "S", NULL, ANYWHERE},  {"sh", "S", NULL, ANYWHERE},
-    {"zh", "S", NULL, ANYWHERE}, {"kh", "K", NULL, ANYWHERE},  {"gh", "K", NULL, ANYWHERE},
+    {"th", "T", NULL, ANYWHERE}, {"ch", "J", NULL, ANYWHERE},  {"sh", "S", NULL, ANYWHERE},
+    {"zh", "J", NULL, ANYWHERE}, {"kh", "K", NULL, ANYWHERE},  {"gh", "K", NULL, ANYWHERE},
     {"ck", "K", NULL, ANYWHERE}, {"h", "H", VOWELS, ANYWHERE}, {"h", "", NULL, ANYWHERE},
     {"c", "S", "eiy", ANYWHERE}, {"c", "K", NULL, ANYWHERE},   {"x", "KS", NULL, ANYWHERE},
     {"a", "a", NULL, ANYWHERE},  {"o", "a", NULL, ANYWHERE},   {"e", "i", NULL, ANYWHERE},
@@ -66,39 +71,51 @@ static const latin_rule base_rules[] = {
     {"w", "u", NULL, ANYWHERE},  {"b", "P", NULL, ANYWHERE},   {"p", "P", NULL, ANYWHERE},
     {"f", "P", NULL, ANYWHERE},  {"v", "P", NULL, ANYWHERE},   {"d", "T", NULL, ANYWHERE},
     {"t", "T", NULL, ANYWHERE},  {"g", "K", NULL, ANYWHERE},   {"k", "K", NULL, ANYWHERE},
-    {"q", "K", NULL, ANYWHERE},  {"s", "S", NULL, ANYWHERE},   {"z", "S", NULL, ANYWHERE},
-    {"j", "S", NULL, ANYWHERE},  {"l", "L", NULL, ANYWHERE},   {"r", "L", NULL, ANYWHERE},
+    {"q", "K", NULL, ANYWHERE},  {"s", "S", NULL, ANYWHERE},   {"z", "J", NULL, ANYWHERE},
+    {"j", "J", NULL, ANYWHERE},  {"l", "L", NULL, ANYWHERE},   {"r", "L", NULL, ANYWHERE},
     {"m", "M", NULL, ANYWHERE},  {"n", "N", NULL, ANYWHERE},
 };
 /* Vietnamese and Chinese pinyin: Trần 쩐, Xiǎo 샤오, Qián 첸. */
 static const latin_rule asian_rules[] = {
-    {"tr", "S", NULL, ANYWHERE}, {"x", "S", NULL, ANYWHERE}, {"q", "S", NULL, ANYWHERE}};
-/* Spanish j as ㅎ: José 호세, Juan 후안. */
-static const latin_rule spanish_rules[] = {{"j", "H", NULL, ANYWHERE}};
+    {"tr", "J", NULL, ANYWHERE}, {"x", "S", NULL, ANYWHERE}, {"q", "J", NULL, ANYWHERE}};
+/* Spanish j as ㅎ, z as ㅅ: José 호세, Juan 후안, López 로페스, González 곤살레스. */
+static const latin_rule spanish_rules[] = {{"j", "H", NULL, ANYWHERE}, {"z", "S", NULL, ANYWHERE}};
 /* English as Korean transcribes it: th as ㅅ (Smith 스미스, Arthur 아서); a silent final e (Kate 케이트,
  * Mike 마이크, Luke 루크, Rose 로즈) or es (James 제임스, Charles 찰스) and the long vowel before it
- * (a 에이, i 아이); er, or, ur, ir, ar before a consonant or at the end as ㅓ/ㅏ (Robert 로버트, Peter
- * 피터, Taylor 테일러, Arthur, Kirk 커크, Martin 마틴); ea, ay, ai as ㅣ/ㅔ (Dean 딘, Ray 레이), oo as ㅜ
- * (Brooke 브룩); ch before r or l as ㅋ (Christopher 크리스토퍼). */
+ * (a 에이, i 아이), an s between them as ㅈ (Rose); er, or, ur, ir, ar before a consonant or at the end
+ * as ㅓ/ㅏ (Robert 로버트, Peter 피터, Taylor 테일러, Arthur, Kirk 커크, Martin 마틴); ea, ay, ai as ㅣ/ㅔ
+ * (Dean 딘, Ray 레이), oo as ㅜ (Brooke 브룩); ch before r or l as ㅋ (Christopher 크리스토퍼); a final el
+ * as 얼 (Daniel 대니얼, Rachel 레이철). */
 static const latin_rule english_rules[] = {
     {"th", "S", NULL, ANYWHERE},
     {"es", "S", NULL, FINAL_AFTER_CONSONANT},
+    {"s", "J", NULL, VOICED_S},
+    {"el", "aL", NULL, WORD_END},
     {"e", "", NULL, FINAL_AFTER_CONSONANT},
     {"a", "i", NULL, SILENT_E_NEXT},
     {"i", "ai", NULL, SILENT_E_NEXT},
-    {"er", "a", NULL, NO_VOWEL_NEXT},
-    {"or", "a", NULL, NO_VOWEL_NEXT},
-    {"ur", "a", NULL, NO_VOWEL_NEXT},
-    {"ir", "a", NULL, NO_VOWEL_NEXT},
-    {"ar", "a", NULL, NO_VOWEL_NEXT},
     {"ea", "i", NULL, ANYWHERE},
     {"ay", "i", NULL, ANYWHERE},
     {"ai", "i", NULL, ANYWHERE},
     {"oo", "u", NULL, ANYWHERE},
     {"ch", "K", "rl", ANYWHERE},
 };
+/* English vowels before r (with the English rules above, or alone where a final e is not silent). */
+static const latin_rule english_r_rules[] = {
+    {"er", "a", NULL, NO_VOWEL_NEXT}, {"or", "a", NULL, NO_VOWEL_NEXT}, {"ur", "a", NULL, NO_VOWEL_NEXT},
+    {"ir", "a", NULL, NO_VOWEL_NEXT}, {"ar", "a", NULL, NO_VOWEL_NEXT},
+};
 /* English with a short a as ㅐ (Jack 잭, Patrick 패트릭, Harry 해리), else as English above. */
 static const latin_rule english_ae_rules[] = {{"a", "i", NULL, ANYWHERE}};
+/* English ch as ㅋ before a vowel too, in names from Greek and Hebrew (Nicholas 니콜라스, Michael 미카엘 as
+ * some write it), and a final ael after it as 을 (Michael 마이클, as -ckle is 클). */
+static const latin_rule english_k_rules[] = {{"ch", "K", NULL, ANYWHERE}, {"ael", "L", NULL, WORD_END}};
+/* French ch as ㅅ, with the English rules' silent final e (Michelle 미셸). */
+static const latin_rule french_ch_rules[] = {{"ch", "S", NULL, ANYWHERE}};
+/* English with an i or y in an open syllable as 아이 (Michael 마이클, Simon 사이먼, Tyler 타일러), with ch as
+ * ㅋ and the vowels before r, but no silent final e: Simone is not Simon. */
+static const latin_rule english_open_i_rules[] = {{"i", "ai", NULL, OPEN_SYLLABLE},
+                                                  {"y", "ai", NULL, OPEN_SYLLABLE}};
 
 typedef struct rule_set {
     const latin_rule *rules;
@@ -115,16 +132,20 @@ typedef struct rule_set {
     }
 
 /* A reading: its own rule sets, tried in order before base_rules. */
+#define OWN_SETS 3
 typedef struct reading {
-    rule_set own[2];
+    rule_set own[OWN_SETS];
 } reading;
 
 static const reading readings[] = {
-    {{NO_RULES, NO_RULES}},
-    {{RULES(asian_rules), NO_RULES}},
-    {{RULES(spanish_rules), NO_RULES}},
-    {{RULES(english_rules), NO_RULES}},
-    {{RULES(english_ae_rules), RULES(english_rules)}},
+    {{NO_RULES, NO_RULES, NO_RULES}},
+    {{RULES(asian_rules), NO_RULES, NO_RULES}},
+    {{RULES(spanish_rules), NO_RULES, NO_RULES}},
+    {{RULES(english_rules), RULES(english_r_rules), NO_RULES}},
+    {{RULES(english_ae_rules), RULES(english_rules), RULES(english_r_rules)}},
+    {{RULES(english_k_rules), RULES(english_rules), RULES(english_r_rules)}},
+    {{RULES(english_open_i_rules), RULES(english_k_rules), RULES(english_r_rules)}},
+    {{RULES(french_ch_rules), RULES(english_rules), RULES(english_r_rules)}},
 };
 #define READINGS ((int)(sizeof readings / sizeof readings[0]))
 
@@ -171,13 +192,27 @@ static int by_word(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The words of k sorted and joined, a run of one letter once, into out; its length. */
+/* A run of one letter in word w once, in place. */
+static void collapse_runs(char *w)
+{
+    size_t o = 0;
+    for (size_t i = 0; w[i]; i++)
+        if (o == 0 || w[o - 1] != w[i])
+            w[o++] = w[i];
+    w[o] = '\0';
+}
+
+/* The words of k, each with its runs collapsed, sorted and joined, a run of one letter once, into out;
+ * its length.  Collapsed before the sort, so a doubled letter (제임스 SiiMS, James SiMS) sorts a word
+ * where its single one does. */
 static size_t finish(key_buf *k, char *out, size_t cap)
 {
     char *words[WORDS_MAX], *save = NULL;
     size_t nw = 0, o = 0;
-    for (char *w = strtok_r(k->text, " ", &save); w && nw < WORDS_MAX; w = strtok_r(NULL, " ", &save))
+    for (char *w = strtok_r(k->text, " ", &save); w && nw < WORDS_MAX; w = strtok_r(NULL, " ", &save)) {
+        collapse_runs(w);
         words[nw++] = w;
+    }
     qsort(words, nw, sizeof words[0], by_word);
     for (size_t i = 0; i < nw; i++)
         for (const char *c = words[i]; *c && o + 1 < cap; c++)
@@ -240,6 +275,15 @@ static int in_context(rule_context ctx, const char *word, const char *p, const c
         if (end - q < 2 || !is_consonant(q[0]) || q[0] == 'r' || q[0] == 'w' || q[1] != 'e')
             return 0;
         return q + 2 == end || (q + 3 == end && q[2] == 's');
+    case VOICED_S:
+        return p > word && is_vowel(p[-1]) && q + 1 == end && *q == 'e';
+    case OPEN_SYLLABLE: /* a consonant or a two-letter one, then a vowel that is not a silent final e */
+        if (q < end && is_consonant(q[0]) && q + 1 < end && q[1] == 'h')
+            q++;
+        return q + 1 < end && is_consonant(q[0]) && q[0] != 'r' && is_vowel(q[1]) &&
+               !(q[1] == 'e' && (q + 2 == end || (q + 3 == end && q[2] == 's')));
+    case WORD_END:
+        return q == end;
     default:
         return 1;
     }
@@ -263,16 +307,26 @@ static const latin_rule *rule_at(const rule_set *set, const char *word, const ch
     return NULL;
 }
 
-/* The key of the word [word, end) (lower-case letters) in reading r, appended to k. */
-static void word_key(const char *word, const char *end, int r, key_buf *k)
+/* The base rule at each letter of the word [word, end) (shorter than KEY_MAX), into at: the same in
+ * every reading, so found once a word. */
+static void base_rules_of(const char *word, const char *end, const latin_rule *at[KEY_MAX])
 {
     static const rule_set base = RULES(base_rules);
+    for (const char *p = word; p < end; p++)
+        at[p - word] = rule_at(&base, word, p, end);
+}
+
+/* The key of the word [word, end) (lower-case letters) in reading r, appended to k; base holds
+ * base_rules_of the word. */
+static void word_key(const char *word, const char *end, int r, const latin_rule *const base[KEY_MAX],
+                     key_buf *k)
+{
     for (const char *p = word; p < end;) {
         const latin_rule *rule = NULL;
-        for (size_t s = 0; s < 2 && !rule; s++)
+        for (size_t s = 0; s < OWN_SETS && !rule; s++)
             rule = rule_at(&readings[r].own[s], word, p, end);
         if (!rule)
-            rule = rule_at(&base, word, p, end);
+            rule = base[p - word];
         if (!rule) { /* a letter no rule has */
             put(k, " ");
             p++;
@@ -321,7 +375,9 @@ size_t intake_translit_latin_key(const char *name, int r, char *out, size_t cap)
     key_buf k = {{0}, 0};
     const char *p = lower, *end = NULL;
     for (const char *w = next_word(&p, &end); w; w = next_word(&p, &end)) {
-        word_key(w, end, r, &k);
+        const latin_rule *base[KEY_MAX];
+        base_rules_of(w, end, base);
+        word_key(w, end, r, base, &k);
         put(&k, " ");
     }
     size_t len = finish(&k, out, cap);
@@ -362,12 +418,14 @@ static void weigh(weighted_key *w)
 static void nearest_word_key(const char *word, const char *end, const weighted_key *h, key_buf *k)
 {
     char seen[READINGS][KEY_MAX];
+    const latin_rule *base[KEY_MAX];
     weighted_key w;
     size_t best = (size_t)-1;
     int best_r = 0;
+    base_rules_of(word, end, base);
     for (int r = 0; r < READINGS; r++) {
         key_buf one = {{0}, 0};
-        word_key(word, end, r, &one);
+        word_key(word, end, r, base, &one);
         memcpy(seen[r], one.text, sizeof seen[r]);
         int again = 0;
         for (int e = 0; e < r && !again; e++)

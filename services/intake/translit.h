@@ -4,16 +4,19 @@
  *
  * Both sides are written in one reduced alphabet (translit.c, the mapping declared as data) and the
  * two keys compared by a weighted edit distance.  Korean loanword orthography writes several Latin
- * letters with one Hangul letter (b/p/f/v → ㅂ/ㅍ, l/r → ㄹ, s/z/j/ch → ㅅ/ㅈ/ㅊ) and writes a vowel ㅡ
+ * letters with one Hangul letter (b/p/f/v → ㅂ/ㅍ, l/r → ㄹ, j/z/ch → ㅈ/ㅊ) and writes a vowel ㅡ
  * after a consonant with none (스미스), so the alphabet has one letter for each such group:
- *   consonants  K (ㄱㄲㅋ; g k c q)  T (ㄷㄸㅌ; d t th)  P (ㅂㅃㅍ; b p f v ph)  S (ㅅㅆㅈㅉㅊ; s z j ch)
- *               L (ㄹ; l r)  M  N  H  G (a final ㅇ; ng)
+ *   consonants  K (ㄱㄲㅋ; g k c q)  T (ㄷㄸㅌ; d t th)  P (ㅂㅃㅍ; b p f v ph)  S (ㅅㅆ; s sh)
+ *               J (ㅈㅉㅊ; j z ch zh)  L (ㄹ; l r)  M  N  H  G (a final ㅇ; ng)
  *   vowels      a (ㅏㅓㅗ; a o)  i (ㅣㅔㅐ; e i y)  u (ㅜ; u w), ㅡ dropped, diphthongs as two (ㅖ → ii);
  * a run of one letter counts once (안나 = Anna), a name's words are sorted (given or family first).
  * A Latin name is read several ways (readings: Vietnamese and Chinese tr/x/q → ㅉ/ㅅ/ㅊ; Spanish
- * j → ㅎ; English: th → ㅅ, a silent final e or es and the long vowel before it (Kate 케이트, Mike
- * 마이크, James 제임스), er/or/ur/ir/ar → ㅓ/ㅏ before a consonant or at the end (Robert 로버트), ea/ay/ai
- * → ㅣ/ㅔ, oo → ㅜ, ch before r/l → ㅋ; English with a short a → ㅐ (Jack 잭)), each word in the
+ * j → ㅎ, z → ㅅ; English: th → ㅅ, a silent final e or es and the long vowel before it (Kate 케이트,
+ * Mike 마이크, James 제임스), an s before it → ㅈ (Rose 로즈), er/or/ur/ir/ar → ㅓ/ㅏ before a consonant or
+ * at the end (Robert 로버트), ea/ay/ai → ㅣ/ㅔ, oo → ㅜ, ch before r/l → ㅋ, a final el → 얼 (Daniel
+ * 대니얼); English with a short a → ㅐ (Jack 잭); English ch → ㅋ (Nicholas 니콜라스); English with an
+ * open-syllable i or y → 아이 and ch → ㅋ (Michael 마이클, Simon 사이먼); French ch → ㅅ (Michelle 미셸)),
+ * each word in the
  * reading whose key lies nearest some run of the Hangul key (José Smith: j as ㅎ, th as ㅅ), so a name
  * costs words × readings short comparisons and one whole one.
  */
