@@ -46,7 +46,8 @@ typedef struct intake_fuzzy_weights {
     double name_min; /* below this similarity a name contributes nothing */
     double birth_exact;
     double birth_typo;      /* one digit changed or two adjacent digits swapped */
-    double birth_year_near; /* birth years within one */
+    double birth_year_near; /* birth years within one: the district's setting
+                               WH_INTAKE_FUZZY_BIRTH_YEAR_NEAR (intake_fuzzy_set_birth_year_near) */
     double address;
     double phone;
     /* The exact name and the same sex (both given) at the same address: a member of that household —
@@ -63,7 +64,16 @@ typedef struct intake_fuzzy_weights {
     double suspect;         /* at least this (and below attach): a DuplicateSuspected */
 } intake_fuzzy_weights;
 
-extern const intake_fuzzy_weights intake_fuzzy_default_weights;
+/* The weights the resolver scores with: the defaults of fuzzy.c, birth_year_near as the district set
+ * it at start (intake_fuzzy_set_birth_year_near), nothing else changes them. */
+extern intake_fuzzy_weights intake_fuzzy_default_weights;
+
+/* The heaviest birth_year_near: a year within one never weighs more than the exact date. */
+#define INTAKE_FUZZY_BIRTH_YEAR_NEAR_MAX 0.25
+
+/* Sets birth_year_near from text ("0.20"): a number from 0 to INTAKE_FUZZY_BIRTH_YEAR_NEAR_MAX, all
+ * of text; 0, or -1 leaving it as it was. */
+int intake_fuzzy_set_birth_year_near(const char *text);
 
 typedef enum intake_fuzzy_verdict {
     INTAKE_FUZZY_DIFFERENT,

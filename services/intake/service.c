@@ -156,8 +156,14 @@ static int start(wh_service *svc)
                             INTAKE_RESOLVE_LISTED, INTAKE_ADDRESS_MAX_HOUSEHOLDS_LIMIT, &max_households)) < 0)
         return rc;
     intake_address_max_households = (size_t)max_households;
-    wh_log_info("fuzzy matching", "{s:I, s:I}", "max_candidates", (json_int_t)max_candidates,
-                "address_max_households", (json_int_t)max_households);
+    const char *year_near = wh_config_str("WH_INTAKE_FUZZY_BIRTH_YEAR_NEAR", "");
+    if (*year_near && intake_fuzzy_set_birth_year_near(year_near) < 0) {
+        wh_log_error("WH_INTAKE_FUZZY_BIRTH_YEAR_NEAR must be a number from 0 to 0.25", NULL);
+        return WH_INVALID_ARGUMENT;
+    }
+    wh_log_info("fuzzy matching", "{s:I, s:I, s:f}", "max_candidates", (json_int_t)max_candidates,
+                "address_max_households", (json_int_t)max_households, "birth_year_near",
+                intake_fuzzy_default_weights.birth_year_near);
     if ((rc = load_places()) < 0)
         return rc;
     if ((rc = wh_pii_init_file(path)) < 0)

@@ -227,6 +227,31 @@ static void neighbour_report_is_a_suspicion_until_a_phone_agrees(void **state)
     assert_string_equal(r.reasons, "name 1.00; birth year near; address; phone");
 }
 
+/* WH_INTAKE_FUZZY_BIRTH_YEAR_NEAR: the exact name, a birth year ±1 and the address, no sex or phone,
+ * is 0.45 + 0.10 + 0.20 = 0.75 by default, a suspicion; a district that sets 0.20 attaches it. */
+static void birth_year_near_is_the_districts_setting(void **state)
+{
+    (void)state;
+    intake_fuzzy_person report = {.name = "김영수", .birth_year = 1951, .address = "광안동 1"};
+    intake_fuzzy_person stored = person("김영수", "1950-03-01", 'M', "광안동 1", NULL);
+    intake_fuzzy_result r;
+    intake_fuzzy_score(&report, &stored, NULL, &r);
+    assert_int_equal(r.verdict, INTAKE_FUZZY_SUSPECTED);
+    assert_int_equal(intake_fuzzy_set_birth_year_near("0.20"), 0);
+    intake_fuzzy_score(&report, &stored, NULL, &r);
+    assert_int_equal(r.verdict, INTAKE_FUZZY_SAME);
+    assert_string_equal(r.reasons, "name 1.00; birth year near; address");
+    /* refused, and the setting left as it was */
+    static const char *const bad[] = {"", "x", "0.2x", "0.30", "-0.1", "nan"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(intake_fuzzy_set_birth_year_near(bad[i]), -1);
+    assert_int_equal(intake_fuzzy_set_birth_year_near(NULL), -1);
+    assert_true(intake_fuzzy_default_weights.birth_year_near == 0.20);
+    assert_int_equal(intake_fuzzy_set_birth_year_near("0.10"), 0);
+    intake_fuzzy_score(&report, &stored, NULL, &r);
+    assert_int_equal(r.verdict, INTAKE_FUZZY_SUSPECTED);
+}
+
 static void weights_are_data(void **state)
 {
     (void)state;
@@ -261,6 +286,7 @@ int main(void)
         cmocka_unit_test(hangul_written_foreign_name_attaches_like_any_exact_name),
         cmocka_unit_test(neighbour_report_is_a_suspicion_until_a_phone_agrees),
         cmocka_unit_test(weights_are_data),
+        cmocka_unit_test(birth_year_near_is_the_districts_setting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
