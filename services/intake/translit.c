@@ -2,8 +2,9 @@
  * translit.c — Hangul and romanised names in one reduced alphabet (translit.h).  The mapping is the
  * data below: each jamo's key, and the Latin rules (the first that matches at a position wins; a rule
  * may require the next letter to be one of a set, and a context in its word: a consonant or the end
- * next, the word's end after a consonant, a silent final e after the next consonant), grouped into
- * readings.  Each word of a Latin name is read in the reading nearest the Hangul name.
+ * next, the word's end after a consonant, a silent final e after the next consonant, a vowel before
+ * and a final e after, an open syllable, the word's end), grouped into readings.  Each word of a Latin
+ * name is read in the reading nearest the Hangul name.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -45,7 +46,7 @@ typedef enum rule_context {
     FINAL_AFTER_CONSONANT, /* the word ends here, after a consonant with a vowel before it: the silent
                               e of Kate and Mike, the es of James */
     SILENT_E_NEXT,         /* one consonant, then a final e or es: the long a of Kate, the i of Mike */
-    VOICED_S,              /* an s between a vowel and a final e: Rose 로즈, Louise 루이즈 */
+    VOICED_S,              /* an s between a vowel and a final e: Rose 로즈 */
     OPEN_SYLLABLE,         /* one consonant (ch, ph, th, sh one) and then a vowel follow: the i of
                               Michael and Simon, the y of Tyler */
     WORD_END,              /* the word ends here: Daniel's el, Michael's ael */
@@ -107,8 +108,8 @@ static const latin_rule english_r_rules[] = {
 };
 /* English with a short a as ㅐ (Jack 잭, Patrick 패트릭, Harry 해리), else as English above. */
 static const latin_rule english_ae_rules[] = {{"a", "i", NULL, ANYWHERE}};
-/* English ch as ㅋ before a vowel too, in names from Greek and Hebrew (Nicholas 니콜라스, Michael 미카엘 as
- * some write it), and a final ael after it as 을 (Michael 마이클, as -ckle is 클). */
+/* English ch as ㅋ before a vowel too, in names from Greek and Hebrew (Nicholas 니콜라스), and a final ael
+ * after it as 을 (Michael 마이클, as -ckle is 클). */
 static const latin_rule english_k_rules[] = {{"ch", "K", NULL, ANYWHERE}, {"ael", "L", NULL, WORD_END}};
 /* French ch as ㅅ, with the English rules' silent final e (Michelle 미셸). */
 static const latin_rule french_ch_rules[] = {{"ch", "S", NULL, ANYWHERE}};
