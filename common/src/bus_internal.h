@@ -62,7 +62,7 @@
     (16 * 1024) /* a connection's first FetchEvents replies, in bytes (fetch_pace.c) */
 #define WH_RETRY_UNREAD_MS                 500 /* retry hint to a peer that does not read its replies */
 #define WH_RETRY_FETCH_MS                  50 /* retry hint for a second FetchEvents of a connection in one batch */
-#define WH_MAX_CONNECTIONS_PER_KEY_DEFAULT 64
+#define WH_MAX_CONNECTIONS_PER_KEY_DEFAULT 32   /* 2x the bench's 16 of one key (operations.md) */
 #define WH_RETRY_CONNECTIONS_MS            1000 /* retry hint to a connection beyond its key's bound */
 #define WH_IDLE_CONNECTION_DEFAULT_S       30   /* a connection that sent nothing this long is closed */
 #define WH_MAX_CONNECTIONS_DEFAULT         384  /* connections on the command socket, all keys and none */
@@ -383,9 +383,15 @@ void wh_commands_stop(wh_commands **c);
  * closed loop of clients may never have; the old list may be freed after. */
 void wh_commands_reauthorize(wh_commands *c);
 /* peer_bounds.c: may a handshake of this key (Z85) on the command socket in?  Not when the key has
- * WH_MAX_CONNECTIONS_PER_KEY connections already, nor when every key together has WH_MAX_CONNECTIONS,
- * counted from their handshake on; else its place is held for the new connection. */
-typedef enum { WH_HANDSHAKE_IN, WH_HANDSHAKE_KEY_FULL, WH_HANDSHAKE_SOCKET_FULL } wh_peer_handshake_verdict;
+ * WH_MAX_CONNECTIONS_PER_KEY connections already, nor half of them in places held by handshakes not
+ * yet followed by a message, nor when every key together has WH_MAX_CONNECTIONS, counted from their
+ * handshake on; else its place is held for the new connection. */
+typedef enum {
+    WH_HANDSHAKE_IN,
+    WH_HANDSHAKE_KEY_FULL,
+    WH_HANDSHAKE_KEY_HELD,
+    WH_HANDSHAKE_SOCKET_FULL
+} wh_peer_handshake_verdict;
 wh_peer_handshake_verdict wh_peer_handshake(wh_commands *c, const char *key);
 /* peer_bounds.c, each tick: closes the connections that sent nothing for WH_IDLE_CONNECTION_SECONDS
  * since they were accepted, and frees the places their handshakes held. */

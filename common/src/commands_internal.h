@@ -167,6 +167,10 @@ bool wh_fd_connected(int fd);
  * past WH_MAX_CONNECTIONS one that cannot have sent anything unread is closed (wh_peer_shed_choice). */
 void wh_peer_total_bound(wh_commands *c, int64_t open);
 #define WH_SHED_SILENT_MS 10000 /* silent this long past its handshake: it may be closed past the bound */
+/* peer_bounds.c: the places one key's handshakes may hold at once (half its connections, at least 1),
+ * and how long each is held without a message (WH_SHED_SILENT_MS or the idle bound, +2 ticks). */
+int64_t wh_peer_held_max(int64_t per_key);
+uint64_t wh_peer_held_ms(int64_t idle_conn_s);
 /* The fd of the connection to close past WH_MAX_CONNECTIONS at now_ms: placed connections never; of the
  * others, one silent WH_SHED_SILENT_MS past its handshake (the longest), else one whose handshake is
  * undecided (accepted longest ago), else none (-1). */

@@ -33,25 +33,29 @@
  * everyone else; each one beyond is UNAVAILABLE with a retry hint, nothing stored, counted
  * (wh_bus_rejected_total{reason="in_flight"}) and audited.
  *
- * And a CURVE key has at most WH_MAX_CONNECTIONS_PER_KEY (default 64) connections open at once on the
- * command socket, counted from the handshake on, and every key together at most WH_MAX_CONNECTIONS
+ * And a CURVE key has at most WH_MAX_CONNECTIONS_PER_KEY (default 32: a client needs one, the bench's
+ * command path uses 16 of one key; 12 keys fill WH_MAX_CONNECTIONS) connections open at once on the
+ * command socket, counted from the handshake on, at most half of them (wh_peer_held_max) in places held
+ * by handshakes not yet followed by a message, and every key together at most WH_MAX_CONNECTIONS
  * (the bound that keeps the service's memory bounded: each connection is ~50-100 KiB of libzmq's own,
  * docs/benchmarks.md).  The ZAP handler (zap.c) asks wh_peer_handshake: with the key's connections
- * placed and the places its accepted handshakes hold at the bound, or those of every key at
- * WH_MAX_CONNECTIONS, the handshake is refused (400 "connection limit", audited connection_limit, the
+ * placed and the places its accepted handshakes hold at the bound, or its held places at half the
+ * bound (so a few keys that handshake and never send cannot hold everyone's places), or those of every
+ * key at WH_MAX_CONNECTIONS, the handshake is refused (400 "connection limit", audited connection_limit, the
  * bound named in the reason) — the client learns at once
  * and libzmq does not reconnect it; else a place is held for the new connection, which takes it with
  * its first message (its fd, ZMQ_SRCFD, and a hash of its routing id, which tells a reused fd from the
  * connection that had it) and keeps it until it is gone (ZMQ_EVENT_DISCONNECTED, monitor.c).  A ZAP
  * request names no fd, so a held place cannot be tied to its connection: it is freed when its
- * connection sends, or WH_IDLE_CONNECTION_SECONDS + 2 s after the handshake — by then the connection,
- * if it never sent, has been closed: the monitor notes each accepted fd (ZMQ_EVENT_ACCEPTED) and each
- * tick shuts down (shutdown(2); libzmq then closes it) those that sent nothing for
- * WH_IDLE_CONNECTION_SECONDS (default 30), after checking the fd still has the peer (address and port)
- * it had when accepted.  So a connection that authenticates and never sends costs ~38 KiB of libzmq's
- * for at most that long, and at most 64 of one key: measured, 1,500 such connections of one key made
- * intake peak at 39 MiB, where they had kept it at ~72 MiB (docs/benchmarks.md).  A connection closed
- * before its first message keeps its place held until that time is over.  One that sends without a
+ * connection sends, or WH_SHED_SILENT_MS (10 s; WH_IDLE_CONNECTION_SECONDS when shorter) + 2 ticks after
+ * the handshake (wh_peer_held_ms; was the idle bound + 2 s, 32 s) — by then a connection that never sent
+ * is one the bound of all connections may shed (connection_bound.c), and it is closed once idle: the monitor
+ * notes each accepted fd (ZMQ_EVENT_ACCEPTED) and each tick shuts down (shutdown(2); libzmq then closes it)
+ * those that sent nothing for WH_IDLE_CONNECTION_SECONDS (default 30), after checking the fd still has the
+ * peer (address and port) it had when accepted.  So a connection that authenticates and never sends costs ~38
+ * KiB of libzmq's for at most that long, and at most 64 of one key: measured, 1,500 such connections of one
+ * key made intake peak at 39 MiB, where they had kept it at ~72 MiB (docs/benchmarks.md).  A connection
+ * closed before its first message keeps its place held until that time is over.  One that sends without a
  * held place (they all ran out, then were reused) is placed as before: within both bounds it counts;
  * beyond either, the connection is refused for the rest of its life — each of its commands UNAVAILABLE
  * with a retry hint of 1 s, nothing stored, audited (resource_exhausted), counted
@@ -281,15 +285,29 @@ wh_peer_handshake_verdict wh_peer_handshake(wh_commands *c, const char *key)
     held_expire(k, now);
     if (k->open + (int64_t)k->n_held >= c->svc->max_conns_per_key)
         return WH_HANDSHAKE_KEY_FULL;
+    if ((int64_t)k->n_held >= wh_peer_held_max(c->svc->max_conns_per_key))
+        return WH_HANDSHAKE_KEY_HELD;
     if (places_of_every_key(ps, now) >= c->svc->max_conns)
         return WH_HANDSHAKE_SOCKET_FULL;
     uint64_t *held = wh_grow(k->held, &k->cap_held, k->n_held + 1, sizeof *held, 8);
     if (!held)
         return WH_HANDSHAKE_IN; /* no memory: not bounded */
     k->held = held;
-    /* a tick of slack past the idle bound: the connection is closed before its place is free */
-    k->held[k->n_held++] = now + (uint64_t)c->svc->idle_conn_s * 1000u + 2 * WH_TICK_MS;
+    k->held[k->n_held++] = now + wh_peer_held_ms(c->svc->idle_conn_s);
     return WH_HANDSHAKE_IN;
+}
+
+int64_t wh_peer_held_max(int64_t per_key)
+{
+    return per_key / 2 > 0 ? per_key / 2 : 1;
+}
+
+uint64_t wh_peer_held_ms(int64_t idle_conn_s)
+{
+    uint64_t idle_ms = (uint64_t)idle_conn_s * 1000u;
+
+    /* two ticks of slack: by then a connection that has not sent is closed (idle) or may be shed */
+    return (idle_ms < WH_SHED_SILENT_MS ? idle_ms : WH_SHED_SILENT_MS) + 2 * WH_TICK_MS;
 }
 
 static peer_conn *conn_slot(wh_peers *ps, int fd)

@@ -16,7 +16,7 @@
  *   WH_FETCH_START_BYTES               a connection's first replies' bytes, doubled while it reads
  *                                      (default 16 KiB; fetch_pace.c)
  *   WH_FETCH_LIVENESS_MS               an idle subscribed stream's fetch without hints (default 15000)
- *   WH_MAX_CONNECTIONS_PER_KEY         connections served at once per client key (default 64)
+ *   WH_MAX_CONNECTIONS_PER_KEY         connections served at once per client key (default 32)
  *   WH_IDLE_CONNECTION_SECONDS         a connection that sent nothing this long is closed (default 30)
  *   WH_MAX_CONNECTIONS                 connections on the command socket, every key and none (default 384)
  *   WH_HANDSHAKE_SECONDS               a CURVE handshake not completed this long is closed (default 10)

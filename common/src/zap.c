@@ -32,29 +32,45 @@ struct wh_zap {
     wh_counter *accepted, *denied, *at_limit;
 };
 
+/* Within the bounds of the socket it is for: the command socket's (peer_bounds.c); no other socket is
+ * bounded here. */
+static wh_peer_handshake_verdict handshake_verdict(wh_service *svc, const char *domain, const char *key)
+{
+    if (strcmp(domain, WH_ZAP_DOMAIN_COMMANDS) == 0 && svc->commands != NULL)
+        return wh_peer_handshake(svc->commands, key);
+    return WH_HANDSHAKE_IN;
+}
+
+/* Which bound a refused handshake met, for its audit row. */
+static const char *bound_reached(wh_peer_handshake_verdict v)
+{
+    switch (v) {
+    case WH_HANDSHAKE_KEY_FULL:
+        return "WH_MAX_CONNECTIONS_PER_KEY connections open already";
+    case WH_HANDSHAKE_KEY_HELD:
+        return "half of WH_MAX_CONNECTIONS_PER_KEY held by handshakes not yet followed by a message";
+    default:
+        return "WH_MAX_CONNECTIONS of every key open already";
+    }
+}
+
 /* A key on the current allow-list may in, within its connections on the command socket; everything
  * else is counted and audited. */
 static bool decide(void *arg, const char *domain, const char *key, const char *address, const char **why)
 {
     wh_zap *zap = arg;
     const wh_principal *who = key != NULL ? wh_access_by_key(zap->svc->access, key) : NULL;
-    char reason[128];
+    char reason[192];
 
     if (who != NULL) {
-        wh_peer_handshake_verdict v =
-            strcmp(domain, WH_ZAP_DOMAIN_COMMANDS) != 0 || zap->svc->commands == NULL
-                ? WH_HANDSHAKE_IN
-                : wh_peer_handshake(zap->svc->commands, key);
+        wh_peer_handshake_verdict v = handshake_verdict(zap->svc, domain, key);
         if (v == WH_HANDSHAKE_IN) {
             wh_counter_add(zap->accepted, 1);
             return true;
         }
         *why = "connection limit";
         wh_counter_add(zap->at_limit, 1);
-        snprintf(reason, sizeof reason, "%s connections open already, from %s",
-                 v == WH_HANDSHAKE_KEY_FULL ? "WH_MAX_CONNECTIONS_PER_KEY"
-                                            : "WH_MAX_CONNECTIONS of every key",
-                 address != NULL ? address : "?");
+        snprintf(reason, sizeof reason, "%s, from %s", bound_reached(v), address != NULL ? address : "?");
         wh_audit_record(zap->svc, who->name, key, "", "connection_limit", reason, NULL);
         return false;
     }

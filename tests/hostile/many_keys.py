@@ -3,7 +3,7 @@
 reading (issue 10).
 
 The other measuring scripts load intake through one key (the operator's), which the per-key bound
-(WH_MAX_CONNECTIONS_PER_KEY, 64) caps; here the connections are spread over the keys given, within
+(WH_MAX_CONNECTIONS_PER_KEY, 32) caps; here the connections are spread over the keys given, within
 each key's bound, up to WH_MAX_CONNECTIONS of every key together (--max, the intake's setting; the
 worst case its memory bound is for).  First the operator files FILL referrals, so the intake stream
 holds more than a FetchEvents reply's worth of events (a 500-event reply ~107 KiB) whatever ran before.

@@ -7,7 +7,7 @@ bounded them (a key's bound counted a connection from its first message on): 1,5
 Now (docs/bus-protocol.md, section 8): a key's handshakes count from the handshake on, and one beyond
 WH_MAX_CONNECTIONS_PER_KEY is refused by the ZAP handler (400, audited connection_limit; the client's
 libzmq does not retry a refused handshake), and a connection that sent nothing for
-WH_IDLE_CONNECTION_SECONDS is closed.  Checked: at least 1 and at most 64 admitted at once (each
+WH_IDLE_CONNECTION_SECONDS is closed.  Checked: at least 1 and at most 32 admitted at once (each
 DEALER's own monitor tells when its handshake succeeded; intake's wh_bus_connections counts from the
 TCP accept, handshakes not yet decided included: 106 open under ASan with 64 admitted), the rest
 refused at the handshake and audited, intake's RSS ≤ 64 MiB throughout (not under SAN), every admitted
@@ -37,7 +37,7 @@ from hostile_common import check, failures, metric, operator_dealer, rss_mib  # 
 
 PID, IDLE_S = int(sys.argv[2]), int(sys.argv[3])
 N = int(sys.argv[4]) if len(sys.argv) > 4 else 1500
-PER_KEY, BOUND_MIB = 64, 64
+PER_KEY, BOUND_MIB = 32, 64  # WH_MAX_CONNECTIONS_PER_KEY
 SLACK = 2  # admitted ones still open when the wait ends: a DEALER re-admitted once its place is free
 SANITIZED = os.environ.get("SAN") == "1"
 

@@ -21,6 +21,7 @@
 #include "bus_internal.h"
 #include "commands_internal.h"
 #include "welfare/bus/v1/stream.pb-c.h"
+#include "wh/util.h"
 
 static void arena_gives_zeroed_aligned_memory_and_resets(void **state)
 {
@@ -454,6 +455,38 @@ static void every_key_together_is_bounded(void **state)
     }
 }
 
+/* One key's handshakes hold at most half its places at once, each for at most WH_SHED_SILENT_MS + 2
+ * ticks (12 s; was the idle bound + 2 s, 32 s): a few keys that handshake and never send cannot keep
+ * everyone else's handshakes out for long, and a connection that sends takes its place back. */
+static void a_key_holds_half_its_places_in_handshakes(void **state)
+{
+    wh_service svc;
+    wh_commands c;
+    const char *a = "0123456789012345678901234567890123456789",
+               *b = "abcdefghijabcdefghijabcdefghijabcdefghij";
+    int p[2];
+
+    peers_init(&svc, &c, 8, 30);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, p), 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(wh_peer_handshake(&c, a), WH_HANDSHAKE_IN);
+    assert_int_equal(wh_peer_handshake(&c, a), WH_HANDSHAKE_KEY_HELD); /* 4 of its 8 held: no more */
+    assert_int_equal(wh_peer_handshake(&c, b), WH_HANDSHAKE_IN);       /* another key's own */
+    assert_int_equal(wh_peer_place(&c, p[0], 1, a), WH_PEER_SERVED);   /* sent: a held place taken */
+    assert_int_equal(wh_peer_handshake(&c, a), WH_HANDSHAKE_IN);
+    assert_int_equal(wh_peer_handshake(&c, a), WH_HANDSHAKE_KEY_HELD);
+    /* each held place is freed at most 12 s after its handshake, whatever the idle bound */
+    uint64_t latest = wh_mono_ns() / 1000000u + WH_SHED_SILENT_MS + 2 * WH_TICK_MS;
+    for (size_t i = 0; i < c.peers.keys[0].n_held; i++)
+        assert_true(c.peers.keys[0].held[i] <= latest);
+    assert_int_equal(wh_peer_held_ms(30), WH_SHED_SILENT_MS + 2 * WH_TICK_MS);
+    assert_int_equal(wh_peer_held_ms(3), 3000 + 2 * WH_TICK_MS); /* a shorter idle bound closes it first */
+    assert_int_equal(wh_peer_held_max(1), 1);
+    wh_peers_free(&c.peers);
+    close(p[0]);
+    close(p[1]);
+}
+
 /* The connections gone (peer_gone.c): the last WH_GONE_REMEMBERED ends are known, older ones are
  * forgotten, and forgetting one never hides another — here every key has the same home slot, so each
  * removal has to move the rest of the run back. */
@@ -541,6 +574,7 @@ int main(void)
         cmocka_unit_test(a_tcp_peer_that_does_not_read_past_a_small_send_buffer_is_past_the_bound),
         cmocka_unit_test(a_held_place_is_freed_after_the_idle_bound),
         cmocka_unit_test(every_key_together_is_bounded),
+        cmocka_unit_test(a_key_holds_half_its_places_in_handshakes),
         cmocka_unit_test(the_last_connections_gone_are_remembered),
         cmocka_unit_test(only_a_connections_own_end_marks_it_gone),
         cmocka_unit_test(past_the_bound_a_connection_that_may_have_sent_is_kept),
