@@ -71,6 +71,8 @@
 #define WH_OPEN_FILES_WANTED               65536 /* RLIMIT_NOFILE raised towards (service.c) */
 #define WH_ZAP_DOMAIN_COMMANDS             "welfarehub-commands" /* the command socket's (zap.c) */
 #define WH_ZAP_DOMAIN                      "welfarehub"          /* every other CURVE server socket */
+#define WH_ZAP_DOMAIN_HINTS                "welfarehub-hints"    /* the hint socket\'s (hint_bound.c) */
+#define WH_MAX_HINT_CONNECTIONS_DEFAULT    64 /* on the hint socket; a service\'s never refused */
 #define WH_RETRY_IN_FLIGHT_MS              100 /* retry hint past WH_IN_FLIGHT_MAX commands of a connection (status.h) */
 #define WH_MESSAGE_ID_MAX                  64
 #define WH_PRINCIPAL_NAME_MAX              64
@@ -144,6 +146,7 @@ int wh_zsock_curve_client(void *sock, const char *secret_z85, const char *public
 /* --- zap.c ----------------------------------------------------------------------------------- */
 
 typedef struct wh_zap wh_zap;
+typedef struct wh_hint_bound wh_hint_bound;
 /* Binds the ZAP endpoint in the service's zctx and answers on the loop from its current allow-list. */
 int wh_zap_start(wh_zap **out, wh_service *svc);
 void wh_zap_stop(wh_zap **zap);
@@ -188,7 +191,8 @@ struct wh_service {
     void *zctx;
     wh_zap *zap;
     wh_commands *commands;
-    void *pub;
+    void *pub;                 /* the hint socket (an XPUB) */
+    wh_hint_bound *hint_bound; /* its connections (hint_bound.c) */
     wh_consumer **consumers;
     size_t n_consumers;
 
@@ -203,6 +207,7 @@ struct wh_service {
     int64_t max_conns_per_key; /* WH_MAX_CONNECTIONS_PER_KEY (peer_bounds.c) */
     int64_t idle_conn_s;       /* WH_IDLE_CONNECTION_SECONDS (peer_bounds.c) */
     int64_t max_conns;         /* WH_MAX_CONNECTIONS (connection_bound.c) */
+    int64_t max_hint_conns;    /* WH_MAX_HINT_CONNECTIONS (hint_bound.c) */
     int64_t waiting_per_addr;  /* WH_MAX_HANDSHAKES_PER_ADDRESS (address_bound.c) */
     int64_t handshake_s;       /* WH_HANDSHAKE_SECONDS (ZMQ_HANDSHAKE_IVL of the CURVE server sockets) */
     int64_t liveness_ms;       /* WH_FETCH_LIVENESS_MS: an idle stream's fetch without hints */
@@ -390,7 +395,8 @@ typedef enum {
     WH_HANDSHAKE_IN,
     WH_HANDSHAKE_KEY_FULL,
     WH_HANDSHAKE_KEY_HELD,
-    WH_HANDSHAKE_SOCKET_FULL
+    WH_HANDSHAKE_SOCKET_FULL,
+    WH_HANDSHAKE_HINTS_FULL /* the hint socket's WH_MAX_HINT_CONNECTIONS (hint_bound.c) */
 } wh_peer_handshake_verdict;
 wh_peer_handshake_verdict wh_peer_handshake(wh_commands *c, const char *key);
 /* peer_bounds.c, each tick: closes the connections that sent nothing for WH_IDLE_CONNECTION_SECONDS
@@ -429,6 +435,49 @@ bool wh_fetch_allowed(const wh_service *svc, const wh_principal *p, const Protob
 /* Answers the held fetches that are due: the head moved past them (called after every commit, where
  * the hint is published), or their wait is over (each tick).  Nothing while a batch runs. */
 void wh_fetch_wait_wake(wh_commands *c);
+
+/* --- hint_bound.c: the connections of the hint socket --------------------------------------- */
+
+typedef struct wh_hint_conn {
+    bool waiting;         /* accepted, not subscribed yet: closed once its held place is over */
+    bool placed;          /* subscribed: it has a place */
+    uint64_t accepted_ms; /* monotonic */
+    uint64_t peer;        /* wh_peer_hash when accepted: tells the connection from one that got its fd */
+} wh_hint_conn;
+
+/* The hint socket's places: connections subscribed (by fd) and places held by handshakes accepted. */
+typedef struct wh_hint_places {
+    wh_hint_conn *by_fd;
+    size_t n_fd;
+    int64_t n_placed;
+    uint64_t *held; /* monotonic ms at which each held place is forgotten */
+    size_t n_held, cap_held;
+} wh_hint_places;
+
+/* Places taken and held at now. */
+int64_t wh_hint_places_count(wh_hint_places *p, uint64_t now);
+/* May a handshake in?  Not when the places are at max, unless never_refused; if in, a place is held
+ * until a connection subscribes, or for hold_ms. */
+bool wh_hint_places_admit(wh_hint_places *p, int64_t max, bool never_refused, uint64_t now, uint64_t hold_ms);
+/* A connection was accepted on fd (its peer, wh_peer_hash); it subscribed on fd (the oldest held
+ * place is its); it is gone. */
+void wh_hint_places_accepted(wh_hint_places *p, int fd, uint64_t peer, uint64_t now);
+void wh_hint_places_subscribed(wh_hint_places *p, int fd);
+void wh_hint_places_gone(wh_hint_places *p, int fd);
+/* An fd accepted hold_ms ago or more that has not subscribed (each once), or -1. */
+int wh_hint_places_unsubscribed(wh_hint_places *p, uint64_t now, uint64_t hold_ms);
+void wh_hint_places_free(wh_hint_places *p);
+
+/* Takes the hint socket (an XPUB, before it binds) onto the loop: its subscriptions and its monitor. */
+int wh_hint_bound_start(wh_hint_bound **out, wh_service *svc, void *xpub);
+/* From the ZAP handler: may who's handshake on the hint socket in (WH_MAX_HINT_CONNECTIONS)? */
+bool wh_hint_bound_admit(wh_hint_bound *b, const wh_principal *who);
+/* After a send on the hint socket (the edge its poll waits for may have been taken). */
+void wh_hint_bound_kick(wh_hint_bound *b);
+/* Each tick: closes connections that subscribed to nothing within their held place's time. */
+void wh_hint_bound_tick(wh_hint_bound *b);
+/* Closes the hint socket with it. */
+void wh_hint_bound_stop(wh_hint_bound **b);
 
 /* --- hints.c ------------------------------------------------------------------------------------ */
 

@@ -17,13 +17,17 @@ int wh_hints_start(wh_service *svc)
 {
     const char *bind = wh_config_str("WH_HINTS_BIND", NULL);
     const char *endpoint = bind != NULL && *bind ? bind : wh_config_hints_endpoint(svc->def->name);
-    int zero = 0, hwm = 1000, handshake_ms = (int)svc->handshake_s * 1000;
+    int zero = 0, one = 1, hwm = 1000, handshake_ms = (int)svc->handshake_s * 1000;
 
-    svc->pub = zmq_socket(svc->zctx, ZMQ_PUB);
-    if (svc->pub == NULL || wh_zsock_curve_server(svc->pub, svc->secret_key, WH_ZAP_DOMAIN) != 0 ||
+    /* an XPUB, every subscription passed up (ZMQ_XPUB_VERBOSE): each tells which connection it came on,
+     * which takes its place in WH_MAX_HINT_CONNECTIONS (hint_bound.c) */
+    svc->pub = zmq_socket(svc->zctx, ZMQ_XPUB);
+    if (svc->pub == NULL || wh_zsock_curve_server(svc->pub, svc->secret_key, WH_ZAP_DOMAIN_HINTS) != 0 ||
         zmq_setsockopt(svc->pub, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
         zmq_setsockopt(svc->pub, ZMQ_HANDSHAKE_IVL, &handshake_ms, sizeof handshake_ms) != 0 ||
-        zmq_setsockopt(svc->pub, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0 || zmq_bind(svc->pub, endpoint) != 0) {
+        zmq_setsockopt(svc->pub, ZMQ_SNDHWM, &hwm, sizeof hwm) != 0 ||
+        zmq_setsockopt(svc->pub, ZMQ_XPUB_VERBOSE, &one, sizeof one) != 0 ||
+        wh_hint_bound_start(&svc->hint_bound, svc, svc->pub) != 0 || zmq_bind(svc->pub, endpoint) != 0) {
         wh_log_error("cannot bind the hint socket", "{s:s, s:s}", "endpoint", endpoint, "error",
                      zmq_strerror(zmq_errno()));
         return WH_UNAVAILABLE;
@@ -48,6 +52,7 @@ void wh_hints_publish(wh_service *svc, bool heartbeat)
         return;
     if (zmq_send(svc->pub, stream, strlen(stream), ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0)
         zmq_send(svc->pub, frame, len, ZMQ_DONTWAIT);
+    wh_hint_bound_kick(svc->hint_bound);
     free(frame);
     svc->published = svc->head;
     wh_gauge_set(svc->head_gauge, (double)svc->head);
@@ -57,6 +62,11 @@ void wh_hints_stop(wh_service *svc)
 {
     int zero = 0;
 
+    if (svc->hint_bound != NULL) { /* it closes the socket */
+        wh_hint_bound_stop(&svc->hint_bound);
+        svc->pub = NULL;
+        return;
+    }
     if (svc->pub == NULL)
         return;
     zmq_setsockopt(svc->pub, ZMQ_LINGER, &zero, sizeof zero);

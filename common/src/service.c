@@ -19,6 +19,7 @@
  *   WH_MAX_CONNECTIONS_PER_KEY         connections served at once per client key (default 32)
  *   WH_IDLE_CONNECTION_SECONDS         a connection that sent nothing this long is closed (default 30)
  *   WH_MAX_CONNECTIONS                 connections on the command socket, every key and none (default 384)
+ *   WH_MAX_HINT_CONNECTIONS            connections on the hint socket; a service's never refused (64)
  *   WH_HANDSHAKE_SECONDS               a CURVE handshake not completed this long is closed (default 10)
  *   WH_DB_START_TIMEOUT                seconds to wait for PostgreSQL at start (default 60)
  *   WH_COMMAND_RETENTION_DAYS          how long a command's reply is kept for retries (default 30)
@@ -50,7 +51,7 @@ static int usage(const wh_service_def *def, FILE *to)
             "  WH_BATCH_MAX, WH_BATCH_MAX_BYTES, WH_MAX_FRAME_BYTES, WH_FETCH_MAX, WH_FETCH_MAX_BYTES, "
             "WH_FETCH_START_BYTES, WH_FETCH_LIVENESS_MS, "
             "WH_MAX_CONNECTIONS_PER_KEY,\n  WH_IDLE_CONNECTION_SECONDS, WH_MAX_CONNECTIONS, "
-            "WH_HANDSHAKE_SECONDS, "
+            "WH_MAX_HINT_CONNECTIONS, WH_HANDSHAKE_SECONDS, "
             "WH_DB_START_TIMEOUT, WH_COMMAND_RETENTION_DAYS, WH_LOG_LEVEL.\n"
             "See services/%s/README.md.\n",
             def->name, def->name, def->name);
@@ -76,6 +77,8 @@ static int read_settings(wh_service *svc)
         wh_config_int("WH_IDLE_CONNECTION_SECONDS", WH_IDLE_CONNECTION_DEFAULT_S, 1, 86400,
                       &svc->idle_conn_s) != 0 ||
         wh_config_int("WH_MAX_CONNECTIONS", WH_MAX_CONNECTIONS_DEFAULT, 16, 60000, &svc->max_conns) != 0 ||
+        wh_config_int("WH_MAX_HINT_CONNECTIONS", WH_MAX_HINT_CONNECTIONS_DEFAULT, 1, 60000,
+                      &svc->max_hint_conns) != 0 ||
         wh_config_int("WH_MAX_HANDSHAKES_PER_ADDRESS", WH_WAITING_PER_ADDRESS_DEFAULT, 1, 60000,
                       &svc->waiting_per_addr) != 0 ||
         wh_config_int("WH_HANDSHAKE_SECONDS", WH_HANDSHAKE_DEFAULT_S, 1, 300, &svc->handshake_s) != 0)
@@ -174,6 +177,7 @@ static void on_tick(uv_timer_t *t)
     wh_consumers_tick(svc);
     if (svc->commands != NULL)
         wh_peers_tick(svc->commands);
+    wh_hint_bound_tick(svc->hint_bound);
     wh_fetch_wait_wake(svc->commands); /* the waiting fetches whose wait is over, answered empty */
     give_back_memory(svc);
 }

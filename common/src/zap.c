@@ -32,12 +32,16 @@ struct wh_zap {
     wh_counter *accepted, *denied, *at_limit;
 };
 
-/* Within the bounds of the socket it is for: the command socket's (peer_bounds.c); no other socket is
- * bounded here. */
-static wh_peer_handshake_verdict handshake_verdict(wh_service *svc, const char *domain, const char *key)
+/* Within the bounds of the socket it is for: the command socket's (peer_bounds.c), the hint socket's
+ * (hint_bound.c); no other socket is bounded here. */
+static wh_peer_handshake_verdict handshake_verdict(wh_service *svc, const char *domain, const char *key,
+                                                   const wh_principal *who)
 {
     if (strcmp(domain, WH_ZAP_DOMAIN_COMMANDS) == 0 && svc->commands != NULL)
         return wh_peer_handshake(svc->commands, key);
+    if (strcmp(domain, WH_ZAP_DOMAIN_HINTS) == 0 && svc->hint_bound != NULL &&
+        !wh_hint_bound_admit(svc->hint_bound, who))
+        return WH_HANDSHAKE_HINTS_FULL;
     return WH_HANDSHAKE_IN;
 }
 
@@ -47,6 +51,8 @@ static const char *bound_reached(wh_peer_handshake_verdict v)
     switch (v) {
     case WH_HANDSHAKE_KEY_FULL:
         return "WH_MAX_CONNECTIONS_PER_KEY connections open already";
+    case WH_HANDSHAKE_HINTS_FULL:
+        return "WH_MAX_HINT_CONNECTIONS connections on the hint socket already";
     case WH_HANDSHAKE_KEY_HELD:
         return "half of WH_MAX_CONNECTIONS_PER_KEY held by handshakes not yet followed by a message";
     default:
@@ -63,7 +69,7 @@ static bool decide(void *arg, const char *domain, const char *key, const char *a
     char reason[192];
 
     if (who != NULL) {
-        wh_peer_handshake_verdict v = handshake_verdict(zap->svc, domain, key);
+        wh_peer_handshake_verdict v = handshake_verdict(zap->svc, domain, key, who);
         if (v == WH_HANDSHAKE_IN) {
             wh_counter_add(zap->accepted, 1);
             return true;

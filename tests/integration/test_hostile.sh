@@ -32,6 +32,10 @@ wh_service_stop intake
 WH_INTAKE_BUS_BIND="$ipc" wh_service_start intake
 wh_service_wait_ready intake || status=1
 WH_INTAKE_BUS="$ipc" "$py" tests/hostile/never_reading.py "$gen" "$(wh_service_pid intake)" || status=1
+# the hint socket's connections: at WH_MAX_HINT_CONNECTIONS (its default) an agency's or operator's
+# handshake is refused, audited; the services' own subscribers count (tests/hostile/hint_connections.py)
+max_hints=$(sed -n 's/^#define WH_MAX_HINT_CONNECTIONS_DEFAULT *\([0-9]*\).*/\1/p' common/src/bus_internal.h)
+"$py" tests/hostile/hint_connections.py "$gen" "$max_hints" 8 || status=1
 # bounded connections: 1,500 of one key that never send (tests/hostile/silent_connections.py), on an
 # intake restarted with a short idle bound, then restarted as it was
 wh_service_stop intake

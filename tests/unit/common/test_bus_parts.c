@@ -487,6 +487,44 @@ static void a_key_holds_half_its_places_in_handshakes(void **state)
     close(p[1]);
 }
 
+/* The hint socket's places (hint_bound.c): a handshake holds one until a connection subscribes, then
+ * that connection's fd has it until it is gone; at the bound an agency's handshake is refused, a
+ * service's never (it counts); a held place whose connection never subscribed is forgotten after its
+ * time, and that connection is the one to close. */
+static void the_hint_socket_holds_its_bound(void **state)
+{
+    wh_hint_places p;
+    const uint64_t hold = 12000;
+
+    memset(&p, 0, sizeof p);
+    for (int fd = 10; fd < 14; fd++)
+        wh_hint_places_accepted(&p, fd, 1, 0);
+    assert_true(wh_hint_places_admit(&p, 3, false, 0, hold));
+    assert_true(wh_hint_places_admit(&p, 3, false, 0, hold));
+    wh_hint_places_subscribed(&p, 10);
+    wh_hint_places_subscribed(&p, 10); /* a second topic of the same connection */
+    assert_true(wh_hint_places_admit(&p, 3, false, 1, hold));
+    assert_int_equal(wh_hint_places_count(&p, 1), 3);
+    assert_false(wh_hint_places_admit(&p, 3, false, 1, hold)); /* an agency's: at the bound */
+    assert_true(wh_hint_places_admit(&p, 3, true, 1, hold));   /* a service's: in, and counted */
+    assert_int_equal(wh_hint_places_count(&p, 1), 4);
+    wh_hint_places_subscribed(&p, 11);
+    wh_hint_places_subscribed(&p, 12);
+    assert_int_equal(wh_hint_places_count(&p, 2), 4); /* 3 placed, 1 held (fd 13's, not subscribed) */
+    wh_hint_places_gone(&p, 11);
+    wh_hint_places_gone(&p, 99); /* refused, never counted */
+    wh_hint_places_gone(&p, 12);
+    assert_int_equal(wh_hint_places_count(&p, 3), 2);
+    assert_true(wh_hint_places_admit(&p, 3, false, 3, hold));
+    assert_false(wh_hint_places_admit(&p, 3, false, 4, hold));
+    assert_int_equal(wh_hint_places_unsubscribed(&p, hold - 1, hold), -1);
+    assert_int_equal(wh_hint_places_unsubscribed(&p, hold, hold), 13); /* to close: subscribed to nothing */
+    assert_int_equal(wh_hint_places_unsubscribed(&p, hold, hold), -1); /* once */
+    assert_true(wh_hint_places_admit(&p, 3, false, 3 + hold, hold));   /* the held places forgotten */
+    assert_int_equal(p.n_placed, 1);
+    wh_hint_places_free(&p);
+}
+
 /* The connections gone (peer_gone.c): the last WH_GONE_REMEMBERED ends are known, older ones are
  * forgotten, and forgetting one never hides another — here every key has the same home slot, so each
  * removal has to move the rest of the run back. */
@@ -575,6 +613,7 @@ int main(void)
         cmocka_unit_test(a_held_place_is_freed_after_the_idle_bound),
         cmocka_unit_test(every_key_together_is_bounded),
         cmocka_unit_test(a_key_holds_half_its_places_in_handshakes),
+        cmocka_unit_test(the_hint_socket_holds_its_bound),
         cmocka_unit_test(the_last_connections_gone_are_remembered),
         cmocka_unit_test(only_a_connections_own_end_marks_it_gone),
         cmocka_unit_test(past_the_bound_a_connection_that_may_have_sent_is_kept),
