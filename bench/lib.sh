@@ -55,13 +55,19 @@ bench_machine() {
 # The machine's load average (1, 5, 15 min) now, as load_<label>: the machine may be shared.
 bench_load() { bench_set "load_$1" "\"$(cut -d' ' -f1-3 /proc/loadavg)\""; }
 
-# RSS (KiB) of every service, as memory_<label>_<service>.
+# RSS (KiB) of every service, as memory_<label>_<service>, and what it is (/proc/PID/smaps_rollup):
+# anonymous (the heap, thread stacks: the process's own) as memory_<label>_<service>_anon, the rest
+# file-backed (code and read-only data, shared with the page cache); the whole smaps kept as
+# $OUT/smaps_<label>_<service> to compare mapping by mapping.
 bench_memory() {
-    local svc pid rss
+    local svc pid rss anon
     for svc in "${WH_SERVICES[@]}"; do
         pid=$(wh_service_pid "$svc")
         rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+        anon=$(awk '/^Anonymous:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null)
         bench_set "memory_$1_$svc" "${rss:-0}"
+        bench_set "memory_$1_${svc}_anon" "${anon:-0}"
+        cp "/proc/$pid/smaps" "$OUT/smaps_$1_$svc" 2>/dev/null
     done
 }
 
