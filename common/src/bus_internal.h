@@ -160,6 +160,11 @@ typedef bool (*wh_zap_decide_fn)(void *arg, const char *domain, const char *key,
 /* Answers the ZAP requests waiting on a REP socket (at most 64); returns how many. */
 int wh_zap_answer_waiting(void *sock, wh_zap_decide_fn decide, void *arg);
 
+/* Reads up to `most` socket-monitor events waiting on the PAIR socket sock (each two frames: the event
+ * and its value, then the endpoint, unused), calling on(arg, event, value) for each (monitor.c). */
+typedef void (*wh_monitor_event_fn)(void *arg, uint16_t event, uint32_t value);
+void wh_monitor_read(void *sock, int most, wh_monitor_event_fn on, void *arg);
+
 /* --- the running service ----------------------------------------------------------------------- */
 
 typedef struct wh_consumer wh_consumer;

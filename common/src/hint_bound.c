@@ -59,12 +59,8 @@ static wh_hint_conn *slot(wh_hint_places *p, int fd)
     if (fd < 0 || fd >= HINT_FD_MAX)
         return NULL;
     if ((size_t)fd >= p->n_fd) {
-        size_t n = p->n_fd > 0 ? p->n_fd : 64;
-        wh_hint_conn *grown;
-
-        while (n <= (size_t)fd)
-            n *= 2;
-        grown = realloc(p->by_fd, n * sizeof *grown);
+        size_t n = p->n_fd;
+        wh_hint_conn *grown = wh_grow(p->by_fd, &n, (size_t)fd + 1, sizeof *grown, 64);
         if (grown == NULL)
             return NULL;
         memset(grown + p->n_fd, 0, (n - p->n_fd) * sizeof *grown);
@@ -94,15 +90,10 @@ bool wh_hint_places_admit(wh_hint_places *p, int64_t max, bool never_refused, ui
 {
     if (!never_refused && wh_hint_places_count(p, now) >= max)
         return false;
-    if (p->n_held == p->cap_held) {
-        size_t cap = p->cap_held > 0 ? p->cap_held * 2 : 16;
-        uint64_t *grown = realloc(p->held, cap * sizeof *grown);
-
-        if (grown == NULL)
-            return true; /* no memory: in, not counted */
-        p->held = grown;
-        p->cap_held = cap;
-    }
+    uint64_t *grown = wh_grow(p->held, &p->cap_held, p->n_held + 1, sizeof *grown, 16);
+    if (grown == NULL)
+        return true; /* no memory: in, not counted */
+    p->held = grown;
     p->held[p->n_held++] = now + hold_ms;
     return true;
 }
@@ -199,34 +190,21 @@ static void on_subscription(wh_zsock *z, void *arg)
     wh_gauge_set(b->open, (double)b->places.n_placed);
 }
 
+static void on_hint_event(void *arg, uint16_t event, uint32_t value)
+{
+    wh_hint_bound *b = arg;
+
+    if (event == ZMQ_EVENT_ACCEPTED)
+        wh_hint_places_accepted(&b->places, (int)value, wh_peer_hash((int)value), now_ms());
+    else if (event == ZMQ_EVENT_DISCONNECTED)
+        wh_hint_places_gone(&b->places, (int)value);
+}
+
 static void on_event(wh_zsock *z, void *arg)
 {
     wh_hint_bound *b = arg;
 
-    for (int n = 0; n < HINT_DRAIN; n++) {
-        zmq_msg_t head, endpoint;
-        uint16_t event;
-        uint32_t value;
-
-        zmq_msg_init(&head);
-        if (zmq_msg_recv(&head, z->sock, ZMQ_DONTWAIT) < 0) {
-            zmq_msg_close(&head);
-            break;
-        }
-        zmq_msg_init(&endpoint); /* the second frame: the endpoint, unused */
-        if (zmq_msg_more(&head))
-            zmq_msg_recv(&endpoint, z->sock, 0);
-        if (zmq_msg_size(&head) >= sizeof event + sizeof value) {
-            memcpy(&event, zmq_msg_data(&head), sizeof event);
-            memcpy(&value, (const char *)zmq_msg_data(&head) + sizeof event, sizeof value);
-            if (event == ZMQ_EVENT_ACCEPTED)
-                wh_hint_places_accepted(&b->places, (int)value, wh_peer_hash((int)value), now_ms());
-            else if (event == ZMQ_EVENT_DISCONNECTED)
-                wh_hint_places_gone(&b->places, (int)value);
-        }
-        zmq_msg_close(&endpoint);
-        zmq_msg_close(&head);
-    }
+    wh_monitor_read(z->sock, HINT_DRAIN, on_hint_event, b);
     wh_gauge_set(b->open, (double)b->places.n_placed);
 }
 

@@ -44,8 +44,10 @@ struct wh_monitor {
     int64_t connections;
 };
 
-static void on_event(wh_monitor *m, uint16_t event, uint32_t value)
+static void on_event(void *arg, uint16_t event, uint32_t value)
 {
+    wh_monitor *m = arg;
+
     switch (event) {
     case ZMQ_EVENT_ACCEPTED:
         wh_gauge_set(m->open, (double)++m->connections);
@@ -75,31 +77,34 @@ static void on_event(wh_monitor *m, uint16_t event, uint32_t value)
     }
 }
 
-static void on_readable(wh_zsock *z, void *arg)
+void wh_monitor_read(void *sock, int most, wh_monitor_event_fn on, void *arg)
 {
-    wh_monitor *m = arg;
-
-    for (int n = 0; n < MONITOR_DRAIN; n++) {
+    for (int n = 0; n < most; n++) {
         zmq_msg_t head, endpoint;
         uint16_t event;
         uint32_t value;
 
         zmq_msg_init(&head);
-        if (zmq_msg_recv(&head, z->sock, ZMQ_DONTWAIT) < 0) {
+        if (zmq_msg_recv(&head, sock, ZMQ_DONTWAIT) < 0) {
             zmq_msg_close(&head);
             return;
         }
         zmq_msg_init(&endpoint); /* the second frame: the endpoint, unused */
         if (zmq_msg_more(&head))
-            zmq_msg_recv(&endpoint, z->sock, 0);
+            zmq_msg_recv(&endpoint, sock, 0);
         if (zmq_msg_size(&head) >= sizeof event + sizeof value) {
             memcpy(&event, zmq_msg_data(&head), sizeof event);
             memcpy(&value, (const char *)zmq_msg_data(&head) + sizeof event, sizeof value);
-            on_event(m, event, value);
+            on(arg, event, value);
         }
         zmq_msg_close(&endpoint);
         zmq_msg_close(&head);
     }
+}
+
+static void on_readable(wh_zsock *z, void *arg)
+{
+    wh_monitor_read(z->sock, MONITOR_DRAIN, on_event, arg);
 }
 
 void wh_monitor_drain(wh_monitor *m)

@@ -315,12 +315,8 @@ static peer_conn *conn_slot(wh_peers *ps, int fd)
     if (fd < 0 || fd >= PEER_FD_MAX)
         return NULL;
     if ((size_t)fd >= ps->n_fd) {
-        size_t n = ps->n_fd > 0 ? ps->n_fd : 64;
-        peer_conn *grown;
-
-        while (n <= (size_t)fd)
-            n *= 2;
-        grown = realloc(ps->by_fd, n * sizeof *grown);
+        size_t n = ps->n_fd;
+        peer_conn *grown = wh_grow(ps->by_fd, &n, (size_t)fd + 1, sizeof *grown, 64);
         if (grown == NULL)
             return NULL;
         memset(grown + ps->n_fd, 0, (n - ps->n_fd) * sizeof *grown);
