@@ -28,8 +28,9 @@ static void tied_persons(const intake_bulk_tied *tied, size_t n, Welfare__Intake
     }
 }
 
-int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, const intake_bulk_suspicion *s,
-                          size_t n, const intake_bulk_tied *tied, size_t n_tied)
+int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, int64_t referral_id,
+                          const intake_bulk_suspicion *s, size_t n, const intake_bulk_tied *tied,
+                          size_t n_tied)
 {
     Welfare__Intake__V1__DuplicateSuspected ev = WELFARE__INTAKE__V1__DUPLICATE_SUSPECTED__INIT;
     Welfare__Intake__V1__SuspectedHousehold others[INTAKE_MAX_SUSPICIONS];
@@ -50,6 +51,7 @@ int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, cons
     }
     tied_persons(tied, n_tied, persons, tied_list);
     ev.household_id = state->id;
+    ev.referral_id = referral_id;
     /* the first other, for readers of the one-pair form; a tie alone names none */
     ev.other_household_id = n ? s[0].other_household_id : 0;
     ev.dong_code = (char *)state->dong_code;

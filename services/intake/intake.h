@@ -225,6 +225,8 @@ typedef struct intake_unmerge_result {
 int intake_store_unmerge(wh_db *db, int64_t id, int64_t other, int64_t merge_id, intake_unmerge_result *out);
 extern const wh_db_statement intake_merge_statements[];
 extern const size_t intake_merge_statements_count;
+extern const wh_db_statement intake_tie_statements[]; /* store_ties.c */
+extern const size_t intake_tie_statements_count;
 /* Records the decision on the pair. */
 int intake_store_resolve(wh_db *db, int64_t a, int64_t b, int resolution);
 
@@ -423,6 +425,8 @@ int intake_referral_reply(wh_ctx *ctx, const intake_household_state *state, int6
                           int persons_added, int risk_score, ProtobufCMessage **reply);
 int intake_handle_register_reporter(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_resolve_duplicate(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
+int intake_handle_decide_tie(wh_ctx *ctx, const ProtobufCMessage *req,
+                             ProtobufCMessage **reply); /* handle_tie.c */
 int intake_handle_unmerge_households(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_get_household(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
 int intake_handle_get_referral(wh_ctx *ctx, const ProtobufCMessage *req, ProtobufCMessage **reply);
@@ -443,8 +447,9 @@ int intake_emit_recognised(wh_ctx *ctx, const Welfare__Intake__V1__SubmitReferra
  * tied[n_tied] (n + n_tied >= 1). */
 #define INTAKE_MAX_SUSPICIONS 32                       /* 8 of each of the four reasons */
 #define INTAKE_MAX_TIED       (INTAKE_MAX_PERSONS * 8) /* 8 per person (INTAKE_RESOLVE_LISTED) */
-int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, const intake_bulk_suspicion *s,
-                          size_t n, const intake_bulk_tied *tied, size_t n_tied);
+int intake_emit_suspected(wh_ctx *ctx, const intake_household_state *state, int64_t referral_id,
+                          const intake_bulk_suspicion *s, size_t n, const intake_bulk_tied *tied,
+                          size_t n_tied);
 
 /* --- the one pipeline (pipeline.c): SubmitReferral, a batch of them, ImportReferralBlock ------- */
 

@@ -169,9 +169,10 @@ int intake_emit_row(wh_ctx *ctx, const intake_bulk *set, const intake_bulk_row *
         ctx, row->m, &row->state, row->referral_id, row->is_new, row->persons_added, row->checked->risk_score,
         row->n_recognised ? set->recognised + row->first_recognised : NULL, row->n_recognised);
     if (rc == 0 && (row->n_suspicions > 0 || row->n_tied > 0))
-        rc = intake_emit_suspected(
-            ctx, &row->state, row->n_suspicions ? &set->suspicions[row->first_suspicion] : NULL,
-            row->n_suspicions, row->n_tied ? &set->tied[row->first_tied] : NULL, row->n_tied);
+        rc = intake_emit_suspected(ctx, &row->state, row->referral_id,
+                                   row->n_suspicions ? &set->suspicions[row->first_suspicion] : NULL,
+                                   row->n_suspicions, row->n_tied ? &set->tied[row->first_tied] : NULL,
+                                   row->n_tied);
     if (rc < 0)
         return rc;
     intake_metrics_referral(row->m->channel, row->is_new, row->is_new && !row->state.known_to_programme,

@@ -100,8 +100,23 @@ int intake_resolver_init(intake_resolver *r, const intake_known_person *persons,
                   : intake_fuzzy_index_init(r, NULL, 0, max_persons, INTAKE_FUZZY_MAX_CANDIDATES_DEFAULT);
 }
 
+int intake_resolver_init_decided(intake_resolver *r, const intake_tie_decided *v, size_t n)
+{
+    r->decided = v;
+    r->n_decided = n;
+    if (n == 0)
+        return 0;
+    if (intake_keymap_init(&r->decided_keys, n) < 0)
+        return WH_INTERNAL;
+    for (size_t i = 0; i < n; i++)
+        if (!intake_keymap_add(&r->decided_keys, r, v[i].name_key, (int64_t)i))
+            return WH_INTERNAL;
+    return 0;
+}
+
 void intake_resolver_free(intake_resolver *r)
 {
+    intake_keymap_free(&r->decided_keys);
     for (int k = 0; k < INTAKE_MATCH_KEYED; k++)
         intake_keymap_free(&r->by_kind[k]);
     intake_fuzzy_index_free(&r->fuzzy);
@@ -213,9 +228,39 @@ static void matched_households(intake_resolver *r, const intake_prepared *p)
     rank_matches(r);
 }
 
+/* The stored person an operator decided person's reading in h is (DecideTie), or 0. */
+static int64_t decided_in(const intake_resolver *r, const intake_person_row *person, int64_t h)
+{
+    if (r->n_decided == 0)
+        return 0;
+    for (int32_t i = intake_keymap_get(&r->decided_keys, person->name_key); i >= 0; i = r->nodes[i].next) {
+        const intake_tie_decided *d = &r->decided[r->nodes[i].hid];
+        if (d->household_id == h)
+            return d->person_id;
+    }
+    return 0;
+}
+
+/* Of person k's tie in h at score, the hit of the person an operator decided the reading is, or NULL
+ * (no decision, or the decided person is not among the tied). */
+static const intake_fuzzy_hit *decided_hit(const intake_resolver *r, const intake_person_row *person,
+                                           size_t k, int64_t h, double score)
+{
+    int64_t d = decided_in(r, person, h);
+    for (size_t i = 0; d > 0 && i < r->fuzzy.n_hits; i++) {
+        const intake_fuzzy_hit *x = &r->fuzzy.hits[i];
+        if (x->person == k && x->household_id == h && x->result.verdict == INTAKE_FUZZY_SAME &&
+            x->result.score == score && r->fuzzy.v[x->cand].person_id == d)
+            return x;
+    }
+    return NULL;
+}
+
 /* The best-scored stored person of h the score took person k for, and *tied when another of h scored
- * as high (same-name relatives a year apart: both equally like the report). */
-static const intake_fuzzy_hit *best_in(const intake_resolver *r, size_t k, int64_t h, bool *tied)
+ * as high (same-name relatives a year apart: both equally like the report) — unless an operator
+ * decided this reading for one of those tied: that one, not tied. */
+static const intake_fuzzy_hit *best_in(const intake_resolver *r, const intake_person_row *person, size_t k,
+                                       int64_t h, bool *tied)
 {
     const intake_fuzzy_hit *best = NULL;
     *tied = false;
@@ -230,15 +275,21 @@ static const intake_fuzzy_hit *best_in(const intake_resolver *r, size_t k, int64
             *tied = false;
         }
     }
+    const intake_fuzzy_hit *decided = *tied ? decided_hit(r, person, k, h, best->result.score) : NULL;
+    if (decided) {
+        *tied = false;
+        return decided;
+    }
     return best;
 }
 
 /* The stored person of h that person k is, or NULL — also when two of h tie for it: the household is
  * right, but naming either would be a guess (and give_numbers would give the guess the number). */
-static const intake_fuzzy_hit *recognised_in(const intake_resolver *r, size_t k, int64_t h)
+static const intake_fuzzy_hit *recognised_in(const intake_resolver *r, const intake_person_row *person,
+                                             size_t k, int64_t h)
 {
     bool tied;
-    const intake_fuzzy_hit *best = best_in(r, k, h, &tied);
+    const intake_fuzzy_hit *best = best_in(r, person, k, h, &tied);
     return tied ? NULL : best;
 }
 
@@ -249,7 +300,7 @@ static const intake_fuzzy_hit *recognised_in(const intake_resolver *r, size_t k,
 static bool held_in(const intake_resolver *r, const intake_person_row *person, size_t k, int64_t h)
 {
     bool tied;
-    if (!best_in(r, k, h, &tied))
+    if (!best_in(r, person, k, h, &tied))
         return false;
     return !tied || intake_keymap_get(&r->by_kind[INTAKE_MATCH_RRN], person->rrn_hash) >= 0 ||
            !person->rrn_hash[0];
@@ -276,7 +327,7 @@ static void explain_recognised(intake_resolver *r, const intake_prepared *p, int
 {
     out->first_recognised = r->n_explained;
     for (size_t k = 0; k < p->n_persons; k++) {
-        const intake_fuzzy_hit *x = recognised_in(r, k, h);
+        const intake_fuzzy_hit *x = recognised_in(r, &p->persons[k], k, h);
         if (x)
             explain(r, (int)k, &x->result);
     }
@@ -345,7 +396,7 @@ static void raise_ties(intake_resolver *r, const intake_prepared *p, int64_t h, 
     out->first_tied = r->n_tied;
     for (size_t k = 0; k < p->n_persons; k++) {
         bool tied;
-        const intake_fuzzy_hit *best = best_in(r, k, h, &tied);
+        const intake_fuzzy_hit *best = best_in(r, &p->persons[k], k, h, &tied);
         if (!tied || intake_keymap_get(&r->by_kind[INTAKE_MATCH_RRN], p->persons[k].rrn_hash) >= 0)
             continue;
         const intake_fuzzy_hit *v[INTAKE_RESOLVE_LISTED];
@@ -369,7 +420,7 @@ static void give_numbers(intake_resolver *r, const intake_prepared *p, int64_t h
     intake_keymap *numbers = &r->by_kind[INTAKE_MATCH_RRN];
     for (size_t k = 0; k < p->n_persons; k++) {
         const intake_person_row *person = &p->persons[k];
-        const intake_fuzzy_hit *x = recognised_in(r, k, h);
+        const intake_fuzzy_hit *x = recognised_in(r, person, k, h);
         intake_known_fuzzy *c = x ? &r->fuzzy.v[x->cand] : NULL;
         if (!c || !person->rrn_hash[0] || c->has_rrn || (c->person_id <= 0 && c->added == 0) ||
             intake_keymap_get(numbers, person->rrn_hash) >= 0)

@@ -27,7 +27,8 @@
  *   - a person is added unless their resident number is held anywhere, the household held their
  *     name key before this referral, or the score recognised them as a person of the household — or
  *     found two or more of its persons alike at its best score: a tie, named to no one and listed
- *     for an operator (intake_tied), the person added only when they bring a number no one holds;
+ *     for an operator (intake_tied), the person added only when they bring a number no one holds —
+ *     unless an operator decided that reading (intake_tie_decided) for one of the tied: then that one;
  *   - candidates (at most INTAKE_RESOLVE_LISTED of each reason, lowest ids; similar persons by
  *     score, highest first): the other matched households, households of similar persons, households
  *     sharing a phone of the referral, and for a new household the other live households at its
@@ -175,6 +176,16 @@ typedef struct intake_tied {
     int32_t explained; /* the score and its reasons, the tie first ("tied 0.85 = 0.85; …") */
 } intake_tied;
 
+/* An operator's decision on a tie (DecideTie; read by store_ties.c for the rows' name keys): a
+ * referral's person of this reading (their name key) in household_id is person_id.  The rule takes it
+ * when person_id is among the persons tied at the best score for them: no tie then, person_id is
+ * recognised (named, numbered, not added) as when they alone scored best. */
+typedef struct intake_tie_decided {
+    const char *name_key; /* borrowed */
+    int64_t household_id; /* the decided person's household now */
+    int64_t person_id;
+} intake_tie_decided;
+
 /* A score that decided something: a person recognised (person >= 0, household the one attached to)
  * or a similar person's household made a candidate (person -1). */
 typedef struct intake_explained {
@@ -260,6 +271,9 @@ typedef struct intake_resolver {
     size_t n_tied, cap_tied;
     intake_numbered *numbered; /* stored persons given a number by the rows so far */
     size_t n_numbered, cap_numbered;
+    const intake_tie_decided *decided; /* the operators' decisions read (borrowed) */
+    size_t n_decided;
+    intake_keymap decided_keys;     /* name key → indexes into decided */
     intake_matched *matched; /* per-referral scratch: matched households and their best rank */
     size_t n_matched, cap_matched;
     bool failed;
@@ -278,6 +292,10 @@ int intake_resolver_init(intake_resolver *r, const intake_known_person *persons,
  * to the score, the most recent first.  0 or WH_INTERNAL. */
 int intake_resolver_init_fuzzy(intake_resolver *r, const intake_known_fuzzy *persons, size_t n,
                                size_t max_persons, size_t max_candidates);
+
+/* Gives the resolver the operators' decisions on ties (borrowed; call after intake_resolver_init,
+ * before the first intake_resolve).  0 or WH_INTERNAL. */
+int intake_resolver_init_decided(intake_resolver *r, const intake_tie_decided *v, size_t n);
 
 /* The live households the resolver holds at an address key (read, or created by referrals resolved
  * so far), counted up to limit: the store compares it with the households it read at most. */

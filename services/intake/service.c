@@ -57,6 +57,8 @@ static const wh_command commands[] = {
     CMD(get_survey_results, GET_SURVEY_RESULTS, intake_handle_get_survey_results),
     /* reversible merges (handle_household.c, store_merge.c) */
     CMD(unmerge_households, UNMERGE_HOUSEHOLDS, intake_handle_unmerge_households),
+    /* a tie an operator decides (handle_tie.c, store_ties.c) */
+    CMD(decide_tie, DECIDE_TIE, intake_handle_decide_tie),
 };
 
 /* Runs of SubmitReferral in a batch are attached set-wise (handle_referral_batch.c). */

@@ -27,6 +27,7 @@
 #include "store_fuzzy.h"
 #include "store_numbers.h"
 #include "store_table.h"
+#include "store_ties.h"
 #include "wh/sqlarray.h"
 
 /* --- reading what the rows can meet ------------------------------------------------------------ */
@@ -34,6 +35,7 @@
 typedef struct reads {
     PGresult *persons, *households;
     intake_fuzzy_read fuzzy;
+    intake_decided_read decided; /* the operators' decisions on ties (store_ties.c) */
 } reads;
 
 static int read_persons(wh_db *db, const intake_bulk *b, reads *r)
@@ -176,6 +178,8 @@ static int resolve_rows(intake_resolver *s, const reads *rd, intake_bulk *b)
     if (rc == 0)
         rc = intake_resolver_init_fuzzy(s, rd->fuzzy.persons, rd->fuzzy.n, block_persons,
                                         intake_fuzzy_max_candidates);
+    if (rc == 0)
+        rc = intake_resolver_init_decided(s, rd->decided.v, rd->decided.n);
     /* Rows whose address key has more stored live households than were read (the cap): counted
      * before any row adds its own. */
     for (size_t i = 0; rc == 0 && i < b->n_rows; i++)
@@ -540,6 +544,8 @@ static int read_all(wh_db *db, const intake_bulk *b, reads *rd)
         rc = intake_store_fuzzy_read(db, b, &rd->fuzzy);
     if (rc == 0)
         rc = read_households(db, b, rd);
+    if (rc == 0)
+        rc = intake_store_decided_read(db, b, &rd->decided);
     return rc;
 }
 
@@ -575,6 +581,8 @@ static int write_all(wh_db *db, const intake_resolver *s, const ids *t, intake_b
         rc = write_suspicions(db, s, t, b);
     if (rc == 0)
         rc = collect_tied(s, t, b);
+    if (rc == 0)
+        rc = intake_store_write_ties(db, s, t->person, b);
     intake_table_free(&households);
     intake_table_free(&persons);
     intake_table_free(&referrals);
@@ -609,6 +617,7 @@ int intake_store_attach_many(wh_db *db, intake_bulk *b)
     PQclear(rd.persons);
     PQclear(rd.households);
     intake_fuzzy_read_free(&rd.fuzzy);
+    intake_decided_read_free(&rd.decided);
     return rc;
 }
 

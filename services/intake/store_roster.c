@@ -56,6 +56,7 @@ const wh_db_statement *intake_all_statements(size_t *n)
         {intake_survey_statements, &intake_survey_statements_count},
         {intake_dong_statements, &intake_dong_statements_count},
         {intake_import_row_statements, &intake_import_row_statements_count},
+        {intake_tie_statements, &intake_tie_statements_count},
     };
     return wh_db_statements_join(parts, sizeof parts / sizeof parts[0], n);
 }

@@ -76,7 +76,7 @@ void itest_dong_define_as(const char *code, const char *name, int hub_type, cons
  *  3200–3399 test_bus_bytes   3401–3404 test_outreach     3501–3502 test_sequential_visits
  *  3000–3009 test_fetch_wait  3600–3609 test_merge_cases (requests)
  *  3700 test_ledger   3720–3729 test_fuzzy_matching   3730–3739 test_merge   3740–3749 test_merge_cases
- *  3750–3759 test_fuzzy_matching (ties)   3850–3970 test_security */
+ *  3750–3759 test_fuzzy_matching (ties)   3760–3769 test_tie_decision   3850–3970 test_security */
 void itest_rrn(char out[15], int k);
 
 /* A SubmitReferral that owns its nested messages and strings. */

@@ -50,6 +50,8 @@ static const expected_command expected[] = {
      "one survey's result: surveyed, linkages, support, case management"},
     {"welfare.intake.v1.UnmergeHouseholds", WH_ROLE_OPERATOR, false,
      "undo a merge: the persons and referrals it moved go back, both households recounted"},
+    {"welfare.intake.v1.DecideTie", WH_ROLE_OPERATOR, false,
+     "an operator's decision on a tie: a referral's person is one of the persons tied, or a new person"},
 };
 
 static void table_matches_the_roles_granted_before(void **state)

@@ -9,7 +9,9 @@
  * resolver recognised as one by one; a number-less person met only by the address key of a
  * household; two same-name relatives tied for a report, neither named, both listed for an operator
  * with the tie among the reasons — stored, or added by an earlier referral of the same resolver (a
- * block); the scored kind is the third row of the rule.
+ * block); an operator's decision of that tie (DecideTie) names the decided person for every later
+ * referral of the reading, and a decision of another household, reading or person changes nothing;
+ * the scored kind is the third row of the rule.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -333,14 +335,92 @@ static void scored_kind_is_data(void **state)
         assert_null(intake_match_kinds[i].weights);
 }
 
+/* An operator decided the tie above (DecideTie): the reading "김영수, no birth date, this address" in
+ * household 10 is person 102.  Every referral of that reading is then recognised as 102 by the one
+ * rule — named, given the referral's number, not added — and raises no tie; the rule still finds the
+ * household by score and the decision only picks among the persons tied at the best score. */
+static void a_decided_tie_names_the_decided_person(void **state)
+{
+    (void)state;
+    intake_known_household hh[] = {stored_household(10, "addr-10")};
+    intake_known_fuzzy ff[] = {
+        stored_fuzzy(10, false, "block:김영수", "김영수", "1951-03-01", 'M', "ab-10", NULL),
+        stored_fuzzy(10, false, "block:김영수", "김영수", "1949-03-01", 'M', "ab-10", NULL)};
+    ff[0].person_id = 101;
+    ff[1].person_id = 102;
+    const intake_tie_decided decided[] = {{"key:김영수:", 10, 102}};
+    intake_resolver r;
+    referral a, b;
+    intake_resolution ra, rb;
+    init(&r, hh, 1, ff, 2);
+    assert_int_equal(intake_resolver_init_decided(&r, decided, 1), 0);
+    make(&a, "addr-10", "ab-10");
+    person(&a, "", "김영수", NULL, 1950, 'M', NULL); /* a neighbour's "about 76" */
+    make(&b, "addr-10", "ab-10");
+    person(&b, "rrn-new", "김영수", NULL, 1950, 'M', NULL); /* an agency's, with his number */
+    assert_int_equal(intake_resolve(&r, &a.prep, &ra), 0);
+    assert_int_equal(intake_resolve(&r, &b.prep, &rb), 0);
+    const intake_resolution *res[] = {&ra, &rb};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(res[i]->state.id, 10);
+        assert_int_equal(res[i]->n_tied, 0);
+        assert_int_equal(res[i]->persons_added, 0);
+        assert_int_equal(res[i]->n_recognised, 1);
+        const intake_explained *e = &r.explained[res[i]->first_recognised];
+        assert_string_equal(e->reasons, "name 1.00; birth year near; address; same sex");
+    }
+    assert_int_equal(r.n_tied, 0);
+    assert_int_equal(r.n_persons, 0);
+    assert_int_equal(r.n_numbered, 1); /* the number goes to the decided person */
+    assert_int_equal(r.numbered[0].person_id, 102);
+    assert_string_equal(r.numbered[0].p->rrn_hash, "rrn-new");
+    intake_resolver_free(&r);
+}
+
+/* A decision that does not fit the tie changes nothing: of another household, of another reading, or
+ * naming a person not among the tied. */
+static void a_decision_elsewhere_leaves_the_tie(void **state)
+{
+    (void)state;
+    intake_known_household hh[] = {stored_household(10, "addr-10")};
+    intake_known_fuzzy ff[] = {
+        stored_fuzzy(10, false, "block:김영수", "김영수", "1951-03-01", 'M', "ab-10", NULL),
+        stored_fuzzy(10, false, "block:김영수", "김영수", "1949-03-01", 'M', "ab-10", NULL)};
+    ff[0].person_id = 101;
+    ff[1].person_id = 102;
+    const intake_tie_decided decided[] = {
+        {"key:김영수:", 11, 102}, {"key:김영수:1950-01-01", 10, 102}, {"key:김영수:", 10, 103}};
+    for (size_t d = 0; d < 3; d++) {
+        intake_resolver r;
+        referral a;
+        intake_resolution res;
+        init(&r, hh, 1, ff, 2);
+        assert_int_equal(intake_resolver_init_decided(&r, &decided[d], 1), 0);
+        make(&a, "addr-10", "ab-10");
+        person(&a, "", "김영수", NULL, 1950, 'M', NULL);
+        assert_int_equal(intake_resolve(&r, &a.prep, &res), 0);
+        assert_int_equal(res.state.id, 10);
+        assert_int_equal(res.n_tied, 2);
+        assert_int_equal(res.n_recognised, 0);
+        assert_int_equal(res.persons_added, 0);
+        intake_resolver_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(unnumbered_person_recognised),  cmocka_unit_test(neighbour_report_is_a_suspicion),
-        cmocka_unit_test(twins_are_two_persons),         cmocka_unit_test(numbered_persons_never_scored),
-        cmocka_unit_test(tied_relatives_named_neither),  cmocka_unit_test(tied_relatives_added_in_the_block),
-        cmocka_unit_test(rereports_inside_one_resolver), cmocka_unit_test(met_by_address_key_only),
+        cmocka_unit_test(unnumbered_person_recognised),
+        cmocka_unit_test(neighbour_report_is_a_suspicion),
+        cmocka_unit_test(twins_are_two_persons),
+        cmocka_unit_test(numbered_persons_never_scored),
+        cmocka_unit_test(tied_relatives_named_neither),
+        cmocka_unit_test(tied_relatives_added_in_the_block),
+        cmocka_unit_test(rereports_inside_one_resolver),
+        cmocka_unit_test(met_by_address_key_only),
         cmocka_unit_test(scored_kind_is_data),
+        cmocka_unit_test(a_decided_tie_names_the_decided_person),
+        cmocka_unit_test(a_decision_elsewhere_leaves_the_tie),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
