@@ -179,7 +179,10 @@ int intake_store_tie_get(wh_db *db, int64_t referral_id, int person, intake_tie 
     t->household_id = wh_db_i64(r, 0, 1, 0);
     for (const char *c = PQgetvalue(r, 0, 2); *c && t->n_tied < INTAKE_RESOLVE_LISTED; c += *c == ',') {
         char *end;
-        t->tied[t->n_tied++] = strtoll(c, &end, 10);
+        int64_t id = strtoll(c, &end, 10);
+        if (end == c)
+            break; /* not a number: array_to_string of bigint[] never gives one */
+        t->tied[t->n_tied++] = id;
         c = end;
     }
     t->added_person_id = wh_db_i64(r, 0, 3, 0);
