@@ -69,8 +69,9 @@ static int emit_decided(wh_ctx *ctx, const Welfare__Intake__V1__DecideTie *m, co
     return wh_ctx_emit(ctx, &ev.base);
 }
 
-/* The person decided: the one named, the referral's person the resolver added (their number), or one
- * added now from the tie's prepared values. */
+/* The person decided: the one named, the referral's person the resolver added (their number), the one
+ * another tie of the same reading was decided a new person as, or one added now from the tie's
+ * prepared values. */
 static int decide(wh_ctx *ctx, const Welfare__Intake__V1__DecideTie *m, const intake_tie *t,
                   Welfare__Intake__V1__DecideTieReply *r)
 {
@@ -88,7 +89,7 @@ static int decide(wh_ctx *ctx, const Welfare__Intake__V1__DecideTie *m, const in
         r->person_id = m->person_id;
     } else if (t->added_person_id) {
         r->person_id = t->added_person_id;
-    } else {
+    } else if ((rc = intake_store_tie_new_of_reading(db, t->id, &r->person_id)) == 0 && !r->person_id) {
         rc = intake_store_tie_add_person(db, t->id, &r->person_id);
         r->person_added = rc == 0;
     }

@@ -40,6 +40,12 @@ const wh_db_statement intake_tie_statements[] = {
      "t.phone_hash, t.phone_sealed, t.birth_date, t.birth_year, t.sex, t.name_block, t.address_block "
      "FROM person_tie t JOIN person p ON p.id = t.tied_person_ids[1] "
      "WHERE t.id = $1 AND t.name_sealed IS NOT NULL RETURNING id"},
+    /* The person "a new person" made of another tie of the same reading and the same persons tied (two
+     * open ties of one reading decided "new" are one new person, not two). */
+    {"intake_tie_new_of_reading",
+     "SELECT o.decided_person_id FROM person_tie t JOIN person_tie o ON o.name_key = t.name_key "
+     "AND o.tied_person_ids = t.tied_person_ids AND o.decision = 2 AND o.id <> t.id WHERE t.id = $1 "
+     "ORDER BY o.decided_at DESC, o.id DESC LIMIT 1"},
     {"intake_tie_decide",
      "UPDATE person_tie SET decision = $2, decided_person_id = $3, decided_by = $4, decided_at = now(), "
      "name_sealed = NULL, phone_hash = NULL, phone_sealed = NULL, birth_date = NULL, birth_year = NULL, "
@@ -204,6 +210,20 @@ int intake_store_tie_add_person(wh_db *db, int64_t tie_id, int64_t *person_id)
     if (!r)
         return WH_INTERNAL; /* an open tie keeps its prepared values and its persons */
     *person_id = wh_db_i64(r, 0, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+int intake_store_tie_new_of_reading(wh_db *db, int64_t tie_id, int64_t *person_id)
+{
+    wh_params p;
+    wh_params_reset(&p);
+    wh_params_i64(&p, tie_id);
+    PGresult *r;
+    int rc = wh_db_query_row(db, "intake_tie_new_of_reading", &p, &r);
+    if (rc < 0)
+        return rc;
+    *person_id = r ? wh_db_i64(r, 0, 0, 0) : 0;
     PQclear(r);
     return 0;
 }

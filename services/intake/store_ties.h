@@ -40,6 +40,8 @@ typedef struct intake_tie {
 int intake_store_tie_get(wh_db *db, int64_t referral_id, int person, intake_tie *t, const char **field);
 /* A new person of the tied persons' household from the tie's prepared values: its id. */
 int intake_store_tie_add_person(wh_db *db, int64_t tie_id, int64_t *person_id);
+/* The person another tie of the same reading and persons tied was decided a new person as, or 0. */
+int intake_store_tie_new_of_reading(wh_db *db, int64_t tie_id, int64_t *person_id);
 /* Records the decision (the prepared values wiped). */
 int intake_store_tie_decide(wh_db *db, int64_t tie_id, int decision, int64_t person_id, const char *by);
 /* A person's household now and its dong. */

@@ -250,6 +250,12 @@ static void a_new_person_is_added_once(void **state)
         skip();
     int64_t household, tied[2];
     int64_t referral = raise_tie("김영수", "망미로 21", &household, tied);
+    static const int neighbour[] = {1950}; /* the reading again before any decision: a second tie */
+    report b;
+    const Welfare__Intake__V1__SubmitReferralReply *rb =
+        submit(report_of(&b, "김영수", "망미로 21", neighbour, 1));
+    int64_t second = rb->referral_id;
+    assert_int_equal(events_named("welfare.intake.v1.DuplicateSuspected"), 1);
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM person WHERE household_id = %lld", (long long)household);
     assert_int_equal(value(sql), 2);
@@ -264,6 +270,11 @@ static void a_new_person_is_added_once(void **state)
     assert_true(e->person_added);
     r = decide(referral, NEW, 0); /* again: the same person, no second one */
     assert_true(r->already_decided);
+    assert_int_equal(r->person_id, added);
+    assert_int_equal(value(sql), 3);
+    r = decide(second, NEW, 0); /* the second open tie of the reading: the same new person */
+    assert_false(r->already_decided);
+    assert_false(r->person_added);
     assert_int_equal(r->person_id, added);
     assert_int_equal(value(sql), 3);
     reading_resolves("김영수", "망미로 21", household);
