@@ -273,8 +273,8 @@ typedef struct intake_resolver {
     size_t n_numbered, cap_numbered;
     const intake_tie_decided *decided; /* the operators' decisions read (borrowed) */
     size_t n_decided;
-    intake_keymap decided_keys;     /* name key → indexes into decided */
-    intake_matched *matched; /* per-referral scratch: matched households and their best rank */
+    intake_keymap decided_keys; /* name key → indexes into decided */
+    intake_matched *matched;    /* per-referral scratch: matched households and their best rank */
     size_t n_matched, cap_matched;
     bool failed;
 } intake_resolver;
