@@ -49,6 +49,11 @@ bench_machine() {
     bench_set machine_date "$(date -u +%Y-%m-%dT%H:%MZ)"
     bench_set pg_synchronous_commit "$(bench_psql -tAc 'SHOW synchronous_commit')"
     bench_set pg_fsync "$(bench_psql -tAc 'SHOW fsync')"
+    # deploy/postgresql/welfarehub.conf and scripts/stack.sh's shared_buffers, as the cluster has them.
+    local name
+    for name in full_page_writes shared_buffers max_wal_size checkpoint_timeout wal_compression; do
+        bench_set "pg_$name" "$(bench_psql -tAc "SHOW $name")"
+    done
     bench_load start
 }
 

@@ -62,7 +62,8 @@ cat <<MD
 
 Load average (1, 5, 15 min): at the start $load_start, after the bulk import ${load_bulk:-—}, at the end ${load_end:-—}.
 Machine: $machine_nproc cores (\`nproc\`), \`lscpu\` model name "$machine_cpu", $machine_mem; $machine_os,
-PostgreSQL $machine_pg (fsync=$pg_fsync, synchronous_commit=$pg_synchronous_commit), $machine_cc \`-O2\`.
+PostgreSQL $machine_pg (fsync=$pg_fsync, synchronous_commit=$pg_synchronous_commit, full_page_writes=${pg_full_page_writes:-—};
+shared_buffers=${pg_shared_buffers:-—}, max_wal_size=${pg_max_wal_size:-—}, checkpoint_timeout=${pg_checkpoint_timeout:-—}, wal_compression=${pg_wal_compression:-—}), $machine_cc \`-O2\`.
 The services, PostgreSQL and the load drivers share the $machine_nproc cores.
 
 | what | target | measured | |

@@ -9,7 +9,9 @@
 #   WH_HTTP_BASE   first HTTP port (default 8101); service i gets base+10*i
 #   WH_HTTP_BIND   address the HTTP endpoints listen on (default 127.0.0.1, like the bus)
 #   WH_BIN         where the binaries are (default ./build/bin)
-#   WH_PG_OPTIONS  more postgres -c settings for the cluster (the backup test's WAL archiving)
+#   WH_PG_OPTIONS  more postgres -c settings for the cluster (the backup test's WAL archiving); they win
+#                  over deploy/postgresql/welfarehub.conf, which every cluster includes, and over the
+#                  shared_buffers wh_pg_shared_buffers derives from the machine's memory
 #   WH_BUS_DETOUR  when set (the fault suite): everyone reaches service i's bus at base+10*i+DETOUR,
 #                  where a proxy listens, while the service itself binds base+10*i
 #   WH_INTAKE_PLACES_FILE  the district's place table intake loads at start (services/intake/README.md),
@@ -100,6 +102,32 @@ wh_pg_place() {
     chown postgres: "$(wh_pg_dir)"
 }
 
+# The project's PostgreSQL settings (deploy/postgresql/welfarehub.conf, docs/operations.md), copied into
+# data directory $1 on every start and included from its postgresql.conf: a cluster made before the
+# file existed, or by an older checkout, gets the current settings at its next start.
+wh_pg_settings() {
+    local here
+    here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+    install -m 644 "$here/deploy/postgresql/welfarehub.conf" "$1/welfarehub.conf" || return 1
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$1/welfarehub.conf"
+    grep -qx "include 'welfarehub.conf'" "$1/postgresql.conf" ||
+        echo "include 'welfarehub.conf'" >>"$1/postgresql.conf"
+}
+
+# shared_buffers for a private cluster: a quarter of the memory this machine (or its cgroup) has, at
+# most 2 GB — several clusters share a developer's machine, and 2 GB holds the bench's hot pages at
+# 1 M rows — and at least PostgreSQL's default 128 MB.  In MB.
+wh_pg_shared_buffers() {
+    local mb limit
+    mb=$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 }' /proc/meminfo)
+    limit=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null)
+    case $limit in '' | max | *[!0-9]*) ;; *) [ "$((limit / 1048576))" -lt "$mb" ] && mb=$((limit / 1048576)) ;; esac
+    mb=$((mb / 4))
+    [ "$mb" -gt 2048 ] && mb=2048
+    [ "$mb" -lt 128 ] && mb=128
+    echo "${mb}MB"
+}
+
 wh_pg_start() {
     local pg
     mkdir -p "$WH_VAR/secrets"
@@ -117,9 +145,10 @@ wh_pg_start() {
     fi
     mkdir -p "$pg/run"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$pg/run"
+    wh_pg_settings "$pg/data" || return 1
     if ! wh_as_pg_owner "$WH_PG_BIN/pg_ctl" -D "$pg/data" status >/dev/null 2>&1; then
         wh_as_pg_owner "$WH_PG_BIN/pg_ctl" -D "$pg/data" -w -t 60 -l "$pg/server.log" \
-            -o "-p $WH_PG_PORT -k $pg/run -c listen_addresses='' -c max_connections=100 ${WH_PG_OPTIONS:-}" start \
+            -o "-p $WH_PG_PORT -k $pg/run -c listen_addresses='' -c max_connections=100 -c shared_buffers=$(wh_pg_shared_buffers) ${WH_PG_OPTIONS:-}" start \
             >/dev/null || { tail -20 "$pg/server.log" >&2; return 1; }
     fi
 }
