@@ -49,9 +49,10 @@ $(OBJ)/tests/unit/welfarectl/%.o: CPPFLAGS += -Itools/welfarectl/client -Itools/
 
 # Fuzzing the CSV reader (clang's libFuzzer): make fuzz-welfarectl-csv [FUZZ_SECONDS=60]
 FUZZ_SECONDS ?= 60
-$(BIN)/fuzz/welfarectl_csv: tools/welfarectl/fuzz/fuzz_csv.c tools/welfarectl/cli/csv.c
+# (libwh for wh_grow: the fuzz build of it, fuzz/module.mk)
+$(BIN)/fuzz/welfarectl_csv: tools/welfarectl/fuzz/fuzz_csv.c tools/welfarectl/cli/csv.c $(BUILD)/fuzz/libwh.a
 	@mkdir -p $(dir $@)
-	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Itools/welfarectl/cli $(CPPFLAGS) -o $@ $^
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Itools/welfarectl/cli $(CPPFLAGS) -o $@ $^ $(LDLIBS)
 .PHONY: fuzz-welfarectl-csv
 fuzz-welfarectl-csv: $(BIN)/fuzz/welfarectl_csv
 	@mkdir -p $(BUILD)/fuzz-corpus/welfarectl_csv
